@@ -1,0 +1,29 @@
+// POST /emergencies: a stranded driver asks for help.
+import { loadConfig } from '../../shared/config.js';
+import { makeDeps, type Deps } from '../../shared/deps.js';
+import { httpRoute } from '../../shared/http/route.js';
+import { CreateEmergencyBody } from '../../shared/schemas/emergency.js';
+import { createEmergency } from '../../shared/usecases/create-emergency.js';
+
+export const makeHandler = (deps: Deps) =>
+  httpRoute({ http: deps.http, body: CreateEmergencyBody, idempotency: deps.idempotency }, async ({ body, headers }) => {
+    const accepted = await createEmergency(deps, body, { syntheticTest: headers['x-synthetic-test'] === 'true' });
+    const { request } = accepted;
+    return {
+      // 202 when held in the fallback buffer: accepted and safe, not yet in the system of record.
+      status: accepted.queued ? 202 : 201,
+      headers: { location: `/emergencies/${request.id}` },
+      body: {
+        id: request.id,
+        reference: request.reference,
+        status: request.status,
+        priority: request.priority,
+        trackingToken: accepted.trackingToken,
+        slaDeadline: request.slaDeadline.toISOString(),
+        createdAt: request.createdAt.toISOString(),
+        ...(accepted.queued ? { queued: true } : {}),
+      },
+    };
+  });
+
+export const handler = makeHandler(makeDeps(loadConfig()));

@@ -1,0 +1,26 @@
+// How a customer sees their own request: no other customer's data, no internal fields.
+import type { TrackedEmergency } from '../../shared/usecases/track-emergency.js';
+
+export function emergencyView(r: TrackedEmergency | (TrackedEmergency & { queued: false })) {
+  const stamps = r as Partial<Record<'assignedAt' | 'enRouteAt' | 'onSiteAt' | 'completedAt' | 'cancelledAt', Date>> & { eta?: Date; technicianId?: string };
+  const timeline = Object.fromEntries(
+    Object.entries({ createdAt: r.createdAt, assignedAt: stamps.assignedAt, enRouteAt: stamps.enRouteAt, onSiteAt: stamps.onSiteAt, completedAt: stamps.completedAt, cancelledAt: stamps.cancelledAt })
+      .filter((entry): entry is [string, Date] => entry[1] instanceof Date)
+      .map(([name, at]) => [name, at.toISOString()]),
+  );
+  return {
+    id: r.id,
+    reference: r.reference,
+    status: r.status,
+    priority: r.priority,
+    issue: r.issue,
+    location: r.location,
+    ...(r.postcode ? { postcode: r.postcode } : {}),
+    createdAt: r.createdAt.toISOString(),
+    slaDeadline: r.slaDeadline.toISOString(),
+    ...(stamps.eta ? { eta: stamps.eta.toISOString() } : {}),
+    ...(stamps.technicianId ? { technicianId: stamps.technicianId } : {}),
+    timeline,
+    ...(r.queued ? { queued: true } : {}),
+  };
+}

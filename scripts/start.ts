@@ -1,0 +1,78 @@
+// `npm start`: the whole API on http://localhost:3000 on embedded engines; Ctrl-C stops everything it started.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { projectRoot } from './local/engines.js';
+import { startLocalStack } from './local/stack.js';
+
+const args = process.argv.slice(2);
+const fresh = args.includes('--fresh');
+const httpPort = Number(process.env.PORT ?? 3000);
+const log = (message: string) => console.log(`[local] ${message}`);
+
+function examples(base: string): string {
+  return [
+    `  # 1. Report a blow-out on the M1 near Luton (copy the id and trackingToken from the answer)`,
+    `  curl -s -X POST ${base}/emergencies -H 'content-type: application/json' -H "Idempotency-Key: $(uuidgen 2>/dev/null || date +%s%N)" \\`,
+    `    -d '{"customer":{"name":"Siân Jones","phone":"07700 900123"},"location":{"lat":51.88,"lon":-0.42},"vehicle":{"makeModel":"Ford Focus","registration":"AB12 CDE"},"issue":"blowout","safety":{"onMotorway":true}}'`,
+    ``,
+    `  # 2. Follow it with the tracking token`,
+    `  curl -s ${base}/emergencies/<id> -H 'X-Tracking-Token: <trackingToken>'`,
+    ``,
+    `  # 3. Health of the stack`,
+    `  curl -s ${base}/health`,
+  ].join('\n');
+}
+
+async function main() {
+  log(fresh ? 'starting embedded engines with fresh data…' : 'starting embedded engines…');
+  const stack = await startLocalStack({ fresh, persistent: true, log, dataDir: process.env.LOCAL_DATA_DIR, pgPort: Number(process.env.LOCAL_PG_PORT ?? 54329), dynamoPort: Number(process.env.LOCAL_DYNAMODB_PORT ?? 8005) });
+  log(`PostgreSQL ${stack.env.DATABASE_URL!.replace(/:[^:@/]+@/, ':***@')}, DynamoDB ${stack.env.DYNAMODB_ENDPOINT}`);
+
+  // Its own process group, so Ctrl-C can stop serverless-offline and every worker it forked.
+  const offline = spawn(process.execPath, [path.join(projectRoot, 'node_modules/osls/bin/serverless.js'), 'offline', 'start', '--stage', 'local', '--httpPort', String(httpPort)], {
+    cwd: projectRoot,
+    env: { ...process.env, ...stack.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const base = `http://localhost:${httpPort}`;
+  let announced = false;
+  const relay = (chunk: Buffer) => {
+    const text = chunk.toString();
+    process.stdout.write(text);
+    if (!announced && /Server ready|listening on/i.test(text)) {
+      announced = true;
+      console.log(`\nTyreHero Dispatch is running at ${base}\n\nTry:\n${examples(base)}\n\nCtrl-C stops everything.\n`);
+    }
+  };
+  offline.stdout.on('data', relay);
+  offline.stderr.on('data', relay);
+
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping…');
+    try {
+      process.kill(-offline.pid!, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    await stack.stop();
+    log('stopped');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  offline.on('exit', (code) => {
+    if (!stopping) {
+      log(`serverless-offline exited (${code}); stopping engines`);
+      void shutdown(code ?? 1);
+    }
+  });
+}
+
+main().catch((error) => {
+  console.error(`\nCould not start the local stack:\n${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

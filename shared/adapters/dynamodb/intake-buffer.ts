@@ -1,0 +1,41 @@
+// DynamoDB intake buffer: holds emergencies accepted while PostgreSQL was unreachable, until they are replayed.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import type { NewEmergency } from '../../domain/emergency.js';
+import type { IntakeBuffer } from '../../ports/intake-buffer.js';
+
+type BufferedItem = Omit<NewEmergency, 'createdAt' | 'slaDeadline'> & { createdAt: string; slaDeadline: string };
+
+const toItem = (r: NewEmergency): BufferedItem => ({ ...r, createdAt: r.createdAt.toISOString(), slaDeadline: r.slaDeadline.toISOString() });
+const fromItem = (i: BufferedItem): NewEmergency => ({ ...i, createdAt: new Date(i.createdAt), slaDeadline: new Date(i.slaDeadline) });
+
+export class DynamoIntakeBuffer implements IntakeBuffer {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async hold(request: NewEmergency): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: toItem(request), ConditionExpression: 'attribute_not_exists(id)' }));
+  }
+
+  async find(id: string): Promise<NewEmergency | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }));
+    return Item ? fromItem(Item as BufferedItem) : undefined;
+  }
+
+  async list(limit: number): Promise<NewEmergency[]> {
+    // The buffer is empty except during a database outage, so a bounded scan is the cheapest read.
+    const { Items = [] } = await this.db.send(new ScanCommand({ TableName: this.tableName, Limit: limit, ConsistentRead: true }));
+    return Items.map((item) => fromItem(item as BufferedItem));
+  }
+
+  async release(id: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { id } }));
+  }
+
+  async ping(timeoutMs: number): Promise<void> {
+    await this.db.send(new DescribeTableCommand({ TableName: this.tableName }), { abortSignal: AbortSignal.timeout(timeoutMs) });
+  }
+}

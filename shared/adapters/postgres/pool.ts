@@ -1,0 +1,79 @@
+// One pg pool per Lambda container, pointed at DATABASE_URL locally or at RDS Proxy with a Secrets Manager password in AWS.
+import pg from 'pg';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import type { Config } from '../../config.js';
+import { Unavailable } from '../../errors.js';
+
+interface DatabaseSecret {
+  password?: string;
+}
+
+// Parse int8 (COUNT(*)) as a JS number: our counts are far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
+
+export function makePool(database: Config['database']): pg.Pool {
+  const common: pg.PoolConfig = {
+    max: database.poolMax,
+    connectionTimeoutMillis: 3_000,
+    idleTimeoutMillis: 60_000,
+    statement_timeout: database.statementTimeoutMs,
+    application_name: 'tyrehero-dispatch',
+  };
+  const config: pg.PoolConfig = database.url
+    ? { ...common, connectionString: database.url }
+    : {
+        ...common,
+        host: database.host,
+        port: database.port,
+        database: database.name,
+        user: database.user,
+        // RDS Proxy requires TLS; its certificate chains to Amazon's roots, which Node trusts.
+        ssl: { rejectUnauthorized: true },
+        // Cached for 5 minutes, so a rotated password is picked up without a redeploy.
+        password: async () => {
+          const secret = (await getSecret(database.secretArn!, { transform: 'json', maxAge: 300 })) as DatabaseSecret | undefined;
+          if (!secret?.password) throw new Error('database secret has no password');
+          return secret.password;
+        },
+      };
+  const pool = new pg.Pool(config);
+  // An idle client losing its server (failover, restart) must not crash the container; the next query reconnects.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** SQLSTATE classes that mean "the server is not there or not writable right now", e.g. during an Aurora failover. */
+const unavailableSqlStates = new Set(['57P01', '57P02', '57P03', '53300', '25006', '08000', '08001', '08003', '08004', '08006']);
+const unavailableNodeCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE']);
+
+export function isUnavailableError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: string }).code;
+  if (code && (unavailableSqlStates.has(code) || unavailableNodeCodes.has(code))) return true;
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(error.message);
+}
+
+/** Runs fn and turns connectivity failures into Unavailable, leaving every other error as it is. */
+export async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (isUnavailableError(error)) throw new Unavailable(`database unavailable while ${what}`, error);
+    throw error;
+  }
+}
+
+export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,168 @@
+// PostgreSQL implementation of RequestStore: every SQL statement about emergency requests lives here.
+import type pg from 'pg';
+import type { EmergencyRequest, NewEmergency, RequestStatus } from '../../domain/emergency.js';
+import { cancellableStatuses, openStatuses } from '../../domain/emergency.js';
+import { ReferenceTaken, type CancelOutcome, type InsertOutcome, type RequestStore } from '../../ports/request-store.js';
+import { guarded, inTransaction } from './pool.js';
+
+interface RequestRow {
+  id: string;
+  reference: string;
+  customer_name: string;
+  phone: string;
+  latitude: number;
+  longitude: number;
+  geohash: string;
+  address: string | null;
+  postcode: string | null;
+  vehicle_make_model: string;
+  vehicle_registration: string | null;
+  issue: EmergencyRequest['issue'];
+  on_motorway: boolean;
+  vulnerable_occupants: boolean;
+  notes: string | null;
+  priority: number;
+  status: RequestStatus;
+  technician_id: string | null;
+  created_at: Date;
+  assigned_at: Date | null;
+  en_route_at: Date | null;
+  on_site_at: Date | null;
+  completed_at: Date | null;
+  cancelled_at: Date | null;
+  eta: Date | null;
+  sla_deadline: Date;
+  tracking_token_hash: string;
+  is_test: boolean;
+}
+
+const opt = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
+
+function toRequest(row: RequestRow): EmergencyRequest {
+  return {
+    id: row.id,
+    reference: row.reference,
+    customerName: row.customer_name,
+    phone: row.phone,
+    location: { lat: row.latitude, lon: row.longitude },
+    geohash: row.geohash,
+    address: opt(row.address),
+    postcode: opt(row.postcode),
+    vehicleMakeModel: row.vehicle_make_model,
+    vehicleRegistration: opt(row.vehicle_registration),
+    issue: row.issue,
+    onMotorway: row.on_motorway,
+    vulnerableOccupants: row.vulnerable_occupants,
+    notes: opt(row.notes),
+    priority: row.priority,
+    status: row.status,
+    technicianId: opt(row.technician_id),
+    createdAt: row.created_at,
+    assignedAt: opt(row.assigned_at),
+    enRouteAt: opt(row.en_route_at),
+    onSiteAt: opt(row.on_site_at),
+    completedAt: opt(row.completed_at),
+    cancelledAt: opt(row.cancelled_at),
+    eta: opt(row.eta),
+    slaDeadline: row.sla_deadline,
+    trackingTokenHash: row.tracking_token_hash,
+    isTest: row.is_test,
+  };
+}
+
+const insertColumns = `id, reference, customer_name, phone, latitude, longitude, geohash, address, postcode,
+  vehicle_make_model, vehicle_registration, issue, on_motorway, vulnerable_occupants, notes, priority,
+  created_at, sla_deadline, tracking_token_hash, is_test`;
+const insertPlaceholders = Array.from({ length: 20 }, (_, i) => `$${i + 1}`).join(', ');
+
+function insertValues(r: NewEmergency): unknown[] {
+  return [
+    r.id, r.reference, r.customerName, r.phone, r.location.lat, r.location.lon, r.geohash, r.address ?? null, r.postcode ?? null,
+    r.vehicleMakeModel, r.vehicleRegistration ?? null, r.issue, r.onMotorway, r.vulnerableOccupants, r.notes ?? null, r.priority,
+    r.createdAt, r.slaDeadline, r.trackingTokenHash, r.isTest,
+  ];
+}
+
+const isUniqueViolationOn = (error: unknown, constraint: string) =>
+  (error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === constraint;
+
+export class PostgresRequestStore implements RequestStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  insertUnlessDuplicate(request: NewEmergency, duplicateSince: Date): Promise<InsertOutcome> {
+    return guarded('storing an emergency', () =>
+      inTransaction(this.pool, async (client) => {
+        // Serialise intake per phone number so two simultaneous calls cannot both pass the duplicate check.
+        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [request.phone]);
+        const existing = await findOpenRequestByPhoneSince(client, request.phone, duplicateSince);
+        if (existing) return { kind: 'duplicate', existing } as const;
+        try {
+          const { rows } = await client.query<RequestRow>(
+            `INSERT INTO emergency_requests (${insertColumns}) VALUES (${insertPlaceholders}) RETURNING *`,
+            insertValues(request),
+          );
+          return { kind: 'created', request: toRequest(rows[0]!) } as const;
+        } catch (error) {
+          if (isUniqueViolationOn(error, 'emergency_requests_reference_key')) throw new ReferenceTaken(request.reference);
+          throw error;
+        }
+      }),
+    );
+  }
+
+  insertIfAbsent(request: NewEmergency): Promise<boolean> {
+    return guarded('replaying a buffered emergency', async () => {
+      const { rowCount } = await this.pool.query(
+        `INSERT INTO emergency_requests (${insertColumns}) VALUES (${insertPlaceholders}) ON CONFLICT (id) DO NOTHING`,
+        insertValues(request),
+      );
+      return rowCount === 1;
+    });
+  }
+
+  findById(id: string): Promise<EmergencyRequest | undefined> {
+    return guarded('reading an emergency', async () => {
+      const { rows } = await this.pool.query<RequestRow>('SELECT * FROM emergency_requests WHERE id = $1', [id]);
+      return rows[0] ? toRequest(rows[0]) : undefined;
+    });
+  }
+
+  cancel(id: string, at: Date): Promise<CancelOutcome> {
+    return guarded('cancelling an emergency', async () => {
+      // One guarded UPDATE: the status check and the change cannot be split by a concurrent transition.
+      const { rows } = await this.pool.query<RequestRow>(
+        `UPDATE emergency_requests SET status = 'cancelled', cancelled_at = $2
+          WHERE id = $1 AND status = ANY($3::request_status[]) RETURNING *`,
+        [id, at, cancellableStatuses],
+      );
+      if (rows[0]) return { kind: 'cancelled', request: toRequest(rows[0]) };
+      const current = await this.pool.query<{ status: RequestStatus }>('SELECT status FROM emergency_requests WHERE id = $1', [id]);
+      return current.rows[0] ? { kind: 'not-cancellable', status: current.rows[0].status } : { kind: 'not-found' };
+    });
+  }
+
+  countPending(): Promise<number> {
+    return guarded('counting pending emergencies', async () => {
+      const { rows } = await this.pool.query<{ pending: number }>(
+        `SELECT count(*) AS pending FROM emergency_requests WHERE status = 'pending' AND NOT is_test`,
+      );
+      return rows[0]!.pending;
+    });
+  }
+
+  ping(timeoutMs: number): Promise<void> {
+    return guarded('checking health', async () => {
+      await this.pool.query({ text: 'SELECT 1', query_timeout: timeoutMs } as pg.QueryConfig);
+    });
+  }
+}
+
+async function findOpenRequestByPhoneSince(client: pg.PoolClient, phone: string, since: Date) {
+  const { rows } = await client.query<Pick<RequestRow, 'id' | 'reference' | 'status'>>(
+    `SELECT id, reference, status FROM emergency_requests
+      WHERE phone = $1 AND created_at >= $2 AND status = ANY($3::request_status[])
+      ORDER BY created_at DESC LIMIT 1`,
+    [phone, since, openStatuses],
+  );
+  return rows[0];
+}

@@ -1,0 +1,60 @@
+// Builds every adapter once per Lambda container from config; tests call the same factory with the embedded engines.
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { LocationClient } from '@aws-sdk/client-location';
+import type { Config } from './config.js';
+import { makeDocumentClient, makeDynamoClient } from './adapters/dynamodb/client.js';
+import { DynamoIntakeBuffer } from './adapters/dynamodb/intake-buffer.js';
+import { DynamoTableProbe } from './adapters/dynamodb/table-probe.js';
+import { DynamoWeatherLevelReader } from './adapters/dynamodb/weather-level.js';
+import { AwsLocationGeocoder } from './adapters/location/aws-location-geocoder.js';
+import { OfflineGeocoder } from './adapters/location/outward-codes.js';
+import { makePool } from './adapters/postgres/pool.js';
+import { PostgresRequestStore } from './adapters/postgres/request-store.js';
+import { randomIds, systemClock } from './adapters/system.js';
+import type { Clock, IdGenerator } from './ports/clock.js';
+import type { Log } from './ports/logger.js';
+import { logger } from './powertools.js';
+
+export interface Overrides {
+  clock?: Clock;
+  ids?: IdGenerator;
+  log?: Log;
+}
+
+export function makeDeps(config: Config, overrides: Overrides = {}) {
+  const pool = makePool(config.database);
+  const dynamo = makeDynamoClient(config);
+  const documents = makeDocumentClient(dynamo);
+  const geocoder =
+    config.geocoder.kind === 'aws-location'
+      ? new AwsLocationGeocoder(new LocationClient({ region: config.region }), config.geocoder.placeIndexName!)
+      : new OfflineGeocoder();
+  return {
+    config,
+    pool,
+    dynamo,
+    requests: new PostgresRequestStore(pool),
+    intakeBuffer: new DynamoIntakeBuffer(documents, config.tables.intakeBuffer),
+    weather: new DynamoWeatherLevelReader(documents, config.tables.scalingState),
+    tables: new DynamoTableProbe(dynamo, Object.values(config.tables)),
+    geocoder,
+    clock: overrides.clock ?? systemClock,
+    ids: overrides.ids ?? randomIds,
+    log: overrides.log ?? logger,
+    intake: config.intake,
+    health: config.health,
+    http: { maxBodyBytes: config.intake.maxBodyBytes, corsAllowedOrigins: config.http.corsAllowedOrigins },
+    idempotency: {
+      persistenceStore: new DynamoDBPersistenceLayer({ tableName: config.tables.idempotency, awsSdkV3Client: dynamo }),
+      expiresAfterSeconds: config.intake.idempotencyTtlSeconds,
+    },
+  };
+}
+
+export type Deps = ReturnType<typeof makeDeps>;
+
+/** Releases connections so a test run or script can exit. */
+export async function closeDeps(deps: Deps): Promise<void> {
+  await deps.pool.end();
+  deps.dynamo.destroy();
+}

@@ -1,0 +1,58 @@
+// The emergency request as the business sees it: its vocabulary and lifecycle states.
+
+export const tyreIssues = ['puncture', 'flat', 'blowout', 'damaged_wheel', 'valve', 'locking_wheel_nut', 'other'] as const;
+export type TyreIssue = (typeof tyreIssues)[number];
+
+export const requestStatuses = ['pending', 'assigned', 'en_route', 'on_site', 'completed', 'cancelled'] as const;
+export type RequestStatus = (typeof requestStatuses)[number];
+
+export const openStatuses: readonly RequestStatus[] = ['pending', 'assigned', 'en_route', 'on_site'];
+/** A customer may still call the job off until the technician is on site. */
+export const cancellableStatuses: readonly RequestStatus[] = ['pending', 'assigned', 'en_route'];
+
+export interface GeoPoint {
+  lat: number;
+  lon: number;
+}
+
+export interface NewEmergency {
+  id: string;
+  reference: string;
+  customerName: string;
+  phone: string;
+  location: GeoPoint;
+  geohash: string;
+  address?: string;
+  postcode?: string;
+  vehicleMakeModel: string;
+  vehicleRegistration?: string;
+  issue: TyreIssue;
+  onMotorway: boolean;
+  vulnerableOccupants: boolean;
+  notes?: string;
+  priority: number;
+  createdAt: Date;
+  slaDeadline: Date;
+  trackingTokenHash: string;
+  isTest: boolean;
+}
+
+export interface EmergencyRequest extends NewEmergency {
+  status: RequestStatus;
+  technicianId?: string;
+  assignedAt?: Date;
+  enRouteAt?: Date;
+  onSiteAt?: Date;
+  completedAt?: Date;
+  cancelledAt?: Date;
+  eta?: Date;
+}
+
+export function slaDeadlineFor(createdAt: Date, slaMinutes: number): Date {
+  return new Date(createdAt.getTime() + slaMinutes * 60_000);
+}
+
+/** Ofcom reserves +44 7700 900000–900999 for drama: no real customer can have one, so only these may be marked as tests. */
+export function isFictionalUkNumber(e164: string): boolean {
+  return /^\+447700900\d{3}$/.test(e164);
+}

@@ -1,0 +1,27 @@
+// Customer tracking tokens and booking references: what the customer holds, and what we store of it.
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/** Booking references avoid 0/O, 1/I/L and U/V confusion when read out over the phone. */
+export const referenceAlphabet = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const referencePattern = /^TH-[2-9A-HJKMNP-TV-Z]{6}$/;
+
+/** Maps random bytes onto a TH-XXXXXX reference (bias from modulo 30 over 256 is irrelevant for an identifier that is also unique-constrained). */
+export function referenceFromBytes(bytes: Uint8Array): string {
+  if (bytes.length < 6) throw new Error('a reference needs 6 random bytes');
+  let suffix = '';
+  for (let i = 0; i < 6; i++) suffix += referenceAlphabet[bytes[i]! % referenceAlphabet.length];
+  return `TH-${suffix}`;
+}
+
+/** Only the SHA-256 of a tracking token is stored, so a database leak does not hand out access to requests. */
+export function hashTrackingToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** Constant-time comparison, so response timing does not reveal how much of a guessed token was right. */
+export function trackingTokenMatches(presented: string | undefined, storedHash: string): boolean {
+  if (!presented) return false;
+  const presentedHash = Buffer.from(hashTrackingToken(presented), 'hex');
+  const stored = Buffer.from(storedHash, 'hex');
+  return stored.length === presentedHash.length && timingSafeEqual(presentedHash, stored);
+}

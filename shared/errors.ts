@@ -1,0 +1,56 @@
+// Typed failures the use-cases throw; shared/http/problem.ts is the one place that maps them to HTTP.
+
+export interface FieldProblem {
+  /** Dotted path of the offending field, e.g. "customer.phone"; "" for the whole body. */
+  field: string;
+  message: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly kind: 'validation' | 'not-found' | 'conflict' | 'forbidden' | 'unauthorized' | 'unavailable';
+  constructor(
+    message: string,
+    /** Extra members safe to show the caller (problem+json extension members). */
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends DomainError {
+  readonly kind = 'validation';
+  constructor(
+    message: string,
+    readonly fields: FieldProblem[] = [],
+  ) {
+    super(message, { errors: fields });
+  }
+}
+
+export class NotFound extends DomainError {
+  readonly kind = 'not-found';
+}
+
+export class Conflict extends DomainError {
+  readonly kind = 'conflict';
+}
+
+export class Forbidden extends DomainError {
+  readonly kind = 'forbidden';
+}
+
+export class Unauthorized extends DomainError {
+  readonly kind = 'unauthorized';
+}
+
+/** A dependency (database, table, provider) could not be reached; retrying later may succeed. */
+export class Unavailable extends DomainError {
+  readonly kind = 'unavailable';
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,116 @@
+// The single middy chain for HTTP routes: Powertools context, problem+json errors, idempotency, JSON parsing, zod validation.
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { correlationPaths } from '@aws-lambda-powertools/logger/correlationId';
+import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { ValidationError, type FieldProblem } from '../errors.js';
+import { logger, metrics, tracer } from '../powertools.js';
+import { bodyTooLarge, malformedJson, missingBody, unsupportedMediaType } from './errors.js';
+import { problemContentType, toProblem } from './problem.js';
+import { corsHeaders, finish, type HttpResult } from './response.js';
+
+export interface HttpSettings {
+  maxBodyBytes: number;
+  corsAllowedOrigins: readonly string[];
+}
+
+export interface Idempotency {
+  persistenceStore: BasePersistenceLayer;
+  expiresAfterSeconds: number;
+}
+
+export interface RouteSpec<B extends z.ZodType | undefined, P extends z.ZodType | undefined> {
+  http: HttpSettings;
+  body?: B;
+  params?: P;
+  /** When given, an Idempotency-Key header makes retries replay the first response. */
+  idempotency?: Idempotency;
+}
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RouteInput<B, P> {
+  body: B;
+  params: P;
+  headers: Record<string, string | undefined>;
+  event: APIGatewayProxyEvent;
+}
+
+export type HttpHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** zod issues → field-level problems a person can act on. */
+export function fieldProblems(issues: readonly z.core.$ZodIssue[], prefix: string): FieldProblem[] {
+  return issues.map((issue) => ({ field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'), message: issue.message }));
+}
+
+function validate<S extends z.ZodType>(schema: S, value: unknown, prefix: string, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const fields = fieldProblems(result.error.issues, prefix);
+  throw new ValidationError(`The ${what} is invalid: ${fields.map((f) => `${f.field || what}: ${f.message}`).join('; ')}.`, fields);
+}
+
+function parseJsonBody(event: APIGatewayProxyEvent, maxBodyBytes: number): unknown {
+  if (event.body === null || event.body === undefined || event.body === '') throw missingBody();
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (raw.byteLength > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);
+  const contentType = event.headers['content-type'];
+  if (!contentType || !/^application\/([a-z.+-]*\+)?json\s*(;|$)/i.test(contentType)) throw unsupportedMediaType(contentType);
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    throw malformedJson((error as Error).message);
+  }
+}
+
+export function httpRoute<B extends z.ZodType | undefined = undefined, P extends z.ZodType | undefined = undefined>(
+  spec: RouteSpec<B, P>,
+  fn: (input: RouteInput<Parsed<B>, Parsed<P>>) => Promise<HttpResult>,
+): HttpHandler {
+  const cors = (event: APIGatewayProxyEvent) => corsHeaders(spec.http.corsAllowedOrigins, event.headers?.origin);
+
+  const core = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const body = (spec.body ? validate(spec.body, parseJsonBody(event, spec.http.maxBodyBytes), '', 'request body') : undefined) as Parsed<B>;
+    const params = (spec.params ? validate(spec.params, event.pathParameters ?? {}, '', 'path') : undefined) as Parsed<P>;
+    const result = await fn({ body, params, headers: event.headers, event });
+    return finish(result, cors(event));
+  };
+
+  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult>(core)
+    .use(injectLambdaContext(logger, { correlationIdPath: correlationPaths.API_GATEWAY_REST, resetKeys: true }))
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use({
+      onError: (request) => {
+        const problem = toProblem(request.error, request.event?.requestContext?.requestId);
+        if (problem.unexpected) logger.error('request failed', { error: request.error as Error });
+        else logger.info('request refused', { status: problem.status, reason: (request.error as Error).message });
+        request.response = finish(problem, cors(request.event), problemContentType);
+      },
+    })
+    .use(httpHeaderNormalizer());
+
+  if (spec.idempotency) {
+    // Registered after the error mapper and before parsing, so a replay returns the first response byte for byte
+    // (middy skips the after-chain on an early return, which is why finish() runs inside core, not in a middleware).
+    chain.use(
+      makeHandlerIdempotent({
+        persistenceStore: spec.idempotency.persistenceStore,
+        config: new IdempotencyConfig({
+          eventKeyJmesPath: 'headers."idempotency-key"',
+          payloadValidationJmesPath: 'body',
+          throwOnNoIdempotencyKey: false,
+          expiresAfterSeconds: spec.idempotency.expiresAfterSeconds,
+        }),
+      }),
+    );
+  }
+  return chain;
+}

@@ -1,0 +1,134 @@
+// The public shapes of the emergency API: validated here once, and turned into the OpenAPI document.
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { isValid as isValidPostcode, toNormalised as normalisePostcode } from 'postcode';
+import { z } from 'zod';
+import { isFictionalUkNumber, requestStatuses, tyreIssues } from '../domain/emergency.js';
+
+// Control characters (NUL above all, which PostgreSQL refuses in text) are never meaningful in these fields.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** Trimmed free text of 1..max characters; accents and emoji are kept exactly as sent. */
+const text = (max: number, what: string) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? `${what} is required` : `${what} must be text`) })
+    .trim()
+    .min(1, `${what} must not be empty`)
+    .max(max, `${what} must be at most ${max} characters`)
+    .refine((value) => !controlCharacters.test(value), `${what} must not contain control characters`);
+
+const phone = z
+  .string({ error: (issue) => (issue.input === undefined ? 'customer phone is required' : 'customer phone must be text') })
+  .max(32, 'customer phone is too long')
+  .transform((value, ctx) => {
+    // National numbers are read as UK numbers; an Irish or other number must be given with its +country code.
+    const parsed = parsePhoneNumberFromString(value, 'GB');
+    // libphonenumber calls Ofcom's drama range invalid; we accept it so synthetic tests and demos never text a real person.
+    if (!parsed || !(parsed.isValid() || isFictionalUkNumber(parsed.number))) {
+      ctx.addIssue({ code: 'custom', message: 'customer phone must be a valid phone number, e.g. 07700 900123 or +44 7700 900123' });
+      return z.NEVER;
+    }
+    return parsed.number;
+  })
+  .meta({ description: 'UK number in national or international format; stored in E.164', examples: ['07700 900123'] });
+
+const postcode = z
+  .string({ error: 'location postcode must be text' })
+  .max(10, 'location postcode is too long')
+  .transform((value, ctx) => {
+    if (!isValidPostcode(value)) {
+      ctx.addIssue({ code: 'custom', message: 'location postcode is not a valid UK postcode, e.g. SW1A 1AA' });
+      return z.NEVER;
+    }
+    return normalisePostcode(value)!;
+  })
+  .meta({ examples: ['M1 1AE'] });
+
+const coordinate = (name: 'lat' | 'lon', limit: number) =>
+  z
+    .number({ error: `location ${name} must be a number` })
+    .min(-limit, `location ${name} must be between -${limit} and ${limit}`)
+    .max(limit, `location ${name} must be between -${limit} and ${limit}`);
+
+const location = z
+  .object({ lat: coordinate('lat', 90).optional(), lon: coordinate('lon', 180).optional(), postcode: postcode.optional() })
+  .superRefine((value, ctx) => {
+    const hasPoint = value.lat !== undefined || value.lon !== undefined;
+    if (hasPoint && (value.lat === undefined || value.lon === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'location needs both lat and lon', path: value.lat === undefined ? ['lat'] : ['lon'] });
+    } else if (!hasPoint && value.postcode === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'location needs either lat and lon, or a postcode' });
+    }
+  })
+  .meta({ description: 'Either {lat, lon} (WGS84) or {postcode}; must be in the UK or Ireland' });
+
+const registration = z
+  .string({ error: 'vehicle registration must be text' })
+  .max(12, 'vehicle registration is too long')
+  .transform((value) => value.toUpperCase().replace(/\s+/g, ''))
+  .refine((value) => /^[A-Z0-9-]{1,10}$/.test(value), 'vehicle registration may contain only letters, digits and dashes');
+
+const flag = (what: string) => z.boolean({ error: `${what} must be true or false` });
+
+export const CreateEmergencyBody = z
+  .object({
+    customer: z.object({ name: text(100, 'customer name'), phone }, { error: 'customer must be an object with name and phone' }),
+    location,
+    address: text(300, 'address').optional(),
+    vehicle: z.object(
+      { makeModel: text(80, 'vehicle makeModel'), registration: registration.optional() },
+      { error: 'vehicle must be an object with makeModel' },
+    ),
+    issue: z.enum(tyreIssues, { error: `issue must be one of: ${tyreIssues.join(', ')}` }),
+    safety: z
+      .object({ onMotorway: flag('safety onMotorway').default(false), vulnerableOccupants: flag('safety vulnerableOccupants').default(false) })
+      .optional(),
+    notes: text(1000, 'notes').optional(),
+  }, { error: 'the body must be a JSON object' })
+  .meta({ id: 'CreateEmergency' });
+export type CreateEmergencyInput = z.output<typeof CreateEmergencyBody>;
+
+export const EmergencyIdPath = z.object({ id: z.uuid({ error: 'the emergency id must be a UUID' }) });
+
+export const TechnicianSummary = z.object({ id: z.string(), firstName: z.string(), van: z.string(), distanceKm: z.number() });
+
+export const CreatedEmergency = z
+  .object({
+    id: z.uuid(),
+    reference: z.string().meta({ examples: ['TH-7K3Q9P'] }),
+    status: z.enum(requestStatuses),
+    priority: z.number().int().min(1).max(5).meta({ description: '1 is the most urgent' }),
+    trackingToken: z.string().meta({ description: 'Send as X-Tracking-Token to read or cancel this request; shown only once' }),
+    slaDeadline: z.iso.datetime(),
+    createdAt: z.iso.datetime(),
+    queued: z.boolean().optional().meta({ description: 'true when accepted into the fallback buffer during a database outage (HTTP 202)' }),
+  })
+  .meta({ id: 'CreatedEmergency' });
+
+export const EmergencyView = z
+  .object({
+    id: z.uuid(),
+    reference: z.string(),
+    status: z.enum(requestStatuses),
+    priority: z.number().int(),
+    issue: z.enum(tyreIssues),
+    location: z.object({ lat: z.number(), lon: z.number() }),
+    postcode: z.string().optional(),
+    createdAt: z.iso.datetime(),
+    slaDeadline: z.iso.datetime(),
+    eta: z.iso.datetime().optional(),
+    technicianId: z.string().optional(),
+    timeline: z.record(z.string(), z.iso.datetime()),
+  })
+  .meta({ id: 'Emergency' });
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });

@@ -1,0 +1,134 @@
+// Intake: validate where the customer is, prioritise, and store the emergency so it can never be lost.
+import ngeohash from 'ngeohash';
+import type { GeoPoint, NewEmergency } from '../domain/emergency.js';
+import { isFictionalUkNumber, slaDeadlineFor } from '../domain/emergency.js';
+import { computePriority, type WeatherLevel } from '../domain/priority.js';
+import { isInServiceArea } from '../domain/service-area.js';
+import { hashTrackingToken } from '../domain/tracking.js';
+import { Conflict, Unavailable, ValidationError } from '../errors.js';
+import type { Clock, IdGenerator } from '../ports/clock.js';
+import type { Geocoder } from '../ports/geocoder.js';
+import type { IntakeBuffer } from '../ports/intake-buffer.js';
+import type { Log } from '../ports/logger.js';
+import { ReferenceTaken, type RequestStore } from '../ports/request-store.js';
+import type { WeatherLevelReader } from '../ports/weather-level.js';
+import type { CreateEmergencyInput } from '../schemas/emergency.js';
+
+export interface IntakeDeps {
+  requests: RequestStore;
+  intakeBuffer: IntakeBuffer;
+  geocoder: Geocoder;
+  weather: WeatherLevelReader;
+  clock: Clock;
+  ids: IdGenerator;
+  log: Log;
+  intake: { slaMinutes: number; dedupWindowMinutes: number };
+}
+
+export interface AcceptedEmergency {
+  request: NewEmergency & { status: 'pending' };
+  /** Shown to the customer once; only its hash is stored. */
+  trackingToken: string;
+  /** Accepted into the fallback buffer because the database was unreachable. */
+  queued: boolean;
+}
+
+/** Geohash precision 9 (~5 m cells) is finer than any phone's GPS fix, so nothing is lost in the stored hash. */
+const storedGeohashPrecision = 9;
+const referenceAttempts = 5;
+
+export async function createEmergency(deps: IntakeDeps, input: CreateEmergencyInput, options: { syntheticTest?: boolean } = {}): Promise<AcceptedEmergency> {
+  const location = await locate(deps.geocoder, input.location);
+  const now = deps.clock.now();
+  const weather = await currentWeather(deps);
+  const trackingToken = deps.ids.trackingToken();
+  const onMotorway = input.safety?.onMotorway ?? false;
+  const vulnerableOccupants = input.safety?.vulnerableOccupants ?? false;
+  const draft: NewEmergency = {
+    id: deps.ids.uuid(),
+    reference: deps.ids.reference(),
+    customerName: input.customer.name,
+    phone: input.customer.phone,
+    location,
+    geohash: ngeohash.encode(location.lat, location.lon, storedGeohashPrecision),
+    address: input.address,
+    postcode: input.location.postcode,
+    vehicleMakeModel: input.vehicle.makeModel,
+    vehicleRegistration: input.vehicle.registration,
+    issue: input.issue,
+    onMotorway,
+    vulnerableOccupants,
+    notes: input.notes,
+    priority: computePriority({ issue: input.issue, onMotorway, vulnerableOccupants, at: now, weather }),
+    createdAt: now,
+    slaDeadline: slaDeadlineFor(now, deps.intake.slaMinutes),
+    trackingTokenHash: hashTrackingToken(trackingToken),
+    isTest: Boolean(options.syntheticTest) && isFictionalUkNumber(input.customer.phone),
+  };
+
+  const duplicateSince = new Date(now.getTime() - deps.intake.dedupWindowMinutes * 60_000);
+  try {
+    const stored = await storeWithFreshReference(deps, draft, duplicateSince);
+    return { request: { ...stored, status: 'pending' }, trackingToken, queued: false };
+  } catch (error) {
+    if (!(error instanceof Unavailable)) throw error;
+    // The system of record is down (failover, outage): keep the emergency in DynamoDB rather than turn the driver away.
+    deps.log.error('database unavailable; emergency held in intake buffer', { id: draft.id, reference: draft.reference, error: error.cause });
+    try {
+      await deps.intakeBuffer.hold(draft);
+    } catch (bufferError) {
+      deps.log.error('intake buffer unavailable too', { id: draft.id, error: bufferError });
+      throw new Unavailable('We could not record your request right now. Please try again in a moment, or call us.');
+    }
+    return { request: { ...draft, status: 'pending' }, trackingToken, queued: true };
+  }
+}
+
+async function storeWithFreshReference(deps: IntakeDeps, draft: NewEmergency, duplicateSince: Date): Promise<NewEmergency> {
+  let candidate = draft;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const outcome = await deps.requests.insertUnlessDuplicate(candidate, duplicateSince);
+      if (outcome.kind === 'duplicate') {
+        throw new Conflict(
+          `This phone number already has an open request, ${outcome.existing.reference} (status ${outcome.existing.status}). Use its tracking link instead of sending a new one.`,
+          { existingReference: outcome.existing.reference, existingStatus: outcome.existing.status },
+        );
+      }
+      return candidate;
+    } catch (error) {
+      if (!(error instanceof ReferenceTaken) || attempt >= referenceAttempts) throw error;
+      candidate = { ...candidate, reference: deps.ids.reference() };
+    }
+  }
+}
+
+async function locate(geocoder: Geocoder, location: CreateEmergencyInput['location']): Promise<GeoPoint> {
+  let point: GeoPoint | undefined;
+  if (location.lat !== undefined && location.lon !== undefined) {
+    point = { lat: location.lat, lon: location.lon };
+  } else if (location.postcode) {
+    point = await geocoder.locatePostcode(location.postcode);
+    if (!point) {
+      throw new ValidationError(`We could not find postcode ${location.postcode}. Check it, or send your position as lat and lon.`, [
+        { field: 'location.postcode', message: 'postcode not found' },
+      ]);
+    }
+  }
+  if (!point || !isInServiceArea(point)) {
+    throw new ValidationError('That location is outside the UK and Ireland, where we operate. Check the coordinates (lat is north–south, lon is east–west).', [
+      { field: 'location', message: 'outside the UK and Ireland' },
+    ]);
+  }
+  return point;
+}
+
+async function currentWeather(deps: IntakeDeps): Promise<WeatherLevel> {
+  try {
+    return await deps.weather.currentLevel();
+  } catch (error) {
+    // Priority without the weather bonus is still a sound priority; never refuse an emergency over it.
+    deps.log.warn('weather level unavailable; assuming normal', { error: error });
+    return 'normal';
+  }
+}

@@ -1,0 +1,39 @@
+// Replays emergencies held in the intake buffer into PostgreSQL once it is reachable again.
+import { Unavailable } from '../errors.js';
+import type { IntakeBuffer } from '../ports/intake-buffer.js';
+import type { Log } from '../ports/logger.js';
+import type { RequestStore } from '../ports/request-store.js';
+
+export interface DrainDeps {
+  requests: RequestStore;
+  intakeBuffer: IntakeBuffer;
+  log: Log;
+}
+
+export interface DrainReport {
+  replayed: number;
+  alreadyStored: number;
+  /** True when the database was still down and the buffer was left for the next run. */
+  databaseUnavailable: boolean;
+}
+
+export async function drainIntakeBuffer(deps: DrainDeps, batchSize = 25): Promise<DrainReport> {
+  const report: DrainReport = { replayed: 0, alreadyStored: 0, databaseUnavailable: false };
+  for (;;) {
+    const held = await deps.intakeBuffer.list(batchSize);
+    if (held.length === 0) return report;
+    for (const request of held) {
+      try {
+        // Insert first, release second: a crash between the two replays an id that ON CONFLICT skips, never loses one.
+        const inserted = await deps.requests.insertIfAbsent(request);
+        await deps.intakeBuffer.release(request.id);
+        if (inserted) report.replayed++;
+        else report.alreadyStored++;
+        deps.log.info('buffered emergency replayed', { id: request.id, reference: request.reference, inserted });
+      } catch (error) {
+        if (error instanceof Unavailable) return { ...report, databaseUnavailable: true };
+        throw error;
+      }
+    }
+  }
+}

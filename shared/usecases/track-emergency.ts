@@ -1,0 +1,47 @@
+// Customer-side access to one request, authorised by its tracking token: read it, or call it off.
+import type { EmergencyRequest, NewEmergency, RequestStatus } from '../domain/emergency.js';
+import { trackingTokenMatches } from '../domain/tracking.js';
+import { Conflict, NotFound, Unavailable } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { IntakeBuffer } from '../ports/intake-buffer.js';
+import type { RequestStore } from '../ports/request-store.js';
+
+export interface TrackingDeps {
+  requests: RequestStore;
+  intakeBuffer: IntakeBuffer;
+  clock: Clock;
+}
+
+export type TrackedEmergency = (EmergencyRequest | (NewEmergency & { status: RequestStatus })) & { queued: boolean };
+
+// Unknown id and wrong token read the same, so the API never confirms that an id exists.
+const notFound = () => new NotFound('No emergency request matches this id and tracking token. Check the link you were sent.');
+
+export async function findOwnEmergency(deps: TrackingDeps, id: string, trackingToken: string | undefined): Promise<TrackedEmergency> {
+  let request: TrackedEmergency | undefined;
+  let databaseDown = false;
+  try {
+    const stored = await deps.requests.findById(id);
+    if (stored) request = { ...stored, queued: false };
+  } catch (error) {
+    if (!(error instanceof Unavailable)) throw error;
+    databaseDown = true;
+  }
+  if (!request) {
+    // Accepted during an outage and not yet replayed: it lives in the intake buffer.
+    const held = await deps.intakeBuffer.find(id);
+    if (held) request = { ...held, status: 'pending', queued: true };
+    else if (databaseDown) throw new Unavailable('We cannot look up requests right now. Please try again in a moment.');
+  }
+  if (!request || !trackingTokenMatches(trackingToken, request.trackingTokenHash)) throw notFound();
+  return request;
+}
+
+export async function cancelOwnEmergency(deps: TrackingDeps, id: string, trackingToken: string | undefined): Promise<EmergencyRequest> {
+  const request = await findOwnEmergency(deps, id, trackingToken);
+  if (request.queued) throw new Unavailable('Your request is still being recorded. Please try cancelling again in a minute.');
+  const outcome = await deps.requests.cancel(id, deps.clock.now());
+  if (outcome.kind === 'cancelled') return outcome.request;
+  if (outcome.kind === 'not-found') throw notFound();
+  throw new Conflict(`This request is ${outcome.status.replace('_', ' ')} and can no longer be cancelled.`, { currentStatus: outcome.status });
+}

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
+import { makeHandler as makeGet } from '../../functions/emergencies/get.js';
+import { makeHandler as makeHealth } from '../../functions/ops/health.js';
+import { closeDeps, makeDeps } from '../../shared/deps.js';
+import { drainIntakeBuffer } from '../../shared/usecases/drain-intake-buffer.js';
+import { freePort } from '../../scripts/local/engines.js';
+import { emergencyBody } from '../fixtures/emergencies.js';
+import { apiEvent, invoke } from '../support/events.js';
+import { testStack, type TestStack } from '../support/stack.js';
+
+// Two views of the same tables: one whose PostgreSQL is the real one, one whose PostgreSQL is a closed port (an outage).
+let stack: TestStack;
+let down: ReturnType<typeof makeDeps>;
+
+beforeAll(async () => {
+  stack = await testStack();
+  const deadPort = await freePort();
+  down = makeDeps({ ...stack.config, database: { ...stack.config.database, url: `postgres://nobody:x@127.0.0.1:${deadPort}/none` } });
+});
+afterAll(async () => {
+  await closeDeps(down);
+  await stack.close();
+});
+
+describe('an emergency during a database outage', () => {
+  it('is accepted with 202, held in DynamoDB, readable by its owner, and replayed into PostgreSQL with its audit row', async () => {
+    const accepted = await invoke(makeCreate(down), apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody() }));
+    expect(accepted.status).toBe(202);
+    expect(accepted.body).toMatchObject({ status: 'pending', queued: true });
+    const id = accepted.body.id as string;
+
+    const held = await stack.deps.intakeBuffer.find(id);
+    expect(held).toMatchObject({ id, reference: accepted.body.reference });
+
+    const whileDown = await invoke(makeGet(down), apiEvent({ method: 'GET', path: `/emergencies/${id}`, pathParameters: { id }, headers: { 'X-Tracking-Token': accepted.body.trackingToken as string } }));
+    expect(whileDown.status).toBe(200);
+    expect(whileDown.body).toMatchObject({ id, status: 'pending', queued: true });
+
+    const report = await drainIntakeBuffer(stack.deps);
+    expect(report).toEqual({ replayed: 1, alreadyStored: 0, databaseUnavailable: false });
+
+    const { rows } = await stack.sql.query('SELECT reference, status, created_at FROM emergency_requests WHERE id = $1', [id]);
+    expect(rows[0]).toMatchObject({ reference: accepted.body.reference, status: 'pending' });
+    expect(rows[0].created_at.toISOString()).toBe(accepted.body.createdAt);
+    const audit = await stack.sql.query('SELECT operation FROM emergency_requests_audit WHERE request_id = $1', [id]);
+    expect(audit.rows).toEqual([{ operation: 'INSERT' }]);
+    expect(await stack.deps.intakeBuffer.find(id)).toBeUndefined();
+  });
+
+  it('leaves the buffer untouched while the database is still down', async () => {
+    const accepted = await invoke(makeCreate(down), apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody() }));
+    const report = await drainIntakeBuffer(down);
+    expect(report.databaseUnavailable).toBe(true);
+    expect(await stack.deps.intakeBuffer.find(accepted.body.id as string)).toBeDefined();
+    await drainIntakeBuffer(stack.deps);
+  });
+
+  it('replays a request that was already stored without a second row', async () => {
+    const created = await invoke(makeCreate(stack.deps), apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody() }));
+    const stored = await stack.deps.requests.findById(created.body.id as string);
+    await stack.deps.intakeBuffer.hold(stored!);
+    const report = await drainIntakeBuffer(stack.deps);
+    expect(report).toMatchObject({ replayed: 0, alreadyStored: 1 });
+    const { rows } = await stack.sql.query('SELECT count(*)::int AS n FROM emergency_requests WHERE id = $1', [created.body.id]);
+    expect(rows[0].n).toBe(1);
+  });
+});
+
+describe('GET /health', () => {
+  it('is 200 healthy when PostgreSQL and DynamoDB answer and the backlog is short', async () => {
+    const response = await invoke(makeHealth(stack.deps), apiEvent({ method: 'GET', path: '/health' }));
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ status: 'healthy', checks: { postgres: { status: 'ok' }, dynamodb: { status: 'ok' }, backlog: { status: 'ok', threshold: 10 } } });
+  });
+
+  it('is 503 unhealthy with per-check detail and no connection details when PostgreSQL is down', async () => {
+    const response = await invoke(makeHealth(down), apiEvent({ method: 'GET', path: '/health' }));
+    expect(response.status).toBe(503);
+    expect(response.body).toMatchObject({ status: 'unhealthy', checks: { postgres: { status: 'failed' }, dynamodb: { status: 'ok' } } });
+    expect(JSON.stringify(response.body)).not.toMatch(/127\.0\.0\.1|nobody|postgres:\/\//);
+  });
+
+  it('is 503 degraded when more than 10 requests are pending', async () => {
+    const busy = await testStack();
+    try {
+      const create = makeCreate(busy.deps);
+      for (let i = 0; i < 11; i++) await invoke(create, apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody() }));
+      const response = await invoke(makeHealth(busy.deps), apiEvent({ method: 'GET', path: '/health' }));
+      expect(response.status).toBe(503);
+      expect(response.body).toMatchObject({ status: 'degraded', checks: { backlog: { status: 'degraded', pending: 11 } } });
+    } finally {
+      await busy.close();
+    }
+  });
+
+  it('is 503 unhealthy when a DynamoDB table is missing', async () => {
+    const missing = makeDeps({ ...stack.config, tables: { ...stack.config.tables, locations: 'no-such-table' } });
+    try {
+      const response = await invoke(makeHealth(missing), apiEvent({ method: 'GET', path: '/health' }));
+      expect(response.status).toBe(503);
+      expect(response.body).toMatchObject({ checks: { dynamodb: { status: 'failed' } } });
+    } finally {
+      await closeDeps(missing);
+    }
+  });
+});

@@ -1,0 +1,32 @@
+// Starts the embedded PostgreSQL and DynamoDB Local once per test run and migrates a template database.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { prepareDatabase, startEngines } from '../../scripts/local/engines.js';
+
+export const templateDatabase = 'tyrehero_template';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgServerUrl: string;
+    dynamodbEndpoint: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tyrehero-test-'));
+  const engines = await startEngines({
+    dataDir,
+    persistent: false,
+    databaseUrl: process.env.TEST_DATABASE_URL,
+    dynamodbEndpoint: process.env.TEST_DYNAMODB_ENDPOINT,
+  });
+  await prepareDatabase(engines.serverUrl, templateDatabase);
+  project.provide('pgServerUrl', engines.serverUrl);
+  project.provide('dynamodbEndpoint', engines.dynamodbEndpoint);
+  return async () => {
+    await engines.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}
