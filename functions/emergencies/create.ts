@@ -1,7 +1,9 @@
 // POST /emergencies: a stranded driver asks for help.
 import { loadConfig } from '../../shared/config.js';
 import { makeDeps, type Deps } from '../../shared/deps.js';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { httpRoute } from '../../shared/http/route.js';
+import { metrics } from '../../shared/powertools.js';
 import { CreateEmergencyBody } from '../../shared/schemas/emergency.js';
 import { createEmergency } from '../../shared/usecases/create-emergency.js';
 
@@ -9,6 +11,8 @@ export const makeHandler = (deps: Deps) =>
   httpRoute({ http: deps.http, body: CreateEmergencyBody, idempotency: deps.idempotency }, async ({ body, headers }) => {
     const accepted = await createEmergency(deps, body, { syntheticTest: headers['x-synthetic-test'] === 'true' });
     const { request } = accepted;
+    // Buffered intakes mean PostgreSQL is unreachable: operations alarm on this metric.
+    metrics.addMetric(accepted.queued ? 'EmergencyRequestsBuffered' : 'EmergencyRequestsAccepted', MetricUnit.Count, 1);
     return {
       // 202 when held in the fallback buffer: accepted and safe, not yet in the system of record.
       status: accepted.queued ? 202 : 201,
