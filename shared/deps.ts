@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { makeDocumentClient, makeDynamoClient } from './adapters/dynamodb/client.js';
 import { DynamoIntakeBuffer } from './adapters/dynamodb/intake-buffer.js';
 import { DynamoTableProbe } from './adapters/dynamodb/table-probe.js';
+import { DynamoTechnicianIndex } from './adapters/dynamodb/technician-index.js';
 import { DynamoWeatherLevelReader } from './adapters/dynamodb/weather-level.js';
 import { AwsLocationGeocoder } from './adapters/location/aws-location-geocoder.js';
 import { OfflineGeocoder } from './adapters/location/outward-codes.js';
@@ -35,6 +36,7 @@ export function makeDeps(config: Config, overrides: Overrides = {}) {
     dynamo,
     requests: new PostgresRequestStore(pool),
     intakeBuffer: new DynamoIntakeBuffer(documents, config.tables.intakeBuffer),
+    technicians: new DynamoTechnicianIndex(documents, config.tables.locations),
     weather: new DynamoWeatherLevelReader(documents, config.tables.scalingState),
     tables: new DynamoTableProbe(dynamo, Object.values(config.tables)),
     geocoder,

@@ -1,0 +1,184 @@
+// DynamoDB technician index: one item per technician, a sparse GSI of the dispatchable ones, conditional writes for every invariant.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import ngeohash from 'ngeohash';
+import type { GeoPoint } from '../../domain/emergency.js';
+import { nearest, type Candidate } from '../../domain/geo.js';
+import type { Availability, LocationFix, NearestQuery, SearchReport, SelfReportedStatus, TechnicianIndex, TechnicianPosition } from '../../ports/technician-index.js';
+
+/** Geohash precision of the GSI partition: ~20 km × 24 km cells in Britain. See the README's "Dispatch" section for why. */
+export const dispatchCellPrecision = 4;
+const fixPrecision = 9;
+export const dispatchableIndex = 'dispatchable';
+
+interface Item {
+  technicianId: string;
+  lat?: number;
+  lon?: number;
+  recordedAt?: string;
+  status?: Availability;
+  currentJob?: string;
+}
+
+const failedCondition = (error: unknown): error is ConditionalCheckFailedException => error instanceof ConditionalCheckFailedException;
+const oldItem = (error: ConditionalCheckFailedException): Item | undefined => (error.Item ? (unmarshall(error.Item) as Item) : undefined);
+
+export class DynamoTechnicianIndex implements TechnicianIndex {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  private update(input: Omit<UpdateCommandInput, 'TableName'>) {
+    return this.db.send(new UpdateCommand({ TableName: this.tableName, ReturnValuesOnConditionCheckFailure: 'ALL_OLD', ...input }));
+  }
+
+  async recordLocation(technicianId: string, fix: LocationFix): Promise<'updated' | 'stale'> {
+    const geohash = ngeohash.encode(fix.location.lat, fix.location.lon, fixPrecision);
+    const values: Record<string, unknown> = {
+      ':lat': fix.location.lat,
+      ':lon': fix.location.lon,
+      ':gh': geohash,
+      ':cell': geohash.slice(0, dispatchCellPrecision),
+      ':key': `${geohash}#${technicianId}`,
+      ':at': fix.recordedAt.toISOString(),
+      ':acc': fix.accuracyMeters ?? null,
+      ':hd': fix.heading ?? null,
+    };
+    const position = 'lat = :lat, lon = :lon, geohash = :gh, cell = :cell, cellKey = :key, recordedAt = :at, accuracyMeters = :acc, heading = :hd';
+    // ISO-8601 UTC strings of one fixed format compare in time order, so an older fix fails the condition.
+    const newer = '(attribute_not_exists(recordedAt) OR recordedAt < :at)';
+    try {
+      // The common case, an available technician moving: one UpdateItem that also moves their index entry.
+      await this.update({
+        Key: { technicianId },
+        UpdateExpression: `SET ${position}, dispatchCell = :cell, dispatchKey = :key`,
+        ConditionExpression: `${newer} AND #status = :available AND attribute_not_exists(currentJob)`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ...values, ':available': 'available' },
+      });
+      return 'updated';
+    } catch (error) {
+      if (!failedCondition(error)) throw error;
+      const old = oldItem(error);
+      if (old?.recordedAt && old.recordedAt >= values[':at']!) return 'stale';
+    }
+    try {
+      // Busy, on a break, offline or new: move them without putting them in the index.
+      await this.update({
+        Key: { technicianId },
+        UpdateExpression: `SET ${position}, #status = if_not_exists(#status, :offline) REMOVE dispatchCell, dispatchKey`,
+        ConditionExpression: newer,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ...values, ':offline': 'offline' },
+      });
+      return 'updated';
+    } catch (error) {
+      if (failedCondition(error)) return 'stale';
+      throw error;
+    }
+  }
+
+  async setAvailability(technicianId: string, status: SelfReportedStatus): Promise<'updated' | 'has-job' | 'no-location'> {
+    try {
+      if (status === 'available') {
+        await this.update({
+          Key: { technicianId },
+          UpdateExpression: 'SET #status = :status, dispatchCell = cell, dispatchKey = cellKey',
+          ConditionExpression: 'attribute_exists(cell) AND attribute_not_exists(currentJob)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': status },
+        });
+      } else {
+        await this.update({
+          Key: { technicianId },
+          UpdateExpression: 'SET #status = :status REMOVE dispatchCell, dispatchKey',
+          ConditionExpression: 'attribute_not_exists(currentJob)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': status },
+        });
+      }
+      return 'updated';
+    } catch (error) {
+      if (!failedCondition(error)) throw error;
+      return oldItem(error)?.currentJob ? 'has-job' : 'no-location';
+    }
+  }
+
+  async nearestDispatchable(point: GeoPoint, query: NearestQuery): Promise<{ found: Awaited<ReturnType<typeof nearest>>['found']; report: SearchReport }> {
+    const report: SearchReport = { queries: 0, itemsRead: 0, rings: 0 };
+    const freshSince = query.freshSince.toISOString();
+    const reader = {
+      readCell: async (cell: string): Promise<Candidate[]> => {
+        const found: Candidate[] = [];
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          const page = await this.db.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: dispatchableIndex,
+              KeyConditionExpression: 'dispatchCell = :cell',
+              FilterExpression: 'recordedAt >= :fresh',
+              ExpressionAttributeValues: { ':cell': cell, ':fresh': freshSince },
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          report.queries += 1;
+          report.itemsRead += page.ScannedCount ?? 0;
+          for (const item of (page.Items ?? []) as Item[]) found.push({ id: item.technicianId, location: { lat: item.lat!, lon: item.lon! } });
+          startKey = page.LastEvaluatedKey;
+        } while (startKey);
+        return found;
+      },
+    };
+    const { found, stats } = await nearest(point, reader, { k: query.k, maxRadiusKm: query.maxRadiusKm, precision: dispatchCellPrecision, exclude: query.exclude });
+    report.rings = stats.rings;
+    return { found, report };
+  }
+
+  async claim(technicianId: string, requestId: string, at: Date, freshSince: Date): Promise<boolean> {
+    try {
+      await this.update({
+        Key: { technicianId },
+        UpdateExpression: 'SET #status = :busy, currentJob = :job, claimedAt = :at REMOVE dispatchCell, dispatchKey',
+        ConditionExpression: '#status = :available AND attribute_not_exists(currentJob) AND recordedAt >= :fresh',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':busy': 'busy', ':available': 'available', ':job': requestId, ':at': at.toISOString(), ':fresh': freshSince.toISOString() },
+      });
+      return true;
+    } catch (error) {
+      if (failedCondition(error)) return false;
+      throw error;
+    }
+  }
+
+  async release(technicianId: string, requestId: string): Promise<boolean> {
+    try {
+      await this.update({
+        Key: { technicianId },
+        UpdateExpression: 'SET #status = :available, dispatchCell = cell, dispatchKey = cellKey REMOVE currentJob, claimedAt',
+        ConditionExpression: 'currentJob = :job',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':available': 'available', ':job': requestId },
+      });
+      return true;
+    } catch (error) {
+      if (failedCondition(error)) return false;
+      throw error;
+    }
+  }
+
+  async position(technicianId: string): Promise<TechnicianPosition | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { technicianId } }));
+    if (!Item) return undefined;
+    const item = Item as Item;
+    return {
+      technicianId,
+      status: item.status ?? 'offline',
+      ...(item.lat !== undefined && item.lon !== undefined ? { location: { lat: item.lat, lon: item.lon } } : {}),
+      ...(item.recordedAt ? { recordedAt: new Date(item.recordedAt) } : {}),
+      ...(item.currentJob ? { currentJob: item.currentJob } : {}),
+    };
+  }
+}

@@ -1,0 +1,49 @@
+// The live technician index: where each technician is, whether they can take a job, and the atomic claim on them.
+import type { GeoPoint } from '../domain/emergency.js';
+import type { Ranked } from '../domain/geo.js';
+
+export type Availability = 'available' | 'busy' | 'on_break' | 'offline';
+export type SelfReportedStatus = Exclude<Availability, 'busy'>;
+
+export interface LocationFix {
+  location: GeoPoint;
+  recordedAt: Date;
+  accuracyMeters?: number;
+  heading?: number;
+}
+
+export interface TechnicianPosition {
+  technicianId: string;
+  location?: GeoPoint;
+  recordedAt?: Date;
+  status: Availability;
+  currentJob?: string;
+}
+
+export interface SearchReport {
+  /** DynamoDB Query calls, pages included. */
+  queries: number;
+  /** Items DynamoDB read to answer them (sum of ScannedCount). */
+  itemsRead: number;
+  rings: number;
+}
+
+export interface NearestQuery {
+  k: number;
+  maxRadiusKm: number;
+  /** Positions older than this are not dispatchable. */
+  freshSince: Date;
+  exclude?: ReadonlySet<string>;
+}
+
+export interface TechnicianIndex {
+  /** Ignored ('stale') when an equal or newer fix is already recorded. */
+  recordLocation(technicianId: string, fix: LocationFix): Promise<'updated' | 'stale'>;
+  setAvailability(technicianId: string, status: SelfReportedStatus): Promise<'updated' | 'has-job' | 'no-location'>;
+  nearestDispatchable(point: GeoPoint, query: NearestQuery): Promise<{ found: Ranked[]; report: SearchReport }>;
+  /** Atomically: available, no job and fresh → busy with this job. False if someone else got there first. */
+  claim(technicianId: string, requestId: string, at: Date, freshSince: Date): Promise<boolean>;
+  /** Frees the technician if (and only if) they hold this job. */
+  release(technicianId: string, requestId: string): Promise<boolean>;
+  position(technicianId: string): Promise<TechnicianPosition | undefined>;
+}

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nearestByBruteForce, type Candidate } from '../../shared/domain/geo.js';
+import { testStack, type TestStack } from '../support/stack.js';
+
+let stack: TestStack;
+const now = new Date('2026-01-14T14:00:00Z');
+const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
+const freshSince = minutesAgo(10);
+
+beforeAll(async () => {
+  stack = await testStack();
+});
+afterAll(() => stack.close());
+
+const index = () => stack.deps.technicians;
+async function placeAvailable(id: string, lat: number, lon: number, at = now) {
+  await index().recordLocation(id, { location: { lat, lon }, recordedAt: at });
+  expect(await index().setAvailability(id, 'available')).toBe('updated');
+}
+const nearestIds = async (lat: number, lon: number, k = 3) =>
+  (await index().nearestDispatchable({ lat, lon }, { k, maxRadiusKm: 150, freshSince })).found.map((f) => f.id);
+
+describe('technician index on DynamoDB Local', () => {
+  it('ignores a location fix older than the one it has', async () => {
+    await index().recordLocation('ord-1', { location: { lat: 51.5, lon: -0.1 }, recordedAt: now });
+    expect(await index().recordLocation('ord-1', { location: { lat: 52, lon: -1 }, recordedAt: minutesAgo(1) })).toBe('stale');
+    expect((await index().position('ord-1'))?.location).toEqual({ lat: 51.5, lon: -0.1 });
+  });
+
+  it('moves an available technician in the index as they drive, and drops them when they go on a break', async () => {
+    await placeAvailable('mover', 53.48, -2.24, minutesAgo(2));
+    expect(await nearestIds(53.48, -2.24, 1)).toEqual(['mover']);
+    await index().recordLocation('mover', { location: { lat: 53.8, lon: -1.55 }, recordedAt: now });
+    expect(await nearestIds(53.8, -1.55, 1)).toEqual(['mover']);
+    await index().setAvailability('mover', 'on_break');
+    expect(await nearestIds(53.8, -1.55, 1)).not.toContain('mover');
+  });
+
+  it('refuses availability before any location, and leaves out technicians silent for over 10 minutes', async () => {
+    expect(await index().setAvailability('never-seen', 'available')).toBe('no-location');
+    await placeAvailable('silent', 55.86, -4.25, minutesAgo(11));
+    expect(await nearestIds(55.86, -4.25)).not.toContain('silent');
+  });
+
+  it('lets exactly one of ten simultaneous claims on a technician win', async () => {
+    await placeAvailable('contested', 52.48, -1.9);
+    const wins = await Promise.all(Array.from({ length: 10 }, (_, i) => index().claim('contested', `job-${i}`, now, freshSince)));
+    expect(wins.filter(Boolean)).toHaveLength(1);
+    const position = await index().position('contested');
+    expect(position).toMatchObject({ status: 'busy', currentJob: `job-${wins.indexOf(true)}` });
+    expect(await nearestIds(52.48, -1.9)).not.toContain('contested');
+    expect(await index().setAvailability('contested', 'offline')).toBe('has-job');
+  });
+
+  it('releases only for the job the technician holds, putting them back in the index', async () => {
+    await placeAvailable('releasable', 51.45, -2.59);
+    expect(await index().claim('releasable', 'job-a', now, freshSince)).toBe(true);
+    expect(await index().release('releasable', 'job-b')).toBe(false);
+    expect(await index().release('releasable', 'job-a')).toBe(true);
+    expect(await nearestIds(51.45, -2.59, 1)).toEqual(['releasable']);
+  });
+
+  it('answers k-nearest exactly as brute force over 300 technicians spread around London and the prime meridian', async () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const technicians: Candidate[] = Array.from({ length: 300 }, (_, i) => ({ id: `bf-${String(i).padStart(3, '0')}`, location: { lat: 50.8 + random() * 1.6, lon: -1.2 + random() * 2.2 } }));
+    for (const t of technicians) await placeAvailable(t.id, t.location.lat, t.location.lon);
+    for (let q = 0; q < 20; q++) {
+      const point = { lat: 50.9 + random() * 1.4, lon: -1.1 + random() * 2 };
+      const { found, report } = await index().nearestDispatchable(point, { k: 5, maxRadiusKm: 150, freshSince, exclude: new Set(['mover']) });
+      const everyone = technicians;
+      expect(found.map((f) => f.id)).toEqual(nearestByBruteForce(point, everyone, { k: 5, maxRadiusKm: 150 }).map((f) => f.id));
+      expect(report.queries).toBeGreaterThanOrEqual(1);
+      expect(report.itemsRead).toBeGreaterThanOrEqual(found.length);
+    }
+  }, 60_000);
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { defaultEtaSettings, etaMinutes, meetsSla, speedBandFor } from '../../shared/domain/eta.js';
+
+describe('etaMinutes', () => {
+  it.each([
+    { km: 0, band: 'urban', minutes: 10, why: 'only mobilisation when the van is already there' },
+    { km: 5, band: 'urban', minutes: 23, why: '5 km × 1.3 road factor at 30 km/h = 13 min + 10' },
+    { km: 40, band: 'rural', minutes: 62, why: '52 road km at 60 km/h = 52 min + 10' },
+    { km: 60, band: 'motorway', minutes: 62, why: '78 road km at 90 km/h = 52 min + 10' },
+    { km: 1, band: 'urban', minutes: 13, why: 'rounds 12.6 up: never promise early' },
+  ] as const)('gives $minutes min for $km km $band ($why)', ({ km, band, minutes }) => {
+    expect(etaMinutes(km, band, defaultEtaSettings)).toBe(minutes);
+  });
+
+  it('follows the configured road factor and speeds', () => {
+    expect(etaMinutes(10, 'rural', { ...defaultEtaSettings, roadFactor: 1, mobilisationMinutes: 0, speedsKmh: { urban: 30, rural: 120, motorway: 90 } })).toBe(5);
+  });
+});
+
+describe('speedBandFor', () => {
+  it.each([
+    { km: 3, motorway: false, band: 'urban' },
+    { km: 10, motorway: false, band: 'urban' },
+    { km: 10.1, motorway: false, band: 'rural' },
+    { km: 3, motorway: true, band: 'motorway' },
+  ] as const)('treats $km km (motorway: $motorway) as $band', ({ km, motorway, band }) => {
+    expect(speedBandFor(km, motorway, defaultEtaSettings)).toBe(band);
+  });
+});
+
+describe('meetsSla', () => {
+  const now = new Date('2026-01-14T14:00:00Z');
+  const deadline = new Date('2026-01-14T15:30:00Z');
+  it.each([
+    { minutes: 89, meets: true },
+    { minutes: 90, meets: true },
+    { minutes: 91, meets: false },
+  ])('arriving in $minutes min meets a 90-minute deadline: $meets', ({ minutes, meets }) => {
+    expect(meetsSla(now, minutes, deadline)).toBe(meets);
+  });
+});
