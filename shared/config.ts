@@ -1,5 +1,7 @@
 // Every tunable of the service, typed, documented and read once from the environment.
 
+import type { EtaSettings } from './domain/eta.js';
+
 type Env = Record<string, string | undefined>;
 
 export interface Setting {
@@ -33,6 +35,18 @@ export const settings = [
   { env: 'IDEMPOTENCY_TTL_SECONDS', default: '86400', description: 'How long an Idempotency-Key replays its first response.' },
   { env: 'BACKLOG_DEGRADED_ABOVE', default: '10', description: 'Health reports degraded when more requests than this are pending.' },
   { env: 'HEALTH_CHECK_TIMEOUT_MS', default: '1000', description: 'Timeout of each dependency check in GET /health.' },
+  { env: 'DISPATCH_CANDIDATES', default: '5', description: 'How many nearest available technicians dispatch tries, nearest first.' },
+  { env: 'DISPATCH_MAX_RADIUS_KM', default: '150', description: 'Furthest straight-line distance searched for a technician.' },
+  { env: 'LOCATION_FRESH_MINUTES', default: '10', description: 'A technician silent for longer is not dispatchable.' },
+  { env: 'ACCEPT_WITHIN_MINUTES', default: '3', description: 'An assignment not accepted within this is reclaimed by redispatch.' },
+  { env: 'ETA_MOBILISATION_MINUTES', default: '10', description: 'Minutes from accepting a job to driving off.' },
+  { env: 'ETA_ROAD_FACTOR', default: '1.3', description: 'Road distance ÷ straight-line distance.' },
+  { env: 'ETA_SPEED_URBAN_KMH', default: '30', description: 'Average speed for urban drives.' },
+  { env: 'ETA_SPEED_RURAL_KMH', default: '60', description: 'Average speed for rural drives.' },
+  { env: 'ETA_SPEED_MOTORWAY_KMH', default: '90', description: 'Average speed to a motorway breakdown.' },
+  { env: 'ETA_URBAN_RADIUS_KM', default: '10', description: 'Drives up to this straight-line distance use the urban speed.' },
+  { env: 'NOTIFIER', default: 'log', description: "'log' (local: messages are logged, not sent) or 'sns'." },
+  { env: 'OPS_ALERTS_TOPIC_ARN', default: undefined, description: 'SNS topic for operations alerts (NOTIFIER=sns).' },
   { env: 'CORS_ALLOWED_ORIGINS', default: '*', description: 'Comma-separated origins allowed by CORS.' },
 ] as const satisfies readonly Setting[];
 
@@ -58,6 +72,8 @@ export interface Config {
   intake: { maxBodyBytes: number; dedupWindowMinutes: number; slaMinutes: number; idempotencyTtlSeconds: number };
   health: { backlogDegradedAbove: number; checkTimeoutMs: number };
   http: { corsAllowedOrigins: string[] };
+  dispatch: { candidates: number; maxRadiusKm: number; freshMinutes: number; acceptWithinMinutes: number; eta: EtaSettings };
+  notifier: { kind: 'log' | 'sns'; opsTopicArn?: string };
 }
 
 type SettingName = (typeof settings)[number]['env'];
@@ -78,11 +94,18 @@ function reader(env: Env) {
     if (!Number.isInteger(value) || value < min) throw new Error(`Configuration ${name} must be an integer >= ${min}, got "${raw(name)}"`);
     return value;
   };
-  return { raw, text, int };
+  const positive = (name: SettingName): number => {
+    const value = Number(text(name));
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`Configuration ${name} must be a positive number, got "${raw(name)}"`);
+    return value;
+  };
+  return { raw, text, int, positive };
 }
 
 export function loadConfig(env: Env = process.env): Config {
-  const { raw, text, int } = reader(env);
+  const { raw, text, int, positive } = reader(env);
+  const notifier = text('NOTIFIER');
+  if (notifier !== 'log' && notifier !== 'sns') throw new Error(`Configuration NOTIFIER must be 'log' or 'sns', got "${notifier}"`);
   const geocoder = text('GEOCODER');
   if (geocoder !== 'offline' && geocoder !== 'aws-location') {
     throw new Error(`Configuration GEOCODER must be 'offline' or 'aws-location', got "${geocoder}"`);
@@ -116,7 +139,21 @@ export function loadConfig(env: Env = process.env): Config {
     },
     health: { backlogDegradedAbove: int('BACKLOG_DEGRADED_ABOVE'), checkTimeoutMs: int('HEALTH_CHECK_TIMEOUT_MS', 1) },
     http: { corsAllowedOrigins: text('CORS_ALLOWED_ORIGINS').split(',').map((o) => o.trim()).filter(Boolean) },
+    dispatch: {
+      candidates: int('DISPATCH_CANDIDATES', 1),
+      maxRadiusKm: positive('DISPATCH_MAX_RADIUS_KM'),
+      freshMinutes: positive('LOCATION_FRESH_MINUTES'),
+      acceptWithinMinutes: positive('ACCEPT_WITHIN_MINUTES'),
+      eta: {
+        mobilisationMinutes: int('ETA_MOBILISATION_MINUTES'),
+        roadFactor: positive('ETA_ROAD_FACTOR'),
+        speedsKmh: { urban: positive('ETA_SPEED_URBAN_KMH'), rural: positive('ETA_SPEED_RURAL_KMH'), motorway: positive('ETA_SPEED_MOTORWAY_KMH') },
+        urbanRadiusKm: positive('ETA_URBAN_RADIUS_KM'),
+      },
+    },
+    notifier: { kind: notifier, opsTopicArn: raw('OPS_ALERTS_TOPIC_ARN') },
   };
+  if (config.notifier.kind === 'sns' && !config.notifier.opsTopicArn) throw new Error('Configuration OPS_ALERTS_TOPIC_ARN is required when NOTIFIER=sns');
   if (!config.database.url && !(config.database.host && config.database.secretArn)) {
     throw new Error('Configuration needs DATABASE_URL, or DB_HOST and DB_SECRET_ARN');
   }

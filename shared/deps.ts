@@ -1,6 +1,7 @@
 // Builds every adapter once per Lambda container from config; tests call the same factory with the embedded engines.
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { LocationClient } from '@aws-sdk/client-location';
+import { SNSClient } from '@aws-sdk/client-sns';
 import type { Config } from './config.js';
 import { makeDocumentClient, makeDynamoClient } from './adapters/dynamodb/client.js';
 import { DynamoIntakeBuffer } from './adapters/dynamodb/intake-buffer.js';
@@ -11,15 +12,19 @@ import { AwsLocationGeocoder } from './adapters/location/aws-location-geocoder.j
 import { OfflineGeocoder } from './adapters/location/outward-codes.js';
 import { makePool } from './adapters/postgres/pool.js';
 import { PostgresRequestStore } from './adapters/postgres/request-store.js';
+import { PostgresTechnicianDirectory } from './adapters/postgres/technician-directory.js';
+import { LogNotifier, SnsNotifier } from './adapters/sns/notifier.js';
 import { randomIds, systemClock } from './adapters/system.js';
 import type { Clock, IdGenerator } from './ports/clock.js';
 import type { Log } from './ports/logger.js';
+import type { Notifier } from './ports/notifier.js';
 import { logger } from './powertools.js';
 
 export interface Overrides {
   clock?: Clock;
   ids?: IdGenerator;
   log?: Log;
+  notifier?: Notifier;
 }
 
 export function makeDeps(config: Config, overrides: Overrides = {}) {
@@ -30,6 +35,9 @@ export function makeDeps(config: Config, overrides: Overrides = {}) {
     config.geocoder.kind === 'aws-location'
       ? new AwsLocationGeocoder(new LocationClient({ region: config.region }), config.geocoder.placeIndexName!)
       : new OfflineGeocoder();
+  const log = overrides.log ?? logger;
+  const notifier =
+    overrides.notifier ?? (config.notifier.kind === 'sns' ? new SnsNotifier(new SNSClient({ region: config.region }), config.notifier.opsTopicArn!) : new LogNotifier(log));
   return {
     config,
     pool,
@@ -37,12 +45,15 @@ export function makeDeps(config: Config, overrides: Overrides = {}) {
     requests: new PostgresRequestStore(pool),
     intakeBuffer: new DynamoIntakeBuffer(documents, config.tables.intakeBuffer),
     technicians: new DynamoTechnicianIndex(documents, config.tables.locations),
+    directory: new PostgresTechnicianDirectory(pool),
+    notifier,
+    dispatch: config.dispatch,
     weather: new DynamoWeatherLevelReader(documents, config.tables.scalingState),
     tables: new DynamoTableProbe(dynamo, Object.values(config.tables)),
     geocoder,
     clock: overrides.clock ?? systemClock,
     ids: overrides.ids ?? randomIds,
-    log: overrides.log ?? logger,
+    log,
     intake: config.intake,
     health: config.health,
     http: { maxBodyBytes: config.intake.maxBodyBytes, corsAllowedOrigins: config.http.corsAllowedOrigins },

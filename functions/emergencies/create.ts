@@ -6,6 +6,7 @@ import { httpRoute } from '../../shared/http/route.js';
 import { metrics } from '../../shared/powertools.js';
 import { CreateEmergencyBody } from '../../shared/schemas/emergency.js';
 import { createEmergency } from '../../shared/usecases/create-emergency.js';
+import type { DispatchOutcome } from '../../shared/usecases/dispatch.js';
 
 export const makeHandler = (deps: Deps) =>
   httpRoute({ http: deps.http, body: CreateEmergencyBody, idempotency: deps.idempotency }, async ({ body, headers }) => {
@@ -26,8 +27,14 @@ export const makeHandler = (deps: Deps) =>
         slaDeadline: request.slaDeadline.toISOString(),
         createdAt: request.createdAt.toISOString(),
         ...(accepted.queued ? { queued: true } : {}),
+        ...dispatchView(accepted.dispatch),
       },
     };
   });
+
+function dispatchView(dispatch: DispatchOutcome | undefined) {
+  if (dispatch?.kind === 'assigned') return { technician: dispatch.technician, eta: dispatch.eta.toISOString(), etaMinutes: dispatch.etaMinutes, slaAtRisk: false };
+  return { slaAtRisk: dispatch?.slaAtRisk ?? false };
+}
 
 export const handler = makeHandler(makeDeps(loadConfig()));

@@ -7,8 +7,6 @@ export const requestStatuses = ['pending', 'assigned', 'en_route', 'on_site', 'c
 export type RequestStatus = (typeof requestStatuses)[number];
 
 export const openStatuses: readonly RequestStatus[] = ['pending', 'assigned', 'en_route', 'on_site'];
-/** A customer may still call the job off until the technician is on site. */
-export const cancellableStatuses: readonly RequestStatus[] = ['pending', 'assigned', 'en_route'];
 
 export interface GeoPoint {
   lat: number;
@@ -45,7 +43,10 @@ export interface EmergencyRequest extends NewEmergency {
   onSiteAt?: Date;
   completedAt?: Date;
   cancelledAt?: Date;
+  acceptedAt?: Date;
   eta?: Date;
+  declinedBy: string[];
+  slaAtRisk: boolean;
 }
 
 export function slaDeadlineFor(createdAt: Date, slaMinutes: number): Date {

@@ -1,5 +1,6 @@
 // The system of record for emergency requests (PostgreSQL in every stage).
 import type { EmergencyRequest, NewEmergency, RequestStatus } from '../domain/emergency.js';
+import type { JobAction } from '../domain/job-lifecycle.js';
 
 /** A freshly drawn booking reference is already taken; the caller draws another. */
 export class ReferenceTaken extends Error {
@@ -14,9 +15,11 @@ export type InsertOutcome =
   /** The same phone already has an open request inside the duplicate window. */
   | { kind: 'duplicate'; existing: Pick<EmergencyRequest, 'id' | 'reference' | 'status'> };
 
-export type CancelOutcome =
-  | { kind: 'cancelled'; request: EmergencyRequest }
-  | { kind: 'not-cancellable'; status: RequestStatus }
+export type TransitionOutcome =
+  | { kind: 'applied'; request: EmergencyRequest; previous: { status: RequestStatus; technicianId?: string } }
+  | { kind: 'not-allowed'; status: RequestStatus }
+  /** The job exists but is not assigned to this technician. */
+  | { kind: 'not-yours' }
   | { kind: 'not-found' };
 
 export interface RequestStore {
@@ -25,8 +28,18 @@ export interface RequestStore {
   /** Inserts a request accepted earlier (from the intake buffer); a row with the same id already stored is left as it is. */
   insertIfAbsent(request: NewEmergency): Promise<boolean>;
   findById(id: string): Promise<EmergencyRequest | undefined>;
-  /** Cancels only from a cancellable status, in one guarded statement. */
-  cancel(id: string, at: Date): Promise<CancelOutcome>;
+  /**
+   * Applies a lifecycle action in one guarded UPDATE (status in the action's from-set and, when technicianId is given,
+   * owned by that technician), stamping its time; the audit trigger records it.
+   */
+  transition(id: string, action: JobAction, at: Date, technicianId?: string): Promise<TransitionOutcome>;
+  /** pending → assigned to this technician, only if still pending. */
+  assignIfPending(id: string, technicianId: string, at: Date, eta: Date): Promise<EmergencyRequest | undefined>;
+  recordDispatchAttempt(id: string, at: Date, slaAtRisk: boolean): Promise<void>;
+  /** Pending requests, most urgent and oldest first. */
+  findPending(limit: number): Promise<EmergencyRequest[]>;
+  /** Assigned but not accepted since before `before`: the technician has not responded. */
+  findUnacceptedSince(before: Date, limit: number): Promise<EmergencyRequest[]>;
   countPending(): Promise<number>;
   /** Cheap liveness probe. */
   ping(timeoutMs: number): Promise<void>;

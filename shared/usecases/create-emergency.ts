@@ -13,8 +13,9 @@ import type { Log } from '../ports/logger.js';
 import { ReferenceTaken, type RequestStore } from '../ports/request-store.js';
 import type { WeatherLevelReader } from '../ports/weather-level.js';
 import type { CreateEmergencyInput } from '../schemas/emergency.js';
+import { dispatchEmergency, type DispatchDeps, type DispatchOutcome } from './dispatch.js';
 
-export interface IntakeDeps {
+export interface IntakeDeps extends DispatchDeps {
   requests: RequestStore;
   intakeBuffer: IntakeBuffer;
   geocoder: Geocoder;
@@ -26,11 +27,13 @@ export interface IntakeDeps {
 }
 
 export interface AcceptedEmergency {
-  request: NewEmergency & { status: 'pending' };
+  request: NewEmergency & { status: 'pending' | 'assigned' };
   /** Shown to the customer once; only its hash is stored. */
   trackingToken: string;
   /** Accepted into the fallback buffer because the database was unreachable. */
   queued: boolean;
+  /** Undefined when dispatch was not attempted (queued) or failed; redispatch retries either way. */
+  dispatch?: DispatchOutcome;
 }
 
 /** Geohash precision 9 (~5 m cells) is finer than any phone's GPS fix, so nothing is lost in the stored hash. */
@@ -69,7 +72,8 @@ export async function createEmergency(deps: IntakeDeps, input: CreateEmergencyIn
   const duplicateSince = new Date(now.getTime() - deps.intake.dedupWindowMinutes * 60_000);
   try {
     const stored = await storeWithFreshReference(deps, draft, duplicateSince);
-    return { request: { ...stored, status: 'pending' }, trackingToken, queued: false };
+    const dispatch = await tryDispatch(deps, stored);
+    return { request: { ...stored, status: dispatch?.kind === 'assigned' ? 'assigned' : 'pending' }, trackingToken, queued: false, dispatch };
   } catch (error) {
     if (!(error instanceof Unavailable)) throw error;
     // The system of record is down (failover, outage): keep the emergency in DynamoDB rather than turn the driver away.
@@ -81,6 +85,16 @@ export async function createEmergency(deps: IntakeDeps, input: CreateEmergencyIn
       throw new Unavailable('We could not record your request right now. Please try again in a moment, or call us.');
     }
     return { request: { ...draft, status: 'pending' }, trackingToken, queued: true };
+  }
+}
+
+/** The request is already safe in the system of record; a dispatch failure leaves it pending for redispatch. */
+async function tryDispatch(deps: IntakeDeps, stored: NewEmergency): Promise<DispatchOutcome | undefined> {
+  try {
+    return await dispatchEmergency(deps, { ...stored, declinedBy: [] });
+  } catch (error) {
+    deps.log.error('dispatch failed; request left pending for redispatch', { id: stored.id, error: error });
+    return undefined;
   }
 }
 

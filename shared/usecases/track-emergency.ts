@@ -4,12 +4,16 @@ import { trackingTokenMatches } from '../domain/tracking.js';
 import { Conflict, NotFound, Unavailable } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { IntakeBuffer } from '../ports/intake-buffer.js';
+import type { Log } from '../ports/logger.js';
 import type { RequestStore } from '../ports/request-store.js';
+import type { TechnicianIndex } from '../ports/technician-index.js';
 
 export interface TrackingDeps {
   requests: RequestStore;
   intakeBuffer: IntakeBuffer;
+  technicians: TechnicianIndex;
   clock: Clock;
+  log: Log;
 }
 
 export type TrackedEmergency = (EmergencyRequest | (NewEmergency & { status: RequestStatus })) & { queued: boolean };
@@ -40,8 +44,24 @@ export async function findOwnEmergency(deps: TrackingDeps, id: string, trackingT
 export async function cancelOwnEmergency(deps: TrackingDeps, id: string, trackingToken: string | undefined): Promise<EmergencyRequest> {
   const request = await findOwnEmergency(deps, id, trackingToken);
   if (request.queued) throw new Unavailable('Your request is still being recorded. Please try cancelling again in a minute.');
-  const outcome = await deps.requests.cancel(id, deps.clock.now());
-  if (outcome.kind === 'cancelled') return outcome.request;
-  if (outcome.kind === 'not-found') throw notFound();
-  throw new Conflict(`This request is ${outcome.status.replace('_', ' ')} and can no longer be cancelled.`, { currentStatus: outcome.status });
+  const outcome = await deps.requests.transition(id, 'cancel', deps.clock.now());
+  if (outcome.kind === 'applied') {
+    const technicianId = outcome.previous.technicianId;
+    // The technician was holding this job: put them back to work.
+    if (technicianId) await releaseTechnician(deps, technicianId, id);
+    return outcome.request;
+  }
+  if (outcome.kind === 'not-allowed') {
+    throw new Conflict(`This request is ${outcome.status.replace('_', ' ')} and can no longer be cancelled.`, { currentStatus: outcome.status });
+  }
+  throw notFound();
+}
+
+/** The job's state is already committed; a failed release is repaired by redispatch's sweep, so log rather than fail. */
+export async function releaseTechnician(deps: Pick<TrackingDeps, 'technicians' | 'log'>, technicianId: string, requestId: string): Promise<void> {
+  try {
+    await deps.technicians.release(technicianId, requestId);
+  } catch (error) {
+    deps.log.error('could not release technician', { technicianId, requestId, error: error });
+  }
 }

@@ -42,7 +42,7 @@ describe('POST /emergencies', () => {
 
   it('writes an INSERT audit row with the new row as JSON', async () => {
     const response = await post(emergencyBody());
-    const audit = await stack.sql.query('SELECT operation, old_row, new_row FROM emergency_requests_audit WHERE request_id = $1', [response.body.id]);
+    const audit = await stack.sql.query(`SELECT operation, old_row, new_row FROM emergency_requests_audit WHERE request_id = $1 AND operation = 'INSERT'`, [response.body.id]);
     expect(audit.rows).toHaveLength(1);
     expect(audit.rows[0]).toMatchObject({ operation: 'INSERT', old_row: null });
     expect(audit.rows[0].new_row).toMatchObject({ id: response.body.id, status: 'pending', reference: response.body.reference });

@@ -90,13 +90,20 @@ describe('npx sls package --stage prod', () => {
     expect(actionsOf('drainIntakeBuffer')).not.toContain('dynamodb:PutItem');
   });
 
-  it('grants no wildcard resource except for X-Ray, which has no narrower one', () => {
+  it('grants no wildcard resource except X-Ray and SMS publishing, which have no narrower one', () => {
     for (const fn of functions) {
       for (const statement of roleStatements(fn)) {
         const wildcard = JSON.stringify(statement.Resource) === '"*"' || JSON.stringify(statement.Resource) === '["*"]';
-        if (wildcard) expect(statement.Action.every((a) => a.startsWith('xray:')), `${fn}: ${statement.Action.join(',')}`).toBe(true);
+        if (wildcard) expect(statement.Action.every((a) => a.startsWith('xray:') || a === 'sns:Publish'), `${fn}: ${statement.Action.join(',')}`).toBe(true);
       }
     }
+    expect(actionsOf('getEmergency')).not.toContain('sns:Publish');
+  });
+
+  it('lets intake dispatch: query the dispatchable index and claim technicians, nothing more on that table', () => {
+    const onLocations = roleStatements('createEmergency').filter((s) => JSON.stringify(s.Resource).includes('-locations'));
+    expect(onLocations.flatMap((s) => s.Action).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(JSON.stringify(onLocations.find((s) => s.Action.includes('dynamodb:Query'))!.Resource)).toContain('/index/dispatchable');
   });
 
   it('throttles the API stage, and intake more tightly', () => {

@@ -67,7 +67,8 @@ describe('POST /emergencies/{id}/cancel', () => {
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ status: 'cancelled', timeline: { cancelledAt: expect.any(String) } });
 
-    const audit = await stack.sql.query(`SELECT operation, old_row->>'status' AS was, new_row->>'status' AS now FROM emergency_requests_audit WHERE request_id = $1 ORDER BY audit_id`, [id]);
+    const audit = await stack.sql.query(`SELECT operation, old_row->>'status' AS was, new_row->>'status' AS now FROM emergency_requests_audit
+        WHERE request_id = $1 AND (old_row IS NULL OR old_row->>'status' IS DISTINCT FROM new_row->>'status') ORDER BY audit_id`, [id]);
     expect(audit.rows).toEqual([
       { operation: 'INSERT', was: null, now: 'pending' },
       { operation: 'UPDATE', was: 'pending', now: 'cancelled' },

@@ -44,7 +44,7 @@ export function apiEvent(options: EventOptions): APIGatewayProxyEvent {
   };
 }
 
-export function lambdaContext(functionName = 'tyrehero-dispatch-test-fn'): Context {
+export function lambdaContext(functionName = 'tyrehero-dispatch-test-fn', remainingMs = 10_000): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
@@ -54,7 +54,7 @@ export function lambdaContext(functionName = 'tyrehero-dispatch-test-fn'): Conte
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'test',
-    getRemainingTimeInMillis: () => 10_000,
+    getRemainingTimeInMillis: () => remainingMs,
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

@@ -1,8 +1,9 @@
 // PostgreSQL implementation of RequestStore: every SQL statement about emergency requests lives here.
 import type pg from 'pg';
 import type { EmergencyRequest, NewEmergency, RequestStatus } from '../../domain/emergency.js';
-import { cancellableStatuses, openStatuses } from '../../domain/emergency.js';
-import { ReferenceTaken, type CancelOutcome, type InsertOutcome, type RequestStore } from '../../ports/request-store.js';
+import { openStatuses } from '../../domain/emergency.js';
+import { transitions, type JobAction } from '../../domain/job-lifecycle.js';
+import { ReferenceTaken, type InsertOutcome, type RequestStore, type TransitionOutcome } from '../../ports/request-store.js';
 import { guarded, inTransaction } from './pool.js';
 
 interface RequestRow {
@@ -30,7 +31,10 @@ interface RequestRow {
   on_site_at: Date | null;
   completed_at: Date | null;
   cancelled_at: Date | null;
+  accepted_at: Date | null;
   eta: Date | null;
+  declined_by: string[];
+  sla_at_risk: boolean;
   sla_deadline: Date;
   tracking_token_hash: string;
   is_test: boolean;
@@ -63,7 +67,10 @@ function toRequest(row: RequestRow): EmergencyRequest {
     onSiteAt: opt(row.on_site_at),
     completedAt: opt(row.completed_at),
     cancelledAt: opt(row.cancelled_at),
+    acceptedAt: opt(row.accepted_at),
     eta: opt(row.eta),
+    declinedBy: row.declined_by,
+    slaAtRisk: row.sla_at_risk,
     slaDeadline: row.sla_deadline,
     trackingTokenHash: row.tracking_token_hash,
     isTest: row.is_test,
@@ -127,17 +134,72 @@ export class PostgresRequestStore implements RequestStore {
     });
   }
 
-  cancel(id: string, at: Date): Promise<CancelOutcome> {
-    return guarded('cancelling an emergency', async () => {
-      // One guarded UPDATE: the status check and the change cannot be split by a concurrent transition.
-      const { rows } = await this.pool.query<RequestRow>(
-        `UPDATE emergency_requests SET status = 'cancelled', cancelled_at = $2
-          WHERE id = $1 AND status = ANY($3::request_status[]) RETURNING *`,
-        [id, at, cancellableStatuses],
+  transition(id: string, action: JobAction, at: Date, technicianId?: string): Promise<TransitionOutcome> {
+    const t = transitions[action];
+    // Column names come from the fixed transition table, never from input.
+    const sets = [`status = '${t.to}'`, ...(t.stamps ? [`${t.stamps} = $2`] : [])];
+    if (action === 'decline') {
+      sets.push('technician_id = NULL', 'assigned_at = NULL', 'accepted_at = NULL', 'eta = NULL', 'declined_by = array_append(declined_by, technician_id)');
+    }
+    return guarded(`applying ${action}`, async () => {
+      const { rows } = await this.pool.query<RequestRow & { previous_status: RequestStatus; previous_technician: string | null }>(
+        `WITH previous AS (SELECT id, status AS previous_status, technician_id AS previous_technician FROM emergency_requests WHERE id = $1 FOR UPDATE)
+         UPDATE emergency_requests r SET ${sets.join(', ')}
+           FROM previous
+          WHERE r.id = previous.id AND r.status = ANY($3::request_status[]) AND ($4::text IS NULL OR r.technician_id = $4)
+          RETURNING r.*, previous.previous_status, previous.previous_technician`,
+        [id, at, t.from, technicianId ?? null],
       );
-      if (rows[0]) return { kind: 'cancelled', request: toRequest(rows[0]) };
-      const current = await this.pool.query<{ status: RequestStatus }>('SELECT status FROM emergency_requests WHERE id = $1', [id]);
-      return current.rows[0] ? { kind: 'not-cancellable', status: current.rows[0].status } : { kind: 'not-found' };
+      const row = rows[0];
+      if (row) return { kind: 'applied', request: toRequest(row), previous: { status: row.previous_status, technicianId: opt(row.previous_technician) } };
+      const current = await this.pool.query<{ status: RequestStatus; technician_id: string | null }>('SELECT status, technician_id FROM emergency_requests WHERE id = $1', [id]);
+      const found = current.rows[0];
+      if (!found) return { kind: 'not-found' };
+      if (technicianId !== undefined && found.technician_id !== technicianId) return { kind: 'not-yours' };
+      return { kind: 'not-allowed', status: found.status };
+    });
+  }
+
+  assignIfPending(id: string, technicianId: string, at: Date, eta: Date): Promise<EmergencyRequest | undefined> {
+    return guarded('assigning a technician', async () => {
+      const { rows } = await this.pool.query<RequestRow>(
+        `UPDATE emergency_requests
+            SET status = 'assigned', technician_id = $2, assigned_at = $3, eta = $4, sla_at_risk = false,
+                dispatch_attempts = dispatch_attempts + 1, last_dispatch_at = $3
+          WHERE id = $1 AND status = 'pending' RETURNING *`,
+        [id, technicianId, at, eta],
+      );
+      return rows[0] ? toRequest(rows[0]) : undefined;
+    });
+  }
+
+  recordDispatchAttempt(id: string, at: Date, slaAtRisk: boolean): Promise<void> {
+    return guarded('recording a dispatch attempt', async () => {
+      await this.pool.query(
+        `UPDATE emergency_requests SET dispatch_attempts = dispatch_attempts + 1, last_dispatch_at = $2, sla_at_risk = $3
+          WHERE id = $1 AND status = 'pending'`,
+        [id, at, slaAtRisk],
+      );
+    });
+  }
+
+  findPending(limit: number): Promise<EmergencyRequest[]> {
+    return guarded('listing pending emergencies', async () => {
+      const { rows } = await this.pool.query<RequestRow>(
+        `SELECT * FROM emergency_requests WHERE status = 'pending' ORDER BY priority, created_at LIMIT $1`,
+        [limit],
+      );
+      return rows.map(toRequest);
+    });
+  }
+
+  findUnacceptedSince(before: Date, limit: number): Promise<EmergencyRequest[]> {
+    return guarded('listing unaccepted assignments', async () => {
+      const { rows } = await this.pool.query<RequestRow>(
+        `SELECT * FROM emergency_requests WHERE status = 'assigned' AND accepted_at IS NULL AND assigned_at < $1 ORDER BY assigned_at LIMIT $2`,
+        [before, limit],
+      );
+      return rows.map(toRequest);
     });
   }
 

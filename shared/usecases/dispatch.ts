@@ -1,0 +1,116 @@
+// Gives a stored emergency the nearest technician who can beat its SLA deadline, race-free, and tells everyone.
+import type { EmergencyRequest } from '../domain/emergency.js';
+import { arrivalAt, etaMinutes, meetsSla, speedBandFor, type EtaSettings } from '../domain/eta.js';
+import type { Clock } from '../ports/clock.js';
+import type { Log } from '../ports/logger.js';
+import type { Notifier, Notification } from '../ports/notifier.js';
+import type { RequestStore } from '../ports/request-store.js';
+import type { TechnicianDirectory } from '../ports/technician-directory.js';
+import type { SearchReport, TechnicianIndex } from '../ports/technician-index.js';
+
+export interface DispatchDeps {
+  requests: RequestStore;
+  technicians: TechnicianIndex;
+  directory: TechnicianDirectory;
+  notifier: Notifier;
+  clock: Clock;
+  log: Log;
+  dispatch: { candidates: number; maxRadiusKm: number; freshMinutes: number; eta: EtaSettings };
+}
+
+export type Dispatchable = Pick<EmergencyRequest, 'id' | 'reference' | 'phone' | 'location' | 'onMotorway' | 'slaDeadline' | 'declinedBy' | 'issue' | 'postcode'>;
+
+export type DispatchOutcome =
+  | { kind: 'assigned'; technician: { id: string; firstName: string; van: string; distanceKm: number }; etaMinutes: number; eta: Date; search: SearchReport }
+  | { kind: 'pending'; reason: 'no-technician-in-range' | 'none-within-sla' | 'all-claimed'; slaAtRisk: boolean; search: SearchReport };
+
+const ukTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' });
+
+/** Claims lost to concurrent requests send the search out again past those technicians, at most this many times. */
+const maxSearchRounds = 4;
+
+export async function dispatchEmergency(deps: DispatchDeps, request: Dispatchable): Promise<DispatchOutcome> {
+  const now = deps.clock.now();
+  const freshSince = new Date(now.getTime() - deps.dispatch.freshMinutes * 60_000);
+  const tried = new Set(request.declinedBy);
+  const report: SearchReport = { queries: 0, itemsRead: 0, rings: 0 };
+  let seenAny = false;
+  let reachable = 0;
+
+  for (let round = 0; round < maxSearchRounds; round++) {
+    const { found, report: searched } = await deps.technicians.nearestDispatchable(request.location, {
+      k: deps.dispatch.candidates,
+      maxRadiusKm: deps.dispatch.maxRadiusKm,
+      freshSince,
+      exclude: tried,
+    });
+    report.queries += searched.queries;
+    report.itemsRead += searched.itemsRead;
+    report.rings = Math.max(report.rings, searched.rings);
+    deps.log.info('technician search', { requestId: request.id, round, candidates: found.length, ...searched });
+    if (found.length === 0) break;
+    seenAny = true;
+
+    for (const candidate of found) {
+      tried.add(candidate.id);
+      const minutes = etaMinutes(candidate.distanceKm, speedBandFor(candidate.distanceKm, request.onMotorway, deps.dispatch.eta), deps.dispatch.eta);
+      // Not `break`: the speed band changes with distance, so a further technician can still arrive sooner.
+      if (!meetsSla(now, minutes, request.slaDeadline)) continue;
+      reachable++;
+      if (!(await deps.technicians.claim(candidate.id, request.id, now, freshSince))) continue;
+      return await assignClaimed(deps, request, candidate, minutes, now, report);
+    }
+  }
+
+  const reason = !seenAny ? 'no-technician-in-range' : reachable === 0 ? 'none-within-sla' : 'all-claimed';
+  // Nobody at all, or nobody who can arrive in time: the promise is at risk until someone frees up.
+  const slaAtRisk = reason !== 'all-claimed';
+  await deps.requests.recordDispatchAttempt(request.id, now, slaAtRisk);
+  if (slaAtRisk) {
+    await notify(deps, {
+      channel: 'operations',
+      purpose: reason === 'no-technician-in-range' ? 'no-technician-in-range' : 'sla-at-risk',
+      subject: `TyreHero ${request.reference}: ${reason === 'no-technician-in-range' ? 'no technician in range' : 'SLA at risk'}`,
+      text: `Request ${request.reference} (${request.id}) at ${request.location.lat.toFixed(4)},${request.location.lon.toFixed(4)} has ${reason === 'no-technician-in-range' ? `no available technician within ${deps.dispatch.maxRadiusKm} km` : 'no available technician who can arrive before its deadline'} (${request.slaDeadline.toISOString()}).`,
+    });
+  }
+  return { kind: 'pending', reason, slaAtRisk, search: report };
+}
+
+async function assignClaimed(
+  deps: DispatchDeps,
+  request: Dispatchable,
+  candidate: { id: string; distanceKm: number },
+  minutes: number,
+  now: Date,
+  report: SearchReport,
+): Promise<DispatchOutcome> {
+  const eta = arrivalAt(now, minutes);
+  let assigned: EmergencyRequest | undefined;
+  try {
+    assigned = await deps.requests.assignIfPending(request.id, candidate.id, now, eta);
+  } finally {
+    // The request was cancelled meanwhile, or the write failed: the technician must not stay held for nothing.
+    if (!assigned) await deps.technicians.release(candidate.id, request.id);
+  }
+  if (!assigned) return { kind: 'pending', reason: 'all-claimed', slaAtRisk: false, search: report };
+
+  const profile = await deps.directory.findTechnician(candidate.id);
+  const firstName = profile?.name.split(/\s+/)[0] ?? 'Your technician';
+  const van = profile?.van ?? 'a TyreHero van';
+  await notify(deps, { channel: 'sms', purpose: 'customer-assigned', to: request.phone, text: `TyreHero ${request.reference}: ${firstName} is coming to you in a ${van}, expected by ${ukTime.format(eta)} (about ${minutes} min).` });
+  if (profile) {
+    const where = request.postcode ?? `${request.location.lat.toFixed(4)},${request.location.lon.toFixed(4)}`;
+    await notify(deps, { channel: 'sms', purpose: 'technician-offer', to: profile.phone, text: `TyreHero job ${request.reference}: ${request.issue.replace(/_/g, ' ')} at ${where}, ${candidate.distanceKm.toFixed(1)} km away. Accept in the app within 3 minutes.` });
+  }
+  return { kind: 'assigned', technician: { id: candidate.id, firstName, van, distanceKm: Math.round(candidate.distanceKm * 10) / 10 }, etaMinutes: minutes, eta, search: report };
+}
+
+/** Messages are best effort: a failed SMS must never undo an assignment already made. */
+export async function notify(deps: Pick<DispatchDeps, 'notifier' | 'log'>, notification: Notification): Promise<void> {
+  try {
+    await deps.notifier.send(notification);
+  } catch (error) {
+    deps.log.error('notification failed', { purpose: notification.purpose, error: error });
+  }
+}

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
+import { makeHandler as makeCancel } from '../../functions/emergencies/cancel.js';
+import { emergencyBody } from '../fixtures/emergencies.js';
+import { apiEvent, invoke, lambdaContext } from '../support/events.js';
+import { testStack, type TestStack } from '../support/stack.js';
+import { seedTechnicianProfiles } from '../support/technicians.js';
+
+let stack: TestStack;
+const technicianIds = Array.from({ length: 10 }, (_, i) => `race-${i}`);
+
+beforeAll(async () => {
+  // A real pool per container would be 1; here 10 so that PostgreSQL sees real concurrency too.
+  stack = await testStack({ env: { DB_POOL_MAX: '10' } });
+  await seedTechnicianProfiles(stack, technicianIds);
+  for (const [i, id] of technicianIds.entries()) {
+    await stack.deps.technicians.recordLocation(id, { location: { lat: 51.5 + i * 0.002, lon: -0.12 }, recordedAt: new Date() });
+    await stack.deps.technicians.setAvailability(id, 'available');
+  }
+});
+afterAll(() => stack.close());
+
+/** Every technician holds at most one open job, and DynamoDB's claim agrees with PostgreSQL's assignment. */
+async function expectNoDoubleBooking() {
+  const { rows } = await stack.sql.query<{ technician_id: string; n: number }>(
+    `SELECT technician_id, count(*)::int AS n FROM emergency_requests WHERE status IN ('assigned', 'en_route', 'on_site') GROUP BY technician_id`,
+  );
+  for (const row of rows) expect(row.n, row.technician_id).toBe(1);
+  for (const id of technicianIds) {
+    const position = await stack.deps.technicians.position(id);
+    const open = await stack.sql.query(`SELECT id FROM emergency_requests WHERE technician_id = $1 AND status IN ('assigned', 'en_route', 'on_site')`, [id]);
+    expect(position?.currentJob, id).toBe(open.rows[0]?.id);
+  }
+  return rows.length;
+}
+
+// 50 requests share one process and one DynamoDB Local here, where in AWS each would have its own container and its
+// own 10 s: give each invocation the time the whole burst needs, so middy's timeout measures nothing but this harness.
+const burstContext = () => lambdaContext('tyrehero-dispatch-test-fn', 120_000);
+
+describe('50 simultaneous emergencies and 10 technicians', () => {
+  it('assigns exactly 10, leaves 40 pending, and books no technician twice, also after cancels', async () => {
+    const create = makeCreate(stack.deps);
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        invoke(create, apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody({ location: { lat: 51.51, lon: -0.1 + i * 0.0005 } }) }), burstContext()),
+      ),
+    );
+    expect(responses.filter((r) => r.status !== 201).map((r) => r.body)).toEqual([]);
+    const assigned = responses.filter((r) => r.body.technician);
+    expect(assigned).toHaveLength(10);
+    expect(new Set(assigned.map((r) => (r.body.technician as { id: string }).id)).size).toBe(10);
+    for (const r of assigned) expect(r.body).toMatchObject({ status: 'assigned', etaMinutes: expect.any(Number), eta: expect.any(String) });
+
+    const counts = await stack.sql.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM emergency_requests GROUP BY status ORDER BY status`);
+    expect(counts.rows).toEqual([{ status: 'pending', n: 40 }, { status: 'assigned', n: 10 }]);
+    expect(await expectNoDoubleBooking()).toBe(10);
+
+    // Three customers cancel: their technicians are freed and can be claimed again, never twice.
+    const cancel = makeCancel(stack.deps);
+    for (const r of assigned.slice(0, 3)) {
+      const id = r.body.id as string;
+      const cancelled = await invoke(cancel, apiEvent({ method: 'POST', path: `/emergencies/${id}/cancel`, pathParameters: { id }, headers: { 'X-Tracking-Token': r.body.trackingToken as string } }));
+      expect(cancelled.status).toBe(200);
+    }
+    expect(await expectNoDoubleBooking()).toBe(7);
+    const more = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => invoke(create, apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody({ location: { lat: 51.52, lon: -0.1 + i * 0.001 } }) }), burstContext())),
+    );
+    expect(more.filter((r) => r.body.technician)).toHaveLength(3);
+    expect(await expectNoDoubleBooking()).toBe(10);
+  }, 120_000);
+});
