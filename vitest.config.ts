@@ -14,7 +14,7 @@ export default defineConfig({
     env: {
       STAGE: 'test',
       AWS_REGION: 'eu-west-2',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_LOG_LEVEL: process.env.DEBUG_LOG ?? 'SILENT',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_DEV: 'false',

