@@ -47,6 +47,10 @@ export const settings = [
   { env: 'ETA_URBAN_RADIUS_KM', default: '10', description: 'Drives up to this straight-line distance use the urban speed.' },
   { env: 'NOTIFIER', default: 'log', description: "'log' (local: messages are logged, not sent) or 'sns'." },
   { env: 'OPS_ALERTS_TOPIC_ARN', default: undefined, description: 'SNS topic for operations alerts (NOTIFIER=sns).' },
+  { env: 'AUTH_ISSUER', default: 'tyrehero-local', description: 'Expected `iss` of bearer tokens: the Cognito user pool URL in AWS.' },
+  { env: 'AUTH_CLIENT_ID', default: 'tyrehero-local-app', description: 'Expected `client_id` of bearer (access) tokens: the Cognito app client.' },
+  { env: 'AUTH_JWKS_URL', default: undefined, description: "Where the token signing keys are published (Cognito's jwks.json)." },
+  { env: 'AUTH_LOCAL_JWKS', default: undefined, description: 'The public signing keys as JSON, for the local stage and tests (npm start generates them).' },
   { env: 'CORS_ALLOWED_ORIGINS', default: '*', description: 'Comma-separated origins allowed by CORS.' },
 ] as const satisfies readonly Setting[];
 
@@ -74,6 +78,7 @@ export interface Config {
   http: { corsAllowedOrigins: string[] };
   dispatch: { candidates: number; maxRadiusKm: number; freshMinutes: number; acceptWithinMinutes: number; eta: EtaSettings };
   notifier: { kind: 'log' | 'sns'; opsTopicArn?: string };
+  auth: { issuer: string; clientId: string; jwksUrl?: string; localJwks?: string };
 }
 
 type SettingName = (typeof settings)[number]['env'];
@@ -152,6 +157,7 @@ export function loadConfig(env: Env = process.env): Config {
       },
     },
     notifier: { kind: notifier, opsTopicArn: raw('OPS_ALERTS_TOPIC_ARN') },
+    auth: { issuer: text('AUTH_ISSUER'), clientId: text('AUTH_CLIENT_ID'), jwksUrl: raw('AUTH_JWKS_URL'), localJwks: raw('AUTH_LOCAL_JWKS') },
   };
   if (config.notifier.kind === 'sns' && !config.notifier.opsTopicArn) throw new Error('Configuration OPS_ALERTS_TOPIC_ARN is required when NOTIFIER=sns');
   if (!config.database.url && !(config.database.host && config.database.secretArn)) {

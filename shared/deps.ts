@@ -19,6 +19,7 @@ import type { Clock, IdGenerator } from './ports/clock.js';
 import type { Log } from './ports/logger.js';
 import type { Notifier } from './ports/notifier.js';
 import { logger } from './powertools.js';
+import { makeTokenVerifier } from './http/auth.js';
 
 export interface Overrides {
   clock?: Clock;
@@ -48,6 +49,7 @@ export function makeDeps(config: Config, overrides: Overrides = {}) {
     directory: new PostgresTechnicianDirectory(pool),
     notifier,
     dispatch: config.dispatch,
+    verifier: makeTokenVerifier(config.auth),
     weather: new DynamoWeatherLevelReader(documents, config.tables.scalingState),
     tables: new DynamoTableProbe(dynamo, Object.values(config.tables)),
     geocoder,

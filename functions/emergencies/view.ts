@@ -1,7 +1,7 @@
 // How a customer sees their own request: no other customer's data, no internal fields.
-import type { TrackedEmergency } from '../../shared/usecases/track-emergency.js';
+import type { LiveTechnician, TrackedEmergency } from '../../shared/usecases/track-emergency.js';
 
-export function emergencyView(r: TrackedEmergency | (TrackedEmergency & { queued: false })) {
+export function emergencyView(r: TrackedEmergency, live?: LiveTechnician) {
   const stamps = r as Partial<Record<'assignedAt' | 'enRouteAt' | 'onSiteAt' | 'completedAt' | 'cancelledAt', Date>> & { eta?: Date; technicianId?: string };
   const timeline = Object.fromEntries(
     Object.entries({ createdAt: r.createdAt, assignedAt: stamps.assignedAt, enRouteAt: stamps.enRouteAt, onSiteAt: stamps.onSiteAt, completedAt: stamps.completedAt, cancelledAt: stamps.cancelledAt })
@@ -18,8 +18,9 @@ export function emergencyView(r: TrackedEmergency | (TrackedEmergency & { queued
     ...(r.postcode ? { postcode: r.postcode } : {}),
     createdAt: r.createdAt.toISOString(),
     slaDeadline: r.slaDeadline.toISOString(),
-    ...(stamps.eta ? { eta: stamps.eta.toISOString() } : {}),
+    ...(live ? { eta: live.eta.toISOString(), etaMinutes: live.etaMinutes } : stamps.eta ? { eta: stamps.eta.toISOString() } : {}),
     ...(stamps.technicianId ? { technicianId: stamps.technicianId } : {}),
+    ...(live ? { technicianLocation: { ...live.location, recordedAt: live.recordedAt.toISOString() } } : {}),
     timeline,
     ...(r.queued ? { queued: true } : {}),
   };

@@ -27,7 +27,7 @@ export function toProblem(error: unknown, instance: string | undefined): Problem
     status,
     body: { type: problemType(slug), title, status, detail, ...(instance ? { instance } : {}), ...extra },
     unexpected,
-    ...(status === 503 ? { headers: { 'retry-after': '5' } } : {}),
+    ...(status === 503 ? { headers: { 'retry-after': '5' } } : status === 401 ? { headers: { 'www-authenticate': 'Bearer' } } : {}),
   });
 
   if (error instanceof DomainError) {

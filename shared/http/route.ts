@@ -15,6 +15,7 @@ import { logger, metrics, tracer } from '../powertools.js';
 import { bodyTooLarge, malformedJson, missingBody, unsupportedMediaType } from './errors.js';
 import { problemContentType, toProblem } from './problem.js';
 import { corsHeaders, finish, type HttpResult } from './response.js';
+import { requireRole, type Principal, type Role, type TokenVerifier } from './auth.js';
 
 export interface HttpSettings {
   maxBodyBytes: number;
@@ -28,6 +29,8 @@ export interface Idempotency {
 
 export interface RouteSpec<B extends z.ZodType | undefined, P extends z.ZodType | undefined> {
   http: HttpSettings;
+  /** Routes for signed-in staff: the token is verified and the role checked before anything else. */
+  auth?: { verifier: TokenVerifier; role: Role };
   body?: B;
   params?: P;
   /** When given, an Idempotency-Key header makes retries replay the first response. */
@@ -39,6 +42,8 @@ type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 export interface RouteInput<B, P> {
   body: B;
   params: P;
+  /** Present on routes with `auth`. */
+  principal: Principal | undefined;
   headers: Record<string, string | undefined>;
   event: APIGatewayProxyEvent;
 }
@@ -77,9 +82,11 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, P extends
   const cors = (event: APIGatewayProxyEvent) => corsHeaders(spec.http.corsAllowedOrigins, event.headers?.origin);
 
   const core = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const principal = spec.auth ? await spec.auth.verifier.verify(event.headers.authorization) : undefined;
+    if (spec.auth && principal) requireRole(principal, spec.auth.role);
     const body = (spec.body ? validate(spec.body, parseJsonBody(event, spec.http.maxBodyBytes), '', 'request body') : undefined) as Parsed<B>;
     const params = (spec.params ? validate(spec.params, event.pathParameters ?? {}, '', 'path') : undefined) as Parsed<P>;
-    const result = await fn({ body, params, headers: event.headers, event });
+    const result = await fn({ body, params, principal, headers: event.headers, event });
     return finish(result, cors(event));
   };
 

@@ -1,6 +1,9 @@
 // Customer-side access to one request, authorised by its tracking token: read it, or call it off.
 import type { EmergencyRequest, NewEmergency, RequestStatus } from '../domain/emergency.js';
 import { trackingTokenMatches } from '../domain/tracking.js';
+import { haversineKm } from '../domain/geo.js';
+import { arrivalAt, etaMinutes, speedBandFor, type EtaSettings } from '../domain/eta.js';
+import type { GeoPoint } from '../domain/emergency.js';
 import { Conflict, NotFound, Unavailable } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { IntakeBuffer } from '../ports/intake-buffer.js';
@@ -64,4 +67,34 @@ export async function releaseTechnician(deps: Pick<TrackingDeps, 'technicians' |
   } catch (error) {
     deps.log.error('could not release technician', { technicianId, requestId, error: error });
   }
+}
+
+export interface LiveTechnician {
+  location: GeoPoint;
+  recordedAt: Date;
+  etaMinutes: number;
+  eta: Date;
+}
+
+/** The customer's view: while the technician drives to them, where they are now and when they should arrive. */
+export async function followOwnEmergency(
+  deps: TrackingDeps & { dispatch: { eta: EtaSettings } },
+  id: string,
+  trackingToken: string | undefined,
+): Promise<{ request: TrackedEmergency; live?: LiveTechnician }> {
+  const request = await findOwnEmergency(deps, id, trackingToken);
+  const technicianId = 'technicianId' in request ? request.technicianId : undefined;
+  if (request.status !== 'en_route' || !technicianId) return { request };
+  let position;
+  try {
+    position = await deps.technicians.position(technicianId);
+  } catch (error) {
+    // The stored ETA still stands; a live position is a nicety.
+    deps.log.warn('live position unavailable', { id, error: error });
+  }
+  if (!position?.location || !position.recordedAt) return { request };
+  const distanceKm = haversineKm(position.location, request.location);
+  // Already driving: no mobilisation time left to add.
+  const minutes = etaMinutes(distanceKm, speedBandFor(distanceKm, request.onMotorway, deps.dispatch.eta), { ...deps.dispatch.eta, mobilisationMinutes: 0 });
+  return { request, live: { location: position.location, recordedAt: position.recordedAt, etaMinutes: minutes, eta: arrivalAt(deps.clock.now(), minutes) } };
 }

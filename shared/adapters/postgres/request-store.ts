@@ -137,13 +137,13 @@ export class PostgresRequestStore implements RequestStore {
   transition(id: string, action: JobAction, at: Date, technicianId?: string): Promise<TransitionOutcome> {
     const t = transitions[action];
     // Column names come from the fixed transition table, never from input.
-    const sets = [`status = '${t.to}'`, ...(t.stamps ? [`${t.stamps} = $2`] : [])];
+    const sets = [`status = '${t.to}'`, ...(t.stamps ? [`${t.stamps} = previous.at`] : [])];
     if (action === 'decline') {
       sets.push('technician_id = NULL', 'assigned_at = NULL', 'accepted_at = NULL', 'eta = NULL', 'declined_by = array_append(declined_by, technician_id)');
     }
     return guarded(`applying ${action}`, async () => {
       const { rows } = await this.pool.query<RequestRow & { previous_status: RequestStatus; previous_technician: string | null }>(
-        `WITH previous AS (SELECT id, status AS previous_status, technician_id AS previous_technician FROM emergency_requests WHERE id = $1 FOR UPDATE)
+        `WITH previous AS (SELECT id, status AS previous_status, technician_id AS previous_technician, $2::timestamptz AS at FROM emergency_requests WHERE id = $1 FOR UPDATE)
          UPDATE emergency_requests r SET ${sets.join(', ')}
            FROM previous
           WHERE r.id = previous.id AND r.status = ANY($3::request_status[]) AND ($4::text IS NULL OR r.technician_id = $4)

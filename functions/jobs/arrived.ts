@@ -1,0 +1,4 @@
+// POST /jobs/{id}/arrived
+import { jobActionLambda } from './job-action.js';
+
+export const handler = jobActionLambda('arrived');

@@ -1,0 +1,4 @@
+// POST /jobs/{id}/decline
+import { jobActionLambda } from './job-action.js';
+
+export const handler = jobActionLambda('decline');

@@ -1,0 +1,53 @@
+// Who is calling: verifies the bearer JWT (Cognito in AWS, a local key for npm start and tests) by one code path.
+import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import type { Config } from '../config.js';
+import { Forbidden, Unauthorized } from '../errors.js';
+
+export type Role = 'technicians' | 'operations';
+
+export interface Principal {
+  subject: string;
+  groups: string[];
+}
+
+export interface TokenVerifier {
+  verify(authorization: string | undefined): Promise<Principal>;
+}
+
+const challenge = () => new Unauthorized('Sign in first: send your access token as "Authorization: Bearer <token>".');
+
+export function makeTokenVerifier(auth: Config['auth']): TokenVerifier {
+  let keys: JWTVerifyGetKey | undefined;
+  const keySet = (): JWTVerifyGetKey => {
+    if (keys) return keys;
+    if (auth.localJwks) keys = createLocalJWKSet(JSON.parse(auth.localJwks) as JSONWebKeySet);
+    else if (auth.jwksUrl) keys = createRemoteJWKSet(new URL(auth.jwksUrl), { timeoutDuration: 2_000, cooldownDuration: 30_000 });
+    else throw new Error('Configuration needs AUTH_JWKS_URL or AUTH_LOCAL_JWKS to verify tokens');
+    return keys;
+  };
+  return {
+    async verify(authorization) {
+      const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+      if (!token) throw challenge();
+      let claims: Record<string, unknown>;
+      try {
+        ({ payload: claims } = await jwtVerify(token, keySet(), { issuer: auth.issuer, algorithms: ['RS256', 'ES256'] }));
+      } catch {
+        throw new Unauthorized('Your access token is invalid or has expired. Sign in again.');
+      }
+      // Cognito access tokens carry client_id (not aud) and token_use; an ID token must not open the API.
+      if (claims.token_use !== 'access' || claims.client_id !== auth.clientId || typeof claims.sub !== 'string') throw challenge();
+      const groups = Array.isArray(claims['cognito:groups']) ? (claims['cognito:groups'] as unknown[]).filter((g): g is string => typeof g === 'string') : [];
+      return { subject: claims.sub, groups };
+    },
+  };
+}
+
+export function requireRole(principal: Principal, role: Role): void {
+  if (!principal.groups.includes(role)) throw new Forbidden(`This needs the ${role} role.`);
+}
+
+/** Technicians may act only as themselves. */
+export function requireSelf(principal: Principal, technicianId: string): void {
+  if (principal.subject !== technicianId) throw new Forbidden('You can only act for your own technician account.');
+}

@@ -1,0 +1,38 @@
+// The assigned technician moves a job through its lifecycle; everyone affected is told.
+import type { EmergencyRequest } from '../domain/emergency.js';
+import { transitions, type JobAction } from '../domain/job-lifecycle.js';
+import { Conflict, Forbidden, NotFound } from '../errors.js';
+import type { Principal } from '../http/auth.js';
+import { dispatchEmergency, notify, type DispatchDeps } from './dispatch.js';
+import { releaseTechnician } from './track-emergency.js';
+
+export type TechnicianAction = Exclude<JobAction, 'cancel'>;
+
+const ukTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' });
+
+export async function applyJobAction(deps: DispatchDeps, principal: Principal, jobId: string, action: TechnicianAction): Promise<EmergencyRequest> {
+  const outcome = await deps.requests.transition(jobId, action, deps.clock.now(), principal.subject);
+  if (outcome.kind === 'not-found') throw new NotFound('No job with this id.');
+  // Not 404: the job exists, and saying so to a signed-in technician leaks nothing a customer could use.
+  if (outcome.kind === 'not-yours') throw new Forbidden('This job is not assigned to you.');
+  if (outcome.kind === 'not-allowed') {
+    throw new Conflict(`Cannot ${action.replace('-', ' ')} a job that is ${outcome.status.replace('_', ' ')}.`, { currentStatus: outcome.status });
+  }
+  const job = outcome.request;
+  if (transitions[action].freesTechnician) await releaseTechnician(deps, principal.subject, jobId);
+
+  if (action === 'en-route') {
+    const eta = job.eta ? ` Expected by ${ukTime.format(job.eta)}.` : '';
+    await notify(deps, { channel: 'sms', purpose: 'customer-en-route', to: job.phone, text: `TyreHero ${job.reference}: your technician is on the way.${eta}` });
+  } else if (action === 'arrived') {
+    await notify(deps, { channel: 'sms', purpose: 'customer-arrived', to: job.phone, text: `TyreHero ${job.reference}: your technician has arrived.` });
+  } else if (action === 'decline') {
+    // Offer it straight on, excluding everyone who declined; redispatch retries if this finds nobody.
+    try {
+      await dispatchEmergency(deps, job);
+    } catch (error) {
+      deps.log.error('re-offer after decline failed; redispatch will retry', { jobId, error: error });
+    }
+  }
+  return job;
+}
