@@ -46,4 +46,12 @@ export interface TechnicianIndex {
   /** Frees the technician if (and only if) they hold this job. */
   release(technicianId: string, requestId: string): Promise<boolean>;
   position(technicianId: string): Promise<TechnicianPosition | undefined>;
+  /** Every dispatchable technician (available, no job, fixed since `freshSince`): what operations and coverage count. */
+  listDispatchable(freshSince: Date): Promise<DispatchableTechnician[]>;
+}
+
+export interface DispatchableTechnician {
+  technicianId: string;
+  location: GeoPoint;
+  recordedAt: Date;
 }

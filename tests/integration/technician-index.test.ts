@@ -75,3 +75,26 @@ describe('technician index on DynamoDB Local', () => {
     }
   }, 60_000);
 });
+
+describe('listing dispatchable technicians', () => {
+  it('lists exactly the available, job-free technicians with a fresh fix', async () => {
+    const own = await testStack();
+    try {
+      const t = own.deps.technicians;
+      const place = async (id: string, at: Date) => {
+        await t.recordLocation(id, { location: { lat: 52.2, lon: 0.12 }, recordedAt: at });
+        await t.setAvailability(id, 'available');
+      };
+      await place('free', now);
+      await place('claimed', now);
+      await place('stale', minutesAgo(11));
+      await place('resting', now);
+      await t.claim('claimed', 'job-1', now, freshSince);
+      await t.setAvailability('resting', 'on_break');
+      await t.recordLocation('offline-one', { location: { lat: 52.2, lon: 0.12 }, recordedAt: now });
+      expect(await t.listDispatchable(freshSince)).toEqual([{ technicianId: 'free', location: { lat: 52.2, lon: 0.12 }, recordedAt: now }]);
+    } finally {
+      await own.close();
+    }
+  });
+});

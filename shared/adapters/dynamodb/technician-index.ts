@@ -1,11 +1,11 @@
 // DynamoDB technician index: one item per technician, a sparse GSI of the dispatchable ones, conditional writes for every invariant.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import ngeohash from 'ngeohash';
 import type { GeoPoint } from '../../domain/emergency.js';
 import { nearest, type Candidate } from '../../domain/geo.js';
-import type { Availability, LocationFix, NearestQuery, SearchReport, SelfReportedStatus, TechnicianIndex, TechnicianPosition } from '../../ports/technician-index.js';
+import type { Availability, DispatchableTechnician, LocationFix, NearestQuery, SearchReport, SelfReportedStatus, TechnicianIndex, TechnicianPosition } from '../../ports/technician-index.js';
 
 /** Geohash precision of the GSI partition: ~20 km × 24 km cells in Britain. See the README's "Dispatch" section for why. */
 export const dispatchCellPrecision = 4;
@@ -180,5 +180,27 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
       ...(item.recordedAt ? { recordedAt: new Date(item.recordedAt) } : {}),
       ...(item.currentJob ? { currentJob: item.currentJob } : {}),
     };
+  }
+
+  async listDispatchable(freshSince: Date): Promise<DispatchableTechnician[]> {
+    const listed: DispatchableTechnician[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      // The index is sparse, so scanning it reads only technicians who are available: never the whole fleet.
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          IndexName: dispatchableIndex,
+          FilterExpression: 'recordedAt >= :fresh',
+          ExpressionAttributeValues: { ':fresh': freshSince.toISOString() },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of (page.Items ?? []) as Item[]) {
+        listed.push({ technicianId: item.technicianId, location: { lat: item.lat!, lon: item.lon! }, recordedAt: new Date(item.recordedAt!) });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return listed;
   }
 }
