@@ -1,5 +1,8 @@
 // The one place Powertools logger, metrics and tracer are built; every handler shares these instances.
+import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 
@@ -8,3 +11,8 @@ const serviceName = 'tyrehero-dispatch';
 export const logger = new Logger({ serviceName });
 export const metrics = new Metrics({ serviceName, namespace: 'TyreHero/Emergency', defaultDimensions: { stage: process.env.STAGE ?? 'local' } });
 export const tracer = new Tracer({ serviceName });
+
+/** The chain of scheduled and console-invoked Lambdas: Powertools context and metrics, nothing HTTP. */
+export function scheduledJob<E, R>(job: (event: E) => Promise<R>) {
+  return middy(job).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+}

@@ -35,12 +35,20 @@ export interface RequestStore {
   transition(id: string, action: JobAction, at: Date, technicianId?: string): Promise<TransitionOutcome>;
   /** pending → assigned to this technician, only if still pending. */
   assignIfPending(id: string, technicianId: string, at: Date, eta: Date): Promise<EmergencyRequest | undefined>;
-  recordDispatchAttempt(id: string, at: Date, slaAtRisk: boolean): Promise<void>;
+  /** Notes a dispatch that found nobody; `newlyAtRisk` is true only when this attempt first flagged the SLA at risk. */
+  recordDispatchAttempt(id: string, at: Date, slaAtRisk: boolean): Promise<{ newlyAtRisk: boolean }>;
+  /**
+   * assigned → pending when this technician has still not accepted an offer made before `offeredBefore`; they join
+   * declined_by so the job is not offered to them again. Undefined when they accepted (or anything changed) meanwhile.
+   */
+  reclaimUnaccepted(id: string, technicianId: string, offeredBefore: Date): Promise<EmergencyRequest | undefined>;
   /** Pending requests, most urgent and oldest first. */
   findPending(limit: number): Promise<EmergencyRequest[]>;
   /** Assigned but not accepted since before `before`: the technician has not responded. */
   findUnacceptedSince(before: Date, limit: number): Promise<EmergencyRequest[]>;
   countPending(): Promise<number>;
+  /** Who each of these requests is with now (requests that do not exist are absent from the map). */
+  findHolders(ids: readonly string[]): Promise<Map<string, { status: RequestStatus; technicianId?: string }>>;
   /** Cheap liveness probe. */
   ping(timeoutMs: number): Promise<void>;
 }

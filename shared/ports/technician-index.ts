@@ -43,11 +43,22 @@ export interface TechnicianIndex {
   nearestDispatchable(point: GeoPoint, query: NearestQuery): Promise<{ found: Ranked[]; report: SearchReport }>;
   /** Atomically: available, no job and fresh → busy with this job. False if someone else got there first. */
   claim(technicianId: string, requestId: string, at: Date, freshSince: Date): Promise<boolean>;
-  /** Frees the technician if (and only if) they hold this job. */
-  release(technicianId: string, requestId: string): Promise<boolean>;
+  /**
+   * Frees the technician if (and only if) they hold this job: back to available, or offline when they let an offer
+   * lapse (a van app that does not answer should not be offered the next job too).
+   */
+  release(technicianId: string, requestId: string, then?: 'available' | 'offline'): Promise<boolean>;
+  /** Every technician currently holding a job, with when they were claimed for it. */
+  listHolding(): Promise<HeldJob[]>;
   position(technicianId: string): Promise<TechnicianPosition | undefined>;
   /** Every dispatchable technician (available, no job, fixed since `freshSince`): what operations and coverage count. */
   listDispatchable(freshSince: Date): Promise<DispatchableTechnician[]>;
+}
+
+export interface HeldJob {
+  technicianId: string;
+  requestId: string;
+  claimedAt: Date;
 }
 
 export interface DispatchableTechnician {

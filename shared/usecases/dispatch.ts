@@ -65,8 +65,9 @@ export async function dispatchEmergency(deps: DispatchDeps, request: Dispatchabl
   const reason = !seenAny ? 'no-technician-in-range' : reachable === 0 ? 'none-within-sla' : 'all-claimed';
   // Nobody at all, or nobody who can arrive in time: the promise is at risk until someone frees up.
   const slaAtRisk = reason !== 'all-claimed';
-  await deps.requests.recordDispatchAttempt(request.id, now, slaAtRisk);
-  if (slaAtRisk) {
+  const { newlyAtRisk } = await deps.requests.recordDispatchAttempt(request.id, now, slaAtRisk);
+  // Redispatch retries every minute: operations hear once when a request becomes at risk, not at every retry.
+  if (newlyAtRisk) {
     await notify(deps, {
       channel: 'operations',
       purpose: reason === 'no-technician-in-range' ? 'no-technician-in-range' : 'sla-at-risk',

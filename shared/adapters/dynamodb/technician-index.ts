@@ -5,7 +5,7 @@ import { GetCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocu
 import ngeohash from 'ngeohash';
 import type { GeoPoint } from '../../domain/emergency.js';
 import { nearest, type Candidate } from '../../domain/geo.js';
-import type { Availability, DispatchableTechnician, LocationFix, NearestQuery, SearchReport, SelfReportedStatus, TechnicianIndex, TechnicianPosition } from '../../ports/technician-index.js';
+import type { Availability, DispatchableTechnician, HeldJob, LocationFix, NearestQuery, SearchReport, SelfReportedStatus, TechnicianIndex, TechnicianPosition } from '../../ports/technician-index.js';
 
 /** Geohash precision of the GSI partition: ~20 km × 24 km cells in Britain. See the README's "Dispatch" section for why. */
 export const dispatchCellPrecision = 4;
@@ -153,20 +153,44 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
     }
   }
 
-  async release(technicianId: string, requestId: string): Promise<boolean> {
+  async release(technicianId: string, requestId: string, then: 'available' | 'offline' = 'available'): Promise<boolean> {
     try {
       await this.update({
         Key: { technicianId },
-        UpdateExpression: 'SET #status = :available, dispatchCell = cell, dispatchKey = cellKey REMOVE currentJob, claimedAt',
+        UpdateExpression:
+          then === 'available'
+            ? 'SET #status = :status, dispatchCell = cell, dispatchKey = cellKey REMOVE currentJob, claimedAt'
+            : 'SET #status = :status REMOVE currentJob, claimedAt, dispatchCell, dispatchKey',
         ConditionExpression: 'currentJob = :job',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':available': 'available', ':job': requestId },
+        ExpressionAttributeValues: { ':status': then, ':job': requestId },
       });
       return true;
     } catch (error) {
       if (failedCondition(error)) return false;
       throw error;
     }
+  }
+
+  async listHolding(): Promise<HeldJob[]> {
+    const held: HeldJob[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      // One item per technician, so this reads the fleet (hundreds of items), once a minute, from redispatch only.
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'attribute_exists(currentJob)',
+          ProjectionExpression: 'technicianId, currentJob, claimedAt',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of (page.Items ?? []) as (Item & { claimedAt?: string })[]) {
+        held.push({ technicianId: item.technicianId, requestId: item.currentJob!, claimedAt: new Date(item.claimedAt ?? 0) });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return held;
   }
 
   async position(technicianId: string): Promise<TechnicianPosition | undefined> {

@@ -173,13 +173,30 @@ export class PostgresRequestStore implements RequestStore {
     });
   }
 
-  recordDispatchAttempt(id: string, at: Date, slaAtRisk: boolean): Promise<void> {
+  recordDispatchAttempt(id: string, at: Date, slaAtRisk: boolean): Promise<{ newlyAtRisk: boolean }> {
     return guarded('recording a dispatch attempt', async () => {
-      await this.pool.query(
-        `UPDATE emergency_requests SET dispatch_attempts = dispatch_attempts + 1, last_dispatch_at = $2, sla_at_risk = $3
-          WHERE id = $1 AND status = 'pending'`,
+      const { rows } = await this.pool.query<{ was_at_risk: boolean }>(
+        `WITH previous AS (SELECT id, sla_at_risk AS was_at_risk FROM emergency_requests WHERE id = $1 AND status = 'pending' FOR UPDATE)
+         UPDATE emergency_requests r SET dispatch_attempts = dispatch_attempts + 1, last_dispatch_at = $2, sla_at_risk = $3
+           FROM previous WHERE r.id = previous.id
+         RETURNING previous.was_at_risk`,
         [id, at, slaAtRisk],
       );
+      return { newlyAtRisk: slaAtRisk && rows[0]?.was_at_risk === false };
+    });
+  }
+
+  reclaimUnaccepted(id: string, technicianId: string, offeredBefore: Date): Promise<EmergencyRequest | undefined> {
+    return guarded('reclaiming an unaccepted assignment', async () => {
+      const { rows } = await this.pool.query<RequestRow>(
+        `UPDATE emergency_requests
+            SET status = 'pending', technician_id = NULL, assigned_at = NULL, eta = NULL,
+                declined_by = array_append(declined_by, technician_id)
+          WHERE id = $1 AND status = 'assigned' AND technician_id = $2 AND accepted_at IS NULL AND assigned_at < $3
+          RETURNING *`,
+        [id, technicianId, offeredBefore],
+      );
+      return rows[0] ? toRequest(rows[0]) : undefined;
     });
   }
 
@@ -209,6 +226,19 @@ export class PostgresRequestStore implements RequestStore {
         `SELECT count(*) AS pending FROM emergency_requests WHERE status = 'pending' AND NOT is_test`,
       );
       return rows[0]!.pending;
+    });
+  }
+
+  findHolders(ids: readonly string[]): Promise<Map<string, { status: RequestStatus; technicianId?: string }>> {
+    return guarded('finding who holds requests', async () => {
+      // A held job that is not even a UUID cannot be a request; it stays out of the map, so its holder is freed.
+      const uuids = ids.filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id));
+      if (uuids.length === 0) return new Map();
+      const { rows } = await this.pool.query<Pick<RequestRow, 'id' | 'status' | 'technician_id'>>(
+        'SELECT id, status, technician_id FROM emergency_requests WHERE id = ANY($1::uuid[])',
+        [uuids],
+      );
+      return new Map(rows.map((r) => [r.id, { status: r.status, technicianId: opt(r.technician_id) }]));
     });
   }
 

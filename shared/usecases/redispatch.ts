@@ -1,0 +1,80 @@
+// Every minute: reclaims offers nobody accepted, offers pending requests again, and frees technicians held for nothing.
+import { openStatuses } from '../domain/emergency.js';
+import { dispatchEmergency, notify, type DispatchDeps } from './dispatch.js';
+
+export interface RedispatchDeps extends DispatchDeps {
+  dispatch: DispatchDeps['dispatch'] & { acceptWithinMinutes: number };
+}
+
+export interface RedispatchReport {
+  reclaimed: number;
+  attempted: number;
+  assigned: number;
+  stillPending: number;
+  freedTechnicians: number;
+  failures: number;
+}
+
+/** Enough for a bad night in one region; anything left is picked up a minute later, most urgent first. */
+const batchSize = 50;
+/** A claim is written a moment before the request row that names it; younger claims may be mid-assignment. */
+const claimGraceMs = 60_000;
+
+export async function redispatch(deps: RedispatchDeps): Promise<RedispatchReport> {
+  const report: RedispatchReport = { reclaimed: 0, attempted: 0, assigned: 0, stillPending: 0, freedTechnicians: 0, failures: 0 };
+  const now = deps.clock.now();
+
+  const offeredBefore = new Date(now.getTime() - deps.dispatch.acceptWithinMinutes * 60_000);
+  for (const lapsed of await deps.requests.findUnacceptedSince(offeredBefore, batchSize)) {
+    const technicianId = lapsed.technicianId!;
+    // Guarded on "still not accepted": an accept that lands first keeps the job.
+    const reclaimed = await deps.requests.reclaimUnaccepted(lapsed.id, technicianId, offeredBefore);
+    if (!reclaimed) continue;
+    report.reclaimed++;
+    await deps.technicians.release(technicianId, lapsed.id, 'offline');
+    const profile = await deps.directory.findTechnician(technicianId);
+    if (profile) {
+      await notify(deps, {
+        channel: 'sms',
+        purpose: 'technician-offer-withdrawn',
+        to: profile.phone,
+        text: `TyreHero job ${lapsed.reference} was not accepted within ${deps.dispatch.acceptWithinMinutes} minutes and has gone to someone else. You are set offline: set yourself available in the app when you can take work.`,
+      });
+    }
+  }
+
+  for (const request of await deps.requests.findPending(batchSize)) {
+    report.attempted++;
+    try {
+      const outcome = await dispatchEmergency(deps, request);
+      if (outcome.kind === 'assigned') report.assigned++;
+      else report.stillPending++;
+    } catch (error) {
+      // One request's failure must not starve the rest of the queue.
+      report.failures++;
+      deps.log.error('redispatch of a request failed', { id: request.id, error: error });
+    }
+  }
+
+  report.freedTechnicians = await freeOrphanedTechnicians(deps, now);
+  deps.log.info('redispatch run', { ...report });
+  return report;
+}
+
+/** No technician may stay busy with a job that is no longer theirs (a release that failed after a cancel, say). */
+async function freeOrphanedTechnicians(deps: RedispatchDeps, now: Date): Promise<number> {
+  const held = (await deps.technicians.listHolding()).filter((h) => h.claimedAt.getTime() < now.getTime() - claimGraceMs);
+  if (held.length === 0) return 0;
+  const holders = await deps.requests.findHolders(held.map((h) => h.requestId));
+  let freed = 0;
+  for (const h of held) {
+    const job = holders.get(h.requestId);
+    const stillTheirs = job && job.technicianId === h.technicianId && openStatuses.includes(job.status) && job.status !== 'pending';
+    if (stillTheirs) continue;
+    if (await deps.technicians.release(h.technicianId, h.requestId)) {
+      freed++;
+      deps.log.warn('freed a technician held for a job that is not theirs', { technicianId: h.technicianId, requestId: h.requestId, jobStatus: job?.status });
+    }
+  }
+  return freed;
+}
