@@ -1,0 +1,49 @@
+// What operations sees of the live queue: how many requests are where, who has waited longest, which promises are in danger.
+import { openStatuses, type RequestStatus } from '../domain/emergency.js';
+import type { Clock } from '../ports/clock.js';
+import type { RequestStore } from '../ports/request-store.js';
+import type { TechnicianIndex } from '../ports/technician-index.js';
+
+export interface QueueDeps {
+  requests: RequestStore;
+  technicians: TechnicianIndex;
+  clock: Clock;
+  dispatch: { freshMinutes: number };
+}
+
+/** A screenful; the count beside it says when there are more. */
+const atRiskListLimit = 100;
+
+const minutesBetween = (from: Date, to: Date) => Math.max(0, Math.floor((to.getTime() - from.getTime()) / 60_000));
+
+export async function operationsQueue(deps: QueueDeps) {
+  const now = deps.clock.now();
+  const [byStatus, oldestPending, atRisk, available] = await Promise.all([
+    deps.requests.countOpenByStatus(),
+    deps.requests.findOldestPendingCreatedAt(),
+    deps.requests.findSlaAtRisk(now, atRiskListLimit),
+    deps.technicians.listDispatchable(new Date(now.getTime() - deps.dispatch.freshMinutes * 60_000)),
+  ]);
+  return {
+    generatedAt: now.toISOString(),
+    counts: Object.fromEntries(openStatuses.map((status) => [status, byStatus[status] ?? 0])) as Record<RequestStatus, number>,
+    oldestPendingMinutes: oldestPending ? minutesBetween(oldestPending, now) : null,
+    slaAtRisk: atRisk.map((r) => ({
+      id: r.id,
+      reference: r.reference,
+      status: r.status,
+      priority: r.priority,
+      createdAt: r.createdAt.toISOString(),
+      slaDeadline: r.slaDeadline.toISOString(),
+      minutesToDeadline: Math.round((r.slaDeadline.getTime() - now.getTime()) / 60_000),
+      ...(r.technicianId ? { technicianId: r.technicianId } : {}),
+      ...(r.eta ? { eta: r.eta.toISOString() } : {}),
+    })),
+    availableTechnicians: {
+      count: available.length,
+      technicians: available
+        .map((t) => ({ id: t.technicianId, location: t.location, lastSeenMinutes: minutesBetween(t.recordedAt, now) }))
+        .sort((a, b) => a.id.localeCompare(b.id)),
+    },
+  };
+}
