@@ -2,6 +2,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import exitHook from 'async-exit-hook';
+import { loadConfig } from '../shared/config.js';
+import { closeDeps, makeDeps } from '../shared/deps.js';
+import { bringDemoFleetOnShift, reportDemoFleetPositions, runScheduledJobs } from './local/demo-fleet.js';
 import { projectRoot, stopChild } from './local/engines.js';
 import { startLocalStack } from './local/stack.js';
 
@@ -19,7 +22,12 @@ function examples(base: string): string {
     `  # 2. Follow it with the tracking token`,
     `  curl -s ${base}/emergencies/<id> -H 'X-Tracking-Token: <trackingToken>'`,
     ``,
-    `  # 3. Health of the stack`,
+    `  # 3. Drive the job as its technician (the technician id is in the answer to 1)`,
+    `  TOKEN=$(npm run -s token -- technician <technician-id>)`,
+    `  curl -s -X POST ${base}/jobs/<id>/accept -H "Authorization: Bearer $TOKEN"    # then en-route, arrived, complete`,
+    ``,
+    `  # 4. Operations: the live queue, and the health of the stack`,
+    `  curl -s ${base}/ops/queue -H "Authorization: Bearer $(npm run -s token -- operations ops-demo)"`,
     `  curl -s ${base}/health`,
   ].join('\n');
 }
@@ -28,6 +36,17 @@ async function main() {
   log(fresh ? 'starting embedded engines with fresh data…' : 'starting embedded engines…');
   const stack = await startLocalStack({ fresh, persistent: true, log, dataDir: process.env.LOCAL_DATA_DIR, pgPort: Number(process.env.LOCAL_PG_PORT ?? 54329), dynamoPort: Number(process.env.LOCAL_DYNAMODB_PORT ?? 8005) });
   log(`PostgreSQL ${stack.env.DATABASE_URL!.replace(/:[^:@/]+@/, ':***@')}, DynamoDB ${stack.env.DYNAMODB_ENDPOINT}`);
+
+  // Warnings and errors only: the minute-by-minute jobs would otherwise drown the API's own output.
+  const quiet = { info: () => undefined, warn: (m: string, ...x: Record<string, unknown>[]) => console.warn(`[local] ${m}`, ...x), error: (m: string, ...x: Record<string, unknown>[]) => console.error(`[local] ${m}`, ...x) };
+  const deps = makeDeps(loadConfig({ ...process.env, ...stack.env }), { log: quiet });
+  const onShift = await bringDemoFleetOnShift(deps);
+  if (onShift) log(`${onShift} demo technicians on shift at their home bases`);
+  const everyMinute = setInterval(() => {
+    void reportDemoFleetPositions(deps)
+      .then(() => runScheduledJobs(deps))
+      .catch((error: unknown) => quiet.error('scheduled jobs failed', { error: String(error) }));
+  }, 60_000);
 
   // Its own process group, so Ctrl-C can stop serverless-offline and every worker it forked.
   const offline = spawn(process.execPath, [path.join(projectRoot, 'node_modules/osls/bin/serverless.js'), 'offline', 'start', '--stage', 'local', '--httpPort', String(httpPort)], {
@@ -56,6 +75,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log('stopping…');
+    clearInterval(everyMinute);
+    await closeDeps(deps);
     await stopChild(offline, 10_000, 'SIGTERM', true);
     await stack.stop();
     log('stopped');

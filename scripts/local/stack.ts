@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { loadConfig, type Config } from '../../shared/config.js';
 import { createTables, databaseUrlFor, prepareDatabase, projectRoot, startEngines, wipe, type Engines } from './engines.js';
+import { localSigner } from './auth.js';
 import { seedTechnicians } from './seed.js';
 
 export interface LocalStackOptions {
@@ -50,6 +51,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       DYNAMODB_ENDPOINT: engines.dynamodbEndpoint,
       GEOCODER: 'offline',
       AWS_REGION: process.env.AWS_REGION ?? 'eu-west-2',
+      // Staff tokens are verified against this key's public half; `npm run token` signs with the private half.
+      AUTH_LOCAL_JWKS: (await localSigner(dataDir)).publicJwks,
     };
     const config = loadConfig({ ...process.env, ...env });
     await createTables(engines.dynamodbEndpoint, config.tables);

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -71,11 +71,37 @@ describe('npm start', () => {
 
     const read = await call('GET', `/emergencies/${created.body.id}`, undefined, { 'X-Tracking-Token': created.body.trackingToken });
     expect(read.status).toBe(200);
-    expect(read.body.status).toBe('pending');
+    expect(read.body.status).toBe('assigned');
 
     const cancelled = await call('POST', `/emergencies/${created.body.id}/cancel`, undefined, { 'X-Tracking-Token': created.body.trackingToken });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
+  });
+
+  it('dispatches a seeded technician near the M1, whose token from `npm run token` drives the job to completed', async () => {
+    const created = await call('POST', '/emergencies', { ...emergencyBody(), location: { lat: 51.88, lon: -0.42 } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: 'assigned', technician: { id: expect.stringMatching(/^tech-/), firstName: expect.any(String) }, etaMinutes: expect.any(Number) });
+    expect(created.body.etaMinutes).toBeLessThan(90);
+    const technicianId = created.body.technician.id as string;
+    const token = (role: string, subject: string) =>
+      execFileSync(process.execPath, [path.join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), 'scripts/token.ts', role, subject], {
+        cwd: projectRoot,
+        env: { ...process.env, LOCAL_DATA_DIR: dataDir },
+        encoding: 'utf8',
+      }).trim();
+    const asTechnician = { Authorization: `Bearer ${token('technician', technicianId)}` };
+
+    expect((await call('POST', `/jobs/${created.body.id}/accept`, undefined, { Authorization: `Bearer ${token('technician', 'tech-gla-01')}` })).status).toBe(403);
+    for (const [action, status] of [['accept', 'assigned'], ['en-route', 'en_route'], ['arrived', 'on_site'], ['complete', 'completed']]) {
+      const step = await call('POST', `/jobs/${created.body.id}/${action}`, undefined, asTechnician);
+      expect(step, action).toMatchObject({ status: 200, body: { status } });
+    }
+    const read = await call('GET', `/emergencies/${created.body.id}`, undefined, { 'X-Tracking-Token': created.body.trackingToken });
+    expect(read.body.status).toBe('completed');
+    const queue = await call('GET', '/ops/queue', undefined, { Authorization: `Bearer ${token('operations', 'ops-e2e')}` });
+    expect(queue.status).toBe(200);
+    expect(queue.body.availableTechnicians.technicians.map((t: { id: string }) => t.id)).toContain(technicianId);
   });
 
   it('answers malformed JSON with a problem+json 400', async () => {

@@ -13,7 +13,18 @@ interface Statement {
   Resource: unknown;
 }
 
-const functions = ['createEmergency', 'getEmergency', 'cancelEmergency', 'health', 'openapi', 'migrate', 'drainIntakeBuffer'];
+const staffRoutes = {
+  updateTechnicianLocation: 'TechniciansIdVarLocationPut',
+  updateTechnicianStatus: 'TechniciansIdVarStatusPut',
+  acceptJob: 'JobsIdVarAcceptPost',
+  declineJob: 'JobsIdVarDeclinePost',
+  jobEnRoute: 'JobsIdVarEnDashroutePost',
+  jobArrived: 'JobsIdVarArrivedPost',
+  completeJob: 'JobsIdVarCompletePost',
+  opsQueue: 'OpsQueueGet',
+};
+const publicRoutes = ['EmergenciesPost', 'EmergenciesIdVarGet', 'EmergenciesIdVarCancelPost', 'HealthGet', 'OpenapijsonGet'];
+const functions = ['createEmergency', 'getEmergency', 'cancelEmergency', 'health', 'openapi', 'migrate', 'drainIntakeBuffer', 'redispatch', ...Object.keys(staffRoutes)];
 const logicalId = (fn: string) => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
 
 let dir: string;
@@ -131,8 +142,49 @@ describe('npx sls package --stage prod', () => {
     }
   });
 
-  it('schedules the intake-buffer drain every minute', () => {
-    const rules = byType('AWS::Events::Rule').map(([, r]) => r.Properties);
-    expect(rules).toEqual(expect.arrayContaining([expect.objectContaining({ ScheduleExpression: 'rate(1 minute)', State: 'ENABLED' })]));
+  it('schedules the intake-buffer drain and redispatch every minute, one run of each at a time', () => {
+    const targets = byType('AWS::Events::Rule')
+      .filter(([, r]) => r.Properties.ScheduleExpression === 'rate(1 minute)' && r.Properties.State === 'ENABLED')
+      .map(([, r]) => (r.Properties.Targets as Array<{ Arn: { 'Fn::GetAtt': string[] } }>)[0]!.Arn['Fn::GetAtt'][0]);
+    expect(targets.sort()).toEqual(['DrainIntakeBufferLambdaFunction', 'RedispatchLambdaFunction']);
+    expect(resources.RedispatchLambdaFunction!.Properties.ReservedConcurrentExecutions).toBe(1);
+  });
+
+  it('puts every technician and operations route behind the Cognito authorizer for access tokens, and no customer route', () => {
+    const [authorizerId, authorizer] = byType('AWS::ApiGateway::Authorizer')[0]!;
+    expect(authorizer.Properties).toMatchObject({ Type: 'COGNITO_USER_POOLS', ProviderARNs: [{ 'Fn::GetAtt': ['StaffUserPool', 'Arn'] }] });
+    for (const method of Object.values(staffRoutes)) {
+      expect(resources[`ApiGatewayMethod${method}`]!.Properties, method).toMatchObject({
+        AuthorizationType: 'COGNITO_USER_POOLS',
+        AuthorizerId: { Ref: authorizerId },
+        AuthorizationScopes: ['aws.cognito.signin.user.admin'],
+      });
+    }
+    for (const method of publicRoutes) expect(resources[`ApiGatewayMethod${method}`]!.Properties.AuthorizationType, method).toBe('NONE');
+  });
+
+  it('has a staff user pool with technicians and operations groups, admin-created accounts only, and tells handlers its keys', () => {
+    const [, pool] = byType('AWS::Cognito::UserPool')[0]!;
+    expect(pool.Properties).toMatchObject({ AdminCreateUserConfig: { AllowAdminCreateUserOnly: true }, DeletionProtection: 'ACTIVE' });
+    expect(byType('AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName).sort()).toEqual(['operations', 'technicians']);
+    const [, client] = byType('AWS::Cognito::UserPoolClient')[0]!;
+    expect(client.Properties.GenerateSecret).toBe(false);
+    const env = resources.AcceptJobLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>;
+    expect(env.AUTH_CLIENT_ID).toEqual({ Ref: 'StaffAppClient' });
+    expect(env.AUTH_JWKS_URL).toEqual({ 'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/${StaffUserPool}/.well-known/jwks.json' });
+    expect(env.AUTH_LOCAL_JWKS).toBe('');
+  });
+
+  it('lets technicians touch only the locations table, and job actions only what each step needs', () => {
+    for (const fn of ['updateTechnicianLocation', 'updateTechnicianStatus']) {
+      expect(roleStatements(fn).filter((st) => !st.Action.every((a) => a.startsWith('logs:') || a.startsWith('xray:')))).toEqual([
+        { Effect: 'Allow', Action: ['dynamodb:UpdateItem'], Resource: expect.objectContaining({ 'Fn::Sub': expect.stringContaining('-locations') }) },
+      ]);
+    }
+    expect(actionsOf('acceptJob').filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual(['secretsmanager:GetSecretValue']);
+    expect(actionsOf('jobEnRoute')).toContain('sns:Publish');
+    expect(actionsOf('completeJob')).toContain('dynamodb:UpdateItem');
+    expect(actionsOf('completeJob')).not.toContain('sns:Publish');
+    expect(actionsOf('redispatch')).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem', 'sns:Publish']));
   });
 });
