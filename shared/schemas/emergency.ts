@@ -102,6 +102,10 @@ export const CreatedEmergency = z
     slaDeadline: z.iso.datetime(),
     createdAt: z.iso.datetime(),
     queued: z.boolean().optional().meta({ description: 'true when accepted into the fallback buffer during a database outage (HTTP 202)' }),
+    technician: TechnicianSummary.optional().meta({ description: 'Who is coming, when dispatch found someone straight away' }),
+    eta: z.iso.datetime().optional(),
+    etaMinutes: z.number().int().optional(),
+    slaAtRisk: z.boolean().optional().meta({ description: 'true when nobody free can arrive before slaDeadline yet; operations have been told' }),
   })
   .meta({ id: 'CreatedEmergency' });
 
@@ -117,8 +121,11 @@ export const EmergencyView = z
     createdAt: z.iso.datetime(),
     slaDeadline: z.iso.datetime(),
     eta: z.iso.datetime().optional(),
+    etaMinutes: z.number().int().optional().meta({ description: 'While en route: recomputed from the live position' }),
     technicianId: z.string().optional(),
+    technicianLocation: z.object({ lat: z.number(), lon: z.number(), recordedAt: z.iso.datetime() }).optional().meta({ description: 'While en route' }),
     timeline: z.record(z.string(), z.iso.datetime()),
+    queued: z.boolean().optional(),
   })
   .meta({ id: 'Emergency' });
 

@@ -20,3 +20,5 @@ export const LocationBody = z
 export const StatusBody = z
   .object({ status: z.enum(['available', 'on_break', 'offline'], { error: 'status must be one of: available, on_break, offline' }) })
   .meta({ id: 'TechnicianStatus' });
+
+export const JobView = z.object({ id: z.uuid(), reference: z.string(), status: z.string() }).meta({ id: 'Job' });

@@ -1,0 +1,163 @@
+// Every route against every kind of caller: who may do what is a table, and each cell is checked on the real engines.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeHandler as makeCancel } from '../../functions/emergencies/cancel.js';
+import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
+import { makeHandler as makeGet } from '../../functions/emergencies/get.js';
+import { makeJobActionHandler } from '../../functions/jobs/job-action.js';
+import { makeHandler as makeHealth } from '../../functions/ops/health.js';
+import { handler as openApi } from '../../functions/ops/openapi.js';
+import { makeHandler as makeQueue } from '../../functions/ops/queue.js';
+import { makeHandler as makeLocation } from '../../functions/technicians/location.js';
+import { makeHandler as makeStatus } from '../../functions/technicians/status.js';
+import type { TechnicianAction } from '../../shared/usecases/job-actions.js';
+import { emergencyBody } from '../fixtures/emergencies.js';
+import { bearer, testAuth } from '../support/auth.js';
+import { apiEvent, invoke } from '../support/events.js';
+import { testStack, type TestStack } from '../support/stack.js';
+import { seedTechnicianProfiles } from '../support/technicians.js';
+
+const callers = ['anonymous', 'wrong tracking token', 'right tracking token', 'another technician', 'owning technician', 'operations'] as const;
+type Caller = (typeof callers)[number];
+type Expected = Record<Caller, number>;
+
+const owner = 'mx-owner';
+const other = 'mx-other';
+let now = new Date('2026-01-14T14:00:00Z');
+let stack: TestStack;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  const auth = await testAuth();
+  // Each call moves the clock on a second, so every location fix is newer than the last.
+  stack = await testStack({ env: auth.env, overrides: { clock: { now: () => (now = new Date(now.getTime() + 1000)) } } });
+  await seedTechnicianProfiles(stack, [owner, other]);
+  tokens[owner] = await auth.signer.mint(owner, ['technicians']);
+  tokens[other] = await auth.signer.mint(other, ['technicians']);
+  tokens.ops = await auth.signer.mint('ops-1', ['operations']);
+  // The other technician is in Aberdeen, beyond dispatch range of Leeds, so every job here goes to the owner.
+  for (const [id, lat, lon] of [[owner, 53.8, -1.55], [other, 57.15, -2.1]] as const) {
+    await stack.deps.technicians.recordLocation(id, { location: { lat, lon }, recordedAt: now });
+    await stack.deps.technicians.setAvailability(id, 'available');
+  }
+}, 60_000);
+afterAll(() => stack.close());
+
+interface Job {
+  id: string;
+  trackingToken: string;
+}
+
+/** A fresh request assigned to the owner, moved on to the status the route acts from. */
+async function jobAt(status: 'assigned' | 'en_route' | 'on_site'): Promise<Job> {
+  const created = await invoke(makeCreate(stack.deps), apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody({ location: { lat: 53.81, lon: -1.56 }, safety: { onMotorway: false } }) }));
+  expect(created.body).toMatchObject({ status: 'assigned', technician: { id: owner } });
+  const job = created.body as unknown as Job;
+  if (status !== 'assigned') await stack.deps.requests.transition(job.id, 'en-route', now, owner);
+  if (status === 'on_site') await stack.deps.requests.transition(job.id, 'arrived', now, owner);
+  return job;
+}
+
+/** Puts the owner back on the road with no job, whatever the cell did. */
+async function tidy(job?: Job) {
+  if (job) {
+    await stack.deps.requests.transition(job.id, 'cancel', now);
+    await stack.deps.technicians.release(owner, job.id);
+  }
+  await stack.deps.technicians.recordLocation(owner, { location: { lat: 53.8, lon: -1.55 }, recordedAt: now });
+  await stack.deps.technicians.setAvailability(owner, 'available');
+}
+
+function headersFor(caller: Caller, job?: Job): Record<string, string> {
+  switch (caller) {
+    case 'anonymous':
+      return {};
+    case 'wrong tracking token':
+      return { 'X-Tracking-Token': 'not-the-token-for-this-request' };
+    case 'right tracking token':
+      return job ? { 'X-Tracking-Token': job.trackingToken } : {};
+    case 'another technician':
+      return bearer(tokens[other]!);
+    case 'owning technician':
+      return bearer(tokens[owner]!);
+    case 'operations':
+      return bearer(tokens.ops!);
+  }
+}
+
+interface Route {
+  route: string;
+  /** The state the route acts from, or none. */
+  needs?: 'assigned' | 'en_route' | 'on_site';
+  call(headers: Record<string, string>, job?: Job): ReturnType<typeof invoke>;
+  expected: Expected;
+}
+
+const everyone = (status: number): Expected => Object.fromEntries(callers.map((c) => [c, status])) as Expected;
+const trackingTokenOnly = (ok: number): Expected => ({ ...everyone(404), 'right tracking token': ok });
+const ownerOnly: Expected = { anonymous: 401, 'wrong tracking token': 401, 'right tracking token': 401, 'another technician': 403, 'owning technician': 200, operations: 403 };
+const operationsOnly: Expected = { anonymous: 401, 'wrong tracking token': 401, 'right tracking token': 401, 'another technician': 403, 'owning technician': 403, operations: 200 };
+
+const jobRoute = (action: TechnicianAction, needs: Route['needs']): Route => ({
+  route: `POST /jobs/{id}/${action}`,
+  needs,
+  call: (headers, job) => invoke(makeJobActionHandler(action)(stack.deps), apiEvent({ method: 'POST', path: `/jobs/${job!.id}/${action}`, pathParameters: { id: job!.id }, headers })),
+  expected: ownerOnly,
+});
+
+const routes: Route[] = [
+  {
+    route: 'POST /emergencies',
+    call: (headers) => invoke(makeCreate(stack.deps), apiEvent({ method: 'POST', path: '/emergencies', headers, body: emergencyBody({ location: { lat: 51.5, lon: -0.12 } }) })),
+    expected: everyone(201),
+  },
+  {
+    route: 'GET /emergencies/{id}',
+    needs: 'assigned',
+    call: (headers, job) => invoke(makeGet(stack.deps), apiEvent({ method: 'GET', path: `/emergencies/${job!.id}`, pathParameters: { id: job!.id }, headers })),
+    expected: trackingTokenOnly(200),
+  },
+  {
+    route: 'POST /emergencies/{id}/cancel',
+    needs: 'assigned',
+    call: (headers, job) => invoke(makeCancel(stack.deps), apiEvent({ method: 'POST', path: `/emergencies/${job!.id}/cancel`, pathParameters: { id: job!.id }, headers })),
+    expected: trackingTokenOnly(200),
+  },
+  {
+    route: 'PUT /technicians/{id}/location',
+    call: (headers) =>
+      invoke(makeLocation(stack.deps), apiEvent({ method: 'PUT', path: `/technicians/${owner}/location`, pathParameters: { id: owner }, headers, body: { lat: 53.8, lon: -1.55, recordedAt: now.toISOString() } })),
+    expected: ownerOnly,
+  },
+  {
+    route: 'PUT /technicians/{id}/status',
+    call: (headers) => invoke(makeStatus(stack.deps), apiEvent({ method: 'PUT', path: `/technicians/${owner}/status`, pathParameters: { id: owner }, headers, body: { status: 'available' } })),
+    expected: ownerOnly,
+  },
+  jobRoute('accept', 'assigned'),
+  jobRoute('decline', 'assigned'),
+  jobRoute('en-route', 'assigned'),
+  jobRoute('arrived', 'en_route'),
+  jobRoute('complete', 'on_site'),
+  { route: 'GET /ops/queue', call: (headers) => invoke(makeQueue(stack.deps), apiEvent({ method: 'GET', path: '/ops/queue', headers })), expected: operationsOnly },
+  { route: 'GET /health', call: (headers) => invoke(makeHealth(stack.deps), apiEvent({ method: 'GET', path: '/health', headers })), expected: everyone(200) },
+  { route: 'GET /openapi.json', call: (headers) => invoke(openApi, apiEvent({ method: 'GET', path: '/openapi.json', headers })), expected: everyone(200) },
+];
+
+describe('authorisation matrix', () => {
+  const cells = routes.flatMap((r) => callers.map((caller) => ({ ...r, caller, status: r.expected[caller] })));
+  it.each(cells)('$route as $caller → $status', async ({ needs, call, caller, status }) => {
+    const job = needs ? await jobAt(needs) : undefined;
+    try {
+      const before = job ? (await stack.sql.query('SELECT status, technician_id FROM emergency_requests WHERE id = $1', [job.id])).rows[0] : undefined;
+      const response = await call(headersFor(caller, job), job);
+      expect(response.status).toBe(status);
+      if (status >= 400) {
+        expect(response.headers['content-type']).toBe('application/problem+json');
+        // A refused caller changes nothing.
+        if (job) expect((await stack.sql.query('SELECT status, technician_id FROM emergency_requests WHERE id = $1', [job.id])).rows[0]).toEqual(before);
+      }
+    } finally {
+      await tidy(job);
+    }
+  });
+});
