@@ -88,7 +88,7 @@ interface Route {
   route: string;
   /** The state the route acts from, or none. */
   needs?: 'assigned' | 'en_route' | 'on_site';
-  call(headers: Record<string, string>, job?: Job): ReturnType<typeof invoke>;
+  call: (headers: Record<string, string>, job?: Job) => ReturnType<typeof invoke>;
   expected: Expected;
 }
 
