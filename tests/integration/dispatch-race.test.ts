@@ -5,13 +5,16 @@ import { emergencyBody } from '../fixtures/emergencies.js';
 import { apiEvent, invoke, lambdaContext } from '../support/events.js';
 import { testStack, type TestStack } from '../support/stack.js';
 import { seedTechnicianProfiles } from '../support/technicians.js';
+import { applyJobAction } from '../../shared/usecases/job-actions.js';
+import { redispatch } from '../../shared/usecases/redispatch.js';
 
 let stack: TestStack;
 const technicianIds = Array.from({ length: 10 }, (_, i) => `race-${i}`);
 
 beforeAll(async () => {
-  // A real pool per container would be 1; here 10 so that PostgreSQL sees real concurrency too.
-  stack = await testStack({ env: { DB_POOL_MAX: '10' } });
+  // In AWS each of the 50 requests has its own container and connection; one per request here too, so PostgreSQL sees
+  // the real concurrency and no request waits out the pool's connect timeout (which would buffer it, 202) on a busy machine.
+  stack = await testStack({ env: { DB_POOL_MAX: '50' } });
   await seedTechnicianProfiles(stack, technicianIds);
   for (const [i, id] of technicianIds.entries()) {
     await stack.deps.technicians.recordLocation(id, { location: { lat: 51.5 + i * 0.002, lon: -0.12 }, recordedAt: new Date() });
@@ -68,6 +71,25 @@ describe('50 simultaneous emergencies and 10 technicians', () => {
       Array.from({ length: 6 }, (_, i) => invoke(create, apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody({ location: { lat: 51.52, lon: -0.1 + i * 0.001 } }) }), burstContext())),
     );
     expect(more.filter((r) => r.body.technician)).toHaveLength(3);
+    expect(await expectNoDoubleBooking()).toBe(10);
+  }, 120_000);
+
+  it('still books nobody twice when four technicians decline at once while redispatch runs', async () => {
+    const { rows } = await stack.sql.query<{ id: string; technician_id: string }>(
+      `SELECT id, technician_id FROM emergency_requests WHERE status = 'assigned' ORDER BY technician_id LIMIT 4`,
+    );
+    expect(rows).toHaveLength(4);
+    const outcomes = await Promise.all([
+      ...rows.map((r) => applyJobAction(stack.deps, { subject: r.technician_id, groups: ['technicians'] }, r.id, 'decline')),
+      redispatch(stack.deps),
+    ]);
+    expect(outcomes.slice(0, 4).map((o) => 'status' in o && o.status)).toEqual(['pending', 'pending', 'pending', 'pending']);
+    // Every decliner is free again or has taken a different job; nobody was offered back the job they declined.
+    for (const r of rows) {
+      const { rows: again } = await stack.sql.query(`SELECT technician_id, declined_by FROM emergency_requests WHERE id = $1`, [r.id]);
+      expect(again[0].technician_id).not.toBe(r.technician_id);
+      expect(again[0].declined_by).toContain(r.technician_id);
+    }
     expect(await expectNoDoubleBooking()).toBe(10);
   }, 120_000);
 });
