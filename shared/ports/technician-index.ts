@@ -48,6 +48,11 @@ export interface TechnicianIndex {
    * lapse (a van app that does not answer should not be offered the next job too).
    */
   release(technicianId: string, requestId: string, then?: 'available' | 'offline'): Promise<boolean>;
+  /**
+   * Takes technicians whose last fix is older than `freshSince` out of the dispatchable index (they stay available and
+   * return with their next fix), so the index holds only dispatchable technicians. Returns who was taken out.
+   */
+  dropSilent(freshSince: Date): Promise<string[]>;
   /** Every technician currently holding a job, with when they were claimed for it. */
   listHolding(): Promise<HeldJob[]>;
   position(technicianId: string): Promise<TechnicianPosition | undefined>;

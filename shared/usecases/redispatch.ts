@@ -12,6 +12,8 @@ export interface RedispatchReport {
   assigned: number;
   stillPending: number;
   freedTechnicians: number;
+  /** Technicians taken out of the dispatchable index because their van app went silent. */
+  silentTechnicians: number;
   failures: number;
 }
 
@@ -21,7 +23,7 @@ const batchSize = 50;
 const claimGraceMs = 60_000;
 
 export async function redispatch(deps: RedispatchDeps): Promise<RedispatchReport> {
-  const report: RedispatchReport = { reclaimed: 0, attempted: 0, assigned: 0, stillPending: 0, freedTechnicians: 0, failures: 0 };
+  const report: RedispatchReport = { reclaimed: 0, attempted: 0, assigned: 0, stillPending: 0, freedTechnicians: 0, silentTechnicians: 0, failures: 0 };
   const now = deps.clock.now();
 
   const offeredBefore = new Date(now.getTime() - deps.dispatch.acceptWithinMinutes * 60_000);
@@ -57,6 +59,7 @@ export async function redispatch(deps: RedispatchDeps): Promise<RedispatchReport
   }
 
   report.freedTechnicians = await freeOrphanedTechnicians(deps, now);
+  report.silentTechnicians = (await deps.technicians.dropSilent(new Date(now.getTime() - deps.dispatch.freshMinutes * 60_000))).length;
   deps.log.info('redispatch run', { ...report });
   return report;
 }

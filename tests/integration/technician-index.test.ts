@@ -1,3 +1,4 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nearestByBruteForce, type Candidate } from '../../shared/domain/geo.js';
 import { testStack, type TestStack } from '../support/stack.js';
@@ -93,6 +94,28 @@ describe('listing dispatchable technicians', () => {
       await t.setAvailability('resting', 'on_break');
       await t.recordLocation('offline-one', { location: { lat: 52.2, lon: 0.12 }, recordedAt: now });
       expect(await t.listDispatchable(freshSince)).toEqual([{ technicianId: 'free', location: { lat: 52.2, lon: 0.12 }, recordedAt: now }]);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe('dropping silent technicians from the index', () => {
+  it('takes out only available technicians silent for too long, who return with their next fix', async () => {
+    const own = await testStack();
+    try {
+      const t = own.deps.technicians;
+      for (const [id, at] of [['quiet', minutesAgo(11)], ['chatty', minutesAgo(1)]] as const) {
+        await t.recordLocation(id, { location: { lat: 50.37, lon: -4.14 }, recordedAt: at });
+        await t.setAvailability(id, 'available');
+      }
+      expect(await t.dropSilent(freshSince)).toEqual(['quiet']);
+      const scanned = await own.deps.dynamo.send(new ScanCommand({ TableName: own.config.tables.locations, IndexName: 'dispatchable' }));
+      expect(scanned.Items?.map((i) => i.technicianId?.S)).toEqual(['chatty']);
+      expect(await t.position('quiet')).toMatchObject({ status: 'available' });
+
+      await t.recordLocation('quiet', { location: { lat: 50.37, lon: -4.14 }, recordedAt: now });
+      expect((await t.nearestDispatchable({ lat: 50.37, lon: -4.14 }, { k: 2, maxRadiusKm: 150, freshSince })).found.map((f) => f.id)).toEqual(['chatty', 'quiet']);
     } finally {
       await own.close();
     }

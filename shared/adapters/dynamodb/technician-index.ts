@@ -172,6 +172,39 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
     }
   }
 
+  async dropSilent(freshSince: Date): Promise<string[]> {
+    const fresh = freshSince.toISOString();
+    const dropped: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          IndexName: dispatchableIndex,
+          FilterExpression: 'recordedAt < :fresh',
+          ExpressionAttributeValues: { ':fresh': fresh },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of (page.Items ?? []) as Item[]) {
+        try {
+          // Conditional on still being silent: a fix that lands meanwhile keeps them in.
+          await this.update({
+            Key: { technicianId: item.technicianId },
+            UpdateExpression: 'REMOVE dispatchCell, dispatchKey',
+            ConditionExpression: 'recordedAt < :fresh',
+            ExpressionAttributeValues: { ':fresh': fresh },
+          });
+          dropped.push(item.technicianId);
+        } catch (error) {
+          if (!failedCondition(error)) throw error;
+        }
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return dropped;
+  }
+
   async listHolding(): Promise<HeldJob[]> {
     const held: HeldJob[] = [];
     let startKey: Record<string, unknown> | undefined;
