@@ -11,6 +11,8 @@ import { startLocalStack } from './local/stack.js';
 const args = process.argv.slice(2);
 const fresh = args.includes('--fresh');
 const httpPort = Number(process.env.PORT ?? 3000);
+// serverless-offline's own Lambda-invoke endpoint; a second npm start (or a test run beside one) needs another.
+const lambdaPort = Number(process.env.LOCAL_LAMBDA_PORT ?? 3002);
 const log = (message: string) => console.log(`[local] ${message}`);
 
 function examples(base: string): string {
@@ -49,7 +51,7 @@ async function main() {
   }, 60_000);
 
   // Its own process group, so Ctrl-C can stop serverless-offline and every worker it forked.
-  const offline = spawn(process.execPath, [path.join(projectRoot, 'node_modules/osls/bin/serverless.js'), 'offline', 'start', '--stage', 'local', '--httpPort', String(httpPort)], {
+  const offline = spawn(process.execPath, [path.join(projectRoot, 'node_modules/osls/bin/serverless.js'), 'offline', 'start', '--stage', 'local', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort)], {
     cwd: projectRoot,
     env: { ...process.env, ...stack.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
     stdio: ['ignore', 'pipe', 'pipe'],

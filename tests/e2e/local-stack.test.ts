@@ -11,7 +11,7 @@ import { emergencyBody } from '../fixtures/emergencies.js';
 let child: ChildProcess;
 let base: string;
 let output = '';
-let ports: { http: number; pg: number; dynamo: number };
+let ports: { http: number; lambda: number; pg: number; dynamo: number };
 let dataDir: string;
 
 const isListening = (port: number) =>
@@ -30,12 +30,12 @@ async function waitFor(predicate: () => boolean | Promise<boolean>, what: string
 }
 
 beforeAll(async () => {
-  ports = { http: await freePort(), pg: await freePort(), dynamo: await freePort() };
+  ports = { http: await freePort(), lambda: await freePort(), pg: await freePort(), dynamo: await freePort() };
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'tyrehero-e2e-'));
   base = `http://localhost:${ports.http}`;
   child = spawn(process.execPath, [path.join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts', '--fresh'], {
     cwd: projectRoot,
-    env: { ...process.env, PORT: String(ports.http), LOCAL_PG_PORT: String(ports.pg), LOCAL_DYNAMODB_PORT: String(ports.dynamo), LOCAL_DATA_DIR: dataDir, DATABASE_URL: '', DYNAMODB_ENDPOINT: '' },
+    env: { ...process.env, PORT: String(ports.http), LOCAL_LAMBDA_PORT: String(ports.lambda), LOCAL_PG_PORT: String(ports.pg), LOCAL_DYNAMODB_PORT: String(ports.dynamo), LOCAL_DATA_DIR: dataDir, DATABASE_URL: '', DYNAMODB_ENDPOINT: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
