@@ -30,6 +30,19 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
     private readonly tableName: string,
   ) {}
 
+  /** Every page of a Query or Scan (built by `command` from the page's start key); `onPage` sees what each page read. */
+  private async readAll<T>(command: (startKey?: Record<string, unknown>) => QueryCommand | ScanCommand, onPage?: (scanned: number) => void): Promise<T[]> {
+    const items: T[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(command(startKey) as QueryCommand);
+      onPage?.(page.ScannedCount ?? 0);
+      items.push(...((page.Items ?? []) as T[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
   private update(input: Omit<UpdateCommandInput, 'TableName'>) {
     return this.db.send(new UpdateCommand({ TableName: this.tableName, ReturnValuesOnConditionCheckFailure: 'ALL_OLD', ...input }));
   }
@@ -111,10 +124,8 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
     const freshSince = query.freshSince.toISOString();
     const reader = {
       readCell: async (cell: string): Promise<Candidate[]> => {
-        const found: Candidate[] = [];
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const page = await this.db.send(
+        const items = await this.readAll<Item>(
+          (startKey) =>
             new QueryCommand({
               TableName: this.tableName,
               IndexName: dispatchableIndex,
@@ -123,13 +134,12 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
               ExpressionAttributeValues: { ':cell': cell, ':fresh': freshSince },
               ExclusiveStartKey: startKey,
             }),
-          );
-          report.queries += 1;
-          report.itemsRead += page.ScannedCount ?? 0;
-          for (const item of (page.Items ?? []) as Item[]) found.push({ id: item.technicianId, location: { lat: item.lat!, lon: item.lon! } });
-          startKey = page.LastEvaluatedKey;
-        } while (startKey);
-        return found;
+          (scanned) => {
+            report.queries += 1;
+            report.itemsRead += scanned;
+          },
+        );
+        return items.map((item) => ({ id: item.technicianId, location: { lat: item.lat!, lon: item.lon! } }));
       },
     };
     const { found, stats } = await nearest(point, reader, { k: query.k, maxRadiusKm: query.maxRadiusKm, precision: dispatchCellPrecision, exclude: query.exclude });
@@ -174,10 +184,8 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
 
   async dropSilent(freshSince: Date): Promise<string[]> {
     const fresh = freshSince.toISOString();
-    const dropped: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
+    const silent = await this.readAll<Item>(
+      (startKey) =>
         new ScanCommand({
           TableName: this.tableName,
           IndexName: dispatchableIndex,
@@ -185,45 +193,37 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
           ExpressionAttributeValues: { ':fresh': fresh },
           ExclusiveStartKey: startKey,
         }),
-      );
-      for (const item of (page.Items ?? []) as Item[]) {
-        try {
-          // Conditional on still being silent: a fix that lands meanwhile keeps them in.
-          await this.update({
-            Key: { technicianId: item.technicianId },
-            UpdateExpression: 'REMOVE dispatchCell, dispatchKey',
-            ConditionExpression: 'recordedAt < :fresh',
-            ExpressionAttributeValues: { ':fresh': fresh },
-          });
-          dropped.push(item.technicianId);
-        } catch (error) {
-          if (!failedCondition(error)) throw error;
-        }
+    );
+    const dropped: string[] = [];
+    for (const item of silent) {
+      try {
+        // Conditional on still being silent: a fix that lands meanwhile keeps them in.
+        await this.update({
+          Key: { technicianId: item.technicianId },
+          UpdateExpression: 'REMOVE dispatchCell, dispatchKey',
+          ConditionExpression: 'recordedAt < :fresh',
+          ExpressionAttributeValues: { ':fresh': fresh },
+        });
+        dropped.push(item.technicianId);
+      } catch (error) {
+        if (!failedCondition(error)) throw error;
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return dropped;
   }
 
   async listHolding(): Promise<HeldJob[]> {
-    const held: HeldJob[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      // One item per technician, so this reads the fleet (hundreds of items), once a minute, from redispatch only.
-      const page = await this.db.send(
+    // One item per technician, so this reads the fleet (hundreds of items), once a minute, from redispatch only.
+    const holding = await this.readAll<Item & { claimedAt?: string }>(
+      (startKey) =>
         new ScanCommand({
           TableName: this.tableName,
           FilterExpression: 'attribute_exists(currentJob)',
           ProjectionExpression: 'technicianId, currentJob, claimedAt',
           ExclusiveStartKey: startKey,
         }),
-      );
-      for (const item of (page.Items ?? []) as (Item & { claimedAt?: string })[]) {
-        held.push({ technicianId: item.technicianId, requestId: item.currentJob!, claimedAt: new Date(item.claimedAt ?? 0) });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return held;
+    );
+    return holding.map((item) => ({ technicianId: item.technicianId, requestId: item.currentJob!, claimedAt: new Date(item.claimedAt ?? 0) }));
   }
 
   async position(technicianId: string): Promise<TechnicianPosition | undefined> {
@@ -240,11 +240,9 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
   }
 
   async listDispatchable(freshSince: Date): Promise<DispatchableTechnician[]> {
-    const listed: DispatchableTechnician[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      // The index is sparse, so scanning it reads only technicians who are available: never the whole fleet.
-      const page = await this.db.send(
+    // The index is sparse, so scanning it reads only technicians who are available: never the whole fleet.
+    const available = await this.readAll<Item>(
+      (startKey) =>
         new ScanCommand({
           TableName: this.tableName,
           IndexName: dispatchableIndex,
@@ -252,12 +250,7 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
           ExpressionAttributeValues: { ':fresh': freshSince.toISOString() },
           ExclusiveStartKey: startKey,
         }),
-      );
-      for (const item of (page.Items ?? []) as Item[]) {
-        listed.push({ technicianId: item.technicianId, location: { lat: item.lat!, lon: item.lon! }, recordedAt: new Date(item.recordedAt!) });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return listed;
+    );
+    return available.map((item) => ({ technicianId: item.technicianId, location: { lat: item.lat!, lon: item.lon! }, recordedAt: new Date(item.recordedAt!) }));
   }
 }
