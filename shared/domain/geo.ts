@@ -23,6 +23,7 @@ export interface Ranked extends Candidate {
 
 /** Where cells are read from (a DynamoDB GSI in production); reports what each read cost. */
 export interface CellReader {
+  /** Every candidate whose geohash starts with `cell` (cells of any precision the search uses). */
   readCell(cell: string): Promise<Candidate[]>;
 }
 
@@ -35,7 +36,14 @@ export interface SearchStats {
 export interface NearestOptions {
   k: number;
   maxRadiusKm: number;
+  /** Precision of the coarsest cells, read outward until the answer is proven or maxRadiusKm is passed. */
   precision: number;
+  /**
+   * Finer cells to try first, each for at most `rings` rings: in a city a few small cells already hold the k nearest,
+   * so reading a whole coarse cell would read hundreds of technicians for nothing. A level that finds nobody at all
+   * means a sparse area, and the search goes straight to the coarse cells.
+   */
+  refine?: readonly { precision: number; rings: number }[];
   /** Candidates never to return (e.g. technicians who declined this job). */
   exclude?: ReadonlySet<string>;
 }
@@ -87,28 +95,37 @@ export function coveredRadiusKm(point: GeoPoint, center: string, ring: number): 
 
 /**
  * Exact k-nearest: read rings of cells outward from the point's cell until k candidates are closer than the distance
- * the rings read so far guarantee, or the guaranteed distance passes maxRadiusKm. Equal to brute force by construction.
+ * the rings read so far guarantee, or the guaranteed distance passes maxRadiusKm. Equal to brute force by construction,
+ * at every level: finer levels only stop early when their own guarantee already proves the answer.
  */
 export async function nearest(point: GeoPoint, reader: CellReader, options: NearestOptions): Promise<{ found: Ranked[]; stats: SearchStats }> {
-  const center = ngeohash.encode(point.lat, point.lon, options.precision);
   const seen = new Map<string, Ranked>();
   const stats: SearchStats = { cellsRead: 0, rings: 0 };
-  for (let ring = 0; ; ring++) {
-    const cells = ringCells(center, ring);
-    const batches = await Promise.all(cells.map((cell) => reader.readCell(cell)));
-    stats.cellsRead += cells.length;
-    stats.rings = ring + 1;
-    for (const candidate of batches.flat()) {
-      if (options.exclude?.has(candidate.id)) continue;
-      const distanceKm = haversineKm(point, candidate.location);
-      if (distanceKm <= options.maxRadiusKm) seen.set(candidate.id, { ...candidate, distanceKm });
+  const levels = [...(options.refine ?? []), { precision: options.precision, rings: Number.POSITIVE_INFINITY }];
+  for (const [index, level] of levels.entries()) {
+    const refining = index < levels.length - 1;
+    // Sparse here: the finest cells found nobody, so the other fine levels would only add queries.
+    if (refining && index > 0 && seen.size === 0) continue;
+    const center = ngeohash.encode(point.lat, point.lon, level.precision);
+    for (let ring = 0; ring <= level.rings; ring++) {
+      const cells = ringCells(center, ring);
+      const batches = await Promise.all(cells.map((cell) => reader.readCell(cell)));
+      stats.cellsRead += cells.length;
+      stats.rings += 1;
+      for (const candidate of batches.flat()) {
+        if (options.exclude?.has(candidate.id)) continue;
+        const distanceKm = haversineKm(point, candidate.location);
+        if (distanceKm <= options.maxRadiusKm) seen.set(candidate.id, { ...candidate, distanceKm });
+      }
+      const covered = coveredRadiusKm(point, center, ring);
+      const ranked = [...seen.values()].sort(byDistanceThenId);
+      const kth = ranked[options.k - 1];
+      // Ties at exactly the covered distance could hide an equal candidate with a smaller id just outside: require strictly inside.
+      if ((kth && kth.distanceKm < covered) || covered > options.maxRadiusKm) return { found: ranked.slice(0, options.k), stats };
     }
-    const covered = coveredRadiusKm(point, center, ring);
-    const ranked = [...seen.values()].sort(byDistanceThenId);
-    const kth = ranked[options.k - 1];
-    // Ties at exactly the covered distance could hide an equal candidate with a smaller id just outside: require strictly inside.
-    if ((kth && kth.distanceKm < covered) || covered > options.maxRadiusKm) return { found: ranked.slice(0, options.k), stats };
   }
+  /* c8 ignore next -- the last level has no ring limit, so the loop above always returns */
+  throw new Error('unreachable');
 }
 
 /** Brute force over a full list: the definition `nearest` must match. */

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import ngeohash from 'ngeohash';
 import { describe, expect, it } from 'vitest';
 import { coveredRadiusKm, haversineKm, nearest, nearestByBruteForce, ringCells, type Candidate, type CellReader } from '../../shared/domain/geo.js';
+import { dispatchRefinement } from '../../shared/adapters/dynamodb/technician-index.js';
 
 // The algorithm is tested here against brute force; tests/integration/technician-index.test.ts runs it on DynamoDB Local.
 function cellReader(all: readonly Candidate[], precision: number): CellReader & { reads: number } {
@@ -10,7 +11,9 @@ function cellReader(all: readonly Candidate[], precision: number): CellReader & 
     const cell = ngeohash.encode(c.location.lat, c.location.lon, precision);
     byCell.set(cell, [...(byCell.get(cell) ?? []), c]);
   }
-  const reader = { reads: 0, readCell: (cell: string) => ((reader.reads += 1), Promise.resolve(byCell.get(cell) ?? [])) };
+  // Finer cells are read as a prefix of their coarse cell, as the DynamoDB adapter does with begins_with on the sort key.
+  const inCell = (cell: string) => (byCell.get(cell.slice(0, precision)) ?? []).filter((c) => ngeohash.encode(c.location.lat, c.location.lon, cell.length) === cell);
+  const reader = { reads: 0, readCell: (cell: string) => ((reader.reads += 1), Promise.resolve(inCell(cell))) };
   return reader;
 }
 
@@ -38,15 +41,21 @@ const onPrimeMeridian = fc.double({ min: 50, max: 53, noNaN: true }).map((lat) =
 
 const dataset = (centre: { lat: number; lon: number }) =>
   fc
-    .array(fc.oneof(nearby(centre, 1.5), onCellEdges(4), onPrimeMeridian, nearby(places.lerwick, 0.3), nearby(places.scilly, 0.2)), { maxLength: 150 })
+    .array(
+      fc.oneof(nearby(centre, 1.5), nearby(centre, 0.03), onCellEdges(4), onCellEdges(5), onCellEdges(6), onPrimeMeridian, nearby(places.lerwick, 0.3), nearby(places.scilly, 0.2)),
+      { maxLength: 150 },
+    )
     .map((points) => points.map((location, i) => ({ id: `t${String(i).padStart(3, '0')}`, location })));
+
+// No refinement, the adapter's default (fine cells first), and a single wider fine level.
+const refinements = fc.constantFrom(undefined, dispatchRefinement, [{ precision: 5, rings: 2 }]);
 
 describe('nearest', () => {
   it.each(Object.entries(places))('equals brute force for requests around %s', async (_name, centre) => {
     await fc.assert(
-      fc.asyncProperty(dataset(centre), nearby(centre, 0.8), fc.integer({ min: 1, max: 6 }), fc.constantFrom(3, 4), async (all, point, k, precision) => {
+      fc.asyncProperty(dataset(centre), fc.oneof(nearby(centre, 0.8), nearby(centre, 0.02)), fc.integer({ min: 1, max: 6 }), fc.constantFrom(3, 4), refinements, async (all, point, k, precision, refine) => {
         const options = { k, maxRadiusKm: 150 };
-        const { found } = await nearest(point, cellReader(all, precision), { ...options, precision });
+        const { found } = await nearest(point, cellReader(all, precision), { ...options, precision, refine });
         expect(found).toEqual(nearestByBruteForce(point, all, options));
       }),
       { numRuns: 60 },
@@ -77,6 +86,36 @@ describe('nearest', () => {
     expect(found).toEqual([]);
     expect(stats.rings).toBeGreaterThan(1);
     expect(reader.reads).toBe(stats.cellsRead);
+  });
+
+  it('answers from a few small cells in a dense city instead of reading the whole coarse cell', async () => {
+    const city = Array.from({ length: 400 }, (_, i) => ({ id: `c${i}`, location: { lat: 51.45 + (i % 20) * 0.005, lon: -0.2 + Math.floor(i / 20) * 0.008 } }));
+    const point = { lat: 51.5, lon: -0.12 };
+    const coarse = cellReader(city, 4);
+    const fine = cellReader(city, 4);
+    const counted = (reader: CellReader): CellReader => ({
+      readCell: async (cell) => {
+        const inCell = await reader.readCell(cell);
+        itemsRead += inCell.length;
+        return inCell;
+      },
+    });
+    let itemsRead = 0;
+    const plain = await nearest(point, counted(coarse), { k: 5, maxRadiusKm: 150, precision: 4 });
+    const plainItems = itemsRead;
+    itemsRead = 0;
+    const refined = await nearest(point, counted(fine), { k: 5, maxRadiusKm: 150, precision: 4, refine: dispatchRefinement });
+    expect(refined.found).toEqual(plain.found);
+    expect(itemsRead).toBeLessThan(plainItems / 4);
+  });
+
+  it('goes straight to coarse cells when the finest cells find nobody', async () => {
+    const reader = cellReader([{ id: 'far', location: { lat: 57.8, lon: -5.2 } }], 4);
+    const { found, stats } = await nearest(places.highlands, reader, { k: 1, maxRadiusKm: 150, precision: 4, refine: dispatchRefinement });
+    expect(found.map((f) => f.id)).toEqual(['far']);
+    // The finest level's 9 cells, then coarse rings only: the middle level is skipped.
+    const coarseOnly = await nearest(places.highlands, cellReader([{ id: 'far', location: { lat: 57.8, lon: -5.2 } }], 4), { k: 1, maxRadiusKm: 150, precision: 4 });
+    expect(stats.cellsRead).toBe(9 + coarseOnly.stats.cellsRead);
   });
 
   it('reads only the first ring when k candidates sit close to the centre of a cell', async () => {
