@@ -76,7 +76,7 @@ export interface WeatherAssessment {
   /** Expected national demand relative to a normal day (demand-weighted over regions). */
   demandMultiplier: number;
   regions: RegionAssessment[];
-  /** Minutes from now until the first bad hour in an affected region; undefined when nothing is forecast. */
+  /** Minutes from now until the first bad hour in a region at (or above) the national level; undefined when normal. */
   leadMinutes?: number;
   /** Regions with no forecast hour inside the window. */
   missing: string[];
@@ -150,7 +150,8 @@ export function assessForecast(regions: ServiceRegion[], forecasts: RegionForeca
   const worstRegion = assessed.reduce<WeatherLevel>((l, a) => higher(l, a.level), 'normal');
   const byDemand: WeatherLevel = demandMultiplier >= rules.nationalLevelAt.severe ? 'severe' : demandMultiplier >= rules.nationalLevelAt.elevated ? 'elevated' : 'normal';
   const level = levelRank(byDemand) <= levelRank(worstRegion) ? byDemand : worstRegion;
-  const firstBad = assessed.flatMap((a) => a.reasons.map((r) => r.from.getTime()));
+  // Lead time to the weather that set the national level: a frost in one region must not shorten a snowstorm's.
+  const firstBad = assessed.filter((a) => levelRank(a.level) >= levelRank(level)).flatMap((a) => a.reasons.map((r) => r.from.getTime()));
   const leadMinutes = level === 'normal' || firstBad.length === 0 ? undefined : Math.max(0, Math.round((Math.min(...firstBad) - now.getTime()) / 60_000));
   return { level, demandMultiplier, regions: assessed, ...(leadMinutes === undefined ? {} : { leadMinutes }), missing };
 }
