@@ -1,0 +1,26 @@
+// Every 15 minutes (per stage): scale capacity ahead of forecast bad weather; `{"dryRun": true}` only reports the decision.
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { loadConfig } from '../../shared/config.js';
+import { makeDeps, type Deps } from '../../shared/deps.js';
+import { levelRank } from '../../shared/domain/weather.js';
+import { logger, metrics } from '../../shared/powertools.js';
+import { runWeatherScaling } from '../../shared/usecases/weather-scaling.js';
+
+/** A scheduled event carries EventBridge fields; only a hand-made `{"dryRun": true}` asks for a dry run. */
+type Invocation = { dryRun?: unknown } | null | undefined;
+
+export const makeHandler = (deps: Deps) =>
+  middy(async (event: Invocation) => {
+    const dryRun = event?.dryRun === true;
+    const report = await runWeatherScaling(deps, { dryRun });
+    if (!dryRun) metrics.addMetric('ForecastFetchFailures', MetricUnit.Count, report.forecast.available ? 0 : 1);
+    if (report.outcome === 'completed') metrics.addMetric('WeatherAlertLevel', MetricUnit.NoUnit, levelRank(report.state.level));
+    return report;
+  })
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics));
+
+export const handler = makeHandler(makeDeps(loadConfig()));
