@@ -1,4 +1,5 @@
-// Every 15 minutes (per stage): scale capacity ahead of forecast bad weather; `{"dryRun": true}` only reports the decision.
+// Every 15 minutes (per stage): scale capacity ahead of forecast bad weather. By hand: `{"dryRun": true}` only reports
+// the decision; `{"reconcile": true}` re-applies every target (after a deploy has reset them to the template's values).
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -9,13 +10,13 @@ import { levelRank } from '../../shared/domain/weather.js';
 import { logger, metrics } from '../../shared/powertools.js';
 import { runWeatherScaling } from '../../shared/usecases/weather-scaling.js';
 
-/** A scheduled event carries EventBridge fields; only a hand-made `{"dryRun": true}` asks for a dry run. */
-type Invocation = { dryRun?: unknown } | null | undefined;
+/** A scheduled event carries EventBridge fields; only a hand-made event sets these flags. */
+type Invocation = { dryRun?: unknown; reconcile?: unknown } | null | undefined;
 
 export const makeHandler = (deps: Deps) =>
   middy(async (event: Invocation) => {
     const dryRun = event?.dryRun === true;
-    const report = await runWeatherScaling(deps, { dryRun });
+    const report = await runWeatherScaling(deps, { dryRun, reconcile: event?.reconcile === true });
     if (!dryRun) metrics.addMetric('ForecastFetchFailures', MetricUnit.Count, report.forecast.available ? 0 : 1);
     if (report.outcome === 'completed') metrics.addMetric('WeatherAlertLevel', MetricUnit.NoUnit, levelRank(report.state.level));
     return report;

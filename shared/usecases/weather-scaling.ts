@@ -72,7 +72,14 @@ async function forecast(deps: WeatherScalingDeps, now: Date): Promise<Forecast> 
 const summarise = (regions: RegionAssessment[]): RegionSummary[] =>
   regions.filter((r) => r.level !== 'normal').map((r) => ({ region: r.region, level: r.level, conditions: r.reasons.map(describeReason) }));
 
-export async function runWeatherScaling(deps: WeatherScalingDeps, options: { dryRun?: boolean } = {}): Promise<WeatherScalingReport> {
+export interface RunOptions {
+  /** Decide and report, change nothing. */
+  dryRun?: boolean;
+  /** Re-apply every target's capacity even where the state says it is set: after a deploy reset them to the template's. */
+  reconcile?: boolean;
+}
+
+export async function runWeatherScaling(deps: WeatherScalingDeps, options: RunOptions = {}): Promise<WeatherScalingReport> {
   const now = deps.clock.now();
   const runId = deps.ids.uuid();
   const { policy, targets, failureAlertAfter, runLeaseSeconds } = deps.weatherScaling;
@@ -83,7 +90,7 @@ export async function runWeatherScaling(deps: WeatherScalingDeps, options: { dry
   const transition = nextScaleState(state, seen.ok ? seen.assessment.level : 'unavailable', now, policy);
   const reasons = seen.ok ? summarise(seen.assessment.regions) : state.reasons;
   const plan: TargetChange[] = targets
-    .filter((t) => state.applied[t.name] !== transition.to)
+    .filter((t) => options.reconcile || state.applied[t.name] !== transition.to)
     .map((t) => {
       const from = state.applied[t.name];
       return { target: t.name, ...(from ? { from, fromCapacity: describeCapacity(capacityFor(t, from)) } : {}), to: transition.to, toCapacity: describeCapacity(capacityFor(t, transition.to)) };

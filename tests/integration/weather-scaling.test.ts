@@ -289,6 +289,23 @@ describe('weatherScaling', () => {
     expect((await stateItem())!.applied).toEqual({ intake: 'severe', dispatch: 'severe', database: 'severe' });
   });
 
+  it('re-applies every target on request, for after a deploy has reset capacity to the template', async () => {
+    await settleAtNormal();
+    serve(clear);
+    expect((await run({}, t0)).targets.changed).toEqual([]);
+    const report = await run({ reconcile: true }, minutes(15));
+    expect(report.targets.changed.map((c) => `${c.target}: ${c.fromCapacity} → ${c.toCapacity}`)).toEqual([
+      'intake: provisioned concurrency 2–10 → provisioned concurrency 2–10',
+      'dispatch: provisioned concurrency 1–5 → provisioned concurrency 1–5',
+      'database: 2 min ACU → 2 min ACU',
+    ]);
+    expect(scalingCalls()).toEqual({
+      autoScaling: [concurrency('tyrehero-dispatch-test-createEmergency', 'provisioned', 2, 10), concurrency('tyrehero-dispatch-test-dispatch', 'live', 1, 5)],
+      rds: [minAcu(2)],
+    });
+    expect(published()).toEqual([]);
+  });
+
   it('lets only one of two overlapping runs act, so nothing is applied twice', async () => {
     await settleAtNormal();
     // Both runs have read the state before either writes: each waits at the forecast until the other has arrived.
