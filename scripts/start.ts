@@ -4,7 +4,7 @@ import path from 'node:path';
 import exitHook from 'async-exit-hook';
 import { loadConfig } from '../shared/config.js';
 import { closeDeps, makeDeps } from '../shared/deps.js';
-import { bringDemoFleetOnShift, reportDemoFleetPositions, runScheduledJobs } from './local/demo-fleet.js';
+import { bringDemoFleetOnShift, reportDemoFleetPositions } from './local/demo-fleet.js';
 import { projectRoot, stopChild } from './local/engines.js';
 import { startLocalStack } from './local/stack.js';
 
@@ -39,15 +39,14 @@ async function main() {
   const stack = await startLocalStack({ fresh, persistent: true, log, dataDir: process.env.LOCAL_DATA_DIR, pgPort: Number(process.env.LOCAL_PG_PORT ?? 54329), dynamoPort: Number(process.env.LOCAL_DYNAMODB_PORT ?? 8005) });
   log(`PostgreSQL ${stack.env.DATABASE_URL!.replace(/:[^:@/]+@/, ':***@')}, DynamoDB ${stack.env.DYNAMODB_ENDPOINT}`);
 
-  // Warnings and errors only: the minute-by-minute jobs would otherwise drown the API's own output.
+  // Warnings and errors only: the minute-by-minute reports would otherwise drown the API's own output.
+  // (The scheduled functions, redispatch and the intake-buffer drain, are run by serverless-offline on their schedules.)
   const quiet = { info: () => undefined, warn: (m: string, ...x: Record<string, unknown>[]) => console.warn(`[local] ${m}`, ...x), error: (m: string, ...x: Record<string, unknown>[]) => console.error(`[local] ${m}`, ...x) };
   const deps = makeDeps(loadConfig({ ...process.env, ...stack.env }), { log: quiet });
   const onShift = await bringDemoFleetOnShift(deps);
   if (onShift) log(`${onShift} demo technicians on shift at their home bases`);
   const everyMinute = setInterval(() => {
-    void reportDemoFleetPositions(deps)
-      .then(() => runScheduledJobs(deps))
-      .catch((error: unknown) => quiet.error('scheduled jobs failed', { error: String(error) }));
+    void reportDemoFleetPositions(deps).catch((error: unknown) => quiet.error('demo fleet report failed', { error: String(error) }));
   }, 60_000);
 
   // Its own process group, so Ctrl-C can stop serverless-offline and every worker it forked.

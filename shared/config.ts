@@ -1,6 +1,9 @@
 // Every tunable of the service, typed, documented and read once from the environment.
 
+import { z } from 'zod';
 import type { EtaSettings } from './domain/eta.js';
+import { codeConditions, weatherConditions, type ServiceRegion, type WeatherCondition, type WeatherRules } from './domain/weather.js';
+import type { ScalePolicy, ScalingTarget } from './domain/weather-scaling.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -9,6 +12,28 @@ export interface Setting {
   default: string | undefined;
   description: string;
 }
+
+/** Where demand comes from; weights are rough shares of breakdown calls, to be tuned from intake data. */
+const defaultRegions: ServiceRegion[] = [
+  { name: 'London', lat: 51.5074, lon: -0.1278, demandWeight: 22 },
+  { name: 'South East', lat: 51.2704, lon: 0.5227, demandWeight: 18 },
+  { name: 'Birmingham', lat: 52.4862, lon: -1.8904, demandWeight: 10 },
+  { name: 'Manchester', lat: 53.4808, lon: -2.2426, demandWeight: 10 },
+  { name: 'Leeds', lat: 53.8008, lon: -1.5491, demandWeight: 8 },
+  { name: 'Newcastle', lat: 54.9783, lon: -1.6178, demandWeight: 5 },
+  { name: 'Glasgow', lat: 55.8642, lon: -4.2518, demandWeight: 7 },
+  { name: 'Edinburgh', lat: 55.9533, lon: -3.1883, demandWeight: 5 },
+  { name: 'Cardiff', lat: 51.4816, lon: -3.1791, demandWeight: 5 },
+  { name: 'Bristol', lat: 51.4545, lon: -2.5879, demandWeight: 6 },
+];
+
+/** WMO 4677 codes: freezing drizzle/rain, rime (ice) fog, snow fall/grains/showers, thunderstorm. */
+const defaultCodes: Record<(typeof codeConditions)[number], number[]> = {
+  'freezing-rain': [56, 57, 66, 67],
+  'ice-fog': [48],
+  snow: [71, 72, 73, 74, 75, 76, 77, 85, 86],
+  thunderstorm: [95, 96, 97, 98, 99],
+};
 
 /** The single list the README's configuration table is checked against. */
 export const settings = [
@@ -52,6 +77,32 @@ export const settings = [
   { env: 'AUTH_JWKS_URL', default: undefined, description: "Where the token signing keys are published (Cognito's jwks.json)." },
   { env: 'AUTH_LOCAL_JWKS', default: undefined, description: 'The public signing keys as JSON, for the local stage and tests (npm start generates them).' },
   { env: 'CORS_ALLOWED_ORIGINS', default: '*', description: 'Comma-separated origins allowed by CORS.' },
+  { env: 'WEATHER_PROVIDER', default: 'fixture', description: "Forecast source for weather scaling: 'open-meteo', 'met-office' (DataHub site-specific) or 'fixture' (a local JSON file in Open-Meteo's shape)." },
+  { env: 'WEATHER_API_HOST', default: undefined, description: 'Forecast API host; defaults to api.open-meteo.com or data.hub.api.metoffice.gov.uk. Commercial Open-Meteo: customer-api.open-meteo.com.' },
+  { env: 'WEATHER_API_KEY_PARAMETER', default: undefined, description: "Where the forecast API key is kept: 'ssm:/name' (SecureString) or 'secretsmanager:name'. Read through Powertools Parameters, cached 5 minutes." },
+  { env: 'WEATHER_FIXTURE_FILE', default: 'tests/fixtures/weather/open-meteo/snow-london-south-east.json', description: "Forecast file the 'fixture' provider serves, re-based so its first hour is the current hour." },
+  { env: 'WEATHER_TIMEOUT_MS', default: '5000', description: 'Timeout of each forecast request.' },
+  { env: 'WEATHER_MAX_ATTEMPTS', default: '3', description: 'Forecast requests per run before giving up (timeouts, 429 and 5xx are retried).' },
+  { env: 'WEATHER_RETRY_BASE_MS', default: '500', description: 'First retry delay; each later retry waits twice as long.' },
+  { env: 'WEATHER_REGIONS', default: JSON.stringify(defaultRegions), description: 'Service regions as JSON: [{name, lat, lon, demandWeight}]; weights are relative.' },
+  { env: 'WEATHER_LOOKAHEAD_HOURS', default: '6', description: 'How far ahead the rules look, from the start of the current hour.' },
+  { env: 'WEATHER_FREEZING_BELOW_C', default: '0', description: 'An hour with a temperature below this (°C) is freezing (elevated).' },
+  { env: 'WEATHER_HEAVY_RAIN_MM', default: '10', description: 'An hour with more precipitation than this (mm) is heavy rain (elevated).' },
+  { env: 'WEATHER_SNOWFALL_CM', default: '1', description: 'An hour with more snowfall than this (cm) is snowfall (severe).' },
+  { env: 'WEATHER_WIND_KMH', default: '50', description: 'Mean 10 m wind above this (km/h) is high wind (elevated).' },
+  { env: 'WEATHER_GUST_KMH', default: '80', description: 'Gusts above this (km/h, about 50 mph) count as wind too (elevated).' },
+  { env: 'WEATHER_CODES', default: JSON.stringify(defaultCodes), description: 'WMO weather codes per condition, as JSON: freezing-rain, ice-fog, snow, thunderstorm.' },
+  { env: 'WEATHER_SEVERE_CONDITIONS', default: 'snowfall,freezing-rain', description: 'Conditions that make a region severe on their own (comma-separated); the others make it elevated.' },
+  { env: 'WEATHER_DEMAND_ELEVATED', default: '2', description: 'Breakdown demand in an elevated region, relative to normal.' },
+  { env: 'WEATHER_DEMAND_SEVERE', default: '4', description: 'Breakdown demand in a severe region, relative to normal (winter weather brings 3–5×).' },
+  { env: 'WEATHER_NATIONAL_ELEVATED_AT', default: '1.2', description: 'National (demand-weighted) multiplier from which the national level is elevated.' },
+  { env: 'WEATHER_NATIONAL_SEVERE_AT', default: '1.8', description: 'National multiplier from which the national level is severe (if some region is severe).' },
+  { env: 'WEATHER_CLEAR_RUNS_TO_SCALE_DOWN', default: '4', description: 'Consecutive runs with a forecast below the current level before stepping down one level.' },
+  { env: 'WEATHER_SCALE_DOWN_COOLDOWN_MINUTES', default: '180', description: 'No step down within this long after the last scale-up.' },
+  { env: 'WEATHER_FAILURE_ALERT_AFTER', default: '3', description: 'Operations are alerted when this many runs in a row had no forecast.' },
+  { env: 'WEATHER_RUN_LEASE_SECONDS', default: '300', description: 'How long a run holds the scaling state; longer than the function timeout, so a crashed run cannot block for good.' },
+  { env: 'WEATHER_SCALING_TARGETS', default: '[]', description: 'What weather scaling changes, as JSON (see README, Weather scaling): provisioned concurrency per function alias, Aurora min ACU.' },
+  { env: 'SCALER', default: 'log', description: "'log' (local: capacity changes are logged, not made) or 'aws' (Application Auto Scaling and RDS)." },
 ] as const satisfies readonly Setting[];
 
 export type Stage = string;
@@ -79,7 +130,38 @@ export interface Config {
   dispatch: { candidates: number; maxRadiusKm: number; freshMinutes: number; acceptWithinMinutes: number; eta: EtaSettings };
   notifier: { kind: 'log' | 'sns'; opsTopicArn?: string };
   auth: { issuer: string; clientId: string; jwksUrl?: string; localJwks?: string };
+  weather: {
+    provider: { kind: WeatherProviderKind; host?: string; apiKeyParameter?: string; fixtureFile: string; timeoutMs: number; maxAttempts: number; retryBaseMs: number };
+    regions: ServiceRegion[];
+    rules: WeatherRules;
+    policy: ScalePolicy;
+    failureAlertAfter: number;
+    runLeaseSeconds: number;
+    targets: ScalingTarget[];
+    scaler: 'log' | 'aws';
+  };
 }
+
+export type WeatherProviderKind = 'open-meteo' | 'met-office' | 'fixture';
+
+const level3 = <T extends z.ZodType>(value: T) => z.object({ normal: value, elevated: value, severe: value });
+const regionsSchema = z.array(z.object({ name: z.string().min(1), lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180), demandWeight: z.number().positive() })).min(1);
+const codesSchema = z.object(Object.fromEntries(codeConditions.map((c) => [c, z.array(z.number().int())])) as Record<(typeof codeConditions)[number], z.ZodArray<z.ZodNumber>>);
+const targetName = z.string().regex(/^[A-Za-z0-9_-]+$/);
+const targetsSchema = z
+  .array(
+    z.discriminatedUnion('kind', [
+      z.object({
+        kind: z.literal('provisioned-concurrency'),
+        name: targetName,
+        functionName: z.string().min(1),
+        alias: z.string().min(1),
+        capacity: level3(z.object({ min: z.number().int().min(0), max: z.number().int().min(1) }).refine((r) => r.min <= r.max, 'min must not exceed max')),
+      }),
+      z.object({ kind: z.literal('aurora-min-acu'), name: targetName, clusterId: z.string().min(1), maxAcu: z.number().positive(), minAcu: level3(z.number().min(0)) }),
+    ]),
+  )
+  .refine((targets) => new Set(targets.map((t) => t.name)).size === targets.length, 'target names must be unique');
 
 type SettingName = (typeof settings)[number]['env'];
 
@@ -104,11 +186,76 @@ function reader(env: Env) {
     if (!Number.isFinite(value) || value <= 0) throw new Error(`Configuration ${name} must be a positive number, got "${raw(name)}"`);
     return value;
   };
-  return { raw, text, int, positive };
+  const number = (name: SettingName): number => {
+    const value = Number(text(name));
+    if (!Number.isFinite(value)) throw new Error(`Configuration ${name} must be a number, got "${raw(name)}"`);
+    return value;
+  };
+  const json = <T>(name: SettingName, schema: z.ZodType<T>): T => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text(name));
+    } catch {
+      throw new Error(`Configuration ${name} must be JSON, got "${raw(name)}"`);
+    }
+    const result = schema.safeParse(parsed);
+    if (!result.success) throw new Error(`Configuration ${name} is invalid: ${result.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
+    return result.data;
+  };
+  return { raw, text, int, positive, number, json };
+}
+
+function weatherConfig(r: ReturnType<typeof reader>): Config['weather'] {
+  const provider = r.text('WEATHER_PROVIDER');
+  if (provider !== 'open-meteo' && provider !== 'met-office' && provider !== 'fixture') {
+    throw new Error(`Configuration WEATHER_PROVIDER must be 'open-meteo', 'met-office' or 'fixture', got "${provider}"`);
+  }
+  const scaler = r.text('SCALER');
+  if (scaler !== 'log' && scaler !== 'aws') throw new Error(`Configuration SCALER must be 'log' or 'aws', got "${scaler}"`);
+  const severeConditions = r.text('WEATHER_SEVERE_CONDITIONS').split(',').map((c) => c.trim()).filter(Boolean);
+  const unknown = severeConditions.filter((c) => !(weatherConditions as readonly string[]).includes(c));
+  if (unknown.length) throw new Error(`Configuration WEATHER_SEVERE_CONDITIONS names unknown conditions: ${unknown.join(', ')} (known: ${weatherConditions.join(', ')})`);
+  const apiKeyParameter = r.raw('WEATHER_API_KEY_PARAMETER');
+  if (apiKeyParameter && !/^(ssm:\/.+|secretsmanager:.+)$/.test(apiKeyParameter)) {
+    throw new Error(`Configuration WEATHER_API_KEY_PARAMETER must look like 'ssm:/name' or 'secretsmanager:name', got "${apiKeyParameter}"`);
+  }
+  if (provider === 'met-office' && !apiKeyParameter) throw new Error('Configuration WEATHER_API_KEY_PARAMETER is required when WEATHER_PROVIDER=met-office');
+  const nationalLevelAt = { elevated: r.positive('WEATHER_NATIONAL_ELEVATED_AT'), severe: r.positive('WEATHER_NATIONAL_SEVERE_AT') };
+  if (nationalLevelAt.severe < nationalLevelAt.elevated) throw new Error('Configuration WEATHER_NATIONAL_SEVERE_AT must not be below WEATHER_NATIONAL_ELEVATED_AT');
+  return {
+    provider: {
+      kind: provider,
+      host: r.raw('WEATHER_API_HOST'),
+      apiKeyParameter,
+      fixtureFile: r.text('WEATHER_FIXTURE_FILE'),
+      timeoutMs: r.int('WEATHER_TIMEOUT_MS', 1),
+      maxAttempts: r.int('WEATHER_MAX_ATTEMPTS', 1),
+      retryBaseMs: r.int('WEATHER_RETRY_BASE_MS'),
+    },
+    regions: r.json('WEATHER_REGIONS', regionsSchema),
+    rules: {
+      lookaheadHours: r.int('WEATHER_LOOKAHEAD_HOURS', 1),
+      freezingBelowC: r.number('WEATHER_FREEZING_BELOW_C'),
+      heavyRainMmPerHour: r.positive('WEATHER_HEAVY_RAIN_MM'),
+      snowfallCm: r.number('WEATHER_SNOWFALL_CM'),
+      windKmh: r.positive('WEATHER_WIND_KMH'),
+      gustKmh: r.positive('WEATHER_GUST_KMH'),
+      codes: r.json('WEATHER_CODES', codesSchema),
+      severeConditions: severeConditions as WeatherCondition[],
+      demandMultiplier: { elevated: r.positive('WEATHER_DEMAND_ELEVATED'), severe: r.positive('WEATHER_DEMAND_SEVERE') },
+      nationalLevelAt,
+    },
+    policy: { clearRunsToScaleDown: r.int('WEATHER_CLEAR_RUNS_TO_SCALE_DOWN', 1), cooldownMinutes: r.int('WEATHER_SCALE_DOWN_COOLDOWN_MINUTES') },
+    failureAlertAfter: r.int('WEATHER_FAILURE_ALERT_AFTER', 1),
+    runLeaseSeconds: r.int('WEATHER_RUN_LEASE_SECONDS', 1),
+    targets: r.json('WEATHER_SCALING_TARGETS', targetsSchema),
+    scaler,
+  };
 }
 
 export function loadConfig(env: Env = process.env): Config {
-  const { raw, text, int, positive } = reader(env);
+  const read = reader(env);
+  const { raw, text, int, positive } = read;
   const notifier = text('NOTIFIER');
   if (notifier !== 'log' && notifier !== 'sns') throw new Error(`Configuration NOTIFIER must be 'log' or 'sns', got "${notifier}"`);
   const geocoder = text('GEOCODER');
@@ -158,6 +305,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     notifier: { kind: notifier, opsTopicArn: raw('OPS_ALERTS_TOPIC_ARN') },
     auth: { issuer: text('AUTH_ISSUER'), clientId: text('AUTH_CLIENT_ID'), jwksUrl: raw('AUTH_JWKS_URL'), localJwks: raw('AUTH_LOCAL_JWKS') },
+    weather: weatherConfig(read),
   };
   if (config.notifier.kind === 'sns' && !config.notifier.opsTopicArn) throw new Error('Configuration OPS_ALERTS_TOPIC_ARN is required when NOTIFIER=sns');
   if (!config.database.url && !(config.database.host && config.database.secretArn)) {

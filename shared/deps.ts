@@ -2,12 +2,24 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { LocationClient } from '@aws-sdk/client-location';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import type { Config } from './config.js';
 import { makeDocumentClient, makeDynamoClient } from './adapters/dynamodb/client.js';
 import { DynamoIntakeBuffer } from './adapters/dynamodb/intake-buffer.js';
 import { DynamoTableProbe } from './adapters/dynamodb/table-probe.js';
 import { DynamoTechnicianIndex } from './adapters/dynamodb/technician-index.js';
-import { DynamoWeatherLevelReader } from './adapters/dynamodb/weather-level.js';
+import { DynamoScaleStateStore, DynamoWeatherLevelReader } from './adapters/dynamodb/weather-level.js';
+import { AwsScaler, LogScaler } from './adapters/autoscaling/scaler.js';
+import { apiKeySource, type KeyStores } from './adapters/weather/api-key.js';
+import { FixtureWeatherProvider } from './adapters/weather/fixture.js';
+import type { FetchLike } from './adapters/weather/http.js';
+import { MetOfficeProvider } from './adapters/weather/met-office.js';
+import { OpenMeteoProvider } from './adapters/weather/open-meteo.js';
 import { AwsLocationGeocoder } from './adapters/location/aws-location-geocoder.js';
 import { OfflineGeocoder } from './adapters/location/outward-codes.js';
 import { makePool } from './adapters/postgres/pool.js';
@@ -18,6 +30,8 @@ import { randomIds, systemClock } from './adapters/system.js';
 import type { Clock, IdGenerator } from './ports/clock.js';
 import type { Log } from './ports/logger.js';
 import type { Notifier } from './ports/notifier.js';
+import type { Scaler } from './ports/scaler.js';
+import type { WeatherProvider } from './ports/weather-provider.js';
 import { logger } from './powertools.js';
 import { makeTokenVerifier } from './http/auth.js';
 
@@ -26,6 +40,24 @@ export interface Overrides {
   ids?: IdGenerator;
   log?: Log;
   notifier?: Notifier;
+  scaler?: Scaler;
+  weatherProvider?: WeatherProvider;
+  /** The fetch forecast providers use; tests serve fixtures through it. */
+  fetch?: FetchLike;
+  keyStores?: () => KeyStores;
+}
+
+function makeWeatherProvider(config: Config, overrides: Overrides): WeatherProvider {
+  const { provider } = config.weather;
+  if (provider.kind === 'fixture') return new FixtureWeatherProvider(provider.fixtureFile);
+  // Built on first use only: stages without a key never create the clients.
+  let stores: KeyStores | undefined;
+  const keyStores =
+    overrides.keyStores ??
+    (() => (stores ??= { ssm: new SSMProvider({ awsSdkV3Client: new SSMClient({ region: config.region }) }), secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ region: config.region }) }) }));
+  const options = { ...provider, apiKey: apiKeySource(provider.apiKeyParameter, keyStores) };
+  const fetchImpl = overrides.fetch ?? ((url, init) => fetch(url, init));
+  return provider.kind === 'met-office' ? new MetOfficeProvider(fetchImpl, options) : new OpenMeteoProvider(fetchImpl, options);
 }
 
 export function makeDeps(config: Config, overrides: Overrides = {}) {
@@ -51,6 +83,10 @@ export function makeDeps(config: Config, overrides: Overrides = {}) {
     dispatch: config.dispatch,
     verifier: makeTokenVerifier(config.auth),
     weather: new DynamoWeatherLevelReader(documents, config.tables.scalingState),
+    scalingState: new DynamoScaleStateStore(documents, config.tables.scalingState),
+    weatherProvider: overrides.weatherProvider ?? makeWeatherProvider(config, overrides),
+    scaler: overrides.scaler ?? (config.weather.scaler === 'aws' ? new AwsScaler(new ApplicationAutoScalingClient({ region: config.region }), new RDSClient({ region: config.region })) : new LogScaler(log)),
+    weatherScaling: config.weather,
     tables: new DynamoTableProbe(dynamo, Object.values(config.tables)),
     geocoder,
     clock: overrides.clock ?? systemClock,

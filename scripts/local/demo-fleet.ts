@@ -1,8 +1,6 @@
-// The local stack's stand-ins for what runs beside the API in AWS: demo vans reporting in, and the scheduled jobs.
+// The local stack's stand-in for the van apps: demo technicians on shift, reporting their position every minute.
 import { demoTechnicians } from '../../shared/adapters/location/demo-technicians.js';
 import type { Deps } from '../../shared/deps.js';
-import { drainIntakeBuffer } from '../../shared/usecases/drain-intake-buffer.js';
-import { redispatch } from '../../shared/usecases/redispatch.js';
 
 /** Demo technicians who have never reported go on shift at their home base, so a first request is dispatched. */
 export async function bringDemoFleetOnShift(deps: Deps): Promise<number> {
@@ -27,10 +25,4 @@ export async function reportDemoFleetPositions(deps: Deps): Promise<void> {
     const position = await deps.technicians.position(t.id);
     if (position?.location) await deps.technicians.recordLocation(t.id, { location: position.location, recordedAt: now });
   }
-}
-
-/** What EventBridge runs every minute in AWS: the intake-buffer drain and redispatch. */
-export async function runScheduledJobs(deps: Deps): Promise<void> {
-  await drainIntakeBuffer(deps);
-  await redispatch(deps);
 }

@@ -24,7 +24,7 @@ const staffRoutes = {
   opsQueue: 'OpsQueueGet',
 };
 const publicRoutes = ['EmergenciesPost', 'EmergenciesIdVarGet', 'EmergenciesIdVarCancelPost', 'HealthGet', 'OpenapijsonGet'];
-const functions = ['createEmergency', 'getEmergency', 'cancelEmergency', 'health', 'openapi', 'migrate', 'drainIntakeBuffer', 'redispatch', ...Object.keys(staffRoutes)];
+const functions = ['createEmergency', 'getEmergency', 'cancelEmergency', 'health', 'openapi', 'migrate', 'drainIntakeBuffer', 'redispatch', 'weatherScaling', ...Object.keys(staffRoutes)];
 const logicalId = (fn: string) => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
 
 let dir: string;
@@ -186,5 +186,69 @@ describe('npx sls package --stage prod', () => {
     expect(actionsOf('completeJob')).toContain('dynamodb:UpdateItem');
     expect(actionsOf('completeJob')).not.toContain('sns:Publish');
     expect(actionsOf('redispatch')).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem', 'sns:Publish']));
+  });
+
+  describe('weather scaling', () => {
+    const sub = (value: unknown) => (value as { 'Fn::Sub': string })['Fn::Sub'];
+    const statementFor = (action: string) => roleStatements('weatherScaling').filter((s) => s.Action.includes(action));
+
+    it('runs every 15 minutes in prod, outside the VPC, one run at a time', () => {
+      const [, rule] = byType('AWS::Events::Rule').find(([id]) => id.startsWith('WeatherScaling'))!;
+      expect(rule.Properties).toMatchObject({ ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' });
+      expect(rule.Properties.Targets[0].Arn).toEqual({ 'Fn::GetAtt': ['WeatherScalingLambdaFunction', 'Arn'] });
+      const lambda = resources.WeatherScalingLambdaFunction!.Properties;
+      expect(lambda.VpcConfig).toBeUndefined();
+      expect(lambda.ReservedConcurrentExecutions).toBe(1);
+    });
+
+    it('reads the forecast from the commercial Open-Meteo host with a key kept in SSM, and scales real AWS targets', () => {
+      const env = resources.WeatherScalingLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>;
+      expect(env).toMatchObject({
+        WEATHER_PROVIDER: 'open-meteo',
+        WEATHER_API_HOST: 'customer-api.open-meteo.com',
+        WEATHER_API_KEY_PARAMETER: 'ssm:/tyrehero-dispatch/prod/weather-api-key',
+        SCALER: 'aws',
+        NOTIFIER: 'sns',
+        SCALING_STATE_TABLE: 'tyrehero-dispatch-prod-scaling-state',
+      });
+      const targets = JSON.parse(sub(env.WEATHER_SCALING_TARGETS).replace('${DatabaseCluster}', 'the-cluster'));
+      expect(targets).toEqual([
+        { kind: 'provisioned-concurrency', name: 'intake', functionName: 'tyrehero-dispatch-prod-createEmergency', alias: 'provisioned', capacity: { normal: { min: 2, max: 10 }, elevated: { min: 6, max: 30 }, severe: { min: 15, max: 60 } } },
+        { kind: 'aurora-min-acu', name: 'database', clusterId: 'the-cluster', maxAcu: 32, minAcu: { normal: 2, elevated: 4, severe: 8 } },
+      ]);
+    });
+
+    it('gives intake the provisioned alias whose floor the job raises, starting at the normal level', () => {
+      const [, alias] = byType('AWS::Lambda::Alias').find(([id]) => id.startsWith('CreateEmergency'))!;
+      expect(alias.Properties).toMatchObject({ Name: 'provisioned', ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 2 } });
+    });
+
+    it('may change only the configured targets, read only its own key, and write only the state item', () => {
+      expect(roleStatements('weatherScaling').flatMap((s) => s.Action).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:')).sort()).toEqual([
+        'application-autoscaling:RegisterScalableTarget',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'iam:CreateServiceLinkedRole',
+        'lambda:GetProvisionedConcurrencyConfig',
+        'lambda:PutProvisionedConcurrencyConfig',
+        'rds:ModifyDBCluster',
+        'secretsmanager:GetSecretValue',
+        'sns:Publish',
+        'ssm:GetParameter',
+      ]);
+      expect(sub(statementFor('lambda:PutProvisionedConcurrencyConfig')[0]!.Resource)).toBe('arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:tyrehero-dispatch-prod-createEmergency:provisioned');
+      expect(sub(statementFor('rds:ModifyDBCluster')[0]!.Resource)).toBe('arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:${DatabaseCluster}');
+      expect(sub(statementFor('application-autoscaling:RegisterScalableTarget')[0]!.Resource)).toBe('arn:${AWS::Partition}:application-autoscaling:${AWS::Region}:${AWS::AccountId}:scalable-target/*');
+      expect(sub(statementFor('ssm:GetParameter')[0]!.Resource)).toBe('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/tyrehero-dispatch/prod/weather-api-key');
+      expect(sub(statementFor('dynamodb:PutItem')[0]!.Resource)).toContain(':table/tyrehero-dispatch-prod-scaling-state');
+      expect(statementFor('sns:Publish')[0]!.Resource).toEqual({ Ref: 'OpsAlertsTopic' });
+      expect(statementFor('iam:CreateServiceLinkedRole')[0]).toMatchObject({ Condition: { StringLike: { 'iam:AWSServiceName': 'lambda.application-autoscaling.amazonaws.com' } } });
+    });
+
+    it('keeps its state in the scaling-state table intake reads', () => {
+      expect(resources.ScalingStateTable!.Properties.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
+      expect(resources.ScalingStateTable!.Properties.TableName).toBe('tyrehero-dispatch-prod-scaling-state');
+    });
   });
 });

@@ -1,11 +1,15 @@
-// Reads the weather alert level that the weather-scaling job records in the scaling-state table.
+// The weather scaling state item: read by intake for the severe-weather flag, written by the weather-scaling job.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { WeatherLevel } from '../../domain/priority.js';
-import type { WeatherLevelReader } from '../../ports/weather-level.js';
+import { initialScaleState } from '../../domain/weather-scaling.js';
+import type { RegionSummary, ScaleStateStore, StoredScaleState, WeatherLevelReader } from '../../ports/weather-level.js';
 
 export const weatherStateKey = { pk: 'weather' } as const;
 const levels: readonly WeatherLevel[] = ['normal', 'elevated', 'severe'];
+const asLevel = (value: unknown): WeatherLevel | undefined => (levels.includes(value as WeatherLevel) ? (value as WeatherLevel) : undefined);
+const asDate = (value: unknown): Date | undefined => (typeof value === 'string' ? new Date(value) : undefined);
 
 export class DynamoWeatherLevelReader implements WeatherLevelReader {
   constructor(
@@ -15,7 +19,86 @@ export class DynamoWeatherLevelReader implements WeatherLevelReader {
 
   async currentLevel(): Promise<WeatherLevel> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: weatherStateKey }));
-    const level = Item?.level as WeatherLevel | undefined;
-    return level && levels.includes(level) ? level : 'normal';
+    return asLevel(Item?.level) ?? 'normal';
+  }
+}
+
+/** The same item as the reader: `level` stays a plain attribute so intake keeps reading it unchanged. */
+export class DynamoScaleStateStore implements ScaleStateStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async load(now: Date): Promise<StoredScaleState> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: weatherStateKey, ConsistentRead: true }));
+    const initial = initialScaleState(now);
+    if (!Item) return { ...initial, version: 0, reasons: [], applied: {} };
+    const applied = Object.fromEntries(Object.entries((Item.applied ?? {}) as Record<string, unknown>).flatMap(([k, v]) => (asLevel(v) ? [[k, asLevel(v)!]] : [])));
+    const lastScaleUpAt = asDate(Item.lastScaleUpAt);
+    const lastChangeAt = asDate(Item.lastChangeAt);
+    return {
+      level: asLevel(Item.level) ?? 'normal',
+      since: asDate(Item.since) ?? initial.since,
+      ...(lastScaleUpAt ? { lastScaleUpAt } : {}),
+      ...(lastChangeAt ? { lastChangeAt } : {}),
+      clearRuns: typeof Item.clearRuns === 'number' ? Item.clearRuns : 0,
+      fetchFailures: typeof Item.fetchFailures === 'number' ? Item.fetchFailures : 0,
+      reasons: Array.isArray(Item.reasons) ? (Item.reasons as RegionSummary[]) : [],
+      applied,
+      // An item written before versioning (or by hand) counts as version 0.
+      version: typeof Item.version === 'number' ? Item.version : 0,
+    };
+  }
+
+  async claim(expectedVersion: number, next: Omit<StoredScaleState, 'version'>, lease: { runId: string; until: Date }, now: Date): Promise<number | undefined> {
+    const version = expectedVersion + 1;
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...weatherStateKey,
+            level: next.level,
+            since: next.since.toISOString(),
+            ...(next.lastScaleUpAt ? { lastScaleUpAt: next.lastScaleUpAt.toISOString() } : {}),
+            ...(next.lastChangeAt ? { lastChangeAt: next.lastChangeAt.toISOString() } : {}),
+            clearRuns: next.clearRuns,
+            fetchFailures: next.fetchFailures,
+            reasons: next.reasons,
+            applied: next.applied,
+            version,
+            updatedAt: now.toISOString(),
+            leaseRunId: lease.runId,
+            leaseUntil: lease.until.getTime(),
+          },
+          ConditionExpression: `${expectedVersion === 0 ? '(attribute_not_exists(pk) OR attribute_not_exists(version))' : 'version = :expected'} AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)`,
+          ExpressionAttributeValues: { ...(expectedVersion === 0 ? {} : { ':expected': expectedVersion }), ':now': now.getTime() },
+        }),
+      );
+      return version;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  async complete(lease: { runId: string; version: number }, applied: Record<string, WeatherLevel>, lastChangeAt: Date | undefined): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: weatherStateKey,
+          // The version moves on here too, so a run that loaded the state mid-apply cannot write back a stale `applied`.
+          UpdateExpression: `SET applied = :applied, version = :next${lastChangeAt ? ', lastChangeAt = :changed' : ''} REMOVE leaseRunId, leaseUntil`,
+          ConditionExpression: 'leaseRunId = :run AND version = :version',
+          ExpressionAttributeValues: { ':applied': applied, ':next': lease.version + 1, ':run': lease.runId, ':version': lease.version, ...(lastChangeAt ? { ':changed': lastChangeAt.toISOString() } : {}) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 }
