@@ -51,6 +51,7 @@ export const settings = [
   { env: 'AUTH_CLIENT_ID', default: 'tyrehero-local-app', description: 'Expected `client_id` of bearer (access) tokens: the Cognito app client.' },
   { env: 'AUTH_JWKS_URL', default: undefined, description: "Where the token signing keys are published (Cognito's jwks.json)." },
   { env: 'AUTH_LOCAL_JWKS', default: undefined, description: 'The public signing keys as JSON, for the local stage and tests (npm start generates them).' },
+  { env: 'HIGH_PRIORITY_AT_MOST', default: '2', description: 'Pending requests of this priority or more urgent (1 is most urgent) count as HighPriorityPending.' },
   { env: 'CORS_ALLOWED_ORIGINS', default: '*', description: 'Comma-separated origins allowed by CORS.' },
 ] as const satisfies readonly Setting[];
 
@@ -79,6 +80,7 @@ export interface Config {
   dispatch: { candidates: number; maxRadiusKm: number; freshMinutes: number; acceptWithinMinutes: number; eta: EtaSettings };
   notifier: { kind: 'log' | 'sns'; opsTopicArn?: string };
   auth: { issuer: string; clientId: string; jwksUrl?: string; localJwks?: string };
+  operations: { highPriorityAtMost: number };
 }
 
 type SettingName = (typeof settings)[number]['env'];
@@ -158,6 +160,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     notifier: { kind: notifier, opsTopicArn: raw('OPS_ALERTS_TOPIC_ARN') },
     auth: { issuer: text('AUTH_ISSUER'), clientId: text('AUTH_CLIENT_ID'), jwksUrl: raw('AUTH_JWKS_URL'), localJwks: raw('AUTH_LOCAL_JWKS') },
+    operations: { highPriorityAtMost: int('HIGH_PRIORITY_AT_MOST', 1) },
   };
   if (config.notifier.kind === 'sns' && !config.notifier.opsTopicArn) throw new Error('Configuration OPS_ALERTS_TOPIC_ARN is required when NOTIFIER=sns');
   if (!config.database.url && !(config.database.host && config.database.secretArn)) {

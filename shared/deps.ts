@@ -11,6 +11,7 @@ import { DynamoWeatherLevelReader } from './adapters/dynamodb/weather-level.js';
 import { AwsLocationGeocoder } from './adapters/location/aws-location-geocoder.js';
 import { OfflineGeocoder } from './adapters/location/outward-codes.js';
 import { makePool } from './adapters/postgres/pool.js';
+import { PostgresMetricsStore } from './adapters/postgres/metrics-store.js';
 import { PostgresRequestStore } from './adapters/postgres/request-store.js';
 import { PostgresTechnicianDirectory } from './adapters/postgres/technician-directory.js';
 import { LogNotifier, SnsNotifier } from './adapters/sns/notifier.js';
@@ -47,6 +48,8 @@ export function makeDeps(config: Config, overrides: Overrides = {}) {
     intakeBuffer: new DynamoIntakeBuffer(documents, config.tables.intakeBuffer),
     technicians: new DynamoTechnicianIndex(documents, config.tables.locations),
     directory: new PostgresTechnicianDirectory(pool),
+    metricsStore: new PostgresMetricsStore(pool),
+    operations: config.operations,
     notifier,
     dispatch: config.dispatch,
     verifier: makeTokenVerifier(config.auth),
