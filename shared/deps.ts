@@ -11,6 +11,7 @@ import { DynamoWeatherLevelReader } from './adapters/dynamodb/weather-level.js';
 import { AwsLocationGeocoder } from './adapters/location/aws-location-geocoder.js';
 import { OfflineGeocoder } from './adapters/location/outward-codes.js';
 import { makePool } from './adapters/postgres/pool.js';
+import { PostgresIncidentBroadcasts } from './adapters/postgres/incident-broadcasts.js';
 import { PostgresMetricsStore } from './adapters/postgres/metrics-store.js';
 import { PostgresRequestStore } from './adapters/postgres/request-store.js';
 import { PostgresTechnicianDirectory } from './adapters/postgres/technician-directory.js';
@@ -49,6 +50,7 @@ export function makeDeps(config: Config, overrides: Overrides = {}) {
     technicians: new DynamoTechnicianIndex(documents, config.tables.locations),
     directory: new PostgresTechnicianDirectory(pool),
     metricsStore: new PostgresMetricsStore(pool),
+    broadcasts: new PostgresIncidentBroadcasts(pool),
     operations: config.operations,
     notifier,
     dispatch: config.dispatch,

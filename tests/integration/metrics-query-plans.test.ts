@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { broadcastQueries } from '../../shared/adapters/postgres/incident-broadcasts.js';
 import { metricsQueries } from '../../shared/adapters/postgres/metrics-store.js';
 import { startOfUkDay } from '../../shared/domain/uk-day.js';
 import { seedRequest } from '../support/requests.js';
@@ -10,6 +11,7 @@ const today = startOfUkDay(now);
 const historical = 100_000;
 let stack: TestStack;
 let loadMs = 0;
+const queries = { ...metricsQueries, ...broadcastQueries };
 
 beforeAll(async () => {
   stack = await testStack();
@@ -41,7 +43,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => stack.close());
 
-const cases: Array<[keyof typeof metricsQueries, unknown[]]> = [
+const cases: Array<[keyof typeof queries, unknown[]]> = [
   ['openByStatus', []],
   ['pendingQueue', [2]],
   ['completedBetween', [today, now]],
@@ -50,9 +52,10 @@ const cases: Array<[keyof typeof metricsQueries, unknown[]]> = [
   ['missedUnarrivedBetween', [hourAgo, now]],
   ['missedUnarrivedBetween', [today, now]],
   ['openPastDeadline', [now]],
+  ['openRecipients', ['INC-2026-001']],
 ];
 
-describe(`metrics queries over ${historical.toLocaleString('en-GB')} historical requests`, () => {
+describe(`metrics and broadcast queries over ${historical.toLocaleString('en-GB')} historical requests`, () => {
   it('loaded the history', async () => {
     const { rows } = await stack.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM emergency_requests');
     expect(rows[0]!.n).toBe(historical + 5);
@@ -60,13 +63,13 @@ describe(`metrics queries over ${historical.toLocaleString('en-GB')} historical 
   });
 
   it.each(cases)('answers %s %j from an index, never a sequential scan of emergency_requests', async (name, params) => {
-    const { rows } = await stack.sql.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${metricsQueries[name]}`, params);
+    const { rows } = await stack.sql.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${queries[name]}`, params);
     const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
     expect(plan, plan).not.toMatch(/Seq Scan on emergency_requests/);
     expect(plan, plan).toMatch(/Index (Only )?Scan .*on emergency_requests|Bitmap Index Scan on emergency_requests_/);
   });
 
-  it('lists every query the store runs', () => {
-    expect(new Set(cases.map(([name]) => name))).toEqual(new Set(Object.keys(metricsQueries)));
+  it('covers every query the two stores run', () => {
+    expect(new Set(cases.map(([name]) => name))).toEqual(new Set(Object.keys(queries)));
   });
 });

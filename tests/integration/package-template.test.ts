@@ -13,7 +13,7 @@ interface Statement {
   Resource: unknown;
 }
 
-const functions = ['createEmergency', 'getEmergency', 'cancelEmergency', 'health', 'openapi', 'migrate', 'drainIntakeBuffer', 'collectMetrics', 'opsMetrics'];
+const functions = ['createEmergency', 'getEmergency', 'cancelEmergency', 'health', 'openapi', 'migrate', 'drainIntakeBuffer', 'collectMetrics', 'opsMetrics', 'incidentBroadcast'];
 const logicalId = (fn: string) => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
 
 let dir: string;
@@ -150,6 +150,13 @@ describe('npx sls package --stage prod', () => {
       expect(actionsOf(fn).filter((a) => /^dynamodb:(Put|Update|Delete)|^sns:/.test(a)), fn).toEqual([]);
     }
     expect(actionsOf('opsMetrics')).toContain('dynamodb:GetItem');
+  });
+
+  it('lets incidentBroadcast text phone numbers and read the database, nothing else, and never from an API route', () => {
+    expect(actionsOf('incidentBroadcast').filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:')).sort()).toEqual(['secretsmanager:GetSecretValue', 'sns:Publish']);
+    expect(resources.IncidentBroadcastLambdaFunction!.Properties.Timeout).toBe(300);
+    const routes = byType('AWS::ApiGateway::Method').map(([, m]) => JSON.stringify(m.Properties.Integration));
+    expect(routes.some((r) => r.includes('IncidentBroadcastLambdaFunction'))).toBe(false);
   });
 
   describe('alarms', () => {
