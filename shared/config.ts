@@ -76,6 +76,7 @@ export const settings = [
   { env: 'AUTH_CLIENT_ID', default: 'tyrehero-local-app', description: 'Expected `client_id` of bearer (access) tokens: the Cognito app client.' },
   { env: 'AUTH_JWKS_URL', default: undefined, description: "Where the token signing keys are published (Cognito's jwks.json)." },
   { env: 'AUTH_LOCAL_JWKS', default: undefined, description: 'The public signing keys as JSON, for the local stage and tests (npm start generates them).' },
+  { env: 'HIGH_PRIORITY_AT_MOST', default: '2', description: 'Pending requests of this priority or more urgent (1 is most urgent) count as HighPriorityPending.' },
   { env: 'CORS_ALLOWED_ORIGINS', default: '*', description: 'Comma-separated origins allowed by CORS.' },
   { env: 'WEATHER_PROVIDER', default: 'fixture', description: "Forecast source for weather scaling: 'open-meteo', 'met-office' (DataHub site-specific) or 'fixture' (a local JSON file in Open-Meteo's shape)." },
   { env: 'WEATHER_API_HOST', default: undefined, description: 'Forecast API host; defaults to api.open-meteo.com or data.hub.api.metoffice.gov.uk. Commercial Open-Meteo: customer-api.open-meteo.com.' },
@@ -140,6 +141,7 @@ export interface Config {
     targets: ScalingTarget[];
     scaler: 'log' | 'aws';
   };
+  operations: { highPriorityAtMost: number };
 }
 
 export type WeatherProviderKind = 'open-meteo' | 'met-office' | 'fixture';
@@ -306,6 +308,7 @@ export function loadConfig(env: Env = process.env): Config {
     notifier: { kind: notifier, opsTopicArn: raw('OPS_ALERTS_TOPIC_ARN') },
     auth: { issuer: text('AUTH_ISSUER'), clientId: text('AUTH_CLIENT_ID'), jwksUrl: raw('AUTH_JWKS_URL'), localJwks: raw('AUTH_LOCAL_JWKS') },
     weather: weatherConfig(read),
+    operations: { highPriorityAtMost: int('HIGH_PRIORITY_AT_MOST', 1) },
   };
   if (config.notifier.kind === 'sns' && !config.notifier.opsTopicArn) throw new Error('Configuration OPS_ALERTS_TOPIC_ARN is required when NOTIFIER=sns');
   if (!config.database.url && !(config.database.host && config.database.secretArn)) {

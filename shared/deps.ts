@@ -23,6 +23,8 @@ import { OpenMeteoProvider } from './adapters/weather/open-meteo.js';
 import { AwsLocationGeocoder } from './adapters/location/aws-location-geocoder.js';
 import { OfflineGeocoder } from './adapters/location/outward-codes.js';
 import { makePool } from './adapters/postgres/pool.js';
+import { PostgresIncidentBroadcasts } from './adapters/postgres/incident-broadcasts.js';
+import { PostgresMetricsStore } from './adapters/postgres/metrics-store.js';
 import { PostgresRequestStore } from './adapters/postgres/request-store.js';
 import { PostgresTechnicianDirectory } from './adapters/postgres/technician-directory.js';
 import { LogNotifier, SnsNotifier } from './adapters/sns/notifier.js';
@@ -79,6 +81,9 @@ export function makeDeps(config: Config, overrides: Overrides = {}) {
     intakeBuffer: new DynamoIntakeBuffer(documents, config.tables.intakeBuffer),
     technicians: new DynamoTechnicianIndex(documents, config.tables.locations),
     directory: new PostgresTechnicianDirectory(pool),
+    metricsStore: new PostgresMetricsStore(pool),
+    broadcasts: new PostgresIncidentBroadcasts(pool),
+    operations: config.operations,
     notifier,
     dispatch: config.dispatch,
     verifier: makeTokenVerifier(config.auth),

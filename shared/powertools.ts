@@ -9,7 +9,13 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 const serviceName = 'tyrehero-dispatch';
 
 export const logger = new Logger({ serviceName });
-export const metrics = new Metrics({ serviceName, namespace: 'TyreHero/Emergency', defaultDimensions: { stage: process.env.STAGE ?? 'local' } });
+// Every TyreHero/Emergency metric carries the same dimensions (service, stage, region): a CloudWatch alarm matches a
+// metric only on its exact dimension set, and resources/alarms.yml names these three.
+export const metrics = new Metrics({
+  serviceName,
+  namespace: 'TyreHero/Emergency',
+  defaultDimensions: { stage: process.env.STAGE ?? 'local', region: process.env.AWS_REGION ?? 'eu-west-2' },
+});
 export const tracer = new Tracer({ serviceName });
 
 /** The chain of scheduled and console-invoked Lambdas: Powertools context and metrics, nothing HTTP. */

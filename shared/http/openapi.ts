@@ -123,6 +123,14 @@ export function openApiDocument() {
           responses: { '200': { description: 'The queue' }, ...staffErrors },
         },
       },
+      '/ops/metrics': {
+        get: {
+          operationId: 'opsMetrics',
+          summary: 'Live business figures (the ones collectMetrics publishes), incident severity and weather level, for operations',
+          security: staff,
+          responses: { '200': { description: 'The figures' }, ...staffErrors },
+        },
+      },
       '/openapi.json': { get: { operationId: 'openapi', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } } },
     },
   };

@@ -47,10 +47,6 @@ export interface RequestStore {
   /** Assigned but not accepted since before `before`: the technician has not responded. */
   findUnacceptedSince(before: Date, limit: number): Promise<EmergencyRequest[]>;
   countPending(): Promise<number>;
-  /** Real (not test) requests per open status; statuses with none are absent. */
-  countOpenByStatus(): Promise<Partial<Record<RequestStatus, number>>>;
-  /** Creation time of the longest-waiting real pending request. */
-  findOldestPendingCreatedAt(): Promise<Date | undefined>;
   /** Real requests not yet reached whose promise is in danger: flagged at risk, ETA past the deadline, or deadline passed. */
   findSlaAtRisk(now: Date, limit: number): Promise<EmergencyRequest[]>;
   /** Who each of these requests is with now (requests that do not exist are absent from the map). */

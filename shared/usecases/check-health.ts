@@ -1,4 +1,5 @@
 // Health of the intake path: can we store requests, reach DynamoDB, and keep up with the queue?
+import { assessSeverity, type SeverityAssessment, type ServiceAvailability } from '../domain/incident-severity.js';
 import type { Log } from '../ports/logger.js';
 import type { RequestStore } from '../ports/request-store.js';
 import type { TableProbe } from '../ports/table-probe.js';
@@ -18,6 +19,8 @@ export interface HealthReport {
     dynamodb: { status: CheckStatus; detail?: string };
     backlog: { status: CheckStatus; pending?: number; threshold: number; detail?: string };
   };
+  /** The incident playbook's level for what these checks can see. */
+  severity: SeverityAssessment;
 }
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
@@ -43,5 +46,10 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
 
   const allOk = [postgres, dynamodb, backlog].every((check) => check.status === 'ok');
   const status = postgres.status === 'failed' || dynamodb.status === 'failed' ? 'unhealthy' : allOk ? 'healthy' : 'degraded';
-  return { status, checks: { postgres, dynamodb, backlog } };
+  // Without PostgreSQL nothing is dispatched (requests only wait in the buffer); without DynamoDB there is no
+  // technician index and no idempotency: either way the 90-minute promise cannot be kept, so the service is down.
+  const service: ServiceAvailability = status === 'unhealthy' ? 'down' : backlog.status === 'failed' ? 'degraded' : 'up';
+  // Health cannot see who is affected; /ops/metrics counts customers past their deadline.
+  const severity = assessSeverity({ service, affectedCustomers: 0, dataIntegrityFailure: false, security: 'none', queueLength: pending ?? 0 });
+  return { status, checks: { postgres, dynamodb, backlog }, severity };
 }

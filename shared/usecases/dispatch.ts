@@ -1,5 +1,6 @@
 // Gives a stored emergency the nearest technician who can beat its SLA deadline, race-free, and tells everyone.
 import type { EmergencyRequest } from '../domain/emergency.js';
+import { assessSeverity, severityPrefix } from '../domain/incident-severity.js';
 import { arrivalAt, etaMinutes, meetsSla, speedBandFor, type EtaSettings } from '../domain/eta.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/logger.js';
@@ -68,11 +69,14 @@ export async function dispatchEmergency(deps: DispatchDeps, request: Dispatchabl
   const { newlyAtRisk } = await deps.requests.recordDispatchAttempt(request.id, now, slaAtRisk);
   // Redispatch retries every minute: operations hear once when a request becomes at risk, not at every retry.
   if (newlyAtRisk) {
+    // The page carries the playbook's level: this customer is affected, and the queue says how widespread it is.
+    const queueLength = await deps.requests.countPending().catch(() => 0);
+    const severity = assessSeverity({ service: 'up', affectedCustomers: 1, dataIntegrityFailure: false, security: 'none', queueLength });
     await notify(deps, {
       channel: 'operations',
       purpose: reason === 'no-technician-in-range' ? 'no-technician-in-range' : 'sla-at-risk',
-      subject: `TyreHero ${request.reference}: ${reason === 'no-technician-in-range' ? 'no technician in range' : 'SLA at risk'}`,
-      text: `Request ${request.reference} (${request.id}) at ${request.location.lat.toFixed(4)},${request.location.lon.toFixed(4)} has ${reason === 'no-technician-in-range' ? `no available technician within ${deps.dispatch.maxRadiusKm} km` : 'no available technician who can arrive before its deadline'} (${request.slaDeadline.toISOString()}).`,
+      subject: `${severityPrefix(severity)} TyreHero ${request.reference}: ${reason === 'no-technician-in-range' ? 'no technician in range' : 'SLA at risk'}`,
+      text: `Request ${request.reference} (${request.id}) at ${request.location.lat.toFixed(4)},${request.location.lon.toFixed(4)} has ${reason === 'no-technician-in-range' ? `no available technician within ${deps.dispatch.maxRadiusKm} km` : 'no available technician who can arrive before its deadline'} (${request.slaDeadline.toISOString()}). Severity ${severity.severity}: ${severity.reasons.join('; ')}.`,
     });
   }
   return { kind: 'pending', reason, slaAtRisk, search: report };

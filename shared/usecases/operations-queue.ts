@@ -1,11 +1,13 @@
 // What operations sees of the live queue: how many requests are where, who has waited longest, which promises are in danger.
-import { openStatuses, type RequestStatus } from '../domain/emergency.js';
 import type { Clock } from '../ports/clock.js';
+import type { MetricsStore } from '../ports/metrics-store.js';
 import type { RequestStore } from '../ports/request-store.js';
 import type { TechnicianIndex } from '../ports/technician-index.js';
 
 export interface QueueDeps {
   requests: RequestStore;
+  /** Counts come from the same queries as the published figures, so the queue view and the dashboards agree. */
+  metricsStore: MetricsStore;
   technicians: TechnicianIndex;
   clock: Clock;
   dispatch: { freshMinutes: number };
@@ -18,15 +20,15 @@ const minutesBetween = (from: Date, to: Date) => Math.max(0, Math.floor((to.getT
 
 export async function operationsQueue(deps: QueueDeps) {
   const now = deps.clock.now();
-  const [byStatus, oldestPending, atRisk, available] = await Promise.all([
-    deps.requests.countOpenByStatus(),
-    deps.requests.findOldestPendingCreatedAt(),
+  const [counts, { oldestCreatedAt: oldestPending }, atRisk, available] = await Promise.all([
+    deps.metricsStore.countOpenByStatus(),
+    deps.metricsStore.pendingQueue(1),
     deps.requests.findSlaAtRisk(now, atRiskListLimit),
     deps.technicians.listDispatchable(new Date(now.getTime() - deps.dispatch.freshMinutes * 60_000)),
   ]);
   return {
     generatedAt: now.toISOString(),
-    counts: Object.fromEntries(openStatuses.map((status) => [status, byStatus[status] ?? 0])) as Record<RequestStatus, number>,
+    counts,
     oldestPendingMinutes: oldestPending ? minutesBetween(oldestPending, now) : null,
     slaAtRisk: atRisk.map((r) => ({
       id: r.id,

@@ -73,7 +73,11 @@ describe('dispatch on POST /emergencies', () => {
     const { rows } = await stack.sql.query('SELECT status, sla_at_risk FROM emergency_requests WHERE id = $1', [response.body.id]);
     expect(rows[0]).toEqual({ status: 'pending', sla_at_risk: true });
     expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input)).toEqual([
-      { TopicArn: topic, Subject: `TyreHero ${String(response.body.reference)}: no technician in range`, Message: expect.stringContaining('no available technician within 150 km') },
+      {
+        TopicArn: topic,
+        Subject: `[P3] TyreHero ${String(response.body.reference)}: no technician in range`,
+        Message: expect.stringMatching(/no available technician within 150 km .*Severity P3: 1 customer affected\.$/),
+      },
     ]);
     await stack.deps.technicians.setAvailability('luton-1', 'available');
   });

@@ -71,13 +71,13 @@ describe('GET /health', () => {
   it('is 200 healthy when PostgreSQL and DynamoDB answer and the backlog is short', async () => {
     const response = await invoke(makeHealth(stack.deps), apiEvent({ method: 'GET', path: '/health' }));
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ status: 'healthy', checks: { postgres: { status: 'ok' }, dynamodb: { status: 'ok' }, backlog: { status: 'ok', threshold: 10 } } });
+    expect(response.body).toMatchObject({ status: 'healthy', checks: { postgres: { status: 'ok' }, dynamodb: { status: 'ok' }, backlog: { status: 'ok', threshold: 10 } }, severity: { severity: 'P4' } });
   });
 
   it('is 503 unhealthy with per-check detail and no connection details when PostgreSQL is down', async () => {
     const response = await invoke(makeHealth(down), apiEvent({ method: 'GET', path: '/health' }));
     expect(response.status).toBe(503);
-    expect(response.body).toMatchObject({ status: 'unhealthy', checks: { postgres: { status: 'failed' }, dynamodb: { status: 'ok' } } });
+    expect(response.body).toMatchObject({ status: 'unhealthy', checks: { postgres: { status: 'failed' }, dynamodb: { status: 'ok' } }, severity: { severity: 'P1', reasons: ['service is down'] } });
     expect(JSON.stringify(response.body)).not.toMatch(/127\.0\.0\.1|nobody|postgres:\/\//);
   });
 
@@ -88,7 +88,7 @@ describe('GET /health', () => {
       for (let i = 0; i < 11; i++) await invoke(create, apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody() }));
       const response = await invoke(makeHealth(busy.deps), apiEvent({ method: 'GET', path: '/health' }));
       expect(response.status).toBe(503);
-      expect(response.body).toMatchObject({ status: 'degraded', checks: { backlog: { status: 'degraded', pending: 11 } } });
+      expect(response.body).toMatchObject({ status: 'degraded', checks: { backlog: { status: 'degraded', pending: 11 } }, severity: { severity: 'P1', reasons: ['11 emergencies waiting (over 10)'] } });
     } finally {
       await busy.close();
     }

@@ -22,9 +22,10 @@ const staffRoutes = {
   jobArrived: 'JobsIdVarArrivedPost',
   completeJob: 'JobsIdVarCompletePost',
   opsQueue: 'OpsQueueGet',
+  opsMetrics: 'OpsMetricsGet',
 };
 const publicRoutes = ['EmergenciesPost', 'EmergenciesIdVarGet', 'EmergenciesIdVarCancelPost', 'HealthGet', 'OpenapijsonGet'];
-const functions = ['createEmergency', 'getEmergency', 'cancelEmergency', 'health', 'openapi', 'migrate', 'drainIntakeBuffer', 'redispatch', 'weatherScaling', ...Object.keys(staffRoutes)];
+const functions = ['createEmergency', 'getEmergency', 'cancelEmergency', 'health', 'openapi', 'migrate', 'drainIntakeBuffer', 'redispatch', 'weatherScaling', 'collectMetrics', 'incidentBroadcast', ...Object.keys(staffRoutes)];
 const logicalId = (fn: string) => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
 
 let dir: string;
@@ -142,11 +143,11 @@ describe('npx sls package --stage prod', () => {
     }
   });
 
-  it('schedules the intake-buffer drain and redispatch every minute, one run of each at a time', () => {
+  it('schedules the intake-buffer drain, redispatch and the metrics collector every minute; one drain and one redispatch at a time', () => {
     const targets = byType('AWS::Events::Rule')
       .filter(([, r]) => r.Properties.ScheduleExpression === 'rate(1 minute)' && r.Properties.State === 'ENABLED')
       .map(([, r]) => (r.Properties.Targets as Array<{ Arn: { 'Fn::GetAtt': string[] } }>)[0]!.Arn['Fn::GetAtt'][0]);
-    expect(targets.sort()).toEqual(['DrainIntakeBufferLambdaFunction', 'RedispatchLambdaFunction']);
+    expect(targets.sort()).toEqual(['CollectMetricsLambdaFunction', 'DrainIntakeBufferLambdaFunction', 'RedispatchLambdaFunction']);
     expect(resources.RedispatchLambdaFunction!.Properties.ReservedConcurrentExecutions).toBe(1);
   });
 
@@ -249,6 +250,102 @@ describe('npx sls package --stage prod', () => {
     it('keeps its state in the scaling-state table intake reads', () => {
       expect(resources.ScalingStateTable!.Properties.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
       expect(resources.ScalingStateTable!.Properties.TableName).toBe('tyrehero-dispatch-prod-scaling-state');
+    });
+  });
+
+  it('schedules collectMetrics every minute', () => {
+    const rules = byType('AWS::Events::Rule').map(([, r]) => r.Properties);
+    const targetsCollector = rules.filter((r) => JSON.stringify(r.Targets).includes('CollectMetricsLambdaFunction'));
+    expect(targetsCollector).toEqual([expect.objectContaining({ ScheduleExpression: 'rate(1 minute)', State: 'ENABLED' })]);
+  });
+
+  it('lets the figures read the dispatchable index (Scan, nothing else) and the weather level, and write nothing', () => {
+    for (const fn of ['collectMetrics', 'opsMetrics']) {
+      const dynamo = roleStatements(fn).filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
+      const scan = dynamo.find((s) => s.Action.includes('dynamodb:Scan'));
+      expect(JSON.stringify(scan?.Resource), fn).toContain('/index/dispatchable');
+      expect(actionsOf(fn).filter((a) => /^dynamodb:(Put|Update|Delete)|^sns:/.test(a)), fn).toEqual([]);
+    }
+    expect(actionsOf('opsMetrics')).toContain('dynamodb:GetItem');
+  });
+
+  it('lets incidentBroadcast text phone numbers and read the database, nothing else, and never from an API route', () => {
+    expect(actionsOf('incidentBroadcast').filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:')).sort()).toEqual(['secretsmanager:GetSecretValue', 'sns:Publish']);
+    expect(resources.IncidentBroadcastLambdaFunction!.Properties.Timeout).toBe(300);
+    const routes = byType('AWS::ApiGateway::Method').map(([, m]) => JSON.stringify(m.Properties.Integration));
+    expect(routes.some((r) => r.includes('IncidentBroadcastLambdaFunction'))).toBe(false);
+  });
+
+  describe('alarms', () => {
+    const alarms = () => Object.fromEntries(byType('AWS::CloudWatch::Alarm'));
+    const emergencyDimensions = [
+      { Name: 'service', Value: 'tyrehero-dispatch' },
+      { Name: 'stage', Value: 'prod' },
+      { Name: 'region', Value: { Ref: 'AWS::Region' } },
+    ];
+    const critical = [{ Ref: 'CriticalAlarmsTopic' }];
+    const warning = [{ Ref: 'WarningAlarmsTopic' }];
+
+    it.each([
+      { id: 'EmergencyRequestBacklogAlarm', metric: 'PendingRequests', op: 'GreaterThanThreshold', threshold: 10, period: 60, periods: 1, topic: critical },
+      { id: 'SLAViolationAlarm', metric: 'AverageResponseMinutes', op: 'GreaterThanThreshold', threshold: 90, period: 60, periods: 5, topic: critical },
+      { id: 'LowTechnicianAvailabilityAlarm', metric: 'AvailableTechnicians', op: 'LessThanThreshold', threshold: 5, period: 60, periods: 1, topic: warning },
+      { id: 'OldestPendingMinutesAlarm', metric: 'OldestPendingMinutes', op: 'GreaterThanThreshold', threshold: 30, period: 60, periods: 1, topic: critical },
+      { id: 'DrCheckFailedAlarm', metric: 'DrCheckFailed', op: 'GreaterThanOrEqualToThreshold', threshold: 1, period: 300, periods: 1, topic: critical },
+      { id: 'ForecastFetchFailuresAlarm', metric: 'ForecastFetchFailures', op: 'GreaterThanOrEqualToThreshold', threshold: 3, period: 3600, periods: 1, topic: warning },
+    ])('$id: $metric $op $threshold over $periods × $period s', ({ id, metric, op, threshold, period, periods, topic }) => {
+      const alarm = alarms()[id];
+      expect(alarm?.Properties).toMatchObject({
+        AlarmName: `tyrehero-dispatch-prod-${id.replace(/Alarm$/, '')}`,
+        Namespace: 'TyreHero/Emergency',
+        MetricName: metric,
+        // Exactly the dimension set shared/powertools.ts publishes: any other set would never match.
+        Dimensions: emergencyDimensions,
+        ComparisonOperator: op,
+        Threshold: threshold,
+        Period: period,
+        EvaluationPeriods: periods,
+        AlarmActions: topic,
+        OKActions: topic,
+      });
+      if (periods > 1) expect(alarm!.Properties.DatapointsToAlarm).toBe(periods);
+    });
+
+    it('watches the API: 5xx rate over 5% (critical) and p95 latency over 2 s (warning), on this stage’s API', () => {
+      const apiName = resources.ApiGatewayRestApi!.Properties.Name as string;
+      expect(apiName).toBe('prod-tyrehero-dispatch');
+      expect(alarms().Api5xxRateAlarm!.Properties).toMatchObject({
+        Namespace: 'AWS/ApiGateway', MetricName: '5XXError', Dimensions: [{ Name: 'ApiName', Value: apiName }],
+        Statistic: 'Average', ComparisonOperator: 'GreaterThanThreshold', Threshold: 0.05, AlarmActions: critical,
+      });
+      expect(alarms().ApiLatencyP95Alarm!.Properties).toMatchObject({
+        Namespace: 'AWS/ApiGateway', MetricName: 'Latency', Dimensions: [{ Name: 'ApiName', Value: apiName }],
+        ExtendedStatistic: 'p95', ComparisonOperator: 'GreaterThanThreshold', Threshold: 2000, AlarmActions: warning,
+      });
+    });
+
+    it('gives every Lambda function in the template an Errors alarm (critical) and a Throttles alarm (warning)', () => {
+      const lambdas = byType('AWS::Lambda::Function').map(([id]) => id);
+      expect(lambdas.length).toBeGreaterThanOrEqual(functions.length);
+      for (const id of lambdas) {
+        const watching = (metric: string) =>
+          Object.values(alarms()).filter((a) => a.Properties.Namespace === 'AWS/Lambda' && a.Properties.MetricName === metric && JSON.stringify(a.Properties.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: id } }]));
+        expect(watching('Errors').map((a) => a.Properties), `${id} Errors`).toEqual([
+          expect.objectContaining({ Statistic: 'Sum', ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1, AlarmActions: critical }),
+        ]);
+        expect(watching('Throttles').map((a) => a.Properties), `${id} Throttles`).toEqual([
+          expect.objectContaining({ Statistic: 'Sum', ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1, AlarmActions: warning }),
+        ]);
+      }
+    });
+
+    it('routes critical and warning alarms to two separate, encrypted topics', () => {
+      const topics = Object.fromEntries(byType('AWS::SNS::Topic'));
+      expect(topics.CriticalAlarmsTopic!.Properties.TopicName).toBe('tyrehero-dispatch-prod-critical-alarms');
+      expect(topics.WarningAlarmsTopic!.Properties.TopicName).toBe('tyrehero-dispatch-prod-warning-alarms');
+      for (const id of ['CriticalAlarmsTopic', 'WarningAlarmsTopic']) expect(topics[id]!.Properties.KmsMasterKeyId).toBe('alias/aws/sns');
+      const actions = Object.values(alarms()).flatMap((a) => a.Properties.AlarmActions as unknown[]);
+      expect(new Set(actions.map((a) => JSON.stringify(a)))).toEqual(new Set([JSON.stringify(critical[0]), JSON.stringify(warning[0])]));
     });
   });
 });

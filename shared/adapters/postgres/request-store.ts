@@ -229,26 +229,6 @@ export class PostgresRequestStore implements RequestStore {
     });
   }
 
-  countOpenByStatus(): Promise<Partial<Record<RequestStatus, number>>> {
-    return guarded('counting open requests', async () => {
-      const { rows } = await this.pool.query<{ status: RequestStatus; requests: number }>(
-        `SELECT status, count(*)::int AS requests FROM emergency_requests
-          WHERE status = ANY($1::request_status[]) AND NOT is_test GROUP BY status`,
-        [openStatuses],
-      );
-      return Object.fromEntries(rows.map((r) => [r.status, r.requests]));
-    });
-  }
-
-  findOldestPendingCreatedAt(): Promise<Date | undefined> {
-    return guarded('finding the oldest pending request', async () => {
-      const { rows } = await this.pool.query<{ created_at: Date }>(
-        `SELECT created_at FROM emergency_requests WHERE status = 'pending' AND NOT is_test ORDER BY created_at LIMIT 1`,
-      );
-      return rows[0]?.created_at;
-    });
-  }
-
   findSlaAtRisk(now: Date, limit: number): Promise<EmergencyRequest[]> {
     return guarded('listing requests at risk of missing the SLA', async () => {
       const { rows } = await this.pool.query<RequestRow>(

@@ -1,0 +1,34 @@
+// The business figures operations watch, as the system of record answers them (real customers only, never is_test).
+import type { RequestStatus } from '../domain/emergency.js';
+
+export type OpenStatus = Extract<RequestStatus, 'pending' | 'assigned' | 'en_route' | 'on_site'>;
+
+export interface PendingQueue {
+  /** Creation time of the longest-waiting pending request; undefined when nothing is pending. */
+  oldestCreatedAt?: Date;
+  /** Pending requests with priority at or below (more urgent than or equal to) the given number. */
+  highPriority: number;
+}
+
+/** Arrivals and missed deadlines in a time window: what the SLA figures are made of. */
+export interface ResponseWindow {
+  /** Requests whose technician arrived (on_site_at) in the window. */
+  arrived: number;
+  /** Mean minutes from creation to arrival over those; undefined when none arrived. */
+  averageResponseMinutes?: number;
+  /** Of those, arrived by their SLA deadline. */
+  arrivedWithinSla: number;
+  /** Requests whose deadline passed in the window with nobody arrived (still open, or cancelled after the deadline). */
+  missedUnarrived: number;
+}
+
+export interface MetricsStore {
+  countOpenByStatus(): Promise<Record<OpenStatus, number>>;
+  pendingQueue(highPriorityAtMost: number): Promise<PendingQueue>;
+  /** Completed in [since, until]. */
+  countCompleted(since: Date, until: Date): Promise<number>;
+  /** Arrivals in [since, until]; missed deadlines in [since, until). */
+  responseWindow(since: Date, until: Date): Promise<ResponseWindow>;
+  /** Open requests nobody has reached whose deadline has already passed: the customers an incident is failing now. */
+  countOpenPastDeadline(now: Date): Promise<number>;
+}

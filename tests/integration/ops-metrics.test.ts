@@ -1,0 +1,67 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeHandler } from '../../functions/ops/metrics.js';
+import { makeDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { weatherStateKey } from '../../shared/adapters/dynamodb/weather-level.js';
+import { computeOperationalFigures } from '../../shared/usecases/operational-figures.js';
+import type { LocalSigner } from '../../scripts/local/auth.js';
+import { bearer, testAuth } from '../support/auth.js';
+import { apiEvent, invoke } from '../support/events.js';
+import { seedRequest } from '../support/requests.js';
+import { testStack, type TestStack } from '../support/stack.js';
+
+const now = new Date('2026-07-01T09:00:00Z');
+let stack: TestStack;
+let signer: LocalSigner;
+
+beforeAll(async () => {
+  const auth = await testAuth();
+  signer = auth.signer;
+  stack = await testStack({ env: auth.env, overrides: { clock: { now: () => now } } });
+  // Seven waiting (a P2 queue), one of them already past its deadline, and a job reached at 08:50 BST.
+  for (let i = 0; i < 6; i++) await seedRequest(stack.sql, { status: 'pending', createdAt: new Date(now.getTime() - (10 + i) * 60_000).toISOString(), priority: 1 + (i % 3) });
+  await seedRequest(stack.sql, { status: 'pending', createdAt: '2026-07-01T07:00:00Z' });
+  await seedRequest(stack.sql, { status: 'completed', createdAt: '2026-07-01T07:00:00Z', onSiteAt: '2026-07-01T07:50:00Z', completedAt: '2026-07-01T08:30:00Z' });
+  await stack.deps.technicians.recordLocation('ops-tech', { location: { lat: 53.4808, lon: -2.2426 }, recordedAt: now });
+  await stack.deps.technicians.setAvailability('ops-tech', 'available');
+  await makeDocumentClient(stack.deps.dynamo).send(new PutCommand({ TableName: stack.config.tables.scalingState, Item: { ...weatherStateKey, level: 'elevated' } }));
+});
+afterAll(() => stack.close());
+
+const get = (headers: Record<string, string> = {}) => invoke(makeHandler(stack.deps), apiEvent({ method: 'GET', path: '/ops/metrics', headers }));
+
+describe('GET /ops/metrics', () => {
+  it('answers an anonymous caller 401', async () => {
+    const response = await get();
+    expect(response.status).toBe(401);
+    expect(response.headers['content-type']).toBe('application/problem+json');
+  });
+
+  it('answers a technician 403', async () => {
+    expect((await get(bearer(await signer.mint('tech-1', ['technicians'])))).status).toBe(403);
+  });
+
+  it('gives operations the collector’s own figures, the severity they imply and the weather level', async () => {
+    const response = await get(bearer(await signer.mint('ops-1', ['operations'])));
+    expect(response.status).toBe(200);
+    const figures = JSON.parse(JSON.stringify(await computeOperationalFigures(stack.deps)));
+    expect(response.body).toEqual({
+      ...figures,
+      severity: { severity: 'P2', reasons: ['7 emergencies waiting (over 5)'] },
+      weatherLevel: 'elevated',
+    });
+    expect(response.body).toMatchObject({
+      at: '2026-07-01T09:00:00.000Z',
+      todayStartedAt: '2026-06-30T23:00:00.000Z',
+      pendingRequests: 7,
+      completedToday: 1,
+      // Nobody reached in the last hour, but a deadline (08:30 UTC) missed in it: no average, 0% compliance.
+      averageResponseMinutes: { lastHour: null, today: 50 },
+      slaCompliancePercent: { lastHour: 0, today: 50 },
+      oldestPendingMinutes: 120,
+      highPriorityPending: 4,
+      availableTechnicians: 1,
+      openPastDeadline: 1,
+    });
+  });
+});
