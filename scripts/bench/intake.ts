@@ -38,7 +38,7 @@ export function intakeBody(seq: number, location: GeoPoint) {
 }
 
 /** A seeded fleet on one private database and set of tables, and one deps per simulated Lambda container. */
-class IntakeRig {
+export class IntakeRig {
   private readonly containers: { deps: Deps; handler: ReturnType<typeof makeHandler> }[] = [];
   private readonly points: GeoPoint[];
   private nextPhone = 0;
@@ -167,8 +167,9 @@ class IntakeRig {
     }
   }
 
+  /** Closes every container, so the next load starts from none, as after Lambda reclaimed them. */
   async close(): Promise<void> {
-    for (const c of this.containers) await closeDeps(c.deps);
+    for (const c of this.containers.splice(0)) await closeDeps(c.deps);
   }
 }
 
@@ -202,8 +203,7 @@ export function dynamoCallsPerIntake(calls: Record<string, number>, releases: nu
   return perIntake;
 }
 
-export async function benchIntake(engines: SharedEngines, options: IntakeOptions): Promise<IntakeResult> {
-  const rig = await IntakeRig.start(engines, options.fleet, options.log);
+export async function benchIntake(rig: IntakeRig, options: IntakeOptions): Promise<IntakeResult> {
   try {
     // Warm every container (connection open, code paths compiled): cold starts are part 3's subject, not this one's.
     await rig.load(options.concurrency, { total: options.concurrency * 3 });
@@ -249,7 +249,6 @@ export interface SpikeOptions {
   baselineConcurrency: number;
   baselineMs: number;
   spikeMs: number;
-  fleet: number;
   log: (message: string) => void;
 }
 
@@ -271,8 +270,7 @@ export interface SpikeResult {
   pending: number;
 }
 
-export async function benchSpike(engines: SharedEngines, options: SpikeOptions): Promise<SpikeResult> {
-  const rig = await IntakeRig.start(engines, options.fleet, options.log);
+export async function benchSpike(rig: IntakeRig, options: SpikeOptions): Promise<SpikeResult> {
   const phase = (concurrency: number, result: LoadResult): SpikePhase => ({
     concurrency,
     seconds: Math.round(result.elapsedMs / 100) / 10,
@@ -282,6 +280,8 @@ export async function benchSpike(engines: SharedEngines, options: SpikeOptions):
     throughput: result.throughput,
   });
   try {
+    // Only the baseline's containers are warm when the spike arrives.
+    await rig.close();
     await rig.load(options.baselineConcurrency, { total: options.baselineConcurrency * 3 });
     rig.assigned = rig.pending = 0;
     options.log(`spike: baseline, concurrency ${options.baselineConcurrency} for ${options.baselineMs / 1000} s`);

@@ -8,7 +8,7 @@ import { loadConfig } from '../../shared/config.js';
 import { prepareDatabase, projectRoot, startEngines } from '../local/engines.js';
 import { templateDatabase, type SharedEngines } from '../local/isolated.js';
 import { benchColdStart } from './cold-start.js';
-import { benchIntake, benchSpike } from './intake.js';
+import { benchIntake, benchSpike, IntakeRig } from './intake.js';
 import { benchKNearest } from './knearest.js';
 import { renderReport, type BenchResults } from './report.js';
 
@@ -21,13 +21,13 @@ export const sizes = {
     intake: { requests: 2000, concurrency: 16, fleet: 2000, blocks: 4 },
     knearest: { sizes: [1000, 10_000, 50_000], requests: 500 },
     coldStartRuns: 20,
-    spike: { baselineConcurrency: 4, baselineMs: 15_000, spikeMs: 30_000, fleet: 2000 },
+    spike: { baselineConcurrency: 4, baselineMs: 15_000, spikeMs: 30_000 },
   },
   quick: {
-    intake: { requests: 200, concurrency: 16, fleet: 300, blocks: 2 },
-    knearest: { sizes: [300, 5000], requests: 50 },
+    intake: { requests: 160, concurrency: 16, fleet: 300, blocks: 2 },
+    knearest: { sizes: [300, 1000], requests: 30 },
     coldStartRuns: 3,
-    spike: { baselineConcurrency: 4, baselineMs: 3000, spikeMs: 5000, fleet: 300 },
+    spike: { baselineConcurrency: 4, baselineMs: 3000, spikeMs: 5000 },
   },
 } as const;
 
@@ -101,8 +101,16 @@ export async function runBenchmark(argv: readonly string[]): Promise<number> {
       exitHook.unhookEvent('exit');
       await prepareDatabase(engines.serverUrl, templateDatabase);
       const shared: SharedEngines = { pgServerUrl: engines.serverUrl, dynamodbEndpoint: engines.dynamodbEndpoint };
-      if (only.has('intake')) results.intake = await benchIntake(shared, { ...size.intake, log: io.log });
-      if (only.has('spike')) results.spike = await benchSpike(shared, { ...size.spike, log: io.log });
+      if (only.has('intake') || only.has('spike')) {
+        // One seeded fleet for both: the spike's phones continue where intake's stopped, so none repeats.
+        const rig = await IntakeRig.start(shared, size.intake.fleet, io.log);
+        try {
+          if (only.has('intake')) results.intake = await benchIntake(rig, { ...size.intake, log: io.log });
+          if (only.has('spike')) results.spike = await benchSpike(rig, { ...size.spike, log: io.log });
+        } finally {
+          await rig.close();
+        }
+      }
       if (only.has('knearest')) {
         results.knearest = await benchKNearest(shared, { ...size.knearest, productionK: loadConfig().dispatch.candidates, log: io.log });
       }

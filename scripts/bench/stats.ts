@@ -33,10 +33,10 @@ export function summarise(latenciesMs: readonly number[]): LatencySummary {
   };
 }
 
-/** numerator ÷ denominator to two decimals; null when the baseline is zero (a ratio against nothing means nothing). */
+/** numerator ÷ denominator to three significant digits (so 0.0048 stays visible); null against a zero baseline. */
 export function ratio(numerator: number, denominator: number): number | null {
   if (denominator === 0 || !Number.isFinite(numerator) || !Number.isFinite(denominator)) return null;
-  return Math.round((numerator / denominator) * 100) / 100;
+  return Number((numerator / denominator).toPrecision(3));
 }
 
 export function median(samples: readonly number[]): number {

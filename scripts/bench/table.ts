@@ -6,8 +6,9 @@ export function formatCell(value: Cell): string {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return '—';
-    // Thousands separators for counts; keep the decimals a value already has.
-    return Number.isInteger(value) ? value.toLocaleString('en-GB') : value.toLocaleString('en-GB', { maximumFractionDigits: 2 });
+    // Thousands separators; two decimals at most, but three significant digits below 1 so 0.0048 is not shown as 0.
+    if (Number.isInteger(value)) return value.toLocaleString('en-GB');
+    return Math.abs(value) < 1 ? value.toLocaleString('en-GB', { maximumSignificantDigits: 3 }) : value.toLocaleString('en-GB', { maximumFractionDigits: 2 });
   }
   return value.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }

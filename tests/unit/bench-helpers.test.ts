@@ -59,9 +59,11 @@ describe('summarise', () => {
 });
 
 describe('ratio', () => {
-  it('divides to two decimals', () => {
-    expect(ratio(1, 3)).toBe(0.33);
+  it('divides to three significant digits, so small ratios stay visible', () => {
+    expect(ratio(1, 3)).toBe(0.333);
     expect(ratio(250, 100)).toBe(2.5);
+    expect(ratio(2.8, 585.5)).toBe(0.00478);
+    expect(ratio(12345, 10)).toBe(1230);
   });
 
   it('is null against a zero or missing baseline rather than Infinity', () => {
@@ -143,7 +145,8 @@ describe('markdown table', () => {
   it('shows missing and non-finite numbers as a dash', () => {
     expect(formatCell(undefined)).toBe('—');
     expect(formatCell(Number.NaN)).toBe('—');
-    expect(formatCell(0.123)).toBe('0.12');
+    expect(formatCell(1234.5678)).toBe('1,234.57');
+    expect(formatCell(0.0047811)).toBe('0.00478');
   });
 
   it('refuses a row with the wrong number of cells', () => {
