@@ -5,8 +5,7 @@ import path from 'node:path';
 import exitHook from 'async-exit-hook';
 import type { TestProject } from 'vitest/node';
 import { prepareDatabase, startEngines } from '../../scripts/local/engines.js';
-
-export const templateDatabase = 'tyrehero_template';
+import { templateDatabase } from '../../scripts/local/isolated.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

