@@ -56,7 +56,19 @@ export function esbuildOptionsFor(custom: PackagedState['service']['custom']['es
 function environmentOf(template: { Resources: Record<string, { Properties: { Environment?: { Variables?: Record<string, CfnValue> } } }> }, fn: string) {
   const logicalId = `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
   const variables = template.Resources[logicalId]?.Properties.Environment?.Variables ?? {};
-  return Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, typeof value === 'string' ? value : `bench-placeholder-${key.toLowerCase()}`]));
+  return Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, resolvedForBench(key, value)]));
+}
+
+/**
+ * A plain string stays; a `Fn::Sub` keeps its text with each `${…}` filled in, so structured values (a JSON list of
+ * scaling targets, say) still parse; any other reference becomes a placeholder string.
+ */
+export function resolvedForBench(key: string, value: CfnValue): string {
+  if (typeof value === 'string') return value;
+  const sub = (value as { 'Fn::Sub'?: unknown })['Fn::Sub'];
+  const text = typeof sub === 'string' ? sub : Array.isArray(sub) && typeof sub[0] === 'string' ? sub[0] : undefined;
+  if (text !== undefined) return text.replace(/\$\{([^}]+)\}/g, (_, name: string) => `bench-${name.replace(/[^A-Za-z0-9]/g, '-').toLowerCase()}`);
+  return `bench-placeholder-${key.toLowerCase()}`;
 }
 
 const probe = `const t0 = performance.now();

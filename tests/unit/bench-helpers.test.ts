@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { haversineKm } from '../../shared/domain/geo.js';
 import { isInServiceArea } from '../../shared/domain/service-area.js';
 import { CreateEmergencyBody } from '../../shared/schemas/emergency.js';
-import { esbuildOptionsFor } from '../../scripts/bench/cold-start.js';
+import { esbuildOptionsFor, resolvedForBench } from '../../scripts/bench/cold-start.js';
 import { britishPoints, customerPhone, greatBritainTowns, seededRandom } from '../../scripts/bench/dataset.js';
 import { dynamoCallsPerIntake, intakeBody } from '../../scripts/bench/intake.js';
 import { parseArgs } from '../../scripts/bench/run.js';
@@ -169,5 +169,14 @@ describe('benchmark plumbing', () => {
     expect(parseArgs(['--quick'])).toEqual({ quick: true, only: new Set(['coldstart', 'intake', 'spike', 'knearest']) });
     expect(parseArgs(['--only=intake,spike']).only).toEqual(new Set(['intake', 'spike']));
     expect(() => parseArgs(['--only=bogus'])).toThrow(/unknown part/);
+  });
+});
+
+describe('resolvedForBench', () => {
+  it('keeps strings, fills Fn::Sub text so JSON stays JSON, and placeholders other references', () => {
+    expect(resolvedForBench('STAGE', 'prod')).toBe('prod');
+    const targets = resolvedForBench('WEATHER_SCALING_TARGETS', { 'Fn::Sub': '[{"clusterId":"${DatabaseCluster}","region":"${AWS::Region}"}]' });
+    expect(JSON.parse(targets)).toEqual([{ clusterId: 'bench-databasecluster', region: 'bench-aws--region' }]);
+    expect(resolvedForBench('DB_HOST', { 'Fn::GetAtt': ['DatabaseProxy', 'Endpoint'] })).toBe('bench-placeholder-db_host');
   });
 });
