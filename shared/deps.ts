@@ -1,25 +1,14 @@
 // Builds every adapter once per Lambda container from config; tests call the same factory with the embedded engines.
+// Weather scaling's forecast and scaling clients live in weather-deps.ts, so only its bundle carries those SDKs.
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { LocationClient } from '@aws-sdk/client-location';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
-import { RDSClient } from '@aws-sdk/client-rds';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import type { Config } from './config.js';
 import { makeDocumentClient, makeDynamoClient } from './adapters/dynamodb/client.js';
 import { DynamoIntakeBuffer } from './adapters/dynamodb/intake-buffer.js';
 import { DynamoTableProbe } from './adapters/dynamodb/table-probe.js';
 import { DynamoTechnicianIndex } from './adapters/dynamodb/technician-index.js';
 import { DynamoScaleStateStore, DynamoWeatherLevelReader } from './adapters/dynamodb/weather-level.js';
-import { AwsScaler, LogScaler } from './adapters/autoscaling/scaler.js';
-import { apiKeySource, type KeyStores } from './adapters/weather/api-key.js';
-import { FixtureWeatherProvider } from './adapters/weather/fixture.js';
-import type { FetchLike } from './adapters/weather/http.js';
-import { MetOfficeProvider } from './adapters/weather/met-office.js';
-import { OpenMeteoProvider } from './adapters/weather/open-meteo.js';
 import { AwsLocationGeocoder } from './adapters/location/aws-location-geocoder.js';
 import { OfflineGeocoder } from './adapters/location/outward-codes.js';
 import { makePool } from './adapters/postgres/pool.js';
@@ -29,6 +18,8 @@ import { PostgresRequestStore } from './adapters/postgres/request-store.js';
 import { PostgresTechnicianDirectory } from './adapters/postgres/technician-directory.js';
 import { LogNotifier, SnsNotifier } from './adapters/sns/notifier.js';
 import { randomIds, systemClock } from './adapters/system.js';
+import type { KeyStores } from './adapters/weather/api-key.js';
+import type { FetchLike } from './adapters/weather/http.js';
 import type { Clock, IdGenerator } from './ports/clock.js';
 import type { Log } from './ports/logger.js';
 import type { Notifier } from './ports/notifier.js';
@@ -47,19 +38,6 @@ export interface Overrides {
   /** The fetch forecast providers use; tests serve fixtures through it. */
   fetch?: FetchLike;
   keyStores?: () => KeyStores;
-}
-
-function makeWeatherProvider(config: Config, overrides: Overrides): WeatherProvider {
-  const { provider } = config.weather;
-  if (provider.kind === 'fixture') return new FixtureWeatherProvider(provider.fixtureFile);
-  // Built on first use only: stages without a key never create the clients.
-  let stores: KeyStores | undefined;
-  const keyStores =
-    overrides.keyStores ??
-    (() => (stores ??= { ssm: new SSMProvider({ awsSdkV3Client: new SSMClient({ region: config.region }) }), secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ region: config.region }) }) }));
-  const options = { ...provider, apiKey: apiKeySource(provider.apiKeyParameter, keyStores) };
-  const fetchImpl = overrides.fetch ?? ((url, init) => fetch(url, init));
-  return provider.kind === 'met-office' ? new MetOfficeProvider(fetchImpl, options) : new OpenMeteoProvider(fetchImpl, options);
 }
 
 export function makeDeps(config: Config, overrides: Overrides = {}) {
@@ -89,8 +67,6 @@ export function makeDeps(config: Config, overrides: Overrides = {}) {
     verifier: makeTokenVerifier(config.auth),
     weather: new DynamoWeatherLevelReader(documents, config.tables.scalingState),
     scalingState: new DynamoScaleStateStore(documents, config.tables.scalingState),
-    weatherProvider: overrides.weatherProvider ?? makeWeatherProvider(config, overrides),
-    scaler: overrides.scaler ?? (config.weather.scaler === 'aws' ? new AwsScaler(new ApplicationAutoScalingClient({ region: config.region }), new RDSClient({ region: config.region })) : new LogScaler(log)),
     weatherScaling: config.weather,
     tables: new DynamoTableProbe(dynamo, Object.values(config.tables)),
     geocoder,

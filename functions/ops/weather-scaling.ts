@@ -2,7 +2,7 @@
 // the decision; `{"reconcile": true}` re-applies every target (after a deploy has reset them to the template's values).
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { loadConfig } from '../../shared/config.js';
-import { makeDeps, type Deps } from '../../shared/deps.js';
+import { makeWeatherScalingDeps, type WeatherScalingRuntimeDeps } from '../../shared/weather-deps.js';
 import { levelRank } from '../../shared/domain/weather.js';
 import { metrics, scheduledJob } from '../../shared/powertools.js';
 import { runWeatherScaling } from '../../shared/usecases/weather-scaling.js';
@@ -10,7 +10,7 @@ import { runWeatherScaling } from '../../shared/usecases/weather-scaling.js';
 /** A scheduled event carries EventBridge fields; only a hand-made event sets these flags. */
 type Invocation = { dryRun?: unknown; reconcile?: unknown } | null | undefined;
 
-export const makeHandler = (deps: Deps) =>
+export const makeHandler = (deps: WeatherScalingRuntimeDeps) =>
   scheduledJob(async (event: Invocation) => {
     const dryRun = event?.dryRun === true;
     const report = await runWeatherScaling(deps, { dryRun, reconcile: event?.reconcile === true });
@@ -19,4 +19,4 @@ export const makeHandler = (deps: Deps) =>
     return report;
   });
 
-export const handler = makeHandler(makeDeps(loadConfig()));
+export const handler = makeHandler(makeWeatherScalingDeps(loadConfig()));

@@ -122,6 +122,8 @@ export async function nearest(point: GeoPoint, reader: CellReader, options: Near
       const kth = ranked[options.k - 1];
       // Ties at exactly the covered distance could hide an equal candidate with a smaller id just outside: require strictly inside.
       if ((kth && kth.distanceKm < covered) || covered > options.maxRadiusKm) return { found: ranked.slice(0, options.k), stats };
+      // An empty small cell says the area is sparse: widening in small cells would only add queries.
+      if (refining && seen.size === 0) break;
     }
   }
   /* c8 ignore next -- the last level has no ring limit, so the loop above always returns */

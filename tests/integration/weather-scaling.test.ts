@@ -5,6 +5,8 @@ import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeHandler } from '../../functions/ops/weather-scaling.js';
+import type { Overrides } from '../../shared/deps.js';
+import { weatherAdapters } from '../../shared/weather-deps.js';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { weatherStateKey } from '../../shared/adapters/dynamodb/weather-level.js';
 import type { FetchLike } from '../../shared/adapters/weather/http.js';
@@ -41,6 +43,8 @@ let handler: ReturnType<typeof makeHandler>;
 let documents: ReturnType<typeof makeDocumentClient>;
 let runCount = 0;
 
+const overrides: Overrides = { clock: { now: () => now }, fetch: (url, init) => served(url, init), ids: { uuid: () => `run-${++runCount}`, reference: () => 'TH-UNUSED', trackingToken: () => 'unused' } };
+
 beforeAll(async () => {
   stack = await testStack({
     env: {
@@ -51,9 +55,9 @@ beforeAll(async () => {
       NOTIFIER: 'sns',
       OPS_ALERTS_TOPIC_ARN: topic,
     },
-    overrides: { clock: { now: () => now }, fetch: (url, init) => served(url, init), ids: { uuid: () => `run-${++runCount}`, reference: () => 'TH-UNUSED', trackingToken: () => 'unused' } },
+    overrides,
   });
-  handler = makeHandler(stack.deps);
+  handler = makeHandler({ ...stack.deps, ...weatherAdapters(stack.config, overrides, stack.deps.log) });
   documents = makeDocumentClient(stack.deps.dynamo);
 });
 afterAll(() => stack.close());

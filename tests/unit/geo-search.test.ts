@@ -47,8 +47,8 @@ const dataset = (centre: { lat: number; lon: number }) =>
     )
     .map((points) => points.map((location, i) => ({ id: `t${String(i).padStart(3, '0')}`, location })));
 
-// No refinement, the adapter's default (fine cells first), and a single wider fine level.
-const refinements = fc.constantFrom(undefined, dispatchRefinement, [{ precision: 5, rings: 2 }]);
+// No refinement, the adapter's default (small cells first), and two finer levels.
+const refinements = fc.constantFrom(undefined, dispatchRefinement, [{ precision: 6, rings: 1 }, { precision: 5, rings: 2 }]);
 
 describe('nearest', () => {
   it.each(Object.entries(places))('equals brute force for requests around %s', async (_name, centre) => {
@@ -89,8 +89,10 @@ describe('nearest', () => {
   });
 
   it('answers from a few small cells in a dense city instead of reading the whole coarse cell', async () => {
-    const city = Array.from({ length: 400 }, (_, i) => ({ id: `c${i}`, location: { lat: 51.45 + (i % 20) * 0.005, lon: -0.2 + Math.floor(i / 20) * 0.008 } }));
-    const point = { lat: 51.5, lon: -0.12 };
+    // ~5 technicians per km² over 27 × 27 km, and a request in the middle of a precision-5 cell.
+    const city = Array.from({ length: 3600 }, (_, i) => ({ id: `c${i}`, location: { lat: 51.38 + (i % 60) * 0.004, lon: -0.3 + Math.floor(i / 60) * 0.0065 } }));
+    const { latitude: lat, longitude: lon } = ngeohash.decode(ngeohash.encode(51.5, -0.12, 5));
+    const point = { lat, lon };
     const coarse = cellReader(city, 4);
     const fine = cellReader(city, 4);
     const counted = (reader: CellReader): CellReader => ({
@@ -109,13 +111,13 @@ describe('nearest', () => {
     expect(itemsRead).toBeLessThan(plainItems / 4);
   });
 
-  it('goes straight to coarse cells when the finest cells find nobody', async () => {
+  it('goes straight to coarse cells when the first small cell finds nobody', async () => {
     const reader = cellReader([{ id: 'far', location: { lat: 57.8, lon: -5.2 } }], 4);
     const { found, stats } = await nearest(places.highlands, reader, { k: 1, maxRadiusKm: 150, precision: 4, refine: dispatchRefinement });
     expect(found.map((f) => f.id)).toEqual(['far']);
-    // The finest level's 9 cells, then coarse rings only: the middle level is skipped.
+    // One small cell, found empty, then coarse rings only.
     const coarseOnly = await nearest(places.highlands, cellReader([{ id: 'far', location: { lat: 57.8, lon: -5.2 } }], 4), { k: 1, maxRadiusKm: 150, precision: 4 });
-    expect(stats.cellsRead).toBe(9 + coarseOnly.stats.cellsRead);
+    expect(stats.cellsRead).toBe(1 + coarseOnly.stats.cellsRead);
   });
 
   it('reads only the first ring when k candidates sit close to the centre of a cell', async () => {

@@ -11,15 +11,13 @@ import type { Availability, DispatchableTechnician, HeldJob, LocationFix, Neares
 export const dispatchCellPrecision = 4;
 const fixPrecision = 9;
 /**
- * Before whole precision-4 cells, try 9 precision-6 cells (~1.2 × 0.6 km each) and then 9 precision-5 cells
- * (~4.9 × 4.9 km), read as begins_with prefixes of the sort key: in a city they already prove the nearest, reading a
- * few technicians instead of every one in a 20 km cell. Where the precision-6 cells find nobody the search goes
- * straight to precision 4, so rural searches pay 9 extra (empty) queries at most.
+ * Before whole precision-4 cells (~20 km), try the precision-5 cell (~3 × 5 km) and then its ring of 8, read as
+ * begins_with prefixes of the sort key: in a city they already prove the nearest, reading tens of technicians instead
+ * of every one in a 20 km cell. If the first small cell is empty the area is sparse and the search goes straight to
+ * precision 4, so a rural search pays one extra query. Chosen by simulating the benchmark's fleets (README, Performance):
+ * a precision-6 level first cost more queries than it saved items.
  */
-export const dispatchRefinement = [
-  { precision: 6, rings: 1 },
-  { precision: 5, rings: 1 },
-] as const;
+export const dispatchRefinement = [{ precision: 5, rings: 1 }] as const;
 export const dispatchableIndex = 'dispatchable';
 
 interface Item {
