@@ -11,6 +11,7 @@ export interface QueueDeps {
   technicians: TechnicianIndex;
   clock: Clock;
   dispatch: { freshMinutes: number };
+  operations: { highPriorityAtMost: number };
 }
 
 /** A screenful; the count beside it says when there are more. */
@@ -20,16 +21,17 @@ const minutesBetween = (from: Date, to: Date) => Math.max(0, Math.floor((to.getT
 
 export async function operationsQueue(deps: QueueDeps) {
   const now = deps.clock.now();
-  const [counts, { oldestCreatedAt: oldestPending }, atRisk, available] = await Promise.all([
+  const [counts, pending, atRisk, available] = await Promise.all([
     deps.metricsStore.countOpenByStatus(),
-    deps.metricsStore.pendingQueue(1),
+    deps.metricsStore.pendingQueue(deps.operations.highPriorityAtMost),
     deps.requests.findSlaAtRisk(now, atRiskListLimit),
     deps.technicians.listDispatchable(new Date(now.getTime() - deps.dispatch.freshMinutes * 60_000)),
   ]);
   return {
     generatedAt: now.toISOString(),
     counts,
-    oldestPendingMinutes: oldestPending ? minutesBetween(oldestPending, now) : null,
+    highPriorityPending: pending.highPriority,
+    oldestPendingMinutes: pending.oldestCreatedAt ? minutesBetween(pending.oldestCreatedAt, now) : null,
     slaAtRisk: atRisk.map((r) => ({
       id: r.id,
       reference: r.reference,

@@ -45,6 +45,8 @@ describe('GET /ops/queue', () => {
     expect(response.body).toEqual({
       generatedAt: '2026-01-14T14:15:00.000Z',
       counts: { pending: 1, assigned: 1, en_route: 0, on_site: 0 },
+      // A blow-out (3 danger points) off the motorway in daylight: priority 2, within HIGH_PRIORITY_AT_MOST.
+      highPriorityPending: 1,
       oldestPendingMinutes: 15,
       slaAtRisk: [
         {
