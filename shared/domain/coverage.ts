@@ -1,6 +1,6 @@
 // CoveragePercent: how much of the UK's population an available technician could reach inside the SLA right now.
 import type { GeoPoint } from './emergency.js';
-import { arrivalAt, etaMinutes, meetsSla, speedBandFor, type EtaSettings } from './eta.js';
+import { arrivalAt, etaFor, meetsSla, type EtaSettings } from './eta.js';
 import { haversineKm } from './geo.js';
 
 export interface PopulationPoint {
@@ -64,12 +64,12 @@ export interface CoverageSettings {
 }
 
 /** Could any of these technicians reach the point within the SLA? The same ETA dispatch uses: never a second formula. */
-export function isCovered(point: GeoPoint, technicians: readonly GeoPoint[], now: Date, s: CoverageSettings): boolean {
+function isCovered(point: GeoPoint, technicians: readonly GeoPoint[], now: Date, s: CoverageSettings): boolean {
   const deadline = arrivalAt(now, s.slaMinutes);
   return technicians.some((t) => {
     const distanceKm = haversineKm(point, t);
     if (distanceKm > s.maxRadiusKm) return false;
-    return meetsSla(now, etaMinutes(distanceKm, speedBandFor(distanceKm, false, s.eta), s.eta), deadline);
+    return meetsSla(now, etaFor(distanceKm, false, s.eta), deadline);
   });
 }
 

@@ -29,6 +29,11 @@ export function etaMinutes(distanceKm: number, band: SpeedBand, settings: EtaSet
   return Math.ceil(settings.mobilisationMinutes + (roadKm / settings.speedsKmh[band]) * 60);
 }
 
+/** The ETA for a drive of this straight-line distance, in the speed band it falls in: the one formula everyone uses. */
+export function etaFor(distanceKm: number, onMotorway: boolean, settings: EtaSettings): number {
+  return etaMinutes(distanceKm, speedBandFor(distanceKm, onMotorway, settings), settings);
+}
+
 export function arrivalAt(from: Date, minutes: number): Date {
   return new Date(from.getTime() + minutes * 60_000);
 }

@@ -1,5 +1,6 @@
 // The words of an incident broadcast, and how a customer's number may be shown to the operator who sends it.
 import type { RequestStatus } from './emergency.js';
+import { formatUkTime } from './uk-day.js';
 
 /** +447700900123 → +44*******123: enough to tell recipients apart in a dry run, not enough to call anyone. */
 export function maskPhone(phone: string): string {
@@ -7,14 +8,13 @@ export function maskPhone(phone: string): string {
   return `${phone.slice(0, 3)}${'*'.repeat(phone.length - 6)}${phone.slice(-3)}`;
 }
 
-const ukTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' });
 
 export function broadcastText(r: { reference: string; status: RequestStatus; eta?: Date }): string {
   const eta =
     r.status === 'on_site'
       ? 'Your technician is with you.'
       : r.eta && (r.status === 'assigned' || r.status === 'en_route')
-        ? `Your technician is expected by ${ukTime.format(r.eta)}.`
+        ? `Your technician is expected by ${formatUkTime(r.eta)}.`
         : 'We will text you an arrival time as soon as a technician is assigned.';
   return `TyreHero ${r.reference}: we are resolving a technical issue; your request is still being processed. ${eta}`;
 }

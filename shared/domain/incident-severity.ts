@@ -26,7 +26,7 @@ export interface SeverityAssessment {
 }
 
 /** The playbook's thresholds; a change here is a change of policy, so they are named rather than configured. */
-export const severityThresholds = {
+const severityThresholds = {
   p1AffectedCustomersAbove: 1000,
   p1QueueAbove: 10,
   p2AffectedCustomersAbove: 100,

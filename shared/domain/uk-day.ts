@@ -36,3 +36,10 @@ export function startOfUkDay(at: Date): Date {
   }
   throw new Error(`no UK midnight found for ${at.toISOString()}`);
 }
+
+const ukClock = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' });
+
+/** "14:05" in UK local time: how every message to a customer, technician or operations states a time. */
+export function formatUkTime(at: Date): string {
+  return ukClock.format(at);
+}

@@ -32,7 +32,7 @@ export interface RegionForecast {
 
 export const codeConditions = ['freezing-rain', 'ice-fog', 'snow', 'thunderstorm'] as const;
 export type CodeCondition = (typeof codeConditions)[number];
-export const measuredConditions = ['freezing', 'heavy-rain', 'snowfall', 'high-wind', 'gusts'] as const;
+const measuredConditions = ['freezing', 'heavy-rain', 'snowfall', 'high-wind', 'gusts'] as const;
 export type WeatherCondition = (typeof measuredConditions)[number] | CodeCondition;
 export const weatherConditions: readonly WeatherCondition[] = [...measuredConditions, ...codeConditions];
 
@@ -112,7 +112,7 @@ const worse = (condition: WeatherCondition, a: number, b: number): number => {
 };
 
 /** The hours from the start of the current hour up to `lookaheadHours` ahead of now. */
-export function inWindow(at: Date, now: Date, lookaheadHours: number): boolean {
+function inWindow(at: Date, now: Date, lookaheadHours: number): boolean {
   const hourStart = Math.floor(now.getTime() / 3_600_000) * 3_600_000;
   return at.getTime() >= hourStart && at.getTime() < now.getTime() + lookaheadHours * 3_600_000;
 }

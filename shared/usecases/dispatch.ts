@@ -1,13 +1,15 @@
 // Gives a stored emergency the nearest technician who can beat its SLA deadline, race-free, and tells everyone.
 import type { EmergencyRequest } from '../domain/emergency.js';
 import { assessSeverity, severityPrefix } from '../domain/incident-severity.js';
-import { arrivalAt, etaMinutes, meetsSla, speedBandFor, type EtaSettings } from '../domain/eta.js';
+import { type EtaSettings, arrivalAt, etaFor, meetsSla } from '../domain/eta.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/logger.js';
 import type { Notifier, Notification } from '../ports/notifier.js';
 import type { RequestStore } from '../ports/request-store.js';
 import type { TechnicianDirectory } from '../ports/technician-directory.js';
 import type { SearchReport, TechnicianIndex } from '../ports/technician-index.js';
+import { formatUkTime } from '../domain/uk-day.js';
+import { freshSince } from '../domain/durations.js';
 
 export interface DispatchDeps {
   requests: RequestStore;
@@ -25,14 +27,13 @@ export type DispatchOutcome =
   | { kind: 'assigned'; technician: { id: string; firstName: string; van: string; distanceKm: number }; etaMinutes: number; eta: Date; search: SearchReport }
   | { kind: 'pending'; reason: 'no-technician-in-range' | 'none-within-sla' | 'all-claimed'; slaAtRisk: boolean; search: SearchReport };
 
-const ukTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' });
 
 /** Claims lost to concurrent requests send the search out again past those technicians, at most this many times. */
 const maxSearchRounds = 4;
 
 export async function dispatchEmergency(deps: DispatchDeps, request: Dispatchable): Promise<DispatchOutcome> {
   const now = deps.clock.now();
-  const freshSince = new Date(now.getTime() - deps.dispatch.freshMinutes * 60_000);
+  const fresh = freshSince(now, deps.dispatch.freshMinutes);
   const tried = new Set(request.declinedBy);
   const report: SearchReport = { queries: 0, itemsRead: 0, rings: 0 };
   let seenAny = false;
@@ -42,7 +43,7 @@ export async function dispatchEmergency(deps: DispatchDeps, request: Dispatchabl
     const { found, report: searched } = await deps.technicians.nearestDispatchable(request.location, {
       k: deps.dispatch.candidates,
       maxRadiusKm: deps.dispatch.maxRadiusKm,
-      freshSince,
+      freshSince: fresh,
       exclude: tried,
     });
     report.queries += searched.queries;
@@ -54,11 +55,11 @@ export async function dispatchEmergency(deps: DispatchDeps, request: Dispatchabl
 
     for (const candidate of found) {
       tried.add(candidate.id);
-      const minutes = etaMinutes(candidate.distanceKm, speedBandFor(candidate.distanceKm, request.onMotorway, deps.dispatch.eta), deps.dispatch.eta);
+      const minutes = etaFor(candidate.distanceKm, request.onMotorway, deps.dispatch.eta);
       // Not `break`: the speed band changes with distance, so a further technician can still arrive sooner.
       if (!meetsSla(now, minutes, request.slaDeadline)) continue;
       reachable++;
-      if (!(await deps.technicians.claim(candidate.id, request.id, now, freshSince))) continue;
+      if (!(await deps.technicians.claim(candidate.id, request.id, now, fresh))) continue;
       return await assignClaimed(deps, request, candidate, minutes, now, report);
     }
   }
@@ -103,7 +104,7 @@ async function assignClaimed(
   const profile = await deps.directory.findTechnician(candidate.id);
   const firstName = profile?.name.split(/\s+/)[0] ?? 'Your technician';
   const van = profile?.van ?? 'a TyreHero van';
-  await notify(deps, { channel: 'sms', purpose: 'customer-assigned', to: request.phone, text: `TyreHero ${request.reference}: ${firstName} is coming to you in a ${van}, expected by ${ukTime.format(eta)} (about ${minutes} min).` });
+  await notify(deps, { channel: 'sms', purpose: 'customer-assigned', to: request.phone, text: `TyreHero ${request.reference}: ${firstName} is coming to you in a ${van}, expected by ${formatUkTime(eta)} (about ${minutes} min).` });
   if (profile) {
     const where = request.postcode ?? `${request.location.lat.toFixed(4)},${request.location.lon.toFixed(4)}`;
     await notify(deps, { channel: 'sms', purpose: 'technician-offer', to: profile.phone, text: `TyreHero job ${request.reference}: ${request.issue.replace(/_/g, ' ')} at ${where}, ${candidate.distanceKm.toFixed(1)} km away. Accept in the app within 3 minutes.` });

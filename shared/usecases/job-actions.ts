@@ -5,10 +5,10 @@ import { Conflict, Forbidden, NotFound } from '../errors.js';
 import type { Principal } from '../http/auth.js';
 import { dispatchEmergency, notify, type DispatchDeps } from './dispatch.js';
 import { releaseTechnician } from './track-emergency.js';
+import { formatUkTime } from '../domain/uk-day.js';
 
 export type TechnicianAction = Exclude<JobAction, 'cancel'>;
 
-const ukTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' });
 
 export async function applyJobAction(deps: DispatchDeps, principal: Principal, jobId: string, action: TechnicianAction): Promise<EmergencyRequest> {
   const outcome = await deps.requests.transition(jobId, action, deps.clock.now(), principal.subject);
@@ -22,7 +22,7 @@ export async function applyJobAction(deps: DispatchDeps, principal: Principal, j
   if (transitions[action].freesTechnician) await releaseTechnician(deps, principal.subject, jobId);
 
   if (action === 'en-route') {
-    const eta = job.eta ? ` Expected by ${ukTime.format(job.eta)}.` : '';
+    const eta = job.eta ? ` Expected by ${formatUkTime(job.eta)}.` : '';
     await notify(deps, { channel: 'sms', purpose: 'customer-en-route', to: job.phone, text: `TyreHero ${job.reference}: your technician is on the way.${eta}` });
   } else if (action === 'arrived') {
     await notify(deps, { channel: 'sms', purpose: 'customer-arrived', to: job.phone, text: `TyreHero ${job.reference}: your technician has arrived.` });

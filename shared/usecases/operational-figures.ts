@@ -6,6 +6,7 @@ import { startOfUkDay } from '../domain/uk-day.js';
 import type { Clock } from '../ports/clock.js';
 import type { MetricsStore, ResponseWindow } from '../ports/metrics-store.js';
 import type { TechnicianIndex } from '../ports/technician-index.js';
+import { freshSince, minutesWaited } from '../domain/durations.js';
 
 export interface FiguresDeps {
   metricsStore: MetricsStore;
@@ -59,7 +60,7 @@ export async function computeOperationalFigures(deps: FiguresDeps): Promise<Oper
   const at = deps.clock.now();
   const todayStartedAt = startOfUkDay(at);
   const hourAgo = new Date(at.getTime() - 3600_000);
-  const freshSince = new Date(at.getTime() - deps.dispatch.freshMinutes * 60_000);
+  const fresh = freshSince(at, deps.dispatch.freshMinutes);
   const store = deps.metricsStore;
 
   const [open, queue, completedToday, lastHour, today, openPastDeadline, available] = await Promise.all([
@@ -69,7 +70,7 @@ export async function computeOperationalFigures(deps: FiguresDeps): Promise<Oper
     store.responseWindow(hourAgo, at),
     store.responseWindow(todayStartedAt, at),
     store.countOpenPastDeadline(at),
-    deps.technicians.listDispatchable(freshSince),
+    deps.technicians.listDispatchable(fresh),
   ]);
 
   return {
@@ -81,8 +82,7 @@ export async function computeOperationalFigures(deps: FiguresDeps): Promise<Oper
     completedToday,
     averageResponseMinutes: { lastHour: averageOf(lastHour), today: averageOf(today) },
     slaCompliancePercent: { lastHour: complianceOf(lastHour), today: complianceOf(today) },
-    // Clamped at 0: a request stamped a moment ahead of this clock has not waited a negative time.
-    oldestPendingMinutes: queue.oldestCreatedAt ? oneDecimal(Math.max(0, at.getTime() - queue.oldestCreatedAt.getTime()) / 60_000) : 0,
+    oldestPendingMinutes: queue.oldestCreatedAt ? minutesWaited(queue.oldestCreatedAt, at) : 0,
     highPriorityPending: queue.highPriority,
     availableTechnicians: available.length,
     coveragePercent: coveragePercent(

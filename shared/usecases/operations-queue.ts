@@ -3,6 +3,7 @@ import type { Clock } from '../ports/clock.js';
 import type { MetricsStore } from '../ports/metrics-store.js';
 import type { RequestStore } from '../ports/request-store.js';
 import type { TechnicianIndex } from '../ports/technician-index.js';
+import { freshSince, minutesWaited } from '../domain/durations.js';
 
 export interface QueueDeps {
   requests: RequestStore;
@@ -17,21 +18,19 @@ export interface QueueDeps {
 /** A screenful; the count beside it says when there are more. */
 const atRiskListLimit = 100;
 
-const minutesBetween = (from: Date, to: Date) => Math.max(0, Math.floor((to.getTime() - from.getTime()) / 60_000));
-
 export async function operationsQueue(deps: QueueDeps) {
   const now = deps.clock.now();
   const [counts, pending, atRisk, available] = await Promise.all([
     deps.metricsStore.countOpenByStatus(),
     deps.metricsStore.pendingQueue(deps.operations.highPriorityAtMost),
     deps.requests.findSlaAtRisk(now, atRiskListLimit),
-    deps.technicians.listDispatchable(new Date(now.getTime() - deps.dispatch.freshMinutes * 60_000)),
+    deps.technicians.listDispatchable(freshSince(now, deps.dispatch.freshMinutes)),
   ]);
   return {
     generatedAt: now.toISOString(),
     counts,
     highPriorityPending: pending.highPriority,
-    oldestPendingMinutes: pending.oldestCreatedAt ? minutesBetween(pending.oldestCreatedAt, now) : null,
+    oldestPendingMinutes: pending.oldestCreatedAt ? minutesWaited(pending.oldestCreatedAt, now) : null,
     slaAtRisk: atRisk.map((r) => ({
       id: r.id,
       reference: r.reference,
@@ -46,7 +45,7 @@ export async function operationsQueue(deps: QueueDeps) {
     availableTechnicians: {
       count: available.length,
       technicians: available
-        .map((t) => ({ id: t.technicianId, location: t.location, lastSeenMinutes: minutesBetween(t.recordedAt, now) }))
+        .map((t) => ({ id: t.technicianId, location: t.location, lastSeenMinutes: minutesWaited(t.recordedAt, now) }))
         .sort((a, b) => a.id.localeCompare(b.id)),
     },
   };

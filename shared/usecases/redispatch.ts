@@ -1,6 +1,7 @@
 // Every minute: reclaims offers nobody accepted, offers pending requests again, and frees technicians held for nothing.
 import { openStatuses } from '../domain/emergency.js';
 import { dispatchEmergency, notify, type DispatchDeps } from './dispatch.js';
+import { freshSince } from '../domain/durations.js';
 
 export interface RedispatchDeps extends DispatchDeps {
   dispatch: DispatchDeps['dispatch'] & { acceptWithinMinutes: number };
@@ -59,7 +60,7 @@ export async function redispatch(deps: RedispatchDeps): Promise<RedispatchReport
   }
 
   report.freedTechnicians = await freeOrphanedTechnicians(deps, now);
-  report.silentTechnicians = (await deps.technicians.dropSilent(new Date(now.getTime() - deps.dispatch.freshMinutes * 60_000))).length;
+  report.silentTechnicians = (await deps.technicians.dropSilent(freshSince(now, deps.dispatch.freshMinutes))).length;
   deps.log.info('redispatch run', { ...report });
   return report;
 }

@@ -2,7 +2,7 @@
 import type { EmergencyRequest, NewEmergency, RequestStatus } from '../domain/emergency.js';
 import { trackingTokenMatches } from '../domain/tracking.js';
 import { haversineKm } from '../domain/geo.js';
-import { arrivalAt, etaMinutes, speedBandFor, type EtaSettings } from '../domain/eta.js';
+import { arrivalAt, etaFor, type EtaSettings } from '../domain/eta.js';
 import type { GeoPoint } from '../domain/emergency.js';
 import { Conflict, NotFound, Unavailable } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
@@ -24,7 +24,7 @@ export type TrackedEmergency = (EmergencyRequest | (NewEmergency & { status: Req
 // Unknown id and wrong token read the same, so the API never confirms that an id exists.
 const notFound = () => new NotFound('No emergency request matches this id and tracking token. Check the link you were sent.');
 
-export async function findOwnEmergency(deps: TrackingDeps, id: string, trackingToken: string | undefined): Promise<TrackedEmergency> {
+async function findOwnEmergency(deps: TrackingDeps, id: string, trackingToken: string | undefined): Promise<TrackedEmergency> {
   let request: TrackedEmergency | undefined;
   let databaseDown = false;
   try {
@@ -95,6 +95,6 @@ export async function followOwnEmergency(
   if (!position?.location || !position.recordedAt) return { request };
   const distanceKm = haversineKm(position.location, request.location);
   // Already driving: no mobilisation time left to add.
-  const minutes = etaMinutes(distanceKm, speedBandFor(distanceKm, request.onMotorway, deps.dispatch.eta), { ...deps.dispatch.eta, mobilisationMinutes: 0 });
+  const minutes = etaFor(distanceKm, request.onMotorway, { ...deps.dispatch.eta, mobilisationMinutes: 0 });
   return { request, live: { location: position.location, recordedAt: position.recordedAt, etaMinutes: minutes, eta: arrivalAt(deps.clock.now(), minutes) } };
 }

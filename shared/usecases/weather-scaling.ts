@@ -9,6 +9,7 @@ import type { Scaler } from '../ports/scaler.js';
 import type { RegionSummary, ScaleStateStore } from '../ports/weather-level.js';
 import type { WeatherProvider } from '../ports/weather-provider.js';
 import { notify } from './dispatch.js';
+import { formatUkTime } from '../domain/uk-day.js';
 
 export interface WeatherScalingDeps {
   weatherProvider: WeatherProvider;
@@ -151,7 +152,6 @@ export async function runWeatherScaling(deps: WeatherScalingDeps, options: RunOp
   return report;
 }
 
-const ukTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' });
 
 function levelChangeMessage(transition: Transition, seen: Forecast, report: WeatherScalingReport): { subject: string; text: string } {
   const lines = [`Weather level ${transition.from} → ${transition.to} (${transition.why}).`];
@@ -161,7 +161,7 @@ function levelChangeMessage(transition: Transition, seen: Forecast, report: Weat
     lines.push(`National demand ×${demandMultiplier}${lead}.`);
     const affected = seen.assessment.regions.filter((r) => r.level !== 'normal');
     lines.push('', affected.length ? 'Regions:' : 'Regions: none affected in the forecast window.');
-    for (const r of affected) lines.push(`- ${r.region} (${r.level}): ${r.reasons.map((reason) => `${describeReason(reason)} from ${ukTime.format(reason.from)}`).join('; ')}`);
+    for (const r of affected) lines.push(`- ${r.region} (${r.level}): ${r.reasons.map((reason) => `${describeReason(reason)} from ${formatUkTime(reason.from)}`).join('; ')}`);
   }
   const { changed, failed } = report.targets;
   if (changed.length || failed.length) {

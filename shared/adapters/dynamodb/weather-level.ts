@@ -3,12 +3,12 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { WeatherLevel } from '../../domain/priority.js';
+import { weatherLevels } from '../../domain/weather.js';
 import { initialScaleState } from '../../domain/weather-scaling.js';
 import type { RegionSummary, ScaleStateStore, StoredScaleState, WeatherLevelReader } from '../../ports/weather-level.js';
 
 export const weatherStateKey = { pk: 'weather' } as const;
-const levels: readonly WeatherLevel[] = ['normal', 'elevated', 'severe'];
-const asLevel = (value: unknown): WeatherLevel | undefined => (levels.includes(value as WeatherLevel) ? (value as WeatherLevel) : undefined);
+const asLevel = (value: unknown): WeatherLevel | undefined => (weatherLevels.includes(value as WeatherLevel) ? (value as WeatherLevel) : undefined);
 const asDate = (value: unknown): Date | undefined => (typeof value === 'string' ? new Date(value) : undefined);
 
 export class DynamoWeatherLevelReader implements WeatherLevelReader {

@@ -90,6 +90,9 @@ function insertValues(r: NewEmergency): unknown[] {
   ];
 }
 
+/** Back to nobody's job: the technician who had it joins declined_by, so it is never offered to them again. */
+const unassign = 'technician_id = NULL, assigned_at = NULL, accepted_at = NULL, eta = NULL, declined_by = array_append(declined_by, technician_id)';
+
 const isUniqueViolationOn = (error: unknown, constraint: string) =>
   (error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === constraint;
 
@@ -139,7 +142,7 @@ export class PostgresRequestStore implements RequestStore {
     // Column names come from the fixed transition table, never from input.
     const sets = [`status = '${t.to}'`, ...(t.stamps ? [`${t.stamps} = previous.at`] : [])];
     if (action === 'decline') {
-      sets.push('technician_id = NULL', 'assigned_at = NULL', 'accepted_at = NULL', 'eta = NULL', 'declined_by = array_append(declined_by, technician_id)');
+      sets.push(unassign);
     }
     return guarded(`applying ${action}`, async () => {
       const { rows } = await this.pool.query<RequestRow & { previous_status: RequestStatus; previous_technician: string | null }>(
@@ -190,8 +193,7 @@ export class PostgresRequestStore implements RequestStore {
     return guarded('reclaiming an unaccepted assignment', async () => {
       const { rows } = await this.pool.query<RequestRow>(
         `UPDATE emergency_requests
-            SET status = 'pending', technician_id = NULL, assigned_at = NULL, eta = NULL,
-                declined_by = array_append(declined_by, technician_id)
+            SET status = 'pending', ${unassign}
           WHERE id = $1 AND status = 'assigned' AND technician_id = $2 AND accepted_at IS NULL AND assigned_at < $3
           RETURNING *`,
         [id, technicianId, offeredBefore],

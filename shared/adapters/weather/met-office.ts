@@ -27,14 +27,14 @@ const collection = z.object({
  * snow (as the Met Office's own snow statistics do); fog cannot be told from rime fog here, so it is left to the
  * temperature rule; -1 is "trace rain".
  */
-export const metOfficeToWmo: Record<number, number> = {
+const metOfficeToWmo: Record<number, number> = {
   [-1]: 51, 0: 0, 1: 0, 2: 2, 3: 2, 5: 45, 6: 45, 7: 3, 8: 3, 9: 80, 10: 80, 11: 51, 12: 61, 13: 82, 14: 82, 15: 65,
   16: 85, 17: 85, 18: 71, 19: 89, 20: 89, 21: 89, 22: 85, 23: 85, 24: 71, 25: 86, 26: 86, 27: 75, 28: 95, 29: 95, 30: 95,
 };
 
 const metresPerSecondToKmh = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 3.6 * 10) / 10);
 
-export function parseMetOffice(region: string, body: unknown): RegionForecast {
+function parseMetOffice(region: string, body: unknown): RegionForecast {
   const parsed = collection.safeParse(body);
   if (!parsed.success) throw new Unavailable(`Met Office answered in an unexpected shape for ${region}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   const hours = parsed.data.features[0]!.properties.timeSeries.map((h): HourlyWeather => {

@@ -5,7 +5,7 @@ import { Unavailable } from '../../errors.js';
 import type { WeatherProvider } from '../../ports/weather-provider.js';
 import { getJson, type FetchLike, type HttpPolicy } from './http.js';
 
-export const openMeteoVariables = ['temperature_2m', 'precipitation', 'snowfall', 'wind_speed_10m', 'wind_gusts_10m', 'weather_code'] as const;
+const openMeteoVariables = ['temperature_2m', 'precipitation', 'snowfall', 'wind_speed_10m', 'wind_gusts_10m', 'weather_code'] as const;
 
 const series = z.array(z.number().nullable());
 const location = z.object({
