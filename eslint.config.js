@@ -18,6 +18,24 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
+      // The named `z` import keeps every zod locale in every bundle (~170 KiB); the namespace form lets esbuild drop them.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier",
+          message: "Use `import * as z from 'zod'`: the named import drags all zod locales into every bundle.",
+        },
+      ],
+    },
+  },
+  {
+    // Domain logic is pure: no AWS SDK, no database driver, no Powertools.
+    files: ['shared/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@aws-sdk/*', '@aws-lambda-powertools/*', 'pg', 'aws-sdk', '**/adapters/**'], message: 'shared/domain is pure: no I/O.' }] },
+      ],
     },
   },
   { files: ['**/*.js', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },

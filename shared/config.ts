@@ -1,6 +1,6 @@
 // Every tunable of the service, typed, documented and read once from the environment.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EtaSettings } from './domain/eta.js';
 import { codeConditions, weatherConditions, type ServiceRegion, type WeatherCondition, type WeatherRules } from './domain/weather.js';
 import type { ScalePolicy, ScalingTarget } from './domain/weather-scaling.js';

@@ -1,5 +1,5 @@
 // Builds the OpenAPI 3.1 document from the zod schemas that validate requests, so the contract cannot drift from the code.
-import { z } from 'zod';
+import * as z from 'zod';
 import { CreatedEmergency, CreateEmergencyBody, EmergencyView, Problem } from '../schemas/emergency.js';
 import { JobView, LocationBody, StatusBody } from '../schemas/technician.js';
 

@@ -9,7 +9,7 @@ import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middle
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ValidationError, type FieldProblem } from '../errors.js';
 import { logger, metrics, tracer } from '../powertools.js';
 import { bodyTooLarge, malformedJson, missingBody, unsupportedMediaType } from './errors.js';

@@ -1,7 +1,7 @@
 // The public shapes of the emergency API: validated here once, and turned into the OpenAPI document.
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { isValid as isValidPostcode, toNormalised as normalisePostcode } from 'postcode';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isFictionalUkNumber, requestStatuses, tyreIssues } from '../domain/emergency.js';
 
 // Control characters (NUL above all, which PostgreSQL refuses in text) are never meaningful in these fields.

@@ -1,5 +1,5 @@
 // Request shapes of the technician (van app) routes.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const TechnicianIdPath = z.object({
   id: z.string({ error: 'the technician id is required' }).regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'the technician id may contain only lower-case letters, digits and dashes'),

@@ -1,5 +1,5 @@
 // Tells every customer with an open request that an incident is being handled: a dry run unless asked to send.
-import { z } from 'zod';
+import * as z from 'zod';
 import { broadcastText, maskPhone } from '../domain/incident-broadcast.js';
 import { ValidationError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';

@@ -1,5 +1,5 @@
 // Met Office Weather DataHub site-specific hourly point forecast: one request per region, converted to common units.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HourlyWeather, RegionForecast, ServiceRegion } from '../../domain/weather.js';
 import { Unavailable } from '../../errors.js';
 import type { WeatherProvider } from '../../ports/weather-provider.js';

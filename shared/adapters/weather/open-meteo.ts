@@ -1,5 +1,5 @@
 // Open-Meteo forecast API: every region in one request, hourly, in Open-Meteo's native units (°C, mm, cm, km/h).
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RegionForecast, ServiceRegion } from '../../domain/weather.js';
 import { Unavailable } from '../../errors.js';
 import type { WeatherProvider } from '../../ports/weather-provider.js';
