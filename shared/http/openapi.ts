@@ -1,29 +1,128 @@
 // Builds the OpenAPI 3.1 document from the zod schemas that validate requests, so the contract cannot drift from the code.
+// A pure function of the schemas: it can run at build time or when the document is served.
 import * as z from 'zod';
-import { CreatedEmergency, CreateEmergencyBody, EmergencyView, Problem } from '../schemas/emergency.js';
-import { JobView, LocationBody, StatusBody } from '../schemas/technician.js';
+import { CreatedEmergency, CreateEmergencyBody, EmergencyView } from '../schemas/emergency.js';
+import { HealthReport, OperationsMetrics, OperationsQueue, SeverityAssessment } from '../schemas/operations.js';
+import { DuplicateEmergencyProblem, FieldProblem, Problem, StatusConflictProblem, ValidationProblem } from '../schemas/problem.js';
+import { JobView, LocationBody, LocationRecorded, StatusBody, TechnicianStatusRecorded } from '../schemas/technician.js';
+import { idempotencyKeyMaxLength } from './idempotency-key.js';
 
-const json = (schema: z.ZodType, io: 'input' | 'output' = 'output') => ({ schema: z.toJSONSchema(schema, { io, unrepresentable: 'any' }) });
-const problem = (description: string) => ({ description, content: { 'application/problem+json': json(Problem) } });
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+/** Request bodies are described as clients send them (before zod's transforms and defaults). */
+const requestSchemas = { CreateEmergency: CreateEmergencyBody, TechnicianLocation: LocationBody, TechnicianStatus: StatusBody };
+/** Response bodies are described as the code produces them; objects are closed, so an extra member is a contract change. */
+const responseSchemas = {
+  CreatedEmergency,
+  Emergency: EmergencyView,
+  Job: JobView,
+  LocationRecorded,
+  TechnicianStatusRecorded,
+  HealthReport,
+  OperationsQueue,
+  OperationsMetrics,
+  SeverityAssessment,
+  Problem,
+  FieldProblem,
+  ValidationProblem,
+  StatusConflictProblem,
+  DuplicateEmergencyProblem,
+};
+type SchemaName = keyof typeof requestSchemas | keyof typeof responseSchemas;
+
+type JsonSchema = Record<string, unknown>;
+
+/** Named zod schemas → components.schemas, nested named schemas as $refs into components (never #/$defs). */
+function componentSchemas(named: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(named)) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, { io, unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` });
+  // zod puts schemas that carry an id in the global registry but were not listed here under __shared: list them instead.
+  if ('__shared' in schemas) throw new Error(`List every named schema in shared/http/openapi.ts; unlisted: ${Object.keys((schemas.__shared as { $defs?: object }).$defs ?? {}).join(', ')}`);
+  // Inside an OpenAPI document each schema is located by its place in components, so the generator's $schema and
+  // fragment-only $id (which would re-base relative $refs) are dropped.
+  return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _schema, $id: _id, ...schema }]) => [id, schema as JsonSchema]));
+}
+
+function allComponentSchemas(): Record<string, JsonSchema> {
+  const input = componentSchemas(requestSchemas, 'input');
+  const output = componentSchemas(responseSchemas, 'output');
+  for (const id of Object.keys(input)) {
+    if (id in output && JSON.stringify(input[id]) !== JSON.stringify(output[id])) throw new Error(`OpenAPI schema ${id} differs as a request and as a response; give one of them its own id`);
+  }
+  return { ...output, ...input };
+}
+
+const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
+const headerRef = (name: keyof typeof headers) => ({ $ref: `#/components/headers/${name}` });
+
+const headers = {
+  Location: { description: 'Where to read the new request (GET /emergencies/{id}, with the tracking token)', required: true, schema: { type: 'string' } },
+  'WWW-Authenticate': { description: 'Always "Bearer": send a Cognito access token', required: true, schema: { type: 'string', const: 'Bearer' } },
+  'Retry-After': { description: 'Seconds to wait before retrying', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } },
+};
+
+interface ResponseSpec {
+  description: string;
+  content?: Record<string, { schema: JsonSchema }>;
+  headers?: Record<string, unknown>;
+}
+
+const json = (description: string, schema: JsonSchema, extra: Omit<ResponseSpec, 'description' | 'content'> = {}): ResponseSpec => ({ description, content: { 'application/json': { schema } }, ...extra });
+const problem = (description: string, schema: JsonSchema = ref('Problem'), extra: Omit<ResponseSpec, 'description' | 'content'> = {}): ResponseSpec => ({
+  description,
+  content: { 'application/problem+json': { schema } },
+  ...extra,
+});
+
+// Answers any route can give, from our code or from API Gateway itself (resources/apigateway.yml shapes those as Problem too).
+const gatewayAnswers = {
+  '413': problem('Body larger than the gateway accepts (10 MB), or than the route accepts'),
+  '429': problem('Throttled by the gateway: too many requests right now', ref('Problem'), { headers: { 'Retry-After': headerRef('Retry-After') } }),
+  '500': problem('Something went wrong on our side (a defect, or a gateway/integration failure); internals are never included'),
+};
+const unavailable = problem('A dependency (database, table) is unreachable right now; retry after the given seconds', ref('Problem'), { headers: { 'Retry-After': headerRef('Retry-After') } });
+const jsonBodyAnswers = {
+  '400': problem('Malformed JSON or no body'),
+  '413': problem('Body larger than 16 KiB (or than the gateway accepts)'),
+  '415': problem('Body is not sent as application/json'),
+};
+const staffAnswers = {
+  '401': problem('No valid access token', ref('Problem'), { headers: { 'WWW-Authenticate': headerRef('WWW-Authenticate') } }),
+  '403': problem('Not your account or job, or not the role this needs'),
+};
 const staff = [{ staffToken: [] }];
-const staffErrors = { '401': problem('No valid access token'), '403': problem('Not your account or job, or not the role this needs') };
-const technicianIdParam = { name: 'id', in: 'path', required: true, description: 'Your technician id (the sub of your access token)', schema: { type: 'string' } };
+/** Customer routes are guarded by the tracking token (a parameter), not by sign-in. */
+const publicAccess: never[] = [];
+
+const idParam = (what: string) => ({ name: 'id', in: 'path', required: true, description: `The ${what} id (a UUID; anything else is answered 422)`, schema: { type: 'string' } });
+const technicianIdParam = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: 'Your technician id (the sub of your access token)',
+  schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,63}$' },
+};
+const tokenHeader = { name: 'X-Tracking-Token', in: 'header', required: true, description: 'The trackingToken returned when the request was created', schema: { type: 'string' } };
+const jsonBody = (name: SchemaName) => ({ required: true, content: { 'application/json': { schema: ref(name) } } });
+
+/** Every operation answers the gateway's own statuses; a route's own description of them wins. */
+const operation = (spec: { responses: Record<string, ResponseSpec> } & Record<string, unknown>) => ({ ...spec, responses: { ...gatewayAnswers, ...spec.responses } });
+
 const jobAction = (action: string, summary: string) => ({
-  post: {
+  post: operation({
     operationId: `${action.replace(/-(\w)/g, (_: string, c: string) => c.toUpperCase())}Job`,
     summary,
     security: staff,
-    parameters: [idParam],
+    parameters: [idParam('job')],
     responses: {
-      '200': { description: 'The job after the step', content: { 'application/json': json(JobView) } },
-      ...staffErrors,
+      '200': json('The job after the step', ref('Job')),
+      ...staffAnswers,
       '404': problem('No job with this id'),
-      '409': problem('Not allowed from the current status (currentStatus says which)'),
+      '409': problem('Not allowed from the current status (currentStatus says which)', ref('StatusConflictProblem')),
+      '422': problem('The id is not a UUID', ref('ValidationProblem')),
+      '503': unavailable,
     },
-  },
+  }),
 });
-const tokenHeader = { name: 'X-Tracking-Token', in: 'header', required: true, description: 'The trackingToken returned when the request was created', schema: { type: 'string' } };
 
 export function openApiDocument() {
   return {
@@ -31,84 +130,123 @@ export function openApiDocument() {
     info: {
       title: 'TyreHero Dispatch API',
       version: '1.0.0',
-      description: '24/7 emergency mobile tyre service for the UK and Ireland. Errors are RFC 9457 application/problem+json.',
+      description: [
+        '24/7 emergency mobile tyre service for the UK and Ireland.',
+        'Errors are RFC 9457 application/problem+json: a base Problem, and per answer the extension members it adds.',
+        'Every response also carries security headers (Strict-Transport-Security, X-Content-Type-Options, X-Frame-Options,',
+        'Content-Security-Policy, Referrer-Policy, Cache-Control: no-store) and CORS headers; they are not repeated per response.',
+      ].join(' '),
     },
+    // Relative to where this document is served, so it holds for every stage and for npm start.
+    servers: [{ url: '.', description: 'The API that serves this document' }],
     components: {
+      schemas: allComponentSchemas(),
+      headers,
       securitySchemes: {
         staffToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Cognito access token of a technician or operations user' },
       },
     },
     paths: {
       '/emergencies': {
-        post: {
+        post: operation({
           operationId: 'createEmergency',
+          security: publicAccess,
           summary: 'Ask for emergency tyre help',
           parameters: [
-            { name: 'Idempotency-Key', in: 'header', required: false, description: 'Retries with the same key replay the first response', schema: { type: 'string', maxLength: 255 } },
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description: 'Retries with the same key and body replay the first response; the same key with another body is answered 422',
+              schema: { type: 'string', minLength: 1, maxLength: idempotencyKeyMaxLength },
+            },
           ],
-          requestBody: { required: true, content: { 'application/json': json(CreateEmergencyBody, 'input') } },
+          requestBody: jsonBody('CreateEmergency'),
           responses: {
-            '201': { description: 'Stored', content: { 'application/json': json(CreatedEmergency) } },
-            '202': { description: 'Accepted into the fallback buffer during a database outage; it will be stored shortly', content: { 'application/json': json(CreatedEmergency) } },
-            '400': problem('Malformed JSON or missing body'),
-            '409': problem('This phone already has an open request (its reference is in existingReference)'),
-            '413': problem('Body too large'),
-            '415': problem('Body is not application/json'),
-            '422': problem('Invalid fields, unknown postcode, or a location outside the UK and Ireland'),
-            '503': problem('Temporarily unable to accept requests'),
+            '201': json('Stored', ref('CreatedEmergency'), { headers: { Location: headerRef('Location') } }),
+            '202': json('Accepted into the fallback buffer during a database outage; it will be stored shortly', ref('CreatedEmergency'), { headers: { Location: headerRef('Location') } }),
+            ...jsonBodyAnswers,
+            '409': problem(
+              'This phone already has an open request (existingReference and existingStatus say which), or a request with this Idempotency-Key is still in progress (retry shortly to get its answer)',
+              { oneOf: [ref('DuplicateEmergencyProblem'), ref('Problem')] },
+            ),
+            '422': problem('Invalid fields, unknown postcode, a location outside the UK and Ireland, an Idempotency-Key longer than 255 characters, or a key reused with another body', ref('ValidationProblem')),
+            '503': unavailable,
           },
-        },
+        }),
       },
       '/emergencies/{id}': {
-        get: {
+        get: operation({
           operationId: 'getEmergency',
+          security: publicAccess,
           summary: 'Follow your own request',
-          parameters: [idParam, tokenHeader],
+          parameters: [idParam('emergency'), tokenHeader],
           responses: {
-            '200': { description: 'The request', content: { 'application/json': json(EmergencyView) } },
+            '200': json('The request', ref('Emergency')),
             '404': problem('Unknown id or wrong tracking token'),
-            '422': problem('The id is not a UUID'),
+            '422': problem('The id is not a UUID', ref('ValidationProblem')),
+            '503': unavailable,
           },
-        },
+        }),
       },
       '/emergencies/{id}/cancel': {
-        post: {
+        post: operation({
           operationId: 'cancelEmergency',
+          security: publicAccess,
           summary: 'Cancel your own request',
-          parameters: [idParam, tokenHeader],
+          parameters: [idParam('emergency'), tokenHeader],
           responses: {
-            '200': { description: 'Cancelled', content: { 'application/json': json(EmergencyView) } },
+            '200': json('Cancelled', ref('Emergency')),
             '404': problem('Unknown id or wrong tracking token'),
-            '409': problem('Too late to cancel: currentStatus says why'),
+            '409': problem('Too late to cancel: currentStatus says why', ref('StatusConflictProblem')),
+            '422': problem('The id is not a UUID', ref('ValidationProblem')),
+            '503': unavailable,
           },
-        },
+        }),
       },
       '/health': {
-        get: {
+        get: operation({
           operationId: 'health',
+          security: publicAccess,
           summary: 'Dependency and backlog health',
-          responses: { '200': { description: 'Healthy' }, '503': { description: 'Degraded or unhealthy, with per-check detail' } },
-        },
+          responses: {
+            '200': json('Healthy', ref('HealthReport')),
+            '503': json('Degraded or unhealthy, with per-check detail', ref('HealthReport')),
+          },
+        }),
       },
       '/technicians/{id}/location': {
-        put: {
+        put: operation({
           operationId: 'updateTechnicianLocation',
           summary: 'Report where you are (technicians, for themselves only); an older fix than the one held is ignored',
           security: staff,
           parameters: [technicianIdParam],
-          requestBody: { required: true, content: { 'application/json': json(LocationBody, 'input') } },
-          responses: { '200': { description: 'applied: false when a newer fix is already recorded' }, ...staffErrors, '422': problem('Invalid coordinates or time') },
-        },
+          requestBody: jsonBody('TechnicianLocation'),
+          responses: {
+            '200': json('Recorded, or ignored (applied: false) when a newer fix is already recorded', ref('LocationRecorded')),
+            ...jsonBodyAnswers,
+            ...staffAnswers,
+            '422': problem('Invalid coordinates, time or technician id', ref('ValidationProblem')),
+            '503': unavailable,
+          },
+        }),
       },
       '/technicians/{id}/status': {
-        put: {
+        put: operation({
           operationId: 'updateTechnicianStatus',
           summary: 'Go available, on a break, or offline',
           security: staff,
           parameters: [technicianIdParam],
-          requestBody: { required: true, content: { 'application/json': json(StatusBody, 'input') } },
-          responses: { '200': { description: 'Recorded' }, ...staffErrors, '409': problem('You hold a job, or have not sent a location yet'), '422': problem('Unknown status') },
-        },
+          requestBody: jsonBody('TechnicianStatus'),
+          responses: {
+            '200': json('Recorded', ref('TechnicianStatusRecorded')),
+            ...jsonBodyAnswers,
+            ...staffAnswers,
+            '409': problem('You hold a job, or have not sent a location yet'),
+            '422': problem('Unknown status or invalid technician id', ref('ValidationProblem')),
+            '503': unavailable,
+          },
+        }),
       },
       '/jobs/{id}/accept': jobAction('accept', 'Accept the job offered to you'),
       '/jobs/{id}/decline': jobAction('decline', 'Decline it; it is offered to the next nearest technician'),
@@ -116,22 +254,35 @@ export function openApiDocument() {
       '/jobs/{id}/arrived': jobAction('arrived', 'Arrive; the customer is told'),
       '/jobs/{id}/complete': jobAction('complete', 'Finish; you are free for the next job'),
       '/ops/queue': {
-        get: {
+        get: operation({
           operationId: 'opsQueue',
           summary: 'Live queue for operations: counts by status, oldest pending, SLA at risk, available technicians',
           security: staff,
-          responses: { '200': { description: 'The queue' }, ...staffErrors },
-        },
+          responses: { '200': json('The queue', ref('OperationsQueue')), ...staffAnswers, '503': unavailable },
+        }),
       },
       '/ops/metrics': {
-        get: {
+        get: operation({
           operationId: 'opsMetrics',
           summary: 'Live business figures (the ones collectMetrics publishes), incident severity and weather level, for operations',
           security: staff,
-          responses: { '200': { description: 'The figures' }, ...staffErrors },
-        },
+          responses: { '200': json('The figures', ref('OperationsMetrics')), ...staffAnswers, '503': unavailable },
+        }),
       },
-      '/openapi.json': { get: { operationId: 'openapi', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } } },
+      '/openapi.json': {
+        get: operation({
+          operationId: 'openapi',
+          security: publicAccess,
+          summary: 'This document',
+          responses: {
+            '200': json('OpenAPI 3.1 document', {
+              type: 'object',
+              required: ['openapi', 'info', 'paths'],
+              properties: { openapi: { type: 'string', pattern: '^3\\.1\\.\\d+$' }, info: { type: 'object' }, paths: { type: 'object' } },
+            }),
+          },
+        }),
+      },
     },
   };
 }

@@ -13,6 +13,7 @@ import type * as z from 'zod';
 import { ValidationError, type FieldProblem } from '../errors.js';
 import { logger, metrics, tracer } from '../powertools.js';
 import { bodyTooLarge, malformedJson, missingBody, unsupportedMediaType } from './errors.js';
+import { checkIdempotencyKey } from './idempotency-key.js';
 import { problemContentType, toProblem } from './problem.js';
 import { corsHeaders, finish, type HttpResult } from './response.js';
 import { requireRole, type Principal, type Role, type TokenVerifier } from './auth.js';
@@ -67,7 +68,8 @@ function parseJsonBody(event: APIGatewayProxyEvent, maxBodyBytes: number): unkno
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   if (raw.byteLength > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);
   const contentType = event.headers['content-type'];
-  if (!contentType || !/^application\/([a-z.+-]*\+)?json\s*(;|$)/i.test(contentType)) throw unsupportedMediaType(contentType);
+  // Exactly the media type the OpenAPI document declares (parameters such as charset allowed), not any +json type.
+  if (!contentType || !/^application\/json\s*(;|$)/i.test(contentType)) throw unsupportedMediaType(contentType);
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch (error) {
@@ -107,7 +109,7 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, P extends
   if (spec.idempotency) {
     // Registered after the error mapper and before parsing, so a replay returns the first response byte for byte
     // (middy skips the after-chain on an early return, which is why finish() runs inside core, not in a middleware).
-    chain.use(
+    chain.use(checkIdempotencyKey()).use(
       makeHandlerIdempotent({
         persistenceStore: spec.idempotency.persistenceStore,
         config: new IdempotencyConfig({

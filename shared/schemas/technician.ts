@@ -22,3 +22,14 @@ export const StatusBody = z
   .meta({ id: 'TechnicianStatus' });
 
 export const JobView = z.object({ id: z.uuid(), reference: z.string(), status: z.string() }).meta({ id: 'Job' });
+
+export const LocationRecorded = z
+  .object({
+    applied: z.boolean().meta({ description: 'false when a newer fix is already recorded (the app may deliver queued fixes late)' }),
+    reason: z.string().optional().meta({ description: 'Why the fix was not applied' }),
+  })
+  .meta({ id: 'LocationRecorded' });
+
+export const TechnicianStatusRecorded = z
+  .object({ id: z.string(), status: z.enum(['available', 'on_break', 'offline']) })
+  .meta({ id: 'TechnicianStatusRecorded' });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, projectRoot } from '../../scripts/local/engines.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
+import { assertMatchesContract } from '../support/contract.js';
 
 // The real `npm start` entry point, over real HTTP, on its own ports and data directory.
 let child: ChildProcess;
@@ -55,6 +56,7 @@ const call = async (method: string, route: string, body?: unknown, headers: Reco
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
+  assertMatchesContract({ method, path: route, status: response.status, headers: Object.fromEntries(response.headers.entries()), body: text });
   return { status: response.status, contentType: response.headers.get('content-type'), body: text ? JSON.parse(text) : undefined };
 };
 

@@ -1,6 +1,7 @@
 // Builds API Gateway REST (v1) proxy events and Lambda contexts the way API Gateway sends them.
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { assertMatchesContract } from './contract.js';
 
 export interface EventOptions {
   method: string;
@@ -74,6 +75,8 @@ export async function invoke<T = Record<string, unknown>>(
   context: Context = lambdaContext(),
 ): Promise<Response<T>> {
   const raw = await handler(event, context);
+  // Every response a test receives must be one the OpenAPI document promises; a mismatch fails that test.
+  assertMatchesContract({ method: event.httpMethod, path: event.path, status: raw.statusCode, headers: raw.headers ?? {}, body: raw.body ?? '' });
   return {
     status: raw.statusCode,
     headers: (raw.headers ?? {}) as Record<string, string>,

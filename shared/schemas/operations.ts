@@ -1,0 +1,76 @@
+// Response shapes of the operations and health routes, documented in the OpenAPI document and checked by the contract tests.
+import * as z from 'zod';
+import { requestStatuses } from '../domain/emergency.js';
+
+const point = z.object({ lat: z.number(), lon: z.number() });
+
+export const SeverityAssessment = z
+  .object({
+    severity: z.enum(['P1', 'P2', 'P3', 'P4']).meta({ description: 'The incident playbook level: P1 drop everything, P4 no customer impact' }),
+    reasons: z.array(z.string()).meta({ description: 'Every rule that fired at that level, most serious first' }),
+  })
+  .meta({ id: 'SeverityAssessment' });
+
+const checkStatus = z.enum(['ok', 'degraded', 'failed']);
+
+export const HealthReport = z
+  .object({
+    status: z.enum(['healthy', 'degraded', 'unhealthy']),
+    checks: z.object({
+      postgres: z.object({ status: checkStatus, detail: z.string().optional() }),
+      dynamodb: z.object({ status: checkStatus, detail: z.string().optional() }),
+      backlog: z.object({ status: checkStatus, pending: z.number().int().optional(), threshold: z.number().int(), detail: z.string().optional() }),
+    }),
+    severity: SeverityAssessment,
+  })
+  .meta({ id: 'HealthReport' });
+
+const openStatusCounts = z.object({ pending: z.number().int(), assigned: z.number().int(), en_route: z.number().int(), on_site: z.number().int() });
+
+export const OperationsQueue = z
+  .object({
+    generatedAt: z.iso.datetime(),
+    counts: openStatusCounts.meta({ description: 'Open requests by status' }),
+    highPriorityPending: z.number().int(),
+    oldestPendingMinutes: z.number().nullable().meta({ description: 'null when nothing is pending' }),
+    slaAtRisk: z.array(
+      z.object({
+        id: z.uuid(),
+        reference: z.string(),
+        status: z.enum(requestStatuses),
+        priority: z.number().int(),
+        createdAt: z.iso.datetime(),
+        slaDeadline: z.iso.datetime(),
+        minutesToDeadline: z.number().int(),
+        technicianId: z.string().optional(),
+        eta: z.iso.datetime().optional(),
+      }),
+    ),
+    availableTechnicians: z.object({
+      count: z.number().int(),
+      technicians: z.array(z.object({ id: z.string(), location: point, lastSeenMinutes: z.number() })),
+    }),
+  })
+  .meta({ id: 'OperationsQueue' });
+
+const windowFigures = z.object({ lastHour: z.number().nullable(), today: z.number().nullable() }).meta({ description: 'null over an empty window: nothing to average' });
+
+export const OperationsMetrics = z
+  .object({
+    at: z.iso.datetime(),
+    todayStartedAt: z.iso.datetime().meta({ description: 'Midnight UK local time (GMT or BST)' }),
+    pendingRequests: z.number().int(),
+    assignedRequests: z.number().int(),
+    inProgressRequests: z.number().int().meta({ description: 'En route or on site' }),
+    completedToday: z.number().int(),
+    averageResponseMinutes: windowFigures,
+    slaCompliancePercent: windowFigures,
+    oldestPendingMinutes: z.number(),
+    highPriorityPending: z.number().int(),
+    availableTechnicians: z.number().int(),
+    coveragePercent: z.number(),
+    openPastDeadline: z.number().int(),
+    severity: SeverityAssessment,
+    weatherLevel: z.enum(['normal', 'elevated', 'severe']),
+  })
+  .meta({ id: 'OperationsMetrics' });

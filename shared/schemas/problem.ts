@@ -1,0 +1,31 @@
+// RFC 9457 problem details: the base shape every error shares, and the extension members particular answers add.
+import * as z from 'zod';
+import { requestStatuses } from '../domain/emergency.js';
+
+const problemMembers = {
+  type: z.string().meta({ description: 'A URI naming the kind of problem', examples: ['https://tyrehero.example/problems/validation'] }),
+  title: z.string().meta({ description: 'Short summary of the kind of problem' }),
+  status: z.number().int().min(100).max(599).meta({ description: 'The HTTP status code, repeated' }),
+  detail: z.string().meta({ description: 'What went wrong with this request, in words a person can act on' }),
+  instance: z.string().optional().meta({ description: 'The request id, for support' }),
+};
+
+export const Problem = z.object(problemMembers).meta({ id: 'Problem', description: 'RFC 9457 problem details, with no extension members' });
+
+export const FieldProblem = z.object({ field: z.string().meta({ description: 'Dotted path of the offending field; "" for the whole body' }), message: z.string() }).meta({ id: 'FieldProblem' });
+
+export const ValidationProblem = z
+  .object({ ...problemMembers, errors: z.array(FieldProblem).optional().meta({ description: 'One entry per invalid field; absent when the request as a whole is refused (a reused Idempotency-Key)' }) })
+  .meta({ id: 'ValidationProblem', description: 'Problem, plus the fields that were invalid' });
+
+export const StatusConflictProblem = z
+  .object({ ...problemMembers, currentStatus: z.enum(requestStatuses).meta({ description: 'The status that made the step impossible' }) })
+  .meta({ id: 'StatusConflictProblem', description: 'Problem, plus the current status of the request or job' });
+
+export const DuplicateEmergencyProblem = z
+  .object({
+    ...problemMembers,
+    existingReference: z.string().meta({ description: 'Reference of the open request this phone number already has', examples: ['TH-7K3Q9P'] }),
+    existingStatus: z.enum(requestStatuses).meta({ description: 'Its status' }),
+  })
+  .meta({ id: 'DuplicateEmergencyProblem', description: 'Problem, plus the open request the phone number already has' });
