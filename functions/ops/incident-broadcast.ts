@@ -1,11 +1,14 @@
 // Invoked by operations during an incident: {"incidentId": "INC-…"} lists recipients; add "send": true to text them.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { loadConfig } from '../../shared/config.js';
-import { makeDeps, type Deps } from '../../shared/deps.js';
-import { metrics, scheduledJob } from '../../shared/powertools.js';
-import { broadcastIncident, parseBroadcastRequest } from '../../shared/usecases/broadcast-incident.js';
+import { PostgresIncidentBroadcasts } from '../../shared/adapters/postgres/incident-broadcasts.js';
+import { systemClock } from '../../shared/adapters/system.js';
+import { notifier } from '../../shared/compose/notifier.js';
+import { postgres } from '../../shared/compose/postgres.js';
+import { logger, metrics, scheduledJob } from '../../shared/powertools.js';
+import { broadcastIncident, parseBroadcastRequest, type BroadcastDeps } from '../../shared/usecases/broadcast-incident.js';
 
-export const makeHandler = (deps: Deps) =>
+export const makeHandler = (deps: BroadcastDeps) =>
   scheduledJob(async (event: unknown) => {
     const report = await broadcastIncident(deps, parseBroadcastRequest(event));
     if (!report.dryRun) {
@@ -15,4 +18,10 @@ export const makeHandler = (deps: Deps) =>
     return report;
   });
 
-export const handler = makeHandler(makeDeps(loadConfig()));
+const config = loadConfig();
+export const handler = makeHandler({
+  broadcasts: new PostgresIncidentBroadcasts(postgres(config)),
+  notifier: notifier(config, logger),
+  clock: systemClock,
+  log: logger,
+});

@@ -5,9 +5,6 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { correlationPaths } from '@aws-lambda-powertools/logger/correlationId';
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { ValidationError, type FieldProblem } from '../errors.js';
@@ -22,10 +19,11 @@ export interface HttpSettings {
   corsAllowedOrigins: readonly string[];
 }
 
-export interface Idempotency {
-  persistenceStore: BasePersistenceLayer;
-  expiresAfterSeconds: number;
-}
+/**
+ * Powertools' idempotency middleware, built by shared/compose/idempotency.ts: only a route that replays responses
+ * carries the idempotency utility and its JMESPath engine in its bundle.
+ */
+export type Idempotency = middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
 export interface RouteSpec<B extends z.ZodType | undefined, P extends z.ZodType | undefined> {
   http: HttpSettings;
@@ -107,17 +105,7 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, P extends
   if (spec.idempotency) {
     // Registered after the error mapper and before parsing, so a replay returns the first response byte for byte
     // (middy skips the after-chain on an early return, which is why finish() runs inside core, not in a middleware).
-    chain.use(
-      makeHandlerIdempotent({
-        persistenceStore: spec.idempotency.persistenceStore,
-        config: new IdempotencyConfig({
-          eventKeyJmesPath: 'headers."idempotency-key"',
-          payloadValidationJmesPath: 'body',
-          throwOnNoIdempotencyKey: false,
-          expiresAfterSeconds: spec.idempotency.expiresAfterSeconds,
-        }),
-      }),
-    );
+    chain.use(spec.idempotency);
   }
   return chain;
 }
