@@ -1,0 +1,21 @@
+// The esbuild options serverless-esbuild passes to esbuild, from the `custom.esbuild` block of serverless.yml.
+import type * as esbuild from 'esbuild';
+
+export type EsbuildBlock = Record<string, unknown> & { external?: string[]; exclude?: string[]; outputFileExtension?: string };
+
+/** serverless-esbuild removes its own keys before calling esbuild, and adds `exclude` to `external` (dist/bundle.js). */
+const pluginOnlyKeys = [
+  'concurrency', 'zipConcurrency', 'exclude', 'nativeZip', 'packager', 'packagePath', 'watch', 'keepOutputDirectory', 'packagerOptions',
+  'installExtraArgs', 'outputFileExtension', 'outputBuildFolder', 'outputWorkFolder', 'nodeExternals', 'skipBuild', 'skipRebuild',
+  'skipBuildExcludeFns', 'stripEntryResolveExtensions', 'disposeContext',
+];
+
+export function esbuildOptionsFor(custom: EsbuildBlock): esbuild.BuildOptions {
+  const options = Object.fromEntries(Object.entries(custom).filter(([key]) => !pluginOnlyKeys.includes(key))) as esbuild.BuildOptions;
+  return {
+    ...options,
+    external: [...(custom.external ?? []), ...(custom.exclude ?? [])],
+    ...(custom.outputFileExtension && custom.outputFileExtension !== '.js' ? { outExtension: { '.js': custom.outputFileExtension } } : {}),
+  };
+}
+
