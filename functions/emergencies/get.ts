@@ -8,7 +8,7 @@ import { dynamo } from '../../shared/compose/dynamo.js';
 import { httpSettings, type RouteDeps } from '../../shared/compose/http.js';
 import { postgres } from '../../shared/compose/postgres.js';
 import { httpRoute } from '../../shared/http/route.js';
-import { logger } from '../../shared/powertools.js';
+import { logger } from '../../shared/powertools/logger.js';
 import { EmergencyIdPath } from '../../shared/schemas/emergency.js';
 import { followOwnEmergency } from '../../shared/usecases/track-emergency.js';
 import { emergencyView } from './view.js';

@@ -5,7 +5,8 @@ import { PostgresMetricsStore } from '../../shared/adapters/postgres/metrics-sto
 import { systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
 import { postgres } from '../../shared/compose/postgres.js';
-import { metrics, scheduledJob } from '../../shared/powertools.js';
+import { metrics } from '../../shared/powertools/metrics.js';
+import { scheduledJob } from '../../shared/powertools/scheduled-job.js';
 import { asMetrics, computeOperationalFigures, type FiguresDeps } from '../../shared/usecases/operational-figures.js';
 
 export const makeHandler = (deps: FiguresDeps) =>

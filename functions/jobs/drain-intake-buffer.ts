@@ -5,7 +5,9 @@ import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
 import { postgres } from '../../shared/compose/postgres.js';
-import { logger, metrics, scheduledJob } from '../../shared/powertools.js';
+import { logger } from '../../shared/powertools/logger.js';
+import { metrics } from '../../shared/powertools/metrics.js';
+import { scheduledJob } from '../../shared/powertools/scheduled-job.js';
 import { drainIntakeBuffer, type DrainDeps } from '../../shared/usecases/drain-intake-buffer.js';
 
 export const makeHandler = (deps: DrainDeps) =>

@@ -9,7 +9,7 @@ import { httpSettings, tokenVerifier, type StaffRouteDeps } from '../../shared/c
 import { notifier } from '../../shared/compose/notifier.js';
 import { postgres } from '../../shared/compose/postgres.js';
 import { httpRoute } from '../../shared/http/route.js';
-import { logger } from '../../shared/powertools.js';
+import { logger } from '../../shared/powertools/logger.js';
 import { JobIdPath } from '../../shared/schemas/technician.js';
 import type { DispatchDeps } from '../../shared/usecases/dispatch.js';
 import { applyJobAction, type TechnicianAction } from '../../shared/usecases/job-actions.js';

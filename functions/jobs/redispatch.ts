@@ -8,7 +8,9 @@ import { systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
 import { notifier } from '../../shared/compose/notifier.js';
 import { postgres } from '../../shared/compose/postgres.js';
-import { logger, metrics, scheduledJob } from '../../shared/powertools.js';
+import { logger } from '../../shared/powertools/logger.js';
+import { metrics } from '../../shared/powertools/metrics.js';
+import { scheduledJob } from '../../shared/powertools/scheduled-job.js';
 import { redispatch, type RedispatchDeps } from '../../shared/usecases/redispatch.js';
 
 export const makeHandler = (deps: RedispatchDeps) =>

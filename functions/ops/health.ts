@@ -6,7 +6,7 @@ import { dynamo } from '../../shared/compose/dynamo.js';
 import { httpSettings, type RouteDeps } from '../../shared/compose/http.js';
 import { postgres } from '../../shared/compose/postgres.js';
 import { httpRoute } from '../../shared/http/route.js';
-import { logger } from '../../shared/powertools.js';
+import { logger } from '../../shared/powertools/logger.js';
 import { checkHealth, type HealthDeps } from '../../shared/usecases/check-health.js';
 
 export const makeHandler = (deps: HealthDeps & RouteDeps) =>

@@ -5,7 +5,9 @@ import { PostgresIncidentBroadcasts } from '../../shared/adapters/postgres/incid
 import { systemClock } from '../../shared/adapters/system.js';
 import { notifier } from '../../shared/compose/notifier.js';
 import { postgres } from '../../shared/compose/postgres.js';
-import { logger, metrics, scheduledJob } from '../../shared/powertools.js';
+import { logger } from '../../shared/powertools/logger.js';
+import { metrics } from '../../shared/powertools/metrics.js';
+import { scheduledJob } from '../../shared/powertools/scheduled-job.js';
 import { broadcastIncident, parseBroadcastRequest, type BroadcastDeps } from '../../shared/usecases/broadcast-incident.js';
 
 export const makeHandler = (deps: BroadcastDeps) =>

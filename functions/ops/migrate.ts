@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../shared/config.js';
 import { makePool } from '../../shared/adapters/postgres/pool.js';
 import { migrate } from '../../shared/adapters/postgres/migrate.js';
-import { logger } from '../../shared/powertools.js';
+import { logger } from '../../shared/powertools/logger.js';
 
 // In the Lambda package the SQL files sit at resources/migrations beside the bundle's root.
 const migrationsDir = process.env.MIGRATIONS_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../resources/migrations');

@@ -9,7 +9,9 @@ import { dynamo } from '../../shared/compose/dynamo.js';
 import { notifier } from '../../shared/compose/notifier.js';
 import { scaler, weatherProvider } from '../../shared/compose/weather.js';
 import { levelRank } from '../../shared/domain/weather.js';
-import { logger, metrics, scheduledJob } from '../../shared/powertools.js';
+import { logger } from '../../shared/powertools/logger.js';
+import { metrics } from '../../shared/powertools/metrics.js';
+import { scheduledJob } from '../../shared/powertools/scheduled-job.js';
 import { runWeatherScaling, type WeatherScalingDeps } from '../../shared/usecases/weather-scaling.js';
 
 /** A scheduled event carries EventBridge fields; only a hand-made event sets these flags. */

@@ -22,7 +22,7 @@ import type { Log } from '../../shared/ports/logger.js';
 import type { Notifier } from '../../shared/ports/notifier.js';
 import type { Scaler } from '../../shared/ports/scaler.js';
 import type { WeatherProvider } from '../../shared/ports/weather-provider.js';
-import { logger } from '../../shared/powertools.js';
+import { logger } from '../../shared/powertools/logger.js';
 
 export interface Overrides extends ForecastOverrides {
   clock?: Clock;

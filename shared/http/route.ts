@@ -3,12 +3,12 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { correlationPaths } from '@aws-lambda-powertools/logger/correlationId';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { ValidationError, type FieldProblem } from '../errors.js';
-import { logger, metrics, tracer } from '../powertools.js';
+import { logger } from '../powertools/logger.js';
+import { metrics } from '../powertools/metrics.js';
 import { bodyTooLarge, malformedJson, missingBody, unsupportedMediaType } from './errors.js';
 import { problemContentType, toProblem } from './problem.js';
 import { corsHeaders, finish, type HttpResult } from './response.js';
@@ -89,8 +89,8 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, P extends
   };
 
   const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult>(core)
+    // No Powertools Tracer: X-Ray stays on at the platform level (provider.tracing); README, Performance, says why.
     .use(injectLambdaContext(logger, { correlationIdPath: correlationPaths.API_GATEWAY_REST, resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use({
       onError: (request) => {

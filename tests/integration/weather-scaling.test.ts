@@ -9,7 +9,7 @@ import type { Overrides } from '../../scripts/local/all-deps.js';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { weatherStateKey } from '../../shared/adapters/dynamodb/weather-level.js';
 import type { FetchLike } from '../../shared/adapters/weather/http.js';
-import { metrics } from '../../shared/powertools.js';
+import { metrics } from '../../shared/powertools/metrics.js';
 import type { WeatherScalingReport } from '../../shared/usecases/weather-scaling.js';
 import { testStack, type TestStack } from '../support/stack.js';
 import { fixtureFetch, type Reply } from '../support/weather.js';
