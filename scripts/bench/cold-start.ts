@@ -106,7 +106,7 @@ export async function benchColdStart(workDir: string, runs: number, log: (m: str
   const state = JSON.parse(readFileSync(path.join(packageDir, 'serverless-state.json'), 'utf8')) as PackagedState;
   const template = JSON.parse(readFileSync(path.join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8'));
   const extension = state.service.custom.esbuild.outputFileExtension ?? '.js';
-  const buildOptions = esbuildOptionsFor(state.service.custom.esbuild);
+  const buildOptions = esbuildOptionsFor(state.service.custom.esbuild, projectRoot);
   const lambdaEnv = (fn: string) => ({
     PATH: process.env.PATH ?? '',
     AWS_REGION: 'eu-west-2',

@@ -3,7 +3,6 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { correlationPaths } from '@aws-lambda-powertools/logger/correlationId';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { ValidationError, type FieldProblem } from '../errors.js';
@@ -90,7 +89,16 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, P extends
 
   const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult>(core)
     // No Powertools Tracer: X-Ray stays on at the platform level (provider.tracing); README, Performance, says why.
-    .use(injectLambdaContext(logger, { correlationIdPath: correlationPaths.API_GATEWAY_REST, resetKeys: true }))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    // The API Gateway request id (also in every problem+json body) ties a response to its logs. Set directly: a
+    // correlationIdPath needs a JMESPath search function the logger was never given, so it logged none, and would
+    // put the JMESPath engine into every route's bundle.
+    .use({
+      before: (request) => {
+        const requestId = request.event.requestContext?.requestId;
+        if (requestId) logger.setCorrelationId(requestId);
+      },
+    })
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use({
       onError: (request) => {
