@@ -1,5 +1,5 @@
 // POST /emergencies/{id}/cancel: the customer no longer needs help (fixed it, or got a lift).
-import { loadConfig } from '../../shared/config.js';
+import { loadConcerns, parseDatabase, parseDynamodb, parseHttp, parseIntake, parseRegion, parseTables } from '../../shared/config.js';
 import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
@@ -9,7 +9,7 @@ import { httpSettings, type RouteDeps } from '../../shared/compose/http.js';
 import { postgres } from '../../shared/compose/postgres.js';
 import { httpRoute } from '../../shared/http/route.js';
 import { logger } from '../../shared/powertools/logger.js';
-import { EmergencyIdPath } from '../../shared/schemas/emergency.js';
+import { EmergencyIdPath } from '../../shared/schemas/emergency-path.js';
 import { cancelOwnEmergency, type TrackingDeps } from '../../shared/usecases/track-emergency.js';
 import { emergencyView } from './view.js';
 
@@ -19,7 +19,7 @@ export const makeHandler = (deps: TrackingDeps & RouteDeps) =>
     return { status: 200, body: emergencyView({ ...cancelled, queued: false }) };
   });
 
-const config = loadConfig();
+const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, http: parseHttp, intake: parseIntake });
 const tables = dynamo(config);
 export const handler = makeHandler({
   requests: new PostgresRequestStore(postgres(config)),

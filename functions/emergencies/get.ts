@@ -1,5 +1,5 @@
 // GET /emergencies/{id}: the customer follows their request with the tracking token they were given.
-import { loadConfig } from '../../shared/config.js';
+import { loadConcerns, parseDatabase, parseDispatch, parseDynamodb, parseHttp, parseIntake, parseRegion, parseTables } from '../../shared/config.js';
 import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
@@ -9,7 +9,7 @@ import { httpSettings, type RouteDeps } from '../../shared/compose/http.js';
 import { postgres } from '../../shared/compose/postgres.js';
 import { httpRoute } from '../../shared/http/route.js';
 import { logger } from '../../shared/powertools/logger.js';
-import { EmergencyIdPath } from '../../shared/schemas/emergency.js';
+import { EmergencyIdPath } from '../../shared/schemas/emergency-path.js';
 import { followOwnEmergency } from '../../shared/usecases/track-emergency.js';
 import { emergencyView } from './view.js';
 
@@ -19,7 +19,7 @@ export const makeHandler = (deps: Parameters<typeof followOwnEmergency>[0] & Rou
     return { status: 200, body: emergencyView(request, live) };
   });
 
-const config = loadConfig();
+const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, dispatch: parseDispatch, http: parseHttp, intake: parseIntake });
 const tables = dynamo(config);
 export const handler = makeHandler({
   requests: new PostgresRequestStore(postgres(config)),
