@@ -1,6 +1,6 @@
 // POST /emergencies: a stranded driver asks for help.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { loadConfig } from '../../shared/config.js';
+import { loadConcerns, parseDatabase, parseDispatch, parseDynamodb, parseGeocoder, parseHttp, parseIntake, parseNotifier, parseRegion, parseTables } from '../../shared/config.js';
 import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { DynamoWeatherLevelReader } from '../../shared/adapters/dynamodb/weather-level.js';
@@ -52,7 +52,7 @@ function dispatchView(dispatch: DispatchOutcome | undefined) {
 }
 
 // Composed once per container (provisioned concurrency pre-warms this), with exactly what the role allows.
-const config = loadConfig();
+const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, geocoder: parseGeocoder, notifier: parseNotifier, intake: parseIntake, dispatch: parseDispatch, http: parseHttp });
 const pool = postgres(config);
 const tables = dynamo(config);
 export const handler = makeHandler({

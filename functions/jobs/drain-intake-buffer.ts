@@ -1,6 +1,6 @@
 // Every minute: move emergencies held during a database outage into the system of record.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { loadConfig } from '../../shared/config.js';
+import { loadConcerns, parseDatabase, parseDynamodb, parseRegion, parseTables } from '../../shared/config.js';
 import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
@@ -17,7 +17,7 @@ export const makeHandler = (deps: DrainDeps) =>
     return report;
   });
 
-const config = loadConfig();
+const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables });
 export const handler = makeHandler({
   requests: new PostgresRequestStore(postgres(config)),
   intakeBuffer: new DynamoIntakeBuffer(dynamo(config).documents, config.tables.intakeBuffer),

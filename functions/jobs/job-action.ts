@@ -1,5 +1,5 @@
 // POST /jobs/{id}/<action>: the assigned technician accepts, declines, sets off, arrives or completes.
-import { loadConfig } from '../../shared/config.js';
+import { loadConcerns, parseAuth, parseDatabase, parseDispatch, parseDynamodb, parseHttp, parseIntake, parseNotifier, parseRegion, parseTables } from '../../shared/config.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
 import { PostgresTechnicianDirectory } from '../../shared/adapters/postgres/technician-directory.js';
@@ -23,7 +23,7 @@ export const makeJobActionHandler = (action: TechnicianAction) => (deps: JobActi
   });
 
 function compose(): JobActionDeps {
-  const config = loadConfig();
+  const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, notifier: parseNotifier, dispatch: parseDispatch, auth: parseAuth, http: parseHttp, intake: parseIntake });
   const pool = postgres(config);
   return {
     requests: new PostgresRequestStore(pool),

@@ -1,6 +1,6 @@
 // Every minute: pending requests are offered again and lapsed offers reclaimed (see shared/usecases/redispatch.ts).
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { loadConfig } from '../../shared/config.js';
+import { loadConcerns, parseDatabase, parseDispatch, parseDynamodb, parseNotifier, parseRegion, parseTables } from '../../shared/config.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
 import { PostgresTechnicianDirectory } from '../../shared/adapters/postgres/technician-directory.js';
@@ -22,7 +22,7 @@ export const makeHandler = (deps: RedispatchDeps) =>
     return report;
   });
 
-const config = loadConfig();
+const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, notifier: parseNotifier, dispatch: parseDispatch });
 const pool = postgres(config);
 export const handler = makeHandler({
   requests: new PostgresRequestStore(pool),

@@ -1,5 +1,5 @@
 // GET /health: can the intake path take emergencies right now?
-import { loadConfig } from '../../shared/config.js';
+import { loadConcerns, parseDatabase, parseDynamodb, parseHealth, parseHttp, parseIntake, parseRegion, parseTables } from '../../shared/config.js';
 import { DynamoTableProbe } from '../../shared/adapters/dynamodb/table-probe.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
@@ -15,7 +15,7 @@ export const makeHandler = (deps: HealthDeps & RouteDeps) =>
     return { status: report.status === 'healthy' ? 200 : 503, body: report };
   });
 
-const config = loadConfig();
+const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, health: parseHealth, http: parseHttp, intake: parseIntake });
 export const handler = makeHandler({
   requests: new PostgresRequestStore(postgres(config)),
   tables: new DynamoTableProbe(dynamo(config).client, Object.values(config.tables)),

@@ -1,6 +1,6 @@
 // Invoked by operations during an incident: {"incidentId": "INC-…"} lists recipients; add "send": true to text them.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { loadConfig } from '../../shared/config.js';
+import { loadConcerns, parseDatabase, parseNotifier, parseRegion } from '../../shared/config.js';
 import { PostgresIncidentBroadcasts } from '../../shared/adapters/postgres/incident-broadcasts.js';
 import { systemClock } from '../../shared/adapters/system.js';
 import { notifier } from '../../shared/compose/notifier.js';
@@ -20,7 +20,7 @@ export const makeHandler = (deps: BroadcastDeps) =>
     return report;
   });
 
-const config = loadConfig();
+const config = loadConcerns({ region: parseRegion, database: parseDatabase, notifier: parseNotifier });
 export const handler = makeHandler({
   broadcasts: new PostgresIncidentBroadcasts(postgres(config)),
   notifier: notifier(config, logger),

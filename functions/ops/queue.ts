@@ -1,5 +1,5 @@
 // GET /ops/queue: the live dispatch queue for the operations console (operations role only).
-import { loadConfig } from '../../shared/config.js';
+import { loadConcerns, parseAuth, parseDatabase, parseDispatch, parseDynamodb, parseHttp, parseIntake, parseOperations, parseRegion, parseTables } from '../../shared/config.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { PostgresMetricsStore } from '../../shared/adapters/postgres/metrics-store.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
@@ -13,7 +13,7 @@ import { operationsQueue, type QueueDeps } from '../../shared/usecases/operation
 export const makeHandler = (deps: QueueDeps & StaffRouteDeps) =>
   httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'operations' } }, async () => ({ status: 200, body: await operationsQueue(deps) }));
 
-const config = loadConfig();
+const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, dispatch: parseDispatch, operations: parseOperations, auth: parseAuth, http: parseHttp, intake: parseIntake });
 const pool = postgres(config);
 export const handler = makeHandler({
   requests: new PostgresRequestStore(pool),

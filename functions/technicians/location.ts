@@ -1,5 +1,5 @@
 // PUT /technicians/{id}/location: the van app reports where the technician is.
-import { loadConfig } from '../../shared/config.js';
+import { loadConcerns, parseAuth, parseDynamodb, parseHttp, parseIntake, parseRegion, parseTables } from '../../shared/config.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
@@ -15,7 +15,7 @@ export const makeHandler = (deps: PresenceDeps & StaffRouteDeps) =>
     return { status: 200, body: { applied, ...(applied ? {} : { reason: 'a newer location is already recorded' }) } };
   });
 
-const config = loadConfig();
+const config = loadConcerns({ region: parseRegion, dynamodb: parseDynamodb, tables: parseTables, auth: parseAuth, http: parseHttp, intake: parseIntake });
 export const handler = makeHandler({
   technicians: new DynamoTechnicianIndex(dynamo(config).documents, config.tables.locations),
   clock: systemClock,

@@ -1,5 +1,5 @@
 // PUT /technicians/{id}/status: the technician goes available, on a break, or offline.
-import { loadConfig } from '../../shared/config.js';
+import { loadConcerns, parseAuth, parseDynamodb, parseHttp, parseIntake, parseRegion, parseTables } from '../../shared/config.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
@@ -14,7 +14,7 @@ export const makeHandler = (deps: PresenceDeps & StaffRouteDeps) =>
     return { status: 200, body: { id: params.id, status: body.status } };
   });
 
-const config = loadConfig();
+const config = loadConcerns({ region: parseRegion, dynamodb: parseDynamodb, tables: parseTables, auth: parseAuth, http: parseHttp, intake: parseIntake });
 export const handler = makeHandler({
   technicians: new DynamoTechnicianIndex(dynamo(config).documents, config.tables.locations),
   clock: systemClock,
