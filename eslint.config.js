@@ -29,12 +29,25 @@ export default tseslint.config(
     },
   },
   {
+    // A Lambda composes only what its role allows, from shared/compose/; the everything-at-once composition is for
+    // tests and scripts, and importing it from a function would put every SDK client back into its bundle.
+    files: ['functions/**/*.ts', 'shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/scripts/**', '**/tests/**'], message: 'Compose from shared/compose/ instead.' }] }],
+    },
+  },
+  {
     // Domain logic is pure: no AWS SDK, no database driver, no Powertools.
     files: ['shared/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@aws-sdk/*', '@aws-lambda-powertools/*', 'pg', 'aws-sdk', '**/adapters/**'], message: 'shared/domain is pure: no I/O.' }] },
+        {
+          patterns: [
+            { group: ['@aws-sdk/*', '@aws-lambda-powertools/*', 'pg', 'aws-sdk', '**/adapters/**'], message: 'shared/domain is pure: no I/O.' },
+            { group: ['**/scripts/**', '**/tests/**'], message: 'Compose from shared/compose/ instead.' },
+          ],
+        },
       ],
     },
   },

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import exitHook from 'async-exit-hook';
 import { loadConfig } from '../shared/config.js';
-import { closeDeps, makeDeps } from '../shared/deps.js';
+import { closeAllDeps, allDeps } from './local/all-deps.js';
 import { bringDemoFleetOnShift, reportDemoFleetPositions } from './local/demo-fleet.js';
 import { projectRoot, stopChild } from './local/engines.js';
 import { startLocalStack } from './local/stack.js';
@@ -42,7 +42,7 @@ async function main() {
   // Warnings and errors only: the minute-by-minute reports would otherwise drown the API's own output.
   // (The scheduled functions, redispatch and the intake-buffer drain, are run by serverless-offline on their schedules.)
   const quiet = { info: () => undefined, warn: (m: string, ...x: Record<string, unknown>[]) => console.warn(`[local] ${m}`, ...x), error: (m: string, ...x: Record<string, unknown>[]) => console.error(`[local] ${m}`, ...x) };
-  const deps = makeDeps(loadConfig({ ...process.env, ...stack.env }), { log: quiet });
+  const deps = allDeps(loadConfig({ ...process.env, ...stack.env }), { log: quiet });
   const onShift = await bringDemoFleetOnShift(deps);
   if (onShift) log(`${onShift} demo technicians on shift at their home bases`);
   const everyMinute = setInterval(() => {
@@ -77,7 +77,7 @@ async function main() {
     stopping = true;
     log('stopping…');
     clearInterval(everyMinute);
-    await closeDeps(deps);
+    await closeAllDeps(deps);
     await stopChild(offline, 10_000, 'SIGTERM', true);
     await stack.stop();
     log('stopped');

@@ -255,67 +255,113 @@ function weatherConfig(r: ReturnType<typeof reader>): Config['weather'] {
   };
 }
 
-export function loadConfig(env: Env = process.env): Config {
-  const read = reader(env);
-  const { raw, text, int, positive } = read;
-  const notifier = text('NOTIFIER');
-  if (notifier !== 'log' && notifier !== 'sns') throw new Error(`Configuration NOTIFIER must be 'log' or 'sns', got "${notifier}"`);
-  const geocoder = text('GEOCODER');
-  if (geocoder !== 'offline' && geocoder !== 'aws-location') {
-    throw new Error(`Configuration GEOCODER must be 'offline' or 'aws-location', got "${geocoder}"`);
-  }
-  const config: Config = {
-    stage: text('STAGE'),
-    region: text('AWS_REGION'),
-    database: {
-      url: raw('DATABASE_URL'),
-      host: raw('DB_HOST'),
-      port: int('DB_PORT', 1),
-      name: text('DB_NAME'),
-      user: text('DB_USER'),
-      secretArn: raw('DB_SECRET_ARN'),
-      poolMax: int('DB_POOL_MAX', 1),
-      statementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', 1),
-    },
-    dynamodb: { endpoint: raw('DYNAMODB_ENDPOINT') },
-    tables: {
-      locations: text('LOCATIONS_TABLE'),
-      idempotency: text('IDEMPOTENCY_TABLE'),
-      scalingState: text('SCALING_STATE_TABLE'),
-      intakeBuffer: text('INTAKE_BUFFER_TABLE'),
-    },
-    geocoder: { kind: geocoder, placeIndexName: raw('PLACE_INDEX_NAME') },
-    intake: {
-      maxBodyBytes: int('MAX_BODY_BYTES', 256),
-      dedupWindowMinutes: int('DEDUP_WINDOW_MINUTES'),
-      slaMinutes: int('SLA_MINUTES', 1),
-      idempotencyTtlSeconds: int('IDEMPOTENCY_TTL_SECONDS', 1),
-    },
-    health: { backlogDegradedAbove: int('BACKLOG_DEGRADED_ABOVE'), checkTimeoutMs: int('HEALTH_CHECK_TIMEOUT_MS', 1) },
-    http: { corsAllowedOrigins: text('CORS_ALLOWED_ORIGINS').split(',').map((o) => o.trim()).filter(Boolean) },
-    dispatch: {
-      candidates: int('DISPATCH_CANDIDATES', 1),
-      maxRadiusKm: positive('DISPATCH_MAX_RADIUS_KM'),
-      freshMinutes: positive('LOCATION_FRESH_MINUTES'),
-      acceptWithinMinutes: positive('ACCEPT_WITHIN_MINUTES'),
-      eta: {
-        mobilisationMinutes: int('ETA_MOBILISATION_MINUTES'),
-        roadFactor: positive('ETA_ROAD_FACTOR'),
-        speedsKmh: { urban: positive('ETA_SPEED_URBAN_KMH'), rural: positive('ETA_SPEED_RURAL_KMH'), motorway: positive('ETA_SPEED_MOTORWAY_KMH') },
-        urbanRadiusKm: positive('ETA_URBAN_RADIUS_KM'),
-      },
-    },
-    notifier: { kind: notifier, opsTopicArn: raw('OPS_ALERTS_TOPIC_ARN') },
-    auth: { issuer: text('AUTH_ISSUER'), clientId: text('AUTH_CLIENT_ID'), jwksUrl: raw('AUTH_JWKS_URL'), localJwks: raw('AUTH_LOCAL_JWKS') },
-    weather: weatherConfig(read),
-    operations: { highPriorityAtMost: int('HIGH_PRIORITY_AT_MOST', 1) },
+type Reader = ReturnType<typeof reader>;
+
+// One parser per concern: a function parses only the concerns it uses (loadConcerns), so, say, the technician location
+// route neither needs a database setting nor parses the weather JSON at init.
+export const parseStage = (r: Reader): Config['stage'] => r.text('STAGE');
+export const parseRegion = (r: Reader): Config['region'] => r.text('AWS_REGION');
+
+export function parseDatabase(r: Reader): Config['database'] {
+  const database = {
+    url: r.raw('DATABASE_URL'),
+    host: r.raw('DB_HOST'),
+    port: r.int('DB_PORT', 1),
+    name: r.text('DB_NAME'),
+    user: r.text('DB_USER'),
+    secretArn: r.raw('DB_SECRET_ARN'),
+    poolMax: r.int('DB_POOL_MAX', 1),
+    statementTimeoutMs: r.int('DB_STATEMENT_TIMEOUT_MS', 1),
   };
-  if (config.notifier.kind === 'sns' && !config.notifier.opsTopicArn) throw new Error('Configuration OPS_ALERTS_TOPIC_ARN is required when NOTIFIER=sns');
-  if (!config.database.url && !(config.database.host && config.database.secretArn)) {
-    throw new Error('Configuration needs DATABASE_URL, or DB_HOST and DB_SECRET_ARN');
-  }
-  if (config.geocoder.kind === 'aws-location' && !config.geocoder.placeIndexName) {
-    throw new Error('Configuration PLACE_INDEX_NAME is required when GEOCODER=aws-location');
-  }
-  return config;
+  if (!database.url && !(database.host && database.secretArn)) throw new Error('Configuration needs DATABASE_URL, or DB_HOST and DB_SECRET_ARN');
+  return database;
+}
+
+export const parseDynamodb = (r: Reader): Config['dynamodb'] => ({ endpoint: r.raw('DYNAMODB_ENDPOINT') });
+
+export const parseTables = (r: Reader): Config['tables'] => ({
+  locations: r.text('LOCATIONS_TABLE'),
+  idempotency: r.text('IDEMPOTENCY_TABLE'),
+  scalingState: r.text('SCALING_STATE_TABLE'),
+  intakeBuffer: r.text('INTAKE_BUFFER_TABLE'),
+});
+
+export function parseGeocoder(r: Reader): Config['geocoder'] {
+  const kind = r.text('GEOCODER');
+  if (kind !== 'offline' && kind !== 'aws-location') throw new Error(`Configuration GEOCODER must be 'offline' or 'aws-location', got "${kind}"`);
+  const placeIndexName = r.raw('PLACE_INDEX_NAME');
+  if (kind === 'aws-location' && !placeIndexName) throw new Error('Configuration PLACE_INDEX_NAME is required when GEOCODER=aws-location');
+  return { kind, placeIndexName };
+}
+
+export const parseIntake = (r: Reader): Config['intake'] => ({
+  maxBodyBytes: r.int('MAX_BODY_BYTES', 256),
+  dedupWindowMinutes: r.int('DEDUP_WINDOW_MINUTES'),
+  slaMinutes: r.int('SLA_MINUTES', 1),
+  idempotencyTtlSeconds: r.int('IDEMPOTENCY_TTL_SECONDS', 1),
+});
+
+export const parseHealth = (r: Reader): Config['health'] => ({ backlogDegradedAbove: r.int('BACKLOG_DEGRADED_ABOVE'), checkTimeoutMs: r.int('HEALTH_CHECK_TIMEOUT_MS', 1) });
+
+export const parseHttp = (r: Reader): Config['http'] => ({
+  corsAllowedOrigins: r
+    .text('CORS_ALLOWED_ORIGINS')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean),
+});
+
+export const parseDispatch = (r: Reader): Config['dispatch'] => ({
+  candidates: r.int('DISPATCH_CANDIDATES', 1),
+  maxRadiusKm: r.positive('DISPATCH_MAX_RADIUS_KM'),
+  freshMinutes: r.positive('LOCATION_FRESH_MINUTES'),
+  acceptWithinMinutes: r.positive('ACCEPT_WITHIN_MINUTES'),
+  eta: {
+    mobilisationMinutes: r.int('ETA_MOBILISATION_MINUTES'),
+    roadFactor: r.positive('ETA_ROAD_FACTOR'),
+    speedsKmh: { urban: r.positive('ETA_SPEED_URBAN_KMH'), rural: r.positive('ETA_SPEED_RURAL_KMH'), motorway: r.positive('ETA_SPEED_MOTORWAY_KMH') },
+    urbanRadiusKm: r.positive('ETA_URBAN_RADIUS_KM'),
+  },
+});
+
+export function parseNotifier(r: Reader): Config['notifier'] {
+  const kind = r.text('NOTIFIER');
+  if (kind !== 'log' && kind !== 'sns') throw new Error(`Configuration NOTIFIER must be 'log' or 'sns', got "${kind}"`);
+  const opsTopicArn = r.raw('OPS_ALERTS_TOPIC_ARN');
+  if (kind === 'sns' && !opsTopicArn) throw new Error('Configuration OPS_ALERTS_TOPIC_ARN is required when NOTIFIER=sns');
+  return { kind, opsTopicArn };
+}
+
+export const parseAuth = (r: Reader): Config['auth'] => ({ issuer: r.text('AUTH_ISSUER'), clientId: r.text('AUTH_CLIENT_ID'), jwksUrl: r.raw('AUTH_JWKS_URL'), localJwks: r.raw('AUTH_LOCAL_JWKS') });
+export const parseWeather = (r: Reader): Config['weather'] => weatherConfig(r);
+export const parseOperations = (r: Reader): Config['operations'] => ({ highPriorityAtMost: r.int('HIGH_PRIORITY_AT_MOST', 1) });
+
+type Parsers<K extends keyof Config> = { [P in K]: (r: Reader) => Config[P] };
+
+/** Only the concerns a function uses, e.g. `loadConcerns({ region: parseRegion, tables: parseTables })`. */
+export function loadConcerns<K extends keyof Config>(parsers: Parsers<K>, env: Env = process.env): Pick<Config, K> {
+  const r = reader(env);
+  return Object.fromEntries(Object.entries(parsers).map(([key, parse]) => [key, (parse as (r: Reader) => unknown)(r)])) as Pick<Config, K>;
+}
+
+const allConcerns: Parsers<keyof Config> = {
+  stage: parseStage,
+  region: parseRegion,
+  database: parseDatabase,
+  dynamodb: parseDynamodb,
+  tables: parseTables,
+  geocoder: parseGeocoder,
+  intake: parseIntake,
+  health: parseHealth,
+  http: parseHttp,
+  dispatch: parseDispatch,
+  notifier: parseNotifier,
+  auth: parseAuth,
+  weather: parseWeather,
+  operations: parseOperations,
+};
+
+/** Every concern at once: tests, the benchmark and local scripts. */
+export function loadConfig(env: Env = process.env): Config {
+  return loadConcerns(allConcerns, env);
 }

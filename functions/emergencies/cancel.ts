@@ -1,15 +1,31 @@
 // POST /emergencies/{id}/cancel: the customer no longer needs help (fixed it, or got a lift).
-import { loadConfig } from '../../shared/config.js';
-import { makeDeps, type Deps } from '../../shared/deps.js';
+import { loadConcerns, parseDatabase, parseDynamodb, parseHttp, parseIntake, parseRegion, parseTables } from '../../shared/config.js';
+import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer.js';
+import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
+import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
+import { systemClock } from '../../shared/adapters/system.js';
+import { dynamo } from '../../shared/compose/dynamo.js';
+import { httpSettings, type RouteDeps } from '../../shared/compose/http.js';
+import { postgres } from '../../shared/compose/postgres.js';
 import { httpRoute } from '../../shared/http/route.js';
-import { EmergencyIdPath } from '../../shared/schemas/emergency.js';
-import { cancelOwnEmergency } from '../../shared/usecases/track-emergency.js';
+import { logger } from '../../shared/powertools/logger.js';
+import { EmergencyIdPath } from '../../shared/schemas/emergency-path.js';
+import { cancelOwnEmergency, type TrackingDeps } from '../../shared/usecases/track-emergency.js';
 import { emergencyView } from './view.js';
 
-export const makeHandler = (deps: Deps) =>
+export const makeHandler = (deps: TrackingDeps & RouteDeps) =>
   httpRoute({ http: deps.http, params: EmergencyIdPath }, async ({ params, headers }) => {
     const cancelled = await cancelOwnEmergency(deps, params.id, headers['x-tracking-token']);
     return { status: 200, body: emergencyView({ ...cancelled, queued: false }) };
   });
 
-export const handler = makeHandler(makeDeps(loadConfig()));
+const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, http: parseHttp, intake: parseIntake });
+const tables = dynamo(config);
+export const handler = makeHandler({
+  requests: new PostgresRequestStore(postgres(config)),
+  intakeBuffer: new DynamoIntakeBuffer(tables.documents, config.tables.intakeBuffer),
+  technicians: new DynamoTechnicianIndex(tables.documents, config.tables.locations),
+  clock: systemClock,
+  log: logger,
+  http: httpSettings(config),
+});

@@ -1,14 +1,28 @@
 // POST /emergencies: a stranded driver asks for help.
-import { loadConfig } from '../../shared/config.js';
-import { makeDeps, type Deps } from '../../shared/deps.js';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { httpRoute } from '../../shared/http/route.js';
-import { metrics } from '../../shared/powertools.js';
+import { loadConcerns, parseDatabase, parseDispatch, parseDynamodb, parseGeocoder, parseHttp, parseIntake, parseNotifier, parseRegion, parseTables } from '../../shared/config.js';
+import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer.js';
+import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
+import { DynamoWeatherLevelReader } from '../../shared/adapters/dynamodb/weather-level.js';
+import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
+import { PostgresTechnicianDirectory } from '../../shared/adapters/postgres/technician-directory.js';
+import { randomIds, systemClock } from '../../shared/adapters/system.js';
+import { dynamo } from '../../shared/compose/dynamo.js';
+import { geocoder } from '../../shared/compose/geocoder.js';
+import { httpSettings, type RouteDeps } from '../../shared/compose/http.js';
+import { idempotency } from '../../shared/compose/idempotency.js';
+import { notifier } from '../../shared/compose/notifier.js';
+import { postgres } from '../../shared/compose/postgres.js';
+import { httpRoute, type Idempotency } from '../../shared/http/route.js';
+import { logger } from '../../shared/powertools/logger.js';
+import { metrics } from '../../shared/powertools/metrics.js';
 import { CreateEmergencyBody } from '../../shared/schemas/emergency.js';
-import { createEmergency } from '../../shared/usecases/create-emergency.js';
+import { createEmergency, type IntakeDeps } from '../../shared/usecases/create-emergency.js';
 import type { DispatchOutcome } from '../../shared/usecases/dispatch.js';
 
-export const makeHandler = (deps: Deps) =>
+export type CreateEmergencyDeps = IntakeDeps & RouteDeps & { idempotency: Idempotency };
+
+export const makeHandler = (deps: CreateEmergencyDeps) =>
   httpRoute({ http: deps.http, body: CreateEmergencyBody, idempotency: deps.idempotency }, async ({ body, headers }) => {
     const accepted = await createEmergency(deps, body, { syntheticTest: headers['x-synthetic-test'] === 'true' });
     const { request } = accepted;
@@ -37,4 +51,23 @@ function dispatchView(dispatch: DispatchOutcome | undefined) {
   return { slaAtRisk: dispatch?.slaAtRisk ?? false };
 }
 
-export const handler = makeHandler(makeDeps(loadConfig()));
+// Composed once per container (provisioned concurrency pre-warms this), with exactly what the role allows.
+const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, geocoder: parseGeocoder, notifier: parseNotifier, intake: parseIntake, dispatch: parseDispatch, http: parseHttp });
+const pool = postgres(config);
+const tables = dynamo(config);
+export const handler = makeHandler({
+  requests: new PostgresRequestStore(pool),
+  directory: new PostgresTechnicianDirectory(pool),
+  intakeBuffer: new DynamoIntakeBuffer(tables.documents, config.tables.intakeBuffer),
+  technicians: new DynamoTechnicianIndex(tables.documents, config.tables.locations),
+  weather: new DynamoWeatherLevelReader(tables.documents, config.tables.scalingState),
+  idempotency: idempotency(config, tables.client),
+  geocoder: geocoder(config),
+  notifier: notifier(config, logger),
+  clock: systemClock,
+  ids: randomIds,
+  log: logger,
+  dispatch: config.dispatch,
+  intake: config.intake,
+  http: httpSettings(config),
+});

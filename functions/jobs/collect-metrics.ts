@@ -1,10 +1,15 @@
 // Every minute (and by hand): publish the business figures as EMF metrics for the dashboards and alarms.
-import { loadConfig } from '../../shared/config.js';
-import { makeDeps, type Deps } from '../../shared/deps.js';
-import { metrics, scheduledJob } from '../../shared/powertools.js';
-import { asMetrics, computeOperationalFigures } from '../../shared/usecases/operational-figures.js';
+import { loadConcerns, parseDatabase, parseDispatch, parseDynamodb, parseIntake, parseOperations, parseRegion, parseTables } from '../../shared/config.js';
+import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
+import { PostgresMetricsStore } from '../../shared/adapters/postgres/metrics-store.js';
+import { systemClock } from '../../shared/adapters/system.js';
+import { dynamo } from '../../shared/compose/dynamo.js';
+import { postgres } from '../../shared/compose/postgres.js';
+import { metrics } from '../../shared/powertools/metrics.js';
+import { scheduledJob } from '../../shared/powertools/scheduled-job.js';
+import { asMetrics, computeOperationalFigures, type FiguresDeps } from '../../shared/usecases/operational-figures.js';
 
-export const makeHandler = (deps: Deps) =>
+export const makeHandler = (deps: FiguresDeps) =>
   scheduledJob(async () => {
     const figures = await computeOperationalFigures(deps);
     const published = asMetrics(figures);
@@ -13,4 +18,12 @@ export const makeHandler = (deps: Deps) =>
     return { at: figures.at.toISOString(), metrics: Object.fromEntries(published.map((m) => [m.name, m.value])) };
   });
 
-export const handler = makeHandler(makeDeps(loadConfig()));
+const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, dispatch: parseDispatch, intake: parseIntake, operations: parseOperations });
+export const handler = makeHandler({
+  metricsStore: new PostgresMetricsStore(postgres(config)),
+  technicians: new DynamoTechnicianIndex(dynamo(config).documents, config.tables.locations),
+  clock: systemClock,
+  dispatch: config.dispatch,
+  intake: config.intake,
+  operations: config.operations,
+});

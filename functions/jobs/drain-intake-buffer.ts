@@ -1,15 +1,25 @@
 // Every minute: move emergencies held during a database outage into the system of record.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { loadConfig } from '../../shared/config.js';
-import { makeDeps, type Deps } from '../../shared/deps.js';
-import { metrics, scheduledJob } from '../../shared/powertools.js';
-import { drainIntakeBuffer } from '../../shared/usecases/drain-intake-buffer.js';
+import { loadConcerns, parseDatabase, parseDynamodb, parseRegion, parseTables } from '../../shared/config.js';
+import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer.js';
+import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
+import { dynamo } from '../../shared/compose/dynamo.js';
+import { postgres } from '../../shared/compose/postgres.js';
+import { logger } from '../../shared/powertools/logger.js';
+import { metrics } from '../../shared/powertools/metrics.js';
+import { scheduledJob } from '../../shared/powertools/scheduled-job.js';
+import { drainIntakeBuffer, type DrainDeps } from '../../shared/usecases/drain-intake-buffer.js';
 
-export const makeHandler = (deps: Deps) =>
+export const makeHandler = (deps: DrainDeps) =>
   scheduledJob(async () => {
     const report = await drainIntakeBuffer(deps);
     metrics.addMetric('BufferedEmergenciesReplayed', MetricUnit.Count, report.replayed);
     return report;
   });
 
-export const handler = makeHandler(makeDeps(loadConfig()));
+const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables });
+export const handler = makeHandler({
+  requests: new PostgresRequestStore(postgres(config)),
+  intakeBuffer: new DynamoIntakeBuffer(dynamo(config).documents, config.tables.intakeBuffer),
+  log: logger,
+});

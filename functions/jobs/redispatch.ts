@@ -1,11 +1,19 @@
 // Every minute: pending requests are offered again and lapsed offers reclaimed (see shared/usecases/redispatch.ts).
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { loadConfig } from '../../shared/config.js';
-import { makeDeps, type Deps } from '../../shared/deps.js';
-import { metrics, scheduledJob } from '../../shared/powertools.js';
-import { redispatch } from '../../shared/usecases/redispatch.js';
+import { loadConcerns, parseDatabase, parseDispatch, parseDynamodb, parseNotifier, parseRegion, parseTables } from '../../shared/config.js';
+import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
+import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
+import { PostgresTechnicianDirectory } from '../../shared/adapters/postgres/technician-directory.js';
+import { systemClock } from '../../shared/adapters/system.js';
+import { dynamo } from '../../shared/compose/dynamo.js';
+import { notifier } from '../../shared/compose/notifier.js';
+import { postgres } from '../../shared/compose/postgres.js';
+import { logger } from '../../shared/powertools/logger.js';
+import { metrics } from '../../shared/powertools/metrics.js';
+import { scheduledJob } from '../../shared/powertools/scheduled-job.js';
+import { redispatch, type RedispatchDeps } from '../../shared/usecases/redispatch.js';
 
-export const makeHandler = (deps: Deps) =>
+export const makeHandler = (deps: RedispatchDeps) =>
   scheduledJob(async () => {
     const report = await redispatch(deps);
     metrics.addMetric('OffersReclaimed', MetricUnit.Count, report.reclaimed);
@@ -14,4 +22,14 @@ export const makeHandler = (deps: Deps) =>
     return report;
   });
 
-export const handler = makeHandler(makeDeps(loadConfig()));
+const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, notifier: parseNotifier, dispatch: parseDispatch });
+const pool = postgres(config);
+export const handler = makeHandler({
+  requests: new PostgresRequestStore(pool),
+  directory: new PostgresTechnicianDirectory(pool),
+  technicians: new DynamoTechnicianIndex(dynamo(config).documents, config.tables.locations),
+  notifier: notifier(config, logger),
+  clock: systemClock,
+  log: logger,
+  dispatch: config.dispatch,
+});

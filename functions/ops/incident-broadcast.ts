@@ -1,11 +1,16 @@
 // Invoked by operations during an incident: {"incidentId": "INC-…"} lists recipients; add "send": true to text them.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { loadConfig } from '../../shared/config.js';
-import { makeDeps, type Deps } from '../../shared/deps.js';
-import { metrics, scheduledJob } from '../../shared/powertools.js';
-import { broadcastIncident, parseBroadcastRequest } from '../../shared/usecases/broadcast-incident.js';
+import { loadConcerns, parseDatabase, parseNotifier, parseRegion } from '../../shared/config.js';
+import { PostgresIncidentBroadcasts } from '../../shared/adapters/postgres/incident-broadcasts.js';
+import { systemClock } from '../../shared/adapters/system.js';
+import { notifier } from '../../shared/compose/notifier.js';
+import { postgres } from '../../shared/compose/postgres.js';
+import { logger } from '../../shared/powertools/logger.js';
+import { metrics } from '../../shared/powertools/metrics.js';
+import { scheduledJob } from '../../shared/powertools/scheduled-job.js';
+import { broadcastIncident, parseBroadcastRequest, type BroadcastDeps } from '../../shared/usecases/broadcast-incident.js';
 
-export const makeHandler = (deps: Deps) =>
+export const makeHandler = (deps: BroadcastDeps) =>
   scheduledJob(async (event: unknown) => {
     const report = await broadcastIncident(deps, parseBroadcastRequest(event));
     if (!report.dryRun) {
@@ -15,4 +20,10 @@ export const makeHandler = (deps: Deps) =>
     return report;
   });
 
-export const handler = makeHandler(makeDeps(loadConfig()));
+const config = loadConcerns({ region: parseRegion, database: parseDatabase, notifier: parseNotifier });
+export const handler = makeHandler({
+  broadcasts: new PostgresIncidentBroadcasts(postgres(config)),
+  notifier: notifier(config, logger),
+  clock: systemClock,
+  log: logger,
+});

@@ -1,10 +1,27 @@
 // GET /ops/queue: the live dispatch queue for the operations console (operations role only).
-import { loadConfig } from '../../shared/config.js';
-import { makeDeps, type Deps } from '../../shared/deps.js';
+import { loadConcerns, parseAuth, parseDatabase, parseDispatch, parseDynamodb, parseHttp, parseIntake, parseOperations, parseRegion, parseTables } from '../../shared/config.js';
+import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
+import { PostgresMetricsStore } from '../../shared/adapters/postgres/metrics-store.js';
+import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
+import { systemClock } from '../../shared/adapters/system.js';
+import { dynamo } from '../../shared/compose/dynamo.js';
+import { httpSettings, tokenVerifier, type StaffRouteDeps } from '../../shared/compose/http.js';
+import { postgres } from '../../shared/compose/postgres.js';
 import { httpRoute } from '../../shared/http/route.js';
-import { operationsQueue } from '../../shared/usecases/operations-queue.js';
+import { operationsQueue, type QueueDeps } from '../../shared/usecases/operations-queue.js';
 
-export const makeHandler = (deps: Deps) =>
+export const makeHandler = (deps: QueueDeps & StaffRouteDeps) =>
   httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'operations' } }, async () => ({ status: 200, body: await operationsQueue(deps) }));
 
-export const handler = makeHandler(makeDeps(loadConfig()));
+const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, dispatch: parseDispatch, operations: parseOperations, auth: parseAuth, http: parseHttp, intake: parseIntake });
+const pool = postgres(config);
+export const handler = makeHandler({
+  requests: new PostgresRequestStore(pool),
+  metricsStore: new PostgresMetricsStore(pool),
+  technicians: new DynamoTechnicianIndex(dynamo(config).documents, config.tables.locations),
+  clock: systemClock,
+  dispatch: config.dispatch,
+  operations: config.operations,
+  verifier: tokenVerifier(config),
+  http: httpSettings(config),
+});

@@ -1,14 +1,23 @@
 // PUT /technicians/{id}/status: the technician goes available, on a break, or offline.
-import { loadConfig } from '../../shared/config.js';
-import { makeDeps, type Deps } from '../../shared/deps.js';
+import { loadConcerns, parseAuth, parseDynamodb, parseHttp, parseIntake, parseRegion, parseTables } from '../../shared/config.js';
+import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
+import { systemClock } from '../../shared/adapters/system.js';
+import { dynamo } from '../../shared/compose/dynamo.js';
+import { httpSettings, tokenVerifier, type StaffRouteDeps } from '../../shared/compose/http.js';
 import { httpRoute } from '../../shared/http/route.js';
 import { StatusBody, TechnicianIdPath } from '../../shared/schemas/technician.js';
-import { setTechnicianStatus } from '../../shared/usecases/technician-presence.js';
+import { setTechnicianStatus, type PresenceDeps } from '../../shared/usecases/technician-presence.js';
 
-export const makeHandler = (deps: Deps) =>
+export const makeHandler = (deps: PresenceDeps & StaffRouteDeps) =>
   httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'technicians' }, params: TechnicianIdPath, body: StatusBody }, async ({ principal, params, body }) => {
     await setTechnicianStatus(deps, principal!, params.id, body.status);
     return { status: 200, body: { id: params.id, status: body.status } };
   });
 
-export const handler = makeHandler(makeDeps(loadConfig()));
+const config = loadConcerns({ region: parseRegion, dynamodb: parseDynamodb, tables: parseTables, auth: parseAuth, http: parseHttp, intake: parseIntake });
+export const handler = makeHandler({
+  technicians: new DynamoTechnicianIndex(dynamo(config).documents, config.tables.locations),
+  clock: systemClock,
+  verifier: tokenVerifier(config),
+  http: httpSettings(config),
+});

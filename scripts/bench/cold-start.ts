@@ -4,7 +4,10 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { projectRoot } from '../local/engines.js';
+import { esbuildOptionsFor, type EsbuildBlock } from './esbuild-options.js';
 import { median, ratio } from './stats.js';
+
+export { esbuildOptionsFor };
 
 export interface BundleFigures {
   name: string;
@@ -30,27 +33,11 @@ export interface ColdStartResult {
 interface PackagedState {
   service: {
     functions: Record<string, { handler: string; package?: { artifact?: string } }>;
-    custom: { esbuild: Record<string, unknown> & { external?: string[]; exclude?: string[]; outputFileExtension?: string } };
+    custom: { esbuild: EsbuildBlock };
   };
 }
 
 type CfnValue = string | Record<string, unknown>;
-
-/** serverless-esbuild removes its own keys before calling esbuild, and adds `exclude` to `external` (dist/bundle.js). */
-const pluginOnlyKeys = [
-  'concurrency', 'zipConcurrency', 'exclude', 'nativeZip', 'packager', 'packagePath', 'watch', 'keepOutputDirectory', 'packagerOptions',
-  'installExtraArgs', 'outputFileExtension', 'outputBuildFolder', 'outputWorkFolder', 'nodeExternals', 'skipBuild', 'skipRebuild',
-  'skipBuildExcludeFns', 'stripEntryResolveExtensions', 'disposeContext',
-];
-
-export function esbuildOptionsFor(custom: PackagedState['service']['custom']['esbuild']): esbuild.BuildOptions {
-  const options = Object.fromEntries(Object.entries(custom).filter(([key]) => !pluginOnlyKeys.includes(key))) as esbuild.BuildOptions;
-  return {
-    ...options,
-    external: [...(custom.external ?? []), ...(custom.exclude ?? [])],
-    ...(custom.outputFileExtension && custom.outputFileExtension !== '.js' ? { outExtension: { '.js': custom.outputFileExtension } } : {}),
-  };
-}
 
 /** The deployed environment of a function with CloudFormation references replaced: module init must not need them resolved. */
 function environmentOf(template: { Resources: Record<string, { Properties: { Environment?: { Variables?: Record<string, CfnValue> } } }> }, fn: string) {
@@ -119,7 +106,7 @@ export async function benchColdStart(workDir: string, runs: number, log: (m: str
   const state = JSON.parse(readFileSync(path.join(packageDir, 'serverless-state.json'), 'utf8')) as PackagedState;
   const template = JSON.parse(readFileSync(path.join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8'));
   const extension = state.service.custom.esbuild.outputFileExtension ?? '.js';
-  const buildOptions = esbuildOptionsFor(state.service.custom.esbuild);
+  const buildOptions = esbuildOptionsFor(state.service.custom.esbuild, projectRoot);
   const lambdaEnv = (fn: string) => ({
     PATH: process.env.PATH ?? '',
     AWS_REGION: 'eu-west-2',

@@ -9,7 +9,7 @@ import { dispatchCellPrecision, dispatchableIndex } from '../../shared/adapters/
 import { makePool } from '../../shared/adapters/postgres/pool.js';
 import { randomIds } from '../../shared/adapters/system.js';
 import type { Config } from '../../shared/config.js';
-import { closeDeps, makeDeps, type Deps } from '../../shared/deps.js';
+import { closeAllDeps, allDeps, type AllDeps } from '../local/all-deps.js';
 import type { GeoPoint } from '../../shared/domain/emergency.js';
 import { hashTrackingToken } from '../../shared/domain/tracking.js';
 import { apiEvent, invoke, lambdaContext, type Response } from '../../tests/support/events.js';
@@ -39,7 +39,7 @@ export function intakeBody(seq: number, location: GeoPoint) {
 
 /** A seeded fleet on one private database and set of tables, and one deps per simulated Lambda container. */
 export class IntakeRig {
-  private readonly containers: { deps: Deps; handler: ReturnType<typeof makeHandler> }[] = [];
+  private readonly containers: { deps: AllDeps; handler: ReturnType<typeof makeHandler> }[] = [];
   private readonly points: GeoPoint[];
   private nextPhone = 0;
   assigned = 0;
@@ -61,7 +61,7 @@ export class IntakeRig {
     } finally {
       await sql.end();
     }
-    const seeder = makeDeps(rig.config);
+    const seeder = allDeps(rig.config);
     const recordedAt = new Date();
     try {
       const seeded = await closedLoop({
@@ -75,7 +75,7 @@ export class IntakeRig {
       });
       if (seeded.errors) throw new Error(`seeding technicians failed: ${JSON.stringify(seeded.errorKinds)}`);
     } finally {
-      await closeDeps(seeder);
+      await closeAllDeps(seeder);
     }
     return rig;
   }
@@ -83,7 +83,7 @@ export class IntakeRig {
   /** Container `i`, created on first use: its first request opens its own connection, as a new Lambda container's does. */
   container(i: number) {
     while (this.containers.length <= i) {
-      const deps = makeDeps(this.config);
+      const deps = allDeps(this.config);
       // Every DynamoDB call goes through this client (document client, idempotency store and all), so it counts them all.
       deps.dynamo.middlewareStack.add(
         (next, context) => (args) => {
@@ -169,7 +169,7 @@ export class IntakeRig {
 
   /** Closes every container, so the next load starts from none, as after Lambda reclaimed them. */
   async close(): Promise<void> {
-    for (const c of this.containers.splice(0)) await closeDeps(c.deps);
+    for (const c of this.containers.splice(0)) await closeAllDeps(c.deps);
   }
 }
 

@@ -7,7 +7,7 @@ import ngeohash from 'ngeohash';
 import { GeoDataManager, GeoDataManagerConfiguration, GeoTableUtil } from 'dynamodb-geo';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { dispatchCellPrecision } from '../../shared/adapters/dynamodb/technician-index.js';
-import { closeDeps, makeDeps } from '../../shared/deps.js';
+import { closeAllDeps, allDeps } from '../local/all-deps.js';
 import { nearestByBruteForce, type Candidate } from '../../shared/domain/geo.js';
 import type { GeoPoint } from '../../shared/domain/emergency.js';
 import { isolatedConfig, type SharedEngines } from '../local/isolated.js';
@@ -125,7 +125,7 @@ function availableTechnicianItem(t: Candidate, recordedAt: Date): Record<string,
  * Loads technicians into our index. Through the adapter, each costs three UpdateItems (about 4 minutes for 50k here),
  * so the first few go through the adapter and must come out identical to the item the rest are batch-written as.
  */
-async function loadOurs(deps: ReturnType<typeof makeDeps>, tableName: string, technicians: readonly Candidate[], recordedAt: Date): Promise<void> {
+async function loadOurs(deps: ReturnType<typeof allDeps>, tableName: string, technicians: readonly Candidate[], recordedAt: Date): Promise<void> {
   const documents = makeDocumentClient(deps.dynamo);
   const viaAdapter = technicians.slice(0, 10);
   for (const t of viaAdapter) {
@@ -157,7 +157,7 @@ const sameAnswer = (a: readonly { id: string }[], b: readonly { id: string }[]) 
 
 export async function benchKNearest(engines: SharedEngines, options: KNearestOptions): Promise<KNearestRow[]> {
   const config = await isolatedConfig(engines);
-  const deps = makeDeps(config);
+  const deps = allDeps(config);
   const theirTable = `${config.tables.locations}-dynamodb-geo`;
   const setup = theirManager(engines.dynamodbEndpoint, theirTable);
   const createTable = GeoTableUtil.getCreateTableRequest(setup.config);
@@ -185,7 +185,7 @@ export async function benchKNearest(engines: SharedEngines, options: KNearestOpt
       options.log(`k-nearest: measured ${size} in ${Math.round((Date.now() - measuring) / 1000)} s`);
     }
   } finally {
-    await closeDeps(deps);
+    await closeAllDeps(deps);
   }
   return rows;
 }
@@ -193,7 +193,7 @@ export async function benchKNearest(engines: SharedEngines, options: KNearestOpt
 async function measure(
   fleet: readonly Candidate[],
   points: readonly GeoPoint[],
-  deps: ReturnType<typeof makeDeps>,
+  deps: ReturnType<typeof allDeps>,
   endpoint: string,
   theirTable: string,
   options: KNearestOptions,

@@ -1,9 +1,9 @@
 // The local stack's stand-in for the van apps: demo technicians on shift, reporting their position every minute.
 import { demoTechnicians } from '../../shared/adapters/location/demo-technicians.js';
-import type { Deps } from '../../shared/deps.js';
+import type { AllDeps } from './all-deps.js';
 
 /** Demo technicians who have never reported go on shift at their home base, so a first request is dispatched. */
-export async function bringDemoFleetOnShift(deps: Deps): Promise<number> {
+export async function bringDemoFleetOnShift(deps: AllDeps): Promise<number> {
   let started = 0;
   const now = deps.clock.now();
   for (const t of demoTechnicians) {
@@ -19,7 +19,7 @@ export async function bringDemoFleetOnShift(deps: Deps): Promise<number> {
  * Each demo van app reports its position every minute, as a real one does, so nobody goes stale between requests.
  * The position is wherever the technician last reported (curl a new one to move them).
  */
-export async function reportDemoFleetPositions(deps: Deps): Promise<void> {
+export async function reportDemoFleetPositions(deps: AllDeps): Promise<void> {
   const now = deps.clock.now();
   for (const t of demoTechnicians) {
     const position = await deps.technicians.position(t.id);

@@ -7,9 +7,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { demoTechnicians } from '../../shared/adapters/location/demo-technicians.js';
 import { randomIds } from '../../shared/adapters/system.js';
 import { loadConfig } from '../../shared/config.js';
-import { closeDeps, makeDeps } from '../../shared/deps.js';
+import { closeAllDeps, allDeps } from './all-deps.js';
 
-const deps = makeDeps(loadConfig({ ...process.env, STAGE: 'local' }));
+const deps = allDeps(loadConfig({ ...process.env, STAGE: 'local' }));
 const now = Date.now();
 const ago = (minutes: number) => new Date(now - minutes * 60_000);
 let phone = Math.floor(Math.random() * 900);
@@ -45,4 +45,4 @@ for (const t of demoTechnicians.slice(0, 12)) {
   await deps.technicians.setAvailability(t.id, 'available');
 }
 console.log('seeded demo activity: 11 requests, 12 available technicians');
-await closeDeps(deps);
+await closeAllDeps(deps);

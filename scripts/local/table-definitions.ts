@@ -18,7 +18,7 @@ interface CfnTable {
 }
 
 // CloudFormation short-form tags (!Ref, !Sub, ...) may appear elsewhere in the file; keep them as plain data.
-const cfnSchema = yaml.DEFAULT_SCHEMA.extend(
+export const cfnSchema = yaml.DEFAULT_SCHEMA.extend(
   ['Ref', 'Sub', 'GetAtt', 'If', 'Equals', 'Not', 'And', 'Or', 'Join', 'Select', 'Split', 'FindInMap', 'ImportValue', 'GetAZs', 'Condition', 'Base64', 'Cidr'].flatMap((tag) =>
     (['scalar', 'sequence', 'mapping'] as const).map((kind) => new yaml.Type(`!${tag}`, { kind, construct: (data: unknown) => ({ [`Fn::${tag}`]: data }) })),
   ),

@@ -1,5 +1,4 @@
 // The one place that knows HTTP status codes: typed errors in, RFC 9457 problem+json out.
-import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
 import { DomainError } from '../errors.js';
 import { HttpInputError } from './errors.js';
 import type { HttpResult } from './response.js';
@@ -37,10 +36,13 @@ export function toProblem(error: unknown, instance: string | undefined): Problem
   if (error instanceof HttpInputError) {
     return problem(error.status, error.title.toLowerCase().replace(/\s+/g, '-'), error.title, error.message);
   }
-  if (error instanceof IdempotencyValidationError) {
+  // Matched by name, not instanceof: importing the classes would put the idempotency utility and its JMESPath engine
+  // into every route's bundle, while only POST /emergencies can throw them.
+  const name = error instanceof Error ? error.name : undefined;
+  if (name === 'IdempotencyValidationError') {
     return problem(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'This Idempotency-Key was already used with a different body. Use a new key for a new request.');
   }
-  if (error instanceof IdempotencyAlreadyInProgressError) {
+  if (name === 'IdempotencyAlreadyInProgressError') {
     return problem(409, 'idempotency-in-progress', 'Request in progress', 'A request with this Idempotency-Key is still being processed. Retry in a few seconds to get its result.');
   }
   // Anything else is a defect: say so plainly, keep internals (stack, SQL) out of the response.

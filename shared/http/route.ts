@@ -3,15 +3,11 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { correlationPaths } from '@aws-lambda-powertools/logger/correlationId';
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { ValidationError, type FieldProblem } from '../errors.js';
-import { logger, metrics, tracer } from '../powertools.js';
+import { logger } from '../powertools/logger.js';
+import { metrics } from '../powertools/metrics.js';
 import { bodyTooLarge, malformedJson, missingBody, unsupportedMediaType } from './errors.js';
 import { checkIdempotencyKey } from './idempotency-key.js';
 import { problemContentType, toProblem } from './problem.js';
@@ -23,10 +19,11 @@ export interface HttpSettings {
   corsAllowedOrigins: readonly string[];
 }
 
-export interface Idempotency {
-  persistenceStore: BasePersistenceLayer;
-  expiresAfterSeconds: number;
-}
+/**
+ * Powertools' idempotency middleware, built by shared/compose/idempotency.ts: only a route that replays responses
+ * carries the idempotency utility and its JMESPath engine in its bundle.
+ */
+export type Idempotency = middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
 export interface RouteSpec<B extends z.ZodType | undefined, P extends z.ZodType | undefined> {
   http: HttpSettings;
@@ -93,8 +90,17 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, P extends
   };
 
   const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult>(core)
-    .use(injectLambdaContext(logger, { correlationIdPath: correlationPaths.API_GATEWAY_REST, resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
+    // No Powertools Tracer: X-Ray stays on at the platform level (provider.tracing); README, Performance, says why.
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    // The API Gateway request id (also in every problem+json body) ties a response to its logs. Set directly: a
+    // correlationIdPath needs a JMESPath search function the logger was never given, so it logged none, and would
+    // put the JMESPath engine into every route's bundle.
+    .use({
+      before: (request) => {
+        const requestId = request.event.requestContext?.requestId;
+        if (requestId) logger.setCorrelationId(requestId);
+      },
+    })
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use({
       onError: (request) => {
@@ -109,17 +115,7 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, P extends
   if (spec.idempotency) {
     // Registered after the error mapper and before parsing, so a replay returns the first response byte for byte
     // (middy skips the after-chain on an early return, which is why finish() runs inside core, not in a middleware).
-    chain.use(checkIdempotencyKey()).use(
-      makeHandlerIdempotent({
-        persistenceStore: spec.idempotency.persistenceStore,
-        config: new IdempotencyConfig({
-          eventKeyJmesPath: 'headers."idempotency-key"',
-          payloadValidationJmesPath: 'body',
-          throwOnNoIdempotencyKey: false,
-          expiresAfterSeconds: spec.idempotency.expiresAfterSeconds,
-        }),
-      }),
-    );
+    chain.use(checkIdempotencyKey()).use(spec.idempotency);
   }
   return chain;
 }

@@ -88,7 +88,7 @@ export const CreateEmergencyBody = z
   .meta({ id: 'CreateEmergency' });
 export type CreateEmergencyInput = z.output<typeof CreateEmergencyBody>;
 
-export const EmergencyIdPath = z.object({ id: z.uuid({ error: 'the emergency id must be a UUID' }) });
+export { EmergencyIdPath } from './emergency-path.js';
 
 export const TechnicianSummary = z.object({ id: z.string(), firstName: z.string(), van: z.string(), distanceKm: z.number() });
 

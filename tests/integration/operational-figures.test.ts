@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeHandler as makeCollector } from '../../functions/jobs/collect-metrics.js';
-import { metrics } from '../../shared/powertools.js';
+import { metrics } from '../../shared/powertools/metrics.js';
 import { asMetrics, computeOperationalFigures } from '../../shared/usecases/operational-figures.js';
 import { lambdaContext } from '../support/events.js';
 import { seedRequest } from '../support/requests.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
 import { makeHandler as makeGet } from '../../functions/emergencies/get.js';
 import { makeHandler as makeHealth } from '../../functions/ops/health.js';
-import { closeDeps, makeDeps } from '../../shared/deps.js';
+import { closeAllDeps, allDeps } from '../../scripts/local/all-deps.js';
 import { drainIntakeBuffer } from '../../shared/usecases/drain-intake-buffer.js';
 import { freePort } from '../../scripts/local/engines.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
@@ -11,15 +11,15 @@ import { testStack, type TestStack } from '../support/stack.js';
 
 // Two views of the same tables: one whose PostgreSQL is the real one, one whose PostgreSQL is a closed port (an outage).
 let stack: TestStack;
-let down: ReturnType<typeof makeDeps>;
+let down: ReturnType<typeof allDeps>;
 
 beforeAll(async () => {
   stack = await testStack();
   const deadPort = await freePort();
-  down = makeDeps({ ...stack.config, database: { ...stack.config.database, url: `postgres://nobody:x@127.0.0.1:${deadPort}/none` } });
+  down = allDeps({ ...stack.config, database: { ...stack.config.database, url: `postgres://nobody:x@127.0.0.1:${deadPort}/none` } });
 });
 afterAll(async () => {
-  await closeDeps(down);
+  await closeAllDeps(down);
   await stack.close();
 });
 
@@ -95,13 +95,13 @@ describe('GET /health', () => {
   });
 
   it('is 503 unhealthy when a DynamoDB table is missing', async () => {
-    const missing = makeDeps({ ...stack.config, tables: { ...stack.config.tables, locations: 'no-such-table' } });
+    const missing = allDeps({ ...stack.config, tables: { ...stack.config.tables, locations: 'no-such-table' } });
     try {
       const response = await invoke(makeHealth(missing), apiEvent({ method: 'GET', path: '/health' }));
       expect(response.status).toBe(503);
       expect(response.body).toMatchObject({ checks: { dynamodb: { status: 'failed' } } });
     } finally {
-      await closeDeps(missing);
+      await closeAllDeps(missing);
     }
   });
 });

@@ -5,12 +5,11 @@ import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeHandler } from '../../functions/ops/weather-scaling.js';
-import type { Overrides } from '../../shared/deps.js';
-import { weatherAdapters } from '../../shared/weather-deps.js';
+import type { Overrides } from '../../scripts/local/all-deps.js';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { weatherStateKey } from '../../shared/adapters/dynamodb/weather-level.js';
 import type { FetchLike } from '../../shared/adapters/weather/http.js';
-import { metrics } from '../../shared/powertools.js';
+import { metrics } from '../../shared/powertools/metrics.js';
 import type { WeatherScalingReport } from '../../shared/usecases/weather-scaling.js';
 import { testStack, type TestStack } from '../support/stack.js';
 import { fixtureFetch, type Reply } from '../support/weather.js';
@@ -57,7 +56,7 @@ beforeAll(async () => {
     },
     overrides,
   });
-  handler = makeHandler({ ...stack.deps, ...weatherAdapters(stack.config, overrides, stack.deps.log) });
+  handler = makeHandler(stack.deps);
   documents = makeDocumentClient(stack.deps.dynamo);
 });
 afterAll(() => stack.close());

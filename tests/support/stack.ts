@@ -2,12 +2,13 @@
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { Config } from '../../shared/config.js';
-import { closeDeps, makeDeps, type Deps, type Overrides } from '../../shared/deps.js';
+import { allDeps, closeAllDeps, type AllDeps, type Overrides } from '../../scripts/local/all-deps.js';
 import { isolatedConfig } from '../../scripts/local/isolated.js';
 
 export interface TestStack {
   config: Config;
-  deps: Deps;
+  /** Every adapter, from the builders the functions use: pass it to any makeHandler. */
+  deps: AllDeps;
   /** A direct connection for assertions about what is (or is not) stored. */
   sql: pg.Pool;
   close(): Promise<void>;
@@ -19,14 +20,14 @@ export async function testConfig(env: Record<string, string> = {}): Promise<Conf
 
 export async function testStack(options: { env?: Record<string, string>; overrides?: Overrides } = {}): Promise<TestStack> {
   const config = await testConfig(options.env);
-  const deps = makeDeps(config, options.overrides);
+  const deps = allDeps(config, options.overrides);
   const sql = new pg.Pool({ connectionString: config.database.url, max: 2 });
   return {
     config,
     deps,
     sql,
     close: async () => {
-      await closeDeps(deps);
+      await closeAllDeps(deps);
       await sql.end();
     },
   };

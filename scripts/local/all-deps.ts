@@ -1,0 +1,77 @@
+// Every adapter of the service at once, composed from the same builders the functions use (shared/compose/), for
+// tests, the benchmark and local scripts. A Lambda never imports this: it composes only what its role allows.
+import type { Config } from '../../shared/config.js';
+import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer.js';
+import { DynamoTableProbe } from '../../shared/adapters/dynamodb/table-probe.js';
+import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
+import { DynamoScaleStateStore, DynamoWeatherLevelReader } from '../../shared/adapters/dynamodb/weather-level.js';
+import { PostgresIncidentBroadcasts } from '../../shared/adapters/postgres/incident-broadcasts.js';
+import { PostgresMetricsStore } from '../../shared/adapters/postgres/metrics-store.js';
+import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
+import { PostgresTechnicianDirectory } from '../../shared/adapters/postgres/technician-directory.js';
+import { randomIds, systemClock } from '../../shared/adapters/system.js';
+import { dynamo } from '../../shared/compose/dynamo.js';
+import { geocoder } from '../../shared/compose/geocoder.js';
+import { httpSettings, tokenVerifier } from '../../shared/compose/http.js';
+import { idempotency } from '../../shared/compose/idempotency.js';
+import { notifier } from '../../shared/compose/notifier.js';
+import { postgres } from '../../shared/compose/postgres.js';
+import { scaler, weatherProvider, type ForecastOverrides } from '../../shared/compose/weather.js';
+import type { Clock, IdGenerator } from '../../shared/ports/clock.js';
+import type { Log } from '../../shared/ports/logger.js';
+import type { Notifier } from '../../shared/ports/notifier.js';
+import type { Scaler } from '../../shared/ports/scaler.js';
+import type { WeatherProvider } from '../../shared/ports/weather-provider.js';
+import { logger } from '../../shared/powertools/logger.js';
+
+export interface Overrides extends ForecastOverrides {
+  clock?: Clock;
+  ids?: IdGenerator;
+  log?: Log;
+  notifier?: Notifier;
+  scaler?: Scaler;
+  weatherProvider?: WeatherProvider;
+}
+
+export function allDeps(config: Config, overrides: Overrides = {}) {
+  const pool = postgres(config);
+  const { client, documents } = dynamo(config);
+  const log = overrides.log ?? logger;
+  return {
+    config,
+    pool,
+    dynamo: client,
+    requests: new PostgresRequestStore(pool),
+    directory: new PostgresTechnicianDirectory(pool),
+    metricsStore: new PostgresMetricsStore(pool),
+    broadcasts: new PostgresIncidentBroadcasts(pool),
+    intakeBuffer: new DynamoIntakeBuffer(documents, config.tables.intakeBuffer),
+    technicians: new DynamoTechnicianIndex(documents, config.tables.locations),
+    weather: new DynamoWeatherLevelReader(documents, config.tables.scalingState),
+    scalingState: new DynamoScaleStateStore(documents, config.tables.scalingState),
+    tables: new DynamoTableProbe(client, Object.values(config.tables)),
+    idempotency: idempotency(config, client),
+    geocoder: geocoder(config),
+    notifier: overrides.notifier ?? notifier(config, log),
+    verifier: tokenVerifier(config),
+    weatherProvider: overrides.weatherProvider ?? weatherProvider(config, overrides),
+    scaler: overrides.scaler ?? scaler(config, log),
+    clock: overrides.clock ?? systemClock,
+    ids: overrides.ids ?? randomIds,
+    log,
+    dispatch: config.dispatch,
+    intake: config.intake,
+    health: config.health,
+    operations: config.operations,
+    weatherScaling: config.weather,
+    http: httpSettings(config),
+  };
+}
+
+export type AllDeps = ReturnType<typeof allDeps>;
+
+/** Releases connections so a test run or script can exit. */
+export async function closeAllDeps(deps: AllDeps): Promise<void> {
+  await deps.pool.end();
+  deps.dynamo.destroy();
+}

@@ -1,0 +1,10 @@
+// Postcode → position for intake: AWS Location in AWS, the built-in outward-code table locally.
+import { LocationClient } from '@aws-sdk/client-location';
+import type { Config } from '../config.js';
+import { AwsLocationGeocoder } from '../adapters/location/aws-location-geocoder.js';
+import { OfflineGeocoder } from '../adapters/location/outward-codes.js';
+import type { Geocoder } from '../ports/geocoder.js';
+
+export function geocoder(config: Pick<Config, 'region' | 'geocoder'>): Geocoder {
+  return config.geocoder.kind === 'aws-location' ? new AwsLocationGeocoder(new LocationClient({ region: config.region }), config.geocoder.placeIndexName!) : new OfflineGeocoder();
+}

@@ -1,0 +1,22 @@
+// What every HTTP route needs from config (body limit, CORS), and the token verifier of the staff routes.
+import type { Config } from '../config.js';
+import { makeTokenVerifier, type TokenVerifier } from '../http/auth.js';
+import type { HttpSettings } from '../http/route.js';
+
+export function httpSettings(config: Pick<Config, 'http' | 'intake'>): HttpSettings {
+  return { maxBodyBytes: config.intake.maxBodyBytes, corsAllowedOrigins: config.http.corsAllowedOrigins };
+}
+
+export function tokenVerifier(config: Pick<Config, 'auth'>): TokenVerifier {
+  return makeTokenVerifier(config.auth);
+}
+
+/** The deps an HTTP route's chain takes, beside its use-case's. */
+export interface RouteDeps {
+  http: HttpSettings;
+}
+
+/** A staff route's: it verifies the bearer token before anything else. */
+export interface StaffRouteDeps extends RouteDeps {
+  verifier: TokenVerifier;
+}

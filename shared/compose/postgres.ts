@@ -1,0 +1,8 @@
+// PostgreSQL for a function that reads or writes the system of record: one pool per container, shared by its stores.
+import type pg from 'pg';
+import type { Config } from '../config.js';
+import { makePool } from '../adapters/postgres/pool.js';
+
+export function postgres(config: Pick<Config, 'database'>): pg.Pool {
+  return makePool(config.database);
+}

@@ -1,0 +1,40 @@
+// Weather scaling's own adapters (forecast providers, Application Auto Scaling, RDS, SSM): built only by its Lambda.
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import type { Config } from '../config.js';
+import { AwsScaler, LogScaler } from '../adapters/autoscaling/scaler.js';
+import { apiKeySource, type KeyStores } from '../adapters/weather/api-key.js';
+import { FixtureWeatherProvider } from '../adapters/weather/fixture.js';
+import type { FetchLike } from '../adapters/weather/http.js';
+import { MetOfficeProvider } from '../adapters/weather/met-office.js';
+import { OpenMeteoProvider } from '../adapters/weather/open-meteo.js';
+import type { Log } from '../ports/logger.js';
+import type { Scaler } from '../ports/scaler.js';
+import type { WeatherProvider } from '../ports/weather-provider.js';
+
+export interface ForecastOverrides {
+  /** The fetch forecast providers use; tests serve fixtures through it. */
+  fetch?: FetchLike;
+  keyStores?: () => KeyStores;
+}
+
+export function weatherProvider(config: Pick<Config, 'region' | 'weather'>, overrides: ForecastOverrides = {}): WeatherProvider {
+  const { provider } = config.weather;
+  if (provider.kind === 'fixture') return new FixtureWeatherProvider(provider.fixtureFile);
+  // Built on first use only: stages without a key never create the clients.
+  let stores: KeyStores | undefined;
+  const keyStores =
+    overrides.keyStores ??
+    (() => (stores ??= { ssm: new SSMProvider({ awsSdkV3Client: new SSMClient({ region: config.region }) }), secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ region: config.region }) }) }));
+  const options = { ...provider, apiKey: apiKeySource(provider.apiKeyParameter, keyStores) };
+  const fetchImpl = overrides.fetch ?? ((url, init) => fetch(url, init));
+  return provider.kind === 'met-office' ? new MetOfficeProvider(fetchImpl, options) : new OpenMeteoProvider(fetchImpl, options);
+}
+
+export function scaler(config: Pick<Config, 'region' | 'weather'>, log: Log): Scaler {
+  return config.weather.scaler === 'aws' ? new AwsScaler(new ApplicationAutoScalingClient({ region: config.region }), new RDSClient({ region: config.region })) : new LogScaler(log);
+}
