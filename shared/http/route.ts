@@ -13,7 +13,7 @@ import type * as z from 'zod';
 import { ValidationError, type FieldProblem } from '../errors.js';
 import { logger, metrics, tracer } from '../powertools.js';
 import { bodyTooLarge, malformedJson, missingBody, unsupportedMediaType } from './errors.js';
-import { checkIdempotencyKey } from './idempotency-key.js';
+import { checkIdempotencyKey, ownedIdempotency } from './idempotency.js';
 import { problemContentType, toProblem } from './problem.js';
 import { corsHeaders, finish, type HttpResult } from './response.js';
 import { requireRole, type Principal, type Role, type TokenVerifier } from './auth.js';
@@ -110,7 +110,7 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, P extends
     // Registered after the error mapper and before parsing, so a replay returns the first response byte for byte
     // (middy skips the after-chain on an early return, which is why finish() runs inside core, not in a middleware).
     chain.use(checkIdempotencyKey()).use(
-      makeHandlerIdempotent({
+      ownedIdempotency(makeHandlerIdempotent({
         persistenceStore: spec.idempotency.persistenceStore,
         config: new IdempotencyConfig({
           eventKeyJmesPath: 'headers."idempotency-key"',
@@ -118,7 +118,7 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, P extends
           throwOnNoIdempotencyKey: false,
           expiresAfterSeconds: spec.idempotency.expiresAfterSeconds,
         }),
-      }),
+      })),
     );
   }
   return chain;
