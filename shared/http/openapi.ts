@@ -5,7 +5,7 @@ import { CreatedEmergency, CreateEmergencyBody, EmergencyView } from '../schemas
 import { HealthReport, OperationsMetrics, OperationsQueue, SeverityAssessment } from '../schemas/operations.js';
 import { DuplicateEmergencyProblem, FieldProblem, Problem, StatusConflictProblem, ValidationProblem } from '../schemas/problem.js';
 import { JobView, LocationBody, LocationRecorded, StatusBody, TechnicianStatusRecorded } from '../schemas/technician.js';
-import { idempotencyKeyMaxLength } from './idempotency-key.js';
+import { idempotencyKeyMaxLength } from './idempotency.js';
 
 /** Request bodies are described as clients send them (before zod's transforms and defaults). */
 const requestSchemas = { CreateEmergency: CreateEmergencyBody, TechnicianLocation: LocationBody, TechnicianStatus: StatusBody };

@@ -9,7 +9,7 @@ import { ValidationError, type FieldProblem } from '../errors.js';
 import { logger } from '../powertools/logger.js';
 import { metrics } from '../powertools/metrics.js';
 import { bodyTooLarge, malformedJson, missingBody, unsupportedMediaType } from './errors.js';
-import { checkIdempotencyKey } from './idempotency-key.js';
+import { checkIdempotencyKey, ownedIdempotency } from './idempotency.js';
 import { problemContentType, toProblem } from './problem.js';
 import { corsHeaders, finish, type HttpResult } from './response.js';
 import { requireRole, type Principal, type Role, type TokenVerifier } from './auth.js';
@@ -115,7 +115,7 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, P extends
   if (spec.idempotency) {
     // Registered after the error mapper and before parsing, so a replay returns the first response byte for byte
     // (middy skips the after-chain on an early return, which is why finish() runs inside core, not in a middleware).
-    chain.use(checkIdempotencyKey()).use(spec.idempotency);
+    chain.use(checkIdempotencyKey()).use(ownedIdempotency(spec.idempotency));
   }
   return chain;
 }

@@ -1,0 +1,97 @@
+// Simultaneous retries with one Idempotency-Key and body, on the real DynamoDB Local and PostgreSQL: each gets the
+// original answer or the documented "in progress, retry" 409, never the duplicate-phone 409 meant for a second request.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeHandler } from '../../functions/emergencies/create.js';
+import type { RequestStore } from '../../shared/ports/request-store.js';
+import { dramaPhone, emergencyBody } from '../fixtures/emergencies.js';
+import { apiEvent, invoke, lambdaContext, type Response } from '../support/events.js';
+import { testStack, type TestStack } from '../support/stack.js';
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await testStack();
+});
+afterAll(() => stack.close());
+
+const inProgressType = 'https://tyrehero.example/problems/idempotency-in-progress';
+// A minute of Lambda time: these tests are about ordering, not about the 10 s budget on a loaded machine.
+const post = (handler: ReturnType<typeof makeHandler>, body: unknown, key: string) =>
+  invoke(handler, apiEvent({ method: 'POST', path: '/emergencies', body, headers: { 'Idempotency-Key': key } }), lambdaContext('createEmergency', 60_000));
+const rowsFor = async (phone: string) => (await stack.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM emergency_requests WHERE phone = $1', [phone])).rows[0]!.n;
+const e164 = (national: string) => `+44${national.replace(/\s/g, '').slice(1)}`;
+const summary = (responses: Response[]) => JSON.stringify(responses.map((r) => [r.status, r.body.type ?? r.body.reference]));
+
+/** The real store, except that the first insert waits until the test opens the gate: the first request is held in progress. */
+function gatedFirstInsert<S extends RequestStore>(store: S) {
+  let open!: () => void;
+  let entered!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const reached = new Promise<void>((resolve) => (entered = resolve));
+  let first = true;
+  const gated = new Proxy(store, {
+    get(target, property, receiver) {
+      if (property === 'insertUnlessDuplicate') {
+        return async (...args: Parameters<RequestStore['insertUnlessDuplicate']>) => {
+          if (first) {
+            first = false;
+            entered();
+            await gate;
+          }
+          return target.insertUnlessDuplicate(...args);
+        };
+      }
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { store: gated, reached, open };
+}
+
+describe('POST /emergencies with one Idempotency-Key', () => {
+  it('10 at once: one 201, every other answer the same 201 or "in progress", one row', async () => {
+    const handler = makeHandler(stack.deps);
+    const phone = dramaPhone();
+    const body = emergencyBody({ customer: { name: 'Burst Caller', phone } });
+    const key = crypto.randomUUID();
+
+    const responses = await Promise.all(Array.from({ length: 10 }, () => post(handler, body, key)));
+
+    const created = responses.filter((r) => r.status === 201);
+    const inProgress = responses.filter((r) => r.status === 409 && r.body.type === inProgressType);
+    expect(responses.filter((r) => r.body.existingReference !== undefined), summary(responses)).toEqual([]);
+    expect(created.length, summary(responses)).toBeGreaterThanOrEqual(1);
+    expect(created.length + inProgress.length, summary(responses)).toBe(10);
+    expect(new Set(created.map((r) => r.raw.body)).size).toBe(1);
+    expect(await rowsFor(e164(phone))).toBe(1);
+
+    const retry = await post(handler, body, key);
+    expect(retry.raw.body).toBe(created[0]!.raw.body);
+    expect(await rowsFor(e164(phone))).toBe(1);
+  });
+
+  it('a retry after refused retries is still told "in progress" while the first request runs, never "duplicate"', async () => {
+    const gated = gatedFirstInsert(stack.deps.requests);
+    const handler = makeHandler({ ...stack.deps, requests: gated.store });
+    const phone = dramaPhone();
+    const body = emergencyBody({ customer: { name: 'Held Caller', phone } });
+    const key = crypto.randomUUID();
+
+    const first = post(handler, body, key);
+    await gated.reached;
+    // Nine retries while the first is held: each refused as in progress. They used to delete its record as they failed.
+    const refused = await Promise.all(Array.from({ length: 9 }, () => post(handler, body, key)));
+    expect(refused.map((r) => [r.status, r.body.type])).toEqual(Array.from({ length: 9 }, () => [409, inProgressType]));
+    expect(refused[0]!.headers).not.toHaveProperty('retry-after');
+
+    const later = await post(handler, body, key);
+    expect([later.status, later.body.type]).toEqual([409, inProgressType]);
+
+    gated.open();
+    const original = await first;
+    expect(original.status).toBe(201);
+    const retry = await post(handler, body, key);
+    expect(retry.raw.body).toBe(original.raw.body);
+    expect(await rowsFor(e164(phone))).toBe(1);
+  });
+});
