@@ -92,17 +92,33 @@ export function contributors(metafile: esbuild.Metafile, output: string): Contri
   return [...totals].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
 }
 
-/** Every function's minified bundle, in memory, with the packaged build's options. */
+/** Every function's minified bundle, in memory, with the packaged build's options (one esbuild call, all entries). */
 export async function buildBundles(stage = 'prod'): Promise<BundleReport[]> {
   const { options, functions } = readServerless(stage);
-  const reports: BundleReport[] = [];
-  for (const fn of functions) {
-    const entry = `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.ts`;
-    const result = await esbuild.build({ ...options, absWorkingDir: projectRoot, entryPoints: [entry], outdir: '/bundle', write: false, metafile: true, logLevel: 'silent' });
-    const [output, meta] = Object.entries(result.metafile.outputs).find(([out]) => !out.endsWith('.map'))!;
-    reports.push({ ...fn, bytes: meta.bytes, contributors: contributors(result.metafile, output) });
-  }
-  return reports;
+  const entryOf = (fn: FunctionDefinition) => `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.ts`;
+  const entries = [...new Set(functions.map(entryOf))];
+  const result = await esbuild.build({ ...options, absWorkingDir: projectRoot, entryPoints: entries, outbase: '.', outdir: '/bundle', write: false, metafile: true, logLevel: 'silent' });
+  const outputs = Object.entries(result.metafile.outputs).filter(([, meta]) => meta.entryPoint);
+  return functions.map((fn) => {
+    const [output, meta] = outputs.find(([, m]) => m.entryPoint === entryOf(fn))!;
+    return { ...fn, bytes: meta.bytes, contributors: contributors(result.metafile, output) };
+  });
 }
 
 export const kib = (bytes: number) => Math.round((bytes / 1024) * 10) / 10;
+
+/** The budget every API function's bundle is held to unless the README's "Bundle budget" table justifies more. */
+export const defaultBudgetKiB = 300;
+
+/** `| \`createEmergency\` | 820 KiB | why… |` rows of the README's "### Bundle budget" section. */
+export function readmeBudgets(readme: string): Map<string, number> {
+  const section = readme.split(/^### Bundle budget$/m)[1]?.split(/^#{2,3} /m)[0] ?? '';
+  return new Map([...section.matchAll(/^\| `(\w+)` \| (\d+) KiB \|/gm)].map((m) => [m[1]!, Number(m[2])]));
+}
+
+/** One line per API function over its budget, naming what fills it, largest first. */
+export function overBudget(reports: readonly BundleReport[], budgets: ReadonlyMap<string, number>, top = 8): string[] {
+  return reports
+    .filter((r) => r.api && r.bytes > (budgets.get(r.name) ?? defaultBudgetKiB) * 1024)
+    .map((r) => `${r.name}: ${kib(r.bytes)} KiB > ${budgets.get(r.name) ?? defaultBudgetKiB} KiB; top contributors: ${r.contributors.slice(0, top).map((c) => `${c.name} ${kib(c.bytes)} KiB`).join(', ')}`);
+}

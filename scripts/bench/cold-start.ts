@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { projectRoot } from '../local/engines.js';
+import { buildBundles, type Contributor } from './bundles.js';
 import { esbuildOptionsFor, type EsbuildBlock } from './esbuild-options.js';
 import { median, ratio } from './stats.js';
 
@@ -20,6 +21,8 @@ export interface BundleFigures {
   importMs: number;
   /** initMs ÷ the empty handler's initMs. */
   initRatio: number | null;
+  /** The three largest parts of the bundle (npm packages or our own folders), from esbuild's metafile. */
+  topContributors: Contributor[];
 }
 
 export interface ColdStartResult {
@@ -79,7 +82,7 @@ function initOnce(bundle: string, env: Record<string, string>): Promise<{ initMs
   });
 }
 
-async function figures(name: string, bundle: string, zip: string | null, env: Record<string, string>, runs: number): Promise<Omit<BundleFigures, 'initRatio'>> {
+async function figures(name: string, bundle: string, zip: string | null, env: Record<string, string>, runs: number): Promise<Omit<BundleFigures, 'initRatio' | 'topContributors'>> {
   const samples: { initMs: number; importMs: number }[] = [];
   // One process at a time: parallel starts would measure contention, not init.
   for (let i = 0; i < runs; i++) samples.push(await initOnce(bundle, env));
@@ -116,7 +119,7 @@ export async function benchColdStart(workDir: string, runs: number, log: (m: str
     ...environmentOf(template, fn),
   });
 
-  const functions: Omit<BundleFigures, 'initRatio'>[] = [];
+  const functions: Omit<BundleFigures, 'initRatio' | 'topContributors'>[] = [];
   const bundles = Object.entries(state.service.functions);
   for (const [name, fn] of bundles) {
     const zip = path.join(packageDir, path.basename(fn.package?.artifact ?? `${name}.zip`));
@@ -145,10 +148,14 @@ export async function benchColdStart(workDir: string, runs: number, log: (m: str
   log(`cold start: empty handler (${runs} fresh processes)`);
   const empty = await figures('(empty handler)', emptyBundle, null, lambdaEnv('createEmergency'), runs);
 
+  // What fills each bundle: the same build with a metafile (the budget test's builder, options read from serverless.yml).
+  log('cold start: bundle contributors (esbuild metafile)');
+  const reports = await buildBundles('prod');
+  const top = (name: string) => reports.find((r) => r.name === name)?.contributors.slice(0, 3) ?? [];
   return {
     runs,
     builderVerified,
-    empty: { ...empty, initRatio: 1 },
-    functions: functions.map((f) => ({ ...f, initRatio: ratio(f.initMs, empty.initMs) })),
+    empty: { ...empty, initRatio: 1, topContributors: [] },
+    functions: functions.map((f) => ({ ...f, initRatio: ratio(f.initMs, empty.initMs), topContributors: top(f.name) })),
   };
 }

@@ -101,8 +101,16 @@ export function renderReport(r: BenchResults): string {
       `#### 3. Cold start (bundles from \`sls package --stage prod\`; median of ${c.runs} fresh \`node\` processes${c.builderVerified ? '' : '; WARNING: the empty bundle\'s builder did not reproduce createEmergency\'s bundle'})`,
       '',
       markdownTable(
-        ['Function', 'Bundle KiB', 'Zip KiB', 'Init ms', 'Import ms', 'Init ÷ empty'],
-        [...c.functions, c.empty].map((f) => [f.name, kib(f.bundleBytes), kib(f.zipBytes), f.initMs, f.importMs, times(f.initRatio)]),
+        ['Function', 'Bundle KiB', 'Zip KiB', 'Init ms', 'Import ms', 'Init ÷ empty', 'Top three contributors (KiB)'],
+        [...c.functions, c.empty].map((f) => [
+          f.name,
+          kib(f.bundleBytes),
+          kib(f.zipBytes),
+          f.initMs,
+          f.importMs,
+          times(f.initRatio),
+          (f.topContributors ?? []).map((t) => `${t.name} ${kib(t.bytes)}`).join(', ') || '—',
+        ]),
       ),
     );
   }

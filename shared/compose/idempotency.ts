@@ -16,5 +16,5 @@ export function idempotency(config: Pick<Config, 'tables' | 'intake'>, client: D
       throwOnNoIdempotencyKey: false,
       expiresAfterSeconds: config.intake.idempotencyTtlSeconds,
     }),
-  }) as Idempotency;
+  });
 }

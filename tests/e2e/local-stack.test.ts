@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort, projectRoot } from '../../scripts/local/engines.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { assertMatchesContract } from '../support/contract.js';
@@ -23,11 +23,12 @@ const isListening = (port: number) =>
   });
 
 async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, ms: number) {
-  const deadline = Date.now() + ms;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; output so far:\n${output.slice(-3000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await vi.waitFor(
+    async () => {
+      if (!(await predicate())) throw new Error(`timed out waiting for ${what}; output so far:\n${output.slice(-3000)}`);
+    },
+    { timeout: ms, interval: 200 },
+  );
 }
 
 beforeAll(async () => {

@@ -42,15 +42,15 @@ afterAll(async () => {
 async function crashPostgres(): Promise<void> {
   const pid = Number(readFileSync(path.join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
   process.kill(pid, 'SIGQUIT');
-  for (let i = 0; i < 100; i++) {
+  const running = () => {
     try {
       process.kill(pid, 0);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      return true;
     } catch {
-      return;
+      return false;
     }
-  }
-  throw new Error('postgres did not stop');
+  };
+  await expect.poll(running, { timeout: 10_000, interval: 100, message: 'postgres did not stop' }).toBe(false);
 }
 
 describe('a database crash and restart (failover)', () => {

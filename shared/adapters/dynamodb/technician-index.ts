@@ -1,7 +1,7 @@
 // DynamoDB technician index: one item per technician, a sparse GSI of the dispatchable ones, conditional writes for every invariant.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { GetCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery, paginateScan, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput, type ScanCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import ngeohash from 'ngeohash';
 import type { GeoPoint } from '../../domain/emergency.js';
 import { nearest, type Candidate } from '../../domain/geo.js';
@@ -38,16 +38,20 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
     private readonly tableName: string,
   ) {}
 
-  /** Every page of a Query or Scan (built by `command` from the page's start key); `onPage` sees what each page read. */
-  private async readAll<T>(command: (startKey?: Record<string, unknown>) => QueryCommand | ScanCommand, onPage?: (scanned: number) => void): Promise<T[]> {
+  /** Every page of a Query; `onPage` sees how many items each page read. */
+  private async queryAll<T>(input: QueryCommandInput, onPage?: (scanned: number) => void): Promise<T[]> {
     const items: T[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(command(startKey) as QueryCommand);
+    for await (const page of paginateQuery({ client: this.db }, input)) {
       onPage?.(page.ScannedCount ?? 0);
       items.push(...((page.Items ?? []) as T[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
+    return items;
+  }
+
+  /** Every page of a Scan. */
+  private async scanAll<T>(input: ScanCommandInput): Promise<T[]> {
+    const items: T[] = [];
+    for await (const page of paginateScan({ client: this.db }, input)) items.push(...((page.Items ?? []) as T[]));
     return items;
   }
 
@@ -132,21 +136,19 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
     const freshSince = query.freshSince.toISOString();
     const reader = {
       readCell: async (cell: string): Promise<Candidate[]> => {
-        const items = await this.readAll<Item>(
-          (startKey) =>
-            new QueryCommand({
-              TableName: this.tableName,
-              IndexName: dispatchableIndex,
-              // A finer cell is a prefix of the full geohash that starts the sort key.
-              KeyConditionExpression: cell.length > dispatchCellPrecision ? 'dispatchCell = :cell AND begins_with(dispatchKey, :prefix)' : 'dispatchCell = :cell',
-              FilterExpression: 'recordedAt >= :fresh',
-              ExpressionAttributeValues: {
-                ':cell': cell.slice(0, dispatchCellPrecision),
-                ':fresh': freshSince,
-                ...(cell.length > dispatchCellPrecision ? { ':prefix': cell } : {}),
-              },
-              ExclusiveStartKey: startKey,
-            }),
+        const items = await this.queryAll<Item>(
+          {
+            TableName: this.tableName,
+            IndexName: dispatchableIndex,
+            // A finer cell is a prefix of the full geohash that starts the sort key.
+            KeyConditionExpression: cell.length > dispatchCellPrecision ? 'dispatchCell = :cell AND begins_with(dispatchKey, :prefix)' : 'dispatchCell = :cell',
+            FilterExpression: 'recordedAt >= :fresh',
+            ExpressionAttributeValues: {
+              ':cell': cell.slice(0, dispatchCellPrecision),
+              ':fresh': freshSince,
+              ...(cell.length > dispatchCellPrecision ? { ':prefix': cell } : {}),
+            },
+          },
           (scanned) => {
             report.queries += 1;
             report.itemsRead += scanned;
@@ -197,16 +199,12 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
 
   async dropSilent(freshSince: Date): Promise<string[]> {
     const fresh = freshSince.toISOString();
-    const silent = await this.readAll<Item>(
-      (startKey) =>
-        new ScanCommand({
-          TableName: this.tableName,
-          IndexName: dispatchableIndex,
-          FilterExpression: 'recordedAt < :fresh',
-          ExpressionAttributeValues: { ':fresh': fresh },
-          ExclusiveStartKey: startKey,
-        }),
-    );
+    const silent = await this.scanAll<Item>({
+      TableName: this.tableName,
+      IndexName: dispatchableIndex,
+      FilterExpression: 'recordedAt < :fresh',
+      ExpressionAttributeValues: { ':fresh': fresh },
+    });
     const dropped: string[] = [];
     for (const item of silent) {
       try {
@@ -227,15 +225,11 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
 
   async listHolding(): Promise<HeldJob[]> {
     // One item per technician, so this reads the fleet (hundreds of items), once a minute, from redispatch only.
-    const holding = await this.readAll<Item & { claimedAt?: string }>(
-      (startKey) =>
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'attribute_exists(currentJob)',
-          ProjectionExpression: 'technicianId, currentJob, claimedAt',
-          ExclusiveStartKey: startKey,
-        }),
-    );
+    const holding = await this.scanAll<Item & { claimedAt?: string }>({
+      TableName: this.tableName,
+      FilterExpression: 'attribute_exists(currentJob)',
+      ProjectionExpression: 'technicianId, currentJob, claimedAt',
+    });
     return holding.map((item) => ({ technicianId: item.technicianId, requestId: item.currentJob!, claimedAt: new Date(item.claimedAt ?? 0) }));
   }
 
@@ -254,16 +248,12 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
 
   async listDispatchable(freshSince: Date): Promise<DispatchableTechnician[]> {
     // The index is sparse, so scanning it reads only technicians who are available: never the whole fleet.
-    const available = await this.readAll<Item>(
-      (startKey) =>
-        new ScanCommand({
-          TableName: this.tableName,
-          IndexName: dispatchableIndex,
-          FilterExpression: 'recordedAt >= :fresh',
-          ExpressionAttributeValues: { ':fresh': freshSince.toISOString() },
-          ExclusiveStartKey: startKey,
-        }),
-    );
+    const available = await this.scanAll<Item>({
+      TableName: this.tableName,
+      IndexName: dispatchableIndex,
+      FilterExpression: 'recordedAt >= :fresh',
+      ExpressionAttributeValues: { ':fresh': freshSince.toISOString() },
+    });
     return available.map((item) => ({ technicianId: item.technicianId, location: { lat: item.lat!, lon: item.lon! }, recordedAt: new Date(item.recordedAt!) }));
   }
 }
