@@ -86,8 +86,11 @@ export function openApiDocument() {
       '/health': {
         get: {
           operationId: 'health',
-          summary: 'Dependency and backlog health',
-          responses: { '200': { description: 'Healthy' }, '503': { description: 'Degraded or unhealthy, with per-check detail' } },
+          summary: 'Can this region take an emergency? Shallow and cheap, for Route 53 and load balancers; a backlog never fails it',
+          responses: {
+            '200': { description: 'status ok (the database answers) or buffering (it does not, but the intake buffer takes writes)' },
+            '503': { description: 'status down: neither the database nor the intake buffer can take an emergency' },
+          },
         },
       },
       '/technicians/{id}/location': {
@@ -129,6 +132,14 @@ export function openApiDocument() {
           summary: 'Live business figures (the ones collectMetrics publishes), incident severity and weather level, for operations',
           security: staff,
           responses: { '200': { description: 'The figures' }, ...staffErrors },
+        },
+      },
+      '/ops/health': {
+        get: {
+          operationId: 'opsHealth',
+          summary: 'Every dependency, the backlog and the incident severity, for operations; the verdict is in the body',
+          security: staff,
+          responses: { '200': { description: 'The health report (status healthy, degraded or unhealthy, with per-check detail)' }, ...staffErrors },
         },
       },
       '/openapi.json': { get: { operationId: 'openapi', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } } },
