@@ -44,7 +44,7 @@ describe('an emergency during a database outage', () => {
     expect(whileDown.body).toMatchObject({ id, status: 'pending', queued: true });
 
     const report = await drainIntakeBuffer(stack.deps);
-    expect(report).toEqual({ replayed: 1, alreadyStored: 0, databaseUnavailable: false });
+    expect(report).toEqual({ replayed: 1, alreadyStored: 0, databaseUnavailable: false, leftInBuffer: 0 });
 
     const { rows } = await stack.sql.query('SELECT reference, status, created_at FROM emergency_requests WHERE id = $1', [id]);
     expect(rows[0]).toMatchObject({ reference: accepted.body.reference, status: 'pending' });
@@ -58,6 +58,8 @@ describe('an emergency during a database outage', () => {
     const accepted = await invoke(makeCreate(down), apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody() }));
     const report = await drainIntakeBuffer(down);
     expect(report.databaseUnavailable).toBe(true);
+    // What IntakeBufferDepth reports, and the alarm pages on.
+    expect(report.leftInBuffer).toBe(1);
     expect(await stack.deps.intakeBuffer.find(accepted.body.id as string)).toBeDefined();
     await drainIntakeBuffer(stack.deps);
   });
