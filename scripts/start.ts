@@ -30,7 +30,8 @@ function examples(base: string): string {
     ``,
     `  # 4. Operations: the live queue, and the health of the stack`,
     `  curl -s ${base}/ops/queue -H "Authorization: Bearer $(npm run -s token -- operations ops-demo)"`,
-    `  curl -s ${base}/health`,
+    `  curl -s ${base}/health                     # shallow: can this stack take an emergency?`,
+    `  curl -s ${base}/ops/health -H "Authorization: Bearer $(npm run -s token -- operations ops-demo)"   # deep`,
   ].join('\n');
 }
 

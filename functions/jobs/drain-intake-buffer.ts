@@ -14,6 +14,8 @@ export const makeHandler = (deps: DrainDeps) =>
   scheduledJob(async () => {
     const report = await drainIntakeBuffer(deps);
     metrics.addMetric('BufferedEmergenciesReplayed', MetricUnit.Count, report.replayed);
+    // Emergencies waiting undispatched in the buffer: resources/alarms.yml pages while it stays above zero.
+    metrics.addMetric('IntakeBufferDepth', MetricUnit.Count, report.leftInBuffer);
     return report;
   });
 

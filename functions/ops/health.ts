@@ -1,24 +1,24 @@
-// GET /health: can the intake path take emergencies right now?
+// GET /health: shallow and cheap, for Route 53 and anything else that fails over. 200 whenever intake works.
 import { loadConcerns, parseDatabase, parseDynamodb, parseHealth, parseHttp, parseIntake, parseRegion, parseTables } from '../../shared/config.js';
-import { DynamoTableProbe } from '../../shared/adapters/dynamodb/table-probe.js';
+import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
 import { httpSettings, type RouteDeps } from '../../shared/compose/http.js';
 import { postgres } from '../../shared/compose/postgres.js';
 import { httpRoute } from '../../shared/http/route.js';
 import { logger } from '../../shared/powertools/logger.js';
-import { checkHealth, type HealthDeps } from '../../shared/usecases/check-health.js';
+import { checkIntakeHealth, type IntakeHealthDeps } from '../../shared/usecases/check-intake-health.js';
 
-export const makeHandler = (deps: HealthDeps & RouteDeps) =>
+export const makeHandler = (deps: IntakeHealthDeps & RouteDeps) =>
   httpRoute({ http: deps.http }, async () => {
-    const report = await checkHealth(deps);
-    return { status: report.status === 'healthy' ? 200 : 503, body: report };
+    const health = await checkIntakeHealth(deps);
+    return { status: health.status === 'down' ? 503 : 200, body: health };
   });
 
 const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, health: parseHealth, http: parseHttp, intake: parseIntake });
 export const handler = makeHandler({
   requests: new PostgresRequestStore(postgres(config)),
-  tables: new DynamoTableProbe(dynamo(config).client, Object.values(config.tables)),
+  intakeBuffer: new DynamoIntakeBuffer(dynamo(config).documents, config.tables.intakeBuffer),
   log: logger,
   health: config.health,
   http: httpSettings(config),

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConcerns, parseDatabase } from '../../shared/config.js';
 import { makePool } from '../../shared/adapters/postgres/pool.js';
-import { migrate } from '../../shared/adapters/postgres/migrate.js';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { enableAppRoleLogin, migrate } from '../../shared/adapters/postgres/migrate.js';
 import { logger } from '../../shared/powertools/logger.js';
 
 // In the Lambda package the SQL files sit at resources/migrations beside the bundle's root.
@@ -15,6 +16,13 @@ export const handler = async () => {
   try {
     const result = await migrate(client, migrationsDir, (message) => logger.info(message));
     logger.info('migrations applied', { applied: result.applied });
+    // Deployed stages: the functions' own role (resources/aurora.yml, AppDatabaseSecret) may now sign in.
+    const appSecretArn = process.env.APP_DB_SECRET_ARN;
+    if (appSecretArn) {
+      const credentials = (await getSecret(appSecretArn, { transform: 'json' })) as { username: string; password: string };
+      await enableAppRoleLogin(client, credentials);
+      logger.info('application role can sign in', { role: credentials.username });
+    }
     return result;
   } finally {
     client.release();

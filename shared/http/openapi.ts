@@ -2,7 +2,7 @@
 // A pure function of the schemas: it can run at build time or when the document is served.
 import * as z from 'zod';
 import { CreatedEmergency, CreateEmergencyBody, EmergencyView } from '../schemas/emergency.js';
-import { HealthReport, OperationsMetrics, OperationsQueue, SeverityAssessment } from '../schemas/operations.js';
+import { HealthReport, IntakeHealth, OperationsMetrics, OperationsQueue, SeverityAssessment } from '../schemas/operations.js';
 import { DuplicateEmergencyProblem, FieldProblem, Problem, StatusConflictProblem, ValidationProblem } from '../schemas/problem.js';
 import { JobView, LocationBody, LocationRecorded, StatusBody, TechnicianStatusRecorded } from '../schemas/technician.js';
 import { idempotencyKeyMaxLength } from './idempotency.js';
@@ -17,6 +17,7 @@ const responseSchemas = {
   LocationRecorded,
   TechnicianStatusRecorded,
   HealthReport,
+  IntakeHealth,
   OperationsQueue,
   OperationsMetrics,
   SeverityAssessment,
@@ -208,10 +209,10 @@ export function openApiDocument() {
         get: operation({
           operationId: 'health',
           security: publicAccess,
-          summary: 'Dependency and backlog health',
+          summary: 'Can this region take an emergency? Shallow and cheap, for Route 53 and load balancers; a backlog never fails it',
           responses: {
-            '200': json('Healthy', ref('HealthReport')),
-            '503': json('Degraded or unhealthy, with per-check detail', ref('HealthReport')),
+            '200': json('status ok (the database answers) or buffering (it does not, but the intake buffer takes writes)', ref('IntakeHealth')),
+            '503': json('status down: neither the database nor the intake buffer can take an emergency', ref('IntakeHealth')),
           },
         }),
       },
@@ -281,6 +282,14 @@ export function openApiDocument() {
               properties: { openapi: { type: 'string', pattern: '^3\\.1\\.\\d+$' }, info: { type: 'object' }, paths: { type: 'object' } },
             }),
           },
+        }),
+      },
+      '/ops/health': {
+        get: operation({
+          operationId: 'opsHealth',
+          summary: 'Every dependency, the backlog and the incident severity, for operations; the verdict is in the body',
+          security: staff,
+          responses: { '200': json('The health report (status healthy, degraded or unhealthy, with per-check detail)', ref('HealthReport')), ...staffAnswers, '503': unavailable },
         }),
       },
     },

@@ -8,4 +8,6 @@ export interface IntakeBuffer {
   list(limit: number): Promise<NewEmergency[]>;
   release(id: string): Promise<void>;
   ping(timeoutMs: number): Promise<void>;
+  /** Resolves when a write to the buffer would be accepted, without writing anything; rejects otherwise. */
+  probeWritable(timeoutMs: number): Promise<void>;
 }

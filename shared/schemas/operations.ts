@@ -25,6 +25,14 @@ export const HealthReport = z
   })
   .meta({ id: 'HealthReport' });
 
+export const IntakeHealth = z
+  .object({
+    status: z.enum(['ok', 'buffering', 'down']).meta({
+      description: 'ok: emergencies are stored; buffering: they are held in the intake buffer until the database is back; down: neither can take them',
+    }),
+  })
+  .meta({ id: 'IntakeHealth' });
+
 const openStatusCounts = z.object({ pending: z.number().int(), assigned: z.number().int(), en_route: z.number().int(), on_site: z.number().int() });
 
 export const OperationsQueue = z

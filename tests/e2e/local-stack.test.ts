@@ -105,6 +105,8 @@ describe('npm start', () => {
     const queue = await call('GET', '/ops/queue', undefined, { Authorization: `Bearer ${token('operations', 'ops-e2e')}` });
     expect(queue.status).toBe(200);
     expect(queue.body.availableTechnicians.technicians.map((t: { id: string }) => t.id)).toContain(technicianId);
+    const deepHealth = await call('GET', '/ops/health', undefined, { Authorization: `Bearer ${token('operations', 'ops-e2e')}` });
+    expect(deepHealth).toMatchObject({ status: 200, body: { status: 'healthy', checks: { postgres: { status: 'ok' } } } });
   });
 
   it('answers malformed JSON with a problem+json 400', async () => {
@@ -113,10 +115,10 @@ describe('npm start', () => {
     expect(response.contentType).toContain('application/problem+json');
   });
 
-  it('reports healthy and serves the OpenAPI document', async () => {
+  it('reports healthy (shallow and deep) and serves the OpenAPI document', async () => {
     const health = await call('GET', '/health');
     expect(health.status).toBe(200);
-    expect(health.body.status).toBe('healthy');
+    expect(health.body).toEqual({ status: 'ok' });
     const openapi = await call('GET', '/openapi.json');
     expect(openapi.body.openapi).toBe('3.1.0');
     expect(Object.keys(openapi.body.paths)).toContain('/emergencies');

@@ -8,6 +8,7 @@ import { makeHandler as makeHealth } from '../../functions/ops/health.js';
 import { handler as openApi } from '../../functions/ops/openapi.js';
 import { makeHandler as makeQueue } from '../../functions/ops/queue.js';
 import { makeHandler as makeOpsMetrics } from '../../functions/ops/metrics.js';
+import { makeHandler as makeOpsHealth } from '../../functions/ops/ops-health.js';
 import { makeHandler as makeLocation } from '../../functions/technicians/location.js';
 import { makeHandler as makeStatus } from '../../functions/technicians/status.js';
 import type { TechnicianAction } from '../../shared/usecases/job-actions.js';
@@ -141,6 +142,7 @@ const routes: Route[] = [
   jobRoute('complete', 'on_site'),
   { route: 'GET /ops/queue', call: (headers) => invoke(makeQueue(stack.deps), apiEvent({ method: 'GET', path: '/ops/queue', headers })), expected: operationsOnly },
   { route: 'GET /ops/metrics', call: (headers) => invoke(makeOpsMetrics(stack.deps), apiEvent({ method: 'GET', path: '/ops/metrics', headers })), expected: operationsOnly },
+  { route: 'GET /ops/health', call: (headers) => invoke(makeOpsHealth(stack.deps), apiEvent({ method: 'GET', path: '/ops/health', headers })), expected: operationsOnly },
   { route: 'GET /health', call: (headers) => invoke(makeHealth(stack.deps), apiEvent({ method: 'GET', path: '/health', headers })), expected: everyone(200) },
   { route: 'GET /openapi.json', call: (headers) => invoke(openApi, apiEvent({ method: 'GET', path: '/openapi.json', headers })), expected: everyone(200) },
 ];

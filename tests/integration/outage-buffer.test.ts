@@ -2,19 +2,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
 import { makeHandler as makeGet } from '../../functions/emergencies/get.js';
 import { makeHandler as makeHealth } from '../../functions/ops/health.js';
-import { closeAllDeps, allDeps } from '../../scripts/local/all-deps.js';
+import { makeHandler as makeOpsHealth } from '../../functions/ops/ops-health.js';
+import { INTAKE_PROBE_ID } from '../../shared/adapters/dynamodb/intake-buffer.js';
+import { allDeps, closeAllDeps } from '../../scripts/local/all-deps.js';
 import { drainIntakeBuffer } from '../../shared/usecases/drain-intake-buffer.js';
 import { freePort } from '../../scripts/local/engines.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
+import { bearer, testAuth } from '../support/auth.js';
 import { apiEvent, invoke } from '../support/events.js';
 import { testStack, type TestStack } from '../support/stack.js';
 
 // Two views of the same tables: one whose PostgreSQL is the real one, one whose PostgreSQL is a closed port (an outage).
 let stack: TestStack;
 let down: ReturnType<typeof allDeps>;
+let asOperations: Record<string, string>;
 
 beforeAll(async () => {
-  stack = await testStack();
+  const auth = await testAuth();
+  stack = await testStack({ env: auth.env });
+  asOperations = bearer(await auth.signer.mint('ops-health', ['operations']));
   const deadPort = await freePort();
   down = allDeps({ ...stack.config, database: { ...stack.config.database, url: `postgres://nobody:x@127.0.0.1:${deadPort}/none` } });
 });
@@ -38,7 +44,7 @@ describe('an emergency during a database outage', () => {
     expect(whileDown.body).toMatchObject({ id, status: 'pending', queued: true });
 
     const report = await drainIntakeBuffer(stack.deps);
-    expect(report).toEqual({ replayed: 1, alreadyStored: 0, databaseUnavailable: false });
+    expect(report).toEqual({ replayed: 1, alreadyStored: 0, databaseUnavailable: false, leftInBuffer: 0 });
 
     const { rows } = await stack.sql.query('SELECT reference, status, created_at FROM emergency_requests WHERE id = $1', [id]);
     expect(rows[0]).toMatchObject({ reference: accepted.body.reference, status: 'pending' });
@@ -52,6 +58,8 @@ describe('an emergency during a database outage', () => {
     const accepted = await invoke(makeCreate(down), apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody() }));
     const report = await drainIntakeBuffer(down);
     expect(report.databaseUnavailable).toBe(true);
+    // What IntakeBufferDepth reports, and the alarm pages on.
+    expect(report.leftInBuffer).toBe(1);
     expect(await stack.deps.intakeBuffer.find(accepted.body.id as string)).toBeDefined();
     await drainIntakeBuffer(stack.deps);
   });
@@ -67,41 +75,85 @@ describe('an emergency during a database outage', () => {
   });
 });
 
-describe('GET /health', () => {
-  it('is 200 healthy when PostgreSQL and DynamoDB answer and the backlog is short', async () => {
+describe('GET /health (shallow, for Route 53)', () => {
+  it('is 200 ok when PostgreSQL answers', async () => {
     const response = await invoke(makeHealth(stack.deps), apiEvent({ method: 'GET', path: '/health' }));
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ status: 'healthy', checks: { postgres: { status: 'ok' }, dynamodb: { status: 'ok' }, backlog: { status: 'ok', threshold: 10 } }, severity: { severity: 'P4' } });
+    expect(response.body).toEqual({ status: 'ok' });
   });
 
-  it('is 503 unhealthy with per-check detail and no connection details when PostgreSQL is down', async () => {
+  it('is 200 buffering when PostgreSQL is down but the intake buffer takes writes, and says nothing about connections', async () => {
     const response = await invoke(makeHealth(down), apiEvent({ method: 'GET', path: '/health' }));
-    expect(response.status).toBe(503);
-    expect(response.body).toMatchObject({ status: 'unhealthy', checks: { postgres: { status: 'failed' }, dynamodb: { status: 'ok' } }, severity: { severity: 'P1', reasons: ['service is down'] } });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: 'buffering' });
     expect(JSON.stringify(response.body)).not.toMatch(/127\.0\.0\.1|nobody|postgres:\/\//);
   });
 
-  it('is 503 degraded when more than 10 requests are pending', async () => {
+  it('probes the buffer without storing anything the drain would replay', async () => {
+    await invoke(makeHealth(down), apiEvent({ method: 'GET', path: '/health' }));
+    expect(await stack.deps.intakeBuffer.find(INTAKE_PROBE_ID)).toBeUndefined();
+  });
+
+  it('is 200 whatever the backlog: more than 10 pending is a business condition, not an outage', async () => {
     const busy = await testStack();
     try {
       const create = makeCreate(busy.deps);
       for (let i = 0; i < 11; i++) await invoke(create, apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody() }));
       const response = await invoke(makeHealth(busy.deps), apiEvent({ method: 'GET', path: '/health' }));
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({ status: 'ok' });
+    } finally {
+      await busy.close();
+    }
+  });
+
+  it('is 503 down when neither PostgreSQL nor the intake buffer can take an emergency', async () => {
+    const nowhere = allDeps({ ...down.config, tables: { ...down.config.tables, intakeBuffer: 'no-such-table' } });
+    try {
+      const response = await invoke(makeHealth(nowhere), apiEvent({ method: 'GET', path: '/health' }));
       expect(response.status).toBe(503);
+      expect(response.body).toEqual({ status: 'down' });
+    } finally {
+      await closeAllDeps(nowhere);
+    }
+  });
+});
+
+describe('GET /ops/health (deep, operations only)', () => {
+  it('is 200 healthy when PostgreSQL and DynamoDB answer and the backlog is short', async () => {
+    const response = await invoke(makeOpsHealth(stack.deps), apiEvent({ method: 'GET', path: '/ops/health', headers: asOperations }));
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ status: 'healthy', checks: { postgres: { status: 'ok' }, dynamodb: { status: 'ok' }, backlog: { status: 'ok', threshold: 10 } }, severity: { severity: 'P4' } });
+  });
+
+  it('reports unhealthy with per-check detail and no connection details when PostgreSQL is down', async () => {
+    const response = await invoke(makeOpsHealth(down), apiEvent({ method: 'GET', path: '/ops/health', headers: asOperations }));
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ status: 'unhealthy', checks: { postgres: { status: 'failed' }, dynamodb: { status: 'ok' } }, severity: { severity: 'P1', reasons: ['service is down'] } });
+    expect(JSON.stringify(response.body)).not.toMatch(/127\.0\.0\.1|nobody|postgres:\/\//);
+  });
+
+  it('reports degraded, with the backlog and its severity, when more than 10 requests are pending', async () => {
+    const busy = await testStack();
+    try {
+      const create = makeCreate(busy.deps);
+      for (let i = 0; i < 11; i++) await invoke(create, apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody() }));
+      const response = await invoke(makeOpsHealth({ ...busy.deps, verifier: stack.deps.verifier }), apiEvent({ method: 'GET', path: '/ops/health', headers: asOperations }));
+      expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ status: 'degraded', checks: { backlog: { status: 'degraded', pending: 11 } }, severity: { severity: 'P1', reasons: ['11 emergencies waiting (over 10)'] } });
     } finally {
       await busy.close();
     }
   });
 
-  it('is 503 unhealthy when a DynamoDB table is missing', async () => {
+  it('reports unhealthy when a DynamoDB table is missing', async () => {
     const missing = allDeps({ ...stack.config, tables: { ...stack.config.tables, locations: 'no-such-table' } });
     try {
-      const response = await invoke(makeHealth(missing), apiEvent({ method: 'GET', path: '/health' }));
-      expect(response.status).toBe(503);
-      expect(response.body).toMatchObject({ checks: { dynamodb: { status: 'failed' } } });
+      const response = await invoke(makeOpsHealth(missing), apiEvent({ method: 'GET', path: '/ops/health', headers: asOperations }));
+      expect(response.body).toMatchObject({ status: 'unhealthy', checks: { dynamodb: { status: 'failed' } } });
     } finally {
       await closeAllDeps(missing);
     }
   });
 });
+

@@ -1,16 +1,17 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import yaml from 'js-yaml';
 import { projectRoot } from '../../scripts/local/engines.js';
+import { brokenReferences, packageService, type Resource, type Template } from '../support/package.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation properties are arbitrary JSON, navigated by the assertions below
-type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: unknown };
 interface Statement {
   Effect: string;
   Action: string[];
-  Resource: unknown;
+  Resource?: unknown;
+  NotResource?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
 }
 
 const staffRoutes = {
@@ -23,25 +24,26 @@ const staffRoutes = {
   completeJob: 'JobsIdVarCompletePost',
   opsQueue: 'OpsQueueGet',
   opsMetrics: 'OpsMetricsGet',
+  opsHealth: 'OpsHealthGet',
 };
 const publicRoutes = ['EmergenciesPost', 'EmergenciesIdVarGet', 'EmergenciesIdVarCancelPost', 'HealthGet', 'OpenapijsonGet'];
 const functions = ['createEmergency', 'getEmergency', 'cancelEmergency', 'health', 'openapi', 'migrate', 'drainIntakeBuffer', 'redispatch', 'weatherScaling', 'collectMetrics', 'incidentBroadcast', ...Object.keys(staffRoutes)];
+const scheduledFunctions = ['drainIntakeBuffer', 'redispatch', 'collectMetrics', 'weatherScaling'];
 const logicalId = (fn: string) => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
+/** Actions every function role has whatever it does: its own logs, X-Ray, and (in the VPC) its network interfaces. */
+const ownActions = (actions: string[]) => actions.filter((a) => !/^(logs|xray|ec2):/.test(a));
 
 let dir: string;
+let templateFile: string;
+let template: Template;
 let resources: Record<string, Resource>;
 
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'tyrehero-package-'));
-  // No AWS credentials at all: packaging must be a pure, offline build.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')));
-  execFileSync(process.execPath, [path.join(projectRoot, 'node_modules/osls/bin/serverless.js'), 'package', '--stage', 'prod', '--package', dir], {
-    cwd: projectRoot,
-    env: { ...env, SLS_TELEMETRY_DISABLED: '1', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent' },
-    stdio: 'pipe',
-  });
-  resources = (JSON.parse(readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> }).Resources;
-}, 240_000);
+beforeAll(async () => {
+  const packaged = await packageService('prod', 'eu-west-2');
+  ({ dir, template } = packaged);
+  templateFile = packaged.file;
+  resources = template.Resources;
+}, 600_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -51,6 +53,7 @@ const roleStatements = (fn: string): Statement[] => {
   return (role.Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>).flatMap((p) => p.PolicyDocument.Statement);
 };
 const actionsOf = (fn: string) => roleStatements(fn).flatMap((s) => s.Action);
+const roleOf = (fn: string) => resources[(resources[logicalId(fn)]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]]!;
 const byType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
 function zipEntries(zip: string): string[] {
@@ -81,13 +84,15 @@ describe('npx sls package --stage prod', () => {
     expect(byType('AWS::RDS::DBInstance').map(([, i]) => i.Properties.DBInstanceClass)).toEqual(['db.serverless', 'db.serverless']);
     const [, proxy] = byType('AWS::RDS::DBProxy')[0]!;
     expect(proxy.Properties).toMatchObject({ EngineFamily: 'POSTGRESQL', RequireTLS: true });
-    expect(byType('AWS::SecretsManager::Secret')).toHaveLength(1);
+    expect(byType('AWS::SecretsManager::Secret').map(([id]) => id).sort()).toEqual(['AppDatabaseSecret', 'DatabaseSecret']);
   });
 
   it('points every data function at the proxy and the secret, never at a literal password', () => {
     const env = resources.CreateEmergencyLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>;
     expect(env.DB_HOST).toEqual({ 'Fn::GetAtt': ['DatabaseProxy', 'Endpoint'] });
-    expect(env.DB_SECRET_ARN).toEqual({ Ref: 'DatabaseSecret' });
+    // The application role's secret; only migrate gets the owner's.
+    expect(env.DB_SECRET_ARN).toEqual({ Ref: 'AppDatabaseSecret' });
+    expect(env.DB_USER).toBe('tyrehero_app');
     expect(JSON.stringify(resources)).not.toMatch(/"(DB_)?PASSWORD"\s*:\s*"[^{]/i);
   });
 
@@ -96,34 +101,26 @@ describe('npx sls package --stage prod', () => {
     const intakePut = roleStatements('createEmergency').find((s) => s.Action.includes('dynamodb:PutItem') && JSON.stringify(s.Resource).includes('intake-buffer'));
     expect(intakePut).toBeDefined();
     expect(actionsOf('getEmergency')).not.toContain('dynamodb:PutItem');
-    expect(actionsOf('openapi').filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual([]);
-    expect(actionsOf('health')).toContain('dynamodb:DescribeTable');
+    expect(ownActions(actionsOf('openapi'))).toEqual([]);
+    expect(actionsOf('opsHealth')).toContain('dynamodb:DescribeTable');
     expect(actionsOf('drainIntakeBuffer')).toEqual(expect.arrayContaining(['dynamodb:Scan', 'dynamodb:DeleteItem']));
     expect(actionsOf('drainIntakeBuffer')).not.toContain('dynamodb:PutItem');
   });
 
-  it('grants no wildcard resource except X-Ray and SMS publishing, which have no narrower one', () => {
+  it('grants no wildcard resource except X-Ray and EC2 Describe calls, which have no narrower one', () => {
     for (const fn of functions) {
       for (const statement of roleStatements(fn)) {
         const wildcard = JSON.stringify(statement.Resource) === '"*"' || JSON.stringify(statement.Resource) === '["*"]';
-        if (wildcard) expect(statement.Action.every((a) => a.startsWith('xray:') || a === 'sns:Publish'), `${fn}: ${statement.Action.join(',')}`).toBe(true);
+        if (wildcard) expect(statement.Action.every((a) => a.startsWith('xray:') || a.startsWith('ec2:Describe')), `${fn}: ${statement.Action.join(',')}`).toBe(true);
       }
     }
     expect(actionsOf('getEmergency')).not.toContain('sns:Publish');
   });
 
   it('lets intake dispatch: query the dispatchable index and claim technicians, nothing more on that table', () => {
-    const onLocations = roleStatements('createEmergency').filter((s) => JSON.stringify(s.Resource).includes('-locations'));
+    const onLocations = roleStatements('createEmergency').filter((s) => JSON.stringify(s.Resource ?? null).includes('-locations'));
     expect(onLocations.flatMap((s) => s.Action).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(JSON.stringify(onLocations.find((s) => s.Action.includes('dynamodb:Query'))!.Resource)).toContain('/index/dispatchable');
-  });
-
-  it('throttles the API stage, and intake more tightly', () => {
-    const [, deployment] = byType('AWS::ApiGateway::Deployment')[0]!;
-    expect(deployment.Properties.StageDescription.MethodSettings).toEqual([
-      expect.objectContaining({ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 }),
-      expect.objectContaining({ ResourcePath: '/~1emergencies', HttpMethod: 'POST', ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 }),
-    ]);
   });
 
   it('answers gateway-made errors as problem+json', () => {
@@ -178,11 +175,11 @@ describe('npx sls package --stage prod', () => {
 
   it('lets technicians touch only the locations table, and job actions only what each step needs', () => {
     for (const fn of ['updateTechnicianLocation', 'updateTechnicianStatus']) {
-      expect(roleStatements(fn).filter((st) => !st.Action.every((a) => a.startsWith('logs:') || a.startsWith('xray:')))).toEqual([
+      expect(roleStatements(fn).filter((st) => ownActions(st.Action).length > 0)).toEqual([
         { Effect: 'Allow', Action: ['dynamodb:UpdateItem'], Resource: expect.objectContaining({ 'Fn::Sub': expect.stringContaining('-locations') }) },
       ]);
     }
-    expect(actionsOf('acceptJob').filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual(['secretsmanager:GetSecretValue']);
+    expect(ownActions(actionsOf('acceptJob'))).toEqual(['secretsmanager:GetSecretValue']);
     expect(actionsOf('jobEnRoute')).toContain('sns:Publish');
     expect(actionsOf('completeJob')).toContain('dynamodb:UpdateItem');
     expect(actionsOf('completeJob')).not.toContain('sns:Publish');
@@ -225,7 +222,7 @@ describe('npx sls package --stage prod', () => {
     });
 
     it('may change only the configured targets, read only its own key, and write only the state item', () => {
-      expect(roleStatements('weatherScaling').flatMap((s) => s.Action).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:')).sort()).toEqual([
+      expect(ownActions(roleStatements('weatherScaling').flatMap((s) => s.Action)).sort()).toEqual([
         'application-autoscaling:RegisterScalableTarget',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
@@ -236,6 +233,7 @@ describe('npx sls package --stage prod', () => {
         'rds:ModifyDBCluster',
         'secretsmanager:GetSecretValue',
         'sns:Publish',
+        'sqs:SendMessage',
         'ssm:GetParameter',
       ]);
       expect(sub(statementFor('lambda:PutProvisionedConcurrencyConfig')[0]!.Resource)).toBe('arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:tyrehero-dispatch-prod-createEmergency:provisioned');
@@ -270,7 +268,7 @@ describe('npx sls package --stage prod', () => {
   });
 
   it('lets incidentBroadcast text phone numbers and read the database, nothing else, and never from an API route', () => {
-    expect(actionsOf('incidentBroadcast').filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:')).sort()).toEqual(['secretsmanager:GetSecretValue', 'sns:Publish']);
+    expect(ownActions(actionsOf('incidentBroadcast')).sort()).toEqual(['secretsmanager:GetSecretValue', 'sns:Publish']);
     expect(resources.IncidentBroadcastLambdaFunction!.Properties.Timeout).toBe(300);
     const routes = byType('AWS::ApiGateway::Method').map(([, m]) => JSON.stringify(m.Properties.Integration));
     expect(routes.some((r) => r.includes('IncidentBroadcastLambdaFunction'))).toBe(false);
@@ -339,13 +337,368 @@ describe('npx sls package --stage prod', () => {
       }
     });
 
-    it('routes critical and warning alarms to two separate, encrypted topics', () => {
+    it('routes critical and warning alarms to two separate topics encrypted with the stack key', () => {
       const topics = Object.fromEntries(byType('AWS::SNS::Topic'));
       expect(topics.CriticalAlarmsTopic!.Properties.TopicName).toBe('tyrehero-dispatch-prod-critical-alarms');
       expect(topics.WarningAlarmsTopic!.Properties.TopicName).toBe('tyrehero-dispatch-prod-warning-alarms');
-      for (const id of ['CriticalAlarmsTopic', 'WarningAlarmsTopic']) expect(topics[id]!.Properties.KmsMasterKeyId).toBe('alias/aws/sns');
+      // Never the AWS-managed key: CloudWatch cannot use it, so every alarm action would fail.
+      for (const id of ['CriticalAlarmsTopic', 'WarningAlarmsTopic', 'OpsAlertsTopic']) expect(topics[id]!.Properties.KmsMasterKeyId).toEqual({ Ref: 'StackKey' });
       const actions = Object.values(alarms()).flatMap((a) => a.Properties.AlarmActions as unknown[]);
       expect(new Set(actions.map((a) => JSON.stringify(a)))).toEqual(new Set([JSON.stringify(critical[0]), JSON.stringify(warning[0])]));
     });
   });
+});
+
+describe('read as CloudFormation reads it', () => {
+  it('has no Ref, GetAtt or Fn::Sub name that points at nothing', () => {
+    expect(brokenReferences(template)).toEqual([]);
+  });
+
+  it('declares the SecretsManager transform the hosted rotation functions need', () => {
+    expect(template.Transform).toEqual(['AWS::SecretsManager-2020-07-23']);
+  });
+});
+
+describe('alarms that reach a person', () => {
+  type PolicyStatement = { Sid?: string; Effect: string; Principal: unknown; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, unknown>> };
+  const list = (value: string | string[]) => (Array.isArray(value) ? value : [value]);
+  const allows = (statement: PolicyStatement, action: string) => statement.Effect === 'Allow' && list(statement.Action).some((a) => a === action || (a.endsWith('*') && action.startsWith(a.slice(0, -1))));
+  const topicPolicyFor = (topicId: string) =>
+    byType('AWS::SNS::TopicPolicy').find(([, p]) => (p.Properties.Topics as unknown[]).some((t) => JSON.stringify(t) === JSON.stringify({ Ref: topicId })))?.[1];
+
+  it('lets CloudWatch publish every alarm through its topic: the topic key and the topic policy both allow it', () => {
+    const alarms = byType('AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBeGreaterThan(40);
+    for (const [alarmId, alarm] of alarms) {
+      for (const action of [...(alarm.Properties.AlarmActions as unknown[]), ...((alarm.Properties.OKActions as unknown[]) ?? [])]) {
+        const topicId = (action as { Ref: string }).Ref;
+        const topic = resources[topicId];
+        expect(topic?.Type, `${alarmId} → ${topicId}`).toBe('AWS::SNS::Topic');
+        const keyRef = topic!.Properties.KmsMasterKeyId as { Ref?: string } | string;
+        expect(typeof keyRef, `${topicId} must use a key whose policy we control, not ${JSON.stringify(keyRef)}`).toBe('object');
+        const key = resources[(keyRef as { Ref: string }).Ref]!;
+        expect(key.Type).toBe('AWS::KMS::Key');
+        const keyStatements = key.Properties.KeyPolicy.Statement as PolicyStatement[];
+        const forCloudWatch = keyStatements.filter((st) => JSON.stringify(st.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }));
+        expect(forCloudWatch.some((st) => allows(st, 'kms:Decrypt')), `${topicId} key: kms:Decrypt`).toBe(true);
+        expect(forCloudWatch.some((st) => allows(st, 'kms:GenerateDataKey')), `${topicId} key: kms:GenerateDataKey`).toBe(true);
+        const policy = topicPolicyFor(topicId)!;
+        const publish = (policy.Properties.PolicyDocument.Statement as PolicyStatement[]).find(
+          (st) => allows(st, 'sns:Publish') && JSON.stringify(st.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }),
+        );
+        expect(publish, `${topicId} policy lets CloudWatch publish`).toBeDefined();
+        // The source condition covers this alarm's name.
+        const sourceArn = (publish!.Condition!.ArnLike!['aws:SourceArn'] as { 'Fn::Sub': string })['Fn::Sub'];
+        const alarmName = alarm.Properties.AlarmName as string;
+        expect(alarmName.startsWith(sourceArn.split(':alarm:')[1]!.replace(/\*$/, '')), `${alarmName} matches ${sourceArn}`).toBe(true);
+      }
+    }
+  });
+
+  it('denies publishing without TLS, and by any IAM principal that is not one of this stack’s roles', () => {
+    const [, policy] = byType('AWS::SNS::TopicPolicy')[0]!;
+    const statements = policy.Properties.PolicyDocument.Statement as PolicyStatement[];
+    expect(statements.find((s) => s.Sid === 'DenyInsecureTransport')).toMatchObject({ Effect: 'Deny', Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+    const others = statements.find((s) => s.Sid === 'DenyOtherPrincipals')!;
+    expect(others).toMatchObject({ Effect: 'Deny', Condition: { 'Null': { 'aws:PrincipalServiceName': 'true' } } });
+    expect(others.Condition!.ArnNotLike!['aws:PrincipalArn']).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/tyrehero-dispatch-prod-eu-west-2-*' });
+    // Every function role is one of those.
+    for (const fn of functions) expect(roleOf(fn).Properties.RoleName, fn).toMatch(/^tyrehero-dispatch-prod-eu-west-2-/);
+  });
+
+  it('subscribes the on-call email and the incident tool (HTTPS) to critical alarms in prod, and someone to every topic', () => {
+    expect(resources.CriticalAlarmsTopic!.Properties.Subscription).toEqual([
+      { Protocol: 'email', Endpoint: 'dispatch-oncall@tyrehero.co.uk' },
+      { Protocol: 'https', Endpoint: '{{resolve:ssm:/tyrehero-dispatch/prod/incident-webhook-url}}' },
+    ]);
+    for (const id of ['WarningAlarmsTopic', 'OpsAlertsTopic']) expect((resources[id]!.Properties.Subscription as unknown[]).length, id).toBeGreaterThan(0);
+  });
+
+  it('sends Aurora failovers and failures to the critical topic', () => {
+    const subscriptions = byType('AWS::RDS::EventSubscription').map(([, s]) => s.Properties);
+    expect(subscriptions).toEqual([
+      expect.objectContaining({ SourceType: 'db-cluster', SnsTopicArn: { Ref: 'CriticalAlarmsTopic' }, EventCategories: expect.arrayContaining(['failover', 'failure']) }),
+      expect.objectContaining({ SourceType: 'db-instance', SnsTopicArn: { Ref: 'CriticalAlarmsTopic' }, EventCategories: expect.arrayContaining(['failover', 'failure']) }),
+    ]);
+  });
+
+  it.each([
+    ['EmergencyRequestsBufferedAlarm', 'TyreHero/Emergency', 'EmergencyRequestsBuffered', 'GreaterThanOrEqualToThreshold', 1, 'CriticalAlarmsTopic'],
+    ['IntakeBufferDepthAlarm', 'TyreHero/Emergency', 'IntakeBufferDepth', 'GreaterThanOrEqualToThreshold', 1, 'CriticalAlarmsTopic'],
+    ['DatabaseCapacityAtMaxAlarm', 'AWS/RDS', 'ServerlessDatabaseCapacity', 'GreaterThanOrEqualToThreshold', 32, 'CriticalAlarmsTopic'],
+    ['DatabaseConnectionsAlarm', 'AWS/RDS', 'DatabaseConnections', 'GreaterThanThreshold', 2000, 'WarningAlarmsTopic'],
+    ['DatabaseProxyBorrowLatencyAlarm', 'AWS/RDS', 'DatabaseConnectionsBorrowLatency', 'GreaterThanThreshold', 1_000_000, 'CriticalAlarmsTopic'],
+    ['SmsDeliveryFailuresAlarm', 'AWS/SNS', 'SMSSuccessRate', 'LessThanThreshold', 0.9, 'WarningAlarmsTopic'],
+    ['SmsSpendAlarm', 'AWS/SNS', 'SMSMonthToDateSpentUSD', 'GreaterThanThreshold', 800, 'WarningAlarmsTopic'],
+    ['ScheduledRunFailuresAlarm', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'GreaterThanOrEqualToThreshold', 1, 'WarningAlarmsTopic'],
+  ])('%s watches %s %s %s %s', (id, namespace, metric, op, threshold, topic) => {
+    expect(resources[id]?.Properties).toMatchObject({ Namespace: namespace, MetricName: metric, ComparisonOperator: op, Threshold: threshold, AlarmActions: [{ Ref: topic }] });
+  });
+
+  it('watches DynamoDB throttling and system errors across all four of the stage’s tables', () => {
+    const tables = byType('AWS::DynamoDB::Table').map(([, t]) => t.Properties.TableName as string);
+    for (const [id, metric] of [['DynamoDbThrottledRequestsAlarm', 'ThrottledRequests'], ['DynamoDbSystemErrorsAlarm', 'SystemErrors']] as const) {
+      const query = (resources[id]!.Properties.Metrics as Array<{ Expression: string }>)[0]!.Expression;
+      expect(query).toContain(`SUM(${metric}) FROM SCHEMA("AWS/DynamoDB", Operation, TableName)`);
+      for (const table of tables) expect(query).toContain(`'${table}'`);
+    }
+  });
+
+  it('checks GET /health from Route 53, with its alarm in the us-east-1 stack, where Route 53 publishes its metrics', () => {
+    expect(resources.ApiHealthCheck!.Properties.HealthCheckConfig).toMatchObject({
+      Type: 'HTTPS',
+      Port: 443,
+      ResourcePath: '/prod/health',
+      FullyQualifiedDomainName: { 'Fn::Sub': '${ApiGatewayRestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}' },
+    });
+    expect(template.Outputs!.ApiHealthCheckId!.Value).toEqual({ Ref: 'ApiHealthCheck' });
+    const usEast1 = yaml.load(readFileSync(path.join(projectRoot, 'resources/us-east-1/health-alarm.yml'), 'utf8')) as Template;
+    const alarm = usEast1.Resources.ApiHealthCheckAlarm!.Properties;
+    expect(alarm).toMatchObject({ Namespace: 'AWS/Route53', MetricName: 'HealthCheckStatus', Dimensions: [{ Name: 'HealthCheckId', Value: { Ref: 'HealthCheckId' } }], ComparisonOperator: 'LessThanThreshold', Threshold: 1, TreatMissingData: 'breaching' });
+    const topic = usEast1.Resources[(alarm.AlarmActions as Array<{ Ref: string }>)[0]!.Ref]!;
+    const key = usEast1.Resources[(topic.Properties.KmsMasterKeyId as { Ref: string }).Ref]!;
+    expect(key.Properties.KeyPolicy.Statement).toEqual(expect.arrayContaining([expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]));
+    expect(brokenReferences(usEast1)).toEqual([]);
+  });
+});
+
+describe('an API stage that deploys, and deploys again', () => {
+  const deployments = () => byType('AWS::ApiGateway::Deployment');
+
+  it('declares the stage itself; the per-deploy Deployment carries no stage settings', () => {
+    expect(deployments()).toHaveLength(1);
+    const [deploymentId, deployment] = deployments()[0]!;
+    // A new logical id per deploy (osls): only the explicit stage may point at it, and it must not name the stage.
+    expect(deploymentId).toMatch(/^ApiGatewayDeployment\d+$/);
+    expect(deployment.Properties.StageName).toBeUndefined();
+    expect(deployment.Properties.StageDescription).toBeUndefined();
+    const stages = byType('AWS::ApiGateway::Stage');
+    expect(stages.map(([id]) => id)).toEqual(['ApiGatewayStage']);
+    expect(stages[0]![1].Properties).toMatchObject({ StageName: 'prod', DeploymentId: { Ref: deploymentId }, RestApiId: { Ref: 'ApiGatewayRestApi' }, TracingEnabled: true });
+  });
+
+  it('throttles the stage, and intake more tightly', () => {
+    expect(resources.ApiGatewayStage!.Properties.MethodSettings).toEqual([
+      expect.objectContaining({ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 }),
+      expect.objectContaining({ ResourcePath: '/~1emergencies', HttpMethod: 'POST', ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 }),
+    ]);
+  });
+
+  it('writes one JSON access log line per request with request id, IP, status, latency and the WAF result, to an encrypted log group', () => {
+    const { DestinationArn, Format } = resources.ApiGatewayStage!.Properties.AccessLogSetting as { DestinationArn: unknown; Format: string };
+    expect(DestinationArn).toEqual({ 'Fn::GetAtt': ['ApiAccessLogGroup', 'Arn'] });
+    const line = JSON.parse(Format.replace(/\$context\.[\w.]+/g, 'x')) as Record<string, string>;
+    expect(Object.keys(line)).toEqual(expect.arrayContaining(['requestId', 'ip', 'status', 'latencyMs', 'wafResult']));
+    expect(Format).toContain('"requestId":"$context.requestId"');
+    expect(Format).toContain('"wafResult":"$context.wafResponseCode"');
+    expect(resources.ApiAccessLogGroup!.Properties).toMatchObject({ RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': ['StackKey', 'Arn'] } });
+    // osls deletes /aws/api-gateway/<service>-<stage> after deploys without provider.logs: ours must not be that group.
+    expect(resources.ApiAccessLogGroup!.Properties.LogGroupName).not.toBe('/aws/api-gateway/tyrehero-dispatch-prod');
+  });
+
+  it('uses no hand-written stage-throttling plugin any more', () => {
+    expect(readdirSync(path.join(projectRoot, 'scripts/serverless'))).not.toContain('stage-throttling.cjs');
+  });
+});
+
+describe('staff sign-in', () => {
+  it('runs the Plus tier with threat protection enforced, and requires TOTP in prod', () => {
+    const [, pool] = byType('AWS::Cognito::UserPool')[0]!;
+    expect(pool.Properties).toMatchObject({ UserPoolTier: 'PLUS', UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' }, MfaConfiguration: 'ON', EnabledMfas: ['SOFTWARE_TOKEN_MFA'] });
+  });
+});
+
+describe('least privilege', () => {
+  const publishStatements = () => functions.flatMap((fn) => roleStatements(fn).filter((s) => s.Action.includes('sns:Publish')).map((s) => ({ fn, s })));
+
+  it('lets functions text phone numbers but never publish to the alarm topics', () => {
+    expect(publishStatements().length).toBeGreaterThan(0);
+    for (const { fn, s } of publishStatements()) {
+      if (s.NotResource) expect(s.NotResource, fn).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:sns:*:*:*' });
+      else expect(s.Resource, fn).toEqual({ Ref: 'OpsAlertsTopic' });
+    }
+    const everyRole = JSON.stringify(functions.map((fn) => roleStatements(fn)));
+    expect(everyRole).not.toContain('CriticalAlarmsTopic');
+    expect(everyRole).not.toContain('WarningAlarmsTopic');
+  });
+
+  it('gives no role the managed VPC policy; only functions in the VPC get network-interface rights, scoped to its subnets and group', () => {
+    for (const fn of functions) {
+      const role = roleOf(fn);
+      expect(JSON.stringify(role.Properties.ManagedPolicyArns ?? []), fn).not.toContain('AWSLambdaVPCAccessExecutionRole');
+      const inVpc = Boolean(resources[logicalId(fn)]!.Properties.VpcConfig);
+      const ec2 = roleStatements(fn).filter((s) => s.Action.some((a) => a.startsWith('ec2:')));
+      if (!inVpc) expect(ec2, fn).toEqual([]);
+      else {
+        const create = ec2.find((s) => s.Action.includes('ec2:CreateNetworkInterface'))!;
+        expect(JSON.stringify(create.Resource), fn).toContain('PrivateSubnetA');
+        expect(JSON.stringify(create.Resource), fn).toContain('LambdaSecurityGroup');
+      }
+    }
+    expect(resources.OpenapiLambdaFunction!.Properties.VpcConfig).toBeUndefined();
+  });
+
+  it('lets each function write only its own log group, which the template creates', () => {
+    for (const fn of functions) {
+      const logs = roleStatements(fn).filter((s) => s.Action.some((a) => a.startsWith('logs:')));
+      expect(logs.flatMap((s) => s.Action).sort(), fn).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+      expect(JSON.stringify(logs[0]!.Resource), fn).toContain(`:log-group:/aws/lambda/tyrehero-dispatch-prod-${fn}:`);
+    }
+  });
+
+  it('lets GET /health probe the intake buffer with its probe key only', () => {
+    const put = roleStatements('health').find((s) => s.Action.includes('dynamodb:PutItem'))!;
+    expect(put.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['health-probe'] } });
+    expect(ownActions(actionsOf('health')).sort()).toEqual(['dynamodb:PutItem', 'secretsmanager:GetSecretValue']);
+  });
+});
+
+describe('database', () => {
+  it('migrates as the owner; every other function signs in as the application role with its own secret', () => {
+    const migrateEnv = resources.MigrateLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>;
+    expect(migrateEnv).toMatchObject({ DB_USER: 'tyrehero_admin', DB_SECRET_ARN: { Ref: 'DatabaseSecret' }, APP_DB_SECRET_ARN: { Ref: 'AppDatabaseSecret' } });
+    for (const fn of functions.filter((f) => f !== 'migrate')) {
+      expect(JSON.stringify(roleStatements(fn)), fn).not.toContain('"Ref":"DatabaseSecret"');
+    }
+    expect(resources.DatabaseProxy!.Properties.Auth.map((a: { SecretArn: unknown }) => a.SecretArn)).toEqual([{ Ref: 'DatabaseSecret' }, { Ref: 'AppDatabaseSecret' }]);
+  });
+
+  it('rotates both secrets on a schedule, the application role only once migrate can have given it a password', () => {
+    const rotations = Object.fromEntries(byType('AWS::SecretsManager::RotationSchedule').map(([, r]) => [JSON.stringify(r.Properties.SecretId), r.Properties]));
+    expect(rotations[JSON.stringify({ Ref: 'DatabaseSecret' })]).toMatchObject({ HostedRotationLambda: { RotationType: 'PostgreSQLSingleUser' }, RotationRules: { ScheduleExpression: 'rate(30 days)' } });
+    expect(rotations[JSON.stringify({ Ref: 'AppDatabaseSecret' })]).toMatchObject({
+      // Single-user: functions sign in as DB_USER, which multi-user rotation's alternating users would not match.
+      HostedRotationLambda: { RotationType: 'PostgreSQLSingleUser' },
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+      RotateImmediatelyOnUpdate: false,
+    });
+  });
+
+  it('forces TLS on Aurora through its cluster parameter group', () => {
+    const group = resources[resources.DatabaseCluster!.Properties.DBClusterParameterGroupName.Ref]!;
+    expect(group.Properties).toMatchObject({ Family: 'aurora-postgresql17', Parameters: { 'rds.force_ssl': '1' } });
+  });
+
+  it('lets only RDS Proxy and the rotation functions reach Aurora, never the functions directly', () => {
+    const ingress = resources.DatabaseSecurityGroup!.Properties.SecurityGroupIngress as Array<{ SourceSecurityGroupId: unknown }>;
+    expect(ingress.map((rule) => rule.SourceSecurityGroupId)).toEqual([{ Ref: 'DatabaseProxySecurityGroup' }, { Ref: 'SecretRotationSecurityGroup' }]);
+    expect(byType('AWS::RDS::DBInstance').every(([, i]) => i.Properties.PubliclyAccessible === false)).toBe(true);
+  });
+});
+
+describe('encryption and retention', () => {
+  const key = { Ref: 'StackKey' };
+  const keyArn = { 'Fn::GetAtt': ['StackKey', 'Arn'] };
+
+  it('encrypts tables, Aurora, secrets, topics, the failure queue and every log group with the stage’s own key', () => {
+    for (const [id, table] of byType('AWS::DynamoDB::Table')) expect(table.Properties.SSESpecification, id).toEqual({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: key });
+    expect(resources.DatabaseCluster!.Properties.KmsKeyId).toEqual(key);
+    for (const [id, secret] of byType('AWS::SecretsManager::Secret')) expect(secret.Properties.KmsKeyId, id).toEqual(key);
+    for (const [id, topic] of byType('AWS::SNS::Topic')) expect(topic.Properties.KmsMasterKeyId, id).toEqual(key);
+    for (const [id, queue] of byType('AWS::SQS::Queue')) expect(queue.Properties.KmsMasterKeyId, id).toEqual(key);
+    const logGroups = byType('AWS::Logs::LogGroup');
+    expect(logGroups.length).toBeGreaterThan(functions.length);
+    for (const [id, group] of logGroups) expect(group.Properties.KmsKeyId, id).toEqual(keyArn);
+    expect(resources.StackKey!.Properties.EnableKeyRotation).toBe(true);
+  });
+
+  it('lets CloudWatch Logs use the key for this account’s log groups only', () => {
+    const logs = (resources.StackKey!.Properties.KeyPolicy.Statement as Array<{ Principal: { Service?: unknown }; Condition?: unknown }>).find(
+      (s) => JSON.stringify(s.Principal.Service ?? '').includes('logs.'),
+    );
+    expect(logs?.Condition).toEqual({ ArnLike: { 'kms:EncryptionContext:aws:logs:arn': { 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*' } } });
+  });
+
+  it('retains every stateful resource, and protects them from deletion in prod', () => {
+    const stateful = ['AWS::DynamoDB::Table', 'AWS::Cognito::UserPool', 'AWS::SecretsManager::Secret', 'AWS::KMS::Key', 'AWS::SQS::Queue'];
+    for (const [id, resource] of Object.entries(resources).filter(([, r]) => stateful.includes(r.Type))) {
+      expect({ id, deletion: resource.DeletionPolicy, replace: resource.UpdateReplacePolicy }).toEqual({ id, deletion: 'Retain', replace: 'Retain' });
+    }
+    expect(resources.DatabaseCluster).toMatchObject({ DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Snapshot', Properties: { DeletionProtection: true } });
+    for (const [id, table] of byType('AWS::DynamoDB::Table')) expect(table.Properties.DeletionProtectionEnabled, id).toBe(true);
+    expect(resources.StaffUserPool!.Properties.DeletionProtection).toBe('ACTIVE');
+  });
+
+  it('tags the stack with its owner and cost centre', () => {
+    const cfnTags = ['Ref', 'Sub', 'GetAtt', 'Join', 'Select', 'GetAZs', 'If', 'Equals'].map((tag) => new yaml.Type(`!${tag}`, { kind: tag === 'GetAtt' || tag === 'Ref' || tag === 'Sub' || tag === 'GetAZs' ? 'scalar' : 'sequence', construct: (data: unknown) => data }));
+    const config = yaml.load(readFileSync(path.join(projectRoot, 'serverless.yml'), 'utf8'), { schema: yaml.DEFAULT_SCHEMA.extend(cfnTags) }) as { provider: { stackTags: Record<string, string> }; params: Record<string, Record<string, string>> };
+    expect(config.provider.stackTags).toMatchObject({ owner: '${param:ownerTag}', 'cost-centre': '${param:costCentreTag}' });
+    expect(config.params.default!.ownerTag).toBeTruthy();
+    expect(config.params.prod!.costCentreTag).toBe('dispatch-prod');
+  });
+});
+
+describe('edge protection and capacity', () => {
+  it('puts a regional WebACL on the API stage: AWS common and known-bad-inputs rules, a per-IP rate limit, GB and IE only', () => {
+    const acl = resources.ApiWebAcl!.Properties;
+    expect(acl.Scope).toBe('REGIONAL');
+    const rules = Object.fromEntries((acl.Rules as Array<{ Name: string }>).map((r) => [r.Name, r]));
+    expect(rules['aws-common']).toMatchObject({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } } });
+    expect(rules['aws-known-bad-inputs']).toMatchObject({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' } } });
+    expect(rules['rate-per-ip']).toMatchObject({ Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: 2000, AggregateKeyType: 'IP' } } });
+    const geo = rules['uk-and-ireland-only'] as unknown as { Action: unknown; Statement: unknown };
+    expect(geo.Action).toEqual({ Block: {} });
+    expect(JSON.stringify(geo.Statement)).toContain('"CountryCodes":["GB","IE"]');
+    // Route 53's checkers probe from several countries: /health is exempt from the geo rule (not from the rate limit).
+    expect(JSON.stringify(geo.Statement)).toContain('"SearchString":"/prod/health"');
+    expect(resources.ApiWebAclAssociation!.Properties).toEqual({
+      ResourceArn: { 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${ApiGatewayRestApi}/stages/${ApiGatewayStage}' },
+      WebACLArn: { 'Fn::GetAtt': ['ApiWebAcl', 'Arn'] },
+    });
+  });
+
+  it('reserves intake at least the largest provisioned concurrency weather scaling may set, and caps the anonymous routes below it', () => {
+    const env = resources.WeatherScalingLambdaFunction!.Properties.Environment.Variables as Record<string, { 'Fn::Sub': string }>;
+    const targets = JSON.parse(env.WEATHER_SCALING_TARGETS!['Fn::Sub'].replace('${DatabaseCluster}', 'c')) as Array<{ kind: string; capacity?: Record<string, { max: number }> }>;
+    const largest = Math.max(...Object.values(targets.find((t) => t.kind === 'provisioned-concurrency')!.capacity!).map((level) => level.max));
+    expect(largest).toBe(60);
+    const intake = resources.CreateEmergencyLambdaFunction!.Properties.ReservedConcurrentExecutions as number;
+    expect(intake).toBeGreaterThanOrEqual(largest);
+    for (const fn of ['getEmergency', 'cancelEmergency', 'health', 'openapi']) {
+      const cap = resources[logicalId(fn)]!.Properties.ReservedConcurrentExecutions as number;
+      expect(cap, fn).toBeGreaterThan(0);
+      expect(cap, fn).toBeLessThan(intake);
+    }
+  });
+});
+
+describe('scheduled functions fail loudly, once', () => {
+  it.each(scheduledFunctions)('%s: no retry, no event older than its schedule, failures to the queue with an alarm', (fn) => {
+    const [, rule] = byType('AWS::Events::Rule').find(([, r]) => JSON.stringify(r.Properties.Targets).includes(logicalId(fn)))!;
+    const periodSeconds = { 'rate(1 minute)': 60, 'rate(15 minutes)': 900 }[rule.Properties.ScheduleExpression as string]!;
+    const [, config] = byType('AWS::Lambda::EventInvokeConfig').find(([, c]) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify({ Ref: logicalId(fn) }))!;
+    expect(config.Properties).toMatchObject({ MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['ScheduledRunFailuresQueue', 'Arn'] } } } });
+    // A run that overlaps the next is dropped to the queue, not retried for hours.
+    expect(config.Properties.MaximumEventAgeInSeconds).toBeLessThanOrEqual(periodSeconds);
+    expect(roleStatements(fn).find((s) => s.Action.includes('sqs:SendMessage'))?.Resource).toEqual({ 'Fn::GetAtt': ['ScheduledRunFailuresQueue', 'Arn'] });
+    expect(resources.ScheduledRunFailuresAlarm!.Properties.Dimensions).toEqual([{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['ScheduledRunFailuresQueue', 'QueueName'] } }]);
+  });
+});
+
+describe('policy checks (cfn-guard, AWS Control Tower proactive controls, offline)', () => {
+  interface Suppression {
+    rule: string;
+    resources: string[];
+    reason: string;
+  }
+  const guardPackage = path.join(projectRoot, 'node_modules/@cdklabs/cdk-validator-cfnguard');
+  const binary = path.join(guardPackage, 'bin', process.platform === 'darwin' ? 'macos' : 'ubuntu', process.arch === 'arm64' ? 'aarch64' : 'x86_64', 'cfn-guard');
+  const matches = (pattern: string, id: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(id);
+
+  it('finds no violation of the Control Tower rules that is not listed, with its reason, in the suppressions file', () => {
+    const run = spawnSync(binary, ['validate', '--data', templateFile, '--rules', path.join(guardPackage, 'rules/control-tower/cfn-guard'), '--output-format', 'json', '--structured', '--show-summary', 'none'], {
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    expect(run.error).toBeUndefined();
+    const [report] = JSON.parse(run.stdout) as Array<{ not_compliant: Array<{ Rule: { name: string; checks: unknown } }> }>;
+    const findings = report!.not_compliant.flatMap(({ Rule }) => [...new Set([...JSON.stringify(Rule.checks).matchAll(/\/Resources\/([A-Za-z0-9]+)/g)].map((m) => m[1]!))].map((resource) => ({ rule: Rule.name, resource })));
+    const suppressions = yaml.load(readFileSync(path.join(projectRoot, 'resources/policy/cfn-guard-suppressions.yml'), 'utf8')) as Suppression[];
+    for (const s of suppressions) expect(s.reason?.length ?? 0, `${s.rule} needs a reason`).toBeGreaterThan(40);
+    const suppressed = (f: { rule: string; resource: string }) => suppressions.some((s) => s.rule === f.rule && s.resources.some((p) => matches(p, f.resource)));
+    expect(findings.filter((f) => !suppressed(f))).toEqual([]);
+    // A suppression that matches nothing any more must go.
+    const stale = suppressions.filter((s) => !findings.some((f) => f.rule === s.rule && s.resources.some((p) => matches(p, f.resource))));
+    expect(stale.map((s) => s.rule)).toEqual([]);
+  }, 600_000);
 });

@@ -1,9 +1,12 @@
 // DynamoDB intake buffer: holds emergencies accepted while PostgreSQL was unreachable, until they are replayed.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { NewEmergency } from '../../domain/emergency.js';
 import type { IntakeBuffer } from '../../ports/intake-buffer.js';
+
+/** The key GET /health probes the buffer with; never stored. */
+export const INTAKE_PROBE_ID = 'health-probe';
 
 type BufferedItem = Omit<NewEmergency, 'createdAt' | 'slaDeadline'> & { createdAt: string; slaDeadline: string };
 
@@ -33,6 +36,23 @@ export class DynamoIntakeBuffer implements IntakeBuffer {
 
   async release(id: string): Promise<void> {
     await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { id } }));
+  }
+
+  /**
+   * A put that DynamoDB must refuse: it only succeeds if the probe item already exists, which it never does. Getting
+   * ConditionalCheckFailed back proves the table is there, accepts writes and that we may write, and stores nothing
+   * the drain would replay. (GET /health's role may put only this key: IAM dynamodb:LeadingKeys.)
+   */
+  async probeWritable(timeoutMs: number): Promise<void> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.tableName, Item: { id: INTAKE_PROBE_ID }, ConditionExpression: 'attribute_exists(id)' }), {
+        abortSignal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return;
+      throw error;
+    }
+    throw new Error('the intake probe item exists, so the buffer holds something that is not an emergency');
   }
 
   async ping(timeoutMs: number): Promise<void> {

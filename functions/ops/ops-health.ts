@@ -1,0 +1,24 @@
+// GET /ops/health: the deep view for operations: every dependency, the backlog and the incident severity.
+import { loadConcerns, parseAuth, parseDatabase, parseDynamodb, parseHealth, parseHttp, parseIntake, parseRegion, parseTables } from '../../shared/config.js';
+import { DynamoTableProbe } from '../../shared/adapters/dynamodb/table-probe.js';
+import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
+import { dynamo } from '../../shared/compose/dynamo.js';
+import { httpSettings, tokenVerifier, type StaffRouteDeps } from '../../shared/compose/http.js';
+import { postgres } from '../../shared/compose/postgres.js';
+import { httpRoute } from '../../shared/http/route.js';
+import { logger } from '../../shared/powertools/logger.js';
+import { checkHealth, type HealthDeps } from '../../shared/usecases/check-health.js';
+
+// Always 200 when the report could be made: the verdict is in the body, and nothing fails over on this route.
+export const makeHandler = (deps: HealthDeps & StaffRouteDeps) =>
+  httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'operations' } }, async () => ({ status: 200, body: await checkHealth(deps) }));
+
+const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, health: parseHealth, http: parseHttp, intake: parseIntake, auth: parseAuth });
+export const handler = makeHandler({
+  requests: new PostgresRequestStore(postgres(config)),
+  tables: new DynamoTableProbe(dynamo(config).client, Object.values(config.tables)),
+  log: logger,
+  health: config.health,
+  verifier: tokenVerifier(config),
+  http: httpSettings(config),
+});

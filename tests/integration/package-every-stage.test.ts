@@ -1,0 +1,93 @@
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brokenReferences, packageService, type Packaged } from '../support/package.js';
+
+// Every stage in both regions, packaged once each (prod in eu-west-2 is package-template.test.ts's). Two at a time:
+// each packaging bundles every function.
+const targets = [
+  { stage: 'dev', region: 'eu-west-2' },
+  { stage: 'dev', region: 'eu-west-1' },
+  { stage: 'staging', region: 'eu-west-2' },
+  { stage: 'staging', region: 'eu-west-1' },
+  { stage: 'prod', region: 'eu-west-1' },
+];
+const packaged = new Map<string, Packaged>();
+const key = (t: { stage: string; region: string }) => `${t.stage}/${t.region}`;
+
+beforeAll(async () => {
+  const queue = [...targets];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) packaged.set(key(next), await packageService(next.stage, next.region));
+  };
+  await Promise.all([worker(), worker()]);
+}, 1_800_000);
+
+afterAll(() => {
+  for (const { dir } of packaged.values()) rmSync(dir, { recursive: true, force: true });
+});
+
+const resourcesOf = (t: { stage: string; region: string }) => packaged.get(key(t))!.template.Resources;
+const byType = (t: { stage: string; region: string }, type: string) => Object.entries(resourcesOf(t)).filter(([, r]) => r.Type === type);
+
+describe.each(targets)('npx sls package --stage $stage --region $region', (target) => {
+  const { stage, region } = target;
+
+  it('packages, and every Ref, GetAtt and Fn::Sub name points at something', () => {
+    expect(brokenReferences(packaged.get(key(target))!.template)).toEqual([]);
+  });
+
+  it('names every IAM role (global to the account) with the stage and the region, within IAM’s 64 characters', () => {
+    const roles = byType(target, 'AWS::IAM::Role');
+    expect(roles.length).toBeGreaterThan(20);
+    for (const [id, role] of roles) {
+      const name = role.Properties.RoleName as unknown;
+      // osls's shared role is a Join on AWS::Region; every other name is a literal.
+      if (typeof name === 'string') {
+        expect(name, id).toMatch(new RegExp(`^tyrehero-dispatch-${stage}-${region}-`));
+        expect(name.length, id).toBeLessThanOrEqual(64);
+      } else expect(JSON.stringify(name), id).toContain('{"Ref":"AWS::Region"}');
+    }
+  });
+
+  it('names its regional resources (tables, topics, queues, proxy, secrets, WAF) per stage; the region keeps them apart', () => {
+    // These names are unique per account *and region*, so the same stage in two regions may share them.
+    const names = [
+      ...byType(target, 'AWS::DynamoDB::Table').map(([, r]) => r.Properties.TableName),
+      ...byType(target, 'AWS::SNS::Topic').map(([, r]) => r.Properties.TopicName),
+      ...byType(target, 'AWS::SQS::Queue').map(([, r]) => r.Properties.QueueName),
+      ...byType(target, 'AWS::RDS::DBProxy').map(([, r]) => r.Properties.DBProxyName),
+      ...byType(target, 'AWS::SecretsManager::Secret').map(([, r]) => r.Properties.Name),
+      ...byType(target, 'AWS::WAFv2::WebACL').map(([, r]) => r.Properties.Name),
+    ] as string[];
+    expect(names.length).toBe(4 + 3 + 1 + 1 + 2 + 1);
+    for (const name of names) expect(name).toMatch(new RegExp(`^tyrehero-dispatch[-/]${stage}[-/]`));
+    const other = targets.find((t) => t.stage === stage && t.region !== region) ?? { stage, region: 'eu-west-2' };
+    if (packaged.has(key(other))) {
+      const otherTables = byType(other, 'AWS::DynamoDB::Table').map(([, r]) => r.Properties.TableName);
+      expect(byType(target, 'AWS::DynamoDB::Table').map(([, r]) => r.Properties.TableName)).toEqual(otherTables);
+    }
+  });
+
+  it('names the health check after its region, since Route 53 health checks are global', () => {
+    const [, check] = byType(target, 'AWS::Route53::HealthCheck')[0]!;
+    expect(check.Properties.HealthCheckTags).toEqual([{ Key: 'Name', Value: `tyrehero-dispatch-${stage}-${region}-health` }]);
+    expect(check.Properties.HealthCheckConfig.ResourcePath).toBe(`/${stage}/health`);
+  });
+
+  it('matches the stage’s protections: geo blocking outside dev, TOTP and deletion protection in prod', () => {
+    const [, acl] = byType(target, 'AWS::WAFv2::WebACL')[0]!;
+    const geo = (acl.Properties.Rules as Array<{ Name: string; Action: unknown }>).find((r) => r.Name === 'uk-and-ireland-only')!;
+    expect(geo.Action).toEqual(stage === 'dev' ? { Count: {} } : { Block: {} });
+    const [, pool] = byType(target, 'AWS::Cognito::UserPool')[0]!;
+    expect(pool.Properties.MfaConfiguration).toBe(stage === 'prod' ? 'ON' : 'OPTIONAL');
+    expect(pool.Properties.UserPoolTier).toBe('PLUS');
+    expect(resourcesOf(target).DatabaseCluster!.Properties.DeletionProtection).toBe(stage === 'prod');
+  });
+
+  it('keeps intake’s reserved concurrency above the largest provisioned concurrency weather scaling may set', () => {
+    const env = resourcesOf(target).WeatherScalingLambdaFunction!.Properties.Environment.Variables as Record<string, { 'Fn::Sub': string }>;
+    const targetsJson = JSON.parse(env.WEATHER_SCALING_TARGETS!['Fn::Sub'].replace('${DatabaseCluster}', 'c')) as Array<{ kind: string; capacity?: Record<string, { max: number }> }>;
+    const largest = Math.max(...Object.values(targetsJson.find((t) => t.kind === 'provisioned-concurrency')!.capacity!).map((l) => l.max));
+    expect(resourcesOf(target).CreateEmergencyLambdaFunction!.Properties.ReservedConcurrentExecutions).toBeGreaterThanOrEqual(largest);
+  });
+});
