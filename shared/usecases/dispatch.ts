@@ -35,7 +35,7 @@ export async function dispatchEmergency(deps: DispatchDeps, request: Dispatchabl
   const now = deps.clock.now();
   const fresh = freshSince(now, deps.dispatch.freshMinutes);
   const tried = new Set(request.declinedBy);
-  const report: SearchReport = { queries: 0, itemsRead: 0, rings: 0 };
+  const report: SearchReport = { queries: 0, itemsRead: 0, levels: 0 };
   let seenAny = false;
   let reachable = 0;
 
@@ -48,7 +48,7 @@ export async function dispatchEmergency(deps: DispatchDeps, request: Dispatchabl
     });
     report.queries += searched.queries;
     report.itemsRead += searched.itemsRead;
-    report.rings = Math.max(report.rings, searched.rings);
+    report.levels = Math.max(report.levels, searched.levels);
     deps.log.info('technician search', { requestId: request.id, round, candidates: found.length, ...searched });
     if (found.length === 0) break;
     seenAny = true;
