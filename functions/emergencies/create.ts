@@ -10,7 +10,7 @@ import type { DispatchOutcome } from '../../shared/usecases/dispatch.js';
 
 export const makeHandler = (deps: Deps) =>
   httpRoute({ http: deps.http, body: CreateEmergencyBody, idempotency: deps.idempotency }, async ({ body, headers }) => {
-    const accepted = await createEmergency(deps, body, { syntheticTest: headers['x-synthetic-test'] === 'true' });
+    const accepted = await createEmergency(deps, body, { syntheticTest: headers['x-synthetic-test'] === 'true', idempotencyKey: headers['idempotency-key'] });
     const { request } = accepted;
     // Buffered intakes mean PostgreSQL is unreachable: operations alarm on this metric.
     metrics.addMetric(accepted.queued ? 'EmergencyRequestsBuffered' : 'EmergencyRequestsAccepted', MetricUnit.Count, 1);

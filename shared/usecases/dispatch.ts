@@ -1,7 +1,7 @@
 // Gives a stored emergency the nearest technician who can beat its SLA deadline, race-free, and tells everyone.
 import type { EmergencyRequest } from '../domain/emergency.js';
 import { assessSeverity, severityPrefix } from '../domain/incident-severity.js';
-import { type EtaSettings, arrivalAt, etaFor, meetsSla } from '../domain/eta.js';
+import { type EtaSettings, arrivalAt, etaFor, meetsSla, slaReachKm } from '../domain/eta.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/logger.js';
 import type { Notifier, Notification } from '../ports/notifier.js';
@@ -38,18 +38,22 @@ export async function dispatchEmergency(deps: DispatchDeps, request: Dispatchabl
   const report: SearchReport = { queries: 0, itemsRead: 0, levels: 0 };
   let seenAny = false;
   let reachable = 0;
+  // Nobody further than this can beat the deadline, and dispatch assigns only someone who can: searching further would
+  // only cost reads (README, "Dispatch": the radius decision).
+  const minutesLeft = (request.slaDeadline.getTime() - now.getTime()) / 60_000;
+  const radiusKm = Math.min(deps.dispatch.maxRadiusKm, slaReachKm(minutesLeft, request.onMotorway, deps.dispatch.eta));
 
   for (let round = 0; round < maxSearchRounds; round++) {
     const { found, report: searched } = await deps.technicians.nearestDispatchable(request.location, {
       k: deps.dispatch.candidates,
-      maxRadiusKm: deps.dispatch.maxRadiusKm,
+      maxRadiusKm: radiusKm,
       freshSince: fresh,
       exclude: tried,
     });
     report.queries += searched.queries;
     report.itemsRead += searched.itemsRead;
     report.levels = Math.max(report.levels, searched.levels);
-    deps.log.info('technician search', { requestId: request.id, round, candidates: found.length, ...searched });
+    deps.log.info('technician search', { requestId: request.id, round, radiusKm: Math.round(radiusKm * 10) / 10, candidates: found.length, ...searched });
     if (found.length === 0) break;
     seenAny = true;
 
@@ -64,7 +68,8 @@ export async function dispatchEmergency(deps: DispatchDeps, request: Dispatchabl
     }
   }
 
-  const reason = !seenAny ? 'no-technician-in-range' : reachable === 0 ? 'none-within-sla' : 'all-claimed';
+  // Found nobody inside the SLA reach, but the reach is shorter than the service radius: someone further may exist.
+  const reason = !seenAny ? (radiusKm < deps.dispatch.maxRadiusKm ? 'none-within-sla' : 'no-technician-in-range') : reachable === 0 ? 'none-within-sla' : 'all-claimed';
   // Nobody at all, or nobody who can arrive in time: the promise is at risk until someone frees up.
   const slaAtRisk = reason !== 'all-claimed';
   const { newlyAtRisk } = await deps.requests.recordDispatchAttempt(request.id, now, slaAtRisk);
