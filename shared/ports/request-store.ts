@@ -47,7 +47,7 @@ export interface RequestStore {
    * declined_by so the job is not offered to them again. Undefined when they accepted (or anything changed) meanwhile.
    */
   reclaimUnaccepted(id: string, technicianId: string, offeredBefore: Date): Promise<EmergencyRequest | undefined>;
-  /** Pending requests, most urgent and oldest first. */
+  /** Pending requests, most urgent first, where urgency ages (each priority step is worth 10 minutes of waiting). */
   findPending(limit: number): Promise<EmergencyRequest[]>;
   /** Assigned but not accepted since before `before`: the technician has not responded. */
   findUnacceptedSince(before: Date, limit: number): Promise<EmergencyRequest[]>;

@@ -206,7 +206,9 @@ export class PostgresRequestStore implements RequestStore {
   findPending(limit: number): Promise<EmergencyRequest[]> {
     return guarded('listing pending emergencies', async () => {
       const { rows } = await this.pool.query<RequestRow>(
-        `SELECT * FROM emergency_requests WHERE status = 'pending' ORDER BY priority, created_at LIMIT $1`,
+        // Urgency ages: each priority step counts as 10 minutes of waiting, so a priority-3 request outranks a new
+        // priority-1 one after 20 minutes and nobody starves behind a stream of more urgent calls.
+        `SELECT * FROM emergency_requests WHERE status = 'pending' ORDER BY created_at + (priority - 1) * interval '10 minutes', created_at LIMIT $1`,
         [limit],
       );
       return rows.map(toRequest);
