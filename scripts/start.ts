@@ -4,7 +4,7 @@ import path from 'node:path';
 import exitHook from 'async-exit-hook';
 import { loadConfig } from '../shared/config.js';
 import { closeAllDeps, allDeps } from './local/all-deps.js';
-import { bringDemoFleetOnShift, reportDemoFleetPositions } from './local/demo-fleet.js';
+import { bringDemoFleetOnShift, reportDemoFleetPositions, vanReportIntervalMs } from './local/demo-fleet.js';
 import { projectRoot, stopChild } from './local/engines.js';
 import { startLocalStack } from './local/stack.js';
 
@@ -46,9 +46,9 @@ async function main() {
   const deps = allDeps(loadConfig({ ...process.env, ...stack.env }), { log: quiet });
   const onShift = await bringDemoFleetOnShift(deps);
   if (onShift) log(`${onShift} demo technicians on shift at their home bases`);
-  const everyMinute = setInterval(() => {
+  const vanReports = setInterval(() => {
     void reportDemoFleetPositions(deps).catch((error: unknown) => quiet.error('demo fleet report failed', { error: String(error) }));
-  }, 60_000);
+  }, vanReportIntervalMs);
 
   // Its own process group, so Ctrl-C can stop serverless-offline and every worker it forked.
   const offline = spawn(process.execPath, [path.join(projectRoot, 'node_modules/osls/bin/serverless.js'), 'offline', 'start', '--stage', 'local', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort)], {
@@ -77,7 +77,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log('stopping…');
-    clearInterval(everyMinute);
+    clearInterval(vanReports);
     await closeAllDeps(deps);
     await stopChild(offline, 10_000, 'SIGTERM', true);
     await stack.stop();

@@ -62,7 +62,8 @@ export const settings = [
   { env: 'HEALTH_CHECK_TIMEOUT_MS', default: '1000', description: 'Timeout of each dependency check in GET /health.' },
   { env: 'DISPATCH_CANDIDATES', default: '5', description: 'How many nearest available technicians dispatch tries, nearest first.' },
   { env: 'DISPATCH_MAX_RADIUS_KM', default: '150', description: 'Furthest straight-line distance searched for a technician.' },
-  { env: 'LOCATION_FRESH_MINUTES', default: '10', description: 'A technician silent for longer is not dispatchable.' },
+  { env: 'LOCATION_FRESH_MINUTES', default: '2', description: 'A technician silent for longer is not dispatchable: the van app reports every 30 s, so 2 minutes is four missed fixes.' },
+  { env: 'DISPATCH_BUDGET_MS', default: '3000', description: 'Most time POST /emergencies spends on dispatch after the commit; then it answers pending and redispatch carries on.' },
   { env: 'ACCEPT_WITHIN_MINUTES', default: '3', description: 'An assignment not accepted within this is reclaimed by redispatch.' },
   { env: 'ETA_MOBILISATION_MINUTES', default: '10', description: 'Minutes from accepting a job to driving off.' },
   { env: 'ETA_ROAD_FACTOR', default: '1.3', description: 'Road distance ÷ straight-line distance.' },
@@ -125,7 +126,7 @@ export interface Config {
   dynamodb: { endpoint?: string };
   tables: { locations: string; idempotency: string; scalingState: string; intakeBuffer: string };
   geocoder: { kind: GeocoderKind; placeIndexName?: string };
-  intake: { maxBodyBytes: number; dedupWindowMinutes: number; slaMinutes: number; idempotencyTtlSeconds: number };
+  intake: { maxBodyBytes: number; dedupWindowMinutes: number; slaMinutes: number; idempotencyTtlSeconds: number; dispatchBudgetMs: number };
   health: { backlogDegradedAbove: number; checkTimeoutMs: number };
   http: { corsAllowedOrigins: string[] };
   dispatch: { candidates: number; maxRadiusKm: number; freshMinutes: number; acceptWithinMinutes: number; eta: EtaSettings };
@@ -299,6 +300,7 @@ export const parseIntake = (r: Reader): Config['intake'] => ({
   dedupWindowMinutes: r.int('DEDUP_WINDOW_MINUTES'),
   slaMinutes: r.int('SLA_MINUTES', 1),
   idempotencyTtlSeconds: r.int('IDEMPOTENCY_TTL_SECONDS', 1),
+  dispatchBudgetMs: r.int('DISPATCH_BUDGET_MS', 0),
 });
 
 export const parseHealth = (r: Reader): Config['health'] => ({ backlogDegradedAbove: r.int('BACKLOG_DEGRADED_ABOVE'), checkTimeoutMs: r.int('HEALTH_CHECK_TIMEOUT_MS', 1) });

@@ -24,7 +24,7 @@ export type CreateEmergencyDeps = IntakeDeps & RouteDeps & { idempotency: Idempo
 
 export const makeHandler = (deps: CreateEmergencyDeps) =>
   httpRoute({ http: deps.http, body: CreateEmergencyBody, idempotency: deps.idempotency }, async ({ body, headers }) => {
-    const accepted = await createEmergency(deps, body, { syntheticTest: headers['x-synthetic-test'] === 'true' });
+    const accepted = await createEmergency(deps, body, { syntheticTest: headers['x-synthetic-test'] === 'true', idempotencyKey: headers['idempotency-key'] });
     const { request } = accepted;
     // Buffered intakes mean PostgreSQL is unreachable: operations alarm on this metric.
     metrics.addMetric(accepted.queued ? 'EmergencyRequestsBuffered' : 'EmergencyRequestsAccepted', MetricUnit.Count, 1);

@@ -19,6 +19,7 @@ export const makeHandler = (deps: RedispatchDeps) =>
     metrics.addMetric('OffersReclaimed', MetricUnit.Count, report.reclaimed);
     metrics.addMetric('RedispatchAssigned', MetricUnit.Count, report.assigned);
     metrics.addMetric('RedispatchStillPending', MetricUnit.Count, report.stillPending);
+    metrics.addMetric('RedispatchSearchQueries', MetricUnit.Count, report.searchQueries);
     return report;
   });
 

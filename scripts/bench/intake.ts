@@ -5,7 +5,8 @@ import ngeohash from 'ngeohash';
 import pg from 'pg';
 import { makeHandler } from '../../functions/emergencies/create.js';
 import { makeDocumentClient, makeDynamoClient } from '../../shared/adapters/dynamodb/client.js';
-import { dispatchCellPrecision, dispatchableIndex } from '../../shared/adapters/dynamodb/technician-index.js';
+import { dispatchableIndex } from '../../shared/adapters/dynamodb/technician-index.js';
+import { partitionOf } from '../../shared/domain/geo.js';
 import { makePool } from '../../shared/adapters/postgres/pool.js';
 import { randomIds } from '../../shared/adapters/system.js';
 import type { Config } from '../../shared/config.js';
@@ -121,7 +122,7 @@ export class IntakeRig {
     });
   }
 
-  /** The least any intake must do: one INSERT of the same row and one DynamoDB Query of a dispatch cell, per container. */
+  /** The least any intake must do: one INSERT of the same row and one DynamoDB Query of a precision-5 dispatch cell, per container. */
   async floor(concurrency: number, total: number): Promise<LoadResult> {
     const workers = Array.from({ length: concurrency }, () => {
       const dynamo = makeDynamoClient(this.config);
@@ -152,9 +153,14 @@ export class IntakeRig {
             new QueryCommand({
               TableName: this.config.tables.locations,
               IndexName: dispatchableIndex,
-              KeyConditionExpression: 'dispatchCell = :cell',
+              // One Query of the request's precision-5 cell: the smallest read a search can make.
+              KeyConditionExpression: 'dispatchCell = :cell AND begins_with(dispatchKey, :prefix)',
               FilterExpression: 'recordedAt >= :fresh',
-              ExpressionAttributeValues: { ':cell': ngeohash.encode(point.lat, point.lon, dispatchCellPrecision), ':fresh': new Date(now.getTime() - 600_000).toISOString() },
+              ExpressionAttributeValues: {
+                ':cell': partitionOf(ngeohash.encode(point.lat, point.lon, 9)),
+                ':prefix': ngeohash.encode(point.lat, point.lon, 5),
+                ':fresh': new Date(now.getTime() - 600_000).toISOString(),
+              },
             }),
           );
         },

@@ -6,7 +6,7 @@ import AWS from 'aws-sdk';
 import ngeohash from 'ngeohash';
 import { GeoDataManager, GeoDataManagerConfiguration, GeoTableUtil } from 'dynamodb-geo';
 import { makeDocumentClient } from '../../shared/adapters/dynamodb/client.js';
-import { dispatchCellPrecision } from '../../shared/adapters/dynamodb/technician-index.js';
+import { partitionOf } from '../../shared/domain/geo.js';
 import { closeAllDeps, allDeps } from '../local/all-deps.js';
 import { nearestByBruteForce, type Candidate } from '../../shared/domain/geo.js';
 import type { GeoPoint } from '../../shared/domain/emergency.js';
@@ -103,7 +103,7 @@ async function loadTheirs(endpoint: string, tableName: string, technicians: read
 /** The item recordLocation + setAvailability('available') leave for a new technician: checked against the adapter below. */
 function availableTechnicianItem(t: Candidate, recordedAt: Date): Record<string, unknown> {
   const geohash = ngeohash.encode(t.location.lat, t.location.lon, 9);
-  const cell = geohash.slice(0, dispatchCellPrecision);
+  const cell = partitionOf(geohash);
   const key = `${geohash}#${t.id}`;
   return {
     technicianId: t.id,

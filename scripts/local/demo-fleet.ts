@@ -1,4 +1,4 @@
-// The local stack's stand-in for the van apps: demo technicians on shift, reporting their position every minute.
+// The local stack's stand-in for the van apps: demo technicians on shift, reporting their position every 30 seconds.
 import { demoTechnicians } from '../../shared/adapters/location/demo-technicians.js';
 import type { AllDeps } from './all-deps.js';
 
@@ -15,8 +15,11 @@ export async function bringDemoFleetOnShift(deps: AllDeps): Promise<number> {
   return started;
 }
 
+/** How often a van app reports its position; LOCATION_FRESH_MINUTES (2) allows four missed reports. */
+export const vanReportIntervalMs = 30_000;
+
 /**
- * Each demo van app reports its position every minute, as a real one does, so nobody goes stale between requests.
+ * Each demo van app reports its position every 30 seconds, as a real one does, so nobody goes stale between requests.
  * The position is wherever the technician last reported (curl a new one to move them).
  */
 export async function reportDemoFleetPositions(deps: AllDeps): Promise<void> {

@@ -42,3 +42,21 @@ export function arrivalAt(from: Date, minutes: number): Date {
 export function meetsSla(now: Date, minutes: number, slaDeadline: Date): boolean {
   return arrivalAt(now, minutes).getTime() <= slaDeadline.getTime();
 }
+
+/**
+ * The furthest straight-line distance from which a technician can still arrive within `minutesLeft`: the search never
+ * needs to look further, because dispatch only assigns someone who beats the deadline. The speed band depends on the
+ * distance, so each band's reach counts only inside the distances the band applies to.
+ */
+export function slaReachKm(minutesLeft: number, onMotorway: boolean, settings: EtaSettings): number {
+  // etaMinutes rounds up to whole minutes, so only whole minutes left can be spent.
+  const driving = Math.floor(minutesLeft) - settings.mobilisationMinutes;
+  if (driving < 0) return 0;
+  const reach = (band: SpeedBand) => (driving / 60) * (settings.speedsKmh[band] / settings.roadFactor);
+  // A hair of slack, so floating-point rounding can only widen the search, never drop someone who can make it.
+  const slackKm = 1e-6;
+  if (onMotorway) return reach('motorway') + slackKm;
+  const urban = Math.min(reach('urban'), settings.urbanRadiusKm);
+  const rural = reach('rural');
+  return (rural > settings.urbanRadiusKm ? Math.max(urban, rural) : urban) + slackKm;
+}

@@ -21,31 +21,112 @@ export interface Ranked extends Candidate {
   distanceKm: number;
 }
 
-/** Where cells are read from (a DynamoDB GSI in production); reports what each read cost. */
+/**
+ * A contiguous run of the index: every candidate in `partition` whose geohash sorts from `first` to `last`, both taken
+ * as prefixes (so a single cell is first = last = the cell). One run is one DynamoDB Query (before pagination).
+ */
+export interface IndexRange {
+  partition: string;
+  first: string;
+  last: string;
+}
+
+/** Where the index is read from (a DynamoDB GSI in production). */
 export interface CellReader {
-  /** Every candidate whose geohash starts with `cell` (cells of any precision the search uses). */
-  readCell(cell: string): Promise<Candidate[]>;
+  read(range: IndexRange): Promise<Candidate[]>;
 }
 
 export interface SearchStats {
-  /** Cells read, i.e. DynamoDB queries issued (before pagination). */
-  cellsRead: number;
-  rings: number;
+  /** Ranges read, i.e. DynamoDB Queries issued (before pagination). */
+  reads: number;
+  /** Levels of the search that were read (1 = answered from the first level). */
+  levels: number;
+}
+
+/** A fine level: read the `cells` cells of this geohash precision nearest the point, all in parallel. */
+export interface FineLevel {
+  precision: number;
+  cells: number;
 }
 
 export interface NearestOptions {
   k: number;
   maxRadiusKm: number;
-  /** Precision of the coarsest cells, read outward until the answer is proven or maxRadiusKm is passed. */
-  precision: number;
   /**
-   * Finer cells to try first, each for at most `rings` rings: in a city a few small cells already hold the k nearest,
-   * so reading a whole coarse cell would read hundreds of technicians for nothing. A level that finds nobody at all
-   * means a sparse area, and the search goes straight to the coarse cells.
+   * Fine levels tried first, finest first. Each stops the search if it proves the answer. A first level that finds
+   * nobody says the area is sparse, and the search goes straight to the partitions. Default: none.
    */
-  refine?: readonly { precision: number; rings: number }[];
+  fine?: readonly FineLevel[];
   /** Candidates never to return (e.g. technicians who declined this job). */
   exclude?: ReadonlySet<string>;
+}
+
+/**
+ * The index partition a geohash belongs to: its first 13 bits, a 2.8125° × 2.8125° block (≈ 195 × 312 km at London,
+ * 150 × 312 km in Shetland). Every cell of geohash precision ≥ 3 lies inside one partition, and the geohashes of a
+ * partition are one contiguous run of sort keys, so any cell (or run of cells) in it is one Query. Chosen so that a disc
+ * of up to 146 km around any point in the UK touches at most 6 partitions: see README, "Dispatch".
+ */
+export function partitionOf(geohash: string): string {
+  const third = base32.indexOf(geohash[2]!);
+  return `${geohash.slice(0, 2)}:${third >> 2}`;
+}
+
+const base32 = '0123456789bcdefghjkmnpqrstuvwxyz';
+
+/** Lower bound on the distance from `point` to anything inside the box (0 inside it); same bounds as coveredRadiusKm. */
+export function distanceToBoxKm(point: GeoPoint, [minLat, minLon, maxLat, maxLon]: readonly number[]): number {
+  const dLat = point.lat > maxLat! ? point.lat - maxLat! : point.lat < minLat! ? minLat! - point.lat : 0;
+  const dLon = point.lon > maxLon! ? point.lon - maxLon! : point.lon < minLon! ? minLon! - point.lon : 0;
+  const toParallel = earthRadiusKm * dLat * rad;
+  const toMeridian = earthRadiusKm * Math.asin(Math.min(1, Math.abs(Math.sin(Math.min(dLon, 90) * rad)) * Math.cos(point.lat * rad)));
+  return Math.max(toParallel, toMeridian);
+}
+
+const cellBox = (cell: string) => ngeohash.decode_bbox(cell);
+/** Floating-point slack between the bounds and haversine: never let rounding drop a candidate on the boundary. */
+const slackKm = 1e-6;
+
+/**
+ * The `count` cells of `precision` nearest the point, and how far the search is proven to reach once they are read:
+ * the nearest unread cell of the 5 × 5 block around the point's cell, or the block's own edge.
+ */
+export function nearestCells(point: GeoPoint, precision: number, count: number): { cells: string[]; coveredKm: number } {
+  const center = ngeohash.encode(point.lat, point.lon, precision);
+  const block = [0, 1, 2].flatMap((ring) => ringCells(center, ring)).map((cell) => ({ cell, km: distanceToBoxKm(point, cellBox(cell)) }));
+  block.sort((a, b) => a.km - b.km || (a.cell < b.cell ? -1 : 1));
+  const read = block.slice(0, count);
+  const unread = block.slice(count);
+  const coveredKm = Math.min(coveredRadiusKm(point, center, 2), ...unread.map((c) => c.km)) - slackKm;
+  return { cells: read.map((c) => c.cell), coveredKm };
+}
+
+/**
+ * The ranges that hold every candidate within `radiusKm`: one per partition the disc touches, from the first to the
+ * last precision-4 cell (in key order) of that partition within reach. Reads a little more than the disc, never less.
+ */
+export function rangesWithin(point: GeoPoint, radiusKm: number): IndexRange[] {
+  const center = ngeohash.encode(point.lat, point.lon, 3);
+  let ring = 0;
+  while (coveredRadiusKm(point, center, ring) <= radiusKm + slackKm) ring++;
+  const byPartition = new Map<string, string[]>();
+  for (let r = 0; r <= ring; r++) {
+    for (const coarse of ringCells(center, r)) {
+      if (distanceToBoxKm(point, cellBox(coarse)) > radiusKm + slackKm) continue;
+      for (const c of base32) {
+        const cell = coarse + c;
+        if (distanceToBoxKm(point, cellBox(cell)) > radiusKm + slackKm) continue;
+        const partition = partitionOf(cell);
+        byPartition.set(partition, [...(byPartition.get(partition) ?? []), cell]);
+      }
+    }
+  }
+  return [...byPartition.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([partition, cells]) => {
+      cells.sort();
+      return { partition, first: cells[0]!, last: cells[cells.length - 1]! };
+    });
 }
 
 /** Nearest first; equal distances ordered by id, so the answer is deterministic. */
@@ -94,44 +175,40 @@ export function coveredRadiusKm(point: GeoPoint, center: string, ring: number): 
 }
 
 /**
- * Exact k-nearest: read rings of cells outward from the point's cell until k candidates are closer than the distance
- * the rings read so far guarantee, or the guaranteed distance passes maxRadiusKm. Equal to brute force by construction,
- * at every level: finer levels only stop early when their own guarantee already proves the answer.
+ * Exact k-nearest with a bounded number of reads: the fine levels (a few cells each) answer where technicians are
+ * close; otherwise one range per partition within maxRadiusKm reads everything in reach. The index holds only
+ * dispatchable technicians, so where supply has run out (an exhausted city, the Highlands) those ranges hold few items.
+ * Equal to brute force by construction: a level only answers when k candidates are strictly inside what it has proven.
  */
 export async function nearest(point: GeoPoint, reader: CellReader, options: NearestOptions): Promise<{ found: Ranked[]; stats: SearchStats }> {
   const seen = new Map<string, Ranked>();
-  const stats: SearchStats = { cellsRead: 0, rings: 0 };
-  const levels = [...(options.refine ?? []), { precision: options.precision, rings: Number.POSITIVE_INFINITY }];
-  for (const [index, level] of levels.entries()) {
-    const refining = index < levels.length - 1;
-    // Sparse here: the finest cells found nobody, so the other fine levels would only add queries.
-    if (refining && index > 0 && seen.size === 0) continue;
-    const center = ngeohash.encode(point.lat, point.lon, level.precision);
-    for (let ring = 0; ring <= level.rings; ring++) {
-      const cells = ringCells(center, ring);
-      const batches = await Promise.all(cells.map((cell) => reader.readCell(cell)));
-      stats.cellsRead += cells.length;
-      stats.rings += 1;
-      for (const candidate of batches.flat()) {
-        if (options.exclude?.has(candidate.id)) continue;
-        const distanceKm = haversineKm(point, candidate.location);
-        if (distanceKm <= options.maxRadiusKm) seen.set(candidate.id, { ...candidate, distanceKm });
-      }
-      const covered = coveredRadiusKm(point, center, ring);
-      const ranked = [...seen.values()].sort(byDistanceThenId);
-      const kth = ranked[options.k - 1];
-      // Ties at exactly the covered distance could hide an equal candidate with a smaller id just outside: require strictly inside.
-      if ((kth && kth.distanceKm < covered) || covered > options.maxRadiusKm) return { found: ranked.slice(0, options.k), stats };
-      // An empty small cell says the area is sparse: widening in small cells would only add queries.
-      if (refining && seen.size === 0) break;
+  const stats: SearchStats = { reads: 0, levels: 0 };
+  const readAll = async (ranges: IndexRange[]) => {
+    const batches = await Promise.all(ranges.map((range) => reader.read(range)));
+    stats.reads += ranges.length;
+    stats.levels += 1;
+    for (const candidate of batches.flat()) {
+      if (options.exclude?.has(candidate.id)) continue;
+      const distanceKm = haversineKm(point, candidate.location);
+      if (distanceKm <= options.maxRadiusKm) seen.set(candidate.id, { ...candidate, distanceKm });
     }
+    return [...seen.values()].sort(byDistanceThenId);
+  };
+  for (const [index, level] of (options.fine ?? []).entries()) {
+    // Sparse here: the finest cells found nobody, so the other fine levels would only add reads.
+    if (index > 0 && seen.size === 0) break;
+    const { cells, coveredKm } = nearestCells(point, level.precision, level.cells);
+    const ranked = await readAll(cells.map((cell) => ({ partition: partitionOf(cell), first: cell, last: cell })));
+    const kth = ranked[options.k - 1];
+    // Ties at exactly the covered distance could hide an equal candidate with a smaller id just outside: strictly inside.
+    if ((kth && kth.distanceKm < coveredKm) || coveredKm > options.maxRadiusKm) return { found: ranked.slice(0, options.k), stats };
   }
-  /* c8 ignore next -- the last level has no ring limit, so the loop above always returns */
-  throw new Error('unreachable');
+  const ranked = await readAll(rangesWithin(point, options.maxRadiusKm));
+  return { found: ranked.slice(0, options.k), stats };
 }
 
 /** Brute force over a full list: the definition `nearest` must match. */
-export function nearestByBruteForce(point: GeoPoint, all: readonly Candidate[], options: Omit<NearestOptions, 'precision'>): Ranked[] {
+export function nearestByBruteForce(point: GeoPoint, all: readonly Candidate[], options: Omit<NearestOptions, 'fine'>): Ranked[] {
   return all
     .filter((c) => !options.exclude?.has(c.id))
     .map((c) => ({ ...c, distanceKm: haversineKm(point, c.location) }))

@@ -13,7 +13,9 @@ export class ReferenceTaken extends Error {
 export type InsertOutcome =
   | { kind: 'created'; request: EmergencyRequest }
   /** The same phone already has an open request inside the duplicate window. */
-  | { kind: 'duplicate'; existing: Pick<EmergencyRequest, 'id' | 'reference' | 'status'> };
+  | { kind: 'duplicate'; existing: Pick<EmergencyRequest, 'id' | 'reference' | 'status'> }
+  /** A row with this request's id is already stored: a retry of the same intake (see replayableIdentity). */
+  | { kind: 'replayed'; request: EmergencyRequest };
 
 export type TransitionOutcome =
   | { kind: 'applied'; request: EmergencyRequest; previous: { status: RequestStatus; technicianId?: string } }
@@ -23,7 +25,10 @@ export type TransitionOutcome =
   | { kind: 'not-found' };
 
 export interface RequestStore {
-  /** Inserts unless the same phone opened a request at or after `duplicateSince`; atomic against concurrent calls from that phone. */
+  /**
+   * Inserts unless a row with the same id exists (a retry: 'replayed') or the same phone opened a request at or after
+   * `duplicateSince`; atomic against concurrent calls from that phone.
+   */
   insertUnlessDuplicate(request: NewEmergency, duplicateSince: Date): Promise<InsertOutcome>;
   /** Inserts a request accepted earlier (from the intake buffer); a row with the same id already stored is left as it is. */
   insertIfAbsent(request: NewEmergency): Promise<boolean>;
@@ -42,7 +47,7 @@ export interface RequestStore {
    * declined_by so the job is not offered to them again. Undefined when they accepted (or anything changed) meanwhile.
    */
   reclaimUnaccepted(id: string, technicianId: string, offeredBefore: Date): Promise<EmergencyRequest | undefined>;
-  /** Pending requests, most urgent and oldest first. */
+  /** Pending requests, most urgent first, where urgency ages (each priority step is worth 10 minutes of waiting). */
   findPending(limit: number): Promise<EmergencyRequest[]>;
   /** Assigned but not accepted since before `before`: the technician has not responded. */
   findUnacceptedSince(before: Date, limit: number): Promise<EmergencyRequest[]>;

@@ -25,7 +25,8 @@ export interface SearchReport {
   queries: number;
   /** Items DynamoDB read to answer them (sum of ScannedCount). */
   itemsRead: number;
-  rings: number;
+  /** Search levels read: 1 when the nearest cells answered, up to 3 when it read every partition in reach. */
+  levels: number;
 }
 
 export interface NearestQuery {

@@ -4,13 +4,14 @@ import type { GeoPoint, NewEmergency } from '../domain/emergency.js';
 import { isFictionalUkNumber, slaDeadlineFor } from '../domain/emergency.js';
 import { computePriority, type WeatherLevel } from '../domain/priority.js';
 import { isInServiceArea } from '../domain/service-area.js';
-import { hashTrackingToken } from '../domain/tracking.js';
+import { hashTrackingToken, replayableIdentity } from '../domain/tracking.js';
 import { Conflict, Unavailable, ValidationError } from '../errors.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
 import type { Geocoder } from '../ports/geocoder.js';
 import type { IntakeBuffer } from '../ports/intake-buffer.js';
 import type { Log } from '../ports/logger.js';
 import { ReferenceTaken, type RequestStore } from '../ports/request-store.js';
+import type { EmergencyRequest, RequestStatus } from '../domain/emergency.js';
 import type { WeatherLevelReader } from '../ports/weather-level.js';
 import type { CreateEmergencyInput } from '../schemas/emergency.js';
 import { dispatchEmergency, type DispatchDeps, type DispatchOutcome } from './dispatch.js';
@@ -23,32 +24,42 @@ export interface IntakeDeps extends DispatchDeps {
   clock: Clock;
   ids: IdGenerator;
   log: Log;
-  intake: { slaMinutes: number; dedupWindowMinutes: number };
+  intake: { slaMinutes: number; dedupWindowMinutes: number; dispatchBudgetMs: number };
 }
 
 export interface AcceptedEmergency {
-  request: NewEmergency & { status: 'pending' | 'assigned' };
+  /** 'pending' or 'assigned' for a new intake; a replay answers with whatever the request is now. */
+  request: NewEmergency & { status: RequestStatus };
   /** Shown to the customer once; only its hash is stored. */
   trackingToken: string;
   /** Accepted into the fallback buffer because the database was unreachable. */
   queued: boolean;
-  /** Undefined when dispatch was not attempted (queued) or failed; redispatch retries either way. */
+  /** Undefined when dispatch was not attempted (queued), failed or ran out of budget; redispatch retries either way. */
   dispatch?: DispatchOutcome;
+  /** This was a retry of an intake already stored: the answer is the stored request, with the same token. */
+  replayed?: boolean;
+}
+
+export interface IntakeOptions {
+  syntheticTest?: boolean;
+  /** The client's Idempotency-Key: with one, a retry gets the same id and tracking token (see replayableIdentity). */
+  idempotencyKey?: string;
 }
 
 /** Geohash precision 9 (~5 m cells) is finer than any phone's GPS fix, so nothing is lost in the stored hash. */
 const storedGeohashPrecision = 9;
 const referenceAttempts = 5;
 
-export async function createEmergency(deps: IntakeDeps, input: CreateEmergencyInput, options: { syntheticTest?: boolean } = {}): Promise<AcceptedEmergency> {
+export async function createEmergency(deps: IntakeDeps, input: CreateEmergencyInput, options: IntakeOptions = {}): Promise<AcceptedEmergency> {
   const location = await locate(deps.geocoder, input.location);
   const now = deps.clock.now();
   const weather = await currentWeather(deps);
-  const trackingToken = deps.ids.trackingToken();
+  const replayable = replayableIdentity(options.idempotencyKey, input.customer.phone);
+  const trackingToken = replayable?.trackingToken ?? deps.ids.trackingToken();
   const onMotorway = input.safety?.onMotorway ?? false;
   const vulnerableOccupants = input.safety?.vulnerableOccupants ?? false;
   const draft: NewEmergency = {
-    id: deps.ids.uuid(),
+    id: replayable?.id ?? deps.ids.uuid(),
     reference: deps.ids.reference(),
     customerName: input.customer.name,
     phone: input.customer.phone,
@@ -72,7 +83,14 @@ export async function createEmergency(deps: IntakeDeps, input: CreateEmergencyIn
   const duplicateSince = new Date(now.getTime() - deps.intake.dedupWindowMinutes * 60_000);
   try {
     const stored = await storeWithFreshReference(deps, draft, duplicateSince);
-    const dispatch = await tryDispatch(deps, stored);
+    if ('replayed' in stored) {
+      // The first attempt committed and its answer was lost: answer with what is stored, dispatching if still pending.
+      const { request } = stored;
+      const dispatch = request.status === 'pending' ? await dispatchWithinBudget(deps, request) : undefined;
+      const status = dispatch?.kind === 'assigned' ? 'assigned' : request.status;
+      return { request: { ...request, status }, trackingToken, queued: false, dispatch, replayed: true };
+    }
+    const dispatch = await dispatchWithinBudget(deps, stored);
     return { request: { ...stored, status: dispatch?.kind === 'assigned' ? 'assigned' : 'pending' }, trackingToken, queued: false, dispatch };
   } catch (error) {
     if (!(error instanceof Unavailable)) throw error;
@@ -88,21 +106,37 @@ export async function createEmergency(deps: IntakeDeps, input: CreateEmergencyIn
   }
 }
 
-/** The request is already safe in the system of record; a dispatch failure leaves it pending for redispatch. */
-async function tryDispatch(deps: IntakeDeps, stored: NewEmergency): Promise<DispatchOutcome | undefined> {
-  try {
-    return await dispatchEmergency(deps, { ...stored, declinedBy: [] });
-  } catch (error) {
+/**
+ * The request is already safe in the system of record, so the customer gets an answer within the dispatch budget
+ * whatever dispatch does: a failure, or a dispatch still running when the budget is spent, leaves it pending for
+ * redispatch (every minute). A dispatch still running goes on in the background while the container lives; every step
+ * of it is guarded, so it and redispatch cannot both assign the request.
+ */
+async function dispatchWithinBudget(deps: IntakeDeps, stored: NewEmergency | EmergencyRequest): Promise<DispatchOutcome | undefined> {
+  const attempt = dispatchEmergency(deps, { ...stored, declinedBy: 'declinedBy' in stored ? stored.declinedBy : [] }).catch((error: unknown) => {
     deps.log.error('dispatch failed; request left pending for redispatch', { id: stored.id, error: error });
     return undefined;
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const budget = new Promise<'out-of-budget'>((resolve) => {
+    timer = setTimeout(() => resolve('out-of-budget'), deps.intake.dispatchBudgetMs);
+  });
+  try {
+    const outcome = await Promise.race([attempt, budget]);
+    if (outcome !== 'out-of-budget') return outcome;
+    deps.log.warn('dispatch budget spent; answering pending, dispatch continues', { id: stored.id, budgetMs: deps.intake.dispatchBudgetMs });
+    return undefined;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
-async function storeWithFreshReference(deps: IntakeDeps, draft: NewEmergency, duplicateSince: Date): Promise<NewEmergency> {
+async function storeWithFreshReference(deps: IntakeDeps, draft: NewEmergency, duplicateSince: Date): Promise<NewEmergency | { replayed: true; request: EmergencyRequest }> {
   let candidate = draft;
   for (let attempt = 1; ; attempt++) {
     try {
       const outcome = await deps.requests.insertUnlessDuplicate(candidate, duplicateSince);
+      if (outcome.kind === 'replayed') return { replayed: true, request: outcome.request };
       if (outcome.kind === 'duplicate') {
         throw new Conflict(
           `This phone number already has an open request, ${outcome.existing.reference} (status ${outcome.existing.status}). Use its tracking link instead of sending a new one.`,

@@ -1,7 +1,7 @@
 // Gives a stored emergency the nearest technician who can beat its SLA deadline, race-free, and tells everyone.
 import type { EmergencyRequest } from '../domain/emergency.js';
 import { assessSeverity, severityPrefix } from '../domain/incident-severity.js';
-import { type EtaSettings, arrivalAt, etaFor, meetsSla } from '../domain/eta.js';
+import { type EtaSettings, arrivalAt, etaFor, meetsSla, slaReachKm } from '../domain/eta.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/logger.js';
 import type { Notifier, Notification } from '../ports/notifier.js';
@@ -10,6 +10,7 @@ import type { TechnicianDirectory } from '../ports/technician-directory.js';
 import type { SearchReport, TechnicianIndex } from '../ports/technician-index.js';
 import { formatUkTime } from '../domain/uk-day.js';
 import { freshSince } from '../domain/durations.js';
+import { byDistanceThenId, haversineKm } from '../domain/geo.js';
 
 export interface DispatchDeps {
   requests: RequestStore;
@@ -23,9 +24,11 @@ export interface DispatchDeps {
 
 export type Dispatchable = Pick<EmergencyRequest, 'id' | 'reference' | 'phone' | 'location' | 'onMotorway' | 'slaDeadline' | 'declinedBy' | 'issue' | 'postcode'>;
 
+export type PendingReason = 'no-technician-in-range' | 'none-within-sla' | 'all-claimed';
+
 export type DispatchOutcome =
   | { kind: 'assigned'; technician: { id: string; firstName: string; van: string; distanceKm: number }; etaMinutes: number; eta: Date; search: SearchReport }
-  | { kind: 'pending'; reason: 'no-technician-in-range' | 'none-within-sla' | 'all-claimed'; slaAtRisk: boolean; search: SearchReport };
+  | { kind: 'pending'; reason: PendingReason; slaAtRisk: boolean; search: SearchReport };
 
 
 /** Claims lost to concurrent requests send the search out again past those technicians, at most this many times. */
@@ -35,21 +38,23 @@ export async function dispatchEmergency(deps: DispatchDeps, request: Dispatchabl
   const now = deps.clock.now();
   const fresh = freshSince(now, deps.dispatch.freshMinutes);
   const tried = new Set(request.declinedBy);
-  const report: SearchReport = { queries: 0, itemsRead: 0, rings: 0 };
+  const report: SearchReport = { queries: 0, itemsRead: 0, levels: 0 };
   let seenAny = false;
   let reachable = 0;
+  // Nobody further can beat the deadline, and dispatch assigns only someone who can: further would only cost reads.
+  const radiusKm = searchRadiusKm(deps, request, now);
 
   for (let round = 0; round < maxSearchRounds; round++) {
     const { found, report: searched } = await deps.technicians.nearestDispatchable(request.location, {
       k: deps.dispatch.candidates,
-      maxRadiusKm: deps.dispatch.maxRadiusKm,
+      maxRadiusKm: radiusKm,
       freshSince: fresh,
       exclude: tried,
     });
     report.queries += searched.queries;
     report.itemsRead += searched.itemsRead;
-    report.rings = Math.max(report.rings, searched.rings);
-    deps.log.info('technician search', { requestId: request.id, round, candidates: found.length, ...searched });
+    report.levels = Math.max(report.levels, searched.levels);
+    deps.log.info('technician search', { requestId: request.id, round, radiusKm: Math.round(radiusKm * 10) / 10, candidates: found.length, ...searched });
     if (found.length === 0) break;
     seenAny = true;
 
@@ -65,7 +70,11 @@ export async function dispatchEmergency(deps: DispatchDeps, request: Dispatchabl
   }
 
   const reason = !seenAny ? 'no-technician-in-range' : reachable === 0 ? 'none-within-sla' : 'all-claimed';
-  // Nobody at all, or nobody who can arrive in time: the promise is at risk until someone frees up.
+  return leavePending(deps, request, reason, now, radiusKm, report);
+}
+
+/** Records the attempt; nobody at all, or nobody who can arrive in time, puts the promise at risk until someone frees up. */
+async function leavePending(deps: DispatchDeps, request: Dispatchable, reason: PendingReason, now: Date, radiusKm: number, report: SearchReport): Promise<DispatchOutcome> {
   const slaAtRisk = reason !== 'all-claimed';
   const { newlyAtRisk } = await deps.requests.recordDispatchAttempt(request.id, now, slaAtRisk);
   // Redispatch retries every minute: operations hear once when a request becomes at risk, not at every retry.
@@ -77,10 +86,60 @@ export async function dispatchEmergency(deps: DispatchDeps, request: Dispatchabl
       channel: 'operations',
       purpose: reason === 'no-technician-in-range' ? 'no-technician-in-range' : 'sla-at-risk',
       subject: `${severityPrefix(severity)} TyreHero ${request.reference}: ${reason === 'no-technician-in-range' ? 'no technician in range' : 'SLA at risk'}`,
-      text: `Request ${request.reference} (${request.id}) at ${request.location.lat.toFixed(4)},${request.location.lon.toFixed(4)} has ${reason === 'no-technician-in-range' ? `no available technician within ${deps.dispatch.maxRadiusKm} km` : 'no available technician who can arrive before its deadline'} (${request.slaDeadline.toISOString()}). Severity ${severity.severity}: ${severity.reasons.join('; ')}.`,
+      text: `Request ${request.reference} (${request.id}) at ${request.location.lat.toFixed(4)},${request.location.lon.toFixed(4)} has ${reason === 'no-technician-in-range' ? `no available technician within ${Math.floor(radiusKm)} km${radiusKm < deps.dispatch.maxRadiusKm ? ', the furthest that can arrive before its deadline' : ''}` : 'no available technician who can arrive before its deadline'} (${request.slaDeadline.toISOString()}). Severity ${severity.severity}: ${severity.reasons.join('; ')}.`,
     });
   }
   return { kind: 'pending', reason, slaAtRisk, search: report };
+}
+
+/** The search radius for a request now: nobody further can beat its deadline (README, "Dispatch": the radius decision). */
+function searchRadiusKm(deps: DispatchDeps, request: Dispatchable, now: Date): number {
+  const minutesLeft = (request.slaDeadline.getTime() - now.getTime()) / 60_000;
+  return Math.min(deps.dispatch.maxRadiusKm, slaReachKm(minutesLeft, request.onMotorway, deps.dispatch.eta));
+}
+
+/**
+ * Redispatch of a backlog in one area with ONE search: the nearest technicians to the area's most urgent request,
+ * enough for every request in the area, then each request in turn (most urgent first) gets the nearest of them who
+ * can beat its own deadline. A search costs at most 14 Queries whatever k is, so a run's cost follows the number of
+ * areas, not the length of the backlog. Exact for the first request; for the others in the same ~20 km cell it picks
+ * among the candidates found around the first, each checked against its own SLA.
+ */
+export async function dispatchArea(deps: DispatchDeps, requests: readonly Dispatchable[]): Promise<{ outcomes: DispatchOutcome[]; search: SearchReport }> {
+  const now = deps.clock.now();
+  const fresh = freshSince(now, deps.dispatch.freshMinutes);
+  const anchor = requests[0]!;
+  const radiusKm = Math.max(...requests.map((r) => searchRadiusKm(deps, r, now)));
+  const { found, report } = await deps.technicians.nearestDispatchable(anchor.location, {
+    k: requests.length + deps.dispatch.candidates,
+    maxRadiusKm: radiusKm,
+    freshSince: fresh,
+  });
+  deps.log.info('area search', { requestId: anchor.id, requests: requests.length, radiusKm: Math.round(radiusKm * 10) / 10, candidates: found.length, ...report });
+  const free = new Map(found.map((c) => [c.id, c]));
+  const outcomes: DispatchOutcome[] = [];
+  for (const request of requests) {
+    const declined = new Set(request.declinedBy);
+    const ranked = [...free.values()]
+      .filter((c) => !declined.has(c.id))
+      .map((c) => ({ ...c, distanceKm: haversineKm(request.location, c.location) }))
+      .sort(byDistanceThenId);
+    let outcome: DispatchOutcome | undefined;
+    let reachable = 0;
+    for (const candidate of ranked) {
+      const minutes = etaFor(candidate.distanceKm, request.onMotorway, deps.dispatch.eta);
+      if (!meetsSla(now, minutes, request.slaDeadline)) continue;
+      reachable++;
+      free.delete(candidate.id);
+      if (!(await deps.technicians.claim(candidate.id, request.id, now, fresh))) continue;
+      // Assigned, or the request was cancelled meanwhile (the claim is released): either way this request is done.
+      outcome = await assignClaimed(deps, request, candidate, minutes, now, report);
+      break;
+    }
+    const reason = found.length === 0 ? 'no-technician-in-range' : reachable === 0 ? 'none-within-sla' : 'all-claimed';
+    outcomes.push(outcome ?? (await leavePending(deps, request, reason, now, searchRadiusKm(deps, request, now), report)));
+  }
+  return { outcomes, search: report };
 }
 
 async function assignClaimed(

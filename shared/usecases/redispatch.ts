@@ -1,6 +1,8 @@
 // Every minute: reclaims offers nobody accepted, offers pending requests again, and frees technicians held for nothing.
 import { openStatuses } from '../domain/emergency.js';
-import { dispatchEmergency, notify, type DispatchDeps } from './dispatch.js';
+import ngeohash from 'ngeohash';
+import type { EmergencyRequest } from '../domain/emergency.js';
+import { dispatchArea, notify, type DispatchDeps } from './dispatch.js';
 import { freshSince } from '../domain/durations.js';
 
 export interface RedispatchDeps extends DispatchDeps {
@@ -16,15 +18,26 @@ export interface RedispatchReport {
   /** Technicians taken out of the dispatchable index because their van app went silent. */
   silentTechnicians: number;
   failures: number;
+  /** Areas searched (one search each) and the DynamoDB Queries those searches cost: bounded by areas, not backlog. */
+  areasSearched: number;
+  searchQueries: number;
 }
 
-/** Enough for a bad night in one region; anything left is picked up a minute later, most urgent first. */
+/** Offers reclaimed per run; anything left is picked up a minute later. */
 const batchSize = 50;
+/**
+ * Pending requests offered per run, most urgent first (see findPending: urgency ages, so nobody starves). With one
+ * search per area, a run costs at most `maxAreasPerRun` × 14 Queries however long the backlog.
+ */
+const pendingPerRun = 500;
+const maxAreasPerRun = 20;
+/** Requests in the same precision-4 cell (~20 × 24 km) share one search. */
+const areaPrecision = 4;
 /** A claim is written a moment before the request row that names it; younger claims may be mid-assignment. */
 const claimGraceMs = 60_000;
 
 export async function redispatch(deps: RedispatchDeps): Promise<RedispatchReport> {
-  const report: RedispatchReport = { reclaimed: 0, attempted: 0, assigned: 0, stillPending: 0, freedTechnicians: 0, silentTechnicians: 0, failures: 0 };
+  const report: RedispatchReport = { reclaimed: 0, attempted: 0, assigned: 0, stillPending: 0, freedTechnicians: 0, silentTechnicians: 0, failures: 0, areasSearched: 0, searchQueries: 0 };
   const now = deps.clock.now();
 
   const offeredBefore = new Date(now.getTime() - deps.dispatch.acceptWithinMinutes * 60_000);
@@ -46,16 +59,20 @@ export async function redispatch(deps: RedispatchDeps): Promise<RedispatchReport
     }
   }
 
-  for (const request of await deps.requests.findPending(batchSize)) {
-    report.attempted++;
+  for (const area of byArea(await deps.requests.findPending(pendingPerRun)).slice(0, maxAreasPerRun)) {
+    report.attempted += area.length;
     try {
-      const outcome = await dispatchEmergency(deps, request);
-      if (outcome.kind === 'assigned') report.assigned++;
-      else report.stillPending++;
+      const { outcomes, search } = await dispatchArea(deps, area);
+      report.areasSearched++;
+      report.searchQueries += search.queries;
+      for (const outcome of outcomes) {
+        if (outcome.kind === 'assigned') report.assigned++;
+        else report.stillPending++;
+      }
     } catch (error) {
-      // One request's failure must not starve the rest of the queue.
+      // One area's failure must not starve the rest of the queue.
       report.failures++;
-      deps.log.error('redispatch of a request failed', { id: request.id, error: error });
+      deps.log.error('redispatch of an area failed', { ids: area.map((r) => r.id), error: error });
     }
   }
 
@@ -63,6 +80,16 @@ export async function redispatch(deps: RedispatchDeps): Promise<RedispatchReport
   report.silentTechnicians = (await deps.technicians.dropSilent(freshSince(now, deps.dispatch.freshMinutes))).length;
   deps.log.info('redispatch run', { ...report });
   return report;
+}
+
+/** Groups requests by area, keeping the given (most urgent first) order inside each area and between areas. */
+function byArea(requests: readonly EmergencyRequest[]): EmergencyRequest[][] {
+  const areas = new Map<string, EmergencyRequest[]>();
+  for (const request of requests) {
+    const area = ngeohash.encode(request.location.lat, request.location.lon, areaPrecision);
+    areas.set(area, [...(areas.get(area) ?? []), request]);
+  }
+  return [...areas.values()];
 }
 
 /** No technician may stay busy with a job that is no longer theirs (a release that failed after a cancel, say). */

@@ -66,7 +66,7 @@ describe('dispatch on POST /emergencies', () => {
 
   it('keeps the request pending with slaAtRisk and alerts operations when the only free technician cannot arrive in time', async () => {
     await stack.deps.technicians.setAvailability('luton-1', 'on_break');
-    const response = await post({ location: { lat: 55.95, lon: -3.19 } }); // Edinburgh: 170 km from Inverness, beyond reach
+    const response = await post({ location: { lat: 55.95, lon: -3.19 }, safety: { onMotorway: false, vulnerableOccupants: false } }); // Edinburgh: 170 km from Inverness, beyond reach
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({ status: 'pending', slaAtRisk: true });
     expect(response.body.technician).toBeUndefined();
@@ -76,7 +76,8 @@ describe('dispatch on POST /emergencies', () => {
       {
         TopicArn: topic,
         Subject: `[P3] TyreHero ${String(response.body.reference)}: no technician in range`,
-        Message: expect.stringMatching(/no available technician within 150 km .*Severity P3: 1 customer affected\.$/),
+        // A non-motorway request with the full 90 minutes: nobody beyond 61 km could arrive in time, so none is searched.
+        Message: expect.stringMatching(/no available technician within 61 km, the furthest that can arrive before its deadline .*Severity P3: 1 customer affected\.$/),
       },
     ]);
     await stack.deps.technicians.setAvailability('luton-1', 'available');

@@ -76,8 +76,8 @@ describe('with a seeded afternoon (14:00 GMT)', () => {
     ] as const;
     for (const seed of seeds) await seedRequest(stack.sql, seed);
     await makeAvailable('fig-london', 51.5074, -0.1278, minutesAgo(1));
-    await makeAvailable('fig-inverness', 57.4778, -4.2247, minutesAgo(9));
-    await makeAvailable('fig-stale', 53.48, -2.24, minutesAgo(11));
+    await makeAvailable('fig-inverness', 57.4778, -4.2247, minutesAgo(1.5));
+    await makeAvailable('fig-stale', 53.48, -2.24, minutesAgo(3));
     await makeAvailable('fig-break', 52.48, -1.89, minutesAgo(1));
     await stack.deps.technicians.setAvailability('fig-break', 'on_break');
   });
@@ -96,7 +96,7 @@ describe('with a seeded afternoon (14:00 GMT)', () => {
       slaCompliancePercent: { lastHour: 25, today: 33.3 },
       oldestPendingMinutes: 180,
       highPriorityPending: 2,
-      // Fresh and available only: not the one silent for 11 minutes, not the one on a break.
+      // Fresh and available only: not the one silent for 3 minutes (LOCATION_FRESH_MINUTES is 2), not the one on a break.
       availableTechnicians: 2,
       // London covers London, Luton and Reading; Inverness covers Inverness: (8900 + 260 + 320 + 50) / 27890.
       coveragePercent: 34.2,

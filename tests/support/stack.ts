@@ -14,8 +14,14 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
+/**
+ * The intake's dispatch budget is wall-clock time; on a loaded test machine a dispatch can take seconds, so tests get
+ * a budget they never reach unless they are about the budget (tests/integration/intake-budget.test.ts).
+ */
+const testDefaults = { DISPATCH_BUDGET_MS: '600000' };
+
 export async function testConfig(env: Record<string, string> = {}): Promise<Config> {
-  return isolatedConfig({ pgServerUrl: inject('pgServerUrl'), dynamodbEndpoint: inject('dynamodbEndpoint') }, env);
+  return isolatedConfig({ pgServerUrl: inject('pgServerUrl'), dynamodbEndpoint: inject('dynamodbEndpoint') }, { ...testDefaults, ...env });
 }
 
 export async function testStack(options: { env?: Record<string, string>; overrides?: Overrides } = {}): Promise<TestStack> {

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultEtaSettings, etaMinutes, meetsSla, speedBandFor } from '../../shared/domain/eta.js';
+import { defaultEtaSettings, etaFor, etaMinutes, meetsSla, slaReachKm, speedBandFor } from '../../shared/domain/eta.js';
 
 describe('etaMinutes', () => {
   it.each([
@@ -37,5 +38,24 @@ describe('meetsSla', () => {
     { minutes: 91, meets: false },
   ])('arriving in $minutes min meets a 90-minute deadline: $meets', ({ minutes, meets }) => {
     expect(meetsSla(now, minutes, deadline)).toBe(meets);
+  });
+});
+
+describe('slaReachKm', () => {
+  it('is 92 km for a motorway breakdown and 61.5 km elsewhere with the full 90 minutes', () => {
+    expect(slaReachKm(90, true, defaultEtaSettings)).toBeCloseTo(92.31, 2);
+    expect(slaReachKm(90, false, defaultEtaSettings)).toBeCloseTo(61.54, 2);
+    expect(slaReachKm(9, false, defaultEtaSettings)).toBe(0);
+  });
+
+  it('never leaves out a technician who could arrive in time, and is tight to within a kilometre', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 200, noNaN: true }), fc.double({ min: 0, max: 120, noNaN: true }), fc.boolean(), (distanceKm, minutesLeft, onMotorway) => {
+        const reach = slaReachKm(minutesLeft, onMotorway, defaultEtaSettings);
+        if (etaFor(distanceKm, onMotorway, defaultEtaSettings) <= minutesLeft) expect(distanceKm).toBeLessThanOrEqual(reach);
+        if (reach > 1) expect(etaFor(reach - 1, onMotorway, defaultEtaSettings)).toBeLessThanOrEqual(minutesLeft);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

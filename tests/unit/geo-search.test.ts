@@ -1,19 +1,36 @@
 import fc from 'fast-check';
 import ngeohash from 'ngeohash';
 import { describe, expect, it } from 'vitest';
-import { coveredRadiusKm, haversineKm, nearest, nearestByBruteForce, ringCells, type Candidate, type CellReader } from '../../shared/domain/geo.js';
-import { dispatchRefinement } from '../../shared/adapters/dynamodb/technician-index.js';
+import {
+  coveredRadiusKm,
+  distanceToBoxKm,
+  haversineKm,
+  nearest,
+  nearestByBruteForce,
+  nearestCells,
+  partitionOf,
+  rangesWithin,
+  ringCells,
+  type Candidate,
+  type CellReader,
+  type IndexRange,
+} from '../../shared/domain/geo.js';
+import { dispatchSearchLevels } from '../../shared/adapters/dynamodb/technician-index.js';
 
 // The algorithm is tested here against brute force; tests/integration/technician-index.test.ts runs it on DynamoDB Local.
-function cellReader(all: readonly Candidate[], precision: number): CellReader & { reads: number } {
-  const byCell = new Map<string, Candidate[]>();
-  for (const c of all) {
-    const cell = ngeohash.encode(c.location.lat, c.location.lon, precision);
-    byCell.set(cell, [...(byCell.get(cell) ?? []), c]);
-  }
-  // Finer cells are read as a prefix of their coarse cell, as the DynamoDB adapter does with begins_with on the sort key.
-  const inCell = (cell: string) => (byCell.get(cell.slice(0, precision)) ?? []).filter((c) => ngeohash.encode(c.location.lat, c.location.lon, cell.length) === cell);
-  const reader = { reads: 0, readCell: (cell: string) => ((reader.reads += 1), Promise.resolve(inCell(cell))) };
+/** Reads ranges the way the DynamoDB adapter's Query does: partition, then sort keys (geohash) from `first` to `last~`. */
+function rangeReader(all: readonly Candidate[]): CellReader & { reads: number; items: number } {
+  const keyed = all.map((c) => ({ c, geohash: ngeohash.encode(c.location.lat, c.location.lon, 9) }));
+  const reader = {
+    reads: 0,
+    items: 0,
+    read: (range: IndexRange) => {
+      reader.reads += 1;
+      const inRange = keyed.filter(({ geohash }) => partitionOf(geohash) === range.partition && geohash >= range.first && geohash <= `${range.last}~`).map(({ c }) => c);
+      reader.items += inRange.length;
+      return Promise.resolve(inRange);
+    },
+  };
   return reader;
 }
 
@@ -24,40 +41,67 @@ const places = {
   scilly: { lat: 49.915, lon: -6.315 },
   highlands: { lat: 57.3, lon: -5.0 },
   manchester: { lat: 53.4808, lon: -2.2426 },
+  // On a partition corner (lat 53.4375, lon -2.8125): four partitions meet here.
+  partitionCorner: { lat: 53.4375, lon: -2.8125 },
 };
 
-// Points near a centre, plus points snapped exactly onto geohash cell edges and onto longitude 0.
+// Points near a centre, plus points snapped exactly onto geohash cell edges, partition edges and longitude 0.
 const nearby = (centre: { lat: number; lon: number }, spreadDeg: number) =>
   fc.record({
     lat: fc.double({ min: centre.lat - spreadDeg, max: centre.lat + spreadDeg, noNaN: true }),
     lon: fc.double({ min: centre.lon - spreadDeg * 1.6, max: centre.lon + spreadDeg * 1.6, noNaN: true }),
   });
-const onCellEdges = (precision: number) =>
-  nearby(places.greenwich, 1).map(({ lat, lon }) => {
+const onCellEdges = (precision: number, centre = places.greenwich) =>
+  nearby(centre, 1).map(({ lat, lon }) => {
     const [minLat, minLon] = ngeohash.decode_bbox(ngeohash.encode(lat, lon, precision));
     return { lat: minLat, lon: minLon };
   });
+const partitionDeg = 2.8125;
+const onPartitionEdges = (centre: { lat: number; lon: number }) =>
+  fc.tuple(nearby(centre, 1.5), fc.constantFrom('lat', 'lon', 'both')).map(([{ lat, lon }, snap]) => ({
+    lat: snap === 'lon' ? lat : Math.round((lat + 90) / partitionDeg) * partitionDeg - 90,
+    lon: snap === 'lat' ? lon : Math.round((lon + 180) / partitionDeg) * partitionDeg - 180,
+  }));
 const onPrimeMeridian = fc.double({ min: 50, max: 53, noNaN: true }).map((lat) => ({ lat, lon: 0 }));
 
 const dataset = (centre: { lat: number; lon: number }) =>
   fc
     .array(
-      fc.oneof(nearby(centre, 1.5), nearby(centre, 0.03), onCellEdges(4), onCellEdges(5), onCellEdges(6), onPrimeMeridian, nearby(places.lerwick, 0.3), nearby(places.scilly, 0.2)),
+      fc.oneof(
+        nearby(centre, 1.5),
+        nearby(centre, 0.03),
+        onCellEdges(4),
+        onCellEdges(5),
+        onCellEdges(3, centre),
+        onCellEdges(5, centre),
+        onPartitionEdges(centre),
+        onPrimeMeridian,
+        nearby(places.lerwick, 0.3),
+        nearby(places.scilly, 0.2),
+      ),
       { maxLength: 150 },
     )
     .map((points) => points.map((location, i) => ({ id: `t${String(i).padStart(3, '0')}`, location })));
 
-// No refinement, the adapter's default (small cells first), and two finer levels.
-const refinements = fc.constantFrom(undefined, dispatchRefinement, [{ precision: 6, rings: 1 }, { precision: 5, rings: 2 }]);
+// Partitions only, the adapter's levels, and finer ones.
+const levelSets = fc.constantFrom(undefined, dispatchSearchLevels, [{ precision: 6, cells: 4 }, { precision: 5, cells: 9 }, { precision: 4, cells: 2 }]);
+const ukPoint = fc.record({ lat: fc.double({ min: 49.8, max: 60.9, noNaN: true }), lon: fc.double({ min: -10.6, max: 1.8, noNaN: true }) });
 
 describe('nearest', () => {
   it.each(Object.entries(places))('equals brute force for requests around %s', async (_name, centre) => {
     await fc.assert(
-      fc.asyncProperty(dataset(centre), fc.oneof(nearby(centre, 0.8), nearby(centre, 0.02)), fc.integer({ min: 1, max: 6 }), fc.constantFrom(3, 4), refinements, async (all, point, k, precision, refine) => {
-        const options = { k, maxRadiusKm: 150 };
-        const { found } = await nearest(point, cellReader(all, precision), { ...options, precision, refine });
-        expect(found).toEqual(nearestByBruteForce(point, all, options));
-      }),
+      fc.asyncProperty(
+        dataset(centre),
+        fc.oneof(nearby(centre, 0.8), nearby(centre, 0.02), onPartitionEdges(centre), onCellEdges(5, centre), onCellEdges(4, centre)),
+        fc.integer({ min: 1, max: 6 }),
+        fc.constantFrom(60, 92, 150),
+        levelSets,
+        async (all, point, k, maxRadiusKm, fine) => {
+          const options = { k, maxRadiusKm };
+          const { found } = await nearest(point, rangeReader(all), { ...options, fine });
+          expect(found).toEqual(nearestByBruteForce(point, all, options));
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -67,64 +111,124 @@ describe('nearest', () => {
       fc.asyncProperty(dataset(places.london), nearby(places.london, 0.5), async (all, point) => {
         const exclude = new Set(all.filter((_, i) => i % 3 === 0).map((c) => c.id));
         const options = { k: 3, maxRadiusKm: 150, exclude };
-        const { found } = await nearest(point, cellReader(all, 4), { ...options, precision: 4 });
+        const { found } = await nearest(point, rangeReader(all), { ...options, fine: dispatchSearchLevels });
         expect(found).toEqual(nearestByBruteForce(point, all, options));
       }),
       { numRuns: 60 },
     );
   });
 
+  it('never reads more than 14 ranges for k = 5, anywhere in the service area, whatever the fleet', async () => {
+    await fc.assert(
+      fc.asyncProperty(ukPoint, fc.array(ukPoint, { maxLength: 60 }), fc.constantFrom(60, 92, 146), async (point, locations, maxRadiusKm) => {
+        const reader = rangeReader(locations.map((location, i) => ({ id: `t${i}`, location })));
+        const { stats } = await nearest(point, reader, { k: 5, maxRadiusKm, fine: dispatchSearchLevels });
+        expect(reader.reads).toBe(stats.reads);
+        expect(stats.reads).toBeLessThanOrEqual(14);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('finds the candidate across the prime meridian, where geohash splits at the top level', async () => {
     const all = [{ id: 'east', location: { lat: 51.48, lon: 0.001 } }, { id: 'west-far', location: { lat: 51.48, lon: -0.3 } }];
-    const { found } = await nearest({ lat: 51.48, lon: -0.001 }, cellReader(all, 4), { k: 1, maxRadiusKm: 150, precision: 4 });
+    const { found } = await nearest({ lat: 51.48, lon: -0.001 }, rangeReader(all), { k: 1, maxRadiusKm: 150, fine: dispatchSearchLevels });
     expect(found.map((f) => f.id)).toEqual(['east']);
   });
 
-  it('returns nobody in an empty Highland glen, having stopped at the maximum radius', async () => {
-    const reader = cellReader([{ id: 'glasgow', location: { lat: 55.86, lon: -4.25 } }], 4);
-    const { found, stats } = await nearest(places.highlands, reader, { k: 1, maxRadiusKm: 150, precision: 4 });
+  it('answers an empty Highland glen with one read per partition in reach, after one empty fine level', async () => {
+    const reader = rangeReader([{ id: 'glasgow', location: { lat: 55.86, lon: -4.25 } }]);
+    const { found, stats } = await nearest(places.highlands, reader, { k: 5, maxRadiusKm: 92, fine: dispatchSearchLevels });
     expect(found).toEqual([]);
-    expect(stats.rings).toBeGreaterThan(1);
-    expect(reader.reads).toBe(stats.cellsRead);
+    // 4 precision-5 cells found nobody, so precision 4 is skipped; then the partitions the 92 km disc touches.
+    expect(stats).toEqual({ reads: 4 + rangesWithin(places.highlands, 92).length, levels: 2 });
   });
 
-  it('answers from a few small cells in a dense city instead of reading the whole coarse cell', async () => {
+  it('answers from the 4 nearest small cells in a dense city, reading a fraction of the partition', async () => {
     // ~5 technicians per km² over 27 × 27 km, and a request in the middle of a precision-5 cell.
     const city = Array.from({ length: 3600 }, (_, i) => ({ id: `c${i}`, location: { lat: 51.38 + (i % 60) * 0.004, lon: -0.3 + Math.floor(i / 60) * 0.0065 } }));
     const { latitude: lat, longitude: lon } = ngeohash.decode(ngeohash.encode(51.5, -0.12, 5));
     const point = { lat, lon };
-    const coarse = cellReader(city, 4);
-    const fine = cellReader(city, 4);
-    const counted = (reader: CellReader): CellReader => ({
-      readCell: async (cell) => {
-        const inCell = await reader.readCell(cell);
-        itemsRead += inCell.length;
-        return inCell;
-      },
-    });
-    let itemsRead = 0;
-    const plain = await nearest(point, counted(coarse), { k: 5, maxRadiusKm: 150, precision: 4 });
-    const plainItems = itemsRead;
-    itemsRead = 0;
-    const refined = await nearest(point, counted(fine), { k: 5, maxRadiusKm: 150, precision: 4, refine: dispatchRefinement });
+    const partitionsOnly = rangeReader(city);
+    const plain = await nearest(point, partitionsOnly, { k: 5, maxRadiusKm: 92 });
+    const refinedReader = rangeReader(city);
+    const refined = await nearest(point, refinedReader, { k: 5, maxRadiusKm: 92, fine: dispatchSearchLevels });
     expect(refined.found).toEqual(plain.found);
-    expect(itemsRead).toBeLessThan(plainItems / 4);
+    expect(refined.stats).toEqual({ reads: 4, levels: 1 });
+    expect(refinedReader.items).toBeLessThan(partitionsOnly.items / 10);
+  });
+});
+
+describe('nearestCells', () => {
+  it('proves nothing closer than its covered distance lies outside the cells it reads', () => {
+    fc.assert(
+      fc.property(nearby(places.manchester, 0.3), fc.constantFrom(4, 5, 6), fc.integer({ min: 1, max: 9 }), nearby(places.manchester, 1), (point, precision, count, other) => {
+        const { cells, coveredKm } = nearestCells(point, precision, count);
+        expect(cells).toHaveLength(count);
+        fc.pre(!cells.includes(ngeohash.encode(other.lat, other.lon, precision)));
+        expect(coveredKm).toBeLessThanOrEqual(haversineKm(point, other));
+      }),
+      { numRuns: 500 },
+    );
   });
 
-  it('goes straight to coarse cells when the first small cell finds nobody', async () => {
-    const reader = cellReader([{ id: 'far', location: { lat: 57.8, lon: -5.2 } }], 4);
-    const { found, stats } = await nearest(places.highlands, reader, { k: 1, maxRadiusKm: 150, precision: 4, refine: dispatchRefinement });
-    expect(found.map((f) => f.id)).toEqual(['far']);
-    // One small cell, found empty, then coarse rings only.
-    const coarseOnly = await nearest(places.highlands, cellReader([{ id: 'far', location: { lat: 57.8, lon: -5.2 } }], 4), { k: 1, maxRadiusKm: 150, precision: 4 });
-    expect(stats.cellsRead).toBe(1 + coarseOnly.stats.cellsRead);
+  it('covers at least half a cell with the 4 nearest cells (the quadrant around the point)', () => {
+    fc.assert(
+      fc.property(ukPoint, (point) => {
+        const { coveredKm } = nearestCells(point, 5, 4);
+        // Precision-5 cells are 4.9 km tall and 2.3–3.2 km wide in the UK.
+        expect(coveredKm).toBeGreaterThan(1.1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('rangesWithin', () => {
+  it('reads every candidate within the radius, including on partition edges', () => {
+    fc.assert(
+      fc.property(fc.oneof(ukPoint, onPartitionEdges(places.partitionCorner)), fc.oneof(ukPoint, onPartitionEdges(places.partitionCorner)), fc.constantFrom(30, 92, 146), (point, other, radiusKm) => {
+        fc.pre(haversineKm(point, other) <= radiusKm);
+        const geohash = ngeohash.encode(other.lat, other.lon, 9);
+        const ranges = rangesWithin(point, radiusKm);
+        expect(ranges.some((r) => r.partition === partitionOf(geohash) && geohash >= r.first && geohash <= `${r.last}~`)).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
   });
 
-  it('reads only the first ring when k candidates sit close to the centre of a cell', async () => {
-    const [lat, lon] = [51.59, -0.175]; // middle of cell gcpv
-    const all = [{ id: 'a', location: { lat: lat + 0.001, lon } }, { id: 'b', location: { lat, lon: lon + 0.001 } }];
-    const { stats } = await nearest({ lat, lon }, cellReader(all, 4), { k: 2, maxRadiusKm: 150, precision: 4 });
-    expect(stats).toEqual({ cellsRead: 1, rings: 1 });
+  it('touches at most 6 partitions for radii up to 146 km anywhere in the UK, one range each', () => {
+    fc.assert(
+      fc.property(ukPoint, fc.double({ min: 0, max: 146, noNaN: true }), (point, radiusKm) => {
+        const ranges = rangesWithin(point, radiusKm);
+        expect(ranges.length).toBeLessThanOrEqual(6);
+        expect(new Set(ranges.map((r) => r.partition)).size).toBe(ranges.length);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('distanceToBoxKm', () => {
+  it('never exceeds the distance to any point in the box', () => {
+    fc.assert(
+      fc.property(ukPoint, ukPoint, fc.constantFrom(3, 4, 5), (point, inside, precision) => {
+        const box = ngeohash.decode_bbox(ngeohash.encode(inside.lat, inside.lon, precision));
+        expect(distanceToBoxKm(point, box)).toBeLessThanOrEqual(haversineKm(point, inside) + 1e-9);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('partitionOf', () => {
+  it('puts a cell and all its finer cells in one partition of 2.8125° squares', () => {
+    expect(partitionOf('gcpvj0')).toBe(partitionOf('gcp'));
+    expect(partitionOf('gcp')).toBe('gc:5');
+    const [minLat, minLon, maxLat, maxLon] = ngeohash.decode_bbox('gcp');
+    expect([maxLat - minLat, maxLon - minLon]).toEqual([1.40625, 1.40625]);
+    // The 4 precision-3 cells of one partition are consecutive in key order.
+    expect(['gcn', 'gcp', 'gcq', 'gcr'].map(partitionOf)).toEqual(['gc:5', 'gc:5', 'gc:5', 'gc:5']);
   });
 });
 

@@ -4,20 +4,19 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { GetCommand, paginateQuery, paginateScan, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput, type ScanCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import ngeohash from 'ngeohash';
 import type { GeoPoint } from '../../domain/emergency.js';
-import { nearest, type Candidate } from '../../domain/geo.js';
+import { nearest, partitionOf, type Candidate, type IndexRange } from '../../domain/geo.js';
 import type { Availability, DispatchableTechnician, HeldJob, LocationFix, NearestQuery, SearchReport, SelfReportedStatus, TechnicianIndex, TechnicianPosition } from '../../ports/technician-index.js';
 
-/** Geohash precision of the GSI partition: ~20 km × 24 km cells in Britain. See the README's "Dispatch" section for why. */
-export const dispatchCellPrecision = 4;
+/** Stored geohash precision (~5 m cells): finer than any phone's GPS fix. */
 const fixPrecision = 9;
 /**
- * Before whole precision-4 cells (~20 km), try the precision-5 cell (~3 × 5 km) and then its ring of 8, read as
- * begins_with prefixes of the sort key: in a city they already prove the nearest, reading tens of technicians instead
- * of every one in a 20 km cell. If the first small cell is empty the area is sparse and the search goes straight to
- * precision 4, so a rural search pays one extra query. Chosen by simulating the benchmark's fleets (README, Performance):
- * a precision-6 level first cost more queries than it saved items.
+ * The search's fine levels: the 4 precision-5 cells (~3 × 5 km) nearest the request, then the 4 nearest precision-4
+ * cells (~20 × 24 km); then one range per partition within reach. At most 4 + 4 + 6 = 14 Queries (README, "Dispatch").
  */
-export const dispatchRefinement = [{ precision: 5, rings: 1 }] as const;
+export const dispatchSearchLevels = [
+  { precision: 5, cells: 4 },
+  { precision: 4, cells: 4 },
+] as const;
 export const dispatchableIndex = 'dispatchable';
 
 interface Item {
@@ -65,7 +64,7 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
       ':lat': fix.location.lat,
       ':lon': fix.location.lon,
       ':gh': geohash,
-      ':cell': geohash.slice(0, dispatchCellPrecision),
+      ':cell': partitionOf(geohash),
       ':key': `${geohash}#${technicianId}`,
       ':at': fix.recordedAt.toISOString(),
       ':acc': fix.accuracyMeters ?? null,
@@ -132,22 +131,19 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
   }
 
   async nearestDispatchable(point: GeoPoint, query: NearestQuery): Promise<{ found: Awaited<ReturnType<typeof nearest>>['found']; report: SearchReport }> {
-    const report: SearchReport = { queries: 0, itemsRead: 0, rings: 0 };
+    const report: SearchReport = { queries: 0, itemsRead: 0, levels: 0 };
     const freshSince = query.freshSince.toISOString();
     const reader = {
-      readCell: async (cell: string): Promise<Candidate[]> => {
+      read: async (range: IndexRange): Promise<Candidate[]> => {
         const items = await this.queryAll<Item>(
           {
             TableName: this.tableName,
             IndexName: dispatchableIndex,
-            // A finer cell is a prefix of the full geohash that starts the sort key.
-            KeyConditionExpression: cell.length > dispatchCellPrecision ? 'dispatchCell = :cell AND begins_with(dispatchKey, :prefix)' : 'dispatchCell = :cell',
+            // Sort keys are `geohash#id`, and '~' sorts after every geohash character, so this is "from the first
+            // cell's prefix to the end of the last cell's".
+            KeyConditionExpression: 'dispatchCell = :cell AND dispatchKey BETWEEN :first AND :last',
             FilterExpression: 'recordedAt >= :fresh',
-            ExpressionAttributeValues: {
-              ':cell': cell.slice(0, dispatchCellPrecision),
-              ':fresh': freshSince,
-              ...(cell.length > dispatchCellPrecision ? { ':prefix': cell } : {}),
-            },
+            ExpressionAttributeValues: { ':cell': range.partition, ':first': range.first, ':last': `${range.last}~`, ':fresh': freshSince },
           },
           (scanned) => {
             report.queries += 1;
@@ -157,8 +153,8 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
         return items.map((item) => ({ id: item.technicianId, location: { lat: item.lat!, lon: item.lon! } }));
       },
     };
-    const { found, stats } = await nearest(point, reader, { k: query.k, maxRadiusKm: query.maxRadiusKm, precision: dispatchCellPrecision, refine: dispatchRefinement, exclude: query.exclude });
-    report.rings = stats.rings;
+    const { found, stats } = await nearest(point, reader, { k: query.k, maxRadiusKm: query.maxRadiusKm, fine: dispatchSearchLevels, exclude: query.exclude });
+    report.levels = stats.levels;
     return { found, report };
   }
 

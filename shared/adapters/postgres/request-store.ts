@@ -104,8 +104,9 @@ export class PostgresRequestStore implements RequestStore {
       inTransaction(this.pool, async (client) => {
         // Serialise intake per phone number so two simultaneous calls cannot both pass the duplicate check.
         await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [request.phone]);
-        const existing = await findOpenRequestByPhoneSince(client, request.phone, duplicateSince);
-        if (existing) return { kind: 'duplicate', existing } as const;
+        const existing = await findRetryOrOpenRequestByPhoneSince(client, request.id, request.phone, duplicateSince);
+        if (existing?.id === request.id) return { kind: 'replayed', request: toRequest(existing) } as const;
+        if (existing) return { kind: 'duplicate', existing: { id: existing.id, reference: existing.reference, status: existing.status } } as const;
         try {
           const { rows } = await client.query<RequestRow>(
             `INSERT INTO emergency_requests (${insertColumns}) VALUES (${insertPlaceholders}) RETURNING *`,
@@ -205,7 +206,9 @@ export class PostgresRequestStore implements RequestStore {
   findPending(limit: number): Promise<EmergencyRequest[]> {
     return guarded('listing pending emergencies', async () => {
       const { rows } = await this.pool.query<RequestRow>(
-        `SELECT * FROM emergency_requests WHERE status = 'pending' ORDER BY priority, created_at LIMIT $1`,
+        // Urgency ages: each priority step counts as 10 minutes of waiting, so a priority-3 request outranks a new
+        // priority-1 one after 20 minutes and nobody starves behind a stream of more urgent calls.
+        `SELECT * FROM emergency_requests WHERE status = 'pending' ORDER BY created_at + (priority - 1) * interval '10 minutes', created_at LIMIT $1`,
         [limit],
       );
       return rows.map(toRequest);
@@ -264,12 +267,13 @@ export class PostgresRequestStore implements RequestStore {
   }
 }
 
-async function findOpenRequestByPhoneSince(client: pg.PoolClient, phone: string, since: Date) {
-  const { rows } = await client.query<Pick<RequestRow, 'id' | 'reference' | 'status'>>(
-    `SELECT id, reference, status FROM emergency_requests
-      WHERE phone = $1 AND created_at >= $2 AND status = ANY($3::request_status[])
-      ORDER BY created_at DESC LIMIT 1`,
-    [phone, since, openStatuses],
+/** The row of this very request if it is stored already (a retry), else the phone's latest open request in the window. */
+async function findRetryOrOpenRequestByPhoneSince(client: pg.PoolClient, id: string, phone: string, since: Date) {
+  const { rows } = await client.query<RequestRow>(
+    `SELECT * FROM emergency_requests
+      WHERE id = $4 OR (phone = $1 AND created_at >= $2 AND status = ANY($3::request_status[]))
+      ORDER BY (id = $4) DESC, created_at DESC LIMIT 1`,
+    [phone, since, openStatuses, id],
   );
   return rows[0];
 }

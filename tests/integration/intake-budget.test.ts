@@ -1,0 +1,104 @@
+// POST /emergencies answers within its dispatch budget, and a retry after a lost answer gets the original one back.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeHandler } from '../../functions/emergencies/create.js';
+import { trackingTokenMatches } from '../../shared/domain/tracking.js';
+import type { Clock } from '../../shared/ports/clock.js';
+import type { AllDeps as Deps } from '../../scripts/local/all-deps.js';
+import type { TechnicianIndex } from '../../shared/ports/technician-index.js';
+import { emergencyBody } from '../fixtures/emergencies.js';
+import { apiEvent, invoke, lambdaContext } from '../support/events.js';
+import { testStack, type TestStack } from '../support/stack.js';
+import { seedTechnicianProfiles } from '../support/technicians.js';
+
+const fixedNow = new Date('2026-01-14T14:00:00Z');
+const clock: Clock = { now: () => fixedNow };
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await testStack({ overrides: { clock }, env: { DISPATCH_BUDGET_MS: '50' } });
+});
+afterAll(() => stack.close());
+
+/** The real index, but every search waits until `release()`: a dispatch stuck on a slow or throttled DynamoDB. */
+function stalledSearches(real: Deps['technicians']) {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const technicians: Deps['technicians'] = Object.assign(Object.create(Object.getPrototypeOf(real) as object) as Deps['technicians'], real, {
+    nearestDispatchable: async (...args: Parameters<TechnicianIndex['nearestDispatchable']>) => {
+      await gate;
+      return real.nearestDispatchable(...args);
+    },
+  });
+  return { technicians, release };
+}
+
+const post = (handler: ReturnType<typeof makeHandler>, body: unknown, headers: Record<string, string> = {}, remainingMs?: number) =>
+  invoke(handler, apiEvent({ method: 'POST', path: '/emergencies', body, headers }), lambdaContext('createEmergency', remainingMs));
+
+const rowsForPhone = async (phone: string) =>
+  (await stack.sql.query<{ id: string; reference: string; status: string; tracking_token_hash: string }>('SELECT id, reference, status, tracking_token_hash FROM emergency_requests WHERE phone = $1', [phone])).rows;
+
+describe('POST /emergencies dispatch budget', () => {
+  it('answers 201 pending with a token once the budget is spent, and the dispatch still running assigns it afterwards', async () => {
+    const tech = `budget-${randomUUID()}`;
+    await seedTechnicianProfiles(stack, [tech]);
+    await stack.deps.technicians.recordLocation(tech, { location: { lat: 51.88, lon: -0.42 }, recordedAt: fixedNow });
+    await stack.deps.technicians.setAvailability(tech, 'available');
+    const stalled = stalledSearches(stack.deps.technicians);
+    const handler = makeHandler({ ...stack.deps, technicians: stalled.technicians });
+
+    const body = emergencyBody();
+    const response = await post(handler, body);
+
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({ status: 'pending', slaAtRisk: false });
+    expect(response.body.trackingToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    stalled.release();
+    const assignment = async () => (await stack.sql.query('SELECT status, technician_id FROM emergency_requests WHERE id = $1', [response.body.id])).rows[0];
+    await expect.poll(assignment, { timeout: 20_000 }).toEqual({
+      status: 'assigned',
+      technician_id: tech,
+    });
+  });
+});
+
+describe('POST /emergencies retried after a lost answer', () => {
+  it('gives a retry the original id, reference and tracking token when the first attempt was killed after its commit', async () => {
+    const stalled = stalledSearches(stack.deps.technicians);
+    // The first attempt commits, then hangs in dispatch with no budget left to answer: its Lambda is killed at the
+    // timeout, so no response is ever stored and Powertools' in-progress record expires with the invocation.
+    const killed = makeHandler({ ...stack.deps, technicians: stalled.technicians, intake: { ...stack.deps.intake, dispatchBudgetMs: 3_600_000 } });
+    const key = randomUUID();
+    const body = emergencyBody();
+    const phone = `+44${body.customer.phone.replace(/\s/g, '').slice(1)}`;
+    void post(killed, body, { 'Idempotency-Key': key }, 1).catch(() => undefined);
+    await expect.poll(async () => (await rowsForPhone(phone)).length, { timeout: 20_000 }).toBe(1);
+
+    const retry = await post(makeHandler(stack.deps), body, { 'Idempotency-Key': key });
+
+    const [stored] = await rowsForPhone(phone);
+    expect(retry.status).toBe(201);
+    expect(retry.body).toMatchObject({ id: stored!.id, reference: stored!.reference });
+    expect(trackingTokenMatches(retry.body.trackingToken as string, stored!.tracking_token_hash)).toBe(true);
+    expect(await rowsForPhone(phone)).toHaveLength(1);
+    stalled.release();
+  });
+
+  it('still answers a retry without the key, or with another key, with 409 and no token', async () => {
+    const body = emergencyBody();
+    const first = await post(makeHandler(stack.deps), body, { 'Idempotency-Key': randomUUID() });
+    const other = await post(makeHandler(stack.deps), body, { 'Idempotency-Key': randomUUID() });
+    expect(first.status).toBe(201);
+    expect(other.status).toBe(409);
+    expect(other.body.trackingToken).toBeUndefined();
+  });
+
+  it('gives random identifiers for a short key, which is too guessable to derive a token from', async () => {
+    const a = await post(makeHandler(stack.deps), emergencyBody(), { 'Idempotency-Key': 'k1' });
+    const b = await post(makeHandler(stack.deps), emergencyBody(), { 'Idempotency-Key': 'k2' });
+    expect(a.status).toBe(201);
+    expect(b.status).toBe(201);
+    expect(a.body.trackingToken).not.toEqual(b.body.trackingToken);
+  });
+});
