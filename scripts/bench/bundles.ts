@@ -69,7 +69,9 @@ export function readServerless(stage = 'prod') {
     const defs = yaml.load(readFileSync(path.join(projectRoot, file), 'utf8'), { schema: cfnSchema }) as Record<string, { handler: string; events?: Doc[] }>;
     return Object.entries(defs).map(([name, def]) => ({ name, handler: def.handler, api: (def.events ?? []).some((e) => 'http' in e || 'httpApi' in e) }));
   });
-  return { esbuild: esbuildBlock, options: esbuildOptionsFor(esbuildBlock, projectRoot), functions };
+  /** A provider environment variable as the stage deploys it. */
+  const environment = (name: string) => resolveVariables(get(doc, `provider.environment.${name}`), doc, stage);
+  return { esbuild: esbuildBlock, options: esbuildOptionsFor(esbuildBlock, projectRoot), functions, environment };
 }
 
 /** `node_modules/@aws-sdk/client-sns/dist-es/…` → `@aws-sdk/client-sns`; `shared/adapters/x.ts` → `shared/adapters`. */
