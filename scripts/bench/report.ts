@@ -2,6 +2,7 @@
 import type { ColdStartResult } from './cold-start.js';
 import type { IntakeResult, SpikeResult } from './intake.js';
 import type { KNearestRow } from './knearest.js';
+import type { SurgeResult } from './surge.js';
 import { markdownTable, type Cell } from './table.js';
 
 export interface Machine {
@@ -23,6 +24,7 @@ export interface BenchResults {
   knearest?: KNearestRow[];
   coldStart?: ColdStartResult;
   spike?: SpikeResult;
+  surge?: SurgeResult;
   /** ERROR-level log lines the service wrote while being measured (0 expected). */
   serviceErrorLogLines: number;
 }
@@ -43,7 +45,9 @@ export function renderReport(r: BenchResults): string {
   const create = r.coldStart?.functions.find((f) => f.name === 'createEmergency');
   if (create) headline.push(['Init, createEmergency ÷ empty handler', times(create.initRatio)]);
   if (r.spike) headline.push([`Spike p99 (5×) ÷ p99 (baseline); errors`, `${times(r.spike.p99Ratio)}; ${r.spike.errors} errors`]);
+  if (r.surge) headline.push(['Surge: most Queries in one k = 5 search; non-201/202 or tokenless answers', `${r.surge.maxQueriesPerSearch}; ${r.surge.failures}`]);
   out.push('', markdownTable(['Ratio', 'Value'], headline));
+  if (r.surge) out.push('', ...renderSurge(r.surge));
 
   if (r.intake) {
     const i = r.intake;
@@ -133,4 +137,26 @@ export function renderReport(r: BenchResults): string {
   }
   if (r.serviceErrorLogLines) out.push('', `The service logged ${r.serviceErrorLogLines} ERROR lines while being measured.`);
   return out.join('\n');
+}
+
+function renderSurge(s: SurgeResult): string[] {
+  const b = s.burst;
+  return [
+    `#### 5. Surge (k = 5, ${s.fleet.toLocaleString('en-GB')} technicians; most Queries in any one search: **${s.maxQueriesPerSearch}**)`,
+    '',
+    markdownTable(
+      ['Point', 'Found', 'Queries', 'Items read', 'ms'],
+      s.emptyRegions.map((row) => [row.point, row.found, row.queries, row.itemsRead, row.ms]),
+    ),
+    '',
+    markdownTable(
+      ['Burst at one point', 'Statuses', 'Assigned', 'Pending', 'With token', 'p50 ms', 'p95 ms', 'p99 ms', 'Queries per intake', 'SQL statements per intake'],
+      [[`${b.requests} intakes, ${b.technicians} technicians`, Object.entries(b.statusCounts).map(([k, v]) => `${k}: ${v}`).join(', '), b.assigned, b.pending, b.withToken, b.p50, b.p95, b.p99, b.meanQueriesPerIntake, b.sqlStatementsPerIntake ?? '—']],
+    ),
+    '',
+    markdownTable(
+      ['Backlog', 'Freed technicians', 'Assigned', 'Still pending', 'Areas searched', 'Queries in the run', 'ms'],
+      [[s.backlog.pending, s.backlog.freed, s.backlog.assigned, s.backlog.stillPending, s.backlog.areasSearched, s.redispatchQueriesPerRun, s.backlog.ms]],
+    ),
+  ];
 }

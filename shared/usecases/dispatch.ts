@@ -69,7 +69,8 @@ export async function dispatchEmergency(deps: DispatchDeps, request: Dispatchabl
     }
   }
 
-  const reason = !seenAny ? 'no-technician-in-range' : reachable === 0 ? 'none-within-sla' : 'all-claimed';
+  // Nobody inside the SLA reach, when it is shorter than the service radius: someone further may exist, too far to make it.
+  const reason = !seenAny ? (radiusKm < deps.dispatch.maxRadiusKm ? 'none-within-sla' : 'no-technician-in-range') : reachable === 0 ? 'none-within-sla' : 'all-claimed';
   return leavePending(deps, request, reason, now, radiusKm, report);
 }
 
@@ -86,7 +87,7 @@ async function leavePending(deps: DispatchDeps, request: Dispatchable, reason: P
       channel: 'operations',
       purpose: reason === 'no-technician-in-range' ? 'no-technician-in-range' : 'sla-at-risk',
       subject: `${severityPrefix(severity)} TyreHero ${request.reference}: ${reason === 'no-technician-in-range' ? 'no technician in range' : 'SLA at risk'}`,
-      text: `Request ${request.reference} (${request.id}) at ${request.location.lat.toFixed(4)},${request.location.lon.toFixed(4)} has ${reason === 'no-technician-in-range' ? `no available technician within ${Math.floor(radiusKm)} km${radiusKm < deps.dispatch.maxRadiusKm ? ', the furthest that can arrive before its deadline' : ''}` : 'no available technician who can arrive before its deadline'} (${request.slaDeadline.toISOString()}). Severity ${severity.severity}: ${severity.reasons.join('; ')}.`,
+      text: `Request ${request.reference} (${request.id}) at ${request.location.lat.toFixed(4)},${request.location.lon.toFixed(4)} has ${reason === 'no-technician-in-range' ? `no available technician within ${Math.floor(radiusKm)} km` : `no available technician who can arrive before its deadline (none within ${Math.floor(radiusKm)} km)`} (${request.slaDeadline.toISOString()}). Severity ${severity.severity}: ${severity.reasons.join('; ')}.`,
     });
   }
   return { kind: 'pending', reason, slaAtRisk, search: report };
@@ -136,7 +137,7 @@ export async function dispatchArea(deps: DispatchDeps, requests: readonly Dispat
       outcome = await assignClaimed(deps, request, candidate, minutes, now, report);
       break;
     }
-    const reason = found.length === 0 ? 'no-technician-in-range' : reachable === 0 ? 'none-within-sla' : 'all-claimed';
+    const reason = found.length === 0 && radiusKm >= deps.dispatch.maxRadiusKm ? 'no-technician-in-range' : reachable === 0 ? 'none-within-sla' : 'all-claimed';
     outcomes.push(outcome ?? (await leavePending(deps, request, reason, now, searchRadiusKm(deps, request, now), report)));
   }
   return { outcomes, search: report };

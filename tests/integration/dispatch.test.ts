@@ -75,9 +75,9 @@ describe('dispatch on POST /emergencies', () => {
     expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input)).toEqual([
       {
         TopicArn: topic,
-        Subject: `[P3] TyreHero ${String(response.body.reference)}: no technician in range`,
+        Subject: `[P3] TyreHero ${String(response.body.reference)}: SLA at risk`,
         // A non-motorway request with the full 90 minutes: nobody beyond 61 km could arrive in time, so none is searched.
-        Message: expect.stringMatching(/no available technician within 61 km, the furthest that can arrive before its deadline .*Severity P3: 1 customer affected\.$/),
+        Message: expect.stringMatching(/no available technician who can arrive before its deadline \(none within 61 km\) .*Severity P3: 1 customer affected\.$/),
       },
     ]);
     await stack.deps.technicians.setAvailability('luton-1', 'available');

@@ -14,7 +14,8 @@ let technicianToken: string;
 
 beforeAll(async () => {
   const auth = await testAuth();
-  stack = await testStack({ env: auth.env, overrides: { clock: { now: () => now } } });
+  // The scenario lets the clock run minutes past the technicians' only fixes: keep them fresh as before.
+  stack = await testStack({ env: { ...auth.env, LOCATION_FRESH_MINUTES: '10' }, overrides: { clock: { now: () => now } } });
   opsToken = await auth.signer.mint('ops-1', ['operations']);
   technicianToken = await auth.signer.mint('q-leeds', ['technicians']);
   await seedTechnicianProfiles(stack, ['q-leeds', 'q-york']);

@@ -166,7 +166,8 @@ describe('benchmark plumbing', () => {
   });
 
   it('parses --quick and --only, and refuses an unknown part', () => {
-    expect(parseArgs(['--quick'])).toEqual({ quick: true, only: new Set(['coldstart', 'intake', 'spike', 'knearest']) });
+    expect(parseArgs(['--quick'])).toEqual({ quick: true, only: new Set(['coldstart', 'intake', 'spike', 'knearest', 'surge']) });
+    expect(parseArgs(['--only=surge']).only).toEqual(new Set(['surge']));
     expect(parseArgs(['--only=intake,spike']).only).toEqual(new Set(['intake', 'spike']));
     expect(() => parseArgs(['--only=bogus'])).toThrow(/unknown part/);
   });
