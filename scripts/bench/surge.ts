@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { makeHandler } from '../../functions/emergencies/create.js';
 import { randomIds } from '../../shared/adapters/system.js';
-import { closeDeps, makeDeps, type Deps } from '../../shared/deps.js';
+import { allDeps as makeDeps, closeAllDeps as closeDeps, type AllDeps as Deps } from '../local/all-deps.js';
 import { freshSince } from '../../shared/domain/durations.js';
 import type { GeoPoint } from '../../shared/domain/emergency.js';
 import { haversineKm } from '../../shared/domain/geo.js';
