@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { makeHandler } from '../../functions/emergencies/create.js';
 import { randomIds } from '../../shared/adapters/system.js';
-import { allDeps as makeDeps, closeAllDeps as closeDeps, type AllDeps as Deps } from '../local/all-deps.js';
+import { allDeps, closeAllDeps, type AllDeps } from '../local/all-deps.js';
 import { freshSince } from '../../shared/domain/durations.js';
 import type { GeoPoint } from '../../shared/domain/emergency.js';
 import { haversineKm } from '../../shared/domain/geo.js';
@@ -57,11 +57,11 @@ const surgePoints: Record<string, GeoPoint> = {
 };
 
 /** Wraps the index so every search's report is kept, as the benchmark wraps dynamodb-geo's client. */
-function measuredSearches(deps: Deps): { deps: Deps; searches: SearchReport[] } {
+function measuredSearches(deps: AllDeps): { deps: AllDeps; searches: SearchReport[] } {
   const searches: SearchReport[] = [];
   const real = deps.technicians;
-  const technicians = Object.assign(Object.create(Object.getPrototypeOf(real) as object) as Deps['technicians'], real, {
-    nearestDispatchable: async (...args: Parameters<Deps['technicians']['nearestDispatchable']>) => {
+  const technicians = Object.assign(Object.create(Object.getPrototypeOf(real) as object) as AllDeps['technicians'], real, {
+    nearestDispatchable: async (...args: Parameters<AllDeps['technicians']['nearestDispatchable']>) => {
       const result = await real.nearestDispatchable(...args);
       searches.push(result.report);
       return result;
@@ -83,7 +83,7 @@ function countStatements(pool: pg.Pool): { count: () => number } {
   return { count: () => n };
 }
 
-async function seedFleet(deps: Deps, config: { database: { url?: string } }, fleet: { id: string; location: GeoPoint }[], at: Date) {
+async function seedFleet(deps: AllDeps, config: { database: { url?: string } }, fleet: { id: string; location: GeoPoint }[], at: Date) {
   const sql = new pg.Pool({ connectionString: config.database.url, max: 2 });
   try {
     await seedTechnicianProfiles({ sql }, fleet.map((t) => t.id));
@@ -101,7 +101,7 @@ async function seedFleet(deps: Deps, config: { database: { url?: string } }, fle
 }
 
 /** Everyone within `km` of the point is busy on some other job: supply there has run out. */
-async function exhaust(deps: Deps, fleet: { id: string; location: GeoPoint }[], point: GeoPoint, km: number, at: Date) {
+async function exhaust(deps: AllDeps, fleet: { id: string; location: GeoPoint }[], point: GeoPoint, km: number, at: Date) {
   const fresh = freshSince(at, deps.dispatch.freshMinutes);
   const near = fleet.filter((t) => haversineKm(point, t.location) <= km);
   await Promise.all(near.map((t) => deps.technicians.claim(t.id, `surge-busy-${t.id}`, at, fresh)));
@@ -115,7 +115,7 @@ export async function benchSurge(engines: SharedEngines, options: SurgeOptions):
 
   // 1. Empty regions: the national fleet, with supply exhausted around Manchester, the Highlands, Shetland and St Kilda.
   const config = await isolatedConfig(engines, { LOCATION_FRESH_MINUTES: '60' });
-  const base = makeDeps(config);
+  const base = allDeps(config);
   const now = new Date();
   const fleet = britishPoints(options.fleet, 4343).map((location, i) => ({ id: `surge-tech-${String(i).padStart(5, '0')}`, location }));
   const emptyRegions: EmptyRegionRow[] = [];
@@ -133,12 +133,12 @@ export async function benchSurge(engines: SharedEngines, options: SurgeOptions):
       maxQueries = Math.max(maxQueries, report.queries);
     }
   } finally {
-    await closeDeps(base);
+    await closeAllDeps(base);
   }
 
   // 2. Exhausted city: 40 technicians around one point, then 100 simultaneous intakes there (each with its own key).
   const burstConfig = await isolatedConfig(engines, { DB_POOL_MAX: '50' });
-  const burstBase = makeDeps(burstConfig);
+  const burstBase = allDeps(burstConfig);
   const statements = countStatements(burstBase.pool);
   const burst = measuredSearches(burstBase);
   const city = surgePoints['Dense city, technicians free (City of London)']!;
@@ -184,12 +184,12 @@ export async function benchSurge(engines: SharedEngines, options: SurgeOptions):
       sqlStatementsPerIntake: Math.round(sqlPerIntake * 10) / 10,
     };
   } finally {
-    await closeDeps(burstBase);
+    await closeAllDeps(burstBase);
   }
 
   // 3. Backlog: 200 pending requests where supply ran out, a few technicians free up, one redispatch run.
   const backlogConfig = await isolatedConfig(engines);
-  const backlogBase = makeDeps(backlogConfig);
+  const backlogBase = allDeps(backlogConfig);
   const backlog = measuredSearches(backlogBase);
   let backlogResult: SurgeResult['backlog'] | undefined;
   let redispatchQueries = 0;
@@ -219,7 +219,7 @@ export async function benchSurge(engines: SharedEngines, options: SurgeOptions):
     if (report.searchQueries !== redispatchQueries) throw new Error(`redispatch reported ${report.searchQueries} Queries, the index counted ${redispatchQueries}`);
     backlogResult = { pending: options.backlog.pending, freed: options.backlog.freed, assigned: report.assigned, stillPending: report.stillPending, areasSearched: report.areasSearched, ms: Math.round(performance.now() - t0) };
   } finally {
-    await closeDeps(backlogBase);
+    await closeAllDeps(backlogBase);
   }
 
   return { fleet: options.fleet, maxQueriesPerSearch: maxQueries, emptyRegions, burst: burstResult, backlog: backlogResult, redispatchQueriesPerRun: redispatchQueries, failures };
