@@ -18,6 +18,8 @@ export interface ObservedResponse {
 const commonHeaders = new Set([
   'content-type',
   'content-length',
+  'accept-ranges',
+  'transfer-encoding',
   'vary',
   'strict-transport-security',
   'x-content-type-options',
