@@ -76,6 +76,10 @@ export async function startFrontDoor(port: number, upstreamPort: number): Promis
       passThrough(req, res, upstreamPort);
     }
   });
+  // Longer than Node's 5 s default, so a client that pauses between calls (curl scripts, the e2e test minting a
+  // token) does not reuse a connection the front door has just closed.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, resolve);

@@ -19,6 +19,7 @@ const commonHeaders = new Set([
   'content-type',
   'content-length',
   'accept-ranges',
+  'content-encoding',
   'transfer-encoding',
   'vary',
   'strict-transport-security',
