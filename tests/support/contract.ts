@@ -18,6 +18,9 @@ export interface ObservedResponse {
 const commonHeaders = new Set([
   'content-type',
   'content-length',
+  'accept-ranges',
+  'content-encoding',
+  'transfer-encoding',
   'vary',
   'strict-transport-security',
   'x-content-type-options',
