@@ -14,6 +14,7 @@ import { OfflineGeocoder } from './adapters/location/outward-codes.js';
 import { makePool } from './adapters/postgres/pool.js';
 import { PostgresIncidentBroadcasts } from './adapters/postgres/incident-broadcasts.js';
 import { PostgresMetricsStore } from './adapters/postgres/metrics-store.js';
+import { PostgresPersonalData } from './adapters/postgres/personal-data.js';
 import { PostgresRequestStore } from './adapters/postgres/request-store.js';
 import { PostgresTechnicianDirectory } from './adapters/postgres/technician-directory.js';
 import { LogNotifier, SnsNotifier } from './adapters/sns/notifier.js';
@@ -27,6 +28,7 @@ import type { Scaler } from './ports/scaler.js';
 import type { WeatherProvider } from './ports/weather-provider.js';
 import { logger } from './powertools.js';
 import { makeTokenVerifier } from './http/auth.js';
+import { guardSms, makePhoneProtection, makeRateCounter } from './protection-deps.js';
 
 export interface Overrides {
   clock?: Clock;
@@ -49,18 +51,29 @@ export function makeDeps(config: Config, overrides: Overrides = {}) {
       ? new AwsLocationGeocoder(new LocationClient({ region: config.region }), config.geocoder.placeIndexName!)
       : new OfflineGeocoder();
   const log = overrides.log ?? logger;
-  const notifier =
-    overrides.notifier ?? (config.notifier.kind === 'sns' ? new SnsNotifier(new SNSClient({ region: config.region }), config.notifier.opsTopicArn!) : new LogNotifier(log));
+  const clock = overrides.clock ?? systemClock;
+  const phones = makePhoneProtection(config);
+  const rateLimits = makeRateCounter(documents, config);
+  const notifier = guardSms(
+    overrides.notifier ?? (config.notifier.kind === 'sns' ? new SnsNotifier(new SNSClient({ region: config.region }), config.notifier.opsTopicArn!) : new LogNotifier(log)),
+    { pool, phones, rateLimits, clock, log, config },
+  );
+  const requests = new PostgresRequestStore(pool, phones);
   return {
     config,
     pool,
     dynamo,
-    requests: new PostgresRequestStore(pool),
+    phones,
+    rateLimits,
+    abuse: { intakeLimitPerPhoneHour: config.dataProtection.intakeLimitPerPhoneHour },
+    dataProtection: config.dataProtection,
+    requests,
+    personalData: new PostgresPersonalData(pool, requests),
     intakeBuffer: new DynamoIntakeBuffer(documents, config.tables.intakeBuffer),
     technicians: new DynamoTechnicianIndex(documents, config.tables.locations),
     directory: new PostgresTechnicianDirectory(pool),
     metricsStore: new PostgresMetricsStore(pool),
-    broadcasts: new PostgresIncidentBroadcasts(pool),
+    broadcasts: new PostgresIncidentBroadcasts(pool, phones),
     operations: config.operations,
     notifier,
     dispatch: config.dispatch,
@@ -70,7 +83,7 @@ export function makeDeps(config: Config, overrides: Overrides = {}) {
     weatherScaling: config.weather,
     tables: new DynamoTableProbe(dynamo, Object.values(config.tables)),
     geocoder,
-    clock: overrides.clock ?? systemClock,
+    clock,
     ids: overrides.ids ?? randomIds,
     log,
     intake: config.intake,

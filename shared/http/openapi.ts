@@ -1,6 +1,7 @@
 // Builds the OpenAPI 3.1 document from the zod schemas that validate requests, so the contract cannot drift from the code.
 import * as z from 'zod';
 import { CreatedEmergency, CreateEmergencyBody, EmergencyView, Problem } from '../schemas/emergency.js';
+import { DataSubjectBody } from '../schemas/gdpr.js';
 import { JobView, LocationBody, StatusBody } from '../schemas/technician.js';
 
 const json = (schema: z.ZodType, io: 'input' | 'output' = 'output') => ({ schema: z.toJSONSchema(schema, { io, unrepresentable: 'any' }) });
@@ -53,6 +54,7 @@ export function openApiDocument() {
             '400': problem('Malformed JSON or missing body'),
             '409': problem('This phone already has an open request (its reference is in existingReference)'),
             '413': problem('Body too large'),
+            '429': problem('This phone sent too many requests this hour (Retry-After says when to try again; call 999 if in danger)'),
             '415': problem('Body is not application/json'),
             '422': problem('Invalid fields, unknown postcode, or a location outside the UK and Ireland'),
             '503': problem('Temporarily unable to accept requests'),
@@ -115,6 +117,39 @@ export function openApiDocument() {
       '/jobs/{id}/en-route': jobAction('en-route', 'Set off; the customer is told'),
       '/jobs/{id}/arrived': jobAction('arrived', 'Arrive; the customer is told'),
       '/jobs/{id}/complete': jobAction('complete', 'Finish; you are free for the next job'),
+      '/ops/gdpr/export': {
+        post: {
+          operationId: 'exportPersonalData',
+          summary: 'Everything held about a customer phone number, as one JSON document (operations)',
+          security: staff,
+          requestBody: { required: true, content: { 'application/json': json(DataSubjectBody, 'input') } },
+          responses: {
+            '200': { description: 'Requests, status history, audit trail and messages sent (empty lists when nothing is held)' },
+            '400': problem('Malformed JSON or missing body'),
+            ...staffErrors,
+            '413': problem('Body too large'),
+            '415': problem('Body is not application/json'),
+            '422': problem('Not a valid phone number'),
+          },
+        },
+      },
+      '/ops/gdpr/erase': {
+        post: {
+          operationId: 'erasePersonalData',
+          summary: 'Anonymise everything held about a customer phone number (operations)',
+          security: staff,
+          requestBody: { required: true, content: { 'application/json': json(DataSubjectBody, 'input') } },
+          responses: {
+            '200': { description: 'How many requests were anonymised, and their ids' },
+            '400': problem('Malformed JSON or missing body'),
+            ...staffErrors,
+            '409': problem('The customer still has an open request (openReferences says which)'),
+            '413': problem('Body too large'),
+            '415': problem('Body is not application/json'),
+            '422': problem('Not a valid phone number'),
+          },
+        },
+      },
       '/ops/queue': {
         get: {
           operationId: 'opsQueue',
