@@ -5,10 +5,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { redactPersonalData } from './log-redaction.js';
 
 const serviceName = 'tyrehero-dispatch';
 
-export const logger = new Logger({ serviceName });
+// Every key and value passes through the redactor on its way out (README, "Data protection").
+export const logger = new Logger({ serviceName, jsonReplacerFn: redactPersonalData });
 // Every TyreHero/Emergency metric carries the same dimensions (service, stage, region): a CloudWatch alarm matches a
 // metric only on its exact dimension set, and resources/alarms.yml names these three.
 export const metrics = new Metrics({
