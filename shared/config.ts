@@ -79,6 +79,14 @@ export const settings = [
   { env: 'AUTH_LOCAL_JWKS', default: undefined, description: 'The public signing keys as JSON, for the local stage and tests (npm start generates them).' },
   { env: 'HIGH_PRIORITY_AT_MOST', default: '2', description: 'Pending requests of this priority or more urgent (1 is most urgent) count as HighPriorityPending.' },
   { env: 'CORS_ALLOWED_ORIGINS', default: '*', description: 'Comma-separated origins allowed by CORS.' },
+  { env: 'PHONE_PROTECTION', default: 'local', description: "How customer phone numbers are sealed at rest: 'kms' (KMS data key + AES-256-GCM, KMS HMAC for look-ups; every AWS stage) or 'local' (PHONE_LOCAL_KEY; local stack and tests only)." },
+  { env: 'PHONE_LOCAL_KEY', default: '6c6f63616c2d6f6e6c792d6b65792d646f2d6e6f742d7573652d696e2d617773', description: "64 hex digits: the AES and HMAC key of PHONE_PROTECTION=local. The default is public: never for real data." },
+  { env: 'PHONE_DATA_KEY_ID', default: undefined, description: 'KMS key (id, ARN or alias) that data keys for phone numbers are generated under (PHONE_PROTECTION=kms).' },
+  { env: 'PHONE_HASH_KEY_ID', default: undefined, description: 'KMS HMAC_256 key for the phone look-up hash (PHONE_PROTECTION=kms).' },
+  { env: 'RATE_LIMITS_TABLE', default: 'tyrehero-dispatch-local-rate-limits', description: 'DynamoDB table of per-phone intake and per-destination SMS counters (expired by TTL).' },
+  { env: 'INTAKE_LIMIT_PER_PHONE_HOUR', default: '5', description: 'Requests one phone number may open per clock hour; the next is answered 429 (with a call-999 reminder).' },
+  { env: 'SMS_LIMIT_PER_DESTINATION_HOUR', default: '10', description: 'SMS sent to one number per clock hour; beyond it messages are dropped and counted (SMS pumping guard).' },
+  { env: 'RETENTION_DAYS', default: '30', description: 'Requests closed (completed or cancelled) longer ago than this are anonymised by the daily retention job.' },
   { env: 'WEATHER_PROVIDER', default: 'fixture', description: "Forecast source for weather scaling: 'open-meteo', 'met-office' (DataHub site-specific) or 'fixture' (a local JSON file in Open-Meteo's shape)." },
   { env: 'WEATHER_API_HOST', default: undefined, description: 'Forecast API host; defaults to api.open-meteo.com or data.hub.api.metoffice.gov.uk. Commercial Open-Meteo: customer-api.open-meteo.com.' },
   { env: 'WEATHER_API_KEY_PARAMETER', default: undefined, description: "Where the forecast API key is kept: 'ssm:/name' (SecureString) or 'secretsmanager:name'. Read through Powertools Parameters, cached 5 minutes." },
@@ -124,7 +132,7 @@ export interface Config {
     statementTimeoutMs: number;
   };
   dynamodb: { endpoint?: string };
-  tables: { locations: string; idempotency: string; scalingState: string; intakeBuffer: string };
+  tables: { locations: string; idempotency: string; scalingState: string; intakeBuffer: string; rateLimits: string };
   geocoder: { kind: GeocoderKind; placeIndexName?: string };
   intake: { maxBodyBytes: number; dedupWindowMinutes: number; slaMinutes: number; idempotencyTtlSeconds: number; dispatchBudgetMs: number };
   health: { backlogDegradedAbove: number; checkTimeoutMs: number };
@@ -143,6 +151,37 @@ export interface Config {
     scaler: 'log' | 'aws';
   };
   operations: { highPriorityAtMost: number };
+  dataProtection: DataProtectionConfig;
+}
+
+/** Data protection (README, "Data protection"): one zod schema for the concern. */
+export const dataProtectionSchema = z
+  .object({
+    PHONE_PROTECTION: z.enum(['local', 'kms']),
+    PHONE_LOCAL_KEY: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits'),
+    PHONE_DATA_KEY_ID: z.string().min(1).optional(),
+    PHONE_HASH_KEY_ID: z.string().min(1).optional(),
+    INTAKE_LIMIT_PER_PHONE_HOUR: z.coerce.number().int().min(1),
+    SMS_LIMIT_PER_DESTINATION_HOUR: z.coerce.number().int().min(1),
+    RETENTION_DAYS: z.coerce.number().int().min(1),
+  })
+  .refine((c) => c.PHONE_PROTECTION === 'local' || (c.PHONE_DATA_KEY_ID && c.PHONE_HASH_KEY_ID), 'PHONE_DATA_KEY_ID and PHONE_HASH_KEY_ID are required when PHONE_PROTECTION=kms')
+  .transform((c) => ({
+    phones:
+      c.PHONE_PROTECTION === 'kms'
+        ? ({ kind: 'kms', dataKeyId: c.PHONE_DATA_KEY_ID!, hashKeyId: c.PHONE_HASH_KEY_ID! } as const)
+        : ({ kind: 'local', key: c.PHONE_LOCAL_KEY } as const),
+    intakeLimitPerPhoneHour: c.INTAKE_LIMIT_PER_PHONE_HOUR,
+    smsLimitPerDestinationHour: c.SMS_LIMIT_PER_DESTINATION_HOUR,
+    retentionDays: c.RETENTION_DAYS,
+  }));
+export type DataProtectionConfig = z.output<typeof dataProtectionSchema>;
+
+function dataProtectionConfig(r: ReturnType<typeof reader>): DataProtectionConfig {
+  const names = ['PHONE_PROTECTION', 'PHONE_LOCAL_KEY', 'PHONE_DATA_KEY_ID', 'PHONE_HASH_KEY_ID', 'INTAKE_LIMIT_PER_PHONE_HOUR', 'SMS_LIMIT_PER_DESTINATION_HOUR', 'RETENTION_DAYS'] as const;
+  const result = dataProtectionSchema.safeParse(Object.fromEntries(names.map((n) => [n, r.raw(n)])));
+  if (!result.success) throw new Error(`Configuration is invalid: ${result.error.issues.map((i) => `${i.path.join('.') || 'data protection'} ${i.message}`).join('; ')}`);
+  return result.data;
 }
 
 export type WeatherProviderKind = 'open-meteo' | 'met-office' | 'fixture';
@@ -285,6 +324,7 @@ export const parseTables = (r: Reader): Config['tables'] => ({
   idempotency: r.text('IDEMPOTENCY_TABLE'),
   scalingState: r.text('SCALING_STATE_TABLE'),
   intakeBuffer: r.text('INTAKE_BUFFER_TABLE'),
+  rateLimits: r.text('RATE_LIMITS_TABLE'),
 });
 
 export function parseGeocoder(r: Reader): Config['geocoder'] {
@@ -337,6 +377,7 @@ export function parseNotifier(r: Reader): Config['notifier'] {
 export const parseAuth = (r: Reader): Config['auth'] => ({ issuer: r.text('AUTH_ISSUER'), clientId: r.text('AUTH_CLIENT_ID'), jwksUrl: r.raw('AUTH_JWKS_URL'), localJwks: r.raw('AUTH_LOCAL_JWKS') });
 export const parseWeather = (r: Reader): Config['weather'] => weatherConfig(r);
 export const parseOperations = (r: Reader): Config['operations'] => ({ highPriorityAtMost: r.int('HIGH_PRIORITY_AT_MOST', 1) });
+export const parseDataProtection = (r: Reader): Config['dataProtection'] => dataProtectionConfig(r);
 
 type Parsers<K extends keyof Config> = { [P in K]: (r: Reader) => Config[P] };
 
@@ -361,6 +402,7 @@ const allConcerns: Parsers<keyof Config> = {
   auth: parseAuth,
   weather: parseWeather,
   operations: parseOperations,
+  dataProtection: parseDataProtection,
 };
 
 /** Every concern at once: tests, the benchmark and local scripts. */

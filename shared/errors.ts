@@ -7,7 +7,7 @@ export interface FieldProblem {
 }
 
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'validation' | 'not-found' | 'conflict' | 'forbidden' | 'unauthorized' | 'unavailable';
+  abstract readonly kind: 'validation' | 'not-found' | 'conflict' | 'forbidden' | 'unauthorized' | 'unavailable' | 'rate-limited';
   constructor(
     message: string,
     /** Extra members safe to show the caller (problem+json extension members). */
@@ -52,5 +52,16 @@ export class Unavailable extends DomainError {
     override readonly cause?: unknown,
   ) {
     super(message);
+  }
+}
+
+/** Too many requests from one source; `retryAfterSeconds` says when the next will be accepted. */
+export class RateLimited extends DomainError {
+  readonly kind = 'rate-limited';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, { retryAfterSeconds });
   }
 }

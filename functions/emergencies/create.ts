@@ -1,6 +1,6 @@
 // POST /emergencies: a stranded driver asks for help.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { loadConcerns, parseDatabase, parseDispatch, parseDynamodb, parseGeocoder, parseHttp, parseIntake, parseNotifier, parseRegion, parseTables } from '../../shared/config.js';
+import { loadConcerns, parseDatabase, parseDataProtection, parseDispatch, parseDynamodb, parseGeocoder, parseHttp, parseIntake, parseNotifier, parseRegion, parseTables } from '../../shared/config.js';
 import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { DynamoWeatherLevelReader } from '../../shared/adapters/dynamodb/weather-level.js';
@@ -13,6 +13,7 @@ import { httpSettings, type RouteDeps } from '../../shared/compose/http.js';
 import { idempotency } from '../../shared/compose/idempotency.js';
 import { notifier } from '../../shared/compose/notifier.js';
 import { postgres } from '../../shared/compose/postgres.js';
+import { guardSms, makePhoneProtection, makeRateCounter } from '../../shared/compose/protection.js';
 import { httpRoute, type Idempotency } from '../../shared/http/route.js';
 import { logger } from '../../shared/powertools/logger.js';
 import { metrics } from '../../shared/powertools/metrics.js';
@@ -52,18 +53,23 @@ function dispatchView(dispatch: DispatchOutcome | undefined) {
 }
 
 // Composed once per container (provisioned concurrency pre-warms this), with exactly what the role allows.
-const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, geocoder: parseGeocoder, notifier: parseNotifier, intake: parseIntake, dispatch: parseDispatch, http: parseHttp });
+const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, geocoder: parseGeocoder, notifier: parseNotifier, intake: parseIntake, dispatch: parseDispatch, http: parseHttp, dataProtection: parseDataProtection });
 const pool = postgres(config);
 const tables = dynamo(config);
+const phones = makePhoneProtection(config);
+const rateLimits = makeRateCounter(tables.documents, config);
 export const handler = makeHandler({
-  requests: new PostgresRequestStore(pool),
+  requests: new PostgresRequestStore(pool, phones),
   directory: new PostgresTechnicianDirectory(pool),
   intakeBuffer: new DynamoIntakeBuffer(tables.documents, config.tables.intakeBuffer),
   technicians: new DynamoTechnicianIndex(tables.documents, config.tables.locations),
   weather: new DynamoWeatherLevelReader(tables.documents, config.tables.scalingState),
   idempotency: idempotency(config, tables.client),
   geocoder: geocoder(config),
-  notifier: notifier(config, logger),
+  notifier: guardSms(notifier(config, logger), { pool, phones, rateLimits, clock: systemClock, log: logger, config }),
+  phones,
+  rateLimits,
+  abuse: { intakeLimitPerPhoneHour: config.dataProtection.intakeLimitPerPhoneHour },
   clock: systemClock,
   ids: randomIds,
   log: logger,

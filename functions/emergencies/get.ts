@@ -1,5 +1,5 @@
 // GET /emergencies/{id}: the customer follows their request with the tracking token they were given.
-import { loadConcerns, parseDatabase, parseDispatch, parseDynamodb, parseHttp, parseIntake, parseRegion, parseTables } from '../../shared/config.js';
+import { loadConcerns, parseDatabase, parseDataProtection, parseDispatch, parseDynamodb, parseHttp, parseIntake, parseRegion, parseTables } from '../../shared/config.js';
 import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
@@ -7,6 +7,7 @@ import { systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
 import { httpSettings, type RouteDeps } from '../../shared/compose/http.js';
 import { postgres } from '../../shared/compose/postgres.js';
+import { makePhoneProtection } from '../../shared/compose/protection.js';
 import { httpRoute } from '../../shared/http/route.js';
 import { logger } from '../../shared/powertools/logger.js';
 import { EmergencyIdPath } from '../../shared/schemas/emergency-path.js';
@@ -19,10 +20,10 @@ export const makeHandler = (deps: Parameters<typeof followOwnEmergency>[0] & Rou
     return { status: 200, body: emergencyView(request, live) };
   });
 
-const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, dispatch: parseDispatch, http: parseHttp, intake: parseIntake });
+const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, dataProtection: parseDataProtection, dispatch: parseDispatch, http: parseHttp, intake: parseIntake });
 const tables = dynamo(config);
 export const handler = makeHandler({
-  requests: new PostgresRequestStore(postgres(config)),
+  requests: new PostgresRequestStore(postgres(config), makePhoneProtection(config)),
   intakeBuffer: new DynamoIntakeBuffer(tables.documents, config.tables.intakeBuffer),
   technicians: new DynamoTechnicianIndex(tables.documents, config.tables.locations),
   clock: systemClock,

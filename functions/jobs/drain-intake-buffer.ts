@@ -1,10 +1,11 @@
 // Every minute: move emergencies held during a database outage into the system of record.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { loadConcerns, parseDatabase, parseDynamodb, parseRegion, parseTables } from '../../shared/config.js';
+import { loadConcerns, parseDatabase, parseDataProtection, parseDynamodb, parseRegion, parseTables } from '../../shared/config.js';
 import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
 import { postgres } from '../../shared/compose/postgres.js';
+import { makePhoneProtection } from '../../shared/compose/protection.js';
 import { logger } from '../../shared/powertools/logger.js';
 import { metrics } from '../../shared/powertools/metrics.js';
 import { scheduledJob } from '../../shared/powertools/scheduled-job.js';
@@ -19,9 +20,9 @@ export const makeHandler = (deps: DrainDeps) =>
     return report;
   });
 
-const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables });
+const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, dataProtection: parseDataProtection });
 export const handler = makeHandler({
-  requests: new PostgresRequestStore(postgres(config)),
+  requests: new PostgresRequestStore(postgres(config), makePhoneProtection(config)),
   intakeBuffer: new DynamoIntakeBuffer(dynamo(config).documents, config.tables.intakeBuffer),
   log: logger,
 });

@@ -1,5 +1,5 @@
 // POST /jobs/{id}/<action>: the assigned technician accepts, declines, sets off, arrives or completes.
-import { loadConcerns, parseAuth, parseDatabase, parseDispatch, parseDynamodb, parseHttp, parseIntake, parseNotifier, parseRegion, parseTables } from '../../shared/config.js';
+import { loadConcerns, parseAuth, parseDatabase, parseDataProtection, parseDispatch, parseDynamodb, parseHttp, parseIntake, parseNotifier, parseRegion, parseTables } from '../../shared/config.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
 import { PostgresTechnicianDirectory } from '../../shared/adapters/postgres/technician-directory.js';
@@ -8,6 +8,7 @@ import { dynamo } from '../../shared/compose/dynamo.js';
 import { httpSettings, tokenVerifier, type StaffRouteDeps } from '../../shared/compose/http.js';
 import { notifier } from '../../shared/compose/notifier.js';
 import { postgres } from '../../shared/compose/postgres.js';
+import { guardSms, makePhoneProtection, makeRateCounter } from '../../shared/compose/protection.js';
 import { httpRoute } from '../../shared/http/route.js';
 import { logger } from '../../shared/powertools/logger.js';
 import { JobIdPath } from '../../shared/schemas/technician.js';
@@ -23,13 +24,15 @@ export const makeJobActionHandler = (action: TechnicianAction) => (deps: JobActi
   });
 
 function compose(): JobActionDeps {
-  const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, notifier: parseNotifier, dispatch: parseDispatch, auth: parseAuth, http: parseHttp, intake: parseIntake });
+  const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, notifier: parseNotifier, dataProtection: parseDataProtection, dispatch: parseDispatch, auth: parseAuth, http: parseHttp, intake: parseIntake });
   const pool = postgres(config);
+  const { documents } = dynamo(config);
+  const phones = makePhoneProtection(config);
   return {
-    requests: new PostgresRequestStore(pool),
+    requests: new PostgresRequestStore(pool, phones),
     directory: new PostgresTechnicianDirectory(pool),
-    technicians: new DynamoTechnicianIndex(dynamo(config).documents, config.tables.locations),
-    notifier: notifier(config, logger),
+    technicians: new DynamoTechnicianIndex(documents, config.tables.locations),
+    notifier: guardSms(notifier(config, logger), { pool, phones, rateLimits: makeRateCounter(documents, config), clock: systemClock, log: logger, config }),
     clock: systemClock,
     log: logger,
     dispatch: config.dispatch,

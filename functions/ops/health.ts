@@ -5,6 +5,7 @@ import { PostgresRequestStore } from '../../shared/adapters/postgres/request-sto
 import { dynamo } from '../../shared/compose/dynamo.js';
 import { httpSettings, type RouteDeps } from '../../shared/compose/http.js';
 import { postgres } from '../../shared/compose/postgres.js';
+import { withoutPhones } from '../../shared/compose/protection.js';
 import { httpRoute } from '../../shared/http/route.js';
 import { logger } from '../../shared/powertools/logger.js';
 import { checkIntakeHealth, type IntakeHealthDeps } from '../../shared/usecases/check-intake-health.js';
@@ -17,7 +18,8 @@ export const makeHandler = (deps: IntakeHealthDeps & RouteDeps) =>
 
 const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, health: parseHealth, http: parseHttp, intake: parseIntake });
 export const handler = makeHandler({
-  requests: new PostgresRequestStore(postgres(config)),
+  // Pings and counts only: no phone number passes through here, and the role has no phone key.
+  requests: new PostgresRequestStore(postgres(config), withoutPhones),
   intakeBuffer: new DynamoIntakeBuffer(dynamo(config).documents, config.tables.intakeBuffer),
   log: logger,
   health: config.health,

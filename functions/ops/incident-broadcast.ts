@@ -1,9 +1,11 @@
 // Invoked by operations during an incident: {"incidentId": "INC-…"} lists recipients; add "send": true to text them.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { loadConcerns, parseDatabase, parseNotifier, parseRegion } from '../../shared/config.js';
+import { loadConcerns, parseDatabase, parseDataProtection, parseDynamodb, parseNotifier, parseRegion, parseTables } from '../../shared/config.js';
 import { PostgresIncidentBroadcasts } from '../../shared/adapters/postgres/incident-broadcasts.js';
 import { systemClock } from '../../shared/adapters/system.js';
+import { dynamo } from '../../shared/compose/dynamo.js';
 import { notifier } from '../../shared/compose/notifier.js';
+import { guardSms, makePhoneProtection, makeRateCounter } from '../../shared/compose/protection.js';
 import { postgres } from '../../shared/compose/postgres.js';
 import { logger } from '../../shared/powertools/logger.js';
 import { metrics } from '../../shared/powertools/metrics.js';
@@ -20,10 +22,12 @@ export const makeHandler = (deps: BroadcastDeps) =>
     return report;
   });
 
-const config = loadConcerns({ region: parseRegion, database: parseDatabase, notifier: parseNotifier });
+const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, notifier: parseNotifier, dataProtection: parseDataProtection });
+const pool = postgres(config);
+const phones = makePhoneProtection(config);
 export const handler = makeHandler({
-  broadcasts: new PostgresIncidentBroadcasts(postgres(config)),
-  notifier: notifier(config, logger),
+  broadcasts: new PostgresIncidentBroadcasts(pool, phones),
+  notifier: guardSms(notifier(config, logger), { pool, phones, rateLimits: makeRateCounter(dynamo(config).documents, config), clock: systemClock, log: logger, config }),
   clock: systemClock,
   log: logger,
 });

@@ -5,6 +5,7 @@ import { PostgresRequestStore } from '../../shared/adapters/postgres/request-sto
 import { dynamo } from '../../shared/compose/dynamo.js';
 import { httpSettings, tokenVerifier, type StaffRouteDeps } from '../../shared/compose/http.js';
 import { postgres } from '../../shared/compose/postgres.js';
+import { withoutPhones } from '../../shared/compose/protection.js';
 import { httpRoute } from '../../shared/http/route.js';
 import { logger } from '../../shared/powertools/logger.js';
 import { checkHealth, type HealthDeps } from '../../shared/usecases/check-health.js';
@@ -15,7 +16,8 @@ export const makeHandler = (deps: HealthDeps & StaffRouteDeps) =>
 
 const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, health: parseHealth, http: parseHttp, intake: parseIntake, auth: parseAuth });
 export const handler = makeHandler({
-  requests: new PostgresRequestStore(postgres(config)),
+  // Pings and counts only: no phone number passes through here, and the role has no phone key.
+  requests: new PostgresRequestStore(postgres(config), withoutPhones),
   tables: new DynamoTableProbe(dynamo(config).client, Object.values(config.tables)),
   log: logger,
   health: config.health,

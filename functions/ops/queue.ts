@@ -1,5 +1,5 @@
 // GET /ops/queue: the live dispatch queue for the operations console (operations role only).
-import { loadConcerns, parseAuth, parseDatabase, parseDispatch, parseDynamodb, parseHttp, parseIntake, parseOperations, parseRegion, parseTables } from '../../shared/config.js';
+import { loadConcerns, parseAuth, parseDatabase, parseDataProtection, parseDispatch, parseDynamodb, parseHttp, parseIntake, parseOperations, parseRegion, parseTables } from '../../shared/config.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { PostgresMetricsStore } from '../../shared/adapters/postgres/metrics-store.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
@@ -7,16 +7,17 @@ import { systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
 import { httpSettings, tokenVerifier, type StaffRouteDeps } from '../../shared/compose/http.js';
 import { postgres } from '../../shared/compose/postgres.js';
+import { makePhoneProtection } from '../../shared/compose/protection.js';
 import { httpRoute } from '../../shared/http/route.js';
 import { operationsQueue, type QueueDeps } from '../../shared/usecases/operations-queue.js';
 
 export const makeHandler = (deps: QueueDeps & StaffRouteDeps) =>
   httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'operations' } }, async () => ({ status: 200, body: await operationsQueue(deps) }));
 
-const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, dispatch: parseDispatch, operations: parseOperations, auth: parseAuth, http: parseHttp, intake: parseIntake });
+const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, dataProtection: parseDataProtection, dispatch: parseDispatch, operations: parseOperations, auth: parseAuth, http: parseHttp, intake: parseIntake });
 const pool = postgres(config);
 export const handler = makeHandler({
-  requests: new PostgresRequestStore(pool),
+  requests: new PostgresRequestStore(pool, makePhoneProtection(config)),
   metricsStore: new PostgresMetricsStore(pool),
   technicians: new DynamoTechnicianIndex(dynamo(config).documents, config.tables.locations),
   clock: systemClock,

@@ -7,6 +7,7 @@ import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician
 import { DynamoScaleStateStore, DynamoWeatherLevelReader } from '../../shared/adapters/dynamodb/weather-level.js';
 import { PostgresIncidentBroadcasts } from '../../shared/adapters/postgres/incident-broadcasts.js';
 import { PostgresMetricsStore } from '../../shared/adapters/postgres/metrics-store.js';
+import { PostgresPersonalData } from '../../shared/adapters/postgres/personal-data.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
 import { PostgresTechnicianDirectory } from '../../shared/adapters/postgres/technician-directory.js';
 import { randomIds, systemClock } from '../../shared/adapters/system.js';
@@ -16,6 +17,7 @@ import { httpSettings, tokenVerifier } from '../../shared/compose/http.js';
 import { idempotency } from '../../shared/compose/idempotency.js';
 import { notifier } from '../../shared/compose/notifier.js';
 import { postgres } from '../../shared/compose/postgres.js';
+import { guardSms, makePhoneProtection, makeRateCounter } from '../../shared/compose/protection.js';
 import { scaler, weatherProvider, type ForecastOverrides } from '../../shared/compose/weather.js';
 import type { Clock, IdGenerator } from '../../shared/ports/clock.js';
 import type { Log } from '../../shared/ports/logger.js';
@@ -37,14 +39,24 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
   const pool = postgres(config);
   const { client, documents } = dynamo(config);
   const log = overrides.log ?? logger;
+  const clock = overrides.clock ?? systemClock;
+  const phones = makePhoneProtection(config);
+  const rateLimits = makeRateCounter(documents, config);
+  const requests = new PostgresRequestStore(pool, phones);
   return {
     config,
     pool,
     dynamo: client,
-    requests: new PostgresRequestStore(pool),
+    phones,
+    rateLimits,
+    abuse: { intakeLimitPerPhoneHour: config.dataProtection.intakeLimitPerPhoneHour },
+    dataProtection: config.dataProtection,
+    retentionDays: config.dataProtection.retentionDays,
+    requests,
+    personalData: new PostgresPersonalData(pool, requests),
     directory: new PostgresTechnicianDirectory(pool),
     metricsStore: new PostgresMetricsStore(pool),
-    broadcasts: new PostgresIncidentBroadcasts(pool),
+    broadcasts: new PostgresIncidentBroadcasts(pool, phones),
     intakeBuffer: new DynamoIntakeBuffer(documents, config.tables.intakeBuffer),
     technicians: new DynamoTechnicianIndex(documents, config.tables.locations),
     weather: new DynamoWeatherLevelReader(documents, config.tables.scalingState),
@@ -52,11 +64,12 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
     tables: new DynamoTableProbe(client, Object.values(config.tables)),
     idempotency: idempotency(config, client),
     geocoder: geocoder(config),
-    notifier: overrides.notifier ?? notifier(config, log),
+    // Customer SMS go through the per-destination cap and the notification log, as in every function that texts.
+    notifier: guardSms(overrides.notifier ?? notifier(config, log), { pool, phones, rateLimits, clock, log, config }),
     verifier: tokenVerifier(config),
     weatherProvider: overrides.weatherProvider ?? weatherProvider(config, overrides),
     scaler: overrides.scaler ?? scaler(config, log),
-    clock: overrides.clock ?? systemClock,
+    clock,
     ids: overrides.ids ?? randomIds,
     log,
     dispatch: config.dispatch,

@@ -45,6 +45,7 @@ export async function isolatedConfig(engines: SharedEngines, env: Record<string,
     IDEMPOTENCY_TABLE: `${suffix}-idempotency`,
     SCALING_STATE_TABLE: `${suffix}-scaling-state`,
     INTAKE_BUFFER_TABLE: `${suffix}-intake-buffer`,
+    RATE_LIMITS_TABLE: `${suffix}-rate-limits`,
     GEOCODER: 'offline',
     ...env,
   });

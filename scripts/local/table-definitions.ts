@@ -10,6 +10,7 @@ export const tableLogicalIds = {
   IdempotencyTable: 'idempotency',
   ScalingStateTable: 'scalingState',
   IntakeBufferTable: 'intakeBuffer',
+  RateLimitsTable: 'rateLimits',
 } as const satisfies Record<string, keyof Config['tables']>;
 
 interface CfnTable {

@@ -2,13 +2,14 @@
 // A pure function of the schemas: it can run at build time or when the document is served.
 import * as z from 'zod';
 import { CreatedEmergency, CreateEmergencyBody, EmergencyView } from '../schemas/emergency.js';
+import { DataSubjectBody, ErasureReport, HeldRequest, PersonalDataExport } from '../schemas/gdpr.js';
 import { HealthReport, IntakeHealth, OperationsMetrics, OperationsQueue, SeverityAssessment } from '../schemas/operations.js';
-import { DuplicateEmergencyProblem, FieldProblem, Problem, StatusConflictProblem, ValidationProblem } from '../schemas/problem.js';
+import { DuplicateEmergencyProblem, FieldProblem, OpenRequestsProblem, Problem, RateLimitedProblem, StatusConflictProblem, ValidationProblem } from '../schemas/problem.js';
 import { JobView, LocationBody, LocationRecorded, StatusBody, TechnicianStatusRecorded } from '../schemas/technician.js';
 import { idempotencyKeyMaxLength } from './idempotency.js';
 
 /** Request bodies are described as clients send them (before zod's transforms and defaults). */
-const requestSchemas = { CreateEmergency: CreateEmergencyBody, TechnicianLocation: LocationBody, TechnicianStatus: StatusBody };
+const requestSchemas = { CreateEmergency: CreateEmergencyBody, TechnicianLocation: LocationBody, TechnicianStatus: StatusBody, DataSubject: DataSubjectBody };
 /** Response bodies are described as the code produces them; objects are closed, so an extra member is a contract change. */
 const responseSchemas = {
   CreatedEmergency,
@@ -21,11 +22,16 @@ const responseSchemas = {
   OperationsQueue,
   OperationsMetrics,
   SeverityAssessment,
+  PersonalDataExport,
+  HeldRequest,
+  ErasureReport,
   Problem,
   FieldProblem,
   ValidationProblem,
   StatusConflictProblem,
   DuplicateEmergencyProblem,
+  RateLimitedProblem,
+  OpenRequestsProblem,
 };
 type SchemaName = keyof typeof requestSchemas | keyof typeof responseSchemas;
 
@@ -172,6 +178,11 @@ export function openApiDocument() {
               { oneOf: [ref('DuplicateEmergencyProblem'), ref('Problem')] },
             ),
             '422': problem('Invalid fields, unknown postcode, a location outside the UK and Ireland, an Idempotency-Key longer than 255 characters, or a key reused with another body', ref('ValidationProblem')),
+            '429': problem(
+              'This phone sent too many requests this hour (retryAfterSeconds and Retry-After say when to try again; call 999 if in danger), or the gateway throttled',
+              { oneOf: [ref('RateLimitedProblem'), ref('Problem')] },
+              { headers: { 'Retry-After': headerRef('Retry-After') } },
+            ),
             '503': unavailable,
           },
         }),
@@ -254,6 +265,37 @@ export function openApiDocument() {
       '/jobs/{id}/en-route': jobAction('en-route', 'Set off; the customer is told'),
       '/jobs/{id}/arrived': jobAction('arrived', 'Arrive; the customer is told'),
       '/jobs/{id}/complete': jobAction('complete', 'Finish; you are free for the next job'),
+      '/ops/gdpr/export': {
+        post: operation({
+          operationId: 'exportPersonalData',
+          summary: 'Everything held about a customer phone number, as one JSON document (operations)',
+          security: staff,
+          requestBody: jsonBody('DataSubject'),
+          responses: {
+            '200': json('Requests, status history, audit trail and messages sent (empty lists when nothing is held)', ref('PersonalDataExport')),
+            ...jsonBodyAnswers,
+            ...staffAnswers,
+            '422': problem('Not a valid phone number', ref('ValidationProblem')),
+            '503': unavailable,
+          },
+        }),
+      },
+      '/ops/gdpr/erase': {
+        post: operation({
+          operationId: 'erasePersonalData',
+          summary: 'Anonymise everything held about a customer phone number (operations)',
+          security: staff,
+          requestBody: jsonBody('DataSubject'),
+          responses: {
+            '200': json('How many requests were anonymised, and their ids', ref('ErasureReport')),
+            ...jsonBodyAnswers,
+            ...staffAnswers,
+            '409': problem('The customer still has an open request (openReferences says which)', ref('OpenRequestsProblem')),
+            '422': problem('Not a valid phone number', ref('ValidationProblem')),
+            '503': unavailable,
+          },
+        }),
+      },
       '/ops/queue': {
         get: operation({
           operationId: 'opsQueue',

@@ -1,5 +1,5 @@
 // The one place that knows HTTP status codes: typed errors in, RFC 9457 problem+json out.
-import { DomainError } from '../errors.js';
+import { DomainError, RateLimited } from '../errors.js';
 import { HttpInputError } from './errors.js';
 import type { HttpResult } from './response.js';
 
@@ -14,6 +14,7 @@ const domainStatus: Record<DomainError['kind'], { status: number; title: string;
   forbidden: { status: 403, title: 'Forbidden', slug: 'forbidden' },
   unauthorized: { status: 401, title: 'Unauthorized', slug: 'unauthorized' },
   unavailable: { status: 503, title: 'Service unavailable', slug: 'unavailable' },
+  'rate-limited': { status: 429, title: 'Too many requests', slug: 'rate-limited' },
 };
 
 export interface Problem extends HttpResult {
@@ -29,6 +30,9 @@ export function toProblem(error: unknown, instance: string | undefined): Problem
     ...(status === 503 ? { headers: { 'retry-after': '5' } } : status === 401 ? { headers: { 'www-authenticate': 'Bearer' } } : {}),
   });
 
+  if (error instanceof RateLimited) {
+    return { ...problem(429, 'rate-limited', 'Too many requests', error.message, error.details), headers: { 'retry-after': String(error.retryAfterSeconds) } };
+  }
   if (error instanceof DomainError) {
     const { status, title, slug } = domainStatus[error.kind];
     return problem(status, slug, title, error.message, error.details, error.kind === 'unavailable');

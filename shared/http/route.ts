@@ -70,7 +70,8 @@ function parseJsonBody(event: APIGatewayProxyEvent, maxBodyBytes: number): unkno
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch (error) {
-    throw malformedJson((error as Error).message);
+    // Node quotes the start of the body in its message: keep the reason and position, never the caller's text.
+    throw malformedJson((error as Error).message.replace(/,? ?".*" is not valid JSON$/s, ' (not valid JSON)'));
   }
 }
 

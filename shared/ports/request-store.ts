@@ -18,7 +18,8 @@ export type InsertOutcome =
   | { kind: 'replayed'; request: EmergencyRequest };
 
 export type TransitionOutcome =
-  | { kind: 'applied'; request: EmergencyRequest; previous: { status: RequestStatus; technicianId?: string } }
+  /** `repeated`: the step had already been taken (same status, stamp present); nothing was written. */
+  | { kind: 'applied'; repeated: boolean; request: EmergencyRequest; previous: { status: RequestStatus; technicianId?: string } }
   | { kind: 'not-allowed'; status: RequestStatus }
   /** The job exists but is not assigned to this technician. */
   | { kind: 'not-yours' }
@@ -34,10 +35,11 @@ export interface RequestStore {
   insertIfAbsent(request: NewEmergency): Promise<boolean>;
   findById(id: string): Promise<EmergencyRequest | undefined>;
   /**
-   * Applies a lifecycle action in one guarded UPDATE (status in the action's from-set and, when technicianId is given,
-   * owned by that technician), stamping its time; the audit trigger records it.
+   * Applies a lifecycle action under a row lock (status in the action's from-set and, when technicianId is given,
+   * owned by that technician), stamping the time `at` gives once the lock is held; the audit trigger records it.
+   * Repeating a step already taken changes nothing and answers `repeated`.
    */
-  transition(id: string, action: JobAction, at: Date, technicianId?: string): Promise<TransitionOutcome>;
+  transition(id: string, action: JobAction, at: Date | (() => Date), technicianId?: string): Promise<TransitionOutcome>;
   /** pending → assigned to this technician, only if still pending. */
   assignIfPending(id: string, technicianId: string, at: Date, eta: Date): Promise<EmergencyRequest | undefined>;
   /** Notes a dispatch that found nobody; `newlyAtRisk` is true only when this attempt first flagged the SLA at risk. */

@@ -3,24 +3,34 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { isValid as isValidPostcode, toNormalised as normalisePostcode } from 'postcode';
 import * as z from 'zod';
 import { isFictionalUkNumber, requestStatuses, tyreIssues } from '../domain/emergency.js';
+import { freeTextMessages, freeTextProblem } from '../domain/free-text.js';
 
-// Control characters (NUL above all, which PostgreSQL refuses in text) are never meaningful in these fields.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-
-/** Trimmed free text of 1..max characters; accents and emoji are kept exactly as sent. */
-const text = (max: number, what: string) =>
+/**
+ * Trimmed free text of 1..max characters; accents and emoji are kept exactly as sent. Controls, broken surrogates,
+ * non-characters and bidi overrides are refused (shared/domain/free-text.ts), as is text with nothing visible in it.
+ */
+const text = (max: number, what: string, options: { multiline?: boolean } = {}) =>
   z
     .string({ error: (issue) => (issue.input === undefined ? `${what} is required` : `${what} must be text`) })
     .trim()
     .min(1, `${what} must not be empty`)
     .max(max, `${what} must be at most ${max} characters`)
-    .refine((value) => !controlCharacters.test(value), `${what} must not contain control characters`);
+    .superRefine((value, ctx) => {
+      const problem = freeTextProblem(value, options);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${what} ${freeTextMessages[problem]}` });
+    });
 
-const phone = z
+// Digits, spaces, +, brackets, dots and dashes only: libphonenumber would otherwise find a number inside any text.
+const phoneCharacters = /^[0-9+()\-. ]*$/;
+
+export const phoneNumber = z
   .string({ error: (issue) => (issue.input === undefined ? 'customer phone is required' : 'customer phone must be text') })
   .max(32, 'customer phone is too long')
   .transform((value, ctx) => {
+    if (!phoneCharacters.test(value)) {
+      ctx.addIssue({ code: 'custom', message: 'customer phone may contain only digits, spaces, +, brackets, dots and dashes' });
+      return z.NEVER;
+    }
     // National numbers are read as UK numbers; an Irish or other number must be given with its +country code.
     const parsed = parsePhoneNumberFromString(value, 'GB');
     // libphonenumber calls Ofcom's drama range invalid; we accept it so synthetic tests and demos never text a real person.
@@ -72,9 +82,9 @@ const flag = (what: string) => z.boolean({ error: `${what} must be true or false
 
 export const CreateEmergencyBody = z
   .object({
-    customer: z.object({ name: text(100, 'customer name'), phone }, { error: 'customer must be an object with name and phone' }),
+    customer: z.object({ name: text(100, 'customer name'), phone: phoneNumber }, { error: 'customer must be an object with name and phone' }),
     location,
-    address: text(300, 'address').optional(),
+    address: text(300, 'address', { multiline: true }).optional(),
     vehicle: z.object(
       { makeModel: text(80, 'vehicle makeModel'), registration: registration.optional() },
       { error: 'vehicle must be an object with makeModel' },
@@ -83,7 +93,7 @@ export const CreateEmergencyBody = z
     safety: z
       .object({ onMotorway: flag('safety onMotorway').default(false), vulnerableOccupants: flag('safety vulnerableOccupants').default(false) })
       .optional(),
-    notes: text(1000, 'notes').optional(),
+    notes: text(1000, 'notes', { multiline: true }).optional(),
   }, { error: 'the body must be a JSON object' })
   .meta({ id: 'CreateEmergency' });
 export type CreateEmergencyInput = z.output<typeof CreateEmergencyBody>;

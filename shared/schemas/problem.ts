@@ -29,3 +29,11 @@ export const DuplicateEmergencyProblem = z
     existingStatus: z.enum(requestStatuses).meta({ description: 'Its status' }),
   })
   .meta({ id: 'DuplicateEmergencyProblem', description: 'Problem, plus the open request the phone number already has' });
+
+export const RateLimitedProblem = z
+  .object({ ...problemMembers, retryAfterSeconds: z.number().int().min(0).meta({ description: 'Seconds until the next request is accepted (also in Retry-After)' }) })
+  .meta({ id: 'RateLimitedProblem', description: 'Problem, plus when to try again' });
+
+export const OpenRequestsProblem = z
+  .object({ ...problemMembers, openReferences: z.array(z.string()).meta({ description: 'References of the requests still open' }) })
+  .meta({ id: 'OpenRequestsProblem', description: 'Problem, plus the requests that are still open' });

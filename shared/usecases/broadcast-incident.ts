@@ -63,7 +63,7 @@ export async function broadcastIncident(deps: BroadcastDeps, request: BroadcastR
       continue;
     }
     try {
-      await deps.notifier.send({ channel: 'sms', purpose: 'incident-broadcast', to: recipient.phone, text: broadcastText(recipient) });
+      await deps.notifier.send({ channel: 'sms', purpose: 'incident-broadcast', requestId: recipient.requestId, to: recipient.phone, text: broadcastText(recipient) });
       await deps.broadcasts.markSent(request.incidentId, recipient.phone, deps.clock.now());
       report.sent++;
     } catch (error) {

@@ -5,11 +5,13 @@ import { isFictionalUkNumber, slaDeadlineFor } from '../domain/emergency.js';
 import { computePriority, type WeatherLevel } from '../domain/priority.js';
 import { isInServiceArea } from '../domain/service-area.js';
 import { hashTrackingToken, replayableIdentity } from '../domain/tracking.js';
-import { Conflict, Unavailable, ValidationError } from '../errors.js';
+import { Conflict, RateLimited, Unavailable, ValidationError } from '../errors.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
 import type { Geocoder } from '../ports/geocoder.js';
 import type { IntakeBuffer } from '../ports/intake-buffer.js';
 import type { Log } from '../ports/logger.js';
+import type { PhoneProtection } from '../ports/phone-protection.js';
+import type { RateCounter } from '../ports/rate-counter.js';
 import { ReferenceTaken, type RequestStore } from '../ports/request-store.js';
 import type { EmergencyRequest, RequestStatus } from '../domain/emergency.js';
 import type { WeatherLevelReader } from '../ports/weather-level.js';
@@ -25,6 +27,9 @@ export interface IntakeDeps extends DispatchDeps {
   ids: IdGenerator;
   log: Log;
   intake: { slaMinutes: number; dedupWindowMinutes: number; dispatchBudgetMs: number };
+  phones: Pick<PhoneProtection, 'lookupHash'>;
+  rateLimits: RateCounter;
+  abuse: { intakeLimitPerPhoneHour: number };
 }
 
 export interface AcceptedEmergency {
@@ -53,6 +58,7 @@ const referenceAttempts = 5;
 export async function createEmergency(deps: IntakeDeps, input: CreateEmergencyInput, options: IntakeOptions = {}): Promise<AcceptedEmergency> {
   const location = await locate(deps.geocoder, input.location);
   const now = deps.clock.now();
+  await withinPhoneLimit(deps, input.customer.phone, now);
   const weather = await currentWeather(deps);
   const replayable = replayableIdentity(options.idempotencyKey, input.customer.phone);
   const trackingToken = replayable?.trackingToken ?? deps.ids.trackingToken();
@@ -169,6 +175,24 @@ async function locate(geocoder: Geocoder, location: CreateEmergencyInput['locati
     ]);
   }
   return point;
+}
+
+/** At most N requests per phone per hour; a counter outage lets intake through rather than turn an emergency away. */
+async function withinPhoneLimit(deps: IntakeDeps, phone: string, now: Date): Promise<void> {
+  let decision;
+  try {
+    decision = await deps.rateLimits.take(`intake#${await deps.phones.lookupHash(phone)}`, deps.abuse.intakeLimitPerPhoneHour, now);
+  } catch (error) {
+    deps.log.warn('per-phone intake limit unavailable; request let through', { error: error });
+    return;
+  }
+  if (!decision.allowed) {
+    throw new RateLimited(
+      `This phone number has already sent ${deps.abuse.intakeLimitPerPhoneHour} requests in the last hour, so we cannot take another online right now. ` +
+        `If you or anyone with you is in danger, call 999 now. Otherwise follow your existing request with its tracking link, or try again in ${Math.ceil(decision.retryAfterSeconds / 60)} minutes.`,
+      decision.retryAfterSeconds,
+    );
+  }
 }
 
 async function currentWeather(deps: IntakeDeps): Promise<WeatherLevel> {

@@ -164,7 +164,7 @@ async function assignClaimed(
   const profile = await deps.directory.findTechnician(candidate.id);
   const firstName = profile?.name.split(/\s+/)[0] ?? 'Your technician';
   const van = profile?.van ?? 'a TyreHero van';
-  await notify(deps, { channel: 'sms', purpose: 'customer-assigned', to: request.phone, text: `TyreHero ${request.reference}: ${firstName} is coming to you in a ${van}, expected by ${formatUkTime(eta)} (about ${minutes} min).` });
+  await notify(deps, { channel: 'sms', purpose: 'customer-assigned', requestId: request.id, to: request.phone, text: `TyreHero ${request.reference}: ${firstName} is coming to you in a ${van}, expected by ${formatUkTime(eta)} (about ${minutes} min).` });
   if (profile) {
     const where = request.postcode ?? `${request.location.lat.toFixed(4)},${request.location.lon.toFixed(4)}`;
     await notify(deps, { channel: 'sms', purpose: 'technician-offer', to: profile.phone, text: `TyreHero job ${request.reference}: ${request.issue.replace(/_/g, ' ')} at ${where}, ${candidate.distanceKm.toFixed(1)} km away. Accept in the app within 3 minutes.` });

@@ -11,7 +11,7 @@ export type TechnicianAction = Exclude<JobAction, 'cancel'>;
 
 
 export async function applyJobAction(deps: DispatchDeps, principal: Principal, jobId: string, action: TechnicianAction): Promise<EmergencyRequest> {
-  const outcome = await deps.requests.transition(jobId, action, deps.clock.now(), principal.subject);
+  const outcome = await deps.requests.transition(jobId, action, () => deps.clock.now(), principal.subject);
   if (outcome.kind === 'not-found') throw new NotFound('No job with this id.');
   // Not 404: the job exists, and saying so to a signed-in technician leaks nothing a customer could use.
   if (outcome.kind === 'not-yours') throw new Forbidden('This job is not assigned to you.');
@@ -19,13 +19,15 @@ export async function applyJobAction(deps: DispatchDeps, principal: Principal, j
     throw new Conflict(`Cannot ${action.replace('-', ' ')} a job that is ${outcome.status.replace('_', ' ')}.`, { currentStatus: outcome.status });
   }
   const job = outcome.request;
+  // A repeated step already told everyone and freed whoever it frees.
+  if (outcome.repeated) return job;
   if (transitions[action].freesTechnician) await releaseTechnician(deps, principal.subject, jobId);
 
   if (action === 'en-route') {
     const eta = job.eta ? ` Expected by ${formatUkTime(job.eta)}.` : '';
-    await notify(deps, { channel: 'sms', purpose: 'customer-en-route', to: job.phone, text: `TyreHero ${job.reference}: your technician is on the way.${eta}` });
+    await notify(deps, { channel: 'sms', purpose: 'customer-en-route', requestId: job.id, to: job.phone, text: `TyreHero ${job.reference}: your technician is on the way.${eta}` });
   } else if (action === 'arrived') {
-    await notify(deps, { channel: 'sms', purpose: 'customer-arrived', to: job.phone, text: `TyreHero ${job.reference}: your technician has arrived.` });
+    await notify(deps, { channel: 'sms', purpose: 'customer-arrived', requestId: job.id, to: job.phone, text: `TyreHero ${job.reference}: your technician has arrived.` });
   } else if (action === 'decline') {
     // Offer it straight on, excluding everyone who declined; redispatch retries if this finds nobody.
     try {

@@ -47,11 +47,11 @@ async function findOwnEmergency(deps: TrackingDeps, id: string, trackingToken: s
 export async function cancelOwnEmergency(deps: TrackingDeps, id: string, trackingToken: string | undefined): Promise<EmergencyRequest> {
   const request = await findOwnEmergency(deps, id, trackingToken);
   if (request.queued) throw new Unavailable('Your request is still being recorded. Please try cancelling again in a minute.');
-  const outcome = await deps.requests.transition(id, 'cancel', deps.clock.now());
+  const outcome = await deps.requests.transition(id, 'cancel', () => deps.clock.now());
   if (outcome.kind === 'applied') {
     const technicianId = outcome.previous.technicianId;
     // The technician was holding this job: put them back to work.
-    if (technicianId) await releaseTechnician(deps, technicianId, id);
+    if (technicianId && !outcome.repeated) await releaseTechnician(deps, technicianId, id);
     return outcome.request;
   }
   if (outcome.kind === 'not-allowed') {

@@ -4,6 +4,8 @@ import { makeHandler as makeCancel } from '../../functions/emergencies/cancel.js
 import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
 import { makeHandler as makeGet } from '../../functions/emergencies/get.js';
 import { makeJobActionHandler } from '../../functions/jobs/job-action.js';
+import { makeHandler as makeGdprErase } from '../../functions/ops/gdpr-erase.js';
+import { makeHandler as makeGdprExport } from '../../functions/ops/gdpr-export.js';
 import { makeHandler as makeHealth } from '../../functions/ops/health.js';
 import { handler as openApi } from '../../functions/ops/openapi.js';
 import { makeHandler as makeQueue } from '../../functions/ops/queue.js';
@@ -143,6 +145,16 @@ const routes: Route[] = [
   { route: 'GET /ops/queue', call: (headers) => invoke(makeQueue(stack.deps), apiEvent({ method: 'GET', path: '/ops/queue', headers })), expected: operationsOnly },
   { route: 'GET /ops/metrics', call: (headers) => invoke(makeOpsMetrics(stack.deps), apiEvent({ method: 'GET', path: '/ops/metrics', headers })), expected: operationsOnly },
   { route: 'GET /ops/health', call: (headers) => invoke(makeOpsHealth(stack.deps), apiEvent({ method: 'GET', path: '/ops/health', headers })), expected: operationsOnly },
+  {
+    route: 'POST /ops/gdpr/export',
+    call: (headers) => invoke(makeGdprExport(stack.deps), apiEvent({ method: 'POST', path: '/ops/gdpr/export', headers, body: { phone: '07700 900999' } })),
+    expected: operationsOnly,
+  },
+  {
+    route: 'POST /ops/gdpr/erase',
+    call: (headers) => invoke(makeGdprErase(stack.deps), apiEvent({ method: 'POST', path: '/ops/gdpr/erase', headers, body: { phone: '07700 900998' } })),
+    expected: operationsOnly,
+  },
   { route: 'GET /health', call: (headers) => invoke(makeHealth(stack.deps), apiEvent({ method: 'GET', path: '/health', headers })), expected: everyone(200) },
   { route: 'GET /openapi.json', call: (headers) => invoke(openApi, apiEvent({ method: 'GET', path: '/openapi.json', headers })), expected: everyone(200) },
 ];

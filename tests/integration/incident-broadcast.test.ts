@@ -84,8 +84,17 @@ describe('incidentBroadcast', () => {
   it('reports a failed SMS and does not retry it for that incident (at most once)', async () => {
     sns.on(PublishCommand, { PhoneNumber: '+447700900102' }).rejects(new Error('throttled'));
     expect(await broadcast({ incidentId: 'INC-2026-017', send: true })).toMatchObject({ sent: 2, failed: ['+44*******102'] });
-    const { rows } = await stack.sql.query(`SELECT phone, sent_at IS NOT NULL AS sent FROM incident_broadcasts WHERE incident_id = 'INC-2026-017' ORDER BY phone`);
-    expect(rows).toEqual([{ phone: '+447700900101', sent: true }, { phone: '+447700900102', sent: false }, { phone: '+447700900103', sent: true }]);
+    // Claims hold the phone's keyed hash, never the number (migration 0006).
+    const { rows } = await stack.sql.query(`SELECT phone_hash, sent_at IS NOT NULL AS sent FROM incident_broadcasts WHERE incident_id = 'INC-2026-017'`);
+    const hashOf = (phone: string) => stack.deps.phones.lookupHash(phone);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { phone_hash: await hashOf('+447700900101'), sent: true },
+        { phone_hash: await hashOf('+447700900102'), sent: false },
+        { phone_hash: await hashOf('+447700900103'), sent: true },
+      ]),
+    );
+    expect(rows).toHaveLength(3);
     sns.reset();
     sns.on(PublishCommand).resolves({});
     expect(await broadcast({ incidentId: 'INC-2026-017', send: true })).toMatchObject({ sent: 0, alreadyNotified: 3 });

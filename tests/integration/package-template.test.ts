@@ -25,10 +25,12 @@ const staffRoutes = {
   opsQueue: 'OpsQueueGet',
   opsMetrics: 'OpsMetricsGet',
   opsHealth: 'OpsHealthGet',
+  gdprExport: 'OpsGdprExportPost',
+  gdprErase: 'OpsGdprErasePost',
 };
 const publicRoutes = ['EmergenciesPost', 'EmergenciesIdVarGet', 'EmergenciesIdVarCancelPost', 'HealthGet', 'OpenapijsonGet'];
-const functions = ['createEmergency', 'getEmergency', 'cancelEmergency', 'health', 'openapi', 'migrate', 'drainIntakeBuffer', 'redispatch', 'weatherScaling', 'collectMetrics', 'incidentBroadcast', ...Object.keys(staffRoutes)];
-const scheduledFunctions = ['drainIntakeBuffer', 'redispatch', 'collectMetrics', 'weatherScaling'];
+const functions = ['createEmergency', 'getEmergency', 'cancelEmergency', 'health', 'openapi', 'migrate', 'drainIntakeBuffer', 'redispatch', 'weatherScaling', 'collectMetrics', 'incidentBroadcast', 'retention', ...Object.keys(staffRoutes)];
+const scheduledFunctions = ['drainIntakeBuffer', 'redispatch', 'collectMetrics', 'weatherScaling', 'retention'];
 const logicalId = (fn: string) => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
 /** Actions every function role has whatever it does: its own logs, X-Ray, and (in the VPC) its network interfaces. */
 const ownActions = (actions: string[]) => actions.filter((a) => !/^(logs|xray|ec2):/.test(a));
@@ -68,9 +70,10 @@ describe('npx sls package --stage prod', () => {
     expect(lambda!.Properties.Role['Fn::GetAtt'][0]).toBe(`${fn[0]!.toUpperCase()}${fn.slice(1)}IamRoleLambdaExecution`);
   });
 
-  it('defines the four DynamoDB tables with their keys, and protects the intake buffer', () => {
+  it('defines the five DynamoDB tables with their keys, and protects the intake buffer', () => {
     const tables = Object.fromEntries(byType('AWS::DynamoDB::Table'));
-    expect(Object.keys(tables).sort()).toEqual(['IdempotencyTable', 'IntakeBufferTable', 'ScalingStateTable', 'TechnicianLocationsTable']);
+    expect(Object.keys(tables).sort()).toEqual(['IdempotencyTable', 'IntakeBufferTable', 'RateLimitsTable', 'ScalingStateTable', 'TechnicianLocationsTable']);
+    expect(tables.RateLimitsTable!.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     expect(tables.TechnicianLocationsTable!.Properties.KeySchema).toEqual([{ AttributeName: 'technicianId', KeyType: 'HASH' }]);
     expect(tables.IdempotencyTable!.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiration', Enabled: true });
     expect(tables.IntakeBufferTable!.Properties.DeletionProtectionEnabled).toBe(true);
@@ -179,11 +182,36 @@ describe('npx sls package --stage prod', () => {
         { Effect: 'Allow', Action: ['dynamodb:UpdateItem'], Resource: expect.objectContaining({ 'Fn::Sub': expect.stringContaining('-locations') }) },
       ]);
     }
-    expect(ownActions(actionsOf('acceptJob'))).toEqual(['secretsmanager:GetSecretValue']);
+    expect(ownActions(actionsOf('acceptJob'))).toEqual(['secretsmanager:GetSecretValue', 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:GenerateMac']);
     expect(actionsOf('jobEnRoute')).toContain('sns:Publish');
     expect(actionsOf('completeJob')).toContain('dynamodb:UpdateItem');
     expect(actionsOf('completeJob')).not.toContain('sns:Publish');
     expect(actionsOf('redispatch')).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem', 'sns:Publish']));
+  });
+
+  it('seals phone numbers with KMS keys of its own, scoped per function, and caps SMS through the rate-limits table', () => {
+    expect(resources.PhoneDataKey!.Properties).toMatchObject({ KeySpec: 'SYMMETRIC_DEFAULT', EnableKeyRotation: true });
+    expect(resources.PhoneHashKey!.Properties).toMatchObject({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+    const env = resources.CreateEmergencyLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>;
+    expect(env).toMatchObject({ PHONE_PROTECTION: 'kms', PHONE_DATA_KEY_ID: { 'Fn::GetAtt': ['PhoneDataKey', 'Arn'] }, PHONE_HASH_KEY_ID: { 'Fn::GetAtt': ['PhoneHashKey', 'Arn'] }, RETENTION_DAYS: '30' });
+    const kms = roleStatements('createEmergency').filter((s) => s.Action.some((a) => a.startsWith('kms:')));
+    expect(kms).toEqual([
+      { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': ['PhoneDataKey', 'Arn'] } },
+      { Effect: 'Allow', Action: ['kms:GenerateMac'], Resource: { 'Fn::GetAtt': ['PhoneHashKey', 'Arn'] } },
+    ]);
+    expect(actionsOf('updateTechnicianLocation').some((a) => a.startsWith('kms:'))).toBe(false);
+    for (const fn of ['createEmergency', 'jobEnRoute', 'redispatch', 'incidentBroadcast']) {
+      expect(roleStatements(fn).some((s) => s.Action.includes('dynamodb:UpdateItem') && JSON.stringify(s.Resource).includes('rate-limits')), fn).toBe(true);
+    }
+    expect(resources.UnusualSmsVolumeAlarm!.Properties).toMatchObject({ MetricName: 'SmsSent', Namespace: 'TyreHero/Emergency', Statistic: 'Sum', Period: 3600, Threshold: 2000 });
+  });
+
+  it('keeps logs no longer than data: log retention equals the retention period, and retention runs daily', () => {
+    const groups = byType('AWS::Logs::LogGroup').map(([, g]) => g.Properties.RetentionInDays);
+    expect(groups.length).toBeGreaterThan(0);
+    expect(new Set(groups)).toEqual(new Set([30]));
+    const [, rule] = byType('AWS::Events::Rule').find(([id]) => id.startsWith('Retention'))!;
+    expect(rule.Properties).toMatchObject({ ScheduleExpression: 'rate(1 day)', State: 'ENABLED' });
   });
 
   describe('weather scaling', () => {
@@ -665,7 +693,7 @@ describe('edge protection and capacity', () => {
 describe('scheduled functions fail loudly, once', () => {
   it.each(scheduledFunctions)('%s: no retry, no event older than its schedule, failures to the queue with an alarm', (fn) => {
     const [, rule] = byType('AWS::Events::Rule').find(([, r]) => JSON.stringify(r.Properties.Targets).includes(logicalId(fn)))!;
-    const periodSeconds = { 'rate(1 minute)': 60, 'rate(15 minutes)': 900 }[rule.Properties.ScheduleExpression as string]!;
+    const periodSeconds = { 'rate(1 minute)': 60, 'rate(15 minutes)': 900, 'rate(1 day)': 86_400 }[rule.Properties.ScheduleExpression as string]!;
     const [, config] = byType('AWS::Lambda::EventInvokeConfig').find(([, c]) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify({ Ref: logicalId(fn) }))!;
     expect(config.Properties).toMatchObject({ MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['ScheduledRunFailuresQueue', 'Arn'] } } } });
     // A run that overlaps the next is dropped to the queue, not retried for hours.

@@ -2,43 +2,63 @@
 import type pg from 'pg';
 import type { RequestStatus } from '../../domain/emergency.js';
 import type { BroadcastRecipient, IncidentBroadcasts } from '../../ports/incident-broadcasts.js';
+import type { PhoneProtection } from '../../ports/phone-protection.js';
 import { guarded } from './pool.js';
 
 export const broadcastQueries = {
   // One row per phone: a customer with two open requests gets one message, about the most urgent.
-  openRecipients: `SELECT DISTINCT ON (r.phone) r.id, r.reference, r.phone, r.status, r.eta,
-           EXISTS (SELECT 1 FROM incident_broadcasts b WHERE b.incident_id = $1 AND b.phone = r.phone) AS already_notified
+  // Claims are keyed by the phone's keyed hash (migration 0006); a row not yet converted still has its plain number.
+  openRecipients: `SELECT DISTINCT ON (coalesce(r.phone_hash, r.phone)) r.id, r.reference, r.phone, r.phone_sealed, coalesce(r.phone_hash, r.phone) AS claim_key, r.status, r.eta,
+           EXISTS (SELECT 1 FROM incident_broadcasts b WHERE b.incident_id = $1 AND b.phone_hash = coalesce(r.phone_hash, r.phone)) AS already_notified
       FROM emergency_requests r
      WHERE r.status IN ('pending', 'assigned', 'en_route', 'on_site') AND NOT r.is_test
-     ORDER BY r.phone, r.priority, r.created_at`,
+     ORDER BY coalesce(r.phone_hash, r.phone), r.priority, r.created_at`,
 } as const;
 
 export class PostgresIncidentBroadcasts implements IncidentBroadcasts {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly phones: PhoneProtection,
+  ) {}
+
+  private async claimKey(phone: string): Promise<string> {
+    return this.phones.lookupHash(phone);
+  }
 
   openRecipients(incidentId: string): Promise<BroadcastRecipient[]> {
     return guarded('listing broadcast recipients', async () => {
-      const { rows } = await this.pool.query<{ id: string; reference: string; phone: string; status: RequestStatus; eta: Date | null; already_notified: boolean }>(
+      const { rows } = await this.pool.query<{ id: string; reference: string; phone: string | null; phone_sealed: string | null; status: RequestStatus; eta: Date | null; already_notified: boolean }>(
         broadcastQueries.openRecipients,
         [incidentId],
       );
-      return rows.map((r) => ({ requestId: r.id, reference: r.reference, phone: r.phone, status: r.status, eta: r.eta ?? undefined, alreadyNotified: r.already_notified }));
+      return Promise.all(
+        rows.map(async (r) => ({
+          requestId: r.id,
+          reference: r.reference,
+          phone: r.phone_sealed ? await this.phones.open(r.phone_sealed) : r.phone!,
+          status: r.status,
+          eta: r.eta ?? undefined,
+          alreadyNotified: r.already_notified,
+        })),
+      );
     });
   }
 
-  claim(incidentId: string, recipient: Pick<BroadcastRecipient, 'phone' | 'requestId'>, at: Date): Promise<boolean> {
+  async claim(incidentId: string, recipient: Pick<BroadcastRecipient, 'phone' | 'requestId'>, at: Date): Promise<boolean> {
+    const key = await this.claimKey(recipient.phone);
     return guarded('claiming a broadcast recipient', async () => {
       const { rowCount } = await this.pool.query(
-        `INSERT INTO incident_broadcasts (incident_id, phone, request_id, claimed_at) VALUES ($1, $2, $3, $4) ON CONFLICT (incident_id, phone) DO NOTHING`,
-        [incidentId, recipient.phone, recipient.requestId, at],
+        `INSERT INTO incident_broadcasts (incident_id, phone_hash, request_id, claimed_at) VALUES ($1, $2, $3, $4) ON CONFLICT (incident_id, phone_hash) DO NOTHING`,
+        [incidentId, key, recipient.requestId, at],
       );
       return rowCount === 1;
     });
   }
 
-  markSent(incidentId: string, phone: string, at: Date): Promise<void> {
+  async markSent(incidentId: string, phone: string, at: Date): Promise<void> {
+    const key = await this.claimKey(phone);
     return guarded('recording a broadcast', async () => {
-      await this.pool.query('UPDATE incident_broadcasts SET sent_at = $3 WHERE incident_id = $1 AND phone = $2', [incidentId, phone, at]);
+      await this.pool.query('UPDATE incident_broadcasts SET sent_at = $3 WHERE incident_id = $1 AND phone_hash = $2', [incidentId, key, at]);
     });
   }
 }

@@ -4,13 +4,17 @@ import type { EmergencyRequest, NewEmergency, RequestStatus } from '../../domain
 import { openStatuses } from '../../domain/emergency.js';
 import { transitions, type JobAction } from '../../domain/job-lifecycle.js';
 import { ReferenceTaken, type InsertOutcome, type RequestStore, type TransitionOutcome } from '../../ports/request-store.js';
+import type { PhoneProtection } from '../../ports/phone-protection.js';
 import { guarded, inTransaction } from './pool.js';
 
 interface RequestRow {
   id: string;
   reference: string;
   customer_name: string;
-  phone: string;
+  /** Plaintext only in rows stored before migration 0006 and not yet converted. */
+  phone: string | null;
+  phone_hash: string | null;
+  phone_sealed: string | null;
   latitude: number;
   longitude: number;
   geohash: string;
@@ -42,12 +46,12 @@ interface RequestRow {
 
 const opt = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
 
-function toRequest(row: RequestRow): EmergencyRequest {
+function toRequest(row: RequestRow, phone: string): EmergencyRequest {
   return {
     id: row.id,
     reference: row.reference,
     customerName: row.customer_name,
-    phone: row.phone,
+    phone,
     location: { lat: row.latitude, lon: row.longitude },
     geohash: row.geohash,
     address: opt(row.address),
@@ -77,14 +81,14 @@ function toRequest(row: RequestRow): EmergencyRequest {
   };
 }
 
-const insertColumns = `id, reference, customer_name, phone, latitude, longitude, geohash, address, postcode,
+const insertColumns = `id, reference, customer_name, phone_hash, phone_sealed, latitude, longitude, geohash, address, postcode,
   vehicle_make_model, vehicle_registration, issue, on_motorway, vulnerable_occupants, notes, priority,
   created_at, sla_deadline, tracking_token_hash, is_test`;
-const insertPlaceholders = Array.from({ length: 20 }, (_, i) => `$${i + 1}`).join(', ');
+const insertPlaceholders = Array.from({ length: 21 }, (_, i) => `$${i + 1}`).join(', ');
 
-function insertValues(r: NewEmergency): unknown[] {
+function insertValues(r: NewEmergency, phone: { hash: string; sealed: string }): unknown[] {
   return [
-    r.id, r.reference, r.customerName, r.phone, r.location.lat, r.location.lon, r.geohash, r.address ?? null, r.postcode ?? null,
+    r.id, r.reference, r.customerName, phone.hash, phone.sealed, r.location.lat, r.location.lon, r.geohash, r.address ?? null, r.postcode ?? null,
     r.vehicleMakeModel, r.vehicleRegistration ?? null, r.issue, r.onMotorway, r.vulnerableOccupants, r.notes ?? null, r.priority,
     r.createdAt, r.slaDeadline, r.trackingTokenHash, r.isTest,
   ];
@@ -97,22 +101,36 @@ const isUniqueViolationOn = (error: unknown, constraint: string) =>
   (error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === constraint;
 
 export class PostgresRequestStore implements RequestStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly phones: PhoneProtection,
+  ) {}
 
-  insertUnlessDuplicate(request: NewEmergency, duplicateSince: Date): Promise<InsertOutcome> {
+  /** The customer's number: opened from its seal, as stored before conversion, or '' once anonymised. */
+  private async toRequest(row: RequestRow): Promise<EmergencyRequest> {
+    const phone = row.phone_sealed ? await this.phones.open(row.phone_sealed) : (row.phone ?? '');
+    return toRequest(row, phone);
+  }
+
+  private async protect(phone: string) {
+    return { hash: await this.phones.lookupHash(phone), sealed: await this.phones.seal(phone) };
+  }
+
+  async insertUnlessDuplicate(request: NewEmergency, duplicateSince: Date): Promise<InsertOutcome> {
+    const phone = await this.protect(request.phone);
     return guarded('storing an emergency', () =>
       inTransaction(this.pool, async (client) => {
         // Serialise intake per phone number so two simultaneous calls cannot both pass the duplicate check.
-        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [request.phone]);
-        const existing = await findRetryOrOpenRequestByPhoneSince(client, request.id, request.phone, duplicateSince);
-        if (existing?.id === request.id) return { kind: 'replayed', request: toRequest(existing) } as const;
+        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [phone.hash]);
+        const existing = await findRetryOrOpenRequestByPhoneSince(client, request.id, phone.hash, request.phone, duplicateSince);
+        if (existing?.id === request.id) return { kind: 'replayed', request: await this.toRequest(existing) } as const;
         if (existing) return { kind: 'duplicate', existing: { id: existing.id, reference: existing.reference, status: existing.status } } as const;
         try {
           const { rows } = await client.query<RequestRow>(
             `INSERT INTO emergency_requests (${insertColumns}) VALUES (${insertPlaceholders}) RETURNING *`,
-            insertValues(request),
+            insertValues(request, phone),
           );
-          return { kind: 'created', request: toRequest(rows[0]!) } as const;
+          return { kind: 'created', request: toRequest(rows[0]!, request.phone) } as const;
         } catch (error) {
           if (isUniqueViolationOn(error, 'emergency_requests_reference_key')) throw new ReferenceTaken(request.reference);
           throw error;
@@ -121,11 +139,12 @@ export class PostgresRequestStore implements RequestStore {
     );
   }
 
-  insertIfAbsent(request: NewEmergency): Promise<boolean> {
+  async insertIfAbsent(request: NewEmergency): Promise<boolean> {
+    const phone = await this.protect(request.phone);
     return guarded('replaying a buffered emergency', async () => {
       const { rowCount } = await this.pool.query(
         `INSERT INTO emergency_requests (${insertColumns}) VALUES (${insertPlaceholders}) ON CONFLICT (id) DO NOTHING`,
-        insertValues(request),
+        insertValues(request, phone),
       );
       return rowCount === 1;
     });
@@ -134,34 +153,33 @@ export class PostgresRequestStore implements RequestStore {
   findById(id: string): Promise<EmergencyRequest | undefined> {
     return guarded('reading an emergency', async () => {
       const { rows } = await this.pool.query<RequestRow>('SELECT * FROM emergency_requests WHERE id = $1', [id]);
-      return rows[0] ? toRequest(rows[0]) : undefined;
+      return rows[0] ? this.toRequest(rows[0]) : undefined;
     });
   }
 
-  transition(id: string, action: JobAction, at: Date, technicianId?: string): Promise<TransitionOutcome> {
+  transition(id: string, action: JobAction, at: Date | (() => Date), technicianId?: string): Promise<TransitionOutcome> {
     const t = transitions[action];
     // Column names come from the fixed transition table, never from input.
-    const sets = [`status = '${t.to}'`, ...(t.stamps ? [`${t.stamps} = previous.at`] : [])];
-    if (action === 'decline') {
-      sets.push(unassign);
-    }
-    return guarded(`applying ${action}`, async () => {
-      const { rows } = await this.pool.query<RequestRow & { previous_status: RequestStatus; previous_technician: string | null }>(
-        `WITH previous AS (SELECT id, status AS previous_status, technician_id AS previous_technician, $2::timestamptz AS at FROM emergency_requests WHERE id = $1 FOR UPDATE)
-         UPDATE emergency_requests r SET ${sets.join(', ')}
-           FROM previous
-          WHERE r.id = previous.id AND r.status = ANY($3::request_status[]) AND ($4::text IS NULL OR r.technician_id = $4)
-          RETURNING r.*, previous.previous_status, previous.previous_technician`,
-        [id, at, t.from, technicianId ?? null],
-      );
-      const row = rows[0];
-      if (row) return { kind: 'applied', request: toRequest(row), previous: { status: row.previous_status, technicianId: opt(row.previous_technician) } };
-      const current = await this.pool.query<{ status: RequestStatus; technician_id: string | null }>('SELECT status, technician_id FROM emergency_requests WHERE id = $1', [id]);
-      const found = current.rows[0];
-      if (!found) return { kind: 'not-found' };
-      if (technicianId !== undefined && found.technician_id !== technicianId) return { kind: 'not-yours' };
-      return { kind: 'not-allowed', status: found.status };
-    });
+    const sets = [`status = '${t.to}'`, ...(t.stamps ? [`${t.stamps} = $2`] : [])];
+    if (action === 'decline') sets.push(unassign);
+    return guarded(`applying ${action}`, () =>
+      inTransaction(this.pool, async (client) => {
+        // Lock first, decide and read the time under the lock: concurrent steps queue here, so each sees the last
+        // one's result and no stamp can be older than one already written.
+        const { rows: locked } = await client.query<RequestRow>('SELECT * FROM emergency_requests WHERE id = $1 FOR UPDATE', [id]);
+        const current = locked[0];
+        if (!current) return { kind: 'not-found' } as const;
+        if (technicianId !== undefined && current.technician_id !== technicianId) return { kind: 'not-yours' } as const;
+        // The same step again (a retry, a double tap, a race): the same answer, no new stamp, no audit row.
+        if (t.stamps && current.status === t.to && current[t.stamps] !== null) {
+          return { kind: 'applied', repeated: true, request: await this.toRequest(current), previous: { status: current.status, technicianId: opt(current.technician_id) } } as const;
+        }
+        if (!t.from.includes(current.status)) return { kind: 'not-allowed', status: current.status } as const;
+        const stampedAt = typeof at === 'function' ? at() : at;
+        const { rows } = await client.query<RequestRow>(`UPDATE emergency_requests SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, [id, stampedAt]);
+        return { kind: 'applied', repeated: false, request: await this.toRequest(rows[0]!), previous: { status: current.status, technicianId: opt(current.technician_id) } } as const;
+      }),
+    );
   }
 
   assignIfPending(id: string, technicianId: string, at: Date, eta: Date): Promise<EmergencyRequest | undefined> {
@@ -173,7 +191,7 @@ export class PostgresRequestStore implements RequestStore {
           WHERE id = $1 AND status = 'pending' RETURNING *`,
         [id, technicianId, at, eta],
       );
-      return rows[0] ? toRequest(rows[0]) : undefined;
+      return rows[0] ? this.toRequest(rows[0]) : undefined;
     });
   }
 
@@ -199,7 +217,7 @@ export class PostgresRequestStore implements RequestStore {
           RETURNING *`,
         [id, technicianId, offeredBefore],
       );
-      return rows[0] ? toRequest(rows[0]) : undefined;
+      return rows[0] ? this.toRequest(rows[0]) : undefined;
     });
   }
 
@@ -211,7 +229,7 @@ export class PostgresRequestStore implements RequestStore {
         `SELECT * FROM emergency_requests WHERE status = 'pending' ORDER BY created_at + (priority - 1) * interval '10 minutes', created_at LIMIT $1`,
         [limit],
       );
-      return rows.map(toRequest);
+      return Promise.all(rows.map((row) => this.toRequest(row)));
     });
   }
 
@@ -221,7 +239,7 @@ export class PostgresRequestStore implements RequestStore {
         `SELECT * FROM emergency_requests WHERE status = 'assigned' AND accepted_at IS NULL AND assigned_at < $1 ORDER BY assigned_at LIMIT $2`,
         [before, limit],
       );
-      return rows.map(toRequest);
+      return Promise.all(rows.map((row) => this.toRequest(row)));
     });
   }
 
@@ -243,7 +261,7 @@ export class PostgresRequestStore implements RequestStore {
           ORDER BY sla_deadline LIMIT $2`,
         [now, limit],
       );
-      return rows.map(toRequest);
+      return Promise.all(rows.map((row) => this.toRequest(row)));
     });
   }
 
@@ -267,13 +285,16 @@ export class PostgresRequestStore implements RequestStore {
   }
 }
 
-/** The row of this very request if it is stored already (a retry), else the phone's latest open request in the window. */
-async function findRetryOrOpenRequestByPhoneSince(client: pg.PoolClient, id: string, phone: string, since: Date) {
+/**
+ * The row of this very request if it is stored already (a retry), else the phone's latest open request in the window,
+ * by keyed hash; rows stored before migration 0006 and not yet converted still hold the plain number.
+ */
+async function findRetryOrOpenRequestByPhoneSince(client: pg.PoolClient, id: string, phoneHash: string, phone: string, since: Date) {
   const { rows } = await client.query<RequestRow>(
     `SELECT * FROM emergency_requests
-      WHERE id = $4 OR (phone = $1 AND created_at >= $2 AND status = ANY($3::request_status[]))
-      ORDER BY (id = $4) DESC, created_at DESC LIMIT 1`,
-    [phone, since, openStatuses, id],
+      WHERE id = $5 OR ((phone_hash = $1 OR phone = $4) AND created_at >= $2 AND status = ANY($3::request_status[]))
+      ORDER BY (id = $5) DESC, created_at DESC LIMIT 1`,
+    [phoneHash, since, openStatuses, phone, id],
   );
   return rows[0];
 }

@@ -1,0 +1,61 @@
+// Wraps the real notifier for SMS: a cap per destination per hour (SMS pumping), a SmsSent metric the volume alarm
+// watches, and a record of every customer message for GDPR export.
+import type { Clock } from '../../ports/clock.js';
+import type { Log } from '../../ports/logger.js';
+import type { NotificationLog } from '../../ports/notification-log.js';
+import type { Notification, Notifier } from '../../ports/notifier.js';
+import type { PhoneProtection } from '../../ports/phone-protection.js';
+import type { RateCounter } from '../../ports/rate-counter.js';
+
+/** The destination already had its hourly allowance of SMS; nothing was sent. */
+export class SmsCapReached extends Error {
+  constructor(purpose: string) {
+    super(`SMS cap per destination reached; ${purpose} message not sent`);
+    this.name = 'SmsCapReached';
+  }
+}
+
+export interface SmsGuardDeps {
+  phones: Pick<PhoneProtection, 'lookupHash'>;
+  rateLimits: RateCounter;
+  sent: NotificationLog;
+  clock: Clock;
+  log: Log;
+  /** Counts SmsSent / SmsCapped (Powertools metrics in Lambda). */
+  count: (metric: 'SmsSent' | 'SmsCapped') => void;
+  smsLimitPerDestinationHour: number;
+}
+
+const customerPurposes = new Set(['customer-assigned', 'customer-en-route', 'customer-arrived', 'incident-broadcast']);
+
+export class GuardedNotifier implements Notifier {
+  constructor(
+    private readonly inner: Notifier,
+    private readonly deps: SmsGuardDeps,
+  ) {}
+
+  async send(n: Notification): Promise<void> {
+    // Only customer numbers come from the public: staff numbers come from the directory and are never capped.
+    if (n.channel !== 'sms' || !customerPurposes.has(n.purpose)) {
+      await this.inner.send(n);
+      if (n.channel === 'sms') this.deps.count('SmsSent');
+      return;
+    }
+    const now = this.deps.clock.now();
+    const phoneHash = await this.deps.phones.lookupHash(n.to);
+    const decision = await this.deps.rateLimits.take(`sms#${phoneHash}`, this.deps.smsLimitPerDestinationHour, now);
+    if (!decision.allowed) {
+      this.deps.count('SmsCapped');
+      this.deps.log.warn('SMS cap per destination reached; message dropped', { purpose: n.purpose, requestId: n.requestId });
+      throw new SmsCapReached(n.purpose);
+    }
+    await this.inner.send(n);
+    this.deps.count('SmsSent');
+    try {
+      await this.deps.sent.record({ requestId: n.requestId, phoneHash, purpose: n.purpose, message: n.text, sentAt: now });
+    } catch (error) {
+      // The message has gone; failing now would make callers think it had not.
+      this.deps.log.error('could not record a sent customer notification', { purpose: n.purpose, requestId: n.requestId, error: error });
+    }
+  }
+}
