@@ -176,7 +176,8 @@ export class PostgresRequestStore implements RequestStore {
         }
         if (!t.from.includes(current.status)) return { kind: 'not-allowed', status: current.status } as const;
         const stampedAt = typeof at === 'function' ? at() : at;
-        const { rows } = await client.query<RequestRow>(`UPDATE emergency_requests SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, [id, stampedAt]);
+        // Only a stamping step binds the time: PostgreSQL refuses a parameter the statement does not use (decline).
+        const { rows } = await client.query<RequestRow>(`UPDATE emergency_requests SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, t.stamps ? [id, stampedAt] : [id]);
         return { kind: 'applied', repeated: false, request: await this.toRequest(rows[0]!), previous: { status: current.status, technicianId: opt(current.technician_id) } } as const;
       }),
     );
