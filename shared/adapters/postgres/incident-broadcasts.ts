@@ -31,14 +31,26 @@ export class PostgresIncidentBroadcasts implements IncidentBroadcasts {
         broadcastQueries.openRecipients,
         [incidentId],
       );
+      // A row not yet converted is matched above by its plain number, but claims always hold the keyed hash, which
+      // only this side can compute: look those up again by hash.
+      const plain = await Promise.all(rows.map(async (r) => (r.phone_sealed || r.already_notified ? undefined : this.claimKey(r.phone!))));
+      const plainKeys = plain.filter((k): k is string => k !== undefined);
+      const claimed = new Set<string>();
+      if (plainKeys.length > 0) {
+        const { rows: claims } = await this.pool.query<{ phone_hash: string }>('SELECT phone_hash FROM incident_broadcasts WHERE incident_id = $1 AND phone_hash = ANY($2::text[])', [
+          incidentId,
+          plainKeys,
+        ]);
+        for (const c of claims) claimed.add(c.phone_hash);
+      }
       return Promise.all(
-        rows.map(async (r) => ({
+        rows.map(async (r, i) => ({
           requestId: r.id,
           reference: r.reference,
           phone: r.phone_sealed ? await this.phones.open(r.phone_sealed) : r.phone!,
           status: r.status,
           eta: r.eta ?? undefined,
-          alreadyNotified: r.already_notified,
+          alreadyNotified: r.already_notified || (plain[i] !== undefined && claimed.has(plain[i])),
         })),
       );
     });
