@@ -7,7 +7,7 @@ import { systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
 import { httpSettings, type RouteDeps } from '../../shared/compose/http.js';
 import { postgres } from '../../shared/compose/postgres.js';
-import { makePhoneProtection } from '../../shared/compose/protection.js';
+import { makePhoneProtection } from '../../shared/compose/phones.js';
 import { httpRoute } from '../../shared/http/route.js';
 import { logger } from '../../shared/powertools/logger.js';
 import { EmergencyIdPath } from '../../shared/schemas/emergency-path.js';

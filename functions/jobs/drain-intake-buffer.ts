@@ -5,7 +5,7 @@ import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
 import { postgres } from '../../shared/compose/postgres.js';
-import { makePhoneProtection } from '../../shared/compose/protection.js';
+import { makePhoneProtection } from '../../shared/compose/phones.js';
 import { logger } from '../../shared/powertools/logger.js';
 import { metrics } from '../../shared/powertools/metrics.js';
 import { scheduledJob } from '../../shared/powertools/scheduled-job.js';

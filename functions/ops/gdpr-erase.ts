@@ -5,7 +5,7 @@ import { PostgresRequestStore } from '../../shared/adapters/postgres/request-sto
 import { systemClock } from '../../shared/adapters/system.js';
 import { httpSettings, tokenVerifier, type StaffRouteDeps } from '../../shared/compose/http.js';
 import { postgres } from '../../shared/compose/postgres.js';
-import { makePhoneProtection } from '../../shared/compose/protection.js';
+import { makePhoneProtection } from '../../shared/compose/phones.js';
 import { httpRoute } from '../../shared/http/route.js';
 import { logger } from '../../shared/powertools/logger.js';
 import { DataSubjectBody } from '../../shared/schemas/gdpr.js';

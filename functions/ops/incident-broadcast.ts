@@ -5,7 +5,8 @@ import { PostgresIncidentBroadcasts } from '../../shared/adapters/postgres/incid
 import { systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
 import { notifier } from '../../shared/compose/notifier.js';
-import { guardSms, makePhoneProtection, makeRateCounter } from '../../shared/compose/protection.js';
+import { makePhoneProtection } from '../../shared/compose/phones.js';
+import { guardSms, makeRateCounter } from '../../shared/compose/protection.js';
 import { postgres } from '../../shared/compose/postgres.js';
 import { logger } from '../../shared/powertools/logger.js';
 import { metrics } from '../../shared/powertools/metrics.js';

@@ -6,7 +6,7 @@ import { makePool } from '../../shared/adapters/postgres/pool.js';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { enableAppRoleLogin, migrate } from '../../shared/adapters/postgres/migrate.js';
 import { sealPlainPhones } from '../../shared/adapters/postgres/phone-conversion.js';
-import { makePhoneProtection } from '../../shared/compose/protection.js';
+import { makePhoneProtection } from '../../shared/compose/phones.js';
 import { logger } from '../../shared/powertools/logger.js';
 
 // In the Lambda package the SQL files sit at resources/migrations beside the bundle's root.

@@ -5,7 +5,7 @@ import { PostgresRequestStore } from '../../shared/adapters/postgres/request-sto
 import { dynamo } from '../../shared/compose/dynamo.js';
 import { httpSettings, tokenVerifier, type StaffRouteDeps } from '../../shared/compose/http.js';
 import { postgres } from '../../shared/compose/postgres.js';
-import { withoutPhones } from '../../shared/compose/protection.js';
+import { withoutPhones } from '../../shared/compose/phones.js';
 import { httpRoute } from '../../shared/http/route.js';
 import { logger } from '../../shared/powertools/logger.js';
 import { checkHealth, type HealthDeps } from '../../shared/usecases/check-health.js';

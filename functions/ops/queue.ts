@@ -7,7 +7,7 @@ import { systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
 import { httpSettings, tokenVerifier, type StaffRouteDeps } from '../../shared/compose/http.js';
 import { postgres } from '../../shared/compose/postgres.js';
-import { makePhoneProtection } from '../../shared/compose/protection.js';
+import { makePhoneProtection } from '../../shared/compose/phones.js';
 import { httpRoute } from '../../shared/http/route.js';
 import { operationsQueue, type QueueDeps } from '../../shared/usecases/operations-queue.js';
 

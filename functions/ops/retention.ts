@@ -4,7 +4,7 @@ import { PostgresPersonalData } from '../../shared/adapters/postgres/personal-da
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
 import { systemClock } from '../../shared/adapters/system.js';
 import { postgres } from '../../shared/compose/postgres.js';
-import { withoutPhones } from '../../shared/compose/protection.js';
+import { withoutPhones } from '../../shared/compose/phones.js';
 import { logger } from '../../shared/powertools/logger.js';
 import { scheduledJob } from '../../shared/powertools/scheduled-job.js';
 import { applyRetention, type RetentionDeps } from '../../shared/usecases/personal-data.js';

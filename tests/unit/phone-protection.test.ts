@@ -3,7 +3,7 @@ import { DecryptCommand, GenerateDataKeyCommand, GenerateMacCommand, KMSClient }
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EnvelopePhoneProtection, KmsDataKeys, KmsHmac, LocalDataKeys, LocalHmac } from '../../shared/adapters/crypto/envelope-phone-protection.js';
-import { makePhoneProtection } from '../../shared/compose/protection.js';
+import { makePhoneProtection } from '../../shared/compose/phones.js';
 
 const kms = mockClient(KMSClient);
 const dataKey = Buffer.alloc(32, 7);
