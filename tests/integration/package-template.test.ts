@@ -519,7 +519,8 @@ describe('an API stage that deploys, and deploys again', () => {
     expect(Object.keys(line)).toEqual(expect.arrayContaining(['requestId', 'ip', 'status', 'latencyMs', 'wafResult']));
     expect(Format).toContain('"requestId":"$context.requestId"');
     expect(Format).toContain('"wafResult":"$context.wafResponseCode"');
-    expect(resources.ApiAccessLogGroup!.Properties).toMatchObject({ RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': ['StackKey', 'Arn'] } });
+    // 30 days like every log (README, "Data protection"): access logs hold client IPs, and no log outlives the data.
+    expect(resources.ApiAccessLogGroup!.Properties).toMatchObject({ RetentionInDays: 30, KmsKeyId: { 'Fn::GetAtt': ['StackKey', 'Arn'] } });
     // osls deletes /aws/api-gateway/<service>-<stage> after deploys without provider.logs: ours must not be that group.
     expect(resources.ApiAccessLogGroup!.Properties.LogGroupName).not.toBe('/aws/api-gateway/tyrehero-dispatch-prod');
   });
