@@ -1,6 +1,6 @@
 // Packages the service the way `npx sls package` does, with no AWS credentials at all, and reads the template back.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -22,15 +22,52 @@ export interface Packaged {
   template: Template;
 }
 
-export async function packageService(stage: string, region: string): Promise<Packaged> {
+/**
+ * osls writes every packaging's artifacts to the service's own .serverless/ before moving them to --package, so two
+ * packagings of one checkout at once (two test files, or two stages) delete each other's zips. One at a time, across
+ * processes: the lock is a directory, which mkdir creates atomically.
+ */
+async function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const lock = path.join(projectRoot, '.serverless-package.lock');
+  const deadline = Date.now() + 20 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // A lock left by a killed run is older than any packaging takes.
+      if (Date.now() - statSync(lock).mtimeMs > 10 * 60_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`another packaging held ${lock} for 20 minutes`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+export function packageService(stage: string, region: string): Promise<Packaged> {
+  return oneAtATime(() => packageNow(stage, region));
+}
+
+async function packageNow(stage: string, region: string): Promise<Packaged> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `tyrehero-package-${stage}-${region}-`));
   // Packaging must be a pure, offline build.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')));
-  await promisify(execFile)(process.execPath, [path.join(projectRoot, 'node_modules/osls/bin/serverless.js'), 'package', '--stage', stage, '--region', region, '--package', dir], {
-    cwd: projectRoot,
-    env: { ...env, SLS_TELEMETRY_DISABLED: '1', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent' },
-    maxBuffer: 32 * 1024 * 1024,
-  });
+  // Its own esbuild work folder: packagings running at once (or beside `npm start`) must not share .esbuild/.
+  const workFolder = `.esbuild-package-${path.basename(dir)}`;
+  try {
+    await promisify(execFile)(process.execPath, [path.join(projectRoot, 'node_modules/osls/bin/serverless.js'), 'package', '--stage', stage, '--region', region, '--package', dir], {
+      cwd: projectRoot,
+      env: { ...env, SLS_TELEMETRY_DISABLED: '1', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent', SLS_ESBUILD_WORK_FOLDER: workFolder },
+      maxBuffer: 32 * 1024 * 1024,
+    });
+  } finally {
+    rmSync(path.join(projectRoot, workFolder), { recursive: true, force: true });
+  }
   const file = path.join(dir, 'cloudformation-template-update-stack.json');
   return { dir, file, template: JSON.parse(readFileSync(file, 'utf8')) as Template };
 }
