@@ -35,7 +35,8 @@ describe('POST /emergencies', () => {
     expect(response.headers.location).toBe(`/emergencies/${String(response.body.id)}`);
 
     const { rows } = await stack.sql.query('SELECT * FROM emergency_requests WHERE id = $1', [response.body.id]);
-    expect(rows[0]).toMatchObject({ phone: '+447700900001', customer_name: 'Siân Jones', vehicle_registration: 'AB12CDE', issue: 'blowout', on_motorway: true, status: 'pending', is_test: false });
+    // The number is sealed at rest (README, "Data protection"): no plain column, only the seal and the look-up hash.
+    expect(rows[0]).toMatchObject({ phone: null, phone_hash: await stack.deps.phones.lookupHash('+447700900001'), customer_name: 'Siân Jones', vehicle_registration: 'AB12CDE', issue: 'blowout', on_motorway: true, status: 'pending', is_test: false });
     expect(rows[0].geohash).toMatch(/^gcp/);
     expect(rows[0].tracking_token_hash).not.toContain(response.body.trackingToken);
   });
@@ -109,7 +110,7 @@ describe('POST /emergencies', () => {
     const phone = dramaPhone();
     const responses = await Promise.all(Array.from({ length: 6 }, () => post(emergencyBody({ customer: { name: 'Racer', phone } }))));
     expect(responses.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
-    const stored = await stack.sql.query('SELECT count(*)::int AS n FROM emergency_requests WHERE phone = $1', [`+44${phone.replace(/\s/g, '').slice(1)}`]);
+    const stored = await stack.sql.query('SELECT count(*)::int AS n FROM emergency_requests WHERE phone_hash = $1', [await stack.deps.phones.lookupHash(`+44${phone.replace(/\s/g, '').slice(1)}`)]);
     expect(stored.rows[0].n).toBe(1);
   });
 });

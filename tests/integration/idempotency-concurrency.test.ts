@@ -18,7 +18,7 @@ const inProgressType = 'https://tyrehero.example/problems/idempotency-in-progres
 // A minute of Lambda time: these tests are about ordering, not about the 10 s budget on a loaded machine.
 const post = (handler: ReturnType<typeof makeHandler>, body: unknown, key: string) =>
   invoke(handler, apiEvent({ method: 'POST', path: '/emergencies', body, headers: { 'Idempotency-Key': key } }), lambdaContext('createEmergency', 60_000));
-const rowsFor = async (phone: string) => (await stack.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM emergency_requests WHERE phone = $1', [phone])).rows[0]!.n;
+const rowsFor = async (phone: string) => (await stack.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM emergency_requests WHERE phone_hash = $1', [await stack.deps.phones.lookupHash(phone)])).rows[0]!.n;
 const e164 = (national: string) => `+44${national.replace(/\s/g, '').slice(1)}`;
 const summary = (responses: Response[]) => JSON.stringify(responses.map((r) => [r.status, r.body.type ?? r.body.reference]));
 

@@ -37,7 +37,7 @@ const post = (handler: ReturnType<typeof makeHandler>, body: unknown, headers: R
   invoke(handler, apiEvent({ method: 'POST', path: '/emergencies', body, headers }), lambdaContext('createEmergency', remainingMs));
 
 const rowsForPhone = async (phone: string) =>
-  (await stack.sql.query<{ id: string; reference: string; status: string; tracking_token_hash: string }>('SELECT id, reference, status, tracking_token_hash FROM emergency_requests WHERE phone = $1', [phone])).rows;
+  (await stack.sql.query<{ id: string; reference: string; status: string; tracking_token_hash: string }>('SELECT id, reference, status, tracking_token_hash FROM emergency_requests WHERE phone_hash = $1', [await stack.deps.phones.lookupHash(phone)])).rows;
 
 describe('POST /emergencies dispatch budget', () => {
   it('answers 201 pending with a token once the budget is spent, and the dispatch still running assigns it afterwards', async () => {

@@ -296,7 +296,8 @@ describe('npx sls package --stage prod', () => {
   });
 
   it('lets incidentBroadcast text phone numbers and read the database, nothing else, and never from an API route', () => {
-    expect(ownActions(actionsOf('incidentBroadcast')).sort()).toEqual(['secretsmanager:GetSecretValue', 'sns:Publish']);
+    // Issue 14: phone keys (sealed numbers, claims by hash) and the per-destination SMS counter.
+    expect(ownActions(actionsOf('incidentBroadcast')).sort()).toEqual(['dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:GenerateMac', 'secretsmanager:GetSecretValue', 'sns:Publish']);
     expect(resources.IncidentBroadcastLambdaFunction!.Properties.Timeout).toBe(300);
     const routes = byType('AWS::ApiGateway::Method').map(([, m]) => JSON.stringify(m.Properties.Integration));
     expect(routes.some((r) => r.includes('IncidentBroadcastLambdaFunction'))).toBe(false);
@@ -463,7 +464,7 @@ describe('alarms that reach a person', () => {
     expect(resources[id]?.Properties).toMatchObject({ Namespace: namespace, MetricName: metric, ComparisonOperator: op, Threshold: threshold, AlarmActions: [{ Ref: topic }] });
   });
 
-  it('watches DynamoDB throttling and system errors across all four of the stage’s tables', () => {
+  it('watches DynamoDB throttling and system errors across all five of the stage’s tables', () => {
     const tables = byType('AWS::DynamoDB::Table').map(([, t]) => t.Properties.TableName as string);
     for (const [id, metric] of [['DynamoDbThrottledRequestsAlarm', 'ThrottledRequests'], ['DynamoDbSystemErrorsAlarm', 'SystemErrors']] as const) {
       const query = (resources[id]!.Properties.Metrics as Array<{ Expression: string }>)[0]!.Expression;

@@ -16,9 +16,10 @@ export interface TestStack {
 
 /**
  * The intake's dispatch budget is wall-clock time; on a loaded test machine a dispatch can take seconds, so tests get
- * a budget they never reach unless they are about the budget (tests/integration/intake-budget.test.ts).
+ * a budget they never reach unless they are about the budget (tests/integration/intake-budget.test.ts). Likewise the
+ * per-phone intake limit (5 an hour), which tests sending several calls from one number would hit; data-protection sets its own.
  */
-const testDefaults = { DISPATCH_BUDGET_MS: '600000' };
+const testDefaults = { DISPATCH_BUDGET_MS: '600000', INTAKE_LIMIT_PER_PHONE_HOUR: '100' };
 
 export async function testConfig(env: Record<string, string> = {}): Promise<Config> {
   return isolatedConfig({ pgServerUrl: inject('pgServerUrl'), dynamodbEndpoint: inject('dynamodbEndpoint') }, { ...testDefaults, ...env });
