@@ -84,12 +84,17 @@ describe('POST /emergencies/{id}/cancel', () => {
     expect(response.body.detail).toMatch(/on site/);
   });
 
-  it('cannot be cancelled twice', async () => {
+  it('answers a repeated cancel as the first, without a second stamp or audit row', async () => {
     const { id, token } = await newEmergency();
-    expect((await callOff(id, token)).status).toBe(200);
+    const first = await callOff(id, token);
+    expect(first.status).toBe(200);
+    const audits = async () => (await stack.sql.query('SELECT count(*)::int AS n FROM emergency_requests_audit WHERE request_id = $1', [id])).rows[0].n as number;
+    const before = await audits();
     const again = await callOff(id, token);
-    expect(again.status).toBe(409);
-    expect(again.body.currentStatus).toBe('cancelled');
+    expect(again.status).toBe(200);
+    expect(again.body.status).toBe('cancelled');
+    expect(again.body.cancelledAt ?? null).toEqual(first.body.cancelledAt ?? null);
+    expect(await audits()).toBe(before);
   });
 
   it('refuses a wrong tracking token with 404 and leaves the request as it was', async () => {
