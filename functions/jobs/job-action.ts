@@ -1,17 +1,8 @@
 // POST /jobs/{id}/<action>: the assigned technician accepts, declines, sets off, arrives or completes.
 import { loadConcerns, parseAuth, parseDatabase, parseDataProtection, parseDispatch, parseDynamodb, parseHttp, parseIntake, parseNotifier, parseRegion, parseTables } from '../../shared/config.js';
-import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
-import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
-import { PostgresTechnicianDirectory } from '../../shared/adapters/postgres/technician-directory.js';
-import { systemClock } from '../../shared/adapters/system.js';
-import { dynamo } from '../../shared/compose/dynamo.js';
+import { dispatchDeps } from '../../shared/compose/dispatch.js';
 import { httpSettings, tokenVerifier, type StaffRouteDeps } from '../../shared/compose/http.js';
-import { notifier } from '../../shared/compose/notifier.js';
-import { postgres } from '../../shared/compose/postgres.js';
-import { makePhoneProtection } from '../../shared/compose/phones.js';
-import { guardSms, makeRateCounter } from '../../shared/compose/protection.js';
 import { httpRoute } from '../../shared/http/route.js';
-import { logger } from '../../shared/powertools/logger.js';
 import { JobIdPath } from '../../shared/schemas/technician.js';
 import type { DispatchDeps } from '../../shared/usecases/dispatch.js';
 import { applyJobAction, type TechnicianAction } from '../../shared/usecases/job-actions.js';
@@ -26,20 +17,7 @@ export const makeJobActionHandler = (action: TechnicianAction) => (deps: JobActi
 
 function compose(): JobActionDeps {
   const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, notifier: parseNotifier, dataProtection: parseDataProtection, dispatch: parseDispatch, auth: parseAuth, http: parseHttp, intake: parseIntake });
-  const pool = postgres(config);
-  const { documents } = dynamo(config);
-  const phones = makePhoneProtection(config);
-  return {
-    requests: new PostgresRequestStore(pool, phones),
-    directory: new PostgresTechnicianDirectory(pool),
-    technicians: new DynamoTechnicianIndex(documents, config.tables.locations),
-    notifier: guardSms(notifier(config, logger), { pool, phones, rateLimits: makeRateCounter(documents, config), clock: systemClock, log: logger, config }),
-    clock: systemClock,
-    log: logger,
-    dispatch: config.dispatch,
-    verifier: tokenVerifier(config),
-    http: httpSettings(config),
-  };
+  return { ...dispatchDeps(config), verifier: tokenVerifier(config), http: httpSettings(config) };
 }
 
 /** Each route is its own Lambda; they differ only in the action. */

@@ -1,16 +1,7 @@
 // Every minute: pending requests are offered again and lapsed offers reclaimed (see shared/usecases/redispatch.ts).
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { loadConcerns, parseDatabase, parseDataProtection, parseDispatch, parseDynamodb, parseNotifier, parseRegion, parseTables } from '../../shared/config.js';
-import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
-import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
-import { PostgresTechnicianDirectory } from '../../shared/adapters/postgres/technician-directory.js';
-import { systemClock } from '../../shared/adapters/system.js';
-import { dynamo } from '../../shared/compose/dynamo.js';
-import { notifier } from '../../shared/compose/notifier.js';
-import { postgres } from '../../shared/compose/postgres.js';
-import { makePhoneProtection } from '../../shared/compose/phones.js';
-import { guardSms, makeRateCounter } from '../../shared/compose/protection.js';
-import { logger } from '../../shared/powertools/logger.js';
+import { dispatchDeps } from '../../shared/compose/dispatch.js';
 import { metrics } from '../../shared/powertools/metrics.js';
 import { scheduledJob } from '../../shared/powertools/scheduled-job.js';
 import { redispatch, type RedispatchDeps } from '../../shared/usecases/redispatch.js';
@@ -26,15 +17,4 @@ export const makeHandler = (deps: RedispatchDeps) =>
   });
 
 const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, notifier: parseNotifier, dataProtection: parseDataProtection, dispatch: parseDispatch });
-const pool = postgres(config);
-const { documents } = dynamo(config);
-const phones = makePhoneProtection(config);
-export const handler = makeHandler({
-  requests: new PostgresRequestStore(pool, phones),
-  directory: new PostgresTechnicianDirectory(pool),
-  technicians: new DynamoTechnicianIndex(documents, config.tables.locations),
-  notifier: guardSms(notifier(config, logger), { pool, phones, rateLimits: makeRateCounter(documents, config), clock: systemClock, log: logger, config }),
-  clock: systemClock,
-  log: logger,
-  dispatch: config.dispatch,
-});
+export const handler = makeHandler(dispatchDeps(config));

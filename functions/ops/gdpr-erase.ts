@@ -1,13 +1,8 @@
 // POST /ops/gdpr/erase: anonymises everything held about a customer's phone number (operations only; 409 while open).
 import { loadConcerns, parseAuth, parseDatabase, parseDataProtection, parseHttp, parseIntake, parseRegion } from '../../shared/config.js';
-import { PostgresPersonalData } from '../../shared/adapters/postgres/personal-data.js';
-import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
-import { systemClock } from '../../shared/adapters/system.js';
-import { httpSettings, tokenVerifier, type StaffRouteDeps } from '../../shared/compose/http.js';
-import { postgres } from '../../shared/compose/postgres.js';
-import { makePhoneProtection } from '../../shared/compose/phones.js';
+import type { StaffRouteDeps } from '../../shared/compose/http.js';
+import { personalDataRouteDeps } from '../../shared/compose/personal-data.js';
 import { httpRoute } from '../../shared/http/route.js';
-import { logger } from '../../shared/powertools/logger.js';
 import { DataSubjectBody } from '../../shared/schemas/gdpr.js';
 import { erasePersonalData, type PersonalDataDeps } from '../../shared/usecases/personal-data.js';
 
@@ -18,13 +13,4 @@ export const makeHandler = (deps: PersonalDataDeps & StaffRouteDeps) =>
   }));
 
 const config = loadConcerns({ region: parseRegion, database: parseDatabase, dataProtection: parseDataProtection, auth: parseAuth, http: parseHttp, intake: parseIntake });
-const pool = postgres(config);
-const phones = makePhoneProtection(config);
-export const handler = makeHandler({
-  personalData: new PostgresPersonalData(pool, new PostgresRequestStore(pool, phones)),
-  phones,
-  clock: systemClock,
-  log: logger,
-  verifier: tokenVerifier(config),
-  http: httpSettings(config),
-});
+export const handler = makeHandler(personalDataRouteDeps(config));

@@ -1,0 +1,31 @@
+// What dispatching takes (stores, index, the guarded SMS notifier): composed once here for every function that
+// assigns or reassigns technicians (the job actions and redispatch), so their roots cannot drift apart.
+import type { Config } from '../config.js';
+import { DynamoTechnicianIndex } from '../adapters/dynamodb/technician-index.js';
+import { PostgresRequestStore } from '../adapters/postgres/request-store.js';
+import { PostgresTechnicianDirectory } from '../adapters/postgres/technician-directory.js';
+import { systemClock } from '../adapters/system.js';
+import { logger } from '../powertools/logger.js';
+import type { DispatchDeps } from '../usecases/dispatch.js';
+import { dynamo } from './dynamo.js';
+import { notifier } from './notifier.js';
+import { makePhoneProtection } from './phones.js';
+import { postgres } from './postgres.js';
+import { guardSms, makeRateCounter } from './protection.js';
+
+type DispatchConcerns = Pick<Config, 'region' | 'database' | 'dynamodb' | 'tables' | 'notifier' | 'dataProtection' | 'dispatch'>;
+
+export function dispatchDeps(config: DispatchConcerns): DispatchDeps & { dispatch: Config['dispatch'] } {
+  const pool = postgres(config);
+  const { documents } = dynamo(config);
+  const phones = makePhoneProtection(config);
+  return {
+    requests: new PostgresRequestStore(pool, phones),
+    directory: new PostgresTechnicianDirectory(pool),
+    technicians: new DynamoTechnicianIndex(documents, config.tables.locations),
+    notifier: guardSms(notifier(config, logger), { pool, phones, rateLimits: makeRateCounter(documents, config), clock: systemClock, log: logger, config }),
+    clock: systemClock,
+    log: logger,
+    dispatch: config.dispatch,
+  };
+}
