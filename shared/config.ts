@@ -1,9 +1,10 @@
-// Every tunable of the service, typed, documented and read once from the environment.
+// Every tunable of the service: one zod schema per concern, each setting typed, documented and defaulted where it is
+// declared. A function parses only the concerns it uses (`loadConcerns`), so the technician location route neither
+// needs a database setting nor parses the weather JSON at init. The README's configuration table is generated from
+// these schemas (`npx tsx scripts/config-table.ts`) and checked against them by tests/unit/config.test.ts.
 
 import * as z from 'zod';
-import type { EtaSettings } from './domain/eta.js';
-import { codeConditions, weatherConditions, type ServiceRegion, type WeatherCondition, type WeatherRules } from './domain/weather.js';
-import type { ScalePolicy, ScalingTarget } from './domain/weather-scaling.js';
+import { codeConditions, weatherConditions, type ServiceRegion, type WeatherCondition } from './domain/weather.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -12,6 +13,61 @@ export interface Setting {
   default: string | undefined;
   description: string;
 }
+
+/** One environment variable: how its text is read, what it means, and the text used when it is unset or empty. */
+interface Field<S extends z.ZodType = z.ZodType> {
+  schema: S;
+  description: string;
+  default: string | undefined;
+}
+
+const field = <S extends z.ZodType>(schema: S, description: string, defaultValue?: string): Field<S> => ({ schema, description, default: defaultValue });
+
+type Shape<F extends Record<string, Field>> = { -readonly [K in keyof F]: F[K]['schema'] };
+
+/** A concern: its settings, and one zod schema from their text to what the code receives. */
+export interface Concern<T> {
+  readonly settings: readonly Setting[];
+  readonly schema: z.ZodType<T, Record<string, string | undefined>>;
+}
+
+function concern<F extends Record<string, Field>, T = z.output<z.ZodObject<Shape<F>>>>(
+  fields: F,
+  refine: (object: z.ZodObject<Shape<F>>) => z.ZodType<T> = (object) => object as unknown as z.ZodType<T>,
+): Concern<T> {
+  const shape = Object.fromEntries(Object.entries(fields).map(([env, f]) => [env, f.schema])) as Shape<F>;
+  return {
+    settings: Object.entries(fields).map(([env, f]) => ({ env, default: f.default, description: f.description })),
+    schema: refine(z.object(shape)) as Concern<T>['schema'],
+  };
+}
+
+// The text of a setting → a typed value. Messages name the rule; loadConcerns adds the setting and the text it got.
+const text = z.string().min(1);
+const optionalText = z.string().min(1).optional();
+const numeric = (rule: string, ok: (n: number) => boolean) =>
+  z.string().transform((s, ctx) => {
+    const n = s.trim() === '' ? Number.NaN : Number(s);
+    if (!ok(n)) ctx.addIssue({ code: 'custom', message: `must be ${rule}` });
+    return n;
+  });
+const int = (min = 0) => numeric(`an integer >= ${min}`, (n) => Number.isInteger(n) && n >= min);
+const positive = numeric('a positive number', (n) => Number.isFinite(n) && n > 0);
+const finite = numeric('a number', Number.isFinite);
+const oneOf = <const V extends readonly [string, ...string[]]>(values: V) => z.enum(values, { error: `must be ${values.map((v) => `'${v}'`).join(' or ')}` });
+const list = z.string().transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean));
+const json = <S extends z.ZodType>(schema: S) =>
+  z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
 
 /** Where demand comes from; weights are rough shares of breakdown calls, to be tuned from intake data. */
 const defaultRegions: ServiceRegion[] = [
@@ -35,156 +91,165 @@ const defaultCodes: Record<(typeof codeConditions)[number], number[]> = {
   thunderstorm: [95, 96, 97, 98, 99],
 };
 
-/** The single list the README's configuration table is checked against. */
-export const settings = [
-  { env: 'STAGE', default: 'local', description: 'Deployment stage (local, dev, staging, prod).' },
-  { env: 'AWS_REGION', default: 'eu-west-2', description: 'AWS region of the stage.' },
-  { env: 'DATABASE_URL', default: undefined, description: 'PostgreSQL connection string. Set locally and in tests; deployed stages use DB_HOST + DB_SECRET_ARN instead.' },
-  { env: 'DB_HOST', default: undefined, description: 'RDS Proxy endpoint (deployed stages).' },
-  { env: 'DB_PORT', default: '5432', description: 'PostgreSQL port (deployed stages).' },
-  { env: 'DB_NAME', default: 'tyrehero', description: 'PostgreSQL database name (deployed stages).' },
-  { env: 'DB_USER', default: 'tyrehero_admin', description: 'PostgreSQL user (deployed stages); its password comes from DB_SECRET_ARN.' },
-  { env: 'DB_SECRET_ARN', default: undefined, description: 'Secrets Manager secret holding the database username and password (deployed stages).' },
-  { env: 'DB_POOL_MAX', default: '1', description: 'Connections per Lambda container; 1 because each container serves one request at a time and RDS Proxy multiplexes.' },
-  { env: 'DB_STATEMENT_TIMEOUT_MS', default: '5000', description: 'Server-side statement timeout, so a stuck query cannot hold a Lambda to its own timeout.' },
-  { env: 'DYNAMODB_ENDPOINT', default: undefined, description: 'DynamoDB endpoint override (DynamoDB Local); unset in AWS.' },
-  { env: 'LOCATIONS_TABLE', default: 'tyrehero-dispatch-local-locations', description: 'DynamoDB table of live technician locations.' },
-  { env: 'IDEMPOTENCY_TABLE', default: 'tyrehero-dispatch-local-idempotency', description: 'DynamoDB table of Idempotency-Key records.' },
-  { env: 'SCALING_STATE_TABLE', default: 'tyrehero-dispatch-local-scaling-state', description: 'DynamoDB table of weather scaling state (read for the severe-weather flag).' },
-  { env: 'INTAKE_BUFFER_TABLE', default: 'tyrehero-dispatch-local-intake-buffer', description: 'DynamoDB table that keeps emergencies accepted while PostgreSQL is unreachable.' },
-  { env: 'GEOCODER', default: 'offline', description: "Postcode geocoder: 'offline' (built-in outward-code table) or 'aws-location'." },
-  { env: 'PLACE_INDEX_NAME', default: undefined, description: 'AWS Location Service place index used when GEOCODER=aws-location.' },
-  { env: 'MAX_BODY_BYTES', default: '16384', description: 'Largest request body accepted; larger gets 413.' },
-  { env: 'DEDUP_WINDOW_MINUTES', default: '5', description: 'An open request from the same phone within this window is answered 409 with its reference.' },
-  { env: 'SLA_MINUTES', default: '90', description: 'Arrival guarantee: the SLA deadline is creation time plus this.' },
-  { env: 'IDEMPOTENCY_TTL_SECONDS', default: '86400', description: 'How long an Idempotency-Key replays its first response.' },
-  { env: 'BACKLOG_DEGRADED_ABOVE', default: '10', description: 'Health reports degraded when more requests than this are pending.' },
-  { env: 'HEALTH_CHECK_TIMEOUT_MS', default: '1000', description: 'Timeout of each dependency check in GET /health.' },
-  { env: 'DISPATCH_CANDIDATES', default: '5', description: 'How many nearest available technicians dispatch tries, nearest first.' },
-  { env: 'DISPATCH_MAX_RADIUS_KM', default: '150', description: 'Furthest straight-line distance searched for a technician.' },
-  { env: 'LOCATION_FRESH_MINUTES', default: '2', description: 'A technician silent for longer is not dispatchable: the van app reports every 30 s, so 2 minutes is four missed fixes.' },
-  { env: 'DISPATCH_BUDGET_MS', default: '3000', description: 'Most time POST /emergencies spends on dispatch after the commit; then it answers pending and redispatch carries on.' },
-  { env: 'ACCEPT_WITHIN_MINUTES', default: '3', description: 'An assignment not accepted within this is reclaimed by redispatch.' },
-  { env: 'ETA_MOBILISATION_MINUTES', default: '10', description: 'Minutes from accepting a job to driving off.' },
-  { env: 'ETA_ROAD_FACTOR', default: '1.3', description: 'Road distance ÷ straight-line distance.' },
-  { env: 'ETA_SPEED_URBAN_KMH', default: '30', description: 'Average speed for urban drives.' },
-  { env: 'ETA_SPEED_RURAL_KMH', default: '60', description: 'Average speed for rural drives.' },
-  { env: 'ETA_SPEED_MOTORWAY_KMH', default: '90', description: 'Average speed to a motorway breakdown.' },
-  { env: 'ETA_URBAN_RADIUS_KM', default: '10', description: 'Drives up to this straight-line distance use the urban speed.' },
-  { env: 'NOTIFIER', default: 'log', description: "'log' (local: messages are logged, not sent) or 'sns'." },
-  { env: 'OPS_ALERTS_TOPIC_ARN', default: undefined, description: 'SNS topic for operations alerts (NOTIFIER=sns).' },
-  { env: 'AUTH_ISSUER', default: 'tyrehero-local', description: 'Expected `iss` of bearer tokens: the Cognito user pool URL in AWS.' },
-  { env: 'AUTH_CLIENT_ID', default: 'tyrehero-local-app', description: 'Expected `client_id` of bearer (access) tokens: the Cognito app client.' },
-  { env: 'AUTH_JWKS_URL', default: undefined, description: "Where the token signing keys are published (Cognito's jwks.json)." },
-  { env: 'AUTH_LOCAL_JWKS', default: undefined, description: 'The public signing keys as JSON, for the local stage and tests (npm start generates them).' },
-  { env: 'HIGH_PRIORITY_AT_MOST', default: '2', description: 'Pending requests of this priority or more urgent (1 is most urgent) count as HighPriorityPending.' },
-  { env: 'CORS_ALLOWED_ORIGINS', default: '*', description: 'Comma-separated origins allowed by CORS.' },
-  { env: 'PHONE_PROTECTION', default: 'local', description: "How customer phone numbers are sealed at rest: 'kms' (KMS data key + AES-256-GCM, KMS HMAC for look-ups; every AWS stage) or 'local' (PHONE_LOCAL_KEY; local stack and tests only)." },
-  { env: 'PHONE_LOCAL_KEY', default: '6c6f63616c2d6f6e6c792d6b65792d646f2d6e6f742d7573652d696e2d617773', description: "64 hex digits: the AES and HMAC key of PHONE_PROTECTION=local. The default is public: never for real data." },
-  { env: 'PHONE_DATA_KEY_ID', default: undefined, description: 'KMS key (id, ARN or alias) that data keys for phone numbers are generated under (PHONE_PROTECTION=kms).' },
-  { env: 'PHONE_HASH_KEY_ID', default: undefined, description: 'KMS HMAC_256 key for the phone look-up hash (PHONE_PROTECTION=kms).' },
-  { env: 'RATE_LIMITS_TABLE', default: 'tyrehero-dispatch-local-rate-limits', description: 'DynamoDB table of per-phone intake and per-destination SMS counters (expired by TTL).' },
-  { env: 'INTAKE_LIMIT_PER_PHONE_HOUR', default: '5', description: 'Requests one phone number may open per clock hour; the next is answered 429 (with a call-999 reminder).' },
-  { env: 'SMS_LIMIT_PER_DESTINATION_HOUR', default: '10', description: 'SMS sent to one number per clock hour; beyond it messages are dropped and counted (SMS pumping guard).' },
-  { env: 'RETENTION_DAYS', default: '30', description: 'Requests closed (completed or cancelled) longer ago than this are anonymised by the daily retention job.' },
-  { env: 'WEATHER_PROVIDER', default: 'fixture', description: "Forecast source for weather scaling: 'open-meteo', 'met-office' (DataHub site-specific) or 'fixture' (a local JSON file in Open-Meteo's shape)." },
-  { env: 'WEATHER_API_HOST', default: undefined, description: 'Forecast API host; defaults to api.open-meteo.com or data.hub.api.metoffice.gov.uk. Commercial Open-Meteo: customer-api.open-meteo.com.' },
-  { env: 'WEATHER_API_KEY_PARAMETER', default: undefined, description: "Where the forecast API key is kept: 'ssm:/name' (SecureString) or 'secretsmanager:name'. Read through Powertools Parameters, cached 5 minutes." },
-  { env: 'WEATHER_FIXTURE_FILE', default: 'tests/fixtures/weather/open-meteo/snow-london-south-east.json', description: "Forecast file the 'fixture' provider serves, re-based so its first hour is the current hour." },
-  { env: 'WEATHER_TIMEOUT_MS', default: '5000', description: 'Timeout of each forecast request.' },
-  { env: 'WEATHER_MAX_ATTEMPTS', default: '3', description: 'Forecast requests per run before giving up (timeouts, 429 and 5xx are retried).' },
-  { env: 'WEATHER_RETRY_BASE_MS', default: '500', description: 'First retry delay; each later retry waits twice as long.' },
-  { env: 'WEATHER_REGIONS', default: JSON.stringify(defaultRegions), description: 'Service regions as JSON: [{name, lat, lon, demandWeight}]; weights are relative.' },
-  { env: 'WEATHER_LOOKAHEAD_HOURS', default: '6', description: 'How far ahead the rules look, from the start of the current hour.' },
-  { env: 'WEATHER_FREEZING_BELOW_C', default: '0', description: 'An hour with a temperature below this (°C) is freezing (elevated).' },
-  { env: 'WEATHER_HEAVY_RAIN_MM', default: '10', description: 'An hour with more precipitation than this (mm) is heavy rain (elevated).' },
-  { env: 'WEATHER_SNOWFALL_CM', default: '1', description: 'An hour with more snowfall than this (cm) is snowfall (severe).' },
-  { env: 'WEATHER_WIND_KMH', default: '50', description: 'Mean 10 m wind above this (km/h) is high wind (elevated).' },
-  { env: 'WEATHER_GUST_KMH', default: '80', description: 'Gusts above this (km/h, about 50 mph) count as wind too (elevated).' },
-  { env: 'WEATHER_CODES', default: JSON.stringify(defaultCodes), description: 'WMO weather codes per condition, as JSON: freezing-rain, ice-fog, snow, thunderstorm.' },
-  { env: 'WEATHER_SEVERE_CONDITIONS', default: 'snowfall,freezing-rain', description: 'Conditions that make a region severe on their own (comma-separated); the others make it elevated.' },
-  { env: 'WEATHER_DEMAND_ELEVATED', default: '2', description: 'Breakdown demand in an elevated region, relative to normal.' },
-  { env: 'WEATHER_DEMAND_SEVERE', default: '4', description: 'Breakdown demand in a severe region, relative to normal (winter weather brings 3–5×).' },
-  { env: 'WEATHER_NATIONAL_ELEVATED_AT', default: '1.2', description: 'National (demand-weighted) multiplier from which the national level is elevated.' },
-  { env: 'WEATHER_NATIONAL_SEVERE_AT', default: '1.8', description: 'National multiplier from which the national level is severe (if some region is severe).' },
-  { env: 'WEATHER_CLEAR_RUNS_TO_SCALE_DOWN', default: '4', description: 'Consecutive runs with a forecast below the current level before stepping down one level.' },
-  { env: 'WEATHER_SCALE_DOWN_COOLDOWN_MINUTES', default: '180', description: 'No step down within this long after the last scale-up.' },
-  { env: 'WEATHER_FAILURE_ALERT_AFTER', default: '3', description: 'Operations are alerted when this many runs in a row had no forecast.' },
-  { env: 'WEATHER_RUN_LEASE_SECONDS', default: '300', description: 'How long a run holds the scaling state; longer than the function timeout, so a crashed run cannot block for good.' },
-  { env: 'WEATHER_SCALING_TARGETS', default: '[]', description: 'What weather scaling changes, as JSON (see README, Weather scaling): provisioned concurrency per function alias, Aurora min ACU.' },
-  { env: 'SCALER', default: 'log', description: "'log' (local: capacity changes are logged, not made) or 'aws' (Application Auto Scaling and RDS)." },
-] as const satisfies readonly Setting[];
+const at = (path: string, message: string) => ({ message, path: [path] });
 
-export type Stage = string;
-export type GeocoderKind = 'offline' | 'aws-location';
+export const stageConcern = concern({ STAGE: field(text, 'Deployment stage (local, dev, staging, prod).', 'local') }, (o) => o.transform((c) => c.STAGE));
+export const regionConcern = concern({ AWS_REGION: field(text, 'AWS region of the stage.', 'eu-west-2') }, (o) => o.transform((c) => c.AWS_REGION));
 
-export interface Config {
-  stage: Stage;
-  region: string;
-  database: {
-    url?: string;
-    host?: string;
-    port: number;
-    name: string;
-    user: string;
-    secretArn?: string;
-    poolMax: number;
-    statementTimeoutMs: number;
-  };
-  dynamodb: { endpoint?: string };
-  tables: { locations: string; idempotency: string; scalingState: string; intakeBuffer: string; rateLimits: string };
-  geocoder: { kind: GeocoderKind; placeIndexName?: string };
-  intake: { maxBodyBytes: number; dedupWindowMinutes: number; slaMinutes: number; idempotencyTtlSeconds: number; dispatchBudgetMs: number };
-  health: { backlogDegradedAbove: number; checkTimeoutMs: number };
-  http: { corsAllowedOrigins: string[] };
-  dispatch: { candidates: number; maxRadiusKm: number; freshMinutes: number; acceptWithinMinutes: number; eta: EtaSettings };
-  notifier: { kind: 'log' | 'sns'; opsTopicArn?: string };
-  auth: { issuer: string; clientId: string; jwksUrl?: string; localJwks?: string };
-  weather: {
-    provider: { kind: WeatherProviderKind; host?: string; apiKeyParameter?: string; fixtureFile: string; timeoutMs: number; maxAttempts: number; retryBaseMs: number };
-    regions: ServiceRegion[];
-    rules: WeatherRules;
-    policy: ScalePolicy;
-    failureAlertAfter: number;
-    runLeaseSeconds: number;
-    targets: ScalingTarget[];
-    scaler: 'log' | 'aws';
-  };
-  operations: { highPriorityAtMost: number };
-  dataProtection: DataProtectionConfig;
-}
+export const databaseConcern = concern(
+  {
+    DATABASE_URL: field(optionalText, 'PostgreSQL connection string. Set locally and in tests; deployed stages use DB_HOST + DB_SECRET_ARN instead.'),
+    DB_HOST: field(optionalText, 'RDS Proxy endpoint (deployed stages).'),
+    DB_PORT: field(int(1), 'PostgreSQL port (deployed stages).', '5432'),
+    DB_NAME: field(text, 'PostgreSQL database name (deployed stages).', 'tyrehero'),
+    DB_USER: field(text, 'PostgreSQL user (deployed stages); its password comes from DB_SECRET_ARN.', 'tyrehero_admin'),
+    DB_SECRET_ARN: field(optionalText, 'Secrets Manager secret holding the database username and password (deployed stages).'),
+    DB_POOL_MAX: field(int(1), 'Connections per Lambda container; 1 because each container serves one request at a time and RDS Proxy multiplexes.', '1'),
+    DB_STATEMENT_TIMEOUT_MS: field(int(1), 'Server-side statement timeout, so a stuck query cannot hold a Lambda to its own timeout.', '5000'),
+  },
+  (o) =>
+    o
+      .refine((c) => c.DATABASE_URL || (c.DB_HOST && c.DB_SECRET_ARN), at('DATABASE_URL', ', or DB_HOST and DB_SECRET_ARN, must be set'))
+      .transform((c) => ({
+        url: c.DATABASE_URL,
+        host: c.DB_HOST,
+        port: c.DB_PORT,
+        name: c.DB_NAME,
+        user: c.DB_USER,
+        secretArn: c.DB_SECRET_ARN,
+        poolMax: c.DB_POOL_MAX,
+        statementTimeoutMs: c.DB_STATEMENT_TIMEOUT_MS,
+      })),
+);
 
-/** Data protection (README, "Data protection"): one zod schema for the concern. */
-export const dataProtectionSchema = z
-  .object({
-    PHONE_PROTECTION: z.enum(['local', 'kms']),
-    PHONE_LOCAL_KEY: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits'),
-    PHONE_DATA_KEY_ID: z.string().min(1).optional(),
-    PHONE_HASH_KEY_ID: z.string().min(1).optional(),
-    INTAKE_LIMIT_PER_PHONE_HOUR: z.coerce.number().int().min(1),
-    SMS_LIMIT_PER_DESTINATION_HOUR: z.coerce.number().int().min(1),
-    RETENTION_DAYS: z.coerce.number().int().min(1),
-  })
-  .refine((c) => c.PHONE_PROTECTION === 'local' || (c.PHONE_DATA_KEY_ID && c.PHONE_HASH_KEY_ID), 'PHONE_DATA_KEY_ID and PHONE_HASH_KEY_ID are required when PHONE_PROTECTION=kms')
-  .transform((c) => ({
-    phones:
-      c.PHONE_PROTECTION === 'kms'
-        ? ({ kind: 'kms', dataKeyId: c.PHONE_DATA_KEY_ID!, hashKeyId: c.PHONE_HASH_KEY_ID! } as const)
-        : ({ kind: 'local', key: c.PHONE_LOCAL_KEY } as const),
-    intakeLimitPerPhoneHour: c.INTAKE_LIMIT_PER_PHONE_HOUR,
-    smsLimitPerDestinationHour: c.SMS_LIMIT_PER_DESTINATION_HOUR,
-    retentionDays: c.RETENTION_DAYS,
-  }));
-export type DataProtectionConfig = z.output<typeof dataProtectionSchema>;
+export const dynamodbConcern = concern({ DYNAMODB_ENDPOINT: field(optionalText, 'DynamoDB endpoint override (DynamoDB Local); unset in AWS.') }, (o) => o.transform((c) => ({ endpoint: c.DYNAMODB_ENDPOINT })));
 
-function dataProtectionConfig(r: ReturnType<typeof reader>): DataProtectionConfig {
-  const names = ['PHONE_PROTECTION', 'PHONE_LOCAL_KEY', 'PHONE_DATA_KEY_ID', 'PHONE_HASH_KEY_ID', 'INTAKE_LIMIT_PER_PHONE_HOUR', 'SMS_LIMIT_PER_DESTINATION_HOUR', 'RETENTION_DAYS'] as const;
-  const result = dataProtectionSchema.safeParse(Object.fromEntries(names.map((n) => [n, r.raw(n)])));
-  if (!result.success) throw new Error(`Configuration is invalid: ${result.error.issues.map((i) => `${i.path.join('.') || 'data protection'} ${i.message}`).join('; ')}`);
-  return result.data;
-}
+export const tablesConcern = concern(
+  {
+    LOCATIONS_TABLE: field(text, 'DynamoDB table of live technician locations.', 'tyrehero-dispatch-local-locations'),
+    IDEMPOTENCY_TABLE: field(text, 'DynamoDB table of Idempotency-Key records.', 'tyrehero-dispatch-local-idempotency'),
+    SCALING_STATE_TABLE: field(text, 'DynamoDB table of weather scaling state (read for the severe-weather flag).', 'tyrehero-dispatch-local-scaling-state'),
+    INTAKE_BUFFER_TABLE: field(text, 'DynamoDB table that keeps emergencies accepted while PostgreSQL is unreachable.', 'tyrehero-dispatch-local-intake-buffer'),
+    RATE_LIMITS_TABLE: field(text, 'DynamoDB table of per-phone intake and per-destination SMS counters (expired by TTL).', 'tyrehero-dispatch-local-rate-limits'),
+  },
+  (o) =>
+    o.transform((c) => ({ locations: c.LOCATIONS_TABLE, idempotency: c.IDEMPOTENCY_TABLE, scalingState: c.SCALING_STATE_TABLE, intakeBuffer: c.INTAKE_BUFFER_TABLE, rateLimits: c.RATE_LIMITS_TABLE })),
+);
 
-export type WeatherProviderKind = 'open-meteo' | 'met-office' | 'fixture';
+export const geocoderConcern = concern(
+  {
+    GEOCODER: field(oneOf(['offline', 'aws-location']), "Postcode geocoder: 'offline' (built-in outward-code table) or 'aws-location'.", 'offline'),
+    PLACE_INDEX_NAME: field(optionalText, 'AWS Location Service place index used when GEOCODER=aws-location.'),
+  },
+  (o) =>
+    o
+      .refine((c) => c.GEOCODER !== 'aws-location' || c.PLACE_INDEX_NAME, at('PLACE_INDEX_NAME', 'is required when GEOCODER=aws-location'))
+      .transform((c) => ({ kind: c.GEOCODER, placeIndexName: c.PLACE_INDEX_NAME })),
+);
+
+export const intakeConcern = concern(
+  {
+    MAX_BODY_BYTES: field(int(256), 'Largest request body accepted; larger gets 413.', '16384'),
+    DEDUP_WINDOW_MINUTES: field(int(), 'An open request from the same phone within this window is answered 409 with its reference.', '5'),
+    SLA_MINUTES: field(int(1), 'Arrival guarantee: the SLA deadline is creation time plus this.', '90'),
+    IDEMPOTENCY_TTL_SECONDS: field(int(1), 'How long an Idempotency-Key replays its first response.', '86400'),
+    DISPATCH_BUDGET_MS: field(int(), 'Most time POST /emergencies spends on dispatch after the commit; then it answers pending and redispatch carries on.', '3000'),
+  },
+  (o) =>
+    o.transform((c) => ({
+      maxBodyBytes: c.MAX_BODY_BYTES,
+      dedupWindowMinutes: c.DEDUP_WINDOW_MINUTES,
+      slaMinutes: c.SLA_MINUTES,
+      idempotencyTtlSeconds: c.IDEMPOTENCY_TTL_SECONDS,
+      dispatchBudgetMs: c.DISPATCH_BUDGET_MS,
+    })),
+);
+
+export const healthConcern = concern(
+  {
+    BACKLOG_DEGRADED_ABOVE: field(int(), 'Health reports degraded when more requests than this are pending.', '10'),
+    HEALTH_CHECK_TIMEOUT_MS: field(int(1), 'Timeout of each dependency check in GET /health.', '1000'),
+  },
+  (o) => o.transform((c) => ({ backlogDegradedAbove: c.BACKLOG_DEGRADED_ABOVE, checkTimeoutMs: c.HEALTH_CHECK_TIMEOUT_MS })),
+);
+
+export const httpConcern = concern({ CORS_ALLOWED_ORIGINS: field(list, 'Comma-separated origins allowed by CORS.', '*') }, (o) => o.transform((c) => ({ corsAllowedOrigins: c.CORS_ALLOWED_ORIGINS })));
+
+export const dispatchConcern = concern(
+  {
+    DISPATCH_CANDIDATES: field(int(1), 'How many nearest available technicians dispatch tries, nearest first.', '5'),
+    DISPATCH_MAX_RADIUS_KM: field(positive, 'Furthest straight-line distance searched for a technician.', '150'),
+    LOCATION_FRESH_MINUTES: field(positive, 'A technician silent for longer is not dispatchable: the van app reports every 30 s, so 2 minutes is four missed fixes.', '2'),
+    ACCEPT_WITHIN_MINUTES: field(positive, 'An assignment not accepted within this is reclaimed by redispatch.', '3'),
+    ETA_MOBILISATION_MINUTES: field(int(), 'Minutes from accepting a job to driving off.', '10'),
+    ETA_ROAD_FACTOR: field(positive, 'Road distance ÷ straight-line distance.', '1.3'),
+    ETA_SPEED_URBAN_KMH: field(positive, 'Average speed for urban drives.', '30'),
+    ETA_SPEED_RURAL_KMH: field(positive, 'Average speed for rural drives.', '60'),
+    ETA_SPEED_MOTORWAY_KMH: field(positive, 'Average speed to a motorway breakdown.', '90'),
+    ETA_URBAN_RADIUS_KM: field(positive, 'Drives up to this straight-line distance use the urban speed.', '10'),
+  },
+  (o) =>
+    o.transform((c) => ({
+      candidates: c.DISPATCH_CANDIDATES,
+      maxRadiusKm: c.DISPATCH_MAX_RADIUS_KM,
+      freshMinutes: c.LOCATION_FRESH_MINUTES,
+      acceptWithinMinutes: c.ACCEPT_WITHIN_MINUTES,
+      eta: {
+        mobilisationMinutes: c.ETA_MOBILISATION_MINUTES,
+        roadFactor: c.ETA_ROAD_FACTOR,
+        speedsKmh: { urban: c.ETA_SPEED_URBAN_KMH, rural: c.ETA_SPEED_RURAL_KMH, motorway: c.ETA_SPEED_MOTORWAY_KMH },
+        urbanRadiusKm: c.ETA_URBAN_RADIUS_KM,
+      },
+    })),
+);
+
+export const notifierConcern = concern(
+  {
+    NOTIFIER: field(oneOf(['log', 'sns']), "'log' (local: messages are logged, not sent) or 'sns'.", 'log'),
+    OPS_ALERTS_TOPIC_ARN: field(optionalText, 'SNS topic for operations alerts (NOTIFIER=sns).'),
+  },
+  (o) =>
+    o
+      .refine((c) => c.NOTIFIER !== 'sns' || c.OPS_ALERTS_TOPIC_ARN, at('OPS_ALERTS_TOPIC_ARN', 'is required when NOTIFIER=sns'))
+      .transform((c) => ({ kind: c.NOTIFIER, opsTopicArn: c.OPS_ALERTS_TOPIC_ARN })),
+);
+
+export const authConcern = concern(
+  {
+    AUTH_ISSUER: field(text, 'Expected `iss` of bearer tokens: the Cognito user pool URL in AWS.', 'tyrehero-local'),
+    AUTH_CLIENT_ID: field(text, 'Expected `client_id` of bearer (access) tokens: the Cognito app client.', 'tyrehero-local-app'),
+    AUTH_JWKS_URL: field(optionalText, "Where the token signing keys are published (Cognito's jwks.json)."),
+    AUTH_LOCAL_JWKS: field(optionalText, 'The public signing keys as JSON, for the local stage and tests (npm start generates them).'),
+  },
+  (o) => o.transform((c) => ({ issuer: c.AUTH_ISSUER, clientId: c.AUTH_CLIENT_ID, jwksUrl: c.AUTH_JWKS_URL, localJwks: c.AUTH_LOCAL_JWKS })),
+);
+
+export const operationsConcern = concern({ HIGH_PRIORITY_AT_MOST: field(int(1), 'Pending requests of this priority or more urgent (1 is most urgent) count as HighPriorityPending.', '2') }, (o) => o.transform((c) => ({ highPriorityAtMost: c.HIGH_PRIORITY_AT_MOST })));
+
+/** Data protection (README, "Data protection"). */
+export const dataProtectionConcern = concern(
+  {
+    PHONE_PROTECTION: field(oneOf(['local', 'kms']), "How customer phone numbers are sealed at rest: 'kms' (KMS data key + AES-256-GCM, KMS HMAC for look-ups; every AWS stage) or 'local' (PHONE_LOCAL_KEY; local stack and tests only).", 'local'),
+    PHONE_LOCAL_KEY: field(z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits'), "64 hex digits: the AES and HMAC key of PHONE_PROTECTION=local. The default is public: never for real data.", '6c6f63616c2d6f6e6c792d6b65792d646f2d6e6f742d7573652d696e2d617773'),
+    PHONE_DATA_KEY_ID: field(optionalText, 'KMS key (id, ARN or alias) that data keys for phone numbers are generated under (PHONE_PROTECTION=kms).'),
+    PHONE_HASH_KEY_ID: field(optionalText, 'KMS HMAC_256 key for the phone look-up hash (PHONE_PROTECTION=kms).'),
+    INTAKE_LIMIT_PER_PHONE_HOUR: field(int(1), 'Requests one phone number may open per clock hour; the next is answered 429 (with a call-999 reminder).', '5'),
+    SMS_LIMIT_PER_DESTINATION_HOUR: field(int(1), 'SMS sent to one number per clock hour; beyond it messages are dropped and counted (SMS pumping guard).', '10'),
+    RETENTION_DAYS: field(int(1), 'Requests closed (completed or cancelled) longer ago than this are anonymised by the daily retention job.', '30'),
+  },
+  (o) =>
+    o
+      .refine((c) => c.PHONE_PROTECTION === 'local' || (c.PHONE_DATA_KEY_ID && c.PHONE_HASH_KEY_ID), at('PHONE_PROTECTION', 'kms needs PHONE_DATA_KEY_ID and PHONE_HASH_KEY_ID'))
+      .transform((c) => ({
+        phones:
+          c.PHONE_PROTECTION === 'kms'
+            ? ({ kind: 'kms', dataKeyId: c.PHONE_DATA_KEY_ID!, hashKeyId: c.PHONE_HASH_KEY_ID! } as const)
+            : ({ kind: 'local', key: c.PHONE_LOCAL_KEY } as const),
+        intakeLimitPerPhoneHour: c.INTAKE_LIMIT_PER_PHONE_HOUR,
+        smsLimitPerDestinationHour: c.SMS_LIMIT_PER_DESTINATION_HOUR,
+        retentionDays: c.RETENTION_DAYS,
+      })),
+);
 
 const level3 = <T extends z.ZodType>(value: T) => z.object({ normal: value, elevated: value, severe: value });
 const regionsSchema = z.array(z.object({ name: z.string().min(1), lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180), demandWeight: z.number().positive() })).min(1);
@@ -204,208 +269,124 @@ const targetsSchema = z
     ]),
   )
   .refine((targets) => new Set(targets.map((t) => t.name)).size === targets.length, 'target names must be unique');
+const conditionList = list.refine(
+  (names) => names.every((c) => (weatherConditions as readonly string[]).includes(c)),
+  `must name known conditions only (${weatherConditions.join(', ')})`,
+);
 
-type SettingName = (typeof settings)[number]['env'];
-
-function reader(env: Env) {
-  const raw = (name: SettingName): string | undefined => {
-    const value = env[name];
-    if (value !== undefined && value !== '') return value;
-    return settings.find((s) => s.env === name)?.default;
-  };
-  const text = (name: SettingName): string => {
-    const value = raw(name);
-    if (value === undefined) throw new Error(`Configuration ${name} is required`);
-    return value;
-  };
-  const int = (name: SettingName, min = 0): number => {
-    const value = Number(text(name));
-    if (!Number.isInteger(value) || value < min) throw new Error(`Configuration ${name} must be an integer >= ${min}, got "${raw(name)}"`);
-    return value;
-  };
-  const positive = (name: SettingName): number => {
-    const value = Number(text(name));
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`Configuration ${name} must be a positive number, got "${raw(name)}"`);
-    return value;
-  };
-  const number = (name: SettingName): number => {
-    const value = Number(text(name));
-    if (!Number.isFinite(value)) throw new Error(`Configuration ${name} must be a number, got "${raw(name)}"`);
-    return value;
-  };
-  const json = <T>(name: SettingName, schema: z.ZodType<T>): T => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text(name));
-    } catch {
-      throw new Error(`Configuration ${name} must be JSON, got "${raw(name)}"`);
-    }
-    const result = schema.safeParse(parsed);
-    if (!result.success) throw new Error(`Configuration ${name} is invalid: ${result.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
-    return result.data;
-  };
-  return { raw, text, int, positive, number, json };
-}
-
-function weatherConfig(r: ReturnType<typeof reader>): Config['weather'] {
-  const provider = r.text('WEATHER_PROVIDER');
-  if (provider !== 'open-meteo' && provider !== 'met-office' && provider !== 'fixture') {
-    throw new Error(`Configuration WEATHER_PROVIDER must be 'open-meteo', 'met-office' or 'fixture', got "${provider}"`);
-  }
-  const scaler = r.text('SCALER');
-  if (scaler !== 'log' && scaler !== 'aws') throw new Error(`Configuration SCALER must be 'log' or 'aws', got "${scaler}"`);
-  const severeConditions = r.text('WEATHER_SEVERE_CONDITIONS').split(',').map((c) => c.trim()).filter(Boolean);
-  const unknown = severeConditions.filter((c) => !(weatherConditions as readonly string[]).includes(c));
-  if (unknown.length) throw new Error(`Configuration WEATHER_SEVERE_CONDITIONS names unknown conditions: ${unknown.join(', ')} (known: ${weatherConditions.join(', ')})`);
-  const apiKeyParameter = r.raw('WEATHER_API_KEY_PARAMETER');
-  if (apiKeyParameter && !/^(ssm:\/.+|secretsmanager:.+)$/.test(apiKeyParameter)) {
-    throw new Error(`Configuration WEATHER_API_KEY_PARAMETER must look like 'ssm:/name' or 'secretsmanager:name', got "${apiKeyParameter}"`);
-  }
-  if (provider === 'met-office' && !apiKeyParameter) throw new Error('Configuration WEATHER_API_KEY_PARAMETER is required when WEATHER_PROVIDER=met-office');
-  const nationalLevelAt = { elevated: r.positive('WEATHER_NATIONAL_ELEVATED_AT'), severe: r.positive('WEATHER_NATIONAL_SEVERE_AT') };
-  if (nationalLevelAt.severe < nationalLevelAt.elevated) throw new Error('Configuration WEATHER_NATIONAL_SEVERE_AT must not be below WEATHER_NATIONAL_ELEVATED_AT');
-  return {
-    provider: {
-      kind: provider,
-      host: r.raw('WEATHER_API_HOST'),
-      apiKeyParameter,
-      fixtureFile: r.text('WEATHER_FIXTURE_FILE'),
-      timeoutMs: r.int('WEATHER_TIMEOUT_MS', 1),
-      maxAttempts: r.int('WEATHER_MAX_ATTEMPTS', 1),
-      retryBaseMs: r.int('WEATHER_RETRY_BASE_MS'),
-    },
-    regions: r.json('WEATHER_REGIONS', regionsSchema),
-    rules: {
-      lookaheadHours: r.int('WEATHER_LOOKAHEAD_HOURS', 1),
-      freezingBelowC: r.number('WEATHER_FREEZING_BELOW_C'),
-      heavyRainMmPerHour: r.positive('WEATHER_HEAVY_RAIN_MM'),
-      snowfallCm: r.number('WEATHER_SNOWFALL_CM'),
-      windKmh: r.positive('WEATHER_WIND_KMH'),
-      gustKmh: r.positive('WEATHER_GUST_KMH'),
-      codes: r.json('WEATHER_CODES', codesSchema),
-      severeConditions: severeConditions as WeatherCondition[],
-      demandMultiplier: { elevated: r.positive('WEATHER_DEMAND_ELEVATED'), severe: r.positive('WEATHER_DEMAND_SEVERE') },
-      nationalLevelAt,
-    },
-    policy: { clearRunsToScaleDown: r.int('WEATHER_CLEAR_RUNS_TO_SCALE_DOWN', 1), cooldownMinutes: r.int('WEATHER_SCALE_DOWN_COOLDOWN_MINUTES') },
-    failureAlertAfter: r.int('WEATHER_FAILURE_ALERT_AFTER', 1),
-    runLeaseSeconds: r.int('WEATHER_RUN_LEASE_SECONDS', 1),
-    targets: r.json('WEATHER_SCALING_TARGETS', targetsSchema),
-    scaler,
-  };
-}
-
-type Reader = ReturnType<typeof reader>;
-
-// One parser per concern: a function parses only the concerns it uses (loadConcerns), so, say, the technician location
-// route neither needs a database setting nor parses the weather JSON at init.
-export const parseStage = (r: Reader): Config['stage'] => r.text('STAGE');
-export const parseRegion = (r: Reader): Config['region'] => r.text('AWS_REGION');
-
-export function parseDatabase(r: Reader): Config['database'] {
-  const database = {
-    url: r.raw('DATABASE_URL'),
-    host: r.raw('DB_HOST'),
-    port: r.int('DB_PORT', 1),
-    name: r.text('DB_NAME'),
-    user: r.text('DB_USER'),
-    secretArn: r.raw('DB_SECRET_ARN'),
-    poolMax: r.int('DB_POOL_MAX', 1),
-    statementTimeoutMs: r.int('DB_STATEMENT_TIMEOUT_MS', 1),
-  };
-  if (!database.url && !(database.host && database.secretArn)) throw new Error('Configuration needs DATABASE_URL, or DB_HOST and DB_SECRET_ARN');
-  return database;
-}
-
-export const parseDynamodb = (r: Reader): Config['dynamodb'] => ({ endpoint: r.raw('DYNAMODB_ENDPOINT') });
-
-export const parseTables = (r: Reader): Config['tables'] => ({
-  locations: r.text('LOCATIONS_TABLE'),
-  idempotency: r.text('IDEMPOTENCY_TABLE'),
-  scalingState: r.text('SCALING_STATE_TABLE'),
-  intakeBuffer: r.text('INTAKE_BUFFER_TABLE'),
-  rateLimits: r.text('RATE_LIMITS_TABLE'),
-});
-
-export function parseGeocoder(r: Reader): Config['geocoder'] {
-  const kind = r.text('GEOCODER');
-  if (kind !== 'offline' && kind !== 'aws-location') throw new Error(`Configuration GEOCODER must be 'offline' or 'aws-location', got "${kind}"`);
-  const placeIndexName = r.raw('PLACE_INDEX_NAME');
-  if (kind === 'aws-location' && !placeIndexName) throw new Error('Configuration PLACE_INDEX_NAME is required when GEOCODER=aws-location');
-  return { kind, placeIndexName };
-}
-
-export const parseIntake = (r: Reader): Config['intake'] => ({
-  maxBodyBytes: r.int('MAX_BODY_BYTES', 256),
-  dedupWindowMinutes: r.int('DEDUP_WINDOW_MINUTES'),
-  slaMinutes: r.int('SLA_MINUTES', 1),
-  idempotencyTtlSeconds: r.int('IDEMPOTENCY_TTL_SECONDS', 1),
-  dispatchBudgetMs: r.int('DISPATCH_BUDGET_MS', 0),
-});
-
-export const parseHealth = (r: Reader): Config['health'] => ({ backlogDegradedAbove: r.int('BACKLOG_DEGRADED_ABOVE'), checkTimeoutMs: r.int('HEALTH_CHECK_TIMEOUT_MS', 1) });
-
-export const parseHttp = (r: Reader): Config['http'] => ({
-  corsAllowedOrigins: r
-    .text('CORS_ALLOWED_ORIGINS')
-    .split(',')
-    .map((o) => o.trim())
-    .filter(Boolean),
-});
-
-export const parseDispatch = (r: Reader): Config['dispatch'] => ({
-  candidates: r.int('DISPATCH_CANDIDATES', 1),
-  maxRadiusKm: r.positive('DISPATCH_MAX_RADIUS_KM'),
-  freshMinutes: r.positive('LOCATION_FRESH_MINUTES'),
-  acceptWithinMinutes: r.positive('ACCEPT_WITHIN_MINUTES'),
-  eta: {
-    mobilisationMinutes: r.int('ETA_MOBILISATION_MINUTES'),
-    roadFactor: r.positive('ETA_ROAD_FACTOR'),
-    speedsKmh: { urban: r.positive('ETA_SPEED_URBAN_KMH'), rural: r.positive('ETA_SPEED_RURAL_KMH'), motorway: r.positive('ETA_SPEED_MOTORWAY_KMH') },
-    urbanRadiusKm: r.positive('ETA_URBAN_RADIUS_KM'),
+export const weatherConcern = concern(
+  {
+    WEATHER_PROVIDER: field(oneOf(['open-meteo', 'met-office', 'fixture']), "Forecast source for weather scaling: 'open-meteo', 'met-office' (DataHub site-specific) or 'fixture' (a local JSON file in Open-Meteo's shape).", 'fixture'),
+    WEATHER_API_HOST: field(optionalText, 'Forecast API host; defaults to api.open-meteo.com or data.hub.api.metoffice.gov.uk. Commercial Open-Meteo: customer-api.open-meteo.com.'),
+    WEATHER_API_KEY_PARAMETER: field(z.string().regex(/^(ssm:\/.+|secretsmanager:.+)$/, "must look like 'ssm:/name' or 'secretsmanager:name'").optional(), "Where the forecast API key is kept: 'ssm:/name' (SecureString) or 'secretsmanager:name'. Read through Powertools Parameters, cached 5 minutes."),
+    WEATHER_FIXTURE_FILE: field(text, "Forecast file the 'fixture' provider serves, re-based so its first hour is the current hour.", 'tests/fixtures/weather/open-meteo/snow-london-south-east.json'),
+    WEATHER_TIMEOUT_MS: field(int(1), 'Timeout of each forecast request.', '5000'),
+    WEATHER_MAX_ATTEMPTS: field(int(1), 'Forecast requests per run before giving up (timeouts, 429 and 5xx are retried).', '3'),
+    WEATHER_RETRY_BASE_MS: field(int(), 'First retry delay; each later retry waits twice as long.', '500'),
+    WEATHER_REGIONS: field(json(regionsSchema), 'Service regions as JSON: [{name, lat, lon, demandWeight}]; weights are relative.', JSON.stringify(defaultRegions)),
+    WEATHER_LOOKAHEAD_HOURS: field(int(1), 'How far ahead the rules look, from the start of the current hour.', '6'),
+    WEATHER_FREEZING_BELOW_C: field(finite, 'An hour with a temperature below this (°C) is freezing (elevated).', '0'),
+    WEATHER_HEAVY_RAIN_MM: field(positive, 'An hour with more precipitation than this (mm) is heavy rain (elevated).', '10'),
+    WEATHER_SNOWFALL_CM: field(finite, 'An hour with more snowfall than this (cm) is snowfall (severe).', '1'),
+    WEATHER_WIND_KMH: field(positive, 'Mean 10 m wind above this (km/h) is high wind (elevated).', '50'),
+    WEATHER_GUST_KMH: field(positive, 'Gusts above this (km/h, about 50 mph) count as wind too (elevated).', '80'),
+    WEATHER_CODES: field(json(codesSchema), 'WMO weather codes per condition, as JSON: freezing-rain, ice-fog, snow, thunderstorm.', JSON.stringify(defaultCodes)),
+    WEATHER_SEVERE_CONDITIONS: field(conditionList, 'Conditions that make a region severe on their own (comma-separated); the others make it elevated.', 'snowfall,freezing-rain'),
+    WEATHER_DEMAND_ELEVATED: field(positive, 'Breakdown demand in an elevated region, relative to normal.', '2'),
+    WEATHER_DEMAND_SEVERE: field(positive, 'Breakdown demand in a severe region, relative to normal (winter weather brings 3–5×).', '4'),
+    WEATHER_NATIONAL_ELEVATED_AT: field(positive, 'National (demand-weighted) multiplier from which the national level is elevated.', '1.2'),
+    WEATHER_NATIONAL_SEVERE_AT: field(positive, 'National multiplier from which the national level is severe (if some region is severe).', '1.8'),
+    WEATHER_CLEAR_RUNS_TO_SCALE_DOWN: field(int(1), 'Consecutive runs with a forecast below the current level before stepping down one level.', '4'),
+    WEATHER_SCALE_DOWN_COOLDOWN_MINUTES: field(int(), 'No step down within this long after the last scale-up.', '180'),
+    WEATHER_FAILURE_ALERT_AFTER: field(int(1), 'Operations are alerted when this many runs in a row had no forecast.', '3'),
+    WEATHER_RUN_LEASE_SECONDS: field(int(1), 'How long a run holds the scaling state; longer than the function timeout, so a crashed run cannot block for good.', '300'),
+    WEATHER_SCALING_TARGETS: field(json(targetsSchema), 'What weather scaling changes, as JSON (see README, Weather scaling): provisioned concurrency per function alias, Aurora min ACU.', '[]'),
+    SCALER: field(oneOf(['log', 'aws']), "'log' (local: capacity changes are logged, not made) or 'aws' (Application Auto Scaling and RDS).", 'log'),
   },
-});
+  (o) =>
+    o
+      .refine((c) => c.WEATHER_PROVIDER !== 'met-office' || c.WEATHER_API_KEY_PARAMETER, at('WEATHER_API_KEY_PARAMETER', 'is required when WEATHER_PROVIDER=met-office'))
+      .refine((c) => c.WEATHER_NATIONAL_SEVERE_AT >= c.WEATHER_NATIONAL_ELEVATED_AT, at('WEATHER_NATIONAL_SEVERE_AT', 'must not be below WEATHER_NATIONAL_ELEVATED_AT'))
+      .transform((c) => ({
+        provider: {
+          kind: c.WEATHER_PROVIDER,
+          host: c.WEATHER_API_HOST,
+          apiKeyParameter: c.WEATHER_API_KEY_PARAMETER,
+          fixtureFile: c.WEATHER_FIXTURE_FILE,
+          timeoutMs: c.WEATHER_TIMEOUT_MS,
+          maxAttempts: c.WEATHER_MAX_ATTEMPTS,
+          retryBaseMs: c.WEATHER_RETRY_BASE_MS,
+        },
+        regions: c.WEATHER_REGIONS,
+        rules: {
+          lookaheadHours: c.WEATHER_LOOKAHEAD_HOURS,
+          freezingBelowC: c.WEATHER_FREEZING_BELOW_C,
+          heavyRainMmPerHour: c.WEATHER_HEAVY_RAIN_MM,
+          snowfallCm: c.WEATHER_SNOWFALL_CM,
+          windKmh: c.WEATHER_WIND_KMH,
+          gustKmh: c.WEATHER_GUST_KMH,
+          codes: c.WEATHER_CODES,
+          severeConditions: c.WEATHER_SEVERE_CONDITIONS as WeatherCondition[],
+          demandMultiplier: { elevated: c.WEATHER_DEMAND_ELEVATED, severe: c.WEATHER_DEMAND_SEVERE },
+          nationalLevelAt: { elevated: c.WEATHER_NATIONAL_ELEVATED_AT, severe: c.WEATHER_NATIONAL_SEVERE_AT },
+        },
+        policy: { clearRunsToScaleDown: c.WEATHER_CLEAR_RUNS_TO_SCALE_DOWN, cooldownMinutes: c.WEATHER_SCALE_DOWN_COOLDOWN_MINUTES },
+        failureAlertAfter: c.WEATHER_FAILURE_ALERT_AFTER,
+        runLeaseSeconds: c.WEATHER_RUN_LEASE_SECONDS,
+        targets: c.WEATHER_SCALING_TARGETS,
+        scaler: c.SCALER,
+      })),
+);
 
-export function parseNotifier(r: Reader): Config['notifier'] {
-  const kind = r.text('NOTIFIER');
-  if (kind !== 'log' && kind !== 'sns') throw new Error(`Configuration NOTIFIER must be 'log' or 'sns', got "${kind}"`);
-  const opsTopicArn = r.raw('OPS_ALERTS_TOPIC_ARN');
-  if (kind === 'sns' && !opsTopicArn) throw new Error('Configuration OPS_ALERTS_TOPIC_ARN is required when NOTIFIER=sns');
-  return { kind, opsTopicArn };
-}
-
-export const parseAuth = (r: Reader): Config['auth'] => ({ issuer: r.text('AUTH_ISSUER'), clientId: r.text('AUTH_CLIENT_ID'), jwksUrl: r.raw('AUTH_JWKS_URL'), localJwks: r.raw('AUTH_LOCAL_JWKS') });
-export const parseWeather = (r: Reader): Config['weather'] => weatherConfig(r);
-export const parseOperations = (r: Reader): Config['operations'] => ({ highPriorityAtMost: r.int('HIGH_PRIORITY_AT_MOST', 1) });
-export const parseDataProtection = (r: Reader): Config['dataProtection'] => dataProtectionConfig(r);
-
-type Parsers<K extends keyof Config> = { [P in K]: (r: Reader) => Config[P] };
-
-/** Only the concerns a function uses, e.g. `loadConcerns({ region: parseRegion, tables: parseTables })`. */
-export function loadConcerns<K extends keyof Config>(parsers: Parsers<K>, env: Env = process.env): Pick<Config, K> {
-  const r = reader(env);
-  return Object.fromEntries(Object.entries(parsers).map(([key, parse]) => [key, (parse as (r: Reader) => unknown)(r)])) as Pick<Config, K>;
-}
-
-const allConcerns: Parsers<keyof Config> = {
-  stage: parseStage,
-  region: parseRegion,
-  database: parseDatabase,
-  dynamodb: parseDynamodb,
-  tables: parseTables,
-  geocoder: parseGeocoder,
-  intake: parseIntake,
-  health: parseHealth,
-  http: parseHttp,
-  dispatch: parseDispatch,
-  notifier: parseNotifier,
-  auth: parseAuth,
-  weather: parseWeather,
-  operations: parseOperations,
-  dataProtection: parseDataProtection,
+const concerns = {
+  stage: stageConcern,
+  region: regionConcern,
+  database: databaseConcern,
+  dynamodb: dynamodbConcern,
+  tables: tablesConcern,
+  geocoder: geocoderConcern,
+  intake: intakeConcern,
+  health: healthConcern,
+  http: httpConcern,
+  dispatch: dispatchConcern,
+  notifier: notifierConcern,
+  auth: authConcern,
+  operations: operationsConcern,
+  dataProtection: dataProtectionConcern,
+  weather: weatherConcern,
 };
+
+type Concerns = typeof concerns;
+type Parsed<C> = C extends Concern<infer T> ? T : never;
+
+/** The whole configuration: each concern's parsed value. */
+export type Config = { [K in keyof Concerns]: Parsed<Concerns[K]> };
+export type Stage = Config['stage'];
+export type GeocoderKind = Config['geocoder']['kind'];
+export type WeatherProviderKind = Config['weather']['provider']['kind'];
+export type DataProtectionConfig = Config['dataProtection'];
+
+/** Every setting, concern by concern: the list the README's configuration table is generated from. */
+export const settings: readonly Setting[] = Object.values(concerns).flatMap((c) => c.settings);
+
+function parse<T>(c: Concern<T>, env: Env): T {
+  const text = Object.fromEntries(c.settings.map((s) => [s.env, env[s.env] === undefined || env[s.env] === '' ? s.default : env[s.env]]));
+  const result = c.schema.safeParse(text);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? c.settings[0]!.env);
+    const got = text[name];
+    return `${name}${issue.message.startsWith(',') ? '' : ' '}${issue.message}${got === undefined ? '' : `, got "${got.length > 60 ? `${got.slice(0, 60)}…` : got}"`}`;
+  });
+  throw new Error(`Configuration is invalid: ${problems.join('; ')}`);
+}
+
+/** Only the concerns a function uses, e.g. `loadConcerns({ region: regionConcern, tables: tablesConcern })`. */
+export function loadConcerns<K extends keyof Config>(wanted: { [P in K]: Concerns[P] }, env: Env = process.env): Pick<Config, K> {
+  return Object.fromEntries(Object.entries(wanted).map(([key, c]) => [key, parse(c as Concern<unknown>, env)])) as Pick<Config, K>;
+}
 
 /** Every concern at once: tests, the benchmark and local scripts. */
 export function loadConfig(env: Env = process.env): Config {
-  return loadConcerns(allConcerns, env);
+  return loadConcerns(concerns, env);
 }

@@ -1,5 +1,5 @@
 // POST /emergencies/{id}/cancel: the customer no longer needs help (fixed it, or got a lift).
-import { loadConcerns, parseDatabase, parseDataProtection, parseDynamodb, parseHttp, parseIntake, parseRegion, parseTables } from '../../shared/config.js';
+import { loadConcerns, databaseConcern, dataProtectionConcern, dynamodbConcern, httpConcern, intakeConcern, regionConcern, tablesConcern } from '../../shared/config.js';
 import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
@@ -20,7 +20,7 @@ export const makeHandler = (deps: TrackingDeps & RouteDeps) =>
     return { status: 200, body: emergencyView({ ...cancelled, queued: false }) };
   });
 
-const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, dataProtection: parseDataProtection, http: parseHttp, intake: parseIntake });
+const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, dataProtection: dataProtectionConcern, http: httpConcern, intake: intakeConcern });
 const tables = dynamo(config);
 export const handler = makeHandler({
   requests: new PostgresRequestStore(postgres(config), makePhoneProtection(config)),

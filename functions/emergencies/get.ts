@@ -1,5 +1,5 @@
 // GET /emergencies/{id}: the customer follows their request with the tracking token they were given.
-import { loadConcerns, parseDatabase, parseDataProtection, parseDispatch, parseDynamodb, parseHttp, parseIntake, parseRegion, parseTables } from '../../shared/config.js';
+import { loadConcerns, databaseConcern, dataProtectionConcern, dispatchConcern, dynamodbConcern, httpConcern, intakeConcern, regionConcern, tablesConcern } from '../../shared/config.js';
 import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
@@ -20,7 +20,7 @@ export const makeHandler = (deps: Parameters<typeof followOwnEmergency>[0] & Rou
     return { status: 200, body: emergencyView(request, live) };
   });
 
-const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, dataProtection: parseDataProtection, dispatch: parseDispatch, http: parseHttp, intake: parseIntake });
+const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, dataProtection: dataProtectionConcern, dispatch: dispatchConcern, http: httpConcern, intake: intakeConcern });
 const tables = dynamo(config);
 export const handler = makeHandler({
   requests: new PostgresRequestStore(postgres(config), makePhoneProtection(config)),

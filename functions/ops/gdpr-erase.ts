@@ -1,5 +1,5 @@
 // POST /ops/gdpr/erase: anonymises everything held about a customer's phone number (operations only; 409 while open).
-import { loadConcerns, parseAuth, parseDatabase, parseDataProtection, parseHttp, parseIntake, parseRegion } from '../../shared/config.js';
+import { loadConcerns, authConcern, databaseConcern, dataProtectionConcern, httpConcern, intakeConcern, regionConcern } from '../../shared/config.js';
 import type { StaffRouteDeps } from '../../shared/compose/http.js';
 import { personalDataRouteDeps } from '../../shared/compose/personal-data.js';
 import { httpRoute } from '../../shared/http/route.js';
@@ -12,5 +12,5 @@ export const makeHandler = (deps: PersonalDataDeps & StaffRouteDeps) =>
     body: await erasePersonalData(deps, body.phone, principal!.subject),
   }));
 
-const config = loadConcerns({ region: parseRegion, database: parseDatabase, dataProtection: parseDataProtection, auth: parseAuth, http: parseHttp, intake: parseIntake });
+const config = loadConcerns({ region: regionConcern, database: databaseConcern, dataProtection: dataProtectionConcern, auth: authConcern, http: httpConcern, intake: intakeConcern });
 export const handler = makeHandler(personalDataRouteDeps(config));

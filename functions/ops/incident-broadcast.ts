@@ -1,6 +1,6 @@
 // Invoked by operations during an incident: {"incidentId": "INC-…"} lists recipients; add "send": true to text them.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { loadConcerns, parseDatabase, parseDataProtection, parseDynamodb, parseNotifier, parseRegion, parseTables } from '../../shared/config.js';
+import { loadConcerns, databaseConcern, dataProtectionConcern, dynamodbConcern, notifierConcern, regionConcern, tablesConcern } from '../../shared/config.js';
 import { PostgresIncidentBroadcasts } from '../../shared/adapters/postgres/incident-broadcasts.js';
 import { systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
@@ -23,7 +23,7 @@ export const makeHandler = (deps: BroadcastDeps) =>
     return report;
   });
 
-const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, notifier: parseNotifier, dataProtection: parseDataProtection });
+const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, notifier: notifierConcern, dataProtection: dataProtectionConcern });
 const pool = postgres(config);
 const phones = makePhoneProtection(config);
 export const handler = makeHandler({

@@ -1,5 +1,5 @@
 // GET /ops/metrics (operations role): the live business figures, severity and weather level for the dashboard.
-import { loadConcerns, parseAuth, parseDatabase, parseDispatch, parseDynamodb, parseHttp, parseIntake, parseOperations, parseRegion, parseTables } from '../../shared/config.js';
+import { loadConcerns, authConcern, databaseConcern, dispatchConcern, dynamodbConcern, httpConcern, intakeConcern, operationsConcern, regionConcern, tablesConcern } from '../../shared/config.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { DynamoWeatherLevelReader } from '../../shared/adapters/dynamodb/weather-level.js';
 import { PostgresMetricsStore } from '../../shared/adapters/postgres/metrics-store.js';
@@ -16,7 +16,7 @@ export const makeHandler = (deps: OperationsViewDeps & StaffRouteDeps) =>
     return { status: 200, body: { ...view.figures, severity: view.severity, weatherLevel: view.weatherLevel } };
   });
 
-const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, dispatch: parseDispatch, intake: parseIntake, operations: parseOperations, auth: parseAuth, http: parseHttp });
+const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, dispatch: dispatchConcern, intake: intakeConcern, operations: operationsConcern, auth: authConcern, http: httpConcern });
 const tables = dynamo(config);
 export const handler = makeHandler({
   metricsStore: new PostgresMetricsStore(postgres(config)),

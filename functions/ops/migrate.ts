@@ -1,7 +1,7 @@
 // Applies pending SQL migrations to the stage's database; run with `sls invoke -f migrate --stage <stage>` after each deploy.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConcerns, parseDatabase, parseDataProtection, parseRegion } from '../../shared/config.js';
+import { loadConcerns, databaseConcern, dataProtectionConcern, regionConcern } from '../../shared/config.js';
 import { makePool } from '../../shared/adapters/postgres/pool.js';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { enableAppRoleLogin, migrate } from '../../shared/adapters/postgres/migrate.js';
@@ -13,7 +13,7 @@ import { logger } from '../../shared/powertools/logger.js';
 const migrationsDir = process.env.MIGRATIONS_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../resources/migrations');
 
 export const handler = async () => {
-  const config = loadConcerns({ region: parseRegion, database: parseDatabase, dataProtection: parseDataProtection });
+  const config = loadConcerns({ region: regionConcern, database: databaseConcern, dataProtection: dataProtectionConcern });
   const pool = makePool({ ...config.database, poolMax: 1, statementTimeoutMs: 300_000 });
   try {
     const client = await pool.connect();

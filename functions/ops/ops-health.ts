@@ -1,5 +1,5 @@
 // GET /ops/health: the deep view for operations: every dependency, the backlog and the incident severity.
-import { loadConcerns, parseAuth, parseDatabase, parseDynamodb, parseHealth, parseHttp, parseIntake, parseRegion, parseTables } from '../../shared/config.js';
+import { loadConcerns, authConcern, databaseConcern, dynamodbConcern, healthConcern, httpConcern, intakeConcern, regionConcern, tablesConcern } from '../../shared/config.js';
 import { DynamoTableProbe } from '../../shared/adapters/dynamodb/table-probe.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
@@ -14,7 +14,7 @@ import { checkHealth, type HealthDeps } from '../../shared/usecases/check-health
 export const makeHandler = (deps: HealthDeps & StaffRouteDeps) =>
   httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'operations' } }, async () => ({ status: 200, body: await checkHealth(deps) }));
 
-const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, health: parseHealth, http: parseHttp, intake: parseIntake, auth: parseAuth });
+const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, health: healthConcern, http: httpConcern, intake: intakeConcern, auth: authConcern });
 export const handler = makeHandler({
   // Pings and counts only: no phone number passes through here, and the role has no phone key.
   requests: new PostgresRequestStore(postgres(config), withoutPhones),

@@ -1,5 +1,5 @@
 // GET /ops/queue: the live dispatch queue for the operations console (operations role only).
-import { loadConcerns, parseAuth, parseDatabase, parseDataProtection, parseDispatch, parseDynamodb, parseHttp, parseIntake, parseOperations, parseRegion, parseTables } from '../../shared/config.js';
+import { loadConcerns, authConcern, databaseConcern, dataProtectionConcern, dispatchConcern, dynamodbConcern, httpConcern, intakeConcern, operationsConcern, regionConcern, tablesConcern } from '../../shared/config.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { PostgresMetricsStore } from '../../shared/adapters/postgres/metrics-store.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
@@ -14,7 +14,7 @@ import { operationsQueue, type QueueDeps } from '../../shared/usecases/operation
 export const makeHandler = (deps: QueueDeps & StaffRouteDeps) =>
   httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'operations' } }, async () => ({ status: 200, body: await operationsQueue(deps) }));
 
-const config = loadConcerns({ region: parseRegion, database: parseDatabase, dynamodb: parseDynamodb, tables: parseTables, dataProtection: parseDataProtection, dispatch: parseDispatch, operations: parseOperations, auth: parseAuth, http: parseHttp, intake: parseIntake });
+const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, dataProtection: dataProtectionConcern, dispatch: dispatchConcern, operations: operationsConcern, auth: authConcern, http: httpConcern, intake: intakeConcern });
 const pool = postgres(config);
 export const handler = makeHandler({
   requests: new PostgresRequestStore(pool, makePhoneProtection(config)),

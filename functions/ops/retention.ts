@@ -1,5 +1,5 @@
 // Scheduled daily: anonymises requests closed more than RETENTION_DAYS ago (sls invoke local -f retention to run it).
-import { loadConcerns, parseDatabase, parseDataProtection, parseRegion } from '../../shared/config.js';
+import { loadConcerns, databaseConcern, dataProtectionConcern, regionConcern } from '../../shared/config.js';
 import { PostgresPersonalData } from '../../shared/adapters/postgres/personal-data.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
 import { systemClock } from '../../shared/adapters/system.js';
@@ -11,7 +11,7 @@ import { applyRetention, type RetentionDeps } from '../../shared/usecases/person
 
 export const makeHandler = (deps: RetentionDeps) => scheduledJob(async () => applyRetention(deps));
 
-const config = loadConcerns({ region: parseRegion, database: parseDatabase, dataProtection: parseDataProtection });
+const config = loadConcerns({ region: regionConcern, database: databaseConcern, dataProtection: dataProtectionConcern });
 const pool = postgres(config);
 export const handler = makeHandler({
   // Retention anonymises by closing date in SQL: it never reads, seals or looks up a number (its role has no phone key).

@@ -2,7 +2,7 @@
 // the decision; `{"reconcile": true}` re-applies every target (after a deploy has reset them to the template's values).
 // Runs outside the VPC: no PostgreSQL here, only the scaling-state table, the forecast API and the control planes.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { loadConcerns, parseDynamodb, parseNotifier, parseRegion, parseTables, parseWeather } from '../../shared/config.js';
+import { loadConcerns, dynamodbConcern, notifierConcern, regionConcern, tablesConcern, weatherConcern } from '../../shared/config.js';
 import { DynamoScaleStateStore } from '../../shared/adapters/dynamodb/weather-level.js';
 import { randomIds, systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
@@ -26,7 +26,7 @@ export const makeHandler = (deps: WeatherScalingDeps) =>
     return report;
   });
 
-const config = loadConcerns({ region: parseRegion, dynamodb: parseDynamodb, tables: parseTables, weather: parseWeather, notifier: parseNotifier });
+const config = loadConcerns({ region: regionConcern, dynamodb: dynamodbConcern, tables: tablesConcern, weather: weatherConcern, notifier: notifierConcern });
 export const handler = makeHandler({
   weatherProvider: weatherProvider(config),
   scalingState: new DynamoScaleStateStore(dynamo(config).documents, config.tables.scalingState),

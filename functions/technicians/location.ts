@@ -1,5 +1,5 @@
 // PUT /technicians/{id}/location: the van app reports where the technician is.
-import { loadConcerns, parseAuth, parseDynamodb, parseHttp, parseIntake, parseRegion, parseTables } from '../../shared/config.js';
+import { loadConcerns, authConcern, dynamodbConcern, httpConcern, intakeConcern, regionConcern, tablesConcern } from '../../shared/config.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
@@ -15,7 +15,7 @@ export const makeHandler = (deps: PresenceDeps & StaffRouteDeps) =>
     return { status: 200, body: { applied, ...(applied ? {} : { reason: 'a newer location is already recorded' }) } };
   });
 
-const config = loadConcerns({ region: parseRegion, dynamodb: parseDynamodb, tables: parseTables, auth: parseAuth, http: parseHttp, intake: parseIntake });
+const config = loadConcerns({ region: regionConcern, dynamodb: dynamodbConcern, tables: tablesConcern, auth: authConcern, http: httpConcern, intake: intakeConcern });
 export const handler = makeHandler({
   technicians: new DynamoTechnicianIndex(dynamo(config).documents, config.tables.locations),
   clock: systemClock,

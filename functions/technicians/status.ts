@@ -1,5 +1,5 @@
 // PUT /technicians/{id}/status: the technician goes available, on a break, or offline.
-import { loadConcerns, parseAuth, parseDynamodb, parseHttp, parseIntake, parseRegion, parseTables } from '../../shared/config.js';
+import { loadConcerns, authConcern, dynamodbConcern, httpConcern, intakeConcern, regionConcern, tablesConcern } from '../../shared/config.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
@@ -14,7 +14,7 @@ export const makeHandler = (deps: PresenceDeps & StaffRouteDeps) =>
     return { status: 200, body: { id: params.id, status: body.status } };
   });
 
-const config = loadConcerns({ region: parseRegion, dynamodb: parseDynamodb, tables: parseTables, auth: parseAuth, http: parseHttp, intake: parseIntake });
+const config = loadConcerns({ region: regionConcern, dynamodb: dynamodbConcern, tables: tablesConcern, auth: authConcern, http: httpConcern, intake: intakeConcern });
 export const handler = makeHandler({
   technicians: new DynamoTechnicianIndex(dynamo(config).documents, config.tables.locations),
   clock: systemClock,
