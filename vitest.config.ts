@@ -5,7 +5,6 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/support/global-setup.ts'],
-    setupFiles: ['tests/support/env.ts'],
     pool: 'forks',
     // The JSON report is what .ci/run reads for its closing "N passed, N failed" line.
     reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]],

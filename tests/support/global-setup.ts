@@ -29,6 +29,10 @@ export default async function setup(project: TestProject) {
   await prepareDatabase(engines.serverUrl, templateDatabase);
   project.provide('pgServerUrl', engines.serverUrl);
   project.provide('dynamodbEndpoint', engines.dynamodbEndpoint);
+  // The test run's environment, as npm start's is the stack's: workers inherit it, so a function module's own wiring
+  // (which tests import for makeHandler, then never call) points at these engines rather than at AWS.
+  process.env.DATABASE_URL ??= engines.serverUrl;
+  process.env.DYNAMODB_ENDPOINT ??= engines.dynamodbEndpoint;
   return async () => {
     await engines.stop();
     rmSync(dataDir, { recursive: true, force: true });
