@@ -9,6 +9,9 @@ import { makeHandler as makeGet } from '../../functions/emergencies/get.js';
 import { makeJobActionHandler } from '../../functions/jobs/job-action.js';
 import { makeHandler as makeErase } from '../../functions/ops/gdpr-erase.js';
 import { makeHandler as makeExport } from '../../functions/ops/gdpr-export.js';
+import { makeHandler as makeHealth } from '../../functions/ops/health.js';
+import { handler as openApiHandler } from '../../functions/ops/openapi.js';
+import { makeHandler as makeOpsHealth } from '../../functions/ops/ops-health.js';
 import { makeHandler as makeMetrics } from '../../functions/ops/metrics.js';
 import { makeHandler as makeQueue } from '../../functions/ops/queue.js';
 import { makeHandler as makeLocation } from '../../functions/technicians/location.js';
@@ -57,6 +60,7 @@ beforeAll(async () => {
   const d = stack.deps;
   handlers = {
     'POST /emergencies': makeCreate(d),
+    'POST /partner/emergencies': makeCreate(d),
     'GET /emergencies/{id}': makeGet(d),
     'POST /emergencies/{id}/cancel': makeCancel(d),
     'PUT /technicians/{id}/location': makeLocation(d),
@@ -68,6 +72,7 @@ beforeAll(async () => {
     'POST /jobs/{id}/complete': makeJobActionHandler('complete')(d),
     'GET /ops/queue': makeQueue(d),
     'GET /ops/metrics': makeMetrics(d),
+    'GET /ops/health': makeOpsHealth(d),
     'POST /ops/gdpr/export': makeExport(d),
     'POST /ops/gdpr/erase': makeErase(d),
   };
@@ -135,4 +140,38 @@ describe('bad-input corpus', () => {
     expect(failures).toEqual([]);
     expect(await everything()).toEqual(before);
   }, 900_000);
+
+  it('routes that take no input (GET /health, GET /openapi.json) ignore hostile query strings, headers and bodies', async () => {
+    const before = await everything();
+    const health = makeHealth(stack.deps);
+    const hostile: { name: string; query?: Record<string, string>; body?: string; headers?: Record<string, string> }[] = [
+      { name: 'SQL injection in the query string', query: { id: "' OR 1=1; DROP TABLE emergency_requests; --" } },
+      { name: 'a NoSQL operator in the query string', query: { 'status[$ne]': 'x' } },
+      { name: 'path traversal in the query string', query: { file: '../../../../etc/passwd' } },
+      { name: 'a JSON body on a GET', body: '{"__proto__":{"admin":true}}', headers: { 'Content-Type': 'application/json' } },
+      { name: 'a 200 kB body on a GET', body: 'x'.repeat(200_000), headers: { 'Content-Type': 'text/plain' } },
+      { name: 'a forged bearer token', headers: { Authorization: authorization.forged! } },
+      { name: 'control characters and a lone surrogate in a header', headers: { 'X-Debug': '\u009b\ud800' } },
+    ];
+    const failures: string[] = [];
+    for (const [route, handler, path] of [
+      ['GET /health', health, '/health'],
+      ['GET /openapi.json', openApiHandler, '/openapi.json'],
+    ] as const) {
+      const clean = await handler(apiEvent({ method: 'GET', path }), lambdaContext('tyrehero-dispatch-corpus', 60_000));
+      for (const h of hostile) {
+        const event = apiEvent({ method: 'GET', path, headers: h.headers ?? {}, body: h.body });
+        if (h.query) {
+          event.queryStringParameters = h.query;
+          event.multiValueQueryStringParameters = Object.fromEntries(Object.entries(h.query).map(([k, v]) => [k, [v]]));
+        }
+        const raw = await handler(event, lambdaContext('tyrehero-dispatch-corpus', 60_000));
+        const same = (a: string, b: string) => JSON.stringify(Object.keys(JSON.parse(a) as object)) === JSON.stringify(Object.keys(JSON.parse(b) as object));
+        if (raw.statusCode !== clean.statusCode || !same(raw.body, clean.body)) failures.push(`${route} — ${h.name}: ${raw.statusCode} ${raw.body.slice(0, 160)}`);
+      }
+      if (clean.statusCode !== 200) failures.push(`${route}: the clean call answered ${clean.statusCode}`);
+    }
+    expect(failures).toEqual([]);
+    expect(await everything()).toEqual(before);
+  }, 300_000);
 });

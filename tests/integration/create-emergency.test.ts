@@ -41,6 +41,15 @@ describe('POST /emergencies', () => {
     expect(rows[0].tracking_token_hash).not.toContain(response.body.trackingToken);
   });
 
+  it('serves partner integrations on POST /partner/emergencies the same way (the gateway checks their API key)', async () => {
+    const response = await invoke(handler, apiEvent({ method: 'POST', path: '/partner/emergencies', body: emergencyBody({ customer: { name: 'Fleet Driver', phone: '07700 900002' } }) }));
+    expect(response.status).toBe(201);
+    expect(response.body.trackingToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(response.headers.location).toBe(`/emergencies/${String(response.body.id)}`);
+    const { rows } = await stack.sql.query('SELECT customer_name FROM emergency_requests WHERE id = $1', [response.body.id]);
+    expect(rows).toEqual([{ customer_name: 'Fleet Driver' }]);
+  });
+
   it('writes an INSERT audit row with the new row as JSON', async () => {
     const response = await post(emergencyBody());
     const audit = await stack.sql.query(`SELECT operation, old_row, new_row FROM emergency_requests_audit WHERE request_id = $1 AND operation = 'INSERT'`, [response.body.id]);
