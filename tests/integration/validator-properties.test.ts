@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
+import { makeHandler as makeGet } from '../../functions/emergencies/get.js';
 import { makeHandler as makeExport } from '../../functions/ops/gdpr-export.js';
 import { freeTextProblem } from '../../shared/domain/free-text.js';
 import { CreateEmergencyBody } from '../../shared/schemas/emergency.js';
@@ -79,6 +80,39 @@ describe('phone validator', () => {
         }
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('location validator', () => {
+  // Mostly points in and around the UK and Ireland, some anywhere at all; -0 is sent as 0 (JSON has no -0).
+  const coordinate = (near: [number, number], anywhere: [number, number]) =>
+    fc.oneof(fc.double({ min: near[0], max: near[1], noNaN: true }), fc.double({ min: anywhere[0], max: anywhere[1], noNaN: true })).map((v) => (Object.is(v, -0) ? 0 : v));
+
+  it('round-trips accepted coordinates unchanged through storage and GET /emergencies/{id}; refused ones leave no row', async () => {
+    await fc.assert(
+      fc.asyncProperty(coordinate([49, 61.5], [-100, 100]), coordinate([-11, 2.5], [-200, 200]), async (lat, lon) => {
+        const body = emergencyBody({ customer: { name: 'Geo Property', phone: nextPhone() }, location: { lat, lon } });
+        const accepted = CreateEmergencyBody.safeParse(body).success;
+        const before = await count();
+        const created = await invoke(makeCreate(stack.deps), apiEvent({ method: 'POST', path: '/emergencies', body }), lambdaContext('prop', 60_000));
+        if (!accepted) {
+          expect(created.status).toBe(422);
+          expect(await count()).toBe(before);
+          return;
+        }
+        expect(created.status).toBe(201);
+        const id = created.body.id as string;
+        const read = await invoke(
+          makeGet(stack.deps),
+          apiEvent({ method: 'GET', path: `/emergencies/${id}`, resource: '/emergencies/{id}', pathParameters: { id }, headers: { 'X-Tracking-Token': created.body.trackingToken as string } }),
+          lambdaContext('prop', 60_000),
+        );
+        expect(read.status).toBe(200);
+        expect(read.body.location).toEqual({ lat, lon });
+        await stack.deps.requests.transition(id, 'cancel', new Date());
+      }),
+      { numRuns: 40 },
     );
   });
 });
