@@ -128,7 +128,7 @@ describe('npx sls package --stage prod', () => {
 
   it('answers gateway-made errors as problem+json', () => {
     const responses = byType('AWS::ApiGateway::GatewayResponse').map(([, r]) => r.Properties);
-    expect(responses.map((r) => r.ResponseType).sort()).toEqual(['DEFAULT_4XX', 'DEFAULT_5XX', 'THROTTLED']);
+    expect(responses.map((r) => r.ResponseType).sort()).toEqual(['DEFAULT_4XX', 'DEFAULT_5XX', 'INVALID_API_KEY', 'QUOTA_EXCEEDED', 'THROTTLED']);
     for (const r of responses) expect(r.ResponseParameters['gatewayresponse.header.Content-Type']).toBe("'application/problem+json'");
   });
 
