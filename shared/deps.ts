@@ -17,6 +17,8 @@ import { PostgresMetricsStore } from './adapters/postgres/metrics-store.js';
 import { PostgresRequestStore } from './adapters/postgres/request-store.js';
 import { PostgresTechnicianDirectory } from './adapters/postgres/technician-directory.js';
 import { LogNotifier, SnsNotifier } from './adapters/sns/notifier.js';
+import { SyntheticGuardNotifier } from './adapters/notifications/synthetic-guard.js';
+import { PostgresSyntheticNotificationLog } from './adapters/postgres/synthetic-notifications.js';
 import { randomIds, systemClock } from './adapters/system.js';
 import type { KeyStores } from './adapters/weather/api-key.js';
 import type { FetchLike } from './adapters/weather/http.js';
@@ -49,8 +51,14 @@ export function makeDeps(config: Config, overrides: Overrides = {}) {
       ? new AwsLocationGeocoder(new LocationClient({ region: config.region }), config.geocoder.placeIndexName!)
       : new OfflineGeocoder();
   const log = overrides.log ?? logger;
-  const notifier =
-    overrides.notifier ?? (config.notifier.kind === 'sns' ? new SnsNotifier(new SNSClient({ region: config.region }), config.notifier.opsTopicArn!) : new LogNotifier(log));
+  const clock = overrides.clock ?? systemClock;
+  const syntheticNotifications = new PostgresSyntheticNotificationLog(pool);
+  // Messages about synthetic (drill) requests are recorded, never sent, whichever notifier the stage uses.
+  const notifier = new SyntheticGuardNotifier(
+    overrides.notifier ?? (config.notifier.kind === 'sns' ? new SnsNotifier(new SNSClient({ region: config.region }), config.notifier.opsTopicArn!) : new LogNotifier(log)),
+    syntheticNotifications,
+    clock,
+  );
   return {
     config,
     pool,
@@ -70,7 +78,8 @@ export function makeDeps(config: Config, overrides: Overrides = {}) {
     weatherScaling: config.weather,
     tables: new DynamoTableProbe(dynamo, Object.values(config.tables)),
     geocoder,
-    clock: overrides.clock ?? systemClock,
+    clock,
+    syntheticNotifications,
     ids: overrides.ids ?? randomIds,
     log,
     intake: config.intake,

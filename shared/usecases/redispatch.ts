@@ -2,6 +2,7 @@
 import { openStatuses } from '../domain/emergency.js';
 import { dispatchEmergency, notify, type DispatchDeps } from './dispatch.js';
 import { freshSince } from '../domain/durations.js';
+import { aboutRequest } from '../ports/notifier.js';
 
 export interface RedispatchDeps extends DispatchDeps {
   dispatch: DispatchDeps['dispatch'] & { acceptWithinMinutes: number };
@@ -38,6 +39,7 @@ export async function redispatch(deps: RedispatchDeps): Promise<RedispatchReport
     const profile = await deps.directory.findTechnician(technicianId);
     if (profile) {
       await notify(deps, {
+        ...aboutRequest(lapsed),
         channel: 'sms',
         purpose: 'technician-offer-withdrawn',
         to: profile.phone,

@@ -5,6 +5,7 @@ import { GetCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocu
 import ngeohash from 'ngeohash';
 import type { GeoPoint } from '../../domain/emergency.js';
 import { nearest, type Candidate } from '../../domain/geo.js';
+import { fleetOfTechnician, fleetPartition, testFleetPartitionPrefix } from '../../domain/test-fleet.js';
 import type { Availability, DispatchableTechnician, HeldJob, LocationFix, NearestQuery, SearchReport, SelfReportedStatus, TechnicianIndex, TechnicianPosition } from '../../ports/technician-index.js';
 
 /** Geohash precision of the GSI partition: ~20 km × 24 km cells in Britain. See the README's "Dispatch" section for why. */
@@ -61,7 +62,8 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
       ':lat': fix.location.lat,
       ':lon': fix.location.lon,
       ':gh': geohash,
-      ':cell': geohash.slice(0, dispatchCellPrecision),
+      // A test technician's cell carries the test-fleet prefix, so they are only ever indexed in test partitions.
+      ':cell': fleetPartition(geohash.slice(0, dispatchCellPrecision), fleetOfTechnician(technicianId)),
       ':key': `${geohash}#${technicianId}`,
       ':at': fix.recordedAt.toISOString(),
       ':acc': fix.accuracyMeters ?? null,
@@ -130,6 +132,7 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
   async nearestDispatchable(point: GeoPoint, query: NearestQuery): Promise<{ found: Awaited<ReturnType<typeof nearest>>['found']; report: SearchReport }> {
     const report: SearchReport = { queries: 0, itemsRead: 0, rings: 0 };
     const freshSince = query.freshSince.toISOString();
+    const fleet = query.fleet ?? 'real';
     const reader = {
       readCell: async (cell: string): Promise<Candidate[]> => {
         const items = await this.readAll<Item>(
@@ -141,7 +144,7 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
               KeyConditionExpression: cell.length > dispatchCellPrecision ? 'dispatchCell = :cell AND begins_with(dispatchKey, :prefix)' : 'dispatchCell = :cell',
               FilterExpression: 'recordedAt >= :fresh',
               ExpressionAttributeValues: {
-                ':cell': cell.slice(0, dispatchCellPrecision),
+                ':cell': fleetPartition(cell.slice(0, dispatchCellPrecision), fleet),
                 ':fresh': freshSince,
                 ...(cell.length > dispatchCellPrecision ? { ':prefix': cell } : {}),
               },
@@ -259,8 +262,9 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
         new ScanCommand({
           TableName: this.tableName,
           IndexName: dispatchableIndex,
-          FilterExpression: 'recordedAt >= :fresh',
-          ExpressionAttributeValues: { ':fresh': freshSince.toISOString() },
+          // The real fleet only: test technicians never count towards availability or coverage.
+          FilterExpression: 'recordedAt >= :fresh AND NOT begins_with(dispatchCell, :testFleet)',
+          ExpressionAttributeValues: { ':fresh': freshSince.toISOString(), ':testFleet': testFleetPartitionPrefix },
           ExclusiveStartKey: startKey,
         }),
     );
