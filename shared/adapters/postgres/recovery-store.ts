@@ -135,7 +135,7 @@ export class PostgresDrRunLog implements DrRunLog {
 
   list(kind: DrRunKind, limit: number): Promise<DrRun[]> {
     return guarded('listing DR runs', async () => {
-      const { rows } = await this.pool.query<RunRow>('SELECT * FROM dr_runs WHERE kind = $1 ORDER BY started_at DESC, id LIMIT $2', [kind, limit]);
+      const { rows } = await this.pool.query<RunRow>('SELECT * FROM dr_runs WHERE kind = $1 ORDER BY started_at DESC, finished_at DESC, id LIMIT $2', [kind, limit]);
       return rows.map((r) => ({ id: r.id, kind: r.kind, operator: r.operator, dryRun: r.dry_run, startedAt: r.started_at, finishedAt: r.finished_at, outcome: r.outcome, plan: r.plan, result: r.result }));
     });
   }
