@@ -1,6 +1,6 @@
 // drFailover and drRestore: RDS and CloudWatch stubbed with aws-sdk-client-mock (exact commands), the DR record in real PostgreSQL.
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeDBClustersCommand, DescribeGlobalClustersCommand, FailoverGlobalClusterCommand, RDSClient, RestoreDBClusterToPointInTimeCommand, SwitchoverGlobalClusterCommand } from '@aws-sdk/client-rds';
+import { DescribeDBClustersCommand, DescribeGlobalClustersCommand, type DescribeGlobalClustersCommandOutput, type FailoverStatus, FailoverGlobalClusterCommand, RDSClient, RestoreDBClusterToPointInTimeCommand, SwitchoverGlobalClusterCommand } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CloudWatchReplicationLag } from '../../shared/adapters/cloudwatch/replication-lag.js';
@@ -27,8 +27,19 @@ let stack: TestStack;
 let failoverDeps: FailoverDeps;
 let restoreDeps: RestoreDeps;
 
-const globalCluster = (writer: string, failover?: { Status: string }) => ({
-  GlobalClusters: [{ GlobalClusterIdentifier: globalId, Status: failover ? 'switching-over' : 'available', GlobalClusterMembers: [{ DBClusterArn: primaryArn, IsWriter: writer === primaryArn }, { DBClusterArn: secondaryArn, IsWriter: writer === secondaryArn, SynchronizationStatus: 'connected' }], ...(failover ? { FailoverState: { Status: failover.Status, FromDbClusterArn: primaryArn, ToDbClusterArn: secondaryArn } } : {}) }],
+const globalCluster = (writer: string, failover?: { Status: FailoverStatus }): DescribeGlobalClustersCommandOutput => ({
+  $metadata: {},
+  GlobalClusters: [
+    {
+      GlobalClusterIdentifier: globalId,
+      Status: failover ? 'switching-over' : 'available',
+      GlobalClusterMembers: [
+        { DBClusterArn: primaryArn, IsWriter: writer === primaryArn },
+        { DBClusterArn: secondaryArn, IsWriter: writer === secondaryArn, SynchronizationStatus: 'connected' },
+      ],
+      ...(failover ? { FailoverState: { Status: failover.Status, FromDbClusterArn: primaryArn, ToDbClusterArn: secondaryArn } } : {}),
+    },
+  ],
 });
 
 beforeAll(async () => {
@@ -60,7 +71,7 @@ describe('drFailover', () => {
 
   it('switches over, polls until the target is the writer, reports the time against the 5-minute RTO, and alerts at start and finish', async () => {
     rds.on(SwitchoverGlobalClusterCommand).resolves({});
-    rds.on(DescribeGlobalClustersCommand).resolvesOnce(globalCluster(primaryArn)).resolvesOnce(globalCluster(primaryArn, { Status: 'switching-over' })).resolvesOnce(globalCluster(primaryArn, { Status: 'switching-over' })).resolves(globalCluster(secondaryArn));
+    rds.on(DescribeGlobalClustersCommand).resolvesOnce(globalCluster(primaryArn)).resolvesOnce(globalCluster(primaryArn, { Status: 'pending' })).resolvesOnce(globalCluster(primaryArn, { Status: 'pending' })).resolves(globalCluster(secondaryArn));
     const report = await failoverDatabase(failoverDeps, parseFailoverInput({ dryRun: false, operator: 'oncall@tyrehero.co.uk', targetClusterArn: secondaryArn }));
 
     expect(rds.commandCalls(SwitchoverGlobalClusterCommand).map((c) => c.args[0].input)).toEqual([{ GlobalClusterIdentifier: globalId, TargetDbClusterIdentifier: secondaryArn }]);
@@ -93,7 +104,7 @@ describe('drFailover', () => {
 
   it('reports a failover that has not settled within the polls as failed', async () => {
     rds.on(SwitchoverGlobalClusterCommand).resolves({});
-    rds.on(DescribeGlobalClustersCommand).resolvesOnce(globalCluster(primaryArn)).resolves(globalCluster(primaryArn, { Status: 'switching-over' }));
+    rds.on(DescribeGlobalClustersCommand).resolvesOnce(globalCluster(primaryArn)).resolves(globalCluster(primaryArn, { Status: 'pending' }));
     const report = await failoverDatabase(failoverDeps, parseFailoverInput({ dryRun: false, operator: 'oncall', targetClusterArn: secondaryArn, pollSeconds: 30, maxPolls: 12 }));
     expect(report).toMatchObject({ outcome: 'failed', result: { settled: false, polls: 12, elapsedSeconds: 360, withinRto: false } });
   });
