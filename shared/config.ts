@@ -105,6 +105,15 @@ export const settings = [
   { env: 'WEATHER_RUN_LEASE_SECONDS', default: '300', description: 'How long a run holds the scaling state; longer than the function timeout, so a crashed run cannot block for good.' },
   { env: 'WEATHER_SCALING_TARGETS', default: '[]', description: 'What weather scaling changes, as JSON (see README, Weather scaling): provisioned concurrency per function alias, Aurora min ACU.' },
   { env: 'SCALER', default: 'log', description: "'log' (local: capacity changes are logged, not made) or 'aws' (Application Auto Scaling and RDS)." },
+  { env: 'DR_CONTROL_PLANE', default: 'none', description: "Disaster recovery: 'aws' reads and drives RDS, CloudWatch and DynamoDB control planes; 'none' (local) checks data only." },
+  { env: 'DR_CLUSTER_ID', default: undefined, description: "This region's Aurora cluster identifier (DR checks, failover, restore)." },
+  { env: 'DR_GLOBAL_CLUSTER_ID', default: undefined, description: 'Aurora Global Database identifier; unset when the stage has no second region.' },
+  { env: 'DR_SECONDARY_REGION', default: undefined, description: 'Region of the secondary stack (Aurora secondary cluster, DynamoDB replicas), e.g. eu-west-1.' },
+  { env: 'DR_SECONDARY_CLUSTER_ID', default: undefined, description: 'Identifier of the secondary Aurora cluster, whose lag metrics drCheck reads.' },
+  { env: 'DR_BACKUP_RETENTION_DAYS', default: '7', description: 'Aurora backup retention the stage is deployed with; the restorable window must cover it.' },
+  { env: 'DR_STUCK_MINUTES', default: '{"pending":30,"assigned":15,"en_route":120,"on_site":180}', description: 'A request unchanged in this status for longer than these minutes is stuck (drCheck), as JSON.' },
+  { env: 'DR_GAP_WINDOW_MINUTES', default: '60', description: 'How far back drCheck looks for minutes with no request (the minute-gap analysis).' },
+  { env: 'DR_TRAILING_DAYS', default: '28', description: 'Days of history the trailing request rate per hour of day is measured over.' },
 ] as const satisfies readonly Setting[];
 
 export type Stage = string;
@@ -143,6 +152,8 @@ export interface Config {
     scaler: 'log' | 'aws';
   };
   operations: { highPriorityAtMost: number };
+  /** Disaster recovery's own settings, parsed only by the DR functions. */
+  dr: DrConfig;
 }
 
 export type WeatherProviderKind = 'open-meteo' | 'met-office' | 'fixture';
@@ -361,9 +372,42 @@ const allConcerns: Parsers<keyof Config> = {
   auth: parseAuth,
   weather: parseWeather,
   operations: parseOperations,
+  dr: parseDr,
 };
 
 /** Every concern at once: tests, the benchmark and local scripts. */
 export function loadConfig(env: Env = process.env): Config {
   return loadConcerns(allConcerns, env);
+}
+
+const drSchema = z.object({
+  controlPlane: z.enum(['aws', 'none']),
+  clusterId: z.string().min(1).optional(),
+  globalClusterId: z.string().min(1).optional(),
+  secondaryRegion: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/).optional(),
+  secondaryClusterId: z.string().min(1).optional(),
+  backupRetentionDays: z.coerce.number().int().min(1).max(35),
+  stuckMinutes: z.record(z.enum(['pending', 'assigned', 'en_route', 'on_site']), z.number().int().positive()),
+  gapWindowMinutes: z.coerce.number().int().min(5).max(1440),
+  trailingDays: z.coerce.number().int().min(1).max(90),
+});
+
+export type DrConfig = z.infer<typeof drSchema>;
+
+/** Disaster recovery's own settings, parsed only by the DR functions. */
+export function parseDr(r: Reader): Config['dr'] {
+  const result = drSchema.safeParse({
+    controlPlane: r.text('DR_CONTROL_PLANE'),
+    clusterId: r.raw('DR_CLUSTER_ID'),
+    globalClusterId: r.raw('DR_GLOBAL_CLUSTER_ID'),
+    secondaryRegion: r.raw('DR_SECONDARY_REGION'),
+    secondaryClusterId: r.raw('DR_SECONDARY_CLUSTER_ID'),
+    backupRetentionDays: r.text('DR_BACKUP_RETENTION_DAYS'),
+    stuckMinutes: r.json('DR_STUCK_MINUTES', z.unknown()),
+    gapWindowMinutes: r.text('DR_GAP_WINDOW_MINUTES'),
+    trailingDays: r.text('DR_TRAILING_DAYS'),
+  });
+  if (!result.success) throw new Error(`Disaster-recovery configuration is invalid: ${result.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  if (result.data.controlPlane === 'aws' && !result.data.clusterId) throw new Error('Configuration DR_CLUSTER_ID is required when DR_CONTROL_PLANE=aws');
+  return result.data;
 }

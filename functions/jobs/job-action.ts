@@ -2,6 +2,7 @@
 import { loadConcerns, parseAuth, parseDatabase, parseDispatch, parseDynamodb, parseHttp, parseIntake, parseNotifier, parseRegion, parseTables } from '../../shared/config.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
+import { PostgresSyntheticNotificationLog } from '../../shared/adapters/postgres/synthetic-notifications.js';
 import { PostgresTechnicianDirectory } from '../../shared/adapters/postgres/technician-directory.js';
 import { systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
@@ -29,7 +30,7 @@ function compose(): JobActionDeps {
     requests: new PostgresRequestStore(pool),
     directory: new PostgresTechnicianDirectory(pool),
     technicians: new DynamoTechnicianIndex(dynamo(config).documents, config.tables.locations),
-    notifier: notifier(config, logger),
+    notifier: notifier(config, logger, new PostgresSyntheticNotificationLog(pool)),
     clock: systemClock,
     log: logger,
     dispatch: config.dispatch,

@@ -2,6 +2,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { loadConcerns, parseDatabase, parseNotifier, parseRegion } from '../../shared/config.js';
 import { PostgresIncidentBroadcasts } from '../../shared/adapters/postgres/incident-broadcasts.js';
+import { PostgresSyntheticNotificationLog } from '../../shared/adapters/postgres/synthetic-notifications.js';
 import { systemClock } from '../../shared/adapters/system.js';
 import { notifier } from '../../shared/compose/notifier.js';
 import { postgres } from '../../shared/compose/postgres.js';
@@ -21,9 +22,10 @@ export const makeHandler = (deps: BroadcastDeps) =>
   });
 
 const config = loadConcerns({ region: parseRegion, database: parseDatabase, notifier: parseNotifier });
+const pool = postgres(config);
 export const handler = makeHandler({
-  broadcasts: new PostgresIncidentBroadcasts(postgres(config)),
-  notifier: notifier(config, logger),
+  broadcasts: new PostgresIncidentBroadcasts(pool),
+  notifier: notifier(config, logger, new PostgresSyntheticNotificationLog(pool)),
   clock: systemClock,
   log: logger,
 });

@@ -7,7 +7,10 @@ import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician
 import { DynamoScaleStateStore, DynamoWeatherLevelReader } from '../../shared/adapters/dynamodb/weather-level.js';
 import { PostgresIncidentBroadcasts } from '../../shared/adapters/postgres/incident-broadcasts.js';
 import { PostgresMetricsStore } from '../../shared/adapters/postgres/metrics-store.js';
+import { PostgresRecoveryStore, PostgresDrRunLog } from '../../shared/adapters/postgres/recovery-store.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
+import { PostgresSyntheticNotificationLog } from '../../shared/adapters/postgres/synthetic-notifications.js';
+import { PostgresTestFleet } from '../../shared/adapters/postgres/test-fleet.js';
 import { PostgresTechnicianDirectory } from '../../shared/adapters/postgres/technician-directory.js';
 import { randomIds, systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
@@ -37,6 +40,8 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
   const pool = postgres(config);
   const { client, documents } = dynamo(config);
   const log = overrides.log ?? logger;
+  const clock = overrides.clock ?? systemClock;
+  const syntheticNotifications = new PostgresSyntheticNotificationLog(pool);
   return {
     config,
     pool,
@@ -52,11 +57,16 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
     tables: new DynamoTableProbe(client, Object.values(config.tables)),
     idempotency: idempotency(config, client),
     geocoder: geocoder(config),
-    notifier: overrides.notifier ?? notifier(config, log),
+    // Guarded like every function's: an overriding notifier never receives a message about a synthetic request either.
+    notifier: notifier(config, log, syntheticNotifications, { clock, real: overrides.notifier }),
+    syntheticNotifications,
+    recovery: new PostgresRecoveryStore(pool),
+    drRuns: new PostgresDrRunLog(pool),
+    testFleet: new PostgresTestFleet(pool),
     verifier: tokenVerifier(config),
     weatherProvider: overrides.weatherProvider ?? weatherProvider(config, overrides),
     scaler: overrides.scaler ?? scaler(config, log),
-    clock: overrides.clock ?? systemClock,
+    clock,
     ids: overrides.ids ?? randomIds,
     log,
     dispatch: config.dispatch,
@@ -64,6 +74,7 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
     health: config.health,
     operations: config.operations,
     weatherScaling: config.weather,
+    dr: config.dr,
     http: httpSettings(config),
   };
 }
