@@ -71,7 +71,7 @@ describe('drRecover', () => {
   it('puts back every lost request from its latest audited image and the buffered one, never a deleted one, and counts them', async () => {
     const report = await recoverRequests(deps, parseRecoverInput({ dryRun: false, operator: 'ops.lead@tyrehero.co.uk' }));
     expect(report.outcome).toBe('succeeded');
-    expect(report.result).toEqual({ replayedFromAudit: 4, alreadyPresent: 0, buffer: { replayed: 1, alreadyStored: 0, databaseUnavailable: false } });
+    expect(report.result).toEqual({ replayedFromAudit: 4, alreadyPresent: 0, buffer: { replayed: 1, alreadyStored: 0, databaseUnavailable: false, leftInBuffer: 0 } });
 
     const { rows } = await stack.sql.query<{ id: string; status: string; created_at: Date; declined_by: string[] }>(
       'SELECT id, status, created_at, declined_by FROM emergency_requests WHERE id = ANY($1::uuid[]) ORDER BY created_at',
@@ -94,7 +94,7 @@ describe('drRecover', () => {
     const before = await stack.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM emergency_requests');
     const report = await recoverRequests(deps, parseRecoverInput({ dryRun: false, operator: 'ops.lead@tyrehero.co.uk' }));
     expect(report.plan).toMatchObject({ lostFromAudit: 0, bufferedMissing: 0 });
-    expect(report.result).toEqual({ replayedFromAudit: 0, alreadyPresent: 0, buffer: { replayed: 0, alreadyStored: 0, databaseUnavailable: false } });
+    expect(report.result).toEqual({ replayedFromAudit: 0, alreadyPresent: 0, buffer: { replayed: 0, alreadyStored: 0, databaseUnavailable: false, leftInBuffer: 0 } });
     expect((await stack.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM emergency_requests')).rows[0]!.n).toBe(before.rows[0]!.n);
   });
 });
