@@ -380,23 +380,25 @@ export function loadConfig(env: Env = process.env): Config {
   return loadConcerns(allConcerns, env);
 }
 
-const drSchema = z.object({
-  controlPlane: z.enum(['aws', 'none']),
-  clusterId: z.string().min(1).optional(),
-  globalClusterId: z.string().min(1).optional(),
-  secondaryRegion: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/).optional(),
-  secondaryClusterId: z.string().min(1).optional(),
-  backupRetentionDays: z.coerce.number().int().min(1).max(35),
-  stuckMinutes: z.record(z.enum(['pending', 'assigned', 'en_route', 'on_site']), z.number().int().positive()),
-  gapWindowMinutes: z.coerce.number().int().min(5).max(1440),
-  trailingDays: z.coerce.number().int().min(1).max(90),
-});
+// Built on first use: a function that never parses DR settings keeps this schema (and the zod it needs) out of its bundle.
+const drSchema = () =>
+  z.object({
+    controlPlane: z.enum(['aws', 'none']),
+    clusterId: z.string().min(1).optional(),
+    globalClusterId: z.string().min(1).optional(),
+    secondaryRegion: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/).optional(),
+    secondaryClusterId: z.string().min(1).optional(),
+    backupRetentionDays: z.coerce.number().int().min(1).max(35),
+    stuckMinutes: z.record(z.enum(['pending', 'assigned', 'en_route', 'on_site']), z.number().int().positive()),
+    gapWindowMinutes: z.coerce.number().int().min(5).max(1440),
+    trailingDays: z.coerce.number().int().min(1).max(90),
+  });
 
-export type DrConfig = z.infer<typeof drSchema>;
+export type DrConfig = z.infer<ReturnType<typeof drSchema>>;
 
 /** Disaster recovery's own settings, parsed only by the DR functions. */
 export function parseDr(r: Reader): Config['dr'] {
-  const result = drSchema.safeParse({
+  const result = drSchema().safeParse({
     controlPlane: r.text('DR_CONTROL_PLANE'),
     clusterId: r.raw('DR_CLUSTER_ID'),
     globalClusterId: r.raw('DR_GLOBAL_CLUSTER_ID'),
