@@ -61,7 +61,7 @@ describe.each(targets)('npx sls package --stage $stage --region $region', (targe
       ...byType(target, 'AWS::WAFv2::WebACL').map(([, r]) => r.Properties.Name),
     ] as string[];
     expect(names.length).toBe(4 + 3 + 1 + 1 + 2 + 1);
-    for (const name of names) expect(name).toMatch(new RegExp(`^tyrehero-dispatch[-/]${stage}[-/]`));
+    for (const name of names) expect(name).toMatch(new RegExp(`^tyrehero-dispatch[-/]${stage}([-/]|$)`));
     const other = targets.find((t) => t.stage === stage && t.region !== region) ?? { stage, region: 'eu-west-2' };
     if (packaged.has(key(other))) {
       const otherTables = byType(other, 'AWS::DynamoDB::Table').map(([, r]) => r.Properties.TableName);
