@@ -55,6 +55,9 @@ describe('a synthetic request', () => {
     const recorded = await stack.deps.syntheticNotifications.listFor(response.body.id as string);
     expect(recorded.map((r) => r.purpose)).toEqual(['customer-assigned', 'technician-offer']);
     expect(recorded[0]).toMatchObject({ channel: 'sms', to: expect.stringMatching(/^\+447700900\d{3}$/), text: expect.stringContaining(String(response.body.reference)) });
+    // The synthetic guard sits outside issue 14's SMS guard: nothing was sent, so nothing is logged as sent to a customer.
+    const sent = await stack.sql.query('SELECT count(*)::int AS n FROM customer_notifications WHERE request_id = $1', [response.body.id]);
+    expect(sent.rows[0]).toEqual({ n: 0 });
 
     // The rest of its life is recorded too: en route and arrival texts never leave.
     const technician = { subject: 'test-drill-1', groups: ['technicians'] };
@@ -89,6 +92,20 @@ describe('a real request', () => {
     expect(rows[0]).toEqual({ is_test: false, technician_id: null });
     // A real customer's request is paged for real.
     expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.TopicArn)).toEqual([topic]);
+  });
+
+  it('is texted through the SMS guard (recorded as sent for GDPR export), and nothing about it is recorded as synthetic', async () => {
+    await onShift('real-near', 51.88, -0.42);
+    const response = await post({ location: luton }, false);
+
+    expect(response.body).toMatchObject({ status: 'assigned', technician: { id: 'real-near' } });
+    expect(sns.commandCalls(PublishCommand).filter((c) => c.args[0].input.PhoneNumber)).toHaveLength(2);
+    const { rows } = await stack.sql.query('SELECT purpose FROM customer_notifications WHERE request_id = $1', [response.body.id]);
+    expect(rows).toEqual([{ purpose: 'customer-assigned' }]);
+    expect(await stack.deps.syntheticNotifications.listFor(response.body.id as string)).toEqual([]);
+    await stack.sql.query(`UPDATE emergency_requests SET status = 'cancelled', cancelled_at = $1 WHERE id = $2`, [now, response.body.id]);
+    await stack.deps.technicians.release('real-near', response.body.id as string);
+    await stack.deps.technicians.setAvailability('real-near', 'offline');
   });
 
   it('cannot be assigned to a test technician even by a direct store call (the database refuses)', async () => {
