@@ -5,6 +5,7 @@ import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { DynamoWeatherLevelReader } from '../../shared/adapters/dynamodb/weather-level.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
+import { PostgresSyntheticNotificationLog } from '../../shared/adapters/postgres/synthetic-notifications.js';
 import { PostgresTechnicianDirectory } from '../../shared/adapters/postgres/technician-directory.js';
 import { randomIds, systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
@@ -67,7 +68,7 @@ export const handler = makeHandler({
   weather: new DynamoWeatherLevelReader(tables.documents, config.tables.scalingState),
   idempotency: idempotency(config, tables.client),
   geocoder: geocoder(config),
-  notifier: guardSms(notifier(config, logger), { pool, phones, rateLimits, clock: systemClock, log: logger, config }),
+  notifier: notifier(config, logger, new PostgresSyntheticNotificationLog(pool), { guard: (outbound) => guardSms(outbound, { pool, phones, rateLimits, clock: systemClock, log: logger, config }) }),
   phones,
   rateLimits,
   abuse: { intakeLimitPerPhoneHour: config.dataProtection.intakeLimitPerPhoneHour },

@@ -2,6 +2,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { loadConcerns, databaseConcern, dataProtectionConcern, dynamodbConcern, notifierConcern, regionConcern, tablesConcern } from '../../shared/config.js';
 import { PostgresIncidentBroadcasts } from '../../shared/adapters/postgres/incident-broadcasts.js';
+import { PostgresSyntheticNotificationLog } from '../../shared/adapters/postgres/synthetic-notifications.js';
 import { systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
 import { notifier } from '../../shared/compose/notifier.js';
@@ -28,7 +29,9 @@ const pool = postgres(config);
 const phones = makePhoneProtection(config);
 export const handler = makeHandler({
   broadcasts: new PostgresIncidentBroadcasts(pool, phones),
-  notifier: guardSms(notifier(config, logger), { pool, phones, rateLimits: makeRateCounter(dynamo(config).documents, config), clock: systemClock, log: logger, config }),
+  notifier: notifier(config, logger, new PostgresSyntheticNotificationLog(pool), {
+    guard: (outbound) => guardSms(outbound, { pool, phones, rateLimits: makeRateCounter(dynamo(config).documents, config), clock: systemClock, log: logger, config }),
+  }),
   clock: systemClock,
   log: logger,
 });

@@ -2,6 +2,7 @@
 // the decision; `{"reconcile": true}` re-applies every target (after a deploy has reset them to the template's values).
 // Runs outside the VPC: no PostgreSQL here, only the scaling-state table, the forecast API and the control planes.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { unrecordedSynthetic } from '../../shared/adapters/notifications/synthetic-guard.js';
 import { loadConcerns, dynamodbConcern, notifierConcern, regionConcern, tablesConcern, weatherConcern } from '../../shared/config.js';
 import { DynamoScaleStateStore } from '../../shared/adapters/dynamodb/weather-level.js';
 import { randomIds, systemClock } from '../../shared/adapters/system.js';
@@ -31,7 +32,7 @@ export const handler = makeHandler({
   weatherProvider: weatherProvider(config),
   scalingState: new DynamoScaleStateStore(dynamo(config).documents, config.tables.scalingState),
   scaler: scaler(config, logger),
-  notifier: notifier(config, logger),
+  notifier: notifier(config, logger, unrecordedSynthetic(logger)),
   clock: systemClock,
   ids: randomIds,
   log: logger,

@@ -8,7 +8,10 @@ import { DynamoScaleStateStore, DynamoWeatherLevelReader } from '../../shared/ad
 import { PostgresIncidentBroadcasts } from '../../shared/adapters/postgres/incident-broadcasts.js';
 import { PostgresMetricsStore } from '../../shared/adapters/postgres/metrics-store.js';
 import { PostgresPersonalData } from '../../shared/adapters/postgres/personal-data.js';
+import { PostgresRecoveryStore, PostgresDrRunLog } from '../../shared/adapters/postgres/recovery-store.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
+import { PostgresSyntheticNotificationLog } from '../../shared/adapters/postgres/synthetic-notifications.js';
+import { PostgresTestFleet } from '../../shared/adapters/postgres/test-fleet.js';
 import { PostgresTechnicianDirectory } from '../../shared/adapters/postgres/technician-directory.js';
 import { randomIds, systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
@@ -44,6 +47,7 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
   const phones = makePhoneProtection(config);
   const rateLimits = makeRateCounter(documents, config);
   const requests = new PostgresRequestStore(pool, phones);
+  const syntheticNotifications = new PostgresSyntheticNotificationLog(pool);
   return {
     config,
     pool,
@@ -65,8 +69,13 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
     tables: new DynamoTableProbe(client, Object.values(config.tables)),
     idempotency: idempotency(config, client),
     geocoder: geocoder(config),
-    // Customer SMS go through the per-destination cap and the notification log, as in every function that texts.
-    notifier: guardSms(overrides.notifier ?? notifier(config, log), { pool, phones, rateLimits, clock, log, config }),
+    // Messages about synthetic requests are recorded (never reach an overriding notifier either); every other customer
+    // SMS goes through the per-destination cap and the notification log, as in every function that texts.
+    notifier: notifier(config, log, syntheticNotifications, { clock, real: overrides.notifier, guard: (outbound) => guardSms(outbound, { pool, phones, rateLimits, clock, log, config }) }),
+    syntheticNotifications,
+    recovery: new PostgresRecoveryStore(pool),
+    drRuns: new PostgresDrRunLog(pool),
+    testFleet: new PostgresTestFleet(pool),
     verifier: tokenVerifier(config),
     weatherProvider: overrides.weatherProvider ?? weatherProvider(config, overrides),
     scaler: overrides.scaler ?? scaler(config, log),
@@ -78,6 +87,7 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
     health: config.health,
     operations: config.operations,
     weatherScaling: config.weather,
+    dr: config.dr,
     http: httpSettings(config),
   };
 }

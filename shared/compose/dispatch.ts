@@ -1,8 +1,9 @@
-// What dispatching takes (stores, index, the guarded SMS notifier): composed once here for every function that
+// What dispatching takes (stores, index, the SMS notifier behind the synthetic guard and the SMS guard): composed once here for every function that
 // assigns or reassigns technicians (the job actions and redispatch), so their roots cannot drift apart.
 import type { Config } from '../config.js';
 import { DynamoTechnicianIndex } from '../adapters/dynamodb/technician-index.js';
 import { PostgresRequestStore } from '../adapters/postgres/request-store.js';
+import { PostgresSyntheticNotificationLog } from '../adapters/postgres/synthetic-notifications.js';
 import { PostgresTechnicianDirectory } from '../adapters/postgres/technician-directory.js';
 import { systemClock } from '../adapters/system.js';
 import { logger } from '../powertools/logger.js';
@@ -23,7 +24,9 @@ export function dispatchDeps(config: DispatchConcerns): DispatchDeps & { dispatc
     requests: new PostgresRequestStore(pool, phones),
     directory: new PostgresTechnicianDirectory(pool),
     technicians: new DynamoTechnicianIndex(documents, config.tables.locations),
-    notifier: guardSms(notifier(config, logger), { pool, phones, rateLimits: makeRateCounter(documents, config), clock: systemClock, log: logger, config }),
+    notifier: notifier(config, logger, new PostgresSyntheticNotificationLog(pool), {
+      guard: (outbound) => guardSms(outbound, { pool, phones, rateLimits: makeRateCounter(documents, config), clock: systemClock, log: logger, config }),
+    }),
     clock: systemClock,
     log: logger,
     dispatch: config.dispatch,

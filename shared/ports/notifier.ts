@@ -1,5 +1,11 @@
 // Telling people what is happening: customers and technicians by SMS, operations on their topic.
-export type Notification =
+
+/** Set on every message about a synthetic (is_test) request: it is recorded, never sent. */
+export interface SyntheticTag {
+  synthetic?: { requestId: string };
+}
+
+export type Notification = (
   | {
       channel: 'sms';
       to: string;
@@ -8,7 +14,18 @@ export type Notification =
       /** The emergency a customer message is about: recorded with it, so GDPR export can list what was sent. */
       requestId?: string;
     }
-  | { channel: 'operations'; subject: string; text: string; purpose: 'sla-at-risk' | 'no-technician-in-range' | 'weather-level-change' | 'forecast-unavailable' };
+  | { channel: 'operations'; subject: string; text: string; purpose: 'sla-at-risk' | 'no-technician-in-range' | 'weather-level-change' | 'forecast-unavailable' | 'dr-operation' | 'dr-check-failed' | 'notification-undelivered' }
+) &
+  SyntheticTag;
+
+/** The tag for messages about this request: empty for a real one. */
+export const aboutRequest = (request: { id: string; isTest: boolean }): SyntheticTag => (request.isTest ? { synthetic: { requestId: request.id } } : {});
+
+/** Where messages about synthetic requests go instead of out: what they would have said, to whom, and when. */
+export interface SyntheticNotificationLog {
+  record(notification: Notification & Required<SyntheticTag>, at: Date): Promise<void>;
+  listFor(requestId: string): Promise<Array<{ channel: string; purpose: string; to?: string; text: string; recordedAt: Date }>>;
+}
 
 export interface Notifier {
   send(notification: Notification): Promise<void>;

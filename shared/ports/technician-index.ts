@@ -1,6 +1,7 @@
 // The live technician index: where each technician is, whether they can take a job, and the atomic claim on them.
 import type { GeoPoint } from '../domain/emergency.js';
 import type { Ranked } from '../domain/geo.js';
+import type { Fleet } from '../domain/test-fleet.js';
 
 export type Availability = 'available' | 'busy' | 'on_break' | 'offline';
 export type SelfReportedStatus = Exclude<Availability, 'busy'>;
@@ -35,6 +36,8 @@ export interface NearestQuery {
   /** Positions older than this are not dispatchable. */
   freshSince: Date;
   exclude?: ReadonlySet<string>;
+  /** Which fleet to search: 'real' (the default) never returns a test technician, 'test' returns only test technicians. */
+  fleet?: Fleet;
 }
 
 export interface TechnicianIndex {
@@ -57,7 +60,7 @@ export interface TechnicianIndex {
   /** Every technician currently holding a job, with when they were claimed for it. */
   listHolding(): Promise<HeldJob[]>;
   position(technicianId: string): Promise<TechnicianPosition | undefined>;
-  /** Every dispatchable technician (available, no job, fixed since `freshSince`): what operations and coverage count. */
+  /** Every dispatchable real technician (available, no job, fixed since `freshSince`): what operations and coverage count. */
   listDispatchable(freshSince: Date): Promise<DispatchableTechnician[]>;
 }
 

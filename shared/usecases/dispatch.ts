@@ -4,13 +4,14 @@ import { assessSeverity, severityPrefix } from '../domain/incident-severity.js';
 import { type EtaSettings, arrivalAt, etaFor, meetsSla, slaReachKm } from '../domain/eta.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/logger.js';
-import type { Notifier, Notification } from '../ports/notifier.js';
+import { aboutRequest, type Notifier, type Notification } from '../ports/notifier.js';
 import type { RequestStore } from '../ports/request-store.js';
 import type { TechnicianDirectory } from '../ports/technician-directory.js';
 import type { SearchReport, TechnicianIndex } from '../ports/technician-index.js';
 import { formatUkTime } from '../domain/uk-day.js';
 import { freshSince } from '../domain/durations.js';
 import { byDistanceThenId, haversineKm } from '../domain/geo.js';
+import { fleetForRequest } from '../domain/test-fleet.js';
 
 export interface DispatchDeps {
   requests: RequestStore;
@@ -22,7 +23,7 @@ export interface DispatchDeps {
   dispatch: { candidates: number; maxRadiusKm: number; freshMinutes: number; eta: EtaSettings };
 }
 
-export type Dispatchable = Pick<EmergencyRequest, 'id' | 'reference' | 'phone' | 'location' | 'onMotorway' | 'slaDeadline' | 'declinedBy' | 'issue' | 'postcode'>;
+export type Dispatchable = Pick<EmergencyRequest, 'id' | 'reference' | 'phone' | 'location' | 'onMotorway' | 'slaDeadline' | 'declinedBy' | 'issue' | 'postcode' | 'isTest'>;
 
 export type PendingReason = 'no-technician-in-range' | 'none-within-sla' | 'all-claimed';
 
@@ -50,6 +51,8 @@ export async function dispatchEmergency(deps: DispatchDeps, request: Dispatchabl
       maxRadiusKm: radiusKm,
       freshSince: fresh,
       exclude: tried,
+      // A synthetic request (a DR drill) only ever reaches the test fleet, and a real one only the real fleet.
+      fleet: fleetForRequest(request),
     });
     report.queries += searched.queries;
     report.itemsRead += searched.itemsRead;
@@ -84,6 +87,7 @@ async function leavePending(deps: DispatchDeps, request: Dispatchable, reason: P
     const queueLength = await deps.requests.countPending().catch(() => 0);
     const severity = assessSeverity({ service: 'up', affectedCustomers: 1, dataIntegrityFailure: false, security: 'none', queueLength });
     await notify(deps, {
+      ...aboutRequest(request),
       channel: 'operations',
       purpose: reason === 'no-technician-in-range' ? 'no-technician-in-range' : 'sla-at-risk',
       subject: `${severityPrefix(severity)} TyreHero ${request.reference}: ${reason === 'no-technician-in-range' ? 'no technician in range' : 'SLA at risk'}`,
@@ -110,11 +114,15 @@ export async function dispatchArea(deps: DispatchDeps, requests: readonly Dispat
   const now = deps.clock.now();
   const fresh = freshSince(now, deps.dispatch.freshMinutes);
   const anchor = requests[0]!;
+  const fleet = fleetForRequest(anchor);
+  // One search serves one fleet: a synthetic request must never be offered a real technician, nor the reverse.
+  if (requests.some((r) => fleetForRequest(r) !== fleet)) throw new Error('dispatchArea: an area mixes synthetic and real requests');
   const radiusKm = Math.max(...requests.map((r) => searchRadiusKm(deps, r, now)));
   const { found, report } = await deps.technicians.nearestDispatchable(anchor.location, {
     k: requests.length + deps.dispatch.candidates,
     maxRadiusKm: radiusKm,
     freshSince: fresh,
+    fleet,
   });
   deps.log.info('area search', { requestId: anchor.id, requests: requests.length, radiusKm: Math.round(radiusKm * 10) / 10, candidates: found.length, ...report });
   const free = new Map(found.map((c) => [c.id, c]));
@@ -164,10 +172,10 @@ async function assignClaimed(
   const profile = await deps.directory.findTechnician(candidate.id);
   const firstName = profile?.name.split(/\s+/)[0] ?? 'Your technician';
   const van = profile?.van ?? 'a TyreHero van';
-  await notify(deps, { channel: 'sms', purpose: 'customer-assigned', requestId: request.id, to: request.phone, text: `TyreHero ${request.reference}: ${firstName} is coming to you in a ${van}, expected by ${formatUkTime(eta)} (about ${minutes} min).` });
+  await notify(deps, { ...aboutRequest(request), channel: 'sms', purpose: 'customer-assigned', requestId: request.id, to: request.phone, text: `TyreHero ${request.reference}: ${firstName} is coming to you in a ${van}, expected by ${formatUkTime(eta)} (about ${minutes} min).` });
   if (profile) {
     const where = request.postcode ?? `${request.location.lat.toFixed(4)},${request.location.lon.toFixed(4)}`;
-    await notify(deps, { channel: 'sms', purpose: 'technician-offer', to: profile.phone, text: `TyreHero job ${request.reference}: ${request.issue.replace(/_/g, ' ')} at ${where}, ${candidate.distanceKm.toFixed(1)} km away. Accept in the app within 3 minutes.` });
+    await notify(deps, { ...aboutRequest(request), channel: 'sms', purpose: 'technician-offer', to: profile.phone, text: `TyreHero job ${request.reference}: ${request.issue.replace(/_/g, ' ')} at ${where}, ${candidate.distanceKm.toFixed(1)} km away. Accept in the app within 3 minutes.` });
   }
   return { kind: 'assigned', technician: { id: candidate.id, firstName, van, distanceKm: Math.round(candidate.distanceKm * 10) / 10 }, etaMinutes: minutes, eta, search: report };
 }

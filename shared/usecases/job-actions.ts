@@ -5,6 +5,7 @@ import { Conflict, Forbidden, NotFound } from '../errors.js';
 import type { Principal } from '../http/auth.js';
 import { dispatchEmergency, notify, type DispatchDeps } from './dispatch.js';
 import { releaseTechnician } from './track-emergency.js';
+import { aboutRequest } from '../ports/notifier.js';
 import { formatUkTime } from '../domain/uk-day.js';
 
 export type TechnicianAction = Exclude<JobAction, 'cancel'>;
@@ -25,9 +26,9 @@ export async function applyJobAction(deps: DispatchDeps, principal: Principal, j
 
   if (action === 'en-route') {
     const eta = job.eta ? ` Expected by ${formatUkTime(job.eta)}.` : '';
-    await notify(deps, { channel: 'sms', purpose: 'customer-en-route', requestId: job.id, to: job.phone, text: `TyreHero ${job.reference}: your technician is on the way.${eta}` });
+    await notify(deps, { ...aboutRequest(job), channel: 'sms', purpose: 'customer-en-route', requestId: job.id, to: job.phone, text: `TyreHero ${job.reference}: your technician is on the way.${eta}` });
   } else if (action === 'arrived') {
-    await notify(deps, { channel: 'sms', purpose: 'customer-arrived', requestId: job.id, to: job.phone, text: `TyreHero ${job.reference}: your technician has arrived.` });
+    await notify(deps, { ...aboutRequest(job), channel: 'sms', purpose: 'customer-arrived', requestId: job.id, to: job.phone, text: `TyreHero ${job.reference}: your technician has arrived.` });
   } else if (action === 'decline') {
     // Offer it straight on, excluding everyone who declined; redispatch retries if this finds nobody.
     try {

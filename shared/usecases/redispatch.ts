@@ -4,6 +4,8 @@ import ngeohash from 'ngeohash';
 import type { EmergencyRequest } from '../domain/emergency.js';
 import { dispatchArea, notify, type DispatchDeps } from './dispatch.js';
 import { freshSince } from '../domain/durations.js';
+import { aboutRequest } from '../ports/notifier.js';
+import { fleetForRequest } from '../domain/test-fleet.js';
 
 export interface RedispatchDeps extends DispatchDeps {
   dispatch: DispatchDeps['dispatch'] & { acceptWithinMinutes: number };
@@ -51,6 +53,7 @@ export async function redispatch(deps: RedispatchDeps): Promise<RedispatchReport
     const profile = await deps.directory.findTechnician(technicianId);
     if (profile) {
       await notify(deps, {
+        ...aboutRequest(lapsed),
         channel: 'sms',
         purpose: 'technician-offer-withdrawn',
         to: profile.phone,
@@ -82,11 +85,14 @@ export async function redispatch(deps: RedispatchDeps): Promise<RedispatchReport
   return report;
 }
 
-/** Groups requests by area, keeping the given (most urgent first) order inside each area and between areas. */
+/**
+ * Groups requests by area and fleet (synthetic requests search only the test fleet, so they never share a search with
+ * real ones), keeping the given (most urgent first) order inside each area and between areas.
+ */
 function byArea(requests: readonly EmergencyRequest[]): EmergencyRequest[][] {
   const areas = new Map<string, EmergencyRequest[]>();
   for (const request of requests) {
-    const area = ngeohash.encode(request.location.lat, request.location.lon, areaPrecision);
+    const area = `${fleetForRequest(request)}:${ngeohash.encode(request.location.lat, request.location.lon, areaPrecision)}`;
     areas.set(area, [...(areas.get(area) ?? []), request]);
   }
   return [...areas.values()];

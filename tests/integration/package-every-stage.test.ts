@@ -16,7 +16,7 @@ const key = (t: { stage: string; region: string }) => `${t.stage}/${t.region}`;
 
 beforeAll(async () => {
   for (const target of targets) packaged.set(key(target), await packageService(target.stage, target.region));
-}, 1_200_000);
+}, 1_800_000);
 
 afterAll(() => {
   for (const { dir } of packaged.values()) rmSync(dir, { recursive: true, force: true });

@@ -732,3 +732,30 @@ describe('policy checks (cfn-guard, AWS Control Tower proactive controls, offlin
     expect(stale.map((s) => s.rule)).toEqual([]);
   }, 600_000);
 });
+
+describe('disaster recovery in the prod template', () => {
+  const drFunctions = ['drCheck', 'drRecover', 'drFailover', 'drRestore', 'drDrill'];
+
+  it('has every DR Lambda, drCheck every 5 minutes and the monthly drill enabled in prod', () => {
+    for (const fn of drFunctions) expect(resources[logicalId(fn)], fn).toBeDefined();
+    const rules = byType('AWS::Events::Rule').map(([, r]) => r.Properties);
+    const targetOf = (fn: string) => rules.filter((r) => JSON.stringify(r.Targets).includes(logicalId(fn)));
+    expect(targetOf('drCheck').map((r) => [r.ScheduleExpression, r.State])).toEqual([['rate(5 minutes)', 'ENABLED']]);
+    expect(targetOf('drDrill').map((r) => [r.ScheduleExpression, r.State])).toEqual([['cron(0 10 1 * ? *)', 'ENABLED']]);
+    expect(JSON.parse(targetOf('drDrill')[0]!.Targets[0].Input as string)).toEqual({ dryRun: false, operator: 'monthly-schedule' });
+  });
+
+  it('gives drCheck its cluster, retention and read-only control-plane rights, and only drFailover may move the writer', () => {
+    const env = resources[logicalId('drCheck')]!.Properties.Environment.Variables;
+    expect(env).toMatchObject({ DR_CONTROL_PLANE: 'aws', DR_CLUSTER_ID: { Ref: 'DatabaseCluster' }, DR_BACKUP_RETENTION_DAYS: '35' });
+    expect(actionsOf('drCheck')).toEqual(expect.arrayContaining(['rds:DescribeDBClusters', 'rds:DescribeGlobalClusters', 'cloudwatch:GetMetricData', 'dynamodb:DescribeContinuousBackups']));
+    const movers = Object.keys(resources).filter((id) => id.endsWith('LambdaFunction')).map((id) => id.replace(/LambdaFunction$/, '')).map((id) => `${id[0]!.toLowerCase()}${id.slice(1)}`).filter((fn) => resources[logicalId(fn)] && actionsOf(fn).some((a) => /Failover|Switchover|RestoreDBCluster/.test(a)));
+    expect(movers.sort()).toEqual(['drFailover', 'drRestore']);
+  });
+
+  it('reaches the RDS and CloudWatch APIs from the VPC through private endpoints', () => {
+    const services = byType('AWS::EC2::VPCEndpoint').map(([, r]) => JSON.stringify(r.Properties.ServiceName));
+    expect(services.some((s) => s.includes('.rds'))).toBe(true);
+    expect(services.some((s) => s.includes('.monitoring'))).toBe(true);
+  });
+});

@@ -5,6 +5,7 @@ import { GetCommand, paginateQuery, paginateScan, UpdateCommand, type DynamoDBDo
 import ngeohash from 'ngeohash';
 import type { GeoPoint } from '../../domain/emergency.js';
 import { nearest, partitionOf, type Candidate, type IndexRange } from '../../domain/geo.js';
+import { fleetOfTechnician, fleetPartition, testFleetPartitionPrefix } from '../../domain/test-fleet.js';
 import type { Availability, DispatchableTechnician, HeldJob, LocationFix, NearestQuery, SearchReport, SelfReportedStatus, TechnicianIndex, TechnicianPosition } from '../../ports/technician-index.js';
 
 /** Stored geohash precision (~5 m cells): finer than any phone's GPS fix. */
@@ -64,7 +65,8 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
       ':lat': fix.location.lat,
       ':lon': fix.location.lon,
       ':gh': geohash,
-      ':cell': partitionOf(geohash),
+      // A test technician's partition carries the test-fleet prefix, so they are only ever indexed in test partitions.
+      ':cell': fleetPartition(partitionOf(geohash), fleetOfTechnician(technicianId)),
       ':key': `${geohash}#${technicianId}`,
       ':at': fix.recordedAt.toISOString(),
       ':acc': fix.accuracyMeters ?? null,
@@ -133,6 +135,7 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
   async nearestDispatchable(point: GeoPoint, query: NearestQuery): Promise<{ found: Awaited<ReturnType<typeof nearest>>['found']; report: SearchReport }> {
     const report: SearchReport = { queries: 0, itemsRead: 0, levels: 0 };
     const freshSince = query.freshSince.toISOString();
+    const fleet = query.fleet ?? 'real';
     const reader = {
       read: async (range: IndexRange): Promise<Candidate[]> => {
         const items = await this.queryAll<Item>(
@@ -143,7 +146,7 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
             // cell's prefix to the end of the last cell's".
             KeyConditionExpression: 'dispatchCell = :cell AND dispatchKey BETWEEN :first AND :last',
             FilterExpression: 'recordedAt >= :fresh',
-            ExpressionAttributeValues: { ':cell': range.partition, ':first': range.first, ':last': `${range.last}~`, ':fresh': freshSince },
+            ExpressionAttributeValues: { ':cell': fleetPartition(range.partition, fleet), ':first': range.first, ':last': `${range.last}~`, ':fresh': freshSince },
           },
           (scanned) => {
             report.queries += 1;
@@ -247,8 +250,9 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
     const available = await this.scanAll<Item>({
       TableName: this.tableName,
       IndexName: dispatchableIndex,
-      FilterExpression: 'recordedAt >= :fresh',
-      ExpressionAttributeValues: { ':fresh': freshSince.toISOString() },
+      // The real fleet only: test technicians never count towards availability or coverage.
+      FilterExpression: 'recordedAt >= :fresh AND NOT begins_with(dispatchCell, :testFleet)',
+      ExpressionAttributeValues: { ':fresh': freshSince.toISOString(), ':testFleet': testFleetPartitionPrefix },
     });
     return available.map((item) => ({ technicianId: item.technicianId, location: { lat: item.lat!, lon: item.lon! }, recordedAt: new Date(item.recordedAt!) }));
   }

@@ -65,6 +65,13 @@ export async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T>
 
 export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // pg-pool listens for errors only on idle clients: a server that dies while this one is checked out, between two of
+  // its queries, would otherwise raise an unhandled 'error' and crash the container (found by the zero-loss burst test).
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await fn(client);
@@ -72,8 +79,11 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
+    if (isUnavailableError(error)) broken ??= error as Error;
     throw error;
   } finally {
-    client.release();
+    client.removeListener('error', onError);
+    // A broken connection is destroyed rather than handed to the next caller.
+    client.release(broken);
   }
 }

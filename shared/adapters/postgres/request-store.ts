@@ -189,7 +189,10 @@ export class PostgresRequestStore implements RequestStore {
         `UPDATE emergency_requests
             SET status = 'assigned', technician_id = $2, assigned_at = $3, eta = $4, sla_at_risk = false,
                 dispatch_attempts = dispatch_attempts + 1, last_dispatch_at = $3
-          WHERE id = $1 AND status = 'pending' RETURNING *`,
+          WHERE id = $1 AND status = 'pending'
+            -- Belt and braces behind the fleet-separated search: a test request only to a test technician, and never the reverse.
+            AND is_test = (SELECT t.is_test FROM technicians t WHERE t.id = $2)
+          RETURNING *`,
         [id, technicianId, at, eta],
       );
       return rows[0] ? this.toRequest(rows[0]) : undefined;

@@ -1,0 +1,21 @@
+// The disaster-recovery functions' AWS control planes (only DR bundles carry the RDS and CloudWatch clients).
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RDSClient } from '@aws-sdk/client-rds';
+import type { Config } from '../config.js';
+import { CloudWatchReplicationLag } from '../adapters/cloudwatch/replication-lag.js';
+import { DynamoTableProtection } from '../adapters/dynamodb/table-protection.js';
+import { RdsControlPlane } from '../adapters/rds/control-plane.js';
+
+/**
+ * The AWS control planes, or none (local stage). Aurora's global-cluster calls go to this region's RDS endpoint; the lag
+ * metrics are published for the secondary cluster, in the secondary's region.
+ */
+export function controlPlane(config: Pick<Config, 'region' | 'dr'>) {
+  if (config.dr.controlPlane === 'none') return undefined;
+  return {
+    database: new RdsControlPlane(new RDSClient({ region: config.region })),
+    lag: new CloudWatchReplicationLag(new CloudWatchClient({ region: config.dr.secondaryRegion ?? config.region })),
+    tables: new DynamoTableProtection(new DynamoDBClient({ region: config.region })),
+  };
+}
