@@ -1,0 +1,92 @@
+// What one intake costs in round trips (issue 12, item 4), on the real engines: SQL statements per intake, the per-phone
+// lock still holding with the duplicate check and insert in one call.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { randomIds } from '../../shared/adapters/system.js';
+import { slaDeadlineFor, type NewEmergency } from '../../shared/domain/emergency.js';
+import { hashTrackingToken } from '../../shared/domain/tracking.js';
+import type { Clock } from '../../shared/ports/clock.js';
+import { testStack, type TestStack } from '../support/stack.js';
+
+// 14:00 UK time on a winter weekday.
+const now = new Date('2026-01-14T14:00:00Z');
+const clock: Clock = { now: () => now };
+let stack: TestStack;
+const statements: string[] = [];
+
+beforeAll(async () => {
+  stack = await testStack({ overrides: { clock } });
+  // Every statement the service's pool sends (BEGIN and COMMIT included), as scripts/bench/surge.ts counts them.
+  stack.deps.pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...a: unknown[]) => unknown;
+    (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...a: unknown[]) => {
+      const first = a[0];
+      statements.push(typeof first === 'string' ? first : String((first as { text?: string }).text));
+      return query(...a);
+    };
+  });
+});
+afterAll(() => stack.close());
+
+describe('the per-phone lock with the duplicate check and insert in one call', () => {
+  const draft = (phone: string): NewEmergency => ({
+    id: randomUUID(),
+    reference: randomIds.reference(),
+    customerName: 'Lock Tester',
+    phone,
+    location: { lat: 51.5155, lon: -0.0922 },
+    geohash: 'gcpvtw6xp',
+    vehicleMakeModel: 'Ford Focus',
+    issue: 'puncture',
+    onMotorway: false,
+    vulnerableOccupants: false,
+    priority: 3,
+    createdAt: now,
+    slaDeadline: slaDeadlineFor(now, 90),
+    trackingTokenHash: hashTrackingToken(randomUUID()),
+    isTest: false,
+  });
+
+  it('sees a request committed by the call holding the lock while it waited, and answers duplicate', async () => {
+    const phone = '+447700900777';
+    const hash = await stack.deps.phones.lookupHash(phone);
+    const holder = await stack.sql.connect();
+    try {
+      // Another intake from the same phone holds the lock and has inserted, not yet committed.
+      const first = draft(phone);
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [hash]);
+      await holder.query(
+        `INSERT INTO emergency_requests (id, reference, customer_name, phone_hash, phone_sealed, latitude, longitude, geohash, vehicle_make_model, issue, priority, created_at, sla_deadline, tracking_token_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+        [first.id, first.reference, first.customerName, hash, await stack.deps.phones.seal(phone), first.location.lat, first.location.lon, first.geohash, first.vehicleMakeModel, first.issue, first.priority, first.createdAt, first.slaDeadline, first.trackingTokenHash],
+      );
+
+      const second = stack.deps.requests.insertUnlessDuplicate(draft(phone), new Date(now.getTime() - 5 * 60_000));
+      // The second call's statement began (its snapshot cannot see the first row) and now waits on the lock.
+      await vi.waitFor(
+        async () => {
+          const { rows } = await stack.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
+          if (rows[0]!.n === 0) throw new Error('second intake not waiting on the lock yet');
+        },
+        { timeout: 20_000, interval: 20 },
+      );
+      await holder.query('COMMIT');
+
+      await expect(second).resolves.toEqual({ kind: 'duplicate', existing: { id: first.id, reference: first.reference, status: 'pending' } });
+      const { rows } = await stack.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM emergency_requests WHERE phone_hash = $1', [hash]);
+      expect(rows[0]!.n).toBe(1);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      holder.release();
+    }
+  });
+
+  it('lets exactly one of twenty simultaneous intakes from one phone in', async () => {
+    const phone = '+447700900778';
+    const since = new Date(now.getTime() - 5 * 60_000);
+    const outcomes = await Promise.all(Array.from({ length: 20 }, async () => (await stack.deps.requests.insertUnlessDuplicate(draft(phone), since)).kind));
+    expect(outcomes.filter((k) => k === 'created')).toHaveLength(1);
+    expect(outcomes.filter((k) => k === 'duplicate')).toHaveLength(19);
+  });
+});
