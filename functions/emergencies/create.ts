@@ -5,7 +5,6 @@ import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { DynamoWeatherLevelReader } from '../../shared/adapters/dynamodb/weather-level.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
-import { PostgresTechnicianDirectory } from '../../shared/adapters/postgres/technician-directory.js';
 import { randomIds, systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
 import { geocoder } from '../../shared/compose/geocoder.js';
@@ -61,7 +60,6 @@ const phones = makePhoneProtection(config);
 const rateLimits = makeRateCounter(tables.documents, config);
 export const handler = makeHandler({
   requests: new PostgresRequestStore(pool, phones),
-  directory: new PostgresTechnicianDirectory(pool),
   intakeBuffer: new DynamoIntakeBuffer(tables.documents, config.tables.intakeBuffer),
   technicians: new DynamoTechnicianIndex(tables.documents, config.tables.locations),
   weather: new DynamoWeatherLevelReader(tables.documents, config.tables.scalingState),

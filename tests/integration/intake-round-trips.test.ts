@@ -2,11 +2,15 @@
 // lock still holding with the duplicate check and insert in one call.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { makeHandler } from '../../functions/emergencies/create.js';
 import { randomIds } from '../../shared/adapters/system.js';
 import { slaDeadlineFor, type NewEmergency } from '../../shared/domain/emergency.js';
 import { hashTrackingToken } from '../../shared/domain/tracking.js';
 import type { Clock } from '../../shared/ports/clock.js';
+import { emergencyBody } from '../fixtures/emergencies.js';
+import { apiEvent, invoke } from '../support/events.js';
 import { testStack, type TestStack } from '../support/stack.js';
+import { seedTechnicianProfiles } from '../support/technicians.js';
 
 // 14:00 UK time on a winter weekday.
 const now = new Date('2026-01-14T14:00:00Z');
@@ -25,8 +29,37 @@ beforeAll(async () => {
       return query(...a);
     };
   });
+  await seedTechnicianProfiles(stack, ['round-trip-luton']);
+  await stack.deps.technicians.recordLocation('round-trip-luton', { location: { lat: 51.9467, lon: -0.5203 }, recordedAt: now });
+  await stack.deps.technicians.setAvailability('round-trip-luton', 'available');
 });
 afterAll(() => stack.close());
+
+const post = (body: unknown) => invoke(makeHandler(stack.deps), apiEvent({ method: 'POST', path: '/emergencies', body, headers: { 'Idempotency-Key': randomUUID() } }));
+
+describe('SQL statements per intake', () => {
+  it('assigns a technician in 3 statements: store, assign with the technician, record the SMS', async () => {
+    statements.length = 0;
+    const response = await post(emergencyBody({ location: { lat: 51.8793, lon: -0.4175 } }));
+
+    expect(response.body).toMatchObject({ status: 'assigned', technician: { id: 'round-trip-luton', firstName: 'Tech0' } });
+    expect(statements).toHaveLength(3);
+    expect(statements[0]).toContain('store_emergency_unless_duplicate');
+    expect(statements[1]).toMatch(/UPDATE emergency_requests[\s\S]*FROM technicians/);
+    expect(statements[2]).toContain('INSERT INTO customer_notifications');
+    // Still audited: the insert and the assignment each left their row.
+    const audit = await stack.sql.query('SELECT operation FROM emergency_requests_audit WHERE request_id = $1 ORDER BY audit_id', [response.body.id]);
+    expect(audit.rows.map((r) => r.operation)).toEqual(['INSERT', 'UPDATE']);
+  });
+
+  it('leaves a request nobody can reach pending in 3 statements: store, record the attempt, count the queue for the page', async () => {
+    statements.length = 0;
+    const response = await post(emergencyBody({ location: { lat: 60.155, lon: -1.145 } }));
+
+    expect(response.body).toMatchObject({ status: 'pending', slaAtRisk: true });
+    expect(statements).toHaveLength(3);
+  });
+});
 
 describe('the per-phone lock with the duplicate check and insert in one call', () => {
   const draft = (phone: string): NewEmergency => ({

@@ -3,8 +3,9 @@ import type pg from 'pg';
 import type { EmergencyRequest, NewEmergency, RequestStatus } from '../../domain/emergency.js';
 import { openStatuses } from '../../domain/emergency.js';
 import { transitions, type JobAction } from '../../domain/job-lifecycle.js';
-import { ReferenceTaken, type InsertOutcome, type RequestStore, type TransitionOutcome } from '../../ports/request-store.js';
+import { ReferenceTaken, type Assignment, type InsertOutcome, type RequestStore, type TransitionOutcome } from '../../ports/request-store.js';
 import type { PhoneProtection } from '../../ports/phone-protection.js';
+import type { TechnicianProfile } from '../../ports/technician-directory.js';
 import { guarded, inTransaction } from './pool.js';
 
 interface RequestRow {
@@ -180,16 +181,22 @@ export class PostgresRequestStore implements RequestStore {
     );
   }
 
-  assignIfPending(id: string, technicianId: string, at: Date, eta: Date): Promise<EmergencyRequest | undefined> {
+  assignIfPending(id: string, technicianId: string, at: Date, eta: Date): Promise<Assignment | undefined> {
     return guarded('assigning a technician', async () => {
-      const { rows } = await this.pool.query<RequestRow>(
-        `UPDATE emergency_requests
-            SET status = 'assigned', technician_id = $2, assigned_at = $3, eta = $4, sla_at_risk = false,
-                dispatch_attempts = dispatch_attempts + 1, last_dispatch_at = $3
-          WHERE id = $1 AND status = 'pending' RETURNING *`,
+      // One round trip: the assignment (its audit row written by the trigger) and who the technician is, for the SMS.
+      const { rows } = await this.pool.query<RequestRow & { technician_profile: TechnicianProfile | null }>(
+        `WITH assigned AS (
+           UPDATE emergency_requests
+              SET status = 'assigned', technician_id = $2, assigned_at = $3, eta = $4, sla_at_risk = false,
+                  dispatch_attempts = dispatch_attempts + 1, last_dispatch_at = $3
+            WHERE id = $1 AND status = 'pending' RETURNING *)
+         SELECT assigned.*, (SELECT json_build_object('id', t.id, 'name', t.name, 'phone', t.phone, 'van', t.van, 'active', t.active) FROM technicians t WHERE t.id = $2) AS technician_profile
+           FROM assigned`,
         [id, technicianId, at, eta],
       );
-      return rows[0] ? this.toRequest(rows[0]) : undefined;
+      if (!rows[0]) return undefined;
+      const { technician_profile: technician, ...row } = rows[0];
+      return { request: await this.toRequest(row), ...(technician ? { technician } : {}) };
     });
   }
 
