@@ -1,8 +1,11 @@
 // What one intake costs in round trips (issue 12, item 4), on the real engines: SQL statements per intake, the per-phone
-// lock still holding with the duplicate check and insert in one call.
+// lock still holding with the duplicate check and insert in one call, and the weather level read at most once a minute.
 import { randomUUID } from 'node:crypto';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { makeHandler } from '../../functions/emergencies/create.js';
+import { intakeWeatherCache, makeHandler } from '../../functions/emergencies/create.js';
+import { makeDocumentClient, makeDynamoClient } from '../../shared/adapters/dynamodb/client.js';
+import { DynamoWeatherLevelReader, weatherStateKey } from '../../shared/adapters/dynamodb/weather-level.js';
 import { randomIds } from '../../shared/adapters/system.js';
 import { slaDeadlineFor, type NewEmergency } from '../../shared/domain/emergency.js';
 import { hashTrackingToken } from '../../shared/domain/tracking.js';
@@ -13,7 +16,7 @@ import { testStack, type TestStack } from '../support/stack.js';
 import { seedTechnicianProfiles } from '../support/technicians.js';
 
 // 14:00 UK time on a winter weekday.
-const now = new Date('2026-01-14T14:00:00Z');
+let now = new Date('2026-01-14T14:00:00Z');
 const clock: Clock = { now: () => now };
 let stack: TestStack;
 const statements: string[] = [];
@@ -121,5 +124,41 @@ describe('the per-phone lock with the duplicate check and insert in one call', (
     const outcomes = await Promise.all(Array.from({ length: 20 }, async () => (await stack.deps.requests.insertUnlessDuplicate(draft(phone), since)).kind));
     expect(outcomes.filter((k) => k === 'created')).toHaveLength(1);
     expect(outcomes.filter((k) => k === 'duplicate')).toHaveLength(19);
+  });
+});
+
+describe('the weather level read by intake', () => {
+  it('is read from DynamoDB at most once a minute per container', async () => {
+    const documents = makeDocumentClient(makeDynamoClient(stack.config));
+    let gets = 0;
+    documents.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'GetItemCommand') gets++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countGets' },
+    );
+    const table = stack.config.tables.scalingState;
+    await documents.send(new PutCommand({ TableName: table, Item: { ...weatherStateKey, level: 'elevated' } }));
+    const reader = new DynamoWeatherLevelReader(documents, table, intakeWeatherCache(clock));
+    const t0 = now;
+    try {
+      expect(await reader.currentLevel()).toBe('elevated');
+      expect(gets).toBe(1);
+
+      await documents.send(new PutCommand({ TableName: table, Item: { ...weatherStateKey, level: 'severe' } }));
+      now = new Date(t0.getTime() + 59_999);
+      expect(await reader.currentLevel()).toBe('elevated');
+      expect(gets).toBe(1);
+
+      now = new Date(t0.getTime() + 60_000);
+      expect(await reader.currentLevel()).toBe('severe');
+      expect(gets).toBe(2);
+      // The count is of real reads: the item is what the table holds.
+      expect((await documents.send(new GetCommand({ TableName: table, Key: weatherStateKey }))).Item?.level).toBe('severe');
+    } finally {
+      now = t0;
+      documents.destroy();
+    }
   });
 });
