@@ -6,7 +6,6 @@ import { DynamoWeatherLevelReader } from '../../shared/adapters/dynamodb/weather
 import { PostgresDrRunLog } from '../../shared/adapters/postgres/recovery-store.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
 import { PostgresSyntheticNotificationLog } from '../../shared/adapters/postgres/synthetic-notifications.js';
-import { PostgresTechnicianDirectory } from '../../shared/adapters/postgres/technician-directory.js';
 import { PostgresTestFleet } from '../../shared/adapters/postgres/test-fleet.js';
 import { randomIds, systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
@@ -29,7 +28,6 @@ const phones = makePhoneProtection(config);
 const rateLimits = makeRateCounter(tables.documents, config);
 export const handler = makeHandler({
   requests: new PostgresRequestStore(pool, phones),
-  directory: new PostgresTechnicianDirectory(pool),
   testFleet: new PostgresTestFleet(pool),
   drRuns: new PostgresDrRunLog(pool),
   syntheticNotifications,

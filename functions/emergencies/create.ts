@@ -3,10 +3,9 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { loadConcerns, databaseConcern, dataProtectionConcern, dispatchConcern, dynamodbConcern, geocoderConcern, httpConcern, intakeConcern, notifierConcern, regionConcern, tablesConcern } from '../../shared/config.js';
 import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
-import { DynamoWeatherLevelReader } from '../../shared/adapters/dynamodb/weather-level.js';
+import { DynamoWeatherLevelReader, type WeatherLevelCache } from '../../shared/adapters/dynamodb/weather-level.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
 import { PostgresSyntheticNotificationLog } from '../../shared/adapters/postgres/synthetic-notifications.js';
-import { PostgresTechnicianDirectory } from '../../shared/adapters/postgres/technician-directory.js';
 import { randomIds, systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
 import { geocoder } from '../../shared/compose/geocoder.js';
@@ -17,6 +16,7 @@ import { postgres } from '../../shared/compose/postgres.js';
 import { makePhoneProtection } from '../../shared/compose/phones.js';
 import { guardSms, makeRateCounter } from '../../shared/compose/protection.js';
 import { httpRoute, type Idempotency } from '../../shared/http/route.js';
+import type { Clock } from '../../shared/ports/clock.js';
 import { logger } from '../../shared/powertools/logger.js';
 import { metrics } from '../../shared/powertools/metrics.js';
 import { CreateEmergencyBody } from '../../shared/schemas/emergency.js';
@@ -54,6 +54,12 @@ function dispatchView(dispatch: DispatchOutcome | undefined) {
   return { slaAtRisk: dispatch?.slaAtRisk ?? false };
 }
 
+/**
+ * Each intake reads the weather level for its priority; weather scaling rewrites it at most every 15 minutes, so a
+ * container reads it at most once a minute instead of once per intake.
+ */
+export const intakeWeatherCache = (clock: Clock): WeatherLevelCache => ({ clock, maxAgeMs: 60_000 });
+
 // Composed once per container (provisioned concurrency pre-warms this), with exactly what the role allows.
 const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, geocoder: geocoderConcern, notifier: notifierConcern, intake: intakeConcern, dispatch: dispatchConcern, http: httpConcern, dataProtection: dataProtectionConcern });
 const pool = postgres(config);
@@ -62,10 +68,9 @@ const phones = makePhoneProtection(config);
 const rateLimits = makeRateCounter(tables.documents, config);
 export const handler = makeHandler({
   requests: new PostgresRequestStore(pool, phones),
-  directory: new PostgresTechnicianDirectory(pool),
   intakeBuffer: new DynamoIntakeBuffer(tables.documents, config.tables.intakeBuffer),
   technicians: new DynamoTechnicianIndex(tables.documents, config.tables.locations),
-  weather: new DynamoWeatherLevelReader(tables.documents, config.tables.scalingState),
+  weather: new DynamoWeatherLevelReader(tables.documents, config.tables.scalingState, intakeWeatherCache(systemClock)),
   idempotency: idempotency(config, tables.client),
   geocoder: geocoder(config),
   notifier: notifier(config, logger, new PostgresSyntheticNotificationLog(pool), { guard: (outbound) => guardSms(outbound, { pool, phones, rateLimits, clock: systemClock, log: logger, config }) }),

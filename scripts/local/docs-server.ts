@@ -1,7 +1,8 @@
 // npm start's front door: Swagger UI (from the swagger-ui-dist package, no network) at /docs rendering /openapi.json,
-// and every other request passed through unchanged to serverless-offline.
+// and every other request passed through unchanged to serverless-offline, a bounded number at a time.
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from './engines.js';
 
@@ -46,7 +47,39 @@ async function serveDocs(file: string, res: http.ServerResponse): Promise<void> 
   res.end(await readFile(path.join(assetsDir, file || 'index.html')));
 }
 
-function passThrough(req: http.IncomingMessage, res: http.ServerResponse, upstreamPort: number): void {
+/**
+ * serverless-offline starts a fresh worker thread (a cold Lambda container) for every request that finds no idle one,
+ * and its 10 s timeout counts the cold start. In AWS each container has its own CPU; here they share this machine's
+ * cores, so a burst of 30 at once spent over 10 s starting containers and most answers were 504 (timed out workers are
+ * killed, so the next burst starts cold again). Like a function's concurrency limit with the caller waiting its turn,
+ * the front door lets this many requests in at a time and queues the rest in arrival order.
+ */
+const maxInFlight = 4 * os.availableParallelism();
+
+function admitted(): { enter: () => Promise<void>; leave: () => void } {
+  let inFlight = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    enter: () => {
+      if (inFlight < maxInFlight) {
+        inFlight++;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    // The slot passes straight to the next in line, so inFlight never exceeds the limit.
+    leave: () => {
+      const next = waiting.shift();
+      if (next) next();
+      else inFlight--;
+    },
+  };
+}
+
+function passThrough(req: http.IncomingMessage, res: http.ServerResponse, upstreamPort: number, leave: () => void): void {
+  // A caller who gave up while queued gets no upstream call; the slot is handed on.
+  if (res.destroyed) return leave();
+  res.once('close', leave);
   const upstream = http.request({ host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
     // Hop-by-hop headers belong to each connection, not to the answer.
     const { connection: _connection, 'keep-alive': _keepAlive, 'transfer-encoding': _encoding, ...headers } = answer.headers;
@@ -62,6 +95,7 @@ function passThrough(req: http.IncomingMessage, res: http.ServerResponse, upstre
 
 /** Listens on `port`; resolves once listening. */
 export async function startFrontDoor(port: number, upstreamPort: number): Promise<http.Server> {
+  const gate = admitted();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/docs') {
@@ -73,7 +107,7 @@ export async function startFrontDoor(port: number, upstreamPort: number): Promis
         res.end();
       });
     } else {
-      passThrough(req, res, upstreamPort);
+      void gate.enter().then(() => passThrough(req, res, upstreamPort, gate.leave));
     }
   });
   // Longer than Node's 5 s default, so a client that pauses between calls (curl scripts, the e2e test minting a

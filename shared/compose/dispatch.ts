@@ -8,6 +8,7 @@ import { PostgresTechnicianDirectory } from '../adapters/postgres/technician-dir
 import { systemClock } from '../adapters/system.js';
 import { logger } from '../powertools/logger.js';
 import type { DispatchDeps } from '../usecases/dispatch.js';
+import type { RedispatchDeps } from '../usecases/redispatch.js';
 import { dynamo } from './dynamo.js';
 import { notifier } from './notifier.js';
 import { makePhoneProtection } from './phones.js';
@@ -16,7 +17,7 @@ import { guardSms, makeRateCounter } from './protection.js';
 
 type DispatchConcerns = Pick<Config, 'region' | 'database' | 'dynamodb' | 'tables' | 'notifier' | 'dataProtection' | 'dispatch'>;
 
-export function dispatchDeps(config: DispatchConcerns): DispatchDeps & { dispatch: Config['dispatch'] } {
+export function dispatchDeps(config: DispatchConcerns): DispatchDeps & Pick<RedispatchDeps, 'directory'> & { dispatch: Config['dispatch'] } {
   const pool = postgres(config);
   const { documents } = dynamo(config);
   const phones = makePhoneProtection(config);

@@ -1,6 +1,7 @@
 // The system of record for emergency requests (PostgreSQL in every stage).
 import type { EmergencyRequest, NewEmergency, RequestStatus } from '../domain/emergency.js';
 import type { JobAction } from '../domain/job-lifecycle.js';
+import type { TechnicianProfile } from './technician-directory.js';
 
 /** A freshly drawn booking reference is already taken; the caller draws another. */
 export class ReferenceTaken extends Error {
@@ -16,6 +17,12 @@ export type InsertOutcome =
   | { kind: 'duplicate'; existing: Pick<EmergencyRequest, 'id' | 'reference' | 'status'> }
   /** A row with this request's id is already stored: a retry of the same intake (see replayableIdentity). */
   | { kind: 'replayed'; request: EmergencyRequest };
+
+/** A request just assigned, with who it went to (absent when the technician has no directory entry). */
+export interface Assignment {
+  request: EmergencyRequest;
+  technician?: TechnicianProfile;
+}
 
 export type TransitionOutcome =
   /** `repeated`: the step had already been taken (same status, stamp present); nothing was written. */
@@ -40,8 +47,8 @@ export interface RequestStore {
    * Repeating a step already taken changes nothing and answers `repeated`.
    */
   transition(id: string, action: JobAction, at: Date | (() => Date), technicianId?: string): Promise<TransitionOutcome>;
-  /** pending → assigned to this technician, only if still pending. */
-  assignIfPending(id: string, technicianId: string, at: Date, eta: Date): Promise<EmergencyRequest | undefined>;
+  /** pending → assigned to this technician, only if still pending; answers with the technician's profile in the same round trip. */
+  assignIfPending(id: string, technicianId: string, at: Date, eta: Date): Promise<Assignment | undefined>;
   /** Notes a dispatch that found nobody; `newlyAtRisk` is true only when this attempt first flagged the SLA at risk. */
   recordDispatchAttempt(id: string, at: Date, slaAtRisk: boolean): Promise<{ newlyAtRisk: boolean }>;
   /**

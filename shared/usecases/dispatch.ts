@@ -5,8 +5,7 @@ import { type EtaSettings, arrivalAt, etaFor, meetsSla, slaReachKm } from '../do
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/logger.js';
 import { aboutRequest, type Notifier, type Notification } from '../ports/notifier.js';
-import type { RequestStore } from '../ports/request-store.js';
-import type { TechnicianDirectory } from '../ports/technician-directory.js';
+import type { Assignment, RequestStore } from '../ports/request-store.js';
 import type { SearchReport, TechnicianIndex } from '../ports/technician-index.js';
 import { formatUkTime } from '../domain/uk-day.js';
 import { freshSince } from '../domain/durations.js';
@@ -16,7 +15,6 @@ import { fleetForRequest } from '../domain/test-fleet.js';
 export interface DispatchDeps {
   requests: RequestStore;
   technicians: TechnicianIndex;
-  directory: TechnicianDirectory;
   notifier: Notifier;
   clock: Clock;
   log: Log;
@@ -160,7 +158,7 @@ async function assignClaimed(
   report: SearchReport,
 ): Promise<DispatchOutcome> {
   const eta = arrivalAt(now, minutes);
-  let assigned: EmergencyRequest | undefined;
+  let assigned: Assignment | undefined;
   try {
     assigned = await deps.requests.assignIfPending(request.id, candidate.id, now, eta);
   } finally {
@@ -169,7 +167,7 @@ async function assignClaimed(
   }
   if (!assigned) return { kind: 'pending', reason: 'all-claimed', slaAtRisk: false, search: report };
 
-  const profile = await deps.directory.findTechnician(candidate.id);
+  const profile = assigned.technician;
   const firstName = profile?.name.split(/\s+/)[0] ?? 'Your technician';
   const van = profile?.van ?? 'a TyreHero van';
   await notify(deps, { ...aboutRequest(request), channel: 'sms', purpose: 'customer-assigned', requestId: request.id, to: request.phone, text: `TyreHero ${request.reference}: ${firstName} is coming to you in a ${van}, expected by ${formatUkTime(eta)} (about ${minutes} min).` });

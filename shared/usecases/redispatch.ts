@@ -2,12 +2,15 @@
 import { openStatuses } from '../domain/emergency.js';
 import ngeohash from 'ngeohash';
 import type { EmergencyRequest } from '../domain/emergency.js';
+import type { TechnicianDirectory } from '../ports/technician-directory.js';
 import { dispatchArea, notify, type DispatchDeps } from './dispatch.js';
 import { freshSince } from '../domain/durations.js';
 import { aboutRequest } from '../ports/notifier.js';
 import { fleetForRequest } from '../domain/test-fleet.js';
 
 export interface RedispatchDeps extends DispatchDeps {
+  /** Whose offer was withdrawn, to tell them. */
+  directory: TechnicianDirectory;
   dispatch: DispatchDeps['dispatch'] & { acceptWithinMinutes: number };
 }
 

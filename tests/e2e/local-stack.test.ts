@@ -1,4 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -139,6 +140,22 @@ describe('npm start', () => {
     expect(bundle.status).toBe(200);
     expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
   });
+
+  it('answers 30 simultaneous emergencies at one point in the City of London with 201 or 202, each with a token that reads it back', async () => {
+    const city = { lat: 51.5155, lon: -0.0922 };
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () => call('POST', '/emergencies', { ...emergencyBody(), location: city }, { 'Idempotency-Key': randomUUID() })),
+    );
+
+    const summary = JSON.stringify(answers.map((a) => [a.status, a.body?.status ?? a.body?.title]));
+    expect(answers.filter((a) => a.status !== 201 && a.status !== 202), summary).toEqual([]);
+    for (const answer of answers) expect(answer.body.trackingToken, summary).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(30);
+
+    const reads = await Promise.all(answers.map((a) => call('GET', `/emergencies/${a.body.id}`, undefined, { 'X-Tracking-Token': a.body.trackingToken })));
+    expect(reads.map((r) => r.status)).toEqual(answers.map(() => 200));
+    expect(reads.map((r) => r.body.reference)).toEqual(answers.map((a) => a.body.reference));
+  }, 120_000);
 
   it('stops everything it started on Ctrl-C', async () => {
     child.kill('SIGINT');

@@ -3,6 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { WeatherLevel } from '../../domain/priority.js';
+import type { Clock } from '../../ports/clock.js';
 import { weatherLevels } from '../../domain/weather.js';
 import { initialScaleState } from '../../domain/weather-scaling.js';
 import type { RegionSummary, ScaleStateStore, StoredScaleState, WeatherLevelReader } from '../../ports/weather-level.js';
@@ -11,13 +12,35 @@ export const weatherStateKey = { pk: 'weather' } as const;
 const asLevel = (value: unknown): WeatherLevel | undefined => (weatherLevels.includes(value as WeatherLevel) ? (value as WeatherLevel) : undefined);
 const asDate = (value: unknown): Date | undefined => (typeof value === 'string' ? new Date(value) : undefined);
 
+/** Keep a level read this long before reading again; by the clock given, so tests can step past it. */
+export interface WeatherLevelCache {
+  clock: Clock;
+  maxAgeMs: number;
+}
+
 export class DynamoWeatherLevelReader implements WeatherLevelReader {
+  private cached: { readAt: number; level: Promise<WeatherLevel> } | undefined;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly cache?: WeatherLevelCache,
   ) {}
 
-  async currentLevel(): Promise<WeatherLevel> {
+  currentLevel(): Promise<WeatherLevel> {
+    if (!this.cache) return this.read();
+    const now = this.cache.clock.now().getTime();
+    if (this.cached && now - this.cached.readAt < this.cache.maxAgeMs) return this.cached.level;
+    // Simultaneous callers share one read; a failed read is forgotten at once, so the next caller tries again.
+    const entry = { readAt: now, level: this.read() };
+    this.cached = entry;
+    entry.level.catch(() => {
+      if (this.cached === entry) this.cached = undefined;
+    });
+    return entry.level;
+  }
+
+  private async read(): Promise<WeatherLevel> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: weatherStateKey }));
     return asLevel(Item?.level) ?? 'normal';
   }

@@ -3,8 +3,9 @@ import type pg from 'pg';
 import type { EmergencyRequest, NewEmergency, RequestStatus } from '../../domain/emergency.js';
 import { openStatuses } from '../../domain/emergency.js';
 import { transitions, type JobAction } from '../../domain/job-lifecycle.js';
-import { ReferenceTaken, type InsertOutcome, type RequestStore, type TransitionOutcome } from '../../ports/request-store.js';
+import { ReferenceTaken, type Assignment, type InsertOutcome, type RequestStore, type TransitionOutcome } from '../../ports/request-store.js';
 import type { PhoneProtection } from '../../ports/phone-protection.js';
+import type { TechnicianProfile } from '../../ports/technician-directory.js';
 import { guarded, inTransaction } from './pool.js';
 
 interface RequestRow {
@@ -81,17 +82,15 @@ function toRequest(row: RequestRow, phone: string): EmergencyRequest {
   };
 }
 
-const insertColumns = `id, reference, customer_name, phone_hash, phone_sealed, latitude, longitude, geohash, address, postcode,
-  vehicle_make_model, vehicle_registration, issue, on_motorway, vulnerable_occupants, notes, priority,
-  created_at, sla_deadline, tracking_token_hash, is_test`;
-const insertPlaceholders = Array.from({ length: 21 }, (_, i) => `$${i + 1}`).join(', ');
-
-function insertValues(r: NewEmergency, phone: { hash: string; sealed: string }): unknown[] {
-  return [
-    r.id, r.reference, r.customerName, phone.hash, phone.sealed, r.location.lat, r.location.lon, r.geohash, r.address ?? null, r.postcode ?? null,
-    r.vehicleMakeModel, r.vehicleRegistration ?? null, r.issue, r.onMotorway, r.vulnerableOccupants, r.notes ?? null, r.priority,
-    r.createdAt, r.slaDeadline, r.trackingTokenHash, r.isTest,
-  ];
+/** A new request as its row: the column names are the keys (the intake function reads them by name, see migration 0007). */
+function insertRow(r: NewEmergency, phone: { hash: string; sealed: string }) {
+  return {
+    id: r.id, reference: r.reference, customer_name: r.customerName, phone_hash: phone.hash, phone_sealed: phone.sealed,
+    latitude: r.location.lat, longitude: r.location.lon, geohash: r.geohash, address: r.address ?? null, postcode: r.postcode ?? null,
+    vehicle_make_model: r.vehicleMakeModel, vehicle_registration: r.vehicleRegistration ?? null, issue: r.issue, on_motorway: r.onMotorway,
+    vulnerable_occupants: r.vulnerableOccupants, notes: r.notes ?? null, priority: r.priority,
+    created_at: r.createdAt, sla_deadline: r.slaDeadline, tracking_token_hash: r.trackingTokenHash, is_test: r.isTest,
+  };
 }
 
 /** Back to nobody's job: the technician who had it joins declined_by, so it is never offered to them again. */
@@ -118,33 +117,32 @@ export class PostgresRequestStore implements RequestStore {
 
   async insertUnlessDuplicate(request: NewEmergency, duplicateSince: Date): Promise<InsertOutcome> {
     const phone = await this.protect(request.phone);
-    return guarded('storing an emergency', () =>
-      inTransaction(this.pool, async (client) => {
-        // Serialise intake per phone number so two simultaneous calls cannot both pass the duplicate check.
-        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [phone.hash]);
-        const existing = await findRetryOrOpenRequestByPhoneSince(client, request.id, phone.hash, request.phone, duplicateSince);
-        if (existing?.id === request.id) return { kind: 'replayed', request: await this.toRequest(existing) } as const;
-        if (existing) return { kind: 'duplicate', existing: { id: existing.id, reference: existing.reference, status: existing.status } } as const;
-        try {
-          const { rows } = await client.query<RequestRow>(
-            `INSERT INTO emergency_requests (${insertColumns}) VALUES (${insertPlaceholders}) RETURNING *`,
-            insertValues(request, phone),
-          );
-          return { kind: 'created', request: toRequest(rows[0]!, request.phone) } as const;
-        } catch (error) {
-          if (isUniqueViolationOn(error, 'emergency_requests_reference_key')) throw new ReferenceTaken(request.reference);
-          throw error;
-        }
-      }),
-    );
+    return guarded('storing an emergency', async () => {
+      try {
+        // One round trip: the function takes the per-phone advisory lock, then checks and inserts with a snapshot
+        // taken after the lock, so two simultaneous calls from one phone cannot both insert (migration 0007).
+        const { rows } = await this.pool.query<RequestRow & { outcome: InsertOutcome['kind'] }>(
+          'SELECT s.outcome, (s.stored).* FROM store_emergency_unless_duplicate($1::jsonb, $2, $3::request_status[], $4) s',
+          [JSON.stringify(insertRow(request, phone)), duplicateSince, openStatuses, request.phone],
+        );
+        const { outcome, ...row } = rows[0]!;
+        if (outcome === 'replayed') return { kind: 'replayed', request: await this.toRequest(row) };
+        if (outcome === 'duplicate') return { kind: 'duplicate', existing: { id: row.id, reference: row.reference, status: row.status } };
+        return { kind: 'created', request: toRequest(row, request.phone) };
+      } catch (error) {
+        if (isUniqueViolationOn(error, 'emergency_requests_reference_key')) throw new ReferenceTaken(request.reference);
+        throw error;
+      }
+    });
   }
 
   async insertIfAbsent(request: NewEmergency): Promise<boolean> {
     const phone = await this.protect(request.phone);
     return guarded('replaying a buffered emergency', async () => {
+      const row = insertRow(request, phone);
       const { rowCount } = await this.pool.query(
-        `INSERT INTO emergency_requests (${insertColumns}) VALUES (${insertPlaceholders}) ON CONFLICT (id) DO NOTHING`,
-        insertValues(request, phone),
+        `INSERT INTO emergency_requests (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row).map((_, i) => `$${i + 1}`).join(', ')}) ON CONFLICT (id) DO NOTHING`,
+        Object.values(row),
       );
       return rowCount === 1;
     });
@@ -183,19 +181,25 @@ export class PostgresRequestStore implements RequestStore {
     );
   }
 
-  assignIfPending(id: string, technicianId: string, at: Date, eta: Date): Promise<EmergencyRequest | undefined> {
+  assignIfPending(id: string, technicianId: string, at: Date, eta: Date): Promise<Assignment | undefined> {
     return guarded('assigning a technician', async () => {
-      const { rows } = await this.pool.query<RequestRow>(
-        `UPDATE emergency_requests
-            SET status = 'assigned', technician_id = $2, assigned_at = $3, eta = $4, sla_at_risk = false,
-                dispatch_attempts = dispatch_attempts + 1, last_dispatch_at = $3
-          WHERE id = $1 AND status = 'pending'
-            -- Belt and braces behind the fleet-separated search: a test request only to a test technician, and never the reverse.
-            AND is_test = (SELECT t.is_test FROM technicians t WHERE t.id = $2)
-          RETURNING *`,
+      // One round trip: the assignment (its audit row written by the trigger) and who the technician is, for the SMS.
+      const { rows } = await this.pool.query<RequestRow & { technician_profile: TechnicianProfile | null }>(
+        `WITH assigned AS (
+           UPDATE emergency_requests
+              SET status = 'assigned', technician_id = $2, assigned_at = $3, eta = $4, sla_at_risk = false,
+                  dispatch_attempts = dispatch_attempts + 1, last_dispatch_at = $3
+            WHERE id = $1 AND status = 'pending'
+              -- Belt and braces behind the fleet-separated search: a test request only to a test technician, and never the reverse.
+              AND is_test = (SELECT t.is_test FROM technicians t WHERE t.id = $2)
+            RETURNING *)
+         SELECT assigned.*, (SELECT json_build_object('id', t.id, 'name', t.name, 'phone', t.phone, 'van', t.van, 'active', t.active) FROM technicians t WHERE t.id = $2) AS technician_profile
+           FROM assigned`,
         [id, technicianId, at, eta],
       );
-      return rows[0] ? this.toRequest(rows[0]) : undefined;
+      if (!rows[0]) return undefined;
+      const { technician_profile: technician, ...row } = rows[0];
+      return { request: await this.toRequest(row), ...(technician ? { technician } : {}) };
     });
   }
 
@@ -287,18 +291,4 @@ export class PostgresRequestStore implements RequestStore {
       await this.pool.query({ text: 'SELECT 1', query_timeout: timeoutMs } as pg.QueryConfig);
     });
   }
-}
-
-/**
- * The row of this very request if it is stored already (a retry), else the phone's latest open request in the window,
- * by keyed hash; rows stored before migration 0006 and not yet converted still hold the plain number.
- */
-async function findRetryOrOpenRequestByPhoneSince(client: pg.PoolClient, id: string, phoneHash: string, phone: string, since: Date) {
-  const { rows } = await client.query<RequestRow>(
-    `SELECT * FROM emergency_requests
-      WHERE id = $5 OR ((phone_hash = $1 OR phone = $4) AND created_at >= $2 AND status = ANY($3::request_status[]))
-      ORDER BY (id = $5) DESC, created_at DESC LIMIT 1`,
-    [phoneHash, since, openStatuses, phone, id],
-  );
-  return rows[0];
 }

@@ -1,0 +1,164 @@
+// What one intake costs in round trips (issue 12, item 4), on the real engines: SQL statements per intake, the per-phone
+// lock still holding with the duplicate check and insert in one call, and the weather level read at most once a minute.
+import { randomUUID } from 'node:crypto';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { intakeWeatherCache, makeHandler } from '../../functions/emergencies/create.js';
+import { makeDocumentClient, makeDynamoClient } from '../../shared/adapters/dynamodb/client.js';
+import { DynamoWeatherLevelReader, weatherStateKey } from '../../shared/adapters/dynamodb/weather-level.js';
+import { randomIds } from '../../shared/adapters/system.js';
+import { slaDeadlineFor, type NewEmergency } from '../../shared/domain/emergency.js';
+import { hashTrackingToken } from '../../shared/domain/tracking.js';
+import type { Clock } from '../../shared/ports/clock.js';
+import { emergencyBody } from '../fixtures/emergencies.js';
+import { apiEvent, invoke } from '../support/events.js';
+import { testStack, type TestStack } from '../support/stack.js';
+import { seedTechnicianProfiles } from '../support/technicians.js';
+
+// 14:00 UK time on a winter weekday.
+let now = new Date('2026-01-14T14:00:00Z');
+const clock: Clock = { now: () => now };
+let stack: TestStack;
+const statements: string[] = [];
+
+beforeAll(async () => {
+  stack = await testStack({ overrides: { clock } });
+  // Every statement the service's pool sends (BEGIN and COMMIT included), as scripts/bench/surge.ts counts them.
+  stack.deps.pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...a: unknown[]) => unknown;
+    (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...a: unknown[]) => {
+      const first = a[0];
+      statements.push(typeof first === 'string' ? first : String((first as { text?: string }).text));
+      return query(...a);
+    };
+  });
+  await seedTechnicianProfiles(stack, ['round-trip-luton']);
+  await stack.deps.technicians.recordLocation('round-trip-luton', { location: { lat: 51.9467, lon: -0.5203 }, recordedAt: now });
+  await stack.deps.technicians.setAvailability('round-trip-luton', 'available');
+});
+afterAll(() => stack.close());
+
+const post = (body: unknown) => invoke(makeHandler(stack.deps), apiEvent({ method: 'POST', path: '/emergencies', body, headers: { 'Idempotency-Key': randomUUID() } }));
+
+describe('SQL statements per intake', () => {
+  it('assigns a technician in 3 statements: store, assign with the technician, record the SMS', async () => {
+    statements.length = 0;
+    const response = await post(emergencyBody({ location: { lat: 51.8793, lon: -0.4175 } }));
+
+    expect(response.body).toMatchObject({ status: 'assigned', technician: { id: 'round-trip-luton', firstName: 'Tech0' } });
+    expect(statements).toHaveLength(3);
+    expect(statements[0]).toContain('store_emergency_unless_duplicate');
+    expect(statements[1]).toMatch(/UPDATE emergency_requests[\s\S]*FROM technicians/);
+    expect(statements[2]).toContain('INSERT INTO customer_notifications');
+    // Still audited: the insert and the assignment each left their row.
+    const audit = await stack.sql.query('SELECT operation FROM emergency_requests_audit WHERE request_id = $1 ORDER BY audit_id', [response.body.id]);
+    expect(audit.rows.map((r) => r.operation)).toEqual(['INSERT', 'UPDATE']);
+  });
+
+  it('leaves a request nobody can reach pending in 3 statements: store, record the attempt, count the queue for the page', async () => {
+    statements.length = 0;
+    const response = await post(emergencyBody({ location: { lat: 60.155, lon: -1.145 } }));
+
+    expect(response.body).toMatchObject({ status: 'pending', slaAtRisk: true });
+    expect(statements).toHaveLength(3);
+  });
+});
+
+describe('the per-phone lock with the duplicate check and insert in one call', () => {
+  const draft = (phone: string): NewEmergency => ({
+    id: randomUUID(),
+    reference: randomIds.reference(),
+    customerName: 'Lock Tester',
+    phone,
+    location: { lat: 51.5155, lon: -0.0922 },
+    geohash: 'gcpvtw6xp',
+    vehicleMakeModel: 'Ford Focus',
+    issue: 'puncture',
+    onMotorway: false,
+    vulnerableOccupants: false,
+    priority: 3,
+    createdAt: now,
+    slaDeadline: slaDeadlineFor(now, 90),
+    trackingTokenHash: hashTrackingToken(randomUUID()),
+    isTest: false,
+  });
+
+  it('sees a request committed by the call holding the lock while it waited, and answers duplicate', async () => {
+    const phone = '+447700900777';
+    const hash = await stack.deps.phones.lookupHash(phone);
+    const holder = await stack.sql.connect();
+    try {
+      // Another intake from the same phone holds the lock and has inserted, not yet committed.
+      const first = draft(phone);
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [hash]);
+      await holder.query(
+        `INSERT INTO emergency_requests (id, reference, customer_name, phone_hash, phone_sealed, latitude, longitude, geohash, vehicle_make_model, issue, priority, created_at, sla_deadline, tracking_token_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+        [first.id, first.reference, first.customerName, hash, await stack.deps.phones.seal(phone), first.location.lat, first.location.lon, first.geohash, first.vehicleMakeModel, first.issue, first.priority, first.createdAt, first.slaDeadline, first.trackingTokenHash],
+      );
+
+      const second = stack.deps.requests.insertUnlessDuplicate(draft(phone), new Date(now.getTime() - 5 * 60_000));
+      // The second call's statement began (its snapshot cannot see the first row) and now waits on the lock.
+      await vi.waitFor(
+        async () => {
+          const { rows } = await stack.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
+          if (rows[0]!.n === 0) throw new Error('second intake not waiting on the lock yet');
+        },
+        { timeout: 20_000, interval: 20 },
+      );
+      await holder.query('COMMIT');
+
+      await expect(second).resolves.toEqual({ kind: 'duplicate', existing: { id: first.id, reference: first.reference, status: 'pending' } });
+      const { rows } = await stack.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM emergency_requests WHERE phone_hash = $1', [hash]);
+      expect(rows[0]!.n).toBe(1);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      holder.release();
+    }
+  });
+
+  it('lets exactly one of twenty simultaneous intakes from one phone in', async () => {
+    const phone = '+447700900778';
+    const since = new Date(now.getTime() - 5 * 60_000);
+    const outcomes = await Promise.all(Array.from({ length: 20 }, async () => (await stack.deps.requests.insertUnlessDuplicate(draft(phone), since)).kind));
+    expect(outcomes.filter((k) => k === 'created')).toHaveLength(1);
+    expect(outcomes.filter((k) => k === 'duplicate')).toHaveLength(19);
+  });
+});
+
+describe('the weather level read by intake', () => {
+  it('is read from DynamoDB at most once a minute per container', async () => {
+    const documents = makeDocumentClient(makeDynamoClient(stack.config));
+    let gets = 0;
+    documents.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'GetItemCommand') gets++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countGets' },
+    );
+    const table = stack.config.tables.scalingState;
+    await documents.send(new PutCommand({ TableName: table, Item: { ...weatherStateKey, level: 'elevated' } }));
+    const reader = new DynamoWeatherLevelReader(documents, table, intakeWeatherCache(clock));
+    const t0 = now;
+    try {
+      expect(await reader.currentLevel()).toBe('elevated');
+      expect(gets).toBe(1);
+
+      await documents.send(new PutCommand({ TableName: table, Item: { ...weatherStateKey, level: 'severe' } }));
+      now = new Date(t0.getTime() + 59_999);
+      expect(await reader.currentLevel()).toBe('elevated');
+      expect(gets).toBe(1);
+
+      now = new Date(t0.getTime() + 60_000);
+      expect(await reader.currentLevel()).toBe('severe');
+      expect(gets).toBe(2);
+      // The count is of real reads: the item is what the table holds.
+      expect((await documents.send(new GetCommand({ TableName: table, Key: weatherStateKey }))).Item?.level).toBe('severe');
+    } finally {
+      now = t0;
+      documents.destroy();
+    }
+  });
+});
