@@ -62,6 +62,14 @@ const call = async (method: string, route: string, body?: unknown, headers: Reco
   return { status: response.status, contentType: response.headers.get('content-type'), body: text ? JSON.parse(text) : undefined };
 };
 
+/** A staff access token signed by the stack's local key, as `npm run token` prints it. */
+const token = (role: string, subject: string) =>
+  execFileSync(process.execPath, [path.join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), 'scripts/token.ts', role, subject], {
+    cwd: projectRoot,
+    env: { ...process.env, LOCAL_DATA_DIR: dataDir },
+    encoding: 'utf8',
+  }).trim();
+
 describe('npm start', () => {
   it('prints the base URL and curl examples', () => {
     expect(output).toContain(`running at ${base}`);
@@ -88,12 +96,6 @@ describe('npm start', () => {
     expect(created.body).toMatchObject({ status: 'assigned', technician: { id: expect.stringMatching(/^tech-/), firstName: expect.any(String) }, etaMinutes: expect.any(Number) });
     expect(created.body.etaMinutes).toBeLessThan(90);
     const technicianId = created.body.technician.id as string;
-    const token = (role: string, subject: string) =>
-      execFileSync(process.execPath, [path.join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), 'scripts/token.ts', role, subject], {
-        cwd: projectRoot,
-        env: { ...process.env, LOCAL_DATA_DIR: dataDir },
-        encoding: 'utf8',
-      }).trim();
     const asTechnician = { Authorization: `Bearer ${token('technician', technicianId)}` };
 
     expect((await call('POST', `/jobs/${created.body.id}/accept`, undefined, { Authorization: `Bearer ${token('technician', 'tech-gla-01')}` })).status).toBe(403);
@@ -155,6 +157,41 @@ describe('npm start', () => {
     const reads = await Promise.all(answers.map((a) => call('GET', `/emergencies/${a.body.id}`, undefined, { 'X-Tracking-Token': a.body.trackingToken })));
     expect(reads.map((r) => r.status)).toEqual(answers.map(() => 200));
     expect(reads.map((r) => r.body.reference)).toEqual(answers.map((a) => a.body.reference));
+  }, 120_000);
+
+  it('exports and erases a customer (GDPR): afterwards no route and no log line holds their name, number, notes or position', async () => {
+    const ops = { Authorization: `Bearer ${token('operations', 'ops-gdpr-e2e')}` };
+    const person = { name: 'Gwendolyn Erasable', phone: '07700 900991', notes: 'Beside the yellow gate', registration: 'GW12 ERA' };
+    const created = await call(
+      'POST',
+      '/emergencies',
+      { ...emergencyBody(), customer: { name: person.name, phone: person.phone }, notes: person.notes, vehicle: { makeModel: 'Skoda Octavia', registration: person.registration }, location: { lat: 52.2053, lon: 0.1218 } },
+      { 'Idempotency-Key': randomUUID() },
+    );
+    expect([201, 202]).toContain(created.status);
+    const tracking = { 'X-Tracking-Token': created.body.trackingToken as string };
+
+    // Open requests cannot be erased; once cancelled they can.
+    expect((await call('POST', '/ops/gdpr/erase', { phone: person.phone }, ops)).status).toBe(409);
+    expect((await call('POST', `/emergencies/${created.body.id}/cancel`, undefined, tracking)).status).toBe(200);
+    const exported = await call('POST', '/ops/gdpr/export', { phone: person.phone }, ops);
+    expect(exported.status).toBe(200);
+    expect(exported.body.requests).toEqual([expect.objectContaining({ id: created.body.id, customerName: person.name, notes: person.notes })]);
+
+    const erased = await call('POST', '/ops/gdpr/erase', { phone: person.phone }, ops);
+    expect(erased).toMatchObject({ status: 200, body: { erased: 1, requestIds: [created.body.id] } });
+    const again = await call('POST', '/ops/gdpr/export', { phone: person.phone }, ops);
+    expect(again.body).toMatchObject({ requests: [], statusHistory: [], auditTrail: [], notifications: [] });
+    const read = await call('GET', `/emergencies/${created.body.id}`, undefined, tracking);
+    expect(read.body.location).toEqual({ lat: 52.21, lon: 0.12 });
+    const queue = await call('GET', '/ops/queue', undefined, ops);
+    // The export echoes the number it was asked about (the caller supplied it); nothing else may hold any of it.
+    const { phone: _asked, ...exportedAfter } = again.body as Record<string, unknown>;
+    const seen = { routes: JSON.stringify([read.body, queue.body, exportedAfter]), logs: output };
+    for (const secret of [person.name, 'Gwendolyn', '900991', person.notes, 'GW12', '52.2053']) {
+      expect(seen.routes, `${secret} in a route's answer`).not.toContain(secret);
+      expect(seen.logs, `${secret} in the stack's log`).not.toContain(secret);
+    }
   }, 120_000);
 
   it('stops everything it started on Ctrl-C', async () => {
