@@ -1,7 +1,8 @@
 // Disaster-recovery readiness as pure rules: control-plane and data facts in, checks, status, RTO/RPO estimates out.
 import { assessSeverity, type SeverityAssessment } from './incident-severity.js';
 
-export type CheckStatus = 'pass' | 'warn' | 'fail';
+/** 'skipped': the fact cannot be read on this stage (no AWS control plane locally); it neither passes nor fails. */
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skipped';
 
 export interface DrCheck {
   name: string;
@@ -129,9 +130,9 @@ export function findMinuteGaps(counts: ReadonlyArray<{ minute: Date; count: numb
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 const check = (name: string, status: CheckStatus, detail: string, observed?: Record<string, unknown>): DrCheck => ({ name, status, detail, ...(observed ? { observed } : {}) });
 
-/** Not-applicable facts pass with a note; unreadable ones fail, because an unverifiable DR setup is not a ready one. */
+/** Not-applicable facts are skipped with a note (never reported as passed); unreadable ones fail, because an unverifiable DR setup is not a ready one. */
 function judge<T>(name: string, fact: Fact<T>, rule: (value: T) => DrCheck): DrCheck {
-  if (fact.kind === 'not-applicable') return check(name, 'pass', `not checked: ${fact.why}`);
+  if (fact.kind === 'not-applicable') return check(name, 'skipped', `not checked: ${fact.why}`);
   if (fact.kind === 'error') return check(name, 'fail', `could not be read: ${fact.message}`);
   return rule(fact.value);
 }
