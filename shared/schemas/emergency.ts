@@ -34,7 +34,9 @@ export const phoneNumber = z
     // National numbers are read as UK numbers; an Irish or other number must be given with its +country code.
     const parsed = parsePhoneNumberFromString(value, 'GB');
     // libphonenumber calls Ofcom's drama range invalid; we accept it so synthetic tests and demos never text a real person.
-    if (!parsed || !(parsed.isValid() || isFictionalUkNumber(parsed.number))) {
+    // libphonenumber's metadata also calls some 4–5 digit national service numbers valid (+98 9000): a customer we
+    // must be able to text has a full E.164 number of 7 to 15 digits.
+    if (!parsed || !(parsed.isValid() || isFictionalUkNumber(parsed.number)) || !/^\+[1-9][0-9]{6,14}$/.test(parsed.number)) {
       ctx.addIssue({ code: 'custom', message: 'customer phone must be a valid phone number, e.g. 07700 900123 or +44 7700 900123' });
       return z.NEVER;
     }
