@@ -3,13 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import ngeohash from 'ngeohash';
 import pg from 'pg';
-import { makeHandler } from '../../functions/emergencies/create.js';
+import { intakeWeatherCache, makeHandler } from '../../functions/emergencies/create.js';
 import { makeDocumentClient, makeDynamoClient } from '../../shared/adapters/dynamodb/client.js';
 import { dispatchableIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { partitionOf } from '../../shared/domain/geo.js';
 import { makePool } from '../../shared/adapters/postgres/pool.js';
 import { randomIds } from '../../shared/adapters/system.js';
 import type { Config } from '../../shared/config.js';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoWeatherLevelReader } from '../../shared/adapters/dynamodb/weather-level.js';
+import { systemClock } from '../../shared/adapters/system.js';
 import { closeAllDeps, allDeps, type AllDeps } from '../local/all-deps.js';
 import type { GeoPoint } from '../../shared/domain/emergency.js';
 import { hashTrackingToken } from '../../shared/domain/tracking.js';
@@ -84,7 +87,9 @@ export class IntakeRig {
   /** Container `i`, created on first use: its first request opens its own connection, as a new Lambda container's does. */
   container(i: number) {
     while (this.containers.length <= i) {
-      const deps = allDeps(this.config);
+      // As createEmergency composes it: the weather level read at most once a minute per container.
+      const base = allDeps(this.config);
+      const deps = { ...base, weather: new DynamoWeatherLevelReader(DynamoDBDocumentClient.from(base.dynamo), this.config.tables.scalingState, intakeWeatherCache(systemClock)) };
       // Every DynamoDB call goes through this client (document client, idempotency store and all), so it counts them all.
       deps.dynamo.middlewareStack.add(
         (next, context) => (args) => {
