@@ -1,6 +1,6 @@
 // POST /emergencies: a stranded driver asks for help.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { loadConcerns, databaseConcern, dataProtectionConcern, dispatchConcern, dynamodbConcern, geocoderConcern, httpConcern, intakeConcern, notifierConcern, regionConcern, tablesConcern } from '../../shared/config.js';
+import { loadConcerns, databaseConcern, dataProtectionConcern, dispatchConcern, dynamodbConcern, geocoderConcern, httpConcern, intakeConcern, notifierConcern, regionConcern, smsConcern, tablesConcern } from '../../shared/config.js';
 import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { DynamoWeatherLevelReader } from '../../shared/adapters/dynamodb/weather-level.js';
@@ -55,7 +55,7 @@ function dispatchView(dispatch: DispatchOutcome | undefined) {
 }
 
 // Composed once per container (provisioned concurrency pre-warms this), with exactly what the role allows.
-const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, geocoder: geocoderConcern, notifier: notifierConcern, intake: intakeConcern, dispatch: dispatchConcern, http: httpConcern, dataProtection: dataProtectionConcern });
+const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, geocoder: geocoderConcern, notifier: notifierConcern, sms: smsConcern, intake: intakeConcern, dispatch: dispatchConcern, http: httpConcern, dataProtection: dataProtectionConcern });
 const pool = postgres(config);
 const tables = dynamo(config);
 const phones = makePhoneProtection(config);

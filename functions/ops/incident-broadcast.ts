@@ -1,6 +1,6 @@
 // Invoked by operations during an incident: {"incidentId": "INC-…"} lists recipients; add "send": true to text them.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { loadConcerns, databaseConcern, dataProtectionConcern, dynamodbConcern, notifierConcern, regionConcern, tablesConcern } from '../../shared/config.js';
+import { loadConcerns, databaseConcern, dataProtectionConcern, dynamodbConcern, notifierConcern, regionConcern, smsConcern, tablesConcern } from '../../shared/config.js';
 import { PostgresIncidentBroadcasts } from '../../shared/adapters/postgres/incident-broadcasts.js';
 import { PostgresSyntheticNotificationLog } from '../../shared/adapters/postgres/synthetic-notifications.js';
 import { systemClock } from '../../shared/adapters/system.js';
@@ -24,7 +24,7 @@ export const makeHandler = (deps: BroadcastDeps) =>
     return report;
   });
 
-const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, notifier: notifierConcern, dataProtection: dataProtectionConcern });
+const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, notifier: notifierConcern, sms: smsConcern, dataProtection: dataProtectionConcern });
 const pool = postgres(config);
 const phones = makePhoneProtection(config);
 export const handler = makeHandler({

@@ -14,7 +14,7 @@ import { makePhoneProtection } from './phones.js';
 import { postgres } from './postgres.js';
 import { guardSms, makeRateCounter } from './protection.js';
 
-type DispatchConcerns = Pick<Config, 'region' | 'database' | 'dynamodb' | 'tables' | 'notifier' | 'dataProtection' | 'dispatch'>;
+type DispatchConcerns = Pick<Config, 'region' | 'database' | 'dynamodb' | 'tables' | 'notifier' | 'sms' | 'dataProtection' | 'dispatch'>;
 
 export function dispatchDeps(config: DispatchConcerns): DispatchDeps & { dispatch: Config['dispatch'] } {
   const pool = postgres(config);
