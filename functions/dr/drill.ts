@@ -1,5 +1,5 @@
 // Console and monthly schedule: a synthetic emergency end to end on the test fleet ({"dryRun": false, "operator": "…"}; {"history": true} lists drills).
-import { loadConcerns, databaseConcern, dataProtectionConcern, dispatchConcern, dynamodbConcern, geocoderConcern, intakeConcern, notifierConcern, regionConcern, smsConcern, tablesConcern } from '../../shared/config.js';
+import { loadConcerns, databaseConcern, dataProtectionConcern, dispatchConcern, dynamodbConcern, geocoderConcern, intakeConcern, notifierConcern, regionConcern, tablesConcern } from '../../shared/config.js';
 import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { DynamoWeatherLevelReader } from '../../shared/adapters/dynamodb/weather-level.js';
@@ -21,7 +21,7 @@ import { parseDrillInput, runDrill, type DrillDeps } from '../../shared/usecases
 
 export const makeHandler = (deps: DrillDeps) => scheduledJob(async (event: unknown) => runDrill(deps, parseDrillInput(event)));
 
-const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, geocoder: geocoderConcern, notifier: notifierConcern, sms: smsConcern, intake: intakeConcern, dispatch: dispatchConcern, dataProtection: dataProtectionConcern });
+const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, geocoder: geocoderConcern, notifier: notifierConcern, intake: intakeConcern, dispatch: dispatchConcern, dataProtection: dataProtectionConcern });
 const pool = postgres(config);
 const tables = dynamo(config);
 const syntheticNotifications = new PostgresSyntheticNotificationLog(pool);

@@ -14,6 +14,7 @@ import { httpSettings, type RouteDeps } from '../../shared/compose/http.js';
 import { idempotency } from '../../shared/compose/idempotency.js';
 import { notifier } from '../../shared/compose/notifier.js';
 import { postgres } from '../../shared/compose/postgres.js';
+import { smsContinuity } from '../../shared/compose/sms-continuity.js';
 import { makePhoneProtection } from '../../shared/compose/phones.js';
 import { guardSms, makeRateCounter } from '../../shared/compose/protection.js';
 import { httpRoute, type Idempotency } from '../../shared/http/route.js';
@@ -68,7 +69,7 @@ export const handler = makeHandler({
   weather: new DynamoWeatherLevelReader(tables.documents, config.tables.scalingState),
   idempotency: idempotency(config, tables.client),
   geocoder: geocoder(config),
-  notifier: notifier(config, logger, new PostgresSyntheticNotificationLog(pool), { guard: (outbound) => guardSms(outbound, { pool, phones, rateLimits, clock: systemClock, log: logger, config }) }),
+  notifier: notifier(config, logger, new PostgresSyntheticNotificationLog(pool), { real: smsContinuity(config, logger), guard: (outbound) => guardSms(outbound, { pool, phones, rateLimits, clock: systemClock, log: logger, config }) }),
   phones,
   rateLimits,
   abuse: { intakeLimitPerPhoneHour: config.dataProtection.intakeLimitPerPhoneHour },

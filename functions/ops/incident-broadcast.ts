@@ -6,6 +6,7 @@ import { PostgresSyntheticNotificationLog } from '../../shared/adapters/postgres
 import { systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
 import { notifier } from '../../shared/compose/notifier.js';
+import { smsContinuity } from '../../shared/compose/sms-continuity.js';
 import { makePhoneProtection } from '../../shared/compose/phones.js';
 import { guardSms, makeRateCounter } from '../../shared/compose/protection.js';
 import { postgres } from '../../shared/compose/postgres.js';
@@ -30,6 +31,7 @@ const phones = makePhoneProtection(config);
 export const handler = makeHandler({
   broadcasts: new PostgresIncidentBroadcasts(pool, phones),
   notifier: notifier(config, logger, new PostgresSyntheticNotificationLog(pool), {
+    real: smsContinuity(config, logger),
     guard: (outbound) => guardSms(outbound, { pool, phones, rateLimits: makeRateCounter(dynamo(config).documents, config), clock: systemClock, log: logger, config }),
   }),
   clock: systemClock,

@@ -1,4 +1,4 @@
-// Notification continuity through the composed notifier (shared/compose/notifier.ts): SNS stubbed with
+// Notification continuity as a texting function composes it (shared/compose/notifier.ts + sms-continuity.ts): SNS stubbed with
 // aws-sdk-client-mock, the Twilio fallback against a local HTTP server, time and jitter injected (no real waits).
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +8,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import type { Config } from '../../shared/config.js';
 import { NotificationUndelivered } from '../../shared/adapters/notifications/sms-continuity.js';
 import { parseTwilioCredentials, TwilioSmsNotifier } from '../../shared/adapters/twilio/sms-notifier.js';
-import { notifier, smsClient } from '../../shared/compose/notifier.js';
+import { notifier } from '../../shared/compose/notifier.js';
+import { smsClient, smsContinuity } from '../../shared/compose/sms-continuity.js';
 import type { Log } from '../../shared/ports/logger.js';
 import { SendFailed, type Notification, type SyntheticNotificationLog } from '../../shared/ports/notifier.js';
 import { metrics } from '../../shared/powertools/metrics.js';
@@ -88,9 +89,11 @@ const config = (fallback: 'none' | 'twilio'): Pick<Config, 'region' | 'notifier'
 
 /** The notifier a texting function composes, with the clock moved by the backoff and by attempts that time out. */
 function compose(fallback: 'none' | 'twilio', options: { count?: boolean } = {}) {
+  const clock = { now: () => new Date(now) };
   return notifier(config(fallback), silent, synthetic, {
-    clock: { now: () => new Date(now) },
-    continuity: {
+    clock,
+    real: smsContinuity(config(fallback), silent, {
+      clock,
       sleep: (ms) => {
         sleeps.push(ms);
         now += ms;
@@ -110,7 +113,7 @@ function compose(fallback: 'none' | 'twilio', options: { count?: boolean } = {})
       },
       ...(options.count === false ? {} : { count: (metric) => counted.push(metric) }),
       fallbackCredentials: () => Promise.resolve({ accountSid: 'AC0000000000000000000000000000test', apiKeySid: 'SK0000000000000000000000000000test', apiKeySecret: 'fallback-secret' }),
-    },
+    }),
   });
 }
 
