@@ -1,6 +1,6 @@
 // POST /emergencies: a stranded driver asks for help.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { loadConcerns, databaseConcern, dataProtectionConcern, dispatchConcern, dynamodbConcern, geocoderConcern, httpConcern, intakeConcern, notifierConcern, regionConcern, tablesConcern } from '../../shared/config.js';
+import { loadConcerns, databaseConcern, dataProtectionConcern, dispatchConcern, dynamodbConcern, geocoderConcern, httpConcern, intakeConcern, notifierConcern, regionConcern, smsConcern, tablesConcern } from '../../shared/config.js';
 import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { DynamoWeatherLevelReader, type WeatherLevelCache } from '../../shared/adapters/dynamodb/weather-level.js';
@@ -13,6 +13,7 @@ import { httpSettings, type RouteDeps } from '../../shared/compose/http.js';
 import { idempotency } from '../../shared/compose/idempotency.js';
 import { notifier } from '../../shared/compose/notifier.js';
 import { postgres } from '../../shared/compose/postgres.js';
+import { smsContinuity } from '../../shared/compose/sms-continuity.js';
 import { makePhoneProtection } from '../../shared/compose/phones.js';
 import { guardSms, makeRateCounter } from '../../shared/compose/protection.js';
 import { httpRoute, type Idempotency } from '../../shared/http/route.js';
@@ -61,7 +62,7 @@ function dispatchView(dispatch: DispatchOutcome | undefined) {
 export const intakeWeatherCache = (clock: Clock): WeatherLevelCache => ({ clock, maxAgeMs: 60_000 });
 
 // Composed once per container (provisioned concurrency pre-warms this), with exactly what the role allows.
-const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, geocoder: geocoderConcern, notifier: notifierConcern, intake: intakeConcern, dispatch: dispatchConcern, http: httpConcern, dataProtection: dataProtectionConcern });
+const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, geocoder: geocoderConcern, notifier: notifierConcern, sms: smsConcern, intake: intakeConcern, dispatch: dispatchConcern, http: httpConcern, dataProtection: dataProtectionConcern });
 const pool = postgres(config);
 const tables = dynamo(config);
 const phones = makePhoneProtection(config);
@@ -73,7 +74,7 @@ export const handler = makeHandler({
   weather: new DynamoWeatherLevelReader(tables.documents, config.tables.scalingState, intakeWeatherCache(systemClock)),
   idempotency: idempotency(config, tables.client),
   geocoder: geocoder(config),
-  notifier: notifier(config, logger, new PostgresSyntheticNotificationLog(pool), { guard: (outbound) => guardSms(outbound, { pool, phones, rateLimits, clock: systemClock, log: logger, config }) }),
+  notifier: notifier(config, logger, new PostgresSyntheticNotificationLog(pool), { real: smsContinuity(config, logger), guard: (outbound) => guardSms(outbound, { pool, phones, rateLimits, clock: systemClock, log: logger, config }) }),
   phones,
   rateLimits,
   abuse: { intakeLimitPerPhoneHour: config.dataProtection.intakeLimitPerPhoneHour },

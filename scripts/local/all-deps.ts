@@ -19,6 +19,7 @@ import { geocoder } from '../../shared/compose/geocoder.js';
 import { httpSettings, tokenVerifier } from '../../shared/compose/http.js';
 import { idempotency } from '../../shared/compose/idempotency.js';
 import { notifier } from '../../shared/compose/notifier.js';
+import { smsContinuity } from '../../shared/compose/sms-continuity.js';
 import { postgres } from '../../shared/compose/postgres.js';
 import { makePhoneProtection } from '../../shared/compose/phones.js';
 import { guardSms, makeRateCounter } from '../../shared/compose/protection.js';
@@ -71,7 +72,7 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
     geocoder: geocoder(config),
     // Messages about synthetic requests are recorded (never reach an overriding notifier either); every other customer
     // SMS goes through the per-destination cap and the notification log, as in every function that texts.
-    notifier: notifier(config, log, syntheticNotifications, { clock, real: overrides.notifier, guard: (outbound) => guardSms(outbound, { pool, phones, rateLimits, clock, log, config }) }),
+    notifier: notifier(config, log, syntheticNotifications, { clock, real: overrides.notifier ?? smsContinuity(config, log, { clock }), guard: (outbound) => guardSms(outbound, { pool, phones, rateLimits, clock, log, config }) }),
     syntheticNotifications,
     recovery: new PostgresRecoveryStore(pool),
     drRuns: new PostgresDrRunLog(pool),

@@ -14,8 +14,9 @@ import { notifier } from './notifier.js';
 import { makePhoneProtection } from './phones.js';
 import { postgres } from './postgres.js';
 import { guardSms, makeRateCounter } from './protection.js';
+import { smsContinuity } from './sms-continuity.js';
 
-type DispatchConcerns = Pick<Config, 'region' | 'database' | 'dynamodb' | 'tables' | 'notifier' | 'dataProtection' | 'dispatch'>;
+type DispatchConcerns = Pick<Config, 'region' | 'database' | 'dynamodb' | 'tables' | 'notifier' | 'sms' | 'dataProtection' | 'dispatch'>;
 
 export function dispatchDeps(config: DispatchConcerns): DispatchDeps & Pick<RedispatchDeps, 'directory'> & { dispatch: Config['dispatch'] } {
   const pool = postgres(config);
@@ -26,6 +27,7 @@ export function dispatchDeps(config: DispatchConcerns): DispatchDeps & Pick<Redi
     directory: new PostgresTechnicianDirectory(pool),
     technicians: new DynamoTechnicianIndex(documents, config.tables.locations),
     notifier: notifier(config, logger, new PostgresSyntheticNotificationLog(pool), {
+      real: smsContinuity(config, logger),
       guard: (outbound) => guardSms(outbound, { pool, phones, rateLimits: makeRateCounter(documents, config), clock: systemClock, log: logger, config }),
     }),
     clock: systemClock,

@@ -1,5 +1,6 @@
 // Customer SMS and operations alerts: SNS in AWS, the log locally, always behind the synthetic guard, so a message
-// about a synthetic (drill) request is recorded and never sent, whichever function sends it.
+// about a synthetic (drill) request is recorded and never sent, whichever function sends it. Functions that text people
+// pass `smsContinuity(...)` (./sms-continuity.ts) as the outbound notifier; the others never carry its code.
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Config } from '../config.js';
 import { SyntheticGuardNotifier } from '../adapters/notifications/synthetic-guard.js';
@@ -11,7 +12,7 @@ import type { Notifier, SyntheticNotificationLog } from '../ports/notifier.js';
 
 export interface NotifierOptions {
   clock?: Clock;
-  /** Replaces the outbound notifier (tests, scripts). */
+  /** The outbound notifier instead of plain SNS or the log: SMS continuity in functions that text people, a stub in tests. */
   real?: Notifier;
   /**
    * Wraps the outbound notifier inside the synthetic guard: issue 14's SMS guard (protection.ts, guardSms) goes here,
@@ -24,9 +25,14 @@ export interface NotifierOptions {
 /**
  * `synthetic` is where messages about synthetic requests go instead (PostgresSyntheticNotificationLog for a function
  * with the database, unrecordedSynthetic for one without). The order, outermost first: synthetic guard, `guard`,
- * outbound (SNS or the log).
+ * outbound (SNS or the log, or SMS continuity around them).
  */
 export function notifier(config: Pick<Config, 'region' | 'notifier'>, log: Log, synthetic: SyntheticNotificationLog, options: NotifierOptions = {}): Notifier {
-  const outbound = options.real ?? (config.notifier.kind === 'sns' ? new SnsNotifier(new SNSClient({ region: config.region }), config.notifier.opsTopicArn!) : new LogNotifier(log));
+  const outbound = options.real ?? plainNotifier(config, log, new SNSClient({ region: config.region }));
   return new SyntheticGuardNotifier(options.guard ? options.guard(outbound) : outbound, synthetic, options.clock ?? systemClock);
+}
+
+/** SNS on the given client (operations topic and SMS), or the log on the local stage. */
+export function plainNotifier(config: Pick<Config, 'notifier'>, log: Log, client: SNSClient): Notifier {
+  return config.notifier.kind === 'sns' ? new SnsNotifier(client, config.notifier.opsTopicArn!) : new LogNotifier(log);
 }

@@ -27,6 +27,22 @@ export interface SyntheticNotificationLog {
   listFor(requestId: string): Promise<Array<{ channel: string; purpose: string; to?: string; text: string; recordedAt: Date }>>;
 }
 
+export interface SendOptions {
+  /** Abandons the attempt (notification continuity bounds each attempt); adapters pass it to their SDK or fetch. */
+  signal?: AbortSignal;
+}
+
+/** A provider could not take a message: `transient` when trying again may work (throttling, 5xx, timeouts). */
+export class SendFailed extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+  ) {
+    super(message);
+    this.name = 'SendFailed';
+  }
+}
+
 export interface Notifier {
-  send(notification: Notification): Promise<void>;
+  send(notification: Notification, options?: SendOptions): Promise<void>;
 }

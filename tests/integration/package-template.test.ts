@@ -297,7 +297,7 @@ describe('npx sls package --stage prod', () => {
 
   it('lets incidentBroadcast text phone numbers and read the database, nothing else, and never from an API route', () => {
     // Issue 14: phone keys (sealed numbers, claims by hash) and the per-destination SMS counter.
-    expect(ownActions(actionsOf('incidentBroadcast')).sort()).toEqual(['dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:GenerateMac', 'secretsmanager:GetSecretValue', 'sns:Publish']);
+    expect([...new Set(ownActions(actionsOf('incidentBroadcast')))].sort()).toEqual(['dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:GenerateMac', 'secretsmanager:GetSecretValue', 'sns:Publish']);
     expect(resources.IncidentBroadcastLambdaFunction!.Properties.Timeout).toBe(300);
     const routes = byType('AWS::ApiGateway::Method').map(([, m]) => JSON.stringify(m.Properties.Integration));
     expect(routes.some((r) => r.includes('IncidentBroadcastLambdaFunction'))).toBe(false);
@@ -320,6 +320,7 @@ describe('npx sls package --stage prod', () => {
       { id: 'OldestPendingMinutesAlarm', metric: 'OldestPendingMinutes', op: 'GreaterThanThreshold', threshold: 30, period: 60, periods: 1, topic: critical },
       { id: 'DrCheckFailedAlarm', metric: 'DrCheckFailed', op: 'GreaterThanOrEqualToThreshold', threshold: 1, period: 300, periods: 1, topic: critical },
       { id: 'ForecastFetchFailuresAlarm', metric: 'ForecastFetchFailures', op: 'GreaterThanOrEqualToThreshold', threshold: 3, period: 3600, periods: 1, topic: warning },
+      { id: 'NotificationUndeliveredAlarm', metric: 'NotificationUndelivered', op: 'GreaterThanOrEqualToThreshold', threshold: 1, period: 300, periods: 1, topic: critical },
     ])('$id: $metric $op $threshold over $periods × $period s', ({ id, metric, op, threshold, period, periods, topic }) => {
       const alarm = alarms()[id];
       expect(alarm?.Properties).toMatchObject({
@@ -550,6 +551,27 @@ describe('least privilege', () => {
     const everyRole = JSON.stringify(functions.map((fn) => roleStatements(fn)));
     expect(everyRole).not.toContain('CriticalAlarmsTopic');
     expect(everyRole).not.toContain('WarningAlarmsTopic');
+  });
+
+  it('lets only the functions that text people read the SMS fallback secret, and lets each report an undelivered SMS', () => {
+    const texting = ['createEmergency', 'declineJob', 'jobEnRoute', 'jobArrived', 'redispatch', 'incidentBroadcast'];
+    const fallbackSecret = { 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:tyrehero-dispatch/prod/sms-fallback-??????' };
+    const readers = functions.filter((fn) => roleStatements(fn).some((st) => JSON.stringify(st.Resource) === JSON.stringify(fallbackSecret)));
+    expect(readers.sort()).toEqual([...texting].sort());
+    for (const fn of texting) {
+      expect(roleStatements(fn).filter((st) => JSON.stringify(st.Resource) === JSON.stringify(fallbackSecret)), fn).toEqual([{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: fallbackSecret }]);
+      expect(roleStatements(fn).some((st) => st.Action.includes('sns:Publish') && JSON.stringify(st.Resource) === JSON.stringify({ Ref: 'OpsAlertsTopic' })), fn).toBe(true);
+      // Prod texts through Twilio when SNS keeps failing; the sender number is resolved from SSM at deploy time.
+      expect(resources[logicalId(fn)]!.Properties.Environment.Variables, fn).toMatchObject({
+        SMS_MAX_ATTEMPTS: '3',
+        SMS_ATTEMPT_TIMEOUT_MS: '400',
+        SMS_SEND_BUDGET_MS: '1200',
+        SMS_FALLBACK_PROVIDER: 'twilio',
+        SMS_FALLBACK_FROM: '{{resolve:ssm:/tyrehero-dispatch/prod/sms-fallback-from}}',
+        SMS_FALLBACK_SECRET_ID: 'tyrehero-dispatch/prod/sms-fallback',
+      });
+    }
+    expect(resources.AcceptJobLambdaFunction!.Properties.Environment.Variables).not.toHaveProperty('SMS_FALLBACK_PROVIDER');
   });
 
   it('gives no role the managed VPC policy; only functions in the VPC get network-interface rights, scoped to its subnets and group', () => {

@@ -1,7 +1,7 @@
 // Notifier over SNS (deployed stages) or the log (local stage: nothing leaves the machine).
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Log } from '../../ports/logger.js';
-import type { Notification, Notifier } from '../../ports/notifier.js';
+import type { Notification, Notifier, SendOptions } from '../../ports/notifier.js';
 
 export class SnsNotifier implements Notifier {
   constructor(
@@ -9,7 +9,8 @@ export class SnsNotifier implements Notifier {
     private readonly operationsTopicArn: string,
   ) {}
 
-  async send(n: Notification): Promise<void> {
+  async send(n: Notification, options: SendOptions = {}): Promise<void> {
+    const sendOptions = options.signal ? { abortSignal: options.signal } : undefined;
     if (n.channel === 'sms') {
       await this.sns.send(
         new PublishCommand({
@@ -21,9 +22,10 @@ export class SnsNotifier implements Notifier {
             'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: 'TyreHero' },
           },
         }),
+        sendOptions,
       );
     } else {
-      await this.sns.send(new PublishCommand({ TopicArn: this.operationsTopicArn, Subject: n.subject, Message: n.text }));
+      await this.sns.send(new PublishCommand({ TopicArn: this.operationsTopicArn, Subject: n.subject, Message: n.text }), sendOptions);
     }
   }
 }
