@@ -2,14 +2,14 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokenReferences, packageService, type Packaged } from '../support/package.js';
 
-// Every stage in both regions, packaged once each (prod in eu-west-2 is package-template.test.ts's), one after another:
-// osls packages through the checkout's own .serverless/, so packagings cannot overlap (tests/support/package.ts).
+// Every single-region stage in both regions, packaged once each, one after another: osls packages through the
+// checkout's own .serverless/, so packagings cannot overlap (tests/support/package.ts). Prod is a region pair: its
+// primary is package-template.test.ts's, and both halves are package-regions.test.ts's.
 const targets = [
   { stage: 'dev', region: 'eu-west-2' },
   { stage: 'dev', region: 'eu-west-1' },
   { stage: 'staging', region: 'eu-west-2' },
   { stage: 'staging', region: 'eu-west-1' },
-  { stage: 'prod', region: 'eu-west-1' },
 ];
 const packaged = new Map<string, Packaged>();
 const key = (t: { stage: string; region: string }) => `${t.stage}/${t.region}`;
@@ -30,6 +30,16 @@ describe.each(targets)('npx sls package --stage $stage --region $region', (targe
 
   it('packages, and every Ref, GetAtt and Fn::Sub name points at something', () => {
     expect(brokenReferences(packaged.get(key(target))!.template)).toEqual([]);
+  });
+
+  it('is a single-region stack: plain tables, its own cluster, no global cluster and no custom domain', () => {
+    expect(byType(target, 'AWS::DynamoDB::Table')).toHaveLength(5);
+    expect(byType(target, 'AWS::DynamoDB::GlobalTable')).toEqual([]);
+    expect(byType(target, 'AWS::RDS::GlobalCluster')).toEqual([]);
+    expect(resourcesOf(target).DatabaseCluster!.Properties.GlobalClusterIdentifier).toBeUndefined();
+    expect(byType(target, 'AWS::Route53::RecordSet')).toEqual([]);
+    const env = resourcesOf(target).DrCheckLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>;
+    expect(env).toMatchObject({ DR_GLOBAL_CLUSTER_ID: '', DR_SECONDARY_REGION: '', DR_SECONDARY_CLUSTER_ID: '' });
   });
 
   it('names every IAM role (global to the account) with the stage and the region, within IAM’s 64 characters', () => {

@@ -70,14 +70,18 @@ describe('npx sls package --stage prod', () => {
     expect(lambda!.Properties.Role['Fn::GetAtt'][0]).toBe(`${fn[0]!.toUpperCase()}${fn.slice(1)}IamRoleLambdaExecution`);
   });
 
-  it('defines the five DynamoDB tables with their keys, and protects the intake buffer', () => {
-    const tables = Object.fromEntries(byType('AWS::DynamoDB::Table'));
+  it('defines the five DynamoDB tables with their keys (global tables: prod has a second region), and protects the intake buffer', () => {
+    const tables = Object.fromEntries(byType('AWS::DynamoDB::GlobalTable'));
+    expect(byType('AWS::DynamoDB::Table')).toEqual([]);
     expect(Object.keys(tables).sort()).toEqual(['IdempotencyTable', 'IntakeBufferTable', 'RateLimitsTable', 'ScalingStateTable', 'TechnicianLocationsTable']);
     expect(tables.RateLimitsTable!.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     expect(tables.TechnicianLocationsTable!.Properties.KeySchema).toEqual([{ AttributeName: 'technicianId', KeyType: 'HASH' }]);
     expect(tables.IdempotencyTable!.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiration', Enabled: true });
-    expect(tables.IntakeBufferTable!.Properties.DeletionProtectionEnabled).toBe(true);
-    for (const table of Object.values(tables)) expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    // Protection and PITR are per replica on a global table: every replica has them.
+    for (const [id, table] of Object.entries(tables)) {
+      expect(table.Properties.Replicas.map((r: { Region: string }) => r.Region), id).toEqual(['eu-west-2', 'eu-west-1']);
+      for (const replica of table.Properties.Replicas) expect(replica, id).toMatchObject({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
+    }
   });
 
   it('runs Aurora Serverless v2 PostgreSQL 17 with a failover reader behind a TLS-only RDS Proxy', () => {
@@ -466,7 +470,8 @@ describe('alarms that reach a person', () => {
   });
 
   it('watches DynamoDB throttling and system errors across all five of the stage’s tables', () => {
-    const tables = byType('AWS::DynamoDB::Table').map(([, t]) => t.Properties.TableName as string);
+    const tables = byType('AWS::DynamoDB::GlobalTable').map(([, t]) => t.Properties.TableName as string);
+    expect(tables).toHaveLength(5);
     for (const [id, metric] of [['DynamoDbThrottledRequestsAlarm', 'ThrottledRequests'], ['DynamoDbSystemErrorsAlarm', 'SystemErrors']] as const) {
       const query = (resources[id]!.Properties.Metrics as Array<{ Expression: string }>)[0]!.Expression;
       expect(query).toContain(`SUM(${metric}) FROM SCHEMA("AWS/DynamoDB", Operation, TableName)`);
@@ -643,9 +648,18 @@ describe('encryption and retention', () => {
   const keyArn = { 'Fn::GetAtt': ['StackKey', 'Arn'] };
 
   it('encrypts tables, Aurora, secrets, topics, the failure queue and every log group with the stage’s own key', () => {
-    for (const [id, table] of byType('AWS::DynamoDB::Table')) expect(table.Properties.SSESpecification, id).toEqual({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: key });
+    // Each replica of a global table is encrypted with its own region's stage key: ours here, the secondary's (by the
+    // alias resources/kms.yml gives it) there.
+    const secondaryKey = { 'Fn::Sub': 'arn:${AWS::Partition}:kms:eu-west-1:${AWS::AccountId}:alias/tyrehero-dispatch-prod' };
+    for (const [id, table] of byType('AWS::DynamoDB::GlobalTable')) {
+      expect(table.Properties.SSESpecification, id).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
+      expect(table.Properties.Replicas.map((r: { SSESpecification: unknown }) => r.SSESpecification), id).toEqual([{ KMSMasterKeyId: keyArn }, { KMSMasterKeyId: secondaryKey }]);
+    }
     expect(resources.DatabaseCluster!.Properties.KmsKeyId).toEqual(key);
-    for (const [id, secret] of byType('AWS::SecretsManager::Secret')) expect(secret.Properties.KmsKeyId, id).toEqual(key);
+    for (const [id, secret] of byType('AWS::SecretsManager::Secret')) {
+      expect(secret.Properties.KmsKeyId, id).toEqual(key);
+      expect(secret.Properties.ReplicaRegions, id).toEqual([{ Region: 'eu-west-1', KmsKeyId: secondaryKey }]);
+    }
     for (const [id, topic] of byType('AWS::SNS::Topic')) expect(topic.Properties.KmsMasterKeyId, id).toEqual(key);
     for (const [id, queue] of byType('AWS::SQS::Queue')) expect(queue.Properties.KmsMasterKeyId, id).toEqual(key);
     const logGroups = byType('AWS::Logs::LogGroup');
@@ -662,12 +676,14 @@ describe('encryption and retention', () => {
   });
 
   it('retains every stateful resource, and protects them from deletion in prod', () => {
-    const stateful = ['AWS::DynamoDB::Table', 'AWS::Cognito::UserPool', 'AWS::SecretsManager::Secret', 'AWS::KMS::Key', 'AWS::SQS::Queue'];
+    const stateful = ['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable', 'AWS::RDS::GlobalCluster', 'AWS::Cognito::UserPool', 'AWS::SecretsManager::Secret', 'AWS::KMS::Key', 'AWS::SQS::Queue'];
     for (const [id, resource] of Object.entries(resources).filter(([, r]) => stateful.includes(r.Type))) {
       expect({ id, deletion: resource.DeletionPolicy, replace: resource.UpdateReplacePolicy }).toEqual({ id, deletion: 'Retain', replace: 'Retain' });
     }
     expect(resources.DatabaseCluster).toMatchObject({ DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Snapshot', Properties: { DeletionProtection: true } });
-    for (const [id, table] of byType('AWS::DynamoDB::Table')) expect(table.Properties.DeletionProtectionEnabled, id).toBe(true);
+    expect(byType('AWS::DynamoDB::GlobalTable')).toHaveLength(5);
+    for (const [id, table] of byType('AWS::DynamoDB::GlobalTable')) for (const replica of table.Properties.Replicas) expect(replica.DeletionProtectionEnabled, id).toBe(true);
+    expect(resources.DatabaseGlobalCluster!.Properties.DeletionProtection).toBe(true);
     expect(resources.StaffUserPool!.Properties.DeletionProtection).toBe('ACTIVE');
   });
 

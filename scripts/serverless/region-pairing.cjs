@@ -1,0 +1,247 @@
+// Serverless plugin: turns the one-region stack that resources/*.yml describe into its part of the stage's region pair
+// (custom.pairing, from scripts/serverless/region-role.cjs; README, "Disaster recovery"). Every change is here, so the
+// YAML stays the description of one region and this file is the whole difference between the two.
+//
+// single     no change, except the custom domain below.
+// primary    + AWS::RDS::GlobalCluster from DatabaseCluster (the secondary's cluster joins it).
+//            The five tables become AWS::DynamoDB::GlobalTable (same logical ids and names) with a replica here and, once
+//            the secondary stack exists (drSecondaryDeployed), one there, encrypted with that region's stack key. Each
+//            replica keeps PITR, deletion protection and KMS encryption; the resources keep Retain.
+//            The database secrets are replicated to the secondary (same name and ARN suffix there).
+// secondary  DatabaseCluster joins the global cluster (GlobalClusterIdentifier, a fixed DBClusterIdentifier) with no
+//            master user, password or database name (a secondary has none: they come from the primary), and so no
+//            secret attachments or rotation. The tables, secrets and the staff user pool are the primary's: this stack
+//            creates none of them, and every reference to them becomes the SSM parameter (in this region) that holds
+//            the primary's value (custom.pairingParameters), or the table's name, which is the same in both regions.
+// both       Scheduled jobs that write run only in the active region (drActiveRegion, the primary unless changed after a
+//            failover); drCheck runs in both (in the secondary it reads replication lag where it is published).
+// domain     Where apiDomainName is set: a regional API Gateway domain with a DNS-validated certificate, the stage
+//            mapped at its root, and a CNAME with TTL 60 s (the DR plan's), Failover PRIMARY or SECONDARY in a pair,
+//            each answered only while its own region's Route 53 health check on GET /health passes.
+'use strict';
+
+const TABLES = ['TechnicianLocationsTable', 'IdempotencyTable', 'ScalingStateTable', 'IntakeBufferTable', 'RateLimitsTable'];
+const SECRETS = { DatabaseSecret: 'databaseSecretArn', AppDatabaseSecret: 'appDatabaseSecretArn' };
+const SECONDARY_REMOVES = [
+  ...TABLES,
+  ...Object.keys(SECRETS),
+  'DatabaseSecretRotation',
+  'AppDatabaseSecretRotation',
+  'DatabaseSecretAttachment',
+  'AppDatabaseSecretAttachment',
+  'StaffUserPool',
+  'StaffAppClient',
+  'TechniciansGroup',
+  'OperationsGroup',
+];
+/** Run in every region whatever drActiveRegion says: it only reads. */
+const ALWAYS_SCHEDULED = new Set(['DrCheckLambdaFunction']);
+
+class RegionPairing {
+  constructor(serverless) {
+    this.serverless = serverless;
+    this.hooks = { 'after:aws:package:finalize:mergeCustomProviderResources': () => this.apply() };
+  }
+
+  apply() {
+    const { provider, custom } = this.serverless.service;
+    const settings = custom.regionPairing;
+    pairTemplate(provider.compiledCloudFormationTemplate, {
+      service: this.serverless.service.service,
+      stage: provider.stage,
+      region: provider.region,
+      pairing: custom.pairing,
+      pairingParameters: custom.pairingParameters,
+      secondaryDeployed: String(settings.secondaryDeployed) !== 'false',
+      deletionProtection: String(settings.deletionProtection) === 'true',
+      apiDomainName: String(settings.apiDomainName ?? ''),
+      apiHostedZoneId: String(settings.apiHostedZoneId ?? ''),
+    });
+  }
+}
+
+/** Pure: applies the pairing to a compiled template in place (tests/unit/region-pairing.test.ts). */
+function pairTemplate(template, settings) {
+  const { pairing } = settings;
+  if (pairing.role === 'primary') makePrimary(template, settings);
+  else if (pairing.role === 'secondary') makeSecondary(template, settings);
+  else if (pairing.role !== 'single') throw new Error(`region-pairing: unknown role ${pairing.role}`);
+  if (pairing.role !== 'single') scheduleWritersInActiveRegionOnly(template.Resources, pairing.active);
+  if (settings.apiDomainName) addCustomDomain(template, settings);
+  return template;
+}
+
+function makePrimary(template, { service, stage, pairing, secondaryDeployed, deletionProtection }) {
+  const resources = template.Resources;
+  resources.DatabaseGlobalCluster = {
+    Type: 'AWS::RDS::GlobalCluster',
+    // Deleting the global cluster would detach the secondary; it is removed by hand if ever.
+    DeletionPolicy: 'Retain',
+    UpdateReplacePolicy: 'Retain',
+    Properties: {
+      GlobalClusterIdentifier: pairing.globalClusterId,
+      SourceDBClusterIdentifier: { 'Fn::Sub': 'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:${DatabaseCluster}' },
+      DeletionProtection: deletionProtection,
+    },
+  };
+  // The secondary region's stack key, by its alias (resources/kms.yml), which exists once the secondary is deployed.
+  const secondaryKey = { 'Fn::Sub': `arn:\${AWS::Partition}:kms:${pairing.secondaryRegion}:\${AWS::AccountId}:alias/${service}-${stage}` };
+  const regions = [{ region: pairing.primaryRegion, key: { 'Fn::GetAtt': ['StackKey', 'Arn'] } }];
+  if (secondaryDeployed) regions.push({ region: pairing.secondaryRegion, key: secondaryKey });
+  for (const id of TABLES) resources[id] = globalTable(required(resources, id, 'AWS::DynamoDB::Table'), regions);
+  if (secondaryDeployed) {
+    for (const id of Object.keys(SECRETS)) required(resources, id, 'AWS::SecretsManager::Secret').Properties.ReplicaRegions = [{ Region: pairing.secondaryRegion, KmsKeyId: secondaryKey }];
+  }
+  // What the secondary region's SSM parameters are copied from (README, "Disaster recovery").
+  template.Outputs = template.Outputs ?? {};
+  template.Outputs.DatabaseSecretArn = { Description: 'Owner secret (replicated to the secondary with the same ARN suffix)', Value: { Ref: 'DatabaseSecret' } };
+  template.Outputs.AppDatabaseSecretArn = { Description: 'Application-role secret (replicated to the secondary)', Value: { Ref: 'AppDatabaseSecret' } };
+  template.Outputs.DatabaseGlobalClusterId = { Value: { Ref: 'DatabaseGlobalCluster' } };
+}
+
+/** One AWS::DynamoDB::Table as the AWS::DynamoDB::GlobalTable CloudFormation would import it as (README, migration). */
+function globalTable(table, regions) {
+  const { PointInTimeRecoverySpecification, DeletionProtectionEnabled, SSESpecification, TableClass, Tags, ContributorInsightsSpecification, StreamSpecification, ...shared } = table.Properties;
+  if (SSESpecification?.SSEType !== 'KMS') throw new Error(`region-pairing: ${shared.TableName} must be KMS-encrypted to become a global table`);
+  return {
+    Type: 'AWS::DynamoDB::GlobalTable',
+    DeletionPolicy: table.DeletionPolicy,
+    UpdateReplacePolicy: table.UpdateReplacePolicy,
+    Properties: {
+      ...shared,
+      // Replication reads the table's stream; a global table with more than one replica requires it.
+      StreamSpecification: { StreamViewType: StreamSpecification?.StreamViewType ?? 'NEW_AND_OLD_IMAGES' },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      Replicas: regions.map(({ region, key }) => ({
+        Region: region,
+        PointInTimeRecoverySpecification,
+        ...(DeletionProtectionEnabled === undefined ? {} : { DeletionProtectionEnabled }),
+        SSESpecification: { KMSMasterKeyId: key },
+        ...(TableClass ? { TableClass } : {}),
+        ...(Tags ? { Tags } : {}),
+        ...(ContributorInsightsSpecification ? { ContributorInsightsSpecification } : {}),
+      })),
+    },
+  };
+}
+
+function makeSecondary(template, { region, pairing, pairingParameters }) {
+  const resources = template.Resources;
+  const cluster = required(resources, 'DatabaseCluster', 'AWS::RDS::DBCluster');
+  // A secondary cluster has no master user, password or initial database: all of them arrive from the primary.
+  for (const property of ['MasterUsername', 'MasterUserPassword', 'ManageMasterUserPassword', 'MasterUserSecret', 'DatabaseName']) delete cluster.Properties[property];
+  cluster.Properties.GlobalClusterIdentifier = pairing.globalClusterId;
+  cluster.Properties.DBClusterIdentifier = pairing.secondaryClusterId;
+  if (pairing.secondaryClusterId !== `${pairing.globalClusterId.replace(/-global$/, '')}-${region}`) throw new Error('region-pairing: the secondary cluster id must name its region');
+  if (!cluster.Properties.StorageEncrypted || !cluster.Properties.KmsKeyId) throw new Error('region-pairing: the secondary cluster must be encrypted with its own region’s key');
+
+  for (const id of SECONDARY_REMOVES) {
+    if (!resources[id]) throw new Error(`region-pairing: expected ${id} in the template`);
+    delete resources[id];
+  }
+  for (const id of ['StaffUserPoolId', 'StaffAppClientId']) delete template.Outputs?.[id];
+
+  const poolId = pairingParameters.staffUserPoolId;
+  const replacements = {
+    Ref: {
+      DatabaseSecret: pairingParameters.databaseSecretArn,
+      AppDatabaseSecret: pairingParameters.appDatabaseSecretArn,
+      StaffUserPool: poolId,
+      StaffAppClient: pairingParameters.staffAppClientId,
+    },
+    GetAtt: {
+      'StaffUserPool.Arn': { 'Fn::Sub': `arn:\${AWS::Partition}:cognito-idp:${pairing.primaryRegion}:\${AWS::AccountId}:userpool/${poolId}` },
+    },
+    Sub: { StaffUserPool: poolId },
+  };
+  Object.assign(resources, replaceReferences(resources, replacements));
+  if (template.Outputs) Object.assign(template.Outputs, replaceReferences(template.Outputs, replacements));
+  const removed = new Set(SECONDARY_REMOVES);
+  for (const resource of Object.values(resources)) {
+    if (resource.DependsOn === undefined) continue;
+    const kept = [].concat(resource.DependsOn).filter((id) => !removed.has(id));
+    if (kept.length) resource.DependsOn = kept;
+    else delete resource.DependsOn;
+  }
+}
+
+/** Rewrites Ref, Fn::GetAtt and ${name} in Fn::Sub strings that name a resource the secondary does not have. */
+function replaceReferences(node, replacements) {
+  if (Array.isArray(node)) return node.map((child) => replaceReferences(child, replacements));
+  if (!node || typeof node !== 'object') return node;
+  const keys = Object.keys(node);
+  if (keys.length === 1 && keys[0] === 'Ref' && node.Ref in replacements.Ref) return replacements.Ref[node.Ref];
+  if (keys.length === 1 && keys[0] === 'Fn::GetAtt') {
+    const name = [].concat(node['Fn::GetAtt']).join('.');
+    if (name in replacements.GetAtt) return replacements.GetAtt[name];
+  }
+  if (keys.length === 1 && keys[0] === 'Fn::Sub') {
+    const [text, vars] = Array.isArray(node['Fn::Sub']) ? node['Fn::Sub'] : [node['Fn::Sub'], undefined];
+    const replaced = String(text).replace(/\$\{([A-Za-z0-9]+)\}/g, (whole, name) => replacements.Sub[name] ?? whole);
+    return { 'Fn::Sub': vars ? [replaced, replaceReferences(vars, replacements)] : replaced };
+  }
+  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, replaceReferences(value, replacements)]));
+}
+
+function scheduleWritersInActiveRegionOnly(resources, active) {
+  if (active) return;
+  for (const rule of Object.values(resources).filter((r) => r.Type === 'AWS::Events::Rule' && r.Properties.ScheduleExpression)) {
+    const targets = rule.Properties.Targets ?? [];
+    if (targets.every((t) => ALWAYS_SCHEDULED.has(t.Arn?.['Fn::GetAtt']?.[0]))) continue;
+    rule.Properties.State = 'DISABLED';
+  }
+}
+
+function addCustomDomain(template, { region, pairing, apiDomainName, apiHostedZoneId }) {
+  if (!apiHostedZoneId) throw new Error('apiDomainName needs apiHostedZoneId: the hosted zone its record and certificate validation go in');
+  const resources = template.Resources;
+  resources.ApiCertificate = {
+    Type: 'AWS::CertificateManager::Certificate',
+    Properties: {
+      DomainName: apiDomainName,
+      ValidationMethod: 'DNS',
+      DomainValidationOptions: [{ DomainName: apiDomainName, HostedZoneId: apiHostedZoneId }],
+    },
+  };
+  resources.ApiDomainName = {
+    Type: 'AWS::ApiGateway::DomainName',
+    Properties: {
+      DomainName: apiDomainName,
+      RegionalCertificateArn: { Ref: 'ApiCertificate' },
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+      SecurityPolicy: 'TLS_1_2',
+    },
+  };
+  resources.ApiBasePathMapping = {
+    Type: 'AWS::ApiGateway::BasePathMapping',
+    Properties: { DomainName: { Ref: 'ApiDomainName' }, RestApiId: { Ref: 'ApiGatewayRestApi' }, Stage: { Ref: 'ApiGatewayStage' } },
+  };
+  // A CNAME with the DR plan's 60 s TTL rather than an alias record (whose TTL is the target's): clients re-resolve
+  // within a minute of Route 53 switching, which is what the 5-minute RTO budget counts on.
+  const record = {
+    HostedZoneId: apiHostedZoneId,
+    Name: apiDomainName,
+    Type: 'CNAME',
+    TTL: '60',
+    ResourceRecords: [{ 'Fn::GetAtt': ['ApiDomainName', 'RegionalDomainName'] }],
+  };
+  if (pairing.role !== 'single') {
+    Object.assign(record, {
+      SetIdentifier: `${apiDomainName}-${region}`,
+      Failover: pairing.role === 'primary' ? 'PRIMARY' : 'SECONDARY',
+      HealthCheckId: { Ref: 'ApiHealthCheck' },
+    });
+  }
+  resources.ApiDnsRecord = { Type: 'AWS::Route53::RecordSet', Properties: record };
+  template.Outputs = template.Outputs ?? {};
+  template.Outputs.ApiDomainRegionalName = { Description: 'The regional API Gateway domain the CNAME points at', Value: { 'Fn::GetAtt': ['ApiDomainName', 'RegionalDomainName'] } };
+}
+
+function required(resources, id, type) {
+  const resource = resources[id];
+  if (resource?.Type !== type) throw new Error(`region-pairing: expected ${id} to be ${type}`);
+  return resource;
+}
+
+module.exports = RegionPairing;
+module.exports.pairTemplate = pairTemplate;

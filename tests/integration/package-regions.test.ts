@@ -1,0 +1,247 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import yaml from 'js-yaml';
+import { projectRoot } from '../../scripts/local/engines.js';
+import { brokenReferences, packageService, type Packaged, type Resource } from '../support/package.js';
+
+// Prod is a region pair (README, "Disaster recovery"): eu-west-2 is the primary, eu-west-1 the secondary. Both halves
+// are packaged once, one after the other (tests/support/package.ts), and read as CloudFormation will read them.
+const primaryRegion = 'eu-west-2';
+const secondaryRegion = 'eu-west-1';
+let primary: Packaged;
+let secondary: Packaged;
+
+beforeAll(async () => {
+  primary = await packageService('prod', primaryRegion);
+  secondary = await packageService('prod', secondaryRegion);
+}, 1_200_000);
+
+afterAll(() => {
+  for (const p of [primary, secondary]) if (p) rmSync(p.dir, { recursive: true, force: true });
+});
+
+const byType = (p: Packaged, type: string) => Object.entries(p.template.Resources).filter(([, r]) => r.Type === type);
+const only = (p: Packaged, type: string): Resource => {
+  const found = byType(p, type);
+  expect(found.map(([id]) => id), type).toHaveLength(1);
+  return found[0]![1];
+};
+const ssm = (name: string) => `{{resolve:ssm:/tyrehero-dispatch/prod/pairing/${name}}}`;
+const tableNames = ['locations', 'idempotency', 'scaling-state', 'intake-buffer', 'rate-limits'].map((t) => `tyrehero-dispatch-prod-${t}`);
+
+describe('npx sls package --stage prod in both regions', () => {
+  it('packages both halves with every Ref, GetAtt and Fn::Sub name pointing at something', () => {
+    expect(brokenReferences(primary.template)).toEqual([]);
+    expect(brokenReferences(secondary.template)).toEqual([]);
+  });
+
+  describe('Aurora Global Database', () => {
+    it('creates the global cluster in the primary only, from the primary’s own cluster', () => {
+      const global = only(primary, 'AWS::RDS::GlobalCluster');
+      expect(global.Properties).toEqual({
+        GlobalClusterIdentifier: 'tyrehero-dispatch-prod-global',
+        SourceDBClusterIdentifier: { 'Fn::Sub': 'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:${DatabaseCluster}' },
+        DeletionProtection: true,
+      });
+      expect(global.DeletionPolicy).toBe('Retain');
+      expect(byType(secondary, 'AWS::RDS::GlobalCluster')).toEqual([]);
+      // The primary's cluster keeps its master user (from its secret) and rotation; it joins nothing.
+      const cluster = primary.template.Resources.DatabaseCluster!.Properties;
+      expect(cluster.GlobalClusterIdentifier).toBeUndefined();
+      expect(cluster.MasterUsername).toEqual({ 'Fn::Sub': '{{resolve:secretsmanager:${DatabaseSecret}:SecretString:username}}' });
+    });
+
+    it('joins the secondary cluster to that same global cluster, named after its region, with no credentials of its own', () => {
+      const cluster = only(secondary, 'AWS::RDS::DBCluster');
+      expect(cluster.Properties).toMatchObject({
+        GlobalClusterIdentifier: primary.template.Resources.DatabaseGlobalCluster!.Properties.GlobalClusterIdentifier,
+        DBClusterIdentifier: 'tyrehero-dispatch-prod-eu-west-1',
+        Engine: 'aurora-postgresql',
+        EngineVersion: primary.template.Resources.DatabaseCluster!.Properties.EngineVersion,
+        // Encrypted with the key of its own region (a KMS key never leaves its region).
+        StorageEncrypted: true,
+        KmsKeyId: { Ref: 'StackKey' },
+        DeletionProtection: true,
+      });
+      for (const property of ['MasterUsername', 'MasterUserPassword', 'ManageMasterUserPassword', 'DatabaseName']) expect(cluster.Properties[property], property).toBeUndefined();
+      expect(byType(secondary, 'AWS::SecretsManager::RotationSchedule')).toEqual([]);
+      expect(byType(secondary, 'AWS::SecretsManager::SecretTargetAttachment')).toEqual([]);
+      expect(only(secondary, 'AWS::RDS::DBProxy').Properties.DBProxyName).toBe('tyrehero-dispatch-prod');
+      // Its own instances (promotable in minutes, not created during a disaster) behind its own RDS Proxy.
+      expect(byType(secondary, 'AWS::RDS::DBInstance').map(([, i]) => i.Properties.DBClusterIdentifier)).toEqual([{ Ref: 'DatabaseCluster' }, { Ref: 'DatabaseCluster' }]);
+    });
+
+    it('tells the DR functions of both regions the same global cluster, secondary region and secondary cluster', () => {
+      for (const p of [primary, secondary]) {
+        expect(p.template.Resources.DrCheckLambdaFunction!.Properties.Environment.Variables).toMatchObject({
+          DR_GLOBAL_CLUSTER_ID: 'tyrehero-dispatch-prod-global',
+          DR_SECONDARY_REGION: secondaryRegion,
+          DR_SECONDARY_CLUSTER_ID: 'tyrehero-dispatch-prod-eu-west-1',
+          DR_CLUSTER_ID: { Ref: 'DatabaseCluster' },
+        });
+      }
+    });
+  });
+
+  describe('secrets', () => {
+    it('replicates both database secrets from the primary, and reads the replicas by ARN in the secondary (proxy, functions)', () => {
+      for (const [, secret] of byType(primary, 'AWS::SecretsManager::Secret')) {
+        expect(secret.Properties.ReplicaRegions).toEqual([{ Region: secondaryRegion, KmsKeyId: { 'Fn::Sub': 'arn:${AWS::Partition}:kms:eu-west-1:${AWS::AccountId}:alias/tyrehero-dispatch-prod' } }]);
+      }
+      expect(byType(secondary, 'AWS::SecretsManager::Secret')).toEqual([]);
+      const proxy = only(secondary, 'AWS::RDS::DBProxy');
+      expect(proxy.Properties.Auth.map((a: { SecretArn: unknown }) => a.SecretArn)).toEqual([ssm('database-secret-arn'), ssm('database-app-secret-arn')]);
+      expect(secondary.template.Resources.CreateEmergencyLambdaFunction!.Properties.Environment.Variables.DB_SECRET_ARN).toBe(ssm('database-app-secret-arn'));
+      expect(primary.template.Outputs).toMatchObject({ DatabaseSecretArn: { Value: { Ref: 'DatabaseSecret' } }, AppDatabaseSecretArn: { Value: { Ref: 'AppDatabaseSecret' } } });
+    });
+  });
+
+  describe('DynamoDB global tables', () => {
+    it('replicates all five tables from the primary to the secondary, each replica with PITR, deletion protection and its own region’s key', () => {
+      const tables = byType(primary, 'AWS::DynamoDB::GlobalTable');
+      expect(tables.map(([, t]) => t.Properties.TableName).sort()).toEqual([...tableNames].sort());
+      expect(byType(primary, 'AWS::DynamoDB::Table')).toEqual([]);
+      for (const [id, table] of tables) {
+        expect({ id, deletion: table.DeletionPolicy, replace: table.UpdateReplacePolicy }).toEqual({ id, deletion: 'Retain', replace: 'Retain' });
+        expect(table.Properties.StreamSpecification, id).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+        expect(table.Properties.SSESpecification, id).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
+        expect(table.Properties.Replicas, id).toEqual([
+          { Region: primaryRegion, DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, SSESpecification: { KMSMasterKeyId: { 'Fn::GetAtt': ['StackKey', 'Arn'] } } },
+          {
+            Region: secondaryRegion,
+            DeletionProtectionEnabled: true,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            SSESpecification: { KMSMasterKeyId: { 'Fn::Sub': 'arn:${AWS::Partition}:kms:eu-west-1:${AWS::AccountId}:alias/tyrehero-dispatch-prod' } },
+          },
+        ]);
+      }
+      // The alias the primary names exists in the secondary's template.
+      expect(secondary.template.Resources.StackKeyAlias!.Properties).toEqual({ AliasName: 'alias/tyrehero-dispatch-prod', TargetKeyId: { Ref: 'StackKey' } });
+    });
+
+    it('creates no table in the secondary, whose functions use the replicas there by the same names', () => {
+      expect(byType(secondary, 'AWS::DynamoDB::Table')).toEqual([]);
+      expect(byType(secondary, 'AWS::DynamoDB::GlobalTable')).toEqual([]);
+      const env = secondary.template.Resources.CreateEmergencyLambdaFunction!.Properties.Environment.Variables as Record<string, string>;
+      expect([env.LOCATIONS_TABLE, env.IDEMPOTENCY_TABLE, env.SCALING_STATE_TABLE, env.INTAKE_BUFFER_TABLE, env.RATE_LIMITS_TABLE]).toEqual(tableNames);
+      // Table ARNs in the function roles are this region's.
+      expect(JSON.stringify(secondary.template.Resources.CreateEmergencyIamRoleLambdaExecution)).toContain('arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/tyrehero-dispatch-prod-intake-buffer');
+    });
+  });
+
+  describe('Route 53 failover on the custom domain', () => {
+    const record = (p: Packaged) => only(p, 'AWS::Route53::RecordSet').Properties;
+
+    it('answers api.tyrehero.co.uk from the primary while its /health passes, else from the secondary, with a TTL of 60 s', () => {
+      const [first, second] = [record(primary), record(secondary)];
+      for (const [r, failover, region] of [
+        [first, 'PRIMARY', primaryRegion],
+        [second, 'SECONDARY', secondaryRegion],
+      ] as const) {
+        expect(r).toEqual({
+          HostedZoneId: '{{resolve:ssm:/tyrehero-dispatch/prod/hosted-zone-id}}',
+          Name: 'api.tyrehero.co.uk',
+          Type: 'CNAME',
+          TTL: '60',
+          ResourceRecords: [{ 'Fn::GetAtt': ['ApiDomainName', 'RegionalDomainName'] }],
+          SetIdentifier: `api.tyrehero.co.uk-${region}`,
+          Failover: failover,
+          HealthCheckId: { Ref: 'ApiHealthCheck' },
+        });
+      }
+      expect(first.SetIdentifier).not.toBe(second.SetIdentifier);
+    });
+
+    it('checks each region’s own shallow /health on its execute-api host, not the shared name', () => {
+      for (const p of [primary, secondary]) {
+        expect(only(p, 'AWS::Route53::HealthCheck').Properties.HealthCheckConfig).toMatchObject({
+          Type: 'HTTPS',
+          FullyQualifiedDomainName: { 'Fn::Sub': '${ApiGatewayRestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}' },
+          ResourcePath: '/prod/health',
+        });
+      }
+    });
+
+    it('serves the domain from a regional API Gateway domain with its own DNS-validated certificate, mapped to the stage', () => {
+      for (const p of [primary, secondary]) {
+        expect(only(p, 'AWS::ApiGateway::DomainName').Properties).toEqual({ DomainName: 'api.tyrehero.co.uk', RegionalCertificateArn: { Ref: 'ApiCertificate' }, EndpointConfiguration: { Types: ['REGIONAL'] }, SecurityPolicy: 'TLS_1_2' });
+        expect(only(p, 'AWS::CertificateManager::Certificate').Properties).toEqual({
+          DomainName: 'api.tyrehero.co.uk',
+          ValidationMethod: 'DNS',
+          DomainValidationOptions: [{ DomainName: 'api.tyrehero.co.uk', HostedZoneId: '{{resolve:ssm:/tyrehero-dispatch/prod/hosted-zone-id}}' }],
+        });
+        expect(only(p, 'AWS::ApiGateway::BasePathMapping').Properties).toEqual({ DomainName: { Ref: 'ApiDomainName' }, RestApiId: { Ref: 'ApiGatewayRestApi' }, Stage: { Ref: 'ApiGatewayStage' } });
+      }
+    });
+  });
+
+  describe('names that are global to the account', () => {
+    it('gives every IAM role, the health check, the rotation functions and the secondary cluster a name with its region', () => {
+      const names = (p: Packaged, region: string) => {
+        const roles = byType(p, 'AWS::IAM::Role').map(([, r]) => r.Properties.RoleName as unknown).filter((n): n is string => typeof n === 'string');
+        expect(roles.length).toBeGreaterThan(20);
+        for (const name of roles) expect(name).toMatch(new RegExp(`^tyrehero-dispatch-prod-${region}-`));
+        const check = only(p, 'AWS::Route53::HealthCheck').Properties.HealthCheckTags;
+        expect(check).toEqual([{ Key: 'Name', Value: `tyrehero-dispatch-prod-${region}-health` }]);
+        return new Set([...roles, check[0].Value]);
+      };
+      const first = names(primary, primaryRegion);
+      const second = names(secondary, secondaryRegion);
+      expect([...first].filter((n) => second.has(n))).toEqual([]);
+      for (const [, rotation] of byType(primary, 'AWS::SecretsManager::RotationSchedule')) expect(rotation.Properties.HostedRotationLambda.RotationLambdaName).toMatch(/^tyrehero-dispatch-prod-eu-west-2-/);
+    });
+  });
+
+  describe('staff sign-in: one user pool, in the primary region', () => {
+    it('keeps the pool, its groups and client in the primary; the secondary creates none', () => {
+      expect(byType(primary, 'AWS::Cognito::UserPool')).toHaveLength(1);
+      expect(byType(primary, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName).sort()).toEqual(['operations', 'technicians']);
+      for (const type of ['AWS::Cognito::UserPool', 'AWS::Cognito::UserPoolClient', 'AWS::Cognito::UserPoolGroup']) expect(byType(secondary, type), type).toEqual([]);
+    });
+
+    it('makes the secondary trust the primary’s pool: its authorizer, and its functions with the pool’s keys copied to SSM', () => {
+      expect(only(secondary, 'AWS::ApiGateway::Authorizer').Properties.ProviderARNs).toEqual([{ 'Fn::Sub': `arn:\${AWS::Partition}:cognito-idp:eu-west-2:\${AWS::AccountId}:userpool/${ssm('staff-user-pool-id')}` }]);
+      const env = secondary.template.Resources.AcceptJobLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>;
+      expect(env).toMatchObject({
+        AUTH_ISSUER: `https://cognito-idp.eu-west-2.amazonaws.com/${ssm('staff-user-pool-id')}`,
+        AUTH_CLIENT_ID: ssm('staff-app-client-id'),
+        // Its VPC reaches only its own region's Cognito endpoint: tokens are verified with the copied public keys.
+        AUTH_LOCAL_JWKS: ssm('staff-jwks'),
+        AUTH_JWKS_URL: '',
+      });
+      const primaryEnv = primary.template.Resources.AcceptJobLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>;
+      expect(primaryEnv.AUTH_ISSUER).toEqual({ 'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/${StaffUserPool}' });
+    });
+  });
+
+  describe('scheduled jobs', () => {
+    const states = (p: Packaged) =>
+      Object.fromEntries(byType(p, 'AWS::Events::Rule').map(([, r]) => [(r.Properties.Targets as Array<{ Arn: { 'Fn::GetAtt': string[] } }>)[0]!.Arn['Fn::GetAtt'][0], r.Properties.State]));
+
+    it('runs the writers only where the writer is (the primary), and drCheck in both regions', () => {
+      expect(Object.values(states(primary)).every((s) => s === 'ENABLED')).toBe(true);
+      const second = states(secondary);
+      expect(second.DrCheckLambdaFunction).toBe('ENABLED');
+      for (const fn of ['DrainIntakeBufferLambdaFunction', 'RedispatchLambdaFunction', 'CollectMetricsLambdaFunction', 'WeatherScalingLambdaFunction', 'RetentionLambdaFunction', 'DrDrillLambdaFunction']) expect(second[fn], fn).toBe('DISABLED');
+    });
+  });
+
+  describe('policy checks on the secondary (cfn-guard, the same rules and suppressions as the primary)', () => {
+    it('finds no Control Tower violation that the suppressions file does not list', () => {
+      const guardPackage = path.join(projectRoot, 'node_modules/@cdklabs/cdk-validator-cfnguard');
+      const binary = path.join(guardPackage, 'bin', process.platform === 'darwin' ? 'macos' : 'ubuntu', process.arch === 'arm64' ? 'aarch64' : 'x86_64', 'cfn-guard');
+      const run = spawnSync(binary, ['validate', '--data', secondary.file, '--rules', path.join(guardPackage, 'rules/control-tower/cfn-guard'), '--output-format', 'json', '--structured', '--show-summary', 'none'], {
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+      });
+      expect(run.error).toBeUndefined();
+      const [report] = JSON.parse(run.stdout) as Array<{ not_compliant: Array<{ Rule: { name: string; checks: unknown } }> }>;
+      const findings = report!.not_compliant.flatMap(({ Rule }) => [...new Set([...JSON.stringify(Rule.checks).matchAll(/\/Resources\/([A-Za-z0-9]+)/g)].map((m) => m[1]!))].map((resource) => ({ rule: Rule.name, resource })));
+      const suppressions = yaml.load(readFileSync(path.join(projectRoot, 'resources/policy/cfn-guard-suppressions.yml'), 'utf8')) as Array<{ rule: string; resources: string[] }>;
+      const matches = (pattern: string, id: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(id);
+      expect(findings.filter((f) => !suppressions.some((s) => s.rule === f.rule && s.resources.some((p) => matches(p, f.resource))))).toEqual([]);
+    }, 600_000);
+  });
+});

@@ -1,0 +1,76 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+
+// The two halves packaged for real are tests/integration/package-regions.test.ts; these are the decisions on their own.
+type Pairing = { role: string; primaryRegion: string; secondaryRegion: string; active: boolean; globalClusterId: string; secondaryClusterId: string };
+type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>; Outputs?: Record<string, unknown> };
+const require = createRequire(import.meta.url);
+const { regionPairing } = require('../../scripts/serverless/region-role.cjs') as {
+  regionPairing: (o: { service: string; stage: string; region: string; primaryRegion: string; secondaryRegion: string; activeRegion: string }) => Pairing;
+};
+const { pairTemplate } = require('../../scripts/serverless/region-pairing.cjs') as { pairTemplate: (t: Template, s: Record<string, unknown>) => Template };
+
+const stage = { service: 'tyrehero-dispatch', stage: 'prod', primaryRegion: 'eu-west-2', secondaryRegion: 'eu-west-1', activeRegion: '' };
+
+describe('which part a region plays (scripts/serverless/region-role.cjs)', () => {
+  it('is a single stack wherever the stage has no second region', () => {
+    for (const region of ['eu-west-2', 'eu-west-1']) expect(regionPairing({ ...stage, secondaryRegion: '', region })).toMatchObject({ role: 'single', secondaryRegion: '', active: true, globalClusterId: '' });
+  });
+
+  it('is the primary or the secondary of a pair, with the global and secondary cluster ids both regions share', () => {
+    const shared = { primaryRegion: 'eu-west-2', secondaryRegion: 'eu-west-1', globalClusterId: 'tyrehero-dispatch-prod-global', secondaryClusterId: 'tyrehero-dispatch-prod-eu-west-1' };
+    expect(regionPairing({ ...stage, region: 'eu-west-2' })).toEqual({ role: 'primary', active: true, ...shared });
+    expect(regionPairing({ ...stage, region: 'eu-west-1' })).toEqual({ role: 'secondary', active: false, ...shared });
+  });
+
+  it('moves the scheduled writers with drActiveRegion after a failover, and refuses a region outside the pair', () => {
+    expect(regionPairing({ ...stage, region: 'eu-west-1', activeRegion: 'eu-west-1' }).active).toBe(true);
+    expect(regionPairing({ ...stage, region: 'eu-west-2', activeRegion: 'eu-west-1' }).active).toBe(false);
+    expect(() => regionPairing({ ...stage, region: 'us-east-1' })).toThrow(/neither/);
+    expect(() => regionPairing({ ...stage, region: 'eu-west-2', activeRegion: 'us-east-1' })).toThrow(/drActiveRegion/);
+    expect(() => regionPairing({ ...stage, region: 'eu-west-2', secondaryRegion: 'eu-west-2' })).toThrow(/differ/);
+  });
+});
+
+describe('the primary before its secondary exists (region-pairing.cjs, drSecondaryDeployed=false)', () => {
+  const template = (): Template => ({
+    Resources: {
+      ...Object.fromEntries(
+        ['TechnicianLocationsTable', 'IdempotencyTable', 'ScalingStateTable', 'IntakeBufferTable', 'RateLimitsTable'].map((id) => [
+          id,
+          {
+            Type: 'AWS::DynamoDB::Table',
+            DeletionPolicy: 'Retain',
+            UpdateReplacePolicy: 'Retain',
+            Properties: { TableName: id, DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { Ref: 'StackKey' } } },
+          },
+        ]),
+      ),
+      DatabaseSecret: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
+      AppDatabaseSecret: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
+    },
+  });
+  const settings = (secondaryDeployed: boolean) => ({
+    service: 'tyrehero-dispatch',
+    stage: 'prod',
+    region: 'eu-west-2',
+    pairing: regionPairing({ ...stage, region: 'eu-west-2' }),
+    pairingParameters: {},
+    secondaryDeployed,
+    deletionProtection: true,
+    apiDomainName: '',
+    apiHostedZoneId: '',
+  });
+
+  it('makes global tables with only its own replica, and replicates no secret, until the secondary’s key exists', () => {
+    const first = pairTemplate(template(), settings(false));
+    for (const table of Object.values(first.Resources).filter((r) => r.Type === 'AWS::DynamoDB::GlobalTable')) {
+      expect((table.Properties.Replicas as Array<{ Region: string }>).map((r) => r.Region)).toEqual(['eu-west-2']);
+    }
+    expect(first.Resources.AppDatabaseSecret!.Properties.ReplicaRegions).toBeUndefined();
+    // The same logical ids, so the next deploy only adds the eu-west-1 replicas.
+    const next = pairTemplate(template(), settings(true));
+    expect(Object.keys(next.Resources).sort()).toEqual(Object.keys(first.Resources).sort());
+    expect((next.Resources.IntakeBufferTable!.Properties.Replicas as Array<{ Region: string }>).map((r) => r.Region)).toEqual(['eu-west-2', 'eu-west-1']);
+  });
+});
