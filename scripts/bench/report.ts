@@ -135,7 +135,7 @@ export function renderReport(r: BenchResults): string {
         `. ${s.assigned} assigned, ${s.pending} pending.`,
     );
   }
-  if (r.serviceErrorLogLines) out.push('', `The service logged ${r.serviceErrorLogLines} ERROR lines while being measured.`);
+  if (r.serviceErrorLogLines) out.push('', `The service logged ${r.serviceErrorLogLines} ERROR lines while being measured (the first 200 are in bench/service-errors.jsonl).`);
   return out.join('\n');
 }
 

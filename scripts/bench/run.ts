@@ -50,9 +50,15 @@ function silenceService() {
   const stdout = process.stdout.write.bind(process.stdout);
   const stderr = process.stderr.write.bind(process.stderr);
   const counts = { errorLines: 0 };
+  const errorSamples: string[] = [];
   const swallow = (chunk: unknown, encodingOrCallback?: unknown, callback?: unknown) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : '';
-    counts.errorLines += text.match(/"level":"(ERROR|CRITICAL)"/g)?.length ?? 0;
+    for (const line of text.split('\n')) {
+      if (!/"level":"(ERROR|CRITICAL)"/.test(line)) continue;
+      counts.errorLines += 1;
+      // Kept for reading after the run (bench/service-errors.jsonl): a count alone does not say what went wrong.
+      if (errorSamples.length < 200) errorSamples.push(line);
+    }
     const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
     if (typeof done === 'function') (done as () => void)();
     return true;
@@ -61,6 +67,7 @@ function silenceService() {
   process.stderr.write = swallow;
   return {
     counts,
+    errorSamples,
     print: (text: string) => stdout(`${text}\n`),
     log: (message: string) => stderr(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`),
     restore: () => {
@@ -130,6 +137,7 @@ export async function runBenchmark(argv: readonly string[]): Promise<number> {
   const outDir = path.join(projectRoot, 'bench');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(path.join(outDir, 'service-errors.jsonl'), io.errorSamples.map((l) => `${l}\n`).join(''));
   io.print(renderReport(results));
   io.print(`\n(bench/results.json written; reproduce with \`npm run bench${quick ? ' -- --quick' : ''}\`)`);
   const failed = (results.intake?.intake.errors ?? 0) + (results.spike?.errors ?? 0) + (results.knearest ?? []).filter((r) => r.ours.some((o) => o.exactPercent !== 100)).length + (results.surge?.failures ?? 0);
