@@ -1,21 +1,12 @@
 // POST /emergencies: a stranded driver asks for help.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { loadConcerns, databaseConcern, dataProtectionConcern, dispatchConcern, dynamodbConcern, geocoderConcern, httpConcern, intakeConcern, notifierConcern, regionConcern, smsConcern, tablesConcern } from '../../shared/config.js';
-import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer.js';
-import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
-import { DynamoWeatherLevelReader, type WeatherLevelCache } from '../../shared/adapters/dynamodb/weather-level.js';
-import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
-import { PostgresSyntheticNotificationLog } from '../../shared/adapters/postgres/synthetic-notifications.js';
-import { randomIds, systemClock } from '../../shared/adapters/system.js';
-import { dynamo } from '../../shared/compose/dynamo.js';
-import { geocoder } from '../../shared/compose/geocoder.js';
+import type { WeatherLevelCache } from '../../shared/adapters/dynamodb/weather-level.js';
+import { systemClock } from '../../shared/adapters/system.js';
 import { httpSettings, type RouteDeps } from '../../shared/compose/http.js';
 import { idempotency } from '../../shared/compose/idempotency.js';
-import { notifier } from '../../shared/compose/notifier.js';
-import { postgres } from '../../shared/compose/postgres.js';
+import { intakeDeps } from '../../shared/compose/intake.js';
 import { smsContinuity } from '../../shared/compose/sms-continuity.js';
-import { makePhoneProtection } from '../../shared/compose/phones.js';
-import { guardSms, makeRateCounter } from '../../shared/compose/protection.js';
 import { httpRoute, type Idempotency } from '../../shared/http/route.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import { logger } from '../../shared/powertools/logger.js';
@@ -63,25 +54,6 @@ export const intakeWeatherCache = (clock: Clock): WeatherLevelCache => ({ clock,
 
 // Composed once per container (provisioned concurrency pre-warms this), with exactly what the role allows.
 const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, geocoder: geocoderConcern, notifier: notifierConcern, sms: smsConcern, intake: intakeConcern, dispatch: dispatchConcern, http: httpConcern, dataProtection: dataProtectionConcern });
-const pool = postgres(config);
-const tables = dynamo(config);
-const phones = makePhoneProtection(config);
-const rateLimits = makeRateCounter(tables.documents, config);
-export const handler = makeHandler({
-  requests: new PostgresRequestStore(pool, phones),
-  intakeBuffer: new DynamoIntakeBuffer(tables.documents, config.tables.intakeBuffer),
-  technicians: new DynamoTechnicianIndex(tables.documents, config.tables.locations),
-  weather: new DynamoWeatherLevelReader(tables.documents, config.tables.scalingState, intakeWeatherCache(systemClock)),
-  idempotency: idempotency(config, tables.client),
-  geocoder: geocoder(config),
-  notifier: notifier(config, logger, new PostgresSyntheticNotificationLog(pool), { real: smsContinuity(config, logger), guard: (outbound) => guardSms(outbound, { pool, phones, rateLimits, clock: systemClock, log: logger, config }) }),
-  phones,
-  rateLimits,
-  abuse: { intakeLimitPerPhoneHour: config.dataProtection.intakeLimitPerPhoneHour },
-  clock: systemClock,
-  ids: randomIds,
-  log: logger,
-  dispatch: config.dispatch,
-  intake: config.intake,
-  http: httpSettings(config),
-});
+// The same intake composition drDrill uses; here real messages go through SMS continuity (retries, fallback).
+const intake = intakeDeps(config, { real: smsContinuity(config, logger), weatherCache: intakeWeatherCache(systemClock) });
+export const handler = makeHandler({ ...intake.deps, idempotency: idempotency(config, intake.tables.client), http: httpSettings(config) });
