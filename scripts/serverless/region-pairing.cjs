@@ -199,7 +199,7 @@ function replicatePhoneKeys(template, pairingParameters) {
         PrimaryKeyArn: primaryKeyArn,
         Description: key.Properties.Description,
         PendingWindowInDays: key.Properties.PendingWindowInDays,
-        KeyPolicy: structuredClone(key.Properties.KeyPolicy),
+        KeyPolicy: JSON.parse(JSON.stringify(key.Properties.KeyPolicy)),
       },
     };
     delete resources[id];
