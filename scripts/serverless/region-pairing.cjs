@@ -8,11 +8,17 @@
 //            the secondary stack exists (drSecondaryDeployed), one there, encrypted with that region's stack key. Each
 //            replica keeps PITR, deletion protection and KMS encryption; the resources keep Retain.
 //            The database secrets are replicated to the secondary (same name and ARN suffix there).
+//            The phone keys (PhoneDataKey, PhoneHashKey) are multi-Region primary keys (MultiRegion: true).
 // secondary  DatabaseCluster joins the global cluster (GlobalClusterIdentifier, a fixed DBClusterIdentifier) with no
 //            master user, password or database name (a secondary has none: they come from the primary), and so no
 //            secret attachments or rotation. The tables, secrets and the staff user pool are the primary's: this stack
 //            creates none of them, and every reference to them becomes the SSM parameter (in this region) that holds
 //            the primary's value (custom.pairingParameters), or the table's name, which is the same in both regions.
+//            The phone keys become AWS::KMS::ReplicaKey of the primary's (PrimaryKeyArn from SSM), under their own
+//            logical ids (PhoneDataReplicaKey, PhoneHashReplicaKey: CloudFormation refuses to change a resource's type),
+//            with the same policy, and every Ref, GetAtt and ${…} of the key (aliases, functions' environment and IAM
+//            statements) names the replica. Same key material and key id (mrk-…): what one region seals or hashes, the
+//            other opens and matches.
 // both       Scheduled jobs that write run only in the active region (drActiveRegion, the primary unless changed after a
 //            failover); drCheck runs in both (in the secondary it reads replication lag where it is published).
 // domain     Where apiDomainName is set: a regional API Gateway domain with a DNS-validated certificate, the stage
@@ -34,6 +40,11 @@ const SECONDARY_REMOVES = [
   'TechniciansGroup',
   'OperationsGroup',
 ];
+/** Customer phone keys (resources/kms.yml): multi-Region in a pair; logical id of the replica, and its SSM parameter. */
+const PHONE_KEYS = {
+  PhoneDataKey: { replica: 'PhoneDataReplicaKey', parameter: 'phoneDataKeyArn', output: 'PhoneDataKeyArn' },
+  PhoneHashKey: { replica: 'PhoneHashReplicaKey', parameter: 'phoneHashKeyArn', output: 'PhoneHashKeyArn' },
+};
 /** Run in every region whatever drActiveRegion says: it only reads. */
 const ALWAYS_SCHEDULED = new Set(['DrCheckLambdaFunction']);
 
@@ -92,8 +103,13 @@ function makePrimary(template, { service, stage, pairing, secondaryDeployed, del
   if (secondaryDeployed) {
     for (const id of Object.keys(SECRETS)) required(resources, id, 'AWS::SecretsManager::Secret').Properties.ReplicaRegions = [{ Region: pairing.secondaryRegion, KmsKeyId: secondaryKey }];
   }
+  // A multi-Region key and its replicas share key material and key id, so numbers sealed and look-up hashes made here
+  // open and match in the secondary. MultiRegion cannot change on an existing key (it would be replaced, and what it
+  // sealed unreadable): README, "Giving an existing single-region stage a second region".
+  for (const id of Object.keys(PHONE_KEYS)) required(resources, id, 'AWS::KMS::Key').Properties.MultiRegion = true;
   // What the secondary region's SSM parameters are copied from (README, "Disaster recovery").
   template.Outputs = template.Outputs ?? {};
+  for (const [id, { output }] of Object.entries(PHONE_KEYS)) template.Outputs[output] = { Description: `${id}: the secondary replicates it (multi-Region key)`, Value: { 'Fn::GetAtt': [id, 'Arn'] } };
   template.Outputs.DatabaseSecretArn = { Description: 'Owner secret (replicated to the secondary with the same ARN suffix)', Value: { Ref: 'DatabaseSecret' } };
   template.Outputs.AppDatabaseSecretArn = { Description: 'Application-role secret (replicated to the secondary)', Value: { Ref: 'AppDatabaseSecret' } };
   template.Outputs.DatabaseGlobalClusterId = { Value: { Ref: 'DatabaseGlobalCluster' } };
@@ -140,6 +156,7 @@ function makeSecondary(template, { region, pairing, pairingParameters }) {
     delete resources[id];
   }
   for (const id of ['StaffUserPoolId', 'StaffAppClientId']) delete template.Outputs?.[id];
+  replicatePhoneKeys(template, pairingParameters);
 
   const poolId = pairingParameters.staffUserPoolId;
   const replacements = {
@@ -163,6 +180,56 @@ function makeSecondary(template, { region, pairing, pairingParameters }) {
     if (kept.length) resource.DependsOn = kept;
     else delete resource.DependsOn;
   }
+}
+
+/** The secondary's phone keys: replicas of the primary's multi-Region keys, by the ARNs copied to SSM in this region. */
+function replicatePhoneKeys(template, pairingParameters) {
+  const resources = template.Resources;
+  const renames = {};
+  for (const [id, { replica, parameter }] of Object.entries(PHONE_KEYS)) {
+    const key = required(resources, id, 'AWS::KMS::Key');
+    const primaryKeyArn = pairingParameters[parameter];
+    if (!primaryKeyArn) throw new Error(`region-pairing: custom.pairingParameters.${parameter} is needed for ${replica}`);
+    // Key spec, usage and rotation belong to the primary key and its replicas share them; the policy is per key.
+    resources[replica] = {
+      Type: 'AWS::KMS::ReplicaKey',
+      DeletionPolicy: key.DeletionPolicy,
+      UpdateReplacePolicy: key.UpdateReplacePolicy,
+      Properties: {
+        PrimaryKeyArn: primaryKeyArn,
+        Description: key.Properties.Description,
+        PendingWindowInDays: key.Properties.PendingWindowInDays,
+        KeyPolicy: JSON.parse(JSON.stringify(key.Properties.KeyPolicy)),
+      },
+    };
+    delete resources[id];
+    renames[id] = replica;
+  }
+  Object.assign(resources, renameReferences(resources, renames));
+  if (template.Outputs) Object.assign(template.Outputs, renameReferences(template.Outputs, renames));
+}
+
+/** Points every Ref, Fn::GetAtt, ${name} / ${name.Attribute} in Fn::Sub and DependsOn at a renamed resource. */
+function renameReferences(node, renames) {
+  if (Array.isArray(node)) return node.map((child) => renameReferences(child, renames));
+  if (!node || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) => {
+      if (key === 'Ref' && typeof value === 'string') return [key, renames[value] ?? value];
+      if (key === 'Fn::GetAtt') {
+        if (Array.isArray(value)) return [key, [renames[value[0]] ?? value[0], ...value.slice(1)]];
+        const [target, ...rest] = String(value).split('.');
+        return [key, [renames[target] ?? target, ...rest].join('.')];
+      }
+      if (key === 'Fn::Sub') {
+        const [text, vars] = Array.isArray(value) ? value : [value, undefined];
+        const renamed = String(text).replace(/\$\{([A-Za-z0-9]+)((?:\.[A-Za-z0-9]+)*)\}/g, (whole, name, attribute) => (renames[name] ? `\${${renames[name]}${attribute}}` : whole));
+        return [key, vars ? [renamed, renameReferences(vars, renames)] : renamed];
+      }
+      if (key === 'DependsOn') return [key, Array.isArray(value) ? value.map((id) => renames[id] ?? id) : (renames[value] ?? value)];
+      return [key, renameReferences(value, renames)];
+    }),
+  );
 }
 
 /** Rewrites Ref, Fn::GetAtt and ${name} in Fn::Sub strings that name a resource the secondary does not have. */

@@ -38,6 +38,12 @@ describe.each(targets)('npx sls package --stage $stage --region $region', (targe
     expect(byType(target, 'AWS::RDS::GlobalCluster')).toEqual([]);
     expect(resourcesOf(target).DatabaseCluster!.Properties.GlobalClusterIdentifier).toBeUndefined();
     expect(byType(target, 'AWS::Route53::RecordSet')).toEqual([]);
+    // Its phone keys stay single-region: turning MultiRegion on would replace them and strand what they sealed.
+    expect(byType(target, 'AWS::KMS::ReplicaKey')).toEqual([]);
+    for (const id of ['PhoneDataKey', 'PhoneHashKey']) {
+      expect(resourcesOf(target)[id]!.Type, id).toBe('AWS::KMS::Key');
+      expect(resourcesOf(target)[id]!.Properties.MultiRegion, id).toBeUndefined();
+    }
     const env = resourcesOf(target).DrCheckLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>;
     expect(env).toMatchObject({ DR_GLOBAL_CLUSTER_ID: '', DR_SECONDARY_REGION: '', DR_SECONDARY_CLUSTER_ID: '' });
   });

@@ -98,6 +98,66 @@ describe('npx sls package --stage prod in both regions', () => {
     });
   });
 
+  describe('customer phone keys: one multi-Region key each, replicated to the secondary', () => {
+    const phoneFunctions = (p: Packaged) => Object.entries(p.template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.PHONE_PROTECTION === 'kms');
+
+    it('makes the primary’s data and hash keys multi-Region primary keys, keeping their spec and usage', () => {
+      const { PhoneDataKey: data, PhoneHashKey: hash } = primary.template.Resources;
+      expect(data!.Type).toBe('AWS::KMS::Key');
+      expect(data!.Properties).toMatchObject({ MultiRegion: true, KeySpec: 'SYMMETRIC_DEFAULT', KeyUsage: 'ENCRYPT_DECRYPT', EnableKeyRotation: true });
+      expect(hash!.Type).toBe('AWS::KMS::Key');
+      expect(hash!.Properties).toMatchObject({ MultiRegion: true, KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+      expect(primary.template.Outputs).toMatchObject({ PhoneDataKeyArn: { Value: { 'Fn::GetAtt': ['PhoneDataKey', 'Arn'] } }, PhoneHashKeyArn: { Value: { 'Fn::GetAtt': ['PhoneHashKey', 'Arn'] } } });
+    });
+
+    it('replicates both into the secondary from the ARNs in SSM there, with the primary keys’ policies and retention', () => {
+      expect(byType(secondary, 'AWS::KMS::Key').map(([id]) => id)).toEqual(['StackKey']);
+      const replicas = Object.fromEntries(byType(secondary, 'AWS::KMS::ReplicaKey'));
+      expect(Object.keys(replicas).sort()).toEqual(['PhoneDataReplicaKey', 'PhoneHashReplicaKey']);
+      for (const [replica, key, parameter] of [
+        ['PhoneDataReplicaKey', 'PhoneDataKey', 'phone-data-key-arn'],
+        ['PhoneHashReplicaKey', 'PhoneHashKey', 'phone-hash-key-arn'],
+      ] as const) {
+        const source = primary.template.Resources[key]!;
+        expect(replicas[replica], replica).toEqual({
+          Type: 'AWS::KMS::ReplicaKey',
+          DeletionPolicy: 'Retain',
+          UpdateReplacePolicy: 'Retain',
+          Properties: { PrimaryKeyArn: ssm(parameter), Description: source.Properties.Description, PendingWindowInDays: 30, KeyPolicy: source.Properties.KeyPolicy },
+        });
+        // The same least-privilege policy: the account administers through IAM, grants only for AWS services.
+        expect((source.Properties.KeyPolicy.Statement as Array<{ Sid: string }>).map((s) => s.Sid)).toEqual(['AccountAdministersThroughIam', 'GrantsForAwsServicesOnly']);
+      }
+      // The aliases have the same names in both regions and name the replicas in the secondary.
+      for (const [alias, target] of [
+        ['PhoneDataKeyAlias', 'PhoneDataReplicaKey'],
+        ['PhoneHashKeyAlias', 'PhoneHashReplicaKey'],
+      ] as const) {
+        expect(secondary.template.Resources[alias]!.Properties).toEqual({ ...primary.template.Resources[alias]!.Properties, TargetKeyId: { Ref: target } });
+      }
+    });
+
+    it('points every phone-handling function of the secondary, its environment and its IAM statements, at the replicas', () => {
+      for (const [p, data, hash] of [
+        [primary, 'PhoneDataKey', 'PhoneHashKey'],
+        [secondary, 'PhoneDataReplicaKey', 'PhoneHashReplicaKey'],
+      ] as const) {
+        const functions = phoneFunctions(p);
+        expect(functions.length).toBeGreaterThan(10);
+        for (const [id, fn] of functions) {
+          expect(fn.Properties.Environment.Variables, id).toMatchObject({ PHONE_DATA_KEY_ID: { 'Fn::GetAtt': [data, 'Arn'] }, PHONE_HASH_KEY_ID: { 'Fn::GetAtt': [hash, 'Arn'] } });
+        }
+        const statements = byType(p, 'AWS::IAM::Role').flatMap(([, role]) =>
+          ((role.Properties.Policies ?? []) as Array<{ PolicyDocument: { Statement: Array<{ Action: unknown; Resource: unknown }> } }>).flatMap((policy) => policy.PolicyDocument.Statement),
+        );
+        const kms = statements.filter((s) => JSON.stringify(s.Action).includes('kms:GenerateDataKey') || JSON.stringify(s.Action).includes('kms:GenerateMac'));
+        expect(kms.length).toBeGreaterThan(10);
+        for (const statement of kms) expect([{ 'Fn::GetAtt': [data, 'Arn'] }, { 'Fn::GetAtt': [hash, 'Arn'] }]).toContainEqual(statement.Resource);
+      }
+      expect(JSON.stringify(secondary.template)).not.toMatch(/"PhoneDataKey"|"PhoneHashKey"|\$\{Phone(Data|Hash)Key[.}]/);
+    });
+  });
+
   describe('DynamoDB global tables', () => {
     it('replicates all five tables from the primary to the secondary, each replica with PITR, deletion protection and its own region’s key', () => {
       const tables = byType(primary, 'AWS::DynamoDB::GlobalTable');

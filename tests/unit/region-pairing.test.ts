@@ -48,6 +48,8 @@ describe('the primary before its secondary exists (region-pairing.cjs, drSeconda
       ),
       DatabaseSecret: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
       AppDatabaseSecret: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
+      PhoneDataKey: { Type: 'AWS::KMS::Key', Properties: {} },
+      PhoneHashKey: { Type: 'AWS::KMS::Key', Properties: {} },
     },
   });
   const settings = (secondaryDeployed: boolean) => ({
@@ -74,3 +76,82 @@ describe('the primary before its secondary exists (region-pairing.cjs, drSeconda
     expect((next.Resources.IntakeBufferTable!.Properties.Replicas as Array<{ Region: string }>).map((r) => r.Region)).toEqual(['eu-west-2', 'eu-west-1']);
   });
 });
+
+describe('the phone keys of a pair (region-pairing.cjs)', () => {
+  const policy = { Version: '2012-10-17', Statement: [{ Sid: 'AccountAdministersThroughIam', Effect: 'Allow', Action: 'kms:*', Resource: '*' }] };
+  const key = (spec: string) => ({ Type: 'AWS::KMS::Key', DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { Description: spec, KeySpec: spec, PendingWindowInDays: 30, KeyPolicy: policy } });
+  const template = (): Template => ({
+    Resources: {
+      PhoneDataKey: key('SYMMETRIC_DEFAULT'),
+      PhoneHashKey: key('HMAC_256'),
+      PhoneDataKeyAlias: { Type: 'AWS::KMS::Alias', Properties: { TargetKeyId: { Ref: 'PhoneDataKey' } } },
+      Fn: {
+        Type: 'AWS::Lambda::Function',
+        Properties: {
+          Environment: { Variables: { PHONE_DATA_KEY_ID: { 'Fn::GetAtt': ['PhoneDataKey', 'Arn'] }, PHONE_HASH_KEY_ID: { 'Fn::GetAtt': 'PhoneHashKey.Arn' }, OTHER: { 'Fn::Sub': '${PhoneHashKey.Arn}/${PhoneHashKeyAlias}/${!PhoneDataKey}' } } },
+        },
+      },
+    },
+  });
+  const secondary = (parameters: Record<string, string>) =>
+    pairTemplate(
+      { ...template(), Resources: { ...template().Resources, ...secondaryOnlyResources() } },
+      { service: 'tyrehero-dispatch', stage: 'prod', region: 'eu-west-1', pairing: regionPairing({ ...stage, region: 'eu-west-1' }), pairingParameters: parameters, secondaryDeployed: true, deletionProtection: true, apiDomainName: '', apiHostedZoneId: '' },
+    );
+
+  it('makes the primary’s keys multi-Region and outputs their ARNs for SSM', () => {
+    const primary = pairTemplate(
+      { ...template(), Resources: { ...template().Resources, ...tablesAndSecrets() } },
+      { service: 'tyrehero-dispatch', stage: 'prod', region: 'eu-west-2', pairing: regionPairing({ ...stage, region: 'eu-west-2' }), pairingParameters: {}, secondaryDeployed: true, deletionProtection: true, apiDomainName: '', apiHostedZoneId: '' },
+    );
+    expect(primary.Resources.PhoneDataKey!.Properties).toMatchObject({ MultiRegion: true, KeySpec: 'SYMMETRIC_DEFAULT' });
+    expect(primary.Resources.PhoneHashKey!.Properties).toMatchObject({ MultiRegion: true, KeySpec: 'HMAC_256' });
+    expect(primary.Outputs).toMatchObject({ PhoneDataKeyArn: { Value: { 'Fn::GetAtt': ['PhoneDataKey', 'Arn'] } }, PhoneHashKeyArn: { Value: { 'Fn::GetAtt': ['PhoneHashKey', 'Arn'] } } });
+  });
+
+  it('replaces them in the secondary by replicas with the same policy, and points every reference at the replicas', () => {
+    const t = secondary({ phoneDataKeyArn: 'ssm:data', phoneHashKeyArn: 'ssm:hash' });
+    expect(t.Resources.PhoneDataKey).toBeUndefined();
+    expect(t.Resources.PhoneHashKey).toBeUndefined();
+    expect(t.Resources.PhoneDataReplicaKey).toEqual({
+      Type: 'AWS::KMS::ReplicaKey',
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: { PrimaryKeyArn: 'ssm:data', Description: 'SYMMETRIC_DEFAULT', PendingWindowInDays: 30, KeyPolicy: policy },
+    });
+    expect(t.Resources.PhoneHashReplicaKey!.Properties.PrimaryKeyArn).toBe('ssm:hash');
+    expect(t.Resources.PhoneDataKeyAlias!.Properties.TargetKeyId).toEqual({ Ref: 'PhoneDataReplicaKey' });
+    expect((t.Resources.Fn!.Properties.Environment as { Variables: unknown }).Variables).toEqual({
+      PHONE_DATA_KEY_ID: { 'Fn::GetAtt': ['PhoneDataReplicaKey', 'Arn'] },
+      PHONE_HASH_KEY_ID: { 'Fn::GetAtt': 'PhoneHashReplicaKey.Arn' },
+      // Only whole resource names are renamed; ${!…} is a literal.
+      OTHER: { 'Fn::Sub': '${PhoneHashReplicaKey.Arn}/${PhoneHashKeyAlias}/${!PhoneDataKey}' },
+    });
+  });
+
+  it('refuses to package a secondary without the primary key ARNs', () => {
+    expect(() => secondary({})).toThrow(/phoneDataKeyArn/);
+  });
+});
+
+function tablesAndSecrets(): Template['Resources'] {
+  return {
+    ...Object.fromEntries(
+      ['TechnicianLocationsTable', 'IdempotencyTable', 'ScalingStateTable', 'IntakeBufferTable', 'RateLimitsTable'].map((id) => [
+        id,
+        { Type: 'AWS::DynamoDB::Table', Properties: { TableName: id, SSESpecification: { SSEEnabled: true, SSEType: 'KMS' } } },
+      ]),
+    ),
+    DatabaseSecret: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
+    AppDatabaseSecret: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
+  };
+}
+
+function secondaryOnlyResources(): Template['Resources'] {
+  const removed = ['DatabaseSecretRotation', 'AppDatabaseSecretRotation', 'DatabaseSecretAttachment', 'AppDatabaseSecretAttachment', 'StaffUserPool', 'StaffAppClient', 'TechniciansGroup', 'OperationsGroup'];
+  return {
+    ...tablesAndSecrets(),
+    ...Object.fromEntries(removed.map((id) => [id, { Type: 'AWS::Placeholder', Properties: {} }])),
+    DatabaseCluster: { Type: 'AWS::RDS::DBCluster', Properties: { StorageEncrypted: true, KmsKeyId: { Ref: 'StackKey' } } },
+  };
+}
