@@ -47,6 +47,14 @@ export interface EmergencyRequest extends NewEmergency {
   eta?: Date;
   declinedBy: string[];
   slaAtRisk: boolean;
+  /** Shown only to the customer (tracking token); the technician must get it from them to complete the job. */
+  arrivalCode?: string;
+  /** Metres from the van to the breakdown when "arrived" was accepted. */
+  arrivalDistanceMeters?: number;
+  /** On-site time backed by the van's position and not overridden at completion: the only arrivals the SLA figures count. */
+  arrivalVerifiedAt?: Date;
+  arrivalCodeFailures?: number;
+  completedByMethod?: 'code' | 'override';
 }
 
 export function slaDeadlineFor(createdAt: Date, slaMinutes: number): Date {

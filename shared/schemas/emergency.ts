@@ -135,6 +135,11 @@ export const EmergencyView = z
     eta: z.iso.datetime().optional(),
     etaMinutes: z.number().int().optional().meta({ description: 'While en route: recomputed from the live position' }),
     technicianId: z.string().optional(),
+    arrivalCode: z
+      .string()
+      .regex(/^[0-9]{4}$/)
+      .optional()
+      .meta({ description: 'Read this to the technician when they reach you: they need it to complete the job. Shown only here, while a technician is assigned, en route or on site.' }),
     technicianLocation: z.object({ lat: z.number(), lon: z.number(), recordedAt: z.iso.datetime() }).optional().meta({ description: 'While en route' }),
     timeline: z.record(z.string(), z.iso.datetime()),
     queued: z.boolean().optional(),

@@ -71,6 +71,9 @@ export const OperationsMetrics = z
     assignedRequests: z.number().int(),
     inProgressRequests: z.number().int().meta({ description: 'En route or on site' }),
     completedToday: z.number().int(),
+    unverifiedCompletions: z
+      .object({ lastHour: z.number().int(), today: z.number().int() })
+      .meta({ description: 'Completed without a verified arrival (closed by an operations override): counted apart, never in the response or SLA figures' }),
     averageResponseMinutes: windowFigures,
     slaCompliancePercent: windowFigures,
     oldestPendingMinutes: z.number(),

@@ -32,6 +32,8 @@ export interface OperationalFigures {
   /** En route or on site. */
   inProgressRequests: number;
   completedToday: number;
+  /** Completed without a verified arrival: counted apart, never in the response or SLA figures. */
+  unverifiedCompletions: { lastHour: number; today: number };
   averageResponseMinutes: WindowFigures;
   slaCompliancePercent: WindowFigures;
   /** 0 when nothing is pending. */
@@ -63,10 +65,12 @@ export async function computeOperationalFigures(deps: FiguresDeps): Promise<Oper
   const fresh = freshSince(at, deps.dispatch.freshMinutes);
   const store = deps.metricsStore;
 
-  const [open, queue, completedToday, lastHour, today, openPastDeadline, available] = await Promise.all([
+  const [open, queue, completedToday, unverifiedLastHour, unverifiedToday, lastHour, today, openPastDeadline, available] = await Promise.all([
     store.countOpenByStatus(),
     store.pendingQueue(deps.operations.highPriorityAtMost),
     store.countCompleted(todayStartedAt, at),
+    store.countUnverifiedCompletions(hourAgo, at),
+    store.countUnverifiedCompletions(todayStartedAt, at),
     store.responseWindow(hourAgo, at),
     store.responseWindow(todayStartedAt, at),
     store.countOpenPastDeadline(at),
@@ -80,6 +84,7 @@ export async function computeOperationalFigures(deps: FiguresDeps): Promise<Oper
     assignedRequests: open.assigned,
     inProgressRequests: open.en_route + open.on_site,
     completedToday,
+    unverifiedCompletions: { lastHour: unverifiedLastHour, today: unverifiedToday },
     averageResponseMinutes: { lastHour: averageOf(lastHour), today: averageOf(today) },
     slaCompliancePercent: { lastHour: complianceOf(lastHour), today: complianceOf(today) },
     oldestPendingMinutes: queue.oldestCreatedAt ? minutesWaited(queue.oldestCreatedAt, at) : 0,
@@ -114,6 +119,8 @@ export function asMetrics(f: OperationalFigures): MetricDatum[] {
     ['AssignedRequests', 'Count', f.assignedRequests],
     ['InProgressRequests', 'Count', f.inProgressRequests],
     ['CompletedToday', 'Count', f.completedToday],
+    ['UnverifiedCompletions', 'Count', f.unverifiedCompletions.lastHour],
+    ['UnverifiedCompletionsToday', 'Count', f.unverifiedCompletions.today],
     ['AverageResponseMinutes', 'None', f.averageResponseMinutes.lastHour],
     ['AverageResponseMinutesToday', 'None', f.averageResponseMinutes.today],
     ['SlaCompliancePercent', 'Percent', f.slaCompliancePercent.lastHour],

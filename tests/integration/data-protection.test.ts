@@ -14,6 +14,7 @@ import { emergencyBody } from '../fixtures/emergencies.js';
 import { bearer, testAuth } from '../support/auth.js';
 import { apiEvent, invoke, lambdaContext } from '../support/events.js';
 import { seedRequest } from '../support/requests.js';
+import { arrivalCodeOf, vanAtBreakdown } from '../support/arrival.js';
 import { testStack, type TestStack } from '../support/stack.js';
 import { seedTechnicianProfiles } from '../support/technicians.js';
 
@@ -36,8 +37,8 @@ afterAll(() => stack.close());
 // machine's DynamoDB Local can take several seconds per call under load (production keeps its 10 s).
 const patient = () => lambdaContext('tyrehero-dispatch-test-fn', 60_000);
 const create = (body: Record<string, unknown>) => invoke(makeCreate(stack.deps), apiEvent({ method: 'POST', path: '/emergencies', body }), patient());
-const act = (action: TechnicianAction, jobId: string) =>
-  invoke(makeJobActionHandler(action)(stack.deps), apiEvent({ method: 'POST', path: `/jobs/${jobId}/${action}`, pathParameters: { id: jobId }, headers: bearer(token[tech]!) }), patient());
+const act = (action: TechnicianAction, jobId: string, body?: unknown) =>
+  invoke(makeJobActionHandler(action)(stack.deps), apiEvent({ method: 'POST', path: `/jobs/${jobId}/${action}`, pathParameters: { id: jobId }, headers: bearer(token[tech]!), body }), patient());
 const gdpr = (what: 'export' | 'erase', phone: string) =>
   invoke((what === 'export' ? makeExport : makeErase)(stack.deps), apiEvent({ method: 'POST', path: `/ops/gdpr/${what}`, headers: bearer(token.ops!), body: { phone } }), patient());
 
@@ -151,8 +152,9 @@ describe('GDPR', () => {
   });
 
   it('erases a closed customer everywhere and records the erasure without personal data', async () => {
-    await act('arrived', job.id);
-    await act('complete', job.id);
+    await vanAtBreakdown(stack, job.id, tech);
+    expect((await act('arrived', job.id)).status).toBe(200);
+    expect((await act('complete', job.id, { arrivalCode: await arrivalCodeOf(stack, job.id) })).status).toBe(200);
     const erased = await gdpr('erase', phone);
     expect(erased.status).toBe(200);
     expect(erased.body).toEqual({ erased: 1, requestIds: [job.id] });

@@ -34,6 +34,7 @@ describe('with no data at all', () => {
       assignedRequests: 0,
       inProgressRequests: 0,
       completedToday: 0,
+      unverifiedCompletions: { lastHour: 0, today: 0 },
       averageResponseMinutes: { lastHour: null, today: null },
       slaCompliancePercent: { lastHour: null, today: null },
       oldestPendingMinutes: 0,
@@ -43,7 +44,7 @@ describe('with no data at all', () => {
       openPastDeadline: 0,
     });
     expect(asMetrics(figures).map((m) => m.name)).toEqual([
-      'PendingRequests', 'AssignedRequests', 'InProgressRequests', 'CompletedToday', 'OldestPendingMinutes',
+      'PendingRequests', 'AssignedRequests', 'InProgressRequests', 'CompletedToday', 'UnverifiedCompletions', 'UnverifiedCompletionsToday', 'OldestPendingMinutes',
       'HighPriorityPending', 'AvailableTechnicians', 'CoveragePercent', 'OpenRequestsPastDeadline',
     ]);
   });
@@ -65,6 +66,8 @@ describe('with a seeded afternoon (14:00 GMT)', () => {
       // Arrived 105 minutes after the call: late.
       { status: 'completed', createdAt: at('12:00'), onSiteAt: at('13:45'), completedAt: at('13:59') },
       { status: 'completed', createdAt: at('08:00'), onSiteAt: at('08:50'), completedAt: at('09:20') },
+      // On site at 13:20 but closed by an operations override: no verified arrival, so no response time; counted apart.
+      { status: 'completed', createdAt: at('12:40'), onSiteAt: at('13:20'), completedAt: at('13:35'), unverified: true },
       { status: 'completed', createdAt: at('22:00', '2026-02-09'), onSiteAt: at('22:40', '2026-02-09'), completedAt: at('23:30', '2026-02-09') },
       // Cancelled after its 13:30 deadline with nobody there: a breach. Cancelled in time: not judged.
       { status: 'cancelled', createdAt: at('12:00'), cancelledAt: at('13:40') },
@@ -89,8 +92,9 @@ describe('with a seeded afternoon (14:00 GMT)', () => {
       pendingRequests: 3,
       assignedRequests: 1,
       inProgressRequests: 3,
-      completedToday: 2,
-      // Last hour: 40 and 105 minutes. Today: 40, 105 and 50.
+      completedToday: 3,
+      unverifiedCompletions: { lastHour: 1, today: 1 },
+      // Verified arrivals only. Last hour: 40 and 105 minutes. Today: 40, 105 and 50.
       averageResponseMinutes: { lastHour: 72.5, today: 65 },
       // Last hour: 1 in time of 2 arrivals + 2 missed deadlines. Today: 2 in time of 3 arrivals + 3 missed.
       slaCompliancePercent: { lastHour: 25, today: 33.3 },
@@ -129,7 +133,9 @@ describe('with a seeded afternoon (14:00 GMT)', () => {
       PendingRequests: [3, 'Count'],
       AssignedRequests: [1, 'Count'],
       InProgressRequests: [3, 'Count'],
-      CompletedToday: [2, 'Count'],
+      CompletedToday: [3, 'Count'],
+      UnverifiedCompletions: [1, 'Count'],
+      UnverifiedCompletionsToday: [1, 'Count'],
       AverageResponseMinutes: [72.5, 'None'],
       AverageResponseMinutesToday: [65, 'None'],
       SlaCompliancePercent: [25, 'Percent'],
