@@ -5,7 +5,7 @@ import type { LiveTechnician, TrackedEmergency } from '../../shared/usecases/tra
 const showsArrivalCode = new Set(['assigned', 'en_route', 'on_site']);
 
 export function emergencyView(r: TrackedEmergency, live?: LiveTechnician) {
-  const stamps = r as Partial<Record<'assignedAt' | 'enRouteAt' | 'onSiteAt' | 'completedAt' | 'cancelledAt', Date>> & { eta?: Date; technicianId?: string; arrivalCode?: string };
+  const stamps = r as Partial<Record<'assignedAt' | 'enRouteAt' | 'onSiteAt' | 'completedAt' | 'cancelledAt', Date>> & { eta?: Date; technicianId?: string; arrivalCode?: string; rating?: number; ratingComment?: string };
   const timeline = Object.fromEntries(
     Object.entries({ createdAt: r.createdAt, assignedAt: stamps.assignedAt, enRouteAt: stamps.enRouteAt, onSiteAt: stamps.onSiteAt, completedAt: stamps.completedAt, cancelledAt: stamps.cancelledAt })
       .filter((entry): entry is [string, Date] => entry[1] instanceof Date)
@@ -27,5 +27,6 @@ export function emergencyView(r: TrackedEmergency, live?: LiveTechnician) {
     ...(live ? { technicianLocation: { ...live.location, recordedAt: live.recordedAt.toISOString() } } : {}),
     timeline,
     ...(r.queued ? { queued: true } : {}),
+    ...(stamps.rating ? { rating: { score: stamps.rating, ...(stamps.ratingComment ? { comment: stamps.ratingComment } : {}) } } : {}),
   };
 }

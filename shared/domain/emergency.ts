@@ -55,6 +55,10 @@ export interface EmergencyRequest extends NewEmergency {
   arrivalVerifiedAt?: Date;
   arrivalCodeFailures?: number;
   completedByMethod?: 'code' | 'override';
+  /** The customer's rating of the completed job (1–5), once. */
+  rating?: number;
+  ratingComment?: string;
+  ratedAt?: Date;
 }
 
 export function slaDeadlineFor(createdAt: Date, slaMinutes: number): Date {

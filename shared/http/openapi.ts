@@ -2,6 +2,7 @@
 // A pure function of the schemas: it can run at build time or when the document is served.
 import * as z from 'zod';
 import { CreatedEmergency, CreateEmergencyBody, EmergencyView } from '../schemas/emergency.js';
+import { RatingBody, RatingRecorded } from '../schemas/rating.js';
 import { DataSubjectBody, ErasureReport, HeldRequest, PersonalDataExport } from '../schemas/gdpr.js';
 import { HealthReport, IntakeHealth, OperationsMetrics, OperationsQueue, SeverityAssessment } from '../schemas/operations.js';
 import { ArrivalConflictProblem, DuplicateEmergencyProblem, FieldProblem, OpenRequestsProblem, Problem, RateLimitedProblem, StatusConflictProblem, ValidationProblem } from '../schemas/problem.js';
@@ -9,11 +10,12 @@ import { CompleteJobBody, JobView, LocationBody, OverrideCompletionBody, Locatio
 import { idempotencyKeyMaxLength } from './idempotency.js';
 
 /** Request bodies are described as clients send them (before zod's transforms and defaults). */
-const requestSchemas = { CreateEmergency: CreateEmergencyBody, CompleteJob: CompleteJobBody, OverrideCompletion: OverrideCompletionBody, TechnicianLocation: LocationBody, TechnicianStatus: StatusBody, DataSubject: DataSubjectBody };
+const requestSchemas = { CreateEmergency: CreateEmergencyBody, Rating: RatingBody, CompleteJob: CompleteJobBody, OverrideCompletion: OverrideCompletionBody, TechnicianLocation: LocationBody, TechnicianStatus: StatusBody, DataSubject: DataSubjectBody };
 /** Response bodies are described as the code produces them; objects are closed, so an extra member is a contract change. */
 const responseSchemas = {
   CreatedEmergency,
   Emergency: EmergencyView,
+  RatingRecorded,
   Job: JobView,
   LocationRecorded,
   TechnicianStatusRecorded,
@@ -238,6 +240,23 @@ export function openApiDocument() {
             '404': problem('Unknown id or wrong tracking token'),
             '409': problem('Too late to cancel: currentStatus says why', ref('StatusConflictProblem')),
             '422': problem('The id is not a UUID', ref('ValidationProblem')),
+            '503': unavailable,
+          },
+        }),
+      },
+      '/emergencies/{id}/rating': {
+        post: operation({
+          operationId: 'rateEmergency',
+          security: publicAccess,
+          summary: 'Rate your completed job once, 1–5, with an optional comment',
+          parameters: [idParam('emergency'), tokenHeader],
+          requestBody: jsonBody('Rating'),
+          responses: {
+            '201': json('Stored', ref('RatingRecorded')),
+            ...jsonBodyAnswers,
+            '404': problem('Unknown id or wrong tracking token'),
+            '409': problem('Not completed yet, or already rated (currentStatus says which)', ref('StatusConflictProblem')),
+            '422': problem('The id is not a UUID, or the rating is not a whole number from 1 to 5, or the comment is too long or not plain text', ref('ValidationProblem')),
             '503': unavailable,
           },
         }),

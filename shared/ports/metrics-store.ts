@@ -22,6 +22,13 @@ export interface ResponseWindow {
   missedUnarrived: number;
 }
 
+/** Customer ratings given in a window. */
+export interface Satisfaction {
+  ratings: number;
+  /** Mean score (1–5); undefined with no ratings. */
+  average?: number;
+}
+
 export interface MetricsStore {
   countOpenByStatus(): Promise<Record<OpenStatus, number>>;
   pendingQueue(highPriorityAtMost: number): Promise<PendingQueue>;
@@ -31,6 +38,8 @@ export interface MetricsStore {
   responseWindow(since: Date, until: Date): Promise<ResponseWindow>;
   /** Completed in [since, until] without a verified arrival (closed by an operations override, or older than proof of arrival). */
   countUnverifiedCompletions(since: Date, until: Date): Promise<number>;
+  /** Ratings given in [since, until]. */
+  satisfaction(since: Date, until: Date): Promise<Satisfaction>;
   /** Open requests nobody has reached whose deadline has already passed: the customers an incident is failing now. */
   countOpenPastDeadline(now: Date): Promise<number>;
 }

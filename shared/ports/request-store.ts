@@ -41,6 +41,12 @@ export type StepEvidence =
   /** Operations closed the job without the code; its arrival no longer counts as verified. */
   | { kind: 'override'; reason: string; by: string };
 
+export type RatingOutcome =
+  | { kind: 'rated'; request: EmergencyRequest }
+  | { kind: 'not-completed'; status: RequestStatus }
+  | { kind: 'already-rated' }
+  | { kind: 'not-found' };
+
 export interface RequestStore {
   /**
    * Inserts unless a row with the same id exists (a retry: 'replayed') or the same phone opened a request at or after
@@ -56,6 +62,8 @@ export interface RequestStore {
    * Repeating a step already taken changes nothing and answers `repeated`. Evidence is written with the step.
    */
   transition(id: string, action: JobAction, at: Date | (() => Date), technicianId?: string, evidence?: StepEvidence): Promise<TransitionOutcome>;
+  /** Stores the customer's rating of a completed job, once (a second rating is refused, not overwritten). */
+  rate(id: string, rating: number, comment: string | undefined, at: Date): Promise<RatingOutcome>;
   /** Counts a wrong arrival code against the job; returns the failures so far. */
   recordArrivalCodeFailure(id: string): Promise<number>;
   /** pending → assigned to this technician, only if still pending; answers with the technician's profile in the same round trip. */

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler as makeCancel } from '../../functions/emergencies/cancel.js';
 import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
 import { makeHandler as makeGet } from '../../functions/emergencies/get.js';
+import { makeHandler as makeRate } from '../../functions/emergencies/rate.js';
 import { makeJobActionHandler } from '../../functions/jobs/job-action.js';
 import { makeHandler as makeGdprErase } from '../../functions/ops/gdpr-erase.js';
 import { makeHandler as makeGdprExport } from '../../functions/ops/gdpr-export.js';
@@ -53,13 +54,19 @@ interface Job {
   trackingToken: string;
 }
 
+type Stage = 'assigned' | 'en_route' | 'on_site' | 'completed';
+
 /** A fresh request assigned to the owner, moved on to the status the route acts from. */
-async function jobAt(status: 'assigned' | 'en_route' | 'on_site'): Promise<Job> {
+async function jobAt(status: Stage): Promise<Job> {
   const created = await invoke(makeCreate(stack.deps), apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody({ location: { lat: 53.81, lon: -1.56 }, safety: { onMotorway: false } }) }));
   expect(created.body).toMatchObject({ status: 'assigned', technician: { id: owner } });
   const job = created.body as unknown as Job;
   if (status !== 'assigned') await stack.deps.requests.transition(job.id, 'en-route', now, owner);
-  if (status === 'on_site') await stack.deps.requests.transition(job.id, 'arrived', now, owner);
+  if (status === 'on_site' || status === 'completed') await stack.deps.requests.transition(job.id, 'arrived', now, owner);
+  if (status === 'completed') {
+    await stack.deps.requests.transition(job.id, 'complete', now, owner);
+    await stack.deps.technicians.release(owner, job.id);
+  }
   return job;
 }
 
@@ -93,7 +100,7 @@ function headersFor(caller: Caller, job?: Job): Record<string, string> {
 interface Route {
   route: string;
   /** The state the route acts from, or none. */
-  needs?: 'assigned' | 'en_route' | 'on_site';
+  needs?: Stage;
   call: (headers: Record<string, string>, job?: Job) => ReturnType<typeof invoke>;
   expected: Expected;
 }
@@ -156,6 +163,12 @@ const routes: Route[] = [
     ...jobRoute('complete', 'on_site'),
     call: async (headers, job) =>
       invoke(makeJobActionHandler('complete')(stack.deps), apiEvent({ method: 'POST', path: `/jobs/${job!.id}/complete`, pathParameters: { id: job!.id }, headers, body: { arrivalCode: await codeOf(job!) } })),
+  },
+  {
+    route: 'POST /emergencies/{id}/rating',
+    needs: 'completed',
+    call: (headers, job) => invoke(makeRate(stack.deps), apiEvent({ method: 'POST', path: `/emergencies/${job!.id}/rating`, pathParameters: { id: job!.id }, headers, body: { rating: 5 } })),
+    expected: trackingTokenOnly(201),
   },
   {
     route: 'POST /ops/jobs/{id}/complete',

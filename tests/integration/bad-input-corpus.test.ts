@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler as makeCancel } from '../../functions/emergencies/cancel.js';
 import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
 import { makeHandler as makeGet } from '../../functions/emergencies/get.js';
+import { makeHandler as makeRate } from '../../functions/emergencies/rate.js';
 import { makeHandler as makeOverrideComplete } from '../../functions/ops/complete-job.js';
 import { makeJobActionHandler } from '../../functions/jobs/job-action.js';
 import { makeHandler as makeErase } from '../../functions/ops/gdpr-erase.js';
@@ -64,6 +65,7 @@ beforeAll(async () => {
     'POST /partner/emergencies': makeCreate(d),
     'GET /emergencies/{id}': makeGet(d),
     'POST /emergencies/{id}/cancel': makeCancel(d),
+    'POST /emergencies/{id}/rating': makeRate(d),
     'PUT /technicians/{id}/location': makeLocation(d),
     'PUT /technicians/{id}/status': makeStatus(d),
     'POST /jobs/{id}/accept': makeJobActionHandler('accept')(d),

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 vi.setConfig({ testTimeout: 180_000 });
 import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
 import { makeHandler as makeGet } from '../../functions/emergencies/get.js';
+import { makeHandler as makeRate } from '../../functions/emergencies/rate.js';
 import { makeJobActionHandler } from '../../functions/jobs/job-action.js';
 import { makeHandler as makeErase } from '../../functions/ops/gdpr-erase.js';
 import { makeHandler as makeExport } from '../../functions/ops/gdpr-export.js';
@@ -155,12 +156,18 @@ describe('GDPR', () => {
     await vanAtBreakdown(stack, job.id, tech);
     expect((await act('arrived', job.id)).status).toBe(200);
     expect((await act('complete', job.id, { arrivalCode: await arrivalCodeOf(stack, job.id) })).status).toBe(200);
+    // A rating's comment is the customer's own words: erased with the rest (the score stays, for the figures).
+    const rated = await invoke(
+      makeRate(stack.deps),
+      apiEvent({ method: 'POST', path: `/emergencies/${job.id}/rating`, pathParameters: { id: job.id }, headers: { 'X-Tracking-Token': job.trackingToken }, body: { rating: 5, comment: 'Gwen says thanks from Secret Lane' } }),
+    );
+    expect(rated.status).toBe(201);
     const erased = await gdpr('erase', phone);
     expect(erased.status).toBe(200);
     expect(erased.body).toEqual({ erased: 1, requestIds: [job.id] });
 
     const { rows } = await stack.sql.query('SELECT * FROM emergency_requests WHERE id = $1', [job.id]);
-    expect(rows[0]).toMatchObject({ customer_name: 'erased', phone: null, phone_hash: null, phone_sealed: null, postcode: null, address: null, notes: null, vehicle_registration: null, latitude: 53.8, longitude: -1.55 });
+    expect(rows[0]).toMatchObject({ customer_name: 'erased', phone: null, phone_hash: null, phone_sealed: null, postcode: null, address: null, notes: null, rating_comment: null, rating: 5, vehicle_registration: null, latitude: 53.8, longitude: -1.55 });
     expect(rows[0].anonymised_at).toBeInstanceOf(Date);
     const everything = await stack.sql.query(
       `SELECT (SELECT json_agg(a) FROM emergency_requests_audit a WHERE request_id = $1)::text AS audit,

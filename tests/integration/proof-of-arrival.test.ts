@@ -1,8 +1,9 @@
 // Proof of arrival on the real engines: arrived only at the breakdown, complete only with the customer's code (or an
-// audited operations override), and SLA figures that count verified arrivals only.
+// audited operations override), ratings once after completion, and SLA figures that count verified arrivals only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
 import { makeHandler as makeGet } from '../../functions/emergencies/get.js';
+import { makeHandler as makeRate } from '../../functions/emergencies/rate.js';
 import { makeJobActionHandler } from '../../functions/jobs/job-action.js';
 import { makeHandler as makeOverride } from '../../functions/ops/complete-job.js';
 import { computeOperationalFigures } from '../../shared/usecases/operational-figures.js';
@@ -37,6 +38,9 @@ const complete = (id: string, body?: unknown) =>
 const override = (id: string, reason: string) =>
   invoke(makeOverride(stack.deps), apiEvent({ method: 'POST', path: `/ops/jobs/${id}/complete`, pathParameters: { id }, headers: bearer(tokens.ops!), body: { reason } }));
 const follow = (id: string, token: string) => invoke(makeGet(stack.deps), apiEvent({ method: 'GET', path: `/emergencies/${id}`, pathParameters: { id }, headers: { 'X-Tracking-Token': token } }));
+
+const rate = (id: string, token: string, body: unknown) =>
+  invoke(makeRate(stack.deps), apiEvent({ method: 'POST', path: `/emergencies/${id}/rating`, pathParameters: { id }, headers: { 'X-Tracking-Token': token }, body }));
 
 let previous: string | undefined;
 
@@ -157,8 +161,32 @@ describe('completing', () => {
   });
 });
 
+describe('rating', () => {
+  it('takes one rating 1–5 after completion, with an optional comment', async () => {
+    const job = await jobEnRoute();
+    expect((await rate(job.id, job.trackingToken, { rating: 5 })).status).toBe(409);
+    tick();
+    await vanAt(breakdown.lat, breakdown.lon);
+    await step('arrived', job.id);
+    await complete(job.id, { arrivalCode: (await row(job.id)).arrival_code });
+
+    for (const bad of [{ rating: 0 }, { rating: 6 }, { rating: 4.5 }, { rating: '5' }, { rating: 4, comment: 'x'.repeat(501) }, { rating: 4, extra: true }]) {
+      const refused = await rate(job.id, job.trackingToken, bad);
+      expect(refused.status, JSON.stringify(bad)).toBe(422);
+    }
+    expect((await rate(job.id, 'wrong-token', { rating: 5 })).status).toBe(404);
+    const rated = await rate(job.id, job.trackingToken, { rating: 4, comment: '  Quick and kind, thank you  ' });
+    expect(rated.status).toBe(201);
+    expect(rated.body).toEqual({ id: job.id, reference: expect.stringMatching(/^TH-/), rating: { score: 4, comment: 'Quick and kind, thank you' } });
+    expect(await row(job.id)).toMatchObject({ rating: 4, rating_comment: 'Quick and kind, thank you', rated_at: now });
+    expect((await rate(job.id, job.trackingToken, { rating: 1 })).status).toBe(409);
+    expect((await row(job.id)).rating).toBe(4);
+    expect((await follow(job.id, job.trackingToken)).body).toMatchObject({ rating: { score: 4, comment: 'Quick and kind, thank you' } });
+  });
+});
+
 describe('the figures', () => {
-  it('count only verified arrivals in response time and SLA, and show override completions apart', async () => {
+  it('count only verified arrivals in response time and SLA, show override completions apart, and average the ratings', async () => {
     const figures = await computeOperationalFigures(stack.deps);
     const verified = await stack.sql.query<{ n: number; avg: string }>(
       `SELECT count(*)::int AS n, round(avg(extract(epoch FROM arrival_verified_at - created_at) / 60), 1) AS avg FROM emergency_requests WHERE arrival_verified_at IS NOT NULL`,
@@ -168,5 +196,6 @@ describe('the figures', () => {
     expect(figures.averageResponseMinutes.today).toBe(Number(verified.rows[0]!.avg));
     expect(figures.slaCompliancePercent.today).toBe(100);
     expect(figures.unverifiedCompletions).toEqual({ lastHour: 1, today: 1 });
+    expect(figures.customerSatisfaction).toEqual({ last24Hours: 4, ratings: 1, target: 4.5 });
   });
 });

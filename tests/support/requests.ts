@@ -9,6 +9,9 @@ export interface SeededRequest {
   /** Defaults to created + 90 minutes. */
   slaDeadline?: string;
   onSiteAt?: string;
+  /** The customer's rating (1–5) and when they gave it. */
+  rating?: number;
+  ratedAt?: string;
   /** An arrival without proof (closed by an operations override): on site, but not counted by the SLA figures. */
   unverified?: boolean;
   completedAt?: string;
@@ -52,5 +55,6 @@ export async function seedRequest(sql: pg.Pool, r: SeededRequest): Promise<strin
       r.completedAt ?? null, r.cancelledAt ?? null, r.eta ?? null, r.isTest ?? false,
     ],
   );
+  if (r.rating !== undefined) await sql.query('UPDATE emergency_requests SET rating = $2, rated_at = $3 WHERE id = $1', [id, r.rating, r.ratedAt ?? r.completedAt]);
   return id;
 }

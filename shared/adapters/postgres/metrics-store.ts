@@ -1,6 +1,6 @@
 // PostgreSQL MetricsStore: one query per figure, each answered from an index (migration 0003) so they stay cheap as history grows.
 import type pg from 'pg';
-import type { MetricsStore, OpenStatus, PendingQueue, ResponseWindow } from '../../ports/metrics-store.js';
+import type { MetricsStore, OpenStatus, PendingQueue, ResponseWindow, Satisfaction } from '../../ports/metrics-store.js';
 import { guarded } from './pool.js';
 
 /** The exact statements the store runs; exported so the EXPLAIN test checks these, not copies of them. */
@@ -22,6 +22,8 @@ export const metricsQueries = {
       AND (cancelled_at IS NULL OR cancelled_at > sla_deadline)`,
   unverifiedCompletionsBetween: `SELECT count(*) AS n FROM emergency_requests
     WHERE completed_at >= $1 AND completed_at <= $2 AND arrival_verified_at IS NULL AND NOT is_test`,
+  satisfactionBetween: `SELECT count(*) AS ratings, avg(rating) AS average FROM emergency_requests
+    WHERE rated_at >= $1 AND rated_at <= $2 AND NOT is_test`,
   openPastDeadline: `SELECT count(*) AS n FROM emergency_requests
     WHERE status IN ('pending', 'assigned', 'en_route') AND sla_deadline < $1 AND NOT is_test`,
 } as const;
@@ -73,6 +75,13 @@ export class PostgresMetricsStore implements MetricsStore {
     return guarded('counting unverified completions', async () => {
       const { rows } = await this.pool.query<{ n: number }>(metricsQueries.unverifiedCompletionsBetween, [since, until]);
       return rows[0]!.n;
+    });
+  }
+
+  satisfaction(since: Date, until: Date): Promise<Satisfaction> {
+    return guarded('reading customer satisfaction', async () => {
+      const { rows } = await this.pool.query<{ ratings: number; average: string | null }>(metricsQueries.satisfactionBetween, [since, until]);
+      return { ratings: rows[0]!.ratings, ...(rows[0]!.average === null ? {} : { average: Number(rows[0]!.average) }) };
     });
   }
 

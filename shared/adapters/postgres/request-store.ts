@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { EmergencyRequest, NewEmergency, RequestStatus } from '../../domain/emergency.js';
 import { openStatuses } from '../../domain/emergency.js';
 import { transitions, type JobAction } from '../../domain/job-lifecycle.js';
-import { ReferenceTaken, type Assignment, type InsertOutcome, type RequestStore, type StepEvidence, type TransitionOutcome } from '../../ports/request-store.js';
+import { ReferenceTaken, type Assignment, type InsertOutcome, type RatingOutcome, type RequestStore, type StepEvidence, type TransitionOutcome } from '../../ports/request-store.js';
 import type { PhoneProtection } from '../../ports/phone-protection.js';
 import type { TechnicianProfile } from '../../ports/technician-directory.js';
 import { guarded, inTransaction } from './pool.js';
@@ -48,6 +48,9 @@ interface RequestRow {
   arrival_verified_at: Date | null;
   arrival_code_failures: number;
   completed_by_method: 'code' | 'override' | null;
+  rating: number | null;
+  rating_comment: string | null;
+  rated_at: Date | null;
 }
 
 const opt = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
@@ -89,6 +92,9 @@ function toRequest(row: RequestRow, phone: string): EmergencyRequest {
     arrivalVerifiedAt: opt(row.arrival_verified_at),
     arrivalCodeFailures: row.arrival_code_failures,
     completedByMethod: opt(row.completed_by_method),
+    rating: opt(row.rating),
+    ratingComment: opt(row.rating_comment),
+    ratedAt: opt(row.rated_at),
   };
 }
 
@@ -196,6 +202,20 @@ export class PostgresRequestStore implements RequestStore {
         return { kind: 'applied', repeated: false, request: await this.toRequest(rows[0]!), previous: { status: current.status, technicianId: opt(current.technician_id) } } as const;
       }),
     );
+  }
+
+  rate(id: string, rating: number, comment: string | undefined, at: Date): Promise<RatingOutcome> {
+    return guarded('storing a rating', async () => {
+      // One guarded UPDATE: only a completed, unrated job takes it, so two submissions cannot both land.
+      const { rows } = await this.pool.query<RequestRow>(
+        `UPDATE emergency_requests SET rating = $2, rating_comment = $3, rated_at = $4 WHERE id = $1 AND status = 'completed' AND rated_at IS NULL RETURNING *`,
+        [id, rating, comment ?? null, at],
+      );
+      if (rows[0]) return { kind: 'rated', request: await this.toRequest(rows[0]) };
+      const { rows: current } = await this.pool.query<{ status: RequestStatus; rated_at: Date | null }>('SELECT status, rated_at FROM emergency_requests WHERE id = $1', [id]);
+      if (!current[0]) return { kind: 'not-found' };
+      return current[0].rated_at ? { kind: 'already-rated' } : { kind: 'not-completed', status: current[0].status };
+    });
   }
 
   recordArrivalCodeFailure(id: string): Promise<number> {
