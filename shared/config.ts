@@ -187,6 +187,8 @@ export const dispatchConcern = concern(
     ETA_SPEED_RURAL_KMH: field(positive, 'Average speed for rural drives.', '60'),
     ETA_SPEED_MOTORWAY_KMH: field(positive, 'Average speed to a motorway breakdown.', '90'),
     ETA_URBAN_RADIUS_KM: field(positive, 'Drives up to this straight-line distance use the urban speed.', '10'),
+    ARRIVAL_RADIUS_METERS: field(int(10), "A technician may mark a job arrived only when their latest fresh position (LOCATION_FRESH_MINUTES) is this close to the breakdown; 250 m allows for a phone's GPS on a motorway verge.", '250'),
+    ARRIVAL_CODE_MAX_ATTEMPTS: field(int(1), "Wrong arrival codes allowed per job (a 4-digit code must not be guessable); after that only an operations override completes it.", '5'),
   },
   (o) =>
     o.transform((c) => ({
@@ -194,6 +196,8 @@ export const dispatchConcern = concern(
       maxRadiusKm: c.DISPATCH_MAX_RADIUS_KM,
       freshMinutes: c.LOCATION_FRESH_MINUTES,
       acceptWithinMinutes: c.ACCEPT_WITHIN_MINUTES,
+      arrivalRadiusMeters: c.ARRIVAL_RADIUS_METERS,
+      maxArrivalCodeAttempts: c.ARRIVAL_CODE_MAX_ATTEMPTS,
       eta: {
         mobilisationMinutes: c.ETA_MOBILISATION_MINUTES,
         roadFactor: c.ETA_ROAD_FACTOR,
@@ -251,7 +255,17 @@ export const authConcern = concern(
   (o) => o.transform((c) => ({ issuer: c.AUTH_ISSUER, clientId: c.AUTH_CLIENT_ID, jwksUrl: c.AUTH_JWKS_URL, localJwks: c.AUTH_LOCAL_JWKS })),
 );
 
-export const operationsConcern = concern({ HIGH_PRIORITY_AT_MOST: field(int(1), 'Pending requests of this priority or more urgent (1 is most urgent) count as HighPriorityPending.', '2') }, (o) => o.transform((c) => ({ highPriorityAtMost: c.HIGH_PRIORITY_AT_MOST })));
+export const operationsConcern = concern(
+  {
+    HIGH_PRIORITY_AT_MOST: field(int(1), 'Pending requests of this priority or more urgent (1 is most urgent) count as HighPriorityPending.', '2'),
+    SATISFACTION_TARGET: field(
+      numeric('a number from 1 to 5', (n) => n >= 1 && n <= 5),
+      'Average customer rating (1–5, last 24 hours) that CustomerSatisfaction is tracked against; /ops/metrics shows it beside the figure.',
+      '4.5',
+    ),
+  },
+  (o) => o.transform((c) => ({ highPriorityAtMost: c.HIGH_PRIORITY_AT_MOST, satisfactionTarget: c.SATISFACTION_TARGET })),
+);
 
 /** Data protection (README, "Data protection"). */
 export const dataProtectionConcern = concern(

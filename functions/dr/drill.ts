@@ -14,6 +14,8 @@ const config = loadConcerns({ region: regionConcern, database: databaseConcern, 
 const intake = intakeDeps(config);
 export const handler = makeHandler({
   ...intake.deps,
+  // The whole concern, arrival radius and code attempts included: the drill proves its arrival like a van does.
+  dispatch: config.dispatch,
   testFleet: new PostgresTestFleet(intake.pool),
   drRuns: new PostgresDrRunLog(intake.pool),
   syntheticNotifications: intake.syntheticNotifications,

@@ -3,17 +3,29 @@ import { loadConcerns, authConcern, databaseConcern, dataProtectionConcern, disp
 import { dispatchDeps } from '../../shared/compose/dispatch.js';
 import { httpSettings, tokenVerifier, type StaffRouteDeps } from '../../shared/compose/http.js';
 import { httpRoute } from '../../shared/http/route.js';
-import { JobIdPath } from '../../shared/schemas/technician.js';
-import type { DispatchDeps } from '../../shared/usecases/dispatch.js';
-import { applyJobAction, type TechnicianAction } from '../../shared/usecases/job-actions.js';
+import { CompleteJobBody, JobIdPath } from '../../shared/schemas/technician.js';
+import { applyJobAction, type JobActionDeps as UseCaseDeps, type TechnicianAction } from '../../shared/usecases/job-actions.js';
 
-export type JobActionDeps = DispatchDeps & StaffRouteDeps;
+export type JobActionDeps = UseCaseDeps & StaffRouteDeps;
 
+const jobView = (job: { id: string; reference: string; status: string; completedByMethod?: 'code' | 'override' }) => ({
+  id: job.id,
+  reference: job.reference,
+  status: job.status,
+  ...(job.completedByMethod ? { completedBy: job.completedByMethod } : {}),
+});
+
+/** Completing takes a body (the customer's arrival code); every other step takes none. */
 export const makeJobActionHandler = (action: TechnicianAction) => (deps: JobActionDeps) =>
-  httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'technicians' }, params: JobIdPath }, async ({ principal, params }) => {
-    const job = await applyJobAction(deps, principal!, params.id, action);
-    return { status: 200, body: { id: job.id, reference: job.reference, status: job.status } };
-  });
+  action === 'complete'
+    ? httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'technicians' }, params: JobIdPath, body: CompleteJobBody }, async ({ principal, params, body }) => ({
+        status: 200,
+        body: jobView(await applyJobAction(deps, principal!, params.id, action, { arrivalCode: body.arrivalCode })),
+      }))
+    : httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'technicians' }, params: JobIdPath }, async ({ principal, params }) => ({
+        status: 200,
+        body: jobView(await applyJobAction(deps, principal!, params.id, action)),
+      }));
 
 function compose(): JobActionDeps {
   const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, notifier: notifierConcern, sms: smsConcern, dataProtection: dataProtectionConcern, dispatch: dispatchConcern, auth: authConcern, http: httpConcern, intake: intakeConcern });

@@ -47,6 +47,18 @@ export interface EmergencyRequest extends NewEmergency {
   eta?: Date;
   declinedBy: string[];
   slaAtRisk: boolean;
+  /** Shown only to the customer (tracking token); the technician must get it from them to complete the job. */
+  arrivalCode?: string;
+  /** Metres from the van to the breakdown when "arrived" was accepted. */
+  arrivalDistanceMeters?: number;
+  /** On-site time backed by the van's position and not overridden at completion: the only arrivals the SLA figures count. */
+  arrivalVerifiedAt?: Date;
+  arrivalCodeFailures?: number;
+  completedByMethod?: 'code' | 'override';
+  /** The customer's rating of the completed job (1–5), once. */
+  rating?: number;
+  ratingComment?: string;
+  ratedAt?: Date;
 }
 
 export function slaDeadlineFor(createdAt: Date, slaMinutes: number): Date {

@@ -2,18 +2,20 @@
 // A pure function of the schemas: it can run at build time or when the document is served.
 import * as z from 'zod';
 import { CreatedEmergency, CreateEmergencyBody, EmergencyView } from '../schemas/emergency.js';
+import { RatingBody, RatingRecorded } from '../schemas/rating.js';
 import { DataSubjectBody, ErasureReport, HeldRequest, PersonalDataExport } from '../schemas/gdpr.js';
 import { HealthReport, IntakeHealth, OperationsMetrics, OperationsQueue, SeverityAssessment } from '../schemas/operations.js';
-import { DuplicateEmergencyProblem, FieldProblem, OpenRequestsProblem, Problem, RateLimitedProblem, StatusConflictProblem, ValidationProblem } from '../schemas/problem.js';
-import { JobView, LocationBody, LocationRecorded, StatusBody, TechnicianStatusRecorded } from '../schemas/technician.js';
+import { ArrivalConflictProblem, DuplicateEmergencyProblem, FieldProblem, OpenRequestsProblem, Problem, RateLimitedProblem, StatusConflictProblem, ValidationProblem } from '../schemas/problem.js';
+import { CompleteJobBody, JobView, LocationBody, OverrideCompletionBody, LocationRecorded, StatusBody, TechnicianStatusRecorded } from '../schemas/technician.js';
 import { idempotencyKeyMaxLength } from './idempotency.js';
 
 /** Request bodies are described as clients send them (before zod's transforms and defaults). */
-const requestSchemas = { CreateEmergency: CreateEmergencyBody, TechnicianLocation: LocationBody, TechnicianStatus: StatusBody, DataSubject: DataSubjectBody };
+const requestSchemas = { CreateEmergency: CreateEmergencyBody, Rating: RatingBody, CompleteJob: CompleteJobBody, OverrideCompletion: OverrideCompletionBody, TechnicianLocation: LocationBody, TechnicianStatus: StatusBody, DataSubject: DataSubjectBody };
 /** Response bodies are described as the code produces them; objects are closed, so an extra member is a contract change. */
 const responseSchemas = {
   CreatedEmergency,
   Emergency: EmergencyView,
+  RatingRecorded,
   Job: JobView,
   LocationRecorded,
   TechnicianStatusRecorded,
@@ -29,6 +31,7 @@ const responseSchemas = {
   FieldProblem,
   ValidationProblem,
   StatusConflictProblem,
+  ArrivalConflictProblem,
   DuplicateEmergencyProblem,
   RateLimitedProblem,
   OpenRequestsProblem,
@@ -151,18 +154,20 @@ const createEmergencyOperation = (over: { operationId: string; security: unknown
     },
   });
 
-const jobAction = (action: string, summary: string) => ({
+const jobAction = (action: string, summary: string, extra: { conflict?: ResponseSpec; invalid?: string; body?: SchemaName } = {}) => ({
   post: operation({
     operationId: `${action.replace(/-(\w)/g, (_: string, c: string) => c.toUpperCase())}Job`,
     summary,
     security: staff,
     parameters: [idParam('job')],
+    ...(extra.body ? { requestBody: jsonBody(extra.body) } : {}),
     responses: {
       '200': json('The job after the step', ref('Job')),
+      ...(extra.body ? jsonBodyAnswers : {}),
       ...staffAnswers,
       '404': problem('No job with this id'),
-      '409': problem('Not allowed from the current status (currentStatus says which)', ref('StatusConflictProblem')),
-      '422': problem('The id is not a UUID', ref('ValidationProblem')),
+      '409': extra.conflict ?? problem('Not allowed from the current status (currentStatus says which)', ref('StatusConflictProblem')),
+      '422': problem(extra.invalid ?? 'The id is not a UUID', ref('ValidationProblem')),
       '503': unavailable,
     },
   }),
@@ -239,6 +244,23 @@ export function openApiDocument() {
           },
         }),
       },
+      '/emergencies/{id}/rating': {
+        post: operation({
+          operationId: 'rateEmergency',
+          security: publicAccess,
+          summary: 'Rate your completed job once, 1–5, with an optional comment',
+          parameters: [idParam('emergency'), tokenHeader],
+          requestBody: jsonBody('Rating'),
+          responses: {
+            '201': json('Stored', ref('RatingRecorded')),
+            ...jsonBodyAnswers,
+            '404': problem('Unknown id or wrong tracking token'),
+            '409': problem('Not completed yet, or already rated (currentStatus says which)', ref('StatusConflictProblem')),
+            '422': problem('The id is not a UUID, or the rating is not a whole number from 1 to 5, or the comment is too long or not plain text', ref('ValidationProblem')),
+            '503': unavailable,
+          },
+        }),
+      },
       '/health': {
         get: operation({
           operationId: 'health',
@@ -286,8 +308,38 @@ export function openApiDocument() {
       '/jobs/{id}/accept': jobAction('accept', 'Accept the job offered to you'),
       '/jobs/{id}/decline': jobAction('decline', 'Decline it; it is offered to the next nearest technician'),
       '/jobs/{id}/en-route': jobAction('en-route', 'Set off; the customer is told'),
-      '/jobs/{id}/arrived': jobAction('arrived', 'Arrive; the customer is told'),
-      '/jobs/{id}/complete': jobAction('complete', 'Finish; you are free for the next job'),
+      '/jobs/{id}/arrived': jobAction('arrived', 'Arrive: accepted only when your latest position (at most LOCATION_FRESH_MINUTES old) is within ARRIVAL_RADIUS_METERS of the breakdown; the customer is told', {
+        conflict: problem(
+          'Not allowed from the current status (currentStatus says which), or you are not at the breakdown yet: reason too-far with distanceMeters, or no-fresh-position',
+          { oneOf: [ref('ArrivalConflictProblem'), ref('StatusConflictProblem')] },
+        ),
+      }),
+      '/jobs/{id}/complete': jobAction('complete', "Finish with the customer's 4-digit arrival code (from their tracking page); you are free for the next job", {
+        body: 'CompleteJob',
+        conflict: problem(
+          'Not allowed from the current status (currentStatus says which), or too many wrong codes (reason code-locked: operations can close it)',
+          { oneOf: [ref('ArrivalConflictProblem'), ref('StatusConflictProblem')] },
+        ),
+        invalid: 'The id is not a UUID, or the arrival code is missing, malformed or wrong (the detail says how many tries are left)',
+      }),
+      '/ops/jobs/{id}/complete': {
+        post: operation({
+          operationId: 'completeJobByOverride',
+          summary: "Close an on-site job without the customer's arrival code (operations); the reason and who are kept in the audit trail, and the arrival no longer counts as verified",
+          security: staff,
+          parameters: [idParam('job')],
+          requestBody: jsonBody('OverrideCompletion'),
+          responses: {
+            '200': json('The job, completed by override', ref('Job')),
+            ...jsonBodyAnswers,
+            ...staffAnswers,
+            '404': problem('No job with this id'),
+            '409': problem('Only a job on site can be closed (currentStatus says which)', ref('StatusConflictProblem')),
+            '422': problem('The id is not a UUID, or the reason is missing or too short', ref('ValidationProblem')),
+            '503': unavailable,
+          },
+        }),
+      },
       '/ops/gdpr/export': {
         post: operation({
           operationId: 'exportPersonalData',

@@ -12,14 +12,21 @@ export interface PendingQueue {
 
 /** Arrivals and missed deadlines in a time window: what the SLA figures are made of. */
 export interface ResponseWindow {
-  /** Requests whose technician arrived (on_site_at) in the window. */
+  /** Requests whose technician's arrival was verified (position at the breakdown, not closed by override) in the window. */
   arrived: number;
   /** Mean minutes from creation to arrival over those; undefined when none arrived. */
   averageResponseMinutes?: number;
   /** Of those, arrived by their SLA deadline. */
   arrivedWithinSla: number;
-  /** Requests whose deadline passed in the window with nobody arrived (still open, or cancelled after the deadline). */
+  /** Requests whose deadline passed in the window with no verified arrival (still open, reached without proof, or cancelled after the deadline). */
   missedUnarrived: number;
+}
+
+/** Customer ratings given in a window. */
+export interface Satisfaction {
+  ratings: number;
+  /** Mean score (1–5); undefined with no ratings. */
+  average?: number;
 }
 
 export interface MetricsStore {
@@ -29,6 +36,10 @@ export interface MetricsStore {
   countCompleted(since: Date, until: Date): Promise<number>;
   /** Arrivals in [since, until]; missed deadlines in [since, until). */
   responseWindow(since: Date, until: Date): Promise<ResponseWindow>;
+  /** Completed in [since, until] without a verified arrival (closed by an operations override, or older than proof of arrival). */
+  countUnverifiedCompletions(since: Date, until: Date): Promise<number>;
+  /** Ratings given in [since, until]. */
+  satisfaction(since: Date, until: Date): Promise<Satisfaction>;
   /** Open requests nobody has reached whose deadline has already passed: the customers an incident is failing now. */
   countOpenPastDeadline(now: Date): Promise<number>;
 }

@@ -32,6 +32,21 @@ export type TransitionOutcome =
   | { kind: 'not-yours' }
   | { kind: 'not-found' };
 
+/** What a step carries beyond its timestamp: the proof behind an arrival or a completion. */
+export type StepEvidence =
+  /** The van's fix was within the arrival radius. */
+  | { kind: 'arrival'; distanceMeters: number }
+  /** The technician entered the customer's arrival code. */
+  | { kind: 'code' }
+  /** Operations closed the job without the code; its arrival no longer counts as verified. */
+  | { kind: 'override'; reason: string; by: string };
+
+export type RatingOutcome =
+  | { kind: 'rated'; request: EmergencyRequest }
+  | { kind: 'not-completed'; status: RequestStatus }
+  | { kind: 'already-rated' }
+  | { kind: 'not-found' };
+
 export interface RequestStore {
   /**
    * Inserts unless a row with the same id exists (a retry: 'replayed') or the same phone opened a request at or after
@@ -44,9 +59,13 @@ export interface RequestStore {
   /**
    * Applies a lifecycle action under a row lock (status in the action's from-set and, when technicianId is given,
    * owned by that technician), stamping the time `at` gives once the lock is held; the audit trigger records it.
-   * Repeating a step already taken changes nothing and answers `repeated`.
+   * Repeating a step already taken changes nothing and answers `repeated`. Evidence is written with the step.
    */
-  transition(id: string, action: JobAction, at: Date | (() => Date), technicianId?: string): Promise<TransitionOutcome>;
+  transition(id: string, action: JobAction, at: Date | (() => Date), technicianId?: string, evidence?: StepEvidence): Promise<TransitionOutcome>;
+  /** Stores the customer's rating of a completed job, once (a second rating is refused, not overwritten). */
+  rate(id: string, rating: number, comment: string | undefined, at: Date): Promise<RatingOutcome>;
+  /** Counts a wrong arrival code against the job; returns the failures so far. */
+  recordArrivalCodeFailure(id: string): Promise<number>;
   /** pending → assigned to this technician, only if still pending; answers with the technician's profile in the same round trip. */
   assignIfPending(id: string, technicianId: string, at: Date, eta: Date): Promise<Assignment | undefined>;
   /** Notes a dispatch that found nobody; `newlyAtRisk` is true only when this attempt first flagged the SLA at risk. */

@@ -3,22 +3,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { isValid as isValidPostcode, toNormalised as normalisePostcode } from 'postcode';
 import * as z from 'zod';
 import { isFictionalUkNumber, requestStatuses, tyreIssues } from '../domain/emergency.js';
-import { freeTextMessages, freeTextProblem } from '../domain/free-text.js';
-
-/**
- * Trimmed free text of 1..max characters; accents and emoji are kept exactly as sent. Controls, broken surrogates,
- * non-characters and bidi overrides are refused (shared/domain/free-text.ts), as is text with nothing visible in it.
- */
-const text = (max: number, what: string, options: { multiline?: boolean } = {}) =>
-  z
-    .string({ error: (issue) => (issue.input === undefined ? `${what} is required` : `${what} must be text`) })
-    .trim()
-    .min(1, `${what} must not be empty`)
-    .max(max, `${what} must be at most ${max} characters`)
-    .superRefine((value, ctx) => {
-      const problem = freeTextProblem(value, options);
-      if (problem) ctx.addIssue({ code: 'custom', message: `${what} ${freeTextMessages[problem]}` });
-    });
+import { freeText as text } from './free-text.js';
 
 // Digits, spaces, +, brackets, dots and dashes only: libphonenumber would otherwise find a number inside any text.
 const phoneCharacters = /^[0-9+()\-. ]*$/;
@@ -135,8 +120,15 @@ export const EmergencyView = z
     eta: z.iso.datetime().optional(),
     etaMinutes: z.number().int().optional().meta({ description: 'While en route: recomputed from the live position' }),
     technicianId: z.string().optional(),
+    arrivalCode: z
+      .string()
+      .regex(/^[0-9]{4}$/)
+      .optional()
+      .meta({ description: 'Read this to the technician when they reach you: they need it to complete the job. Shown only here, while a technician is assigned, en route or on site.' }),
     technicianLocation: z.object({ lat: z.number(), lon: z.number(), recordedAt: z.iso.datetime() }).optional().meta({ description: 'While en route' }),
     timeline: z.record(z.string(), z.iso.datetime()),
     queued: z.boolean().optional(),
+    rating: z.object({ score: z.number().int().min(1).max(5), comment: z.string().optional() }).optional().meta({ description: 'Your rating, once given' }),
   })
   .meta({ id: 'Emergency' });
+

@@ -71,6 +71,9 @@ export const OperationsMetrics = z
     assignedRequests: z.number().int(),
     inProgressRequests: z.number().int().meta({ description: 'En route or on site' }),
     completedToday: z.number().int(),
+    unverifiedCompletions: z
+      .object({ lastHour: z.number().int(), today: z.number().int() })
+      .meta({ description: 'Completed without a verified arrival (closed by an operations override): counted apart, never in the response or SLA figures' }),
     averageResponseMinutes: windowFigures,
     slaCompliancePercent: windowFigures,
     oldestPendingMinutes: z.number(),
@@ -78,6 +81,13 @@ export const OperationsMetrics = z
     availableTechnicians: z.number().int(),
     coveragePercent: z.number(),
     openPastDeadline: z.number().int(),
+    customerSatisfaction: z
+      .object({
+        last24Hours: z.number().min(1).max(5).nullable().meta({ description: 'Mean rating (1–5) given in the last 24 hours; null with none' }),
+        ratings: z.number().int(),
+        target: z.number().meta({ description: 'SATISFACTION_TARGET' }),
+      })
+      .meta({ description: 'How customers rated completed jobs' }),
     severity: SeverityAssessment,
     weatherLevel: z.enum(['normal', 'elevated', 'severe']),
   })

@@ -22,6 +22,17 @@ export const StatusConflictProblem = z
   .object({ ...problemMembers, currentStatus: z.enum(requestStatuses).meta({ description: 'The status that made the step impossible' }) })
   .meta({ id: 'StatusConflictProblem', description: 'Problem, plus the current status of the request or job' });
 
+export const ArrivalConflictProblem = z
+  .object({
+    ...problemMembers,
+    currentStatus: z.enum(requestStatuses).meta({ description: 'The status of the job' }),
+    reason: z.enum(['too-far', 'no-fresh-position', 'code-locked']).meta({ description: 'too-far: the van is outside the arrival radius; no-fresh-position: no recent fix from the van; code-locked: too many wrong arrival codes' }),
+    distanceMeters: z.number().int().min(0).optional().meta({ description: 'How far the van\'s latest fresh position is from the breakdown (too-far)' }),
+    radiusMeters: z.number().int().min(0).optional().meta({ description: 'How close the van must be (ARRIVAL_RADIUS_METERS)' }),
+    lastPositionAt: z.iso.datetime().optional().meta({ description: 'When the van last sent a position, if it ever did (no-fresh-position)' }),
+  })
+  .meta({ id: 'ArrivalConflictProblem', description: 'Problem, plus why the arrival or completion could not be accepted' });
+
 export const DuplicateEmergencyProblem = z
   .object({
     ...problemMembers,

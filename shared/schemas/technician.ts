@@ -21,7 +21,30 @@ export const StatusBody = z
   .object({ status: z.enum(['available', 'on_break', 'offline'], { error: 'status must be one of: available, on_break, offline' }) })
   .meta({ id: 'TechnicianStatus' });
 
-export const JobView = z.object({ id: z.uuid(), reference: z.string(), status: z.string() }).meta({ id: 'Job' });
+export const CompleteJobBody = z
+  .object(
+    { arrivalCode: z.string({ error: 'arrivalCode is required: ask the customer for the 4-digit code on their tracking page' }).regex(/^[0-9]{4}$/, 'arrivalCode must be the 4 digits the customer reads out') },
+    { error: 'the body must be a JSON object with arrivalCode' },
+  )
+  .strict()
+  .meta({ id: 'CompleteJob', description: "The customer's arrival code, read out to the technician from their tracking page" });
+
+export const OverrideCompletionBody = z
+  .object(
+    { reason: z.string({ error: 'reason is required: say why the job is closed without the customer\'s code' }).trim().min(10, 'reason must say why, in at least 10 characters').max(500, 'reason must be at most 500 characters') },
+    { error: 'the body must be a JSON object with reason' },
+  )
+  .strict()
+  .meta({ id: 'OverrideCompletion', description: "Why operations close the job without the customer's code; kept in the audit trail with who did it" });
+
+export const JobView = z
+  .object({
+    id: z.uuid(),
+    reference: z.string(),
+    status: z.string(),
+    completedBy: z.enum(['code', 'override']).optional().meta({ description: "How a completed job was closed: the customer's code, or an operations override" }),
+  })
+  .meta({ id: 'Job' });
 
 export const LocationRecorded = z
   .object({

@@ -7,9 +7,10 @@ import type { TechnicianIndex } from '../ports/technician-index.js';
 import type { DrRunLog } from '../ports/disaster-recovery.js';
 import { createEmergency, type IntakeDeps } from './create-emergency.js';
 import { parseConsoleInput, runDrOperation, type DrOperationDeps, type OperationReport } from './dr-operation.js';
-import { applyJobAction } from './job-actions.js';
+import { applyJobAction, type JobActionDeps } from './job-actions.js';
 
 export interface DrillDeps extends IntakeDeps, DrOperationDeps {
+  dispatch: IntakeDeps['dispatch'] & JobActionDeps['dispatch'];
   technicians: TechnicianIndex;
   testFleet: { enlist(t: { id: string; name: string; phone: string; homeBase: string; lat: number; lon: number; van: string }): Promise<void> };
   syntheticNotifications: SyntheticNotificationLog;
@@ -45,7 +46,7 @@ export async function runDrill(deps: DrillDeps, input: ReturnType<typeof parseDr
   const planText = [
     `1. Enlist test technician ${drillTechnician.id} (directory is_test, test-fleet index partition) and put them on shift near Luton.`,
     '2. Intake a synthetic emergency (is_test, drama-range phone) through createEmergency; it must be dispatched to the test technician.',
-    '3. As that technician: accept, en route, arrived, complete.',
+    '3. As that technician: accept, en route, drive to the breakdown (a fix at the breakdown itself), arrived, complete with the arrival code the customer\'s tracking page shows.',
     `4. Cleanup: the test technician goes offline. Every step is timed against its budget (${Object.entries(drillBudgetsMs).map(([s, ms]) => `${s} ${ms} ms`).join(', ')}) and the ETA against the SLA deadline.`,
     '5. No real technician is touched and nothing is sent: messages are recorded in synthetic_notifications.',
   ];
@@ -104,7 +105,15 @@ async function drill(deps: DrillDeps): Promise<DrillResult> {
       return result;
     }
     const principal = { subject: outcome.technician.id, groups: ['technicians'] };
-    for (const action of ['accept', 'en-route', 'arrived', 'complete'] as const) await timed(action, () => applyJobAction(deps, principal, accepted.request.id, action));
+    const jobId = accepted.request.id;
+    await timed('accept', () => applyJobAction(deps, principal, jobId, 'accept'));
+    await timed('en-route', () => applyJobAction(deps, principal, jobId, 'en-route'));
+    // Proof of arrival: the van reports a fix at the breakdown (a moment after the one it set off from, so it is the
+    // latest even on a frozen clock), and the customer reads out the code their tracking page shows.
+    await deps.technicians.recordLocation(outcome.technician.id, { location: drillPoint, recordedAt: new Date(Math.max(deps.clock.now().getTime(), now.getTime() + 1000)) });
+    await timed('arrived', () => applyJobAction(deps, principal, jobId, 'arrived'));
+    const arrivalCode = (await deps.requests.findById(jobId))?.arrivalCode;
+    await timed('complete', () => applyJobAction(deps, principal, jobId, 'complete', { arrivalCode }));
     result.recordedNotifications = (await deps.syntheticNotifications.listFor(accepted.request.id)).map((n) => n.purpose);
   } catch (error) {
     result.failures.push(error instanceof Error ? error.message : String(error));

@@ -7,12 +7,16 @@ import { dispatchEmergency, notify, type DispatchDeps } from './dispatch.js';
 import { releaseTechnician } from './track-emergency.js';
 import { aboutRequest } from '../ports/notifier.js';
 import { formatUkTime } from '../domain/uk-day.js';
+import { proveStep, type ProofDeps, type StepInput } from './proof-of-arrival.js';
 
 export type TechnicianAction = Exclude<JobAction, 'cancel'>;
 
+export type JobActionDeps = DispatchDeps & ProofDeps;
 
-export async function applyJobAction(deps: DispatchDeps, principal: Principal, jobId: string, action: TechnicianAction): Promise<EmergencyRequest> {
-  const outcome = await deps.requests.transition(jobId, action, () => deps.clock.now(), principal.subject);
+export async function applyJobAction(deps: JobActionDeps, principal: Principal, jobId: string, action: TechnicianAction, input: StepInput = {}): Promise<EmergencyRequest> {
+  // Arriving and completing must be proven (the van's position, the customer's code) before the step is taken.
+  const evidence = await proveStep(deps, principal, jobId, action, input);
+  const outcome = await deps.requests.transition(jobId, action, () => deps.clock.now(), principal.subject, evidence);
   if (outcome.kind === 'not-found') throw new NotFound('No job with this id.');
   // Not 404: the job exists, and saying so to a signed-in technician leaks nothing a customer could use.
   if (outcome.kind === 'not-yours') throw new Forbidden('This job is not assigned to you.');

@@ -14,7 +14,7 @@ export interface FiguresDeps {
   clock: Clock;
   dispatch: { freshMinutes: number; maxRadiusKm: number; eta: EtaSettings };
   intake: { slaMinutes: number };
-  operations: { highPriorityAtMost: number };
+  operations: { highPriorityAtMost: number; satisfactionTarget: number };
 }
 
 /** A figure over an empty window (no arrivals, no deadlines) is null: there is nothing to average, and 0 would lie. */
@@ -32,6 +32,8 @@ export interface OperationalFigures {
   /** En route or on site. */
   inProgressRequests: number;
   completedToday: number;
+  /** Completed without a verified arrival: counted apart, never in the response or SLA figures. */
+  unverifiedCompletions: { lastHour: number; today: number };
   averageResponseMinutes: WindowFigures;
   slaCompliancePercent: WindowFigures;
   /** 0 when nothing is pending. */
@@ -42,6 +44,8 @@ export interface OperationalFigures {
   coveragePercent: number;
   /** Open, not yet reached, past the deadline: the customers being failed right now. */
   openPastDeadline: number;
+  /** Mean customer rating over the last 24 hours (null with none), how many, and the target it is tracked against. */
+  customerSatisfaction: { last24Hours: number | null; ratings: number; target: number };
 }
 
 const oneDecimal = (n: number) => Math.round(n * 10) / 10;
@@ -63,14 +67,19 @@ export async function computeOperationalFigures(deps: FiguresDeps): Promise<Oper
   const fresh = freshSince(at, deps.dispatch.freshMinutes);
   const store = deps.metricsStore;
 
-  const [open, queue, completedToday, lastHour, today, openPastDeadline, available] = await Promise.all([
+  const dayAgo = new Date(at.getTime() - 24 * 3600_000);
+  const [open, queue, completedToday, unverifiedLastHour, unverifiedToday, lastHour, today, openPastDeadline, available, satisfaction] = await Promise.all([
     store.countOpenByStatus(),
     store.pendingQueue(deps.operations.highPriorityAtMost),
     store.countCompleted(todayStartedAt, at),
+    store.countUnverifiedCompletions(hourAgo, at),
+    store.countUnverifiedCompletions(todayStartedAt, at),
     store.responseWindow(hourAgo, at),
     store.responseWindow(todayStartedAt, at),
     store.countOpenPastDeadline(at),
     deps.technicians.listDispatchable(fresh),
+    // A rolling day rather than "today": ratings arrive slowly, and a figure that resets at midnight would say nothing at 01:00.
+    store.satisfaction(dayAgo, at),
   ]);
 
   return {
@@ -80,6 +89,7 @@ export async function computeOperationalFigures(deps: FiguresDeps): Promise<Oper
     assignedRequests: open.assigned,
     inProgressRequests: open.en_route + open.on_site,
     completedToday,
+    unverifiedCompletions: { lastHour: unverifiedLastHour, today: unverifiedToday },
     averageResponseMinutes: { lastHour: averageOf(lastHour), today: averageOf(today) },
     slaCompliancePercent: { lastHour: complianceOf(lastHour), today: complianceOf(today) },
     oldestPendingMinutes: queue.oldestCreatedAt ? minutesWaited(queue.oldestCreatedAt, at) : 0,
@@ -91,6 +101,11 @@ export async function computeOperationalFigures(deps: FiguresDeps): Promise<Oper
       { eta: deps.dispatch.eta, slaMinutes: deps.intake.slaMinutes, maxRadiusKm: deps.dispatch.maxRadiusKm },
     ),
     openPastDeadline,
+    customerSatisfaction: {
+      last24Hours: satisfaction.average === undefined ? null : Math.round(satisfaction.average * 100) / 100,
+      ratings: satisfaction.ratings,
+      target: deps.operations.satisfactionTarget,
+    },
   };
 }
 
@@ -114,6 +129,8 @@ export function asMetrics(f: OperationalFigures): MetricDatum[] {
     ['AssignedRequests', 'Count', f.assignedRequests],
     ['InProgressRequests', 'Count', f.inProgressRequests],
     ['CompletedToday', 'Count', f.completedToday],
+    ['UnverifiedCompletions', 'Count', f.unverifiedCompletions.lastHour],
+    ['UnverifiedCompletionsToday', 'Count', f.unverifiedCompletions.today],
     ['AverageResponseMinutes', 'None', f.averageResponseMinutes.lastHour],
     ['AverageResponseMinutesToday', 'None', f.averageResponseMinutes.today],
     ['SlaCompliancePercent', 'Percent', f.slaCompliancePercent.lastHour],
@@ -123,6 +140,8 @@ export function asMetrics(f: OperationalFigures): MetricDatum[] {
     ['AvailableTechnicians', 'Count', f.availableTechnicians],
     ['CoveragePercent', 'Percent', f.coveragePercent],
     ['OpenRequestsPastDeadline', 'Count', f.openPastDeadline],
+    ['CustomerSatisfaction', 'None', f.customerSatisfaction.last24Hours],
+    ['CustomerRatings', 'Count', f.customerSatisfaction.ratings],
   ];
   return data.filter((d): d is [string, FigureUnit, number] => d[2] !== null).map(([name, unit, value]) => ({ name, unit, value }));
 }

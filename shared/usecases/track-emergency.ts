@@ -60,6 +60,19 @@ export async function cancelOwnEmergency(deps: TrackingDeps, id: string, trackin
   throw notFound();
 }
 
+/** After completion the customer rates the job once, 1–5, with an optional comment. */
+export async function rateOwnEmergency(deps: TrackingDeps, id: string, trackingToken: string | undefined, rating: number, comment?: string): Promise<EmergencyRequest> {
+  const request = await findOwnEmergency(deps, id, trackingToken);
+  if (request.queued) throw new Conflict('This request has not been completed yet, so it cannot be rated.', { currentStatus: 'pending' });
+  const outcome = await deps.requests.rate(id, rating, comment, deps.clock.now());
+  if (outcome.kind === 'rated') return outcome.request;
+  if (outcome.kind === 'already-rated') throw new Conflict('You have already rated this job. Thank you.', { currentStatus: 'completed' });
+  if (outcome.kind === 'not-completed') {
+    throw new Conflict(`You can rate the job once it is completed; it is ${outcome.status.replace('_', ' ')}.`, { currentStatus: outcome.status });
+  }
+  throw notFound();
+}
+
 /** The job's state is already committed; a failed release is repaired by redispatch's sweep, so log rather than fail. */
 export async function releaseTechnician(deps: Pick<TrackingDeps, 'technicians' | 'log'>, technicianId: string, requestId: string): Promise<void> {
   try {

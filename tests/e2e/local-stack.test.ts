@@ -99,10 +99,23 @@ describe('npm start', () => {
     const asTechnician = { Authorization: `Bearer ${token('technician', technicianId)}` };
 
     expect((await call('POST', `/jobs/${created.body.id}/accept`, undefined, { Authorization: `Bearer ${token('technician', 'tech-gla-01')}` })).status).toBe(403);
-    for (const [action, status] of [['accept', 'assigned'], ['en-route', 'en_route'], ['arrived', 'on_site'], ['complete', 'completed']]) {
+    for (const [action, status] of [['accept', 'assigned'], ['en-route', 'en_route']]) {
       const step = await call('POST', `/jobs/${created.body.id}/${action}`, undefined, asTechnician);
       expect(step, action).toMatchObject({ status: 200, body: { status } });
     }
+    // Proof of arrival: not from where the van set off, only once its position is at the breakdown.
+    const early = await call('POST', `/jobs/${created.body.id}/arrived`, undefined, asTechnician);
+    expect(early).toMatchObject({ status: 409, body: { reason: expect.stringMatching(/^(too-far|no-fresh-position)$/) } });
+    const fix = await call('PUT', `/technicians/${technicianId}/location`, { lat: 51.8801, lon: -0.4201, recordedAt: new Date().toISOString() }, asTechnician);
+    expect(fix).toMatchObject({ status: 200, body: { applied: true } });
+    expect(await call('POST', `/jobs/${created.body.id}/arrived`, undefined, asTechnician)).toMatchObject({ status: 200, body: { status: 'on_site' } });
+    // The customer's tracking page shows the code; the technician completes with it.
+    const onSite = await call('GET', `/emergencies/${created.body.id}`, undefined, { 'X-Tracking-Token': created.body.trackingToken });
+    expect(onSite.body).toMatchObject({ status: 'on_site', arrivalCode: expect.stringMatching(/^[0-9]{4}$/) });
+    const wrong = String((Number(onSite.body.arrivalCode) + 1) % 10_000).padStart(4, '0');
+    expect((await call('POST', `/jobs/${created.body.id}/complete`, { arrivalCode: wrong }, asTechnician)).status).toBe(422);
+    const done = await call('POST', `/jobs/${created.body.id}/complete`, { arrivalCode: onSite.body.arrivalCode }, asTechnician);
+    expect(done).toMatchObject({ status: 200, body: { status: 'completed', completedBy: 'code' } });
     const read = await call('GET', `/emergencies/${created.body.id}`, undefined, { 'X-Tracking-Token': created.body.trackingToken });
     expect(read.body.status).toBe('completed');
     const queue = await call('GET', '/ops/queue', undefined, { Authorization: `Bearer ${token('operations', 'ops-e2e')}` });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler as makeCancel } from '../../functions/emergencies/cancel.js';
 import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
 import { makeHandler as makeGet } from '../../functions/emergencies/get.js';
+import { makeHandler as makeRate } from '../../functions/emergencies/rate.js';
 import { makeJobActionHandler } from '../../functions/jobs/job-action.js';
 import { makeHandler as makeGdprErase } from '../../functions/ops/gdpr-erase.js';
 import { makeHandler as makeGdprExport } from '../../functions/ops/gdpr-export.js';
@@ -11,10 +12,12 @@ import { handler as openApi } from '../../functions/ops/openapi.js';
 import { makeHandler as makeQueue } from '../../functions/ops/queue.js';
 import { makeHandler as makeOpsMetrics } from '../../functions/ops/metrics.js';
 import { makeHandler as makeOpsHealth } from '../../functions/ops/ops-health.js';
+import { makeHandler as makeOverrideComplete } from '../../functions/ops/complete-job.js';
 import { makeHandler as makeLocation } from '../../functions/technicians/location.js';
 import { makeHandler as makeStatus } from '../../functions/technicians/status.js';
 import type { TechnicianAction } from '../../shared/usecases/job-actions.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
+import { arrivalCodeOf } from '../support/arrival.js';
 import { bearer, testAuth } from '../support/auth.js';
 import { apiEvent, invoke } from '../support/events.js';
 import { testStack, type TestStack } from '../support/stack.js';
@@ -51,13 +54,19 @@ interface Job {
   trackingToken: string;
 }
 
+type Stage = 'assigned' | 'en_route' | 'on_site' | 'completed';
+
 /** A fresh request assigned to the owner, moved on to the status the route acts from. */
-async function jobAt(status: 'assigned' | 'en_route' | 'on_site'): Promise<Job> {
+async function jobAt(status: Stage): Promise<Job> {
   const created = await invoke(makeCreate(stack.deps), apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody({ location: { lat: 53.81, lon: -1.56 }, safety: { onMotorway: false } }) }));
   expect(created.body).toMatchObject({ status: 'assigned', technician: { id: owner } });
   const job = created.body as unknown as Job;
   if (status !== 'assigned') await stack.deps.requests.transition(job.id, 'en-route', now, owner);
-  if (status === 'on_site') await stack.deps.requests.transition(job.id, 'arrived', now, owner);
+  if (status === 'on_site' || status === 'completed') await stack.deps.requests.transition(job.id, 'arrived', now, owner);
+  if (status === 'completed') {
+    await stack.deps.requests.transition(job.id, 'complete', now, owner);
+    await stack.deps.technicians.release(owner, job.id);
+  }
   return job;
 }
 
@@ -91,7 +100,7 @@ function headersFor(caller: Caller, job?: Job): Record<string, string> {
 interface Route {
   route: string;
   /** The state the route acts from, or none. */
-  needs?: 'assigned' | 'en_route' | 'on_site';
+  needs?: Stage;
   call: (headers: Record<string, string>, job?: Job) => ReturnType<typeof invoke>;
   expected: Expected;
 }
@@ -100,6 +109,8 @@ const everyone = (status: number): Expected => Object.fromEntries(callers.map((c
 const trackingTokenOnly = (ok: number): Expected => ({ ...everyone(404), 'right tracking token': ok });
 const ownerOnly: Expected = { anonymous: 401, 'wrong tracking token': 401, 'right tracking token': 401, 'another technician': 403, 'owning technician': 200, operations: 403 };
 const operationsOnly: Expected = { anonymous: 401, 'wrong tracking token': 401, 'right tracking token': 401, 'another technician': 403, 'owning technician': 403, operations: 200 };
+
+const codeOf = (job: Job) => arrivalCodeOf(stack, job.id);
 
 const jobRoute = (action: TechnicianAction, needs: Route['needs']): Route => ({
   route: `POST /jobs/{id}/${action}`,
@@ -140,8 +151,35 @@ const routes: Route[] = [
   jobRoute('accept', 'assigned'),
   jobRoute('decline', 'assigned'),
   jobRoute('en-route', 'assigned'),
-  jobRoute('arrived', 'en_route'),
-  jobRoute('complete', 'on_site'),
+  {
+    ...jobRoute('arrived', 'en_route'),
+    call: async (headers, job) => {
+      // The owner's van is at the breakdown, so only who is calling decides the answer.
+      await stack.deps.technicians.recordLocation(owner, { location: { lat: 53.81, lon: -1.56 }, recordedAt: now });
+      return invoke(makeJobActionHandler('arrived')(stack.deps), apiEvent({ method: 'POST', path: `/jobs/${job!.id}/arrived`, pathParameters: { id: job!.id }, headers }));
+    },
+  },
+  {
+    ...jobRoute('complete', 'on_site'),
+    call: async (headers, job) =>
+      invoke(makeJobActionHandler('complete')(stack.deps), apiEvent({ method: 'POST', path: `/jobs/${job!.id}/complete`, pathParameters: { id: job!.id }, headers, body: { arrivalCode: await codeOf(job!) } })),
+  },
+  {
+    route: 'POST /emergencies/{id}/rating',
+    needs: 'completed',
+    call: (headers, job) => invoke(makeRate(stack.deps), apiEvent({ method: 'POST', path: `/emergencies/${job!.id}/rating`, pathParameters: { id: job!.id }, headers, body: { rating: 5 } })),
+    expected: trackingTokenOnly(201),
+  },
+  {
+    route: 'POST /ops/jobs/{id}/complete',
+    needs: 'on_site',
+    call: (headers, job) =>
+      invoke(
+        makeOverrideComplete(stack.deps),
+        apiEvent({ method: 'POST', path: `/ops/jobs/${job!.id}/complete`, pathParameters: { id: job!.id }, headers, body: { reason: 'Customer phone dead; technician confirmed by radio' } }),
+      ),
+    expected: operationsOnly,
+  },
   { route: 'GET /ops/queue', call: (headers) => invoke(makeQueue(stack.deps), apiEvent({ method: 'GET', path: '/ops/queue', headers })), expected: operationsOnly },
   { route: 'GET /ops/metrics', call: (headers) => invoke(makeOpsMetrics(stack.deps), apiEvent({ method: 'GET', path: '/ops/metrics', headers })), expected: operationsOnly },
   { route: 'GET /ops/health', call: (headers) => invoke(makeOpsHealth(stack.deps), apiEvent({ method: 'GET', path: '/ops/health', headers })), expected: operationsOnly },
@@ -159,14 +197,32 @@ const routes: Route[] = [
   { route: 'GET /openapi.json', call: (headers) => invoke(openApi, apiEvent({ method: 'GET', path: '/openapi.json', headers })), expected: everyone(200) },
 ];
 
+/** Where a response carries an arrival code: under any key named arrivalCode, or as a value equal to one of the codes. */
+function codeLeaks(body: unknown, codes: ReadonlySet<string>, numbersToo: boolean, path = ''): string[] {
+  // Exact values only: a 4-digit run inside an id or a timestamp is chance, not a leak.
+  if (typeof body === 'string' || (numbersToo && typeof body === 'number')) return codes.has(String(body)) ? [path || '(body)'] : [];
+  if (Array.isArray(body)) return body.flatMap((item, i) => codeLeaks(item, codes, numbersToo, `${path}[${i}]`));
+  if (body && typeof body === 'object') {
+    return Object.entries(body).flatMap(([key, value]) => (key === 'arrivalCode' && typeof value === 'string' ? [path ? `${path}.${key}` : key] : codeLeaks(value, codes, numbersToo, path ? `${path}.${key}` : key)));
+  }
+  return [];
+}
+
+/** Every code stored, for routes that act on no one job (a queue or a figure could carry any of them). */
+const everyCode = async () => new Set((await stack.sql.query<{ code: string }>('SELECT arrival_code AS code FROM emergency_requests')).rows.map((r) => r.code));
+
 describe('authorisation matrix', () => {
   const cells = routes.flatMap((r) => callers.map((caller) => ({ ...r, caller, status: r.expected[caller] })));
-  it.each(cells)('$route as $caller → $status', async ({ needs, call, caller, status }) => {
+  it.each(cells)('$route as $caller → $status', async ({ route, needs, call, caller, status }) => {
     const job = needs ? await jobAt(needs) : undefined;
     try {
       const before = job ? (await stack.sql.query('SELECT status, technician_id FROM emergency_requests WHERE id = $1', [job.id])).rows[0] : undefined;
       const response = await call(headersFor(caller, job), job);
       expect(response.status).toBe(status);
+      // Only the customer ever sees the arrival code: no other caller, the technician above all, learns it from any route.
+      const leaks = job ? codeLeaks(response.body, new Set([await codeOf(job)]), true) : codeLeaks(response.body, await everyCode(), false);
+      if (caller === 'right tracking token' && route === 'GET /emergencies/{id}') expect(leaks).toEqual(['arrivalCode']);
+      else expect(leaks).toEqual([]);
       if (status >= 400) {
         expect(response.headers['content-type']).toBe('application/problem+json');
         // A refused caller changes nothing.

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler as makeCancel } from '../../functions/emergencies/cancel.js';
 import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
 import { makeHandler as makeGet } from '../../functions/emergencies/get.js';
+import { makeHandler as makeRate } from '../../functions/emergencies/rate.js';
+import { makeHandler as makeOverrideComplete } from '../../functions/ops/complete-job.js';
 import { makeJobActionHandler } from '../../functions/jobs/job-action.js';
 import { makeHandler as makeErase } from '../../functions/ops/gdpr-erase.js';
 import { makeHandler as makeExport } from '../../functions/ops/gdpr-export.js';
@@ -63,6 +65,7 @@ beforeAll(async () => {
     'POST /partner/emergencies': makeCreate(d),
     'GET /emergencies/{id}': makeGet(d),
     'POST /emergencies/{id}/cancel': makeCancel(d),
+    'POST /emergencies/{id}/rating': makeRate(d),
     'PUT /technicians/{id}/location': makeLocation(d),
     'PUT /technicians/{id}/status': makeStatus(d),
     'POST /jobs/{id}/accept': makeJobActionHandler('accept')(d),
@@ -70,6 +73,7 @@ beforeAll(async () => {
     'POST /jobs/{id}/en-route': makeJobActionHandler('en-route')(d),
     'POST /jobs/{id}/arrived': makeJobActionHandler('arrived')(d),
     'POST /jobs/{id}/complete': makeJobActionHandler('complete')(d),
+    'POST /ops/jobs/{id}/complete': makeOverrideComplete(d),
     'GET /ops/queue': makeQueue(d),
     'GET /ops/metrics': makeMetrics(d),
     'GET /ops/health': makeOpsHealth(d),
@@ -83,7 +87,7 @@ function eventFor(c: BadInput): APIGatewayProxyEvent {
   const [method, template] = c.route.split(' ') as [string, string];
   const staff = c.route.startsWith('PUT /technicians') || c.route.startsWith('POST /jobs') || c.route.startsWith('GET /ops') || c.route.startsWith('POST /ops');
   const as = c.as ?? (staff ? (c.route.startsWith('POST /jobs') || c.route.startsWith('PUT /technicians') ? 'technician' : 'operations') : 'anonymous');
-  const defaultId = c.route.startsWith('PUT /technicians') ? 'bad-a' : c.route.startsWith('POST /jobs') ? ids.job : ids.request;
+  const defaultId = c.route.startsWith('PUT /technicians') ? 'bad-a' : c.route.startsWith('POST /jobs') || c.route.startsWith('POST /ops/jobs') ? ids.job : ids.request;
   const id = c.id ?? defaultId;
   const hasBody = c.raw !== undefined || c.body !== undefined;
   const headers: Record<string, string> = {};

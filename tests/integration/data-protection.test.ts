@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 vi.setConfig({ testTimeout: 180_000 });
 import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
 import { makeHandler as makeGet } from '../../functions/emergencies/get.js';
+import { makeHandler as makeRate } from '../../functions/emergencies/rate.js';
 import { makeJobActionHandler } from '../../functions/jobs/job-action.js';
 import { makeHandler as makeErase } from '../../functions/ops/gdpr-erase.js';
 import { makeHandler as makeExport } from '../../functions/ops/gdpr-export.js';
@@ -14,6 +15,7 @@ import { emergencyBody } from '../fixtures/emergencies.js';
 import { bearer, testAuth } from '../support/auth.js';
 import { apiEvent, invoke, lambdaContext } from '../support/events.js';
 import { seedRequest } from '../support/requests.js';
+import { arrivalCodeOf, vanAtBreakdown } from '../support/arrival.js';
 import { testStack, type TestStack } from '../support/stack.js';
 import { seedTechnicianProfiles } from '../support/technicians.js';
 
@@ -36,8 +38,8 @@ afterAll(() => stack.close());
 // machine's DynamoDB Local can take several seconds per call under load (production keeps its 10 s).
 const patient = () => lambdaContext('tyrehero-dispatch-test-fn', 60_000);
 const create = (body: Record<string, unknown>) => invoke(makeCreate(stack.deps), apiEvent({ method: 'POST', path: '/emergencies', body }), patient());
-const act = (action: TechnicianAction, jobId: string) =>
-  invoke(makeJobActionHandler(action)(stack.deps), apiEvent({ method: 'POST', path: `/jobs/${jobId}/${action}`, pathParameters: { id: jobId }, headers: bearer(token[tech]!) }), patient());
+const act = (action: TechnicianAction, jobId: string, body?: unknown) =>
+  invoke(makeJobActionHandler(action)(stack.deps), apiEvent({ method: 'POST', path: `/jobs/${jobId}/${action}`, pathParameters: { id: jobId }, headers: bearer(token[tech]!), body }), patient());
 const gdpr = (what: 'export' | 'erase', phone: string) =>
   invoke((what === 'export' ? makeExport : makeErase)(stack.deps), apiEvent({ method: 'POST', path: `/ops/gdpr/${what}`, headers: bearer(token.ops!), body: { phone } }), patient());
 
@@ -151,14 +153,21 @@ describe('GDPR', () => {
   });
 
   it('erases a closed customer everywhere and records the erasure without personal data', async () => {
-    await act('arrived', job.id);
-    await act('complete', job.id);
+    await vanAtBreakdown(stack, job.id, tech);
+    expect((await act('arrived', job.id)).status).toBe(200);
+    expect((await act('complete', job.id, { arrivalCode: await arrivalCodeOf(stack, job.id) })).status).toBe(200);
+    // A rating's comment is the customer's own words: erased with the rest (the score stays, for the figures).
+    const rated = await invoke(
+      makeRate(stack.deps),
+      apiEvent({ method: 'POST', path: `/emergencies/${job.id}/rating`, pathParameters: { id: job.id }, headers: { 'X-Tracking-Token': job.trackingToken }, body: { rating: 5, comment: 'Gwen says thanks from Secret Lane' } }),
+    );
+    expect(rated.status).toBe(201);
     const erased = await gdpr('erase', phone);
     expect(erased.status).toBe(200);
     expect(erased.body).toEqual({ erased: 1, requestIds: [job.id] });
 
     const { rows } = await stack.sql.query('SELECT * FROM emergency_requests WHERE id = $1', [job.id]);
-    expect(rows[0]).toMatchObject({ customer_name: 'erased', phone: null, phone_hash: null, phone_sealed: null, postcode: null, address: null, notes: null, vehicle_registration: null, latitude: 53.8, longitude: -1.55 });
+    expect(rows[0]).toMatchObject({ customer_name: 'erased', phone: null, phone_hash: null, phone_sealed: null, postcode: null, address: null, notes: null, rating_comment: null, rating: 5, vehicle_registration: null, latitude: 53.8, longitude: -1.55 });
     expect(rows[0].anonymised_at).toBeInstanceOf(Date);
     const everything = await stack.sql.query(
       `SELECT (SELECT json_agg(a) FROM emergency_requests_audit a WHERE request_id = $1)::text AS audit,

@@ -30,8 +30,8 @@ const putLocation = (id: string, lat: number, lon: number, as = id, recordedAt =
   invoke(makeLocation(stack.deps), apiEvent({ method: 'PUT', path: `/technicians/${id}/location`, pathParameters: { id }, headers: bearer(token[as] ?? as), body: { lat, lon, recordedAt } }));
 const putStatus = (id: string, status: string, as = id) =>
   invoke(makeStatus(stack.deps), apiEvent({ method: 'PUT', path: `/technicians/${id}/status`, pathParameters: { id }, headers: bearer(token[as] ?? as), body: { status } }));
-const act = (action: TechnicianAction, jobId: string, as: string) =>
-  invoke(makeJobActionHandler(action)(stack.deps), apiEvent({ method: 'POST', path: `/jobs/${jobId}/${action}`, pathParameters: { id: jobId }, headers: bearer(token[as] ?? as) }));
+const act = (action: TechnicianAction, jobId: string, as: string, body?: unknown) =>
+  invoke(makeJobActionHandler(action)(stack.deps), apiEvent({ method: 'POST', path: `/jobs/${jobId}/${action}`, pathParameters: { id: jobId }, headers: bearer(token[as] ?? as), body }));
 const statusOf = async (id: string) => (await stack.sql.query('SELECT status, technician_id FROM emergency_requests WHERE id = $1', [id])).rows[0];
 
 async function newJobNear(lat: number, lon: number) {
@@ -80,8 +80,13 @@ describe('job lifecycle', () => {
     expect(followed.body).toMatchObject({ status: 'en_route', technicianLocation: { lat: 53.475, lon: -2.24 }, etaMinutes: expect.any(Number) });
     expect(followed.body.etaMinutes as number).toBeLessThan(10);
 
+    // 600 m out is not there yet; at the breakdown it is.
+    expect((await act('arrived', job.id, 'life-a')).body).toMatchObject({ status: 409, reason: 'too-far', currentStatus: 'en_route' });
+    await putLocation('life-a', 53.481, -2.243);
     expect((await act('arrived', job.id, 'life-a')).body).toMatchObject({ status: 'on_site' });
-    expect((await act('complete', job.id, 'life-a')).body).toMatchObject({ status: 'completed' });
+    // The customer reads out the code their tracking page shows.
+    const onSite = await invoke(makeGet(stack.deps), apiEvent({ method: 'GET', path: `/emergencies/${job.id}`, pathParameters: { id: job.id }, headers: { 'X-Tracking-Token': job.trackingToken } }));
+    expect((await act('complete', job.id, 'life-a', { arrivalCode: onSite.body.arrivalCode })).body).toMatchObject({ status: 'completed', completedBy: 'code' });
 
     const { rows } = await stack.sql.query('SELECT accepted_at, en_route_at, on_site_at, completed_at FROM emergency_requests WHERE id = $1', [job.id]);
     expect(Object.values(rows[0]).every((v) => v instanceof Date)).toBe(true);

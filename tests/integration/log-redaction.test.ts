@@ -9,6 +9,7 @@ import type { TechnicianAction } from '../../shared/usecases/job-actions.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { bearer, testAuth } from '../support/auth.js';
 import { apiEvent, invoke, lambdaContext } from '../support/events.js';
+import { arrivalCodeOf, vanAtBreakdown } from '../support/arrival.js';
 import { testStack, type TestStack } from '../support/stack.js';
 import { seedTechnicianProfiles } from '../support/technicians.js';
 
@@ -60,7 +61,9 @@ it('logs a whole intake, dispatch, job and export without personal data', async 
     expect(created.body).toMatchObject({ status: 'assigned', technician: { id: 'log-a' } });
     const id = created.body.id as string;
     for (const action of ['accept', 'en-route', 'arrived', 'complete'] as TechnicianAction[]) {
-      const step = await invoke(makeJobActionHandler(action)(stack.deps), apiEvent({ method: 'POST', path: `/jobs/${id}/${action}`, pathParameters: { id }, headers: bearer(token.tech!) }), context());
+      if (action === 'arrived') await vanAtBreakdown(stack, id, 'log-a');
+      const body = action === 'complete' ? { arrivalCode: await arrivalCodeOf(stack, id) } : undefined;
+      const step = await invoke(makeJobActionHandler(action)(stack.deps), apiEvent({ method: 'POST', path: `/jobs/${id}/${action}`, pathParameters: { id }, headers: bearer(token.tech!), body }), context());
       expect(step.status).toBe(200);
     }
     // A refused intake logs its reason too.

@@ -16,11 +16,11 @@ const queries = { ...metricsQueries, ...broadcastQueries };
 beforeAll(async () => {
   stack = await testStack();
   const started = performance.now();
-  // A year of history, one request every 5¼ minutes: 95% completed, 5% cancelled, 2% synthetic tests. One statement,
+  // A year of history, one request every 5¼ minutes: 95% completed (1% by override), 5% cancelled, 2% synthetic tests. One statement,
   // so the audit trigger (kept on: it is part of what production pays) runs inside a single transaction.
   await stack.sql.query(
     `INSERT INTO emergency_requests (id, reference, customer_name, phone, latitude, longitude, geohash, vehicle_make_model, issue,
-       priority, status, created_at, sla_deadline, on_site_at, completed_at, cancelled_at, tracking_token_hash, is_test)
+       priority, status, created_at, sla_deadline, on_site_at, arrival_verified_at, completed_at, cancelled_at, rating, rated_at, tracking_token_hash, is_test)
      SELECT gen_random_uuid(),
             'TH-' || (SELECT string_agg(substr('23456789ABCDEFGHJKMNPQRSTVWXYZ', ((i + 1000000) / (30 ^ k)::int % 30) + 1, 1), '' ORDER BY k DESC) FROM generate_series(0, 5) k),
             'Historical Customer', '+4477009' || lpad((i % 100000)::text, 5, '0'), 52.0, -1.0, 'gcq', 'Ford Focus', 'puncture',
@@ -28,8 +28,13 @@ beforeAll(async () => {
             CASE WHEN i % 20 = 0 THEN 'cancelled' ELSE 'completed' END::request_status,
             created, created + interval '90 minutes',
             CASE WHEN i % 20 = 0 THEN NULL ELSE created + (30 + i % 70) * interval '1 minute' END,
+            -- One arrival in 100 was closed by an operations override: on site, never verified.
+            CASE WHEN i % 20 = 0 OR i % 100 = 3 THEN NULL ELSE created + (30 + i % 70) * interval '1 minute' END,
             CASE WHEN i % 20 = 0 THEN NULL ELSE created + (60 + i % 70) * interval '1 minute' END,
             CASE WHEN i % 20 = 0 THEN created + interval '20 minutes' END,
+            -- A third of completed jobs are rated, ten minutes after completion.
+            CASE WHEN i % 20 <> 0 AND i % 3 = 0 THEN 1 + i % 5 END,
+            CASE WHEN i % 20 <> 0 AND i % 3 = 0 THEN created + (70 + i % 70) * interval '1 minute' END,
             repeat('h', 64), i % 50 = 7
        FROM generate_series(1, $2::int) i, LATERAL (SELECT $1::timestamptz - i * interval '315 seconds' AS created) c`,
     [now, historical],
@@ -51,6 +56,9 @@ const cases: Array<[keyof typeof queries, unknown[]]> = [
   ['arrivalsBetween', [today, now]],
   ['missedUnarrivedBetween', [hourAgo, now]],
   ['missedUnarrivedBetween', [today, now]],
+  ['unverifiedCompletionsBetween', [hourAgo, now]],
+  ['unverifiedCompletionsBetween', [today, now]],
+  ['satisfactionBetween', [new Date(now.getTime() - 24 * 3600_000), now]],
   ['openPastDeadline', [now]],
   ['openRecipients', ['INC-2026-001']],
 ];

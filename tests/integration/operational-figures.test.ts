@@ -34,6 +34,7 @@ describe('with no data at all', () => {
       assignedRequests: 0,
       inProgressRequests: 0,
       completedToday: 0,
+      unverifiedCompletions: { lastHour: 0, today: 0 },
       averageResponseMinutes: { lastHour: null, today: null },
       slaCompliancePercent: { lastHour: null, today: null },
       oldestPendingMinutes: 0,
@@ -41,10 +42,11 @@ describe('with no data at all', () => {
       availableTechnicians: 0,
       coveragePercent: 0,
       openPastDeadline: 0,
+      customerSatisfaction: { last24Hours: null, ratings: 0, target: 4.5 },
     });
     expect(asMetrics(figures).map((m) => m.name)).toEqual([
-      'PendingRequests', 'AssignedRequests', 'InProgressRequests', 'CompletedToday', 'OldestPendingMinutes',
-      'HighPriorityPending', 'AvailableTechnicians', 'CoveragePercent', 'OpenRequestsPastDeadline',
+      'PendingRequests', 'AssignedRequests', 'InProgressRequests', 'CompletedToday', 'UnverifiedCompletions', 'UnverifiedCompletionsToday', 'OldestPendingMinutes',
+      'HighPriorityPending', 'AvailableTechnicians', 'CoveragePercent', 'OpenRequestsPastDeadline', 'CustomerRatings',
     ]);
   });
 });
@@ -63,15 +65,19 @@ describe('with a seeded afternoon (14:00 GMT)', () => {
       { status: 'en_route', createdAt: at('12:15') },
       { status: 'on_site', createdAt: at('12:50'), onSiteAt: at('13:30') },
       // Arrived 105 minutes after the call: late.
-      { status: 'completed', createdAt: at('12:00'), onSiteAt: at('13:45'), completedAt: at('13:59') },
+      { status: 'completed', createdAt: at('12:00'), onSiteAt: at('13:45'), completedAt: at('13:59'), rating: 5 },
       { status: 'completed', createdAt: at('08:00'), onSiteAt: at('08:50'), completedAt: at('09:20') },
-      { status: 'completed', createdAt: at('22:00', '2026-02-09'), onSiteAt: at('22:40', '2026-02-09'), completedAt: at('23:30', '2026-02-09') },
+      // On site at 13:20 but closed by an operations override: no verified arrival, so no response time; counted apart.
+      { status: 'completed', createdAt: at('12:40'), onSiteAt: at('13:20'), completedAt: at('13:35'), unverified: true },
+      { status: 'completed', createdAt: at('22:00', '2026-02-09'), onSiteAt: at('22:40', '2026-02-09'), completedAt: at('23:30', '2026-02-09'), rating: 4 },
+      // Rated more than 24 hours ago: not in CustomerSatisfaction.
+      { status: 'completed', createdAt: at('09:00', '2026-02-08'), onSiteAt: at('09:40', '2026-02-08'), completedAt: at('10:10', '2026-02-08'), rating: 1 },
       // Cancelled after its 13:30 deadline with nobody there: a breach. Cancelled in time: not judged.
       { status: 'cancelled', createdAt: at('12:00'), cancelledAt: at('13:40') },
       { status: 'cancelled', createdAt: at('13:00'), cancelledAt: at('13:10') },
       // Synthetic tests must never move a figure.
       { status: 'pending', createdAt: at('10:00'), priority: 1, isTest: true },
-      { status: 'completed', createdAt: at('11:00'), onSiteAt: at('13:50'), completedAt: at('13:55'), isTest: true },
+      { status: 'completed', createdAt: at('11:00'), onSiteAt: at('13:50'), completedAt: at('13:55'), isTest: true, rating: 1 },
       { status: 'en_route', createdAt: at('10:00'), isTest: true },
     ] as const;
     for (const seed of seeds) await seedRequest(stack.sql, seed);
@@ -89,8 +95,9 @@ describe('with a seeded afternoon (14:00 GMT)', () => {
       pendingRequests: 3,
       assignedRequests: 1,
       inProgressRequests: 3,
-      completedToday: 2,
-      // Last hour: 40 and 105 minutes. Today: 40, 105 and 50.
+      completedToday: 3,
+      unverifiedCompletions: { lastHour: 1, today: 1 },
+      // Verified arrivals only. Last hour: 40 and 105 minutes. Today: 40, 105 and 50.
       averageResponseMinutes: { lastHour: 72.5, today: 65 },
       // Last hour: 1 in time of 2 arrivals + 2 missed deadlines. Today: 2 in time of 3 arrivals + 3 missed.
       slaCompliancePercent: { lastHour: 25, today: 33.3 },
@@ -101,6 +108,8 @@ describe('with a seeded afternoon (14:00 GMT)', () => {
       // London covers London, Luton and Reading; Inverness covers Inverness: (8900 + 260 + 320 + 50) / 27890.
       coveragePercent: 34.2,
       openPastDeadline: 2,
+      // 5 at 13:59 and 4 yesterday evening (inside 24 hours); 1 from two days ago and a synthetic 1 are left out.
+      customerSatisfaction: { last24Hours: 4.5, ratings: 2, target: 4.5 },
     });
   });
 
@@ -129,7 +138,9 @@ describe('with a seeded afternoon (14:00 GMT)', () => {
       PendingRequests: [3, 'Count'],
       AssignedRequests: [1, 'Count'],
       InProgressRequests: [3, 'Count'],
-      CompletedToday: [2, 'Count'],
+      CompletedToday: [3, 'Count'],
+      UnverifiedCompletions: [1, 'Count'],
+      UnverifiedCompletionsToday: [1, 'Count'],
       AverageResponseMinutes: [72.5, 'None'],
       AverageResponseMinutesToday: [65, 'None'],
       SlaCompliancePercent: [25, 'Percent'],
@@ -139,6 +150,8 @@ describe('with a seeded afternoon (14:00 GMT)', () => {
       AvailableTechnicians: [2, 'Count'],
       CoveragePercent: [34.2, 'Percent'],
       OpenRequestsPastDeadline: [2, 'Count'],
+      CustomerSatisfaction: [4.5, 'None'],
+      CustomerRatings: [2, 'Count'],
     });
   });
 });

@@ -6,6 +6,7 @@ import { makeHandler as makeCreate } from '../../functions/emergencies/create.js
 import { SnsNotifier } from '../../shared/adapters/sns/notifier.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import { applyJobAction } from '../../shared/usecases/job-actions.js';
+import { arrivalCodeOf, vanAtBreakdown } from '../support/arrival.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { apiEvent, invoke } from '../support/events.js';
 import { testStack, type TestStack } from '../support/stack.js';
@@ -61,7 +62,11 @@ describe('a synthetic request', () => {
 
     // The rest of its life is recorded too: en route and arrival texts never leave.
     const technician = { subject: 'test-drill-1', groups: ['technicians'] };
-    for (const action of ['accept', 'en-route', 'arrived', 'complete'] as const) await applyJobAction(stack.deps, technician, response.body.id as string, action);
+    const jobId = response.body.id as string;
+    for (const action of ['accept', 'en-route'] as const) await applyJobAction(stack.deps, technician, jobId, action);
+    await vanAtBreakdown(stack, jobId, 'test-drill-1', new Date(now.getTime() + 1000));
+    await applyJobAction(stack.deps, technician, jobId, 'arrived');
+    await applyJobAction(stack.deps, technician, jobId, 'complete', { arrivalCode: await arrivalCodeOf(stack, jobId) });
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
     expect((await stack.deps.syntheticNotifications.listFor(response.body.id as string)).map((r) => r.purpose)).toEqual(['customer-assigned', 'technician-offer', 'customer-en-route', 'customer-arrived']);
     await stack.deps.technicians.setAvailability('real-near', 'offline');

@@ -1,6 +1,6 @@
 // PostgreSQL MetricsStore: one query per figure, each answered from an index (migration 0003) so they stay cheap as history grows.
 import type pg from 'pg';
-import type { MetricsStore, OpenStatus, PendingQueue, ResponseWindow } from '../../ports/metrics-store.js';
+import type { MetricsStore, OpenStatus, PendingQueue, ResponseWindow, Satisfaction } from '../../ports/metrics-store.js';
 import { guarded } from './pool.js';
 
 /** The exact statements the store runs; exported so the EXPLAIN test checks these, not copies of them. */
@@ -11,13 +11,19 @@ export const metricsQueries = {
     WHERE status = 'pending' AND NOT is_test`,
   completedBetween: `SELECT count(*) AS n FROM emergency_requests
     WHERE completed_at >= $1 AND completed_at <= $2 AND NOT is_test`,
-  arrivalsBetween: `SELECT count(*) AS arrived, avg(extract(epoch FROM on_site_at - created_at) / 60) AS average_minutes,
-           count(*) FILTER (WHERE on_site_at <= sla_deadline) AS within_sla
-      FROM emergency_requests WHERE on_site_at >= $1 AND on_site_at <= $2 AND NOT is_test`,
+  // Only arrivals the van's position proved, and whose job was not closed by an override, count (migration 0010).
+  arrivalsBetween: `SELECT count(*) AS arrived, avg(extract(epoch FROM arrival_verified_at - created_at) / 60) AS average_minutes,
+           count(*) FILTER (WHERE arrival_verified_at <= sla_deadline) AS within_sla
+      FROM emergency_requests WHERE arrival_verified_at >= $1 AND arrival_verified_at <= $2 AND NOT is_test`,
   // Arrival exactly at the deadline is in time (as dispatch's meetsSla has it), so a deadline at `until` has not passed yet.
+  // An unverified arrival is no arrival here: the promise was not shown to be kept.
   missedUnarrivedBetween: `SELECT count(*) AS n FROM emergency_requests
-    WHERE on_site_at IS NULL AND sla_deadline >= $1 AND sla_deadline < $2 AND NOT is_test
+    WHERE arrival_verified_at IS NULL AND sla_deadline >= $1 AND sla_deadline < $2 AND NOT is_test
       AND (cancelled_at IS NULL OR cancelled_at > sla_deadline)`,
+  unverifiedCompletionsBetween: `SELECT count(*) AS n FROM emergency_requests
+    WHERE completed_at >= $1 AND completed_at <= $2 AND arrival_verified_at IS NULL AND NOT is_test`,
+  satisfactionBetween: `SELECT count(*) AS ratings, avg(rating) AS average FROM emergency_requests
+    WHERE rated_at >= $1 AND rated_at <= $2 AND NOT is_test`,
   openPastDeadline: `SELECT count(*) AS n FROM emergency_requests
     WHERE status IN ('pending', 'assigned', 'en_route') AND sla_deadline < $1 AND NOT is_test`,
 } as const;
@@ -62,6 +68,20 @@ export class PostgresMetricsStore implements MetricsStore {
         arrivedWithinSla: a.within_sla,
         missedUnarrived: missed.rows[0]!.n,
       };
+    });
+  }
+
+  countUnverifiedCompletions(since: Date, until: Date): Promise<number> {
+    return guarded('counting unverified completions', async () => {
+      const { rows } = await this.pool.query<{ n: number }>(metricsQueries.unverifiedCompletionsBetween, [since, until]);
+      return rows[0]!.n;
+    });
+  }
+
+  satisfaction(since: Date, until: Date): Promise<Satisfaction> {
+    return guarded('reading customer satisfaction', async () => {
+      const { rows } = await this.pool.query<{ ratings: number; average: string | null }>(metricsQueries.satisfactionBetween, [since, until]);
+      return { ratings: rows[0]!.ratings, ...(rows[0]!.average === null ? {} : { average: Number(rows[0]!.average) }) };
     });
   }
 

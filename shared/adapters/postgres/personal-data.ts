@@ -13,12 +13,12 @@ const withoutInternals = (row: Record<string, unknown> | null, phone: string) =>
 const byPhone = '(phone_hash = $1 OR phone = $2)';
 
 /**
- * Name "erased"; number, postcode, address, notes and registration removed; position rounded to 0.01° (about 1 km) and
+ * Name "erased"; number, postcode, address, notes, rating comment and registration removed; position rounded to 0.01° (about 1 km) and
  * the geohash cut to 6 characters (about 1.2 × 0.6 km). Aggregate figures read none of these columns.
  */
 const anonymiseRows = `UPDATE emergency_requests
     SET customer_name = 'erased', phone = NULL, phone_hash = NULL, phone_sealed = NULL, postcode = NULL, address = NULL,
-        notes = NULL, vehicle_registration = NULL, latitude = round(latitude::numeric, 2), longitude = round(longitude::numeric, 2),
+        notes = NULL, rating_comment = NULL, vehicle_registration = NULL, latitude = round(latitude::numeric, 2), longitude = round(longitude::numeric, 2),
         geohash = left(geohash, 6), anonymised_at = $2
   WHERE id = ANY($1::uuid[])`;
 

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { EmergencyRequest, NewEmergency, RequestStatus } from '../../domain/emergency.js';
 import { openStatuses } from '../../domain/emergency.js';
 import { transitions, type JobAction } from '../../domain/job-lifecycle.js';
-import { ReferenceTaken, type Assignment, type InsertOutcome, type RequestStore, type TransitionOutcome } from '../../ports/request-store.js';
+import { ReferenceTaken, type Assignment, type InsertOutcome, type RatingOutcome, type RequestStore, type StepEvidence, type TransitionOutcome } from '../../ports/request-store.js';
 import type { PhoneProtection } from '../../ports/phone-protection.js';
 import type { TechnicianProfile } from '../../ports/technician-directory.js';
 import { guarded, inTransaction } from './pool.js';
@@ -43,6 +43,14 @@ interface RequestRow {
   sla_deadline: Date;
   tracking_token_hash: string;
   is_test: boolean;
+  arrival_code: string;
+  arrival_distance_m: number | null;
+  arrival_verified_at: Date | null;
+  arrival_code_failures: number;
+  completed_by_method: 'code' | 'override' | null;
+  rating: number | null;
+  rating_comment: string | null;
+  rated_at: Date | null;
 }
 
 const opt = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
@@ -79,6 +87,14 @@ function toRequest(row: RequestRow, phone: string): EmergencyRequest {
     slaDeadline: row.sla_deadline,
     trackingTokenHash: row.tracking_token_hash,
     isTest: row.is_test,
+    arrivalCode: row.arrival_code,
+    arrivalDistanceMeters: opt(row.arrival_distance_m),
+    arrivalVerifiedAt: opt(row.arrival_verified_at),
+    arrivalCodeFailures: row.arrival_code_failures,
+    completedByMethod: opt(row.completed_by_method),
+    rating: opt(row.rating),
+    ratingComment: opt(row.rating_comment),
+    ratedAt: opt(row.rated_at),
   };
 }
 
@@ -155,11 +171,18 @@ export class PostgresRequestStore implements RequestStore {
     });
   }
 
-  transition(id: string, action: JobAction, at: Date | (() => Date), technicianId?: string): Promise<TransitionOutcome> {
+  transition(id: string, action: JobAction, at: Date | (() => Date), technicianId?: string, evidence?: StepEvidence): Promise<TransitionOutcome> {
     const t = transitions[action];
     // Column names come from the fixed transition table, never from input.
     const sets = [`status = '${t.to}'`, ...(t.stamps ? [`${t.stamps} = $2`] : [])];
     if (action === 'decline') sets.push(unassign);
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${3 + params.push(value) - 1}`;
+    if (evidence?.kind === 'arrival') sets.push(`arrival_verified_at = $2, arrival_distance_m = ${param(evidence.distanceMeters)}`);
+    if (evidence?.kind === 'code') sets.push(`completed_by_method = 'code'`);
+    if (evidence?.kind === 'override') {
+      sets.push(`completed_by_method = 'override', arrival_verified_at = NULL, completion_override_reason = ${param(evidence.reason)}, completion_override_by = ${param(evidence.by)}`);
+    }
     return guarded(`applying ${action}`, () =>
       inTransaction(this.pool, async (client) => {
         // Lock first, decide and read the time under the lock: concurrent steps queue here, so each sees the last
@@ -175,10 +198,34 @@ export class PostgresRequestStore implements RequestStore {
         if (!t.from.includes(current.status)) return { kind: 'not-allowed', status: current.status } as const;
         const stampedAt = typeof at === 'function' ? at() : at;
         // Only a stamping step binds the time: PostgreSQL refuses a parameter the statement does not use (decline).
-        const { rows } = await client.query<RequestRow>(`UPDATE emergency_requests SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, t.stamps ? [id, stampedAt] : [id]);
+        const { rows } = await client.query<RequestRow>(`UPDATE emergency_requests SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, t.stamps ? [id, stampedAt, ...params] : [id]);
         return { kind: 'applied', repeated: false, request: await this.toRequest(rows[0]!), previous: { status: current.status, technicianId: opt(current.technician_id) } } as const;
       }),
     );
+  }
+
+  rate(id: string, rating: number, comment: string | undefined, at: Date): Promise<RatingOutcome> {
+    return guarded('storing a rating', async () => {
+      // One guarded UPDATE: only a completed, unrated job takes it, so two submissions cannot both land.
+      const { rows } = await this.pool.query<RequestRow>(
+        `UPDATE emergency_requests SET rating = $2, rating_comment = $3, rated_at = $4 WHERE id = $1 AND status = 'completed' AND rated_at IS NULL RETURNING *`,
+        [id, rating, comment ?? null, at],
+      );
+      if (rows[0]) return { kind: 'rated', request: await this.toRequest(rows[0]) };
+      const { rows: current } = await this.pool.query<{ status: RequestStatus; rated_at: Date | null }>('SELECT status, rated_at FROM emergency_requests WHERE id = $1', [id]);
+      if (!current[0]) return { kind: 'not-found' };
+      return current[0].rated_at ? { kind: 'already-rated' } : { kind: 'not-completed', status: current[0].status };
+    });
+  }
+
+  recordArrivalCodeFailure(id: string): Promise<number> {
+    return guarded('recording a wrong arrival code', async () => {
+      const { rows } = await this.pool.query<{ failures: number }>(
+        'UPDATE emergency_requests SET arrival_code_failures = arrival_code_failures + 1 WHERE id = $1 RETURNING arrival_code_failures AS failures',
+        [id],
+      );
+      return rows[0]?.failures ?? 0;
+    });
   }
 
   assignIfPending(id: string, technicianId: string, at: Date, eta: Date): Promise<Assignment | undefined> {
