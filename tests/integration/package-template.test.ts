@@ -325,6 +325,8 @@ describe('npx sls package --stage prod', () => {
       { id: 'DrCheckFailedAlarm', metric: 'DrCheckFailed', op: 'GreaterThanOrEqualToThreshold', threshold: 1, period: 300, periods: 1, topic: critical },
       { id: 'ForecastFetchFailuresAlarm', metric: 'ForecastFetchFailures', op: 'GreaterThanOrEqualToThreshold', threshold: 3, period: 3600, periods: 1, topic: warning },
       { id: 'NotificationUndeliveredAlarm', metric: 'NotificationUndelivered', op: 'GreaterThanOrEqualToThreshold', threshold: 1, period: 300, periods: 1, topic: critical },
+      { id: 'CustomerSatisfactionLowAlarm', metric: 'CustomerSatisfaction', op: 'LessThanThreshold', threshold: 4.5, period: 3600, periods: 1, topic: warning },
+      { id: 'UnverifiedCompletionsAlarm', metric: 'UnverifiedCompletions', op: 'GreaterThanOrEqualToThreshold', threshold: 3, period: 300, periods: 1, topic: warning },
     ])('$id: $metric $op $threshold over $periods × $period s', ({ id, metric, op, threshold, period, periods, topic }) => {
       const alarm = alarms()[id];
       expect(alarm?.Properties).toMatchObject({
@@ -341,6 +343,13 @@ describe('npx sls package --stage prod', () => {
         OKActions: topic,
       });
       if (periods > 1) expect(alarm!.Properties.DatapointsToAlarm).toBe(periods);
+    });
+
+    it('judges satisfaction against one target: the figure functions and the alarm read the same stage param', () => {
+      const threshold = alarms().CustomerSatisfactionLowAlarm!.Properties.Threshold;
+      for (const fn of ['CollectMetricsLambdaFunction', 'OpsMetricsLambdaFunction']) {
+        expect(String(resources[fn]!.Properties.Environment.Variables.SATISFACTION_TARGET), fn).toBe(String(threshold));
+      }
     });
 
     it('watches the API: 5xx rate over 5% (critical) and p95 latency over 2 s (warning), on this stage’s API', () => {
