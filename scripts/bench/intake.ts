@@ -239,7 +239,10 @@ export async function benchIntake(rig: IntakeRig, options: IntakeOptions): Promi
       options.log(`intake: block ${block + 1}/${options.blocks} (${perBlock} floor operations, then ${perBlock} intakes at concurrency ${options.concurrency})`);
       floor.push(await rig.floor(options.concurrency, perBlock));
       await rig.reportFleet();
+      // Marks where the timed intakes start and end, for anyone sampling the processes' CPU alongside.
+      options.log(`intake: block ${block + 1}/${options.blocks}, intakes start`);
       intake.push(await rig.load(options.concurrency, { total: perBlock }));
+      options.log(`intake: block ${block + 1}/${options.blocks}, intakes end`);
     }
     const merged = (results: LoadResult[]) => ({
       latencies: results.flatMap((r) => r.latenciesMs),
