@@ -130,7 +130,7 @@ export const tablesConcern = concern(
     IDEMPOTENCY_TABLE: field(text, 'DynamoDB table of Idempotency-Key records.', 'tyrehero-dispatch-local-idempotency'),
     SCALING_STATE_TABLE: field(text, 'DynamoDB table of weather scaling state (read for the severe-weather flag).', 'tyrehero-dispatch-local-scaling-state'),
     INTAKE_BUFFER_TABLE: field(text, 'DynamoDB table that keeps emergencies accepted while PostgreSQL is unreachable.', 'tyrehero-dispatch-local-intake-buffer'),
-    RATE_LIMITS_TABLE: field(text, 'DynamoDB table of per-phone intake and per-destination SMS counters (expired by TTL).', 'tyrehero-dispatch-local-rate-limits'),
+    RATE_LIMITS_TABLE: field(text, 'DynamoDB table of per-phone intake and per-destination SMS counters, used while PostgreSQL is unreachable (expired by TTL).', 'tyrehero-dispatch-local-rate-limits'),
   },
   (o) =>
     o.transform((c) => ({ locations: c.LOCATIONS_TABLE, idempotency: c.IDEMPOTENCY_TABLE, scalingState: c.SCALING_STATE_TABLE, intakeBuffer: c.INTAKE_BUFFER_TABLE, rateLimits: c.RATE_LIMITS_TABLE })),
@@ -274,8 +274,8 @@ export const dataProtectionConcern = concern(
     PHONE_LOCAL_KEY: field(z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits'), "64 hex digits: the AES and HMAC key of PHONE_PROTECTION=local. The default is public: never for real data.", '6c6f63616c2d6f6e6c792d6b65792d646f2d6e6f742d7573652d696e2d617773'),
     PHONE_DATA_KEY_ID: field(optionalText, 'KMS key (id, ARN or alias) that data keys for phone numbers are generated under (PHONE_PROTECTION=kms).'),
     PHONE_HASH_KEY_ID: field(optionalText, 'KMS HMAC_256 key for the phone look-up hash (PHONE_PROTECTION=kms).'),
-    INTAKE_LIMIT_PER_PHONE_HOUR: field(int(1), 'Requests one phone number may open per clock hour; the next is answered 429 (with a call-999 reminder).', '5'),
-    SMS_LIMIT_PER_DESTINATION_HOUR: field(int(1), 'SMS sent to one number per clock hour; beyond it messages are dropped and counted (SMS pumping guard).', '10'),
+    INTAKE_LIMIT_PER_PHONE_HOUR: field(int(1), 'Requests one phone number may open in any hour (counted with the intake, in PostgreSQL); the next is answered 429 (with a call-999 reminder).', '5'),
+    SMS_LIMIT_PER_DESTINATION_HOUR: field(int(1), 'SMS sent to one number in any hour (counted in the record of customer messages); beyond it messages are dropped and counted (SMS pumping guard).', '10'),
     RETENTION_DAYS: field(int(1), 'Requests closed (completed or cancelled) longer ago than this are anonymised by the daily retention job.', '30'),
   },
   (o) =>

@@ -46,6 +46,7 @@ export class IntakeRig {
   private readonly containers: { deps: AllDeps; handler: ReturnType<typeof makeHandler> }[] = [];
   private readonly points: GeoPoint[];
   private nextPhone = 0;
+  private fleet: { id: string; location: GeoPoint }[] = [];
   assigned = 0;
   pending = 0;
   /** DynamoDB calls the containers made, by command (the benchmark's own releases included: see dynamoCallsPerIntake). */
@@ -65,23 +66,33 @@ export class IntakeRig {
     } finally {
       await sql.end();
     }
-    const seeder = allDeps(rig.config);
+    rig.fleet = fleet;
+    await rig.reportFleet(true);
+    return rig;
+  }
+
+  /**
+   * Every technician reports a fix now, as the van app does every 30 s, untimed and outside the containers' counted
+   * clients. A fix older than LOCATION_FRESH_MINUTES (2) is never dispatched, and a run on a loaded machine takes longer
+   * than that: without this, later blocks would measure intakes that find nobody.
+   */
+  async reportFleet(firstTime = false): Promise<void> {
+    const seeder = allDeps(this.config);
     const recordedAt = new Date();
     try {
-      const seeded = await closedLoop({
+      const reported = await closedLoop({
         concurrency: 16,
-        total: fleet.length,
+        total: this.fleet.length,
         run: async (_worker, seq) => {
-          const t = fleet[seq]!;
+          const t = this.fleet[seq]!;
           await seeder.technicians.recordLocation(t.id, { location: t.location, recordedAt });
-          await seeder.technicians.setAvailability(t.id, 'available');
+          if (firstTime) await seeder.technicians.setAvailability(t.id, 'available');
         },
       });
-      if (seeded.errors) throw new Error(`seeding technicians failed: ${JSON.stringify(seeded.errorKinds)}`);
+      if (reported.errors) throw new Error(`technicians' fixes failed: ${JSON.stringify(reported.errorKinds)}`);
     } finally {
       await closeAllDeps(seeder);
     }
-    return rig;
   }
 
   /** Container `i`, created on first use: its first request opens its own connection, as a new Lambda container's does. */
@@ -227,7 +238,11 @@ export async function benchIntake(rig: IntakeRig, options: IntakeOptions): Promi
     for (let block = 0; block < options.blocks; block++) {
       options.log(`intake: block ${block + 1}/${options.blocks} (${perBlock} floor operations, then ${perBlock} intakes at concurrency ${options.concurrency})`);
       floor.push(await rig.floor(options.concurrency, perBlock));
+      await rig.reportFleet();
+      // Marks where the timed intakes start and end, for anyone sampling the processes' CPU alongside.
+      options.log(`intake: block ${block + 1}/${options.blocks}, intakes start`);
       intake.push(await rig.load(options.concurrency, { total: perBlock }));
+      options.log(`intake: block ${block + 1}/${options.blocks}, intakes end`);
     }
     const merged = (results: LoadResult[]) => ({
       latencies: results.flatMap((r) => r.latenciesMs),

@@ -47,6 +47,12 @@ export interface SearchStats {
 export interface FineLevel {
   precision: number;
   cells: number;
+  /**
+   * Cells of one partition at most this many cells apart in key order (first to last, inclusive) are read as ONE range,
+   * with the cells between them: fewer Queries for a bounded over-read, and what is over-read counts as searched.
+   * Default 1: one range per cell.
+   */
+  span?: number;
 }
 
 export interface NearestOptions {
@@ -87,18 +93,45 @@ const cellBox = (cell: string) => ngeohash.decode_bbox(cell);
 /** Floating-point slack between the bounds and haversine: never let rounding drop a candidate on the boundary. */
 const slackKm = 1e-6;
 
+/** A geohash's position in key order among the cells of its precision (base32 digits are in ASCII order). */
+const cellIndex = (cell: string) => [...cell].reduce((n, ch) => n * 32 + base32.indexOf(ch), 0);
+
 /**
- * The `count` cells of `precision` nearest the point, and how far the search is proven to reach once they are read:
- * the nearest unread cell of the 5 × 5 block around the point's cell, or the block's own edge.
+ * The ranges that read `cells` (all of one precision): one per run of cells of one partition whose first and last are
+ * at most `span` cells apart in key order, greedily from the lowest key. Never more ranges than cells.
  */
-export function nearestCells(point: GeoPoint, precision: number, count: number): { cells: string[]; coveredKm: number } {
+export function rangesOfCells(cells: readonly string[], span = 1): IndexRange[] {
+  const byPartition = new Map<string, string[]>();
+  for (const cell of cells) byPartition.set(partitionOf(cell), [...(byPartition.get(partitionOf(cell)) ?? []), cell]);
+  const ranges: IndexRange[] = [];
+  for (const [partition, members] of [...byPartition.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    members.sort();
+    let current: IndexRange | undefined;
+    for (const cell of members) {
+      if (current && cellIndex(cell) - cellIndex(current.first) < span) current.last = cell;
+      else ranges.push((current = { partition, first: cell, last: cell }));
+    }
+  }
+  return ranges;
+}
+
+/** Whether a range reads the whole of `cell` (a cell of the same precision as the range's ends). */
+const rangeHolds = (range: IndexRange, cell: string) => range.partition === partitionOf(cell) && cell >= range.first && cell <= range.last;
+
+/**
+ * The `count` cells of `precision` nearest the point, the ranges that read them (see rangesOfCells), and how far the
+ * search is proven to reach once those are read: the nearest cell of the 5 × 5 block around the point's cell that no
+ * range reads, or the block's own edge.
+ */
+export function nearestCells(point: GeoPoint, precision: number, count: number, span = 1): { cells: string[]; ranges: IndexRange[]; coveredKm: number } {
   const center = ngeohash.encode(point.lat, point.lon, precision);
   const block = [0, 1, 2].flatMap((ring) => ringCells(center, ring)).map((cell) => ({ cell, km: distanceToBoxKm(point, cellBox(cell)) }));
   block.sort((a, b) => a.km - b.km || (a.cell < b.cell ? -1 : 1));
-  const read = block.slice(0, count);
-  const unread = block.slice(count);
+  const cells = block.slice(0, count).map((c) => c.cell);
+  const ranges = rangesOfCells(cells, span);
+  const unread = block.filter((c) => !ranges.some((range) => rangeHolds(range, c.cell)));
   const coveredKm = Math.min(coveredRadiusKm(point, center, 2), ...unread.map((c) => c.km)) - slackKm;
-  return { cells: read.map((c) => c.cell), coveredKm };
+  return { cells, ranges, coveredKm };
 }
 
 /**
@@ -197,8 +230,8 @@ export async function nearest(point: GeoPoint, reader: CellReader, options: Near
   for (const [index, level] of (options.fine ?? []).entries()) {
     // Sparse here: the finest cells found nobody, so the other fine levels would only add reads.
     if (index > 0 && seen.size === 0) break;
-    const { cells, coveredKm } = nearestCells(point, level.precision, level.cells);
-    const ranked = await readAll(cells.map((cell) => ({ partition: partitionOf(cell), first: cell, last: cell })));
+    const { ranges, coveredKm } = nearestCells(point, level.precision, level.cells, level.span);
+    const ranked = await readAll(ranges);
     const kth = ranked[options.k - 1];
     // Ties at exactly the covered distance could hide an equal candidate with a smaller id just outside: strictly inside.
     if ((kth && kth.distanceKm < coveredKm) || coveredKm > options.maxRadiusKm) return { found: ranked.slice(0, options.k), stats };

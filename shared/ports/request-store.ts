@@ -16,7 +16,9 @@ export type InsertOutcome =
   /** The same phone already has an open request inside the duplicate window. */
   | { kind: 'duplicate'; existing: Pick<EmergencyRequest, 'id' | 'reference' | 'status'> }
   /** A row with this request's id is already stored: a retry of the same intake (see replayableIdentity). */
-  | { kind: 'replayed'; request: EmergencyRequest };
+  | { kind: 'replayed'; request: EmergencyRequest }
+  /** The phone already stored `limitPerHour` requests in the hour before this one; a slot frees in `retryAfterSeconds`. */
+  | { kind: 'rate-limited'; retryAfterSeconds: number };
 
 /** A request just assigned, with who it went to (absent when the technician has no directory entry). */
 export interface Assignment {
@@ -49,10 +51,11 @@ export type RatingOutcome =
 
 export interface RequestStore {
   /**
-   * Inserts unless a row with the same id exists (a retry: 'replayed') or the same phone opened a request at or after
-   * `duplicateSince`; atomic against concurrent calls from that phone.
+   * Inserts unless a row with the same id exists (a retry: 'replayed'), the same phone opened a request at or after
+   * `duplicateSince`, or the phone stored `limitPerHour` requests in the hour before `request.createdAt`; atomic
+   * against concurrent calls from that phone.
    */
-  insertUnlessDuplicate(request: NewEmergency, duplicateSince: Date): Promise<InsertOutcome>;
+  insertUnlessDuplicate(request: NewEmergency, duplicateSince: Date, limitPerHour: number): Promise<InsertOutcome>;
   /** Inserts a request accepted earlier (from the intake buffer); a row with the same id already stored is left as it is. */
   insertIfAbsent(request: NewEmergency): Promise<boolean>;
   findById(id: string): Promise<EmergencyRequest | undefined>;

@@ -58,7 +58,6 @@ const referenceAttempts = 5;
 export async function createEmergency(deps: IntakeDeps, input: CreateEmergencyInput, options: IntakeOptions = {}): Promise<AcceptedEmergency> {
   const location = await locate(deps.geocoder, input.location);
   const now = deps.clock.now();
-  await withinPhoneLimit(deps, input.customer.phone, now);
   const weather = await currentWeather(deps);
   const replayable = replayableIdentity(options.idempotencyKey, input.customer.phone);
   const trackingToken = replayable?.trackingToken ?? deps.ids.trackingToken();
@@ -102,6 +101,8 @@ export async function createEmergency(deps: IntakeDeps, input: CreateEmergencyIn
     if (!(error instanceof Unavailable)) throw error;
     // The system of record is down (failover, outage): keep the emergency in DynamoDB rather than turn the driver away.
     deps.log.error('database unavailable; emergency held in intake buffer', { id: draft.id, reference: draft.reference, error: error.cause });
+    // The store counts the per-phone limit; while it is down, the DynamoDB counter does.
+    await withinBufferedPhoneLimit(deps, input.customer.phone, now);
     try {
       await deps.intakeBuffer.hold(draft);
     } catch (bufferError) {
@@ -141,8 +142,9 @@ async function storeWithFreshReference(deps: IntakeDeps, draft: NewEmergency, du
   let candidate = draft;
   for (let attempt = 1; ; attempt++) {
     try {
-      const outcome = await deps.requests.insertUnlessDuplicate(candidate, duplicateSince);
+      const outcome = await deps.requests.insertUnlessDuplicate(candidate, duplicateSince, deps.abuse.intakeLimitPerPhoneHour);
       if (outcome.kind === 'replayed') return { replayed: true, request: outcome.request };
+      if (outcome.kind === 'rate-limited') throw phoneLimitReached(deps, outcome.retryAfterSeconds);
       if (outcome.kind === 'duplicate') {
         throw new Conflict(
           `This phone number already has an open request, ${outcome.existing.reference} (status ${outcome.existing.status}). Use its tracking link instead of sending a new one.`,
@@ -177,8 +179,19 @@ async function locate(geocoder: Geocoder, location: CreateEmergencyInput['locati
   return point;
 }
 
-/** At most N requests per phone per hour; a counter outage lets intake through rather than turn an emergency away. */
-async function withinPhoneLimit(deps: IntakeDeps, phone: string, now: Date): Promise<void> {
+function phoneLimitReached(deps: IntakeDeps, retryAfterSeconds: number): RateLimited {
+  return new RateLimited(
+    `This phone number has already sent ${deps.abuse.intakeLimitPerPhoneHour} requests in the last hour, so we cannot take another online right now. ` +
+      `If you or anyone with you is in danger, call 999 now. Otherwise follow your existing request with its tracking link, or try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`,
+    retryAfterSeconds,
+  );
+}
+
+/**
+ * The per-phone limit while PostgreSQL is down (it is counted in the intake's SQL call otherwise): a DynamoDB
+ * fixed-window counter. A counter outage lets the intake through rather than turn an emergency away.
+ */
+async function withinBufferedPhoneLimit(deps: IntakeDeps, phone: string, now: Date): Promise<void> {
   let decision;
   try {
     decision = await deps.rateLimits.take(`intake#${await deps.phones.lookupHash(phone)}`, deps.abuse.intakeLimitPerPhoneHour, now);
@@ -186,13 +199,7 @@ async function withinPhoneLimit(deps: IntakeDeps, phone: string, now: Date): Pro
     deps.log.warn('per-phone intake limit unavailable; request let through', { error: error });
     return;
   }
-  if (!decision.allowed) {
-    throw new RateLimited(
-      `This phone number has already sent ${deps.abuse.intakeLimitPerPhoneHour} requests in the last hour, so we cannot take another online right now. ` +
-        `If you or anyone with you is in danger, call 999 now. Otherwise follow your existing request with its tracking link, or try again in ${Math.ceil(decision.retryAfterSeconds / 60)} minutes.`,
-      decision.retryAfterSeconds,
-    );
-  }
+  if (!decision.allowed) throw phoneLimitReached(deps, decision.retryAfterSeconds);
 }
 
 async function currentWeather(deps: IntakeDeps): Promise<WeatherLevel> {

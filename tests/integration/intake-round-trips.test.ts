@@ -1,11 +1,14 @@
-// What one intake costs in round trips (issue 12, item 4), on the real engines: SQL statements per intake, the per-phone
-// lock still holding with the duplicate check and insert in one call, and the weather level read at most once a minute.
+// What one intake costs in round trips (issue 12, item 4), on the real engines: SQL statements and DynamoDB calls per
+// intake, the per-phone lock still holding with the duplicate check, the hourly limit and the insert in one call, and the
+// weather level read at most once a minute.
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { intakeWeatherCache, makeHandler } from '../../functions/emergencies/create.js';
 import { makeDocumentClient, makeDynamoClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoWeatherLevelReader, weatherStateKey } from '../../shared/adapters/dynamodb/weather-level.js';
+import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
 import { randomIds } from '../../shared/adapters/system.js';
 import { slaDeadlineFor, type NewEmergency } from '../../shared/domain/emergency.js';
 import { hashTrackingToken } from '../../shared/domain/tracking.js';
@@ -20,6 +23,8 @@ let now = new Date('2026-01-14T14:00:00Z');
 const clock: Clock = { now: () => now };
 let stack: TestStack;
 const statements: string[] = [];
+/** Every DynamoDB call the service's client makes, as "Command table" (the document client and idempotency share it). */
+const dynamoCalls: string[] = [];
 
 beforeAll(async () => {
   stack = await testStack({ overrides: { clock } });
@@ -32,9 +37,19 @@ beforeAll(async () => {
       return query(...a);
     };
   });
-  await seedTechnicianProfiles(stack, ['round-trip-luton']);
+  stack.deps.dynamo.middlewareStack.add(
+    (next, context) => async (args) => {
+      const table = String((args.input as { TableName?: string }).TableName);
+      dynamoCalls.push(`${context.commandName} ${Object.entries(stack.config.tables).find(([, name]) => name === table)?.[0] ?? table}`);
+      return next(args);
+    },
+    { step: 'initialize', name: 'countDynamoCalls' },
+  );
+  await seedTechnicianProfiles(stack, ['round-trip-luton', 'round-trip-oxford']);
   await stack.deps.technicians.recordLocation('round-trip-luton', { location: { lat: 51.9467, lon: -0.5203 }, recordedAt: now });
   await stack.deps.technicians.setAvailability('round-trip-luton', 'available');
+  await stack.deps.technicians.recordLocation('round-trip-oxford', { location: { lat: 51.752, lon: -1.2577 }, recordedAt: now });
+  await stack.deps.technicians.setAvailability('round-trip-oxford', 'available');
 });
 afterAll(() => stack.close());
 
@@ -47,9 +62,9 @@ describe('SQL statements per intake', () => {
 
     expect(response.body).toMatchObject({ status: 'assigned', technician: { id: 'round-trip-luton', firstName: 'Tech0' } });
     expect(statements).toHaveLength(3);
-    expect(statements[0]).toContain('store_emergency_unless_duplicate');
+    expect(statements[0]).toContain('store_emergency_within_limits');
     expect(statements[1]).toMatch(/UPDATE emergency_requests[\s\S]*FROM technicians/);
-    expect(statements[2]).toContain('INSERT INTO customer_notifications');
+    expect(statements[2]).toContain('record_customer_sms_within_cap');
     // Still audited: the insert and the assignment each left their row.
     const audit = await stack.sql.query('SELECT operation FROM emergency_requests_audit WHERE request_id = $1 ORDER BY audit_id', [response.body.id]);
     expect(audit.rows.map((r) => r.operation)).toEqual(['INSERT', 'UPDATE']);
@@ -61,6 +76,52 @@ describe('SQL statements per intake', () => {
 
     expect(response.body).toMatchObject({ status: 'pending', slaAtRisk: true });
     expect(statements).toHaveLength(3);
+  });
+});
+
+describe('DynamoDB calls per intake', () => {
+  const tally = () => dynamoCalls.reduce<Record<string, number>>((t, call) => ({ ...t, [call]: (t[call] ?? 0) + 1 }), {});
+
+  it('assigns with idempotency (Put, Update), the weather level, one search Query per range and the claim: no counters', async () => {
+    dynamoCalls.length = 0;
+    const response = await post(emergencyBody({ location: { lat: 51.7, lon: -1.3 } }));
+
+    expect(response.body).toMatchObject({ status: 'assigned', technician: { id: 'round-trip-oxford' } });
+    expect(tally()).toEqual({
+      'PutItemCommand idempotency': 1,
+      'UpdateItemCommand idempotency': 1,
+      // Read on every intake here; production caches it for a minute per container (below).
+      'GetItemCommand scalingState': 1,
+      // The 4 nearest precision-5 cells are two runs in key order (gcpjc; gcpn1–gcpn5): 2 Queries, 4 before issue 12's
+      // ranges. They find nobody, so the search reads each partition within the 92 km reach once: the disc crosses the
+      // prime meridian, 2 more.
+      'QueryCommand locations': 4,
+      'UpdateItemCommand locations': 1,
+    });
+  });
+
+  it('counts the per-phone limit and the SMS cap in PostgreSQL, not in the rate-limits table', async () => {
+    dynamoCalls.length = 0;
+    await post(emergencyBody({ location: { lat: 51.8793, lon: -0.4175 } }));
+    expect(dynamoCalls.filter((call) => call.endsWith('rateLimits'))).toEqual([]);
+  });
+
+  it('keeps the per-phone limit in the DynamoDB counter while PostgreSQL is down and intakes are buffered', async () => {
+    // Nothing listens on port 1: the store is unreachable, as during a failover, so intakes go to the buffer.
+    const down = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none', connectionTimeoutMillis: 1_000 });
+    try {
+      const deps = { ...stack.deps, requests: new PostgresRequestStore(down, stack.deps.phones), abuse: { intakeLimitPerPhoneHour: 2 } };
+      const phone = '+447700900779';
+      const buffered = (await Promise.all([0, 1].map(() => invoke(makeHandler(deps), apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody({ customer: { name: 'Outage Caller', phone } }) }))))).map((r) => r.status);
+      expect(buffered).toEqual([202, 202]);
+      dynamoCalls.length = 0;
+      const refused = await invoke(makeHandler(deps), apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody({ customer: { name: 'Outage Caller', phone } }) }));
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(dynamoCalls).toContain('UpdateItemCommand rateLimits');
+    } finally {
+      await down.end();
+    }
   });
 });
 
@@ -98,7 +159,7 @@ describe('the per-phone lock with the duplicate check and insert in one call', (
         [first.id, first.reference, first.customerName, hash, await stack.deps.phones.seal(phone), first.location.lat, first.location.lon, first.geohash, first.vehicleMakeModel, first.issue, first.priority, first.createdAt, first.slaDeadline, first.trackingTokenHash],
       );
 
-      const second = stack.deps.requests.insertUnlessDuplicate(draft(phone), new Date(now.getTime() - 5 * 60_000));
+      const second = stack.deps.requests.insertUnlessDuplicate(draft(phone), new Date(now.getTime() - 5 * 60_000), 5);
       // The second call's statement began (its snapshot cannot see the first row) and now waits on the lock.
       await vi.waitFor(
         async () => {
@@ -118,10 +179,37 @@ describe('the per-phone lock with the duplicate check and insert in one call', (
     }
   });
 
+  it('counts the phone\'s last hour in the same call: 5 of 20 simultaneous intakes get in, the rest learn when a slot frees', async () => {
+    const phone = '+447700900780';
+    // No duplicate window (each would otherwise be a 409), so only the hourly limit stops them.
+    const noDuplicates = new Date(now.getTime() + 1);
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => stack.deps.requests.insertUnlessDuplicate(draft(phone), noDuplicates, 5)));
+    expect(outcomes.filter((o) => o.kind === 'created')).toHaveLength(5);
+    const limited = outcomes.filter((o) => o.kind === 'rate-limited');
+    expect(limited).toHaveLength(15);
+    // All five were stored at `now`: a slot frees an hour later.
+    expect(limited.map((o) => o.kind === 'rate-limited' && o.retryAfterSeconds)).toEqual(Array.from({ length: 15 }, () => 3600));
+    // A retry of a stored request is answered as such, never refused.
+    const stored = outcomes.find((o) => o.kind === 'created')!;
+    const retry = await stack.deps.requests.insertUnlessDuplicate({ ...draft(phone), id: stored.kind === 'created' ? stored.request.id : '' }, noDuplicates, 5);
+    expect(retry.kind).toBe('replayed');
+    const { rows } = await stack.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM emergency_requests WHERE phone_hash = $1', [await stack.deps.phones.lookupHash(phone)]);
+    expect(rows[0]!.n).toBe(5);
+  });
+
+  it('frees a slot exactly an hour after the request that took it', async () => {
+    const phone = '+447700900781';
+    const at = (ms: number) => ({ ...draft(phone), createdAt: new Date(now.getTime() + ms) });
+    const noDuplicates = new Date(now.getTime() + 7_200_000);
+    expect((await stack.deps.requests.insertUnlessDuplicate(at(0), noDuplicates, 1)).kind).toBe('created');
+    expect(await stack.deps.requests.insertUnlessDuplicate(at(3_599_000), noDuplicates, 1)).toEqual({ kind: 'rate-limited', retryAfterSeconds: 1 });
+    expect((await stack.deps.requests.insertUnlessDuplicate(at(3_600_000), noDuplicates, 1)).kind).toBe('created');
+  });
+
   it('lets exactly one of twenty simultaneous intakes from one phone in', async () => {
     const phone = '+447700900778';
     const since = new Date(now.getTime() - 5 * 60_000);
-    const outcomes = await Promise.all(Array.from({ length: 20 }, async () => (await stack.deps.requests.insertUnlessDuplicate(draft(phone), since)).kind));
+    const outcomes = await Promise.all(Array.from({ length: 20 }, async () => (await stack.deps.requests.insertUnlessDuplicate(draft(phone), since, 5)).kind));
     expect(outcomes.filter((k) => k === 'created')).toHaveLength(1);
     expect(outcomes.filter((k) => k === 'duplicate')).toHaveLength(19);
   });

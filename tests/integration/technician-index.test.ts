@@ -1,6 +1,9 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nearestByBruteForce, type Candidate } from '../../shared/domain/geo.js';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import ngeohash from 'ngeohash';
+import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
+import { nearestByBruteForce, nearestCells, type Candidate } from '../../shared/domain/geo.js';
 import { testStack, type TestStack } from '../support/stack.js';
 
 let stack: TestStack;
@@ -75,6 +78,24 @@ describe('technician index on DynamoDB Local', () => {
       expect(report.itemsRead).toBeGreaterThanOrEqual(found.length);
     }
   }, 60_000);
+});
+
+describe('the level a search starts at', () => {
+  it('starts at precision 5 only where the container\'s last search nearby found its k within 2 km', async () => {
+    // A fresh index: its memory of areas is per instance, as it is per Lambda container.
+    const fresh = new DynamoTechnicianIndex(DynamoDBDocumentClient.from(stack.deps.dynamo), stack.config.tables.locations);
+    const { latitude: lat, longitude: lon } = ngeohash.decode(ngeohash.encode(52.48, -1.89, 5));
+    const point = { lat, lon };
+    for (let i = 0; i < 6; i++) await placeAvailable(`dense-${i}`, lat + (i - 3) * 0.001, lon + 0.001);
+
+    const first = await fresh.nearestDispatchable(point, { k: 5, maxRadiusKm: 92, freshSince });
+    // Nothing known about Birmingham yet: the precision-4 level first, which proves the 5 within 0.4 km.
+    expect(first.report).toMatchObject({ levels: 1, queries: nearestCells(point, 4, 4, 8).ranges.length });
+    const second = await fresh.nearestDispatchable(point, { k: 5, maxRadiusKm: 92, freshSince });
+    expect(second.report).toMatchObject({ levels: 1, queries: nearestCells(point, 5, 4, 8).ranges.length });
+    expect(second.report.itemsRead).toBeLessThanOrEqual(first.report.itemsRead);
+    expect(second.found).toEqual(first.found);
+  });
 });
 
 describe('listing dispatchable technicians', () => {

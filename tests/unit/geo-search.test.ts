@@ -9,6 +9,7 @@ import {
   nearestByBruteForce,
   nearestCells,
   partitionOf,
+  rangesOfCells,
   rangesWithin,
   ringCells,
   type Candidate,
@@ -83,8 +84,14 @@ const dataset = (centre: { lat: number; lon: number }) =>
     )
     .map((points) => points.map((location, i) => ({ id: `t${String(i).padStart(3, '0')}`, location })));
 
-// Partitions only, the adapter's levels, and finer ones.
-const levelSets = fc.constantFrom(undefined, dispatchSearchLevels, [{ precision: 6, cells: 4 }, { precision: 5, cells: 9 }, { precision: 4, cells: 2 }]);
+// Partitions only, the adapter's levels, finer ones, one range per cell, and ranges spanning whole parents.
+const levelSets = fc.constantFrom(
+  undefined,
+  dispatchSearchLevels,
+  [{ precision: 6, cells: 4 }, { precision: 5, cells: 9 }, { precision: 4, cells: 2 }],
+  [{ precision: 5, cells: 4 }, { precision: 4, cells: 4 }],
+  [{ precision: 6, cells: 9, span: 32 }, { precision: 5, cells: 4, span: 3 }, { precision: 4, cells: 9, span: 1024 }],
+);
 const ukPoint = fc.record({ lat: fc.double({ min: 49.8, max: 60.9, noNaN: true }), lon: fc.double({ min: -10.6, max: 1.8, noNaN: true }) });
 
 describe('nearest', () => {
@@ -140,11 +147,11 @@ describe('nearest', () => {
     const reader = rangeReader([{ id: 'glasgow', location: { lat: 55.86, lon: -4.25 } }]);
     const { found, stats } = await nearest(places.highlands, reader, { k: 5, maxRadiusKm: 92, fine: dispatchSearchLevels });
     expect(found).toEqual([]);
-    // 4 precision-5 cells found nobody, so precision 4 is skipped; then the partitions the 92 km disc touches.
-    expect(stats).toEqual({ reads: 4 + rangesWithin(places.highlands, 92).length, levels: 2 });
+    // The 4 precision-5 cells found nobody, so precision 4 is skipped; then the partitions the 92 km disc touches.
+    expect(stats).toEqual({ reads: nearestCells(places.highlands, 5, 4, 8).ranges.length + rangesWithin(places.highlands, 92).length, levels: 2 });
   });
 
-  it('answers from the 4 nearest small cells in a dense city, reading a fraction of the partition', async () => {
+  it('answers from the 4 nearest small cells in a dense city, in fewer Queries than cells, reading a fraction of the partition', async () => {
     // ~5 technicians per km² over 27 × 27 km, and a request in the middle of a precision-5 cell.
     const city = Array.from({ length: 3600 }, (_, i) => ({ id: `c${i}`, location: { lat: 51.38 + (i % 60) * 0.004, lon: -0.3 + Math.floor(i / 60) * 0.0065 } }));
     const { latitude: lat, longitude: lon } = ngeohash.decode(ngeohash.encode(51.5, -0.12, 5));
@@ -154,8 +161,11 @@ describe('nearest', () => {
     const refinedReader = rangeReader(city);
     const refined = await nearest(point, refinedReader, { k: 5, maxRadiusKm: 92, fine: dispatchSearchLevels });
     expect(refined.found).toEqual(plain.found);
-    expect(refined.stats).toEqual({ reads: 4, levels: 1 });
-    expect(refinedReader.items).toBeLessThan(partitionsOnly.items / 10);
+    expect(refined.stats).toEqual({ reads: nearestCells(point, 5, 4, 8).ranges.length, levels: 1 });
+    expect(refined.stats.reads).toBeLessThan(4);
+    // 490 of 3,600 here: its 4 cells are read as runs of up to 8 cells in key order, so a few cells between them too
+    // (one range per cell read 4 cells, about 290 items, in 4 Queries).
+    expect(refinedReader.items).toBeLessThan(partitionsOnly.items / 5);
   });
 });
 
@@ -172,6 +182,21 @@ describe('nearestCells', () => {
     );
   });
 
+  it('proves nothing closer than its covered distance lies outside the ranges it reads, when ranges span several cells', () => {
+    fc.assert(
+      fc.property(fc.oneof(nearby(places.manchester, 0.3), onCellEdges(4, places.manchester), onCellEdges(5, places.manchester)), fc.constantFrom(4, 5, 6), fc.integer({ min: 1, max: 9 }), fc.constantFrom(2, 8, 32, 1024), nearby(places.manchester, 1), (point, precision, count, span, other) => {
+        const { cells, ranges, coveredKm } = nearestCells(point, precision, count, span);
+        const geohash = ngeohash.encode(other.lat, other.lon, 9);
+        // Every nearest cell is read, by no more ranges than cells.
+        expect(cells.every((cell) => ranges.some((r) => r.partition === partitionOf(cell) && cell >= r.first && cell <= r.last))).toBe(true);
+        expect(ranges.length).toBeLessThanOrEqual(count);
+        fc.pre(!ranges.some((r) => r.partition === partitionOf(geohash) && geohash >= r.first && geohash <= `${r.last}~`));
+        expect(coveredKm).toBeLessThanOrEqual(haversineKm(point, other));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('covers at least half a cell with the 4 nearest cells (the quadrant around the point)', () => {
     fc.assert(
       fc.property(ukPoint, (point) => {
@@ -181,6 +206,18 @@ describe('nearestCells', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('rangesOfCells', () => {
+  it('reads cells up to span apart in key order as one range, and never joins partitions', () => {
+    // gcpv and gcpy are 3 precision-4 cells apart in key order (gcpv, gcpw, gcpx, gcpy); u10h is in another partition.
+    expect(rangesOfCells(['gcpy', 'gcpv'], 4)).toEqual([{ partition: 'gc:5', first: 'gcpv', last: 'gcpy' }]);
+    expect(rangesOfCells(['gcpy', 'gcpv'], 3)).toEqual([
+      { partition: 'gc:5', first: 'gcpv', last: 'gcpv' },
+      { partition: 'gc:5', first: 'gcpy', last: 'gcpy' },
+    ]);
+    expect(rangesOfCells(['gcpv', 'u10h'], 1024)).toHaveLength(2);
   });
 });
 

@@ -1,5 +1,5 @@
 // Wraps the real notifier for SMS: a cap per destination per hour (SMS pumping), a SmsSent metric the volume alarm
-// watches, and a record of every customer message for GDPR export.
+// watches, and a record of every customer message for GDPR export (the cap is counted in that record).
 import type { Clock } from '../../ports/clock.js';
 import type { Log } from '../../ports/logger.js';
 import type { NotificationLog } from '../../ports/notification-log.js';
@@ -17,6 +17,7 @@ export class SmsCapReached extends Error {
 
 export interface SmsGuardDeps {
   phones: Pick<PhoneProtection, 'lookupHash'>;
+  /** Counts the cap only while the record (PostgreSQL) is unreachable. */
   rateLimits: RateCounter;
   sent: NotificationLog;
   clock: Clock;
@@ -43,19 +44,32 @@ export class GuardedNotifier implements Notifier {
     }
     const now = this.deps.clock.now();
     const phoneHash = await this.deps.phones.lookupHash(n.to);
-    const decision = await this.deps.rateLimits.take(`sms#${phoneHash}`, this.deps.smsLimitPerDestinationHour, now);
-    if (!decision.allowed) {
+    const entry = { requestId: n.requestId, phoneHash, purpose: n.purpose, message: n.text, sentAt: now };
+    // Recorded before it is sent, in the one call that counts the cap (migration 0013): no counter round trip.
+    let recorded: { id: string } | 'capped' | 'unrecorded';
+    try {
+      recorded = await this.deps.sent.recordWithinCap(entry, this.deps.smsLimitPerDestinationHour);
+    } catch (error) {
+      // The record is unreachable (PostgreSQL down): the DynamoDB counter keeps the cap, and the message goes unrecorded.
+      this.deps.log.error('could not record a customer notification; SMS cap counted in DynamoDB', { purpose: n.purpose, requestId: n.requestId, error: error });
+      const decision = await this.deps.rateLimits.take(`sms#${phoneHash}`, this.deps.smsLimitPerDestinationHour, now);
+      recorded = decision.allowed ? 'unrecorded' : 'capped';
+    }
+    if (recorded === 'capped') {
       this.deps.count('SmsCapped');
       this.deps.log.warn('SMS cap per destination reached; message dropped', { purpose: n.purpose, requestId: n.requestId });
       throw new SmsCapReached(n.purpose);
     }
-    await this.inner.send(n);
-    this.deps.count('SmsSent');
     try {
-      await this.deps.sent.record({ requestId: n.requestId, phoneHash, purpose: n.purpose, message: n.text, sentAt: now });
+      await this.inner.send(n);
     } catch (error) {
-      // The message has gone; failing now would make callers think it had not.
-      this.deps.log.error('could not record a sent customer notification', { purpose: n.purpose, requestId: n.requestId, error: error });
+      // Not sent: neither in the customer's record nor in their allowance.
+      if (recorded !== 'unrecorded') {
+        const { id } = recorded;
+        await this.deps.sent.withdraw(id).catch((withdrawError: unknown) => this.deps.log.error('could not withdraw the record of an SMS not sent', { requestId: n.requestId, error: withdrawError }));
+      }
+      throw error;
     }
+    this.deps.count('SmsSent');
   }
 }

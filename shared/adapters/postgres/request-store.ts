@@ -131,19 +131,25 @@ export class PostgresRequestStore implements RequestStore {
     return { hash: await this.phones.lookupHash(phone), sealed: await this.phones.seal(phone) };
   }
 
-  async insertUnlessDuplicate(request: NewEmergency, duplicateSince: Date): Promise<InsertOutcome> {
+  async insertUnlessDuplicate(request: NewEmergency, duplicateSince: Date, limitPerHour: number): Promise<InsertOutcome> {
     const phone = await this.protect(request.phone);
     return guarded('storing an emergency', async () => {
       try {
-        // One round trip: the function takes the per-phone advisory lock, then checks and inserts with a snapshot
-        // taken after the lock, so two simultaneous calls from one phone cannot both insert (migration 0007).
+        // One round trip: the function takes the per-phone advisory lock, then checks for a retry or a duplicate,
+        // counts the phone's last hour and inserts, each with a snapshot taken after the lock, so two simultaneous
+        // calls from one phone can neither both insert nor both slip under the limit (migrations 0009, 0012).
         const { rows } = await this.pool.query<RequestRow & { outcome: InsertOutcome['kind'] }>(
-          'SELECT s.outcome, (s.stored).* FROM store_emergency_unless_duplicate($1::jsonb, $2, $3::request_status[], $4) s',
-          [JSON.stringify(insertRow(request, phone)), duplicateSince, openStatuses, request.phone],
+          'SELECT s.outcome, (s.stored).* FROM store_emergency_within_limits($1::jsonb, $2, $3::request_status[], $4, $5) s',
+          [JSON.stringify(insertRow(request, phone)), duplicateSince, openStatuses, request.phone, limitPerHour],
         );
         const { outcome, ...row } = rows[0]!;
         if (outcome === 'replayed') return { kind: 'replayed', request: await this.toRequest(row) };
         if (outcome === 'duplicate') return { kind: 'duplicate', existing: { id: row.id, reference: row.reference, status: row.status } };
+        if (outcome === 'rate-limited') {
+          // The returned row is the one whose hour ends first among the counted: a slot frees when it does.
+          const freesAt = row.created_at.getTime() + 3_600_000;
+          return { kind: 'rate-limited', retryAfterSeconds: Math.max(1, Math.ceil((freesAt - request.createdAt.getTime()) / 1000)) };
+        }
         return { kind: 'created', request: toRequest(row, request.phone) };
       } catch (error) {
         if (isUniqueViolationOn(error, 'emergency_requests_reference_key')) throw new ReferenceTaken(request.reference);
