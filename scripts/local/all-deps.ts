@@ -5,6 +5,8 @@ import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer
 import { DynamoTableProbe } from '../../shared/adapters/dynamodb/table-probe.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { DynamoScaleStateStore, DynamoWeatherLevelReader } from '../../shared/adapters/dynamodb/weather-level.js';
+import { PostgresLiveMap } from '../../shared/adapters/postgres/live-map.js';
+import { PostgresOperationsRequestStore } from '../../shared/adapters/postgres/operations-actions.js';
 import { PostgresIncidentBroadcasts } from '../../shared/adapters/postgres/incident-broadcasts.js';
 import { PostgresMetricsStore } from '../../shared/adapters/postgres/metrics-store.js';
 import { PostgresPersonalData } from '../../shared/adapters/postgres/personal-data.js';
@@ -49,6 +51,8 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
   const rateLimits = makeRateCounter(documents, config);
   const requests = new PostgresRequestStore(pool, phones);
   const syntheticNotifications = new PostgresSyntheticNotificationLog(pool);
+  const technicians = new DynamoTechnicianIndex(documents, config.tables.locations);
+  const weather = new DynamoWeatherLevelReader(documents, config.tables.scalingState);
   return {
     config,
     pool,
@@ -59,13 +63,17 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
     dataProtection: config.dataProtection,
     retentionDays: config.dataProtection.retentionDays,
     requests,
+    operationsStore: new PostgresOperationsRequestStore(pool, phones),
     personalData: new PostgresPersonalData(pool, requests),
     directory: new PostgresTechnicianDirectory(pool),
     metricsStore: new PostgresMetricsStore(pool),
     broadcasts: new PostgresIncidentBroadcasts(pool, phones),
     intakeBuffer: new DynamoIntakeBuffer(documents, config.tables.intakeBuffer),
-    technicians: new DynamoTechnicianIndex(documents, config.tables.locations),
-    weather: new DynamoWeatherLevelReader(documents, config.tables.scalingState),
+    technicians,
+    fleet: technicians,
+    liveMap: new PostgresLiveMap(pool),
+    weather,
+    weatherStatus: weather,
     scalingState: new DynamoScaleStateStore(documents, config.tables.scalingState),
     tables: new DynamoTableProbe(client, Object.values(config.tables)),
     idempotency: idempotency(config, client),

@@ -4,13 +4,14 @@ import * as z from 'zod';
 import { CreatedEmergency, CreateEmergencyBody, EmergencyView } from '../schemas/emergency.js';
 import { RatingBody, RatingRecorded } from '../schemas/rating.js';
 import { DataSubjectBody, ErasureReport, HeldRequest, PersonalDataExport } from '../schemas/gdpr.js';
-import { HealthReport, IntakeHealth, OperationsMetrics, OperationsQueue, SeverityAssessment } from '../schemas/operations.js';
-import { ArrivalConflictProblem, DuplicateEmergencyProblem, FieldProblem, OpenRequestsProblem, Problem, RateLimitedProblem, StatusConflictProblem, ValidationProblem } from '../schemas/problem.js';
+import { HealthReport, IntakeHealth, LiveMap, OperationsMetrics, OperationsQueue, SeverityAssessment } from '../schemas/operations.js';
+import { ArrivalConflictProblem, ReassignConflictProblem, DuplicateEmergencyProblem, FieldProblem, OpenRequestsProblem, Problem, RateLimitedProblem, StatusConflictProblem, ValidationProblem } from '../schemas/problem.js';
+import { CancelRequestBody, OperationsActionResult, ReassignRequestBody } from '../schemas/operations-actions.js';
 import { CompleteJobBody, JobView, LocationBody, OverrideCompletionBody, LocationRecorded, StatusBody, TechnicianStatusRecorded } from '../schemas/technician.js';
 import { idempotencyKeyMaxLength } from './idempotency.js';
 
 /** Request bodies are described as clients send them (before zod's transforms and defaults). */
-const requestSchemas = { CreateEmergency: CreateEmergencyBody, Rating: RatingBody, CompleteJob: CompleteJobBody, OverrideCompletion: OverrideCompletionBody, TechnicianLocation: LocationBody, TechnicianStatus: StatusBody, DataSubject: DataSubjectBody };
+const requestSchemas = { CreateEmergency: CreateEmergencyBody, Rating: RatingBody, CompleteJob: CompleteJobBody, OverrideCompletion: OverrideCompletionBody, ReassignRequest: ReassignRequestBody, CancelRequestByOperations: CancelRequestBody, TechnicianLocation: LocationBody, TechnicianStatus: StatusBody, DataSubject: DataSubjectBody };
 /** Response bodies are described as the code produces them; objects are closed, so an extra member is a contract change. */
 const responseSchemas = {
   CreatedEmergency,
@@ -23,6 +24,8 @@ const responseSchemas = {
   IntakeHealth,
   OperationsQueue,
   OperationsMetrics,
+  LiveMap,
+  OperationsActionResult,
   SeverityAssessment,
   PersonalDataExport,
   HeldRequest,
@@ -32,6 +35,7 @@ const responseSchemas = {
   ValidationProblem,
   StatusConflictProblem,
   ArrivalConflictProblem,
+  ReassignConflictProblem,
   DuplicateEmergencyProblem,
   RateLimitedProblem,
   OpenRequestsProblem,
@@ -340,6 +344,46 @@ export function openApiDocument() {
           },
         }),
       },
+      '/ops/requests/{id}/reassign': {
+        post: operation({
+          operationId: 'reassignRequest',
+          summary:
+            "Take an open request off its technician (operations): they are freed and told, and dispatch offers it to the nearest other one (or to technicianId, if it names an available technician); if nobody can take it, it stays pending with slaAtRisk and redispatch carries on. The customer is texted. The reason and who are kept in the audit trail",
+          security: staff,
+          parameters: [idParam('request')],
+          requestBody: jsonBody('ReassignRequest'),
+          responses: {
+            '200': json('The request after the reassignment: assigned to someone new, or pending', ref('OperationsActionResult')),
+            ...jsonBodyAnswers,
+            ...staffAnswers,
+            '404': problem('No request with this id'),
+            '409': problem(
+              'The request is completed or cancelled, is already with that technician, or the chosen technician cannot take it (busy, on a break, offline, silent, never located, or of the other fleet); the detail says what to do',
+              { oneOf: [ref('ReassignConflictProblem'), ref('StatusConflictProblem')] },
+            ),
+            '422': problem('The id is not a UUID, the reason is missing, shorter than 3 or longer than 500 characters, or technicianId is malformed', ref('ValidationProblem')),
+            '503': unavailable,
+          },
+        }),
+      },
+      '/ops/requests/{id}/cancel': {
+        post: operation({
+          operationId: 'cancelRequestByOperations',
+          summary: 'Cancel an open request, on site included (operations): its technician is freed, and the customer and technician are texted. The reason and who are kept in the audit trail',
+          security: staff,
+          parameters: [idParam('request')],
+          requestBody: jsonBody('CancelRequestByOperations'),
+          responses: {
+            '200': json('The cancelled request', ref('OperationsActionResult')),
+            ...jsonBodyAnswers,
+            ...staffAnswers,
+            '404': problem('No request with this id'),
+            '409': problem('The request is already completed or cancelled (currentStatus says which)', ref('StatusConflictProblem')),
+            '422': problem('The id is not a UUID, or the reason is missing, shorter than 3 or longer than 500 characters', ref('ValidationProblem')),
+            '503': unavailable,
+          },
+        }),
+      },
       '/ops/gdpr/export': {
         post: operation({
           operationId: 'exportPersonalData',
@@ -377,6 +421,14 @@ export function openApiDocument() {
           summary: 'Live queue for operations: counts by status, oldest pending, SLA at risk, available technicians',
           security: staff,
           responses: { '200': json('The queue', ref('OperationsQueue')), ...staffAnswers, '503': unavailable },
+        }),
+      },
+      '/ops/live-map': {
+        get: operation({
+          operationId: 'opsLiveMap',
+          summary: 'Every technician (available, busy, silent, on a break) with the last-seen age, every open request with its SLA risk, and the weather level per region, for the live view (operations); the queue figures and severity are in /ops/queue and /ops/metrics',
+          security: staff,
+          responses: { '200': json('The map', ref('LiveMap')), ...staffAnswers, '503': unavailable },
         }),
       },
       '/ops/metrics': {

@@ -43,6 +43,27 @@ export type StepEvidence =
   /** Operations closed the job without the code; its arrival no longer counts as verified. */
   | { kind: 'override'; reason: string; by: string };
 
+/** Who in operations did something to a request, when, and why: kept on the row, so the audit trail records it. */
+export interface OperationsAction {
+  reason: string;
+  by: string;
+  at: Date;
+}
+
+export type OperationsOutcome =
+  | { kind: 'applied'; request: EmergencyRequest; previous: { status: RequestStatus; technicianId?: string } }
+  /** A status the action cannot apply to (completed or cancelled), or the new technician is the current one. */
+  | { kind: 'not-allowed'; status: RequestStatus; technicianId?: string }
+  /** The chosen technician has no directory entry, or belongs to the other fleet (test vs real). */
+  | { kind: 'not-eligible'; status: RequestStatus }
+  | { kind: 'not-found' };
+
+/** Where a reassignment goes straight to, when operations chose the technician (already claimed in the index). */
+export interface ReassignTarget {
+  technicianId: string;
+  eta: Date;
+}
+
 export type RatingOutcome =
   | { kind: 'rated'; request: EmergencyRequest }
   | { kind: 'not-completed'; status: RequestStatus }
@@ -89,4 +110,19 @@ export interface RequestStore {
   findHolders(ids: readonly string[]): Promise<Map<string, { status: RequestStatus; technicianId?: string }>>;
   /** Cheap liveness probe. */
   ping(timeoutMs: number): Promise<void>;
+}
+
+/** Operations' actions on a request from the live view; each is one conditional statement. */
+export interface OperationsRequestStore {
+  /**
+   * Operations cancel an open request (on site included), with the reason and who; one conditional statement, so of
+   * two concurrent cancels exactly one applies. `previous` says whose job it was, to free and tell them.
+   */
+  cancelByOperations(id: string, action: OperationsAction): Promise<OperationsOutcome>;
+  /**
+   * Operations take an open request off its technician (who joins declined_by, so dispatch never offers it to them
+   * again): back to pending, or to `target` when operations chose who (then only if they are in the request's fleet).
+   * Every stamp of the old technician's progress is cleared: the next one proves their own arrival. One statement.
+   */
+  reassignByOperations(id: string, action: OperationsAction, target?: ReassignTarget): Promise<OperationsOutcome & { technician?: TechnicianProfile }>;
 }

@@ -11,8 +11,11 @@ import { makeHandler as makeHealth } from '../../functions/ops/health.js';
 import { handler as openApi } from '../../functions/ops/openapi.js';
 import { makeHandler as makeQueue } from '../../functions/ops/queue.js';
 import { makeHandler as makeOpsMetrics } from '../../functions/ops/metrics.js';
+import { makeHandler as makeLiveMap } from '../../functions/ops/live-map.js';
 import { makeHandler as makeOpsHealth } from '../../functions/ops/ops-health.js';
 import { makeHandler as makeOverrideComplete } from '../../functions/ops/complete-job.js';
+import { makeHandler as makeOpsCancel } from '../../functions/ops/cancel-request.js';
+import { makeHandler as makeReassign } from '../../functions/ops/reassign-request.js';
 import { makeHandler as makeLocation } from '../../functions/technicians/location.js';
 import { makeHandler as makeStatus } from '../../functions/technicians/status.js';
 import type { TechnicianAction } from '../../shared/usecases/job-actions.js';
@@ -180,8 +183,23 @@ const routes: Route[] = [
       ),
     expected: operationsOnly,
   },
+  {
+    route: 'POST /ops/requests/{id}/reassign',
+    needs: 'en_route',
+    call: (headers, job) =>
+      invoke(makeReassign(stack.deps), apiEvent({ method: 'POST', path: `/ops/requests/${job!.id}/reassign`, pathParameters: { id: job!.id }, headers, body: { reason: 'Van recalled to the depot' } })),
+    expected: operationsOnly,
+  },
+  {
+    route: 'POST /ops/requests/{id}/cancel',
+    needs: 'on_site',
+    call: (headers, job) =>
+      invoke(makeOpsCancel(stack.deps), apiEvent({ method: 'POST', path: `/ops/requests/${job!.id}/cancel`, pathParameters: { id: job!.id }, headers, body: { reason: 'Customer towed away' } })),
+    expected: operationsOnly,
+  },
   { route: 'GET /ops/queue', call: (headers) => invoke(makeQueue(stack.deps), apiEvent({ method: 'GET', path: '/ops/queue', headers })), expected: operationsOnly },
   { route: 'GET /ops/metrics', call: (headers) => invoke(makeOpsMetrics(stack.deps), apiEvent({ method: 'GET', path: '/ops/metrics', headers })), expected: operationsOnly },
+  { route: 'GET /ops/live-map', call: (headers) => invoke(makeLiveMap(stack.deps), apiEvent({ method: 'GET', path: '/ops/live-map', headers })), expected: operationsOnly },
   { route: 'GET /ops/health', call: (headers) => invoke(makeOpsHealth(stack.deps), apiEvent({ method: 'GET', path: '/ops/health', headers })), expected: operationsOnly },
   {
     route: 'POST /ops/gdpr/export',

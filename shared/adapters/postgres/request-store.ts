@@ -8,7 +8,7 @@ import type { PhoneProtection } from '../../ports/phone-protection.js';
 import type { TechnicianProfile } from '../../ports/technician-directory.js';
 import { guarded, inTransaction } from './pool.js';
 
-interface RequestRow {
+export interface RequestRow {
   id: string;
   reference: string;
   customer_name: string;
@@ -55,7 +55,7 @@ interface RequestRow {
 
 const opt = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
 
-function toRequest(row: RequestRow, phone: string): EmergencyRequest {
+export function toRequest(row: RequestRow, phone: string): EmergencyRequest {
   return {
     id: row.id,
     reference: row.reference,
@@ -98,6 +98,11 @@ function toRequest(row: RequestRow, phone: string): EmergencyRequest {
   };
 }
 
+/** A row as the request it is, with the customer's number opened from its seal, as stored before conversion, or '' once anonymised. */
+export async function openRequest(row: RequestRow, phones: PhoneProtection): Promise<EmergencyRequest> {
+  return toRequest(row, row.phone_sealed ? await phones.open(row.phone_sealed) : (row.phone ?? ''));
+}
+
 /** A new request as its row: the column names are the keys (the intake function reads them by name, see migration 0007). */
 function insertRow(r: NewEmergency, phone: { hash: string; sealed: string }) {
   return {
@@ -121,10 +126,8 @@ export class PostgresRequestStore implements RequestStore {
     private readonly phones: PhoneProtection,
   ) {}
 
-  /** The customer's number: opened from its seal, as stored before conversion, or '' once anonymised. */
-  private async toRequest(row: RequestRow): Promise<EmergencyRequest> {
-    const phone = row.phone_sealed ? await this.phones.open(row.phone_sealed) : (row.phone ?? '');
-    return toRequest(row, phone);
+  private toRequest(row: RequestRow): Promise<EmergencyRequest> {
+    return openRequest(row, this.phones);
   }
 
   private async protect(phone: string) {
