@@ -220,11 +220,14 @@ export function openApiDocument() {
           operationId: 'getEmergency',
           security: publicAccess,
           summary: 'Follow your own request',
-          parameters: [idParam('emergency'), tokenHeader],
+          parameters: [
+            { name: 'id', in: 'path', required: true, description: 'The emergency id, or its booking reference (TH-XXXXXX) as in the tracking page link; anything else is answered 422', schema: { type: 'string' } },
+            tokenHeader,
+          ],
           responses: {
             '200': json('The request', ref('Emergency')),
-            '404': problem('Unknown id or wrong tracking token'),
-            '422': problem('The id is not a UUID', ref('ValidationProblem')),
+            '404': problem('Unknown id or reference, or wrong tracking token'),
+            '422': problem('The id is neither a UUID nor a booking reference', ref('ValidationProblem')),
             '503': unavailable,
           },
         }),

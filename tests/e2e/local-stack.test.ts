@@ -71,8 +71,13 @@ const token = (role: string, subject: string) =>
   }).trim();
 
 describe('npm start', () => {
-  it('prints the base URL and curl examples', () => {
+  it('prints the base URL, curl examples, a demo tracking link and the ops live view', async () => {
     expect(output).toContain(`running at ${base}`);
+    await waitFor(() => output.includes(`${base}/ops/live`), 'the ops live view URL', 60_000);
+    expect(output).toMatch(new RegExp(`${base}/t/TH-[2-9A-Z]{6}#[A-Za-z0-9_-]{20,}`));
+  }, 90_000);
+
+  it('still prints the curl examples', () => {
     expect(output.match(/curl -s/g)?.length).toBeGreaterThanOrEqual(3);
   });
 

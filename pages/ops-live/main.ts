@@ -1,0 +1,189 @@
+// The operations live view: /ops/live. Polls the existing operations routes every few seconds and draws the fleet and
+// the open requests on the UK map, with the queue, the incident severity and the weather beside it.
+import './ops-live.css';
+import { L, makeMap } from '../shared/map.js';
+
+/** GET /ops/live-map: the fleet and the open requests, with SLA risk, and the weather by region. */
+interface LiveMap {
+  generatedAt: string;
+  technicians: Array<{ id: string; firstName: string; status: 'available' | 'busy' | 'silent' | 'on_break'; location: { lat: number; lon: number }; lastSeenMinutes: number; currentJob?: string }>;
+  requests: Array<{
+    id: string;
+    reference: string;
+    status: string;
+    priority: number;
+    location: { lat: number; lon: number };
+    waitingMinutes: number;
+    slaDeadline: string;
+    minutesToDeadline: number;
+    risk: 'on-track' | 'at-risk' | 'late';
+    technicianId?: string;
+  }>;
+  weather: { level: string; updatedAt?: string | null; regions: Array<{ region: string; level: string }> };
+}
+interface Metrics {
+  pendingRequests: number;
+  highPriorityPending: number;
+  oldestPendingMinutes: number;
+  availableTechnicians: number;
+  slaCompliancePercent: { lastHour: number | null };
+  unverifiedCompletions: { today: number };
+  customerSatisfaction: { last24Hours: number | null; ratings: number; target: number };
+  severity: { severity: string; reasons: string[] };
+  weatherLevel: string;
+}
+
+const everyMs = 5_000;
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const tokenKey = 'tyrehero-ops-token';
+const colours: Record<string, string> = { available: '#1a7f37', busy: '#0050b3', silent: '#6e7781', on_break: '#9a6700', 'on-track': '#1a7f37', 'at-risk': '#bf8700', late: '#cf222e' };
+let map: L.Map | undefined;
+const layer = L.layerGroup();
+let selected: LiveMap['requests'][number] | undefined;
+
+function token(): string | undefined {
+  // Cognito's hosted sign-in returns the access token in the fragment (implicit grant); keep it for this tab only.
+  const fromFragment = new URLSearchParams(location.hash.slice(1)).get('access_token');
+  if (fromFragment) {
+    sessionStorage.setItem(tokenKey, fromFragment);
+    history.replaceState(null, '', location.pathname);
+  }
+  return sessionStorage.getItem(tokenKey) ?? undefined;
+}
+
+function signIn() {
+  const hosted = document.querySelector<HTMLMetaElement>('meta[name="ops-sign-in-url"]')?.content;
+  if (hosted) return location.assign(hosted);
+  $('sign-in').hidden = false;
+  $('live').hidden = true;
+}
+
+async function get<T>(path: string): Promise<T | undefined> {
+  const response = await fetch(path, { headers: { Authorization: `Bearer ${token()}` }, cache: 'no-store' });
+  if (response.status === 401 || response.status === 403) {
+    sessionStorage.removeItem(tokenKey);
+    signIn();
+    return undefined;
+  }
+  if (!response.ok) throw new Error(`${path} answered ${response.status}`);
+  return (await response.json()) as T;
+}
+
+const minutes = (m: number | null | undefined) => (m === null || m === undefined ? 'never' : m < 1 ? 'just now' : `${Math.round(m)} min ago`);
+const words = (s: string) => s.replace(/[_-]/g, ' ');
+
+function drawMap(live: LiveMap) {
+  map ??= makeMap($('map'));
+  layer.clearLayers().addTo(map);
+  for (const t of live.technicians) {
+    // The class names carry the id and status, so what is drawn can be checked against the API (tests/e2e/pages.test.ts).
+    L.circleMarker([t.location.lat, t.location.lon], { radius: 7, color: '#fff', weight: 2, fillColor: colours[t.status] ?? '#000', fillOpacity: 1, className: `technician-marker technician-${t.status} id-${t.id}` })
+      .bindTooltip(`${t.firstName} (${t.id}): ${words(t.status)}, seen ${minutes(t.lastSeenMinutes)}${t.currentJob ? `, on ${t.currentJob}` : ''}`)
+      .addTo(layer);
+  }
+  for (const r of live.requests) {
+    const marker = L.circleMarker([r.location.lat, r.location.lon], { radius: 9, color: '#000', weight: 2, fillColor: colours[r.risk] ?? '#000', fillOpacity: 1, className: `request-marker request-${r.risk} ref-${r.reference}` })
+      .bindTooltip(`${r.reference}: ${words(r.status)}, P${r.priority}, waiting ${Math.round(r.waitingMinutes)} min, ${words(r.risk)}`)
+      .addTo(layer);
+    marker.on('click', () => choose(r));
+  }
+  document.body.dataset.technicianMarkers = String(live.technicians.length);
+  document.body.dataset.requestMarkers = String(live.requests.length);
+}
+
+function drawList(live: LiveMap) {
+  const list = $('requests');
+  list.replaceChildren(
+    ...live.requests.map((r) => {
+      const item = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = `request ${r.risk}`;
+      button.dataset.reference = r.reference;
+      button.textContent = `${r.reference} · P${r.priority} · ${words(r.status)} · waiting ${Math.round(r.waitingMinutes)} min · ${words(r.risk)}`;
+      button.addEventListener('click', () => choose(r));
+      item.append(button);
+      return item;
+    }),
+  );
+}
+
+function drawFigures(m: Metrics, live: LiveMap) {
+  $('pending').textContent = String(m.pendingRequests);
+  $('high').textContent = String(m.highPriorityPending);
+  $('oldest').textContent = `${Math.round(m.oldestPendingMinutes)} min`;
+  $('at-risk').textContent = String(live.requests.filter((r) => r.risk !== 'on-track').length);
+  $('available').textContent = String(m.availableTechnicians);
+  $('sla').textContent = m.slaCompliancePercent.lastHour === null ? 'no arrivals' : `${m.slaCompliancePercent.lastHour}%`;
+  $('unverified').textContent = String(m.unverifiedCompletions.today);
+  $('satisfaction').textContent = m.customerSatisfaction.last24Hours === null ? `no ratings (target ${m.customerSatisfaction.target})` : `${m.customerSatisfaction.last24Hours} / 5 from ${m.customerSatisfaction.ratings} (target ${m.customerSatisfaction.target})`;
+  $('severity').textContent = m.severity.severity;
+  $('severity').className = `severity ${m.severity.severity.toLowerCase()}`;
+  $('severity-reasons').textContent = m.severity.reasons.length ? `${m.severity.severity}: ${m.severity.reasons.join('; ')}` : `${m.severity.severity}: nothing unusual`;
+  $('weather').textContent = live.weather.level;
+  $('weather-regions').replaceChildren(
+    ...live.weather.regions.map((r) => {
+      const item = document.createElement('li');
+      item.className = `weather-${r.level}`;
+      item.textContent = `${r.region}: ${r.level}`;
+      return item;
+    }),
+  );
+}
+
+function choose(r: LiveMap['requests'][number]) {
+  selected = r;
+  $('act-what').textContent = `${r.reference}: ${words(r.status)}, priority ${r.priority}, waiting ${Math.round(r.waitingMinutes)} min${r.technicianId ? `, with ${r.technicianId}` : ''}.`;
+  $<HTMLDialogElement>('act').showModal();
+}
+
+async function act(action: string, reason: string) {
+  if (!selected || (action !== 'cancel' && action !== 'reassign')) return;
+  const response = await fetch(`../ops/requests/${selected.id}/${action}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ reason }),
+  });
+  if (!response.ok) showError(((await response.json().catch(() => ({}))) as { detail?: string }).detail ?? `Could not ${action} ${selected.reference}.`);
+  await refresh();
+}
+
+function showError(message: string) {
+  $('error').textContent = message;
+  $('error').hidden = false;
+}
+
+let timer: number | undefined;
+async function refresh() {
+  window.clearTimeout(timer);
+  if (!token()) return signIn();
+  try {
+    const [live, metrics] = await Promise.all([get<LiveMap>('../ops/live-map'), get<Metrics>('../ops/metrics')]);
+    if (!live || !metrics) return;
+    $('sign-in').hidden = true;
+    $('live').hidden = false;
+    $('error').hidden = true;
+    drawMap(live);
+    drawList(live);
+    drawFigures(metrics, live);
+    $('clock').textContent = `Updated ${new Date(live.generatedAt).toLocaleTimeString('en-GB', { timeZone: 'Europe/London' })}`;
+  } catch (error) {
+    showError(`Live data unavailable (${(error as Error).message}); retrying.`);
+  }
+  timer = window.setTimeout(() => void refresh(), document.hidden ? everyMs * 6 : everyMs);
+}
+
+$<HTMLFormElement>('token-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  sessionStorage.setItem(tokenKey, $<HTMLInputElement>('token').value.trim());
+  void refresh();
+});
+$<HTMLFormElement>('act-form').addEventListener('submit', (event) => {
+  const action = (event.submitter as HTMLButtonElement | null)?.value ?? 'close';
+  const reason = $<HTMLTextAreaElement>('act-reason').value.trim();
+  if (action !== 'close') void act(action, reason);
+});
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden) void refresh();
+});
+void refresh();

@@ -1,0 +1,198 @@
+// Real-browser tests of the two pages against `npm start` on its own ports: Debian's Chromium driven by playwright-core,
+// axe-core for accessibility, screenshots in .test-results/. They fail when a page is broken: a script error, a
+// missing element, a status or marker the API does not report, or a serious accessibility violation.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { freePort, projectRoot } from '../../scripts/local/engines.js';
+import { emergencyBody } from '../fixtures/emergencies.js';
+import { assertMatchesContract } from '../support/contract.js';
+
+const chromiumPath = '/usr/bin/chromium';
+const results = path.join(projectRoot, '.test-results');
+let child: ChildProcess;
+let output = '';
+let base: string;
+let dataDir: string;
+let browser: Browser;
+
+async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, ms: number) {
+  await vi.waitFor(
+    async () => {
+      if (!(await predicate())) throw new Error(`timed out waiting for ${what}; output so far:\n${output.slice(-3000)}`);
+    },
+    { timeout: ms, interval: 250 },
+  );
+}
+
+const token = (role: string, subject: string) =>
+  execFileSync(process.execPath, [path.join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), 'scripts/token.ts', role, subject], { cwd: projectRoot, env: { ...process.env, LOCAL_DATA_DIR: dataDir }, encoding: 'utf8' }).trim();
+
+/** An API call, checked against the OpenAPI contract like every other test's. */
+async function call(method: string, route: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${base}${route}`, { method, headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  assertMatchesContract({ method, path: route, status: response.status, headers: Object.fromEntries(response.headers.entries()), body: text });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers, navigated by the assertions
+  const body: any = text ? JSON.parse(text) : undefined;
+  return { status: response.status, body };
+}
+
+/** axe-core in the page: the serious and critical violations, by rule and where. */
+async function seriousViolations(page: Page) {
+  // Evaluated through the DevTools protocol rather than a <script> tag: the pages' CSP rightly refuses inline scripts.
+  await page.evaluate(`${readFileSync(path.join(projectRoot, 'node_modules/axe-core/axe.min.js'), 'utf8')}; undefined`);
+  // Written as a string: this file is compiled for Node, without the DOM's types.
+  const violations = await page.evaluate<Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>>('axe.run(document).then((r) => r.violations)');
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** A fresh tab that records every script error and failed load, and every byte it received. */
+async function openPage(url: string, viewport = { width: 390, height: 844 }) {
+  const page = await browser.newPage({ viewport });
+  const errors: string[] = [];
+  const received: number[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('requestfinished', (request) => void request.sizes().then((s) => received.push(s.responseBodySize + s.responseHeadersSize)));
+  await page.goto(url);
+  return { page, errors, received };
+}
+
+beforeAll(async () => {
+  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium (.ci/run does this)`);
+  mkdirSync(results, { recursive: true });
+  const ports = { http: await freePort(), lambda: await freePort(), pg: await freePort(), dynamo: await freePort() };
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'tyrehero-pages-'));
+  base = `http://localhost:${ports.http}`;
+  child = spawn(process.execPath, [path.join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts', '--fresh'], {
+    cwd: projectRoot,
+    env: { ...process.env, PORT: String(ports.http), LOCAL_LAMBDA_PORT: String(ports.lambda), LOCAL_PG_PORT: String(ports.pg), LOCAL_DYNAMODB_PORT: String(ports.dynamo), LOCAL_DATA_DIR: dataDir, DATABASE_URL: '', DYNAMODB_ENDPOINT: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  await waitFor(() => output.includes(`${base}/ops/live`), 'npm start to print the ops live view', 360_000);
+}, 400_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('customer tracking page', () => {
+  it('opens the demo tracking link npm start prints: the token in the fragment reads the request', async () => {
+    const link = new RegExp(`${base}/t/(TH-[2-9A-Z]{6})#([A-Za-z0-9_-]{32})`).exec(output);
+    expect(link, 'npm start prints a tracking link').not.toBeNull();
+    const { page, errors } = await openPage(link![0]);
+    await waitFor(async () => (await page.locator('#view').isVisible()) && (await page.locator('#reference').textContent()) === link![1], 'the demo request on the page', 20_000);
+    expect(await page.locator('#error').isHidden()).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('follows a job through its lifecycle, shows the arrival code the technician needs, and stores the rating', async () => {
+    const created = await call('POST', '/emergencies', emergencyBody({ location: { lat: 51.88, lon: -0.42 } }));
+    expect(created.status).toBe(201);
+    const job = created.body as { id: string; reference: string; trackingToken: string; technician?: { id: string; firstName: string; van: string } };
+    expect(job.technician, 'the demo fleet has someone near Luton').toBeDefined();
+    const technician = job.technician!;
+    const asTechnician = { Authorization: `Bearer ${token('technician', technician.id)}` };
+    const asCustomer = { 'X-Tracking-Token': job.trackingToken };
+
+    const { page, errors, received } = await openPage(`${base}/t/${job.reference}#${job.trackingToken}`);
+    const words = page.locator('#status-words');
+    // The page polls every 12 s; a tab coming back into view refreshes at once, which is what these steps use.
+    const refreshed = () => page.evaluate("document.dispatchEvent(new Event('visibilitychange'))");
+    const shows = async (text: string) => {
+      await waitFor(async () => (await words.textContent()) === text, `"${text}"`, 15_000).catch(async (error: unknown) => {
+        throw new Error(`the page says "${await words.textContent()}", not "${text}"`, { cause: error });
+      });
+    };
+
+    await shows(`${technician.firstName} is getting ready to come to you`);
+    expect(await page.locator('#who').textContent()).toBe(`${technician.firstName} · ${technician.van}`);
+    const code = await page.locator('#arrival-code').textContent();
+    expect(code).toBe((await call('GET', `/emergencies/${job.id}`, undefined, asCustomer)).body.arrivalCode);
+    expect(await page.locator('.leaflet-container').count()).toBe(1);
+    expect(await page.locator('.van-marker').count()).toBe(0);
+    const transferred = received.reduce((a, b) => a + b, 0);
+    console.log(`tracking page: ${(transferred / 1024).toFixed(1)} KiB transferred on first load`);
+    expect(transferred, 'bytes transferred for the page').toBeLessThan(100 * 1024);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    expect((await call('POST', `/jobs/${job.id}/accept`, undefined, asTechnician)).status).toBe(200);
+    expect((await call('PUT', `/technicians/${technician.id}/location`, { lat: 51.95, lon: -0.45, recordedAt: new Date().toISOString() }, asTechnician)).status).toBe(200);
+    expect((await call('POST', `/jobs/${job.id}/en-route`, undefined, asTechnician)).status).toBe(200);
+    await refreshed();
+    await shows(`${technician.firstName} is on the way`);
+    // The van's marker is drawn where the API says the van is.
+    const enRoute = (await call('GET', `/emergencies/${job.id}`, undefined, asCustomer)).body;
+    expect(enRoute.technicianLocation).toBeDefined();
+    await waitFor(async () => (await page.locator('.van-marker').count()) === 1, 'the van on the map', 10_000);
+    expect(await page.locator('#map').getAttribute('data-van')).toBe(`${enRoute.technicianLocation.lat},${enRoute.technicianLocation.lon}`);
+    expect(await page.locator('#eta').textContent()).toMatch(/^Expected by \d\d:\d\d \(about \d+ min\)$/);
+    await page.screenshot({ path: path.join(results, 'tracking-page.png'), fullPage: true });
+
+    // At the breakdown. The demo fleet re-reports its vans every 30 s, so an arrival can race one report: try again.
+    await waitFor(
+      async () => {
+        await call('PUT', `/technicians/${technician.id}/location`, { lat: 51.8801, lon: -0.4201, recordedAt: new Date().toISOString() }, asTechnician);
+        return (await call('POST', `/jobs/${job.id}/arrived`, undefined, asTechnician)).status === 200;
+      },
+      'the arrival to be accepted',
+      15_000,
+    );
+    await refreshed();
+    await shows(`${technician.firstName} has arrived`);
+    expect(await page.locator('.van-marker').count()).toBe(0);
+    expect(await page.locator('#arrival-code').textContent()).toBe(code);
+
+    expect((await call('POST', `/jobs/${job.id}/complete`, { arrivalCode: code }, asTechnician)).status).toBe(200);
+    await refreshed();
+    await shows('Job done. Drive safely');
+    expect(await page.locator('#code-box').isHidden()).toBe(true);
+    expect(await page.locator('#actions').isHidden()).toBe(true);
+    await page.locator('label[for="s4"]').click();
+    await page.locator('#comment').fill('Quick and friendly');
+    await page.locator('#rating button[type="submit"]').click();
+    await waitFor(async () => (await page.locator('#thanks').textContent()) === 'Thank you for rating us 4 out of 5.', 'the thanks', 15_000);
+    expect((await call('GET', `/emergencies/${job.id}`, undefined, asCustomer)).body.rating).toEqual({ score: 4, comment: 'Quick and friendly' });
+    await page.screenshot({ path: path.join(results, 'tracking-page-rated.png'), fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('cancels only after the driver confirms', async () => {
+    const created = await call('POST', '/emergencies', emergencyBody({ location: { lat: 53.48, lon: -2.24 } }));
+    expect(created.status).toBe(201);
+    const { page, errors } = await openPage(`${base}/t/${created.body.reference}#${created.body.trackingToken}`);
+    await waitFor(() => page.locator('#cancel').isVisible(), 'the cancel button', 15_000);
+    await page.locator('#cancel').click();
+    await page.locator('#confirm-no').click();
+    expect((await call('GET', `/emergencies/${created.body.id}`, undefined, { 'X-Tracking-Token': created.body.trackingToken })).body.status).not.toBe('cancelled');
+    await page.locator('#cancel').click();
+    await page.locator('#confirm-yes').click();
+    await waitFor(async () => (await page.locator('#status-words').textContent()) === 'This request is cancelled', 'the cancelled status', 15_000);
+    expect((await call('GET', `/emergencies/${created.body.id}`, undefined, { 'X-Tracking-Token': created.body.trackingToken })).body.status).toBe('cancelled');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('tells a driver with a broken link what to do, including calling 999 in danger', async () => {
+    const { page } = await openPage(`${base}/t/TH-ABCDEF#not-a-real-token`);
+    await waitFor(async () => /cannot find this request.*If you are in danger, call 999/s.test((await page.locator('#error').textContent()) ?? ''), 'the error', 15_000);
+    expect(await page.locator('#view').isHidden()).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(results, 'tracking-page-unknown-link.png') });
+    await page.close();
+  }, 60_000);
+});
