@@ -5,6 +5,7 @@ import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer
 import { DynamoTableProbe } from '../../shared/adapters/dynamodb/table-probe.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { DynamoScaleStateStore, DynamoWeatherLevelReader } from '../../shared/adapters/dynamodb/weather-level.js';
+import { PostgresLiveMap } from '../../shared/adapters/postgres/live-map.js';
 import { PostgresIncidentBroadcasts } from '../../shared/adapters/postgres/incident-broadcasts.js';
 import { PostgresMetricsStore } from '../../shared/adapters/postgres/metrics-store.js';
 import { PostgresPersonalData } from '../../shared/adapters/postgres/personal-data.js';
@@ -50,6 +51,8 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
   const rateLimits = makeRateCounter(documents, config);
   const requests = new PostgresRequestStore(pool, phones);
   const syntheticNotifications = new PostgresSyntheticNotificationLog(pool);
+  const technicians = new DynamoTechnicianIndex(documents, config.tables.locations);
+  const weather = new DynamoWeatherLevelReader(documents, config.tables.scalingState);
   return {
     config,
     pool,
@@ -66,8 +69,11 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
     metricsStore: new PostgresMetricsStore(pool),
     broadcasts: new PostgresIncidentBroadcasts(pool, phones),
     intakeBuffer: new DynamoIntakeBuffer(documents, config.tables.intakeBuffer),
-    technicians: new DynamoTechnicianIndex(documents, config.tables.locations),
-    weather: new DynamoWeatherLevelReader(documents, config.tables.scalingState),
+    technicians,
+    fleet: technicians,
+    liveMap: new PostgresLiveMap(pool),
+    weather,
+    weatherStatus: weather,
     scalingState: new DynamoScaleStateStore(documents, config.tables.scalingState),
     tables: new DynamoTableProbe(client, Object.values(config.tables)),
     idempotency: idempotency(config, client),

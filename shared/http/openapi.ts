@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { CreatedEmergency, CreateEmergencyBody, EmergencyView } from '../schemas/emergency.js';
 import { RatingBody, RatingRecorded } from '../schemas/rating.js';
 import { DataSubjectBody, ErasureReport, HeldRequest, PersonalDataExport } from '../schemas/gdpr.js';
-import { HealthReport, IntakeHealth, OperationsMetrics, OperationsQueue, SeverityAssessment } from '../schemas/operations.js';
+import { HealthReport, IntakeHealth, LiveMap, OperationsMetrics, OperationsQueue, SeverityAssessment } from '../schemas/operations.js';
 import { ArrivalConflictProblem, DuplicateEmergencyProblem, FieldProblem, OpenRequestsProblem, Problem, RateLimitedProblem, StatusConflictProblem, ValidationProblem } from '../schemas/problem.js';
 import { CompleteJobBody, JobView, LocationBody, OverrideCompletionBody, LocationRecorded, StatusBody, TechnicianStatusRecorded } from '../schemas/technician.js';
 import { idempotencyKeyMaxLength } from './idempotency.js';
@@ -23,6 +23,7 @@ const responseSchemas = {
   IntakeHealth,
   OperationsQueue,
   OperationsMetrics,
+  LiveMap,
   SeverityAssessment,
   PersonalDataExport,
   HeldRequest,
@@ -380,6 +381,14 @@ export function openApiDocument() {
           summary: 'Live queue for operations: counts by status, oldest pending, SLA at risk, available technicians',
           security: staff,
           responses: { '200': json('The queue', ref('OperationsQueue')), ...staffAnswers, '503': unavailable },
+        }),
+      },
+      '/ops/live-map': {
+        get: operation({
+          operationId: 'opsLiveMap',
+          summary: 'Every technician (available, busy, silent, on a break) with the last-seen age, every open request with its SLA risk, and the weather level per region, for the live view (operations); the queue figures and severity are in /ops/queue and /ops/metrics',
+          security: staff,
+          responses: { '200': json('The map', ref('LiveMap')), ...staffAnswers, '503': unavailable },
         }),
       },
       '/ops/metrics': {

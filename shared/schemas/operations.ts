@@ -92,3 +92,47 @@ export const OperationsMetrics = z
     weatherLevel: z.enum(['normal', 'elevated', 'severe']),
   })
   .meta({ id: 'OperationsMetrics' });
+
+export const LiveMap = z
+  .object({
+    generatedAt: z.iso.datetime(),
+    technicians: z
+      .array(
+        z.object({
+          id: z.string(),
+          firstName: z.string().nullable().meta({ description: "From the technician's profile; null when they have none" }),
+          status: z.enum(['available', 'busy', 'silent', 'on_break']).meta({
+            description: 'busy: holds a job (whatever their van reports); silent: no position within LOCATION_FRESH_MINUTES; offline or never-located technicians are not listed',
+          }),
+          location: point.meta({ description: 'Their last reported position' }),
+          lastSeenMinutes: z.number().nullable().meta({ description: 'Minutes since that position (one decimal)' }),
+          currentJob: z.uuid().optional().meta({ description: 'The request they hold' }),
+        }),
+      )
+      .meta({ description: 'The real fleet (never the test fleet), by id' }),
+    requests: z
+      .array(
+        z.object({
+          id: z.uuid(),
+          reference: z.string(),
+          status: z.enum(['pending', 'assigned', 'en_route', 'on_site']),
+          priority: z.number().int(),
+          location: point,
+          waitingMinutes: z.number().meta({ description: 'Minutes since the request was made (one decimal)' }),
+          slaDeadline: z.iso.datetime(),
+          minutesToDeadline: z.number().int().meta({ description: 'Negative once the deadline has passed' }),
+          risk: z.enum(['on-track', 'at-risk', 'late']).meta({
+            description:
+              'late: deadline passed with nobody on site, or reached after it; at-risk: dispatch found nobody who can arrive in time, the ETA is past the deadline, or under 20 minutes left with nobody on the way; on-track otherwise',
+          }),
+          technicianId: z.string().optional(),
+        }),
+      )
+      .meta({ description: 'Open requests (pending to on site) of real customers, most urgent first (late, at risk, on track; then nearest deadline), at most 500' }),
+    weather: z.object({
+      level: z.enum(['normal', 'elevated', 'severe']),
+      updatedAt: z.iso.datetime().nullable().meta({ description: 'When weather scaling last decided; null before its first run' }),
+      regions: z.array(z.object({ region: z.string(), level: z.enum(['normal', 'elevated', 'severe']), conditions: z.array(z.string()) })).meta({ description: 'Regions that were not normal at the last run, and why' }),
+    }),
+  })
+  .meta({ id: 'LiveMap' });

@@ -11,6 +11,7 @@ import { makeHandler as makeHealth } from '../../functions/ops/health.js';
 import { handler as openApi } from '../../functions/ops/openapi.js';
 import { makeHandler as makeQueue } from '../../functions/ops/queue.js';
 import { makeHandler as makeOpsMetrics } from '../../functions/ops/metrics.js';
+import { makeHandler as makeLiveMap } from '../../functions/ops/live-map.js';
 import { makeHandler as makeOpsHealth } from '../../functions/ops/ops-health.js';
 import { makeHandler as makeOverrideComplete } from '../../functions/ops/complete-job.js';
 import { makeHandler as makeLocation } from '../../functions/technicians/location.js';
@@ -182,6 +183,7 @@ const routes: Route[] = [
   },
   { route: 'GET /ops/queue', call: (headers) => invoke(makeQueue(stack.deps), apiEvent({ method: 'GET', path: '/ops/queue', headers })), expected: operationsOnly },
   { route: 'GET /ops/metrics', call: (headers) => invoke(makeOpsMetrics(stack.deps), apiEvent({ method: 'GET', path: '/ops/metrics', headers })), expected: operationsOnly },
+  { route: 'GET /ops/live-map', call: (headers) => invoke(makeLiveMap(stack.deps), apiEvent({ method: 'GET', path: '/ops/live-map', headers })), expected: operationsOnly },
   { route: 'GET /ops/health', call: (headers) => invoke(makeOpsHealth(stack.deps), apiEvent({ method: 'GET', path: '/ops/health', headers })), expected: operationsOnly },
   {
     route: 'POST /ops/gdpr/export',

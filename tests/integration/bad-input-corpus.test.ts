@@ -14,6 +14,7 @@ import { makeHandler as makeExport } from '../../functions/ops/gdpr-export.js';
 import { makeHandler as makeHealth } from '../../functions/ops/health.js';
 import { handler as openApiHandler } from '../../functions/ops/openapi.js';
 import { makeHandler as makeOpsHealth } from '../../functions/ops/ops-health.js';
+import { makeHandler as makeLiveMap } from '../../functions/ops/live-map.js';
 import { makeHandler as makeMetrics } from '../../functions/ops/metrics.js';
 import { makeHandler as makeQueue } from '../../functions/ops/queue.js';
 import { makeHandler as makeLocation } from '../../functions/technicians/location.js';
@@ -76,6 +77,7 @@ beforeAll(async () => {
     'POST /ops/jobs/{id}/complete': makeOverrideComplete(d),
     'GET /ops/queue': makeQueue(d),
     'GET /ops/metrics': makeMetrics(d),
+    'GET /ops/live-map': makeLiveMap(d),
     'GET /ops/health': makeOpsHealth(d),
     'POST /ops/gdpr/export': makeExport(d),
     'POST /ops/gdpr/erase': makeErase(d),

@@ -24,6 +24,7 @@ const staffRoutes = {
   completeJob: 'JobsIdVarCompletePost',
   opsQueue: 'OpsQueueGet',
   opsMetrics: 'OpsMetricsGet',
+  opsLiveMap: 'OpsLiveDashmapGet',
   opsHealth: 'OpsHealthGet',
   gdprExport: 'OpsGdprExportPost',
   gdprErase: 'OpsGdprErasePost',

@@ -5,7 +5,8 @@ import { GetCommand, paginateQuery, paginateScan, UpdateCommand, type DynamoDBDo
 import ngeohash from 'ngeohash';
 import type { GeoPoint } from '../../domain/emergency.js';
 import { nearest, partitionOf, type Candidate, type IndexRange } from '../../domain/geo.js';
-import { fleetOfTechnician, fleetPartition, testFleetPartitionPrefix } from '../../domain/test-fleet.js';
+import { fleetOfTechnician, fleetPartition, testFleetPartitionPrefix, testTechnicianIdPrefix } from '../../domain/test-fleet.js';
+import type { FleetReader } from '../../ports/live-map.js';
 import type { Availability, DispatchableTechnician, HeldJob, LocationFix, NearestQuery, SearchReport, SelfReportedStatus, TechnicianIndex, TechnicianPosition } from '../../ports/technician-index.js';
 
 /** Stored geohash precision (~5 m cells): finer than any phone's GPS fix. */
@@ -29,10 +30,20 @@ interface Item {
   currentJob?: string;
 }
 
+function toPosition(technicianId: string, item: Item): TechnicianPosition {
+  return {
+    technicianId,
+    status: item.status ?? 'offline',
+    ...(item.lat !== undefined && item.lon !== undefined ? { location: { lat: item.lat, lon: item.lon } } : {}),
+    ...(item.recordedAt ? { recordedAt: new Date(item.recordedAt) } : {}),
+    ...(item.currentJob ? { currentJob: item.currentJob } : {}),
+  };
+}
+
 const failedCondition = (error: unknown): error is ConditionalCheckFailedException => error instanceof ConditionalCheckFailedException;
 const oldItem = (error: ConditionalCheckFailedException): Item | undefined => (error.Item ? (unmarshall(error.Item) as Item) : undefined);
 
-export class DynamoTechnicianIndex implements TechnicianIndex {
+export class DynamoTechnicianIndex implements TechnicianIndex, FleetReader {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -232,17 +243,22 @@ export class DynamoTechnicianIndex implements TechnicianIndex {
     return holding.map((item) => ({ technicianId: item.technicianId, requestId: item.currentJob!, claimedAt: new Date(item.claimedAt ?? 0) }));
   }
 
+  async listFleet(): Promise<TechnicianPosition[]> {
+    // One item per technician (hundreds): the live map reads them all, only the attributes it draws.
+    const fleet = await this.scanAll<Item>({
+      TableName: this.tableName,
+      ProjectionExpression: 'technicianId, lat, lon, recordedAt, #status, currentJob',
+      // The test fleet exists for drills only and is never shown to operations.
+      FilterExpression: 'NOT begins_with(technicianId, :testFleet)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':testFleet': testTechnicianIdPrefix },
+    });
+    return fleet.map((item) => toPosition(item.technicianId, item));
+  }
+
   async position(technicianId: string): Promise<TechnicianPosition | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { technicianId } }));
-    if (!Item) return undefined;
-    const item = Item as Item;
-    return {
-      technicianId,
-      status: item.status ?? 'offline',
-      ...(item.lat !== undefined && item.lon !== undefined ? { location: { lat: item.lat, lon: item.lon } } : {}),
-      ...(item.recordedAt ? { recordedAt: new Date(item.recordedAt) } : {}),
-      ...(item.currentJob ? { currentJob: item.currentJob } : {}),
-    };
+    return Item ? toPosition(technicianId, Item as Item) : undefined;
   }
 
   async listDispatchable(freshSince: Date): Promise<DispatchableTechnician[]> {

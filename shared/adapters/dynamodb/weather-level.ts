@@ -6,11 +6,19 @@ import type { WeatherLevel } from '../../domain/priority.js';
 import type { Clock } from '../../ports/clock.js';
 import { weatherLevels } from '../../domain/weather.js';
 import { initialScaleState } from '../../domain/weather-scaling.js';
+import type { WeatherStatus, WeatherStatusReader } from '../../ports/live-map.js';
 import type { RegionSummary, ScaleStateStore, StoredScaleState, WeatherLevelReader } from '../../ports/weather-level.js';
 
 export const weatherStateKey = { pk: 'weather' } as const;
 const asLevel = (value: unknown): WeatherLevel | undefined => (weatherLevels.includes(value as WeatherLevel) ? (value as WeatherLevel) : undefined);
 const asDate = (value: unknown): Date | undefined => (typeof value === 'string' ? new Date(value) : undefined);
+/** A stored region summary, or nothing when the item was written by hand in another shape. */
+const asRegion = (value: unknown): RegionSummary[] => {
+  const r = value as Partial<RegionSummary> | null;
+  const level = asLevel(r?.level);
+  if (!r || typeof r.region !== 'string' || !level) return [];
+  return [{ region: r.region, level, conditions: Array.isArray(r.conditions) ? r.conditions.filter((c): c is string => typeof c === 'string') : [] }];
+};
 
 /** Keep a level read this long before reading again; by the clock given, so tests can step past it. */
 export interface WeatherLevelCache {
@@ -18,7 +26,7 @@ export interface WeatherLevelCache {
   maxAgeMs: number;
 }
 
-export class DynamoWeatherLevelReader implements WeatherLevelReader {
+export class DynamoWeatherLevelReader implements WeatherLevelReader, WeatherStatusReader {
   private cached: { readAt: number; level: Promise<WeatherLevel> } | undefined;
 
   constructor(
@@ -38,6 +46,14 @@ export class DynamoWeatherLevelReader implements WeatherLevelReader {
       if (this.cached === entry) this.cached = undefined;
     });
     return entry.level;
+  }
+
+  /** The level with when it was decided and the regions behind it (uncached: operations want the latest). */
+  async currentStatus(): Promise<WeatherStatus> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: weatherStateKey }));
+    const updatedAt = asDate(Item?.updatedAt);
+    const regions = Array.isArray(Item?.reasons) ? (Item.reasons as unknown[]).flatMap(asRegion) : [];
+    return { level: asLevel(Item?.level) ?? 'normal', ...(updatedAt ? { updatedAt } : {}), regions };
   }
 
   private async read(): Promise<WeatherLevel> {
