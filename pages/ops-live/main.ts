@@ -6,7 +6,7 @@ import { L, makeMap } from '../shared/map.js';
 /** GET /ops/live-map: the fleet and the open requests, with SLA risk, and the weather by region. */
 interface LiveMap {
   generatedAt: string;
-  technicians: Array<{ id: string; firstName: string; status: 'available' | 'busy' | 'silent' | 'on_break'; location: { lat: number; lon: number }; lastSeenMinutes: number; currentJob?: string }>;
+  technicians: Array<{ id: string; firstName: string | null; status: 'available' | 'busy' | 'silent' | 'on_break'; location: { lat: number; lon: number }; lastSeenMinutes: number | null; currentJob?: string }>;
   requests: Array<{
     id: string;
     reference: string;
@@ -19,7 +19,7 @@ interface LiveMap {
     risk: 'on-track' | 'at-risk' | 'late';
     technicianId?: string;
   }>;
-  weather: { level: string; updatedAt?: string | null; regions: Array<{ region: string; level: string }> };
+  weather: { level: string; updatedAt: string | null; regions: Array<{ region: string; level: string; conditions: string[] }> };
 }
 interface Metrics {
   pendingRequests: number;
@@ -60,9 +60,16 @@ function signIn() {
 
 async function get<T>(path: string): Promise<T | undefined> {
   const response = await fetch(path, { headers: { Authorization: `Bearer ${token()}` }, cache: 'no-store' });
-  if (response.status === 401 || response.status === 403) {
+  if (response.status === 401) {
     sessionStorage.removeItem(tokenKey);
     signIn();
+    return undefined;
+  }
+  // Signed in, but not as operations: sending them back to sign-in would only loop.
+  if (response.status === 403) {
+    sessionStorage.removeItem(tokenKey);
+    showError('This account is not in the operations group. Sign in as an operations user to see the live view.');
+    $('sign-in').hidden = Boolean(document.querySelector<HTMLMetaElement>('meta[name="ops-sign-in-url"]')?.content);
     return undefined;
   }
   if (!response.ok) throw new Error(`${path} answered ${response.status}`);
@@ -78,11 +85,13 @@ function drawMap(live: LiveMap) {
   for (const t of live.technicians) {
     // The class names carry the id and status, so what is drawn can be checked against the API (tests/e2e/pages.test.ts).
     L.circleMarker([t.location.lat, t.location.lon], { radius: 7, color: '#fff', weight: 2, fillColor: colours[t.status] ?? '#000', fillOpacity: 1, className: `technician-marker technician-${t.status} id-${t.id}` })
-      .bindTooltip(`${t.firstName} (${t.id}): ${words(t.status)}, seen ${minutes(t.lastSeenMinutes)}${t.currentJob ? `, on ${t.currentJob}` : ''}`)
+      .bindTooltip(`${t.firstName ?? 'Technician'} (${t.id}): ${words(t.status)}, seen ${minutes(t.lastSeenMinutes)}${t.currentJob ? `, on ${t.currentJob}` : ''}`)
       .addTo(layer);
   }
   for (const r of live.requests) {
-    const marker = L.circleMarker([r.location.lat, r.location.lon], { radius: 9, color: '#000', weight: 2, fillColor: colours[r.risk] ?? '#000', fillOpacity: 1, className: `request-marker request-${r.risk} ref-${r.reference}` })
+    // Requests are squares labelled with their priority, so they never read as a technician's dot.
+    const icon = L.divIcon({ className: `request-marker request-${r.risk} ref-${r.reference}`, html: `P${Number(r.priority)}`, iconSize: [24, 24] });
+    const marker = L.marker([r.location.lat, r.location.lon], { icon, keyboard: false, zIndexOffset: 1000 })
       .bindTooltip(`${r.reference}: ${words(r.status)}, P${r.priority}, waiting ${Math.round(r.waitingMinutes)} min, ${words(r.risk)}`)
       .addTo(layer);
     marker.on('click', () => choose(r));
@@ -121,14 +130,19 @@ function drawFigures(m: Metrics, live: LiveMap) {
   $('severity').className = `severity ${m.severity.severity.toLowerCase()}`;
   $('severity-reasons').textContent = m.severity.reasons.length ? `${m.severity.severity}: ${m.severity.reasons.join('; ')}` : `${m.severity.severity}: nothing unusual`;
   $('weather').textContent = live.weather.level;
-  $('weather-regions').replaceChildren(
-    ...live.weather.regions.map((r) => {
-      const item = document.createElement('li');
-      item.className = `weather-${r.level}`;
-      item.textContent = `${r.region}: ${r.level}`;
-      return item;
-    }),
-  );
+  // Only regions that are not normal are listed: a calm day reads as one line.
+  const regions = live.weather.regions.map((r) => {
+    const item = document.createElement('li');
+    item.className = `weather-${r.level}`;
+    item.textContent = `${r.region}: ${r.level}${r.conditions.length ? ` (${r.conditions.map(words).join(', ')})` : ''}`;
+    return item;
+  });
+  if (regions.length === 0) {
+    const calm = document.createElement('li');
+    calm.textContent = live.weather.updatedAt ? 'Every region normal' : 'No weather decision yet';
+    regions.push(calm);
+  }
+  $('weather-regions').replaceChildren(...regions);
 }
 
 function choose(r: LiveMap['requests'][number]) {

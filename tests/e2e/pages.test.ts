@@ -37,8 +37,8 @@ async function call(method: string, route: string, body?: unknown, headers: Reco
   const text = await response.text();
   assertMatchesContract({ method, path: route, status: response.status, headers: Object.fromEntries(response.headers.entries()), body: text });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers, navigated by the assertions
-  const body: any = text ? JSON.parse(text) : undefined;
-  return { status: response.status, body };
+  const parsed: any = text ? JSON.parse(text) : undefined;
+  return { status: response.status, body: parsed };
 }
 
 /** axe-core in the page: the serious and critical violations, by rule and where. */
@@ -195,4 +195,58 @@ describe('customer tracking page', () => {
     await page.screenshot({ path: path.join(results, 'tracking-page-unknown-link.png') });
     await page.close();
   }, 60_000);
+});
+
+describe('operations live view', () => {
+  /** The class names of what the page drew: `technician-<status> id-<id>` and `request-<risk> ref-<reference>`. */
+  const drawn = (page: Page, selector: string) => page.evaluate<string[]>(`[...document.querySelectorAll('${selector}')].map((e) => e.getAttribute('class')).sort()`);
+  const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].sort().every((v, i) => v === [...b].sort()[i]);
+
+  it('signs in with an npm run token token, draws what the API reports, and shows a new request within seconds', async () => {
+    const opsToken = token('operations', 'ops-e2e');
+    const asOperations = { Authorization: `Bearer ${opsToken}` };
+    const { page, errors } = await openPage(`${base}/ops/live`, { width: 1280, height: 800 });
+    await waitFor(() => page.locator('#token').isVisible(), 'the sign-in form', 15_000);
+    await page.locator('#token').fill(opsToken);
+    await page.locator('#token-form button').click();
+    await waitFor(() => page.locator('#live').isVisible(), 'the live view', 20_000);
+
+    // Every technician and open request the API reports, in the state it reports (the page refreshes every 5 s).
+    const expected = async () => {
+      const live = (await call('GET', '/ops/live-map', undefined, asOperations)).body as { technicians: Array<{ id: string; status: string }>; requests: Array<{ reference: string; risk: string }> };
+      return {
+        technicians: live.technicians.map((t) => `technician-${t.status} id-${t.id}`),
+        requests: live.requests.map((r) => `request-${r.risk} ref-${r.reference}`),
+      };
+    };
+    const markers = async () => ({
+      technicians: (await drawn(page, '.technician-marker')).map((c) => /technician-\S+ id-\S+/.exec(c)![0]),
+      requests: (await drawn(page, '.request-marker')).map((c) => /request-\S+ ref-\S+/.exec(c)![0]),
+    });
+    await waitFor(
+      async () => {
+        const [api, shown] = await Promise.all([expected(), markers()]);
+        return api.technicians.length > 0 && sameSet(api.technicians, shown.technicians) && sameSet(api.requests, shown.requests);
+      },
+      'the markers to equal what GET /ops/live-map reports',
+      30_000,
+    );
+
+    const created = await call('POST', '/emergencies', emergencyBody({ location: { lat: 53.8, lon: -1.55 } }));
+    expect(created.status).toBe(201);
+    await waitFor(async () => (await page.locator(`.request-marker.ref-${created.body.reference}`).count()) === 1, 'the new request on the map', 20_000);
+    await waitFor(async () => (await page.locator(`button.request[data-reference="${created.body.reference}"]`).count()) === 1, 'the new request in the list', 10_000);
+
+    // The queue and the incident beside the map are the operations figures.
+    const metrics = (await call('GET', '/ops/metrics', undefined, asOperations)).body as { severity: { severity: string } };
+    expect(await page.locator('#severity').textContent()).toMatch(/^P[1-4]$/);
+    expect(await page.locator('#severity-reasons').textContent()).toMatch(new RegExp(`^P[1-4]: `));
+    expect(metrics.severity.severity).toMatch(/^P[1-4]$/);
+    expect(await page.locator('#pending').textContent()).toMatch(/^\d+$/);
+    expect(await page.locator('#weather').textContent()).toMatch(/^(normal|elevated|severe)$/);
+    await page.screenshot({ path: path.join(results, 'ops-live.png') });
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });
