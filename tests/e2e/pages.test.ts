@@ -205,8 +205,9 @@ describe('operations live view', () => {
   it('signs in with an npm run token token, draws what the API reports, and shows a new request within seconds', async () => {
     const opsToken = token('operations', 'ops-e2e');
     const asOperations = { Authorization: `Bearer ${opsToken}` };
-    const { page, errors } = await openPage(`${base}/ops/live`, { width: 1280, height: 800 });
+    const { page, errors, received } = await openPage(`${base}/ops/live`, { width: 1280, height: 800 });
     await waitFor(() => page.locator('#token').isVisible(), 'the sign-in form', 15_000);
+    console.log(`operations live view: ${(received.reduce((a, b) => a + b, 0) / 1024).toFixed(1)} KiB transferred on first load`);
     await page.locator('#token').fill(opsToken);
     await page.locator('#token-form button').click();
     await waitFor(() => page.locator('#live').isVisible(), 'the live view', 20_000);
