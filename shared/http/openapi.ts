@@ -5,12 +5,13 @@ import { CreatedEmergency, CreateEmergencyBody, EmergencyView } from '../schemas
 import { RatingBody, RatingRecorded } from '../schemas/rating.js';
 import { DataSubjectBody, ErasureReport, HeldRequest, PersonalDataExport } from '../schemas/gdpr.js';
 import { HealthReport, IntakeHealth, LiveMap, OperationsMetrics, OperationsQueue, SeverityAssessment } from '../schemas/operations.js';
-import { ArrivalConflictProblem, DuplicateEmergencyProblem, FieldProblem, OpenRequestsProblem, Problem, RateLimitedProblem, StatusConflictProblem, ValidationProblem } from '../schemas/problem.js';
+import { ArrivalConflictProblem, ReassignConflictProblem, DuplicateEmergencyProblem, FieldProblem, OpenRequestsProblem, Problem, RateLimitedProblem, StatusConflictProblem, ValidationProblem } from '../schemas/problem.js';
+import { CancelRequestBody, OperationsActionResult, ReassignRequestBody } from '../schemas/operations-actions.js';
 import { CompleteJobBody, JobView, LocationBody, OverrideCompletionBody, LocationRecorded, StatusBody, TechnicianStatusRecorded } from '../schemas/technician.js';
 import { idempotencyKeyMaxLength } from './idempotency.js';
 
 /** Request bodies are described as clients send them (before zod's transforms and defaults). */
-const requestSchemas = { CreateEmergency: CreateEmergencyBody, Rating: RatingBody, CompleteJob: CompleteJobBody, OverrideCompletion: OverrideCompletionBody, TechnicianLocation: LocationBody, TechnicianStatus: StatusBody, DataSubject: DataSubjectBody };
+const requestSchemas = { CreateEmergency: CreateEmergencyBody, Rating: RatingBody, CompleteJob: CompleteJobBody, OverrideCompletion: OverrideCompletionBody, ReassignRequest: ReassignRequestBody, CancelRequestByOperations: CancelRequestBody, TechnicianLocation: LocationBody, TechnicianStatus: StatusBody, DataSubject: DataSubjectBody };
 /** Response bodies are described as the code produces them; objects are closed, so an extra member is a contract change. */
 const responseSchemas = {
   CreatedEmergency,
@@ -24,6 +25,7 @@ const responseSchemas = {
   OperationsQueue,
   OperationsMetrics,
   LiveMap,
+  OperationsActionResult,
   SeverityAssessment,
   PersonalDataExport,
   HeldRequest,
@@ -33,6 +35,7 @@ const responseSchemas = {
   ValidationProblem,
   StatusConflictProblem,
   ArrivalConflictProblem,
+  ReassignConflictProblem,
   DuplicateEmergencyProblem,
   RateLimitedProblem,
   OpenRequestsProblem,
@@ -340,6 +343,46 @@ export function openApiDocument() {
             '404': problem('No job with this id'),
             '409': problem('Only a job on site can be closed (currentStatus says which)', ref('StatusConflictProblem')),
             '422': problem('The id is not a UUID, or the reason is missing or too short', ref('ValidationProblem')),
+            '503': unavailable,
+          },
+        }),
+      },
+      '/ops/requests/{id}/reassign': {
+        post: operation({
+          operationId: 'reassignRequest',
+          summary:
+            "Take an open request off its technician (operations): they are freed and told, and dispatch offers it to the nearest other one (or to technicianId, if it names an available technician); if nobody can take it, it stays pending with slaAtRisk and redispatch carries on. The customer is texted. The reason and who are kept in the audit trail",
+          security: staff,
+          parameters: [idParam('request')],
+          requestBody: jsonBody('ReassignRequest'),
+          responses: {
+            '200': json('The request after the reassignment: assigned to someone new, or pending', ref('OperationsActionResult')),
+            ...jsonBodyAnswers,
+            ...staffAnswers,
+            '404': problem('No request with this id'),
+            '409': problem(
+              'The request is completed or cancelled, is already with that technician, or the chosen technician cannot take it (busy, on a break, offline, silent, never located, or of the other fleet); the detail says what to do',
+              { oneOf: [ref('ReassignConflictProblem'), ref('StatusConflictProblem')] },
+            ),
+            '422': problem('The id is not a UUID, the reason is missing, shorter than 3 or longer than 500 characters, or technicianId is malformed', ref('ValidationProblem')),
+            '503': unavailable,
+          },
+        }),
+      },
+      '/ops/requests/{id}/cancel': {
+        post: operation({
+          operationId: 'cancelRequestByOperations',
+          summary: 'Cancel an open request, on site included (operations): its technician is freed, and the customer and technician are texted. The reason and who are kept in the audit trail',
+          security: staff,
+          parameters: [idParam('request')],
+          requestBody: jsonBody('CancelRequestByOperations'),
+          responses: {
+            '200': json('The cancelled request', ref('OperationsActionResult')),
+            ...jsonBodyAnswers,
+            ...staffAnswers,
+            '404': problem('No request with this id'),
+            '409': problem('The request is already completed or cancelled (currentStatus says which)', ref('StatusConflictProblem')),
+            '422': problem('The id is not a UUID, or the reason is missing, shorter than 3 or longer than 500 characters', ref('ValidationProblem')),
             '503': unavailable,
           },
         }),

@@ -10,7 +10,17 @@ export type Notification = (
       channel: 'sms';
       to: string;
       text: string;
-      purpose: 'customer-assigned' | 'customer-en-route' | 'customer-arrived' | 'technician-offer' | 'technician-offer-withdrawn' | 'incident-broadcast';
+      purpose:
+        | 'customer-assigned'
+        | 'customer-en-route'
+        | 'customer-arrived'
+        | 'customer-reassigned'
+        | 'customer-cancelled'
+        | 'technician-offer'
+        | 'technician-offer-withdrawn'
+        | 'technician-job-reassigned'
+        | 'technician-job-cancelled'
+        | 'incident-broadcast';
       /** The emergency a customer message is about: recorded with it, so GDPR export can list what was sent. */
       requestId?: string;
     }

@@ -41,6 +41,27 @@ export type StepEvidence =
   /** Operations closed the job without the code; its arrival no longer counts as verified. */
   | { kind: 'override'; reason: string; by: string };
 
+/** Who in operations did something to a request, when, and why: kept on the row, so the audit trail records it. */
+export interface OperationsAction {
+  reason: string;
+  by: string;
+  at: Date;
+}
+
+export type OperationsOutcome =
+  | { kind: 'applied'; request: EmergencyRequest; previous: { status: RequestStatus; technicianId?: string } }
+  /** A status the action cannot apply to (completed or cancelled), or the new technician is the current one. */
+  | { kind: 'not-allowed'; status: RequestStatus; technicianId?: string }
+  /** The chosen technician has no directory entry, or belongs to the other fleet (test vs real). */
+  | { kind: 'not-eligible'; status: RequestStatus }
+  | { kind: 'not-found' };
+
+/** Where a reassignment goes straight to, when operations chose the technician (already claimed in the index). */
+export interface ReassignTarget {
+  technicianId: string;
+  eta: Date;
+}
+
 export type RatingOutcome =
   | { kind: 'rated'; request: EmergencyRequest }
   | { kind: 'not-completed'; status: RequestStatus }
@@ -70,6 +91,17 @@ export interface RequestStore {
   recordArrivalCodeFailure(id: string): Promise<number>;
   /** pending → assigned to this technician, only if still pending; answers with the technician's profile in the same round trip. */
   assignIfPending(id: string, technicianId: string, at: Date, eta: Date): Promise<Assignment | undefined>;
+  /**
+   * Operations cancel an open request (on site included), with the reason and who; one conditional statement, so of
+   * two concurrent cancels exactly one applies. `previous` says whose job it was, to free and tell them.
+   */
+  cancelByOperations(id: string, action: OperationsAction): Promise<OperationsOutcome>;
+  /**
+   * Operations take an open request off its technician (who joins declined_by, so dispatch never offers it to them
+   * again): back to pending, or to `target` when operations chose who (then only if they are in the request's fleet).
+   * Every stamp of the old technician's progress is cleared: the next one proves their own arrival. One statement.
+   */
+  reassignByOperations(id: string, action: OperationsAction, target?: ReassignTarget): Promise<OperationsOutcome & { technician?: TechnicianProfile }>;
   /** Notes a dispatch that found nobody; `newlyAtRisk` is true only when this attempt first flagged the SLA at risk. */
   recordDispatchAttempt(id: string, at: Date, slaAtRisk: boolean): Promise<{ newlyAtRisk: boolean }>;
   /**

@@ -22,6 +22,14 @@ export const StatusConflictProblem = z
   .object({ ...problemMembers, currentStatus: z.enum(requestStatuses).meta({ description: 'The status that made the step impossible' }) })
   .meta({ id: 'StatusConflictProblem', description: 'Problem, plus the current status of the request or job' });
 
+export const ReassignConflictProblem = z
+  .object({
+    ...problemMembers,
+    currentStatus: z.enum(requestStatuses).meta({ description: 'The status of the request' }),
+    reason: z.enum(['technician-unavailable', 'no-position']).meta({ description: 'technician-unavailable: the chosen technician is busy, on a break, offline or silent; no-position: they never sent a position' }),
+  })
+  .meta({ id: 'ReassignConflictProblem', description: 'Problem: the technician operations chose cannot take the request' });
+
 export const ArrivalConflictProblem = z
   .object({
     ...problemMembers,

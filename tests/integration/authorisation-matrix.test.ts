@@ -14,6 +14,8 @@ import { makeHandler as makeOpsMetrics } from '../../functions/ops/metrics.js';
 import { makeHandler as makeLiveMap } from '../../functions/ops/live-map.js';
 import { makeHandler as makeOpsHealth } from '../../functions/ops/ops-health.js';
 import { makeHandler as makeOverrideComplete } from '../../functions/ops/complete-job.js';
+import { makeHandler as makeOpsCancel } from '../../functions/ops/cancel-request.js';
+import { makeHandler as makeReassign } from '../../functions/ops/reassign-request.js';
 import { makeHandler as makePages } from '../../functions/pages/serve.js';
 import { makeHandler as makeLocation } from '../../functions/technicians/location.js';
 import { buildPages, pagesOut } from '../../scripts/pages/build.js';
@@ -181,6 +183,20 @@ const routes: Route[] = [
         makeOverrideComplete(stack.deps),
         apiEvent({ method: 'POST', path: `/ops/jobs/${job!.id}/complete`, pathParameters: { id: job!.id }, headers, body: { reason: 'Customer phone dead; technician confirmed by radio' } }),
       ),
+    expected: operationsOnly,
+  },
+  {
+    route: 'POST /ops/requests/{id}/reassign',
+    needs: 'en_route',
+    call: (headers, job) =>
+      invoke(makeReassign(stack.deps), apiEvent({ method: 'POST', path: `/ops/requests/${job!.id}/reassign`, pathParameters: { id: job!.id }, headers, body: { reason: 'Van recalled to the depot' } })),
+    expected: operationsOnly,
+  },
+  {
+    route: 'POST /ops/requests/{id}/cancel',
+    needs: 'on_site',
+    call: (headers, job) =>
+      invoke(makeOpsCancel(stack.deps), apiEvent({ method: 'POST', path: `/ops/requests/${job!.id}/cancel`, pathParameters: { id: job!.id }, headers, body: { reason: 'Customer towed away' } })),
     expected: operationsOnly,
   },
   { route: 'GET /ops/queue', call: (headers) => invoke(makeQueue(stack.deps), apiEvent({ method: 'GET', path: '/ops/queue', headers })), expected: operationsOnly },

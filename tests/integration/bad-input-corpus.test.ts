@@ -8,6 +8,8 @@ import { makeHandler as makeCreate } from '../../functions/emergencies/create.js
 import { makeHandler as makeGet } from '../../functions/emergencies/get.js';
 import { makeHandler as makeRate } from '../../functions/emergencies/rate.js';
 import { makeHandler as makeOverrideComplete } from '../../functions/ops/complete-job.js';
+import { makeHandler as makeOpsCancel } from '../../functions/ops/cancel-request.js';
+import { makeHandler as makeReassign } from '../../functions/ops/reassign-request.js';
 import { makeJobActionHandler } from '../../functions/jobs/job-action.js';
 import { makeHandler as makeErase } from '../../functions/ops/gdpr-erase.js';
 import { makeHandler as makeExport } from '../../functions/ops/gdpr-export.js';
@@ -30,7 +32,7 @@ import { seedTechnicianProfiles } from '../support/technicians.js';
 let stack: TestStack;
 let handlers: Record<Route, (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>>;
 const authorization: Partial<Record<Caller, string>> = {};
-const ids = { job: '', request: '' };
+const ids = { job: '', request: '', closed: '' };
 
 beforeAll(async () => {
   const auth = await testAuth();
@@ -41,6 +43,7 @@ beforeAll(async () => {
   ids.request = await seedRequest(stack.sql, { status: 'pending', createdAt: now.toISOString() });
   ids.job = await seedRequest(stack.sql, { status: 'assigned', createdAt: now.toISOString() });
   await stack.sql.query(`UPDATE emergency_requests SET technician_id = 'bad-a', assigned_at = created_at WHERE id = $1`, [ids.job]);
+  ids.closed = await seedRequest(stack.sql, { status: 'completed', createdAt: now.toISOString(), onSiteAt: now.toISOString(), completedAt: now.toISOString() });
 
   const { signer } = auth;
   const stranger = await newSigner();
@@ -75,6 +78,8 @@ beforeAll(async () => {
     'POST /jobs/{id}/arrived': makeJobActionHandler('arrived')(d),
     'POST /jobs/{id}/complete': makeJobActionHandler('complete')(d),
     'POST /ops/jobs/{id}/complete': makeOverrideComplete(d),
+    'POST /ops/requests/{id}/reassign': makeReassign(d),
+    'POST /ops/requests/{id}/cancel': makeOpsCancel(d),
     'GET /ops/queue': makeQueue(d),
     'GET /ops/metrics': makeMetrics(d),
     'GET /ops/live-map': makeLiveMap(d),
@@ -90,7 +95,7 @@ function eventFor(c: BadInput): APIGatewayProxyEvent {
   const staff = c.route.startsWith('PUT /technicians') || c.route.startsWith('POST /jobs') || c.route.startsWith('GET /ops') || c.route.startsWith('POST /ops');
   const as = c.as ?? (staff ? (c.route.startsWith('POST /jobs') || c.route.startsWith('PUT /technicians') ? 'technician' : 'operations') : 'anonymous');
   const defaultId = c.route.startsWith('PUT /technicians') ? 'bad-a' : c.route.startsWith('POST /jobs') || c.route.startsWith('POST /ops/jobs') ? ids.job : ids.request;
-  const id = c.id ?? defaultId;
+  const id = c.id === '$job' ? ids.job : c.id === '$closed' ? ids.closed : (c.id ?? defaultId);
   const hasBody = c.raw !== undefined || c.body !== undefined;
   const headers: Record<string, string> = {};
   if (authorization[as]) headers.Authorization = authorization[as];

@@ -25,6 +25,8 @@ const staffRoutes = {
   opsQueue: 'OpsQueueGet',
   opsMetrics: 'OpsMetricsGet',
   opsLiveMap: 'OpsLiveDashmapGet',
+  reassignRequest: 'OpsRequestsIdVarReassignPost',
+  cancelRequest: 'OpsRequestsIdVarCancelPost',
   opsHealth: 'OpsHealthGet',
   gdprExport: 'OpsGdprExportPost',
   gdprErase: 'OpsGdprErasePost',
@@ -114,6 +116,13 @@ describe('npx sls package --stage prod', () => {
     expect(actionsOf('opsHealth')).toContain('dynamodb:DescribeTable');
     expect(actionsOf('drainIntakeBuffer')).toEqual(expect.arrayContaining(['dynamodb:Scan', 'dynamodb:DeleteItem']));
     expect(actionsOf('drainIntakeBuffer')).not.toContain('dynamodb:PutItem');
+    // The live map reads no customer details: no phone key, and only a scan of the fleet and the weather item.
+    expect(ownActions(actionsOf('opsLiveMap')).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Scan', 'secretsmanager:GetSecretValue']);
+    expect(JSON.stringify(roleStatements('opsLiveMap'))).not.toContain('PhoneDataKey');
+    // Cancelling frees a technician (UpdateItem) and never searches or claims.
+    const cancelOnTables = roleStatements('cancelRequest').filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
+    expect(cancelOnTables.flatMap((s) => s.Action).sort()).toEqual(['dynamodb:UpdateItem', 'dynamodb:UpdateItem']);
+    expect(roleStatements('reassignRequest').filter((s) => JSON.stringify(s.Resource ?? null).includes('-locations')).flatMap((s) => s.Action).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
   });
 
   it('grants no wildcard resource except X-Ray and EC2 Describe calls, which have no narrower one', () => {
@@ -572,7 +581,7 @@ describe('least privilege', () => {
   });
 
   it('lets only the functions that text people read the SMS fallback secret, and lets each report an undelivered SMS', () => {
-    const texting = ['createEmergency', 'declineJob', 'jobEnRoute', 'jobArrived', 'redispatch', 'incidentBroadcast'];
+    const texting = ['createEmergency', 'declineJob', 'jobEnRoute', 'jobArrived', 'redispatch', 'incidentBroadcast', 'reassignRequest', 'cancelRequest'];
     const fallbackSecret = { 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:tyrehero-dispatch/prod/sms-fallback-??????' };
     const readers = functions.filter((fn) => roleStatements(fn).some((st) => JSON.stringify(st.Resource) === JSON.stringify(fallbackSecret)));
     expect(readers.sort()).toEqual([...texting].sort());

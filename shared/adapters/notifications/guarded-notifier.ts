@@ -26,7 +26,7 @@ export interface SmsGuardDeps {
   smsLimitPerDestinationHour: number;
 }
 
-const customerPurposes = new Set(['customer-assigned', 'customer-en-route', 'customer-arrived', 'incident-broadcast']);
+const customerPurposes = new Set(['customer-assigned', 'customer-en-route', 'customer-arrived', 'customer-reassigned', 'customer-cancelled', 'incident-broadcast']);
 
 export class GuardedNotifier implements Notifier {
   constructor(

@@ -1,0 +1,17 @@
+// POST /ops/requests/{id}/reassign (operations role): take a request off its technician and dispatch it again, or give it to a chosen one.
+import { loadConcerns, authConcern, databaseConcern, dataProtectionConcern, dispatchConcern, dynamodbConcern, httpConcern, intakeConcern, notifierConcern, regionConcern, smsConcern, tablesConcern } from '../../shared/config.js';
+import { dispatchDeps } from '../../shared/compose/dispatch.js';
+import { httpSettings, tokenVerifier, type StaffRouteDeps } from '../../shared/compose/http.js';
+import { httpRoute } from '../../shared/http/route.js';
+import { ReassignRequestBody } from '../../shared/schemas/operations-actions.js';
+import { JobIdPath } from '../../shared/schemas/technician.js';
+import { reassignRequest, type OperationsActionDeps } from '../../shared/usecases/operations-actions.js';
+
+export const makeHandler = (deps: OperationsActionDeps & StaffRouteDeps) =>
+  httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'operations' }, params: JobIdPath, body: ReassignRequestBody }, async ({ principal, params, body }) => ({
+    status: 200,
+    body: await reassignRequest(deps, principal!, params.id, body),
+  }));
+
+const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, notifier: notifierConcern, sms: smsConcern, dataProtection: dataProtectionConcern, dispatch: dispatchConcern, auth: authConcern, http: httpConcern, intake: intakeConcern });
+export const handler = makeHandler({ ...dispatchDeps(config), verifier: tokenVerifier(config), http: httpSettings(config) });
