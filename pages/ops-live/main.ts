@@ -158,7 +158,14 @@ async function act(action: string, reason: string) {
     headers: { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({ reason }),
   });
-  if (!response.ok) showError(((await response.json().catch(() => ({}))) as { detail?: string }).detail ?? `Could not ${action} ${selected.reference}.`);
+  const answer = (await response.json().catch(() => ({}))) as { detail?: string; status?: string; technicianId?: string };
+  if (!response.ok) showError(answer.detail ?? `Could not ${action} ${selected.reference}.`);
+  else {
+    const outcome = answer.status === 'cancelled' ? 'cancelled' : answer.status === 'assigned' ? `reassigned to ${answer.technicianId ?? 'another technician'}` : 'taken off its technician; nobody free yet, redispatch keeps trying';
+    $('notice').textContent = `${selected.reference} ${outcome}. Reason recorded.`;
+    $('notice').hidden = false;
+  }
+  $<HTMLTextAreaElement>('act-reason').value = '';
   await refresh();
 }
 

@@ -5,6 +5,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort, projectRoot } from '../../scripts/local/engines.js';
@@ -18,6 +19,8 @@ let output = '';
 let base: string;
 let dataDir: string;
 let browser: Browser;
+/** The stack's own PostgreSQL, for what the API does not show (the audit columns). */
+let sql: pg.Pool;
 
 async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, ms: number) {
   await vi.waitFor(
@@ -70,6 +73,7 @@ beforeAll(async () => {
   const ports = { http: await freePort(), lambda: await freePort(), pg: await freePort(), dynamo: await freePort() };
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'tyrehero-pages-'));
   base = `http://localhost:${ports.http}`;
+  sql = new pg.Pool({ connectionString: `postgres://postgres:tyrehero-local@127.0.0.1:${ports.pg}/tyrehero`, max: 1 });
   child = spawn(process.execPath, [path.join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts', '--fresh'], {
     cwd: projectRoot,
     env: { ...process.env, PORT: String(ports.http), LOCAL_LAMBDA_PORT: String(ports.lambda), LOCAL_PG_PORT: String(ports.pg), LOCAL_DYNAMODB_PORT: String(ports.dynamo), LOCAL_DATA_DIR: dataDir, DATABASE_URL: '', DYNAMODB_ENDPOINT: '' },
@@ -83,6 +87,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
+  await sql?.end();
   if (child && child.exitCode === null) child.kill('SIGKILL');
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
@@ -237,6 +242,29 @@ describe('operations live view', () => {
     expect(created.status).toBe(201);
     await waitFor(async () => (await page.locator(`.request-marker.ref-${created.body.reference}`).count()) === 1, 'the new request on the map', 20_000);
     await waitFor(async () => (await page.locator(`button.request[data-reference="${created.body.reference}"]`).count()) === 1, 'the new request in the list', 10_000);
+
+    // A dispatcher cancels it from the list, giving a reason: the API and the audit columns say so, and it leaves the map.
+    const reason = 'Customer rang back: a passer-by changed the wheel';
+    await page.locator(`button.request[data-reference="${created.body.reference}"]`).click();
+    await waitFor(() => page.locator('#act').isVisible(), 'the action dialog', 5_000);
+    await page.locator('#act-reason').fill(reason);
+    await page.locator('#act-cancel').click();
+    await waitFor(async () => (await page.locator('#notice').textContent()) === `${created.body.reference} cancelled. Reason recorded.`, 'the cancellation notice', 15_000);
+    expect((await call('GET', `/emergencies/${created.body.id}`, undefined, { 'X-Tracking-Token': created.body.trackingToken })).body.status).toBe('cancelled');
+    expect((await sql.query('SELECT cancellation_reason, cancelled_by FROM emergency_requests WHERE id = $1', [created.body.id])).rows[0]).toEqual({ cancellation_reason: reason, cancelled_by: 'ops-e2e' });
+    await waitFor(async () => (await page.locator(`.request-marker.ref-${created.body.reference}`).count()) === 0, 'the cancelled request to leave the map', 15_000);
+
+    // And takes an assigned request off its technician: someone else gets it, or it waits for redispatch.
+    const assigned = await call('POST', '/emergencies', emergencyBody({ location: { lat: 53.48, lon: -2.24 } }));
+    expect(assigned.body.status).toBe('assigned');
+    await waitFor(async () => (await page.locator(`button.request[data-reference="${assigned.body.reference}"]`).count()) === 1, 'the assigned request in the list', 15_000);
+    await page.locator(`button.request[data-reference="${assigned.body.reference}"]`).click();
+    await page.locator('#act-reason').fill('Van broke down on the way');
+    await page.locator('#act-reassign').click();
+    await waitFor(async () => (await page.locator('#notice').textContent())?.startsWith(`${assigned.body.reference} `) ?? false, 'the reassignment notice', 15_000);
+    const after = (await call('GET', `/emergencies/${assigned.body.id}`, undefined, { 'X-Tracking-Token': assigned.body.trackingToken })).body as { status: string; technicianId?: string };
+    expect(after.technicianId).not.toBe(assigned.body.technician.id);
+    expect((await sql.query('SELECT reassignment_reason, reassigned_by FROM emergency_requests WHERE id = $1', [assigned.body.id])).rows[0]).toEqual({ reassignment_reason: 'Van broke down on the way', reassigned_by: 'ops-e2e' });
 
     // The queue and the incident beside the map are the operations figures.
     const metrics = (await call('GET', '/ops/metrics', undefined, asOperations)).body as { severity: { severity: string } };

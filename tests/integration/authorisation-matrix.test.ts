@@ -257,7 +257,7 @@ describe('authorisation matrix', () => {
 // The web pages hold no data: every caller gets the same static page, and the data routes the page calls carry the auth
 // (the rows above). Not through invoke(): they are HTML, not operations of the OpenAPI document (README, "Web pages").
 describe('authorisation matrix: the web pages are public and the same for everyone', () => {
-  const pageRoutes = [
+  const pageRoutes: Array<{ route: string; resource: string; path: string; pathParameters: Record<string, string> }> = [
     { route: 'GET /t/{reference}', resource: '/t/{reference}', path: '/t/TH-7K3Q9P', pathParameters: { reference: 'TH-7K3Q9P' } },
     { route: 'GET /ops/live', resource: '/ops/live', path: '/ops/live', pathParameters: {} },
   ];
