@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort, projectRoot } from '../../scripts/local/engines.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { assertMatchesContract } from '../support/contract.js';
+import { describeWebPages } from './web-pages.js';
 
 // The real `npm start` entry point, over real HTTP, on its own ports and data directory.
 let child: ChildProcess;
@@ -211,6 +212,9 @@ describe('npm start', () => {
       expect(seen.logs, `${secret} in the stack's log`).not.toContain(secret);
     }
   }, 120_000);
+
+  // The browser tests of the two web pages, on this same stack, before it is stopped.
+  describeWebPages(() => ({ base, output: () => output, dataDir, pgPort: ports.pg }));
 
   it('stops everything it started on Ctrl-C', async () => {
     child.kill('SIGINT');
