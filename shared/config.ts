@@ -249,10 +249,11 @@ export const authConcern = concern(
   {
     AUTH_ISSUER: field(text, 'Expected `iss` of bearer tokens: the Cognito user pool URL in AWS.', 'tyrehero-local'),
     AUTH_CLIENT_ID: field(text, 'Expected `client_id` of bearer (access) tokens: the Cognito app client.', 'tyrehero-local-app'),
+    AUTH_OPS_PAGE_CLIENT_ID: field(optionalText, "The /ops/live page's Cognito app client (hosted sign-in): its access tokens are accepted too. Empty: only AUTH_CLIENT_ID's."),
     AUTH_JWKS_URL: field(optionalText, "Where the token signing keys are published (Cognito's jwks.json)."),
     AUTH_LOCAL_JWKS: field(optionalText, 'The public signing keys as JSON, for the local stage and tests (npm start generates them).'),
   },
-  (o) => o.transform((c) => ({ issuer: c.AUTH_ISSUER, clientId: c.AUTH_CLIENT_ID, jwksUrl: c.AUTH_JWKS_URL, localJwks: c.AUTH_LOCAL_JWKS })),
+  (o) => o.transform((c) => ({ issuer: c.AUTH_ISSUER, clientId: c.AUTH_CLIENT_ID, opsPageClientId: c.AUTH_OPS_PAGE_CLIENT_ID, jwksUrl: c.AUTH_JWKS_URL, localJwks: c.AUTH_LOCAL_JWKS })),
 );
 
 export const operationsConcern = concern(

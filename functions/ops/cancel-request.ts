@@ -1,7 +1,7 @@
 // POST /ops/requests/{id}/cancel (operations role): cancel an open request with a reason; its technician is freed and both sides are told.
 import { loadConcerns, linksConcern, authConcern, databaseConcern, dataProtectionConcern, dispatchConcern, dynamodbConcern, httpConcern, intakeConcern, notifierConcern, regionConcern, smsConcern, tablesConcern } from '../../shared/config.js';
-import { dispatchDeps } from '../../shared/compose/dispatch.js';
-import { httpSettings, tokenVerifier, type StaffRouteDeps } from '../../shared/compose/http.js';
+import { type StaffRouteDeps } from '../../shared/compose/http.js';
+import { operationsActionRouteDeps } from '../../shared/compose/operations-actions.js';
 import { httpRoute } from '../../shared/http/route.js';
 import { CancelRequestBody } from '../../shared/schemas/operations-actions.js';
 import { JobIdPath } from '../../shared/schemas/technician.js';
@@ -14,4 +14,4 @@ export const makeHandler = (deps: OperationsActionDeps & StaffRouteDeps) =>
   }));
 
 const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, notifier: notifierConcern, sms: smsConcern, dataProtection: dataProtectionConcern, dispatch: dispatchConcern, links: linksConcern, auth: authConcern, http: httpConcern, intake: intakeConcern });
-export const handler = makeHandler({ ...dispatchDeps(config), verifier: tokenVerifier(config), http: httpSettings(config) });
+export const handler = makeHandler(operationsActionRouteDeps(config));

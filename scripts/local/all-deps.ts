@@ -6,6 +6,7 @@ import { DynamoTableProbe } from '../../shared/adapters/dynamodb/table-probe.js'
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { DynamoScaleStateStore, DynamoWeatherLevelReader } from '../../shared/adapters/dynamodb/weather-level.js';
 import { PostgresLiveMap } from '../../shared/adapters/postgres/live-map.js';
+import { PostgresOperationsRequestStore } from '../../shared/adapters/postgres/operations-actions.js';
 import { PostgresIncidentBroadcasts } from '../../shared/adapters/postgres/incident-broadcasts.js';
 import { PostgresMetricsStore } from '../../shared/adapters/postgres/metrics-store.js';
 import { PostgresPersonalData } from '../../shared/adapters/postgres/personal-data.js';
@@ -64,6 +65,7 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
     dataProtection: config.dataProtection,
     retentionDays: config.dataProtection.retentionDays,
     requests,
+    operationsStore: new PostgresOperationsRequestStore(pool, phones),
     personalData: new PostgresPersonalData(pool, requests),
     directory: new PostgresTechnicianDirectory(pool),
     metricsStore: new PostgresMetricsStore(pool),

@@ -23,7 +23,8 @@
 //            failover); drCheck runs in both (in the secondary it reads replication lag where it is published).
 // domain     Where apiDomainName is set: a regional API Gateway domain with a DNS-validated certificate, the stage
 //            mapped at its root, and a CNAME with TTL 60 s (the DR plan's), Failover PRIMARY or SECONDARY in a pair,
-//            each answered only while its own region's Route 53 health check on GET /health passes.
+//            each answered only while its own region's Route 53 health check on GET /health passes. The /ops/live
+//            sign-in client (OpsPageClient) may also come back to https://<apiDomainName>/ops/live.
 'use strict';
 
 const TABLES = ['TechnicianLocationsTable', 'IdempotencyTable', 'ScalingStateTable', 'IntakeBufferTable', 'RateLimitsTable'];
@@ -37,6 +38,8 @@ const SECONDARY_REMOVES = [
   'AppDatabaseSecretAttachment',
   'StaffUserPool',
   'StaffAppClient',
+  'StaffUserPoolDomain',
+  'OpsPageClient',
   'TechniciansGroup',
   'OperationsGroup',
 ];
@@ -155,7 +158,8 @@ function makeSecondary(template, { region, pairing, pairingParameters }) {
     if (!resources[id]) throw new Error(`region-pairing: expected ${id} in the template`);
     delete resources[id];
   }
-  for (const id of ['StaffUserPoolId', 'StaffAppClientId']) delete template.Outputs?.[id];
+  // The hosted sign-in belongs to the pool, and comes back to the primary's API (README, "Staff sign-in and roles").
+  for (const id of ['StaffUserPoolId', 'StaffAppClientId', 'OpsSignInUrl']) delete template.Outputs?.[id];
   replicatePhoneKeys(template, pairingParameters);
 
   const poolId = pairingParameters.staffUserPoolId;
@@ -300,6 +304,11 @@ function addCustomDomain(template, { region, pairing, apiDomainName, apiHostedZo
     });
   }
   resources.ApiDnsRecord = { Type: 'AWS::Route53::RecordSet', Properties: record };
+  // The live view is served on the custom domain too (the stage is mapped at its root): sign-in may come back there.
+  const opsPage = resources.OpsPageClient;
+  if (opsPage) {
+    for (const list of ['CallbackURLs', 'LogoutURLs']) opsPage.Properties[list] = [...(opsPage.Properties[list] ?? []), `https://${apiDomainName}/ops/live`];
+  }
   template.Outputs = template.Outputs ?? {};
   template.Outputs.ApiDomainRegionalName = { Description: 'The regional API Gateway domain the CNAME points at', Value: { 'Fn::GetAtt': ['ApiDomainName', 'RegionalDomainName'] } };
 }

@@ -20,10 +20,15 @@ import { smsContinuity } from './sms-continuity.js';
 type DispatchConcerns = Pick<Config, 'region' | 'database' | 'dynamodb' | 'tables' | 'notifier' | 'sms' | 'dataProtection' | 'dispatch' | 'links'>;
 
 export function dispatchDeps(config: DispatchConcerns): DispatchDeps & Pick<RedispatchDeps, 'directory'> & { dispatch: Config['dispatch'] } {
+  return dispatchParts(config).deps;
+}
+
+/** The dispatch deps and the pool and phone protection they were built on, for a root that composes more on them. */
+export function dispatchParts(config: DispatchConcerns) {
   const pool = postgres(config);
   const { documents } = dynamo(config);
   const phones = makePhoneProtection(config);
-  return {
+  const deps: DispatchDeps & Pick<RedispatchDeps, 'directory'> & { dispatch: Config['dispatch'] } = {
     requests: new PostgresRequestStore(pool, phones),
     directory: new PostgresTechnicianDirectory(pool),
     technicians: new DynamoTechnicianIndex(documents, config.tables.locations),
@@ -36,4 +41,5 @@ export function dispatchDeps(config: DispatchConcerns): DispatchDeps & Pick<Redi
     log: logger,
     dispatch: config.dispatch,
   };
+  return { deps, pool, phones };
 }

@@ -17,6 +17,8 @@ export interface TokenVerifier {
 const challenge = () => new Unauthorized('Sign in first: send your access token as "Authorization: Bearer <token>".');
 
 export function makeTokenVerifier(auth: Config['auth']): TokenVerifier {
+  // The staff app's client, and the /ops/live page's hosted sign-in client when the stage has one.
+  const clients = new Set([auth.clientId, ...(auth.opsPageClientId ? [auth.opsPageClientId] : [])]);
   let keys: JWTVerifyGetKey | undefined;
   const keySet = (): JWTVerifyGetKey => {
     if (keys) return keys;
@@ -36,7 +38,7 @@ export function makeTokenVerifier(auth: Config['auth']): TokenVerifier {
         throw new Unauthorized('Your access token is invalid or has expired. Sign in again.');
       }
       // Cognito access tokens carry client_id (not aud) and token_use; an ID token must not open the API.
-      if (claims.token_use !== 'access' || claims.client_id !== auth.clientId || typeof claims.sub !== 'string') throw challenge();
+      if (claims.token_use !== 'access' || typeof claims.client_id !== 'string' || !clients.has(claims.client_id) || typeof claims.sub !== 'string') throw challenge();
       const groups = Array.isArray(claims['cognito:groups']) ? (claims['cognito:groups'] as unknown[]).filter((g): g is string => typeof g === 'string') : [];
       return { subject: claims.sub, groups };
     },

@@ -91,17 +91,6 @@ export interface RequestStore {
   recordArrivalCodeFailure(id: string): Promise<number>;
   /** pending → assigned to this technician, only if still pending; answers with the technician's profile in the same round trip. */
   assignIfPending(id: string, technicianId: string, at: Date, eta: Date): Promise<Assignment | undefined>;
-  /**
-   * Operations cancel an open request (on site included), with the reason and who; one conditional statement, so of
-   * two concurrent cancels exactly one applies. `previous` says whose job it was, to free and tell them.
-   */
-  cancelByOperations(id: string, action: OperationsAction): Promise<OperationsOutcome>;
-  /**
-   * Operations take an open request off its technician (who joins declined_by, so dispatch never offers it to them
-   * again): back to pending, or to `target` when operations chose who (then only if they are in the request's fleet).
-   * Every stamp of the old technician's progress is cleared: the next one proves their own arrival. One statement.
-   */
-  reassignByOperations(id: string, action: OperationsAction, target?: ReassignTarget): Promise<OperationsOutcome & { technician?: TechnicianProfile }>;
   /** Notes a dispatch that found nobody; `newlyAtRisk` is true only when this attempt first flagged the SLA at risk. */
   recordDispatchAttempt(id: string, at: Date, slaAtRisk: boolean): Promise<{ newlyAtRisk: boolean }>;
   /**
@@ -120,4 +109,19 @@ export interface RequestStore {
   findHolders(ids: readonly string[]): Promise<Map<string, { status: RequestStatus; technicianId?: string }>>;
   /** Cheap liveness probe. */
   ping(timeoutMs: number): Promise<void>;
+}
+
+/** Operations' actions on a request from the live view; each is one conditional statement. */
+export interface OperationsRequestStore {
+  /**
+   * Operations cancel an open request (on site included), with the reason and who; one conditional statement, so of
+   * two concurrent cancels exactly one applies. `previous` says whose job it was, to free and tell them.
+   */
+  cancelByOperations(id: string, action: OperationsAction): Promise<OperationsOutcome>;
+  /**
+   * Operations take an open request off its technician (who joins declined_by, so dispatch never offers it to them
+   * again): back to pending, or to `target` when operations chose who (then only if they are in the request's fleet).
+   * Every stamp of the old technician's progress is cleared: the next one proves their own arrival. One statement.
+   */
+  reassignByOperations(id: string, action: OperationsAction, target?: ReassignTarget): Promise<OperationsOutcome & { technician?: TechnicianProfile }>;
 }

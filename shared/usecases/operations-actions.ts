@@ -10,13 +10,15 @@ import { formatUkTime } from '../domain/uk-day.js';
 import { Conflict, NotFound } from '../errors.js';
 import type { Principal } from '../http/auth.js';
 import { aboutRequest } from '../ports/notifier.js';
-import type { OperationsAction, OperationsOutcome } from '../ports/request-store.js';
+import type { OperationsAction, OperationsOutcome, OperationsRequestStore } from '../ports/request-store.js';
 import type { TechnicianDirectory } from '../ports/technician-directory.js';
 import type { TechnicianPosition } from '../ports/technician-index.js';
 import { dispatchEmergency, notify, type DispatchDeps, type DispatchOutcome } from './dispatch.js';
 import { releaseTechnician } from './track-emergency.js';
 
 export interface OperationsActionDeps extends DispatchDeps {
+  /** The conditional writes behind each action. */
+  operationsStore: OperationsRequestStore;
   /** Who had the job, to tell them it is no longer theirs. */
   directory: TechnicianDirectory;
 }
@@ -49,7 +51,7 @@ function appliedOr(outcome: OperationsOutcome, what: 'reassign' | 'cancel'): Ext
 
 export async function reassignRequest(deps: OperationsActionDeps, principal: Principal, id: string, input: { reason: string; technicianId?: string }): Promise<ActionResult> {
   if (input.technicianId) return reassignTo(deps, principal, id, input.technicianId, input.reason);
-  const outcome = appliedOr(await deps.requests.reassignByOperations(id, { reason: input.reason, by: principal.subject, at: deps.clock.now() }), 'reassign');
+  const outcome = appliedOr(await deps.operationsStore.reassignByOperations(id, { reason: input.reason, by: principal.subject, at: deps.clock.now() }), 'reassign');
   const previous = outcome.previous.technicianId;
   await letGo(deps, outcome.request, previous, 'reassigned');
   deps.log.info('request reassigned by operations', { requestId: id, by: principal.subject, previousTechnicianId: previous });
@@ -101,9 +103,9 @@ async function reassignTo(deps: OperationsActionDeps, principal: Principal, id: 
     });
   }
   const action: OperationsAction = { reason, by: principal.subject, at: now };
-  let outcome: Awaited<ReturnType<typeof deps.requests.reassignByOperations>> | undefined;
+  let outcome: Awaited<ReturnType<typeof deps.operationsStore.reassignByOperations>> | undefined;
   try {
-    outcome = await deps.requests.reassignByOperations(id, action, { technicianId, eta });
+    outcome = await deps.operationsStore.reassignByOperations(id, action, { technicianId, eta });
   } finally {
     // Refused (closed meanwhile, same technician) or failed: the claim must not hold them for nothing.
     if (outcome?.kind !== 'applied') await releaseTechnician(deps, technicianId, id);
@@ -132,7 +134,7 @@ async function reassignTo(deps: OperationsActionDeps, principal: Principal, id: 
 }
 
 export async function cancelRequest(deps: OperationsActionDeps, principal: Principal, id: string, reason: string): Promise<ActionResult> {
-  const outcome = appliedOr(await deps.requests.cancelByOperations(id, { reason, by: principal.subject, at: deps.clock.now() }), 'cancel');
+  const outcome = appliedOr(await deps.operationsStore.cancelByOperations(id, { reason, by: principal.subject, at: deps.clock.now() }), 'cancel');
   const previous = outcome.previous.technicianId;
   await letGo(deps, outcome.request, previous, 'cancelled');
   deps.log.info('request cancelled by operations', { requestId: id, by: principal.subject, technicianId: previous });

@@ -131,6 +131,28 @@ describe('npm start', () => {
     expect(deepHealth).toMatchObject({ status: 200, body: { status: 'healthy', checks: { postgres: { status: 'ok' } } } });
   });
 
+  it('shows a new request on the operations live map, where a dispatcher reassigns it and then cancels it', async () => {
+    const ops = { Authorization: `Bearer ${token('operations', 'ops-e2e')}` };
+    const created = await call('POST', '/emergencies', { ...emergencyBody(), location: { lat: 53.48, lon: -2.24 } });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const map = await call('GET', '/ops/live-map', undefined, ops);
+    expect(map.status).toBe(200);
+    expect(map.body.requests.find((r: { id: string }) => r.id === id)).toMatchObject({ reference: created.body.reference, status: created.body.status, location: { lat: 53.48, lon: -2.24 }, risk: expect.any(String) });
+    const holder = created.body.technician?.id as string | undefined;
+    if (holder) expect(map.body.technicians.find((t: { id: string }) => t.id === holder)).toMatchObject({ status: 'busy', currentJob: id, firstName: expect.any(String) });
+
+    const reassigned = await call('POST', `/ops/requests/${id}/reassign`, { reason: 'e2e: van recalled to the depot' }, ops);
+    expect(reassigned).toMatchObject({ status: 200, body: { id, status: expect.stringMatching(/^(assigned|pending)$/) } });
+    if (holder) expect(reassigned.body.previousTechnicianId).toBe(holder);
+    expect(reassigned.body.technicianId).not.toBe(holder ?? 'nobody');
+    const cancelled = await call('POST', `/ops/requests/${id}/cancel`, { reason: 'e2e: customer towed away' }, ops);
+    expect(cancelled).toMatchObject({ status: 200, body: { id, status: 'cancelled' } });
+    expect((await call('POST', `/ops/requests/${id}/cancel`, { reason: 'e2e: again' }, ops)).status).toBe(409);
+    const after = await call('GET', '/ops/live-map', undefined, ops);
+    expect(after.body.requests.map((r: { id: string }) => r.id)).not.toContain(id);
+  });
+
   it('answers malformed JSON with a problem+json 400', async () => {
     const response = await call('POST', '/emergencies', '{"customer":');
     expect(response.status).toBe(400);

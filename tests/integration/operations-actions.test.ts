@@ -4,6 +4,7 @@ import { makeJobActionHandler } from '../../functions/jobs/job-action.js';
 import { makeHandler as makeCancel } from '../../functions/ops/cancel-request.js';
 import { makeHandler as makeReassign } from '../../functions/ops/reassign-request.js';
 import type { Notification } from '../../shared/ports/notifier.js';
+import type { OperationsRequestStore } from '../../shared/ports/request-store.js';
 import { bearer, testAuth } from '../support/auth.js';
 import { apiEvent, invoke } from '../support/events.js';
 import { seedRequest } from '../support/requests.js';
@@ -53,7 +54,7 @@ async function requestWith(holder: Tech, status: 'assigned' | 'en_route' | 'on_s
   return id;
 }
 
-const reassign = (id: string, body: unknown, deps = stack.deps) =>
+const reassign = (id: string, body: unknown, deps: Parameters<typeof makeReassign>[0] = stack.deps) =>
   invoke(makeReassign(deps), apiEvent({ method: 'POST', path: `/ops/requests/${id}/reassign`, resource: '/ops/requests/{id}/reassign', pathParameters: { id }, headers: bearer(tokens.ops!), body }));
 const cancel = (id: string, body: unknown) =>
   invoke(makeCancel(stack.deps), apiEvent({ method: 'POST', path: `/ops/requests/${id}/cancel`, resource: '/ops/requests/{id}/cancel', pathParameters: { id }, headers: bearer(tokens.ops!), body }));
@@ -153,12 +154,14 @@ describe('POST /ops/requests/{id}/reassign', () => {
   it('frees the chosen technician again when the request closes between the claim and the write (no half-stored state)', async () => {
     const id = await requestWith('oa-a');
     // The customer cancels at the worst moment: after oa-c is claimed, before the reassignment is written.
-    const requests = Object.create(stack.deps.requests) as typeof stack.deps.requests;
-    requests.reassignByOperations = async (...args) => {
-      await stack.deps.requests.transition(id, 'cancel', new Date());
-      return stack.deps.requests.reassignByOperations(...args);
+    const operationsStore: OperationsRequestStore = {
+      cancelByOperations: (...args) => stack.deps.operationsStore.cancelByOperations(...args),
+      reassignByOperations: async (...args) => {
+        await stack.deps.requests.transition(id, 'cancel', new Date());
+        return stack.deps.operationsStore.reassignByOperations(...args);
+      },
     };
-    const response = await reassign(id, { reason: 'Send the Watford van', technicianId: 'oa-c' }, { ...stack.deps, requests });
+    const response = await reassign(id, { reason: 'Send the Watford van', technicianId: 'oa-c' }, { ...stack.deps, operationsStore });
     expect(response).toMatchObject({ status: 409, body: { currentStatus: 'cancelled' } });
     expect(await holderOf('oa-c')).toBeUndefined();
     expect((await stack.deps.technicians.position('oa-c'))?.status).toBe('available');

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brokenReferences, packageService, type Packaged } from '../support/package.js';
+import { brokenReferences, dependencyCycles, packageService, type Packaged } from '../support/package.js';
 
 // Every single-region stage in both regions, packaged once each, one after another: osls packages through the
 // checkout's own .serverless/, so packagings cannot overlap (tests/support/package.ts). Prod is a region pair: its
@@ -93,6 +93,10 @@ describe.each(targets)('npx sls package --stage $stage --region $region', (targe
     const [, pool] = byType(target, 'AWS::Cognito::UserPool')[0]!;
     expect(pool.Properties.MfaConfiguration).toBe(stage === 'prod' ? 'ON' : 'OPTIONAL');
     expect(pool.Properties.UserPoolTier).toBe('PLUS');
+    // The hosted sign-in for /ops/live: a prefix domain per stage and account, coming back to this stage's API only.
+    expect(resourcesOf(target).StaffUserPoolDomain!.Properties.Domain).toEqual({ 'Fn::Sub': `tyrehero-dispatch-${stage}-\${AWS::AccountId}` });
+    expect(resourcesOf(target).OpsPageClient!.Properties.CallbackURLs).toEqual([{ 'Fn::Sub': `https://\${ApiGatewayRestApi}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/${stage}/ops/live` }]);
+    expect(dependencyCycles(packaged.get(key(target))!.template)).toEqual([]);
     expect(resourcesOf(target).DatabaseCluster!.Properties.DeletionProtection).toBe(stage === 'prod');
   });
 

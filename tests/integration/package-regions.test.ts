@@ -258,7 +258,18 @@ describe('npx sls package --stage prod in both regions', () => {
     it('keeps the pool, its groups and client in the primary; the secondary creates none', () => {
       expect(byType(primary, 'AWS::Cognito::UserPool')).toHaveLength(1);
       expect(byType(primary, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName).sort()).toEqual(['operations', 'technicians']);
-      for (const type of ['AWS::Cognito::UserPool', 'AWS::Cognito::UserPoolClient', 'AWS::Cognito::UserPoolGroup']) expect(byType(secondary, type), type).toEqual([]);
+      for (const type of ['AWS::Cognito::UserPool', 'AWS::Cognito::UserPoolClient', 'AWS::Cognito::UserPoolGroup', 'AWS::Cognito::UserPoolDomain']) expect(byType(secondary, type), type).toEqual([]);
+    });
+
+    it('keeps the hosted sign-in for /ops/live with the pool: its domain, page client and OpsSignInUrl in the primary only', () => {
+      expect(only(primary, 'AWS::Cognito::UserPoolDomain').Properties.UserPoolId).toEqual({ Ref: 'StaffUserPool' });
+      expect(primary.template.Resources.OpsPageClient!.Type).toBe('AWS::Cognito::UserPoolClient');
+      expect(primary.template.Outputs).toHaveProperty('OpsSignInUrl');
+      expect(secondary.template.Outputs ?? {}).not.toHaveProperty('OpsSignInUrl');
+      // The page signs in against the primary's API (its callback URL); the secondary takes only the staff app's tokens.
+      expect(primary.template.Resources.AcceptJobLambdaFunction!.Properties.Environment.Variables.AUTH_OPS_PAGE_CLIENT_ID).toEqual({ Ref: 'OpsPageClient' });
+      expect(secondary.template.Resources.AcceptJobLambdaFunction!.Properties.Environment.Variables.AUTH_OPS_PAGE_CLIENT_ID).toBe('');
+      expect(JSON.stringify(secondary.template)).not.toMatch(/OpsPageClient|StaffUserPoolDomain/);
     });
 
     it('makes the secondary trust the primary’s pool: its authorizer, and its functions with the pool’s keys copied to SSM', () => {

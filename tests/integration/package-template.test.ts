@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yaml from 'js-yaml';
 import { projectRoot } from '../../scripts/local/engines.js';
-import { brokenReferences, packageService, type Resource, type Template } from '../support/package.js';
+import { brokenReferences, dependencyCycles, dependsOn, packageService, substituted, type Resource, type Template } from '../support/package.js';
 
 interface Statement {
   Effect: string;
@@ -194,12 +194,89 @@ describe('npx sls package --stage prod', () => {
     const [, pool] = byType('AWS::Cognito::UserPool')[0]!;
     expect(pool.Properties).toMatchObject({ AdminCreateUserConfig: { AllowAdminCreateUserOnly: true }, DeletionProtection: 'ACTIVE' });
     expect(byType('AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName).sort()).toEqual(['operations', 'technicians']);
-    const [, client] = byType('AWS::Cognito::UserPoolClient')[0]!;
-    expect(client.Properties.GenerateSecret).toBe(false);
+    for (const [id, client] of byType('AWS::Cognito::UserPoolClient')) expect(client.Properties.GenerateSecret, id).toBe(false);
     const env = resources.AcceptJobLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>;
     expect(env.AUTH_CLIENT_ID).toEqual({ Ref: 'StaffAppClient' });
     expect(env.AUTH_JWKS_URL).toEqual({ 'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/${StaffUserPool}/.well-known/jwks.json' });
     expect(env.AUTH_LOCAL_JWKS).toBe('');
+  });
+
+  describe('hosted sign-in for /ops/live (as Cognito and CloudFormation read it)', () => {
+    // What CloudFormation would substitute at deploy time, for a made-up account and API.
+    const standIns = { ApiGatewayRestApi: 'a1b2c3d4e5', 'AWS::Region': 'eu-west-2', 'AWS::URLSuffix': 'amazonaws.com', 'AWS::AccountId': '123456789012', StaffUserPoolDomain: 'tyrehero-dispatch-prod-123456789012', OpsPageClient: '4pq7example0client' };
+    const liveView = 'https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/prod/ops/live';
+
+    it('puts a prefix domain on the staff pool, unique per service, stage and account, and valid as Cognito requires', () => {
+      const domain = resources.StaffUserPoolDomain!;
+      expect(domain.Type).toBe('AWS::Cognito::UserPoolDomain');
+      expect(domain.Properties.UserPoolId).toEqual({ Ref: 'StaffUserPool' });
+      // No custom domain: a Cognito prefix domain needs no certificate.
+      expect(domain.Properties.CustomDomainConfig).toBeUndefined();
+      const prefix = substituted(domain.Properties.Domain, standIns);
+      expect(prefix).toBe('tyrehero-dispatch-prod-123456789012');
+      // Cognito: lower-case letters, digits and hyphens, at most 63, no reserved words.
+      expect(prefix).toMatch(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/);
+      expect(prefix).not.toMatch(/aws|amazon|cognito/);
+    });
+
+    it('has a public client for the page: authorization code flow only, no secret, openid/email (and the scope the authorizer asks for), https callback and logout on the live view', () => {
+      const client = resources.OpsPageClient!;
+      expect(client.Type).toBe('AWS::Cognito::UserPoolClient');
+      expect(client.Properties).toMatchObject({
+        UserPoolId: { Ref: 'StaffUserPool' },
+        GenerateSecret: false,
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthFlows: ['code'],
+        SupportedIdentityProviders: ['COGNITO'],
+        ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+        PreventUserExistenceErrors: 'ENABLED',
+        EnableTokenRevocation: true,
+      });
+      expect([...client.Properties.AllowedOAuthScopes].sort()).toEqual(['aws.cognito.signin.user.admin', 'email', 'openid']);
+      // The gateway's authorizer asks every access token for exactly this scope: the page's tokens must carry it.
+      expect(resources.ApiGatewayMethodOpsLiveDashmapGet!.Properties.AuthorizationScopes).toEqual(['aws.cognito.signin.user.admin']);
+      expect(client.Properties.AllowedOAuthScopes).toEqual(expect.arrayContaining(resources.ApiGatewayMethodOpsLiveDashmapGet!.Properties.AuthorizationScopes));
+      // Prod has a custom domain, mapped at its root: the page may be opened (and come back) there too.
+      for (const list of ['CallbackURLs', 'LogoutURLs']) {
+        const urls = (client.Properties[list] as unknown[]).map((u) => substituted(u, standIns));
+        expect(urls, list).toEqual([liveView, 'https://api.tyrehero.co.uk/ops/live']);
+        for (const url of urls) expect(new URL(url).protocol, list).toBe('https:');
+      }
+      // Functions accept the page's access tokens beside the staff app's.
+      expect(resources.OpsLiveMapLambdaFunction!.Properties.Environment.Variables.AUTH_OPS_PAGE_CLIENT_ID).toEqual({ Ref: 'OpsPageClient' });
+    });
+
+    it('outputs the hosted sign-in URL: the pool domain’s authorize endpoint, for the page client, coming back to the exact callback URL', () => {
+      const output = template.Outputs!.OpsSignInUrl as { Value: unknown };
+      const url = new URL(substituted(output.Value, standIns));
+      expect(url.origin).toBe('https://tyrehero-dispatch-prod-123456789012.auth.eu-west-2.amazoncognito.com');
+      expect(url.pathname).toBe('/oauth2/authorize');
+      expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: '4pq7example0client', response_type: 'code', scope: 'openid email aws.cognito.signin.user.admin', redirect_uri: liveView });
+      // Cognito compares redirect_uri with the registered callback URLs character for character.
+      expect((resources.OpsPageClient!.Properties.CallbackURLs as unknown[]).map((u) => substituted(u, standIns))).toContain(url.searchParams.get('redirect_uri'));
+    });
+
+    it('has no circular dependency, and the pool depends on nothing the API or the page client add', () => {
+      expect(dependencyCycles(template)).toEqual([]);
+      expect(dependsOn(template, 'OpsPageClient', 'ApiGatewayRestApi')).toBe(true);
+      for (const later of ['ApiGatewayRestApi', 'OpsPageClient', 'StaffUserPoolDomain']) expect(dependsOn(template, 'StaffUserPool', later), later).toBe(false);
+      expect(dependsOn(template, 'ApiGatewayRestApi', 'OpsPageClient')).toBe(false);
+    });
+
+    it('changes nothing on a redeploy that would replace the pool, its domain or the clients', () => {
+      const pool = resources.StaffUserPool!;
+      // Properties whose change replaces a user pool (and so every account in it): as they have always been.
+      expect(pool.Properties.UsernameAttributes).toEqual(['email']);
+      for (const property of ['AliasAttributes', 'UsernameConfiguration', 'Schema']) expect(pool.Properties[property], property).toBeUndefined();
+      expect(pool.DeletionPolicy).toBe('Retain');
+      expect(pool.UpdateReplacePolicy).toBe('Retain');
+      // The domain, the client names and secrets are literals of the service and stage (and the account): nothing that
+      // differs from one packaging or deploy to the next, so CloudFormation sees no change to replace them for.
+      expect(resources.StaffUserPoolDomain!.Properties.Domain).toEqual({ 'Fn::Sub': 'tyrehero-dispatch-prod-${AWS::AccountId}' });
+      expect(resources.OpsPageClient!.Properties.ClientName).toBe('tyrehero-dispatch-prod-ops-live');
+      expect(resources.StaffAppClient!.Properties).toMatchObject({ ClientName: 'tyrehero-dispatch-prod-staff-app', GenerateSecret: false });
+      expect(resources.StaffAppClient!.Properties.AllowedOAuthFlows).toBeUndefined();
+    });
   });
 
   it('lets technicians touch only the locations table, and job actions only what each step needs', () => {

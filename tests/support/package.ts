@@ -104,3 +104,76 @@ export function brokenReferences(template: Template): string[] {
   for (const [id, output] of Object.entries(template.Outputs ?? {})) visit(output, `Outputs.${id}`, new Set());
   return broken;
 }
+
+/** The resources each resource depends on, as CloudFormation orders them: Ref, Fn::GetAtt, ${…} in Fn::Sub, DependsOn. */
+function dependencies(template: Template): Map<string, Set<string>> {
+  const graph = new Map<string, Set<string>>();
+  const collect = (node: unknown, into: Set<string>): void => {
+    if (Array.isArray(node)) return node.forEach((child) => collect(child, into));
+    if (!node || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'Ref' && typeof value === 'string') into.add(value);
+      else if (key === 'Fn::GetAtt') into.add(Array.isArray(value) ? String(value[0]) : String(value).split('.')[0]!);
+      else if (key === 'Fn::Sub') {
+        const [text, vars] = Array.isArray(value) ? (value as [string, Record<string, unknown>]) : [value as string, {}];
+        for (const [, ref] of String(text).matchAll(/\$\{([^!}][^}]*)\}/g)) if (!(ref! in (vars ?? {}))) into.add(ref!.split('.')[0]!);
+        collect(vars, into);
+      } else if (key === 'DependsOn') for (const id of ([] as unknown[]).concat(value)) into.add(String(id));
+      else collect(value, into);
+    }
+  };
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    const into = new Set<string>();
+    collect(resource, into);
+    graph.set(id, new Set([...into].filter((d) => d in template.Resources)));
+  }
+  return graph;
+}
+
+/** Every circular dependency CloudFormation would refuse the template for, as the cycle's resource ids; [] when none. */
+export function dependencyCycles(template: Template): string[][] {
+  const graph = dependencies(template);
+  const state = new Map<string, 'open' | 'done'>();
+  const cycles: string[][] = [];
+  const path: string[] = [];
+  const visit = (id: string): void => {
+    state.set(id, 'open');
+    path.push(id);
+    for (const next of graph.get(id) ?? []) {
+      if (state.get(next) === 'open') cycles.push([...path.slice(path.indexOf(next)), next]);
+      else if (!state.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(id, 'done');
+  };
+  for (const id of graph.keys()) if (!state.has(id)) visit(id);
+  return cycles;
+}
+
+/** Whether `from` depends on `to`, directly or through other resources. */
+export function dependsOn(template: Template, from: string, to: string): boolean {
+  const graph = dependencies(template);
+  const seen = new Set<string>();
+  const stack = [from];
+  while (stack.length) {
+    const id = stack.pop()!;
+    for (const next of graph.get(id) ?? []) {
+      if (next === to) return true;
+      if (!seen.has(next)) {
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+  }
+  return false;
+}
+
+/** A string, or an Fn::Sub over one, with ${…} replaced as CloudFormation would from `values` (a test's stand-ins). */
+export function substituted(value: unknown, values: Record<string, string>): string {
+  const text = typeof value === 'string' ? value : (value as { 'Fn::Sub'?: unknown })?.['Fn::Sub'];
+  if (typeof text !== 'string') throw new Error(`not a string or a plain Fn::Sub: ${JSON.stringify(value)}`);
+  return text.replace(/\$\{([^!}][^}]*)\}/g, (_, name: string) => {
+    if (!(name in values)) throw new Error(`no stand-in for \${${name}}`);
+    return values[name]!;
+  });
+}
