@@ -24,11 +24,13 @@ export interface PageSettings {
 }
 
 const tileOrigin = (url?: string) => (url ? ` ${new URL(url.replace(/\{[a-z]\}/g, '0')).origin}` : '');
+// The live view swaps its sign-in code for tokens at the hosted sign-in's own token endpoint.
+const signInOrigin = (url?: string) => (url ? ` ${new URL(url).origin}` : '');
 
 function pageHeaders(settings: PageSettings): Record<string, string> {
   return {
     // Scripts and styles from this origin only; map tiles from the configured tile server, if any.
-    'content-security-policy': `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:${tileOrigin(settings.mapTileUrl)}; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`,
+    'content-security-policy': `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:${tileOrigin(settings.mapTileUrl)}; connect-src 'self'${signInOrigin(settings.opsSignInUrl)}; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'strict-transport-security': 'max-age=63072000; includeSubDomains; preload',

@@ -2,6 +2,7 @@
 // the open requests on the UK map, with the queue, the incident severity and the weather beside it.
 import './ops-live.css';
 import { L, makeMap } from '../shared/map.js';
+import { finishHostedSignIn, forgetToken, hostedSignInUrl, keepToken, startHostedSignIn, storedToken } from './sign-in.js';
 
 /** GET /ops/live-map: the fleet and the open requests, with SLA risk, and the weather by region. */
 interface LiveMap {
@@ -35,25 +36,17 @@ interface Metrics {
 
 const everyMs = 5_000;
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const tokenKey = 'tyrehero-ops-token';
 const colours: Record<string, string> = { available: '#1a7f37', busy: '#0050b3', silent: '#6e7781', on_break: '#9a6700', 'on-track': '#1a7f37', 'at-risk': '#bf8700', late: '#cf222e' };
 let map: L.Map | undefined;
 const layer = L.layerGroup();
 let selected: LiveMap['requests'][number] | undefined;
 
-function token(): string | undefined {
-  // Cognito's hosted sign-in returns the access token in the fragment (implicit grant); keep it for this tab only.
-  const fromFragment = new URLSearchParams(location.hash.slice(1)).get('access_token');
-  if (fromFragment) {
-    sessionStorage.setItem(tokenKey, fromFragment);
-    history.replaceState(null, '', location.pathname);
-  }
-  return sessionStorage.getItem(tokenKey) ?? undefined;
-}
+const token = storedToken;
 
+/** Hosted sign-in in AWS; locally, the form for a pasted `npm run token` token. */
 function signIn() {
-  const hosted = document.querySelector<HTMLMetaElement>('meta[name="ops-sign-in-url"]')?.content;
-  if (hosted) return location.assign(hosted);
+  const hosted = hostedSignInUrl();
+  if (hosted) return void startHostedSignIn(hosted);
   $('sign-in').hidden = false;
   $('live').hidden = true;
 }
@@ -61,15 +54,15 @@ function signIn() {
 async function get<T>(path: string): Promise<T | undefined> {
   const response = await fetch(path, { headers: { Authorization: `Bearer ${token()}` }, cache: 'no-store' });
   if (response.status === 401) {
-    sessionStorage.removeItem(tokenKey);
+    forgetToken();
     signIn();
     return undefined;
   }
   // Signed in, but not as operations: sending them back to sign-in would only loop.
   if (response.status === 403) {
-    sessionStorage.removeItem(tokenKey);
+    forgetToken();
     showError('This account is not in the operations group. Sign in as an operations user to see the live view.');
-    $('sign-in').hidden = Boolean(document.querySelector<HTMLMetaElement>('meta[name="ops-sign-in-url"]')?.content);
+    $('sign-in').hidden = Boolean(hostedSignInUrl());
     return undefined;
   }
   if (!response.ok) throw new Error(`${path} answered ${response.status}`);
@@ -196,7 +189,7 @@ async function refresh() {
 
 $<HTMLFormElement>('token-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  sessionStorage.setItem(tokenKey, $<HTMLInputElement>('token').value.trim());
+  keepToken($<HTMLInputElement>('token').value.trim());
   void refresh();
 });
 $<HTMLFormElement>('act-form').addEventListener('submit', (event) => {
@@ -207,4 +200,14 @@ $<HTMLFormElement>('act-form').addEventListener('submit', (event) => {
 document.addEventListener('visibilitychange', () => {
   if (!document.hidden) void refresh();
 });
-void refresh();
+void (async () => {
+  const hosted = hostedSignInUrl();
+  try {
+    if (hosted) await finishHostedSignIn(hosted);
+  } catch (error) {
+    // Not straight back to the hosted sign-in: a refusal there would loop. The person chooses to try again.
+    showError((error as Error).message);
+    return;
+  }
+  await refresh();
+})();

@@ -200,6 +200,8 @@ export function openApiDocument() {
         partnerKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'API key TyreHero issued to a partner integration (stages with partnerApiKeys on)' },
       },
     },
+    // The JSON API only: the web pages (GET /t/{reference}, /ops/live, /assets/{file}) are HTML served by functions/pages,
+    // hold no data and take no input but their path (README, "Web pages"; tests/unit/pages-serve.test.ts).
     paths: {
       '/emergencies': {
         post: createEmergencyOperation({ operationId: 'createEmergency', security: publicAccess, summary: 'Ask for emergency tyre help' }),

@@ -3,6 +3,7 @@
 // screenshots in .test-results/. They fail when a page is broken: a script error, a missing element, a status or
 // marker the API does not report, or a serious accessibility violation.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -280,6 +281,64 @@ export function describeWebPages(running: () => StackUnderTest): void {
         expect(errors).toEqual([]);
         await page.close();
       }, 120_000);
+      it('signs in through the hosted sign-in where a stage sets one: authorization code with PKCE, state checked, code off the address bar', async () => {
+        const opsToken = token('operations', 'ops-hosted');
+        const authority = 'https://auth.example.test';
+        const authorizeUrl = `${authority}/oauth2/authorize?client_id=page-client&response_type=code&scope=openid+email+aws.cognito.signin.user.admin&redirect_uri=${encodeURIComponent(`${base}/ops/live`)}`;
+        const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+        const errors: string[] = [];
+        page.on('pageerror', (error) => errors.push(error.message));
+        // The page as the pages function serves it on a stage with OPS_SIGN_IN_URL (tests/unit/pages-serve.test.ts checks
+        // that header and meta tag against the function itself).
+        await page.route(
+          (url) => url.origin === base && url.pathname === '/ops/live',
+          async (route) => {
+            const served = await route.fetch();
+            const headers = { ...served.headers() };
+            delete headers['content-encoding'];
+            delete headers['content-length'];
+            headers['content-security-policy'] = headers['content-security-policy']!.replace("connect-src 'self'", `connect-src 'self' ${authority}`);
+            const html = (await served.text()).replace('<meta name="ops-sign-in-url" content="">', `<meta name="ops-sign-in-url" content="${authorizeUrl.replace(/&/g, '&amp;')}">`);
+            await route.fulfill({ status: served.status(), headers, body: html });
+          },
+        );
+        // A stand-in for Cognito's hosted sign-in: authorize answers with a code, the token endpoint with the token.
+        const seen: { authorize?: URLSearchParams; token?: URLSearchParams } = {};
+        await page.route(`${authority}/**`, async (route) => {
+          const url = new URL(route.request().url());
+          if (url.pathname === '/oauth2/authorize') {
+            seen.authorize = url.searchParams;
+            // Back to the page as Cognito sends people back (a 302 fulfilled here would skip the page's own route).
+            const back = `${base}/ops/live?code=one-time-code&state=${url.searchParams.get('state')}`;
+            return route.fulfill({ status: 200, contentType: 'text/html', body: `<script>location.replace(${JSON.stringify(back)})</script>` });
+          }
+          if (url.pathname === '/oauth2/token' && route.request().method() === 'POST') {
+            seen.token = new URLSearchParams(route.request().postData() ?? '');
+            return route.fulfill({ status: 200, contentType: 'application/json', headers: { 'access-control-allow-origin': base }, body: JSON.stringify({ access_token: opsToken, token_type: 'Bearer', expires_in: 3600 }) });
+          }
+          return route.fulfill({ status: 404 });
+        });
+
+        await page.goto(`${base}/ops/live`);
+        await waitFor(() => page.locator('#live').isVisible(), 'the live view after the hosted sign-in', 20_000);
+        expect(await page.evaluate<string>("location.href")).toBe(`${base}/ops/live`);
+        expect(seen.authorize?.get('client_id')).toBe('page-client');
+        expect(seen.authorize?.get('code_challenge_method')).toBe('S256');
+        expect(Object.fromEntries(seen.token ?? [])).toMatchObject({ grant_type: 'authorization_code', client_id: 'page-client', code: 'one-time-code', redirect_uri: `${base}/ops/live` });
+        // PKCE: the verifier sent with the code hashes to the challenge sent to authorize.
+        expect(createHash('sha256').update(seen.token!.get('code_verifier')!).digest('base64url')).toBe(seen.authorize!.get('code_challenge'));
+        expect(await page.evaluate<string | null>("sessionStorage.getItem('tyrehero-ops-token')")).toBe(opsToken);
+
+        // A code this tab did not ask for (a forged or replayed link) is refused, and no token is fetched for it.
+        seen.token = undefined;
+        await page.evaluate('sessionStorage.clear()');
+        await page.goto(`${base}/ops/live?code=stolen-code&state=not-this-tab`);
+        await waitFor(async () => /did not start in this tab/.test((await page.locator('#error').textContent()) ?? ''), 'the refusal', 10_000);
+        expect(seen.token).toBeUndefined();
+        expect(await page.evaluate<string>("location.href")).toBe(`${base}/ops/live`);
+        expect(errors).toEqual([]);
+        await page.close();
+      }, 60_000);
     });
   });
 }

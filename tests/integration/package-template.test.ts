@@ -165,6 +165,8 @@ describe('npx sls package --stage prod', () => {
     for (const fn of functions.filter((f) => f !== 'pages')) expect(zipEntries(path.join(dir, `${fn}.zip`)).filter((e) => e.startsWith('dist/')), fn).toEqual([]);
     expect(resources.PagesLambdaFunction!.Properties.VpcConfig).toBeUndefined();
     expect(ownActions(actionsOf('pages'))).toEqual([]);
+    // The live view sends staff to the stack's hosted sign-in.
+    expect((resources.PagesLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>).OPS_SIGN_IN_URL).toEqual(template.Outputs!.OpsSignInUrl!.Value);
     // The assignment SMS links the tracking page on the stage's public address.
     expect((resources.CreateEmergencyLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>).PUBLIC_BASE_URL).toBe('https://api.tyrehero.co.uk');
   });

@@ -33,7 +33,7 @@ describe('the pages function', () => {
     expect(page.body).toContain('content="https://tiles.example.test/{z}/{x}/{y}.png"');
     // Scripts from this origin only; images from the tile server too, and nothing may frame the page.
     expect(page.headers!['content-security-policy']).toBe(
-      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: https://tiles.example.test; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: https://tiles.example.test; connect-src 'self' https://sign-in.example.test; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
     );
     const ops = await get('/ops/live', {});
     expect(ops.body).toContain('content="https://sign-in.example.test/login?client_id=a&amp;redirect_uri=&quot;x&quot;"');
