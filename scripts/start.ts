@@ -8,6 +8,7 @@ import { bringDemoFleetOnShift, reportDemoFleetPositions, vanReportIntervalMs } 
 import { startFrontDoor } from './local/docs-server.js';
 import { freePort, projectRoot, stopChild } from './local/engines.js';
 import { startLocalStack } from './local/stack.js';
+import { buildPages } from './pages/build.js';
 
 const args = process.argv.slice(2);
 const fresh = args.includes('--fresh');
@@ -42,7 +43,29 @@ function examples(base: string): string {
   ].join('\n');
 }
 
+/** A demo breakdown near Luton, so the tracking page has something to show; answers its tracking link. */
+async function demoEmergency(base: string): Promise<string> {
+  const response = await fetch(`${base}/emergencies`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      // Ofcom's drama range, 900950–900989: the e2e tests' numbers count up from 07700 900001 and their fixed ones are
+      // 9009[9x], so the demo never trips the same-phone rule for a test.
+      customer: { name: 'Demo Driver', phone: `07700 900${950 + Math.floor(Math.random() * 40)}` },
+      location: { lat: 51.88, lon: -0.42 },
+      vehicle: { makeModel: 'Ford Focus', registration: 'AB12 CDE' },
+      issue: 'puncture',
+      safety: { onMotorway: true },
+    }),
+  });
+  const created = (await response.json()) as { reference?: string; trackingToken?: string; detail?: string };
+  if (!created.reference || !created.trackingToken) throw new Error(created.detail ?? `POST /emergencies answered ${response.status}`);
+  return `${base}/t/${created.reference}#${created.trackingToken}`;
+}
+
 async function main() {
+  log('building the web pages…');
+  await buildPages();
   log(fresh ? 'starting embedded engines with fresh data…' : 'starting embedded engines…');
   const stack = await startLocalStack({ fresh, persistent: true, log, dataDir: process.env.LOCAL_DATA_DIR, pgPort: Number(process.env.LOCAL_PG_PORT ?? 54329), dynamoPort: Number(process.env.LOCAL_DYNAMODB_PORT ?? 8005) });
   log(`PostgreSQL ${stack.env.DATABASE_URL!.replace(/:[^:@/]+@/, ':***@')}, DynamoDB ${stack.env.DYNAMODB_ENDPOINT}`);
@@ -63,7 +86,7 @@ async function main() {
   // Its own process group, so Ctrl-C can stop serverless-offline and every worker it forked.
   const offline = spawn(process.execPath, [path.join(projectRoot, 'node_modules/osls/bin/serverless.js'), 'offline', 'start', '--stage', 'local', '--httpPort', String(offlinePort), '--lambdaPort', String(lambdaPort)], {
     cwd: projectRoot,
-    env: { ...process.env, ...stack.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+    env: { ...process.env, ...stack.env, PUBLIC_BASE_URL: `http://localhost:${httpPort}`, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -74,7 +97,11 @@ async function main() {
     process.stdout.write(text);
     if (!announced && /Server ready/.test(text)) {
       announced = true;
-      console.log(`\nTyreHero Dispatch is running at ${base} (API documentation: ${base}/docs)\n\nTry:\n${examples(base)}\n\nCtrl-C stops everything.\n`);
+      console.log(`\nTyreHero Dispatch is running at ${base} (API documentation: ${base}/docs)\n\nTry:\n${examples(base)}\n`);
+      void demoEmergency(base)
+        .then((link) => console.log(`Customer tracking page for a demo emergency:\n  ${link}\n`))
+        .catch((error: unknown) => console.log(`(No demo emergency: ${String(error)})\n`))
+        .finally(() => console.log(`Operations live view (sign in with: npm run -s token -- operations ops-demo):\n  ${base}/ops/live\n\nCtrl-C stops everything.\n`));
     }
   };
   offline.stdout.on('data', relay);

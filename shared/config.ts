@@ -268,6 +268,33 @@ export const operationsConcern = concern(
   (o) => o.transform((c) => ({ highPriorityAtMost: c.HIGH_PRIORITY_AT_MOST, satisfactionTarget: c.SATISFACTION_TARGET })),
 );
 
+/** The two web pages (README, "Web pages"): parsed only by the pages function. */
+export const pagesConcern = concern(
+  {
+    MAP_TILE_URL: field(
+      z.string().regex(/^https:\/\/[^\s"<>]+\{z\}[^\s"<>]*$/, 'must be an https URL template with {z}, {x} and {y}').optional(),
+      'Optional map tile layer for the pages, e.g. https://tile.example.com/{z}/{x}/{y}.png. Unset, the maps draw only the shipped GB and Ireland outline (tests and npm start never need a tile server).',
+    ),
+    OPS_SIGN_IN_URL: field(
+      z.string().regex(/^https:\/\/[^\s"<>]+$/, 'must be an https URL').optional(),
+      "Cognito hosted sign-in URL the operations live view sends staff to (the stack's OpsSignInUrl output). Unset (local), /ops/live asks for a token from `npm run token` instead.",
+    ),
+  },
+  (o) => o.transform((c) => ({ mapTileUrl: c.MAP_TILE_URL, opsSignInUrl: c.OPS_SIGN_IN_URL })),
+);
+
+/** Links sent to customers: parsed by every function that texts a customer their tracking link. */
+export const linksConcern = concern(
+  {
+    PUBLIC_BASE_URL: field(
+      z.string().regex(/^https?:\/\/[^\s/]+(\/[^\s]*[^\s/])?$/, 'must be a scheme, host and optional path, without a trailing slash'),
+      "Where customers open the tracking page: the SMS on assignment links to PUBLIC_BASE_URL/t/{reference}#<token>. Deployed stages set the API's own URL; locally the npm start URL.",
+      'http://localhost:3000',
+    ),
+  },
+  (o) => o.transform((c) => ({ publicBaseUrl: c.PUBLIC_BASE_URL })),
+);
+
 /** Data protection (README, "Data protection"). */
 export const dataProtectionConcern = concern(
   {
@@ -429,6 +456,8 @@ const concerns = {
   auth: authConcern,
   operations: operationsConcern,
   dataProtection: dataProtectionConcern,
+  pages: pagesConcern,
+  links: linksConcern,
   weather: weatherConcern,
   dr: drConcern,
 };

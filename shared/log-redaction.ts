@@ -28,10 +28,13 @@ const positionPattern = /-?\d{1,3}\.\d{3,}\s*,\s*-?\d{1,3}\.\d{3,}/g;
 /** Positions as objects ({lat, lon}); a string `location` is Powertools' own (where an error was thrown) and stays. */
 const positionKeys = new Set(['location', 'technicianLocation', 'position', 'point']);
 
+// A tracking link's fragment (/t/TH-XXXXXX#<token>, in an SMS body): the token opens the request, so it never reaches a log.
+const trackingFragmentPattern = /(\/t\/TH-[2-9A-Z]{6})#[A-Za-z0-9_-]+/g;
+
 export const redacted = '[redacted]';
 
 export function redactText(text: string): string {
-  return text.replace(positionPattern, '[position]').replace(phonePattern, '[phone]');
+  return text.replace(trackingFragmentPattern, '$1#[token]').replace(positionPattern, '[position]').replace(phonePattern, '[phone]');
 }
 
 export function redactPersonalData(key: string, value: unknown): unknown {

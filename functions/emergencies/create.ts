@@ -1,6 +1,6 @@
 // POST /emergencies: a stranded driver asks for help.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { loadConcerns, databaseConcern, dataProtectionConcern, dispatchConcern, dynamodbConcern, geocoderConcern, httpConcern, intakeConcern, notifierConcern, regionConcern, smsConcern, tablesConcern } from '../../shared/config.js';
+import { loadConcerns, linksConcern, databaseConcern, dataProtectionConcern, dispatchConcern, dynamodbConcern, geocoderConcern, httpConcern, intakeConcern, notifierConcern, regionConcern, smsConcern, tablesConcern } from '../../shared/config.js';
 import type { WeatherLevelCache } from '../../shared/adapters/dynamodb/weather-level.js';
 import { systemClock } from '../../shared/adapters/system.js';
 import { httpSettings, type RouteDeps } from '../../shared/compose/http.js';
@@ -53,7 +53,7 @@ function dispatchView(dispatch: DispatchOutcome | undefined) {
 export const intakeWeatherCache = (clock: Clock): WeatherLevelCache => ({ clock, maxAgeMs: 60_000 });
 
 // Composed once per container (provisioned concurrency pre-warms this), with exactly what the role allows.
-const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, geocoder: geocoderConcern, notifier: notifierConcern, sms: smsConcern, intake: intakeConcern, dispatch: dispatchConcern, http: httpConcern, dataProtection: dataProtectionConcern });
+const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, geocoder: geocoderConcern, notifier: notifierConcern, sms: smsConcern, intake: intakeConcern, dispatch: dispatchConcern, links: linksConcern, http: httpConcern, dataProtection: dataProtectionConcern });
 // The same intake composition drDrill uses; here real messages go through SMS continuity (retries, fallback).
 const intake = intakeDeps(config, { real: smsContinuity(config, logger), weatherCache: intakeWeatherCache(systemClock) });
 export const handler = makeHandler({ ...intake.deps, idempotency: idempotency(config, intake.tables.client), http: httpSettings(config) });

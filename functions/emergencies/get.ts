@@ -3,14 +3,14 @@ import { loadConcerns, databaseConcern, dataProtectionConcern, dispatchConcern, 
 import type { RouteDeps } from '../../shared/compose/http.js';
 import { trackingRouteDeps } from '../../shared/compose/tracking.js';
 import { httpRoute } from '../../shared/http/route.js';
-import { EmergencyIdPath } from '../../shared/schemas/emergency-path.js';
+import { EmergencyIdOrReferencePath } from '../../shared/schemas/emergency-path.js';
 import { followOwnEmergency } from '../../shared/usecases/track-emergency.js';
 import { emergencyView } from './view.js';
 
 export const makeHandler = (deps: Parameters<typeof followOwnEmergency>[0] & RouteDeps) =>
-  httpRoute({ http: deps.http, params: EmergencyIdPath }, async ({ params, headers }) => {
-    const { request, live } = await followOwnEmergency(deps, params.id, headers['x-tracking-token']);
-    return { status: 200, body: emergencyView(request, live) };
+  httpRoute({ http: deps.http, params: EmergencyIdOrReferencePath }, async ({ params, headers }) => {
+    const { request, live, technician } = await followOwnEmergency(deps, params.id, headers['x-tracking-token']);
+    return { status: 200, body: emergencyView(request, live, technician) };
   });
 
 const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, dataProtection: dataProtectionConcern, dispatch: dispatchConcern, http: httpConcern, intake: intakeConcern });

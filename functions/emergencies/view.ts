@@ -1,10 +1,10 @@
 // How a customer sees their own request: no other customer's data, no internal fields.
-import type { LiveTechnician, TrackedEmergency } from '../../shared/usecases/track-emergency.js';
+import type { LiveTechnician, TrackedEmergency, VisitingTechnician } from '../../shared/usecases/track-emergency.js';
 
 /** The customer reads the code to the technician on site; before a technician is assigned or after the job ends it has no use. */
 const showsArrivalCode = new Set(['assigned', 'en_route', 'on_site']);
 
-export function emergencyView(r: TrackedEmergency, live?: LiveTechnician) {
+export function emergencyView(r: TrackedEmergency, live?: LiveTechnician, technician?: VisitingTechnician) {
   const stamps = r as Partial<Record<'assignedAt' | 'enRouteAt' | 'onSiteAt' | 'completedAt' | 'cancelledAt', Date>> & { eta?: Date; technicianId?: string; arrivalCode?: string; rating?: number; ratingComment?: string };
   const timeline = Object.fromEntries(
     Object.entries({ createdAt: r.createdAt, assignedAt: stamps.assignedAt, enRouteAt: stamps.enRouteAt, onSiteAt: stamps.onSiteAt, completedAt: stamps.completedAt, cancelledAt: stamps.cancelledAt })
@@ -23,6 +23,7 @@ export function emergencyView(r: TrackedEmergency, live?: LiveTechnician) {
     slaDeadline: r.slaDeadline.toISOString(),
     ...(live ? { eta: live.eta.toISOString(), etaMinutes: live.etaMinutes } : stamps.eta ? { eta: stamps.eta.toISOString() } : {}),
     ...(stamps.technicianId ? { technicianId: stamps.technicianId } : {}),
+    ...(technician ? { technician } : {}),
     ...(stamps.arrivalCode && showsArrivalCode.has(r.status) ? { arrivalCode: stamps.arrivalCode } : {}),
     ...(live ? { technicianLocation: { ...live.location, recordedAt: live.recordedAt.toISOString() } } : {}),
     timeline,

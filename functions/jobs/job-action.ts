@@ -1,5 +1,5 @@
 // POST /jobs/{id}/<action>: the assigned technician accepts, declines, sets off, arrives or completes.
-import { loadConcerns, authConcern, databaseConcern, dataProtectionConcern, dispatchConcern, dynamodbConcern, httpConcern, intakeConcern, notifierConcern, regionConcern, smsConcern, tablesConcern } from '../../shared/config.js';
+import { loadConcerns, linksConcern, authConcern, databaseConcern, dataProtectionConcern, dispatchConcern, dynamodbConcern, httpConcern, intakeConcern, notifierConcern, regionConcern, smsConcern, tablesConcern } from '../../shared/config.js';
 import { dispatchDeps } from '../../shared/compose/dispatch.js';
 import { httpSettings, tokenVerifier, type StaffRouteDeps } from '../../shared/compose/http.js';
 import { httpRoute } from '../../shared/http/route.js';
@@ -28,7 +28,7 @@ export const makeJobActionHandler = (action: TechnicianAction) => (deps: JobActi
       }));
 
 function compose(): JobActionDeps {
-  const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, notifier: notifierConcern, sms: smsConcern, dataProtection: dataProtectionConcern, dispatch: dispatchConcern, auth: authConcern, http: httpConcern, intake: intakeConcern });
+  const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, notifier: notifierConcern, sms: smsConcern, dataProtection: dataProtectionConcern, dispatch: dispatchConcern, links: linksConcern, auth: authConcern, http: httpConcern, intake: intakeConcern });
   return { ...dispatchDeps(config), verifier: tokenVerifier(config), http: httpSettings(config) };
 }
 

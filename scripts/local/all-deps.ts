@@ -24,6 +24,7 @@ import { notifier } from '../../shared/compose/notifier.js';
 import { smsContinuity } from '../../shared/compose/sms-continuity.js';
 import { postgres } from '../../shared/compose/postgres.js';
 import { makePhoneProtection } from '../../shared/compose/phones.js';
+import { KeyedTrackingLinks } from '../../shared/adapters/crypto/keyed-tracking-links.js';
 import { guardSms, makeRateCounter } from '../../shared/compose/protection.js';
 import { scaler, weatherProvider, type ForecastOverrides } from '../../shared/compose/weather.js';
 import type { Clock, IdGenerator } from '../../shared/ports/clock.js';
@@ -58,6 +59,7 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
     pool,
     dynamo: client,
     phones,
+    trackingLinks: new KeyedTrackingLinks(phones, config.links.publicBaseUrl),
     rateLimits,
     abuse: { intakeLimitPerPhoneHour: config.dataProtection.intakeLimitPerPhoneHour },
     dataProtection: config.dataProtection,

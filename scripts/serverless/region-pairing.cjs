@@ -160,6 +160,9 @@ function makeSecondary(template, { region, pairing, pairingParameters }) {
   }
   // The hosted sign-in belongs to the pool, and comes back to the primary's API (README, "Staff sign-in and roles").
   for (const id of ['StaffUserPoolId', 'StaffAppClientId', 'OpsSignInUrl']) delete template.Outputs?.[id];
+  // So the secondary's live view falls back to the pasted-token form rather than name a sign-in that is not there.
+  const pagesEnvironment = resources.PagesLambdaFunction?.Properties?.Environment?.Variables;
+  if (pagesEnvironment) pagesEnvironment.OPS_SIGN_IN_URL = '';
   replicatePhoneKeys(template, pairingParameters);
 
   const poolId = pairingParameters.staffUserPoolId;

@@ -12,11 +12,12 @@ import type { RedispatchDeps } from '../usecases/redispatch.js';
 import { dynamo } from './dynamo.js';
 import { notifier } from './notifier.js';
 import { makePhoneProtection } from './phones.js';
+import { KeyedTrackingLinks } from '../adapters/crypto/keyed-tracking-links.js';
 import { postgres } from './postgres.js';
 import { guardSms, makeRateCounter } from './protection.js';
 import { smsContinuity } from './sms-continuity.js';
 
-type DispatchConcerns = Pick<Config, 'region' | 'database' | 'dynamodb' | 'tables' | 'notifier' | 'sms' | 'dataProtection' | 'dispatch'>;
+type DispatchConcerns = Pick<Config, 'region' | 'database' | 'dynamodb' | 'tables' | 'notifier' | 'sms' | 'dataProtection' | 'dispatch' | 'links'>;
 
 export function dispatchDeps(config: DispatchConcerns): DispatchDeps & Pick<RedispatchDeps, 'directory'> & { dispatch: Config['dispatch'] } {
   return dispatchParts(config).deps;
@@ -35,6 +36,7 @@ export function dispatchParts(config: DispatchConcerns) {
       real: smsContinuity(config, logger),
       guard: (outbound) => guardSms(outbound, { pool, phones, rateLimits: makeRateCounter(documents, config), clock: systemClock, log: logger, config }),
     }),
+    trackingLinks: new KeyedTrackingLinks(phones, config.links.publicBaseUrl),
     clock: systemClock,
     log: logger,
     dispatch: config.dispatch,

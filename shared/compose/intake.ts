@@ -15,10 +15,11 @@ import { dynamo } from './dynamo.js';
 import { geocoder } from './geocoder.js';
 import { notifier } from './notifier.js';
 import { makePhoneProtection } from './phones.js';
+import { KeyedTrackingLinks } from '../adapters/crypto/keyed-tracking-links.js';
 import { postgres } from './postgres.js';
 import { guardSms, makeRateCounter } from './protection.js';
 
-type IntakeConcerns = Pick<Config, 'region' | 'database' | 'dynamodb' | 'tables' | 'geocoder' | 'notifier' | 'dataProtection' | 'dispatch' | 'intake'>;
+type IntakeConcerns = Pick<Config, 'region' | 'database' | 'dynamodb' | 'tables' | 'geocoder' | 'notifier' | 'dataProtection' | 'dispatch' | 'intake' | 'links'>;
 
 export interface IntakeOptions {
   /** Where real messages go (SMS continuity); SNS or the log by default. */
@@ -45,6 +46,7 @@ export function intakeDeps(config: IntakeConcerns, options: IntakeOptions = {}) 
       guard: (outbound) => guardSms(outbound, { pool, phones, rateLimits, clock: systemClock, log: logger, config }),
     }),
     phones,
+    trackingLinks: new KeyedTrackingLinks(phones, config.links.publicBaseUrl),
     rateLimits,
     abuse: { intakeLimitPerPhoneHour: config.dataProtection.intakeLimitPerPhoneHour },
     clock: systemClock,

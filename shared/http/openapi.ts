@@ -200,6 +200,8 @@ export function openApiDocument() {
         partnerKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'API key TyreHero issued to a partner integration (stages with partnerApiKeys on)' },
       },
     },
+    // The JSON API only: the web pages (GET /t/{reference}, /ops/live, /assets/{file}) are HTML served by functions/pages,
+    // hold no data and take no input but their path (README, "Web pages"; tests/unit/pages-serve.test.ts).
     paths: {
       '/emergencies': {
         post: createEmergencyOperation({ operationId: 'createEmergency', security: publicAccess, summary: 'Ask for emergency tyre help' }),
@@ -224,11 +226,14 @@ export function openApiDocument() {
           operationId: 'getEmergency',
           security: publicAccess,
           summary: 'Follow your own request',
-          parameters: [idParam('emergency'), tokenHeader],
+          parameters: [
+            { name: 'id', in: 'path', required: true, description: 'The emergency id, or its booking reference (TH-XXXXXX) as in the tracking page link; anything else is answered 422', schema: { type: 'string' } },
+            tokenHeader,
+          ],
           responses: {
             '200': json('The request', ref('Emergency')),
-            '404': problem('Unknown id or wrong tracking token'),
-            '422': problem('The id is not a UUID', ref('ValidationProblem')),
+            '404': problem('Unknown id or reference, or wrong tracking token'),
+            '422': problem('The id is neither a UUID nor a booking reference', ref('ValidationProblem')),
             '503': unavailable,
           },
         }),

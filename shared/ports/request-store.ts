@@ -80,6 +80,8 @@ export interface RequestStore {
   /** Inserts a request accepted earlier (from the intake buffer); a row with the same id already stored is left as it is. */
   insertIfAbsent(request: NewEmergency): Promise<boolean>;
   findById(id: string): Promise<EmergencyRequest | undefined>;
+  /** The request with this booking reference (references are unique). */
+  findByReference(reference: string): Promise<EmergencyRequest | undefined>;
   /**
    * Applies a lifecycle action under a row lock (status in the action's from-set and, when technicianId is given,
    * owned by that technician), stamping the time `at` gives once the lock is held; the audit trigger records it.

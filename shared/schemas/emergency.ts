@@ -120,6 +120,10 @@ export const EmergencyView = z
     eta: z.iso.datetime().optional(),
     etaMinutes: z.number().int().optional().meta({ description: 'While en route: recomputed from the live position' }),
     technicianId: z.string().optional(),
+    technician: z
+      .object({ firstName: z.string(), van: z.string() })
+      .optional()
+      .meta({ description: 'Who is coming: their first name and van, while a technician is assigned, en route or on site (GET only)' }),
     arrivalCode: z
       .string()
       .regex(/^[0-9]{4}$/)

@@ -60,11 +60,13 @@ export async function createEmergency(deps: IntakeDeps, input: CreateEmergencyIn
   const now = deps.clock.now();
   const weather = await currentWeather(deps);
   const replayable = replayableIdentity(options.idempotencyKey, input.customer.phone);
-  const trackingToken = replayable?.trackingToken ?? deps.ids.trackingToken();
+  const id = replayable?.id ?? deps.ids.uuid();
+  // Derived from the id, so a replay recomputes it and a later assignment's SMS can link it (ports/tracking-links.ts).
+  const trackingToken = await deps.trackingLinks.tokenFor(id);
   const onMotorway = input.safety?.onMotorway ?? false;
   const vulnerableOccupants = input.safety?.vulnerableOccupants ?? false;
   const draft: NewEmergency = {
-    id: replayable?.id ?? deps.ids.uuid(),
+    id,
     reference: deps.ids.reference(),
     customerName: input.customer.name,
     phone: input.customer.phone,

@@ -7,6 +7,7 @@ import type { Log } from '../ports/logger.js';
 import { aboutRequest, type Notifier, type Notification } from '../ports/notifier.js';
 import type { Assignment, RequestStore } from '../ports/request-store.js';
 import type { SearchReport, TechnicianIndex } from '../ports/technician-index.js';
+import type { TrackingLinks } from '../ports/tracking-links.js';
 import { formatUkTime } from '../domain/uk-day.js';
 import { freshSince } from '../domain/durations.js';
 import { byDistanceThenId, haversineKm } from '../domain/geo.js';
@@ -16,12 +17,14 @@ export interface DispatchDeps {
   requests: RequestStore;
   technicians: TechnicianIndex;
   notifier: Notifier;
+  /** The tracking-page link in the customer's assignment SMS. */
+  trackingLinks: TrackingLinks;
   clock: Clock;
   log: Log;
   dispatch: { candidates: number; maxRadiusKm: number; freshMinutes: number; eta: EtaSettings };
 }
 
-export type Dispatchable = Pick<EmergencyRequest, 'id' | 'reference' | 'phone' | 'location' | 'onMotorway' | 'slaDeadline' | 'declinedBy' | 'issue' | 'postcode' | 'isTest'>;
+export type Dispatchable = Pick<EmergencyRequest, 'id' | 'reference' | 'phone' | 'location' | 'onMotorway' | 'slaDeadline' | 'declinedBy' | 'issue' | 'postcode' | 'isTest' | 'trackingTokenHash'>;
 
 export type PendingReason = 'no-technician-in-range' | 'none-within-sla' | 'all-claimed';
 
@@ -170,12 +173,30 @@ async function assignClaimed(
   const profile = assigned.technician;
   const firstName = profile?.name.split(/\s+/)[0] ?? 'Your technician';
   const van = profile?.van ?? 'a TyreHero van';
-  await notify(deps, { ...aboutRequest(request), channel: 'sms', purpose: 'customer-assigned', requestId: request.id, to: request.phone, text: `TyreHero ${request.reference}: ${firstName} is coming to you in a ${van}, expected by ${formatUkTime(eta)} (about ${minutes} min).` });
+  const link = await trackingLink(deps, request);
+  await notify(deps, {
+    ...aboutRequest(request),
+    channel: 'sms',
+    purpose: 'customer-assigned',
+    requestId: request.id,
+    to: request.phone,
+    text: `TyreHero ${request.reference}: ${firstName} is coming to you in a ${van}, expected by ${formatUkTime(eta)} (about ${minutes} min).${link ? ` Follow the van: ${link}` : ''}`,
+  });
   if (profile) {
     const where = request.postcode ?? `${request.location.lat.toFixed(4)},${request.location.lon.toFixed(4)}`;
     await notify(deps, { ...aboutRequest(request), channel: 'sms', purpose: 'technician-offer', to: profile.phone, text: `TyreHero job ${request.reference}: ${request.issue.replace(/_/g, ' ')} at ${where}, ${candidate.distanceKm.toFixed(1)} km away. Accept in the app within 3 minutes.` });
   }
   return { kind: 'assigned', technician: { id: candidate.id, firstName, van, distanceKm: Math.round(candidate.distanceKm * 10) / 10 }, etaMinutes: minutes, eta, search: report };
+}
+
+/** The link is a nicety: without it (a key service failing, a request older than derived tokens) the SMS still goes. */
+async function trackingLink(deps: Pick<DispatchDeps, 'trackingLinks' | 'log'>, request: Dispatchable): Promise<string | undefined> {
+  try {
+    return await deps.trackingLinks.linkFor(request);
+  } catch (error) {
+    deps.log.warn('tracking link unavailable; SMS sent without it', { id: request.id, error: error });
+    return undefined;
+  }
 }
 
 /** Messages are best effort: a failed SMS must never undo an assignment already made. */

@@ -1,6 +1,6 @@
 // Customer-side access to one request, authorised by its tracking token: read it, or call it off.
 import type { EmergencyRequest, NewEmergency, RequestStatus } from '../domain/emergency.js';
-import { trackingTokenMatches } from '../domain/tracking.js';
+import { referencePattern, trackingTokenMatches } from '../domain/tracking.js';
 import { haversineKm } from '../domain/geo.js';
 import { arrivalAt, etaFor, type EtaSettings } from '../domain/eta.js';
 import type { GeoPoint } from '../domain/emergency.js';
@@ -9,6 +9,7 @@ import type { Clock } from '../ports/clock.js';
 import type { IntakeBuffer } from '../ports/intake-buffer.js';
 import type { Log } from '../ports/logger.js';
 import type { RequestStore } from '../ports/request-store.js';
+import type { TechnicianDirectory } from '../ports/technician-directory.js';
 import type { TechnicianIndex } from '../ports/technician-index.js';
 
 export interface TrackingDeps {
@@ -24,22 +25,24 @@ export type TrackedEmergency = (EmergencyRequest | (NewEmergency & { status: Req
 // Unknown id and wrong token read the same, so the API never confirms that an id exists.
 const notFound = () => new NotFound('No emergency request matches this id and tracking token. Check the link you were sent.');
 
+/** `id` may be the booking reference (the tracking page's link carries it); a request still in the intake buffer is found by id only. */
 async function findOwnEmergency(deps: TrackingDeps, id: string, trackingToken: string | undefined): Promise<TrackedEmergency> {
   let request: TrackedEmergency | undefined;
   let databaseDown = false;
+  const byReference = referencePattern.test(id);
   try {
-    const stored = await deps.requests.findById(id);
+    const stored = byReference ? await deps.requests.findByReference(id) : await deps.requests.findById(id);
     if (stored) request = { ...stored, queued: false };
   } catch (error) {
     if (!(error instanceof Unavailable)) throw error;
     databaseDown = true;
   }
-  if (!request) {
+  if (!request && !byReference) {
     // Accepted during an outage and not yet replayed: it lives in the intake buffer.
     const held = await deps.intakeBuffer.find(id);
     if (held) request = { ...held, status: 'pending', queued: true };
-    else if (databaseDown) throw new Unavailable('We cannot look up requests right now. Please try again in a moment.');
   }
+  if (!request && databaseDown) throw new Unavailable('We cannot look up requests right now. Please try again in a moment.');
   if (!request || !trackingTokenMatches(trackingToken, request.trackingTokenHash)) throw notFound();
   return request;
 }
@@ -47,11 +50,11 @@ async function findOwnEmergency(deps: TrackingDeps, id: string, trackingToken: s
 export async function cancelOwnEmergency(deps: TrackingDeps, id: string, trackingToken: string | undefined): Promise<EmergencyRequest> {
   const request = await findOwnEmergency(deps, id, trackingToken);
   if (request.queued) throw new Unavailable('Your request is still being recorded. Please try cancelling again in a minute.');
-  const outcome = await deps.requests.transition(id, 'cancel', () => deps.clock.now());
+  const outcome = await deps.requests.transition(request.id, 'cancel', () => deps.clock.now());
   if (outcome.kind === 'applied') {
     const technicianId = outcome.previous.technicianId;
     // The technician was holding this job: put them back to work.
-    if (technicianId && !outcome.repeated) await releaseTechnician(deps, technicianId, id);
+    if (technicianId && !outcome.repeated) await releaseTechnician(deps, technicianId, request.id);
     return outcome.request;
   }
   if (outcome.kind === 'not-allowed') {
@@ -64,7 +67,7 @@ export async function cancelOwnEmergency(deps: TrackingDeps, id: string, trackin
 export async function rateOwnEmergency(deps: TrackingDeps, id: string, trackingToken: string | undefined, rating: number, comment?: string): Promise<EmergencyRequest> {
   const request = await findOwnEmergency(deps, id, trackingToken);
   if (request.queued) throw new Conflict('This request has not been completed yet, so it cannot be rated.', { currentStatus: 'pending' });
-  const outcome = await deps.requests.rate(id, rating, comment, deps.clock.now());
+  const outcome = await deps.requests.rate(request.id, rating, comment, deps.clock.now());
   if (outcome.kind === 'rated') return outcome.request;
   if (outcome.kind === 'already-rated') throw new Conflict('You have already rated this job. Thank you.', { currentStatus: 'completed' });
   if (outcome.kind === 'not-completed') {
@@ -89,15 +92,27 @@ export interface LiveTechnician {
   eta: Date;
 }
 
-/** The customer's view: while the technician drives to them, where they are now and when they should arrive. */
+/** Who is coming, as the customer sees them: a first name and the van, never a phone number or a surname. */
+export interface VisitingTechnician {
+  firstName: string;
+  van: string;
+}
+
+/** Statuses in which the customer is told who is coming (and, en route, where the van is). */
+const technicianShown = new Set<RequestStatus>(['assigned', 'en_route', 'on_site']);
+
+/** The customer's view: who is coming and, while they drive to them, where they are now and when they should arrive. */
 export async function followOwnEmergency(
-  deps: TrackingDeps & { dispatch: { eta: EtaSettings } },
+  deps: TrackingDeps & { dispatch: { eta: EtaSettings }; directory: Pick<TechnicianDirectory, 'findTechnician'> },
   id: string,
   trackingToken: string | undefined,
-): Promise<{ request: TrackedEmergency; live?: LiveTechnician }> {
+): Promise<{ request: TrackedEmergency; technician?: VisitingTechnician; live?: LiveTechnician }> {
   const request = await findOwnEmergency(deps, id, trackingToken);
   const technicianId = 'technicianId' in request ? request.technicianId : undefined;
-  if (request.status !== 'en_route' || !technicianId) return { request };
+  if (!technicianId || !technicianShown.has(request.status)) return { request };
+  const profile = await deps.directory.findTechnician(technicianId);
+  const technician = profile ? { firstName: profile.name.split(/\s+/)[0]!, van: profile.van } : undefined;
+  if (request.status !== 'en_route') return { request, technician };
   let position;
   try {
     position = await deps.technicians.position(technicianId);
@@ -105,9 +120,9 @@ export async function followOwnEmergency(
     // The stored ETA still stands; a live position is a nicety.
     deps.log.warn('live position unavailable', { id, error: error });
   }
-  if (!position?.location || !position.recordedAt) return { request };
+  if (!position?.location || !position.recordedAt) return { request, technician };
   const distanceKm = haversineKm(position.location, request.location);
   // Already driving: no mobilisation time left to add.
   const minutes = etaFor(distanceKm, request.onMotorway, { ...deps.dispatch.eta, mobilisationMinutes: 0 });
-  return { request, live: { location: position.location, recordedAt: position.recordedAt, etaMinutes: minutes, eta: arrivalAt(deps.clock.now(), minutes) } };
+  return { request, technician, live: { location: position.location, recordedAt: position.recordedAt, etaMinutes: minutes, eta: arrivalAt(deps.clock.now(), minutes) } };
 }

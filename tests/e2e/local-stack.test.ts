@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort, projectRoot } from '../../scripts/local/engines.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { assertMatchesContract } from '../support/contract.js';
+import { describeWebPages } from './web-pages.js';
 
 // The real `npm start` entry point, over real HTTP, on its own ports and data directory.
 let child: ChildProcess;
@@ -71,8 +72,13 @@ const token = (role: string, subject: string) =>
   }).trim();
 
 describe('npm start', () => {
-  it('prints the base URL and curl examples', () => {
+  it('prints the base URL, curl examples, a demo tracking link and the ops live view', async () => {
     expect(output).toContain(`running at ${base}`);
+    await waitFor(() => output.includes(`${base}/ops/live`), 'the ops live view URL', 60_000);
+    expect(output).toMatch(new RegExp(`${base}/t/TH-[2-9A-Z]{6}#[A-Za-z0-9_-]{20,}`));
+  }, 90_000);
+
+  it('still prints the curl examples', () => {
     expect(output.match(/curl -s/g)?.length).toBeGreaterThanOrEqual(3);
   });
 
@@ -228,6 +234,9 @@ describe('npm start', () => {
       expect(seen.logs, `${secret} in the stack's log`).not.toContain(secret);
     }
   }, 120_000);
+
+  // The browser tests of the two web pages, on this same stack, before it is stopped.
+  describeWebPages(() => ({ base, output: () => output, dataDir, pgPort: ports.pg }));
 
   it('stops everything it started on Ctrl-C', async () => {
     child.kill('SIGINT');

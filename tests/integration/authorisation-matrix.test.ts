@@ -16,7 +16,9 @@ import { makeHandler as makeOpsHealth } from '../../functions/ops/ops-health.js'
 import { makeHandler as makeOverrideComplete } from '../../functions/ops/complete-job.js';
 import { makeHandler as makeOpsCancel } from '../../functions/ops/cancel-request.js';
 import { makeHandler as makeReassign } from '../../functions/ops/reassign-request.js';
+import { makeHandler as makePages } from '../../functions/pages/serve.js';
 import { makeHandler as makeLocation } from '../../functions/technicians/location.js';
+import { buildPages, pagesOut } from '../../scripts/pages/build.js';
 import { makeHandler as makeStatus } from '../../functions/technicians/status.js';
 import type { TechnicianAction } from '../../shared/usecases/job-actions.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
@@ -246,6 +248,33 @@ describe('authorisation matrix', () => {
         // A refused caller changes nothing.
         if (job) expect((await stack.sql.query('SELECT status, technician_id FROM emergency_requests WHERE id = $1', [job.id])).rows[0]).toEqual(before);
       }
+    } finally {
+      await tidy(job);
+    }
+  });
+});
+
+// The web pages hold no data: every caller gets the same static page, and the data routes the page calls carry the auth
+// (the rows above). Not through invoke(): they are HTML, not operations of the OpenAPI document (README, "Web pages").
+describe('authorisation matrix: the web pages are public and the same for everyone', () => {
+  const pageRoutes: Array<{ route: string; resource: string; path: string; pathParameters: Record<string, string> }> = [
+    { route: 'GET /t/{reference}', resource: '/t/{reference}', path: '/t/TH-7K3Q9P', pathParameters: { reference: 'TH-7K3Q9P' } },
+    { route: 'GET /ops/live', resource: '/ops/live', path: '/ops/live', pathParameters: {} },
+  ];
+  it.each(pageRoutes)('$route answers 200 with one page for every caller', async ({ resource, path, pathParameters }) => {
+    await buildPages();
+    const serve = makePages({ root: pagesOut });
+    const job = await jobAt('assigned');
+    try {
+      const bodies = new Set<string>();
+      for (const caller of callers) {
+        const response = await serve({ ...apiEvent({ method: 'GET', path, pathParameters, headers: headersFor(caller, job) }), resource });
+        expect(response.statusCode, caller).toBe(200);
+        expect(response.headers!['content-type'], caller).toBe('text/html; charset=utf-8');
+        bodies.add(response.body);
+      }
+      expect(bodies.size).toBe(1);
+      expect([...bodies][0]).not.toContain(await codeOf(job));
     } finally {
       await tidy(job);
     }

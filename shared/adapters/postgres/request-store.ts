@@ -180,6 +180,13 @@ export class PostgresRequestStore implements RequestStore {
     });
   }
 
+  findByReference(reference: string): Promise<EmergencyRequest | undefined> {
+    return guarded('reading an emergency', async () => {
+      const { rows } = await this.pool.query<RequestRow>('SELECT * FROM emergency_requests WHERE reference = $1', [reference]);
+      return rows[0] ? this.toRequest(rows[0]) : undefined;
+    });
+  }
+
   transition(id: string, action: JobAction, at: Date | (() => Date), technicianId?: string, evidence?: StepEvidence): Promise<TransitionOutcome> {
     const t = transitions[action];
     // Column names come from the fixed transition table, never from input.
