@@ -215,6 +215,12 @@ export interface IntakeResult {
   dynamoCallsPerIntake: Record<string, number>;
   /** intake p95 ÷ floor p95. */
   p95OverFloor: number | null;
+  /**
+   * This process's CPU (user + system) while the timed intakes / floor operations ran, per request, in ms: on a saturated
+   * machine the ratio follows CPU per request, and this moves far less with background load than p95 does. It includes
+   * the benchmark's own work in those windows (building events, releasing technicians) and the SDK clients' I/O.
+   */
+  nodeCpuMsPerRequest?: { intake: number; floor: number };
 }
 
 export function dynamoCallsPerIntake(calls: Record<string, number>, releases: number, intakes: number): Record<string, number> {
@@ -235,14 +241,24 @@ export async function benchIntake(rig: IntakeRig, options: IntakeOptions): Promi
     rig.dynamoCalls = {};
     const intake: LoadResult[] = [];
     const floor: LoadResult[] = [];
+    const cpu = { intake: 0, floor: 0 };
+    const timedCpu = async <T>(kind: 'intake' | 'floor', run: () => Promise<T>): Promise<T> => {
+      const before = process.cpuUsage();
+      try {
+        return await run();
+      } finally {
+        const used = process.cpuUsage(before);
+        cpu[kind] += (used.user + used.system) / 1000;
+      }
+    };
     const perBlock = Math.ceil(options.requests / options.blocks);
     for (let block = 0; block < options.blocks; block++) {
       options.log(`intake: block ${block + 1}/${options.blocks} (${perBlock} floor operations, then ${perBlock} intakes at concurrency ${options.concurrency})`);
-      floor.push(await rig.floor(options.concurrency, perBlock));
+      floor.push(await timedCpu('floor', () => rig.floor(options.concurrency, perBlock)));
       await rig.reportFleet();
       // Marks where the timed intakes start and end, for anyone sampling the processes' CPU alongside.
       options.log(`intake: block ${block + 1}/${options.blocks}, intakes start`);
-      intake.push(await rig.load(options.concurrency, { total: perBlock }));
+      intake.push(await timedCpu('intake', () => rig.load(options.concurrency, { total: perBlock })));
       options.log(`intake: block ${block + 1}/${options.blocks}, intakes end`);
     }
     const merged = (results: LoadResult[]) => ({
@@ -266,6 +282,10 @@ export async function benchIntake(rig: IntakeRig, options: IntakeOptions): Promi
       dynamoCallsPerIntake: dynamoCallsPerIntake(rig.dynamoCalls, rig.assigned, i.latencies.length + i.errors),
       floor: { ...floorSummary, errors: f.errors },
       p95OverFloor: ratio(intakeSummary.p95, floorSummary.p95),
+      nodeCpuMsPerRequest: {
+        intake: Math.round((cpu.intake / Math.max(1, i.latencies.length + i.errors)) * 100) / 100,
+        floor: Math.round((cpu.floor / Math.max(1, f.latencies.length + f.errors)) * 100) / 100,
+      },
     };
   } finally {
     await rig.close();

@@ -65,7 +65,8 @@ export function renderReport(r: BenchResults): string {
       '',
       `Intake p95 ÷ floor p95 = **${times(i.p95OverFloor)}**. ${i.intake.assigned} requests assigned a technician, ${i.intake.pending} left pending; ${i.intake.throughput} intakes/s.` +
         (i.intake.errors ? ` Errors: ${JSON.stringify(i.intake.errorKinds)}.` : '') +
-        ` DynamoDB calls per intake: ${Object.entries(i.dynamoCallsPerIntake).map(([command, n]) => `${command.replace(/Command$/, '')} ${n}`).join(', ')}.`,
+        ` DynamoDB calls per intake: ${Object.entries(i.dynamoCallsPerIntake).map(([command, n]) => `${command.replace(/Command$/, '')} ${n}`).join(', ')}.` +
+        (i.nodeCpuMsPerRequest ? ` Node CPU per request (this process, user + system): intake ${i.nodeCpuMsPerRequest.intake} ms, floor ${i.nodeCpuMsPerRequest.floor} ms.` : ''),
     );
   }
 

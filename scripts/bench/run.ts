@@ -9,7 +9,6 @@ import { prepareDatabase, projectRoot, startEngines } from '../local/engines.js'
 import { templateDatabase, type SharedEngines } from '../local/isolated.js';
 import { benchColdStart } from './cold-start.js';
 import { benchIntake, benchSpike, IntakeRig } from './intake.js';
-import { benchKNearest } from './knearest.js';
 import { renderReport, type BenchResults } from './report.js';
 import { benchSurge } from './surge.js';
 
@@ -122,6 +121,10 @@ export async function runBenchmark(argv: readonly string[]): Promise<number> {
         }
       }
       if (only.has('knearest')) {
+        // Imported only now: it loads aws-sdk v2 (for dynamodb-geo), which loads node:domain, and from then on every
+        // EventEmitter in the process (each socket, request and stream of the parts above) pays domain's hooks, which no
+        // Lambda of ours does.
+        const { benchKNearest } = await import('./knearest.js');
         results.knearest = await benchKNearest(shared, { ...size.knearest, productionK: loadConfig().dispatch.candidates, log: io.log });
       }
       if (only.has('surge')) results.surge = await benchSurge(shared, { ...size.surge, log: io.log });
