@@ -17,6 +17,11 @@ export function makePool(database: Config['database']): pg.Pool {
     connectionTimeoutMillis: 3_000,
     idleTimeoutMillis: 60_000,
     statement_timeout: database.statementTimeoutMs,
+    // The server's statement timeout needs a server that answers. One that stops answering on a warm connection
+    // (frozen, partitioned away) would hold every query to the Lambda timeout: intake answered 504 after 10 s, with no
+    // token and nothing buffered. The client gives up a second after the server should have, and pg-pool discards
+    // that client, so the caller gets Unavailable (intake buffers and answers 202).
+    query_timeout: database.statementTimeoutMs + 1_000,
     application_name: 'tyrehero-dispatch',
   };
   const config: pg.PoolConfig = database.url
@@ -50,7 +55,7 @@ export function isUnavailableError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: string }).code;
   if (code && (unavailableSqlStates.has(code) || unavailableNodeCodes.has(code))) return true;
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(error.message);
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|Query read timeout/i.test(error.message);
 }
 
 /** Runs fn and turns connectivity failures into Unavailable, leaving every other error as it is. */
