@@ -182,10 +182,7 @@ async function assignClaimed(
     to: request.phone,
     text: `TyreHero ${request.reference}: ${firstName} is coming to you in a ${van}, expected by ${formatUkTime(eta)} (about ${minutes} min).${link ? ` Follow the van: ${link}` : ''}`,
   });
-  if (profile) {
-    const where = request.postcode ?? `${request.location.lat.toFixed(4)},${request.location.lon.toFixed(4)}`;
-    await notify(deps, { ...aboutRequest(request), channel: 'sms', purpose: 'technician-offer', to: profile.phone, text: `TyreHero job ${request.reference}: ${request.issue.replace(/_/g, ' ')} at ${where}, ${candidate.distanceKm.toFixed(1)} km away. Accept in the app within 3 minutes.` });
-  }
+  if (profile) await offerJob(deps, request, profile.phone, `${candidate.distanceKm.toFixed(1)} km away`);
   return { kind: 'assigned', technician: { id: candidate.id, firstName, van, distanceKm: Math.round(candidate.distanceKm * 10) / 10 }, etaMinutes: minutes, eta, search: report };
 }
 
@@ -197,6 +194,12 @@ async function trackingLink(deps: Pick<DispatchDeps, 'trackingLinks' | 'log'>, r
     deps.log.warn('tracking link unavailable; SMS sent without it', { id: request.id, error: error });
     return undefined;
   }
+}
+
+/** Tells the technician a job is theirs to accept: what, where, and `detail` (how far, or who gave it to them). */
+export async function offerJob(deps: Pick<DispatchDeps, 'notifier' | 'log'>, request: Dispatchable, phone: string, detail: string): Promise<void> {
+  const where = request.postcode ?? `${request.location.lat.toFixed(4)},${request.location.lon.toFixed(4)}`;
+  await notify(deps, { ...aboutRequest(request), channel: 'sms', purpose: 'technician-offer', to: phone, text: `TyreHero job ${request.reference}: ${request.issue.replace(/_/g, ' ')} at ${where}, ${detail}. Accept in the app within 3 minutes.` });
 }
 
 /** Messages are best effort: a failed SMS must never undo an assignment already made. */

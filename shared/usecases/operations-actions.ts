@@ -13,7 +13,7 @@ import { aboutRequest } from '../ports/notifier.js';
 import type { OperationsAction, OperationsOutcome, OperationsRequestStore } from '../ports/request-store.js';
 import type { TechnicianDirectory } from '../ports/technician-directory.js';
 import type { TechnicianPosition } from '../ports/technician-index.js';
-import { dispatchEmergency, notify, type DispatchDeps, type DispatchOutcome } from './dispatch.js';
+import { dispatchEmergency, notify, offerJob, type DispatchDeps, type DispatchOutcome } from './dispatch.js';
 import { releaseTechnician } from './track-emergency.js';
 
 export interface OperationsActionDeps extends DispatchDeps {
@@ -126,10 +126,7 @@ async function reassignTo(deps: OperationsActionDeps, principal: Principal, id: 
     to: job.phone,
     text: `TyreHero ${job.reference}: ${previous ? 'your technician has changed. ' : ''}${firstName} is coming to you in a ${profile?.van ?? 'TyreHero van'}, expected by ${formatUkTime(eta)} (about ${minutes} min).`,
   });
-  if (profile) {
-    const where = job.postcode ?? `${job.location.lat.toFixed(4)},${job.location.lon.toFixed(4)}`;
-    await notify(deps, { ...aboutRequest(job), channel: 'sms', purpose: 'technician-offer', to: profile.phone, text: `TyreHero job ${job.reference}: ${job.issue.replace(/_/g, ' ')} at ${where}, given to you by operations. Accept in the app within 3 minutes.` });
-  }
+  if (profile) await offerJob(deps, job, profile.phone, 'given to you by operations');
   return { ...base(job, previous), status: 'assigned', technicianId, eta: eta.toISOString(), slaAtRisk: job.slaAtRisk };
 }
 
