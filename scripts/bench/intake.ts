@@ -1,5 +1,7 @@
 // Parts 1 and 4: POST /emergencies invoked in-process on the embedded engines (dispatch included), its I/O floor, and a 5× spike.
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import ngeohash from 'ngeohash';
 import pg from 'pg';
@@ -21,6 +23,7 @@ import { seedTechnicianProfiles } from '../../tests/support/technicians.js';
 import { isolatedConfig, type SharedEngines } from '../local/isolated.js';
 import { britishPoints, customerPhone } from './dataset.js';
 import { closedLoop, type LoadResult } from './load.js';
+import { engineCpu, engineCpuPerRequest, type EngineCpu } from './process-cpu.js';
 import { ratio, summarise, type LatencySummary } from './stats.js';
 
 const issues = ['puncture', 'flat', 'blowout', 'damaged_wheel', 'valve', 'locking_wheel_nut', 'other'] as const;
@@ -50,6 +53,7 @@ export class IntakeRig {
   private fleet: { id: string; location: GeoPoint }[] = [];
   assigned = 0;
   pending = 0;
+  private readonly held: { worker: number; technicianId: string; requestId: string }[] = [];
   /** DynamoDB calls the containers made, by command (the benchmark's own releases included: see dynamoCallsPerIntake). */
   dynamoCalls: Record<string, number> = {};
 
@@ -119,8 +123,13 @@ export class IntakeRig {
     return this.points[seq % this.points.length]!;
   }
 
-  /** Sends requests as `concurrency` containers; each assigned technician is freed afterwards, untimed, as finishing a job would. */
-  load(concurrency: number, limit: { total?: number; durationMs?: number }): Promise<LoadResult> {
+  /**
+   * Sends requests as `concurrency` containers; each assigned technician is freed afterwards, untimed, as finishing a
+   * job would. `releases: 'later'` leaves them to releaseHeld(), called untimed after the load (part 1): a release is no part of
+   * an intake, and on a saturated machine doing it between intakes put its DynamoDB and node CPU into the intakes'
+   * latency, which the floor never pays. Part 4 (a spike of unknown length) frees them as it goes.
+   */
+  load(concurrency: number, limit: { total?: number; durationMs?: number }, releases: 'as-it-goes' | 'later' = 'as-it-goes'): Promise<LoadResult> {
     return closedLoop<Answer>({
       concurrency,
       ...limit,
@@ -133,10 +142,22 @@ export class IntakeRig {
       after: async (worker, answer) => {
         if (answer.body?.technician) {
           this.assigned++;
-          await this.container(worker).deps.technicians.release(answer.body.technician.id, answer.body.id);
+          if (releases === 'later') this.held.push({ worker, technicianId: answer.body.technician.id, requestId: answer.body.id });
+          else await this.container(worker).deps.technicians.release(answer.body.technician.id, answer.body.id);
         } else if (answer.status === 201) this.pending++;
       },
     });
+  }
+
+  /** Frees the technicians a load with `releases: 'later'` left assigned, through the containers' own clients. */
+  async releaseHeld(): Promise<void> {
+    const held = this.held.splice(0);
+    const released = await closedLoop({
+      concurrency: 16,
+      total: held.length,
+      run: (_worker, seq) => this.container(held[seq]!.worker).deps.technicians.release(held[seq]!.technicianId, held[seq]!.requestId),
+    });
+    if (released.errors) throw new Error(`releasing technicians failed: ${JSON.stringify(released.errorKinds)}`);
   }
 
   /** The least any intake must do: one INSERT of the same row and one DynamoDB Query of a precision-5 dispatch cell, per container. */
@@ -221,6 +242,8 @@ export interface IntakeResult {
    * the benchmark's own work in those windows (building events, releasing technicians) and the SDK clients' I/O.
    */
   nodeCpuMsPerRequest?: { intake: number; floor: number };
+  /** The engines' CPU (PostgreSQL's processes, DynamoDB Local's JVM) in the same windows, per request, in ms (Linux only). */
+  engineCpuMsPerRequest?: { intake?: Record<string, number>; floor?: Record<string, number> };
 }
 
 export function dynamoCallsPerIntake(calls: Record<string, number>, releases: number, intakes: number): Record<string, number> {
@@ -242,13 +265,26 @@ export async function benchIntake(rig: IntakeRig, options: IntakeOptions): Promi
     const intake: LoadResult[] = [];
     const floor: LoadResult[] = [];
     const cpu = { intake: 0, floor: 0 };
+    const engines: Record<'intake' | 'floor', EngineCpu> = { intake: {}, floor: {} };
+    const profiler = process.env.BENCH_INTAKE_PROFILE ? new Session() : undefined;
+    profiler?.connect();
+    await profiler?.post('Profiler.enable');
     const timedCpu = async <T>(kind: 'intake' | 'floor', run: () => Promise<T>): Promise<T> => {
+      if (kind === 'intake') await profiler?.post('Profiler.start');
       const before = process.cpuUsage();
+      const enginesBefore = engineCpu();
       try {
         return await run();
       } finally {
         const used = process.cpuUsage(before);
         cpu[kind] += (used.user + used.system) / 1000;
+        const enginesAfter = engineCpu();
+        for (const [name, seconds] of Object.entries(enginesAfter ?? {})) engines[kind][name] = (engines[kind][name] ?? 0) + seconds - (enginesBefore?.[name] ?? 0);
+        if (kind === 'intake' && profiler) {
+          // BENCH_INTAKE_PROFILE=prefix: a V8 CPU profile of each block's timed intakes, for Chrome DevTools or speedscope.
+          const { profile } = await profiler.post('Profiler.stop');
+          writeFileSync(`${process.env.BENCH_INTAKE_PROFILE}-${Object.keys(cpu).length}-${Date.now()}.cpuprofile`, JSON.stringify(profile));
+        }
       }
     };
     const perBlock = Math.ceil(options.requests / options.blocks);
@@ -258,7 +294,9 @@ export async function benchIntake(rig: IntakeRig, options: IntakeOptions): Promi
       await rig.reportFleet();
       // Marks where the timed intakes start and end, for anyone sampling the processes' CPU alongside.
       options.log(`intake: block ${block + 1}/${options.blocks}, intakes start`);
-      intake.push(await timedCpu('intake', () => rig.load(options.concurrency, { total: perBlock })));
+      // The block's technicians are freed after it, untimed (see load): a block of 500 takes a quarter of the fleet.
+      intake.push(await timedCpu('intake', () => rig.load(options.concurrency, { total: perBlock }, 'later')));
+      await rig.releaseHeld();
       options.log(`intake: block ${block + 1}/${options.blocks}, intakes end`);
     }
     const merged = (results: LoadResult[]) => ({
@@ -285,6 +323,10 @@ export async function benchIntake(rig: IntakeRig, options: IntakeOptions): Promi
       nodeCpuMsPerRequest: {
         intake: Math.round((cpu.intake / Math.max(1, i.latencies.length + i.errors)) * 100) / 100,
         floor: Math.round((cpu.floor / Math.max(1, f.latencies.length + f.errors)) * 100) / 100,
+      },
+      engineCpuMsPerRequest: {
+        intake: engineCpuPerRequest({}, engines.intake, i.latencies.length + i.errors),
+        floor: engineCpuPerRequest({}, engines.floor, f.latencies.length + f.errors),
       },
     };
   } finally {

@@ -66,7 +66,8 @@ export function renderReport(r: BenchResults): string {
       `Intake p95 ÷ floor p95 = **${times(i.p95OverFloor)}**. ${i.intake.assigned} requests assigned a technician, ${i.intake.pending} left pending; ${i.intake.throughput} intakes/s.` +
         (i.intake.errors ? ` Errors: ${JSON.stringify(i.intake.errorKinds)}.` : '') +
         ` DynamoDB calls per intake: ${Object.entries(i.dynamoCallsPerIntake).map(([command, n]) => `${command.replace(/Command$/, '')} ${n}`).join(', ')}.` +
-        (i.nodeCpuMsPerRequest ? ` Node CPU per request (this process, user + system): intake ${i.nodeCpuMsPerRequest.intake} ms, floor ${i.nodeCpuMsPerRequest.floor} ms.` : ''),
+        (i.nodeCpuMsPerRequest ? ` Node CPU per request (this process, user + system): intake ${i.nodeCpuMsPerRequest.intake} ms, floor ${i.nodeCpuMsPerRequest.floor} ms.` : '') +
+        (i.engineCpuMsPerRequest?.intake ? ` Engines' CPU per request: intake ${cpuList(i.engineCpuMsPerRequest.intake)}; floor ${cpuList(i.engineCpuMsPerRequest.floor)}.` : ''),
     );
   }
 
@@ -161,3 +162,10 @@ function renderSurge(s: SurgeResult): string[] {
     ),
   ];
 }
+
+/** `postgres 3.1 ms, java 6.2 ms`, largest first. */
+const cpuList = (perRequest: Record<string, number> | undefined) =>
+  Object.entries(perRequest ?? {})
+    .sort(([, a], [, b]) => b - a)
+    .map(([name, ms]) => `${name} ${ms} ms`)
+    .join(', ') || 'none measured';
