@@ -127,7 +127,7 @@ export const dynamodbConcern = concern({ DYNAMODB_ENDPOINT: field(optionalText, 
 export const tablesConcern = concern(
   {
     LOCATIONS_TABLE: field(text, 'DynamoDB table of live technician locations.', 'tyrehero-dispatch-local-locations'),
-    IDEMPOTENCY_TABLE: field(text, 'DynamoDB table of Idempotency-Key records.', 'tyrehero-dispatch-local-idempotency'),
+    IDEMPOTENCY_TABLE: field(text, 'Retired: the DynamoDB table of Powertools Idempotency-Key records, before migration 0015 kept replay in PostgreSQL. Nothing reads it; it goes with the table next release.', 'tyrehero-dispatch-local-idempotency'),
     SCALING_STATE_TABLE: field(text, 'DynamoDB table of weather scaling state (read for the severe-weather flag).', 'tyrehero-dispatch-local-scaling-state'),
     INTAKE_BUFFER_TABLE: field(text, 'DynamoDB table that keeps emergencies accepted while PostgreSQL is unreachable.', 'tyrehero-dispatch-local-intake-buffer'),
     RATE_LIMITS_TABLE: field(text, 'DynamoDB table of per-phone intake and per-destination SMS counters, used while PostgreSQL is unreachable (expired by TTL).', 'tyrehero-dispatch-local-rate-limits'),
@@ -152,7 +152,7 @@ export const intakeConcern = concern(
     MAX_BODY_BYTES: field(int(256), 'Largest request body accepted; larger gets 413.', '16384'),
     DEDUP_WINDOW_MINUTES: field(int(), 'An open request from the same phone within this window is answered 409 with its reference.', '5'),
     SLA_MINUTES: field(int(1), 'Arrival guarantee: the SLA deadline is creation time plus this.', '90'),
-    IDEMPOTENCY_TTL_SECONDS: field(int(1), 'How long an Idempotency-Key replays its first response.', '86400'),
+    IDEMPOTENCY_TTL_SECONDS: field(int(1), 'How long an Idempotency-Key replays its first response (a retry within it is matched to the stored request).', '86400'),
     DISPATCH_BUDGET_MS: field(int(), 'Most time POST /emergencies spends on dispatch after the commit; then it answers pending and redispatch carries on.', '3000'),
   },
   (o) =>

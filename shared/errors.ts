@@ -65,3 +65,19 @@ export class RateLimited extends DomainError {
     super(message, { retryAfterSeconds });
   }
 }
+
+/** An Idempotency-Key already used with a different request: a client bug, or a new request that needs a new key. */
+export class IdempotencyKeyReused extends DomainError {
+  readonly kind = 'validation';
+  constructor() {
+    super('This Idempotency-Key was already used with a different body. Use a new key for a new request.');
+  }
+}
+
+/** The first request with this Idempotency-Key has not answered yet, and its invocation may still be running. */
+export class IdempotencyInProgress extends DomainError {
+  readonly kind = 'conflict';
+  constructor() {
+    super('A request with this Idempotency-Key is still being processed. Retry in a few seconds to get its result.');
+  }
+}

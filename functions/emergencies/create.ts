@@ -4,10 +4,10 @@ import { loadConcerns, linksConcern, databaseConcern, dataProtectionConcern, dis
 import type { WeatherLevelCache } from '../../shared/adapters/dynamodb/weather-level.js';
 import { systemClock } from '../../shared/adapters/system.js';
 import { httpSettings, type RouteDeps } from '../../shared/compose/http.js';
-import { idempotency } from '../../shared/compose/idempotency.js';
 import { intakeDeps } from '../../shared/compose/intake.js';
 import { smsContinuity } from '../../shared/compose/sms-continuity.js';
-import { httpRoute, type Idempotency } from '../../shared/http/route.js';
+import { replayedBody, storableBody } from '../../shared/http/idempotency.js';
+import { httpRoute } from '../../shared/http/route.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import { logger } from '../../shared/powertools/logger.js';
 import { metrics } from '../../shared/powertools/metrics.js';
@@ -15,18 +15,27 @@ import { CreateEmergencyBody } from '../../shared/schemas/emergency.js';
 import { createEmergency, type IntakeDeps } from '../../shared/usecases/create-emergency.js';
 import type { DispatchOutcome } from '../../shared/usecases/dispatch.js';
 
-export type CreateEmergencyDeps = IntakeDeps & RouteDeps & { idempotency: Idempotency };
+export type CreateEmergencyDeps = IntakeDeps & RouteDeps;
 
 export const makeHandler = (deps: CreateEmergencyDeps) =>
-  httpRoute({ http: deps.http, body: CreateEmergencyBody, idempotency: deps.idempotency }, async ({ body, headers }) => {
-    const accepted = await createEmergency(deps, body, { syntheticTest: headers['x-synthetic-test'] === 'true', idempotencyKey: headers['idempotency-key'] });
+  httpRoute({ http: deps.http, body: CreateEmergencyBody, idempotencyKey: true }, async ({ body, headers, context }) => {
+    const startedAt = new Date();
+    const idempotencyKey = headers['idempotency-key'];
+    const accepted = await createEmergency(deps, body, {
+      syntheticTest: headers['x-synthetic-test'] === 'true',
+      idempotencyKey,
+      invocation: { startedAt, deadline: new Date(startedAt.getTime() + context.getRemainingTimeInMillis()) },
+    });
     const { request } = accepted;
+    const location = `/emergencies/${request.id}`;
+    // A retry after the first answer was given: that answer, byte for byte, with its token put back.
+    if (accepted.firstAnswer !== undefined) return { status: 201, headers: { location }, body: replayedBody(accepted.firstAnswer, accepted.trackingToken) };
     // Buffered intakes mean PostgreSQL is unreachable: operations alarm on this metric.
-    metrics.addMetric(accepted.queued ? 'EmergencyRequestsBuffered' : 'EmergencyRequestsAccepted', MetricUnit.Count, 1);
-    return {
+    if (!accepted.replayed) metrics.addMetric(accepted.queued ? 'EmergencyRequestsBuffered' : 'EmergencyRequestsAccepted', MetricUnit.Count, 1);
+    const answer = {
       // 202 when held in the fallback buffer: accepted and safe, not yet in the system of record.
       status: accepted.queued ? 202 : 201,
-      headers: { location: `/emergencies/${request.id}` },
+      headers: { location },
       body: {
         id: request.id,
         reference: request.reference,
@@ -39,6 +48,12 @@ export const makeHandler = (deps: CreateEmergencyDeps) =>
         ...dispatchView(accepted.dispatch),
       },
     };
+    // Kept for retries with the key (a buffered answer is rebuilt from the buffer instead). Best effort: without it a
+    // retry after this invocation answers with the request as it is then, with the same id and token.
+    if (idempotencyKey && !accepted.queued) {
+      await deps.requests.recordAnswer(request.id, storableBody(answer.body)).catch((error: unknown) => logger.warn('intake answer not kept for retries', { id: request.id, error: error as Error }));
+    }
+    return answer;
   });
 
 function dispatchView(dispatch: DispatchOutcome | undefined) {
@@ -56,4 +71,4 @@ export const intakeWeatherCache = (clock: Clock): WeatherLevelCache => ({ clock,
 const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, geocoder: geocoderConcern, notifier: notifierConcern, sms: smsConcern, intake: intakeConcern, dispatch: dispatchConcern, links: linksConcern, http: httpConcern, dataProtection: dataProtectionConcern });
 // The same intake composition drDrill uses; here real messages go through SMS continuity (retries, fallback).
 const intake = intakeDeps(config, { real: smsContinuity(config, logger), weatherCache: intakeWeatherCache(systemClock) });
-export const handler = makeHandler({ ...intake.deps, idempotency: idempotency(config, intake.tables.client), http: httpSettings(config) });
+export const handler = makeHandler({ ...intake.deps, http: httpSettings(config) });

@@ -19,7 +19,6 @@ import { randomIds, systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
 import { geocoder } from '../../shared/compose/geocoder.js';
 import { httpSettings, tokenVerifier } from '../../shared/compose/http.js';
-import { idempotency } from '../../shared/compose/idempotency.js';
 import { notifier } from '../../shared/compose/notifier.js';
 import { smsContinuity } from '../../shared/compose/sms-continuity.js';
 import { postgres } from '../../shared/compose/postgres.js';
@@ -78,7 +77,6 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
     weatherStatus: weather,
     scalingState: new DynamoScaleStateStore(documents, config.tables.scalingState),
     tables: new DynamoTableProbe(client, Object.values(config.tables)),
-    idempotency: idempotency(config, client),
     geocoder: geocoder(config),
     // Messages about synthetic requests are recorded (never reach an overriding notifier either); every other customer
     // SMS goes through the per-destination cap and the notification log, as in every function that texts.

@@ -33,6 +33,17 @@ export interface NewEmergency {
   slaDeadline: Date;
   trackingTokenHash: string;
   isTest: boolean;
+  /** Sent with an Idempotency-Key: what a retry with the same key is matched and checked by (ports/request-store.ts). */
+  idempotency?: IdempotencyMark;
+}
+
+export interface IdempotencyMark {
+  /** SHA-256 of the key: the key itself is the client's and never stored. */
+  keyHash: string;
+  /** SHA-256 of the request as validated: the same key with a different request is refused. */
+  fingerprint: string;
+  /** When the attempt that stored it stops running (its invocation's deadline): until then a retry is told to wait. */
+  answerDueBy: Date;
 }
 
 export interface EmergencyRequest extends NewEmergency {

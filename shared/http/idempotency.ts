@@ -1,5 +1,5 @@
-// Idempotency-Key handling at the HTTP edge: the key's contract (1..255 characters), and Powertools' middleware made
-// safe under concurrency (a refused retry must never remove the in-progress record of the request it was refused for).
+// Idempotency-Key handling at the HTTP edge: the key's contract (1..255 characters). Replays are the use case's: the
+// key is matched with the request in PostgreSQL (shared/usecases/create-emergency.ts, migration 0015).
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ValidationError } from '../errors.js';
@@ -20,25 +20,14 @@ export const checkIdempotencyKey = (): Middleware => ({
   },
 });
 
-const ownsRecord = 'tyrehero.idempotency.ownsInProgressRecord';
-
 /**
- * Powertools' middy middleware deletes the key's record in onError, and middy runs onError for every middleware
- * whatever failed: so a retry refused as "already in progress" (or as a reused key) deleted the in-progress record
- * of the request it was refused for, and the next retry ran the use-case again and met the duplicate-phone check.
- * Only the request that wrote the in-progress record may delete it when its own handler fails.
+ * A response body as kept for retries: the tracking token blanked where it stands, since only its hash is ever
+ * stored. `replayedBody` puts the token back in the same place, so the replay serialises to the same bytes.
  */
-export function ownedIdempotency(inner: Middleware): Middleware {
-  return {
-    before: async (request) => {
-      const replay = await inner.before!(request);
-      // undefined: this request wrote the in-progress record (or there is no key) and goes on to the handler.
-      if (replay === undefined) (request.internal as Record<string, unknown>)[ownsRecord] = true;
-      return replay;
-    },
-    after: inner.after,
-    onError: async (request) => {
-      if ((request.internal as Record<string, unknown>)[ownsRecord] === true) await inner.onError!(request);
-    },
-  };
+export const storableBody = (body: { trackingToken: string }): string => JSON.stringify({ ...body, trackingToken: null });
+
+export function replayedBody(stored: string, trackingToken: string): Record<string, unknown> {
+  const body = JSON.parse(stored) as Record<string, unknown>;
+  body.trackingToken = trackingToken;
+  return body;
 }

@@ -1,5 +1,5 @@
 // The one place that knows HTTP status codes: typed errors in, RFC 9457 problem+json out.
-import { DomainError, RateLimited } from '../errors.js';
+import { DomainError, IdempotencyInProgress, IdempotencyKeyReused, RateLimited } from '../errors.js';
 import { HttpInputError } from './errors.js';
 import type { HttpResult } from './response.js';
 
@@ -33,21 +33,14 @@ export function toProblem(error: unknown, instance: string | undefined): Problem
   if (error instanceof RateLimited) {
     return { ...problem(429, 'rate-limited', 'Too many requests', error.message, error.details), headers: { 'retry-after': String(error.retryAfterSeconds) } };
   }
+  if (error instanceof IdempotencyKeyReused) return problem(422, 'idempotency-key-reused', 'Idempotency-Key reused', error.message);
+  if (error instanceof IdempotencyInProgress) return problem(409, 'idempotency-in-progress', 'Request in progress', error.message);
   if (error instanceof DomainError) {
     const { status, title, slug } = domainStatus[error.kind];
     return problem(status, slug, title, error.message, error.details, error.kind === 'unavailable');
   }
   if (error instanceof HttpInputError) {
     return problem(error.status, error.title.toLowerCase().replace(/\s+/g, '-'), error.title, error.message);
-  }
-  // Matched by name, not instanceof: importing the classes would put the idempotency utility and its JMESPath engine
-  // into every route's bundle, while only POST /emergencies can throw them.
-  const name = error instanceof Error ? error.name : undefined;
-  if (name === 'IdempotencyValidationError') {
-    return problem(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'This Idempotency-Key was already used with a different body. Use a new key for a new request.');
-  }
-  if (name === 'IdempotencyAlreadyInProgressError') {
-    return problem(409, 'idempotency-in-progress', 'Request in progress', 'A request with this Idempotency-Key is still being processed. Retry in a few seconds to get its result.');
   }
   // Anything else is a defect: say so plainly, keep internals (stack, SQL) out of the response.
   return problem(500, 'internal', 'Internal error', 'Something went wrong on our side. Please try again; if you are in danger call 999.', {}, true);

@@ -9,7 +9,7 @@ import { ValidationError, type FieldProblem } from '../errors.js';
 import { logger } from '../powertools/logger.js';
 import { metrics } from '../powertools/metrics.js';
 import { bodyTooLarge, malformedJson, missingBody, unsupportedMediaType } from './errors.js';
-import { checkIdempotencyKey, ownedIdempotency } from './idempotency.js';
+import { checkIdempotencyKey } from './idempotency.js';
 import { problemContentType, toProblem } from './problem.js';
 import { corsHeaders, finish, type HttpResult } from './response.js';
 import { requireRole, type Principal, type Role, type TokenVerifier } from './auth.js';
@@ -19,20 +19,14 @@ export interface HttpSettings {
   corsAllowedOrigins: readonly string[];
 }
 
-/**
- * Powertools' idempotency middleware, built by shared/compose/idempotency.ts: only a route that replays responses
- * carries the idempotency utility and its JMESPath engine in its bundle.
- */
-export type Idempotency = middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
-
 export interface RouteSpec<B extends z.ZodType | undefined, P extends z.ZodType | undefined> {
   http: HttpSettings;
   /** Routes for signed-in staff: the token is verified and the role checked before anything else. */
   auth?: { verifier: TokenVerifier; role: Role };
   body?: B;
   params?: P;
-  /** When given, an Idempotency-Key header makes retries replay the first response. */
-  idempotency?: Idempotency;
+  /** The route takes an Idempotency-Key header (1..255 characters); replaying with it is the use case's job. */
+  idempotencyKey?: true;
 }
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -44,6 +38,7 @@ export interface RouteInput<B, P> {
   principal: Principal | undefined;
   headers: Record<string, string | undefined>;
   event: APIGatewayProxyEvent;
+  context: Context;
 }
 
 export type HttpHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -81,12 +76,12 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, P extends
 ): HttpHandler {
   const cors = (event: APIGatewayProxyEvent) => corsHeaders(spec.http.corsAllowedOrigins, event.headers?.origin);
 
-  const core = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+  const core = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     const principal = spec.auth ? await spec.auth.verifier.verify(event.headers.authorization) : undefined;
     if (spec.auth && principal) requireRole(principal, spec.auth.role);
     const body = (spec.body ? validate(spec.body, parseJsonBody(event, spec.http.maxBodyBytes), '', 'request body') : undefined) as Parsed<B>;
     const params = (spec.params ? validate(spec.params, event.pathParameters ?? {}, '', 'path') : undefined) as Parsed<P>;
-    const result = await fn({ body, params, principal, headers: event.headers, event });
+    const result = await fn({ body, params, principal, headers: event.headers, event, context });
     return finish(result, cors(event));
   };
 
@@ -113,10 +108,7 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, P extends
     })
     .use(httpHeaderNormalizer());
 
-  if (spec.idempotency) {
-    // Registered after the error mapper and before parsing, so a replay returns the first response byte for byte
-    // (middy skips the after-chain on an early return, which is why finish() runs inside core, not in a middleware).
-    chain.use(checkIdempotencyKey()).use(ownedIdempotency(spec.idempotency));
-  }
+  // Before parsing: an unusable key is refused whatever the body.
+  if (spec.idempotencyKey) chain.use(checkIdempotencyKey());
   return chain;
 }

@@ -2,7 +2,11 @@
 import type { NewEmergency } from '../domain/emergency.js';
 
 export interface IntakeBuffer {
-  hold(request: NewEmergency): Promise<void>;
+  /**
+   * Holds the request unless one with its id is held already (a retry with the same Idempotency-Key while the
+   * database is still down): answers what is held under that id, the earlier one in that case.
+   */
+  hold(request: NewEmergency): Promise<NewEmergency>;
   find(id: string): Promise<NewEmergency | undefined>;
   /** Oldest first is not guaranteed; callers must not rely on order. */
   list(limit: number): Promise<NewEmergency[]>;

@@ -15,8 +15,14 @@ export type InsertOutcome =
   | { kind: 'created'; request: EmergencyRequest }
   /** The same phone already has an open request inside the duplicate window. */
   | { kind: 'duplicate'; existing: Pick<EmergencyRequest, 'id' | 'reference' | 'status'> }
-  /** A row with this request's id is already stored: a retry of the same intake (see replayableIdentity). */
-  | { kind: 'replayed'; request: EmergencyRequest }
+  /**
+   * A retry of an intake already stored: the same Idempotency-Key and request within the replay window, or a row with
+   * this id (see replayableIdentity). `answer` is its first answer as sent (no tracking token), once there is one;
+   * `answerDueBy` is when the attempt that stored it stops running.
+   */
+  | { kind: 'replayed'; request: EmergencyRequest; answer?: string; answerDueBy?: Date }
+  /** The Idempotency-Key was used within the replay window with a different request; nothing about it is returned. */
+  | { kind: 'key-reused' }
   /** The phone already stored `limitPerHour` requests in the hour before this one; a slot frees in `retryAfterSeconds`. */
   | { kind: 'rate-limited'; retryAfterSeconds: number };
 
@@ -72,11 +78,14 @@ export type RatingOutcome =
 
 export interface RequestStore {
   /**
-   * Inserts unless a row with the same id exists (a retry: 'replayed'), the same phone opened a request at or after
-   * `duplicateSince`, or the phone stored `limitPerHour` requests in the hour before `request.createdAt`; atomic
-   * against concurrent calls from that phone.
+   * Inserts unless a request with the same Idempotency-Key was stored at or after `replaySince` or a row with the
+   * same id exists (a retry: 'replayed', or 'key-reused' for a key sent with a different request), the same phone
+   * opened a request at or after `duplicateSince`, or the phone stored `limitPerHour` requests in the hour before
+   * `request.createdAt`; atomic against concurrent calls from that phone or with that key.
    */
-  insertUnlessDuplicate(request: NewEmergency, duplicateSince: Date, limitPerHour: number): Promise<InsertOutcome>;
+  insertUnlessDuplicate(request: NewEmergency, duplicateSince: Date, limitPerHour: number, replaySince: Date): Promise<InsertOutcome>;
+  /** Keeps an intake's first answer (without its tracking token) for retries with its key; a second answer is ignored. */
+  recordAnswer(requestId: string, answer: string): Promise<void>;
   /** Inserts a request accepted earlier (from the intake buffer); a row with the same id already stored is left as it is. */
   insertIfAbsent(request: NewEmergency): Promise<boolean>;
   findById(id: string): Promise<EmergencyRequest | undefined>;

@@ -47,7 +47,7 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
   const allOk = [postgres, dynamodb, backlog].every((check) => check.status === 'ok');
   const status = postgres.status === 'failed' || dynamodb.status === 'failed' ? 'unhealthy' : allOk ? 'healthy' : 'degraded';
   // Without PostgreSQL nothing is dispatched (requests only wait in the buffer); without DynamoDB there is no
-  // technician index and no idempotency: either way the 90-minute promise cannot be kept, so the service is down.
+  // technician index and no intake buffer: either way the 90-minute promise cannot be kept, so the service is down.
   const service: ServiceAvailability = status === 'unhealthy' ? 'down' : backlog.status === 'failed' ? 'degraded' : 'up';
   // Health cannot see who is affected; /ops/metrics counts customers past their deadline.
   const severity = assessSeverity({ service, affectedCustomers: 0, dataIntegrityFailure: false, security: 'none', queueLength: pending ?? 0 });

@@ -4,8 +4,9 @@ import type { GeoPoint, NewEmergency } from '../domain/emergency.js';
 import { isFictionalUkNumber, slaDeadlineFor } from '../domain/emergency.js';
 import { computePriority, type WeatherLevel } from '../domain/priority.js';
 import { isInServiceArea } from '../domain/service-area.js';
+import { idempotencyKeyHash, requestFingerprint } from '../domain/idempotency.js';
 import { hashTrackingToken, replayableIdentity } from '../domain/tracking.js';
-import { Conflict, RateLimited, Unavailable, ValidationError } from '../errors.js';
+import { Conflict, IdempotencyInProgress, IdempotencyKeyReused, RateLimited, Unavailable, ValidationError } from '../errors.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
 import type { Geocoder } from '../ports/geocoder.js';
 import type { IntakeBuffer } from '../ports/intake-buffer.js';
@@ -26,7 +27,7 @@ export interface IntakeDeps extends DispatchDeps {
   clock: Clock;
   ids: IdGenerator;
   log: Log;
-  intake: { slaMinutes: number; dedupWindowMinutes: number; dispatchBudgetMs: number };
+  intake: { slaMinutes: number; dedupWindowMinutes: number; dispatchBudgetMs: number; idempotencyTtlSeconds: number };
   phones: Pick<PhoneProtection, 'lookupHash'>;
   rateLimits: RateCounter;
   abuse: { intakeLimitPerPhoneHour: number };
@@ -43,13 +44,26 @@ export interface AcceptedEmergency {
   dispatch?: DispatchOutcome;
   /** This was a retry of an intake already stored: the answer is the stored request, with the same token. */
   replayed?: boolean;
+  /** A retry with the same Idempotency-Key after the first answer was given: that answer as sent, without its token. */
+  firstAnswer?: string;
 }
 
 export interface IntakeOptions {
   syntheticTest?: boolean;
-  /** The client's Idempotency-Key: with one, a retry gets the same id and tracking token (see replayableIdentity). */
+  /**
+   * The client's Idempotency-Key: a retry with it gets the first answer back (the same id and tracking token), a
+   * retry while the first attempt still runs is told to wait, and the key with a different request is refused.
+   */
   idempotencyKey?: string;
+  /**
+   * This invocation by the wall clock: when it started, and when Lambda stops it. A retry that arrives while an
+   * earlier attempt may still be running is told to wait; after that attempt's deadline it takes over.
+   */
+  invocation?: { startedAt: Date; deadline: Date };
 }
+
+/** Without the invocation's own deadline (a caller outside Lambda), an attempt is presumed running for this long. */
+const defaultAnswerWithinMs = 30_000;
 
 /** Geohash precision 9 (~5 m cells) is finer than any phone's GPS fix, so nothing is lost in the stored hash. */
 const storedGeohashPrecision = 9;
@@ -85,17 +99,32 @@ export async function createEmergency(deps: IntakeDeps, input: CreateEmergencyIn
     slaDeadline: slaDeadlineFor(now, deps.intake.slaMinutes),
     trackingTokenHash: hashTrackingToken(trackingToken),
     isTest: Boolean(options.syntheticTest) && isFictionalUkNumber(input.customer.phone),
+    ...(options.idempotencyKey
+      ? {
+          idempotency: {
+            keyHash: idempotencyKeyHash(options.idempotencyKey),
+            fingerprint: requestFingerprint(input, Boolean(options.syntheticTest)),
+            answerDueBy: options.invocation?.deadline ?? new Date(now.getTime() + defaultAnswerWithinMs),
+          },
+        }
+      : {}),
   };
 
   const duplicateSince = new Date(now.getTime() - deps.intake.dedupWindowMinutes * 60_000);
+  const replaySince = new Date(now.getTime() - deps.intake.idempotencyTtlSeconds * 1000);
   try {
-    const stored = await storeWithFreshReference(deps, draft, duplicateSince);
+    const stored = await storeWithFreshReference(deps, draft, duplicateSince, replaySince);
     if ('replayed' in stored) {
-      // The first attempt committed and its answer was lost: answer with what is stored, dispatching if still pending.
-      const { request } = stored;
+      const { request, answer, answerDueBy } = stored;
+      // The stored request's own token: a retry with a short key drew a random id of its own above.
+      const token = request.id === id ? trackingToken : await deps.trackingLinks.tokenFor(request.id);
+      if (answer !== undefined) return { request, trackingToken: token, queued: false, replayed: true, firstAnswer: answer };
+      // No answer yet: the first attempt may still be dispatching. Once its invocation is over it never will answer.
+      if (answerDueBy && answerDueBy > (options.invocation?.startedAt ?? now)) throw new IdempotencyInProgress();
+      // The first attempt committed and was stopped before it answered: answer with what is stored, dispatching if still pending.
       const dispatch = request.status === 'pending' ? await dispatchWithinBudget(deps, request) : undefined;
       const status = dispatch?.kind === 'assigned' ? 'assigned' : request.status;
-      return { request: { ...request, status }, trackingToken, queued: false, dispatch, replayed: true };
+      return { request: { ...request, status }, trackingToken: token, queued: false, dispatch, replayed: true };
     }
     const dispatch = await dispatchWithinBudget(deps, stored);
     return { request: { ...stored, status: dispatch?.kind === 'assigned' ? 'assigned' : 'pending' }, trackingToken, queued: false, dispatch };
@@ -105,13 +134,16 @@ export async function createEmergency(deps: IntakeDeps, input: CreateEmergencyIn
     deps.log.error('database unavailable; emergency held in intake buffer', { id: draft.id, reference: draft.reference, error: error.cause });
     // The store counts the per-phone limit; while it is down, the DynamoDB counter does.
     await withinBufferedPhoneLimit(deps, input.customer.phone, now);
+    let held: NewEmergency;
     try {
-      await deps.intakeBuffer.hold(draft);
+      held = await deps.intakeBuffer.hold(draft);
     } catch (bufferError) {
       deps.log.error('intake buffer unavailable too', { id: draft.id, error: bufferError });
       throw new Unavailable('We could not record your request right now. Please try again in a moment, or call us.');
     }
-    return { request: { ...draft, status: 'pending' }, trackingToken, queued: true };
+    // Held already under this id: a retry with the same key while the database is still down gets the same answer.
+    if (held !== draft && held.idempotency?.fingerprint !== draft.idempotency?.fingerprint) throw new IdempotencyKeyReused();
+    return { request: { ...held, status: 'pending' }, trackingToken, queued: true, ...(held !== draft ? { replayed: true } : {}) };
   }
 }
 
@@ -140,12 +172,15 @@ async function dispatchWithinBudget(deps: IntakeDeps, stored: NewEmergency | Eme
   }
 }
 
-async function storeWithFreshReference(deps: IntakeDeps, draft: NewEmergency, duplicateSince: Date): Promise<NewEmergency | { replayed: true; request: EmergencyRequest }> {
+type StoredOrReplayed = NewEmergency | { replayed: true; request: EmergencyRequest; answer?: string; answerDueBy?: Date };
+
+async function storeWithFreshReference(deps: IntakeDeps, draft: NewEmergency, duplicateSince: Date, replaySince: Date): Promise<StoredOrReplayed> {
   let candidate = draft;
   for (let attempt = 1; ; attempt++) {
     try {
-      const outcome = await deps.requests.insertUnlessDuplicate(candidate, duplicateSince, deps.abuse.intakeLimitPerPhoneHour);
-      if (outcome.kind === 'replayed') return { replayed: true, request: outcome.request };
+      const outcome = await deps.requests.insertUnlessDuplicate(candidate, duplicateSince, deps.abuse.intakeLimitPerPhoneHour, replaySince);
+      if (outcome.kind === 'replayed') return { replayed: true, request: outcome.request, answer: outcome.answer, answerDueBy: outcome.answerDueBy };
+      if (outcome.kind === 'key-reused') throw new IdempotencyKeyReused();
       if (outcome.kind === 'rate-limited') throw phoneLimitReached(deps, outcome.retryAfterSeconds);
       if (outcome.kind === 'duplicate') {
         throw new Conflict(

@@ -2,7 +2,7 @@
 // original answer or the documented "in progress, retry" 409, never the duplicate-phone 409 meant for a second request.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler } from '../../functions/emergencies/create.js';
-import type { RequestStore } from '../../shared/ports/request-store.js';
+import type { TechnicianIndex } from '../../shared/ports/technician-index.js';
 import { dramaPhone, emergencyBody } from '../fixtures/emergencies.js';
 import { apiEvent, invoke, lambdaContext, type Response } from '../support/events.js';
 import { testStack, type TestStack } from '../support/stack.js';
@@ -22,30 +22,30 @@ const rowsFor = async (phone: string) => (await stack.sql.query<{ n: number }>('
 const e164 = (national: string) => `+44${national.replace(/\s/g, '').slice(1)}`;
 const summary = (responses: Response[]) => JSON.stringify(responses.map((r) => [r.status, r.body.type ?? r.body.reference]));
 
-/** The real store, except that the first insert waits until the test opens the gate: the first request is held in progress. */
-function gatedFirstInsert<S extends RequestStore>(store: S) {
+/** The real index, except that the first search waits until the test opens the gate: the first request is held in progress, stored but not answered. */
+function gatedFirstSearch<T extends TechnicianIndex>(index: T) {
   let open!: () => void;
   let entered!: () => void;
   const gate = new Promise<void>((resolve) => (open = resolve));
   const reached = new Promise<void>((resolve) => (entered = resolve));
   let first = true;
-  const gated = new Proxy(store, {
+  const gated = new Proxy(index, {
     get(target, property, receiver) {
-      if (property === 'insertUnlessDuplicate') {
-        return async (...args: Parameters<RequestStore['insertUnlessDuplicate']>) => {
+      if (property === 'nearestDispatchable') {
+        return async (...args: Parameters<TechnicianIndex['nearestDispatchable']>) => {
           if (first) {
             first = false;
             entered();
             await gate;
           }
-          return target.insertUnlessDuplicate(...args);
+          return target.nearestDispatchable(...args);
         };
       }
       const value: unknown = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
-  return { store: gated, reached, open };
+  return { index: gated, reached, open };
 }
 
 describe('POST /emergencies with one Idempotency-Key', () => {
@@ -71,15 +71,17 @@ describe('POST /emergencies with one Idempotency-Key', () => {
   });
 
   it('a retry after refused retries is still told "in progress" while the first request runs, never "duplicate"', async () => {
-    const gated = gatedFirstInsert(stack.deps.requests);
-    const handler = makeHandler({ ...stack.deps, requests: gated.store });
+    const gated = gatedFirstSearch(stack.deps.technicians);
+    // The first attempt is stored, then held in its search with all the time it likes: only the gate ends it.
+    const handler = makeHandler({ ...stack.deps, technicians: gated.index, intake: { ...stack.deps.intake, dispatchBudgetMs: 120_000 } });
     const phone = dramaPhone();
     const body = emergencyBody({ customer: { name: 'Held Caller', phone } });
     const key = crypto.randomUUID();
 
     const first = post(handler, body, key);
     await gated.reached;
-    // Nine retries while the first is held: each refused as in progress. They used to delete its record as they failed.
+    // Nine retries while the first is held: each refused as in progress (with Powertools' records, refused retries
+    // used to delete the in-progress record as they failed, and the next retry met the duplicate-phone check).
     const refused = await Promise.all(Array.from({ length: 9 }, () => post(handler, body, key)));
     expect(refused.map((r) => [r.status, r.body.type])).toEqual(Array.from({ length: 9 }, () => [409, inProgressType]));
     expect(refused[0]!.headers).not.toHaveProperty('retry-after');

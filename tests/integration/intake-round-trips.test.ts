@@ -53,43 +53,53 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-const post = (body: unknown) => invoke(makeHandler(stack.deps), apiEvent({ method: 'POST', path: '/emergencies', body, headers: { 'Idempotency-Key': randomUUID() } }));
+const post = (body: unknown, headers: Record<string, string> = { 'Idempotency-Key': randomUUID() }) => invoke(makeHandler(stack.deps), apiEvent({ method: 'POST', path: '/emergencies', body, headers }));
 
 describe('SQL statements per intake', () => {
-  it('assigns a technician in 3 statements: store, assign with the technician, record the SMS', async () => {
+  it('assigns a technician in 4 statements: store (with the key), assign with the technician, record the SMS, keep the answer', async () => {
     statements.length = 0;
     const response = await post(emergencyBody({ location: { lat: 51.8793, lon: -0.4175 } }));
 
     expect(response.body).toMatchObject({ status: 'assigned', technician: { id: 'round-trip-luton', firstName: 'Tech0' } });
-    expect(statements).toHaveLength(3);
-    expect(statements[0]).toContain('store_emergency_within_limits');
+    expect(statements).toHaveLength(4);
+    expect(statements[0]).toContain('store_emergency_once');
     expect(statements[1]).toMatch(/UPDATE emergency_requests[\s\S]*FROM technicians/);
     expect(statements[2]).toContain('record_customer_sms_within_cap');
+    expect(statements[3]).toContain('INSERT INTO intake_answers');
     // Still audited: the insert and the assignment each left their row.
     const audit = await stack.sql.query('SELECT operation FROM emergency_requests_audit WHERE request_id = $1 ORDER BY audit_id', [response.body.id]);
     expect(audit.rows.map((r) => r.operation)).toEqual(['INSERT', 'UPDATE']);
   });
 
-  it('leaves a request nobody can reach pending in 3 statements: store, record the attempt, count the queue for the page', async () => {
+  it('keeps no answer for a request sent without an Idempotency-Key: nothing could ask for it again', async () => {
+    statements.length = 0;
+    // In Shetland, where nobody can reach it: store, record the attempt, count the queue for the page, and no fourth.
+    const response = await post(emergencyBody({ location: { lat: 60.155, lon: -1.145 } }), {});
+
+    expect(response.body).toMatchObject({ status: 'pending', slaAtRisk: true });
+    expect(statements).toHaveLength(3);
+    expect(statements.some((s) => s.includes('intake_answers'))).toBe(false);
+  });
+
+  it('leaves a request nobody can reach pending in 4 statements: store, record the attempt, count the queue for the page, keep the answer', async () => {
     statements.length = 0;
     const response = await post(emergencyBody({ location: { lat: 60.155, lon: -1.145 } }));
 
     expect(response.body).toMatchObject({ status: 'pending', slaAtRisk: true });
-    expect(statements).toHaveLength(3);
+    expect(statements).toHaveLength(4);
   });
 });
 
 describe('DynamoDB calls per intake', () => {
   const tally = () => dynamoCalls.reduce<Record<string, number>>((t, call) => ({ ...t, [call]: (t[call] ?? 0) + 1 }), {});
 
-  it('assigns with idempotency (Put, Update), the weather level, one search Query per range and the claim: no counters', async () => {
+  it('assigns with the weather level, one search Query per range and the claim: no idempotency records, no counters', async () => {
     dynamoCalls.length = 0;
     const response = await post(emergencyBody({ location: { lat: 51.7, lon: -1.3 } }));
 
     expect(response.body).toMatchObject({ status: 'assigned', technician: { id: 'round-trip-oxford' } });
     expect(tally()).toEqual({
-      'PutItemCommand idempotency': 1,
-      'UpdateItemCommand idempotency': 1,
+      // The Idempotency-Key is matched in the intake's SQL call (migration 0015): no PutItem before, no UpdateItem after.
       // Read on every intake here; production caches it for a minute per container (below).
       'GetItemCommand scalingState': 1,
       // The 4 nearest precision-5 cells are two runs in key order (gcpjc; gcpn1–gcpn5): 2 Queries, 4 before issue 12's
@@ -159,7 +169,7 @@ describe('the per-phone lock with the duplicate check and insert in one call', (
         [first.id, first.reference, first.customerName, hash, await stack.deps.phones.seal(phone), first.location.lat, first.location.lon, first.geohash, first.vehicleMakeModel, first.issue, first.priority, first.createdAt, first.slaDeadline, first.trackingTokenHash],
       );
 
-      const second = stack.deps.requests.insertUnlessDuplicate(draft(phone), new Date(now.getTime() - 5 * 60_000), 5);
+      const second = stack.deps.requests.insertUnlessDuplicate(draft(phone), new Date(now.getTime() - 5 * 60_000), 5, now);
       // The second call's statement began (its snapshot cannot see the first row) and now waits on the lock.
       await vi.waitFor(
         async () => {
@@ -183,7 +193,7 @@ describe('the per-phone lock with the duplicate check and insert in one call', (
     const phone = '+447700900780';
     // No duplicate window (each would otherwise be a 409), so only the hourly limit stops them.
     const noDuplicates = new Date(now.getTime() + 1);
-    const outcomes = await Promise.all(Array.from({ length: 20 }, () => stack.deps.requests.insertUnlessDuplicate(draft(phone), noDuplicates, 5)));
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => stack.deps.requests.insertUnlessDuplicate(draft(phone), noDuplicates, 5, noDuplicates)));
     expect(outcomes.filter((o) => o.kind === 'created')).toHaveLength(5);
     const limited = outcomes.filter((o) => o.kind === 'rate-limited');
     expect(limited).toHaveLength(15);
@@ -191,7 +201,7 @@ describe('the per-phone lock with the duplicate check and insert in one call', (
     expect(limited.map((o) => o.kind === 'rate-limited' && o.retryAfterSeconds)).toEqual(Array.from({ length: 15 }, () => 3600));
     // A retry of a stored request is answered as such, never refused.
     const stored = outcomes.find((o) => o.kind === 'created')!;
-    const retry = await stack.deps.requests.insertUnlessDuplicate({ ...draft(phone), id: stored.kind === 'created' ? stored.request.id : '' }, noDuplicates, 5);
+    const retry = await stack.deps.requests.insertUnlessDuplicate({ ...draft(phone), id: stored.kind === 'created' ? stored.request.id : '' }, noDuplicates, 5, noDuplicates);
     expect(retry.kind).toBe('replayed');
     const { rows } = await stack.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM emergency_requests WHERE phone_hash = $1', [await stack.deps.phones.lookupHash(phone)]);
     expect(rows[0]!.n).toBe(5);
@@ -201,15 +211,15 @@ describe('the per-phone lock with the duplicate check and insert in one call', (
     const phone = '+447700900781';
     const at = (ms: number) => ({ ...draft(phone), createdAt: new Date(now.getTime() + ms) });
     const noDuplicates = new Date(now.getTime() + 7_200_000);
-    expect((await stack.deps.requests.insertUnlessDuplicate(at(0), noDuplicates, 1)).kind).toBe('created');
-    expect(await stack.deps.requests.insertUnlessDuplicate(at(3_599_000), noDuplicates, 1)).toEqual({ kind: 'rate-limited', retryAfterSeconds: 1 });
-    expect((await stack.deps.requests.insertUnlessDuplicate(at(3_600_000), noDuplicates, 1)).kind).toBe('created');
+    expect((await stack.deps.requests.insertUnlessDuplicate(at(0), noDuplicates, 1, noDuplicates)).kind).toBe('created');
+    expect(await stack.deps.requests.insertUnlessDuplicate(at(3_599_000), noDuplicates, 1, noDuplicates)).toEqual({ kind: 'rate-limited', retryAfterSeconds: 1 });
+    expect((await stack.deps.requests.insertUnlessDuplicate(at(3_600_000), noDuplicates, 1, noDuplicates)).kind).toBe('created');
   });
 
   it('lets exactly one of twenty simultaneous intakes from one phone in', async () => {
     const phone = '+447700900778';
     const since = new Date(now.getTime() - 5 * 60_000);
-    const outcomes = await Promise.all(Array.from({ length: 20 }, async () => (await stack.deps.requests.insertUnlessDuplicate(draft(phone), since, 5)).kind));
+    const outcomes = await Promise.all(Array.from({ length: 20 }, async () => (await stack.deps.requests.insertUnlessDuplicate(draft(phone), since, 5, since)).kind));
     expect(outcomes.filter((k) => k === 'created')).toHaveLength(1);
     expect(outcomes.filter((k) => k === 'duplicate')).toHaveLength(19);
   });

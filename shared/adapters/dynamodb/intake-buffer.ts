@@ -2,16 +2,31 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import type { NewEmergency } from '../../domain/emergency.js';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { IdempotencyMark, NewEmergency } from '../../domain/emergency.js';
 import type { IntakeBuffer } from '../../ports/intake-buffer.js';
 
 /** The key GET /health probes the buffer with; never stored. */
 export const INTAKE_PROBE_ID = 'health-probe';
 
-type BufferedItem = Omit<NewEmergency, 'createdAt' | 'slaDeadline'> & { createdAt: string; slaDeadline: string };
+type BufferedItem = Omit<NewEmergency, 'createdAt' | 'slaDeadline' | 'idempotency'> & {
+  createdAt: string;
+  slaDeadline: string;
+  idempotency?: Omit<IdempotencyMark, 'answerDueBy'> & { answerDueBy: string };
+};
 
-const toItem = (r: NewEmergency): BufferedItem => ({ ...r, createdAt: r.createdAt.toISOString(), slaDeadline: r.slaDeadline.toISOString() });
-const fromItem = (i: BufferedItem): NewEmergency => ({ ...i, createdAt: new Date(i.createdAt), slaDeadline: new Date(i.slaDeadline) });
+const toItem = ({ idempotency, ...r }: NewEmergency): BufferedItem => ({
+  ...r,
+  createdAt: r.createdAt.toISOString(),
+  slaDeadline: r.slaDeadline.toISOString(),
+  ...(idempotency ? { idempotency: { ...idempotency, answerDueBy: idempotency.answerDueBy.toISOString() } } : {}),
+});
+const fromItem = ({ idempotency, ...i }: BufferedItem): NewEmergency => ({
+  ...i,
+  createdAt: new Date(i.createdAt),
+  slaDeadline: new Date(i.slaDeadline),
+  ...(idempotency ? { idempotency: { ...idempotency, answerDueBy: new Date(idempotency.answerDueBy) } } : {}),
+});
 
 export class DynamoIntakeBuffer implements IntakeBuffer {
   constructor(
@@ -19,8 +34,17 @@ export class DynamoIntakeBuffer implements IntakeBuffer {
     private readonly tableName: string,
   ) {}
 
-  async hold(request: NewEmergency): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: toItem(request), ConditionExpression: 'attribute_not_exists(id)' }));
+  async hold(request: NewEmergency): Promise<NewEmergency> {
+    try {
+      // One call either way: a refused put hands back the item already held (ReturnValuesOnConditionCheckFailure).
+      await this.db.send(
+        new PutCommand({ TableName: this.tableName, Item: toItem(request), ConditionExpression: 'attribute_not_exists(id)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+      );
+      return request;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException && error.Item) return fromItem(unmarshall(error.Item) as BufferedItem);
+      throw error;
+    }
   }
 
   async find(id: string): Promise<NewEmergency | undefined> {

@@ -111,6 +111,7 @@ function insertRow(r: NewEmergency, phone: { hash: string; sealed: string }) {
     vehicle_make_model: r.vehicleMakeModel, vehicle_registration: r.vehicleRegistration ?? null, issue: r.issue, on_motorway: r.onMotorway,
     vulnerable_occupants: r.vulnerableOccupants, notes: r.notes ?? null, priority: r.priority,
     created_at: r.createdAt, sla_deadline: r.slaDeadline, tracking_token_hash: r.trackingTokenHash, is_test: r.isTest,
+    idempotency_key_hash: r.idempotency?.keyHash ?? null, request_fingerprint: r.idempotency?.fingerprint ?? null, answer_due_by: r.idempotency?.answerDueBy ?? null,
   };
 }
 
@@ -134,19 +135,22 @@ export class PostgresRequestStore implements RequestStore {
     return { hash: await this.phones.lookupHash(phone), sealed: await this.phones.seal(phone) };
   }
 
-  async insertUnlessDuplicate(request: NewEmergency, duplicateSince: Date, limitPerHour: number): Promise<InsertOutcome> {
+  async insertUnlessDuplicate(request: NewEmergency, duplicateSince: Date, limitPerHour: number, replaySince: Date): Promise<InsertOutcome> {
     const phone = await this.protect(request.phone);
     return guarded('storing an emergency', async () => {
       try {
-        // One round trip: the function takes the per-phone advisory lock, then checks for a retry or a duplicate,
-        // counts the phone's last hour and inserts, each with a snapshot taken after the lock, so two simultaneous
-        // calls from one phone can neither both insert nor both slip under the limit (migrations 0009, 0012).
-        const { rows } = await this.pool.query<RequestRow & { outcome: InsertOutcome['kind'] }>(
-          'SELECT s.outcome, (s.stored).* FROM store_emergency_within_limits($1::jsonb, $2, $3::request_status[], $4, $5) s',
-          [JSON.stringify(insertRow(request, phone)), duplicateSince, openStatuses, request.phone, limitPerHour],
+        // One round trip: the function takes the per-phone advisory lock (and the key's), then checks for a retry or a
+        // duplicate, counts the phone's last hour and inserts, each with a snapshot taken after the lock, so two
+        // simultaneous calls from one phone can neither both insert nor both slip under the limit (0009, 0012, 0015).
+        const { rows } = await this.pool.query<RequestRow & { outcome: InsertOutcome['kind']; first_answer: string | null; answer_due_by: Date | null }>(
+          'SELECT s.outcome, s.first_answer, (s.stored).* FROM store_emergency_once($1::jsonb, $2, $3::request_status[], $4, $5, $6) s',
+          [JSON.stringify(insertRow(request, phone)), duplicateSince, openStatuses, request.phone, limitPerHour, replaySince],
         );
-        const { outcome, ...row } = rows[0]!;
-        if (outcome === 'replayed') return { kind: 'replayed', request: await this.toRequest(row) };
+        const { outcome, first_answer: answer, ...row } = rows[0]!;
+        if (outcome === 'key-reused') return { kind: 'key-reused' };
+        if (outcome === 'replayed') {
+          return { kind: 'replayed', request: await this.toRequest(row), ...(answer !== null ? { answer } : {}), ...(row.answer_due_by ? { answerDueBy: row.answer_due_by } : {}) };
+        }
         if (outcome === 'duplicate') return { kind: 'duplicate', existing: { id: row.id, reference: row.reference, status: row.status } };
         if (outcome === 'rate-limited') {
           // The returned row is the one whose hour ends first among the counted: a slot frees when it does.
@@ -158,6 +162,13 @@ export class PostgresRequestStore implements RequestStore {
         if (isUniqueViolationOn(error, 'emergency_requests_reference_key')) throw new ReferenceTaken(request.reference);
         throw error;
       }
+    });
+  }
+
+  recordAnswer(requestId: string, answer: string): Promise<void> {
+    return guarded('storing an intake answer', async () => {
+      // The first answer stays: a retry that took over after a lost one must not replace what a client may have seen.
+      await this.pool.query('INSERT INTO intake_answers (request_id, answer) VALUES ($1, $2) ON CONFLICT (request_id) DO NOTHING', [requestId, answer]);
     });
   }
 
