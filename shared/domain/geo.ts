@@ -236,7 +236,10 @@ export async function nearest(point: GeoPoint, reader: CellReader, options: Near
     // Ties at exactly the covered distance could hide an equal candidate with a smaller id just outside: strictly inside.
     if ((kth && kth.distanceKm < coveredKm) || coveredKm > options.maxRadiusKm) return { found: ranked.slice(0, options.k), stats };
   }
-  const ranked = await readAll(rangesWithin(point, options.maxRadiusKm));
+  // k candidates already seen bound the answer: the true k nearest are no further than the k-th of them, so the
+  // partitions are read only that far (often far less than the service radius, so far fewer items).
+  const kthSeen = [...seen.values()].sort(byDistanceThenId)[options.k - 1];
+  const ranked = await readAll(rangesWithin(point, Math.min(options.maxRadiusKm, kthSeen?.distanceKm ?? Infinity)));
   return { found: ranked.slice(0, options.k), stats };
 }
 

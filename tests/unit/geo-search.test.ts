@@ -151,6 +151,26 @@ describe('nearest', () => {
     expect(stats).toEqual({ reads: nearestCells(places.highlands, 5, 4, 8).ranges.length + rangesWithin(places.highlands, 92).length, levels: 2 });
   });
 
+  it('reads the partitions only as far as the k-th candidate already seen, not the whole service radius', async () => {
+    // A request on the corner of four precision-4 cells, so that level reads the 2 × 2 block around it and proves
+    // 19.5 km (half its height). Five technicians 22 km east and west are inside the block, seen but not proven. A city
+    // of 2,000 (Nottingham, 83 km north) lies in the same partition, inside the 92 km reach.
+    const [, , maxLat, maxLon] = ngeohash.decode_bbox(ngeohash.encode(52.2, -1.1, 4));
+    const point = { lat: maxLat, lon: maxLon };
+    const ring = Array.from({ length: 5 }, (_, i) => ({ id: `r${i}`, location: { lat: point.lat + 0.01 * (i - 2), lon: point.lon + (i % 2 ? 0.32 : -0.32) } }));
+    const city = Array.from({ length: 2000 }, (_, i) => ({ id: `c${i}`, location: { lat: 52.94 + (i % 40) * 0.0005, lon: -1.16 + Math.floor(i / 40) * 0.0004 } }));
+    const all = [...ring, ...city];
+    const reader = rangeReader(all);
+    const { found, stats } = await nearest(point, reader, { k: 5, maxRadiusKm: 92, fine: dispatchSearchLevels.slice(1) });
+    expect(found).toEqual(nearestByBruteForce(point, all, { k: 5, maxRadiusKm: 92 }));
+    expect(stats.levels).toBe(2);
+    // The whole 92 km reach would read the city too; bounded by the 5th seen (~22 km) it reads none of it.
+    const unbounded = rangeReader(all);
+    await unbounded.read(rangesWithin(point, 92)[0]!);
+    expect(unbounded.items).toBeGreaterThan(city.length);
+    expect(reader.items).toBeLessThan(city.length / 10);
+  });
+
   it('answers from the 4 nearest small cells in a dense city, in fewer Queries than cells, reading a fraction of the partition', async () => {
     // ~5 technicians per km² over 27 × 27 km, and a request in the middle of a precision-5 cell.
     const city = Array.from({ length: 3600 }, (_, i) => ({ id: `c${i}`, location: { lat: 51.38 + (i % 60) * 0.004, lon: -0.3 + Math.floor(i / 60) * 0.0065 } }));
