@@ -26,28 +26,19 @@ export function trackingTokenMatches(presented: string | undefined, storedHash: 
   return stored.length === presentedHash.length && timingSafeEqual(presentedHash, stored);
 }
 
-/** Shorter Idempotency-Keys still replay through Powertools, but are too guessable to derive a token from. */
-export const minReplayableKeyLength = 16;
-
 /**
- * The request id and tracking token of an intake sent with an Idempotency-Key, derived from the key and the phone: a
- * retry after a lost response (even one whose first Lambda was killed after the commit, before any response was
- * stored) recomputes the same pair, finds the stored row by its id and can hand back the token, although only the
- * token's hash is stored. Anyone who holds both the key and the phone could do the same: the key is the client's own
- * secret (a UUID from the app), which is why short keys get random identifiers instead. Id and token come from
- * separate digests, so the id (shown in URLs) says nothing about the token.
+ * The request id of an intake sent with an Idempotency-Key, derived from the key and the phone, so that a retry holds
+ * the same id wherever it lands: in PostgreSQL the key itself is matched (migration 0015), but in the intake buffer,
+ * while PostgreSQL is down, the id is what makes the held item's put conditional. Keys of any length: the tracking token
+ * is a keyed hash of the id (adapters/crypto/keyed-tracking-links.ts), so knowing the key and the phone gives the id
+ * (which is shown in URLs anyway) and never the token.
  */
-export function replayableIdentity(idempotencyKey: string | undefined, phone: string): { id: string; trackingToken: string } | undefined {
-  if (!idempotencyKey || idempotencyKey.length < minReplayableKeyLength) return undefined;
-  const digest = (purpose: string) => createHash('sha256').update(`tyrehero:${purpose}:${phone}:${idempotencyKey}`, 'utf8').digest();
-  const id = digest('request-id').subarray(0, 16);
+export function replayableId(idempotencyKey: string | undefined, phone: string): string | undefined {
+  if (!idempotencyKey) return undefined;
+  const id = createHash('sha256').update(`tyrehero:request-id:${phone}:${idempotencyKey}`, 'utf8').digest().subarray(0, 16);
   // Shaped as a version-4, RFC 4122 UUID, so it passes every validator the random ones do.
   id[6] = (id[6]! & 0x0f) | 0x40;
   id[8] = (id[8]! & 0x3f) | 0x80;
   const hex = id.toString('hex');
-  return {
-    id: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`,
-    // 192 bits, 32 URL-safe characters: the same shape as a random token.
-    trackingToken: digest('tracking-token').subarray(0, 24).toString('base64url'),
-  };
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

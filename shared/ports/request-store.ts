@@ -17,7 +17,7 @@ export type InsertOutcome =
   | { kind: 'duplicate'; existing: Pick<EmergencyRequest, 'id' | 'reference' | 'status'> }
   /**
    * A retry of an intake already stored: the same Idempotency-Key and request within the replay window, or a row with
-   * this id (see replayableIdentity). `answer` is its first answer as sent (no tracking token), once there is one;
+   * this id (see replayableId). `answer` is its first answer as sent (no tracking token), once there is one;
    * `answerDueBy` is when the attempt that stored it stops running.
    */
   | { kind: 'replayed'; request: EmergencyRequest; answer?: string; answerDueBy?: Date }

@@ -5,7 +5,7 @@ import { isFictionalUkNumber, slaDeadlineFor } from '../domain/emergency.js';
 import { computePriority, type WeatherLevel } from '../domain/priority.js';
 import { isInServiceArea } from '../domain/service-area.js';
 import { idempotencyKeyHash, requestFingerprint } from '../domain/idempotency.js';
-import { hashTrackingToken, replayableIdentity } from '../domain/tracking.js';
+import { hashTrackingToken, replayableId } from '../domain/tracking.js';
 import { Conflict, IdempotencyInProgress, IdempotencyKeyReused, RateLimited, Unavailable, ValidationError } from '../errors.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
 import type { Geocoder } from '../ports/geocoder.js';
@@ -73,8 +73,7 @@ export async function createEmergency(deps: IntakeDeps, input: CreateEmergencyIn
   const location = await locate(deps.geocoder, input.location);
   const now = deps.clock.now();
   const weather = await currentWeather(deps);
-  const replayable = replayableIdentity(options.idempotencyKey, input.customer.phone);
-  const id = replayable?.id ?? deps.ids.uuid();
+  const id = replayableId(options.idempotencyKey, input.customer.phone) ?? deps.ids.uuid();
   // Derived from the id, so a replay recomputes it and a later assignment's SMS can link it (ports/tracking-links.ts).
   const trackingToken = await deps.trackingLinks.tokenFor(id);
   const onMotorway = input.safety?.onMotorway ?? false;
@@ -116,7 +115,8 @@ export async function createEmergency(deps: IntakeDeps, input: CreateEmergencyIn
     const stored = await storeWithFreshReference(deps, draft, duplicateSince, replaySince);
     if ('replayed' in stored) {
       const { request, answer, answerDueBy } = stored;
-      // The stored request's own token: a retry with a short key drew a random id of its own above.
+      // The stored request's own token: its id is this attempt's, unless it was stored before ids were derived from keys
+      // of every length (a short key then drew a random id).
       const token = request.id === id ? trackingToken : await deps.trackingLinks.tokenFor(request.id);
       if (answer !== undefined) return { request, trackingToken: token, queued: false, replayed: true, firstAnswer: answer };
       // No answer yet: the first attempt may still be dispatching. Once its invocation is over it never will answer.
