@@ -70,6 +70,18 @@ function measuredSearches(deps: AllDeps): { deps: AllDeps; searches: SearchRepor
   return { deps: { ...deps, technicians }, searches };
 }
 
+/** Resolves once `activity` has not moved for a second (at most 30 s): background work has finished. */
+async function settled(activity: () => number): Promise<void> {
+  const until = Date.now() + 30_000;
+  let last = activity();
+  while (Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const now = activity();
+    if (now === last) return;
+    last = now;
+  }
+}
+
 /** Counts statements the pool runs (BEGIN/COMMIT included): what an intake costs PostgreSQL in round trips. */
 function countStatements(pool: pg.Pool): { count: () => number } {
   let n = 0;
@@ -183,6 +195,9 @@ export async function benchSurge(engines: SharedEngines, options: SurgeOptions):
       meanQueriesPerIntake: Math.round((queries / options.burst.requests) * 10) / 10,
       sqlStatementsPerIntake: Math.round(sqlPerIntake * 10) / 10,
     };
+    // Dispatches still running when their budget ran out go on after the answers (as in a live container): let them
+    // finish before the pool closes under them, or they fail with "Cannot use a pool after calling end on the pool".
+    await settled(() => statements.count() + burst.searches.length);
   } finally {
     await closeAllDeps(burstBase);
   }
