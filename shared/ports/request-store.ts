@@ -12,6 +12,7 @@ export class ReferenceTaken extends Error {
 }
 
 export type InsertOutcome =
+  /** Stored as given, pending (the statement does not send the new row back: the caller has it). */
   | { kind: 'created'; request: EmergencyRequest }
   /** The same phone already has an open request inside the duplicate window. */
   | { kind: 'duplicate'; existing: Pick<EmergencyRequest, 'id' | 'reference' | 'status'> }
@@ -26,9 +27,12 @@ export type InsertOutcome =
   /** The phone already stored `limitPerHour` requests in the hour before this one; a slot frees in `retryAfterSeconds`. */
   | { kind: 'rate-limited'; retryAfterSeconds: number };
 
-/** A request just assigned, with who it went to (absent when the technician has no directory entry). */
+/**
+ * A request just assigned: who it went to (absent when the technician has no directory entry), for the SMS. The
+ * caller already holds the request; the statement does not send its row back.
+ */
 export interface Assignment {
-  request: EmergencyRequest;
+  requestId: string;
   technician?: TechnicianProfile;
 }
 

@@ -144,6 +144,7 @@ export class PostgresRequestStore implements RequestStore {
         // simultaneous calls from one phone can neither both insert nor both slip under the limit (0009, 0012, 0015).
         const { rows } = await this.pool.query<RequestRow & { outcome: InsertOutcome['kind']; first_answer: string | null; answer_due_by: Date | null }>(
           'SELECT s.outcome, s.first_answer, (s.stored).* FROM store_emergency_once($1::jsonb, $2, $3::request_status[], $4, $5, $6) s',
+          // (`stored` is NULL when created: migration 0016 stopped sending the new row back.)
           [JSON.stringify(insertRow(request, phone)), duplicateSince, openStatuses, request.phone, limitPerHour, replaySince],
         );
         const { outcome, first_answer: answer, ...row } = rows[0]!;
@@ -157,7 +158,7 @@ export class PostgresRequestStore implements RequestStore {
           const freesAt = row.created_at.getTime() + 3_600_000;
           return { kind: 'rate-limited', retryAfterSeconds: Math.max(1, Math.ceil((freesAt - request.createdAt.getTime()) / 1000)) };
         }
-        return { kind: 'created', request: toRequest(row, request.phone) };
+        return { kind: 'created', request: { ...request, status: 'pending', declinedBy: [], slaAtRisk: false } };
       } catch (error) {
         if (isUniqueViolationOn(error, 'emergency_requests_reference_key')) throw new ReferenceTaken(request.reference);
         throw error;
@@ -258,7 +259,8 @@ export class PostgresRequestStore implements RequestStore {
   assignIfPending(id: string, technicianId: string, at: Date, eta: Date): Promise<Assignment | undefined> {
     return guarded('assigning a technician', async () => {
       // One round trip: the assignment (its audit row written by the trigger) and who the technician is, for the SMS.
-      const { rows } = await this.pool.query<RequestRow & { technician_profile: TechnicianProfile | null }>(
+      // Only the id comes back: the caller holds the request (sending the whole row back cost PostgreSQL and node both).
+      const { rows } = await this.pool.query<{ id: string; technician_profile: TechnicianProfile | null }>(
         `WITH assigned AS (
            UPDATE emergency_requests
               SET status = 'assigned', technician_id = $2, assigned_at = $3, eta = $4, sla_at_risk = false,
@@ -266,14 +268,14 @@ export class PostgresRequestStore implements RequestStore {
             WHERE id = $1 AND status = 'pending'
               -- Belt and braces behind the fleet-separated search: a test request only to a test technician, and never the reverse.
               AND is_test = (SELECT t.is_test FROM technicians t WHERE t.id = $2)
-            RETURNING *)
-         SELECT assigned.*, (SELECT json_build_object('id', t.id, 'name', t.name, 'phone', t.phone, 'van', t.van, 'active', t.active) FROM technicians t WHERE t.id = $2) AS technician_profile
+            RETURNING id)
+         SELECT assigned.id, (SELECT json_build_object('id', t.id, 'name', t.name, 'phone', t.phone, 'van', t.van, 'active', t.active) FROM technicians t WHERE t.id = $2) AS technician_profile
            FROM assigned`,
         [id, technicianId, at, eta],
       );
       if (!rows[0]) return undefined;
-      const { technician_profile: technician, ...row } = rows[0];
-      return { request: await this.toRequest(row), ...(technician ? { technician } : {}) };
+      const { id: requestId, technician_profile: technician } = rows[0];
+      return { requestId, ...(technician ? { technician } : {}) };
     });
   }
 
