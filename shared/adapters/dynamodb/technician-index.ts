@@ -170,6 +170,8 @@ export class DynamoTechnicianIndex implements TechnicianIndex, FleetReader {
             // cell's prefix to the end of the last cell's".
             KeyConditionExpression: 'dispatchCell = :cell AND dispatchKey BETWEEN :first AND :last',
             FilterExpression: 'recordedAt >= :fresh',
+            // Only what the ranking uses: less for DynamoDB to send and for the SDK to unmarshal, item by item.
+            ProjectionExpression: 'technicianId, lat, lon',
             ExpressionAttributeValues: { ':cell': fleetPartition(range.partition, fleet), ':first': range.first, ':last': `${range.last}~`, ':fresh': freshSince },
           },
           (scanned) => {
