@@ -144,7 +144,6 @@ export class PostgresRequestStore implements RequestStore {
         // simultaneous calls from one phone can neither both insert nor both slip under the limit (0009, 0012, 0015).
         const { rows } = await this.pool.query<RequestRow & { outcome: InsertOutcome['kind']; first_answer: string | null; answer_due_by: Date | null }>(
           'SELECT s.outcome, s.first_answer, (s.stored).* FROM store_emergency_once($1::jsonb, $2, $3::request_status[], $4, $5, $6) s',
-          // (`stored` is NULL when created: migration 0016 stopped sending the new row back.)
           [JSON.stringify(insertRow(request, phone)), duplicateSince, openStatuses, request.phone, limitPerHour, replaySince],
         );
         const { outcome, first_answer: answer, ...row } = rows[0]!;
@@ -158,6 +157,7 @@ export class PostgresRequestStore implements RequestStore {
           const freesAt = row.created_at.getTime() + 3_600_000;
           return { kind: 'rate-limited', retryAfterSeconds: Math.max(1, Math.ceil((freesAt - request.createdAt.getTime()) / 1000)) };
         }
+        // Stored as given: the function no longer sends the new row back (migration 0016), the caller built it.
         return { kind: 'created', request: { ...request, status: 'pending', declinedBy: [], slaAtRisk: false } };
       } catch (error) {
         if (isUniqueViolationOn(error, 'emergency_requests_reference_key')) throw new ReferenceTaken(request.reference);
