@@ -325,8 +325,8 @@ export async function benchIntake(rig: IntakeRig, options: IntakeOptions): Promi
         floor: Math.round((cpu.floor / Math.max(1, f.latencies.length + f.errors)) * 100) / 100,
       },
       engineCpuMsPerRequest: {
-        intake: engineCpuPerRequest({}, engines.intake, i.latencies.length + i.errors),
-        floor: engineCpuPerRequest({}, engines.floor, f.latencies.length + f.errors),
+        intake: engineCpuPerRequest(engines.intake, i.latencies.length + i.errors),
+        floor: engineCpuPerRequest(engines.floor, f.latencies.length + f.errors),
       },
     };
   } finally {

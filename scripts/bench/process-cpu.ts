@@ -50,13 +50,12 @@ export function engineCpu(root = process.pid): EngineCpu | undefined {
   return totals;
 }
 
-/** What each engine used between two readings, in ms, per request. */
-export function engineCpuPerRequest(before: EngineCpu | undefined, after: EngineCpu | undefined, requests: number): Record<string, number> | undefined {
-  if (!before || !after || requests === 0) return undefined;
+/** CPU seconds each engine used over some windows, as ms per request; undefined without readings or requests. */
+export function engineCpuPerRequest(used: EngineCpu, requests: number): Record<string, number> | undefined {
+  if (requests === 0 || Object.keys(used).length === 0) return undefined;
   const per: Record<string, number> = {};
-  for (const [name, seconds] of Object.entries(after)) {
-    const used = seconds - (before[name] ?? 0);
-    if (used > 0) per[name] = Math.round(((used * 1000) / requests) * 100) / 100;
+  for (const [name, seconds] of Object.entries(used)) {
+    if (seconds > 0) per[name] = Math.round(((seconds * 1000) / requests) * 100) / 100;
   }
   return per;
 }

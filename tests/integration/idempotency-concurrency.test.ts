@@ -2,10 +2,10 @@
 // original answer or the documented "in progress, retry" 409, never the duplicate-phone 409 meant for a second request.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler } from '../../functions/emergencies/create.js';
-import type { TechnicianIndex } from '../../shared/ports/technician-index.js';
 import { dramaPhone, emergencyBody } from '../fixtures/emergencies.js';
 import { apiEvent, invoke, lambdaContext, type Response } from '../support/events.js';
 import { testStack, type TestStack } from '../support/stack.js';
+import { stalledSearches } from '../support/technicians.js';
 
 let stack: TestStack;
 
@@ -21,32 +21,6 @@ const post = (handler: ReturnType<typeof makeHandler>, body: unknown, key: strin
 const rowsFor = async (phone: string) => (await stack.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM emergency_requests WHERE phone_hash = $1', [await stack.deps.phones.lookupHash(phone)])).rows[0]!.n;
 const e164 = (national: string) => `+44${national.replace(/\s/g, '').slice(1)}`;
 const summary = (responses: Response[]) => JSON.stringify(responses.map((r) => [r.status, r.body.type ?? r.body.reference]));
-
-/** The real index, except that the first search waits until the test opens the gate: the first request is held in progress, stored but not answered. */
-function gatedFirstSearch<T extends TechnicianIndex>(index: T) {
-  let open!: () => void;
-  let entered!: () => void;
-  const gate = new Promise<void>((resolve) => (open = resolve));
-  const reached = new Promise<void>((resolve) => (entered = resolve));
-  let first = true;
-  const gated = new Proxy(index, {
-    get(target, property, receiver) {
-      if (property === 'nearestDispatchable') {
-        return async (...args: Parameters<TechnicianIndex['nearestDispatchable']>) => {
-          if (first) {
-            first = false;
-            entered();
-            await gate;
-          }
-          return target.nearestDispatchable(...args);
-        };
-      }
-      const value: unknown = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-  return { index: gated, reached, open };
-}
 
 describe('POST /emergencies with one Idempotency-Key', () => {
   it('10 at once: one 201, every other answer the same 201 or "in progress", one row', async () => {
@@ -71,9 +45,10 @@ describe('POST /emergencies with one Idempotency-Key', () => {
   });
 
   it('a retry after refused retries is still told "in progress" while the first request runs, never "duplicate"', async () => {
-    const gated = gatedFirstSearch(stack.deps.technicians);
+    // The first request's search waits at the gate: it is stored and running, and has not answered.
+    const gated = stalledSearches(stack.deps.technicians, 'first');
     // The first attempt is stored, then held in its search with all the time it likes: only the gate ends it.
-    const handler = makeHandler({ ...stack.deps, technicians: gated.index, intake: { ...stack.deps.intake, dispatchBudgetMs: 120_000 } });
+    const handler = makeHandler({ ...stack.deps, technicians: gated.technicians, intake: { ...stack.deps.intake, dispatchBudgetMs: 120_000 } });
     const phone = dramaPhone();
     const body = emergencyBody({ customer: { name: 'Held Caller', phone } });
     const key = crypto.randomUUID();
@@ -89,7 +64,7 @@ describe('POST /emergencies with one Idempotency-Key', () => {
     const later = await post(handler, body, key);
     expect([later.status, later.body.type]).toEqual([409, inProgressType]);
 
-    gated.open();
+    gated.release();
     const original = await first;
     expect(original.status).toBe(201);
     const retry = await post(handler, body, key);

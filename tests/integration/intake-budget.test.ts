@@ -4,12 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler } from '../../functions/emergencies/create.js';
 import { replayableId, trackingTokenMatches } from '../../shared/domain/tracking.js';
 import type { Clock } from '../../shared/ports/clock.js';
-import type { AllDeps as Deps } from '../../scripts/local/all-deps.js';
-import type { TechnicianIndex } from '../../shared/ports/technician-index.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { apiEvent, invoke, lambdaContext } from '../support/events.js';
 import { testStack, type TestStack } from '../support/stack.js';
-import { seedTechnicianProfiles } from '../support/technicians.js';
+import { seedTechnicianProfiles, stalledSearches } from '../support/technicians.js';
 
 const fixedNow = new Date('2026-01-14T14:00:00Z');
 const clock: Clock = { now: () => fixedNow };
@@ -19,19 +17,6 @@ beforeAll(async () => {
   stack = await testStack({ overrides: { clock }, env: { DISPATCH_BUDGET_MS: '50' } });
 });
 afterAll(() => stack.close());
-
-/** The real index, but every search waits until `release()`: a dispatch stuck on a slow or throttled DynamoDB. */
-function stalledSearches(real: Deps['technicians']) {
-  let release!: () => void;
-  const gate = new Promise<void>((resolve) => (release = resolve));
-  const technicians: Deps['technicians'] = Object.assign(Object.create(Object.getPrototypeOf(real) as object) as Deps['technicians'], real, {
-    nearestDispatchable: async (...args: Parameters<TechnicianIndex['nearestDispatchable']>) => {
-      await gate;
-      return real.nearestDispatchable(...args);
-    },
-  });
-  return { technicians, release };
-}
 
 const post = (handler: ReturnType<typeof makeHandler>, body: unknown, headers: Record<string, string> = {}, remainingMs?: number) =>
   invoke(handler, apiEvent({ method: 'POST', path: '/emergencies', body, headers }), lambdaContext('createEmergency', remainingMs));

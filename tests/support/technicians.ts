@@ -1,4 +1,5 @@
 // Technician rows in PostgreSQL for tests that dispatch (names, vans and drama-range phones).
+import type { TechnicianIndex } from '../../shared/ports/technician-index.js';
 import type { TestStack } from './stack.js';
 
 export async function seedTechnicianProfiles(stack: Pick<TestStack, 'sql'>, ids: readonly string[]): Promise<void> {
@@ -9,4 +10,27 @@ export async function seedTechnicianProfiles(stack: Pick<TestStack, 'sql'>, ids:
       [id, `Tech${i} Tester`, `+447700900${String(900 + (i % 100)).padStart(3, '0')}`],
     );
   }
+}
+
+/**
+ * The real index, but its searches wait until `release()`: a dispatch stuck on a slow or throttled DynamoDB, or (with
+ * 'first') one request held in its search, stored but not yet answered, while others go through. `reached` resolves
+ * when a search first waits.
+ */
+export function stalledSearches<T extends TechnicianIndex>(real: T, which: 'every' | 'first' = 'every') {
+  let release!: () => void;
+  let entered!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const reached = new Promise<void>((resolve) => (entered = resolve));
+  let searches = 0;
+  const technicians: T = Object.assign(Object.create(Object.getPrototypeOf(real) as object) as T, real, {
+    nearestDispatchable: async (...args: Parameters<TechnicianIndex['nearestDispatchable']>) => {
+      if (which === 'every' || searches++ === 0) {
+        entered();
+        await gate;
+      }
+      return real.nearestDispatchable(...args);
+    },
+  });
+  return { technicians, reached, release };
 }
