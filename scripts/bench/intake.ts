@@ -7,7 +7,7 @@ import ngeohash from 'ngeohash';
 import pg from 'pg';
 import { intakeWeatherCache, makeHandler } from '../../functions/emergencies/create.js';
 import { makeDocumentClient, makeDynamoClient } from '../../shared/adapters/dynamodb/client.js';
-import { dispatchableIndex } from '../../shared/adapters/dynamodb/technician-index.js';
+import { dispatchableIndex, DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { partitionOf } from '../../shared/domain/geo.js';
 import { makePool } from '../../shared/adapters/postgres/pool.js';
 import { randomIds } from '../../shared/adapters/system.js';
@@ -54,6 +54,7 @@ export class IntakeRig {
   assigned = 0;
   pending = 0;
   private readonly held: { worker: number; technicianId: string; requestId: string }[] = [];
+  private readonly heldByFloor: { worker: number; technicianId: string; requestId: string }[] = [];
   /** DynamoDB calls the containers made, by command (the benchmark's own releases included: see dynamoCallsPerIntake). */
   dynamoCalls: Record<string, number> = {};
 
@@ -162,49 +163,87 @@ export class IntakeRig {
 
   /** The least any intake must do: one INSERT of the same row and one DynamoDB Query of a precision-5 dispatch cell, per container. */
   async floor(concurrency: number, total: number): Promise<LoadResult> {
-    // Kept across blocks like the intake containers, so after the warm-up no timed floor operation includes connecting
-    // (new clients per block put 16 connection set-ups into every block's tail, which flattered the ratio).
-    while (this.floorWorkers.length < concurrency) {
-      const dynamo = makeDynamoClient(this.config);
-      this.floorWorkers.push({ pool: makePool(this.config.database), dynamo, documents: makeDocumentClient(dynamo) });
-    }
-    const workers = this.floorWorkers;
+    return await closedLoop({ concurrency, total, run: async (worker, seq) => void (await this.floorOperation(worker, seq)) });
+  }
+
+  /**
+   * The round trips no intake can skip, and nothing else: the floor's INSERT and Query, then the claim of a technician
+   * (the conditional UpdateItem that takes them out of the index) and the assignment UPDATE (its audit row included).
+   * What an intake costs beyond this is validation, the duplicate, rate and key checks, the SMS record, the kept
+   * answer, further Queries, logging and metrics. Claimed technicians are freed by releaseIrreducible(), untimed.
+   */
+  async irreducible(concurrency: number, total: number): Promise<LoadResult> {
     return await closedLoop({
       concurrency,
       total,
       run: async (worker, seq) => {
-        const { pool, documents } = workers[worker]!;
-        const point = this.point(seq);
-        const body = intakeBody(seq, point);
-        const now = new Date();
-        await pool.query(
-          `INSERT INTO emergency_requests (id, reference, customer_name, phone, latitude, longitude, geohash, address, postcode,
-             vehicle_make_model, vehicle_registration, issue, on_motorway, vulnerable_occupants, notes, priority,
-             created_at, sla_deadline, tracking_token_hash, is_test)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL, $8, $9, $10, $11, $12, $13, 2, $14, $15, $16, false)`,
-          [
-            randomUUID(), randomIds.reference(), body.customer.name, `+4475${String(seq).padStart(8, '0')}`, point.lat, point.lon,
-            ngeohash.encode(point.lat, point.lon, 9), body.vehicle.makeModel, body.vehicle.registration, body.issue,
-            body.safety.onMotorway, body.safety.vulnerableOccupants, body.notes, now, new Date(now.getTime() + 90 * 60_000),
-            hashTrackingToken(randomIds.trackingToken()),
-          ],
-        );
-        await documents.send(
-          new QueryCommand({
-            TableName: this.config.tables.locations,
-            IndexName: dispatchableIndex,
-            // One Query of the request's precision-5 cell: the smallest read a search can make.
-            KeyConditionExpression: 'dispatchCell = :cell AND begins_with(dispatchKey, :prefix)',
-            FilterExpression: 'recordedAt >= :fresh',
-            ExpressionAttributeValues: {
-              ':cell': partitionOf(ngeohash.encode(point.lat, point.lon, 9)),
-              ':prefix': ngeohash.encode(point.lat, point.lon, 5),
-              ':fresh': new Date(now.getTime() - 600_000).toISOString(),
-            },
-          }),
+        const { id, technicianId, now } = await this.floorOperation(worker, seq);
+        const fresh = new Date(now.getTime() - 600_000);
+        const index = new DynamoTechnicianIndex(this.floorWorkers[worker]!.documents, this.config.tables.locations);
+        // Nobody in the request's cell (a sparse area): a fleet technician's claim, which may fail, is still the round trip.
+        const candidate = technicianId ?? this.fleet[seq % this.fleet.length]!.id;
+        if (await index.claim(candidate, id, now, fresh)) this.heldByFloor.push({ worker, technicianId: candidate, requestId: id });
+        await this.floorWorkers[worker]!.pool.query(
+          `UPDATE emergency_requests SET status = 'assigned', technician_id = $2, assigned_at = $3, eta = $4, sla_at_risk = false
+            WHERE id = $1 AND status = 'pending'`,
+          [id, candidate, now, new Date(now.getTime() + 30 * 60_000)],
         );
       },
     });
+  }
+
+  /** Frees what irreducible() claimed, through the floor workers' own clients (so no intake's call count includes it). */
+  async releaseIrreducible(): Promise<void> {
+    const held = this.heldByFloor.splice(0);
+    const released = await closedLoop({
+      concurrency: 16,
+      total: held.length,
+      run: (_worker, seq) => new DynamoTechnicianIndex(this.floorWorkers[held[seq]!.worker]!.documents, this.config.tables.locations).release(held[seq]!.technicianId, held[seq]!.requestId),
+    });
+    if (released.errors) throw new Error(`releasing technicians failed: ${JSON.stringify(released.errorKinds)}`);
+  }
+
+  /** The floor's INSERT and Query through worker's own clients; the first technician the Query found, if any. */
+  private async floorOperation(worker: number, seq: number): Promise<{ id: string; technicianId?: string; now: Date }> {
+    // Kept across blocks like the intake containers, so after the warm-up no timed floor operation includes connecting
+    // (new clients per block put 16 connection set-ups into every block's tail, which flattered the ratio).
+    while (this.floorWorkers.length <= worker) {
+      const dynamo = makeDynamoClient(this.config);
+      this.floorWorkers.push({ pool: makePool(this.config.database), dynamo, documents: makeDocumentClient(dynamo) });
+    }
+    const { pool, documents } = this.floorWorkers[worker]!;
+    const point = this.point(seq);
+    const body = intakeBody(seq, point);
+    const now = new Date();
+    const id = randomUUID();
+    await pool.query(
+      `INSERT INTO emergency_requests (id, reference, customer_name, phone, latitude, longitude, geohash, address, postcode,
+         vehicle_make_model, vehicle_registration, issue, on_motorway, vulnerable_occupants, notes, priority,
+         created_at, sla_deadline, tracking_token_hash, is_test)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL, $8, $9, $10, $11, $12, $13, 2, $14, $15, $16, false)`,
+      [
+        id, randomIds.reference(), body.customer.name, `+4475${String(seq).padStart(8, '0')}`, point.lat, point.lon,
+        ngeohash.encode(point.lat, point.lon, 9), body.vehicle.makeModel, body.vehicle.registration, body.issue,
+        body.safety.onMotorway, body.safety.vulnerableOccupants, body.notes, now, new Date(now.getTime() + 90 * 60_000),
+        hashTrackingToken(randomIds.trackingToken()),
+      ],
+    );
+    const { Items } = await documents.send(
+      new QueryCommand({
+        TableName: this.config.tables.locations,
+        IndexName: dispatchableIndex,
+        // One Query of the request's precision-5 cell: the smallest read a search can make.
+        KeyConditionExpression: 'dispatchCell = :cell AND begins_with(dispatchKey, :prefix)',
+        FilterExpression: 'recordedAt >= :fresh',
+        ExpressionAttributeValues: {
+          ':cell': partitionOf(ngeohash.encode(point.lat, point.lon, 9)),
+          ':prefix': ngeohash.encode(point.lat, point.lon, 5),
+          ':fresh': new Date(now.getTime() - 600_000).toISOString(),
+        },
+      }),
+    );
+    const first = Items?.[0]?.technicianId;
+    return { id, now, ...(typeof first === 'string' ? { technicianId: first } : {}) };
   }
 
   /** Closes every container and floor worker, so the next load starts from none, as after Lambda reclaimed them. */
@@ -236,15 +275,21 @@ export interface IntakeResult {
   dynamoCallsPerIntake: Record<string, number>;
   /** intake p95 ÷ floor p95. */
   p95OverFloor: number | null;
+  /** The round trips no intake can skip, timed alone (IntakeRig.irreducible): where the ratio would be with nothing else. */
+  irreducible: LatencySummary & { errors: number };
+  /** irreducible p95 ÷ floor p95: the least the intake's ratio could be with its four round trips. */
+  irreducibleP95OverFloor: number | null;
   /**
    * This process's CPU (user + system) while the timed intakes / floor operations ran, per request, in ms: on a saturated
    * machine the ratio follows CPU per request, and this moves far less with background load than p95 does. It includes
    * the benchmark's own work in those windows (building events, releasing technicians) and the SDK clients' I/O.
    */
-  nodeCpuMsPerRequest?: { intake: number; floor: number };
+  nodeCpuMsPerRequest?: { intake: number; floor: number; irreducible: number };
   /** The engines' CPU (PostgreSQL's processes, DynamoDB Local's JVM) in the same windows, per request, in ms (Linux only). */
-  engineCpuMsPerRequest?: { intake?: Record<string, number>; floor?: Record<string, number> };
+  engineCpuMsPerRequest?: { intake?: Record<string, number>; floor?: Record<string, number>; irreducible?: Record<string, number> };
 }
+
+type Timed = 'intake' | 'floor' | 'irreducible';
 
 export function dynamoCallsPerIntake(calls: Record<string, number>, releases: number, intakes: number): Record<string, number> {
   const perIntake: Record<string, number> = {};
@@ -264,12 +309,13 @@ export async function benchIntake(rig: IntakeRig, options: IntakeOptions): Promi
     rig.dynamoCalls = {};
     const intake: LoadResult[] = [];
     const floor: LoadResult[] = [];
-    const cpu = { intake: 0, floor: 0 };
-    const engines: Record<'intake' | 'floor', EngineCpu> = { intake: {}, floor: {} };
+    const irreducible: LoadResult[] = [];
+    const cpu = { intake: 0, floor: 0, irreducible: 0 };
+    const engines: Record<Timed, EngineCpu> = { intake: {}, floor: {}, irreducible: {} };
     const profiler = process.env.BENCH_INTAKE_PROFILE ? new Session() : undefined;
     profiler?.connect();
     await profiler?.post('Profiler.enable');
-    const timedCpu = async <T>(kind: 'intake' | 'floor', run: () => Promise<T>): Promise<T> => {
+    const timedCpu = async <T>(kind: Timed, run: () => Promise<T>): Promise<T> => {
       if (kind === 'intake') await profiler?.post('Profiler.start');
       const before = process.cpuUsage();
       const enginesBefore = engineCpu();
@@ -289,8 +335,10 @@ export async function benchIntake(rig: IntakeRig, options: IntakeOptions): Promi
     };
     const perBlock = Math.ceil(options.requests / options.blocks);
     for (let block = 0; block < options.blocks; block++) {
-      options.log(`intake: block ${block + 1}/${options.blocks} (${perBlock} floor operations, then ${perBlock} intakes at concurrency ${options.concurrency})`);
+      options.log(`intake: block ${block + 1}/${options.blocks} (${perBlock} floor operations, ${perBlock} irreducible intakes, then ${perBlock} intakes at concurrency ${options.concurrency})`);
       floor.push(await timedCpu('floor', () => rig.floor(options.concurrency, perBlock)));
+      irreducible.push(await timedCpu('irreducible', () => rig.irreducible(options.concurrency, perBlock)));
+      await rig.releaseIrreducible();
       await rig.reportFleet();
       // Marks where the timed intakes start and end, for anyone sampling the processes' CPU alongside.
       options.log(`intake: block ${block + 1}/${options.blocks}, intakes start`);
@@ -310,6 +358,8 @@ export async function benchIntake(rig: IntakeRig, options: IntakeOptions): Promi
     });
     const i = merged(intake);
     const f = merged(floor);
+    const b = merged(irreducible);
+    const irreducibleSummary = summarise(b.latencies);
     const intakeSummary = summarise(i.latencies);
     const floorSummary = summarise(f.latencies);
     return {
@@ -320,13 +370,17 @@ export async function benchIntake(rig: IntakeRig, options: IntakeOptions): Promi
       dynamoCallsPerIntake: dynamoCallsPerIntake(rig.dynamoCalls, rig.assigned, i.latencies.length + i.errors),
       floor: { ...floorSummary, errors: f.errors },
       p95OverFloor: ratio(intakeSummary.p95, floorSummary.p95),
+      irreducible: { ...irreducibleSummary, errors: b.errors },
+      irreducibleP95OverFloor: ratio(irreducibleSummary.p95, floorSummary.p95),
       nodeCpuMsPerRequest: {
         intake: Math.round((cpu.intake / Math.max(1, i.latencies.length + i.errors)) * 100) / 100,
         floor: Math.round((cpu.floor / Math.max(1, f.latencies.length + f.errors)) * 100) / 100,
+        irreducible: Math.round((cpu.irreducible / Math.max(1, b.latencies.length + b.errors)) * 100) / 100,
       },
       engineCpuMsPerRequest: {
         intake: engineCpuPerRequest(engines.intake, i.latencies.length + i.errors),
         floor: engineCpuPerRequest(engines.floor, f.latencies.length + f.errors),
+        irreducible: engineCpuPerRequest(engines.irreducible, b.latencies.length + b.errors),
       },
     };
   } finally {

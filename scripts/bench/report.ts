@@ -60,14 +60,21 @@ export function renderReport(r: BenchResults): string {
         [
           ['Intake (handler, idempotency, INSERT, dispatch, notifications)', i.intake.count + i.intake.errors, i.intake.p50, i.intake.p95, i.intake.p99, i.intake.max, i.intake.errors],
           ['I/O floor (one INSERT + one DynamoDB Query)', i.floor.count + i.floor.errors, i.floor.p50, i.floor.p95, i.floor.p99, i.floor.max, i.floor.errors],
+          ...(i.irreducible
+            ? [['Irreducible intake (the floor, a claim UpdateItem and the assignment UPDATE, nothing else)', i.irreducible.count + i.irreducible.errors, i.irreducible.p50, i.irreducible.p95, i.irreducible.p99, i.irreducible.max, i.irreducible.errors]]
+            : []),
         ],
       ),
       '',
-      `Intake p95 ÷ floor p95 = **${times(i.p95OverFloor)}**. ${i.intake.assigned} requests assigned a technician, ${i.intake.pending} left pending; ${i.intake.throughput} intakes/s.` +
+      `Intake p95 ÷ floor p95 = **${times(i.p95OverFloor)}**${i.irreducible ? ` (the irreducible intake alone: ${times(i.irreducibleP95OverFloor)})` : ''}. ${i.intake.assigned} requests assigned a technician, ${i.intake.pending} left pending; ${i.intake.throughput} intakes/s.` +
         (i.intake.errors ? ` Errors: ${JSON.stringify(i.intake.errorKinds)}.` : '') +
         ` DynamoDB calls per intake: ${Object.entries(i.dynamoCallsPerIntake).map(([command, n]) => `${command.replace(/Command$/, '')} ${n}`).join(', ')}.` +
-        (i.nodeCpuMsPerRequest ? ` Node CPU per request (this process, user + system): intake ${i.nodeCpuMsPerRequest.intake} ms, floor ${i.nodeCpuMsPerRequest.floor} ms.` : '') +
-        (i.engineCpuMsPerRequest?.intake ? ` Engines' CPU per request: intake ${cpuList(i.engineCpuMsPerRequest.intake)}; floor ${cpuList(i.engineCpuMsPerRequest.floor)}.` : ''),
+        (i.nodeCpuMsPerRequest
+          ? ` Node CPU per request (this process, user + system): intake ${i.nodeCpuMsPerRequest.intake} ms, floor ${i.nodeCpuMsPerRequest.floor} ms${i.nodeCpuMsPerRequest.irreducible !== undefined ? `, irreducible intake ${i.nodeCpuMsPerRequest.irreducible} ms` : ''}.`
+          : '') +
+        (i.engineCpuMsPerRequest?.intake
+          ? ` Engines' CPU per request: intake ${cpuList(i.engineCpuMsPerRequest.intake)}; floor ${cpuList(i.engineCpuMsPerRequest.floor)}${i.engineCpuMsPerRequest.irreducible ? `; irreducible intake ${cpuList(i.engineCpuMsPerRequest.irreducible)}` : ''}.`
+          : ''),
     );
   }
 
