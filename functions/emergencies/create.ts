@@ -12,10 +12,12 @@ import type { Clock } from '../../shared/ports/clock.js';
 import { logger } from '../../shared/powertools/logger.js';
 import { metrics } from '../../shared/powertools/metrics.js';
 import { CreateEmergencyBody } from '../../shared/schemas/emergency.js';
-import { createEmergency, type IntakeDeps } from '../../shared/usecases/create-emergency.js';
-import type { DispatchOutcome } from '../../shared/usecases/dispatch.js';
+import { createEmergency, type AcceptedEmergency, type IntakeDeps } from '../../shared/usecases/create-emergency.js';
+import { technicianView, type DispatchOutcome } from '../../shared/usecases/dispatch.js';
+import type { TechnicianDirectory } from '../../shared/ports/technician-directory.js';
+import { PostgresTechnicianDirectory } from '../../shared/adapters/postgres/technician-directory.js';
 
-export type CreateEmergencyDeps = IntakeDeps & RouteDeps;
+export type CreateEmergencyDeps = IntakeDeps & RouteDeps & { directory: TechnicianDirectory };
 
 export const makeHandler = (deps: CreateEmergencyDeps) =>
   httpRoute({ http: deps.http, body: CreateEmergencyBody, idempotencyKey: true }, async ({ body, headers, context }) => {
@@ -25,40 +27,66 @@ export const makeHandler = (deps: CreateEmergencyDeps) =>
       syntheticTest: headers['x-synthetic-test'] === 'true',
       idempotencyKey,
       invocation: { startedAt, deadline: new Date(startedAt.getTime() + context.getRemainingTimeInMillis()) },
+      // Kept with the assignment itself. The technician's name and van come back with the assignment, so the kept
+      // answer holds null in their places, and a replay fills them in (completedAnswer).
+      ...(idempotencyKey
+        ? { keepAnswer: (request, planned) => storableBody(answerBody({ ...request, status: 'assigned' }, '', false, { technician: { id: planned.technicianId, firstName: null, van: null, distanceKm: planned.distanceKm }, eta: planned.eta.toISOString(), etaMinutes: planned.etaMinutes, slaAtRisk: false })) }
+        : {}),
     });
     const { request } = accepted;
     const location = `/emergencies/${request.id}`;
     // A retry after the first answer was given: that answer, byte for byte, with its token put back.
-    if (accepted.firstAnswer !== undefined) return { status: 201, headers: { location }, body: replayedBody(accepted.firstAnswer, accepted.trackingToken) };
+    if (accepted.firstAnswer !== undefined) return { status: 201, headers: { location }, body: await completedAnswer(deps, replayedBody(accepted.firstAnswer, accepted.trackingToken)) };
     // Buffered intakes mean PostgreSQL is unreachable: operations alarm on this metric.
     if (!accepted.replayed) metrics.addMetric(accepted.queued ? 'EmergencyRequestsBuffered' : 'EmergencyRequestsAccepted', MetricUnit.Count, 1);
     const answer = {
       // 202 when held in the fallback buffer: accepted and safe, not yet in the system of record.
       status: accepted.queued ? 202 : 201,
       headers: { location },
-      body: {
-        id: request.id,
-        reference: request.reference,
-        status: request.status,
-        priority: request.priority,
-        trackingToken: accepted.trackingToken,
-        slaDeadline: request.slaDeadline.toISOString(),
-        createdAt: request.createdAt.toISOString(),
-        ...(accepted.queued ? { queued: true } : {}),
-        ...dispatchView(accepted.dispatch),
-      },
+      body: answerBody(request, accepted.trackingToken, accepted.queued, dispatchView(accepted.dispatch)),
     };
-    // Kept for retries with the key (a buffered answer is rebuilt from the buffer instead). Best effort: without it a
-    // retry after this invocation answers with the request as it is then, with the same id and token.
-    if (idempotencyKey && !accepted.queued) {
+    // Kept for retries with the key (a buffered answer is rebuilt from the buffer instead; an assignment kept its own).
+    // Best effort: without it a retry after this invocation answers with the request as it is then, same id and token.
+    if (idempotencyKey && !accepted.queued && !(accepted.dispatch?.kind === 'assigned' && accepted.dispatch.answerKept)) {
       await deps.requests.recordAnswer(request.id, storableBody(answer.body)).catch((error: unknown) => logger.warn('intake answer not kept for retries', { id: request.id, error: error as Error }));
     }
     return answer;
   });
 
+/** The intake's answer; what is kept for retries is built by this too, so a replay has the same fields in the same order. */
+function answerBody(request: AcceptedEmergency['request'], trackingToken: string, queued: boolean, dispatch: ReturnType<typeof dispatchView> | AnsweredAssignment) {
+  return {
+    id: request.id,
+    reference: request.reference,
+    status: request.status,
+    priority: request.priority,
+    trackingToken,
+    slaDeadline: request.slaDeadline.toISOString(),
+    createdAt: request.createdAt.toISOString(),
+    ...(queued ? { queued: true } : {}),
+    ...dispatch,
+  };
+}
+
+interface AnsweredAssignment {
+  technician: { id: string; firstName: string | null; van: string | null; distanceKm: number };
+  eta: string;
+  etaMinutes: number;
+  slaAtRisk: false;
+}
+
 function dispatchView(dispatch: DispatchOutcome | undefined) {
   if (dispatch?.kind === 'assigned') return { technician: dispatch.technician, eta: dispatch.eta.toISOString(), etaMinutes: dispatch.etaMinutes, slaAtRisk: false };
   return { slaAtRisk: dispatch?.slaAtRisk ?? false };
+}
+
+/** A kept answer whose assignment kept it has no technician name or van yet: the directory's, as the first answer had. */
+async function completedAnswer(deps: Pick<CreateEmergencyDeps, 'directory'>, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const technician = body.technician as AnsweredAssignment['technician'] | undefined;
+  if (!technician || technician.firstName !== null) return body;
+  // Assigning the keys again keeps their places, so the replay serialises as the first answer did.
+  Object.assign(technician, technicianView(await deps.directory.findTechnician(technician.id)));
+  return body;
 }
 
 /**
@@ -71,4 +99,4 @@ export const intakeWeatherCache = (clock: Clock): WeatherLevelCache => ({ clock,
 const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, geocoder: geocoderConcern, notifier: notifierConcern, sms: smsConcern, intake: intakeConcern, dispatch: dispatchConcern, links: linksConcern, http: httpConcern, dataProtection: dataProtectionConcern });
 // The same intake composition drDrill uses; here real messages go through SMS continuity (retries, fallback).
 const intake = intakeDeps(config, { real: smsContinuity(config, logger), weatherCache: intakeWeatherCache(systemClock) });
-export const handler = makeHandler({ ...intake.deps, http: httpSettings(config) });
+export const handler = makeHandler({ ...intake.deps, directory: new PostgresTechnicianDirectory(intake.pool), http: httpSettings(config) });

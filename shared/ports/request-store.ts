@@ -105,8 +105,12 @@ export interface RequestStore {
   rate(id: string, rating: number, comment: string | undefined, at: Date): Promise<RatingOutcome>;
   /** Counts a wrong arrival code against the job; returns the failures so far. */
   recordArrivalCodeFailure(id: string): Promise<number>;
-  /** pending → assigned to this technician, only if still pending; answers with the technician's profile in the same round trip. */
-  assignIfPending(id: string, technicianId: string, at: Date, eta: Date): Promise<Assignment | undefined>;
+  /**
+   * pending → assigned to this technician, only if still pending; answers with the technician's profile in the same
+   * round trip. `keptAnswer`: an intake's answer for Idempotency-Key retries, kept in the same statement when the
+   * assignment is made (as recordAnswer would: a first answer already kept stays).
+   */
+  assignIfPending(id: string, technicianId: string, at: Date, eta: Date, keptAnswer?: string): Promise<Assignment | undefined>;
   /** Notes a dispatch that found nobody; `newlyAtRisk` is true only when this attempt first flagged the SLA at risk. */
   recordDispatchAttempt(id: string, at: Date, slaAtRisk: boolean): Promise<{ newlyAtRisk: boolean }>;
   /**

@@ -17,7 +17,7 @@ import { ReferenceTaken, type RequestStore } from '../ports/request-store.js';
 import type { EmergencyRequest, RequestStatus } from '../domain/emergency.js';
 import type { WeatherLevelReader } from '../ports/weather-level.js';
 import type { CreateEmergencyInput } from '../schemas/emergency.js';
-import { dispatchEmergency, type DispatchDeps, type DispatchOutcome } from './dispatch.js';
+import { dispatchEmergency, type DispatchDeps, type DispatchOutcome, type PlannedAssignment } from './dispatch.js';
 
 export interface IntakeDeps extends DispatchDeps {
   requests: RequestStore;
@@ -60,6 +60,11 @@ export interface IntakeOptions {
    * earlier attempt may still be running is told to wait; after that attempt's deadline it takes over.
    */
   invocation?: { startedAt: Date; deadline: Date };
+  /**
+   * With an Idempotency-Key: the answer this intake gives if dispatch assigns `planned`, as kept for retries (without
+   * its token). It is kept in the assignment's own statement; any other answer the caller keeps itself (recordAnswer).
+   */
+  keepAnswer?: (request: NewEmergency, planned: PlannedAssignment) => string;
 }
 
 /** Without the invocation's own deadline (a caller outside Lambda), an attempt is presumed running for this long. */
@@ -122,11 +127,11 @@ export async function createEmergency(deps: IntakeDeps, input: CreateEmergencyIn
       // No answer yet: the first attempt may still be dispatching. Once its invocation is over it never will answer.
       if (answerDueBy && answerDueBy > (options.invocation?.startedAt ?? now)) throw new IdempotencyInProgress();
       // The first attempt committed and was stopped before it answered: answer with what is stored, dispatching if still pending.
-      const dispatch = request.status === 'pending' ? await dispatchWithinBudget(deps, request) : undefined;
+      const dispatch = request.status === 'pending' ? await dispatchWithinBudget(deps, request, options.keepAnswer) : undefined;
       const status = dispatch?.kind === 'assigned' ? 'assigned' : request.status;
       return { request: { ...request, status }, trackingToken: token, queued: false, dispatch, replayed: true };
     }
-    const dispatch = await dispatchWithinBudget(deps, stored);
+    const dispatch = await dispatchWithinBudget(deps, stored, options.keepAnswer);
     return { request: { ...stored, status: dispatch?.kind === 'assigned' ? 'assigned' : 'pending' }, trackingToken, queued: false, dispatch };
   } catch (error) {
     if (!(error instanceof Unavailable)) throw error;
@@ -153,8 +158,11 @@ export async function createEmergency(deps: IntakeDeps, input: CreateEmergencyIn
  * redispatch (every minute). A dispatch still running goes on in the background while the container lives; every step
  * of it is guarded, so it and redispatch cannot both assign the request.
  */
-async function dispatchWithinBudget(deps: IntakeDeps, stored: NewEmergency | EmergencyRequest): Promise<DispatchOutcome | undefined> {
-  const attempt = dispatchEmergency(deps, { ...stored, declinedBy: 'declinedBy' in stored ? stored.declinedBy : [] }).catch((error: unknown) => {
+async function dispatchWithinBudget(deps: IntakeDeps, stored: NewEmergency | EmergencyRequest, keepAnswer?: IntakeOptions['keepAnswer']): Promise<DispatchOutcome | undefined> {
+  // Once the budget is spent the customer is told `pending`: an assignment made after that must not keep another answer.
+  let answering = true;
+  const keep = keepAnswer && ((planned: PlannedAssignment) => (answering ? keepAnswer(stored, planned) : undefined));
+  const attempt = dispatchEmergency(deps, { ...stored, declinedBy: 'declinedBy' in stored ? stored.declinedBy : [] }, keep ? { keepAnswer: keep } : {}).catch((error: unknown) => {
     deps.log.error('dispatch failed; request left pending for redispatch', { id: stored.id, error: error });
     return undefined;
   });
@@ -165,6 +173,7 @@ async function dispatchWithinBudget(deps: IntakeDeps, stored: NewEmergency | Eme
   try {
     const outcome = await Promise.race([attempt, budget]);
     if (outcome !== 'out-of-budget') return outcome;
+    answering = false;
     deps.log.warn('dispatch budget spent; answering pending, dispatch continues', { id: stored.id, budgetMs: deps.intake.dispatchBudgetMs });
     return undefined;
   } finally {

@@ -6,6 +6,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/logger.js';
 import { aboutRequest, type Notifier, type Notification } from '../ports/notifier.js';
 import type { Assignment, RequestStore } from '../ports/request-store.js';
+import type { TechnicianProfile } from '../ports/technician-directory.js';
 import type { SearchReport, TechnicianIndex } from '../ports/technician-index.js';
 import type { TrackingLinks } from '../ports/tracking-links.js';
 import { formatUkTime } from '../domain/uk-day.js';
@@ -29,14 +30,38 @@ export type Dispatchable = Pick<EmergencyRequest, 'id' | 'reference' | 'phone' |
 export type PendingReason = 'no-technician-in-range' | 'none-within-sla' | 'all-claimed';
 
 export type DispatchOutcome =
-  | { kind: 'assigned'; technician: { id: string; firstName: string; van: string; distanceKm: number }; etaMinutes: number; eta: Date; search: SearchReport }
+  | {
+      kind: 'assigned';
+      technician: { id: string; firstName: string; van: string; distanceKm: number };
+      etaMinutes: number;
+      eta: Date;
+      search: SearchReport;
+      /** The intake's answer for Idempotency-Key retries was kept in the assignment's own statement (DispatchOptions.keepAnswer). */
+      answerKept?: boolean;
+    }
   | { kind: 'pending'; reason: PendingReason; slaAtRisk: boolean; search: SearchReport };
 
+
+/** What the assignment will be, before it is made: what an intake's kept answer says (see DispatchOptions). */
+export interface PlannedAssignment {
+  technicianId: string;
+  distanceKm: number;
+  eta: Date;
+  etaMinutes: number;
+}
+
+export interface DispatchOptions {
+  /**
+   * An intake with an Idempotency-Key: the answer it will give if this assignment is made, kept for retries in the
+   * assignment's own statement (one round trip fewer than keeping it afterwards). Undefined: nothing to keep (any more).
+   */
+  keepAnswer?: (planned: PlannedAssignment) => string | undefined;
+}
 
 /** Claims lost to concurrent requests send the search out again past those technicians, at most this many times. */
 const maxSearchRounds = 4;
 
-export async function dispatchEmergency(deps: DispatchDeps, request: Dispatchable): Promise<DispatchOutcome> {
+export async function dispatchEmergency(deps: DispatchDeps, request: Dispatchable, options: DispatchOptions = {}): Promise<DispatchOutcome> {
   const now = deps.clock.now();
   const fresh = freshSince(now, deps.dispatch.freshMinutes);
   const tried = new Set(request.declinedBy);
@@ -69,7 +94,7 @@ export async function dispatchEmergency(deps: DispatchDeps, request: Dispatchabl
       if (!meetsSla(now, minutes, request.slaDeadline)) continue;
       reachable++;
       if (!(await deps.technicians.claim(candidate.id, request.id, now, fresh))) continue;
-      return await assignClaimed(deps, request, candidate, minutes, now, report);
+      return await assignClaimed(deps, request, candidate, minutes, now, report, options);
     }
   }
 
@@ -159,11 +184,13 @@ async function assignClaimed(
   minutes: number,
   now: Date,
   report: SearchReport,
+  options: DispatchOptions = {},
 ): Promise<DispatchOutcome> {
   const eta = arrivalAt(now, minutes);
+  const keptAnswer = options.keepAnswer?.({ technicianId: candidate.id, distanceKm: roundedKm(candidate.distanceKm), eta, etaMinutes: minutes });
   let assigned: Assignment | undefined;
   try {
-    assigned = await deps.requests.assignIfPending(request.id, candidate.id, now, eta);
+    assigned = await deps.requests.assignIfPending(request.id, candidate.id, now, eta, keptAnswer);
   } finally {
     // The request was cancelled meanwhile, or the write failed: the technician must not stay held for nothing.
     if (!assigned) await deps.technicians.release(candidate.id, request.id);
@@ -171,8 +198,7 @@ async function assignClaimed(
   if (!assigned) return { kind: 'pending', reason: 'all-claimed', slaAtRisk: false, search: report };
 
   const profile = assigned.technician;
-  const firstName = profile?.name.split(/\s+/)[0] ?? 'Your technician';
-  const van = profile?.van ?? 'a TyreHero van';
+  const { firstName, van } = technicianView(profile);
   const link = await trackingLink(deps, request);
   await notify(deps, {
     ...aboutRequest(request),
@@ -183,7 +209,22 @@ async function assignClaimed(
     text: `TyreHero ${request.reference}: ${firstName} is coming to you in a ${van}, expected by ${formatUkTime(eta)} (about ${minutes} min).${link ? ` Follow the van: ${link}` : ''}`,
   });
   if (profile) await offerJob(deps, request, profile.phone, `${candidate.distanceKm.toFixed(1)} km away`);
-  return { kind: 'assigned', technician: { id: candidate.id, firstName, van, distanceKm: Math.round(candidate.distanceKm * 10) / 10 }, etaMinutes: minutes, eta, search: report };
+  return {
+    kind: 'assigned',
+    technician: { id: candidate.id, firstName, van, distanceKm: roundedKm(candidate.distanceKm) },
+    etaMinutes: minutes,
+    eta,
+    search: report,
+    ...(keptAnswer !== undefined ? { answerKept: true } : {}),
+  };
+}
+
+/** Distances as customers see them: to 100 m. */
+const roundedKm = (km: number) => Math.round(km * 10) / 10;
+
+/** How a technician is named to the customer (SMS and answer alike), with a fallback for a missing profile. */
+export function technicianView(profile: Pick<TechnicianProfile, 'name' | 'van'> | undefined): { firstName: string; van: string } {
+  return { firstName: profile?.name.split(/\s+/)[0] ?? 'Your technician', van: profile?.van ?? 'a TyreHero van' };
 }
 
 /** The link is a nicety: without it (a key service failing, a request older than derived tokens) the SMS still goes. */

@@ -9,6 +9,7 @@ import { trackingTokenMatches } from '../../shared/domain/tracking.js';
 import { dramaPhone, emergencyBody } from '../fixtures/emergencies.js';
 import { apiEvent, invoke } from '../support/events.js';
 import { testStack, type TestStack } from '../support/stack.js';
+import { seedTechnicianProfiles } from '../support/technicians.js';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -32,6 +33,23 @@ describe('a retry with the same Idempotency-Key', () => {
     const kept = await stack.sql.query<{ answer: string }>('SELECT answer FROM intake_answers WHERE request_id = $1', [first.body.id]);
     expect(JSON.parse(kept.rows[0]!.answer)).toMatchObject({ id: first.body.id, trackingToken: null });
     expect(kept.rows[0]!.answer).not.toContain(first.body.trackingToken as string);
+  });
+
+  it('gets an assignment byte for byte too: kept by the assignment itself, the technician named from the directory', async () => {
+    await seedTechnicianProfiles(stack, ['replay-ely']);
+    await stack.deps.technicians.recordLocation('replay-ely', { location: { lat: 52.399, lon: 0.262 }, recordedAt: new Date() });
+    await stack.deps.technicians.setAvailability('replay-ely', 'available');
+    const body = emergencyBody({ location: { lat: 52.41, lon: 0.27 } });
+    const key = randomUUID();
+    const first = await post(stack.deps, body, key);
+    const retry = await post(stack.deps, body, key);
+
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ status: 'assigned', technician: { id: 'replay-ely', firstName: 'Tech0', van: expect.any(String) } });
+    expect(retry.raw).toEqual(first.raw);
+    // What is kept has no name or van (the assignment's statement kept it before it knew them) and no token.
+    const kept = await stack.sql.query<{ answer: string }>('SELECT answer FROM intake_answers WHERE request_id = $1', [first.body.id]);
+    expect(JSON.parse(kept.rows[0]!.answer)).toMatchObject({ status: 'assigned', trackingToken: null, technician: { id: 'replay-ely', firstName: null, van: null } });
   });
 
   it('matches the same request sent with its fields in another order', async () => {

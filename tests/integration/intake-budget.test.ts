@@ -48,6 +48,35 @@ describe('POST /emergencies dispatch budget', () => {
   });
 });
 
+describe('POST /emergencies with an Idempotency-Key, out of budget', () => {
+  it('keeps the pending answer it gave: the assignment made afterwards keeps none, so a retry gets what was sent', async () => {
+    const tech = `budget-${randomUUID()}`;
+    await seedTechnicianProfiles(stack, [tech]);
+    await stack.deps.technicians.recordLocation(tech, { location: { lat: 52.2, lon: 0.12 }, recordedAt: fixedNow });
+    await stack.deps.technicians.setAvailability(tech, 'available');
+    const stalled = stalledSearches(stack.deps.technicians);
+    const assignedTo = async (id: string) => (await stack.sql.query('SELECT technician_id FROM emergency_requests WHERE id = $1', [id])).rows[0]?.technician_id;
+    // The worst order: the late assignment is written before the handler keeps the pending answer it is sending.
+    const requests = Object.assign(Object.create(stack.deps.requests) as typeof stack.deps.requests, {
+      recordAnswer: async (id: string, answer: string) => {
+        stalled.release();
+        await expect.poll(() => assignedTo(id), { timeout: 20_000 }).toBe(tech);
+        return stack.deps.requests.recordAnswer(id, answer);
+      },
+    });
+    const handler = makeHandler({ ...stack.deps, requests, technicians: stalled.technicians });
+    const key = randomUUID();
+    const body = emergencyBody({ location: { lat: 52.21, lon: 0.13 } });
+
+    const first = await post(handler, body, { 'Idempotency-Key': key });
+    expect(first.body).toMatchObject({ status: 'pending', slaAtRisk: false });
+    expect(await assignedTo(first.body.id as string)).toBe(tech);
+
+    const retry = await post(makeHandler(stack.deps), body, { 'Idempotency-Key': key });
+    expect(retry.raw).toEqual(first.raw);
+  });
+});
+
 describe('POST /emergencies retried after a lost answer', () => {
   it('gives a retry the original id, reference and tracking token when the first attempt was killed after its commit', async () => {
     const stalled = stalledSearches(stack.deps.technicians);

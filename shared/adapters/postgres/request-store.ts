@@ -256,10 +256,11 @@ export class PostgresRequestStore implements RequestStore {
     });
   }
 
-  assignIfPending(id: string, technicianId: string, at: Date, eta: Date): Promise<Assignment | undefined> {
+  assignIfPending(id: string, technicianId: string, at: Date, eta: Date, keptAnswer?: string): Promise<Assignment | undefined> {
     return guarded('assigning a technician', async () => {
-      // One round trip: the assignment (its audit row written by the trigger) and who the technician is, for the SMS.
-      // Only the id comes back: the caller holds the request (sending the whole row back cost PostgreSQL and node both).
+      // One round trip: the assignment (its audit row written by the trigger), who the technician is, for the SMS, and
+      // an intake's kept answer. Only the id comes back: the caller holds the request (sending the whole row back cost
+      // PostgreSQL and node both).
       const { rows } = await this.pool.query<{ id: string; technician_profile: TechnicianProfile | null }>(
         `WITH assigned AS (
            UPDATE emergency_requests
@@ -268,10 +269,14 @@ export class PostgresRequestStore implements RequestStore {
             WHERE id = $1 AND status = 'pending'
               -- Belt and braces behind the fleet-separated search: a test request only to a test technician, and never the reverse.
               AND is_test = (SELECT t.is_test FROM technicians t WHERE t.id = $2)
-            RETURNING id)
+            RETURNING id),
+         kept AS (
+           INSERT INTO intake_answers (request_id, answer)
+           SELECT assigned.id, $5::text FROM assigned WHERE $5::text IS NOT NULL
+           ON CONFLICT (request_id) DO NOTHING)
          SELECT assigned.id, (SELECT json_build_object('id', t.id, 'name', t.name, 'phone', t.phone, 'van', t.van, 'active', t.active) FROM technicians t WHERE t.id = $2) AS technician_profile
            FROM assigned`,
-        [id, technicianId, at, eta],
+        [id, technicianId, at, eta, keptAnswer ?? null],
       );
       if (!rows[0]) return undefined;
       const { id: requestId, technician_profile: technician } = rows[0];
