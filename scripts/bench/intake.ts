@@ -47,7 +47,7 @@ export function intakeBody(seq: number, location: GeoPoint) {
 /** A seeded fleet on one private database and set of tables, and one deps per simulated Lambda container. */
 export class IntakeRig {
   private readonly containers: { deps: AllDeps; handler: ReturnType<typeof makeHandler> }[] = [];
-  private readonly floorWorkers: { pool: pg.Pool; dynamo: ReturnType<typeof makeDynamoClient>; documents: ReturnType<typeof makeDocumentClient> }[] = [];
+  private readonly floorWorkers: { pool: pg.Pool; dynamo: ReturnType<typeof makeDynamoClient>; documents: ReturnType<typeof makeDocumentClient>; index: DynamoTechnicianIndex }[] = [];
   private readonly points: GeoPoint[];
   private nextPhone = 0;
   private fleet: { id: string; location: GeoPoint }[] = [];
@@ -179,11 +179,11 @@ export class IntakeRig {
       run: async (worker, seq) => {
         const { id, technicianId, now } = await this.floorOperation(worker, seq);
         const fresh = new Date(now.getTime() - 600_000);
-        const index = new DynamoTechnicianIndex(this.floorWorkers[worker]!.documents, this.config.tables.locations);
+        const { index, pool } = this.floorWorkers[worker]!;
         // Nobody in the request's cell (a sparse area): a fleet technician's claim, which may fail, is still the round trip.
         const candidate = technicianId ?? this.fleet[seq % this.fleet.length]!.id;
         if (await index.claim(candidate, id, now, fresh)) this.heldByFloor.push({ worker, technicianId: candidate, requestId: id });
-        await this.floorWorkers[worker]!.pool.query(
+        await pool.query(
           `UPDATE emergency_requests SET status = 'assigned', technician_id = $2, assigned_at = $3, eta = $4, sla_at_risk = false
             WHERE id = $1 AND status = 'pending'`,
           [id, candidate, now, new Date(now.getTime() + 30 * 60_000)],
@@ -198,7 +198,7 @@ export class IntakeRig {
     const released = await closedLoop({
       concurrency: 16,
       total: held.length,
-      run: (_worker, seq) => new DynamoTechnicianIndex(this.floorWorkers[held[seq]!.worker]!.documents, this.config.tables.locations).release(held[seq]!.technicianId, held[seq]!.requestId),
+      run: (_worker, seq) => this.floorWorkers[held[seq]!.worker]!.index.release(held[seq]!.technicianId, held[seq]!.requestId),
     });
     if (released.errors) throw new Error(`releasing technicians failed: ${JSON.stringify(released.errorKinds)}`);
   }
@@ -209,7 +209,8 @@ export class IntakeRig {
     // (new clients per block put 16 connection set-ups into every block's tail, which flattered the ratio).
     while (this.floorWorkers.length <= worker) {
       const dynamo = makeDynamoClient(this.config);
-      this.floorWorkers.push({ pool: makePool(this.config.database), dynamo, documents: makeDocumentClient(dynamo) });
+      const documents = makeDocumentClient(dynamo);
+      this.floorWorkers.push({ pool: makePool(this.config.database), dynamo, documents, index: new DynamoTechnicianIndex(documents, this.config.tables.locations) });
     }
     const { pool, documents } = this.floorWorkers[worker]!;
     const point = this.point(seq);
