@@ -13,8 +13,10 @@ import { logger } from '../../shared/powertools/logger.js';
 import { metrics } from '../../shared/powertools/metrics.js';
 import { CreateEmergencyBody } from '../../shared/schemas/emergency.js';
 import { createEmergency, type AcceptedEmergency, type IntakeDeps } from '../../shared/usecases/create-emergency.js';
-import { technicianView, type DispatchOutcome } from '../../shared/usecases/dispatch.js';
+import { roundedKm, technicianView, type DispatchOutcome } from '../../shared/usecases/dispatch.js';
 import type { TechnicianDirectory } from '../../shared/ports/technician-directory.js';
+import type { RequestStatus } from '../../shared/domain/emergency.js';
+import { haversineKm } from '../../shared/domain/geo.js';
 import { PostgresTechnicianDirectory } from '../../shared/adapters/postgres/technician-directory.js';
 
 export type CreateEmergencyDeps = IntakeDeps & RouteDeps & { directory: TechnicianDirectory };
@@ -39,11 +41,13 @@ export const makeHandler = (deps: CreateEmergencyDeps) =>
     if (accepted.firstAnswer !== undefined) return { status: 201, headers: { location }, body: await completedAnswer(deps, replayedBody(accepted.firstAnswer, accepted.trackingToken)) };
     // Buffered intakes mean PostgreSQL is unreachable: operations alarm on this metric.
     if (!accepted.replayed) metrics.addMetric(accepted.queued ? 'EmergencyRequestsBuffered' : 'EmergencyRequestsAccepted', MetricUnit.Count, 1);
+    // A retry with no answer kept and nothing dispatched now: whoever was assigned meanwhile, as it is now.
+    const assignment = accepted.replayed && !accepted.dispatch ? await assignmentAsItIs(deps, request) : undefined;
     const answer = {
       // 202 when held in the fallback buffer: accepted and safe, not yet in the system of record.
       status: accepted.queued ? 202 : 201,
       headers: { location },
-      body: answerBody(request, accepted.trackingToken, accepted.queued, dispatchView(accepted.dispatch)),
+      body: answerBody(request, accepted.trackingToken, accepted.queued, assignment ?? dispatchView(accepted.dispatch)),
     };
     // Kept for retries with the key (a buffered answer is rebuilt from the buffer instead; an assignment kept its own).
     // Best effort: without it a retry after this invocation answers with the request as it is then, same id and token.
@@ -78,6 +82,26 @@ interface AnsweredAssignment {
 function dispatchView(dispatch: DispatchOutcome | undefined) {
   if (dispatch?.kind === 'assigned') return { technician: dispatch.technician, eta: dispatch.eta.toISOString(), etaMinutes: dispatch.etaMinutes, slaAtRisk: false };
   return { slaAtRisk: dispatch?.slaAtRisk ?? false };
+}
+
+/**
+ * A retry that has no answer to replay (the first was held in the intake buffer during an outage, and redispatch
+ * assigned it later) answers with the request as it is now: who is coming, how far away they are now, and when they
+ * are due. Undefined when nobody is, or their position is unknown.
+ */
+async function assignmentAsItIs(deps: Pick<CreateEmergencyDeps, 'directory' | 'technicians' | 'clock'>, request: AcceptedEmergency['request']): Promise<AnsweredAssignment | undefined> {
+  const { technicianId, eta } = request;
+  if (!technicianId || !eta || !(['assigned', 'en_route'] as RequestStatus[]).includes(request.status)) return undefined;
+  // A nicety on a retry: without it the answer is still the request, with its id and token.
+  const [position, profile] = await Promise.all([deps.technicians.position(technicianId), deps.directory.findTechnician(technicianId)]).catch((error: unknown) => {
+    logger.warn('assignment not shown on a retry', { id: request.id, error: error as Error });
+    return [undefined, undefined] as const;
+  });
+  if (!position?.location) return undefined;
+  const { firstName, van } = technicianView(profile);
+  const distanceKm = roundedKm(haversineKm(request.location, position.location));
+  const etaMinutes = Math.max(0, Math.ceil((eta.getTime() - deps.clock.now().getTime()) / 60_000));
+  return { technician: { id: technicianId, firstName, van, distanceKm }, eta: eta.toISOString(), etaMinutes, slaAtRisk: false };
 }
 
 /** A kept answer whose assignment kept it has no technician name or van yet: the directory's, as the first answer had. */

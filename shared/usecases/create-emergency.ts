@@ -34,8 +34,8 @@ export interface IntakeDeps extends DispatchDeps {
 }
 
 export interface AcceptedEmergency {
-  /** 'pending' or 'assigned' for a new intake; a replay answers with whatever the request is now. */
-  request: NewEmergency & { status: RequestStatus };
+  /** 'pending' or 'assigned' for a new intake; a replay answers with whatever the request is now, whoever holds it. */
+  request: NewEmergency & { status: RequestStatus } & Partial<Pick<EmergencyRequest, 'technicianId' | 'eta'>>;
   /** Shown to the customer once; only its hash is stored. */
   trackingToken: string;
   /** Accepted into the fallback buffer because the database was unreachable. */

@@ -220,7 +220,7 @@ async function assignClaimed(
 }
 
 /** Distances as customers see them: to 100 m. */
-const roundedKm = (km: number) => Math.round(km * 10) / 10;
+export const roundedKm = (km: number) => Math.round(km * 10) / 10;
 
 /** How a technician is named to the customer (SMS and answer alike), with a fallback for a missing profile. */
 export function technicianView(profile: Pick<TechnicianProfile, 'name' | 'van'> | undefined): { firstName: string; van: string } {

@@ -8,6 +8,7 @@ import { PostgresRequestStore } from '../../shared/adapters/postgres/request-sto
 import { trackingTokenMatches } from '../../shared/domain/tracking.js';
 import { dramaPhone, emergencyBody } from '../fixtures/emergencies.js';
 import { apiEvent, invoke } from '../support/events.js';
+import { dispatchEmergency } from '../../shared/usecases/dispatch.js';
 import { testStack, type TestStack } from '../support/stack.js';
 import { seedTechnicianProfiles } from '../support/technicians.js';
 
@@ -116,5 +117,42 @@ describe('a retry with the same Idempotency-Key while PostgreSQL is down', () =>
     } finally {
       await down.end();
     }
+  });
+
+  it('once the held request is stored and assigned, gets who is coming, how far away and when, with the same id and token', async () => {
+    await seedTechnicianProfiles(stack, ['replay-bury']);
+    await stack.deps.technicians.recordLocation('replay-bury', { location: { lat: 52.246, lon: 0.711 }, recordedAt: new Date() });
+    await stack.deps.technicians.setAvailability('replay-bury', 'available');
+    const body = emergencyBody({ location: { lat: 52.25, lon: 0.72 } });
+    const key = randomUUID();
+    const bufferedDuringOutage = async () => {
+      const down = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none', connectionTimeoutMillis: 1_000 });
+      try {
+        const buffered = await post({ ...stack.deps, requests: new PostgresRequestStore(down, stack.deps.phones) }, body, key);
+        expect(buffered.status).toBe(202);
+        const item = await stack.deps.intakeBuffer.find(buffered.body.id as string);
+        if (!item?.idempotency) throw new Error('the intake was not held with its key');
+        return { ...item, idempotency: item.idempotency };
+      } finally {
+        await down.end();
+      }
+    };
+    const held = await bufferedDuringOutage();
+    // What the drain and redispatch do once PostgreSQL is back: store the held request, then assign it (no answer kept).
+    // Minutes later: the first attempt's Lambda deadline has long passed, so the retry is not told to wait for it.
+    await stack.deps.requests.insertIfAbsent({ ...held, idempotency: { ...held.idempotency, answerDueBy: new Date(Date.now() - 60_000) } });
+    const stored = (await stack.deps.requests.findById(held.id))!;
+    expect((await dispatchEmergency(stack.deps, stored)).kind).toBe('assigned');
+
+    const retry = await post(stack.deps, body, key);
+
+    expect(retry.status).toBe(201);
+    expect(retry.body).toMatchObject({ id: held.id, reference: held.reference, status: 'assigned', technician: { id: 'replay-bury', firstName: 'Tech0', van: expect.any(String) }, slaAtRisk: false });
+    // About 760 m from the van, which has not moved; due when the assignment said.
+    expect((retry.body.technician as { distanceKm: number }).distanceKm).toBe(0.8);
+    const assigned = (await stack.deps.requests.findById(held.id))!;
+    expect(retry.body.eta).toBe(assigned.eta!.toISOString());
+    expect(retry.body.etaMinutes).toBeGreaterThan(0);
+    expect(trackingTokenMatches(retry.body.trackingToken as string, held.trackingTokenHash)).toBe(true);
   });
 });
