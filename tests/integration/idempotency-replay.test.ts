@@ -10,7 +10,7 @@ import { dramaPhone, emergencyBody } from '../fixtures/emergencies.js';
 import { apiEvent, invoke } from '../support/events.js';
 import { dispatchEmergency } from '../../shared/usecases/dispatch.js';
 import { testStack, type TestStack } from '../support/stack.js';
-import { seedTechnicianProfiles } from '../support/technicians.js';
+import { availableTechnician } from '../support/technicians.js';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -37,9 +37,7 @@ describe('a retry with the same Idempotency-Key', () => {
   });
 
   it('gets an assignment byte for byte too: kept by the assignment itself, the technician named from the directory', async () => {
-    await seedTechnicianProfiles(stack, ['replay-ely']);
-    await stack.deps.technicians.recordLocation('replay-ely', { location: { lat: 52.399, lon: 0.262 }, recordedAt: new Date() });
-    await stack.deps.technicians.setAvailability('replay-ely', 'available');
+    await availableTechnician(stack, 'replay-ely', { lat: 52.399, lon: 0.262 });
     const body = emergencyBody({ location: { lat: 52.41, lon: 0.27 } });
     const key = randomUUID();
     const first = await post(stack.deps, body, key);
@@ -120,9 +118,7 @@ describe('a retry with the same Idempotency-Key while PostgreSQL is down', () =>
   });
 
   it('once the held request is stored and assigned, gets who is coming, how far away and when, with the same id and token', async () => {
-    await seedTechnicianProfiles(stack, ['replay-bury']);
-    await stack.deps.technicians.recordLocation('replay-bury', { location: { lat: 52.246, lon: 0.711 }, recordedAt: new Date() });
-    await stack.deps.technicians.setAvailability('replay-bury', 'available');
+    await availableTechnician(stack, 'replay-bury', { lat: 52.246, lon: 0.711 });
     const body = emergencyBody({ location: { lat: 52.25, lon: 0.72 } });
     const key = randomUUID();
     const bufferedDuringOutage = async () => {

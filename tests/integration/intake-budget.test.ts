@@ -7,7 +7,7 @@ import type { Clock } from '../../shared/ports/clock.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { apiEvent, invoke, lambdaContext } from '../support/events.js';
 import { testStack, type TestStack } from '../support/stack.js';
-import { seedTechnicianProfiles, stalledSearches } from '../support/technicians.js';
+import { availableTechnician, seedTechnicianProfiles, stalledSearches } from '../support/technicians.js';
 
 const fixedNow = new Date('2026-01-14T14:00:00Z');
 const clock: Clock = { now: () => fixedNow };
@@ -51,9 +51,7 @@ describe('POST /emergencies dispatch budget', () => {
 describe('POST /emergencies with an Idempotency-Key, out of budget', () => {
   it('keeps the pending answer it gave: the assignment made afterwards keeps none, so a retry gets what was sent', async () => {
     const tech = `budget-${randomUUID()}`;
-    await seedTechnicianProfiles(stack, [tech]);
-    await stack.deps.technicians.recordLocation(tech, { location: { lat: 52.2, lon: 0.12 }, recordedAt: fixedNow });
-    await stack.deps.technicians.setAvailability(tech, 'available');
+    await availableTechnician(stack, tech, { lat: 52.2, lon: 0.12 }, fixedNow);
     const stalled = stalledSearches(stack.deps.technicians);
     const assignedTo = async (id: string) => (await stack.sql.query('SELECT technician_id FROM emergency_requests WHERE id = $1', [id])).rows[0]?.technician_id;
     // The worst order: the late assignment is written before the handler keeps the pending answer it is sending.

@@ -1,4 +1,5 @@
 // Technician rows in PostgreSQL for tests that dispatch (names, vans and drama-range phones).
+import type { GeoPoint } from '../../shared/domain/emergency.js';
 import type { TechnicianIndex } from '../../shared/ports/technician-index.js';
 import type { TestStack } from './stack.js';
 
@@ -10,6 +11,13 @@ export async function seedTechnicianProfiles(stack: Pick<TestStack, 'sql'>, ids:
       [id, `Tech${i} Tester`, `+447700900${String(900 + (i % 100)).padStart(3, '0')}`],
     );
   }
+}
+
+/** One technician in the directory, at `location` now and available: what a dispatch test needs of the fleet. */
+export async function availableTechnician(stack: Pick<TestStack, 'sql' | 'deps'>, id: string, location: GeoPoint, at = new Date()): Promise<void> {
+  await seedTechnicianProfiles(stack, [id]);
+  await stack.deps.technicians.recordLocation(id, { location, recordedAt: at });
+  await stack.deps.technicians.setAvailability(id, 'available');
 }
 
 /**
