@@ -32,7 +32,7 @@ export const makeHandler = (deps: CreateEmergencyDeps) =>
       // Kept with the assignment itself. The technician's name and van come back with the assignment, so the kept
       // answer holds null in their places, and a replay fills them in (completedAnswer).
       ...(idempotencyKey
-        ? { keepAnswer: (request, planned) => storableBody(answerBody({ ...request, status: 'assigned' }, '', false, { technician: { id: planned.technicianId, firstName: null, van: null, distanceKm: planned.distanceKm }, eta: planned.eta.toISOString(), etaMinutes: planned.etaMinutes, slaAtRisk: false })) }
+        ? { keepAnswer: (request, planned) => storableBody(answerBody({ ...request, status: 'assigned' }, '', false, assignedView({ id: planned.technicianId, firstName: null, van: null, distanceKm: planned.distanceKm }, planned.eta, planned.etaMinutes))) }
         : {}),
     });
     const { request } = accepted;
@@ -58,7 +58,7 @@ export const makeHandler = (deps: CreateEmergencyDeps) =>
   });
 
 /** The intake's answer; what is kept for retries is built by this too, so a replay has the same fields in the same order. */
-function answerBody(request: AcceptedEmergency['request'], trackingToken: string, queued: boolean, dispatch: ReturnType<typeof dispatchView> | AnsweredAssignment) {
+function answerBody(request: AcceptedEmergency['request'], trackingToken: string, queued: boolean, dispatch: ReturnType<typeof dispatchView>) {
   return {
     id: request.id,
     reference: request.reference,
@@ -72,15 +72,15 @@ function answerBody(request: AcceptedEmergency['request'], trackingToken: string
   };
 }
 
-interface AnsweredAssignment {
-  technician: { id: string; firstName: string | null; van: string | null; distanceKm: number };
-  eta: string;
-  etaMinutes: number;
-  slaAtRisk: false;
+type AnsweredAssignment = ReturnType<typeof assignedView>;
+
+/** Who is coming and when, in the answer's field order: the answer sent, the one kept and a retry's all use this. */
+function assignedView(technician: { id: string; firstName: string | null; van: string | null; distanceKm: number }, eta: Date, etaMinutes: number) {
+  return { technician, eta: eta.toISOString(), etaMinutes, slaAtRisk: false as const };
 }
 
 function dispatchView(dispatch: DispatchOutcome | undefined) {
-  if (dispatch?.kind === 'assigned') return { technician: dispatch.technician, eta: dispatch.eta.toISOString(), etaMinutes: dispatch.etaMinutes, slaAtRisk: false };
+  if (dispatch?.kind === 'assigned') return assignedView(dispatch.technician, dispatch.eta, dispatch.etaMinutes);
   return { slaAtRisk: dispatch?.slaAtRisk ?? false };
 }
 
@@ -101,7 +101,7 @@ async function assignmentAsItIs(deps: Pick<CreateEmergencyDeps, 'directory' | 't
   const { firstName, van } = technicianView(profile);
   const distanceKm = roundedKm(haversineKm(request.location, position.location));
   const etaMinutes = Math.max(0, Math.ceil((eta.getTime() - deps.clock.now().getTime()) / 60_000));
-  return { technician: { id: technicianId, firstName, van, distanceKm }, eta: eta.toISOString(), etaMinutes, slaAtRisk: false };
+  return assignedView({ id: technicianId, firstName, van, distanceKm }, eta, etaMinutes);
 }
 
 /** A kept answer whose assignment kept it has no technician name or van yet: the directory's, as the first answer had. */
