@@ -54,7 +54,8 @@ export default tseslint.config(
   { files: ['**/*.js', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
   {
     files: ['**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+    // Node's own globals: these run in Node (the deploy-time handler in Lambda's Node.js runtime).
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', exports: 'writable', __dirname: 'readonly', fetch: 'readonly', AbortSignal: 'readonly', console: 'readonly' } },
     // Serverless and serverless-esbuild load these with require(); they are CommonJS throughout.
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

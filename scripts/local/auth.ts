@@ -4,7 +4,7 @@ import path from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 
 export interface LocalSigner {
-  /** Public JWKS, for AUTH_LOCAL_JWKS. */
+  /** Public JWKS, for AUTH_JWKS. */
   publicJwks: string;
   mint(subject: string, groups: string[], options?: { expiresIn?: string; clientId?: string; tokenUse?: string; issuer?: string }): Promise<string>;
 }

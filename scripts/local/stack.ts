@@ -52,7 +52,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       GEOCODER: 'offline',
       AWS_REGION: process.env.AWS_REGION ?? 'eu-west-2',
       // Staff tokens are verified against this key's public half; `npm run token` signs with the private half.
-      AUTH_LOCAL_JWKS: (await localSigner(dataDir)).publicJwks,
+      AUTH_JWKS: (await localSigner(dataDir)).publicJwks,
     };
     const config = loadConfig({ ...process.env, ...env });
     await createTables(engines.dynamodbEndpoint, config.tables);

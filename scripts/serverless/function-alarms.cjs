@@ -5,8 +5,9 @@
 class FunctionAlarms {
   constructor(serverless) {
     this.serverless = serverless;
-    // After the functions are compiled and before the template is written (the same hook stage-throttling uses).
-    this.hooks = { 'before:package:finalize': () => this.apply() };
+    // After resources/ are merged (the custom-resource function in resources/deploy-time.cjs is a function too), before
+    // the template is written.
+    this.hooks = { 'after:aws:package:finalize:mergeCustomProviderResources': () => this.apply() };
   }
 
   apply() {

@@ -20,7 +20,8 @@
 //            statements) names the replica. Same key material and key id (mrk-…): what one region seals or hashes, the
 //            other opens and matches.
 // both       Scheduled jobs that write run only in the active region (drActiveRegion, the primary unless changed after a
-//            failover); drCheck runs in both (in the secondary it reads replication lag where it is published).
+//            failover); drCheck runs in both (in the secondary it reads replication lag where it is published). Where
+//            they do not run, alarms on their figures read missing data as not breaching.
 // domain     Where apiDomainName is set: a regional API Gateway domain with a DNS-validated certificate, the stage
 //            mapped at its root, and a CNAME with TTL 60 s (the DR plan's), Failover PRIMARY or SECONDARY in a pair,
 //            each answered only while its own region's Route 53 health check on GET /health passes. The /ops/live
@@ -42,6 +43,10 @@ const SECONDARY_REMOVES = [
   'OpsPageClient',
   'TechniciansGroup',
   'OperationsGroup',
+  // The pool's keys reach the secondary through SSM (custom.pairingParameters.staffJwks); rotation runs in the primary.
+  'StaffJwks',
+  'OwnerRotationLogRetention',
+  'AppRotationLogRetention',
 ];
 /** Customer phone keys (resources/kms.yml): multi-Region in a pair; logical id of the replica, and its SSM parameter. */
 const PHONE_KEYS = {
@@ -263,6 +268,11 @@ function scheduleWritersInActiveRegionOnly(resources, active) {
     const targets = rule.Properties.Targets ?? [];
     if (targets.every((t) => ALWAYS_SCHEDULED.has(t.Arn?.['Fn::GetAtt']?.[0]))) continue;
     rule.Properties.State = 'DISABLED';
+  }
+  // The figures collectMetrics publishes never arrive where it does not run: an alarm there that reads missing data as
+  // breaching would page from the minute the standby is deployed. It stays quiet there, and pages in the active region.
+  for (const alarm of Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.Namespace === 'TyreHero/Emergency' && r.Properties.TreatMissingData === 'breaching')) {
+    alarm.Properties.TreatMissingData = 'notBreaching';
   }
 }
 

@@ -1,5 +1,5 @@
-// Who is calling: verifies the bearer JWT (Cognito in AWS, a local key for npm start and tests) by one code path.
-import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+// Who is calling: verifies the bearer JWT (Cognito in AWS, a local key for npm start and tests) by one code path, offline.
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import type { Config } from '../config.js';
 import { Forbidden, Unauthorized } from '../errors.js';
 
@@ -22,9 +22,10 @@ export function makeTokenVerifier(auth: Config['auth']): TokenVerifier {
   let keys: JWTVerifyGetKey | undefined;
   const keySet = (): JWTVerifyGetKey => {
     if (keys) return keys;
-    if (auth.localJwks) keys = createLocalJWKSet(JSON.parse(auth.localJwks) as JSONWebKeySet);
-    else if (auth.jwksUrl) keys = createRemoteJWKSet(new URL(auth.jwksUrl), { timeoutDuration: 2_000, cooldownDuration: 30_000 });
-    else throw new Error('Configuration needs AUTH_JWKS_URL or AUTH_LOCAL_JWKS to verify tokens');
+    // The keys come with the configuration (read at deploy time in AWS), so no request waits on a fetch, and a VPC with
+    // no route to Cognito's jwks.json verifies tokens all the same.
+    if (!auth.jwks) throw new Error('Configuration needs AUTH_JWKS (the staff pool’s public keys) to verify tokens');
+    keys = createLocalJWKSet(JSON.parse(auth.jwks) as JSONWebKeySet);
     return keys;
   };
   return {

@@ -28,13 +28,28 @@ const only = (p: Packaged, type: string): Resource => {
   expect(found.map(([id]) => id), type).toHaveLength(1);
   return found[0]![1];
 };
-const ssm = (name: string) => `{{resolve:ssm:/tyrehero-dispatch/prod/pairing/${name}}}`;
+// The primary's values copied to SSM in the secondary region, each one template parameter (scripts/serverless/ssm-parameters.cjs).
+const ssmParameter = (name: string) => `SsmPairing${name.split('-').map((p) => p[0]!.toUpperCase() + p.slice(1)).join('')}`;
+const ssm = (name: string) => ({ Ref: ssmParameter(name) });
 const tableNames = ['locations', 'idempotency', 'scaling-state', 'intake-buffer', 'rate-limits'].map((t) => `tyrehero-dispatch-prod-${t}`);
 
 describe('npx sls package --stage prod in both regions', () => {
   it('packages both halves with every Ref, GetAtt and Fn::Sub name pointing at something', () => {
     expect(brokenReferences(primary.template)).toEqual([]);
     expect(brokenReferences(secondary.template)).toEqual([]);
+  });
+
+  it('stays within CloudFormation’s 60 dynamic references per template, each SSM value resolved once as a parameter', () => {
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html (the secondary had 190).
+    for (const p of [primary, secondary]) expect((JSON.stringify(p.template).match(/\{\{resolve:/g) ?? []).length).toBeLessThanOrEqual(60);
+    expect(JSON.stringify(secondary.template)).not.toContain('{{resolve:ssm:');
+    expect(Object.keys(secondary.template.Parameters ?? {})).toEqual(expect.arrayContaining([ssmParameter('staff-jwks'), ssmParameter('database-app-secret-arn')]));
+  });
+
+  it('keeps the standby quiet: alarms on the figures collectMetrics publishes read missing data as breaching only where it runs', () => {
+    const breaching = (p: Packaged) => byType(p, 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.TreatMissingData === 'breaching').map(([id]) => id).sort();
+    expect(breaching(primary)).toEqual(['EmergencyRequestBacklogAlarm', 'LowTechnicianAvailabilityAlarm', 'OldestPendingMinutesAlarm']);
+    expect(breaching(secondary)).toEqual([]);
   });
 
   describe('Aurora Global Database', () => {
@@ -93,7 +108,7 @@ describe('npx sls package --stage prod in both regions', () => {
       expect(byType(secondary, 'AWS::SecretsManager::Secret')).toEqual([]);
       const proxy = only(secondary, 'AWS::RDS::DBProxy');
       expect(proxy.Properties.Auth.map((a: { SecretArn: unknown }) => a.SecretArn)).toEqual([ssm('database-secret-arn'), ssm('database-app-secret-arn')]);
-      expect(secondary.template.Resources.CreateEmergencyLambdaFunction!.Properties.Environment.Variables.DB_SECRET_ARN).toBe(ssm('database-app-secret-arn'));
+      expect(secondary.template.Resources.CreateEmergencyLambdaFunction!.Properties.Environment.Variables.DB_SECRET_ARN).toEqual(ssm('database-app-secret-arn'));
       expect(primary.template.Outputs).toMatchObject({ DatabaseSecretArn: { Value: { Ref: 'DatabaseSecret' } }, AppDatabaseSecretArn: { Value: { Ref: 'AppDatabaseSecret' } } });
     });
   });
@@ -201,7 +216,7 @@ describe('npx sls package --stage prod in both regions', () => {
         [second, 'SECONDARY', secondaryRegion],
       ] as const) {
         expect(r).toEqual({
-          HostedZoneId: '{{resolve:ssm:/tyrehero-dispatch/prod/hosted-zone-id}}',
+          HostedZoneId: { Ref: 'SsmHostedZoneId' },
           Name: 'api.tyrehero.co.uk',
           Type: 'CNAME',
           TTL: '60',
@@ -230,7 +245,7 @@ describe('npx sls package --stage prod in both regions', () => {
         expect(only(p, 'AWS::CertificateManager::Certificate').Properties).toEqual({
           DomainName: 'api.tyrehero.co.uk',
           ValidationMethod: 'DNS',
-          DomainValidationOptions: [{ DomainName: 'api.tyrehero.co.uk', HostedZoneId: '{{resolve:ssm:/tyrehero-dispatch/prod/hosted-zone-id}}' }],
+          DomainValidationOptions: [{ DomainName: 'api.tyrehero.co.uk', HostedZoneId: { Ref: 'SsmHostedZoneId' } }],
         });
         expect(only(p, 'AWS::ApiGateway::BasePathMapping').Properties).toEqual({ DomainName: { Ref: 'ApiDomainName' }, RestApiId: { Ref: 'ApiGatewayRestApi' }, Stage: { Ref: 'ApiGatewayStage' } });
       }
@@ -273,14 +288,19 @@ describe('npx sls package --stage prod in both regions', () => {
     });
 
     it('makes the secondary trust the primary’s pool: its authorizer, and its functions with the pool’s keys copied to SSM', () => {
-      expect(only(secondary, 'AWS::ApiGateway::Authorizer').Properties.ProviderARNs).toEqual([{ 'Fn::Sub': `arn:\${AWS::Partition}:cognito-idp:eu-west-2:\${AWS::AccountId}:userpool/${ssm('staff-user-pool-id')}` }]);
+      expect(only(secondary, 'AWS::ApiGateway::Authorizer').Properties.ProviderARNs).toEqual([{ 'Fn::Sub': `arn:\${AWS::Partition}:cognito-idp:eu-west-2:\${AWS::AccountId}:userpool/\${${ssmParameter('staff-user-pool-id')}}` }]);
       const env = secondary.template.Resources.AcceptJobLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>;
       expect(env).toMatchObject({
-        AUTH_ISSUER: `https://cognito-idp.eu-west-2.amazonaws.com/${ssm('staff-user-pool-id')}`,
+        AUTH_ISSUER: { 'Fn::Sub': `https://cognito-idp.eu-west-2.amazonaws.com/\${${ssmParameter('staff-user-pool-id')}}` },
         AUTH_CLIENT_ID: ssm('staff-app-client-id'),
         // Its VPC reaches only its own region's Cognito endpoint: tokens are verified with the copied public keys.
-        AUTH_LOCAL_JWKS: ssm('staff-jwks'),
-        AUTH_JWKS_URL: '',
+        AUTH_JWKS: ssm('staff-jwks'),
+      });
+      expect(env.AUTH_JWKS_URL).toBeUndefined();
+      expect(secondary.template.Parameters?.[ssmParameter('staff-jwks')]).toEqual({
+        Type: 'AWS::SSM::Parameter::Value<String>',
+        Default: '/tyrehero-dispatch/prod/pairing/staff-jwks',
+        Description: 'SSM parameter /tyrehero-dispatch/prod/pairing/staff-jwks, resolved at each deploy',
       });
       const primaryEnv = primary.template.Resources.AcceptJobLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>;
       expect(primaryEnv.AUTH_ISSUER).toEqual({ 'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/${StaffUserPool}' });

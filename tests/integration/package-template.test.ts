@@ -201,8 +201,10 @@ describe('npx sls package --stage prod', () => {
     for (const [id, client] of byType('AWS::Cognito::UserPoolClient')) expect(client.Properties.GenerateSecret, id).toBe(false);
     const env = resources.AcceptJobLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>;
     expect(env.AUTH_CLIENT_ID).toEqual({ Ref: 'StaffAppClient' });
-    expect(env.AUTH_JWKS_URL).toEqual({ 'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/${StaffUserPool}/.well-known/jwks.json' });
-    expect(env.AUTH_LOCAL_JWKS).toBe('');
+    // The pool's public keys, read at deploy time (a pool with a hosted-UI domain is unreachable through a VPC endpoint).
+    expect(env.AUTH_JWKS).toEqual({ 'Fn::GetAtt': ['StaffJwks', 'Jwks'] });
+    expect(env.AUTH_JWKS_URL).toBeUndefined();
+    expect(resources.StaffJwks!.Properties.JwksUrl).toEqual({ 'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/${StaffUserPool}/.well-known/jwks.json' });
   });
 
   describe('hosted sign-in for /ops/live (as Cognito and CloudFormation read it)', () => {
@@ -555,7 +557,7 @@ describe('alarms that reach a person', () => {
   it('subscribes the on-call email and the incident tool (HTTPS) to critical alarms in prod, and someone to every topic', () => {
     expect(resources.CriticalAlarmsTopic!.Properties.Subscription).toEqual([
       { Protocol: 'email', Endpoint: 'dispatch-oncall@tyrehero.co.uk' },
-      { Protocol: 'https', Endpoint: '{{resolve:ssm:/tyrehero-dispatch/prod/incident-webhook-url}}' },
+      { Protocol: 'https', Endpoint: { Ref: 'SsmIncidentWebhookUrl' } },
     ]);
     for (const id of ['WarningAlarmsTopic', 'OpsAlertsTopic']) expect((resources[id]!.Properties.Subscription as unknown[]).length, id).toBeGreaterThan(0);
   });
@@ -606,6 +608,15 @@ describe('alarms that reach a person', () => {
     const key = usEast1.Resources[(topic.Properties.KmsMasterKeyId as { Ref: string }).Ref]!;
     expect(key.Properties.KeyPolicy.Statement).toEqual(expect.arrayContaining([expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]));
     expect(brokenReferences(usEast1)).toEqual([]);
+    // A region down is a P1: besides the mailbox, the incident tool (which pages) and the on-call phone, when given.
+    const subscriptions = Object.values(usEast1.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription');
+    expect(subscriptions.map((r) => [r.Condition, r.Properties])).toEqual([
+      ['HasIncidentWebhook', { TopicArn: { Ref: 'HealthAlarmTopic' }, Protocol: 'https', Endpoint: { Ref: 'IncidentWebhookUrl' } }],
+      ['HasOnCallPhone', { TopicArn: { Ref: 'HealthAlarmTopic' }, Protocol: 'sms', Endpoint: { Ref: 'OnCallPhone' } }],
+    ]);
+    const lint = spawnSync('cfn-lint', ['--format', 'parseable', path.join(projectRoot, 'resources/us-east-1/health-alarm.yml')], { encoding: 'utf8' });
+    expect(lint.error).toBeUndefined();
+    expect(lint.stdout.split('\n').filter((l) => /:E\d+:/.test(l))).toEqual([]);
   });
 });
 
@@ -684,7 +695,7 @@ describe('least privilege', () => {
         SMS_ATTEMPT_TIMEOUT_MS: '400',
         SMS_SEND_BUDGET_MS: '1200',
         SMS_FALLBACK_PROVIDER: 'twilio',
-        SMS_FALLBACK_FROM: '{{resolve:ssm:/tyrehero-dispatch/prod/sms-fallback-from}}',
+        SMS_FALLBACK_FROM: { Ref: 'SsmSmsFallbackFrom' },
         SMS_FALLBACK_SECRET_ID: 'tyrehero-dispatch/prod/sms-fallback',
       });
     }

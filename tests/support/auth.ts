@@ -3,7 +3,7 @@ import { localClientId, localIssuer, newSigner, type LocalSigner } from '../../s
 
 export async function testAuth(): Promise<{ signer: LocalSigner; env: Record<string, string> }> {
   const signer = await newSigner();
-  return { signer, env: { AUTH_LOCAL_JWKS: signer.publicJwks, AUTH_ISSUER: localIssuer, AUTH_CLIENT_ID: localClientId } };
+  return { signer, env: { AUTH_JWKS: signer.publicJwks, AUTH_ISSUER: localIssuer, AUTH_CLIENT_ID: localClientId } };
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

@@ -148,7 +148,7 @@ function tablesAndSecrets(): Template['Resources'] {
 }
 
 function secondaryOnlyResources(): Template['Resources'] {
-  const removed = ['DatabaseSecretRotation', 'AppDatabaseSecretRotation', 'DatabaseSecretAttachment', 'AppDatabaseSecretAttachment', 'StaffUserPool', 'StaffAppClient', 'StaffUserPoolDomain', 'OpsPageClient', 'TechniciansGroup', 'OperationsGroup'];
+  const removed = ['DatabaseSecretRotation', 'AppDatabaseSecretRotation', 'DatabaseSecretAttachment', 'AppDatabaseSecretAttachment', 'StaffUserPool', 'StaffAppClient', 'StaffUserPoolDomain', 'OpsPageClient', 'TechniciansGroup', 'OperationsGroup', 'StaffJwks', 'OwnerRotationLogRetention', 'AppRotationLogRetention'];
   return {
     ...tablesAndSecrets(),
     ...Object.fromEntries(removed.map((id) => [id, { Type: 'AWS::Placeholder', Properties: {} }])),
