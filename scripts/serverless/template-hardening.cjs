@@ -51,7 +51,9 @@ function scopeFunctionRoles(resources) {
   const partitionSub = (arn) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:ec2:\${AWS::Region}:\${AWS::AccountId}:${arn}` });
   for (const fn of Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function')) {
     const roleId = fn.Properties.Role?.['Fn::GetAtt']?.[0];
-    const role = roleId && resources[roleId];
+    // Only the roles osls and the per-function plugin write; a role resources/ declares says what it needs itself.
+    if (!/IamRoleLambdaExecution$/.test(roleId ?? '')) continue;
+    const role = resources[roleId];
     if (!role || role.Type !== 'AWS::IAM::Role') continue;
     role.Properties.ManagedPolicyArns = (role.Properties.ManagedPolicyArns ?? []).filter((arn) => !VPC_POLICY.test(JSON.stringify(arn)));
     if (role.Properties.ManagedPolicyArns.length === 0) delete role.Properties.ManagedPolicyArns;
