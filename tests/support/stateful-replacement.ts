@@ -188,31 +188,36 @@ export function statefulReplacements(before: Template, after: Template, schemas:
   return found;
 }
 
-/** A replacement someone meant, with the README heading of its migration note. */
-export interface IntendedReplacement {
-  resource: string;
-  property: string;
-  readmeHeading: string;
-}
+/**
+ * An entry of intended-replacements.json: a replacement someone meant, with the README heading of its migration note;
+ * or, for a property the schema makes create-only only under conditions, why this change is made in place.
+ */
+export type IntendedReplacement = { resource: string; property: string } & ({ readmeHeading: string } | { inPlaceBecause: string });
 
 /**
  * The replacements nobody accounted for, as lines to print. One is accounted for when intended-replacements.json names
  * its resource and property and the README has that heading; one replaced `because` of another is accounted for with
- * it. Also lists entries that match nothing (stale, after the fixtures are refreshed) and headings the README lacks.
+ * it; a conditional one may instead be declared in place, with the reason. Also lists entries that match nothing
+ * (stale, after the fixtures are refreshed), headings the README lacks, and in-place claims about create-only properties.
  */
 export function unaccounted(replacements: Replacement[], intended: IntendedReplacement[], readme: string): string[] {
   const headings = new Set(readme.split('\n').flatMap((line) => /^#{1,6} +(.+?) *$/.exec(line)?.slice(1) ?? []));
   const problems: string[] = [];
+  const matches = (e: IntendedReplacement, r: Replacement) => e.resource === r.resource && e.property === r.property;
   for (const entry of intended) {
-    if (!headings.has(entry.readmeHeading)) problems.push(`intended replacement ${entry.resource} ${entry.property}: README.md has no heading "${entry.readmeHeading}"`);
-    if (!replacements.some((r) => r.resource === entry.resource && r.property === entry.property)) {
-      problems.push(`intended replacement ${entry.resource} ${entry.property} matches nothing the deploy would replace: remove it`);
+    const name = `intended replacement ${entry.resource} ${entry.property}`;
+    if ('readmeHeading' in entry && !headings.has(entry.readmeHeading)) problems.push(`${name}: README.md has no heading "${entry.readmeHeading}"`);
+    if ('inPlaceBecause' in entry && replacements.some((r) => matches(entry, r) && r.certainty === 'replaced')) {
+      problems.push(`${name}: the schema makes it create-only, so it is always replaced; give a readmeHeading instead of inPlaceBecause`);
     }
+    if (!replacements.some((r) => matches(entry, r))) problems.push(`${name} matches nothing the deploy would replace: remove it`);
   }
-  const noted = (r: Replacement) => intended.some((e) => e.resource === r.resource && e.property === r.property && headings.has(e.readmeHeading));
+  const noted = (r: Replacement) => intended.some((e) => matches(e, r) && 'readmeHeading' in e && headings.has(e.readmeHeading));
+  const inPlace = (r: Replacement) => r.certainty === 'conditional' && intended.some((e) => matches(e, r) && 'inPlaceBecause' in e);
   // In the order found, so a resource replaced because of another comes after it.
   const accountedFor = new Set<string>();
   for (const r of replacements) {
+    if (inPlace(r)) continue;
     if (noted(r) || (r.because !== undefined && accountedFor.has(r.because))) {
       accountedFor.add(r.resource);
       continue;

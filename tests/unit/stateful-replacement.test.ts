@@ -129,6 +129,18 @@ describe('unaccounted', () => {
     ]);
   });
 
+  it('accepts a conditionally create-only change declared in place, with its reason, but not a create-only one', () => {
+    const keySchema = statefulReplacements(template({ Locations: table() }), template({ Locations: table({ KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] }) }), schemas);
+    expect(unaccounted(keySchema, [], readme)).toEqual(['Locations (AWS::DynamoDB::Table) may be replaced: /properties/KeySchema [{"AttributeName":"pk","KeyType":"HASH"}] -> [{"AttributeName":"id","KeyType":"HASH"}]']);
+    expect(unaccounted(keySchema, [{ resource: 'Locations', property: '/properties/KeySchema', inPlaceBecause: 'a test of the rule' }], readme)).toEqual([]);
+    const inPlaceKey = { resource: 'DatabaseCluster', property: '/properties/KmsKeyId', inPlaceBecause: 'hoped so' };
+    expect(unaccounted(kmsKey(), [inPlaceKey], readme)).toEqual([
+      'intended replacement DatabaseCluster /properties/KmsKeyId: the schema makes it create-only, so it is always replaced; give a readmeHeading instead of inPlaceBecause',
+      'DatabaseCluster (AWS::RDS::DBCluster) replaced: /properties/KmsKeyId (absent) -> {"Ref":"StackKey"}',
+      'DatabaseWriter (AWS::RDS::DBInstance) replaced because DatabaseCluster is replaced: /properties/DBClusterIdentifier {"Ref":"DatabaseCluster"} -> {"Ref":"DatabaseCluster"}',
+    ]);
+  });
+
   it('refuses an intended replacement that matches nothing, so the list is emptied when the fixtures move on', () => {
     expect(unaccounted([], [note], readme)).toEqual(['intended replacement DatabaseCluster /properties/KmsKeyId matches nothing the deploy would replace: remove it']);
   });
