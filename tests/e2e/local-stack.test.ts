@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort, projectRoot } from '../../scripts/local/engines.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
+import { exitCode, report, runSmoke } from '../../scripts/smoke.js';
 import { assertMatchesContract } from '../support/contract.js';
 import { describeWebPages } from './web-pages.js';
 
@@ -234,6 +235,29 @@ describe('npm start', () => {
       expect(seen.logs, `${secret} in the stack's log`).not.toContain(secret);
     }
   }, 120_000);
+
+  it('passes the first-deploy smoke check (npm run smoke), the same code a deployed stage is checked with', async () => {
+    // A technician of no fleet: the location update leaves them offline, so no other test's dispatch can pick them.
+    const results = await runSmoke({ base, technicianToken: token('technician', 'tech-smoke-e2e'), operationsToken: token('operations', 'ops-smoke-e2e'), fetch });
+    expect(results.map((r) => [r.call, r.outcome]), report(results)).toEqual([
+      ['POST /emergencies (synthetic intake)', 'pass'],
+      ['PUT /technicians/{id}/location', 'pass'],
+      ['GET /emergencies/{id} (tracking)', 'pass'],
+      ['GET /ops/health', 'pass'],
+      ['POST /emergencies/{id}/cancel (clean-up)', 'pass'],
+    ]);
+    expect(exitCode(results, false)).toBe(0);
+
+    // The command itself: --url instead of a stack's output, and a missing token is a skip that fails the run.
+    const cli = spawnSync(process.execPath, [path.join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), 'scripts/smoke.ts', '--url', base, '--technician-token', token('technician', 'tech-smoke-e2e')], {
+      cwd: projectRoot,
+      env: { ...process.env, SMOKE_OPERATIONS_TOKEN: '' },
+      encoding: 'utf8',
+    });
+    expect(cli.stdout).toMatch(/^SKIP +GET \/ops\/health +- +skipped: no operations token/m);
+    expect(cli.stdout).toMatch(/^PASS +POST \/emergencies \(synthetic intake\) +201 /m);
+    expect(cli.status, cli.stdout + cli.stderr).toBe(1);
+  }, 60_000);
 
   // The browser tests of the two web pages, on this same stack, before it is stopped.
   describeWebPages(() => ({ base, output: () => output, dataDir, pgPort: ports.pg }));
