@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.serverless/', '.esbuild/', '.esbuild-package-*/', '.serverless-package.lock/', '.local/', 'bench/results.json', 'coverage/', 'dist/', '.test-results/'] },
+  { ignores: ['node_modules/', '.serverless/', '.esbuild/', '.esbuild-local/', '.esbuild-package-*/', '.serverless-package.lock/', '.local/', 'bench/results.json', 'coverage/', 'dist/', '.test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

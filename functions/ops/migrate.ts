@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConcerns, databaseConcern, dataProtectionConcern, regionConcern } from '../../shared/config.js';
 import { makePool } from '../../shared/adapters/postgres/pool.js';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { secrets } from '../../shared/adapters/secrets/provider.js';
 import { enableAppRoleLogin, migrate } from '../../shared/adapters/postgres/migrate.js';
 import { sealPlainPhones } from '../../shared/adapters/postgres/phone-conversion.js';
 import { makePhoneProtection } from '../../shared/compose/phones.js';
@@ -24,7 +24,7 @@ export const handler = async () => {
       // Deployed stages: the functions' own role (resources/aurora.yml, AppDatabaseSecret) may now sign in.
       const appSecretArn = process.env.APP_DB_SECRET_ARN;
       if (appSecretArn) {
-        const credentials = (await getSecret(appSecretArn, { transform: 'json' })) as { username: string; password: string };
+        const credentials = (await secrets().get(appSecretArn, { transform: 'json' })) as { username: string; password: string };
         await enableAppRoleLogin(client, credentials);
         logger.info('application role can sign in', { role: credentials.username });
       }

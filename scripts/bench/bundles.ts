@@ -33,7 +33,8 @@ const get = (doc: unknown, dotted: string): unknown => dotted.split('.').reduce<
 
 /**
  * Resolves the Serverless variables the esbuild block uses (`${param:…}`, `${self:…}`, `${sls:stage}`, fallbacks after
- * a comma), innermost first, as the framework does for `--stage <stage>`. Anything else is left for the caller to see.
+ * a comma, values or references), innermost first, as the framework does for `--stage <stage>`. Anything else is left
+ * for the caller to see.
  */
 export function resolveVariables(value: unknown, doc: Doc, stage: string): unknown {
   if (Array.isArray(value)) return value.map((v) => resolveVariables(v, doc, stage));
@@ -47,7 +48,11 @@ export function resolveVariables(value: unknown, doc: Doc, stage: string): unkno
     if (ref === 'sls:stage') found = stage;
     else if (ref.startsWith('param:')) found = params[stage]?.[ref.slice(6)] ?? params.default?.[ref.slice(6)];
     else if (ref.startsWith('self:')) found = resolveVariables(get(doc, ref.slice(5)), doc, stage);
-    if (found === undefined && fallback.length) found = fallback.join(',').trim().replace(/^'(.*)'$/, '$1');
+    if (found === undefined && fallback.length) {
+      // A fallback is a quoted value or another reference (`${env:X, self:custom.y}`).
+      const other = fallback.join(',').trim();
+      found = /^(self|param|sls|env|opt):/.test(other) ? lookup(other) : other.replace(/^'(.*)'$/, '$1');
+    }
     if (found === undefined) throw new Error(`cannot resolve \${${expression}} for stage ${stage}`);
     return found;
   };

@@ -2,7 +2,6 @@
 // tests, the benchmark and local scripts. A Lambda never imports this: it composes only what its role allows.
 import type { Config } from '../../shared/config.js';
 import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer.js';
-import { DynamoTableProbe } from '../../shared/adapters/dynamodb/table-probe.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { DynamoScaleStateStore, DynamoWeatherLevelReader } from '../../shared/adapters/dynamodb/weather-level.js';
 import { PostgresLiveMap } from '../../shared/adapters/postgres/live-map.js';
@@ -18,6 +17,7 @@ import { PostgresTechnicianDirectory } from '../../shared/adapters/postgres/tech
 import { randomIds, systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
 import { geocoder } from '../../shared/compose/geocoder.js';
+import { healthProbes } from '../../shared/compose/health-probes.js';
 import { httpSettings, tokenVerifier } from '../../shared/compose/http.js';
 import { notifier } from '../../shared/compose/notifier.js';
 import { smsContinuity } from '../../shared/compose/sms-continuity.js';
@@ -76,7 +76,7 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
     weather,
     weatherStatus: weather,
     scalingState: new DynamoScaleStateStore(documents, config.tables.scalingState),
-    tables: new DynamoTableProbe(client, Object.values(config.tables)),
+    dependencies: healthProbes(config, { requests, dynamodb: client }),
     geocoder: geocoder(config),
     // Messages about synthetic requests are recorded (never reach an overriding notifier either); every other customer
     // SMS goes through the per-destination cap and the notification log, as in every function that texts.

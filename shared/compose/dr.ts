@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { CloudWatchReplicationLag } from '../adapters/cloudwatch/replication-lag.js';
 import { DynamoTableProtection } from '../adapters/dynamodb/table-protection.js';
 import { RdsControlPlane } from '../adapters/rds/control-plane.js';
+import { namingUnreachable, sdkClientOptions } from '../adapters/sdk-client-options.js';
 
 /**
  * The AWS control planes, or none (local stage). Aurora's global-cluster calls go to this region's RDS endpoint; the lag
@@ -14,8 +15,8 @@ import { RdsControlPlane } from '../adapters/rds/control-plane.js';
 export function controlPlane(config: Pick<Config, 'region' | 'dr'>) {
   if (config.dr.controlPlane === 'none') return undefined;
   return {
-    database: new RdsControlPlane(new RDSClient({ region: config.region })),
-    lag: new CloudWatchReplicationLag(new CloudWatchClient({ region: config.dr.secondaryRegion ?? config.region })),
-    tables: new DynamoTableProtection(new DynamoDBClient({ region: config.region })),
+    database: new RdsControlPlane(namingUnreachable(new RDSClient({ region: config.region, ...sdkClientOptions('control-plane') }))),
+    lag: new CloudWatchReplicationLag(namingUnreachable(new CloudWatchClient({ region: config.dr.secondaryRegion ?? config.region, ...sdkClientOptions('control-plane') }))),
+    tables: new DynamoTableProtection(namingUnreachable(new DynamoDBClient({ region: config.region, ...sdkClientOptions('control-plane') }))),
   };
 }

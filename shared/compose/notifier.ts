@@ -3,6 +3,7 @@
 // pass `smsContinuity(...)` (./sms-continuity.ts) as the outbound notifier; the others never carry its code.
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Config } from '../config.js';
+import { namingUnreachable, sdkClientOptions } from '../adapters/sdk-client-options.js';
 import { SyntheticGuardNotifier } from '../adapters/notifications/synthetic-guard.js';
 import { LogNotifier, SnsNotifier } from '../adapters/sns/notifier.js';
 import { systemClock } from '../adapters/system.js';
@@ -28,7 +29,7 @@ export interface NotifierOptions {
  * outbound (SNS or the log, or SMS continuity around them).
  */
 export function notifier(config: Pick<Config, 'region' | 'notifier'>, log: Log, synthetic: SyntheticNotificationLog, options: NotifierOptions = {}): Notifier {
-  const outbound = options.real ?? plainNotifier(config, log, new SNSClient({ region: config.region }));
+  const outbound = options.real ?? plainNotifier(config, log, namingUnreachable(new SNSClient({ region: config.region, ...sdkClientOptions() })));
   return new SyntheticGuardNotifier(options.guard ? options.guard(outbound) : outbound, synthetic, options.clock ?? systemClock);
 }
 

@@ -3,6 +3,7 @@
 // function that only reads requests bundles no DynamoDB or SNS client for them.
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { Config } from '../config.js';
+import { namingUnreachable, sdkClientOptions } from '../adapters/sdk-client-options.js';
 import { EnvelopePhoneProtection, KmsDataKeys, KmsHmac, LocalDataKeys, LocalHmac } from '../adapters/crypto/envelope-phone-protection.js';
 import type { PhoneProtection } from '../ports/phone-protection.js';
 
@@ -13,7 +14,7 @@ export function makePhoneProtection(config: Pick<Config, 'dataProtection' | 'reg
     const key = Buffer.from(phones.key, 'hex');
     return new EnvelopePhoneProtection(new LocalDataKeys(key), new LocalHmac(key));
   }
-  const client = kms ?? new KMSClient({ region: config.region });
+  const client = kms ?? namingUnreachable(new KMSClient({ region: config.region, ...sdkClientOptions() }));
   return new EnvelopePhoneProtection(new KmsDataKeys(client, phones.dataKeyId), new KmsHmac(client, phones.hashKeyId));
 }
 

@@ -3,8 +3,9 @@
 // ./notifier.ts so the functions that only alert operations do not bundle it.
 import { SNSClient } from '@aws-sdk/client-sns';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { Config } from '../config.js';
+import { namingUnreachable, sdkClientOptions } from '../adapters/sdk-client-options.js';
+import { secrets } from '../adapters/secrets/provider.js';
 import { SmsContinuityNotifier, type SmsContinuityDeps, type SmsProvider } from '../adapters/notifications/sms-continuity.js';
 import { systemClock } from '../adapters/system.js';
 import { parseTwilioCredentials, TwilioSmsNotifier, type PostLike, type TwilioCredentials } from '../adapters/twilio/sms-notifier.js';
@@ -22,7 +23,7 @@ export type ContinuityOptions = Partial<Pick<SmsContinuityDeps, 'sleep' | 'rando
 };
 
 /** SMS attempts are counted by continuity alone: the SDK's own three attempts with backoff would multiply them and overrun the budget. */
-export const smsClient = (region: string) => new SNSClient({ region, maxAttempts: 1 });
+export const smsClient = (region: string) => namingUnreachable(new SNSClient({ region, maxAttempts: 1, ...sdkClientOptions() }));
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -33,7 +34,7 @@ export function smsContinuity(config: Pick<Config, 'region' | 'notifier' | 'sms'
   return new SmsContinuityNotifier({
     primary,
     fallback: fallbackProvider(config.sms.fallback, options),
-    operations: plainNotifier(config, log, new SNSClient({ region: config.region })),
+    operations: plainNotifier(config, log, namingUnreachable(new SNSClient({ region: config.region, ...sdkClientOptions() }))),
     policy: config.sms.retry,
     clock: options.clock ?? systemClock,
     sleep: options.sleep ?? realSleep,
@@ -48,6 +49,6 @@ function fallbackProvider(fallback: Config['sms']['fallback'], options: Continui
   if (fallback.kind === 'none') return undefined;
   // Read through Powertools Parameters when first needed and cached 5 minutes: a rotated token is picked up soon, and
   // a container whose SNS never fails never reads it.
-  const credentials = options.fallbackCredentials ?? (async () => parseTwilioCredentials(await getSecret(fallback.secretId, { transform: 'json', maxAge: 300 })));
+  const credentials = options.fallbackCredentials ?? (async () => parseTwilioCredentials(await secrets().get(fallback.secretId, { transform: 'json', maxAge: 300 })));
   return { name: 'twilio', notifier: new TwilioSmsNotifier({ apiUrl: fallback.apiUrl, from: fallback.from, credentials, post: options.post }) };
 }

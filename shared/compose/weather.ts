@@ -7,6 +7,7 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import type { Config } from '../config.js';
 import { AwsScaler, LogScaler } from '../adapters/autoscaling/scaler.js';
+import { namingUnreachable, sdkClientOptions } from '../adapters/sdk-client-options.js';
 import { apiKeySource, type KeyStores } from '../adapters/weather/api-key.js';
 import { FixtureWeatherProvider } from '../adapters/weather/fixture.js';
 import type { FetchLike } from '../adapters/weather/http.js';
@@ -29,12 +30,16 @@ export function weatherProvider(config: Pick<Config, 'region' | 'weather'>, over
   let stores: KeyStores | undefined;
   const keyStores =
     overrides.keyStores ??
-    (() => (stores ??= { ssm: new SSMProvider({ awsSdkV3Client: new SSMClient({ region: config.region }) }), secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ region: config.region }) }) }));
+    (() =>
+      (stores ??= {
+        ssm: new SSMProvider({ awsSdkV3Client: namingUnreachable(new SSMClient({ region: config.region, ...sdkClientOptions() })) }),
+        secrets: new SecretsProvider({ awsSdkV3Client: namingUnreachable(new SecretsManagerClient({ region: config.region, ...sdkClientOptions() })) }),
+      }));
   const options = { ...provider, apiKey: apiKeySource(provider.apiKeyParameter, keyStores) };
   const fetchImpl = overrides.fetch ?? ((url, init) => fetch(url, init));
   return provider.kind === 'met-office' ? new MetOfficeProvider(fetchImpl, options) : new OpenMeteoProvider(fetchImpl, options);
 }
 
 export function scaler(config: Pick<Config, 'region' | 'weather'>, log: Log): Scaler {
-  return config.weather.scaler === 'aws' ? new AwsScaler(new ApplicationAutoScalingClient({ region: config.region }), new RDSClient({ region: config.region })) : new LogScaler(log);
+  return config.weather.scaler === 'aws' ? new AwsScaler(namingUnreachable(new ApplicationAutoScalingClient({ region: config.region, ...sdkClientOptions('control-plane') })), namingUnreachable(new RDSClient({ region: config.region, ...sdkClientOptions('control-plane') }))) : new LogScaler(log);
 }

@@ -21,6 +21,17 @@ export const HealthReport = z
       dynamodb: z.object({ status: checkStatus, detail: z.string().optional() }),
       backlog: z.object({ status: checkStatus, pending: z.number().int().optional(), threshold: z.number().int(), detail: z.string().optional() }),
     }),
+    dependencies: z
+      .array(
+        z.object({
+          name: z.string().meta({ description: 'postgresql:writer, dynamodb:<table>, kms:phone-data-key, kms:phone-hash-key, secrets-manager:database, sns:ops-alerts' }),
+          verdict: z.enum(['reachable', 'unreachable', 'not-used']),
+          latencyMs: z.number().int().optional().meta({ description: 'How long the check took (reachable or unreachable)' }),
+          error: z.string().optional().meta({ description: 'Unreachable: the kind of failure (timed out, ECONNREFUSED, AccessDeniedException, …)' }),
+          detail: z.string().optional().meta({ description: 'Not used: why this stage has no such dependency' }),
+        }),
+      )
+      .meta({ description: 'Every service the deployed functions need, each checked with its cheapest read' }),
     severity: SeverityAssessment,
   })
   .meta({ id: 'HealthReport' });

@@ -120,16 +120,44 @@ describe('GET /health (shallow, for Route 53)', () => {
 });
 
 describe('GET /ops/health (deep, operations only)', () => {
+  const tables = ['locations', 'idempotency', 'scalingState', 'intakeBuffer', 'rateLimits'];
+  const reachable = { verdict: 'reachable', latencyMs: expect.any(Number) };
+  /** The report's dependencies on the test stack (local phone key, DATABASE_URL, NOTIFIER=log), with some replaced. */
+  const dependencies = (replaced: Record<string, object>) =>
+    [
+      { name: 'postgresql:writer', ...reachable },
+      ...tables.map((table) => ({ name: `dynamodb:${table}`, ...reachable })),
+      { name: 'kms:phone-data-key', verdict: 'not-used', detail: 'not used on this stage: phone numbers are sealed with the local key (PHONE_PROTECTION=local)' },
+      { name: 'kms:phone-hash-key', verdict: 'not-used', detail: 'not used on this stage: phone numbers are sealed with the local key (PHONE_PROTECTION=local)' },
+      { name: 'secrets-manager:database', verdict: 'not-used', detail: 'not used on this stage: PostgreSQL is reached through DATABASE_URL' },
+      { name: 'sns:ops-alerts', verdict: 'not-used', detail: 'not used on this stage: messages are logged (NOTIFIER=log)' },
+    ].map((dependency) => ({ ...dependency, ...replaced[dependency.name] }));
+
   it('is 200 healthy when PostgreSQL and DynamoDB answer and the backlog is short', async () => {
     const response = await invoke(makeOpsHealth(stack.deps), apiEvent({ method: 'GET', path: '/ops/health', headers: asOperations }));
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ status: 'healthy', checks: { postgres: { status: 'ok' }, dynamodb: { status: 'ok' }, backlog: { status: 'ok', threshold: 10 } }, severity: { severity: 'P4' } });
+    expect(response.body.dependencies).toEqual(dependencies({}));
+  });
+
+  it('names each dependency that cannot be reached, with the others still reachable: DynamoDB on a closed port', async () => {
+    const nowhere = allDeps({ ...stack.config, dynamodb: { endpoint: `http://127.0.0.1:${await freePort()}` } });
+    try {
+      const response = await invoke(makeOpsHealth({ ...nowhere, verifier: stack.deps.verifier }), apiEvent({ method: 'GET', path: '/ops/health', headers: asOperations }));
+      expect(response.status).toBe(200);
+      const unreachable = { verdict: 'unreachable', latencyMs: expect.any(Number), error: 'ECONNREFUSED' };
+      expect(response.body.dependencies).toEqual(dependencies(Object.fromEntries(tables.map((table) => [`dynamodb:${table}`, unreachable]))));
+      expect(response.body).toMatchObject({ status: 'unhealthy', checks: { postgres: { status: 'ok' }, dynamodb: { status: 'failed', detail: 'unreachable' } }, severity: { severity: 'P1' } });
+    } finally {
+      await closeAllDeps(nowhere);
+    }
   });
 
   it('reports unhealthy with per-check detail and no connection details when PostgreSQL is down', async () => {
     const response = await invoke(makeOpsHealth(down), apiEvent({ method: 'GET', path: '/ops/health', headers: asOperations }));
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ status: 'unhealthy', checks: { postgres: { status: 'failed' }, dynamodb: { status: 'ok' } }, severity: { severity: 'P1', reasons: ['service is down'] } });
+    expect(response.body.dependencies).toEqual(dependencies({ 'postgresql:writer': { verdict: 'unreachable', latencyMs: expect.any(Number), error: 'ECONNREFUSED' } }));
     expect(JSON.stringify(response.body)).not.toMatch(/127\.0\.0\.1|nobody|postgres:\/\//);
   });
 

@@ -115,7 +115,13 @@ describe('npx sls package --stage prod', () => {
     expect(JSON.stringify(roleStatements('createEmergency'))).not.toContain('-idempotency');
     expect(actionsOf('getEmergency')).not.toContain('dynamodb:PutItem');
     expect(ownActions(actionsOf('openapi'))).toEqual([]);
-    expect(actionsOf('opsHealth')).toContain('dynamodb:DescribeTable');
+    // The deep health check reads the metadata of every dependency it reports, and uses none of them.
+    expect([...new Set(ownActions(actionsOf('opsHealth')))].sort()).toEqual(['dynamodb:DescribeTable', 'kms:DescribeKey', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'sns:GetTopicAttributes']);
+    const describes = (action: string) => roleStatements('opsHealth').filter((s) => s.Action.includes(action)).flatMap((s) => ([] as unknown[]).concat(s.Resource));
+    expect(describes('dynamodb:DescribeTable')).toHaveLength(5);
+    expect(describes('kms:DescribeKey')).toEqual([{ 'Fn::GetAtt': ['PhoneDataKey', 'Arn'] }, { 'Fn::GetAtt': ['PhoneHashKey', 'Arn'] }]);
+    expect(describes('secretsmanager:DescribeSecret')).toEqual([{ Ref: 'AppDatabaseSecret' }]);
+    expect(describes('sns:GetTopicAttributes')).toEqual([{ Ref: 'OpsAlertsTopic' }]);
     expect(actionsOf('drainIntakeBuffer')).toEqual(expect.arrayContaining(['dynamodb:Scan', 'dynamodb:DeleteItem']));
     expect(actionsOf('drainIntakeBuffer')).not.toContain('dynamodb:PutItem');
     // The live map reads no customer details: no phone key, and only a scan of the fleet and the weather item.

@@ -49,24 +49,29 @@ async function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function packageService(stage: string, region: string): Promise<Packaged> {
-  return oneAtATime(() => packageNow(stage, region));
+export interface PackageOptions {
+  /** Package as a person does from the checkout, in the stage's own esbuild work folder (serverless.yml), not a private one. */
+  defaultWorkFolder?: boolean;
 }
 
-async function packageNow(stage: string, region: string): Promise<Packaged> {
+export function packageService(stage: string, region: string, options: PackageOptions = {}): Promise<Packaged> {
+  return oneAtATime(() => packageNow(stage, region, options));
+}
+
+async function packageNow(stage: string, region: string, options: PackageOptions): Promise<Packaged> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `tyrehero-package-${stage}-${region}-`));
   // Packaging must be a pure, offline build.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && key !== 'SLS_ESBUILD_WORK_FOLDER'));
   // Its own esbuild work folder: packagings running at once (or beside `npm start`) must not share .esbuild/.
-  const workFolder = `.esbuild-package-${path.basename(dir)}`;
+  const workFolder = options.defaultWorkFolder ? undefined : `.esbuild-package-${path.basename(dir)}`;
   try {
     await promisify(execFile)(process.execPath, [path.join(projectRoot, 'node_modules/osls/bin/serverless.js'), 'package', '--stage', stage, '--region', region, '--package', dir], {
       cwd: projectRoot,
-      env: { ...env, SLS_TELEMETRY_DISABLED: '1', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent', SLS_ESBUILD_WORK_FOLDER: workFolder },
+      env: { ...env, SLS_TELEMETRY_DISABLED: '1', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent', ...(workFolder ? { SLS_ESBUILD_WORK_FOLDER: workFolder } : {}) },
       maxBuffer: 32 * 1024 * 1024,
     });
   } finally {
-    rmSync(path.join(projectRoot, workFolder), { recursive: true, force: true });
+    if (workFolder) rmSync(path.join(projectRoot, workFolder), { recursive: true, force: true });
   }
   const file = path.join(dir, 'cloudformation-template-update-stack.json');
   return { dir, file, template: JSON.parse(readFileSync(file, 'utf8')) as Template };

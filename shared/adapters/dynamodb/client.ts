@@ -2,6 +2,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../../config.js';
+import { namingUnreachable, sdkClientOptions } from '../sdk-client-options.js';
 
 export function makeDynamoClient(config: Pick<Config, 'region' | 'dynamodb'>): DynamoDBClient {
   const local = config.dynamodb.endpoint;
@@ -15,12 +16,13 @@ export function makeDynamoClient(config: Pick<Config, 'region' | 'dynamodb'>): D
         }
       : {}),
     maxAttempts: 3,
+    ...sdkClientOptions(),
   });
   // The SDK's logger middleware copies every input and output through its sensitive-data filter before calling the
   // client's logger, even the default no-op one we use: for a Query that walks every item returned. With no SDK logger
   // configured it has no effect but that CPU (≈4% of node's CPU per intake, see README "Performance" part 5).
   client.middlewareStack.remove('loggerMiddleware');
-  return client;
+  return namingUnreachable(client);
 }
 
 export function makeDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {

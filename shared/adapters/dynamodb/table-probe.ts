@@ -1,19 +1,15 @@
-// Checks that each configured DynamoDB table exists and is ACTIVE.
+// Checks that a DynamoDB table exists and takes reads and writes (ACTIVE or UPDATING).
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { TableProbe } from '../../ports/table-probe.js';
+import { DependencyNotReady } from '../../ports/dependency-probe.js';
 
-export class DynamoTableProbe implements TableProbe {
+export class DynamoTableProbe {
   constructor(
     private readonly client: DynamoDBClient,
-    private readonly tableNames: readonly string[],
+    private readonly tableName: string,
   ) {}
 
-  async checkTables(timeoutMs: number): Promise<void> {
-    await Promise.all(
-      this.tableNames.map(async (TableName) => {
-        const { Table } = await this.client.send(new DescribeTableCommand({ TableName }), { abortSignal: AbortSignal.timeout(timeoutMs) });
-        if (Table?.TableStatus !== 'ACTIVE' && Table?.TableStatus !== 'UPDATING') throw new Error(`table ${TableName} is ${Table?.TableStatus}`);
-      }),
-    );
+  async check(timeoutMs: number): Promise<void> {
+    const { Table } = await this.client.send(new DescribeTableCommand({ TableName: this.tableName }), { abortSignal: AbortSignal.timeout(timeoutMs) });
+    if (Table?.TableStatus !== 'ACTIVE' && Table?.TableStatus !== 'UPDATING') throw new DependencyNotReady(`table is ${Table?.TableStatus ?? 'unknown'}`);
   }
 }

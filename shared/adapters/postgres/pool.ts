@@ -1,6 +1,6 @@
 // One pg pool per Lambda container, pointed at DATABASE_URL locally or at RDS Proxy with a Secrets Manager password in AWS.
 import pg from 'pg';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { secrets } from '../secrets/provider.js';
 import type { Config } from '../../config.js';
 import { Unavailable } from '../../errors.js';
 
@@ -36,7 +36,7 @@ export function makePool(database: Config['database']): pg.Pool {
         ssl: { rejectUnauthorized: true },
         // Cached for 5 minutes, so a rotated password is picked up without a redeploy.
         password: async () => {
-          const secret = (await getSecret(database.secretArn!, { transform: 'json', maxAge: 300 })) as DatabaseSecret | undefined;
+          const secret = (await secrets().get(database.secretArn!, { transform: 'json', maxAge: 300 })) as DatabaseSecret | undefined;
           if (!secret?.password) throw new Error('database secret has no password');
           return secret.password;
         },

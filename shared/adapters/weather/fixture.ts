@@ -30,7 +30,7 @@ export class FixtureWeatherProvider implements WeatherProvider {
   }
 }
 
-/** A relative path is looked up from the working directory and its parents: `sls invoke local` runs from .esbuild/.build. */
+/** A relative path is looked up from the working directory and its parents: `sls invoke local` runs from <esbuild work folder>/.build. */
 function locate(file: string): string {
   if (path.isAbsolute(file)) return file;
   for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
