@@ -460,6 +460,8 @@ export interface Placement {
   findings: Finding[];
 }
 
+const dataActions = /^(GetItem|PutItem|UpdateItem|DeleteItem|Query|Scan|BatchGetItem|BatchWriteItem|TransactGetItems|TransactWriteItems|GetSecretValue|Publish|SendMessage)$/;
+
 /** service prefix → the kms:ViaService host part, for calls AWS encrypts or decrypts for the caller. */
 const viaService: Record<string, string> = { dynamodb: 'dynamodb', secretsmanager: 'secretsmanager', sns: 'sns', sqs: 'sqs' };
 
@@ -613,7 +615,8 @@ function keyNeeds(c: CallContext, region: string, resource: string): Array<{ key
   const { call } = c;
   if (call.service === 'kms') return [{ key: resource, actions: [`kms:${call.action}`] }];
   const via = viaService[call.service];
-  if (!via || /^Describe/.test(call.action)) return [];
+  // Only calls that read or write the data are encrypted or decrypted; metadata reads (Describe*, GetTopicAttributes) are not.
+  if (!via || !dataActions.test(call.action)) return [];
   const key = encryptionKeyOf(c, region, resource);
   if (!key) return [];
   const actions = call.service === 'dynamodb' || call.service === 'secretsmanager' ? ['kms:Decrypt'] : ['kms:GenerateDataKey', 'kms:Decrypt'];
