@@ -776,6 +776,19 @@ describe('encryption and retention', () => {
   const key = { Ref: 'StackKey' };
   const keyArn = { 'Fn::GetAtt': ['StackKey', 'Arn'] };
 
+  it('keeps the log groups AWS services create themselves no longer than the others: Aurora’s export, the rotation functions’', () => {
+    const kept = byType('Custom::LogRetention').map(([, r]) => r.Properties);
+    expect(kept.map((p) => p.LogGroupName)).toEqual([
+      { 'Fn::Sub': '/aws/rds/cluster/${DatabaseCluster}/postgresql' },
+      '/aws/lambda/tyrehero-dispatch-prod-eu-west-2-rotate-owner',
+      '/aws/lambda/tyrehero-dispatch-prod-eu-west-2-rotate-app',
+    ]);
+    for (const p of kept) expect(p).toMatchObject({ RetentionInDays: 30, KmsKeyId: keyArn, ServiceToken: { 'Fn::GetAtt': ['DeployTimeFunction', 'Arn'] } });
+    // The rotation functions are the ones aurora.yml names, and Aurora exports the log group named above.
+    expect(resources.DatabaseCluster!.Properties.EnableCloudwatchLogsExports).toEqual(['postgresql']);
+    expect(byType('AWS::SecretsManager::RotationSchedule').map(([, r]) => r.Properties.HostedRotationLambda.RotationLambdaName).sort()).toEqual(['tyrehero-dispatch-prod-eu-west-2-rotate-app', 'tyrehero-dispatch-prod-eu-west-2-rotate-owner']);
+  });
+
   it('encrypts tables, Aurora, secrets, topics, the failure queue and every log group with the stage’s own key', () => {
     // Each replica of a global table is encrypted with its own region's stage key: ours here, the secondary's (by the
     // alias resources/kms.yml gives it) there.
