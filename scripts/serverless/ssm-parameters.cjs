@@ -59,7 +59,15 @@ function parameteriseSsmReferences(template, { prefix }) {
       }),
     );
   };
+  // A replica key's PrimaryKeyArn is create-only: written another way, even to the same value, it reads as a change
+  // to the previous release's template (tests/integration/stateful-replacement.test.ts), and a replaced replica key
+  // cannot be created beside the one that exists. Those two references stay as they are (2 of the 60 allowed).
+  const kept = Object.entries(template.Resources ?? {})
+    .filter(([, r]) => r.Type === 'AWS::KMS::ReplicaKey')
+    .map(([id, r]) => [id, r.Properties.PrimaryKeyArn]);
+  for (const [id] of kept) delete template.Resources[id].Properties.PrimaryKeyArn;
   for (const section of ['Resources', 'Outputs']) if (template[section]) template[section] = rewrite(template[section]);
+  for (const [id, primaryKeyArn] of kept) template.Resources[id].Properties.PrimaryKeyArn = primaryKeyArn;
   if (parameters.size) {
     template.Parameters = template.Parameters ?? {};
     for (const [id, name] of parameters) {

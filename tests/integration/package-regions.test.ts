@@ -42,7 +42,11 @@ describe('npx sls package --stage prod in both regions', () => {
   it('stays within CloudFormation’s 60 dynamic references per template, each SSM value resolved once as a parameter', () => {
     // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html (the secondary had 190).
     for (const p of [primary, secondary]) expect((JSON.stringify(p.template).match(/\{\{resolve:/g) ?? []).length).toBeLessThanOrEqual(60);
-    expect(JSON.stringify(secondary.template)).not.toContain('{{resolve:ssm:');
+    // Only the replica keys' create-only PrimaryKeyArn keeps its reference, written as the previous release wrote it.
+    expect(JSON.stringify(secondary.template).match(/\{\{resolve:ssm:[^}]+\}\}/g)).toEqual([
+      '{{resolve:ssm:/tyrehero-dispatch/prod/pairing/phone-data-key-arn}}',
+      '{{resolve:ssm:/tyrehero-dispatch/prod/pairing/phone-hash-key-arn}}',
+    ]);
     expect(Object.keys(secondary.template.Parameters ?? {})).toEqual(expect.arrayContaining([ssmParameter('staff-jwks'), ssmParameter('database-app-secret-arn')]));
   });
 
@@ -138,7 +142,7 @@ describe('npx sls package --stage prod in both regions', () => {
           Type: 'AWS::KMS::ReplicaKey',
           DeletionPolicy: 'Retain',
           UpdateReplacePolicy: 'Retain',
-          Properties: { PrimaryKeyArn: ssm(parameter), Description: source.Properties.Description, PendingWindowInDays: 30, KeyPolicy: source.Properties.KeyPolicy },
+          Properties: { PrimaryKeyArn: `{{resolve:ssm:/tyrehero-dispatch/prod/pairing/${parameter}}}`, Description: source.Properties.Description, PendingWindowInDays: 30, KeyPolicy: source.Properties.KeyPolicy },
         });
         // The same least-privilege policy: the account administers through IAM, grants only for AWS services.
         expect((source.Properties.KeyPolicy.Statement as Array<{ Sid: string }>).map((s) => s.Sid)).toEqual(['AccountAdministersThroughIam', 'GrantsForAwsServicesOnly']);

@@ -114,7 +114,8 @@ export class Evaluator {
   }
 
   value(expr: unknown): Value {
-    if (typeof expr === 'string') return expr;
+    // A dynamic reference resolves as the template parameter would: to what the deploy steps put in SSM.
+    if (typeof expr === 'string') return expr.replace(/\{\{resolve:ssm:([^}:]+)\}\}/g, (_, name: string) => ssmStandIn(this.account, this.region, name));
     if (typeof expr === 'number' || typeof expr === 'boolean') return String(expr);
     if (Array.isArray(expr)) return expr.flatMap((e) => this.value(e) ?? []);
     if (!expr || typeof expr !== 'object') return undefined;

@@ -94,11 +94,25 @@ describe('runSmoke', () => {
     expect(exitCode(results, true)).toBe(1);
   });
 
-  it('fails a degraded deep health check, naming the check that is not ok', async () => {
-    const degraded = { status: 'degraded', checks: { ...healthy.checks, backlog: { status: 'degraded', pending: 80, threshold: 50 } } };
+  it('passes a deep health check degraded only by its backlog, saying so: the calls all got through', async () => {
+    const degraded = { status: 'degraded', checks: { ...healthy.checks, backlog: { status: 'degraded', pending: 80, threshold: 50 } }, dependencies: [{ name: 'postgresql:writer', verdict: 'reachable' }] };
     const stage = fakeStage({ ...workingStage, 'GET /ops/health': () => ({ status: 200, body: degraded }) });
     const results = await runSmoke(options(stage.fetch));
-    expect(results[3]).toMatchObject({ outcome: 'fail', status: 200, reason: 'degraded: backlog degraded' });
+    expect(results[3]).toMatchObject({ outcome: 'pass', status: 200, reason: 'every dependency reachable; degraded: backlog degraded' });
+  });
+
+  it('fails a deep health check that finds a dependency unreachable, naming it, even when only degraded', async () => {
+    const body = { status: 'degraded', checks: healthy.checks, dependencies: [{ name: 'postgresql:writer', verdict: 'reachable' }, { name: 'sns:ops-alerts', verdict: 'unreachable', error: 'TimeoutError' }] };
+    const stage = fakeStage({ ...workingStage, 'GET /ops/health': () => ({ status: 200, body }) });
+    const results = await runSmoke(options(stage.fetch));
+    expect(results[3]).toMatchObject({ outcome: 'fail', status: 200, reason: 'degraded: sns:ops-alerts unreachable (TimeoutError)' });
+  });
+
+  it('fails an unhealthy deep health check, naming the check that is not ok', async () => {
+    const unhealthy = { status: 'unhealthy', checks: { ...healthy.checks, postgres: { status: 'failed', detail: 'ECONNREFUSED' } } };
+    const stage = fakeStage({ ...workingStage, 'GET /ops/health': () => ({ status: 200, body: unhealthy }) });
+    const results = await runSmoke(options(stage.fetch));
+    expect(results[3]).toMatchObject({ outcome: 'fail', status: 200, reason: 'unhealthy: postgres failed (ECONNREFUSED)' });
   });
 
   it('reports an unreachable route as that call’s failure and carries on with the rest', async () => {

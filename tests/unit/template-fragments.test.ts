@@ -61,6 +61,13 @@ describe('SSM values as template parameters (scripts/serverless/ssm-parameters.c
     expect(out.Resources.A).toEqual({ Text: { 'Fn::Sub': '${!literal}-${SsmHostedZoneId}' }, Password: secret });
   });
 
+  it('leaves a replica key’s create-only PrimaryKeyArn written as it was, and makes no parameter for it', () => {
+    const arn = ref('pairing/phone-data-key-arn');
+    const out = parameteriseSsmReferences({ Resources: { Replica: { Type: 'AWS::KMS::ReplicaKey', Properties: { PrimaryKeyArn: arn, Description: ref('hosted-zone-id') } } } }, { prefix });
+    expect(out.Resources.Replica).toEqual({ Type: 'AWS::KMS::ReplicaKey', Properties: { PrimaryKeyArn: arn, Description: { Ref: 'SsmHostedZoneId' } } });
+    expect(Object.keys(out.Parameters ?? {})).toEqual(['SsmHostedZoneId']);
+  });
+
   it('refuses a pinned version, which a parameter cannot express', () => {
     expect(() => parameteriseSsmReferences({ Resources: { A: '{{resolve:ssm:/tyrehero-dispatch/prod/x:3}}' } }, { prefix })).toThrow(/pins a version/);
   });
