@@ -42,6 +42,14 @@ describe('the account model on this release', () => {
     }
   });
 
+  it('refuses reserved concurrency beyond the quota the deploy prerequisites ask for', () => {
+    const [primary] = prod.regions;
+    const template = structuredClone(primary!.template);
+    template.Resources.CreateEmergencyLambdaFunction!.Properties.ReservedConcurrentExecutions = 900;
+    const { findings } = placeAccount({ ...prod, regions: [{ region: 'eu-west-2', template }] });
+    expect(describeFindings(findings)).toEqual([expect.stringMatching(/^eu-west-2 \(template\): 1210 reserved concurrent executions — reserved concurrency may total at most/)]);
+  });
+
   it('models every function of every template, and no function the templates do not have', () => {
     const names = new Set(prod.regions.flatMap(({ region, template }) => functionsOf(template).map((fn) => String(new Evaluator(prod, { region, template }).value(fn.Properties.FunctionName)).replace(`${service}-prod-`, ''))));
     expect([...names].sort()).toEqual(Object.keys(manifest.functions).sort());

@@ -11,6 +11,8 @@ import { settings } from '../../shared/config.js';
 import type { Resource, Template } from './package.js';
 
 export const ACCOUNT = '123456789012';
+/** The concurrent-executions quota per region the README's deploy prerequisites ask the account for. */
+export const CONCURRENCY_QUOTA = 1000;
 const modelDir = path.join(projectRoot, 'tests/fixtures/account-model');
 
 // ---------------------------------------------------------------------------------------------------------- the calls
@@ -476,6 +478,8 @@ export function placeAccount(account: Account, extraCalls: (name: string, env: R
     const references = (JSON.stringify(template).match(/\{\{resolve:/g) ?? []).length;
     if (references > 60) findings.push({ region: at.region, fn: '(template)', call: `${references} dynamic references`, missing: constraint('dynamic-references') });
     const userPoolHasDomain = byType(template, 'AWS::Cognito::UserPoolDomain').length > 0;
+    const reserved = byType(template, 'AWS::Lambda::Function').reduce((n, [, f]) => n + Number(f.Properties.ReservedConcurrentExecutions ?? 0), 0);
+    if (reserved > CONCURRENCY_QUOTA - 100) findings.push({ region: at.region, fn: '(template)', call: `${reserved} reserved concurrent executions`, missing: constraint('lambda-concurrency-quota') });
 
     for (const [logicalId, fnResource] of byType(template, 'AWS::Lambda::Function')) {
       const functionName = String(evaluator.value(fnResource.Properties.FunctionName) ?? logicalId);
