@@ -36,6 +36,8 @@ beforeAll(async () => {
   zips = new Map();
   for (const resource of Object.values(packaged.template.Resources)) {
     if (resource.Type !== 'AWS::Lambda::Function') continue;
+    // The deploy-time custom resource's code is inline (ZipFile, resources/deploy-time.cjs): no artifact to read.
+    if (resource.Properties.Code.ZipFile !== undefined) continue;
     const zip = path.join(packaged.dir, path.basename(String(resource.Properties.Code.S3Key)));
     zips.set(path.basename(zip, '.zip'), { handlerModule: String(resource.Properties.Handler).replace(/\.[^.]+$/, ''), entries: zipEntries(zip), bytes: statSync(zip).size });
   }
