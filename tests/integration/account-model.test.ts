@@ -2,14 +2,14 @@
 // of every function, in both prod regions and a one-region stage, placed against IAM, key policies, the network and
 // AWS's documented constraints; the call list kept true against each function's bundle and role; and the previous
 // release's templates, on which the model must find the first-deploy blockers issue 23 reported.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readServerless } from '../../scripts/bench/bundles.js';
 import { projectRoot } from '../../scripts/local/engines.js';
 import { constraints, declaredCalls, Evaluator, manifest, parseCall, placeAccount, roleStatements, sdkPackage, type Account, type Call, type Finding } from '../support/account-model.js';
-import { packageService, type Packaged, type Template } from '../support/package.js';
+import { discard, packageService, type Packaged, type Template } from '../support/package.js';
 
 const service = 'tyrehero-dispatch';
 const packaged: Packaged[] = [];
@@ -27,7 +27,7 @@ beforeAll(async () => {
 }, 1_200_000);
 
 afterAll(() => {
-  for (const p of packaged) rmSync(p.dir, { recursive: true, force: true });
+  for (const p of packaged) discard(p);
 });
 
 const describeFindings = (findings: Finding[]) => findings.map((f) => `${f.region} ${f.fn}: ${f.call} — ${f.missing}`);

@@ -1,8 +1,7 @@
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brokenReferences, dependencyCycles, packageService, type Packaged } from '../support/package.js';
+import { brokenReferences, dependencyCycles, discard, packageService, type Packaged } from '../support/package.js';
 
-// Every single-region stage in both regions, packaged once each, one after another: osls packages through the
+// Every single-region stage in both regions, packaged once each per run, one after another: osls packages through the
 // checkout's own .serverless/, so packagings cannot overlap (tests/support/package.ts). Prod is a region pair: its
 // primary is package-template.test.ts's, and both halves are package-regions.test.ts's.
 const targets = [
@@ -19,7 +18,7 @@ beforeAll(async () => {
 }, 1_800_000);
 
 afterAll(() => {
-  for (const { dir } of packaged.values()) rmSync(dir, { recursive: true, force: true });
+  for (const p of packaged.values()) discard(p);
 });
 
 const resourcesOf = (t: { stage: string; region: string }) => packaged.get(key(t))!.template.Resources;

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yaml from 'js-yaml';
 import { projectRoot } from '../../scripts/local/engines.js';
-import { brokenReferences, packageService, type Packaged, type Resource } from '../support/package.js';
+import { brokenReferences, discard, packageService, type Packaged, type Resource } from '../support/package.js';
 
 // Prod is a region pair (README, "Disaster recovery"): eu-west-2 is the primary, eu-west-1 the secondary. Both halves
 // are packaged once, one after the other (tests/support/package.ts), and read as CloudFormation will read them.
@@ -19,7 +19,7 @@ beforeAll(async () => {
 }, 1_200_000);
 
 afterAll(() => {
-  for (const p of [primary, secondary]) if (p) rmSync(p.dir, { recursive: true, force: true });
+  for (const p of [primary, secondary]) discard(p);
 });
 
 const byType = (p: Packaged, type: string) => Object.entries(p.template.Resources).filter(([, r]) => r.Type === type);

@@ -1,10 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yaml from 'js-yaml';
 import { projectRoot } from '../../scripts/local/engines.js';
-import { brokenReferences, dependencyCycles, dependsOn, packageService, substituted, type Resource, type Template } from '../support/package.js';
+import { brokenReferences, dependencyCycles, dependsOn, discard, packageService, substituted, type Packaged, type Resource, type Template } from '../support/package.js';
 
 interface Statement {
   Effect: string;
@@ -39,19 +39,20 @@ const logicalId = (fn: string) => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFu
 /** Actions every function role has whatever it does: its own logs, X-Ray, and (in the VPC) its network interfaces. */
 const ownActions = (actions: string[]) => actions.filter((a) => !/^(logs|xray|ec2):/.test(a));
 
+let packaged: Packaged;
 let dir: string;
 let templateFile: string;
 let template: Template;
 let resources: Record<string, Resource>;
 
 beforeAll(async () => {
-  const packaged = await packageService('prod', 'eu-west-2');
+  packaged = await packageService('prod', 'eu-west-2');
   ({ dir, template } = packaged);
   templateFile = packaged.file;
   resources = template.Resources;
 }, 600_000);
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => discard(packaged));
 
 const roleStatements = (fn: string): Statement[] => {
   const roleRef = resources[logicalId(fn)]!.Properties.Role as { 'Fn::GetAtt': [string, string] };

@@ -1,8 +1,8 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../scripts/local/engines.js';
-import { packageService, type Packaged, type Template } from '../support/package.js';
+import { discard, packageService, type Packaged, type Template } from '../support/package.js';
 import { replacementPropertiesFromCfnLint, statefulReplacements, statefulTypes, unaccounted, type IntendedReplacement } from '../support/stateful-replacement.js';
 
 // A deploy over the previous release must not replace a stateful resource (a new, empty cluster, table or key) unless
@@ -19,7 +19,7 @@ beforeAll(async () => {
 }, 1_200_000);
 
 afterAll(() => {
-  for (const p of current.values()) rmSync(p.dir, { recursive: true, force: true });
+  for (const p of current.values()) discard(p);
 });
 
 const stateful = (t: Template) => Object.entries(t.Resources).filter(([, r]) => (statefulTypes as readonly string[]).includes(r.Type));

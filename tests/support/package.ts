@@ -1,6 +1,6 @@
 // Packages the service the way `npx sls package` does, with no AWS credentials at all, and reads the template back.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -20,6 +20,8 @@ export interface Packaged {
   dir: string;
   file: string;
   template: Template;
+  /** Shared by the test files of this run: never removed by one of them (see discard). */
+  shared?: boolean;
 }
 
 /**
@@ -54,12 +56,35 @@ export interface PackageOptions {
   defaultWorkFolder?: boolean;
 }
 
+/**
+ * The packaged stage and region. Within one test run (tests/support/global-setup.ts sets TYREHERO_PACKAGE_CACHE) each
+ * target is packaged once and shared by every test file that reads it: a packaging is a pure function of the checkout,
+ * and the files only read it. A packaging as a person does it (defaultWorkFolder) is never shared.
+ */
 export function packageService(stage: string, region: string, options: PackageOptions = {}): Promise<Packaged> {
-  return oneAtATime(() => packageNow(stage, region, options));
+  const cache = process.env.TYREHERO_PACKAGE_CACHE;
+  if (!cache || options.defaultWorkFolder) return oneAtATime(() => packageNow(stage, region, options));
+  const dir = path.join(cache, `${stage}-${region}`);
+  const done = path.join(dir, '.packaged');
+  return oneAtATime(async () => {
+    if (!existsSync(done)) {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      await packageNow(stage, region, options, dir);
+      writeFileSync(done, '');
+    }
+    const file = path.join(dir, 'cloudformation-template-update-stack.json');
+    return { dir, file, template: JSON.parse(readFileSync(file, 'utf8')) as Template, shared: true };
+  });
 }
 
-async function packageNow(stage: string, region: string, options: PackageOptions): Promise<Packaged> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `tyrehero-package-${stage}-${region}-`));
+/** Removes a packaging a test file made for itself; one shared across the run is removed when the run ends. */
+export function discard(packaged: Packaged | undefined): void {
+  if (packaged && !packaged.shared) rmSync(packaged.dir, { recursive: true, force: true });
+}
+
+async function packageNow(stage: string, region: string, options: PackageOptions, into?: string): Promise<Packaged> {
+  const dir = into ?? mkdtempSync(path.join(os.tmpdir(), `tyrehero-package-${stage}-${region}-`));
   // Packaging must be a pure, offline build.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && key !== 'SLS_ESBUILD_WORK_FOLDER'));
   // Its own esbuild work folder: packagings running at once (or beside `npm start`) must not share .esbuild/.
