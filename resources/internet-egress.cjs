@@ -6,7 +6,7 @@
 // One NAT gateway, in the first AZ. What rides on it is a fallback and a readiness figure, never the emergency path
 // (every AWS service the request path calls has an endpoint in resources/network.yml), so an AZ outage costs the
 // fallback SMS provider and the lag figure for its duration, not an emergency; a second gateway would double the cost.
-// Elsewhere this adds nothing, and the account model (tests/integration/account-model.test.ts) then finds no path out.
+// Elsewhere this adds nothing, and the account model (tests/package/account-model.test.ts) then finds no path out.
 'use strict';
 
 /** Pure: the CloudFormation fragment for these settings (tests/unit/internet-egress.test.ts). */

@@ -99,7 +99,7 @@ async function figures(name: string, bundle: string, zip: string | null, env: Re
 export async function benchColdStart(workDir: string, runs: number, log: (m: string) => void): Promise<ColdStartResult> {
   const packageDir = path.join(workDir, 'package');
   log('cold start: npx sls package --stage prod');
-  // As tests/integration/package-template.test.ts does: no AWS credentials, packaging is a pure offline build.
+  // As tests/package/package-template.test.ts does: no AWS credentials, packaging is a pure offline build.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')));
   execFileSync(process.execPath, [path.join(projectRoot, 'node_modules/osls/bin/serverless.js'), 'package', '--stage', 'prod', '--package', packageDir], {
     cwd: projectRoot,

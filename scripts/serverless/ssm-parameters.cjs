@@ -60,7 +60,7 @@ function parameteriseSsmReferences(template, { prefix }) {
     );
   };
   // A replica key's PrimaryKeyArn is create-only: written another way, even to the same value, it reads as a change
-  // to the previous release's template (tests/integration/stateful-replacement.test.ts), and a replaced replica key
+  // to the previous release's template (tests/package/stateful-replacement.test.ts), and a replaced replica key
   // cannot be created beside the one that exists. Those two references stay as they are (2 of the 60 allowed).
   const kept = Object.entries(template.Resources ?? {})
     .filter(([, r]) => r.Type === 'AWS::KMS::ReplicaKey')

@@ -33,12 +33,8 @@ export default async function setup(project: TestProject) {
   // (which tests import for makeHandler, then never call) points at these engines rather than at AWS.
   process.env.DATABASE_URL ??= engines.serverUrl;
   process.env.DYNAMODB_ENDPOINT ??= engines.dynamodbEndpoint;
-  // Each packaging target once per run, shared by the files that read it (tests/support/package.ts).
-  const packages = mkdtempSync(path.join(os.tmpdir(), 'tyrehero-packages-'));
-  process.env.TYREHERO_PACKAGE_CACHE ??= packages;
   return async () => {
     await engines.stop();
     rmSync(dataDir, { recursive: true, force: true });
-    rmSync(packages, { recursive: true, force: true });
   };
 }

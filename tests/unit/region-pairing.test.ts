@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
-// The two halves packaged for real are tests/integration/package-regions.test.ts; these are the decisions on their own.
+// The two halves packaged for real are tests/package/package-regions.test.ts; these are the decisions on their own.
 type Pairing = { role: string; primaryRegion: string; secondaryRegion: string; active: boolean; globalClusterId: string; secondaryClusterId: string };
 type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>; Outputs?: Record<string, unknown> };
 const require = createRequire(import.meta.url);

@@ -1,5 +1,5 @@
 // The template pieces added so every call a function makes can reach its service: the internet egress, the SSM
-// references as parameters. Their packaged form is checked in tests/integration/account-model.test.ts.
+// references as parameters. Their packaged form is checked in tests/package/account-model.test.ts.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
