@@ -3,7 +3,21 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.serverless/', '.esbuild/', '.esbuild-local/', '.esbuild-package-*/', '.serverless-package.lock/', '.local/', 'bench/results.json', 'coverage/', 'dist/', '.test-results/'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.serverless/',
+      '.esbuild/',
+      '.esbuild-local/',
+      '.esbuild-package-*/',
+      '.serverless-package.lock/',
+      '.local/',
+      'bench/results.json',
+      'coverage/',
+      'dist/',
+      '.test-results/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -33,7 +47,10 @@ export default tseslint.config(
     // tests and scripts, and importing it from a function would put every SDK client back into its bundle.
     files: ['functions/**/*.ts', 'shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/scripts/**', '**/tests/**'], message: 'Compose from shared/compose/ instead.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/scripts/**', '**/tests/**'], message: 'Compose from shared/compose/ instead.' }] },
+      ],
     },
   },
   {
@@ -44,7 +61,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@aws-sdk/*', '@aws-lambda-powertools/*', 'pg', 'aws-sdk', '**/adapters/**'], message: 'shared/domain is pure: no I/O.' },
+            {
+              group: ['@aws-sdk/*', '@aws-lambda-powertools/*', 'pg', 'aws-sdk', '**/adapters/**'],
+              message: 'shared/domain is pure: no I/O.',
+            },
             { group: ['**/scripts/**', '**/tests/**'], message: 'Compose from shared/compose/ instead.' },
           ],
         },
@@ -55,7 +75,18 @@ export default tseslint.config(
   {
     files: ['**/*.cjs'],
     // Node's own globals: these run in Node (the deploy-time handler in Lambda's Node.js runtime).
-    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', exports: 'writable', __dirname: 'readonly', fetch: 'readonly', AbortSignal: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        module: 'writable',
+        require: 'readonly',
+        exports: 'writable',
+        __dirname: 'readonly',
+        fetch: 'readonly',
+        AbortSignal: 'readonly',
+        console: 'readonly',
+      },
+    },
     // Serverless and serverless-esbuild load these with require(); they are CommonJS throughout.
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

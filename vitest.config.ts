@@ -6,10 +6,16 @@
 //   e2e          `npm start` and a browser, as a person uses them
 import { defineConfig } from 'vitest/config';
 
-const lane = (name: string, globalSetup: string[] = [], env: Record<string, string> = {}) => ({ extends: true as const, test: { name, include: [`tests/${name}/**/*.test.ts`], globalSetup, env } });
+const lane = (name: string, globalSetup: string[] = [], env: Record<string, string> = {}) => ({
+  extends: true as const,
+  test: { name, include: [`tests/${name}/**/*.test.ts`], globalSetup, env },
+});
 // Function modules wire their clients when imported (never connecting until called): in the unit lane they point at a
 // closed port, so a unit test that reached for a database would fail at once rather than find one.
-const noEngine = { DATABASE_URL: 'postgres://127.0.0.1:9/no-engine-in-the-unit-lane', DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' };
+const noEngine = {
+  DATABASE_URL: 'postgres://127.0.0.1:9/no-engine-in-the-unit-lane',
+  DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
+};
 
 export default defineConfig({
   test: {
@@ -28,6 +34,11 @@ export default defineConfig({
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
     },
-    projects: [lane('unit', [], noEngine), lane('integration', ['tests/support/global-setup.ts']), lane('package', ['tests/support/package-setup.ts']), lane('e2e')],
+    projects: [
+      lane('unit', [], noEngine),
+      lane('integration', ['tests/support/global-setup.ts']),
+      lane('package', ['tests/support/package-setup.ts']),
+      lane('e2e'),
+    ],
   },
 });

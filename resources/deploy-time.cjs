@@ -14,12 +14,22 @@ const ZIP_FILE_LIMIT = 4096;
 
 /** Pure: the CloudFormation fragment (tests/unit/deploy-time.test.ts). */
 function deployTimeResources({ service, stage, rolePrefix, logRetentionDays, code }) {
-  if (code.length > ZIP_FILE_LIMIT) throw new Error(`resources/deploy-time/handler.cjs is ${code.length} characters; inline code may be ${ZIP_FILE_LIMIT}`);
+  if (code.length > ZIP_FILE_LIMIT)
+    throw new Error(
+      `resources/deploy-time/handler.cjs is ${code.length} characters; inline code may be ${ZIP_FILE_LIMIT}`,
+    );
   const functionName = `${service}-${stage}-deploy-time`;
-  const logGroupArn = (name) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${name}` });
+  const logGroupArn = (name) => ({
+    'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${name}`,
+  });
   const retention = (LogGroupName) => ({
     Type: 'Custom::LogRetention',
-    Properties: { ServiceToken: { 'Fn::GetAtt': ['DeployTimeFunction', 'Arn'] }, LogGroupName, RetentionInDays: logRetentionDays, KmsKeyId: { 'Fn::GetAtt': ['StackKey', 'Arn'] } },
+    Properties: {
+      ServiceToken: { 'Fn::GetAtt': ['DeployTimeFunction', 'Arn'] },
+      LogGroupName,
+      RetentionInDays: logRetentionDays,
+      KmsKeyId: { 'Fn::GetAtt': ['StackKey', 'Arn'] },
+    },
   });
   return {
     Resources: {
@@ -43,11 +53,18 @@ function deployTimeResources({ service, stage, rolePrefix, logRetentionDays, cod
               PolicyDocument: {
                 Version: '2012-10-17',
                 Statement: [
-                  { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroupArn(`/aws/lambda/${functionName}:*`) },
+                  {
+                    Effect: 'Allow',
+                    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+                    Resource: logGroupArn(`/aws/lambda/${functionName}:*`),
+                  },
                   {
                     Effect: 'Allow',
                     Action: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:AssociateKmsKey'],
-                    Resource: [logGroupArn('/aws/rds/cluster/${DatabaseCluster}/postgresql'), logGroupArn(`/aws/lambda/${rolePrefix}-rotate-*`)],
+                    Resource: [
+                      logGroupArn('/aws/rds/cluster/${DatabaseCluster}/postgresql'),
+                      logGroupArn(`/aws/lambda/${rolePrefix}-rotate-*`),
+                    ],
                   },
                 ],
               },
@@ -76,7 +93,9 @@ function deployTimeResources({ service, stage, rolePrefix, logRetentionDays, cod
         Type: 'Custom::StaffJwks',
         Properties: {
           ServiceToken: { 'Fn::GetAtt': ['DeployTimeFunction', 'Arn'] },
-          JwksUrl: { 'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/${StaffUserPool}/.well-known/jwks.json' },
+          JwksUrl: {
+            'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/${StaffUserPool}/.well-known/jwks.json',
+          },
         },
       },
       DatabaseLogRetention: retention({ 'Fn::Sub': '/aws/rds/cluster/${DatabaseCluster}/postgresql' }),

@@ -36,21 +36,37 @@ function internetEgressResources({ service, stage, smsFallbackProvider, secondar
       PublicDefaultRoute: {
         Type: 'AWS::EC2::Route',
         DependsOn: 'InternetGatewayAttachment',
-        Properties: { RouteTableId: { Ref: 'PublicRouteTable' }, DestinationCidrBlock: '0.0.0.0/0', GatewayId: { Ref: 'InternetGateway' } },
+        Properties: {
+          RouteTableId: { Ref: 'PublicRouteTable' },
+          DestinationCidrBlock: '0.0.0.0/0',
+          GatewayId: { Ref: 'InternetGateway' },
+        },
       },
       PublicSubnetARouteTable: {
         Type: 'AWS::EC2::SubnetRouteTableAssociation',
         Properties: { SubnetId: { Ref: 'PublicSubnetA' }, RouteTableId: { Ref: 'PublicRouteTable' } },
       },
-      NatGatewayAddress: { Type: 'AWS::EC2::EIP', DependsOn: 'InternetGatewayAttachment', Properties: { Domain: 'vpc' } },
+      NatGatewayAddress: {
+        Type: 'AWS::EC2::EIP',
+        DependsOn: 'InternetGatewayAttachment',
+        Properties: { Domain: 'vpc' },
+      },
       NatGateway: {
         Type: 'AWS::EC2::NatGateway',
-        Properties: { SubnetId: { Ref: 'PublicSubnetA' }, AllocationId: { 'Fn::GetAtt': ['NatGatewayAddress', 'AllocationId'] }, Tags: name('nat') },
+        Properties: {
+          SubnetId: { Ref: 'PublicSubnetA' },
+          AllocationId: { 'Fn::GetAtt': ['NatGatewayAddress', 'AllocationId'] },
+          Tags: name('nat'),
+        },
       },
       // The functions' subnets: anything no endpoint or the DynamoDB gateway's prefix list claims leaves through NAT.
       PrivateDefaultRoute: {
         Type: 'AWS::EC2::Route',
-        Properties: { RouteTableId: { Ref: 'PrivateRouteTable' }, DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: { Ref: 'NatGateway' } },
+        Properties: {
+          RouteTableId: { Ref: 'PrivateRouteTable' },
+          DestinationCidrBlock: '0.0.0.0/0',
+          NatGatewayId: { Ref: 'NatGateway' },
+        },
       },
     },
   };
@@ -63,6 +79,11 @@ module.exports = async ({ resolveVariable }) => {
     resolveVariable('param:smsFallbackProvider'),
     resolveVariable('param:drSecondaryRegion'),
   ]);
-  return internetEgressResources({ service, stage, smsFallbackProvider: String(smsFallbackProvider ?? 'none'), secondaryRegion: String(secondaryRegion ?? '') });
+  return internetEgressResources({
+    service,
+    stage,
+    smsFallbackProvider: String(smsFallbackProvider ?? 'none'),
+    secondaryRegion: String(secondaryRegion ?? ''),
+  });
 };
 module.exports.internetEgressResources = internetEgressResources;

@@ -20,9 +20,14 @@ function partnerResources({ service, stage, enabled, names, rateLimit, burstLimi
     .filter(Boolean);
   if (list.length === 0) throw new Error('partnerApiKeys is true but partnerApiKeyNames names no partner');
   const invalid = list.filter((n) => !/^[a-z0-9][a-z0-9-]{0,39}$/.test(n));
-  if (invalid.length) throw new Error(`partnerApiKeyNames must be lower-case names of letters, digits and dashes: ${invalid.join(', ')}`);
+  if (invalid.length)
+    throw new Error(`partnerApiKeyNames must be lower-case names of letters, digits and dashes: ${invalid.join(', ')}`);
   if (new Set(list.map(logicalName)).size !== list.length) throw new Error('partnerApiKeyNames has duplicates');
-  for (const [label, value] of [['partnerRateLimit', rateLimit], ['partnerBurstLimit', burstLimit], ['partnerQuotaPerDay', quotaPerDay]]) {
+  for (const [label, value] of [
+    ['partnerRateLimit', rateLimit],
+    ['partnerBurstLimit', burstLimit],
+    ['partnerQuotaPerDay', quotaPerDay],
+  ]) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`${label} must be a positive integer, got ${value}`);
   }
   const Resources = {
@@ -42,7 +47,11 @@ function partnerResources({ service, stage, enabled, names, rateLimit, burstLimi
     const id = `PartnerApiKey${logicalName(name)}`;
     Resources[id] = {
       Type: 'AWS::ApiGateway::ApiKey',
-      Properties: { Name: `${service}-${stage}-partner-${name}`, Description: `Partner integration: ${name}`, Enabled: true },
+      Properties: {
+        Name: `${service}-${stage}-partner-${name}`,
+        Description: `Partner integration: ${name}`,
+        Enabled: true,
+      },
     };
     Resources[`${id}UsagePlanKey`] = {
       Type: 'AWS::ApiGateway::UsagePlanKey',

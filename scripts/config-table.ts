@@ -2,4 +2,5 @@
 import { settings } from '../shared/config.js';
 
 console.log('| Variable | Default | Meaning |\n| --- | --- | --- |');
-for (const s of settings) console.log(`| \`${s.env}\` | ${s.default === undefined ? '—' : `\`${s.default}\``} | ${s.description} |`);
+for (const s of settings)
+  console.log(`| \`${s.env}\` | ${s.default === undefined ? '—' : `\`${s.default}\``} | ${s.description} |`);

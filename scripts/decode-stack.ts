@@ -10,7 +10,10 @@ import { readServerless } from './bench/bundles.js';
 import { projectRoot } from './local/engines.js';
 
 /** Builds `fn` as `sls package --stage <stage>` does, with an external map written beside it under .local/maps/. */
-export async function buildWithMap(fn: string, stage = 'prod'): Promise<{ bundle: string; code: string; map: SourceMap; mapDir: string }> {
+export async function buildWithMap(
+  fn: string,
+  stage = 'prod',
+): Promise<{ bundle: string; code: string; map: SourceMap; mapDir: string }> {
   const { options, functions } = readServerless(stage);
   const definition = functions.find((f) => f.name === fn);
   if (!definition) throw new Error(`no function ${fn}; known: ${functions.map((f) => f.name).join(', ')}`);
@@ -18,7 +21,15 @@ export async function buildWithMap(fn: string, stage = 'prod'): Promise<{ bundle
   const outdir = path.join(projectRoot, '.local', 'maps', fn);
   mkdirSync(outdir, { recursive: true });
   // 'external' writes the map without a sourceMappingURL comment: the code is byte for byte what was deployed.
-  const result = await esbuild.build({ ...options, sourcemap: 'external', absWorkingDir: projectRoot, entryPoints: [entry], outdir, write: false, logLevel: 'silent' });
+  const result = await esbuild.build({
+    ...options,
+    sourcemap: 'external',
+    absWorkingDir: projectRoot,
+    entryPoints: [entry],
+    outdir,
+    write: false,
+    logLevel: 'silent',
+  });
   let bundle = '';
   let code = '';
   let payload: SourceMapPayload | undefined;
@@ -32,12 +43,20 @@ export async function buildWithMap(fn: string, stage = 'prod'): Promise<{ bundle
 
 /** Rewrites every `<something>.mjs:line:column` position in `trace` to `source:line:column (name)`. */
 export function decodeTrace(trace: string, map: SourceMap, mapDir: string): string {
-  return trace.replace(/(\(?)((?:file:\/\/)?[^\s()]*\.m?js):(\d+):(\d+)(\)?)/g, (whole, open: string, _file: string, line: string, column: string, close: string) => {
-    const entry = map.findEntry(Number(line) - 1, Number(column) - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number; name?: string };
-    if (!entry.originalSource) return whole;
-    const source = path.relative(projectRoot, path.resolve(mapDir, entry.originalSource));
-    return `${open}${source}:${entry.originalLine! + 1}:${entry.originalColumn! + 1}${entry.name ? ` [${entry.name}]` : ''}${close}`;
-  });
+  return trace.replace(
+    /(\(?)((?:file:\/\/)?[^\s()]*\.m?js):(\d+):(\d+)(\)?)/g,
+    (whole, open: string, _file: string, line: string, column: string, close: string) => {
+      const entry = map.findEntry(Number(line) - 1, Number(column) - 1) as {
+        originalSource?: string;
+        originalLine?: number;
+        originalColumn?: number;
+        name?: string;
+      };
+      if (!entry.originalSource) return whole;
+      const source = path.relative(projectRoot, path.resolve(mapDir, entry.originalSource));
+      return `${open}${source}:${entry.originalLine! + 1}:${entry.originalColumn! + 1}${entry.name ? ` [${entry.name}]` : ''}${close}`;
+    },
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -37,7 +37,9 @@ interface Answer {
 
 /** Why a call failed, in one line: its problem+json detail or title, or the start of whatever else it answered. */
 function why(answer: Answer, expected: string): string {
-  const said = [answer.body?.detail, answer.body?.title, answer.body?.message].find((text) => typeof text === 'string' && text);
+  const said = [answer.body?.detail, answer.body?.title, answer.body?.message].find(
+    (text) => typeof text === 'string' && text,
+  );
   return `expected ${expected}, got ${answer.status}${said ? `: ${said as string}` : ''}`;
 }
 
@@ -51,7 +53,12 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeResult[]> {
   const base = options.base.replace(/\/+$/, '');
   const now = options.now ?? (() => new Date());
   const results: SmokeResult[] = [];
-  const call = async (method: string, route: string, headers: Record<string, string>, body?: unknown): Promise<Answer> => {
+  const call = async (
+    method: string,
+    route: string,
+    headers: Record<string, string>,
+    body?: unknown,
+  ): Promise<Answer> => {
     const response = await options.fetch(`${base}${route}`, {
       method,
       headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
@@ -93,51 +100,91 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeResult[]> {
       },
     );
     const { id, trackingToken, reference, status } = answer.body ?? {};
-    if ((answer.status !== 201 && answer.status !== 202) || typeof id !== 'string' || typeof trackingToken !== 'string') return { outcome: 'fail', status: answer.status, reason: why(answer, '201 or 202 with an id and a tracking token') };
+    if ((answer.status !== 201 && answer.status !== 202) || typeof id !== 'string' || typeof trackingToken !== 'string')
+      return {
+        outcome: 'fail',
+        status: answer.status,
+        reason: why(answer, '201 or 202 with an id and a tracking token'),
+      };
     emergency = { id, trackingToken, reference: String(reference) };
-    return { outcome: 'pass', status: answer.status, reason: `${String(reference)} ${String(status)}${answer.status === 202 ? ' (held in the intake buffer: PostgreSQL unreachable?)' : ''}` };
+    return {
+      outcome: 'pass',
+      status: answer.status,
+      reason: `${String(reference)} ${String(status)}${answer.status === 202 ? ' (held in the intake buffer: PostgreSQL unreachable?)' : ''}`,
+    };
   });
 
-  const technicianId = options.technicianId ?? (options.technicianToken ? subjectOf(options.technicianToken) : undefined);
+  const technicianId =
+    options.technicianId ?? (options.technicianToken ? subjectOf(options.technicianToken) : undefined);
   await check('PUT /technicians/{id}/location', async () => {
-    if (!options.technicianToken) return { outcome: 'skip', reason: 'skipped: no technician token (--technician-token or SMOKE_TECHNICIAN_TOKEN)' };
-    if (!technicianId) return { outcome: 'skip', reason: 'skipped: no technician id (--technician-id), and the token has no sub' };
-    const answer = await call('PUT', `/technicians/${encodeURIComponent(technicianId)}/location`, { Authorization: `Bearer ${options.technicianToken}` }, { ...smokeLocation, recordedAt: now().toISOString() });
-    if (answer.status !== 200 || typeof answer.body?.applied !== 'boolean') return { outcome: 'fail', status: answer.status, reason: why(answer, '200 with applied') };
-    return { outcome: 'pass', status: 200, reason: `technician ${technicianId}, applied: ${String(answer.body.applied)}` };
+    if (!options.technicianToken)
+      return { outcome: 'skip', reason: 'skipped: no technician token (--technician-token or SMOKE_TECHNICIAN_TOKEN)' };
+    if (!technicianId)
+      return { outcome: 'skip', reason: 'skipped: no technician id (--technician-id), and the token has no sub' };
+    const answer = await call(
+      'PUT',
+      `/technicians/${encodeURIComponent(technicianId)}/location`,
+      { Authorization: `Bearer ${options.technicianToken}` },
+      { ...smokeLocation, recordedAt: now().toISOString() },
+    );
+    if (answer.status !== 200 || typeof answer.body?.applied !== 'boolean')
+      return { outcome: 'fail', status: answer.status, reason: why(answer, '200 with applied') };
+    return {
+      outcome: 'pass',
+      status: 200,
+      reason: `technician ${technicianId}, applied: ${String(answer.body.applied)}`,
+    };
   });
 
   await check('GET /emergencies/{id} (tracking)', async () => {
     if (!emergency) return { outcome: 'skip', reason: 'skipped: the intake gave no emergency to track' };
     const answer = await call('GET', `/emergencies/${emergency.id}`, { 'X-Tracking-Token': emergency.trackingToken });
-    if (answer.status !== 200 || answer.body?.reference !== emergency.reference) return { outcome: 'fail', status: answer.status, reason: why(answer, `200 with reference ${emergency.reference}`) };
+    if (answer.status !== 200 || answer.body?.reference !== emergency.reference)
+      return {
+        outcome: 'fail',
+        status: answer.status,
+        reason: why(answer, `200 with reference ${emergency.reference}`),
+      };
     return { outcome: 'pass', status: 200, reason: `${emergency.reference} ${String(answer.body.status)}` };
   });
 
   await check('GET /ops/health', async () => {
-    if (!options.operationsToken) return { outcome: 'skip', reason: 'skipped: no operations token (--operations-token or SMOKE_OPERATIONS_TOKEN)' };
+    if (!options.operationsToken)
+      return { outcome: 'skip', reason: 'skipped: no operations token (--operations-token or SMOKE_OPERATIONS_TOKEN)' };
     const answer = await call('GET', '/ops/health', { Authorization: `Bearer ${options.operationsToken}` });
     // The route always answers 200 when it could report: the verdict is in the body.
     if (answer.status !== 200) return { outcome: 'fail', status: answer.status, reason: why(answer, '200') };
     const checks = Object.entries((answer.body?.checks ?? {}) as Record<string, { status?: string; detail?: string }>);
-    const notOk = checks.filter(([, c]) => c.status !== 'ok').map(([name, c]) => `${name} ${c.status ?? '?'}${c.detail ? ` (${c.detail})` : ''}`);
+    const notOk = checks
+      .filter(([, c]) => c.status !== 'ok')
+      .map(([name, c]) => `${name} ${c.status ?? '?'}${c.detail ? ` (${c.detail})` : ''}`);
     const dependencies = (answer.body?.dependencies ?? []) as Array<{ name: string; verdict: string; error?: string }>;
-    const unreachable = dependencies.filter((d) => d.verdict === 'unreachable').map((d) => `${d.name} unreachable${d.error ? ` (${d.error})` : ''}`);
+    const unreachable = dependencies
+      .filter((d) => d.verdict === 'unreachable')
+      .map((d) => `${d.name} unreachable${d.error ? ` (${d.error})` : ''}`);
     // The smoke check asks whether every call gets through: an unreachable dependency or an unhealthy stack fails it.
     // A degraded figure (a backlog left by earlier traffic, a slow dependency) is reported, not failed: it is the
     // business's state, not the deploy's.
     if (unreachable.length || (answer.body?.status !== 'healthy' && answer.body?.status !== 'degraded')) {
-      return { outcome: 'fail', status: 200, reason: `${String(answer.body?.status)}: ${[...unreachable, ...notOk].join(', ') || 'no checks reported'}` };
+      return {
+        outcome: 'fail',
+        status: 200,
+        reason: `${String(answer.body?.status)}: ${[...unreachable, ...notOk].join(', ') || 'no checks reported'}`,
+      };
     }
-    if (answer.body?.status === 'degraded') return { outcome: 'pass', status: 200, reason: `every dependency reachable; degraded: ${notOk.join(', ')}` };
+    if (answer.body?.status === 'degraded')
+      return { outcome: 'pass', status: 200, reason: `every dependency reachable; degraded: ${notOk.join(', ')}` };
     return { outcome: 'pass', status: 200, reason: `healthy (${checks.map(([name]) => name).join(', ')} ok)` };
   });
 
   // Leaves nothing open in the operations queue.
   await check('POST /emergencies/{id}/cancel (clean-up)', async () => {
     if (!emergency) return { outcome: 'skip', reason: 'skipped: nothing to cancel' };
-    const answer = await call('POST', `/emergencies/${emergency.id}/cancel`, { 'X-Tracking-Token': emergency.trackingToken });
-    if (answer.status !== 200 || answer.body?.status !== 'cancelled') return { outcome: 'fail', status: answer.status, reason: why(answer, '200 cancelled') };
+    const answer = await call('POST', `/emergencies/${emergency.id}/cancel`, {
+      'X-Tracking-Token': emergency.trackingToken,
+    });
+    if (answer.status !== 200 || answer.body?.status !== 'cancelled')
+      return { outcome: 'fail', status: answer.status, reason: why(answer, '200 cancelled') };
     return { outcome: 'pass', status: 200, reason: `${emergency.reference} cancelled` };
   });
   return results;
@@ -157,7 +204,12 @@ export function exitCode(results: SmokeResult[], allowSkips: boolean): number {
 }
 
 export function report(results: SmokeResult[]): string {
-  return results.map((r) => `${r.outcome.toUpperCase().padEnd(4)}  ${r.call.padEnd(42)} ${String(r.status ?? '-').padEnd(3)}  ${r.reason}`).join('\n');
+  return results
+    .map(
+      (r) =>
+        `${r.outcome.toUpperCase().padEnd(4)}  ${r.call.padEnd(42)} ${String(r.status ?? '-').padEnd(3)}  ${r.reason}`,
+    )
+    .join('\n');
 }
 
 /** The stage's API base URL, from the ServiceEndpoint output of its CloudFormation stack. */
@@ -188,7 +240,9 @@ async function main(): Promise<number> {
     },
   });
   if (!values.url && !values.stage) {
-    console.error('usage: npm run smoke -- --stage <stage> [--region <region>] | --url <base> [--technician-token …] [--technician-id …] [--operations-token …] [--allow-skips]');
+    console.error(
+      'usage: npm run smoke -- --stage <stage> [--region <region>] | --url <base> [--technician-token …] [--technician-id …] [--operations-token …] [--allow-skips]',
+    );
     return 2;
   }
   const base = values.url ?? (await serviceEndpoint(values.stage!, values.region));
@@ -202,8 +256,13 @@ async function main(): Promise<number> {
   });
   console.log(report(results));
   const code = exitCode(results, values['allow-skips']);
-  const counts = (['pass', 'fail', 'skip'] as const).map((o) => `${results.filter((r) => r.outcome === o).length} ${o === 'skip' ? 'skipped' : o === 'pass' ? 'passed' : 'failed'}`);
-  console.log(`\n${counts.join(', ')}${values['allow-skips'] ? ' (skips allowed)' : ''}: ${code === 0 ? 'OK' : 'FAILED'}`);
+  const counts = (['pass', 'fail', 'skip'] as const).map(
+    (o) =>
+      `${results.filter((r) => r.outcome === o).length} ${o === 'skip' ? 'skipped' : o === 'pass' ? 'passed' : 'failed'}`,
+  );
+  console.log(
+    `\n${counts.join(', ')}${values['allow-skips'] ? ' (skips allowed)' : ''}: ${code === 0 ? 'OK' : 'FAILED'}`,
+  );
   return code;
 }
 

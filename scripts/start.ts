@@ -59,7 +59,8 @@ async function demoEmergency(base: string): Promise<string> {
     }),
   });
   const created = (await response.json()) as { reference?: string; trackingToken?: string; detail?: string };
-  if (!created.reference || !created.trackingToken) throw new Error(created.detail ?? `POST /emergencies answered ${response.status}`);
+  if (!created.reference || !created.trackingToken)
+    throw new Error(created.detail ?? `POST /emergencies answered ${response.status}`);
   return `${base}/t/${created.reference}#${created.trackingToken}`;
 }
 
@@ -67,29 +68,62 @@ async function main() {
   log('building the web pages…');
   await buildPages();
   log(fresh ? 'starting embedded engines with fresh data…' : 'starting embedded engines…');
-  const stack = await startLocalStack({ fresh, persistent: true, log, dataDir: process.env.LOCAL_DATA_DIR, pgPort: Number(process.env.LOCAL_PG_PORT ?? 54329), dynamoPort: Number(process.env.LOCAL_DYNAMODB_PORT ?? 8005) });
+  const stack = await startLocalStack({
+    fresh,
+    persistent: true,
+    log,
+    dataDir: process.env.LOCAL_DATA_DIR,
+    pgPort: Number(process.env.LOCAL_PG_PORT ?? 54329),
+    dynamoPort: Number(process.env.LOCAL_DYNAMODB_PORT ?? 8005),
+  });
   log(`PostgreSQL ${stack.env.DATABASE_URL!.replace(/:[^:@/]+@/, ':***@')}, DynamoDB ${stack.env.DYNAMODB_ENDPOINT}`);
 
   // Warnings and errors only: the minute-by-minute reports would otherwise drown the API's own output.
   // (The scheduled functions, redispatch and the intake-buffer drain, are run by serverless-offline on their schedules.)
-  const quiet = { info: () => undefined, warn: (m: string, ...x: Record<string, unknown>[]) => console.warn(`[local] ${m}`, ...x), error: (m: string, ...x: Record<string, unknown>[]) => console.error(`[local] ${m}`, ...x) };
+  const quiet = {
+    info: () => undefined,
+    warn: (m: string, ...x: Record<string, unknown>[]) => console.warn(`[local] ${m}`, ...x),
+    error: (m: string, ...x: Record<string, unknown>[]) => console.error(`[local] ${m}`, ...x),
+  };
   const deps = allDeps(loadConfig({ ...process.env, ...stack.env }), { log: quiet });
   const onShift = await bringDemoFleetOnShift(deps);
   if (onShift) log(`${onShift} demo technicians on shift at their home bases`);
   const vanReports = setInterval(() => {
-    void reportDemoFleetPositions(deps).catch((error: unknown) => quiet.error('demo fleet report failed', { error: String(error) }));
+    void reportDemoFleetPositions(deps).catch((error: unknown) =>
+      quiet.error('demo fleet report failed', { error: String(error) }),
+    );
   }, vanReportIntervalMs);
 
   // serverless-offline listens on an internal port; the front door on PORT adds Swagger UI at /docs and passes the rest on.
   const offlinePort = Number(process.env.LOCAL_OFFLINE_PORT ?? (await freePort()));
   const frontDoor = await startFrontDoor(httpPort, offlinePort);
   // Its own process group, so Ctrl-C can stop serverless-offline and every worker it forked.
-  const offline = spawn(process.execPath, [path.join(projectRoot, 'node_modules/osls/bin/serverless.js'), 'offline', 'start', '--stage', 'local', '--httpPort', String(offlinePort), '--lambdaPort', String(lambdaPort)], {
-    cwd: projectRoot,
-    env: { ...process.env, ...stack.env, PUBLIC_BASE_URL: `http://localhost:${httpPort}`, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const offline = spawn(
+    process.execPath,
+    [
+      path.join(projectRoot, 'node_modules/osls/bin/serverless.js'),
+      'offline',
+      'start',
+      '--stage',
+      'local',
+      '--httpPort',
+      String(offlinePort),
+      '--lambdaPort',
+      String(lambdaPort),
+    ],
+    {
+      cwd: projectRoot,
+      env: {
+        ...process.env,
+        ...stack.env,
+        PUBLIC_BASE_URL: `http://localhost:${httpPort}`,
+        SLS_TELEMETRY_DISABLED: '1',
+        SLS_NOTIFICATIONS_MODE: 'off',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   const base = `http://localhost:${httpPort}`;
   let announced = false;
   const relay = (chunk: Buffer) => {
@@ -97,11 +131,17 @@ async function main() {
     process.stdout.write(text);
     if (!announced && /Server ready/.test(text)) {
       announced = true;
-      console.log(`\nTyreHero Dispatch is running at ${base} (API documentation: ${base}/docs)\n\nTry:\n${examples(base)}\n`);
+      console.log(
+        `\nTyreHero Dispatch is running at ${base} (API documentation: ${base}/docs)\n\nTry:\n${examples(base)}\n`,
+      );
       void demoEmergency(base)
         .then((link) => console.log(`Customer tracking page for a demo emergency:\n  ${link}\n`))
         .catch((error: unknown) => console.log(`(No demo emergency: ${String(error)})\n`))
-        .finally(() => console.log(`Operations live view (sign in with: npm run -s token -- operations ops-demo):\n  ${base}/ops/live\n\nCtrl-C stops everything.\n`));
+        .finally(() =>
+          console.log(
+            `Operations live view (sign in with: npm run -s token -- operations ops-demo):\n  ${base}/ops/live\n\nCtrl-C stops everything.\n`,
+          ),
+        );
     }
   };
   offline.stdout.on('data', relay);

@@ -7,7 +7,8 @@ export interface FieldProblem {
 }
 
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'validation' | 'not-found' | 'conflict' | 'forbidden' | 'unauthorized' | 'unavailable' | 'rate-limited';
+  abstract readonly kind:
+    'validation' | 'not-found' | 'conflict' | 'forbidden' | 'unauthorized' | 'unavailable' | 'rate-limited';
   constructor(
     message: string,
     /** Extra members safe to show the caller (problem+json extension members). */

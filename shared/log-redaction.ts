@@ -34,7 +34,10 @@ const trackingFragmentPattern = /(\/t\/TH-[2-9A-Z]{6})#[A-Za-z0-9_-]+/g;
 export const redacted = '[redacted]';
 
 export function redactText(text: string): string {
-  return text.replace(trackingFragmentPattern, '$1#[token]').replace(positionPattern, '[position]').replace(phonePattern, '[phone]');
+  return text
+    .replace(trackingFragmentPattern, '$1#[token]')
+    .replace(positionPattern, '[position]')
+    .replace(phonePattern, '[phone]');
 }
 
 export function redactPersonalData(key: string, value: unknown): unknown {

@@ -1,6 +1,14 @@
 // Every 5 minutes and from the console: is disaster recovery ready? Publishes DrCheckFailed and the lag figures.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { loadConcerns, databaseConcern, drConcern, dynamodbConcern, notifierConcern, regionConcern, tablesConcern } from '../../shared/config.js';
+import {
+  loadConcerns,
+  databaseConcern,
+  drConcern,
+  dynamodbConcern,
+  notifierConcern,
+  regionConcern,
+  tablesConcern,
+} from '../../shared/config.js';
 import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer.js';
 import { PostgresRecoveryStore } from '../../shared/adapters/postgres/recovery-store.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
@@ -21,13 +29,23 @@ export const makeHandler = (deps: DrCheckDeps) =>
     const report = await checkDisasterRecovery(deps);
     metrics.addMetric('DrCheckFailed', MetricUnit.Count, report.status === 'fail' ? 1 : 0);
     const lag = report.checks.find((c) => c.name === 'replication-lag')?.observed;
-    if (typeof lag?.replicationLagSeconds === 'number') metrics.addMetric('ReplicationLagSeconds', MetricUnit.Seconds, lag.replicationLagSeconds);
-    if (typeof lag?.rpoLagSeconds === 'number') metrics.addMetric('RpoLagSeconds', MetricUnit.Seconds, lag.rpoLagSeconds);
-    if (report.rpoEstimate.seconds !== null) metrics.addMetric('RpoEstimateSeconds', MetricUnit.Seconds, report.rpoEstimate.seconds);
+    if (typeof lag?.replicationLagSeconds === 'number')
+      metrics.addMetric('ReplicationLagSeconds', MetricUnit.Seconds, lag.replicationLagSeconds);
+    if (typeof lag?.rpoLagSeconds === 'number')
+      metrics.addMetric('RpoLagSeconds', MetricUnit.Seconds, lag.rpoLagSeconds);
+    if (report.rpoEstimate.seconds !== null)
+      metrics.addMetric('RpoEstimateSeconds', MetricUnit.Seconds, report.rpoEstimate.seconds);
     return report;
   });
 
-const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, notifier: notifierConcern, dr: drConcern });
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  dynamodb: dynamodbConcern,
+  tables: tablesConcern,
+  notifier: notifierConcern,
+  dr: drConcern,
+});
 const pool = postgres(config);
 export const handler = makeHandler({
   dr: config.dr,

@@ -10,9 +10,15 @@ import { logger } from '../../shared/powertools/logger.js';
 import { scheduledJob } from '../../shared/powertools/scheduled-job.js';
 import { failoverDatabase, parseFailoverInput, type FailoverDeps } from '../../shared/usecases/dr-failover.js';
 
-export const makeHandler = (deps: FailoverDeps) => scheduledJob(async (event: unknown) => failoverDatabase(deps, parseFailoverInput(event)));
+export const makeHandler = (deps: FailoverDeps) =>
+  scheduledJob(async (event: unknown) => failoverDatabase(deps, parseFailoverInput(event)));
 
-const config = loadConcerns({ region: regionConcern, database: databaseConcern, notifier: notifierConcern, dr: drConcern });
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  notifier: notifierConcern,
+  dr: drConcern,
+});
 const pool = postgres(config);
 const regional = controlPlane(config);
 export const handler = makeHandler({

@@ -1,6 +1,14 @@
 // Console: puts back requests the audit trail or intake buffer has but PostgreSQL lacks ({"dryRun": false, "operator": "…"} to run).
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { loadConcerns, databaseConcern, dataProtectionConcern, dynamodbConcern, notifierConcern, regionConcern, tablesConcern } from '../../shared/config.js';
+import {
+  loadConcerns,
+  databaseConcern,
+  dataProtectionConcern,
+  dynamodbConcern,
+  notifierConcern,
+  regionConcern,
+  tablesConcern,
+} from '../../shared/config.js';
 import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer.js';
 import { PostgresDrRunLog, PostgresRecoveryStore } from '../../shared/adapters/postgres/recovery-store.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
@@ -18,11 +26,23 @@ import { parseRecoverInput, recoverRequests, type RecoverDeps } from '../../shar
 export const makeHandler = (deps: RecoverDeps) =>
   scheduledJob(async (event: unknown) => {
     const report = await recoverRequests(deps, parseRecoverInput(event));
-    if (report.result) metrics.addMetric('RequestsRecovered', MetricUnit.Count, report.result.replayedFromAudit + report.result.buffer.replayed);
+    if (report.result)
+      metrics.addMetric(
+        'RequestsRecovered',
+        MetricUnit.Count,
+        report.result.replayedFromAudit + report.result.buffer.replayed,
+      );
     return report;
   });
 
-const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, notifier: notifierConcern, dataProtection: dataProtectionConcern });
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  dynamodb: dynamodbConcern,
+  tables: tablesConcern,
+  notifier: notifierConcern,
+  dataProtection: dataProtectionConcern,
+});
 const pool = postgres(config);
 export const handler = makeHandler({
   recovery: new PostgresRecoveryStore(pool),

@@ -10,9 +10,15 @@ import { logger } from '../../shared/powertools/logger.js';
 import { scheduledJob } from '../../shared/powertools/scheduled-job.js';
 import { parseRestoreInput, restoreDatabase, type RestoreDeps } from '../../shared/usecases/dr-restore.js';
 
-export const makeHandler = (deps: RestoreDeps) => scheduledJob(async (event: unknown) => restoreDatabase(deps, parseRestoreInput(event)));
+export const makeHandler = (deps: RestoreDeps) =>
+  scheduledJob(async (event: unknown) => restoreDatabase(deps, parseRestoreInput(event)));
 
-const config = loadConcerns({ region: regionConcern, database: databaseConcern, notifier: notifierConcern, dr: drConcern });
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  notifier: notifierConcern,
+  dr: drConcern,
+});
 const pool = postgres(config);
 export const handler = makeHandler({
   dr: config.dr,

@@ -1,5 +1,14 @@
 // POST /emergencies/{id}/cancel: the customer no longer needs help (fixed it, or got a lift).
-import { loadConcerns, databaseConcern, dataProtectionConcern, dynamodbConcern, httpConcern, intakeConcern, regionConcern, tablesConcern } from '../../shared/config.js';
+import {
+  loadConcerns,
+  databaseConcern,
+  dataProtectionConcern,
+  dynamodbConcern,
+  httpConcern,
+  intakeConcern,
+  regionConcern,
+  tablesConcern,
+} from '../../shared/config.js';
 import type { RouteDeps } from '../../shared/compose/http.js';
 import { trackingRouteDeps } from '../../shared/compose/tracking.js';
 import { httpRoute } from '../../shared/http/route.js';
@@ -13,5 +22,13 @@ export const makeHandler = (deps: TrackingDeps & RouteDeps) =>
     return { status: 200, body: emergencyView({ ...cancelled, queued: false }) };
   });
 
-const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, dataProtection: dataProtectionConcern, http: httpConcern, intake: intakeConcern });
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  dynamodb: dynamodbConcern,
+  tables: tablesConcern,
+  dataProtection: dataProtectionConcern,
+  http: httpConcern,
+  intake: intakeConcern,
+});
 export const handler = makeHandler(trackingRouteDeps(config));

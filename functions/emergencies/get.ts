@@ -1,5 +1,15 @@
 // GET /emergencies/{id}: the customer follows their request with the tracking token they were given.
-import { loadConcerns, databaseConcern, dataProtectionConcern, dispatchConcern, dynamodbConcern, httpConcern, intakeConcern, regionConcern, tablesConcern } from '../../shared/config.js';
+import {
+  loadConcerns,
+  databaseConcern,
+  dataProtectionConcern,
+  dispatchConcern,
+  dynamodbConcern,
+  httpConcern,
+  intakeConcern,
+  regionConcern,
+  tablesConcern,
+} from '../../shared/config.js';
 import type { RouteDeps } from '../../shared/compose/http.js';
 import { trackingRouteDeps } from '../../shared/compose/tracking.js';
 import { httpRoute } from '../../shared/http/route.js';
@@ -13,5 +23,14 @@ export const makeHandler = (deps: Parameters<typeof followOwnEmergency>[0] & Rou
     return { status: 200, body: emergencyView(request, live, technician) };
   });
 
-const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, dataProtection: dataProtectionConcern, dispatch: dispatchConcern, http: httpConcern, intake: intakeConcern });
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  dynamodb: dynamodbConcern,
+  tables: tablesConcern,
+  dataProtection: dataProtectionConcern,
+  dispatch: dispatchConcern,
+  http: httpConcern,
+  intake: intakeConcern,
+});
 export const handler = makeHandler({ ...trackingRouteDeps(config), dispatch: config.dispatch });

@@ -5,9 +5,22 @@ import type { LiveTechnician, TrackedEmergency, VisitingTechnician } from '../..
 const showsArrivalCode = new Set(['assigned', 'en_route', 'on_site']);
 
 export function emergencyView(r: TrackedEmergency, live?: LiveTechnician, technician?: VisitingTechnician) {
-  const stamps = r as Partial<Record<'assignedAt' | 'enRouteAt' | 'onSiteAt' | 'completedAt' | 'cancelledAt', Date>> & { eta?: Date; technicianId?: string; arrivalCode?: string; rating?: number; ratingComment?: string };
+  const stamps = r as Partial<Record<'assignedAt' | 'enRouteAt' | 'onSiteAt' | 'completedAt' | 'cancelledAt', Date>> & {
+    eta?: Date;
+    technicianId?: string;
+    arrivalCode?: string;
+    rating?: number;
+    ratingComment?: string;
+  };
   const timeline = Object.fromEntries(
-    Object.entries({ createdAt: r.createdAt, assignedAt: stamps.assignedAt, enRouteAt: stamps.enRouteAt, onSiteAt: stamps.onSiteAt, completedAt: stamps.completedAt, cancelledAt: stamps.cancelledAt })
+    Object.entries({
+      createdAt: r.createdAt,
+      assignedAt: stamps.assignedAt,
+      enRouteAt: stamps.enRouteAt,
+      onSiteAt: stamps.onSiteAt,
+      completedAt: stamps.completedAt,
+      cancelledAt: stamps.cancelledAt,
+    })
       .filter((entry): entry is [string, Date] => entry[1] instanceof Date)
       .map(([name, at]) => [name, at.toISOString()]),
   );
@@ -21,13 +34,19 @@ export function emergencyView(r: TrackedEmergency, live?: LiveTechnician, techni
     ...(r.postcode ? { postcode: r.postcode } : {}),
     createdAt: r.createdAt.toISOString(),
     slaDeadline: r.slaDeadline.toISOString(),
-    ...(live ? { eta: live.eta.toISOString(), etaMinutes: live.etaMinutes } : stamps.eta ? { eta: stamps.eta.toISOString() } : {}),
+    ...(live
+      ? { eta: live.eta.toISOString(), etaMinutes: live.etaMinutes }
+      : stamps.eta
+        ? { eta: stamps.eta.toISOString() }
+        : {}),
     ...(stamps.technicianId ? { technicianId: stamps.technicianId } : {}),
     ...(technician ? { technician } : {}),
     ...(stamps.arrivalCode && showsArrivalCode.has(r.status) ? { arrivalCode: stamps.arrivalCode } : {}),
     ...(live ? { technicianLocation: { ...live.location, recordedAt: live.recordedAt.toISOString() } } : {}),
     timeline,
     ...(r.queued ? { queued: true } : {}),
-    ...(stamps.rating ? { rating: { score: stamps.rating, ...(stamps.ratingComment ? { comment: stamps.ratingComment } : {}) } } : {}),
+    ...(stamps.rating
+      ? { rating: { score: stamps.rating, ...(stamps.ratingComment ? { comment: stamps.ratingComment } : {}) } }
+      : {}),
   };
 }

@@ -1,10 +1,28 @@
 // POST /jobs/{id}/<action>: the assigned technician accepts, declines, sets off, arrives or completes.
-import { loadConcerns, linksConcern, authConcern, databaseConcern, dataProtectionConcern, dispatchConcern, dynamodbConcern, httpConcern, intakeConcern, notifierConcern, regionConcern, smsConcern, tablesConcern } from '../../shared/config.js';
+import {
+  loadConcerns,
+  linksConcern,
+  authConcern,
+  databaseConcern,
+  dataProtectionConcern,
+  dispatchConcern,
+  dynamodbConcern,
+  httpConcern,
+  intakeConcern,
+  notifierConcern,
+  regionConcern,
+  smsConcern,
+  tablesConcern,
+} from '../../shared/config.js';
 import { dispatchDeps } from '../../shared/compose/dispatch.js';
 import { httpSettings, tokenVerifier, type StaffRouteDeps } from '../../shared/compose/http.js';
 import { httpRoute } from '../../shared/http/route.js';
 import { CompleteJobBody, JobIdPath } from '../../shared/schemas/technician.js';
-import { applyJobAction, type JobActionDeps as UseCaseDeps, type TechnicianAction } from '../../shared/usecases/job-actions.js';
+import {
+  applyJobAction,
+  type JobActionDeps as UseCaseDeps,
+  type TechnicianAction,
+} from '../../shared/usecases/job-actions.js';
 
 export type JobActionDeps = UseCaseDeps & StaffRouteDeps;
 
@@ -18,17 +36,41 @@ const jobView = (job: { id: string; reference: string; status: string; completed
 /** Completing takes a body (the customer's arrival code); every other step takes none. */
 export const makeJobActionHandler = (action: TechnicianAction) => (deps: JobActionDeps) =>
   action === 'complete'
-    ? httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'technicians' }, params: JobIdPath, body: CompleteJobBody }, async ({ principal, params, body }) => ({
-        status: 200,
-        body: jobView(await applyJobAction(deps, principal!, params.id, action, { arrivalCode: body.arrivalCode })),
-      }))
-    : httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'technicians' }, params: JobIdPath }, async ({ principal, params }) => ({
-        status: 200,
-        body: jobView(await applyJobAction(deps, principal!, params.id, action)),
-      }));
+    ? httpRoute(
+        {
+          http: deps.http,
+          auth: { verifier: deps.verifier, role: 'technicians' },
+          params: JobIdPath,
+          body: CompleteJobBody,
+        },
+        async ({ principal, params, body }) => ({
+          status: 200,
+          body: jobView(await applyJobAction(deps, principal!, params.id, action, { arrivalCode: body.arrivalCode })),
+        }),
+      )
+    : httpRoute(
+        { http: deps.http, auth: { verifier: deps.verifier, role: 'technicians' }, params: JobIdPath },
+        async ({ principal, params }) => ({
+          status: 200,
+          body: jobView(await applyJobAction(deps, principal!, params.id, action)),
+        }),
+      );
 
 function compose(): JobActionDeps {
-  const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, notifier: notifierConcern, sms: smsConcern, dataProtection: dataProtectionConcern, dispatch: dispatchConcern, links: linksConcern, auth: authConcern, http: httpConcern, intake: intakeConcern });
+  const config = loadConcerns({
+    region: regionConcern,
+    database: databaseConcern,
+    dynamodb: dynamodbConcern,
+    tables: tablesConcern,
+    notifier: notifierConcern,
+    sms: smsConcern,
+    dataProtection: dataProtectionConcern,
+    dispatch: dispatchConcern,
+    links: linksConcern,
+    auth: authConcern,
+    http: httpConcern,
+    intake: intakeConcern,
+  });
   return { ...dispatchDeps(config), verifier: tokenVerifier(config), http: httpSettings(config) };
 }
 

@@ -1,6 +1,17 @@
 // Every minute: pending requests are offered again and lapsed offers reclaimed (see shared/usecases/redispatch.ts).
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { loadConcerns, linksConcern, databaseConcern, dataProtectionConcern, dispatchConcern, dynamodbConcern, notifierConcern, regionConcern, smsConcern, tablesConcern } from '../../shared/config.js';
+import {
+  loadConcerns,
+  linksConcern,
+  databaseConcern,
+  dataProtectionConcern,
+  dispatchConcern,
+  dynamodbConcern,
+  notifierConcern,
+  regionConcern,
+  smsConcern,
+  tablesConcern,
+} from '../../shared/config.js';
 import { dispatchDeps } from '../../shared/compose/dispatch.js';
 import { metrics } from '../../shared/powertools/metrics.js';
 import { scheduledJob } from '../../shared/powertools/scheduled-job.js';
@@ -16,5 +27,15 @@ export const makeHandler = (deps: RedispatchDeps) =>
     return report;
   });
 
-const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, notifier: notifierConcern, sms: smsConcern, dataProtection: dataProtectionConcern, dispatch: dispatchConcern, links: linksConcern });
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  dynamodb: dynamodbConcern,
+  tables: tablesConcern,
+  notifier: notifierConcern,
+  sms: smsConcern,
+  dataProtection: dataProtectionConcern,
+  dispatch: dispatchConcern,
+  links: linksConcern,
+});
 export const handler = makeHandler(dispatchDeps(config));

@@ -1,5 +1,16 @@
 // POST /ops/jobs/{id}/complete: operations close an on-site job without the customer's code, with a reason for the audit trail.
-import { loadConcerns, authConcern, databaseConcern, dataProtectionConcern, dispatchConcern, dynamodbConcern, httpConcern, intakeConcern, regionConcern, tablesConcern } from '../../shared/config.js';
+import {
+  loadConcerns,
+  authConcern,
+  databaseConcern,
+  dataProtectionConcern,
+  dispatchConcern,
+  dynamodbConcern,
+  httpConcern,
+  intakeConcern,
+  regionConcern,
+  tablesConcern,
+} from '../../shared/config.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
 import { systemClock } from '../../shared/adapters/system.js';
@@ -13,12 +24,33 @@ import { JobIdPath, OverrideCompletionBody } from '../../shared/schemas/technici
 import { completeByOverride, type ProofDeps } from '../../shared/usecases/proof-of-arrival.js';
 
 export const makeHandler = (deps: ProofDeps & StaffRouteDeps) =>
-  httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'operations' }, params: JobIdPath, body: OverrideCompletionBody }, async ({ principal, params, body }) => {
-    const job = await completeByOverride(deps, principal!, params.id, body.reason);
-    return { status: 200, body: { id: job.id, reference: job.reference, status: job.status, completedBy: 'override' } };
-  });
+  httpRoute(
+    {
+      http: deps.http,
+      auth: { verifier: deps.verifier, role: 'operations' },
+      params: JobIdPath,
+      body: OverrideCompletionBody,
+    },
+    async ({ principal, params, body }) => {
+      const job = await completeByOverride(deps, principal!, params.id, body.reason);
+      return {
+        status: 200,
+        body: { id: job.id, reference: job.reference, status: job.status, completedBy: 'override' },
+      };
+    },
+  );
 
-const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, dataProtection: dataProtectionConcern, dispatch: dispatchConcern, auth: authConcern, http: httpConcern, intake: intakeConcern });
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  dynamodb: dynamodbConcern,
+  tables: tablesConcern,
+  dataProtection: dataProtectionConcern,
+  dispatch: dispatchConcern,
+  auth: authConcern,
+  http: httpConcern,
+  intake: intakeConcern,
+});
 export const handler = makeHandler({
   requests: new PostgresRequestStore(postgres(config), makePhoneProtection(config)),
   technicians: new DynamoTechnicianIndex(dynamo(config).documents, config.tables.locations),

@@ -1,5 +1,13 @@
 // POST /ops/gdpr/export: everything held about a customer's phone number, as one JSON document (operations only).
-import { loadConcerns, authConcern, databaseConcern, dataProtectionConcern, httpConcern, intakeConcern, regionConcern } from '../../shared/config.js';
+import {
+  loadConcerns,
+  authConcern,
+  databaseConcern,
+  dataProtectionConcern,
+  httpConcern,
+  intakeConcern,
+  regionConcern,
+} from '../../shared/config.js';
 import type { StaffRouteDeps } from '../../shared/compose/http.js';
 import { personalDataRouteDeps } from '../../shared/compose/personal-data.js';
 import { httpRoute } from '../../shared/http/route.js';
@@ -7,10 +15,20 @@ import { DataSubjectBody } from '../../shared/schemas/gdpr.js';
 import { exportPersonalData, type PersonalDataDeps } from '../../shared/usecases/personal-data.js';
 
 export const makeHandler = (deps: PersonalDataDeps & StaffRouteDeps) =>
-  httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'operations' }, body: DataSubjectBody }, async ({ body }) => ({
-    status: 200,
-    body: await exportPersonalData(deps, body.phone),
-  }));
+  httpRoute(
+    { http: deps.http, auth: { verifier: deps.verifier, role: 'operations' }, body: DataSubjectBody },
+    async ({ body }) => ({
+      status: 200,
+      body: await exportPersonalData(deps, body.phone),
+    }),
+  );
 
-const config = loadConcerns({ region: regionConcern, database: databaseConcern, dataProtection: dataProtectionConcern, auth: authConcern, http: httpConcern, intake: intakeConcern });
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  dataProtection: dataProtectionConcern,
+  auth: authConcern,
+  http: httpConcern,
+  intake: intakeConcern,
+});
 export const handler = makeHandler(personalDataRouteDeps(config));

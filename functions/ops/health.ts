@@ -1,5 +1,14 @@
 // GET /health: shallow and cheap, for Route 53 and anything else that fails over. 200 whenever intake works.
-import { loadConcerns, databaseConcern, dynamodbConcern, healthConcern, httpConcern, intakeConcern, regionConcern, tablesConcern } from '../../shared/config.js';
+import {
+  loadConcerns,
+  databaseConcern,
+  dynamodbConcern,
+  healthConcern,
+  httpConcern,
+  intakeConcern,
+  regionConcern,
+  tablesConcern,
+} from '../../shared/config.js';
 import { DynamoIntakeBuffer } from '../../shared/adapters/dynamodb/intake-buffer.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
@@ -16,7 +25,15 @@ export const makeHandler = (deps: IntakeHealthDeps & RouteDeps) =>
     return { status: health.status === 'down' ? 503 : 200, body: health };
   });
 
-const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, health: healthConcern, http: httpConcern, intake: intakeConcern });
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  dynamodb: dynamodbConcern,
+  tables: tablesConcern,
+  health: healthConcern,
+  http: httpConcern,
+  intake: intakeConcern,
+});
 export const handler = makeHandler({
   // Pings and counts only: no phone number passes through here, and the role has no phone key.
   requests: new PostgresRequestStore(postgres(config), withoutPhones),

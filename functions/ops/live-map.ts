@@ -1,5 +1,15 @@
 // GET /ops/live-map (operations role): where every technician and every open request is, for the live view's map.
-import { loadConcerns, authConcern, databaseConcern, dispatchConcern, dynamodbConcern, httpConcern, intakeConcern, regionConcern, tablesConcern } from '../../shared/config.js';
+import {
+  loadConcerns,
+  authConcern,
+  databaseConcern,
+  dispatchConcern,
+  dynamodbConcern,
+  httpConcern,
+  intakeConcern,
+  regionConcern,
+  tablesConcern,
+} from '../../shared/config.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { DynamoWeatherLevelReader } from '../../shared/adapters/dynamodb/weather-level.js';
 import { PostgresLiveMap } from '../../shared/adapters/postgres/live-map.js';
@@ -11,10 +21,22 @@ import { httpRoute } from '../../shared/http/route.js';
 import { liveMap, type LiveMapDeps } from '../../shared/usecases/live-map.js';
 
 export const makeHandler = (deps: LiveMapDeps & StaffRouteDeps) =>
-  httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'operations' } }, async () => ({ status: 200, body: await liveMap(deps) }));
+  httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'operations' } }, async () => ({
+    status: 200,
+    body: await liveMap(deps),
+  }));
 
 // No phone keys: the map reads no customer details.
-const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, dispatch: dispatchConcern, auth: authConcern, http: httpConcern, intake: intakeConcern });
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  dynamodb: dynamodbConcern,
+  tables: tablesConcern,
+  dispatch: dispatchConcern,
+  auth: authConcern,
+  http: httpConcern,
+  intake: intakeConcern,
+});
 const tables = dynamo(config);
 export const handler = makeHandler({
   fleet: new DynamoTechnicianIndex(tables.documents, config.tables.locations),

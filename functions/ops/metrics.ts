@@ -1,5 +1,16 @@
 // GET /ops/metrics (operations role): the live business figures, severity and weather level for the dashboard.
-import { loadConcerns, authConcern, databaseConcern, dispatchConcern, dynamodbConcern, httpConcern, intakeConcern, operationsConcern, regionConcern, tablesConcern } from '../../shared/config.js';
+import {
+  loadConcerns,
+  authConcern,
+  databaseConcern,
+  dispatchConcern,
+  dynamodbConcern,
+  httpConcern,
+  intakeConcern,
+  operationsConcern,
+  regionConcern,
+  tablesConcern,
+} from '../../shared/config.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { DynamoWeatherLevelReader } from '../../shared/adapters/dynamodb/weather-level.js';
 import { PostgresMetricsStore } from '../../shared/adapters/postgres/metrics-store.js';
@@ -16,7 +27,17 @@ export const makeHandler = (deps: OperationsViewDeps & StaffRouteDeps) =>
     return { status: 200, body: { ...view.figures, severity: view.severity, weatherLevel: view.weatherLevel } };
   });
 
-const config = loadConcerns({ region: regionConcern, database: databaseConcern, dynamodb: dynamodbConcern, tables: tablesConcern, dispatch: dispatchConcern, intake: intakeConcern, operations: operationsConcern, auth: authConcern, http: httpConcern });
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  dynamodb: dynamodbConcern,
+  tables: tablesConcern,
+  dispatch: dispatchConcern,
+  intake: intakeConcern,
+  operations: operationsConcern,
+  auth: authConcern,
+  http: httpConcern,
+});
 const tables = dynamo(config);
 export const handler = makeHandler({
   metricsStore: new PostgresMetricsStore(postgres(config)),

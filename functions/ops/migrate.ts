@@ -10,10 +10,16 @@ import { makePhoneProtection } from '../../shared/compose/phones.js';
 import { logger } from '../../shared/powertools/logger.js';
 
 // In the Lambda package the SQL files sit at resources/migrations beside the bundle's root.
-const migrationsDir = process.env.MIGRATIONS_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../resources/migrations');
+const migrationsDir =
+  process.env.MIGRATIONS_DIR ??
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../resources/migrations');
 
 export const handler = async () => {
-  const config = loadConcerns({ region: regionConcern, database: databaseConcern, dataProtection: dataProtectionConcern });
+  const config = loadConcerns({
+    region: regionConcern,
+    database: databaseConcern,
+    dataProtection: dataProtectionConcern,
+  });
   const pool = makePool({ ...config.database, poolMax: 1, statementTimeoutMs: 300_000 });
   try {
     const client = await pool.connect();
@@ -24,7 +30,10 @@ export const handler = async () => {
       // Deployed stages: the functions' own role (resources/aurora.yml, AppDatabaseSecret) may now sign in.
       const appSecretArn = process.env.APP_DB_SECRET_ARN;
       if (appSecretArn) {
-        const credentials = (await secrets().get(appSecretArn, { transform: 'json' })) as { username: string; password: string };
+        const credentials = (await secrets().get(appSecretArn, { transform: 'json' })) as {
+          username: string;
+          password: string;
+        };
         await enableAppRoleLogin(client, credentials);
         logger.info('application role can sign in', { role: credentials.username });
       }

@@ -4,4 +4,6 @@ import { httpRoute } from '../../shared/http/route.js';
 
 const corsAllowedOrigins = (process.env.CORS_ALLOWED_ORIGINS ?? '*').split(',');
 
-export const handler = httpRoute({ http: { maxBodyBytes: 0, corsAllowedOrigins } }, () => Promise.resolve({ status: 200, body: document }));
+export const handler = httpRoute({ http: { maxBodyBytes: 0, corsAllowedOrigins } }, () =>
+  Promise.resolve({ status: 200, body: document }),
+);

@@ -1,5 +1,17 @@
 // GET /ops/health: the deep view for operations: every dependency the functions need, the backlog and the incident severity.
-import { loadConcerns, authConcern, databaseConcern, dataProtectionConcern, dynamodbConcern, healthConcern, httpConcern, intakeConcern, notifierConcern, regionConcern, tablesConcern } from '../../shared/config.js';
+import {
+  loadConcerns,
+  authConcern,
+  databaseConcern,
+  dataProtectionConcern,
+  dynamodbConcern,
+  healthConcern,
+  httpConcern,
+  intakeConcern,
+  notifierConcern,
+  regionConcern,
+  tablesConcern,
+} from '../../shared/config.js';
 import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
 import { systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
@@ -13,7 +25,10 @@ import { checkHealth, type HealthDeps } from '../../shared/usecases/check-health
 
 // Always 200 when the report could be made: the verdict is in the body, and nothing fails over on this route.
 export const makeHandler = (deps: HealthDeps & StaffRouteDeps) =>
-  httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'operations' } }, async () => ({ status: 200, body: await checkHealth(deps) }));
+  httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'operations' } }, async () => ({
+    status: 200,
+    body: await checkHealth(deps),
+  }));
 
 const config = loadConcerns({
   region: regionConcern,

@@ -11,7 +11,11 @@ import { applyRetention, type RetentionDeps } from '../../shared/usecases/person
 
 export const makeHandler = (deps: RetentionDeps) => scheduledJob(async () => applyRetention(deps));
 
-const config = loadConcerns({ region: regionConcern, database: databaseConcern, dataProtection: dataProtectionConcern });
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  dataProtection: dataProtectionConcern,
+});
 const pool = postgres(config);
 export const handler = makeHandler({
   // Retention anonymises by closing date in SQL: it never reads, seals or looks up a number (its role has no phone key).

@@ -3,7 +3,14 @@
 // Runs outside the VPC: no PostgreSQL here, only the scaling-state table, the forecast API and the control planes.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { unrecordedSynthetic } from '../../shared/adapters/notifications/synthetic-guard.js';
-import { loadConcerns, dynamodbConcern, notifierConcern, regionConcern, tablesConcern, weatherConcern } from '../../shared/config.js';
+import {
+  loadConcerns,
+  dynamodbConcern,
+  notifierConcern,
+  regionConcern,
+  tablesConcern,
+  weatherConcern,
+} from '../../shared/config.js';
 import { DynamoScaleStateStore } from '../../shared/adapters/dynamodb/weather-level.js';
 import { randomIds, systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
@@ -23,11 +30,18 @@ export const makeHandler = (deps: WeatherScalingDeps) =>
     const dryRun = event?.dryRun === true;
     const report = await runWeatherScaling(deps, { dryRun, reconcile: event?.reconcile === true });
     if (!dryRun) metrics.addMetric('ForecastFetchFailures', MetricUnit.Count, report.forecast.available ? 0 : 1);
-    if (report.outcome === 'completed') metrics.addMetric('WeatherAlertLevel', MetricUnit.NoUnit, levelRank(report.state.level));
+    if (report.outcome === 'completed')
+      metrics.addMetric('WeatherAlertLevel', MetricUnit.NoUnit, levelRank(report.state.level));
     return report;
   });
 
-const config = loadConcerns({ region: regionConcern, dynamodb: dynamodbConcern, tables: tablesConcern, weather: weatherConcern, notifier: notifierConcern });
+const config = loadConcerns({
+  region: regionConcern,
+  dynamodb: dynamodbConcern,
+  tables: tablesConcern,
+  weather: weatherConcern,
+  notifier: notifierConcern,
+});
 export const handler = makeHandler({
   weatherProvider: weatherProvider(config),
   scalingState: new DynamoScaleStateStore(dynamo(config).documents, config.tables.scalingState),

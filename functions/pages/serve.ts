@@ -52,15 +52,33 @@ export function makeHandler(settings: PageSettings) {
     return cache.get(file);
   };
 
-  const respond = (event: APIGatewayProxyEvent, status: number, type: string, body: Buffer, cacheControl: string): APIGatewayProxyResult => {
+  const respond = (
+    event: APIGatewayProxyEvent,
+    status: number,
+    type: string,
+    body: Buffer,
+    cacheControl: string,
+  ): APIGatewayProxyResult => {
     const gzip = /\bgzip\b/.test(event.headers?.['accept-encoding'] ?? event.headers?.['Accept-Encoding'] ?? '');
-    const headers = { ...pageHeaders(settings), 'content-type': type, 'cache-control': cacheControl, vary: 'accept-encoding' };
+    const headers = {
+      ...pageHeaders(settings),
+      'content-type': type,
+      'cache-control': cacheControl,
+      vary: 'accept-encoding',
+    };
     // Compressed here rather than by API Gateway, so the page stays small on every stage and locally too.
-    if (gzip) return { statusCode: status, headers: { ...headers, 'content-encoding': 'gzip' }, body: gzipSync(body).toString('base64'), isBase64Encoded: true };
+    if (gzip)
+      return {
+        statusCode: status,
+        headers: { ...headers, 'content-encoding': 'gzip' },
+        body: gzipSync(body).toString('base64'),
+        isBase64Encoded: true,
+      };
     return { statusCode: status, headers, body: body.toString('utf8') };
   };
 
-  const notFound = (event: APIGatewayProxyEvent) => respond(event, 404, 'text/plain; charset=utf-8', Buffer.from('Not found'), 'no-store');
+  const notFound = (event: APIGatewayProxyEvent) =>
+    respond(event, 404, 'text/plain; charset=utf-8', Buffer.from('Not found'), 'no-store');
 
   const serve = (event: APIGatewayProxyEvent): APIGatewayProxyResult => {
     const route = event.resource ?? event.path;
@@ -70,7 +88,9 @@ export function makeHandler(settings: PageSettings) {
       if (!/^[a-z-]+\.[A-Z0-9]{8}\.(js|css|json)$/.test(file)) return notFound(event);
       const body = read(`assets/${file}`);
       // Names carry a content hash, so a file never changes under its name.
-      return body ? respond(event, 200, contentTypes[path.extname(file)]!, body, 'public, max-age=31536000, immutable') : notFound(event);
+      return body
+        ? respond(event, 200, contentTypes[path.extname(file)]!, body, 'public, max-age=31536000, immutable')
+        : notFound(event);
     }
     const page = route.startsWith('/t/') ? 'track.html' : route === '/ops/live' ? 'ops-live.html' : undefined;
     const html = page ? read(page) : undefined;
@@ -85,6 +105,8 @@ export function makeHandler(settings: PageSettings) {
 }
 
 // In AWS the package files sit in the task root; serverless-offline (npm start) reports /var/task but runs in the project.
-const roots = [process.env.LAMBDA_TASK_ROOT, process.cwd()].filter((r): r is string => Boolean(r)).map((r) => path.join(r, 'dist/pages'));
+const roots = [process.env.LAMBDA_TASK_ROOT, process.cwd()]
+  .filter((r): r is string => Boolean(r))
+  .map((r) => path.join(r, 'dist/pages'));
 const { pages } = loadConcerns({ pages: pagesConcern });
 export const handler = makeHandler({ root: roots.find((r) => existsSync(r)) ?? roots[0]!, ...pages });

@@ -1,5 +1,13 @@
 // PUT /technicians/{id}/location: the van app reports where the technician is.
-import { loadConcerns, authConcern, dynamodbConcern, httpConcern, intakeConcern, regionConcern, tablesConcern } from '../../shared/config.js';
+import {
+  loadConcerns,
+  authConcern,
+  dynamodbConcern,
+  httpConcern,
+  intakeConcern,
+  regionConcern,
+  tablesConcern,
+} from '../../shared/config.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
@@ -9,13 +17,28 @@ import { LocationBody, TechnicianIdPath } from '../../shared/schemas/technician.
 import { reportLocation, type PresenceDeps } from '../../shared/usecases/technician-presence.js';
 
 export const makeHandler = (deps: PresenceDeps & StaffRouteDeps) =>
-  httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'technicians' }, params: TechnicianIdPath, body: LocationBody }, async ({ principal, params, body }) => {
-    const { applied } = await reportLocation(deps, principal!, params.id, body);
-    // An older fix than the one recorded is ignored, not an error: the app may deliver queued fixes late.
-    return { status: 200, body: { applied, ...(applied ? {} : { reason: 'a newer location is already recorded' }) } };
-  });
+  httpRoute(
+    {
+      http: deps.http,
+      auth: { verifier: deps.verifier, role: 'technicians' },
+      params: TechnicianIdPath,
+      body: LocationBody,
+    },
+    async ({ principal, params, body }) => {
+      const { applied } = await reportLocation(deps, principal!, params.id, body);
+      // An older fix than the one recorded is ignored, not an error: the app may deliver queued fixes late.
+      return { status: 200, body: { applied, ...(applied ? {} : { reason: 'a newer location is already recorded' }) } };
+    },
+  );
 
-const config = loadConcerns({ region: regionConcern, dynamodb: dynamodbConcern, tables: tablesConcern, auth: authConcern, http: httpConcern, intake: intakeConcern });
+const config = loadConcerns({
+  region: regionConcern,
+  dynamodb: dynamodbConcern,
+  tables: tablesConcern,
+  auth: authConcern,
+  http: httpConcern,
+  intake: intakeConcern,
+});
 export const handler = makeHandler({
   technicians: new DynamoTechnicianIndex(dynamo(config).documents, config.tables.locations),
   clock: systemClock,

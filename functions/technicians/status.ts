@@ -1,5 +1,13 @@
 // PUT /technicians/{id}/status: the technician goes available, on a break, or offline.
-import { loadConcerns, authConcern, dynamodbConcern, httpConcern, intakeConcern, regionConcern, tablesConcern } from '../../shared/config.js';
+import {
+  loadConcerns,
+  authConcern,
+  dynamodbConcern,
+  httpConcern,
+  intakeConcern,
+  regionConcern,
+  tablesConcern,
+} from '../../shared/config.js';
 import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
 import { systemClock } from '../../shared/adapters/system.js';
 import { dynamo } from '../../shared/compose/dynamo.js';
@@ -9,12 +17,27 @@ import { StatusBody, TechnicianIdPath } from '../../shared/schemas/technician.js
 import { setTechnicianStatus, type PresenceDeps } from '../../shared/usecases/technician-presence.js';
 
 export const makeHandler = (deps: PresenceDeps & StaffRouteDeps) =>
-  httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'technicians' }, params: TechnicianIdPath, body: StatusBody }, async ({ principal, params, body }) => {
-    await setTechnicianStatus(deps, principal!, params.id, body.status);
-    return { status: 200, body: { id: params.id, status: body.status } };
-  });
+  httpRoute(
+    {
+      http: deps.http,
+      auth: { verifier: deps.verifier, role: 'technicians' },
+      params: TechnicianIdPath,
+      body: StatusBody,
+    },
+    async ({ principal, params, body }) => {
+      await setTechnicianStatus(deps, principal!, params.id, body.status);
+      return { status: 200, body: { id: params.id, status: body.status } };
+    },
+  );
 
-const config = loadConcerns({ region: regionConcern, dynamodb: dynamodbConcern, tables: tablesConcern, auth: authConcern, http: httpConcern, intake: intakeConcern });
+const config = loadConcerns({
+  region: regionConcern,
+  dynamodb: dynamodbConcern,
+  tables: tablesConcern,
+  auth: authConcern,
+  http: httpConcern,
+  intake: intakeConcern,
+});
 export const handler = makeHandler({
   technicians: new DynamoTechnicianIndex(dynamo(config).documents, config.tables.locations),
   clock: systemClock,

@@ -2,12 +2,26 @@
 // the open requests on the UK map, with the queue, the incident severity and the weather beside it.
 import './ops-live.css';
 import { L, makeMap } from '../shared/map.js';
-import { finishHostedSignIn, forgetToken, hostedSignInUrl, keepToken, startHostedSignIn, storedToken } from './sign-in.js';
+import {
+  finishHostedSignIn,
+  forgetToken,
+  hostedSignInUrl,
+  keepToken,
+  startHostedSignIn,
+  storedToken,
+} from './sign-in.js';
 
 /** GET /ops/live-map: the fleet and the open requests, with SLA risk, and the weather by region. */
 interface LiveMap {
   generatedAt: string;
-  technicians: Array<{ id: string; firstName: string | null; status: 'available' | 'busy' | 'silent' | 'on_break'; location: { lat: number; lon: number }; lastSeenMinutes: number | null; currentJob?: string }>;
+  technicians: Array<{
+    id: string;
+    firstName: string | null;
+    status: 'available' | 'busy' | 'silent' | 'on_break';
+    location: { lat: number; lon: number };
+    lastSeenMinutes: number | null;
+    currentJob?: string;
+  }>;
   requests: Array<{
     id: string;
     reference: string;
@@ -20,7 +34,11 @@ interface LiveMap {
     risk: 'on-track' | 'at-risk' | 'late';
     technicianId?: string;
   }>;
-  weather: { level: string; updatedAt: string | null; regions: Array<{ region: string; level: string; conditions: string[] }> };
+  weather: {
+    level: string;
+    updatedAt: string | null;
+    regions: Array<{ region: string; level: string; conditions: string[] }>;
+  };
 }
 interface Metrics {
   pendingRequests: number;
@@ -36,7 +54,15 @@ interface Metrics {
 
 const everyMs = 5_000;
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const colours: Record<string, string> = { available: '#1a7f37', busy: '#0050b3', silent: '#6e7781', on_break: '#9a6700', 'on-track': '#1a7f37', 'at-risk': '#bf8700', late: '#cf222e' };
+const colours: Record<string, string> = {
+  available: '#1a7f37',
+  busy: '#0050b3',
+  silent: '#6e7781',
+  on_break: '#9a6700',
+  'on-track': '#1a7f37',
+  'at-risk': '#bf8700',
+  late: '#cf222e',
+};
 let map: L.Map | undefined;
 const layer = L.layerGroup();
 let selected: LiveMap['requests'][number] | undefined;
@@ -69,7 +95,8 @@ async function get<T>(path: string): Promise<T | undefined> {
   return (await response.json()) as T;
 }
 
-const minutes = (m: number | null | undefined) => (m === null || m === undefined ? 'never' : m < 1 ? 'just now' : `${Math.round(m)} min ago`);
+const minutes = (m: number | null | undefined) =>
+  m === null || m === undefined ? 'never' : m < 1 ? 'just now' : `${Math.round(m)} min ago`;
 const words = (s: string) => s.replace(/[_-]/g, ' ');
 
 function drawMap(live: LiveMap) {
@@ -77,15 +104,30 @@ function drawMap(live: LiveMap) {
   layer.clearLayers().addTo(map);
   for (const t of live.technicians) {
     // The class names carry the id and status, so what is drawn can be checked against the API (tests/e2e/pages.test.ts).
-    L.circleMarker([t.location.lat, t.location.lon], { radius: 7, color: '#fff', weight: 2, fillColor: colours[t.status] ?? '#000', fillOpacity: 1, className: `technician-marker technician-${t.status} id-${t.id}` })
-      .bindTooltip(`${t.firstName ?? 'Technician'} (${t.id}): ${words(t.status)}, seen ${minutes(t.lastSeenMinutes)}${t.currentJob ? `, on ${t.currentJob}` : ''}`)
+    L.circleMarker([t.location.lat, t.location.lon], {
+      radius: 7,
+      color: '#fff',
+      weight: 2,
+      fillColor: colours[t.status] ?? '#000',
+      fillOpacity: 1,
+      className: `technician-marker technician-${t.status} id-${t.id}`,
+    })
+      .bindTooltip(
+        `${t.firstName ?? 'Technician'} (${t.id}): ${words(t.status)}, seen ${minutes(t.lastSeenMinutes)}${t.currentJob ? `, on ${t.currentJob}` : ''}`,
+      )
       .addTo(layer);
   }
   for (const r of live.requests) {
     // Requests are squares labelled with their priority, so they never read as a technician's dot.
-    const icon = L.divIcon({ className: `request-marker request-${r.risk} ref-${r.reference}`, html: `P${Number(r.priority)}`, iconSize: [24, 24] });
+    const icon = L.divIcon({
+      className: `request-marker request-${r.risk} ref-${r.reference}`,
+      html: `P${Number(r.priority)}`,
+      iconSize: [24, 24],
+    });
     const marker = L.marker([r.location.lat, r.location.lon], { icon, keyboard: false, zIndexOffset: 1000 })
-      .bindTooltip(`${r.reference}: ${words(r.status)}, P${r.priority}, waiting ${Math.round(r.waitingMinutes)} min, ${words(r.risk)}`)
+      .bindTooltip(
+        `${r.reference}: ${words(r.status)}, P${r.priority}, waiting ${Math.round(r.waitingMinutes)} min, ${words(r.risk)}`,
+      )
       .addTo(layer);
     marker.on('click', () => choose(r));
   }
@@ -116,12 +158,18 @@ function drawFigures(m: Metrics, live: LiveMap) {
   $('oldest').textContent = `${Math.round(m.oldestPendingMinutes)} min`;
   $('at-risk').textContent = String(live.requests.filter((r) => r.risk !== 'on-track').length);
   $('available').textContent = String(m.availableTechnicians);
-  $('sla').textContent = m.slaCompliancePercent.lastHour === null ? 'no arrivals' : `${m.slaCompliancePercent.lastHour}%`;
+  $('sla').textContent =
+    m.slaCompliancePercent.lastHour === null ? 'no arrivals' : `${m.slaCompliancePercent.lastHour}%`;
   $('unverified').textContent = String(m.unverifiedCompletions.today);
-  $('satisfaction').textContent = m.customerSatisfaction.last24Hours === null ? `no ratings (target ${m.customerSatisfaction.target})` : `${m.customerSatisfaction.last24Hours} / 5 from ${m.customerSatisfaction.ratings} (target ${m.customerSatisfaction.target})`;
+  $('satisfaction').textContent =
+    m.customerSatisfaction.last24Hours === null
+      ? `no ratings (target ${m.customerSatisfaction.target})`
+      : `${m.customerSatisfaction.last24Hours} / 5 from ${m.customerSatisfaction.ratings} (target ${m.customerSatisfaction.target})`;
   $('severity').textContent = m.severity.severity;
   $('severity').className = `severity ${m.severity.severity.toLowerCase()}`;
-  $('severity-reasons').textContent = m.severity.reasons.length ? `${m.severity.severity}: ${m.severity.reasons.join('; ')}` : `${m.severity.severity}: nothing unusual`;
+  $('severity-reasons').textContent = m.severity.reasons.length
+    ? `${m.severity.severity}: ${m.severity.reasons.join('; ')}`
+    : `${m.severity.severity}: nothing unusual`;
   $('weather').textContent = live.weather.level;
   // Only regions that are not normal are listed: a calm day reads as one line.
   const regions = live.weather.regions.map((r) => {
@@ -140,7 +188,8 @@ function drawFigures(m: Metrics, live: LiveMap) {
 
 function choose(r: LiveMap['requests'][number]) {
   selected = r;
-  $('act-what').textContent = `${r.reference}: ${words(r.status)}, priority ${r.priority}, waiting ${Math.round(r.waitingMinutes)} min${r.technicianId ? `, with ${r.technicianId}` : ''}.`;
+  $('act-what').textContent =
+    `${r.reference}: ${words(r.status)}, priority ${r.priority}, waiting ${Math.round(r.waitingMinutes)} min${r.technicianId ? `, with ${r.technicianId}` : ''}.`;
   $<HTMLDialogElement>('act').showModal();
 }
 
@@ -151,10 +200,19 @@ async function act(action: string, reason: string) {
     headers: { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({ reason }),
   });
-  const answer = (await response.json().catch(() => ({}))) as { detail?: string; status?: string; technicianId?: string };
+  const answer = (await response.json().catch(() => ({}))) as {
+    detail?: string;
+    status?: string;
+    technicianId?: string;
+  };
   if (!response.ok) showError(answer.detail ?? `Could not ${action} ${selected.reference}.`);
   else {
-    const outcome = answer.status === 'cancelled' ? 'cancelled' : answer.status === 'assigned' ? `reassigned to ${answer.technicianId ?? 'another technician'}` : 'taken off its technician; nobody free yet, redispatch keeps trying';
+    const outcome =
+      answer.status === 'cancelled'
+        ? 'cancelled'
+        : answer.status === 'assigned'
+          ? `reassigned to ${answer.technicianId ?? 'another technician'}`
+          : 'taken off its technician; nobody free yet, redispatch keeps trying';
     $('notice').textContent = `${selected.reference} ${outcome}. Reason recorded.`;
     $('notice').hidden = false;
   }
@@ -180,7 +238,8 @@ async function refresh() {
     drawMap(live);
     drawList(live);
     drawFigures(metrics, live);
-    $('clock').textContent = `Updated ${new Date(live.generatedAt).toLocaleTimeString('en-GB', { timeZone: 'Europe/London' })}`;
+    $('clock').textContent =
+      `Updated ${new Date(live.generatedAt).toLocaleTimeString('en-GB', { timeZone: 'Europe/London' })}`;
   } catch (error) {
     showError(`Live data unavailable (${(error as Error).message}); retrying.`);
   }

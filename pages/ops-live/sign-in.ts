@@ -12,7 +12,8 @@ const base64url = (bytes: ArrayBuffer | Uint8Array) =>
 const random = (size: number) => base64url(crypto.getRandomValues(new Uint8Array(size)));
 
 /** The hosted sign-in's authorize URL for this stage; undefined locally. */
-export const hostedSignInUrl = (): string | undefined => document.querySelector<HTMLMetaElement>('meta[name="ops-sign-in-url"]')?.content || undefined;
+export const hostedSignInUrl = (): string | undefined =>
+  document.querySelector<HTMLMetaElement>('meta[name="ops-sign-in-url"]')?.content || undefined;
 
 export const storedToken = (): string | undefined => sessionStorage.getItem(tokenKey) ?? undefined;
 export const keepToken = (token: string) => sessionStorage.setItem(tokenKey, token);
@@ -42,10 +43,14 @@ export async function finishHostedSignIn(hosted: string): Promise<boolean> {
   if (!code && !error) return false;
   // The code is single-use: off the address bar at once, so a reload or a shared link cannot replay it.
   history.replaceState(null, '', location.pathname);
-  const pending = JSON.parse(sessionStorage.getItem(pendingKey) ?? 'null') as { verifier: string; state: string } | null;
+  const pending = JSON.parse(sessionStorage.getItem(pendingKey) ?? 'null') as {
+    verifier: string;
+    state: string;
+  } | null;
   sessionStorage.removeItem(pendingKey);
   if (error) throw new Error(`Sign-in was refused (${error}). Try again, or ask for your account to be checked.`);
-  if (!pending || pending.state !== answer.get('state')) throw new Error('That sign-in did not start in this tab. Sign in again.');
+  if (!pending || pending.state !== answer.get('state'))
+    throw new Error('That sign-in did not start in this tab. Sign in again.');
   const authorize = new URL(hosted);
   const response = await fetch(new URL('/oauth2/token', authorize.origin), {
     method: 'POST',
@@ -59,7 +64,8 @@ export async function finishHostedSignIn(hosted: string): Promise<boolean> {
     }),
   });
   const tokens = (await response.json().catch(() => ({}))) as { access_token?: string };
-  if (!response.ok || !tokens.access_token) throw new Error(`Sign-in could not be completed (${response.status}). Sign in again.`);
+  if (!response.ok || !tokens.access_token)
+    throw new Error(`Sign-in could not be completed (${response.status}). Sign in again.`);
   keepToken(tokens.access_token);
   return true;
 }

@@ -9,9 +9,15 @@ export function makeMap(element: HTMLElement, options: { interactive?: boolean }
   if (tileUrl && tileUrl.startsWith('https://')) {
     L.tileLayer(tileUrl, { maxZoom: 18, attribution: 'Map tiles' }).addTo(map);
   }
-  L.geoJSON(outline, { style: { color: '#1f3a5f', weight: 1, fillColor: '#e8eef5', fillOpacity: 1 }, interactive: false }).addTo(map);
+  L.geoJSON(outline, {
+    style: { color: '#1f3a5f', weight: 1, fillColor: '#e8eef5', fillOpacity: 1 },
+    interactive: false,
+  }).addTo(map);
   map.attributionControl.setPrefix('Leaflet').addAttribution('Natural Earth');
-  map.fitBounds([[49.8, -10.6], [58.8, 1.9]]);
+  map.fitBounds([
+    [49.8, -10.6],
+    [58.8, 1.9],
+  ]);
   return map;
 }
 

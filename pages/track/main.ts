@@ -31,7 +31,8 @@ let map: L.Map | undefined;
 let breakdownMarker: L.CircleMarker | undefined;
 let vanMarker: L.CircleMarker | undefined;
 
-const clock = (iso: string) => new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
+const clock = (iso: string) =>
+  new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
 
 function words(e: Emergency): string {
   const name = e.technician?.firstName ?? 'Your technician';
@@ -69,9 +70,17 @@ function render(e: Emergency) {
   $('reference').textContent = e.reference;
   document.body.dataset.status = e.status;
   $('status-words').textContent = words(e);
-  $('who').textContent = e.technician && e.status !== 'completed' && e.status !== 'cancelled' ? `${e.technician.firstName} · ${e.technician.van}` : '';
+  $('who').textContent =
+    e.technician && e.status !== 'completed' && e.status !== 'cancelled'
+      ? `${e.technician.firstName} · ${e.technician.van}`
+      : '';
   const open = e.status === 'assigned' || e.status === 'en_route';
-  $('eta').textContent = open && e.eta ? `Expected by ${clock(e.eta)}${e.etaMinutes !== undefined ? ` (about ${e.etaMinutes} min)` : ''}` : e.status === 'pending' ? 'We will text you when someone is on the way.' : '';
+  $('eta').textContent =
+    open && e.eta
+      ? `Expected by ${clock(e.eta)}${e.etaMinutes !== undefined ? ` (about ${e.etaMinutes} min)` : ''}`
+      : e.status === 'pending'
+        ? 'We will text you when someone is on the way.'
+        : '';
   $('code-box').hidden = !e.arrivalCode;
   $('arrival-code').textContent = e.arrivalCode ?? '';
   $('actions').hidden = !(e.status === 'pending' || e.status === 'assigned' || e.status === 'en_route');
@@ -87,10 +96,27 @@ function render(e: Emergency) {
 function drawMap(e: Emergency) {
   map ??= makeMap($('map'));
   const here: L.LatLngExpression = [e.location.lat, e.location.lon];
-  breakdownMarker ??= L.circleMarker(here, { radius: 10, color: '#000', weight: 3, fillColor: '#ffd200', fillOpacity: 1 }).bindTooltip('You').addTo(map);
+  breakdownMarker ??= L.circleMarker(here, {
+    radius: 10,
+    color: '#000',
+    weight: 3,
+    fillColor: '#ffd200',
+    fillOpacity: 1,
+  })
+    .bindTooltip('You')
+    .addTo(map);
   const van = e.status === 'en_route' ? e.technicianLocation : undefined;
   if (van) {
-    vanMarker ??= L.circleMarker([van.lat, van.lon], { radius: 10, color: '#fff', weight: 3, fillColor: '#0050b3', fillOpacity: 1, className: 'van-marker' }).bindTooltip('Van').addTo(map);
+    vanMarker ??= L.circleMarker([van.lat, van.lon], {
+      radius: 10,
+      color: '#fff',
+      weight: 3,
+      fillColor: '#0050b3',
+      fillOpacity: 1,
+      className: 'van-marker',
+    })
+      .bindTooltip('Van')
+      .addTo(map);
     vanMarker.setLatLng([van.lat, van.lon]);
     // Where the van is drawn, readable without the map's internals (the browser tests compare it with the API).
     $('map').dataset.van = `${van.lat},${van.lon}`;
@@ -117,7 +143,9 @@ async function refresh() {
   try {
     const response = await api('GET', `../emergencies/${encodeURIComponent(current?.id ?? reference)}`);
     if (response.status === 404 || response.status === 422) {
-      showError('We cannot find this request. Open the whole link from our text message, or call us on the number in that message.');
+      showError(
+        'We cannot find this request. Open the whole link from our text message, or call us on the number in that message.',
+      );
       $('view').hidden = true;
       return;
     }
@@ -140,7 +168,11 @@ function wireCancel() {
     void (async () => {
       const response = await api('POST', `../emergencies/${current!.id}/cancel`);
       if (response.ok) render((await response.json()) as Emergency);
-      else showError(((await response.json().catch(() => ({}))) as { detail?: string }).detail ?? 'We could not cancel it. Please call us.');
+      else
+        showError(
+          ((await response.json().catch(() => ({}))) as { detail?: string }).detail ??
+            'We could not cancel it. Please call us.',
+        );
     })();
   });
 }
@@ -153,7 +185,10 @@ function wireRating() {
     if (!score) return showError('Choose a number from 1 to 5 first.');
     const comment = $<HTMLTextAreaElement>('comment').value.trim();
     void (async () => {
-      const response = await api('POST', `../emergencies/${current!.id}/rating`, { rating: score, ...(comment ? { comment } : {}) });
+      const response = await api('POST', `../emergencies/${current!.id}/rating`, {
+        rating: score,
+        ...(comment ? { comment } : {}),
+      });
       if (response.ok || response.status === 409) await refresh();
       else showError('We could not save your rating. Please try again.');
     })();

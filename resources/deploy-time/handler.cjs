@@ -6,7 +6,15 @@
 'use strict';
 
 const send = async (event, status, reason, id, data) => {
-  const body = JSON.stringify({ Status: status, Reason: reason, PhysicalResourceId: id, StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId, Data: data });
+  const body = JSON.stringify({
+    Status: status,
+    Reason: reason,
+    PhysicalResourceId: id,
+    StackId: event.StackId,
+    RequestId: event.RequestId,
+    LogicalResourceId: event.LogicalResourceId,
+    Data: data,
+  });
   const response = await fetch(event.ResponseURL, { method: 'PUT', headers: { 'content-type': '' }, body });
   if (!response.ok) throw new Error(`CloudFormation refused the response: ${response.status}`);
 };
@@ -24,7 +32,10 @@ const logRetention = async (props, logs) => {
   const name = props.LogGroupName;
   const call = (command, input) => logs.client.send(new logs.sdk[command](input));
   try {
-    await call('CreateLogGroupCommand', { logGroupName: name, ...(props.KmsKeyId ? { kmsKeyId: props.KmsKeyId } : {}) });
+    await call('CreateLogGroupCommand', {
+      logGroupName: name,
+      ...(props.KmsKeyId ? { kmsKeyId: props.KmsKeyId } : {}),
+    });
   } catch (error) {
     if (error.name !== 'ResourceAlreadyExistsException') throw error;
     if (props.KmsKeyId) await call('AssociateKmsKeyCommand', { logGroupName: name, kmsKeyId: props.KmsKeyId });
@@ -39,20 +50,27 @@ const defaultLogs = () => {
   return { sdk, client: new sdk.CloudWatchLogsClient({}) };
 };
 
-const makeHandler = (logs = defaultLogs) => async (event) => {
-  const props = event.ResourceProperties || {};
-  try {
-    // Nothing to undo on delete: keys are public, and logs outlive the stack by their retention.
-    if (event.RequestType === 'Delete') return await send(event, 'SUCCESS', 'nothing to delete', event.PhysicalResourceId);
-    const work = { 'Custom::StaffJwks': staffJwks, 'Custom::LogRetention': (p) => logRetention(p, logs()) }[event.ResourceType];
-    if (!work) throw new Error(`unknown resource type ${event.ResourceType}`);
-    const { id, data } = await work(props);
-    await send(event, 'SUCCESS', 'done', id, data);
-  } catch (error) {
-    console.error(JSON.stringify({ message: 'custom resource failed', type: event.ResourceType, error: String(error) }));
-    await send(event, 'FAILED', String(error).slice(0, 500), event.PhysicalResourceId || event.LogicalResourceId);
-  }
-};
+const makeHandler =
+  (logs = defaultLogs) =>
+  async (event) => {
+    const props = event.ResourceProperties || {};
+    try {
+      // Nothing to undo on delete: keys are public, and logs outlive the stack by their retention.
+      if (event.RequestType === 'Delete')
+        return await send(event, 'SUCCESS', 'nothing to delete', event.PhysicalResourceId);
+      const work = { 'Custom::StaffJwks': staffJwks, 'Custom::LogRetention': (p) => logRetention(p, logs()) }[
+        event.ResourceType
+      ];
+      if (!work) throw new Error(`unknown resource type ${event.ResourceType}`);
+      const { id, data } = await work(props);
+      await send(event, 'SUCCESS', 'done', id, data);
+    } catch (error) {
+      console.error(
+        JSON.stringify({ message: 'custom resource failed', type: event.ResourceType, error: String(error) }),
+      );
+      await send(event, 'FAILED', String(error).slice(0, 500), event.PhysicalResourceId || event.LogicalResourceId);
+    }
+  };
 
 exports.handler = makeHandler();
 exports.makeHandler = makeHandler;

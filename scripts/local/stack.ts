@@ -1,7 +1,15 @@
 // The whole local back end (engines, schema, tables, seed data) as one call, shared by `npm start`, e2e tests and benchmarks.
 import path from 'node:path';
 import { loadConfig, type Config } from '../../shared/config.js';
-import { createTables, databaseUrlFor, prepareDatabase, projectRoot, startEngines, wipe, type Engines } from './engines.js';
+import {
+  createTables,
+  databaseUrlFor,
+  prepareDatabase,
+  projectRoot,
+  startEngines,
+  wipe,
+  type Engines,
+} from './engines.js';
 import { localSigner } from './auth.js';
 import { seedTechnicians } from './seed.js';
 
@@ -43,7 +51,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     dynamodbEndpoint: external.dynamodbEndpoint,
   });
   try {
-    const databaseName = external.databaseUrl ? new URL(external.databaseUrl).pathname.slice(1) || 'tyrehero' : 'tyrehero';
+    const databaseName = external.databaseUrl
+      ? new URL(external.databaseUrl).pathname.slice(1) || 'tyrehero'
+      : 'tyrehero';
     const databaseUrl = await prepareDatabase(engines.serverUrl, databaseName, log);
     const env: Record<string, string> = {
       STAGE: 'local',

@@ -16,16 +16,28 @@ const countries = new Set(['826', '372']);
 
 /** Natural Earth 1:50m, coordinates rounded to ~1 km: enough to recognise the coast, a few KiB to send. */
 export function serviceAreaOutline(): FeatureCollection {
-  const topology = JSON.parse(readFileSync(path.join(root, 'node_modules/world-atlas/countries-50m.json'), 'utf8')) as Topology;
+  const topology = JSON.parse(
+    readFileSync(path.join(root, 'node_modules/world-atlas/countries-50m.json'), 'utf8'),
+  ) as Topology;
   const all = feature(topology, topology.objects.countries as GeometryCollection) as FeatureCollection;
   const round = (p: Position): Position => [Math.round(p[0]! * 100) / 100, Math.round(p[1]! * 100) / 100];
-  const ring = (r: Position[]) => r.map(round).filter((p, i, a) => i === 0 || p[0] !== a[i - 1]![0] || p[1] !== a[i - 1]![1]);
+  const ring = (r: Position[]) =>
+    r.map(round).filter((p, i, a) => i === 0 || p[0] !== a[i - 1]![0] || p[1] !== a[i - 1]![1]);
   const simplify = (g: Geometry): Geometry => {
-    if (g.type === 'Polygon') return { type: 'Polygon', coordinates: g.coordinates.map(ring).filter((r) => r.length >= 4) };
-    if (g.type === 'MultiPolygon') return { type: 'MultiPolygon', coordinates: g.coordinates.map((poly) => poly.map(ring).filter((r) => r.length >= 4)).filter((poly) => poly.length > 0) };
+    if (g.type === 'Polygon')
+      return { type: 'Polygon', coordinates: g.coordinates.map(ring).filter((r) => r.length >= 4) };
+    if (g.type === 'MultiPolygon')
+      return {
+        type: 'MultiPolygon',
+        coordinates: g.coordinates
+          .map((poly) => poly.map(ring).filter((r) => r.length >= 4))
+          .filter((poly) => poly.length > 0),
+      };
     return g;
   };
-  const features: Feature[] = all.features.filter((f) => countries.has(String(f.id))).map((f) => ({ type: 'Feature', id: f.id, properties: {}, geometry: simplify(f.geometry) }));
+  const features: Feature[] = all.features
+    .filter((f) => countries.has(String(f.id)))
+    .map((f) => ({ type: 'Feature', id: f.id, properties: {}, geometry: simplify(f.geometry) }));
   return { type: 'FeatureCollection', features };
 }
 
@@ -33,8 +45,14 @@ export function serviceAreaOutline(): FeatureCollection {
 const outlinePlugin: esbuild.Plugin = {
   name: 'service-area-outline',
   setup(build) {
-    build.onResolve({ filter: /^service-area-outline$/ }, () => ({ path: 'service-area-outline', namespace: 'outline' }));
-    build.onLoad({ filter: /.*/, namespace: 'outline' }, () => ({ contents: JSON.stringify(serviceAreaOutline()), loader: 'json' }));
+    build.onResolve({ filter: /^service-area-outline$/ }, () => ({
+      path: 'service-area-outline',
+      namespace: 'outline',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'outline' }, () => ({
+      contents: JSON.stringify(serviceAreaOutline()),
+      loader: 'json',
+    }));
   },
 };
 
@@ -48,7 +66,10 @@ export async function buildPages(): Promise<{ files: string[] }> {
   const scratch = mkdtempSync(path.join(path.dirname(pagesOut), '.pages-build-'));
   try {
     const result = await esbuild.build({
-      entryPoints: { track: path.join(root, 'pages/track/main.ts'), 'ops-live': path.join(root, 'pages/ops-live/main.ts') },
+      entryPoints: {
+        track: path.join(root, 'pages/track/main.ts'),
+        'ops-live': path.join(root, 'pages/ops-live/main.ts'),
+      },
       outdir: path.join(scratch, 'assets'),
       entryNames: '[name].[hash]',
       bundle: true,
@@ -69,13 +90,16 @@ export async function buildPages(): Promise<{ files: string[] }> {
       const style = built.find((f) => f.startsWith(`${page}.`) && f.endsWith('.css'));
       if (!script || !style) throw new Error(`page ${page} did not build a script and a stylesheet`);
       // Relative, so the pages work under a stage path (https://…/prod/t/…) as well as at the root (npm start).
-      const html = readFileSync(path.join(root, `pages/${page}/index.html`), 'utf8').replace('%SCRIPT%', `../assets/${script}`).replace('%STYLE%', `../assets/${style}`);
+      const html = readFileSync(path.join(root, `pages/${page}/index.html`), 'utf8')
+        .replace('%SCRIPT%', `../assets/${script}`)
+        .replace('%STYLE%', `../assets/${style}`);
       writeFileSync(path.join(scratch, `${page}.html`), html);
       files.push(`assets/${script}`, `assets/${style}`, `${page}.html`);
     }
     // Assets first, then the pages that refer to them.
     for (const file of files) renameSync(path.join(scratch, file), path.join(pagesOut, file));
-    for (const stale of readdirSync(path.join(pagesOut, 'assets'))) if (!files.includes(`assets/${stale}`)) rmSync(path.join(pagesOut, 'assets', stale), { force: true });
+    for (const stale of readdirSync(path.join(pagesOut, 'assets')))
+      if (!files.includes(`assets/${stale}`)) rmSync(path.join(pagesOut, 'assets', stale), { force: true });
     return { files };
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -10,7 +10,15 @@ async function generateOpenApi(generatorSource) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tyrehero-openapi-'));
   try {
     const outfile = path.join(dir, 'openapi.cjs');
-    await esbuild.build({ entryPoints: [generatorSource], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'silent' });
+    await esbuild.build({
+      entryPoints: [generatorSource],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      outfile,
+      logLevel: 'silent',
+    });
     const { openApiDocument } = require(outfile);
     return JSON.stringify(openApiDocument());
   } finally {

@@ -20,7 +20,8 @@ class FreshBuild {
     const root = path.resolve(this.serverless.serviceDir ?? this.serverless.config.servicePath);
     // serverless-esbuild's own default when the setting is absent.
     const workFolder = path.resolve(root, this.serverless.service.custom?.esbuild?.outputWorkFolder || '.esbuild');
-    if (!workFolder.startsWith(`${root}${path.sep}`)) throw new Error(`fresh-build: esbuild work folder ${workFolder} is not inside the service`);
+    if (!workFolder.startsWith(`${root}${path.sep}`))
+      throw new Error(`fresh-build: esbuild work folder ${workFolder} is not inside the service`);
     fs.rmSync(workFolder, { recursive: true, force: true });
   }
 }

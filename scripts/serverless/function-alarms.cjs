@@ -16,19 +16,29 @@ class FunctionAlarms {
     const resources = this.serverless.service.provider.compiledCloudFormationTemplate.Resources;
     // The topics come from resources/sns.yml, merged into the template after this hook: referenced by logical id.
     for (const topic of ['criticalTopic', 'warningTopic']) {
-      if (typeof settings[topic] !== 'string' || !settings[topic]) throw new Error(`function-alarms: ${topic} must name a topic resource`);
+      if (typeof settings[topic] !== 'string' || !settings[topic])
+        throw new Error(`function-alarms: ${topic} must name a topic resource`);
     }
     const positive = (value, name) => {
       const n = Number(value);
-      if (!Number.isFinite(n) || n <= 0) throw new Error(`function-alarms: ${name} must be a positive number, got ${value}`);
+      if (!Number.isFinite(n) || n <= 0)
+        throw new Error(`function-alarms: ${name} must be a positive number, got ${value}`);
       return n;
     };
     const service = this.serverless.service.service;
     const stage = this.serverless.service.provider.stage;
     const period = positive(settings.periodSeconds ?? 300, 'periodSeconds');
     const kinds = [
-      { metric: 'Errors', threshold: positive(settings.errorsThreshold, 'errorsThreshold'), topic: settings.criticalTopic },
-      { metric: 'Throttles', threshold: positive(settings.throttlesThreshold, 'throttlesThreshold'), topic: settings.warningTopic },
+      {
+        metric: 'Errors',
+        threshold: positive(settings.errorsThreshold, 'errorsThreshold'),
+        topic: settings.criticalTopic,
+      },
+      {
+        metric: 'Throttles',
+        threshold: positive(settings.throttlesThreshold, 'throttlesThreshold'),
+        topic: settings.warningTopic,
+      },
     ];
     const functions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
     for (const [logicalId] of functions) {

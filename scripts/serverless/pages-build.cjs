@@ -14,7 +14,11 @@ class PagesBuild {
 
   build() {
     const root = this.serverless.serviceDir ?? this.serverless.config.servicePath;
-    execFileSync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'scripts/pages/build.ts')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(
+      process.execPath,
+      [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'scripts/pages/build.ts')],
+      { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
   }
 }
 

@@ -28,7 +28,13 @@
 //            sign-in client (OpsPageClient) may also come back to https://<apiDomainName>/ops/live.
 'use strict';
 
-const TABLES = ['TechnicianLocationsTable', 'IdempotencyTable', 'ScalingStateTable', 'IntakeBufferTable', 'RateLimitsTable'];
+const TABLES = [
+  'TechnicianLocationsTable',
+  'IdempotencyTable',
+  'ScalingStateTable',
+  'IntakeBufferTable',
+  'RateLimitsTable',
+];
 const SECRETS = { DatabaseSecret: 'databaseSecretArn', AppDatabaseSecret: 'appDatabaseSecretArn' };
 const SECONDARY_REMOVES = [
   ...TABLES,
@@ -99,17 +105,24 @@ function makePrimary(template, { service, stage, pairing, secondaryDeployed, del
     UpdateReplacePolicy: 'Retain',
     Properties: {
       GlobalClusterIdentifier: pairing.globalClusterId,
-      SourceDBClusterIdentifier: { 'Fn::Sub': 'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:${DatabaseCluster}' },
+      SourceDBClusterIdentifier: {
+        'Fn::Sub': 'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:${DatabaseCluster}',
+      },
       DeletionProtection: deletionProtection,
     },
   };
   // The secondary region's stack key, by its alias (resources/kms.yml), which exists once the secondary is deployed.
-  const secondaryKey = { 'Fn::Sub': `arn:\${AWS::Partition}:kms:${pairing.secondaryRegion}:\${AWS::AccountId}:alias/${service}-${stage}` };
+  const secondaryKey = {
+    'Fn::Sub': `arn:\${AWS::Partition}:kms:${pairing.secondaryRegion}:\${AWS::AccountId}:alias/${service}-${stage}`,
+  };
   const regions = [{ region: pairing.primaryRegion, key: { 'Fn::GetAtt': ['StackKey', 'Arn'] } }];
   if (secondaryDeployed) regions.push({ region: pairing.secondaryRegion, key: secondaryKey });
   for (const id of TABLES) resources[id] = globalTable(required(resources, id, 'AWS::DynamoDB::Table'), regions);
   if (secondaryDeployed) {
-    for (const id of Object.keys(SECRETS)) required(resources, id, 'AWS::SecretsManager::Secret').Properties.ReplicaRegions = [{ Region: pairing.secondaryRegion, KmsKeyId: secondaryKey }];
+    for (const id of Object.keys(SECRETS))
+      required(resources, id, 'AWS::SecretsManager::Secret').Properties.ReplicaRegions = [
+        { Region: pairing.secondaryRegion, KmsKeyId: secondaryKey },
+      ];
   }
   // A multi-Region key and its replicas share key material and key id, so numbers sealed and look-up hashes made here
   // open and match in the secondary. MultiRegion cannot change on an existing key (it would be replaced, and what it
@@ -117,16 +130,36 @@ function makePrimary(template, { service, stage, pairing, secondaryDeployed, del
   for (const id of Object.keys(PHONE_KEYS)) required(resources, id, 'AWS::KMS::Key').Properties.MultiRegion = true;
   // What the secondary region's SSM parameters are copied from (README, "Disaster recovery").
   template.Outputs = template.Outputs ?? {};
-  for (const [id, { output }] of Object.entries(PHONE_KEYS)) template.Outputs[output] = { Description: `${id}: the secondary replicates it (multi-Region key)`, Value: { 'Fn::GetAtt': [id, 'Arn'] } };
-  template.Outputs.DatabaseSecretArn = { Description: 'Owner secret (replicated to the secondary with the same ARN suffix)', Value: { Ref: 'DatabaseSecret' } };
-  template.Outputs.AppDatabaseSecretArn = { Description: 'Application-role secret (replicated to the secondary)', Value: { Ref: 'AppDatabaseSecret' } };
+  for (const [id, { output }] of Object.entries(PHONE_KEYS))
+    template.Outputs[output] = {
+      Description: `${id}: the secondary replicates it (multi-Region key)`,
+      Value: { 'Fn::GetAtt': [id, 'Arn'] },
+    };
+  template.Outputs.DatabaseSecretArn = {
+    Description: 'Owner secret (replicated to the secondary with the same ARN suffix)',
+    Value: { Ref: 'DatabaseSecret' },
+  };
+  template.Outputs.AppDatabaseSecretArn = {
+    Description: 'Application-role secret (replicated to the secondary)',
+    Value: { Ref: 'AppDatabaseSecret' },
+  };
   template.Outputs.DatabaseGlobalClusterId = { Value: { Ref: 'DatabaseGlobalCluster' } };
 }
 
 /** One AWS::DynamoDB::Table as the AWS::DynamoDB::GlobalTable CloudFormation would import it as (README, migration). */
 function globalTable(table, regions) {
-  const { PointInTimeRecoverySpecification, DeletionProtectionEnabled, SSESpecification, TableClass, Tags, ContributorInsightsSpecification, StreamSpecification, ...shared } = table.Properties;
-  if (SSESpecification?.SSEType !== 'KMS') throw new Error(`region-pairing: ${shared.TableName} must be KMS-encrypted to become a global table`);
+  const {
+    PointInTimeRecoverySpecification,
+    DeletionProtectionEnabled,
+    SSESpecification,
+    TableClass,
+    Tags,
+    ContributorInsightsSpecification,
+    StreamSpecification,
+    ...shared
+  } = table.Properties;
+  if (SSESpecification?.SSEType !== 'KMS')
+    throw new Error(`region-pairing: ${shared.TableName} must be KMS-encrypted to become a global table`);
   return {
     Type: 'AWS::DynamoDB::GlobalTable',
     DeletionPolicy: table.DeletionPolicy,
@@ -153,11 +186,20 @@ function makeSecondary(template, { region, pairing, pairingParameters }) {
   const resources = template.Resources;
   const cluster = required(resources, 'DatabaseCluster', 'AWS::RDS::DBCluster');
   // A secondary cluster has no master user, password or initial database: all of them arrive from the primary.
-  for (const property of ['MasterUsername', 'MasterUserPassword', 'ManageMasterUserPassword', 'MasterUserSecret', 'DatabaseName']) delete cluster.Properties[property];
+  for (const property of [
+    'MasterUsername',
+    'MasterUserPassword',
+    'ManageMasterUserPassword',
+    'MasterUserSecret',
+    'DatabaseName',
+  ])
+    delete cluster.Properties[property];
   cluster.Properties.GlobalClusterIdentifier = pairing.globalClusterId;
   cluster.Properties.DBClusterIdentifier = pairing.secondaryClusterId;
-  if (pairing.secondaryClusterId !== `${pairing.globalClusterId.replace(/-global$/, '')}-${region}`) throw new Error('region-pairing: the secondary cluster id must name its region');
-  if (!cluster.Properties.StorageEncrypted || !cluster.Properties.KmsKeyId) throw new Error('region-pairing: the secondary cluster must be encrypted with its own region’s key');
+  if (pairing.secondaryClusterId !== `${pairing.globalClusterId.replace(/-global$/, '')}-${region}`)
+    throw new Error('region-pairing: the secondary cluster id must name its region');
+  if (!cluster.Properties.StorageEncrypted || !cluster.Properties.KmsKeyId)
+    throw new Error('region-pairing: the secondary cluster must be encrypted with its own region’s key');
 
   for (const id of SECONDARY_REMOVES) {
     if (!resources[id]) throw new Error(`region-pairing: expected ${id} in the template`);
@@ -179,7 +221,9 @@ function makeSecondary(template, { region, pairing, pairingParameters }) {
       StaffAppClient: pairingParameters.staffAppClientId,
     },
     GetAtt: {
-      'StaffUserPool.Arn': { 'Fn::Sub': `arn:\${AWS::Partition}:cognito-idp:${pairing.primaryRegion}:\${AWS::AccountId}:userpool/${poolId}` },
+      'StaffUserPool.Arn': {
+        'Fn::Sub': `arn:\${AWS::Partition}:cognito-idp:${pairing.primaryRegion}:\${AWS::AccountId}:userpool/${poolId}`,
+      },
     },
     Sub: { StaffUserPool: poolId },
   };
@@ -201,7 +245,8 @@ function replicatePhoneKeys(template, pairingParameters) {
   for (const [id, { replica, parameter }] of Object.entries(PHONE_KEYS)) {
     const key = required(resources, id, 'AWS::KMS::Key');
     const primaryKeyArn = pairingParameters[parameter];
-    if (!primaryKeyArn) throw new Error(`region-pairing: custom.pairingParameters.${parameter} is needed for ${replica}`);
+    if (!primaryKeyArn)
+      throw new Error(`region-pairing: custom.pairingParameters.${parameter} is needed for ${replica}`);
     // Key spec, usage and rotation belong to the primary key and its replicas share them; the policy is per key.
     resources[replica] = {
       Type: 'AWS::KMS::ReplicaKey',
@@ -235,10 +280,13 @@ function renameReferences(node, renames) {
       }
       if (key === 'Fn::Sub') {
         const [text, vars] = Array.isArray(value) ? value : [value, undefined];
-        const renamed = String(text).replace(/\$\{([A-Za-z0-9]+)((?:\.[A-Za-z0-9]+)*)\}/g, (whole, name, attribute) => (renames[name] ? `\${${renames[name]}${attribute}}` : whole));
+        const renamed = String(text).replace(/\$\{([A-Za-z0-9]+)((?:\.[A-Za-z0-9]+)*)\}/g, (whole, name, attribute) =>
+          renames[name] ? `\${${renames[name]}${attribute}}` : whole,
+        );
         return [key, vars ? [renamed, renameReferences(vars, renames)] : renamed];
       }
-      if (key === 'DependsOn') return [key, Array.isArray(value) ? value.map((id) => renames[id] ?? id) : (renames[value] ?? value)];
+      if (key === 'DependsOn')
+        return [key, Array.isArray(value) ? value.map((id) => renames[id] ?? id) : (renames[value] ?? value)];
       return [key, renameReferences(value, renames)];
     }),
   );
@@ -264,20 +312,28 @@ function replaceReferences(node, replacements) {
 
 function scheduleWritersInActiveRegionOnly(resources, active) {
   if (active) return;
-  for (const rule of Object.values(resources).filter((r) => r.Type === 'AWS::Events::Rule' && r.Properties.ScheduleExpression)) {
+  for (const rule of Object.values(resources).filter(
+    (r) => r.Type === 'AWS::Events::Rule' && r.Properties.ScheduleExpression,
+  )) {
     const targets = rule.Properties.Targets ?? [];
     if (targets.every((t) => ALWAYS_SCHEDULED.has(t.Arn?.['Fn::GetAtt']?.[0]))) continue;
     rule.Properties.State = 'DISABLED';
   }
   // The figures collectMetrics publishes never arrive where it does not run: an alarm there that reads missing data as
   // breaching would page from the minute the standby is deployed. It stays quiet there, and pages in the active region.
-  for (const alarm of Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.Namespace === 'TyreHero/Emergency' && r.Properties.TreatMissingData === 'breaching')) {
+  for (const alarm of Object.values(resources).filter(
+    (r) =>
+      r.Type === 'AWS::CloudWatch::Alarm' &&
+      r.Properties.Namespace === 'TyreHero/Emergency' &&
+      r.Properties.TreatMissingData === 'breaching',
+  )) {
     alarm.Properties.TreatMissingData = 'notBreaching';
   }
 }
 
 function addCustomDomain(template, { region, pairing, apiDomainName, apiHostedZoneId }) {
-  if (!apiHostedZoneId) throw new Error('apiDomainName needs apiHostedZoneId: the hosted zone its record and certificate validation go in');
+  if (!apiHostedZoneId)
+    throw new Error('apiDomainName needs apiHostedZoneId: the hosted zone its record and certificate validation go in');
   const resources = template.Resources;
   resources.ApiCertificate = {
     Type: 'AWS::CertificateManager::Certificate',
@@ -298,7 +354,11 @@ function addCustomDomain(template, { region, pairing, apiDomainName, apiHostedZo
   };
   resources.ApiBasePathMapping = {
     Type: 'AWS::ApiGateway::BasePathMapping',
-    Properties: { DomainName: { Ref: 'ApiDomainName' }, RestApiId: { Ref: 'ApiGatewayRestApi' }, Stage: { Ref: 'ApiGatewayStage' } },
+    Properties: {
+      DomainName: { Ref: 'ApiDomainName' },
+      RestApiId: { Ref: 'ApiGatewayRestApi' },
+      Stage: { Ref: 'ApiGatewayStage' },
+    },
   };
   // A CNAME with the DR plan's 60 s TTL rather than an alias record (whose TTL is the target's): clients re-resolve
   // within a minute of Route 53 switching, which is what the 5-minute RTO budget counts on.
@@ -320,10 +380,14 @@ function addCustomDomain(template, { region, pairing, apiDomainName, apiHostedZo
   // The live view is served on the custom domain too (the stage is mapped at its root): sign-in may come back there.
   const opsPage = resources.OpsPageClient;
   if (opsPage) {
-    for (const list of ['CallbackURLs', 'LogoutURLs']) opsPage.Properties[list] = [...(opsPage.Properties[list] ?? []), `https://${apiDomainName}/ops/live`];
+    for (const list of ['CallbackURLs', 'LogoutURLs'])
+      opsPage.Properties[list] = [...(opsPage.Properties[list] ?? []), `https://${apiDomainName}/ops/live`];
   }
   template.Outputs = template.Outputs ?? {};
-  template.Outputs.ApiDomainRegionalName = { Description: 'The regional API Gateway domain the CNAME points at', Value: { 'Fn::GetAtt': ['ApiDomainName', 'RegionalDomainName'] } };
+  template.Outputs.ApiDomainRegionalName = {
+    Description: 'The regional API Gateway domain the CNAME points at',
+    Value: { 'Fn::GetAtt': ['ApiDomainName', 'RegionalDomainName'] },
+  };
 }
 
 function required(resources, id, type) {

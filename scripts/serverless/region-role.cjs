@@ -14,14 +14,24 @@ function regionPairing({ service, stage, region, primaryRegion, secondaryRegion,
   const secondary = String(secondaryRegion ?? '').trim();
   const primary = String(primaryRegion ?? '').trim();
   if (!secondary) {
-    return { role: 'single', primaryRegion: region, secondaryRegion: '', active: true, globalClusterId: '', secondaryClusterId: '' };
+    return {
+      role: 'single',
+      primaryRegion: region,
+      secondaryRegion: '',
+      active: true,
+      globalClusterId: '',
+      secondaryClusterId: '',
+    };
   }
   if (secondary === primary) throw new Error(`drSecondaryRegion must differ from drPrimaryRegion (both ${primary})`);
   if (region !== primary && region !== secondary) {
-    throw new Error(`stage ${stage} pairs ${primary} (primary) with ${secondary} (secondary); --region ${region} is neither`);
+    throw new Error(
+      `stage ${stage} pairs ${primary} (primary) with ${secondary} (secondary); --region ${region} is neither`,
+    );
   }
   const active = String(activeRegion ?? '').trim() || primary;
-  if (active !== primary && active !== secondary) throw new Error(`drActiveRegion must be ${primary} or ${secondary}, got ${active}`);
+  if (active !== primary && active !== secondary)
+    throw new Error(`drActiveRegion must be ${primary} or ${secondary}, got ${active}`);
   return {
     role: region === primary ? 'primary' : 'secondary',
     primaryRegion: primary,

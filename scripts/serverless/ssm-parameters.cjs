@@ -71,7 +71,11 @@ function parameteriseSsmReferences(template, { prefix }) {
   if (parameters.size) {
     template.Parameters = template.Parameters ?? {};
     for (const [id, name] of parameters) {
-      template.Parameters[id] = { Type: 'AWS::SSM::Parameter::Value<String>', Default: name, Description: `SSM parameter ${name}, resolved at each deploy` };
+      template.Parameters[id] = {
+        Type: 'AWS::SSM::Parameter::Value<String>',
+        Default: name,
+        Description: `SSM parameter ${name}, resolved at each deploy`,
+      };
     }
   }
   return template;

@@ -31,9 +31,11 @@ class TemplateHardening {
 function wireStage(resources) {
   const deployments = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::ApiGateway::Deployment');
   if (deployments.length === 0) return;
-  if (deployments.length !== 1) throw new Error(`template-hardening: expected one API Gateway deployment, found ${deployments.length}`);
+  if (deployments.length !== 1)
+    throw new Error(`template-hardening: expected one API Gateway deployment, found ${deployments.length}`);
   const stage = resources[STAGE];
-  if (stage?.Type !== 'AWS::ApiGateway::Stage') throw new Error(`template-hardening: ${STAGE} must be an AWS::ApiGateway::Stage in resources/`);
+  if (stage?.Type !== 'AWS::ApiGateway::Stage')
+    throw new Error(`template-hardening: ${STAGE} must be an AWS::ApiGateway::Stage in resources/`);
   const deployment = resources[deployments[0]];
   delete deployment.Properties.StageName;
   delete deployment.Properties.StageDescription;
@@ -55,12 +57,15 @@ function scopeFunctionRoles(resources) {
     if (!/IamRoleLambdaExecution$/.test(roleId ?? '')) continue;
     const role = resources[roleId];
     if (!role || role.Type !== 'AWS::IAM::Role') continue;
-    role.Properties.ManagedPolicyArns = (role.Properties.ManagedPolicyArns ?? []).filter((arn) => !VPC_POLICY.test(JSON.stringify(arn)));
+    role.Properties.ManagedPolicyArns = (role.Properties.ManagedPolicyArns ?? []).filter(
+      (arn) => !VPC_POLICY.test(JSON.stringify(arn)),
+    );
     if (role.Properties.ManagedPolicyArns.length === 0) delete role.Properties.ManagedPolicyArns;
     const statements = role.Properties.Policies?.[0]?.PolicyDocument?.Statement;
     if (!statements) continue;
     for (const statement of statements) {
-      if (Array.isArray(statement.Action)) statement.Action = statement.Action.filter((a) => a !== 'logs:CreateLogGroup');
+      if (Array.isArray(statement.Action))
+        statement.Action = statement.Action.filter((a) => a !== 'logs:CreateLogGroup');
     }
     const vpc = fn.Properties.VpcConfig;
     if (!vpc) continue;
@@ -72,11 +77,22 @@ function scopeFunctionRoles(resources) {
         Action: ['ec2:CreateNetworkInterface'],
         Resource: [
           partitionSub('network-interface/*'),
-          ...vpc.SubnetIds.map((subnet) => ({ 'Fn::Sub': ['arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:subnet/${Id}', { Id: subnet }] })),
-          ...vpc.SecurityGroupIds.map((group) => ({ 'Fn::Sub': ['arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/${Id}', { Id: group }] })),
+          ...vpc.SubnetIds.map((subnet) => ({
+            'Fn::Sub': ['arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:subnet/${Id}', { Id: subnet }],
+          })),
+          ...vpc.SecurityGroupIds.map((group) => ({
+            'Fn::Sub': [
+              'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/${Id}',
+              { Id: group },
+            ],
+          })),
         ],
       },
-      { Effect: 'Allow', Action: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'], Resource: partitionSub('network-interface/*') },
+      {
+        Effect: 'Allow',
+        Action: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+        Resource: partitionSub('network-interface/*'),
+      },
     );
   }
 }

@@ -25,10 +25,23 @@ export function sdkClientOptions(budget: SdkBudget = 'request') {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Handler = (args: any) => Promise<unknown>;
 interface ClientWithMiddleware {
-  middlewareStack: { add(middleware: (next: Handler, context: { clientName?: string; commandName?: string }) => Handler, options: { step: 'initialize'; name: string }): void };
+  middlewareStack: {
+    add(
+      middleware: (next: Handler, context: { clientName?: string; commandName?: string }) => Handler,
+      options: { step: 'initialize'; name: string },
+    ): void;
+  };
 }
 
-const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EAI_AGAIN']);
+const networkCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+]);
 
 /** Whether an SDK call failed to reach its service at all (timed out, refused, no route, no name). */
 export function isUnreachable(error: unknown): boolean {

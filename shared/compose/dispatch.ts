@@ -17,9 +17,14 @@ import { postgres } from './postgres.js';
 import { guardSms, makeRateCounter } from './protection.js';
 import { smsContinuity } from './sms-continuity.js';
 
-type DispatchConcerns = Pick<Config, 'region' | 'database' | 'dynamodb' | 'tables' | 'notifier' | 'sms' | 'dataProtection' | 'dispatch' | 'links'>;
+type DispatchConcerns = Pick<
+  Config,
+  'region' | 'database' | 'dynamodb' | 'tables' | 'notifier' | 'sms' | 'dataProtection' | 'dispatch' | 'links'
+>;
 
-export function dispatchDeps(config: DispatchConcerns): DispatchDeps & Pick<RedispatchDeps, 'directory'> & { dispatch: Config['dispatch'] } {
+export function dispatchDeps(
+  config: DispatchConcerns,
+): DispatchDeps & Pick<RedispatchDeps, 'directory'> & { dispatch: Config['dispatch'] } {
   return dispatchParts(config).deps;
 }
 
@@ -34,7 +39,15 @@ export function dispatchParts(config: DispatchConcerns) {
     technicians: new DynamoTechnicianIndex(documents, config.tables.locations),
     notifier: notifier(config, logger, new PostgresSyntheticNotificationLog(pool), {
       real: smsContinuity(config, logger),
-      guard: (outbound) => guardSms(outbound, { pool, phones, rateLimits: makeRateCounter(documents, config), clock: systemClock, log: logger, config }),
+      guard: (outbound) =>
+        guardSms(outbound, {
+          pool,
+          phones,
+          rateLimits: makeRateCounter(documents, config),
+          clock: systemClock,
+          log: logger,
+          config,
+        }),
     }),
     trackingLinks: new KeyedTrackingLinks(phones, config.links.publicBaseUrl),
     clock: systemClock,

@@ -15,8 +15,19 @@ import { namingUnreachable, sdkClientOptions } from '../adapters/sdk-client-opti
 export function controlPlane(config: Pick<Config, 'region' | 'dr'>) {
   if (config.dr.controlPlane === 'none') return undefined;
   return {
-    database: new RdsControlPlane(namingUnreachable(new RDSClient({ region: config.region, ...sdkClientOptions('control-plane') }))),
-    lag: new CloudWatchReplicationLag(namingUnreachable(new CloudWatchClient({ region: config.dr.secondaryRegion ?? config.region, ...sdkClientOptions('control-plane') }))),
-    tables: new DynamoTableProtection(namingUnreachable(new DynamoDBClient({ region: config.region, ...sdkClientOptions('control-plane') }))),
+    database: new RdsControlPlane(
+      namingUnreachable(new RDSClient({ region: config.region, ...sdkClientOptions('control-plane') })),
+    ),
+    lag: new CloudWatchReplicationLag(
+      namingUnreachable(
+        new CloudWatchClient({
+          region: config.dr.secondaryRegion ?? config.region,
+          ...sdkClientOptions('control-plane'),
+        }),
+      ),
+    ),
+    tables: new DynamoTableProtection(
+      namingUnreachable(new DynamoDBClient({ region: config.region, ...sdkClientOptions('control-plane') })),
+    ),
   };
 }

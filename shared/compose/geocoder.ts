@@ -7,5 +7,10 @@ import { namingUnreachable, sdkClientOptions } from '../adapters/sdk-client-opti
 import type { Geocoder } from '../ports/geocoder.js';
 
 export function geocoder(config: Pick<Config, 'region' | 'geocoder'>): Geocoder {
-  return config.geocoder.kind === 'aws-location' ? new AwsLocationGeocoder(namingUnreachable(new LocationClient({ region: config.region, ...sdkClientOptions() })), config.geocoder.placeIndexName!) : new OfflineGeocoder();
+  return config.geocoder.kind === 'aws-location'
+    ? new AwsLocationGeocoder(
+        namingUnreachable(new LocationClient({ region: config.region, ...sdkClientOptions() })),
+        config.geocoder.placeIndexName!,
+      )
+    : new OfflineGeocoder();
 }

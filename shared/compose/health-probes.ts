@@ -15,10 +15,20 @@ import type { RequestStore } from '../ports/request-store.js';
 
 type ProbeConfig = Pick<Config, 'region' | 'database' | 'tables' | 'dataProtection' | 'notifier'>;
 
-const unused = (name: string, kind: DependencyKind, why: string): DependencyProbe => ({ name, kind, notUsed: why, check: () => Promise.resolve() });
+const unused = (name: string, kind: DependencyKind, why: string): DependencyProbe => ({
+  name,
+  kind,
+  notUsed: why,
+  check: () => Promise.resolve(),
+});
 
-export function healthProbes(config: ProbeConfig, parts: { requests: Pick<RequestStore, 'ping'>; dynamodb: DynamoDBClient }): DependencyProbe[] {
-  const probes: DependencyProbe[] = [{ name: 'postgresql:writer', kind: 'postgresql', check: (ms) => parts.requests.ping(ms) }];
+export function healthProbes(
+  config: ProbeConfig,
+  parts: { requests: Pick<RequestStore, 'ping'>; dynamodb: DynamoDBClient },
+): DependencyProbe[] {
+  const probes: DependencyProbe[] = [
+    { name: 'postgresql:writer', kind: 'postgresql', check: (ms) => parts.requests.ping(ms) },
+  ];
   for (const [table, tableName] of Object.entries(config.tables)) {
     const probe = new DynamoTableProbe(parts.dynamodb, tableName);
     probes.push({ name: `dynamodb:${table}`, kind: 'dynamodb', check: (ms) => probe.check(ms) });
@@ -27,7 +37,10 @@ export function healthProbes(config: ProbeConfig, parts: { requests: Pick<Reques
   const phones = config.dataProtection.phones;
   if (phones.kind === 'kms') {
     const kms = namingUnreachable(new KMSClient({ region: config.region, ...sdkClientOptions() }));
-    for (const [name, keyId] of [['kms:phone-data-key', phones.dataKeyId], ['kms:phone-hash-key', phones.hashKeyId]] as const) {
+    for (const [name, keyId] of [
+      ['kms:phone-data-key', phones.dataKeyId],
+      ['kms:phone-hash-key', phones.hashKeyId],
+    ] as const) {
       const probe = new KmsKeyProbe(kms, keyId);
       probes.push({ name, kind: 'kms', check: (ms) => probe.check(ms) });
     }
@@ -39,13 +52,26 @@ export function healthProbes(config: ProbeConfig, parts: { requests: Pick<Reques
   // The database password's secret: read by every function that opens a PostgreSQL connection in AWS.
   const { url, secretArn } = config.database;
   if (!url && secretArn) {
-    const probe = new SecretProbe(namingUnreachable(new SecretsManagerClient({ region: config.region, ...sdkClientOptions() })), secretArn);
+    const probe = new SecretProbe(
+      namingUnreachable(new SecretsManagerClient({ region: config.region, ...sdkClientOptions() })),
+      secretArn,
+    );
     probes.push({ name: 'secrets-manager:database', kind: 'secrets-manager', check: (ms) => probe.check(ms) });
-  } else probes.push(unused('secrets-manager:database', 'secrets-manager', 'not used on this stage: PostgreSQL is reached through DATABASE_URL'));
+  } else
+    probes.push(
+      unused(
+        'secrets-manager:database',
+        'secrets-manager',
+        'not used on this stage: PostgreSQL is reached through DATABASE_URL',
+      ),
+    );
 
   const { kind, opsTopicArn } = config.notifier;
   if (kind === 'sns' && opsTopicArn) {
-    const probe = new SnsTopicProbe(namingUnreachable(new SNSClient({ region: config.region, ...sdkClientOptions() })), opsTopicArn);
+    const probe = new SnsTopicProbe(
+      namingUnreachable(new SNSClient({ region: config.region, ...sdkClientOptions() })),
+      opsTopicArn,
+    );
     probes.push({ name: 'sns:ops-alerts', kind: 'sns', check: (ms) => probe.check(ms) });
   } else probes.push(unused('sns:ops-alerts', 'sns', 'not used on this stage: messages are logged (NOTIFIER=log)'));
   return probes;

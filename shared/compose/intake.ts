@@ -19,7 +19,19 @@ import { KeyedTrackingLinks } from '../adapters/crypto/keyed-tracking-links.js';
 import { postgres } from './postgres.js';
 import { guardSms, makeRateCounter } from './protection.js';
 
-type IntakeConcerns = Pick<Config, 'region' | 'database' | 'dynamodb' | 'tables' | 'geocoder' | 'notifier' | 'dataProtection' | 'dispatch' | 'intake' | 'links'>;
+type IntakeConcerns = Pick<
+  Config,
+  | 'region'
+  | 'database'
+  | 'dynamodb'
+  | 'tables'
+  | 'geocoder'
+  | 'notifier'
+  | 'dataProtection'
+  | 'dispatch'
+  | 'intake'
+  | 'links'
+>;
 
 export interface IntakeOptions {
   /** Where real messages go (SMS continuity); SNS or the log by default. */

@@ -28,9 +28,20 @@ export interface NotifierOptions {
  * with the database, unrecordedSynthetic for one without). The order, outermost first: synthetic guard, `guard`,
  * outbound (SNS or the log, or SMS continuity around them).
  */
-export function notifier(config: Pick<Config, 'region' | 'notifier'>, log: Log, synthetic: SyntheticNotificationLog, options: NotifierOptions = {}): Notifier {
-  const outbound = options.real ?? plainNotifier(config, log, namingUnreachable(new SNSClient({ region: config.region, ...sdkClientOptions() })));
-  return new SyntheticGuardNotifier(options.guard ? options.guard(outbound) : outbound, synthetic, options.clock ?? systemClock);
+export function notifier(
+  config: Pick<Config, 'region' | 'notifier'>,
+  log: Log,
+  synthetic: SyntheticNotificationLog,
+  options: NotifierOptions = {},
+): Notifier {
+  const outbound =
+    options.real ??
+    plainNotifier(config, log, namingUnreachable(new SNSClient({ region: config.region, ...sdkClientOptions() })));
+  return new SyntheticGuardNotifier(
+    options.guard ? options.guard(outbound) : outbound,
+    synthetic,
+    options.clock ?? systemClock,
+  );
 }
 
 /** SNS on the given client (operations topic and SMS), or the log on the local stage. */

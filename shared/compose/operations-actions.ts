@@ -6,9 +6,28 @@ import type { OperationsActionDeps } from '../usecases/operations-actions.js';
 import { dispatchParts } from './dispatch.js';
 import { httpSettings, tokenVerifier, type StaffRouteDeps } from './http.js';
 
-type OperationsActionConcerns = Pick<Config, 'region' | 'database' | 'dynamodb' | 'tables' | 'notifier' | 'sms' | 'dataProtection' | 'dispatch' | 'links' | 'auth' | 'http' | 'intake'>;
+type OperationsActionConcerns = Pick<
+  Config,
+  | 'region'
+  | 'database'
+  | 'dynamodb'
+  | 'tables'
+  | 'notifier'
+  | 'sms'
+  | 'dataProtection'
+  | 'dispatch'
+  | 'links'
+  | 'auth'
+  | 'http'
+  | 'intake'
+>;
 
 export function operationsActionRouteDeps(config: OperationsActionConcerns): OperationsActionDeps & StaffRouteDeps {
   const { deps, pool, phones } = dispatchParts(config);
-  return { ...deps, operationsStore: new PostgresOperationsRequestStore(pool, phones), verifier: tokenVerifier(config), http: httpSettings(config) };
+  return {
+    ...deps,
+    operationsStore: new PostgresOperationsRequestStore(pool, phones),
+    verifier: tokenVerifier(config),
+    http: httpSettings(config),
+  };
 }

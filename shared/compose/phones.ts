@@ -4,11 +4,20 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { Config } from '../config.js';
 import { namingUnreachable, sdkClientOptions } from '../adapters/sdk-client-options.js';
-import { EnvelopePhoneProtection, KmsDataKeys, KmsHmac, LocalDataKeys, LocalHmac } from '../adapters/crypto/envelope-phone-protection.js';
+import {
+  EnvelopePhoneProtection,
+  KmsDataKeys,
+  KmsHmac,
+  LocalDataKeys,
+  LocalHmac,
+} from '../adapters/crypto/envelope-phone-protection.js';
 import type { PhoneProtection } from '../ports/phone-protection.js';
 
 /** One per container: the KMS data key it generates is cached inside, so a warm container makes no KMS call to seal. */
-export function makePhoneProtection(config: Pick<Config, 'dataProtection' | 'region'>, kms?: KMSClient): PhoneProtection {
+export function makePhoneProtection(
+  config: Pick<Config, 'dataProtection' | 'region'>,
+  kms?: KMSClient,
+): PhoneProtection {
   const phones = config.dataProtection.phones;
   if (phones.kind === 'local') {
     const key = Buffer.from(phones.key, 'hex');

@@ -20,7 +20,14 @@ export function makeRateCounter(documents: DynamoDBDocumentClient, config: Pick<
 
 export function guardSms(
   inner: Notifier,
-  parts: { pool: pg.Pool; phones: PhoneProtection; rateLimits: RateCounter; clock: Clock; log: Log; config: Pick<Config, 'dataProtection'> },
+  parts: {
+    pool: pg.Pool;
+    phones: PhoneProtection;
+    rateLimits: RateCounter;
+    clock: Clock;
+    log: Log;
+    config: Pick<Config, 'dataProtection'>;
+  },
 ): Notifier {
   return new GuardedNotifier(inner, {
     phones: parts.phones,

@@ -6,9 +6,18 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Config } from '../config.js';
 import { namingUnreachable, sdkClientOptions } from '../adapters/sdk-client-options.js';
 import { secrets } from '../adapters/secrets/provider.js';
-import { SmsContinuityNotifier, type SmsContinuityDeps, type SmsProvider } from '../adapters/notifications/sms-continuity.js';
+import {
+  SmsContinuityNotifier,
+  type SmsContinuityDeps,
+  type SmsProvider,
+} from '../adapters/notifications/sms-continuity.js';
 import { systemClock } from '../adapters/system.js';
-import { parseTwilioCredentials, TwilioSmsNotifier, type PostLike, type TwilioCredentials } from '../adapters/twilio/sms-notifier.js';
+import {
+  parseTwilioCredentials,
+  TwilioSmsNotifier,
+  type PostLike,
+  type TwilioCredentials,
+} from '../adapters/twilio/sms-notifier.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
@@ -23,18 +32,30 @@ export type ContinuityOptions = Partial<Pick<SmsContinuityDeps, 'sleep' | 'rando
 };
 
 /** SMS attempts are counted by continuity alone: the SDK's own three attempts with backoff would multiply them and overrun the budget. */
-export const smsClient = (region: string) => namingUnreachable(new SNSClient({ region, maxAttempts: 1, ...sdkClientOptions() }));
+export const smsClient = (region: string) =>
+  namingUnreachable(new SNSClient({ region, maxAttempts: 1, ...sdkClientOptions() }));
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The outbound notifier of a function that texts people: pass it as `real` to `notifier(...)`. */
-export function smsContinuity(config: Pick<Config, 'region' | 'notifier' | 'sms'>, log: Log, options: ContinuityOptions = {}): Notifier {
+export function smsContinuity(
+  config: Pick<Config, 'region' | 'notifier' | 'sms'>,
+  log: Log,
+  options: ContinuityOptions = {},
+): Notifier {
   // Two SNS clients: SMS without SDK retries; the operations topic with them, untouched by anything the SMS path does.
-  const primary: SmsProvider = { name: config.notifier.kind, notifier: plainNotifier(config, log, smsClient(config.region)) };
+  const primary: SmsProvider = {
+    name: config.notifier.kind,
+    notifier: plainNotifier(config, log, smsClient(config.region)),
+  };
   return new SmsContinuityNotifier({
     primary,
     fallback: fallbackProvider(config.sms.fallback, options),
-    operations: plainNotifier(config, log, namingUnreachable(new SNSClient({ region: config.region, ...sdkClientOptions() }))),
+    operations: plainNotifier(
+      config,
+      log,
+      namingUnreachable(new SNSClient({ region: config.region, ...sdkClientOptions() })),
+    ),
     policy: config.sms.retry,
     clock: options.clock ?? systemClock,
     sleep: options.sleep ?? realSleep,
@@ -49,6 +70,11 @@ function fallbackProvider(fallback: Config['sms']['fallback'], options: Continui
   if (fallback.kind === 'none') return undefined;
   // Read through Powertools Parameters when first needed and cached 5 minutes: a rotated token is picked up soon, and
   // a container whose SNS never fails never reads it.
-  const credentials = options.fallbackCredentials ?? (async () => parseTwilioCredentials(await secrets().get(fallback.secretId, { transform: 'json', maxAge: 300 })));
-  return { name: 'twilio', notifier: new TwilioSmsNotifier({ apiUrl: fallback.apiUrl, from: fallback.from, credentials, post: options.post }) };
+  const credentials =
+    options.fallbackCredentials ??
+    (async () => parseTwilioCredentials(await secrets().get(fallback.secretId, { transform: 'json', maxAge: 300 })));
+  return {
+    name: 'twilio',
+    notifier: new TwilioSmsNotifier({ apiUrl: fallback.apiUrl, from: fallback.from, credentials, post: options.post }),
+  };
 }

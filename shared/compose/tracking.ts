@@ -14,9 +14,14 @@ import { dynamo } from './dynamo.js';
 import { makePhoneProtection } from './phones.js';
 import { postgres } from './postgres.js';
 
-type TrackingConcerns = Pick<Config, 'region' | 'database' | 'dynamodb' | 'tables' | 'dataProtection' | 'http' | 'intake'>;
+type TrackingConcerns = Pick<
+  Config,
+  'region' | 'database' | 'dynamodb' | 'tables' | 'dataProtection' | 'http' | 'intake'
+>;
 
-export function trackingRouteDeps(config: TrackingConcerns): TrackingDeps & RouteDeps & { directory: PostgresTechnicianDirectory } {
+export function trackingRouteDeps(
+  config: TrackingConcerns,
+): TrackingDeps & RouteDeps & { directory: PostgresTechnicianDirectory } {
   const { documents } = dynamo(config);
   const pool = postgres(config);
   return {

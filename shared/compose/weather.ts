@@ -23,7 +23,10 @@ export interface ForecastOverrides {
   keyStores?: () => KeyStores;
 }
 
-export function weatherProvider(config: Pick<Config, 'region' | 'weather'>, overrides: ForecastOverrides = {}): WeatherProvider {
+export function weatherProvider(
+  config: Pick<Config, 'region' | 'weather'>,
+  overrides: ForecastOverrides = {},
+): WeatherProvider {
   const { provider } = config.weather;
   if (provider.kind === 'fixture') return new FixtureWeatherProvider(provider.fixtureFile);
   // Built on first use only: stages without a key never create the clients.
@@ -32,14 +35,27 @@ export function weatherProvider(config: Pick<Config, 'region' | 'weather'>, over
     overrides.keyStores ??
     (() =>
       (stores ??= {
-        ssm: new SSMProvider({ awsSdkV3Client: namingUnreachable(new SSMClient({ region: config.region, ...sdkClientOptions() })) }),
-        secrets: new SecretsProvider({ awsSdkV3Client: namingUnreachable(new SecretsManagerClient({ region: config.region, ...sdkClientOptions() })) }),
+        ssm: new SSMProvider({
+          awsSdkV3Client: namingUnreachable(new SSMClient({ region: config.region, ...sdkClientOptions() })),
+        }),
+        secrets: new SecretsProvider({
+          awsSdkV3Client: namingUnreachable(new SecretsManagerClient({ region: config.region, ...sdkClientOptions() })),
+        }),
       }));
   const options = { ...provider, apiKey: apiKeySource(provider.apiKeyParameter, keyStores) };
   const fetchImpl = overrides.fetch ?? ((url, init) => fetch(url, init));
-  return provider.kind === 'met-office' ? new MetOfficeProvider(fetchImpl, options) : new OpenMeteoProvider(fetchImpl, options);
+  return provider.kind === 'met-office'
+    ? new MetOfficeProvider(fetchImpl, options)
+    : new OpenMeteoProvider(fetchImpl, options);
 }
 
 export function scaler(config: Pick<Config, 'region' | 'weather'>, log: Log): Scaler {
-  return config.weather.scaler === 'aws' ? new AwsScaler(namingUnreachable(new ApplicationAutoScalingClient({ region: config.region, ...sdkClientOptions('control-plane') })), namingUnreachable(new RDSClient({ region: config.region, ...sdkClientOptions('control-plane') }))) : new LogScaler(log);
+  return config.weather.scaler === 'aws'
+    ? new AwsScaler(
+        namingUnreachable(
+          new ApplicationAutoScalingClient({ region: config.region, ...sdkClientOptions('control-plane') }),
+        ),
+        namingUnreachable(new RDSClient({ region: config.region, ...sdkClientOptions('control-plane') })),
+      )
+    : new LogScaler(log);
 }

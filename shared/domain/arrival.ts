@@ -15,10 +15,17 @@ export interface ArrivalRules {
 }
 
 /** Whether the van's latest fix puts it at the breakdown. */
-export function checkArrival(breakdown: GeoPoint, fix: { location?: GeoPoint; recordedAt?: Date } | undefined, rules: ArrivalRules): ArrivalCheck {
-  if (!fix?.location || !fix.recordedAt || fix.recordedAt < rules.freshSince) return { kind: 'no-fresh-position', lastFixAt: fix?.recordedAt };
+export function checkArrival(
+  breakdown: GeoPoint,
+  fix: { location?: GeoPoint; recordedAt?: Date } | undefined,
+  rules: ArrivalRules,
+): ArrivalCheck {
+  if (!fix?.location || !fix.recordedAt || fix.recordedAt < rules.freshSince)
+    return { kind: 'no-fresh-position', lastFixAt: fix?.recordedAt };
   const distanceMeters = Math.round(haversineKm(fix.location, breakdown) * 1000);
-  return distanceMeters <= rules.radiusMeters ? { kind: 'verified', distanceMeters } : { kind: 'too-far', distanceMeters };
+  return distanceMeters <= rules.radiusMeters
+    ? { kind: 'verified', distanceMeters }
+    : { kind: 'too-far', distanceMeters };
 }
 
 /** "640 m" or "13.6 km": as a person reads it. */

@@ -54,7 +54,11 @@ export const ukPopulationPoints: readonly PopulationPoint[] = [
   ['Aberystwyth', 52.4153, -4.0829, 20],
   ['Truro', 50.2632, -5.051, 20],
   ['Fort William', 56.8198, -5.1052, 10],
-].map(([name, lat, lon, population]) => ({ name: name as string, location: { lat: lat as number, lon: lon as number }, population: population as number }));
+].map(([name, lat, lon, population]) => ({
+  name: name as string,
+  location: { lat: lat as number, lon: lon as number },
+  population: population as number,
+}));
 
 export interface CoverageSettings {
   eta: EtaSettings;
@@ -74,9 +78,16 @@ function isCovered(point: GeoPoint, technicians: readonly GeoPoint[], now: Date,
 }
 
 /** Population-weighted share of points covered, 0–100 to one decimal place; 0 with no technicians. */
-export function coveragePercent(technicians: readonly GeoPoint[], now: Date, s: CoverageSettings, points: readonly PopulationPoint[] = ukPopulationPoints): number {
+export function coveragePercent(
+  technicians: readonly GeoPoint[],
+  now: Date,
+  s: CoverageSettings,
+  points: readonly PopulationPoint[] = ukPopulationPoints,
+): number {
   const total = points.reduce((sum, p) => sum + p.population, 0);
   if (total === 0) return 0;
-  const covered = points.filter((p) => isCovered(p.location, technicians, now, s)).reduce((sum, p) => sum + p.population, 0);
+  const covered = points
+    .filter((p) => isCovered(p.location, technicians, now, s))
+    .reduce((sum, p) => sum + p.population, 0);
   return Math.round((covered / total) * 1000) / 10;
 }

@@ -68,7 +68,8 @@ export interface MinuteGap {
 }
 
 /** What happened to each fact: read, not applicable here (the local stack has no control plane), or unreadable. */
-export type Fact<T> = { kind: 'read'; value: T } | { kind: 'not-applicable'; why: string } | { kind: 'error'; message: string };
+export type Fact<T> =
+  { kind: 'read'; value: T } | { kind: 'not-applicable'; why: string } | { kind: 'error'; message: string };
 
 export interface DrFacts {
   now: Date;
@@ -103,7 +104,12 @@ export const suspiciousGapExpectedAtLeast = 5;
  * The DR plan's minute-gap analysis: runs of minutes with no request, each judged against the trailing rate for the hours
  * it falls in (UTC hour of day). Silence at a busy hour is suspicious; the same silence at 4 a.m. is not.
  */
-export function findMinuteGaps(counts: ReadonlyArray<{ minute: Date; count: number }>, since: Date, until: Date, ratePerMinuteByHour: ReadonlyMap<number, number>): MinuteGap[] {
+export function findMinuteGaps(
+  counts: ReadonlyArray<{ minute: Date; count: number }>,
+  since: Date,
+  until: Date,
+  ratePerMinuteByHour: ReadonlyMap<number, number>,
+): MinuteGap[] {
   const busy = new Set(counts.filter((c) => c.count > 0).map((c) => c.minute.getTime()));
   const gaps: MinuteGap[] = [];
   let start: number | undefined;
@@ -111,7 +117,13 @@ export function findMinuteGaps(counts: ReadonlyArray<{ minute: Date; count: numb
   const first = Math.ceil(since.getTime() / 60_000) * 60_000;
   const close = (end: number) => {
     if (start === undefined) return;
-    gaps.push({ from: new Date(start), until: new Date(end), minutes: (end - start) / 60_000, expected: Math.round(expected * 100) / 100, suspicious: expected >= suspiciousGapExpectedAtLeast });
+    gaps.push({
+      from: new Date(start),
+      until: new Date(end),
+      minutes: (end - start) / 60_000,
+      expected: Math.round(expected * 100) / 100,
+      suspicious: expected >= suspiciousGapExpectedAtLeast,
+    });
     start = undefined;
     expected = 0;
   };
@@ -128,7 +140,12 @@ export function findMinuteGaps(counts: ReadonlyArray<{ minute: Date; count: numb
 }
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
-const check = (name: string, status: CheckStatus, detail: string, observed?: Record<string, unknown>): DrCheck => ({ name, status, detail, ...(observed ? { observed } : {}) });
+const check = (name: string, status: CheckStatus, detail: string, observed?: Record<string, unknown>): DrCheck => ({
+  name,
+  status,
+  detail,
+  ...(observed ? { observed } : {}),
+});
 
 /** Not-applicable facts are skipped with a note (never reported as passed); unreadable ones fail, because an unverifiable DR setup is not a ready one. */
 function judge<T>(name: string, fact: Fact<T>, rule: (value: T) => DrCheck): DrCheck {
@@ -144,30 +161,91 @@ export function assessDrReadiness(facts: DrFacts, targets: DrTargets = defaultDr
       if (!c) return check('aurora-cluster', 'fail', 'the Aurora cluster was not found');
       const observed = { status: c.status, writers: c.writers, members: c.members };
       if (c.status !== 'available') return check('aurora-cluster', 'fail', `cluster ${c.id} is ${c.status}`, observed);
-      if (c.writers !== 1) return check('aurora-cluster', 'fail', `cluster ${c.id} has ${c.writers} writers; exactly one is expected`, observed);
-      if (c.members < 2) return check('aurora-cluster', 'warn', `cluster ${c.id} has no reader to fail over to in-region`, observed);
-      return check('aurora-cluster', 'pass', `cluster ${c.id} available with one writer and ${c.members - 1} reader(s)`, observed);
+      if (c.writers !== 1)
+        return check(
+          'aurora-cluster',
+          'fail',
+          `cluster ${c.id} has ${c.writers} writers; exactly one is expected`,
+          observed,
+        );
+      if (c.members < 2)
+        return check('aurora-cluster', 'warn', `cluster ${c.id} has no reader to fail over to in-region`, observed);
+      return check(
+        'aurora-cluster',
+        'pass',
+        `cluster ${c.id} available with one writer and ${c.members - 1} reader(s)`,
+        observed,
+      );
     }),
     judge('global-database', facts.globalCluster, (g) => {
-      if (!g) return check('global-database', 'warn', 'no global database is configured: losing the region means a restore, not a failover');
+      if (!g)
+        return check(
+          'global-database',
+          'warn',
+          'no global database is configured: losing the region means a restore, not a failover',
+        );
       const observed = { status: g.status, members: g.members.length, failover: g.failover?.status };
       if (g.failover && !['completed', 'cancelled'].includes(g.failover.status)) {
-        return check('global-database', 'fail', `a ${g.failover.dataLossAllowed ? 'failover' : 'switchover'} is in progress (${g.failover.status}) from ${g.failover.fromClusterArn ?? '?'} to ${g.failover.toClusterArn ?? '?'}`, observed);
+        return check(
+          'global-database',
+          'fail',
+          `a ${g.failover.dataLossAllowed ? 'failover' : 'switchover'} is in progress (${g.failover.status}) from ${g.failover.fromClusterArn ?? '?'} to ${g.failover.toClusterArn ?? '?'}`,
+          observed,
+        );
       }
-      if (g.status !== 'available') return check('global-database', 'fail', `global cluster ${g.id} is ${g.status}`, observed);
+      if (g.status !== 'available')
+        return check('global-database', 'fail', `global cluster ${g.id} is ${g.status}`, observed);
       const writers = g.members.filter((m) => m.isWriter).length;
       const secondaries = g.members.filter((m) => !m.isWriter);
-      if (writers !== 1 || secondaries.length === 0) return check('global-database', 'fail', `global cluster ${g.id} has ${writers} writer(s) and ${secondaries.length} secondary cluster(s)`, observed);
+      if (writers !== 1 || secondaries.length === 0)
+        return check(
+          'global-database',
+          'fail',
+          `global cluster ${g.id} has ${writers} writer(s) and ${secondaries.length} secondary cluster(s)`,
+          observed,
+        );
       const unsynced = secondaries.filter((m) => m.synchronizationStatus && m.synchronizationStatus !== 'connected');
-      if (unsynced.length) return check('global-database', 'fail', `secondary ${unsynced.map((m) => `${m.clusterArn} is ${m.synchronizationStatus}`).join(', ')}`, observed);
-      return check('global-database', 'pass', `global cluster ${g.id}: one writer, ${secondaries.length} secondary replicating`, observed);
+      if (unsynced.length)
+        return check(
+          'global-database',
+          'fail',
+          `secondary ${unsynced.map((m) => `${m.clusterArn} is ${m.synchronizationStatus}`).join(', ')}`,
+          observed,
+        );
+      return check(
+        'global-database',
+        'pass',
+        `global cluster ${g.id}: one writer, ${secondaries.length} secondary replicating`,
+        observed,
+      );
     }),
     judge('replication-lag', facts.lag, (l) => {
-      const observed = { replicationLagSeconds: l.replicationLagMs === undefined ? null : seconds(l.replicationLagMs), rpoLagSeconds: l.rpoLagMs === undefined ? null : seconds(l.rpoLagMs) };
-      if (l.replicationLagMs === undefined && l.rpoLagMs === undefined) return check('replication-lag', 'warn', 'no AuroraGlobalDBReplicationLag or AuroraGlobalDBRPOLag datapoints in the last 5 minutes', observed);
+      const observed = {
+        replicationLagSeconds: l.replicationLagMs === undefined ? null : seconds(l.replicationLagMs),
+        rpoLagSeconds: l.rpoLagMs === undefined ? null : seconds(l.rpoLagMs),
+      };
+      if (l.replicationLagMs === undefined && l.rpoLagMs === undefined)
+        return check(
+          'replication-lag',
+          'warn',
+          'no AuroraGlobalDBReplicationLag or AuroraGlobalDBRPOLag datapoints in the last 5 minutes',
+          observed,
+        );
       const worst = Math.max(l.replicationLagMs ?? 0, l.rpoLagMs ?? 0);
-      if (worst > targets.rpoSeconds * 1000) return check('replication-lag', 'fail', `lag ${seconds(worst)} s exceeds the ${targets.rpoSeconds} s RPO`, observed);
-      if (worst > targets.replicationLagWarnSeconds * 1000) return check('replication-lag', 'warn', `lag ${seconds(worst)} s is inside the RPO but above the ${targets.replicationLagWarnSeconds} s target`, observed);
+      if (worst > targets.rpoSeconds * 1000)
+        return check(
+          'replication-lag',
+          'fail',
+          `lag ${seconds(worst)} s exceeds the ${targets.rpoSeconds} s RPO`,
+          observed,
+        );
+      if (worst > targets.replicationLagWarnSeconds * 1000)
+        return check(
+          'replication-lag',
+          'warn',
+          `lag ${seconds(worst)} s is inside the RPO but above the ${targets.replicationLagWarnSeconds} s target`,
+          observed,
+        );
       return check('replication-lag', 'pass', `lag ${seconds(worst)} s`, observed);
     }),
     judge('backups', facts.cluster, (c) => {
@@ -179,53 +257,134 @@ export function assessDrReadiness(facts: DrFacts, targets: DrTargets = defaultDr
         retentionDays: c.backupRetentionDays ?? null,
         latestAutomatedBackup: backup?.toISOString() ?? null,
       };
-      if (facts.latestAutomatedBackup.kind === 'error') return check('backups', 'fail', `automated backups could not be read: ${facts.latestAutomatedBackup.message}`, observed);
-      if (!c.latestRestorableTime || now - c.latestRestorableTime.getTime() > 10 * 60_000) return check('backups', 'fail', 'point-in-time recovery is behind by more than 10 minutes', observed);
-      if ((c.backupRetentionDays ?? 0) < targets.backupRetentionDays) return check('backups', 'fail', `retention is ${c.backupRetentionDays ?? 0} days; ${targets.backupRetentionDays} are configured`, observed);
-      if (!backup || now - backup.getTime() > targets.backupMaxAgeHours * 3_600_000) return check('backups', 'fail', `the latest automated backup is older than ${targets.backupMaxAgeHours} h`, observed);
-      const windowDays = c.earliestRestorableTime ? (c.latestRestorableTime.getTime() - c.earliestRestorableTime.getTime()) / 86_400_000 : 0;
+      if (facts.latestAutomatedBackup.kind === 'error')
+        return check(
+          'backups',
+          'fail',
+          `automated backups could not be read: ${facts.latestAutomatedBackup.message}`,
+          observed,
+        );
+      if (!c.latestRestorableTime || now - c.latestRestorableTime.getTime() > 10 * 60_000)
+        return check('backups', 'fail', 'point-in-time recovery is behind by more than 10 minutes', observed);
+      if ((c.backupRetentionDays ?? 0) < targets.backupRetentionDays)
+        return check(
+          'backups',
+          'fail',
+          `retention is ${c.backupRetentionDays ?? 0} days; ${targets.backupRetentionDays} are configured`,
+          observed,
+        );
+      if (!backup || now - backup.getTime() > targets.backupMaxAgeHours * 3_600_000)
+        return check(
+          'backups',
+          'fail',
+          `the latest automated backup is older than ${targets.backupMaxAgeHours} h`,
+          observed,
+        );
+      const windowDays = c.earliestRestorableTime
+        ? (c.latestRestorableTime.getTime() - c.earliestRestorableTime.getTime()) / 86_400_000
+        : 0;
       // A young cluster cannot have a full window yet: short is a warning, not a failure.
-      if (windowDays < targets.backupRetentionDays - 1) return check('backups', 'warn', `the restorable window is ${windowDays.toFixed(1)} days, short of the ${targets.backupRetentionDays}-day retention`, observed);
-      return check('backups', 'pass', `restorable window ${windowDays.toFixed(1)} days, latest backup ${((now - backup.getTime()) / 3_600_000).toFixed(1)} h old`, observed);
+      if (windowDays < targets.backupRetentionDays - 1)
+        return check(
+          'backups',
+          'warn',
+          `the restorable window is ${windowDays.toFixed(1)} days, short of the ${targets.backupRetentionDays}-day retention`,
+          observed,
+        );
+      return check(
+        'backups',
+        'pass',
+        `restorable window ${windowDays.toFixed(1)} days, latest backup ${((now - backup.getTime()) / 3_600_000).toFixed(1)} h old`,
+        observed,
+      );
     }),
     judge('dynamodb-pitr', facts.tables, (tables) => {
       const off = tables.filter((t) => !t.pointInTimeRecovery).map((t) => t.table);
-      return off.length ? check('dynamodb-pitr', 'fail', `point-in-time recovery is off on ${off.join(', ')}`, { off }) : check('dynamodb-pitr', 'pass', `on for all ${tables.length} tables`);
+      return off.length
+        ? check('dynamodb-pitr', 'fail', `point-in-time recovery is off on ${off.join(', ')}`, { off })
+        : check('dynamodb-pitr', 'pass', `on for all ${tables.length} tables`);
     }),
     judge('dynamodb-replicas', facts.tables, (tables) => {
-      if (!facts.secondaryRegion) return check('dynamodb-replicas', 'warn', 'no secondary region is configured: the tables have no replicas');
+      if (!facts.secondaryRegion)
+        return check('dynamodb-replicas', 'warn', 'no secondary region is configured: the tables have no replicas');
       const problems = tables.flatMap((t) => {
         const replica = t.replicas.find((r) => r.region === facts.secondaryRegion);
         if (!replica) return [`${t.table} has no replica in ${facts.secondaryRegion}`];
-        return replica.status === 'ACTIVE' ? [] : [`${t.table} replica in ${facts.secondaryRegion} is ${replica.status}`];
+        return replica.status === 'ACTIVE'
+          ? []
+          : [`${t.table} replica in ${facts.secondaryRegion} is ${replica.status}`];
       });
-      return problems.length ? check('dynamodb-replicas', 'fail', problems.join('; ')) : check('dynamodb-replicas', 'pass', `every table has an ACTIVE replica in ${facts.secondaryRegion}`);
+      return problems.length
+        ? check('dynamodb-replicas', 'fail', problems.join('; '))
+        : check('dynamodb-replicas', 'pass', `every table has an ACTIVE replica in ${facts.secondaryRegion}`);
     }),
     judge('intake-buffer', facts.buffer, (b) => {
       const heldMinutes = b.oldestHeldAt ? (now - b.oldestHeldAt.getTime()) / 60_000 : 0;
       const observed = { depth: b.depth, oldestHeldMinutes: Math.round(heldMinutes * 10) / 10 };
       if (b.depth === 0) return check('intake-buffer', 'pass', 'empty', observed);
-      if (heldMinutes > targets.bufferMaxHoldMinutes) return check('intake-buffer', 'fail', `${b.depth} emergency(ies) held, the oldest for ${observed.oldestHeldMinutes} min (over ${targets.bufferMaxHoldMinutes}): the drain is not reaching PostgreSQL`, observed);
-      return check('intake-buffer', 'warn', `${b.depth} emergency(ies) held briefly; the drain should empty it within a minute`, observed);
+      if (heldMinutes > targets.bufferMaxHoldMinutes)
+        return check(
+          'intake-buffer',
+          'fail',
+          `${b.depth} emergency(ies) held, the oldest for ${observed.oldestHeldMinutes} min (over ${targets.bufferMaxHoldMinutes}): the drain is not reaching PostgreSQL`,
+          observed,
+        );
+      return check(
+        'intake-buffer',
+        'warn',
+        `${b.depth} emergency(ies) held briefly; the drain should empty it within a minute`,
+        observed,
+      );
     }),
     judge('lost-requests', facts.lostRequests, (n) =>
-      n > 0 ? check('lost-requests', 'fail', `${n} request(s) in the audit trail are missing from emergency_requests: run drRecover`, { lost: n }) : check('lost-requests', 'pass', 'every audited request is stored'),
+      n > 0
+        ? check(
+            'lost-requests',
+            'fail',
+            `${n} request(s) in the audit trail are missing from emergency_requests: run drRecover`,
+            { lost: n },
+          )
+        : check('lost-requests', 'pass', 'every audited request is stored'),
     ),
     judge('stuck-requests', facts.stuck, (stuck) => {
       const total = stuck.reduce((sum, s) => sum + s.count, 0);
-      return total > 0 ? check('stuck-requests', 'warn', stuck.map((s) => `${s.count} ${s.status}`).join(', ') + ' beyond their thresholds', { stuck }) : check('stuck-requests', 'pass', 'no request is stuck in a status');
+      return total > 0
+        ? check(
+            'stuck-requests',
+            'warn',
+            stuck.map((s) => `${s.count} ${s.status}`).join(', ') + ' beyond their thresholds',
+            { stuck },
+          )
+        : check('stuck-requests', 'pass', 'no request is stuck in a status');
     }),
     judge('minute-gaps', facts.gaps, (gaps) => {
       const suspicious = gaps.filter((g) => g.suspicious);
-      const observed = { gaps: gaps.length, suspicious: suspicious.map((g) => ({ from: g.from.toISOString(), minutes: g.minutes, expected: g.expected })) };
+      const observed = {
+        gaps: gaps.length,
+        suspicious: suspicious.map((g) => ({ from: g.from.toISOString(), minutes: g.minutes, expected: g.expected })),
+      };
       return suspicious.length
-        ? check('minute-gaps', 'fail', suspicious.map((g) => `no request for ${g.minutes} min from ${g.from.toISOString()} where the trailing rate expects ${g.expected}`).join('; '), observed)
+        ? check(
+            'minute-gaps',
+            'fail',
+            suspicious
+              .map(
+                (g) =>
+                  `no request for ${g.minutes} min from ${g.from.toISOString()} where the trailing rate expects ${g.expected}`,
+              )
+              .join('; '),
+            observed,
+          )
         : check('minute-gaps', 'pass', `${gaps.length} quiet stretch(es), none unusual for their hour`, observed);
     }),
   ];
 
   const failed = (name: string) => checks.find((c) => c.name === name)?.status === 'fail';
-  const status: CheckStatus = checks.some((c) => c.status === 'fail') ? 'fail' : checks.some((c) => c.status === 'warn') ? 'warn' : 'pass';
+  const status: CheckStatus = checks.some((c) => c.status === 'fail')
+    ? 'fail'
+    : checks.some((c) => c.status === 'warn')
+      ? 'warn'
+      : 'pass';
   const lost = facts.lostRequests.kind === 'read' ? facts.lostRequests.value : 0;
   const severity = assessSeverity({
     service: failed('aurora-cluster') ? 'down' : status === 'fail' ? 'degraded' : 'up',
@@ -242,21 +401,38 @@ export function assessDrReadiness(facts: DrFacts, targets: DrTargets = defaultDr
  * budget 120 s), then Route 53 needs 3 failed health checks at 30 s and the 60 s TTL to move clients: 270 s, inside 300.
  * Without a healthy secondary the path is a point-in-time restore, budgeted at an hour.
  */
-function estimates(facts: DrFacts, checks: DrCheck[], targets: DrTargets): Pick<DrReport, 'rtoEstimate' | 'rpoEstimate'> {
+function estimates(
+  facts: DrFacts,
+  checks: DrCheck[],
+  targets: DrTargets,
+): Pick<DrReport, 'rtoEstimate' | 'rpoEstimate'> {
   const globalOk = checks.find((c) => c.name === 'global-database')?.status === 'pass';
   const global = facts.globalCluster.kind === 'read' ? facts.globalCluster.value : undefined;
   const rtoEstimate = globalOk
-    ? { seconds: 120 + 3 * 30 + 60, basis: 'global database failover (120 s) + Route 53 health checks (3 × 30 s) + DNS TTL (60 s)' }
+    ? {
+        seconds: 120 + 3 * 30 + 60,
+        basis: 'global database failover (120 s) + Route 53 health checks (3 × 30 s) + DNS TTL (60 s)',
+      }
     : global === undefined && facts.globalCluster.kind !== 'read'
       ? { seconds: null, basis: 'no control plane to read here' }
-      : { seconds: 3600, basis: `no healthy secondary: restore to a point in time (budget 1 h), far beyond the ${targets.rtoSeconds} s RTO` };
-  const lag = facts.lag.kind === 'read' ? Math.max(facts.lag.value.rpoLagMs ?? -1, facts.lag.value.replicationLagMs ?? -1) : -1;
+      : {
+          seconds: 3600,
+          basis: `no healthy secondary: restore to a point in time (budget 1 h), far beyond the ${targets.rtoSeconds} s RTO`,
+        };
+  const lag =
+    facts.lag.kind === 'read' ? Math.max(facts.lag.value.rpoLagMs ?? -1, facts.lag.value.replicationLagMs ?? -1) : -1;
   const cluster = facts.cluster.kind === 'read' ? facts.cluster.value : undefined;
   const rpoEstimate =
     globalOk && lag >= 0
-      ? { seconds: seconds(lag), basis: 'AuroraGlobalDBRPOLag / ReplicationLag: writes not yet in the secondary region' }
+      ? {
+          seconds: seconds(lag),
+          basis: 'AuroraGlobalDBRPOLag / ReplicationLag: writes not yet in the secondary region',
+        }
       : cluster?.latestRestorableTime
-        ? { seconds: seconds(facts.now.getTime() - cluster.latestRestorableTime.getTime()), basis: 'time since the latest restorable time (point-in-time restore)' }
+        ? {
+            seconds: seconds(facts.now.getTime() - cluster.latestRestorableTime.getTime()),
+            basis: 'time since the latest restorable time (point-in-time restore)',
+          }
         : { seconds: null, basis: 'no control plane to read here' };
   return { rtoEstimate, rpoEstimate };
 }

@@ -1,6 +1,14 @@
 // The emergency request as the business sees it: its vocabulary and lifecycle states.
 
-export const tyreIssues = ['puncture', 'flat', 'blowout', 'damaged_wheel', 'valve', 'locking_wheel_nut', 'other'] as const;
+export const tyreIssues = [
+  'puncture',
+  'flat',
+  'blowout',
+  'damaged_wheel',
+  'valve',
+  'locking_wheel_nut',
+  'other',
+] as const;
 export type TyreIssue = (typeof tyreIssues)[number];
 
 export const requestStatuses = ['pending', 'assigned', 'en_route', 'on_site', 'completed', 'cancelled'] as const;

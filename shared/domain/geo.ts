@@ -85,7 +85,8 @@ export function distanceToBoxKm(point: GeoPoint, [minLat, minLon, maxLat, maxLon
   const dLat = point.lat > maxLat! ? point.lat - maxLat! : point.lat < minLat! ? minLat! - point.lat : 0;
   const dLon = point.lon > maxLon! ? point.lon - maxLon! : point.lon < minLon! ? minLon! - point.lon : 0;
   const toParallel = earthRadiusKm * dLat * rad;
-  const toMeridian = earthRadiusKm * Math.asin(Math.min(1, Math.abs(Math.sin(Math.min(dLon, 90) * rad)) * Math.cos(point.lat * rad)));
+  const toMeridian =
+    earthRadiusKm * Math.asin(Math.min(1, Math.abs(Math.sin(Math.min(dLon, 90) * rad)) * Math.cos(point.lat * rad)));
   return Math.max(toParallel, toMeridian);
 }
 
@@ -116,16 +117,24 @@ export function rangesOfCells(cells: readonly string[], span = 1): IndexRange[] 
 }
 
 /** Whether a range reads the whole of `cell` (a cell of the same precision as the range's ends). */
-const rangeHolds = (range: IndexRange, cell: string) => range.partition === partitionOf(cell) && cell >= range.first && cell <= range.last;
+const rangeHolds = (range: IndexRange, cell: string) =>
+  range.partition === partitionOf(cell) && cell >= range.first && cell <= range.last;
 
 /**
  * The `count` cells of `precision` nearest the point, the ranges that read them (see rangesOfCells), and how far the
  * search is proven to reach once those are read: the nearest cell of the 5 × 5 block around the point's cell that no
  * range reads, or the block's own edge.
  */
-export function nearestCells(point: GeoPoint, precision: number, count: number, span = 1): { cells: string[]; ranges: IndexRange[]; coveredKm: number } {
+export function nearestCells(
+  point: GeoPoint,
+  precision: number,
+  count: number,
+  span = 1,
+): { cells: string[]; ranges: IndexRange[]; coveredKm: number } {
   const center = ngeohash.encode(point.lat, point.lon, precision);
-  const block = [0, 1, 2].flatMap((ring) => ringCells(center, ring)).map((cell) => ({ cell, km: distanceToBoxKm(point, cellBox(cell)) }));
+  const block = [0, 1, 2]
+    .flatMap((ring) => ringCells(center, ring))
+    .map((cell) => ({ cell, km: distanceToBoxKm(point, cellBox(cell)) }));
   block.sort((a, b) => a.km - b.km || (a.cell < b.cell ? -1 : 1));
   const cells = block.slice(0, count).map((c) => c.cell);
   const ranges = rangesOfCells(cells, span);
@@ -163,7 +172,8 @@ export function rangesWithin(point: GeoPoint, radiusKm: number): IndexRange[] {
 }
 
 /** Nearest first; equal distances ordered by id, so the answer is deterministic. */
-export const byDistanceThenId = (a: Ranked, b: Ranked) => a.distanceKm - b.distanceKm || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+export const byDistanceThenId = (a: Ranked, b: Ranked) =>
+  a.distanceKm - b.distanceKm || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** The cells at Chebyshev distance exactly `ring` from `center` in the geohash grid (ring 0 is the cell itself). */
 export function ringCells(center: string, ring: number): string[] {
@@ -213,7 +223,11 @@ export function coveredRadiusKm(point: GeoPoint, center: string, ring: number): 
  * dispatchable technicians, so where supply has run out (an exhausted city, the Highlands) those ranges hold few items.
  * Equal to brute force by construction: a level only answers when k candidates are strictly inside what it has proven.
  */
-export async function nearest(point: GeoPoint, reader: CellReader, options: NearestOptions): Promise<{ found: Ranked[]; stats: SearchStats }> {
+export async function nearest(
+  point: GeoPoint,
+  reader: CellReader,
+  options: NearestOptions,
+): Promise<{ found: Ranked[]; stats: SearchStats }> {
   const seen = new Map<string, Ranked>();
   const stats: SearchStats = { reads: 0, levels: 0 };
   const readAll = async (ranges: IndexRange[]) => {
@@ -234,7 +248,8 @@ export async function nearest(point: GeoPoint, reader: CellReader, options: Near
     const ranked = await readAll(ranges);
     const kth = ranked[options.k - 1];
     // Ties at exactly the covered distance could hide an equal candidate with a smaller id just outside: strictly inside.
-    if ((kth && kth.distanceKm < coveredKm) || coveredKm > options.maxRadiusKm) return { found: ranked.slice(0, options.k), stats };
+    if ((kth && kth.distanceKm < coveredKm) || coveredKm > options.maxRadiusKm)
+      return { found: ranked.slice(0, options.k), stats };
   }
   // k candidates already seen bound the answer: the true k nearest are no further than the k-th of them, so the
   // partitions are read only that far (often far less than the service radius, so far fewer items).
@@ -244,7 +259,11 @@ export async function nearest(point: GeoPoint, reader: CellReader, options: Near
 }
 
 /** Brute force over a full list: the definition `nearest` must match. */
-export function nearestByBruteForce(point: GeoPoint, all: readonly Candidate[], options: Omit<NearestOptions, 'fine'>): Ranked[] {
+export function nearestByBruteForce(
+  point: GeoPoint,
+  all: readonly Candidate[],
+  options: Omit<NearestOptions, 'fine'>,
+): Ranked[] {
   return all
     .filter((c) => !options.exclude?.has(c.id))
     .map((c) => ({ ...c, distanceKm: haversineKm(point, c.location) }))

@@ -8,7 +8,6 @@ export function maskPhone(phone: string): string {
   return `${phone.slice(0, 3)}${'*'.repeat(phone.length - 6)}${phone.slice(-3)}`;
 }
 
-
 export function broadcastText(r: { reference: string; status: RequestStatus; eta?: Date }): string {
   const eta =
     r.status === 'on_site'

@@ -42,14 +42,34 @@ interface Rule {
 const t = severityThresholds;
 const rules: readonly Rule[] = [
   { severity: 'P1', applies: (s) => s.service === 'down', reason: () => 'service is down' },
-  { severity: 'P1', applies: (s) => s.affectedCustomers > t.p1AffectedCustomersAbove, reason: (s) => `${s.affectedCustomers} customers affected (over ${t.p1AffectedCustomersAbove})` },
+  {
+    severity: 'P1',
+    applies: (s) => s.affectedCustomers > t.p1AffectedCustomersAbove,
+    reason: (s) => `${s.affectedCustomers} customers affected (over ${t.p1AffectedCustomersAbove})`,
+  },
   { severity: 'P1', applies: (s) => s.security === 'breach', reason: () => 'security breach' },
-  { severity: 'P1', applies: (s) => s.queueLength > t.p1QueueAbove, reason: (s) => `${s.queueLength} emergencies waiting (over ${t.p1QueueAbove})` },
-  { severity: 'P2', applies: (s) => s.affectedCustomers > t.p2AffectedCustomersAbove, reason: (s) => `${s.affectedCustomers} customers affected (over ${t.p2AffectedCustomersAbove})` },
-  { severity: 'P2', applies: (s) => s.queueLength > t.p2QueueAbove, reason: (s) => `${s.queueLength} emergencies waiting (over ${t.p2QueueAbove})` },
+  {
+    severity: 'P1',
+    applies: (s) => s.queueLength > t.p1QueueAbove,
+    reason: (s) => `${s.queueLength} emergencies waiting (over ${t.p1QueueAbove})`,
+  },
+  {
+    severity: 'P2',
+    applies: (s) => s.affectedCustomers > t.p2AffectedCustomersAbove,
+    reason: (s) => `${s.affectedCustomers} customers affected (over ${t.p2AffectedCustomersAbove})`,
+  },
+  {
+    severity: 'P2',
+    applies: (s) => s.queueLength > t.p2QueueAbove,
+    reason: (s) => `${s.queueLength} emergencies waiting (over ${t.p2QueueAbove})`,
+  },
   // P3 is the seed rules' "otherwise": anything with some impact that did not reach P1 or P2.
   { severity: 'P3', applies: (s) => s.service === 'degraded', reason: () => 'service is degraded' },
-  { severity: 'P3', applies: (s) => s.affectedCustomers > 0, reason: (s) => `${s.affectedCustomers} customer${s.affectedCustomers === 1 ? '' : 's'} affected` },
+  {
+    severity: 'P3',
+    applies: (s) => s.affectedCustomers > 0,
+    reason: (s) => `${s.affectedCustomers} customer${s.affectedCustomers === 1 ? '' : 's'} affected`,
+  },
   { severity: 'P3', applies: (s) => s.dataIntegrityFailure, reason: () => 'data-integrity failure' },
   { severity: 'P3', applies: (s) => s.security === 'suspected', reason: () => 'suspected security issue' },
 ];

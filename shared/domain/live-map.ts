@@ -50,7 +50,8 @@ export const atRiskWithinMinutes = 20;
  * 5. otherwise on track (a technician is on the way with an ETA before the deadline, or there is time to find one).
  */
 export function slaRisk(request: RiskInput, now: Date): SlaRisk {
-  if (request.status === 'on_site') return request.onSiteAt && request.onSiteAt > request.slaDeadline ? 'late' : 'on-track';
+  if (request.status === 'on_site')
+    return request.onSiteAt && request.onSiteAt > request.slaDeadline ? 'late' : 'on-track';
   if (now >= request.slaDeadline) return 'late';
   if (request.slaAtRisk || (request.eta && request.eta > request.slaDeadline)) return 'at-risk';
   if (!request.eta && minutesToDeadline(request.slaDeadline, now) <= atRiskWithinMinutes) return 'at-risk';
@@ -65,8 +66,16 @@ export function minutesToDeadline(slaDeadline: Date, now: Date): number {
 const riskRank: Record<SlaRisk, number> = { late: 0, 'at-risk': 1, 'on-track': 2 };
 
 /** Most urgent first: late, then at risk, then on track; within each, the nearest deadline first, then priority, then id (stable). */
-export function byUrgency(a: { risk: SlaRisk; slaDeadline: Date; priority: number; id: string }, b: { risk: SlaRisk; slaDeadline: Date; priority: number; id: string }): number {
-  return riskRank[a.risk] - riskRank[b.risk] || a.slaDeadline.getTime() - b.slaDeadline.getTime() || a.priority - b.priority || a.id.localeCompare(b.id);
+export function byUrgency(
+  a: { risk: SlaRisk; slaDeadline: Date; priority: number; id: string },
+  b: { risk: SlaRisk; slaDeadline: Date; priority: number; id: string },
+): number {
+  return (
+    riskRank[a.risk] - riskRank[b.risk] ||
+    a.slaDeadline.getTime() - b.slaDeadline.getTime() ||
+    a.priority - b.priority ||
+    a.id.localeCompare(b.id)
+  );
 }
 
 /** The first word of a technician's name, as the customer's SMS names them. */

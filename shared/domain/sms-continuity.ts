@@ -35,7 +35,13 @@ export interface AttemptPlan {
  * The first attempt of a provider always runs if any time is left, with whatever is left, so a fallback is never
  * skipped because the primary ate its margin exactly.
  */
-export function planAttempt(policy: SmsRetryPolicy, attempt: number, elapsedMs: number, reserveMs: number, random: number): AttemptPlan | undefined {
+export function planAttempt(
+  policy: SmsRetryPolicy,
+  attempt: number,
+  elapsedMs: number,
+  reserveMs: number,
+  random: number,
+): AttemptPlan | undefined {
   if (attempt > policy.maxAttempts) return undefined;
   const left = policy.budgetMs - reserveMs - elapsedMs;
   if (attempt === 1) return left > 0 ? { waitMs: 0, timeoutMs: Math.min(policy.attemptTimeoutMs, left) } : undefined;
@@ -59,8 +65,16 @@ export interface UndeliveredSms {
  */
 export function undeliveredAlert(u: UndeliveredSms): { subject: string; text: string } {
   // One person did not hear about their emergency; the SMS path itself is failing, so the service is degraded.
-  const severity = assessSeverity({ service: 'degraded', affectedCustomers: 1, dataIntegrityFailure: false, security: 'none', queueLength: 0 });
-  const tried = u.failures.map((f) => `${f.provider} (${f.attempts} attempt${f.attempts === 1 ? '' : 's'}: ${f.error})`).join('; then ');
+  const severity = assessSeverity({
+    service: 'degraded',
+    affectedCustomers: 1,
+    dataIntegrityFailure: false,
+    security: 'none',
+    queueLength: 0,
+  });
+  const tried = u.failures
+    .map((f) => `${f.provider} (${f.attempts} attempt${f.attempts === 1 ? '' : 's'}: ${f.error})`)
+    .join('; then ');
   return {
     subject: `${severityPrefix(severity)} TyreHero SMS not delivered: ${u.purpose}`,
     text: [

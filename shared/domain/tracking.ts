@@ -35,7 +35,10 @@ export function trackingTokenMatches(presented: string | undefined, storedHash: 
  */
 export function replayableId(idempotencyKey: string | undefined, phone: string): string | undefined {
   if (!idempotencyKey) return undefined;
-  const id = createHash('sha256').update(`tyrehero:request-id:${phone}:${idempotencyKey}`, 'utf8').digest().subarray(0, 16);
+  const id = createHash('sha256')
+    .update(`tyrehero:request-id:${phone}:${idempotencyKey}`, 'utf8')
+    .digest()
+    .subarray(0, 16);
   // Shaped as a version-4, RFC 4122 UUID, so it passes every validator the random ones do.
   id[6] = (id[6]! & 0x0f) | 0x40;
   id[8] = (id[8]! & 0x3f) | 0x80;

@@ -12,7 +12,13 @@ const londonParts = new Intl.DateTimeFormat('en-GB', {
 
 function partsOf(at: Date) {
   const parts = Object.fromEntries(londonParts.formatToParts(at).map((p) => [p.type, p.value]));
-  return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour), minute: Number(parts.minute) };
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+  };
 }
 
 /** Minutes London is ahead of UTC at this instant: 0 (GMT) or 60 (BST). */

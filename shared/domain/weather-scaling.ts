@@ -30,24 +30,54 @@ export interface Transition {
   state: ScaleState;
 }
 
-export const initialScaleState = (now: Date): ScaleState => ({ level: 'normal', since: now, clearRuns: 0, fetchFailures: 0 });
+export const initialScaleState = (now: Date): ScaleState => ({
+  level: 'normal',
+  since: now,
+  clearRuns: 0,
+  fetchFailures: 0,
+});
 
-export function nextScaleState(state: ScaleState, forecast: ForecastSignal, now: Date, policy: ScalePolicy): Transition {
+export function nextScaleState(
+  state: ScaleState,
+  forecast: ForecastSignal,
+  now: Date,
+  policy: ScalePolicy,
+): Transition {
   const from = state.level;
-  const hold = (why: string, next: Partial<ScaleState>): Transition => ({ kind: 'hold', from, to: from, why, state: { ...state, ...next } });
+  const hold = (why: string, next: Partial<ScaleState>): Transition => ({
+    kind: 'hold',
+    from,
+    to: from,
+    why,
+    state: { ...state, ...next },
+  });
 
   // Missing data is never evidence of clear weather: keep the level and break any run of clear forecasts.
-  if (forecast === 'unavailable') return hold('forecast unavailable', { clearRuns: 0, fetchFailures: state.fetchFailures + 1 });
+  if (forecast === 'unavailable')
+    return hold('forecast unavailable', { clearRuns: 0, fetchFailures: state.fetchFailures + 1 });
 
   if (levelRank(forecast) > levelRank(from)) {
-    return { kind: 'up', from, to: forecast, why: `forecast is ${forecast}`, state: { level: forecast, since: now, lastScaleUpAt: now, clearRuns: 0, fetchFailures: 0 } };
+    return {
+      kind: 'up',
+      from,
+      to: forecast,
+      why: `forecast is ${forecast}`,
+      state: { level: forecast, since: now, lastScaleUpAt: now, clearRuns: 0, fetchFailures: 0 },
+    };
   }
   if (forecast === from) return hold(`forecast is ${forecast}`, { clearRuns: 0, fetchFailures: 0 });
 
   const clearRuns = state.clearRuns + 1;
-  if (clearRuns < policy.clearRunsToScaleDown) return hold(`forecast below ${from} for ${clearRuns}/${policy.clearRunsToScaleDown} runs`, { clearRuns, fetchFailures: 0 });
-  const cooldownEnds = state.lastScaleUpAt ? new Date(state.lastScaleUpAt.getTime() + policy.cooldownMinutes * 60_000) : undefined;
-  if (cooldownEnds && now < cooldownEnds) return hold(`in cooldown until ${cooldownEnds.toISOString()}`, { clearRuns, fetchFailures: 0 });
+  if (clearRuns < policy.clearRunsToScaleDown)
+    return hold(`forecast below ${from} for ${clearRuns}/${policy.clearRunsToScaleDown} runs`, {
+      clearRuns,
+      fetchFailures: 0,
+    });
+  const cooldownEnds = state.lastScaleUpAt
+    ? new Date(state.lastScaleUpAt.getTime() + policy.cooldownMinutes * 60_000)
+    : undefined;
+  if (cooldownEnds && now < cooldownEnds)
+    return hold(`in cooldown until ${cooldownEnds.toISOString()}`, { clearRuns, fetchFailures: 0 });
 
   const to = weatherLevels[levelRank(from) - 1]!;
   return {
@@ -55,7 +85,13 @@ export function nextScaleState(state: ScaleState, forecast: ForecastSignal, now:
     from,
     to,
     why: `forecast below ${from} for ${clearRuns} runs`,
-    state: { level: to, since: now, ...(state.lastScaleUpAt ? { lastScaleUpAt: state.lastScaleUpAt } : {}), clearRuns: 0, fetchFailures: 0 },
+    state: {
+      level: to,
+      since: now,
+      ...(state.lastScaleUpAt ? { lastScaleUpAt: state.lastScaleUpAt } : {}),
+      clearRuns: 0,
+      fetchFailures: 0,
+    },
   };
 }
 
@@ -66,15 +102,25 @@ export interface ConcurrencyRange {
 
 /** What weather scaling may change, with the capacity it sets at each level. */
 export type ScalingTarget =
-  | { kind: 'provisioned-concurrency'; name: string; functionName: string; alias: string; capacity: Record<WeatherLevel, ConcurrencyRange> }
+  | {
+      kind: 'provisioned-concurrency';
+      name: string;
+      functionName: string;
+      alias: string;
+      capacity: Record<WeatherLevel, ConcurrencyRange>;
+    }
   | { kind: 'aurora-min-acu'; name: string; clusterId: string; maxAcu: number; minAcu: Record<WeatherLevel, number> };
 
 export type Capacity = ConcurrencyRange | { minAcu: number; maxAcu: number };
 
 export function capacityFor(target: ScalingTarget, level: WeatherLevel): Capacity {
-  return target.kind === 'provisioned-concurrency' ? target.capacity[level] : { minAcu: target.minAcu[level], maxAcu: target.maxAcu };
+  return target.kind === 'provisioned-concurrency'
+    ? target.capacity[level]
+    : { minAcu: target.minAcu[level], maxAcu: target.maxAcu };
 }
 
 export function describeCapacity(capacity: Capacity): string {
-  return 'minAcu' in capacity ? `${capacity.minAcu} min ACU` : `provisioned concurrency ${capacity.min}–${capacity.max}`;
+  return 'minAcu' in capacity
+    ? `${capacity.minAcu} min ACU`
+    : `provisioned concurrency ${capacity.min}–${capacity.max}`;
 }

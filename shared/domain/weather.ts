@@ -91,12 +91,17 @@ interface Hit {
 /** Which conditions one forecast hour meets. Thresholds are strict: exactly 0 °C or exactly 10 mm is not a hit. */
 export function conditionsAt(hour: HourlyWeather, rules: WeatherRules): Hit[] {
   const hits: Hit[] = [];
-  if (hour.temperatureC !== null && hour.temperatureC < rules.freezingBelowC) hits.push({ condition: 'freezing', value: hour.temperatureC, threshold: rules.freezingBelowC });
-  if (hour.precipitationMm !== null && hour.precipitationMm > rules.heavyRainMmPerHour) hits.push({ condition: 'heavy-rain', value: hour.precipitationMm, threshold: rules.heavyRainMmPerHour });
-  if (hour.snowfallCm !== null && hour.snowfallCm > rules.snowfallCm) hits.push({ condition: 'snowfall', value: hour.snowfallCm, threshold: rules.snowfallCm });
-  if (hour.windKmh !== null && hour.windKmh > rules.windKmh) hits.push({ condition: 'high-wind', value: hour.windKmh, threshold: rules.windKmh });
+  if (hour.temperatureC !== null && hour.temperatureC < rules.freezingBelowC)
+    hits.push({ condition: 'freezing', value: hour.temperatureC, threshold: rules.freezingBelowC });
+  if (hour.precipitationMm !== null && hour.precipitationMm > rules.heavyRainMmPerHour)
+    hits.push({ condition: 'heavy-rain', value: hour.precipitationMm, threshold: rules.heavyRainMmPerHour });
+  if (hour.snowfallCm !== null && hour.snowfallCm > rules.snowfallCm)
+    hits.push({ condition: 'snowfall', value: hour.snowfallCm, threshold: rules.snowfallCm });
+  if (hour.windKmh !== null && hour.windKmh > rules.windKmh)
+    hits.push({ condition: 'high-wind', value: hour.windKmh, threshold: rules.windKmh });
   // A gust pushes a high-sided van or a car on a fresh spare off line even when the mean wind is moderate.
-  if (hour.gustKmh !== null && hour.gustKmh > rules.gustKmh) hits.push({ condition: 'gusts', value: hour.gustKmh, threshold: rules.gustKmh });
+  if (hour.gustKmh !== null && hour.gustKmh > rules.gustKmh)
+    hits.push({ condition: 'gusts', value: hour.gustKmh, threshold: rules.gustKmh });
   if (hour.weatherCode !== null) {
     for (const condition of codeConditions) {
       if (rules.codes[condition].includes(hour.weatherCode)) hits.push({ condition, value: hour.weatherCode });
@@ -127,11 +132,20 @@ export function assessRegion(forecast: RegionForecast, now: Date, rules: Weather
     for (const hit of conditionsAt(hour, rules)) {
       const seen = reasons.get(hit.condition);
       if (seen) seen.value = worse(hit.condition, seen.value, hit.value);
-      else reasons.set(hit.condition, { condition: hit.condition, from: hour.at, value: hit.value, ...(hit.threshold === undefined ? {} : { threshold: hit.threshold }) });
+      else
+        reasons.set(hit.condition, {
+          condition: hit.condition,
+          from: hour.at,
+          value: hit.value,
+          ...(hit.threshold === undefined ? {} : { threshold: hit.threshold }),
+        });
     }
   }
   const list = weatherConditions.flatMap((c) => (reasons.has(c) ? [reasons.get(c)!] : []));
-  const level = list.reduce<WeatherLevel>((l, r) => higher(l, rules.severeConditions.includes(r.condition) ? 'severe' : 'elevated'), 'normal');
+  const level = list.reduce<WeatherLevel>(
+    (l, r) => higher(l, rules.severeConditions.includes(r.condition) ? 'severe' : 'elevated'),
+    'normal',
+  );
   return { region: forecast.region, level, reasons: list, hoursConsidered };
 }
 
@@ -139,7 +153,12 @@ export function assessRegion(forecast: RegionForecast, now: Date, rules: Weather
  * The national level drives national capacity: it follows the demand-weighted multiplier, but is never worse than the
  * worst region (freezing everywhere doubles demand, yet is not a snowstorm anywhere).
  */
-export function assessForecast(regions: ServiceRegion[], forecasts: RegionForecast[], now: Date, rules: WeatherRules): WeatherAssessment {
+export function assessForecast(
+  regions: ServiceRegion[],
+  forecasts: RegionForecast[],
+  now: Date,
+  rules: WeatherRules,
+): WeatherAssessment {
   const byRegion = new Map(forecasts.map((f) => [f.region, f]));
   const assessed = regions.map((r) => assessRegion(byRegion.get(r.name) ?? { region: r.name, hours: [] }, now, rules));
   const missing = assessed.filter((a) => a.hoursConsidered === 0).map((a) => a.region);
@@ -148,11 +167,21 @@ export function assessForecast(regions: ServiceRegion[], forecasts: RegionForeca
   const weighted = regions.reduce((sum, r, i) => sum + r.demandWeight * multiplierOf(assessed[i]!.level), 0);
   const demandMultiplier = totalWeight > 0 ? Math.round((weighted / totalWeight) * 100) / 100 : 1;
   const worstRegion = assessed.reduce<WeatherLevel>((l, a) => higher(l, a.level), 'normal');
-  const byDemand: WeatherLevel = demandMultiplier >= rules.nationalLevelAt.severe ? 'severe' : demandMultiplier >= rules.nationalLevelAt.elevated ? 'elevated' : 'normal';
+  const byDemand: WeatherLevel =
+    demandMultiplier >= rules.nationalLevelAt.severe
+      ? 'severe'
+      : demandMultiplier >= rules.nationalLevelAt.elevated
+        ? 'elevated'
+        : 'normal';
   const level = levelRank(byDemand) <= levelRank(worstRegion) ? byDemand : worstRegion;
   // Lead time to the weather that set the national level: a frost in one region must not shorten a snowstorm's.
-  const firstBad = assessed.filter((a) => levelRank(a.level) >= levelRank(level)).flatMap((a) => a.reasons.map((r) => r.from.getTime()));
-  const leadMinutes = level === 'normal' || firstBad.length === 0 ? undefined : Math.max(0, Math.round((Math.min(...firstBad) - now.getTime()) / 60_000));
+  const firstBad = assessed
+    .filter((a) => levelRank(a.level) >= levelRank(level))
+    .flatMap((a) => a.reasons.map((r) => r.from.getTime()));
+  const leadMinutes =
+    level === 'normal' || firstBad.length === 0
+      ? undefined
+      : Math.max(0, Math.round((Math.min(...firstBad) - now.getTime()) / 60_000));
   return { level, demandMultiplier, regions: assessed, ...(leadMinutes === undefined ? {} : { leadMinutes }), missing };
 }
 
@@ -170,5 +199,7 @@ const units: Record<WeatherCondition, string> = {
 
 /** "snowfall 2.4 cm", "freezing-rain (WMO 66)": for people reading an alert. */
 export function describeReason(reason: WeatherReason): string {
-  return reason.threshold === undefined ? `${reason.condition} (WMO ${reason.value})` : `${reason.condition} ${Math.round(reason.value * 10) / 10}${units[reason.condition]}`;
+  return reason.threshold === undefined
+    ? `${reason.condition} (WMO ${reason.value})`
+    : `${reason.condition} ${Math.round(reason.value * 10) / 10}${units[reason.condition]}`;
 }

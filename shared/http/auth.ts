@@ -34,13 +34,24 @@ export function makeTokenVerifier(auth: Config['auth']): TokenVerifier {
       if (!token) throw challenge();
       let claims: Record<string, unknown>;
       try {
-        ({ payload: claims } = await jwtVerify(token, keySet(), { issuer: auth.issuer, algorithms: ['RS256', 'ES256'] }));
+        ({ payload: claims } = await jwtVerify(token, keySet(), {
+          issuer: auth.issuer,
+          algorithms: ['RS256', 'ES256'],
+        }));
       } catch {
         throw new Unauthorized('Your access token is invalid or has expired. Sign in again.');
       }
       // Cognito access tokens carry client_id (not aud) and token_use; an ID token must not open the API.
-      if (claims.token_use !== 'access' || typeof claims.client_id !== 'string' || !clients.has(claims.client_id) || typeof claims.sub !== 'string') throw challenge();
-      const groups = Array.isArray(claims['cognito:groups']) ? (claims['cognito:groups'] as unknown[]).filter((g): g is string => typeof g === 'string') : [];
+      if (
+        claims.token_use !== 'access' ||
+        typeof claims.client_id !== 'string' ||
+        !clients.has(claims.client_id) ||
+        typeof claims.sub !== 'string'
+      )
+        throw challenge();
+      const groups = Array.isArray(claims['cognito:groups'])
+        ? (claims['cognito:groups'] as unknown[]).filter((g): g is string => typeof g === 'string')
+        : [];
       return { subject: claims.sub, groups };
     },
   };

@@ -12,9 +12,21 @@ export class HttpInputError extends Error {
 }
 
 export const malformedJson = (reason: string) =>
-  new HttpInputError(400, 'Malformed JSON', `The request body is not valid JSON (${reason}). Send a JSON object, e.g. {"customer": {...}}.`);
+  new HttpInputError(
+    400,
+    'Malformed JSON',
+    `The request body is not valid JSON (${reason}). Send a JSON object, e.g. {"customer": {...}}.`,
+  );
 export const bodyTooLarge = (limit: number) =>
-  new HttpInputError(413, 'Payload too large', `The request body is larger than ${limit} bytes. Shorten free-text fields such as notes.`);
+  new HttpInputError(
+    413,
+    'Payload too large',
+    `The request body is larger than ${limit} bytes. Shorten free-text fields such as notes.`,
+  );
 export const unsupportedMediaType = (got: string | undefined) =>
-  new HttpInputError(415, 'Unsupported media type', `Send the body as application/json${got ? `, not ${got}` : ' with a Content-Type header'}.`);
+  new HttpInputError(
+    415,
+    'Unsupported media type',
+    `Send the body as application/json${got ? `, not ${got}` : ' with a Content-Type header'}.`,
+  );
 export const missingBody = () => new HttpInputError(400, 'Missing body', 'This endpoint needs a JSON body.');

@@ -24,7 +24,8 @@ export const checkIdempotencyKey = (): Middleware => ({
  * A response body as kept for retries: the tracking token blanked where it stands, since only its hash is ever
  * stored. `replayedBody` puts the token back in the same place, so the replay serialises to the same bytes.
  */
-export const storableBody = (body: { trackingToken: string }): string => JSON.stringify({ ...body, trackingToken: null });
+export const storableBody = (body: { trackingToken: string }): string =>
+  JSON.stringify({ ...body, trackingToken: null });
 
 export function replayedBody(stored: string, trackingToken: string): Record<string, unknown> {
   const body = JSON.parse(stored) as Record<string, unknown>;

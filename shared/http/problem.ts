@@ -23,18 +23,34 @@ export interface Problem extends HttpResult {
 }
 
 export function toProblem(error: unknown, instance: string | undefined): Problem {
-  const problem = (status: number, slug: string, title: string, detail: string, extra: Record<string, unknown> = {}, unexpected = false): Problem => ({
+  const problem = (
+    status: number,
+    slug: string,
+    title: string,
+    detail: string,
+    extra: Record<string, unknown> = {},
+    unexpected = false,
+  ): Problem => ({
     status,
     body: { type: problemType(slug), title, status, detail, ...(instance ? { instance } : {}), ...extra },
     unexpected,
-    ...(status === 503 ? { headers: { 'retry-after': '5' } } : status === 401 ? { headers: { 'www-authenticate': 'Bearer' } } : {}),
+    ...(status === 503
+      ? { headers: { 'retry-after': '5' } }
+      : status === 401
+        ? { headers: { 'www-authenticate': 'Bearer' } }
+        : {}),
   });
 
   if (error instanceof RateLimited) {
-    return { ...problem(429, 'rate-limited', 'Too many requests', error.message, error.details), headers: { 'retry-after': String(error.retryAfterSeconds) } };
+    return {
+      ...problem(429, 'rate-limited', 'Too many requests', error.message, error.details),
+      headers: { 'retry-after': String(error.retryAfterSeconds) },
+    };
   }
-  if (error instanceof IdempotencyKeyReused) return problem(422, 'idempotency-key-reused', 'Idempotency-Key reused', error.message);
-  if (error instanceof IdempotencyInProgress) return problem(409, 'idempotency-in-progress', 'Request in progress', error.message);
+  if (error instanceof IdempotencyKeyReused)
+    return problem(422, 'idempotency-key-reused', 'Idempotency-Key reused', error.message);
+  if (error instanceof IdempotencyInProgress)
+    return problem(409, 'idempotency-in-progress', 'Request in progress', error.message);
   if (error instanceof DomainError) {
     const { status, title, slug } = domainStatus[error.kind];
     return problem(status, slug, title, error.message, error.details, error.kind === 'unavailable');
@@ -43,5 +59,12 @@ export function toProblem(error: unknown, instance: string | undefined): Problem
     return problem(error.status, error.title.toLowerCase().replace(/\s+/g, '-'), error.title, error.message);
   }
   // Anything else is a defect: say so plainly, keep internals (stack, SQL) out of the response.
-  return problem(500, 'internal', 'Internal error', 'Something went wrong on our side. Please try again; if you are in danger call 999.', {}, true);
+  return problem(
+    500,
+    'internal',
+    'Internal error',
+    'Something went wrong on our side. Please try again; if you are in danger call 999.',
+    {},
+    true,
+  );
 }

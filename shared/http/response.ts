@@ -17,13 +17,21 @@ const securityHeaders: Record<string, string> = {
   'cache-control': 'no-store',
 };
 
-export function corsHeaders(allowedOrigins: readonly string[], requestOrigin: string | undefined): Record<string, string> {
+export function corsHeaders(
+  allowedOrigins: readonly string[],
+  requestOrigin: string | undefined,
+): Record<string, string> {
   if (allowedOrigins.includes('*')) return { 'access-control-allow-origin': '*' };
-  if (requestOrigin && allowedOrigins.includes(requestOrigin)) return { 'access-control-allow-origin': requestOrigin, vary: 'origin' };
+  if (requestOrigin && allowedOrigins.includes(requestOrigin))
+    return { 'access-control-allow-origin': requestOrigin, vary: 'origin' };
   return { vary: 'origin' };
 }
 
-export function finish(result: HttpResult, cors: Record<string, string>, contentType = 'application/json'): APIGatewayProxyResult {
+export function finish(
+  result: HttpResult,
+  cors: Record<string, string>,
+  contentType = 'application/json',
+): APIGatewayProxyResult {
   const hasBody = result.body !== undefined;
   return {
     statusCode: result.status,

@@ -45,14 +45,20 @@ export type HttpHandler = (event: APIGatewayProxyEvent, context: Context) => Pro
 
 /** zod issues → field-level problems a person can act on. */
 export function fieldProblems(issues: readonly z.core.$ZodIssue[], prefix: string): FieldProblem[] {
-  return issues.map((issue) => ({ field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'), message: issue.message }));
+  return issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
+    message: issue.message,
+  }));
 }
 
 function validate<S extends z.ZodType>(schema: S, value: unknown, prefix: string, what: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const fields = fieldProblems(result.error.issues, prefix);
-  throw new ValidationError(`The ${what} is invalid: ${fields.map((f) => `${f.field || what}: ${f.message}`).join('; ')}.`, fields);
+  throw new ValidationError(
+    `The ${what} is invalid: ${fields.map((f) => `${f.field || what}: ${f.message}`).join('; ')}.`,
+    fields,
+  );
 }
 
 function parseJsonBody(event: APIGatewayProxyEvent, maxBodyBytes: number): unknown {
@@ -79,8 +85,12 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, P extends
   const core = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     const principal = spec.auth ? await spec.auth.verifier.verify(event.headers.authorization) : undefined;
     if (spec.auth && principal) requireRole(principal, spec.auth.role);
-    const body = (spec.body ? validate(spec.body, parseJsonBody(event, spec.http.maxBodyBytes), '', 'request body') : undefined) as Parsed<B>;
-    const params = (spec.params ? validate(spec.params, event.pathParameters ?? {}, '', 'path') : undefined) as Parsed<P>;
+    const body = (
+      spec.body ? validate(spec.body, parseJsonBody(event, spec.http.maxBodyBytes), '', 'request body') : undefined
+    ) as Parsed<B>;
+    const params = (
+      spec.params ? validate(spec.params, event.pathParameters ?? {}, '', 'path') : undefined
+    ) as Parsed<P>;
     const result = await fn({ body, params, principal, headers: event.headers, event, context });
     return finish(result, cors(event));
   };

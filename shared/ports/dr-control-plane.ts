@@ -11,7 +11,11 @@ export interface DatabaseControlPlane {
   /** Disaster: promote the target now, accepting the loss of writes not yet replicated. */
   failover(globalClusterId: string, targetClusterArn: string): Promise<void>;
   /** Starts a restore into a new cluster; instances are added separately. */
-  restoreToPointInTime(input: { sourceClusterId: string; targetClusterId: string; restoreTime: Date }): Promise<{ targetClusterArn?: string }>;
+  restoreToPointInTime(input: {
+    sourceClusterId: string;
+    targetClusterId: string;
+    restoreTime: Date;
+  }): Promise<{ targetClusterArn?: string }>;
 }
 
 export interface ReplicationLagReader {

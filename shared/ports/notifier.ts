@@ -24,17 +24,32 @@ export type Notification = (
       /** The emergency a customer message is about: recorded with it, so GDPR export can list what was sent. */
       requestId?: string;
     }
-  | { channel: 'operations'; subject: string; text: string; purpose: 'sla-at-risk' | 'no-technician-in-range' | 'weather-level-change' | 'forecast-unavailable' | 'dr-operation' | 'dr-check-failed' | 'notification-undelivered' }
+  | {
+      channel: 'operations';
+      subject: string;
+      text: string;
+      purpose:
+        | 'sla-at-risk'
+        | 'no-technician-in-range'
+        | 'weather-level-change'
+        | 'forecast-unavailable'
+        | 'dr-operation'
+        | 'dr-check-failed'
+        | 'notification-undelivered';
+    }
 ) &
   SyntheticTag;
 
 /** The tag for messages about this request: empty for a real one. */
-export const aboutRequest = (request: { id: string; isTest: boolean }): SyntheticTag => (request.isTest ? { synthetic: { requestId: request.id } } : {});
+export const aboutRequest = (request: { id: string; isTest: boolean }): SyntheticTag =>
+  request.isTest ? { synthetic: { requestId: request.id } } : {};
 
 /** Where messages about synthetic requests go instead of out: what they would have said, to whom, and when. */
 export interface SyntheticNotificationLog {
   record(notification: Notification & Required<SyntheticTag>, at: Date): Promise<void>;
-  listFor(requestId: string): Promise<Array<{ channel: string; purpose: string; to?: string; text: string; recordedAt: Date }>>;
+  listFor(
+    requestId: string,
+  ): Promise<Array<{ channel: string; purpose: string; to?: string; text: string; recordedAt: Date }>>;
 }
 
 export interface SendOptions {

@@ -38,7 +38,12 @@ export interface Assignment {
 
 export type TransitionOutcome =
   /** `repeated`: the step had already been taken (same status, stamp present); nothing was written. */
-  | { kind: 'applied'; repeated: boolean; request: EmergencyRequest; previous: { status: RequestStatus; technicianId?: string } }
+  | {
+      kind: 'applied';
+      repeated: boolean;
+      request: EmergencyRequest;
+      previous: { status: RequestStatus; technicianId?: string };
+    }
   | { kind: 'not-allowed'; status: RequestStatus }
   /** The job exists but is not assigned to this technician. */
   | { kind: 'not-yours' }
@@ -87,7 +92,12 @@ export interface RequestStore {
    * opened a request at or after `duplicateSince`, or the phone stored `limitPerHour` requests in the hour before
    * `request.createdAt`; atomic against concurrent calls from that phone or with that key.
    */
-  insertUnlessDuplicate(request: NewEmergency, duplicateSince: Date, limitPerHour: number, replaySince: Date): Promise<InsertOutcome>;
+  insertUnlessDuplicate(
+    request: NewEmergency,
+    duplicateSince: Date,
+    limitPerHour: number,
+    replaySince: Date,
+  ): Promise<InsertOutcome>;
   /** Keeps an intake's first answer (without its tracking token) for retries with its key; a second answer is ignored. */
   recordAnswer(requestId: string, answer: string): Promise<void>;
   /** Inserts a request accepted earlier (from the intake buffer); a row with the same id already stored is left as it is. */
@@ -100,7 +110,13 @@ export interface RequestStore {
    * owned by that technician), stamping the time `at` gives once the lock is held; the audit trigger records it.
    * Repeating a step already taken changes nothing and answers `repeated`. Evidence is written with the step.
    */
-  transition(id: string, action: JobAction, at: Date | (() => Date), technicianId?: string, evidence?: StepEvidence): Promise<TransitionOutcome>;
+  transition(
+    id: string,
+    action: JobAction,
+    at: Date | (() => Date),
+    technicianId?: string,
+    evidence?: StepEvidence,
+  ): Promise<TransitionOutcome>;
   /** Stores the customer's rating of a completed job, once (a second rating is refused, not overwritten). */
   rate(id: string, rating: number, comment: string | undefined, at: Date): Promise<RatingOutcome>;
   /** Counts a wrong arrival code against the job; returns the failures so far. */
@@ -110,7 +126,13 @@ export interface RequestStore {
    * round trip. `keptAnswer`: an intake's answer for Idempotency-Key retries, kept in the same statement when the
    * assignment is made (as recordAnswer would: a first answer already kept stays).
    */
-  assignIfPending(id: string, technicianId: string, at: Date, eta: Date, keptAnswer?: string): Promise<Assignment | undefined>;
+  assignIfPending(
+    id: string,
+    technicianId: string,
+    at: Date,
+    eta: Date,
+    keptAnswer?: string,
+  ): Promise<Assignment | undefined>;
   /** Notes a dispatch that found nobody; `newlyAtRisk` is true only when this attempt first flagged the SLA at risk. */
   recordDispatchAttempt(id: string, at: Date, slaAtRisk: boolean): Promise<{ newlyAtRisk: boolean }>;
   /**
@@ -143,5 +165,9 @@ export interface OperationsRequestStore {
    * again): back to pending, or to `target` when operations chose who (then only if they are in the request's fleet).
    * Every stamp of the old technician's progress is cleared: the next one proves their own arrival. One statement.
    */
-  reassignByOperations(id: string, action: OperationsAction, target?: ReassignTarget): Promise<OperationsOutcome & { technician?: TechnicianProfile }>;
+  reassignByOperations(
+    id: string,
+    action: OperationsAction,
+    target?: ReassignTarget,
+  ): Promise<OperationsOutcome & { technician?: TechnicianProfile }>;
 }

@@ -30,7 +30,16 @@ export interface ScaleStateStore {
    * Stores the next state and takes the run lease, only if the state is still at `expectedVersion` and no other run
    * holds an unexpired lease. Returns the new version, or undefined when another run got there first.
    */
-  claim(expectedVersion: number, next: Omit<StoredScaleState, 'version'>, lease: { runId: string; until: Date }, now: Date): Promise<number | undefined>;
+  claim(
+    expectedVersion: number,
+    next: Omit<StoredScaleState, 'version'>,
+    lease: { runId: string; until: Date },
+    now: Date,
+  ): Promise<number | undefined>;
   /** Records what the run applied and releases its lease; false when the lease was lost (the run overran it). */
-  complete(lease: { runId: string; version: number }, applied: Record<string, WeatherLevel>, lastChangeAt: Date | undefined): Promise<boolean>;
+  complete(
+    lease: { runId: string; version: number },
+    applied: Record<string, WeatherLevel>,
+    lastChangeAt: Date | undefined,
+  ): Promise<boolean>;
 }

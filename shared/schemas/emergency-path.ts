@@ -12,5 +12,7 @@ const bookingReference = /^TH-[2-9A-HJKMNP-TV-Z]{6}$/;
  * carries the reference the customer reads out on the phone, not the id.
  */
 export const EmergencyIdOrReferencePath = z.object({
-  id: z.union([z.uuid(), z.string().regex(bookingReference)], { error: 'the emergency id must be a UUID or a booking reference such as TH-7K3Q9P' }),
+  id: z.union([z.uuid(), z.string().regex(bookingReference)], {
+    error: 'the emergency id must be a UUID or a booking reference such as TH-7K3Q9P',
+  }),
 });

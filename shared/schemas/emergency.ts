@@ -9,11 +9,16 @@ import { freeText as text } from './free-text.js';
 const phoneCharacters = /^[0-9+()\-. ]*$/;
 
 export const phoneNumber = z
-  .string({ error: (issue) => (issue.input === undefined ? 'customer phone is required' : 'customer phone must be text') })
+  .string({
+    error: (issue) => (issue.input === undefined ? 'customer phone is required' : 'customer phone must be text'),
+  })
   .max(32, 'customer phone is too long')
   .transform((value, ctx) => {
     if (!phoneCharacters.test(value)) {
-      ctx.addIssue({ code: 'custom', message: 'customer phone may contain only digits, spaces, +, brackets, dots and dashes' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'customer phone may contain only digits, spaces, +, brackets, dots and dashes',
+      });
       return z.NEVER;
     }
     // National numbers are read as UK numbers; an Irish or other number must be given with its +country code.
@@ -21,8 +26,15 @@ export const phoneNumber = z
     // libphonenumber calls Ofcom's drama range invalid; we accept it so synthetic tests and demos never text a real person.
     // libphonenumber's metadata also calls some 4–5 digit national service numbers valid (+98 9000): a customer we
     // must be able to text has a full E.164 number of 7 to 15 digits.
-    if (!parsed || !(parsed.isValid() || isFictionalUkNumber(parsed.number)) || !/^\+[1-9][0-9]{6,14}$/.test(parsed.number)) {
-      ctx.addIssue({ code: 'custom', message: 'customer phone must be a valid phone number, e.g. 07700 900123 or +44 7700 900123' });
+    if (
+      !parsed ||
+      !(parsed.isValid() || isFictionalUkNumber(parsed.number)) ||
+      !/^\+[1-9][0-9]{6,14}$/.test(parsed.number)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'customer phone must be a valid phone number, e.g. 07700 900123 or +44 7700 900123',
+      });
       return z.NEVER;
     }
     return parsed.number;
@@ -48,11 +60,19 @@ const coordinate = (name: 'lat' | 'lon', limit: number) =>
     .max(limit, `location ${name} must be between -${limit} and ${limit}`);
 
 const location = z
-  .object({ lat: coordinate('lat', 90).optional(), lon: coordinate('lon', 180).optional(), postcode: postcode.optional() })
+  .object({
+    lat: coordinate('lat', 90).optional(),
+    lon: coordinate('lon', 180).optional(),
+    postcode: postcode.optional(),
+  })
   .superRefine((value, ctx) => {
     const hasPoint = value.lat !== undefined || value.lon !== undefined;
     if (hasPoint && (value.lat === undefined || value.lon === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'location needs both lat and lon', path: value.lat === undefined ? ['lat'] : ['lon'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'location needs both lat and lon',
+        path: value.lat === undefined ? ['lat'] : ['lon'],
+      });
     } else if (!hasPoint && value.postcode === undefined) {
       ctx.addIssue({ code: 'custom', message: 'location needs either lat and lon, or a postcode' });
     }
@@ -63,31 +83,48 @@ const registration = z
   .string({ error: 'vehicle registration must be text' })
   .max(12, 'vehicle registration is too long')
   .transform((value) => value.toUpperCase().replace(/\s+/g, ''))
-  .refine((value) => /^[A-Z0-9-]{1,10}$/.test(value), 'vehicle registration may contain only letters, digits and dashes');
+  .refine(
+    (value) => /^[A-Z0-9-]{1,10}$/.test(value),
+    'vehicle registration may contain only letters, digits and dashes',
+  );
 
 const flag = (what: string) => z.boolean({ error: `${what} must be true or false` });
 
 export const CreateEmergencyBody = z
-  .object({
-    customer: z.object({ name: text(100, 'customer name'), phone: phoneNumber }, { error: 'customer must be an object with name and phone' }),
-    location,
-    address: text(300, 'address', { multiline: true }).optional(),
-    vehicle: z.object(
-      { makeModel: text(80, 'vehicle makeModel'), registration: registration.optional() },
-      { error: 'vehicle must be an object with makeModel' },
-    ),
-    issue: z.enum(tyreIssues, { error: `issue must be one of: ${tyreIssues.join(', ')}` }),
-    safety: z
-      .object({ onMotorway: flag('safety onMotorway').default(false), vulnerableOccupants: flag('safety vulnerableOccupants').default(false) })
-      .optional(),
-    notes: text(1000, 'notes', { multiline: true }).optional(),
-  }, { error: 'the body must be a JSON object' })
+  .object(
+    {
+      customer: z.object(
+        { name: text(100, 'customer name'), phone: phoneNumber },
+        { error: 'customer must be an object with name and phone' },
+      ),
+      location,
+      address: text(300, 'address', { multiline: true }).optional(),
+      vehicle: z.object(
+        { makeModel: text(80, 'vehicle makeModel'), registration: registration.optional() },
+        { error: 'vehicle must be an object with makeModel' },
+      ),
+      issue: z.enum(tyreIssues, { error: `issue must be one of: ${tyreIssues.join(', ')}` }),
+      safety: z
+        .object({
+          onMotorway: flag('safety onMotorway').default(false),
+          vulnerableOccupants: flag('safety vulnerableOccupants').default(false),
+        })
+        .optional(),
+      notes: text(1000, 'notes', { multiline: true }).optional(),
+    },
+    { error: 'the body must be a JSON object' },
+  )
   .meta({ id: 'CreateEmergency' });
 export type CreateEmergencyInput = z.output<typeof CreateEmergencyBody>;
 
 export { EmergencyIdPath } from './emergency-path.js';
 
-export const TechnicianSummary = z.object({ id: z.string(), firstName: z.string(), van: z.string(), distanceKm: z.number() });
+export const TechnicianSummary = z.object({
+  id: z.string(),
+  firstName: z.string(),
+  van: z.string(),
+  distanceKm: z.number(),
+});
 
 export const CreatedEmergency = z
   .object({
@@ -95,14 +132,24 @@ export const CreatedEmergency = z
     reference: z.string().meta({ examples: ['TH-7K3Q9P'] }),
     status: z.enum(requestStatuses),
     priority: z.number().int().min(1).max(5).meta({ description: '1 is the most urgent' }),
-    trackingToken: z.string().meta({ description: 'Send as X-Tracking-Token to read or cancel this request; shown only once' }),
+    trackingToken: z
+      .string()
+      .meta({ description: 'Send as X-Tracking-Token to read or cancel this request; shown only once' }),
     slaDeadline: z.iso.datetime(),
     createdAt: z.iso.datetime(),
-    queued: z.boolean().optional().meta({ description: 'true when accepted into the fallback buffer during a database outage (HTTP 202)' }),
-    technician: TechnicianSummary.optional().meta({ description: 'Who is coming, when dispatch found someone straight away' }),
+    queued: z
+      .boolean()
+      .optional()
+      .meta({ description: 'true when accepted into the fallback buffer during a database outage (HTTP 202)' }),
+    technician: TechnicianSummary.optional().meta({
+      description: 'Who is coming, when dispatch found someone straight away',
+    }),
     eta: z.iso.datetime().optional(),
     etaMinutes: z.number().int().optional(),
-    slaAtRisk: z.boolean().optional().meta({ description: 'true when nobody free can arrive before slaDeadline yet; operations have been told' }),
+    slaAtRisk: z
+      .boolean()
+      .optional()
+      .meta({ description: 'true when nobody free can arrive before slaDeadline yet; operations have been told' }),
   })
   .meta({ id: 'CreatedEmergency' });
 
@@ -120,19 +167,27 @@ export const EmergencyView = z
     eta: z.iso.datetime().optional(),
     etaMinutes: z.number().int().optional().meta({ description: 'While en route: recomputed from the live position' }),
     technicianId: z.string().optional(),
-    technician: z
-      .object({ firstName: z.string(), van: z.string() })
-      .optional()
-      .meta({ description: 'Who is coming: their first name and van, while a technician is assigned, en route or on site (GET only)' }),
+    technician: z.object({ firstName: z.string(), van: z.string() }).optional().meta({
+      description:
+        'Who is coming: their first name and van, while a technician is assigned, en route or on site (GET only)',
+    }),
     arrivalCode: z
       .string()
       .regex(/^[0-9]{4}$/)
       .optional()
-      .meta({ description: 'Read this to the technician when they reach you: they need it to complete the job. Shown only here, while a technician is assigned, en route or on site.' }),
-    technicianLocation: z.object({ lat: z.number(), lon: z.number(), recordedAt: z.iso.datetime() }).optional().meta({ description: 'While en route' }),
+      .meta({
+        description:
+          'Read this to the technician when they reach you: they need it to complete the job. Shown only here, while a technician is assigned, en route or on site.',
+      }),
+    technicianLocation: z
+      .object({ lat: z.number(), lon: z.number(), recordedAt: z.iso.datetime() })
+      .optional()
+      .meta({ description: 'While en route' }),
     timeline: z.record(z.string(), z.iso.datetime()),
     queued: z.boolean().optional(),
-    rating: z.object({ score: z.number().int().min(1).max(5), comment: z.string().optional() }).optional().meta({ description: 'Your rating, once given' }),
+    rating: z
+      .object({ score: z.number().int().min(1).max(5), comment: z.string().optional() })
+      .optional()
+      .meta({ description: 'Your rating, once given' }),
   })
   .meta({ id: 'Emergency' });
-

@@ -52,14 +52,24 @@ export const PersonalDataExport = z
         operation: z.enum(['INSERT', 'UPDATE', 'DELETE']),
         changedAt: iso,
         changedBy: z.string(),
-        oldRow: row.meta({ description: 'The row before, without internal secrets (sealed number, look-up hash, tracking-token hash)' }),
+        oldRow: row.meta({
+          description: 'The row before, without internal secrets (sealed number, look-up hash, tracking-token hash)',
+        }),
         newRow: row,
       }),
     ),
-    notifications: z.array(z.object({ requestId: z.string().optional(), purpose: z.string(), message: z.string().nullable(), sentAt: iso })),
+    notifications: z.array(
+      z.object({ requestId: z.string().optional(), purpose: z.string(), message: z.string().nullable(), sentAt: iso }),
+    ),
   })
-  .meta({ id: 'PersonalDataExport', description: 'Everything held about one customer phone number (empty lists when nothing is held)' });
+  .meta({
+    id: 'PersonalDataExport',
+    description: 'Everything held about one customer phone number (empty lists when nothing is held)',
+  });
 
 export const ErasureReport = z
-  .object({ erased: z.number().int().meta({ description: 'How many requests were anonymised' }), requestIds: z.array(z.string()) })
+  .object({
+    erased: z.number().int().meta({ description: 'How many requests were anonymised' }),
+    requestIds: z.array(z.string()),
+  })
   .meta({ id: 'ErasureReport' });

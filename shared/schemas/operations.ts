@@ -6,7 +6,9 @@ const point = z.object({ lat: z.number(), lon: z.number() });
 
 export const SeverityAssessment = z
   .object({
-    severity: z.enum(['P1', 'P2', 'P3', 'P4']).meta({ description: 'The incident playbook level: P1 drop everything, P4 no customer impact' }),
+    severity: z
+      .enum(['P1', 'P2', 'P3', 'P4'])
+      .meta({ description: 'The incident playbook level: P1 drop everything, P4 no customer impact' }),
     reasons: z.array(z.string()).meta({ description: 'Every rule that fired at that level, most serious first' }),
   })
   .meta({ id: 'SeverityAssessment' });
@@ -19,15 +21,29 @@ export const HealthReport = z
     checks: z.object({
       postgres: z.object({ status: checkStatus, detail: z.string().optional() }),
       dynamodb: z.object({ status: checkStatus, detail: z.string().optional() }),
-      backlog: z.object({ status: checkStatus, pending: z.number().int().optional(), threshold: z.number().int(), detail: z.string().optional() }),
+      backlog: z.object({
+        status: checkStatus,
+        pending: z.number().int().optional(),
+        threshold: z.number().int(),
+        detail: z.string().optional(),
+      }),
     }),
     dependencies: z
       .array(
         z.object({
-          name: z.string().meta({ description: 'postgresql:writer, dynamodb:<table>, kms:phone-data-key, kms:phone-hash-key, secrets-manager:database, sns:ops-alerts' }),
+          name: z.string().meta({
+            description:
+              'postgresql:writer, dynamodb:<table>, kms:phone-data-key, kms:phone-hash-key, secrets-manager:database, sns:ops-alerts',
+          }),
           verdict: z.enum(['reachable', 'unreachable', 'not-used']),
-          latencyMs: z.number().int().optional().meta({ description: 'How long the check took (reachable or unreachable)' }),
-          error: z.string().optional().meta({ description: 'Unreachable: the kind of failure (timed out, ECONNREFUSED, AccessDeniedException, …)' }),
+          latencyMs: z
+            .number()
+            .int()
+            .optional()
+            .meta({ description: 'How long the check took (reachable or unreachable)' }),
+          error: z.string().optional().meta({
+            description: 'Unreachable: the kind of failure (timed out, ECONNREFUSED, AccessDeniedException, …)',
+          }),
           detail: z.string().optional().meta({ description: 'Not used: why this stage has no such dependency' }),
         }),
       )
@@ -39,12 +55,18 @@ export const HealthReport = z
 export const IntakeHealth = z
   .object({
     status: z.enum(['ok', 'buffering', 'down']).meta({
-      description: 'ok: emergencies are stored; buffering: they are held in the intake buffer until the database is back; down: neither can take them',
+      description:
+        'ok: emergencies are stored; buffering: they are held in the intake buffer until the database is back; down: neither can take them',
     }),
   })
   .meta({ id: 'IntakeHealth' });
 
-const openStatusCounts = z.object({ pending: z.number().int(), assigned: z.number().int(), en_route: z.number().int(), on_site: z.number().int() });
+const openStatusCounts = z.object({
+  pending: z.number().int(),
+  assigned: z.number().int(),
+  en_route: z.number().int(),
+  on_site: z.number().int(),
+});
 
 export const OperationsQueue = z
   .object({
@@ -72,7 +94,9 @@ export const OperationsQueue = z
   })
   .meta({ id: 'OperationsQueue' });
 
-const windowFigures = z.object({ lastHour: z.number().nullable(), today: z.number().nullable() }).meta({ description: 'null over an empty window: nothing to average' });
+const windowFigures = z
+  .object({ lastHour: z.number().nullable(), today: z.number().nullable() })
+  .meta({ description: 'null over an empty window: nothing to average' });
 
 export const OperationsMetrics = z
   .object({
@@ -82,9 +106,10 @@ export const OperationsMetrics = z
     assignedRequests: z.number().int(),
     inProgressRequests: z.number().int().meta({ description: 'En route or on site' }),
     completedToday: z.number().int(),
-    unverifiedCompletions: z
-      .object({ lastHour: z.number().int(), today: z.number().int() })
-      .meta({ description: 'Completed without a verified arrival (closed by an operations override): counted apart, never in the response or SLA figures' }),
+    unverifiedCompletions: z.object({ lastHour: z.number().int(), today: z.number().int() }).meta({
+      description:
+        'Completed without a verified arrival (closed by an operations override): counted apart, never in the response or SLA figures',
+    }),
     averageResponseMinutes: windowFigures,
     slaCompliancePercent: windowFigures,
     oldestPendingMinutes: z.number(),
@@ -94,7 +119,12 @@ export const OperationsMetrics = z
     openPastDeadline: z.number().int(),
     customerSatisfaction: z
       .object({
-        last24Hours: z.number().min(1).max(5).nullable().meta({ description: 'Mean rating (1–5) given in the last 24 hours; null with none' }),
+        last24Hours: z
+          .number()
+          .min(1)
+          .max(5)
+          .nullable()
+          .meta({ description: 'Mean rating (1–5) given in the last 24 hours; null with none' }),
         ratings: z.number().int(),
         target: z.number().meta({ description: 'SATISFACTION_TARGET' }),
       })
@@ -111,9 +141,13 @@ export const LiveMap = z
       .array(
         z.object({
           id: z.string(),
-          firstName: z.string().nullable().meta({ description: "From the technician's profile; null when they have none" }),
+          firstName: z
+            .string()
+            .nullable()
+            .meta({ description: "From the technician's profile; null when they have none" }),
           status: z.enum(['available', 'busy', 'silent', 'on_break']).meta({
-            description: 'busy: holds a job (whatever their van reports); silent: no position within LOCATION_FRESH_MINUTES; offline or never-located technicians are not listed',
+            description:
+              'busy: holds a job (whatever their van reports); silent: no position within LOCATION_FRESH_MINUTES; offline or never-located technicians are not listed',
           }),
           location: point.meta({ description: 'Their last reported position' }),
           lastSeenMinutes: z.number().nullable().meta({ description: 'Minutes since that position (one decimal)' }),
@@ -139,11 +173,25 @@ export const LiveMap = z
           technicianId: z.string().optional(),
         }),
       )
-      .meta({ description: 'Open requests (pending to on site) of real customers, most urgent first (late, at risk, on track; then nearest deadline), at most 500' }),
+      .meta({
+        description:
+          'Open requests (pending to on site) of real customers, most urgent first (late, at risk, on track; then nearest deadline), at most 500',
+      }),
     weather: z.object({
       level: z.enum(['normal', 'elevated', 'severe']),
-      updatedAt: z.iso.datetime().nullable().meta({ description: 'When weather scaling last decided; null before its first run' }),
-      regions: z.array(z.object({ region: z.string(), level: z.enum(['normal', 'elevated', 'severe']), conditions: z.array(z.string()) })).meta({ description: 'Regions that were not normal at the last run, and why' }),
+      updatedAt: z.iso
+        .datetime()
+        .nullable()
+        .meta({ description: 'When weather scaling last decided; null before its first run' }),
+      regions: z
+        .array(
+          z.object({
+            region: z.string(),
+            level: z.enum(['normal', 'elevated', 'severe']),
+            conditions: z.array(z.string()),
+          }),
+        )
+        .meta({ description: 'Regions that were not normal at the last run, and why' }),
     }),
   })
   .meta({ id: 'LiveMap' });

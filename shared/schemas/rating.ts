@@ -19,5 +19,9 @@ export const RatingBody = z
   .meta({ id: 'Rating', description: 'How the job went, 1 (poor) to 5 (excellent), with an optional comment' });
 
 export const RatingRecorded = z
-  .object({ id: z.uuid(), reference: z.string(), rating: z.object({ score: z.number().int().min(1).max(5), comment: z.string().optional() }) })
+  .object({
+    id: z.uuid(),
+    reference: z.string(),
+    rating: z.object({ score: z.number().int().min(1).max(5), comment: z.string().optional() }),
+  })
   .meta({ id: 'RatingRecorded' });

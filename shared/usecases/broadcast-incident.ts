@@ -9,7 +9,12 @@ import type { Notifier } from '../ports/notifier.js';
 
 export const BroadcastRequest = z
   .object({
-    incidentId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'an incident id such as INC-2026-014 (letters, digits, . _ -; up to 64)'),
+    incidentId: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+        'an incident id such as INC-2026-014 (letters, digits, . _ -; up to 64)',
+      ),
     /** Only an explicit true sends; absent or false is a dry run, so sending is never the accident. */
     send: z.boolean().optional(),
   })
@@ -38,7 +43,10 @@ export interface BroadcastReport {
 
 export function parseBroadcastRequest(event: unknown): BroadcastRequest {
   const parsed = BroadcastRequest.safeParse(event ?? {});
-  if (!parsed.success) throw new ValidationError(`Invalid broadcast request: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new ValidationError(
+      `Invalid broadcast request: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }
 
@@ -63,11 +71,21 @@ export async function broadcastIncident(deps: BroadcastDeps, request: BroadcastR
       continue;
     }
     try {
-      await deps.notifier.send({ channel: 'sms', purpose: 'incident-broadcast', requestId: recipient.requestId, to: recipient.phone, text: broadcastText(recipient) });
+      await deps.notifier.send({
+        channel: 'sms',
+        purpose: 'incident-broadcast',
+        requestId: recipient.requestId,
+        to: recipient.phone,
+        text: broadcastText(recipient),
+      });
       await deps.broadcasts.markSent(request.incidentId, recipient.phone, deps.clock.now());
       report.sent++;
     } catch (error) {
-      deps.log.error('incident broadcast SMS failed', { incidentId: request.incidentId, requestId: recipient.requestId, error: error });
+      deps.log.error('incident broadcast SMS failed', {
+        incidentId: request.incidentId,
+        requestId: recipient.requestId,
+        error: error,
+      });
       report.failed.push(maskPhone(recipient.phone));
     }
   }

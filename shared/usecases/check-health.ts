@@ -59,19 +59,29 @@ function shortError(error: unknown): string {
 }
 
 async function probe(dependency: DependencyProbe, deps: HealthDeps): Promise<DependencyReport> {
-  if (dependency.notUsed !== undefined) return { name: dependency.name, verdict: 'not-used', detail: dependency.notUsed };
+  if (dependency.notUsed !== undefined)
+    return { name: dependency.name, verdict: 'not-used', detail: dependency.notUsed };
   const started = deps.clock.now().getTime();
   try {
     await withTimeout(dependency.check(deps.health.checkTimeoutMs), deps.health.checkTimeoutMs);
     return { name: dependency.name, verdict: 'reachable', latencyMs: deps.clock.now().getTime() - started };
   } catch (error) {
     deps.log.warn(`health check ${dependency.name} failed`, { error });
-    return { name: dependency.name, verdict: 'unreachable', latencyMs: deps.clock.now().getTime() - started, error: shortError(error) };
+    return {
+      name: dependency.name,
+      verdict: 'unreachable',
+      latencyMs: deps.clock.now().getTime() - started,
+      error: shortError(error),
+    };
   }
 }
 
 /** The summary check of one kind: failed when any of its dependencies is unreachable. */
-function summary(kind: DependencyKind, probes: DependencyProbe[], reports: DependencyReport[]): { status: CheckStatus; detail?: string } {
+function summary(
+  kind: DependencyKind,
+  probes: DependencyProbe[],
+  reports: DependencyReport[],
+): { status: CheckStatus; detail?: string } {
   const failed = reports.filter((report, i) => probes[i]!.kind === kind && report.verdict === 'unreachable');
   if (failed.length === 0) return { status: 'ok' };
   return { status: 'failed', detail: failed.every((report) => report.error === timedOut) ? timedOut : 'unreachable' };
@@ -81,22 +91,36 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
   const { checkTimeoutMs, backlogDegradedAbove } = deps.health;
   const [dependencies, pending] = await Promise.all([
     Promise.all(deps.dependencies.map((dependency) => probe(dependency, deps))),
-    withTimeout(deps.requests.countPending(), checkTimeoutMs).then((n) => n, () => undefined),
+    withTimeout(deps.requests.countPending(), checkTimeoutMs).then(
+      (n) => n,
+      () => undefined,
+    ),
   ]);
   const postgres = summary('postgresql', deps.dependencies, dependencies);
   const dynamodb = summary('dynamodb', deps.dependencies, dependencies);
   const backlog =
     pending === undefined
       ? { status: 'failed' as const, threshold: backlogDegradedAbove, detail: 'could not count pending requests' }
-      : { status: pending > backlogDegradedAbove ? ('degraded' as const) : ('ok' as const), pending, threshold: backlogDegradedAbove };
+      : {
+          status: pending > backlogDegradedAbove ? ('degraded' as const) : ('ok' as const),
+          pending,
+          threshold: backlogDegradedAbove,
+        };
 
   const unreachable = deps.dependencies.filter((_, i) => dependencies[i]!.verdict === 'unreachable');
   const allOk = unreachable.length === 0 && backlog.status === 'ok';
   const status = unreachable.some((d) => essential.has(d.kind)) ? 'unhealthy' : allOk ? 'healthy' : 'degraded';
   // The 90-minute promise cannot be kept when an essential dependency is gone: the service is down.
   // A long backlog is not an outage: the severity counts the queue itself.
-  const service: ServiceAvailability = status === 'unhealthy' ? 'down' : backlog.status === 'failed' || unreachable.length > 0 ? 'degraded' : 'up';
+  const service: ServiceAvailability =
+    status === 'unhealthy' ? 'down' : backlog.status === 'failed' || unreachable.length > 0 ? 'degraded' : 'up';
   // Health cannot see who is affected; /ops/metrics counts customers past their deadline.
-  const severity = assessSeverity({ service, affectedCustomers: 0, dataIntegrityFailure: false, security: 'none', queueLength: pending ?? 0 });
+  const severity = assessSeverity({
+    service,
+    affectedCustomers: 0,
+    dataIntegrityFailure: false,
+    security: 'none',
+    queueLength: pending ?? 0,
+  });
   return { status, checks: { postgres, dynamodb, backlog }, dependencies, severity };
 }

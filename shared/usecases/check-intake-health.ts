@@ -18,7 +18,10 @@ export interface IntakeHealth {
 }
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
+  ]);
 
 export async function checkIntakeHealth(deps: IntakeHealthDeps): Promise<IntakeHealth> {
   const { checkTimeoutMs } = deps.health;
@@ -30,6 +33,9 @@ export async function checkIntakeHealth(deps: IntakeHealthDeps): Promise<IntakeH
         return false;
       },
     );
-  const [database, buffer] = await Promise.all([answers('postgres', deps.requests.ping(checkTimeoutMs)), answers('intake buffer', deps.intakeBuffer.probeWritable(checkTimeoutMs))]);
+  const [database, buffer] = await Promise.all([
+    answers('postgres', deps.requests.ping(checkTimeoutMs)),
+    answers('intake buffer', deps.intakeBuffer.probeWritable(checkTimeoutMs)),
+  ]);
   return { status: database ? 'ok' : buffer ? 'buffering' : 'down' };
 }

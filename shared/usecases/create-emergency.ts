@@ -6,7 +6,14 @@ import { computePriority, type WeatherLevel } from '../domain/priority.js';
 import { isInServiceArea } from '../domain/service-area.js';
 import { idempotencyKeyHash, requestFingerprint } from '../domain/idempotency.js';
 import { hashTrackingToken, replayableId } from '../domain/tracking.js';
-import { Conflict, IdempotencyInProgress, IdempotencyKeyReused, RateLimited, Unavailable, ValidationError } from '../errors.js';
+import {
+  Conflict,
+  IdempotencyInProgress,
+  IdempotencyKeyReused,
+  RateLimited,
+  Unavailable,
+  ValidationError,
+} from '../errors.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
 import type { Geocoder } from '../ports/geocoder.js';
 import type { IntakeBuffer } from '../ports/intake-buffer.js';
@@ -74,7 +81,11 @@ const defaultAnswerWithinMs = 30_000;
 const storedGeohashPrecision = 9;
 const referenceAttempts = 5;
 
-export async function createEmergency(deps: IntakeDeps, input: CreateEmergencyInput, options: IntakeOptions = {}): Promise<AcceptedEmergency> {
+export async function createEmergency(
+  deps: IntakeDeps,
+  input: CreateEmergencyInput,
+  options: IntakeOptions = {},
+): Promise<AcceptedEmergency> {
   const location = await locate(deps.geocoder, input.location);
   const now = deps.clock.now();
   const weather = await currentWeather(deps);
@@ -123,20 +134,31 @@ export async function createEmergency(deps: IntakeDeps, input: CreateEmergencyIn
       // The stored request's own token: its id is this attempt's, unless it was stored before ids were derived from keys
       // of every length (a short key then drew a random id).
       const token = request.id === id ? trackingToken : await deps.trackingLinks.tokenFor(request.id);
-      if (answer !== undefined) return { request, trackingToken: token, queued: false, replayed: true, firstAnswer: answer };
+      if (answer !== undefined)
+        return { request, trackingToken: token, queued: false, replayed: true, firstAnswer: answer };
       // No answer yet: the first attempt may still be dispatching. Once its invocation is over it never will answer.
       if (answerDueBy && answerDueBy > (options.invocation?.startedAt ?? now)) throw new IdempotencyInProgress();
       // The first attempt committed and was stopped before it answered: answer with what is stored, dispatching if still pending.
-      const dispatch = request.status === 'pending' ? await dispatchWithinBudget(deps, request, options.keepAnswer) : undefined;
+      const dispatch =
+        request.status === 'pending' ? await dispatchWithinBudget(deps, request, options.keepAnswer) : undefined;
       const status = dispatch?.kind === 'assigned' ? 'assigned' : request.status;
       return { request: { ...request, status }, trackingToken: token, queued: false, dispatch, replayed: true };
     }
     const dispatch = await dispatchWithinBudget(deps, stored, options.keepAnswer);
-    return { request: { ...stored, status: dispatch?.kind === 'assigned' ? 'assigned' : 'pending' }, trackingToken, queued: false, dispatch };
+    return {
+      request: { ...stored, status: dispatch?.kind === 'assigned' ? 'assigned' : 'pending' },
+      trackingToken,
+      queued: false,
+      dispatch,
+    };
   } catch (error) {
     if (!(error instanceof Unavailable)) throw error;
     // The system of record is down (failover, outage): keep the emergency in DynamoDB rather than turn the driver away.
-    deps.log.error('database unavailable; emergency held in intake buffer', { id: draft.id, reference: draft.reference, error: error.cause });
+    deps.log.error('database unavailable; emergency held in intake buffer', {
+      id: draft.id,
+      reference: draft.reference,
+      error: error.cause,
+    });
     // The store counts the per-phone limit; while it is down, the DynamoDB counter does.
     await withinBufferedPhoneLimit(deps, input.customer.phone, now);
     let held: NewEmergency;
@@ -147,8 +169,14 @@ export async function createEmergency(deps: IntakeDeps, input: CreateEmergencyIn
       throw new Unavailable('We could not record your request right now. Please try again in a moment, or call us.');
     }
     // Held already under this id: a retry with the same key while the database is still down gets the same answer.
-    if (held !== draft && held.idempotency?.fingerprint !== draft.idempotency?.fingerprint) throw new IdempotencyKeyReused();
-    return { request: { ...held, status: 'pending' }, trackingToken, queued: true, ...(held !== draft ? { replayed: true } : {}) };
+    if (held !== draft && held.idempotency?.fingerprint !== draft.idempotency?.fingerprint)
+      throw new IdempotencyKeyReused();
+    return {
+      request: { ...held, status: 'pending' },
+      trackingToken,
+      queued: true,
+      ...(held !== draft ? { replayed: true } : {}),
+    };
   }
 }
 
@@ -158,11 +186,19 @@ export async function createEmergency(deps: IntakeDeps, input: CreateEmergencyIn
  * redispatch (every minute). A dispatch still running goes on in the background while the container lives; every step
  * of it is guarded, so it and redispatch cannot both assign the request.
  */
-async function dispatchWithinBudget(deps: IntakeDeps, stored: NewEmergency | EmergencyRequest, keepAnswer?: IntakeOptions['keepAnswer']): Promise<DispatchOutcome | undefined> {
+async function dispatchWithinBudget(
+  deps: IntakeDeps,
+  stored: NewEmergency | EmergencyRequest,
+  keepAnswer?: IntakeOptions['keepAnswer'],
+): Promise<DispatchOutcome | undefined> {
   // Once the budget is spent the customer is told `pending`: an assignment made after that must not keep another answer.
   let answering = true;
   const keep = keepAnswer && ((planned: PlannedAssignment) => (answering ? keepAnswer(stored, planned) : undefined));
-  const attempt = dispatchEmergency(deps, { ...stored, declinedBy: 'declinedBy' in stored ? stored.declinedBy : [] }, keep ? { keepAnswer: keep } : {}).catch((error: unknown) => {
+  const attempt = dispatchEmergency(
+    deps,
+    { ...stored, declinedBy: 'declinedBy' in stored ? stored.declinedBy : [] },
+    keep ? { keepAnswer: keep } : {},
+  ).catch((error: unknown) => {
     deps.log.error('dispatch failed; request left pending for redispatch', { id: stored.id, error: error });
     return undefined;
   });
@@ -174,21 +210,36 @@ async function dispatchWithinBudget(deps: IntakeDeps, stored: NewEmergency | Eme
     const outcome = await Promise.race([attempt, budget]);
     if (outcome !== 'out-of-budget') return outcome;
     answering = false;
-    deps.log.warn('dispatch budget spent; answering pending, dispatch continues', { id: stored.id, budgetMs: deps.intake.dispatchBudgetMs });
+    deps.log.warn('dispatch budget spent; answering pending, dispatch continues', {
+      id: stored.id,
+      budgetMs: deps.intake.dispatchBudgetMs,
+    });
     return undefined;
   } finally {
     clearTimeout(timer);
   }
 }
 
-type StoredOrReplayed = NewEmergency | { replayed: true; request: EmergencyRequest; answer?: string; answerDueBy?: Date };
+type StoredOrReplayed =
+  NewEmergency | { replayed: true; request: EmergencyRequest; answer?: string; answerDueBy?: Date };
 
-async function storeWithFreshReference(deps: IntakeDeps, draft: NewEmergency, duplicateSince: Date, replaySince: Date): Promise<StoredOrReplayed> {
+async function storeWithFreshReference(
+  deps: IntakeDeps,
+  draft: NewEmergency,
+  duplicateSince: Date,
+  replaySince: Date,
+): Promise<StoredOrReplayed> {
   let candidate = draft;
   for (let attempt = 1; ; attempt++) {
     try {
-      const outcome = await deps.requests.insertUnlessDuplicate(candidate, duplicateSince, deps.abuse.intakeLimitPerPhoneHour, replaySince);
-      if (outcome.kind === 'replayed') return { replayed: true, request: outcome.request, answer: outcome.answer, answerDueBy: outcome.answerDueBy };
+      const outcome = await deps.requests.insertUnlessDuplicate(
+        candidate,
+        duplicateSince,
+        deps.abuse.intakeLimitPerPhoneHour,
+        replaySince,
+      );
+      if (outcome.kind === 'replayed')
+        return { replayed: true, request: outcome.request, answer: outcome.answer, answerDueBy: outcome.answerDueBy };
       if (outcome.kind === 'key-reused') throw new IdempotencyKeyReused();
       if (outcome.kind === 'rate-limited') throw phoneLimitReached(deps, outcome.retryAfterSeconds);
       if (outcome.kind === 'duplicate') {
@@ -212,15 +263,17 @@ async function locate(geocoder: Geocoder, location: CreateEmergencyInput['locati
   } else if (location.postcode) {
     point = await geocoder.locatePostcode(location.postcode);
     if (!point) {
-      throw new ValidationError(`We could not find postcode ${location.postcode}. Check it, or send your position as lat and lon.`, [
-        { field: 'location.postcode', message: 'postcode not found' },
-      ]);
+      throw new ValidationError(
+        `We could not find postcode ${location.postcode}. Check it, or send your position as lat and lon.`,
+        [{ field: 'location.postcode', message: 'postcode not found' }],
+      );
     }
   }
   if (!point || !isInServiceArea(point)) {
-    throw new ValidationError('That location is outside the UK and Ireland, where we operate. Check the coordinates (lat is north–south, lon is east–west).', [
-      { field: 'location', message: 'outside the UK and Ireland' },
-    ]);
+    throw new ValidationError(
+      'That location is outside the UK and Ireland, where we operate. Check the coordinates (lat is north–south, lon is east–west).',
+      [{ field: 'location', message: 'outside the UK and Ireland' }],
+    );
   }
   return point;
 }
@@ -240,7 +293,11 @@ function phoneLimitReached(deps: IntakeDeps, retryAfterSeconds: number): RateLim
 async function withinBufferedPhoneLimit(deps: IntakeDeps, phone: string, now: Date): Promise<void> {
   let decision;
   try {
-    decision = await deps.rateLimits.take(`intake#${await deps.phones.lookupHash(phone)}`, deps.abuse.intakeLimitPerPhoneHour, now);
+    decision = await deps.rateLimits.take(
+      `intake#${await deps.phones.lookupHash(phone)}`,
+      deps.abuse.intakeLimitPerPhoneHour,
+      now,
+    );
   } catch (error) {
     deps.log.warn('per-phone intake limit unavailable; request let through', { error: error });
     return;

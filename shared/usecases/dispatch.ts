@@ -25,7 +25,20 @@ export interface DispatchDeps {
   dispatch: { candidates: number; maxRadiusKm: number; freshMinutes: number; eta: EtaSettings };
 }
 
-export type Dispatchable = Pick<EmergencyRequest, 'id' | 'reference' | 'phone' | 'location' | 'onMotorway' | 'slaDeadline' | 'declinedBy' | 'issue' | 'postcode' | 'isTest' | 'trackingTokenHash'>;
+export type Dispatchable = Pick<
+  EmergencyRequest,
+  | 'id'
+  | 'reference'
+  | 'phone'
+  | 'location'
+  | 'onMotorway'
+  | 'slaDeadline'
+  | 'declinedBy'
+  | 'issue'
+  | 'postcode'
+  | 'isTest'
+  | 'trackingTokenHash'
+>;
 
 export type PendingReason = 'no-technician-in-range' | 'none-within-sla' | 'all-claimed';
 
@@ -40,7 +53,6 @@ export type DispatchOutcome =
       answerKept?: boolean;
     }
   | { kind: 'pending'; reason: PendingReason; slaAtRisk: boolean; search: SearchReport };
-
 
 /** What the assignment will be, before it is made: what an intake's kept answer says (see DispatchOptions). */
 export interface PlannedAssignment {
@@ -61,7 +73,11 @@ export interface DispatchOptions {
 /** Claims lost to concurrent requests send the search out again past those technicians, at most this many times. */
 const maxSearchRounds = 4;
 
-export async function dispatchEmergency(deps: DispatchDeps, request: Dispatchable, options: DispatchOptions = {}): Promise<DispatchOutcome> {
+export async function dispatchEmergency(
+  deps: DispatchDeps,
+  request: Dispatchable,
+  options: DispatchOptions = {},
+): Promise<DispatchOutcome> {
   const now = deps.clock.now();
   const fresh = freshSince(now, deps.dispatch.freshMinutes);
   const tried = new Set(request.declinedBy);
@@ -83,7 +99,13 @@ export async function dispatchEmergency(deps: DispatchDeps, request: Dispatchabl
     report.queries += searched.queries;
     report.itemsRead += searched.itemsRead;
     report.levels = Math.max(report.levels, searched.levels);
-    deps.log.info('technician search', { requestId: request.id, round, radiusKm: Math.round(radiusKm * 10) / 10, candidates: found.length, ...searched });
+    deps.log.info('technician search', {
+      requestId: request.id,
+      round,
+      radiusKm: Math.round(radiusKm * 10) / 10,
+      candidates: found.length,
+      ...searched,
+    });
     if (found.length === 0) break;
     seenAny = true;
 
@@ -99,19 +121,38 @@ export async function dispatchEmergency(deps: DispatchDeps, request: Dispatchabl
   }
 
   // Nobody inside the SLA reach, when it is shorter than the service radius: someone further may exist, too far to make it.
-  const reason = !seenAny ? (radiusKm < deps.dispatch.maxRadiusKm ? 'none-within-sla' : 'no-technician-in-range') : reachable === 0 ? 'none-within-sla' : 'all-claimed';
+  const reason = !seenAny
+    ? radiusKm < deps.dispatch.maxRadiusKm
+      ? 'none-within-sla'
+      : 'no-technician-in-range'
+    : reachable === 0
+      ? 'none-within-sla'
+      : 'all-claimed';
   return leavePending(deps, request, reason, now, radiusKm, report);
 }
 
 /** Records the attempt; nobody at all, or nobody who can arrive in time, puts the promise at risk until someone frees up. */
-async function leavePending(deps: DispatchDeps, request: Dispatchable, reason: PendingReason, now: Date, radiusKm: number, report: SearchReport): Promise<DispatchOutcome> {
+async function leavePending(
+  deps: DispatchDeps,
+  request: Dispatchable,
+  reason: PendingReason,
+  now: Date,
+  radiusKm: number,
+  report: SearchReport,
+): Promise<DispatchOutcome> {
   const slaAtRisk = reason !== 'all-claimed';
   const { newlyAtRisk } = await deps.requests.recordDispatchAttempt(request.id, now, slaAtRisk);
   // Redispatch retries every minute: operations hear once when a request becomes at risk, not at every retry.
   if (newlyAtRisk) {
     // The page carries the playbook's level: this customer is affected, and the queue says how widespread it is.
     const queueLength = await deps.requests.countPending().catch(() => 0);
-    const severity = assessSeverity({ service: 'up', affectedCustomers: 1, dataIntegrityFailure: false, security: 'none', queueLength });
+    const severity = assessSeverity({
+      service: 'up',
+      affectedCustomers: 1,
+      dataIntegrityFailure: false,
+      security: 'none',
+      queueLength,
+    });
     await notify(deps, {
       ...aboutRequest(request),
       channel: 'operations',
@@ -136,13 +177,17 @@ function searchRadiusKm(deps: DispatchDeps, request: Dispatchable, now: Date): n
  * areas, not the length of the backlog. Exact for the first request; for the others in the same ~20 km cell it picks
  * among the candidates found around the first, each checked against its own SLA.
  */
-export async function dispatchArea(deps: DispatchDeps, requests: readonly Dispatchable[]): Promise<{ outcomes: DispatchOutcome[]; search: SearchReport }> {
+export async function dispatchArea(
+  deps: DispatchDeps,
+  requests: readonly Dispatchable[],
+): Promise<{ outcomes: DispatchOutcome[]; search: SearchReport }> {
   const now = deps.clock.now();
   const fresh = freshSince(now, deps.dispatch.freshMinutes);
   const anchor = requests[0]!;
   const fleet = fleetForRequest(anchor);
   // One search serves one fleet: a synthetic request must never be offered a real technician, nor the reverse.
-  if (requests.some((r) => fleetForRequest(r) !== fleet)) throw new Error('dispatchArea: an area mixes synthetic and real requests');
+  if (requests.some((r) => fleetForRequest(r) !== fleet))
+    throw new Error('dispatchArea: an area mixes synthetic and real requests');
   const radiusKm = Math.max(...requests.map((r) => searchRadiusKm(deps, r, now)));
   const { found, report } = await deps.technicians.nearestDispatchable(anchor.location, {
     k: requests.length + deps.dispatch.candidates,
@@ -150,7 +195,13 @@ export async function dispatchArea(deps: DispatchDeps, requests: readonly Dispat
     freshSince: fresh,
     fleet,
   });
-  deps.log.info('area search', { requestId: anchor.id, requests: requests.length, radiusKm: Math.round(radiusKm * 10) / 10, candidates: found.length, ...report });
+  deps.log.info('area search', {
+    requestId: anchor.id,
+    requests: requests.length,
+    radiusKm: Math.round(radiusKm * 10) / 10,
+    candidates: found.length,
+    ...report,
+  });
   const free = new Map(found.map((c) => [c.id, c]));
   const outcomes: DispatchOutcome[] = [];
   for (const request of requests) {
@@ -171,8 +222,15 @@ export async function dispatchArea(deps: DispatchDeps, requests: readonly Dispat
       outcome = await assignClaimed(deps, request, candidate, minutes, now, report);
       break;
     }
-    const reason = found.length === 0 && radiusKm >= deps.dispatch.maxRadiusKm ? 'no-technician-in-range' : reachable === 0 ? 'none-within-sla' : 'all-claimed';
-    outcomes.push(outcome ?? (await leavePending(deps, request, reason, now, searchRadiusKm(deps, request, now), report)));
+    const reason =
+      found.length === 0 && radiusKm >= deps.dispatch.maxRadiusKm
+        ? 'no-technician-in-range'
+        : reachable === 0
+          ? 'none-within-sla'
+          : 'all-claimed';
+    outcomes.push(
+      outcome ?? (await leavePending(deps, request, reason, now, searchRadiusKm(deps, request, now), report)),
+    );
   }
   return { outcomes, search: report };
 }
@@ -187,7 +245,12 @@ async function assignClaimed(
   options: DispatchOptions = {},
 ): Promise<DispatchOutcome> {
   const eta = arrivalAt(now, minutes);
-  const keptAnswer = options.keepAnswer?.({ technicianId: candidate.id, distanceKm: roundedKm(candidate.distanceKm), eta, etaMinutes: minutes });
+  const keptAnswer = options.keepAnswer?.({
+    technicianId: candidate.id,
+    distanceKm: roundedKm(candidate.distanceKm),
+    eta,
+    etaMinutes: minutes,
+  });
   let assigned: Assignment | undefined;
   try {
     assigned = await deps.requests.assignIfPending(request.id, candidate.id, now, eta, keptAnswer);
@@ -223,12 +286,18 @@ async function assignClaimed(
 export const roundedKm = (km: number) => Math.round(km * 10) / 10;
 
 /** How a technician is named to the customer (SMS and answer alike), with a fallback for a missing profile. */
-export function technicianView(profile: Pick<TechnicianProfile, 'name' | 'van'> | undefined): { firstName: string; van: string } {
+export function technicianView(profile: Pick<TechnicianProfile, 'name' | 'van'> | undefined): {
+  firstName: string;
+  van: string;
+} {
   return { firstName: profile?.name.split(/\s+/)[0] ?? 'Your technician', van: profile?.van ?? 'a TyreHero van' };
 }
 
 /** The link is a nicety: without it (a key service failing, a request older than derived tokens) the SMS still goes. */
-async function trackingLink(deps: Pick<DispatchDeps, 'trackingLinks' | 'log'>, request: Dispatchable): Promise<string | undefined> {
+async function trackingLink(
+  deps: Pick<DispatchDeps, 'trackingLinks' | 'log'>,
+  request: Dispatchable,
+): Promise<string | undefined> {
   try {
     return await deps.trackingLinks.linkFor(request);
   } catch (error) {
@@ -238,9 +307,20 @@ async function trackingLink(deps: Pick<DispatchDeps, 'trackingLinks' | 'log'>, r
 }
 
 /** Tells the technician a job is theirs to accept: what, where, and `detail` (how far, or who gave it to them). */
-export async function offerJob(deps: Pick<DispatchDeps, 'notifier' | 'log'>, request: Dispatchable, phone: string, detail: string): Promise<void> {
+export async function offerJob(
+  deps: Pick<DispatchDeps, 'notifier' | 'log'>,
+  request: Dispatchable,
+  phone: string,
+  detail: string,
+): Promise<void> {
   const where = request.postcode ?? `${request.location.lat.toFixed(4)},${request.location.lon.toFixed(4)}`;
-  await notify(deps, { ...aboutRequest(request), channel: 'sms', purpose: 'technician-offer', to: phone, text: `TyreHero job ${request.reference}: ${request.issue.replace(/_/g, ' ')} at ${where}, ${detail}. Accept in the app within 3 minutes.` });
+  await notify(deps, {
+    ...aboutRequest(request),
+    channel: 'sms',
+    purpose: 'technician-offer',
+    to: phone,
+    text: `TyreHero job ${request.reference}: ${request.issue.replace(/_/g, ' ')} at ${where}, ${detail}. Accept in the app within 3 minutes.`,
+  });
 }
 
 /** Messages are best effort: a failed SMS must never undo an assignment already made. */

@@ -1,6 +1,13 @@
 // drCheck: gathers every DR readiness fact (control planes, intake buffer, integrity SQL), judges them, alerts on failure.
 import type { DrConfig } from '../config.js';
-import { assessDrReadiness, defaultDrTargets, findMinuteGaps, type DrFacts, type DrReport, type Fact } from '../domain/dr-readiness.js';
+import {
+  assessDrReadiness,
+  defaultDrTargets,
+  findMinuteGaps,
+  type DrFacts,
+  type DrReport,
+  type Fact,
+} from '../domain/dr-readiness.js';
 import { severityPrefix } from '../domain/incident-severity.js';
 import type { Clock } from '../ports/clock.js';
 import type { RecoveryStore } from '../ports/disaster-recovery.js';
@@ -36,22 +43,47 @@ async function fact<T>(read: () => Promise<T>): Promise<Fact<T>> {
   }
 }
 
-const notApplicable = { kind: 'not-applicable', why: 'no AWS control plane on this stage (DR_CONTROL_PLANE=none)' } as const;
+const notApplicable = {
+  kind: 'not-applicable',
+  why: 'no AWS control plane on this stage (DR_CONTROL_PLANE=none)',
+} as const;
 
 export async function checkDisasterRecovery(deps: DrCheckDeps): Promise<DrReport> {
   const now = deps.clock.now();
   const { dr, controlPlane: cp } = deps;
   const gapSince = new Date(now.getTime() - dr.gapWindowMinutes * 60_000);
 
-  const [cluster, globalCluster, lag, latestAutomatedBackup, tables, buffer, lostRequests, stuck, gaps, pendingRequests] = await Promise.all([
+  const [
+    cluster,
+    globalCluster,
+    lag,
+    latestAutomatedBackup,
+    tables,
+    buffer,
+    lostRequests,
+    stuck,
+    gaps,
+    pendingRequests,
+  ] = await Promise.all([
     cp && dr.clusterId ? fact(() => cp.database.describeCluster(dr.clusterId!)) : notApplicable,
-    cp ? (dr.globalClusterId ? fact(() => cp.database.describeGlobalCluster(dr.globalClusterId!)) : ({ kind: 'read', value: undefined } as const)) : notApplicable,
-    cp && dr.secondaryClusterId ? fact(() => cp.lag.read(dr.secondaryClusterId!, new Date(now.getTime() - lagWindowMs), now)) : cp ? ({ kind: 'read', value: {} } as const) : notApplicable,
+    cp
+      ? dr.globalClusterId
+        ? fact(() => cp.database.describeGlobalCluster(dr.globalClusterId!))
+        : ({ kind: 'read', value: undefined } as const)
+      : notApplicable,
+    cp && dr.secondaryClusterId
+      ? fact(() => cp.lag.read(dr.secondaryClusterId!, new Date(now.getTime() - lagWindowMs), now))
+      : cp
+        ? ({ kind: 'read', value: {} } as const)
+        : notApplicable,
     cp && dr.clusterId ? fact(() => cp.database.latestAutomatedBackup(dr.clusterId!)) : notApplicable,
     cp ? fact(() => Promise.all(deps.tableNames.map((t) => cp.tables.describe(t)))) : notApplicable,
     fact(async () => {
       const held = await deps.intakeBuffer.list(bufferScanLimit);
-      const oldest = held.reduce<Date | undefined>((min, h) => (!min || h.createdAt < min ? h.createdAt : min), undefined);
+      const oldest = held.reduce<Date | undefined>(
+        (min, h) => (!min || h.createdAt < min ? h.createdAt : min),
+        undefined,
+      );
       return { depth: held.length, ...(oldest ? { oldestHeldAt: oldest } : {}) };
     }),
     fact(async () => (await deps.recovery.findLostRequests(bufferScanLimit)).length),
@@ -64,16 +96,36 @@ export async function checkDisasterRecovery(deps: DrCheckDeps): Promise<DrReport
     fact(() => deps.requests.countPending()),
   ]);
 
-  const facts: DrFacts = { now, cluster, globalCluster, lag, latestAutomatedBackup, tables, buffer, lostRequests, stuck, gaps, pendingRequests, ...(dr.secondaryRegion ? { secondaryRegion: dr.secondaryRegion } : {}) };
+  const facts: DrFacts = {
+    now,
+    cluster,
+    globalCluster,
+    lag,
+    latestAutomatedBackup,
+    tables,
+    buffer,
+    lostRequests,
+    stuck,
+    gaps,
+    pendingRequests,
+    ...(dr.secondaryRegion ? { secondaryRegion: dr.secondaryRegion } : {}),
+  };
   const report = assessDrReadiness(facts, { ...defaultDrTargets, backupRetentionDays: dr.backupRetentionDays });
-  deps.log.info('dr check', { status: report.status, severity: report.severity.severity, failed: report.checks.filter((c) => c.status === 'fail').map((c) => c.name) });
+  deps.log.info('dr check', {
+    status: report.status,
+    severity: report.severity.severity,
+    failed: report.checks.filter((c) => c.status === 'fail').map((c) => c.name),
+  });
   if (report.status === 'fail') {
     const failed = report.checks.filter((c) => c.status === 'fail');
     await notify(deps, {
       channel: 'operations',
       purpose: 'dr-check-failed',
       subject: `${severityPrefix(report.severity)} TyreHero DR check failed: ${failed.map((c) => c.name).join(', ')}`,
-      text: [...failed.map((c) => `${c.name}: ${c.detail}`), `RTO estimate ${report.rtoEstimate.seconds ?? '?'} s (${report.rtoEstimate.basis}); RPO estimate ${report.rpoEstimate.seconds ?? '?'} s.`].join('\n'),
+      text: [
+        ...failed.map((c) => `${c.name}: ${c.detail}`),
+        `RTO estimate ${report.rtoEstimate.seconds ?? '?'} s (${report.rtoEstimate.basis}); RPO estimate ${report.rpoEstimate.seconds ?? '?'} s.`,
+      ].join('\n'),
     });
   }
   return report;

@@ -19,7 +19,9 @@ export const parseFailoverInput = (event: unknown) =>
     {
       mode: z.enum(['switchover', 'failover']).default('switchover'),
       /** The secondary cluster to promote, as an ARN (AWS needs the ARN for cross-region members). */
-      targetClusterArn: z.string().regex(/^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[A-Za-z][A-Za-z0-9-]{0,62}$/, 'an Aurora cluster ARN'),
+      targetClusterArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[A-Za-z][A-Za-z0-9-]{0,62}$/, 'an Aurora cluster ARN'),
       /** Disaster failover only: the target cluster identifier typed again, exactly, to accept losing unreplicated writes. */
       confirmTargetClusterId: z.string().optional(),
       pollSeconds: z.number().int().min(1).max(60).default(10),
@@ -31,7 +33,13 @@ export const parseFailoverInput = (event: unknown) =>
 export type FailoverInput = ReturnType<typeof parseFailoverInput>;
 
 const clusterIdOf = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
-const settled = (g: GlobalClusterFacts | undefined, targetArn: string) => Boolean(g && g.status === 'available' && (!g.failover || ['completed', 'cancelled'].includes(g.failover.status)) && g.members.find((m) => m.clusterArn === targetArn)?.isWriter);
+const settled = (g: GlobalClusterFacts | undefined, targetArn: string) =>
+  Boolean(
+    g &&
+    g.status === 'available' &&
+    (!g.failover || ['completed', 'cancelled'].includes(g.failover.status)) &&
+    g.members.find((m) => m.clusterArn === targetArn)?.isWriter,
+  );
 
 export interface FailoverResult {
   settled: boolean;
@@ -42,7 +50,10 @@ export interface FailoverResult {
   writer?: string;
 }
 
-export async function failoverDatabase(deps: FailoverDeps, input: FailoverInput): Promise<OperationReport<Record<string, unknown>, FailoverResult>> {
+export async function failoverDatabase(
+  deps: FailoverDeps,
+  input: FailoverInput,
+): Promise<OperationReport<Record<string, unknown>, FailoverResult>> {
   const targets = deps.targets ?? defaultDrTargets;
   const cp = deps.controlPlane;
   const globalId = deps.dr.globalClusterId;
@@ -51,25 +62,34 @@ export async function failoverDatabase(deps: FailoverDeps, input: FailoverInput)
   let global: GlobalClusterFacts | undefined;
   let lagSeconds: number | undefined;
 
-  if (!cp || !globalId) refusals.push('this stage has no global database (DR_CONTROL_PLANE=aws and DR_GLOBAL_CLUSTER_ID are needed)');
+  if (!cp || !globalId)
+    refusals.push('this stage has no global database (DR_CONTROL_PLANE=aws and DR_GLOBAL_CLUSTER_ID are needed)');
   else {
     global = await cp.database.describeGlobalCluster(globalId);
     const member = global?.members.find((m) => m.clusterArn === input.targetClusterArn);
     if (!global) refusals.push(`global cluster ${globalId} was not found`);
-    else if (global.failover && !['completed', 'cancelled'].includes(global.failover.status)) refusals.push(`a ${global.failover.status} is already in progress`);
+    else if (global.failover && !['completed', 'cancelled'].includes(global.failover.status))
+      refusals.push(`a ${global.failover.status} is already in progress`);
     else if (!member) refusals.push(`${input.targetClusterArn} is not a member of ${globalId}`);
     else if (member.isWriter) refusals.push(`${targetId} is already the writer`);
     const target = await cp.target.describeCluster(input.targetClusterArn);
-    if (!target || target.status !== 'available') refusals.push(`target cluster ${targetId} is ${target?.status ?? 'missing'}, not available`);
+    if (!target || target.status !== 'available')
+      refusals.push(`target cluster ${targetId} is ${target?.status ?? 'missing'}, not available`);
     if (input.mode === 'switchover') {
       const now = deps.clock.now();
       const lag = await cp.lag.read(targetId, new Date(now.getTime() - 5 * 60_000), now);
       const worst = Math.max(lag.rpoLagMs ?? -1, lag.replicationLagMs ?? -1);
       lagSeconds = worst < 0 ? undefined : worst / 1000;
-      if (lagSeconds === undefined) refusals.push('no replication lag datapoints: cannot confirm the secondary is caught up');
-      else if (lagSeconds > targets.replicationLagWarnSeconds) refusals.push(`replication lag ${lagSeconds} s is over ${targets.replicationLagWarnSeconds} s: wait, or use a disaster failover`);
+      if (lagSeconds === undefined)
+        refusals.push('no replication lag datapoints: cannot confirm the secondary is caught up');
+      else if (lagSeconds > targets.replicationLagWarnSeconds)
+        refusals.push(
+          `replication lag ${lagSeconds} s is over ${targets.replicationLagWarnSeconds} s: wait, or use a disaster failover`,
+        );
     } else if (input.confirmTargetClusterId !== targetId) {
-      refusals.push(`a disaster failover can lose writes not yet replicated: repeat the target cluster id exactly as confirmTargetClusterId ("${targetId}") to go ahead`);
+      refusals.push(
+        `a disaster failover can lose writes not yet replicated: repeat the target cluster id exactly as confirmTargetClusterId ("${targetId}") to go ahead`,
+      );
     }
   }
 
@@ -80,14 +100,22 @@ export async function failoverDatabase(deps: FailoverDeps, input: FailoverInput)
     `2. ${command} on ${globalId ?? '?'}: ${writer ?? 'the current writer'} → ${input.targetClusterArn}.`,
     `3. Poll the global cluster every ${input.pollSeconds} s (at most ${input.maxPolls} times) until ${targetId} is the writer and no failover is in progress; report the time against the ${targets.rtoSeconds} s RTO.`,
     '4. Traffic moves by itself: Route 53 failover records send the API name to the region whose /health answers (TTL 60 s).',
-    input.mode === 'failover' ? '5. Afterwards: run drCheck, then drRecover in the new primary to replay any intake-buffer items; the old primary must be rebuilt as a secondary.' : '5. Afterwards: run drCheck; the old primary is now a secondary.',
+    input.mode === 'failover'
+      ? '5. Afterwards: run drCheck, then drRecover in the new primary to replay any intake-buffer items; the old primary must be rebuilt as a secondary.'
+      : '5. Afterwards: run drCheck; the old primary is now a secondary.',
   ];
 
   return runDrOperation(deps, {
     kind: 'failover',
     dryRun: input.dryRun,
     operator: input.operator,
-    plan: { mode: input.mode, globalClusterId: globalId, from: writer, to: input.targetClusterArn, lagSeconds: lagSeconds ?? null },
+    plan: {
+      mode: input.mode,
+      globalClusterId: globalId,
+      from: writer,
+      to: input.targetClusterArn,
+      lagSeconds: lagSeconds ?? null,
+    },
     planText,
     refusals,
     execute: async () => {
@@ -104,7 +132,14 @@ export async function failoverDatabase(deps: FailoverDeps, input: FailoverInput)
       }
       const elapsedSeconds = Math.round((deps.clock.now().getTime() - started) / 1000);
       const ok = settled(last, input.targetClusterArn);
-      return { settled: ok, polls, elapsedSeconds, rtoSeconds: targets.rtoSeconds, withinRto: ok && elapsedSeconds <= targets.rtoSeconds, writer: last?.members.find((m) => m.isWriter)?.clusterArn };
+      return {
+        settled: ok,
+        polls,
+        elapsedSeconds,
+        rtoSeconds: targets.rtoSeconds,
+        withinRto: ok && elapsedSeconds <= targets.rtoSeconds,
+        writer: last?.members.find((m) => m.isWriter)?.clusterArn,
+      };
     },
     succeeded: (r) => r.settled,
   });

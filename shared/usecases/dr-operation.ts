@@ -25,7 +25,12 @@ export const operatorFields = {
 export function parseConsoleInput<T extends z.ZodRawShape>(shape: T, event: unknown) {
   const schema = z.object({ ...operatorFields, ...shape }).superRefine((value, ctx) => {
     const v = value as { dryRun: boolean; operator?: string };
-    if (v.dryRun === false && !v.operator) ctx.addIssue({ code: 'custom', path: ['operator'], message: 'required when dryRun is false: who is running this' });
+    if (v.dryRun === false && !v.operator)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['operator'],
+        message: 'required when dryRun is false: who is running this',
+      });
   });
   const parsed = schema.safeParse(event ?? {});
   if (!parsed.success) {
@@ -72,7 +77,10 @@ export async function runDrOperation<P, R>(
 ): Promise<OperationReport<P, R>> {
   const startedAt = deps.clock.now();
   const operator = spec.operator ?? 'dry-run';
-  const finish = async (outcome: DrRunOutcome, extra: { result?: R; error?: string }): Promise<OperationReport<P, R>> => {
+  const finish = async (
+    outcome: DrRunOutcome,
+    extra: { result?: R; error?: string },
+  ): Promise<OperationReport<P, R>> => {
     const finishedAt = deps.clock.now();
     const report: OperationReport<P, R> = {
       kind: spec.kind,
@@ -85,26 +93,53 @@ export async function runDrOperation<P, R>(
       finishedAt: finishedAt.toISOString(),
       elapsedSeconds: Math.round((finishedAt.getTime() - startedAt.getTime()) / 100) / 10,
     };
-    const run: DrRun = { id: deps.ids.uuid(), kind: spec.kind, operator, dryRun: spec.dryRun, startedAt, finishedAt, outcome, plan: { steps: spec.planText, ...spec.plan }, result: extra.result ?? { error: extra.error } };
+    const run: DrRun = {
+      id: deps.ids.uuid(),
+      kind: spec.kind,
+      operator,
+      dryRun: spec.dryRun,
+      startedAt,
+      finishedAt,
+      outcome,
+      plan: { steps: spec.planText, ...spec.plan },
+      result: extra.result ?? { error: extra.error },
+    };
     // The record matters, but an operation that worked must not be reported as failed because the log database is down.
-    await deps.drRuns.record(run).catch((error: unknown) => deps.log.error('DR run could not be recorded', { kind: spec.kind, error }));
+    await deps.drRuns
+      .record(run)
+      .catch((error: unknown) => deps.log.error('DR run could not be recorded', { kind: spec.kind, error }));
     return report;
   };
 
   if (spec.refusals.length > 0) return finish('refused', { error: `Refused: ${spec.refusals.join('; ')}` });
   if (spec.dryRun) return finish('planned', {});
 
-  await notify(deps, { channel: 'operations', purpose: 'dr-operation', subject: `TyreHero DR ${spec.kind} started by ${operator}`, text: spec.planText.join('\n') });
+  await notify(deps, {
+    channel: 'operations',
+    purpose: 'dr-operation',
+    subject: `TyreHero DR ${spec.kind} started by ${operator}`,
+    text: spec.planText.join('\n'),
+  });
   try {
     const result = await spec.execute();
     const ok = spec.succeeded ? spec.succeeded(result) : true;
     const report = await finish(ok ? 'succeeded' : 'failed', { result });
-    await notify(deps, { channel: 'operations', purpose: 'dr-operation', subject: `TyreHero DR ${spec.kind} ${report.outcome} after ${report.elapsedSeconds} s`, text: JSON.stringify(result, null, 2) });
+    await notify(deps, {
+      channel: 'operations',
+      purpose: 'dr-operation',
+      subject: `TyreHero DR ${spec.kind} ${report.outcome} after ${report.elapsedSeconds} s`,
+      text: JSON.stringify(result, null, 2),
+    });
     return report;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const report = await finish('failed', { error: message });
-    await notify(deps, { channel: 'operations', purpose: 'dr-operation', subject: `TyreHero DR ${spec.kind} FAILED after ${report.elapsedSeconds} s`, text: message });
+    await notify(deps, {
+      channel: 'operations',
+      purpose: 'dr-operation',
+      subject: `TyreHero DR ${spec.kind} FAILED after ${report.elapsedSeconds} s`,
+      text: message,
+    });
     return report;
   }
 }

@@ -13,26 +13,41 @@ export const parseRestoreInput = (event: unknown) =>
     {
       restoreTime: z.iso.datetime({ offset: true }),
       /** A new cluster: a restore never overwrites the cluster in service. */
-      targetClusterId: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,62}$/, 'a cluster identifier: a letter, then letters, digits or hyphens'),
+      targetClusterId: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9-]{0,62}$/, 'a cluster identifier: a letter, then letters, digits or hyphens'),
     },
     event,
   );
 
-export async function restoreDatabase(deps: RestoreDeps, input: ReturnType<typeof parseRestoreInput>): Promise<OperationReport<Record<string, unknown>, { targetClusterArn?: string }>> {
+export async function restoreDatabase(
+  deps: RestoreDeps,
+  input: ReturnType<typeof parseRestoreInput>,
+): Promise<OperationReport<Record<string, unknown>, { targetClusterArn?: string }>> {
   const cp = deps.controlPlane;
   const source = deps.dr.clusterId;
   const restoreTime = new Date(input.restoreTime);
   const refusals: string[] = [];
   let window: { earliest?: string; latest?: string } = {};
-  if (!cp || !source) refusals.push('this stage has no control plane to restore with (DR_CONTROL_PLANE=aws and DR_CLUSTER_ID are needed)');
+  if (!cp || !source)
+    refusals.push(
+      'this stage has no control plane to restore with (DR_CONTROL_PLANE=aws and DR_CLUSTER_ID are needed)',
+    );
   else {
     const cluster = await cp.database.describeCluster(source);
-    window = { earliest: cluster?.earliestRestorableTime?.toISOString(), latest: cluster?.latestRestorableTime?.toISOString() };
-    if (!cluster?.earliestRestorableTime || !cluster.latestRestorableTime) refusals.push(`cluster ${source} has no restorable window`);
+    window = {
+      earliest: cluster?.earliestRestorableTime?.toISOString(),
+      latest: cluster?.latestRestorableTime?.toISOString(),
+    };
+    if (!cluster?.earliestRestorableTime || !cluster.latestRestorableTime)
+      refusals.push(`cluster ${source} has no restorable window`);
     else if (restoreTime < cluster.earliestRestorableTime || restoreTime > cluster.latestRestorableTime) {
-      refusals.push(`${restoreTime.toISOString()} is outside the restorable window ${window.earliest} – ${window.latest}`);
+      refusals.push(
+        `${restoreTime.toISOString()} is outside the restorable window ${window.earliest} – ${window.latest}`,
+      );
     }
-    if (await cp.database.describeCluster(input.targetClusterId)) refusals.push(`cluster ${input.targetClusterId} already exists: choose a new identifier`);
+    if (await cp.database.describeCluster(input.targetClusterId))
+      refusals.push(`cluster ${input.targetClusterId} already exists: choose a new identifier`);
   }
   const planText = [
     `1. Pre-checks: ${restoreTime.toISOString()} inside the restorable window (${window.earliest ?? '?'} – ${window.latest ?? '?'}); ${input.targetClusterId} does not exist yet.`,
@@ -45,9 +60,19 @@ export async function restoreDatabase(deps: RestoreDeps, input: ReturnType<typeo
     kind: 'restore',
     dryRun: input.dryRun,
     operator: input.operator,
-    plan: { sourceClusterId: source, targetClusterId: input.targetClusterId, restoreTime: restoreTime.toISOString(), window },
+    plan: {
+      sourceClusterId: source,
+      targetClusterId: input.targetClusterId,
+      restoreTime: restoreTime.toISOString(),
+      window,
+    },
     planText,
     refusals,
-    execute: () => cp!.database.restoreToPointInTime({ sourceClusterId: source!, targetClusterId: input.targetClusterId, restoreTime }),
+    execute: () =>
+      cp!.database.restoreToPointInTime({
+        sourceClusterId: source!,
+        targetClusterId: input.targetClusterId,
+        restoreTime,
+      }),
   });
 }

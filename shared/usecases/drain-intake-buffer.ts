@@ -33,7 +33,8 @@ export async function drainIntakeBuffer(deps: DrainDeps, batchSize = 25): Promis
         else report.alreadyStored++;
         deps.log.info('buffered emergency replayed', { id: request.id, reference: request.reference, inserted });
       } catch (error) {
-        if (error instanceof Unavailable) return { ...report, databaseUnavailable: true, leftInBuffer: held.length - index };
+        if (error instanceof Unavailable)
+          return { ...report, databaseUnavailable: true, leftInBuffer: held.length - index };
         throw error;
       }
     }

@@ -13,7 +13,13 @@ export type TechnicianAction = Exclude<JobAction, 'cancel'>;
 
 export type JobActionDeps = DispatchDeps & ProofDeps;
 
-export async function applyJobAction(deps: JobActionDeps, principal: Principal, jobId: string, action: TechnicianAction, input: StepInput = {}): Promise<EmergencyRequest> {
+export async function applyJobAction(
+  deps: JobActionDeps,
+  principal: Principal,
+  jobId: string,
+  action: TechnicianAction,
+  input: StepInput = {},
+): Promise<EmergencyRequest> {
   // Arriving and completing must be proven (the van's position, the customer's code) before the step is taken.
   const evidence = await proveStep(deps, principal, jobId, action, input);
   const outcome = await deps.requests.transition(jobId, action, () => deps.clock.now(), principal.subject, evidence);
@@ -21,7 +27,9 @@ export async function applyJobAction(deps: JobActionDeps, principal: Principal, 
   // Not 404: the job exists, and saying so to a signed-in technician leaks nothing a customer could use.
   if (outcome.kind === 'not-yours') throw new Forbidden('This job is not assigned to you.');
   if (outcome.kind === 'not-allowed') {
-    throw new Conflict(`Cannot ${action.replace('-', ' ')} a job that is ${outcome.status.replace('_', ' ')}.`, { currentStatus: outcome.status });
+    throw new Conflict(`Cannot ${action.replace('-', ' ')} a job that is ${outcome.status.replace('_', ' ')}.`, {
+      currentStatus: outcome.status,
+    });
   }
   const job = outcome.request;
   // A repeated step already told everyone and freed whoever it frees.
@@ -30,9 +38,23 @@ export async function applyJobAction(deps: JobActionDeps, principal: Principal, 
 
   if (action === 'en-route') {
     const eta = job.eta ? ` Expected by ${formatUkTime(job.eta)}.` : '';
-    await notify(deps, { ...aboutRequest(job), channel: 'sms', purpose: 'customer-en-route', requestId: job.id, to: job.phone, text: `TyreHero ${job.reference}: your technician is on the way.${eta}` });
+    await notify(deps, {
+      ...aboutRequest(job),
+      channel: 'sms',
+      purpose: 'customer-en-route',
+      requestId: job.id,
+      to: job.phone,
+      text: `TyreHero ${job.reference}: your technician is on the way.${eta}`,
+    });
   } else if (action === 'arrived') {
-    await notify(deps, { ...aboutRequest(job), channel: 'sms', purpose: 'customer-arrived', requestId: job.id, to: job.phone, text: `TyreHero ${job.reference}: your technician has arrived.` });
+    await notify(deps, {
+      ...aboutRequest(job),
+      channel: 'sms',
+      purpose: 'customer-arrived',
+      requestId: job.id,
+      to: job.phone,
+      text: `TyreHero ${job.reference}: your technician has arrived.`,
+    });
   } else if (action === 'decline') {
     // Offer it straight on, excluding everyone who declined; redispatch retries if this finds nobody.
     try {

@@ -20,12 +20,24 @@ export const openRequestLimit = 500;
 export async function liveMap(deps: LiveMapDeps) {
   const now = deps.clock.now();
   const fresh = freshSince(now, deps.dispatch.freshMinutes);
-  const [fleet, open, weather] = await Promise.all([deps.fleet.listFleet(), deps.liveMap.findOpenRequestMarkers(openRequestLimit), deps.weatherStatus.currentStatus()]);
+  const [fleet, open, weather] = await Promise.all([
+    deps.fleet.listFleet(),
+    deps.liveMap.findOpenRequestMarkers(openRequestLimit),
+    deps.weatherStatus.currentStatus(),
+  ]);
 
   const shown = fleet.flatMap((t) => {
     // Belt and braces behind the adapter's filter: a test technician is never on operations' map.
     if (isTestTechnician(t.technicianId) || !t.location) return [];
-    const status = mapStatusOf({ status: t.status, hasLocation: true, ...(t.recordedAt ? { recordedAt: t.recordedAt } : {}), ...(t.currentJob ? { currentJob: t.currentJob } : {}) }, fresh);
+    const status = mapStatusOf(
+      {
+        status: t.status,
+        hasLocation: true,
+        ...(t.recordedAt ? { recordedAt: t.recordedAt } : {}),
+        ...(t.currentJob ? { currentJob: t.currentJob } : {}),
+      },
+      fresh,
+    );
     return status ? [{ ...t, location: t.location, status }] : [];
   });
   const names = await deps.liveMap.findTechnicianNames(shown.map((t) => t.technicianId));

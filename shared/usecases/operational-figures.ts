@@ -68,7 +68,18 @@ export async function computeOperationalFigures(deps: FiguresDeps): Promise<Oper
   const store = deps.metricsStore;
 
   const dayAgo = new Date(at.getTime() - 24 * 3600_000);
-  const [open, queue, completedToday, unverifiedLastHour, unverifiedToday, lastHour, today, openPastDeadline, available, satisfaction] = await Promise.all([
+  const [
+    open,
+    queue,
+    completedToday,
+    unverifiedLastHour,
+    unverifiedToday,
+    lastHour,
+    today,
+    openPastDeadline,
+    available,
+    satisfaction,
+  ] = await Promise.all([
     store.countOpenByStatus(),
     store.pendingQueue(deps.operations.highPriorityAtMost),
     store.countCompleted(todayStartedAt, at),
@@ -143,5 +154,7 @@ export function asMetrics(f: OperationalFigures): MetricDatum[] {
     ['CustomerSatisfaction', 'None', f.customerSatisfaction.last24Hours],
     ['CustomerRatings', 'Count', f.customerSatisfaction.ratings],
   ];
-  return data.filter((d): d is [string, FigureUnit, number] => d[2] !== null).map(([name, unit, value]) => ({ name, unit, value }));
+  return data
+    .filter((d): d is [string, FigureUnit, number] => d[2] !== null)
+    .map(([name, unit, value]) => ({ name, unit, value }));
 }

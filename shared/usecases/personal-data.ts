@@ -45,7 +45,11 @@ function requestView(r: EmergencyRequest) {
 /** One JSON document: the requests, how each one's status changed, the full audit trail, and the messages sent. */
 export async function exportPersonalData(deps: PersonalDataDeps, phone: string) {
   const held = await deps.personalData.findByPhone(await deps.phones.lookupHash(phone), phone);
-  deps.log.info('personal data exported', { requests: held.requests.length, auditRows: held.audit.length, notifications: held.notifications.length });
+  deps.log.info('personal data exported', {
+    requests: held.requests.length,
+    auditRows: held.audit.length,
+    notifications: held.notifications.length,
+  });
   return {
     phone,
     generatedAt: deps.clock.now().toISOString(),
@@ -59,11 +63,19 @@ export async function exportPersonalData(deps: PersonalDataDeps, phone: string) 
 }
 
 export async function erasePersonalData(deps: PersonalDataDeps, phone: string, requestedBy: string) {
-  const outcome = await deps.personalData.eraseByPhone(await deps.phones.lookupHash(phone), phone, requestedBy, deps.clock.now());
+  const outcome = await deps.personalData.eraseByPhone(
+    await deps.phones.lookupHash(phone),
+    phone,
+    requestedBy,
+    deps.clock.now(),
+  );
   if (outcome.kind === 'open') {
-    throw new Conflict(`This customer still has open requests (${outcome.references.join(', ')}). Erase them once they are completed or cancelled.`, {
-      openReferences: outcome.references,
-    });
+    throw new Conflict(
+      `This customer still has open requests (${outcome.references.join(', ')}). Erase them once they are completed or cancelled.`,
+      {
+        openReferences: outcome.references,
+      },
+    );
   }
   deps.log.info('personal data erased', { requests: outcome.requestIds.length, requestIds: outcome.requestIds });
   return { erased: outcome.requestIds.length, requestIds: outcome.requestIds };
@@ -74,7 +86,10 @@ export interface RetentionDeps extends PersonalDataDeps {
 }
 
 /** Anonymises requests closed more than `retentionDays` ago, in batches, until none is left. */
-export async function applyRetention(deps: RetentionDeps, batchSize = 500): Promise<{ anonymised: number; closedBefore: string }> {
+export async function applyRetention(
+  deps: RetentionDeps,
+  batchSize = 500,
+): Promise<{ anonymised: number; closedBefore: string }> {
   const now = deps.clock.now();
   const closedBefore = new Date(now.getTime() - deps.retentionDays * 86_400_000);
   let anonymised = 0;

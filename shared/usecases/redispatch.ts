@@ -42,7 +42,17 @@ const areaPrecision = 4;
 const claimGraceMs = 60_000;
 
 export async function redispatch(deps: RedispatchDeps): Promise<RedispatchReport> {
-  const report: RedispatchReport = { reclaimed: 0, attempted: 0, assigned: 0, stillPending: 0, freedTechnicians: 0, silentTechnicians: 0, failures: 0, areasSearched: 0, searchQueries: 0 };
+  const report: RedispatchReport = {
+    reclaimed: 0,
+    attempted: 0,
+    assigned: 0,
+    stillPending: 0,
+    freedTechnicians: 0,
+    silentTechnicians: 0,
+    failures: 0,
+    areasSearched: 0,
+    searchQueries: 0,
+  };
   const now = deps.clock.now();
 
   const offeredBefore = new Date(now.getTime() - deps.dispatch.acceptWithinMinutes * 60_000);
@@ -103,17 +113,24 @@ function byArea(requests: readonly EmergencyRequest[]): EmergencyRequest[][] {
 
 /** No technician may stay busy with a job that is no longer theirs (a release that failed after a cancel, say). */
 async function freeOrphanedTechnicians(deps: RedispatchDeps, now: Date): Promise<number> {
-  const held = (await deps.technicians.listHolding()).filter((h) => h.claimedAt.getTime() < now.getTime() - claimGraceMs);
+  const held = (await deps.technicians.listHolding()).filter(
+    (h) => h.claimedAt.getTime() < now.getTime() - claimGraceMs,
+  );
   if (held.length === 0) return 0;
   const holders = await deps.requests.findHolders(held.map((h) => h.requestId));
   let freed = 0;
   for (const h of held) {
     const job = holders.get(h.requestId);
-    const stillTheirs = job && job.technicianId === h.technicianId && openStatuses.includes(job.status) && job.status !== 'pending';
+    const stillTheirs =
+      job && job.technicianId === h.technicianId && openStatuses.includes(job.status) && job.status !== 'pending';
     if (stillTheirs) continue;
     if (await deps.technicians.release(h.technicianId, h.requestId)) {
       freed++;
-      deps.log.warn('freed a technician held for a job that is not theirs', { technicianId: h.technicianId, requestId: h.requestId, jobStatus: job?.status });
+      deps.log.warn('freed a technician held for a job that is not theirs', {
+        technicianId: h.technicianId,
+        requestId: h.requestId,
+        jobStatus: job?.status,
+      });
     }
   }
   return freed;

@@ -22,7 +22,9 @@ export async function reportLocation(
   requireSelf(principal, technicianId);
   const recordedAt = new Date(fix.recordedAt);
   if (recordedAt.getTime() > deps.clock.now().getTime() + maxClockSkewMs) {
-    throw new ValidationError('recordedAt is in the future: check the device clock.', [{ field: 'recordedAt', message: 'in the future' }]);
+    throw new ValidationError('recordedAt is in the future: check the device clock.', [
+      { field: 'recordedAt', message: 'in the future' },
+    ]);
   }
   const outcome = await deps.technicians.recordLocation(technicianId, {
     location: { lat: fix.lat, lon: fix.lon },
@@ -33,9 +35,15 @@ export async function reportLocation(
   return { applied: outcome === 'updated' };
 }
 
-export async function setTechnicianStatus(deps: PresenceDeps, principal: Principal, technicianId: string, status: SelfReportedStatus): Promise<void> {
+export async function setTechnicianStatus(
+  deps: PresenceDeps,
+  principal: Principal,
+  technicianId: string,
+  status: SelfReportedStatus,
+): Promise<void> {
   requireSelf(principal, technicianId);
   const outcome = await deps.technicians.setAvailability(technicianId, status);
-  if (outcome === 'has-job') throw new Conflict('You have a job in progress: complete or decline it before changing status.');
+  if (outcome === 'has-job')
+    throw new Conflict('You have a job in progress: complete or decline it before changing status.');
   if (outcome === 'no-location') throw new Conflict('Send your location first, then set yourself available.');
 }

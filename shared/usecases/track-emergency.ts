@@ -23,10 +23,15 @@ export interface TrackingDeps {
 export type TrackedEmergency = (EmergencyRequest | (NewEmergency & { status: RequestStatus })) & { queued: boolean };
 
 // Unknown id and wrong token read the same, so the API never confirms that an id exists.
-const notFound = () => new NotFound('No emergency request matches this id and tracking token. Check the link you were sent.');
+const notFound = () =>
+  new NotFound('No emergency request matches this id and tracking token. Check the link you were sent.');
 
 /** `id` may be the booking reference (the tracking page's link carries it); a request still in the intake buffer is found by id only. */
-async function findOwnEmergency(deps: TrackingDeps, id: string, trackingToken: string | undefined): Promise<TrackedEmergency> {
+async function findOwnEmergency(
+  deps: TrackingDeps,
+  id: string,
+  trackingToken: string | undefined,
+): Promise<TrackedEmergency> {
   let request: TrackedEmergency | undefined;
   let databaseDown = false;
   const byReference = referencePattern.test(id);
@@ -42,14 +47,20 @@ async function findOwnEmergency(deps: TrackingDeps, id: string, trackingToken: s
     const held = await deps.intakeBuffer.find(id);
     if (held) request = { ...held, status: 'pending', queued: true };
   }
-  if (!request && databaseDown) throw new Unavailable('We cannot look up requests right now. Please try again in a moment.');
+  if (!request && databaseDown)
+    throw new Unavailable('We cannot look up requests right now. Please try again in a moment.');
   if (!request || !trackingTokenMatches(trackingToken, request.trackingTokenHash)) throw notFound();
   return request;
 }
 
-export async function cancelOwnEmergency(deps: TrackingDeps, id: string, trackingToken: string | undefined): Promise<EmergencyRequest> {
+export async function cancelOwnEmergency(
+  deps: TrackingDeps,
+  id: string,
+  trackingToken: string | undefined,
+): Promise<EmergencyRequest> {
   const request = await findOwnEmergency(deps, id, trackingToken);
-  if (request.queued) throw new Unavailable('Your request is still being recorded. Please try cancelling again in a minute.');
+  if (request.queued)
+    throw new Unavailable('Your request is still being recorded. Please try cancelling again in a minute.');
   const outcome = await deps.requests.transition(request.id, 'cancel', () => deps.clock.now());
   if (outcome.kind === 'applied') {
     const technicianId = outcome.previous.technicianId;
@@ -58,26 +69,42 @@ export async function cancelOwnEmergency(deps: TrackingDeps, id: string, trackin
     return outcome.request;
   }
   if (outcome.kind === 'not-allowed') {
-    throw new Conflict(`This request is ${outcome.status.replace('_', ' ')} and can no longer be cancelled.`, { currentStatus: outcome.status });
+    throw new Conflict(`This request is ${outcome.status.replace('_', ' ')} and can no longer be cancelled.`, {
+      currentStatus: outcome.status,
+    });
   }
   throw notFound();
 }
 
 /** After completion the customer rates the job once, 1–5, with an optional comment. */
-export async function rateOwnEmergency(deps: TrackingDeps, id: string, trackingToken: string | undefined, rating: number, comment?: string): Promise<EmergencyRequest> {
+export async function rateOwnEmergency(
+  deps: TrackingDeps,
+  id: string,
+  trackingToken: string | undefined,
+  rating: number,
+  comment?: string,
+): Promise<EmergencyRequest> {
   const request = await findOwnEmergency(deps, id, trackingToken);
-  if (request.queued) throw new Conflict('This request has not been completed yet, so it cannot be rated.', { currentStatus: 'pending' });
+  if (request.queued)
+    throw new Conflict('This request has not been completed yet, so it cannot be rated.', { currentStatus: 'pending' });
   const outcome = await deps.requests.rate(request.id, rating, comment, deps.clock.now());
   if (outcome.kind === 'rated') return outcome.request;
-  if (outcome.kind === 'already-rated') throw new Conflict('You have already rated this job. Thank you.', { currentStatus: 'completed' });
+  if (outcome.kind === 'already-rated')
+    throw new Conflict('You have already rated this job. Thank you.', { currentStatus: 'completed' });
   if (outcome.kind === 'not-completed') {
-    throw new Conflict(`You can rate the job once it is completed; it is ${outcome.status.replace('_', ' ')}.`, { currentStatus: outcome.status });
+    throw new Conflict(`You can rate the job once it is completed; it is ${outcome.status.replace('_', ' ')}.`, {
+      currentStatus: outcome.status,
+    });
   }
   throw notFound();
 }
 
 /** The job's state is already committed; a failed release is repaired by redispatch's sweep, so log rather than fail. */
-export async function releaseTechnician(deps: Pick<TrackingDeps, 'technicians' | 'log'>, technicianId: string, requestId: string): Promise<void> {
+export async function releaseTechnician(
+  deps: Pick<TrackingDeps, 'technicians' | 'log'>,
+  technicianId: string,
+  requestId: string,
+): Promise<void> {
   try {
     await deps.technicians.release(technicianId, requestId);
   } catch (error) {
@@ -124,5 +151,14 @@ export async function followOwnEmergency(
   const distanceKm = haversineKm(position.location, request.location);
   // Already driving: no mobilisation time left to add.
   const minutes = etaFor(distanceKm, request.onMotorway, { ...deps.dispatch.eta, mobilisationMinutes: 0 });
-  return { request, technician, live: { location: position.location, recordedAt: position.recordedAt, etaMinutes: minutes, eta: arrivalAt(deps.clock.now(), minutes) } };
+  return {
+    request,
+    technician,
+    live: {
+      location: position.location,
+      recordedAt: position.recordedAt,
+      etaMinutes: minutes,
+      eta: arrivalAt(deps.clock.now(), minutes),
+    },
+  };
 }

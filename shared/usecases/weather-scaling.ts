@@ -1,7 +1,21 @@
 // Raises capacity before forecast bad weather and lowers it safely afterwards; one run of the scheduled job.
 import type { WeatherLevel } from '../domain/priority.js';
-import { assessForecast, describeReason, type RegionAssessment, type ServiceRegion, type WeatherAssessment, type WeatherRules } from '../domain/weather.js';
-import { capacityFor, describeCapacity, nextScaleState, type ScalePolicy, type ScalingTarget, type Transition } from '../domain/weather-scaling.js';
+import {
+  assessForecast,
+  describeReason,
+  type RegionAssessment,
+  type ServiceRegion,
+  type WeatherAssessment,
+  type WeatherRules,
+} from '../domain/weather.js';
+import {
+  capacityFor,
+  describeCapacity,
+  nextScaleState,
+  type ScalePolicy,
+  type ScalingTarget,
+  type Transition,
+} from '../domain/weather-scaling.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
 import type { Log } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
@@ -43,7 +57,15 @@ export interface WeatherScalingReport {
   runId: string;
   outcome: 'completed' | 'dry-run' | 'skipped';
   skippedBecause?: string;
-  forecast: { provider: string; available: boolean; problem?: string; level?: WeatherLevel; demandMultiplier?: number; leadMinutes?: number; regions: RegionSummary[] };
+  forecast: {
+    provider: string;
+    available: boolean;
+    problem?: string;
+    level?: WeatherLevel;
+    demandMultiplier?: number;
+    leadMinutes?: number;
+    regions: RegionSummary[];
+  };
   decision: Pick<Transition, 'kind' | 'from' | 'to' | 'why'>;
   state: { level: WeatherLevel; since: Date; clearRuns: number; fetchFailures: number; version: number };
   targets: {
@@ -63,7 +85,8 @@ async function forecast(deps: WeatherScalingDeps, now: Date): Promise<Forecast> 
   try {
     const forecasts = await deps.weatherProvider.hourlyForecasts(regions, now, rules.lookaheadHours);
     const assessment = assessForecast(regions, forecasts, now, rules);
-    if (assessment.missing.length) return { ok: false, problem: `no forecast hours ahead for ${assessment.missing.join(', ')}` };
+    if (assessment.missing.length)
+      return { ok: false, problem: `no forecast hours ahead for ${assessment.missing.join(', ')}` };
     return { ok: true, assessment };
   } catch (error) {
     return { ok: false, problem: error instanceof Error ? error.message : String(error) };
@@ -71,7 +94,9 @@ async function forecast(deps: WeatherScalingDeps, now: Date): Promise<Forecast> 
 }
 
 const summarise = (regions: RegionAssessment[]): RegionSummary[] =>
-  regions.filter((r) => r.level !== 'normal').map((r) => ({ region: r.region, level: r.level, conditions: r.reasons.map(describeReason) }));
+  regions
+    .filter((r) => r.level !== 'normal')
+    .map((r) => ({ region: r.region, level: r.level, conditions: r.reasons.map(describeReason) }));
 
 export interface RunOptions {
   /** Decide and report, change nothing. */
@@ -80,13 +105,20 @@ export interface RunOptions {
   reconcile?: boolean;
 }
 
-export async function runWeatherScaling(deps: WeatherScalingDeps, options: RunOptions = {}): Promise<WeatherScalingReport> {
+export async function runWeatherScaling(
+  deps: WeatherScalingDeps,
+  options: RunOptions = {},
+): Promise<WeatherScalingReport> {
   const now = deps.clock.now();
   const runId = deps.ids.uuid();
   const { policy, targets, failureAlertAfter, runLeaseSeconds } = deps.weatherScaling;
   const state = await deps.scalingState.load(now);
   const seen = await forecast(deps, now);
-  if (!seen.ok) deps.log.warn('weather forecast unavailable: keeping the current level', { provider: deps.weatherProvider.name, problem: seen.problem });
+  if (!seen.ok)
+    deps.log.warn('weather forecast unavailable: keeping the current level', {
+      provider: deps.weatherProvider.name,
+      problem: seen.problem,
+    });
 
   const transition = nextScaleState(state, seen.ok ? seen.assessment.level : 'unavailable', now, policy);
   const reasons = seen.ok ? summarise(seen.assessment.regions) : state.reasons;
@@ -94,27 +126,65 @@ export async function runWeatherScaling(deps: WeatherScalingDeps, options: RunOp
     .filter((t) => options.reconcile || state.applied[t.name] !== transition.to)
     .map((t) => {
       const from = state.applied[t.name];
-      return { target: t.name, ...(from ? { from, fromCapacity: describeCapacity(capacityFor(t, from)) } : {}), to: transition.to, toCapacity: describeCapacity(capacityFor(t, transition.to)) };
+      return {
+        target: t.name,
+        ...(from ? { from, fromCapacity: describeCapacity(capacityFor(t, from)) } : {}),
+        to: transition.to,
+        toCapacity: describeCapacity(capacityFor(t, transition.to)),
+      };
     });
   const report: WeatherScalingReport = {
     runId,
     outcome: 'dry-run',
     forecast: seen.ok
-      ? { provider: deps.weatherProvider.name, available: true, level: seen.assessment.level, demandMultiplier: seen.assessment.demandMultiplier, ...(seen.assessment.leadMinutes === undefined ? {} : { leadMinutes: seen.assessment.leadMinutes }), regions: reasons }
+      ? {
+          provider: deps.weatherProvider.name,
+          available: true,
+          level: seen.assessment.level,
+          demandMultiplier: seen.assessment.demandMultiplier,
+          ...(seen.assessment.leadMinutes === undefined ? {} : { leadMinutes: seen.assessment.leadMinutes }),
+          regions: reasons,
+        }
       : { provider: deps.weatherProvider.name, available: false, problem: seen.problem, regions: reasons },
     decision: { kind: transition.kind, from: transition.from, to: transition.to, why: transition.why },
-    state: { level: transition.state.level, since: transition.state.since, clearRuns: transition.state.clearRuns, fetchFailures: transition.state.fetchFailures, version: state.version },
-    targets: { planned: plan, changed: [], failed: [], unchanged: targets.filter((t) => !plan.some((p) => p.target === t.name)).map((t) => t.name) },
+    state: {
+      level: transition.state.level,
+      since: transition.state.since,
+      clearRuns: transition.state.clearRuns,
+      fetchFailures: transition.state.fetchFailures,
+      version: state.version,
+    },
+    targets: {
+      planned: plan,
+      changed: [],
+      failed: [],
+      unchanged: targets.filter((t) => !plan.some((p) => p.target === t.name)).map((t) => t.name),
+    },
     alerts: [],
   };
   if (options.dryRun) return report;
 
   // One conditional write decides which of two overlapping runs acts: the loser changes nothing and says so.
   const lease = { runId, until: new Date(now.getTime() + runLeaseSeconds * 1000) };
-  const version = await deps.scalingState.claim(state.version, { ...transition.state, ...(state.lastChangeAt ? { lastChangeAt: state.lastChangeAt } : {}), reasons, applied: state.applied }, lease, now);
+  const version = await deps.scalingState.claim(
+    state.version,
+    {
+      ...transition.state,
+      ...(state.lastChangeAt ? { lastChangeAt: state.lastChangeAt } : {}),
+      reasons,
+      applied: state.applied,
+    },
+    lease,
+    now,
+  );
   if (version === undefined) {
     deps.log.warn('weather scaling skipped: another run changed the state or holds the lease', { runId });
-    return { ...report, outcome: 'skipped', skippedBecause: 'another run changed the scaling state or is still applying it', targets: { ...report.targets, planned: [] } };
+    return {
+      ...report,
+      outcome: 'skipped',
+      skippedBecause: 'another run changed the scaling state or is still applying it',
+      targets: { ...report.targets, planned: [] },
+    };
   }
   report.outcome = 'completed';
   report.state.version = version;
@@ -128,17 +198,31 @@ export async function runWeatherScaling(deps: WeatherScalingDeps, options: RunOp
       report.targets.changed.push(change);
     } catch (error) {
       // Left behind in `applied`, so the next run tries this target again: that is how a partial failure converges.
-      report.targets.failed.push({ ...change, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      report.targets.failed.push({
+        ...change,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
       deps.log.error('scaling target not changed', { runId, target: target.name, error });
     }
   }
-  const completed = await deps.scalingState.complete({ runId, version }, applied, report.targets.changed.length ? now : state.lastChangeAt);
+  const completed = await deps.scalingState.complete(
+    { runId, version },
+    applied,
+    report.targets.changed.length ? now : state.lastChangeAt,
+  );
   if (completed) report.state.version = version + 1;
-  else deps.log.error('weather scaling lease lost before the run finished; the next run re-applies what is unrecorded', { runId });
+  else
+    deps.log.error('weather scaling lease lost before the run finished; the next run re-applies what is unrecorded', {
+      runId,
+    });
 
   if (transition.kind !== 'hold') {
     report.alerts.push('weather-level-change');
-    await notify(deps, { channel: 'operations', purpose: 'weather-level-change', ...levelChangeMessage(transition, seen, report) });
+    await notify(deps, {
+      channel: 'operations',
+      purpose: 'weather-level-change',
+      ...levelChangeMessage(transition, seen, report),
+    });
   }
   if (!seen.ok && transition.state.fetchFailures === failureAlertAfter) {
     report.alerts.push('forecast-unavailable');
@@ -152,8 +236,11 @@ export async function runWeatherScaling(deps: WeatherScalingDeps, options: RunOp
   return report;
 }
 
-
-function levelChangeMessage(transition: Transition, seen: Forecast, report: WeatherScalingReport): { subject: string; text: string } {
+function levelChangeMessage(
+  transition: Transition,
+  seen: Forecast,
+  report: WeatherScalingReport,
+): { subject: string; text: string } {
   const lines = [`Weather level ${transition.from} → ${transition.to} (${transition.why}).`];
   if (seen.ok) {
     const { demandMultiplier, leadMinutes } = seen.assessment;
@@ -161,13 +248,19 @@ function levelChangeMessage(transition: Transition, seen: Forecast, report: Weat
     lines.push(`National demand ×${demandMultiplier}${lead}.`);
     const affected = seen.assessment.regions.filter((r) => r.level !== 'normal');
     lines.push('', affected.length ? 'Regions:' : 'Regions: none affected in the forecast window.');
-    for (const r of affected) lines.push(`- ${r.region} (${r.level}): ${r.reasons.map((reason) => `${describeReason(reason)} from ${formatUkTime(reason.from)}`).join('; ')}`);
+    for (const r of affected)
+      lines.push(
+        `- ${r.region} (${r.level}): ${r.reasons.map((reason) => `${describeReason(reason)} from ${formatUkTime(reason.from)}`).join('; ')}`,
+      );
   }
   const { changed, failed } = report.targets;
   if (changed.length || failed.length) {
     lines.push('', 'Capacity:');
     for (const c of changed) lines.push(`- ${c.target}: ${c.fromCapacity ?? 'unknown'} → ${c.toCapacity}`);
-    for (const c of failed) lines.push(`- ${c.target}: NOT CHANGED, still ${c.fromCapacity ?? 'unknown'} (wanted ${c.toCapacity}): ${c.error}. The next run retries.`);
+    for (const c of failed)
+      lines.push(
+        `- ${c.target}: NOT CHANGED, still ${c.fromCapacity ?? 'unknown'} (wanted ${c.toCapacity}): ${c.error}. The next run retries.`,
+      );
   }
   // SNS subjects are ASCII only.
   return { subject: `TyreHero weather: ${transition.to} (was ${transition.from})`, text: lines.join('\n') };

@@ -28,7 +28,8 @@ const isListening = (port: number) =>
 async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, ms: number) {
   await vi.waitFor(
     async () => {
-      if (!(await predicate())) throw new Error(`timed out waiting for ${what}; output so far:\n${output.slice(-3000)}`);
+      if (!(await predicate()))
+        throw new Error(`timed out waiting for ${what}; output so far:\n${output.slice(-3000)}`);
     },
     { timeout: ms, interval: 200 },
   );
@@ -38,11 +39,24 @@ beforeAll(async () => {
   ports = { http: await freePort(), lambda: await freePort(), pg: await freePort(), dynamo: await freePort() };
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'tyrehero-e2e-'));
   base = `http://localhost:${ports.http}`;
-  child = spawn(process.execPath, [path.join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts', '--fresh'], {
-    cwd: projectRoot,
-    env: { ...process.env, PORT: String(ports.http), LOCAL_LAMBDA_PORT: String(ports.lambda), LOCAL_PG_PORT: String(ports.pg), LOCAL_DYNAMODB_PORT: String(ports.dynamo), LOCAL_DATA_DIR: dataDir, DATABASE_URL: '', DYNAMODB_ENDPOINT: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  child = spawn(
+    process.execPath,
+    [path.join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts', '--fresh'],
+    {
+      cwd: projectRoot,
+      env: {
+        ...process.env,
+        PORT: String(ports.http),
+        LOCAL_LAMBDA_PORT: String(ports.lambda),
+        LOCAL_PG_PORT: String(ports.pg),
+        LOCAL_DYNAMODB_PORT: String(ports.dynamo),
+        LOCAL_DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        DYNAMODB_ENDPOINT: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   await waitFor(() => output.includes('TyreHero Dispatch is running at'), 'npm start to announce the API', 180_000);
@@ -60,17 +74,31 @@ const call = async (method: string, route: string, body?: unknown, headers: Reco
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
-  assertMatchesContract({ method, path: route, status: response.status, headers: Object.fromEntries(response.headers.entries()), body: text });
-  return { status: response.status, contentType: response.headers.get('content-type'), body: text ? JSON.parse(text) : undefined };
+  assertMatchesContract({
+    method,
+    path: route,
+    status: response.status,
+    headers: Object.fromEntries(response.headers.entries()),
+    body: text,
+  });
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    body: text ? JSON.parse(text) : undefined,
+  };
 };
 
 /** A staff access token signed by the stack's local key, as `npm run token` prints it. */
 const token = (role: string, subject: string) =>
-  execFileSync(process.execPath, [path.join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), 'scripts/token.ts', role, subject], {
-    cwd: projectRoot,
-    env: { ...process.env, LOCAL_DATA_DIR: dataDir },
-    encoding: 'utf8',
-  }).trim();
+  execFileSync(
+    process.execPath,
+    [path.join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), 'scripts/token.ts', role, subject],
+    {
+      cwd: projectRoot,
+      env: { ...process.env, LOCAL_DATA_DIR: dataDir },
+      encoding: 'utf8',
+    },
+  ).trim();
 
 describe('npm start', () => {
   it('prints the base URL, curl examples, a demo tracking link and the ops live view', async () => {
@@ -88,11 +116,15 @@ describe('npm start', () => {
     expect(created.status).toBe(201);
     expect(created.body.reference).toMatch(/^TH-/);
 
-    const read = await call('GET', `/emergencies/${created.body.id}`, undefined, { 'X-Tracking-Token': created.body.trackingToken });
+    const read = await call('GET', `/emergencies/${created.body.id}`, undefined, {
+      'X-Tracking-Token': created.body.trackingToken,
+    });
     expect(read.status).toBe(200);
     expect(read.body.status).toBe('assigned');
 
-    const cancelled = await call('POST', `/emergencies/${created.body.id}/cancel`, undefined, { 'X-Tracking-Token': created.body.trackingToken });
+    const cancelled = await call('POST', `/emergencies/${created.body.id}/cancel`, undefined, {
+      'X-Tracking-Token': created.body.trackingToken,
+    });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
   });
@@ -100,36 +132,78 @@ describe('npm start', () => {
   it('dispatches a seeded technician near the M1, whose token from `npm run token` drives the job to completed', async () => {
     const created = await call('POST', '/emergencies', { ...emergencyBody(), location: { lat: 51.88, lon: -0.42 } });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ status: 'assigned', technician: { id: expect.stringMatching(/^tech-/), firstName: expect.any(String) }, etaMinutes: expect.any(Number) });
+    expect(created.body).toMatchObject({
+      status: 'assigned',
+      technician: { id: expect.stringMatching(/^tech-/), firstName: expect.any(String) },
+      etaMinutes: expect.any(Number),
+    });
     expect(created.body.etaMinutes).toBeLessThan(90);
     const technicianId = created.body.technician.id as string;
     const asTechnician = { Authorization: `Bearer ${token('technician', technicianId)}` };
 
-    expect((await call('POST', `/jobs/${created.body.id}/accept`, undefined, { Authorization: `Bearer ${token('technician', 'tech-gla-01')}` })).status).toBe(403);
-    for (const [action, status] of [['accept', 'assigned'], ['en-route', 'en_route']]) {
+    expect(
+      (
+        await call('POST', `/jobs/${created.body.id}/accept`, undefined, {
+          Authorization: `Bearer ${token('technician', 'tech-gla-01')}`,
+        })
+      ).status,
+    ).toBe(403);
+    for (const [action, status] of [
+      ['accept', 'assigned'],
+      ['en-route', 'en_route'],
+    ]) {
       const step = await call('POST', `/jobs/${created.body.id}/${action}`, undefined, asTechnician);
       expect(step, action).toMatchObject({ status: 200, body: { status } });
     }
     // Proof of arrival: not from where the van set off, only once its position is at the breakdown.
     const early = await call('POST', `/jobs/${created.body.id}/arrived`, undefined, asTechnician);
-    expect(early).toMatchObject({ status: 409, body: { reason: expect.stringMatching(/^(too-far|no-fresh-position)$/) } });
-    const fix = await call('PUT', `/technicians/${technicianId}/location`, { lat: 51.8801, lon: -0.4201, recordedAt: new Date().toISOString() }, asTechnician);
+    expect(early).toMatchObject({
+      status: 409,
+      body: { reason: expect.stringMatching(/^(too-far|no-fresh-position)$/) },
+    });
+    const fix = await call(
+      'PUT',
+      `/technicians/${technicianId}/location`,
+      { lat: 51.8801, lon: -0.4201, recordedAt: new Date().toISOString() },
+      asTechnician,
+    );
     expect(fix).toMatchObject({ status: 200, body: { applied: true } });
-    expect(await call('POST', `/jobs/${created.body.id}/arrived`, undefined, asTechnician)).toMatchObject({ status: 200, body: { status: 'on_site' } });
+    expect(await call('POST', `/jobs/${created.body.id}/arrived`, undefined, asTechnician)).toMatchObject({
+      status: 200,
+      body: { status: 'on_site' },
+    });
     // The customer's tracking page shows the code; the technician completes with it.
-    const onSite = await call('GET', `/emergencies/${created.body.id}`, undefined, { 'X-Tracking-Token': created.body.trackingToken });
+    const onSite = await call('GET', `/emergencies/${created.body.id}`, undefined, {
+      'X-Tracking-Token': created.body.trackingToken,
+    });
     expect(onSite.body).toMatchObject({ status: 'on_site', arrivalCode: expect.stringMatching(/^[0-9]{4}$/) });
     const wrong = String((Number(onSite.body.arrivalCode) + 1) % 10_000).padStart(4, '0');
-    expect((await call('POST', `/jobs/${created.body.id}/complete`, { arrivalCode: wrong }, asTechnician)).status).toBe(422);
-    const done = await call('POST', `/jobs/${created.body.id}/complete`, { arrivalCode: onSite.body.arrivalCode }, asTechnician);
+    expect((await call('POST', `/jobs/${created.body.id}/complete`, { arrivalCode: wrong }, asTechnician)).status).toBe(
+      422,
+    );
+    const done = await call(
+      'POST',
+      `/jobs/${created.body.id}/complete`,
+      { arrivalCode: onSite.body.arrivalCode },
+      asTechnician,
+    );
     expect(done).toMatchObject({ status: 200, body: { status: 'completed', completedBy: 'code' } });
-    const read = await call('GET', `/emergencies/${created.body.id}`, undefined, { 'X-Tracking-Token': created.body.trackingToken });
+    const read = await call('GET', `/emergencies/${created.body.id}`, undefined, {
+      'X-Tracking-Token': created.body.trackingToken,
+    });
     expect(read.body.status).toBe('completed');
-    const queue = await call('GET', '/ops/queue', undefined, { Authorization: `Bearer ${token('operations', 'ops-e2e')}` });
+    const queue = await call('GET', '/ops/queue', undefined, {
+      Authorization: `Bearer ${token('operations', 'ops-e2e')}`,
+    });
     expect(queue.status).toBe(200);
     expect(queue.body.availableTechnicians.technicians.map((t: { id: string }) => t.id)).toContain(technicianId);
-    const deepHealth = await call('GET', '/ops/health', undefined, { Authorization: `Bearer ${token('operations', 'ops-e2e')}` });
-    expect(deepHealth).toMatchObject({ status: 200, body: { status: 'healthy', checks: { postgres: { status: 'ok' } } } });
+    const deepHealth = await call('GET', '/ops/health', undefined, {
+      Authorization: `Bearer ${token('operations', 'ops-e2e')}`,
+    });
+    expect(deepHealth).toMatchObject({
+      status: 200,
+      body: { status: 'healthy', checks: { postgres: { status: 'ok' } } },
+    });
   });
 
   it('shows a new request on the operations live map, where a dispatcher reassigns it and then cancels it', async () => {
@@ -139,12 +213,30 @@ describe('npm start', () => {
     const id = created.body.id as string;
     const map = await call('GET', '/ops/live-map', undefined, ops);
     expect(map.status).toBe(200);
-    expect(map.body.requests.find((r: { id: string }) => r.id === id)).toMatchObject({ reference: created.body.reference, status: created.body.status, location: { lat: 53.48, lon: -2.24 }, risk: expect.any(String) });
+    expect(map.body.requests.find((r: { id: string }) => r.id === id)).toMatchObject({
+      reference: created.body.reference,
+      status: created.body.status,
+      location: { lat: 53.48, lon: -2.24 },
+      risk: expect.any(String),
+    });
     const holder = created.body.technician?.id as string | undefined;
-    if (holder) expect(map.body.technicians.find((t: { id: string }) => t.id === holder)).toMatchObject({ status: 'busy', currentJob: id, firstName: expect.any(String) });
+    if (holder)
+      expect(map.body.technicians.find((t: { id: string }) => t.id === holder)).toMatchObject({
+        status: 'busy',
+        currentJob: id,
+        firstName: expect.any(String),
+      });
 
-    const reassigned = await call('POST', `/ops/requests/${id}/reassign`, { reason: 'e2e: van recalled to the depot' }, ops);
-    expect(reassigned).toMatchObject({ status: 200, body: { id, status: expect.stringMatching(/^(assigned|pending)$/) } });
+    const reassigned = await call(
+      'POST',
+      `/ops/requests/${id}/reassign`,
+      { reason: 'e2e: van recalled to the depot' },
+      ops,
+    );
+    expect(reassigned).toMatchObject({
+      status: 200,
+      body: { id, status: expect.stringMatching(/^(assigned|pending)$/) },
+    });
     if (holder) expect(reassigned.body.previousTechnicianId).toBe(holder);
     expect(reassigned.body.technicianId).not.toBe(holder ?? 'nobody');
     const cancelled = await call('POST', `/ops/requests/${id}/cancel`, { reason: 'e2e: customer towed away' }, ops);
@@ -188,26 +280,46 @@ describe('npm start', () => {
   it('answers 30 simultaneous emergencies at one point in the City of London with 201 or 202, each with a token that reads it back', async () => {
     const city = { lat: 51.5155, lon: -0.0922 };
     const answers = await Promise.all(
-      Array.from({ length: 30 }, () => call('POST', '/emergencies', { ...emergencyBody(), location: city }, { 'Idempotency-Key': randomUUID() })),
+      Array.from({ length: 30 }, () =>
+        call('POST', '/emergencies', { ...emergencyBody(), location: city }, { 'Idempotency-Key': randomUUID() }),
+      ),
     );
 
     const summary = JSON.stringify(answers.map((a) => [a.status, a.body?.status ?? a.body?.title]));
-    expect(answers.filter((a) => a.status !== 201 && a.status !== 202), summary).toEqual([]);
+    expect(
+      answers.filter((a) => a.status !== 201 && a.status !== 202),
+      summary,
+    ).toEqual([]);
     for (const answer of answers) expect(answer.body.trackingToken, summary).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(30);
 
-    const reads = await Promise.all(answers.map((a) => call('GET', `/emergencies/${a.body.id}`, undefined, { 'X-Tracking-Token': a.body.trackingToken })));
+    const reads = await Promise.all(
+      answers.map((a) =>
+        call('GET', `/emergencies/${a.body.id}`, undefined, { 'X-Tracking-Token': a.body.trackingToken }),
+      ),
+    );
     expect(reads.map((r) => r.status)).toEqual(answers.map(() => 200));
     expect(reads.map((r) => r.body.reference)).toEqual(answers.map((a) => a.body.reference));
   }, 120_000);
 
   it('exports and erases a customer (GDPR): afterwards no route and no log line holds their name, number, notes or position', async () => {
     const ops = { Authorization: `Bearer ${token('operations', 'ops-gdpr-e2e')}` };
-    const person = { name: 'Gwendolyn Erasable', phone: '07700 900991', notes: 'Beside the yellow gate', registration: 'GW12 ERA' };
+    const person = {
+      name: 'Gwendolyn Erasable',
+      phone: '07700 900991',
+      notes: 'Beside the yellow gate',
+      registration: 'GW12 ERA',
+    };
     const created = await call(
       'POST',
       '/emergencies',
-      { ...emergencyBody(), customer: { name: person.name, phone: person.phone }, notes: person.notes, vehicle: { makeModel: 'Skoda Octavia', registration: person.registration }, location: { lat: 52.2053, lon: 0.1218 } },
+      {
+        ...emergencyBody(),
+        customer: { name: person.name, phone: person.phone },
+        notes: person.notes,
+        vehicle: { makeModel: 'Skoda Octavia', registration: person.registration },
+        location: { lat: 52.2053, lon: 0.1218 },
+      },
       { 'Idempotency-Key': randomUUID() },
     );
     expect([201, 202]).toContain(created.status);
@@ -218,7 +330,9 @@ describe('npm start', () => {
     expect((await call('POST', `/emergencies/${created.body.id}/cancel`, undefined, tracking)).status).toBe(200);
     const exported = await call('POST', '/ops/gdpr/export', { phone: person.phone }, ops);
     expect(exported.status).toBe(200);
-    expect(exported.body.requests).toEqual([expect.objectContaining({ id: created.body.id, customerName: person.name, notes: person.notes })]);
+    expect(exported.body.requests).toEqual([
+      expect.objectContaining({ id: created.body.id, customerName: person.name, notes: person.notes }),
+    ]);
 
     const erased = await call('POST', '/ops/gdpr/erase', { phone: person.phone }, ops);
     expect(erased).toMatchObject({ status: 200, body: { erased: 1, requestIds: [created.body.id] } });
@@ -238,8 +352,16 @@ describe('npm start', () => {
 
   it('passes the first-deploy smoke check (npm run smoke), the same code a deployed stage is checked with', async () => {
     // A technician of no fleet: the location update leaves them offline, so no other test's dispatch can pick them.
-    const results = await runSmoke({ base, technicianToken: token('technician', 'tech-smoke-e2e'), operationsToken: token('operations', 'ops-smoke-e2e'), fetch });
-    expect(results.map((r) => [r.call, r.outcome]), report(results)).toEqual([
+    const results = await runSmoke({
+      base,
+      technicianToken: token('technician', 'tech-smoke-e2e'),
+      operationsToken: token('operations', 'ops-smoke-e2e'),
+      fetch,
+    });
+    expect(
+      results.map((r) => [r.call, r.outcome]),
+      report(results),
+    ).toEqual([
       ['POST /emergencies (synthetic intake)', 'pass'],
       ['PUT /technicians/{id}/location', 'pass'],
       ['GET /emergencies/{id} (tracking)', 'pass'],
@@ -249,11 +371,22 @@ describe('npm start', () => {
     expect(exitCode(results, false)).toBe(0);
 
     // The command itself: --url instead of a stack's output, and a missing token is a skip that fails the run.
-    const cli = spawnSync(process.execPath, [path.join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), 'scripts/smoke.ts', '--url', base, '--technician-token', token('technician', 'tech-smoke-e2e')], {
-      cwd: projectRoot,
-      env: { ...process.env, SMOKE_OPERATIONS_TOKEN: '' },
-      encoding: 'utf8',
-    });
+    const cli = spawnSync(
+      process.execPath,
+      [
+        path.join(projectRoot, 'node_modules/tsx/dist/cli.mjs'),
+        'scripts/smoke.ts',
+        '--url',
+        base,
+        '--technician-token',
+        token('technician', 'tech-smoke-e2e'),
+      ],
+      {
+        cwd: projectRoot,
+        env: { ...process.env, SMOKE_OPERATIONS_TOKEN: '' },
+        encoding: 'utf8',
+      },
+    );
     expect(cli.stdout).toMatch(/^SKIP +GET \/ops\/health +- +skipped: no operations token/m);
     expect(cli.stdout).toMatch(/^PASS +POST \/emergencies \(synthetic intake\) +201 /m);
     expect(cli.status, cli.stdout + cli.stderr).toBe(1);
@@ -267,6 +400,7 @@ describe('npm start', () => {
     await waitFor(() => child.exitCode !== null, 'npm start to exit', 60_000);
     // 130 = 128 + SIGINT, what a shell expects of a program stopped with Ctrl-C.
     expect(child.exitCode).toBe(130);
-    for (const [name, port] of Object.entries(ports)) expect(await isListening(port), `${name} port ${port} still open`).toBe(false);
+    for (const [name, port] of Object.entries(ports))
+      expect(await isListening(port), `${name} port ${port} still open`).toBe(false);
   }, 70_000);
 });

@@ -42,23 +42,47 @@ beforeAll(async () => {
   await stack.deps.technicians.recordLocation('bad-a', { location: { lat: 53.8, lon: -1.55 }, recordedAt: now });
   ids.request = await seedRequest(stack.sql, { status: 'pending', createdAt: now.toISOString() });
   ids.job = await seedRequest(stack.sql, { status: 'assigned', createdAt: now.toISOString() });
-  await stack.sql.query(`UPDATE emergency_requests SET technician_id = 'bad-a', assigned_at = created_at WHERE id = $1`, [ids.job]);
-  ids.closed = await seedRequest(stack.sql, { status: 'completed', createdAt: now.toISOString(), onSiteAt: now.toISOString(), completedAt: now.toISOString() });
+  await stack.sql.query(
+    `UPDATE emergency_requests SET technician_id = 'bad-a', assigned_at = created_at WHERE id = $1`,
+    [ids.job],
+  );
+  ids.closed = await seedRequest(stack.sql, {
+    status: 'completed',
+    createdAt: now.toISOString(),
+    onSiteAt: now.toISOString(),
+    completedAt: now.toISOString(),
+  });
 
   const { signer } = auth;
   const stranger = await newSigner();
   const bearer = (token: string) => `Bearer ${token}`;
-  const unsigned = (claims: object) => `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
+  const unsigned = (claims: object) =>
+    `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
   Object.assign(authorization, {
     technician: bearer(await signer.mint('bad-a', ['technicians'])),
     'other-technician': bearer(await signer.mint('bad-b', ['technicians'])),
     operations: bearer(await signer.mint('ops-bad', ['operations'])),
     forged: bearer(await stranger.mint('ops-bad', ['operations', 'technicians'])),
     expired: bearer(await signer.mint('bad-a', ['technicians', 'operations'], { expiresIn: '1h ago' })),
-    'wrong-issuer': bearer(await signer.mint('bad-a', ['technicians', 'operations'], { issuer: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_evil' })),
+    'wrong-issuer': bearer(
+      await signer.mint('bad-a', ['technicians', 'operations'], {
+        issuer: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_evil',
+      }),
+    ),
     'id-token': bearer(await signer.mint('bad-a', ['technicians', 'operations'], { tokenUse: 'id' })),
-    'wrong-client': bearer(await signer.mint('bad-a', ['technicians', 'operations'], { clientId: 'someone-elses-app' })),
-    'alg-none': bearer(unsigned({ sub: 'bad-a', 'cognito:groups': ['technicians', 'operations'], token_use: 'access', client_id: 'tyrehero-local-app', iss: 'tyrehero-local', exp: 4102444800 })),
+    'wrong-client': bearer(
+      await signer.mint('bad-a', ['technicians', 'operations'], { clientId: 'someone-elses-app' }),
+    ),
+    'alg-none': bearer(
+      unsigned({
+        sub: 'bad-a',
+        'cognito:groups': ['technicians', 'operations'],
+        token_use: 'access',
+        client_id: 'tyrehero-local-app',
+        iss: 'tyrehero-local',
+        exp: 4102444800,
+      }),
+    ),
     garbage: 'Bearer not.a.jwt',
     basic: 'Basic YWRtaW46YWRtaW4=',
   });
@@ -92,9 +116,23 @@ afterAll(() => stack.close());
 
 function eventFor(c: BadInput): APIGatewayProxyEvent {
   const [method, template] = c.route.split(' ') as [string, string];
-  const staff = c.route.startsWith('PUT /technicians') || c.route.startsWith('POST /jobs') || c.route.startsWith('GET /ops') || c.route.startsWith('POST /ops');
-  const as = c.as ?? (staff ? (c.route.startsWith('POST /jobs') || c.route.startsWith('PUT /technicians') ? 'technician' : 'operations') : 'anonymous');
-  const defaultId = c.route.startsWith('PUT /technicians') ? 'bad-a' : c.route.startsWith('POST /jobs') || c.route.startsWith('POST /ops/jobs') ? ids.job : ids.request;
+  const staff =
+    c.route.startsWith('PUT /technicians') ||
+    c.route.startsWith('POST /jobs') ||
+    c.route.startsWith('GET /ops') ||
+    c.route.startsWith('POST /ops');
+  const as =
+    c.as ??
+    (staff
+      ? c.route.startsWith('POST /jobs') || c.route.startsWith('PUT /technicians')
+        ? 'technician'
+        : 'operations'
+      : 'anonymous');
+  const defaultId = c.route.startsWith('PUT /technicians')
+    ? 'bad-a'
+    : c.route.startsWith('POST /jobs') || c.route.startsWith('POST /ops/jobs')
+      ? ids.job
+      : ids.request;
   const id = c.id === '$job' ? ids.job : c.id === '$closed' ? ids.closed : (c.id ?? defaultId);
   const hasBody = c.raw !== undefined || c.body !== undefined;
   const headers: Record<string, string> = {};
@@ -142,11 +180,15 @@ describe('bad-input corpus', () => {
       const raw = await handlers[c.route](eventFor(c), lambdaContext('tyrehero-dispatch-corpus', 60_000));
       const problems: string[] = [];
       if (raw.statusCode !== c.status) problems.push(`status ${raw.statusCode}`);
-      if (raw.headers?.['content-type'] !== 'application/problem+json') problems.push(`content-type ${String(raw.headers?.['content-type'])}`);
-      if (/\bat .+[.:]\d+|\.ts\b|node_modules|\bSELECT\b|\bINSERT\b|\bUPDATE\b|DELETE FROM|"stack"/i.test(raw.body)) problems.push('leaks internals');
+      if (raw.headers?.['content-type'] !== 'application/problem+json')
+        problems.push(`content-type ${String(raw.headers?.['content-type'])}`);
+      if (/\bat .+[.:]\d+|\.ts\b|node_modules|\bSELECT\b|\bINSERT\b|\bUPDATE\b|DELETE FROM|"stack"/i.test(raw.body))
+        problems.push('leaks internals');
       const body = JSON.parse(raw.body || '{}') as { status?: number; type?: string; title?: string; detail?: string };
-      if (body.status !== c.status || !body.type || !body.title || !body.detail) problems.push('not a complete problem');
-      if (problems.length) failures.push(`${c.route} — ${c.name}: expected ${c.status}, ${problems.join(', ')} ${raw.body.slice(0, 200)}`);
+      if (body.status !== c.status || !body.type || !body.title || !body.detail)
+        problems.push('not a complete problem');
+      if (problems.length)
+        failures.push(`${c.route} — ${c.name}: expected ${c.status}, ${problems.join(', ')} ${raw.body.slice(0, 200)}`);
     }
     expect(failures).toEqual([]);
     expect(await everything()).toEqual(before);
@@ -155,15 +197,20 @@ describe('bad-input corpus', () => {
   it('routes that take no input (GET /health, GET /openapi.json) ignore hostile query strings, headers and bodies', async () => {
     const before = await everything();
     const health = makeHealth(stack.deps);
-    const hostile: { name: string; query?: Record<string, string>; body?: string; headers?: Record<string, string> }[] = [
-      { name: 'SQL injection in the query string', query: { id: "' OR 1=1; DROP TABLE emergency_requests; --" } },
-      { name: 'a NoSQL operator in the query string', query: { 'status[$ne]': 'x' } },
-      { name: 'path traversal in the query string', query: { file: '../../../../etc/passwd' } },
-      { name: 'a JSON body on a GET', body: '{"__proto__":{"admin":true}}', headers: { 'Content-Type': 'application/json' } },
-      { name: 'a 200 kB body on a GET', body: 'x'.repeat(200_000), headers: { 'Content-Type': 'text/plain' } },
-      { name: 'a forged bearer token', headers: { Authorization: authorization.forged! } },
-      { name: 'control characters and a lone surrogate in a header', headers: { 'X-Debug': '\u009b\ud800' } },
-    ];
+    const hostile: { name: string; query?: Record<string, string>; body?: string; headers?: Record<string, string> }[] =
+      [
+        { name: 'SQL injection in the query string', query: { id: "' OR 1=1; DROP TABLE emergency_requests; --" } },
+        { name: 'a NoSQL operator in the query string', query: { 'status[$ne]': 'x' } },
+        { name: 'path traversal in the query string', query: { file: '../../../../etc/passwd' } },
+        {
+          name: 'a JSON body on a GET',
+          body: '{"__proto__":{"admin":true}}',
+          headers: { 'Content-Type': 'application/json' },
+        },
+        { name: 'a 200 kB body on a GET', body: 'x'.repeat(200_000), headers: { 'Content-Type': 'text/plain' } },
+        { name: 'a forged bearer token', headers: { Authorization: authorization.forged! } },
+        { name: 'control characters and a lone surrogate in a header', headers: { 'X-Debug': '\u009b\ud800' } },
+      ];
     const failures: string[] = [];
     for (const [route, handler, path] of [
       ['GET /health', health, '/health'],
@@ -177,8 +224,10 @@ describe('bad-input corpus', () => {
           event.multiValueQueryStringParameters = Object.fromEntries(Object.entries(h.query).map(([k, v]) => [k, [v]]));
         }
         const raw = await handler(event, lambdaContext('tyrehero-dispatch-corpus', 60_000));
-        const same = (a: string, b: string) => JSON.stringify(Object.keys(JSON.parse(a) as object)) === JSON.stringify(Object.keys(JSON.parse(b) as object));
-        if (raw.statusCode !== clean.statusCode || !same(raw.body, clean.body)) failures.push(`${route} — ${h.name}: ${raw.statusCode} ${raw.body.slice(0, 160)}`);
+        const same = (a: string, b: string) =>
+          JSON.stringify(Object.keys(JSON.parse(a) as object)) === JSON.stringify(Object.keys(JSON.parse(b) as object));
+        if (raw.statusCode !== clean.statusCode || !same(raw.body, clean.body))
+          failures.push(`${route} — ${h.name}: ${raw.statusCode} ${raw.body.slice(0, 160)}`);
       }
       if (clean.statusCode !== 200) failures.push(`${route}: the clean call answered ${clean.statusCode}`);
     }

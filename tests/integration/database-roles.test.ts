@@ -63,7 +63,9 @@ describe('the application role created by the migrations', () => {
     try {
       const { rows } = await app.query<{ user: string }>('SELECT current_user AS user');
       expect(rows).toEqual([{ user: 'tyrehero_app' }]);
-      const { rows: login } = await stack.sql.query<{ rolcanlogin: boolean }>("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'tyrehero_app'");
+      const { rows: login } = await stack.sql.query<{ rolcanlogin: boolean }>(
+        "SELECT rolcanlogin FROM pg_roles WHERE rolname = 'tyrehero_app'",
+      );
       expect(login).toEqual([{ rolcanlogin: true }]);
     } finally {
       await app.end();

@@ -19,7 +19,10 @@ beforeAll(async () => {
   stack = await testStack({ env: { DB_POOL_MAX: '50', LOCATION_FRESH_MINUTES: '10' } });
   await seedTechnicianProfiles(stack, technicianIds);
   for (const [i, id] of technicianIds.entries()) {
-    await stack.deps.technicians.recordLocation(id, { location: { lat: 51.5 + i * 0.002, lon: -0.12 }, recordedAt: new Date() });
+    await stack.deps.technicians.recordLocation(id, {
+      location: { lat: 51.5 + i * 0.002, lon: -0.12 },
+      recordedAt: new Date(),
+    });
     await stack.deps.technicians.setAvailability(id, 'available');
   }
 });
@@ -33,7 +36,10 @@ async function expectNoDoubleBooking() {
   for (const row of rows) expect(row.n, row.technician_id).toBe(1);
   for (const id of technicianIds) {
     const position = await stack.deps.technicians.position(id);
-    const open = await stack.sql.query(`SELECT id FROM emergency_requests WHERE technician_id = $1 AND status IN ('assigned', 'en_route', 'on_site')`, [id]);
+    const open = await stack.sql.query(
+      `SELECT id FROM emergency_requests WHERE technician_id = $1 AND status IN ('assigned', 'en_route', 'on_site')`,
+      [id],
+    );
     expect(position?.currentJob, id).toBe(open.rows[0]?.id);
   }
   return rows.length;
@@ -48,29 +54,61 @@ describe('50 simultaneous emergencies and 10 technicians', () => {
     const create = makeCreate(stack.deps);
     const responses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        invoke(create, apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody({ location: { lat: 51.51, lon: -0.1 + i * 0.0005 } }) }), burstContext()),
+        invoke(
+          create,
+          apiEvent({
+            method: 'POST',
+            path: '/emergencies',
+            body: emergencyBody({ location: { lat: 51.51, lon: -0.1 + i * 0.0005 } }),
+          }),
+          burstContext(),
+        ),
       ),
     );
     expect(responses.filter((r) => r.status !== 201).map((r) => r.body)).toEqual([]);
     const assigned = responses.filter((r) => r.body.technician);
     expect(assigned).toHaveLength(10);
     expect(new Set(assigned.map((r) => (r.body.technician as { id: string }).id)).size).toBe(10);
-    for (const r of assigned) expect(r.body).toMatchObject({ status: 'assigned', etaMinutes: expect.any(Number), eta: expect.any(String) });
+    for (const r of assigned)
+      expect(r.body).toMatchObject({ status: 'assigned', etaMinutes: expect.any(Number), eta: expect.any(String) });
 
-    const counts = await stack.sql.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM emergency_requests GROUP BY status ORDER BY status`);
-    expect(counts.rows).toEqual([{ status: 'pending', n: 40 }, { status: 'assigned', n: 10 }]);
+    const counts = await stack.sql.query<{ status: string; n: number }>(
+      `SELECT status, count(*)::int AS n FROM emergency_requests GROUP BY status ORDER BY status`,
+    );
+    expect(counts.rows).toEqual([
+      { status: 'pending', n: 40 },
+      { status: 'assigned', n: 10 },
+    ]);
     expect(await expectNoDoubleBooking()).toBe(10);
 
     // Three customers cancel: their technicians are freed and can be claimed again, never twice.
     const cancel = makeCancel(stack.deps);
     for (const r of assigned.slice(0, 3)) {
       const id = r.body.id as string;
-      const cancelled = await invoke(cancel, apiEvent({ method: 'POST', path: `/emergencies/${id}/cancel`, pathParameters: { id }, headers: { 'X-Tracking-Token': r.body.trackingToken as string } }));
+      const cancelled = await invoke(
+        cancel,
+        apiEvent({
+          method: 'POST',
+          path: `/emergencies/${id}/cancel`,
+          pathParameters: { id },
+          headers: { 'X-Tracking-Token': r.body.trackingToken as string },
+        }),
+      );
       expect(cancelled.status).toBe(200);
     }
     expect(await expectNoDoubleBooking()).toBe(7);
     const more = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => invoke(create, apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody({ location: { lat: 51.52, lon: -0.1 + i * 0.001 } }) }), burstContext())),
+      Array.from({ length: 6 }, (_, i) =>
+        invoke(
+          create,
+          apiEvent({
+            method: 'POST',
+            path: '/emergencies',
+            body: emergencyBody({ location: { lat: 51.52, lon: -0.1 + i * 0.001 } }),
+          }),
+          burstContext(),
+        ),
+      ),
     );
     expect(more.filter((r) => r.body.technician)).toHaveLength(3);
     expect(await expectNoDoubleBooking()).toBe(10);
@@ -82,13 +120,23 @@ describe('50 simultaneous emergencies and 10 technicians', () => {
     );
     expect(rows).toHaveLength(4);
     const outcomes = await Promise.all([
-      ...rows.map((r) => applyJobAction(stack.deps, { subject: r.technician_id, groups: ['technicians'] }, r.id, 'decline')),
+      ...rows.map((r) =>
+        applyJobAction(stack.deps, { subject: r.technician_id, groups: ['technicians'] }, r.id, 'decline'),
+      ),
       redispatch(stack.deps),
     ]);
-    expect(outcomes.slice(0, 4).map((o) => 'status' in o && o.status)).toEqual(['pending', 'pending', 'pending', 'pending']);
+    expect(outcomes.slice(0, 4).map((o) => 'status' in o && o.status)).toEqual([
+      'pending',
+      'pending',
+      'pending',
+      'pending',
+    ]);
     // Every decliner is free again or has taken a different job; nobody was offered back the job they declined.
     for (const r of rows) {
-      const { rows: again } = await stack.sql.query(`SELECT technician_id, declined_by FROM emergency_requests WHERE id = $1`, [r.id]);
+      const { rows: again } = await stack.sql.query(
+        `SELECT technician_id, declined_by FROM emergency_requests WHERE id = $1`,
+        [r.id],
+      );
       expect(again[0].technician_id).not.toBe(r.technician_id);
       expect(again[0].declined_by).toContain(r.technician_id);
     }

@@ -1,7 +1,12 @@
 // drCheck: control planes stubbed with aws-sdk-client-mock (exact commands asserted), data checks on the real engines.
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeContinuousBackupsCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeDBClusterSnapshotsCommand, DescribeDBClustersCommand, DescribeGlobalClustersCommand, RDSClient } from '@aws-sdk/client-rds';
+import {
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBClustersCommand,
+  DescribeGlobalClustersCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeHandler } from '../../functions/dr/check.js';
@@ -44,7 +49,10 @@ function healthy() {
         DBClusterIdentifier: 'tyrehero-dispatch-prod',
         DBClusterArn: primaryArn,
         Status: 'available',
-        DBClusterMembers: [{ DBInstanceIdentifier: 'w', IsClusterWriter: true }, { DBInstanceIdentifier: 'r', IsClusterWriter: false }],
+        DBClusterMembers: [
+          { DBInstanceIdentifier: 'w', IsClusterWriter: true },
+          { DBInstanceIdentifier: 'r', IsClusterWriter: false },
+        ],
         EarliestRestorableTime: new Date('2025-12-10T15:00:00Z'),
         LatestRestorableTime: new Date('2026-01-14T14:58:00Z'),
         BackupRetentionPeriod: 35,
@@ -52,12 +60,38 @@ function healthy() {
     ],
   });
   rds.on(DescribeGlobalClustersCommand).resolves({
-    GlobalClusters: [{ GlobalClusterIdentifier: 'tyrehero-dispatch-prod-global', Status: 'available', GlobalClusterMembers: [{ DBClusterArn: primaryArn, IsWriter: true }, { DBClusterArn: secondaryArn, IsWriter: false, SynchronizationStatus: 'connected' }] }],
+    GlobalClusters: [
+      {
+        GlobalClusterIdentifier: 'tyrehero-dispatch-prod-global',
+        Status: 'available',
+        GlobalClusterMembers: [
+          { DBClusterArn: primaryArn, IsWriter: true },
+          { DBClusterArn: secondaryArn, IsWriter: false, SynchronizationStatus: 'connected' },
+        ],
+      },
+    ],
   });
-  rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [{ SnapshotCreateTime: new Date('2026-01-14T03:10:00Z') }, { SnapshotCreateTime: new Date('2026-01-13T03:10:00Z') }] });
-  cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'replicationLag', Values: [850, 1200] }, { Id: 'rpoLag', Values: [2100] }] });
-  dynamo.on(DescribeContinuousBackupsCommand).resolves({ ContinuousBackupsDescription: { ContinuousBackupsStatus: 'ENABLED', PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'ENABLED' } } });
-  dynamo.on(DescribeTableCommand).resolves({ Table: { Replicas: [{ RegionName: 'eu-west-1', ReplicaStatus: 'ACTIVE' }] } });
+  rds.on(DescribeDBClusterSnapshotsCommand).resolves({
+    DBClusterSnapshots: [
+      { SnapshotCreateTime: new Date('2026-01-14T03:10:00Z') },
+      { SnapshotCreateTime: new Date('2026-01-13T03:10:00Z') },
+    ],
+  });
+  cloudwatch.on(GetMetricDataCommand).resolves({
+    MetricDataResults: [
+      { Id: 'replicationLag', Values: [850, 1200] },
+      { Id: 'rpoLag', Values: [2100] },
+    ],
+  });
+  dynamo.on(DescribeContinuousBackupsCommand).resolves({
+    ContinuousBackupsDescription: {
+      ContinuousBackupsStatus: 'ENABLED',
+      PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'ENABLED' },
+    },
+  });
+  dynamo
+    .on(DescribeTableCommand)
+    .resolves({ Table: { Replicas: [{ RegionName: 'eu-west-1', ReplicaStatus: 'ACTIVE' }] } });
 }
 
 beforeAll(async () => {
@@ -65,19 +99,23 @@ beforeAll(async () => {
   const { dr } = loadConcerns(
     { dr: drConcern },
     {
-    DR_CONTROL_PLANE: 'aws',
-    DR_CLUSTER_ID: 'tyrehero-dispatch-prod',
-    DR_GLOBAL_CLUSTER_ID: 'tyrehero-dispatch-prod-global',
-    DR_SECONDARY_REGION: 'eu-west-1',
-    DR_SECONDARY_CLUSTER_ID: 'tyrehero-dispatch-prod-eu-west-1',
-    DR_BACKUP_RETENTION_DAYS: '35',
-    DR_TRAILING_DAYS: '7',
+      DR_CONTROL_PLANE: 'aws',
+      DR_CLUSTER_ID: 'tyrehero-dispatch-prod',
+      DR_GLOBAL_CLUSTER_ID: 'tyrehero-dispatch-prod-global',
+      DR_SECONDARY_REGION: 'eu-west-1',
+      DR_SECONDARY_CLUSTER_ID: 'tyrehero-dispatch-prod-eu-west-1',
+      DR_BACKUP_RETENTION_DAYS: '35',
+      DR_TRAILING_DAYS: '7',
     },
   );
   deps = {
     ...stack.deps,
     dr,
-    controlPlane: { database: new RdsControlPlane(rdsClient), lag: new CloudWatchReplicationLag(cloudwatchClient), tables: new DynamoTableProtection(dynamoControl) },
+    controlPlane: {
+      database: new RdsControlPlane(rdsClient),
+      lag: new CloudWatchReplicationLag(cloudwatchClient),
+      tables: new DynamoTableProtection(dynamoControl),
+    },
     tableNames: tables,
   };
 });
@@ -87,39 +125,101 @@ beforeEach(() => {
 });
 afterAll(() => stack.close());
 
-const byName = (report: Awaited<ReturnType<typeof checkDisasterRecovery>>) => Object.fromEntries(report.checks.map((c) => [c.name, c]));
+const byName = (report: Awaited<ReturnType<typeof checkDisasterRecovery>>) =>
+  Object.fromEntries(report.checks.map((c) => [c.name, c]));
 
 describe('drCheck against the control planes', () => {
   it('is pass/P4 when everything is healthy, with RTO and RPO estimates inside the targets, asking each API exactly once', async () => {
     const report = await checkDisasterRecovery(deps);
     expect(report.checks.filter((c) => c.status !== 'pass')).toEqual([]);
-    expect(report).toMatchObject({ status: 'pass', severity: { severity: 'P4' }, rtoEstimate: { seconds: 270 }, rpoEstimate: { seconds: 2.1 }, targets: { rtoSeconds: 300, rpoSeconds: 30 } });
+    expect(report).toMatchObject({
+      status: 'pass',
+      severity: { severity: 'P4' },
+      rtoEstimate: { seconds: 270 },
+      rpoEstimate: { seconds: 2.1 },
+      targets: { rtoSeconds: 300, rpoSeconds: 30 },
+    });
     expect(sent).toEqual([]);
 
-    expect(rds.commandCalls(DescribeDBClustersCommand).map((c) => c.args[0].input)).toEqual([{ DBClusterIdentifier: 'tyrehero-dispatch-prod' }]);
-    expect(rds.commandCalls(DescribeGlobalClustersCommand).map((c) => c.args[0].input)).toEqual([{ GlobalClusterIdentifier: 'tyrehero-dispatch-prod-global' }]);
-    expect(rds.commandCalls(DescribeDBClusterSnapshotsCommand).map((c) => c.args[0].input)).toEqual([{ DBClusterIdentifier: 'tyrehero-dispatch-prod', SnapshotType: 'automated' }]);
+    expect(rds.commandCalls(DescribeDBClustersCommand).map((c) => c.args[0].input)).toEqual([
+      { DBClusterIdentifier: 'tyrehero-dispatch-prod' },
+    ]);
+    expect(rds.commandCalls(DescribeGlobalClustersCommand).map((c) => c.args[0].input)).toEqual([
+      { GlobalClusterIdentifier: 'tyrehero-dispatch-prod-global' },
+    ]);
+    expect(rds.commandCalls(DescribeDBClusterSnapshotsCommand).map((c) => c.args[0].input)).toEqual([
+      { DBClusterIdentifier: 'tyrehero-dispatch-prod', SnapshotType: 'automated' },
+    ]);
     expect(cloudwatch.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input)).toEqual([
       {
         StartTime: new Date('2026-01-14T14:55:00Z'),
         EndTime: now,
         MetricDataQueries: [
-          { Id: 'replicationLag', MetricStat: { Metric: { Namespace: 'AWS/RDS', MetricName: 'AuroraGlobalDBReplicationLag', Dimensions: [{ Name: 'DBClusterIdentifier', Value: 'tyrehero-dispatch-prod-eu-west-1' }] }, Period: 60, Stat: 'Maximum' } },
-          { Id: 'rpoLag', MetricStat: { Metric: { Namespace: 'AWS/RDS', MetricName: 'AuroraGlobalDBRPOLag', Dimensions: [{ Name: 'DBClusterIdentifier', Value: 'tyrehero-dispatch-prod-eu-west-1' }] }, Period: 60, Stat: 'Maximum' } },
+          {
+            Id: 'replicationLag',
+            MetricStat: {
+              Metric: {
+                Namespace: 'AWS/RDS',
+                MetricName: 'AuroraGlobalDBReplicationLag',
+                Dimensions: [{ Name: 'DBClusterIdentifier', Value: 'tyrehero-dispatch-prod-eu-west-1' }],
+              },
+              Period: 60,
+              Stat: 'Maximum',
+            },
+          },
+          {
+            Id: 'rpoLag',
+            MetricStat: {
+              Metric: {
+                Namespace: 'AWS/RDS',
+                MetricName: 'AuroraGlobalDBRPOLag',
+                Dimensions: [{ Name: 'DBClusterIdentifier', Value: 'tyrehero-dispatch-prod-eu-west-1' }],
+              },
+              Period: 60,
+              Stat: 'Maximum',
+            },
+          },
         ],
       },
     ]);
-    expect(dynamo.commandCalls(DescribeContinuousBackupsCommand).map((c) => c.args[0].input).sort((a, b) => String(a.TableName).localeCompare(String(b.TableName)))).toEqual(tables.map((TableName) => ({ TableName })).sort((a, b) => a.TableName.localeCompare(b.TableName)));
+    expect(
+      dynamo
+        .commandCalls(DescribeContinuousBackupsCommand)
+        .map((c) => c.args[0].input)
+        .sort((a, b) => String(a.TableName).localeCompare(String(b.TableName))),
+    ).toEqual(tables.map((TableName) => ({ TableName })).sort((a, b) => a.TableName.localeCompare(b.TableName)));
   });
 
   it('warns when replication lags past 10 s and fails past the 30 s RPO', async () => {
-    cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'replicationLag', Values: [12_500] }, { Id: 'rpoLag', Values: [9_000] }] });
-    expect(byName(await checkDisasterRecovery(deps))['replication-lag']).toMatchObject({ status: 'warn', observed: { replicationLagSeconds: 12.5 } });
-    cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'replicationLag', Values: [40_000] }, { Id: 'rpoLag', Values: [31_000] }] });
+    cloudwatch.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [
+        { Id: 'replicationLag', Values: [12_500] },
+        { Id: 'rpoLag', Values: [9_000] },
+      ],
+    });
+    expect(byName(await checkDisasterRecovery(deps))['replication-lag']).toMatchObject({
+      status: 'warn',
+      observed: { replicationLagSeconds: 12.5 },
+    });
+    cloudwatch.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [
+        { Id: 'replicationLag', Values: [40_000] },
+        { Id: 'rpoLag', Values: [31_000] },
+      ],
+    });
     const report = await checkDisasterRecovery(deps);
     expect(report.status).toBe('fail');
-    expect(byName(report)['replication-lag']).toMatchObject({ status: 'fail', detail: 'lag 40 s exceeds the 30 s RPO' });
-    expect(sent).toEqual([expect.objectContaining({ channel: 'operations', purpose: 'dr-check-failed', subject: expect.stringMatching(/^\[P3\] TyreHero DR check failed: replication-lag$/) })]);
+    expect(byName(report)['replication-lag']).toMatchObject({
+      status: 'fail',
+      detail: 'lag 40 s exceeds the 30 s RPO',
+    });
+    expect(sent).toEqual([
+      expect.objectContaining({
+        channel: 'operations',
+        purpose: 'dr-check-failed',
+        subject: expect.stringMatching(/^\[P3\] TyreHero DR check failed: replication-lag$/),
+      }),
+    ]);
   });
 
   it('fails while a global failover is in progress, and then estimates the RTO as a restore', async () => {
@@ -128,39 +228,78 @@ describe('drCheck against the control planes', () => {
         {
           GlobalClusterIdentifier: 'tyrehero-dispatch-prod-global',
           Status: 'failing-over',
-          GlobalClusterMembers: [{ DBClusterArn: primaryArn, IsWriter: true }, { DBClusterArn: secondaryArn, IsWriter: false }],
-          FailoverState: { Status: 'failing-over', FromDbClusterArn: primaryArn, ToDbClusterArn: secondaryArn, IsDataLossAllowed: true },
+          GlobalClusterMembers: [
+            { DBClusterArn: primaryArn, IsWriter: true },
+            { DBClusterArn: secondaryArn, IsWriter: false },
+          ],
+          FailoverState: {
+            Status: 'failing-over',
+            FromDbClusterArn: primaryArn,
+            ToDbClusterArn: secondaryArn,
+            IsDataLossAllowed: true,
+          },
         },
       ],
     });
     const report = await checkDisasterRecovery(deps);
-    expect(byName(report)['global-database']).toMatchObject({ status: 'fail', detail: `a failover is in progress (failing-over) from ${primaryArn} to ${secondaryArn}` });
+    expect(byName(report)['global-database']).toMatchObject({
+      status: 'fail',
+      detail: `a failover is in progress (failing-over) from ${primaryArn} to ${secondaryArn}`,
+    });
     expect(report.rtoEstimate).toMatchObject({ seconds: 3600 });
   });
 
   it('fails when the latest automated backup is over 24 h old', async () => {
-    rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [{ SnapshotCreateTime: new Date('2026-01-13T14:00:00Z') }] });
-    expect(byName(await checkDisasterRecovery(deps)).backups).toMatchObject({ status: 'fail', detail: 'the latest automated backup is older than 24 h' });
+    rds
+      .on(DescribeDBClusterSnapshotsCommand)
+      .resolves({ DBClusterSnapshots: [{ SnapshotCreateTime: new Date('2026-01-13T14:00:00Z') }] });
+    expect(byName(await checkDisasterRecovery(deps)).backups).toMatchObject({
+      status: 'fail',
+      detail: 'the latest automated backup is older than 24 h',
+    });
   });
 
   it('fails when point-in-time recovery is off on a table', async () => {
-    dynamo.on(DescribeContinuousBackupsCommand, { TableName: tables[1] }).resolves({ ContinuousBackupsDescription: { ContinuousBackupsStatus: 'ENABLED', PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'DISABLED' } } });
-    expect(byName(await checkDisasterRecovery(deps))['dynamodb-pitr']).toMatchObject({ status: 'fail', detail: `point-in-time recovery is off on ${tables[1]}` });
+    dynamo.on(DescribeContinuousBackupsCommand, { TableName: tables[1] }).resolves({
+      ContinuousBackupsDescription: {
+        ContinuousBackupsStatus: 'ENABLED',
+        PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'DISABLED' },
+      },
+    });
+    expect(byName(await checkDisasterRecovery(deps))['dynamodb-pitr']).toMatchObject({
+      status: 'fail',
+      detail: `point-in-time recovery is off on ${tables[1]}`,
+    });
   });
 
   it('fails when a global-table replica is not ACTIVE', async () => {
-    dynamo.on(DescribeTableCommand, { TableName: tables[0] }).resolves({ Table: { Replicas: [{ RegionName: 'eu-west-1', ReplicaStatus: 'UPDATING' }] } });
-    expect(byName(await checkDisasterRecovery(deps))['dynamodb-replicas']).toMatchObject({ status: 'fail', detail: `${tables[0]} replica in eu-west-1 is UPDATING` });
+    dynamo
+      .on(DescribeTableCommand, { TableName: tables[0] })
+      .resolves({ Table: { Replicas: [{ RegionName: 'eu-west-1', ReplicaStatus: 'UPDATING' }] } });
+    expect(byName(await checkDisasterRecovery(deps))['dynamodb-replicas']).toMatchObject({
+      status: 'fail',
+      detail: `${tables[0]} replica in eu-west-1 is UPDATING`,
+    });
   });
 
   it('fails (and says why) when a control plane cannot be read, rather than call an unverifiable setup ready', async () => {
-    rds.on(DescribeDBClustersCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
-    expect(byName(await checkDisasterRecovery(deps))['aurora-cluster']).toMatchObject({ status: 'fail', detail: 'could not be read: ThrottlingException: Rate exceeded' });
+    rds
+      .on(DescribeDBClustersCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    expect(byName(await checkDisasterRecovery(deps))['aurora-cluster']).toMatchObject({
+      status: 'fail',
+      detail: 'could not be read: ThrottlingException: Rate exceeded',
+    });
   });
 
   it('publishes DrCheckFailed = 1 and the lag figures from the scheduled handler', async () => {
     const added = vi.spyOn(metrics, 'addMetric');
-    dynamo.on(DescribeContinuousBackupsCommand).resolves({ ContinuousBackupsDescription: { ContinuousBackupsStatus: 'ENABLED', PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'DISABLED' } } });
+    dynamo.on(DescribeContinuousBackupsCommand).resolves({
+      ContinuousBackupsDescription: {
+        ContinuousBackupsStatus: 'ENABLED',
+        PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'DISABLED' },
+      },
+    });
     const report = await makeHandler(deps)({}, lambdaContext('tyrehero-dispatch-test-drCheck'));
     expect(report.status).toBe('fail');
     expect(added.mock.calls.map(([name, , value]) => [name, value])).toEqual([
@@ -178,14 +317,25 @@ describe('drCheck data integrity (SQL on embedded PostgreSQL)', () => {
     // Seven days of history: a request every 2 minutes in the 14:00 hour, one an hour at 04:00.
     for (let day = 1; day <= 7; day++) {
       const date = new Date(now.getTime() - day * 86_400_000).toISOString().slice(0, 10);
-      for (let m = 0; m < 60; m += 2) await seedRequest(stack.sql, { status: 'completed', createdAt: `${date}T14:${String(m).padStart(2, '0')}:10Z` });
+      for (let m = 0; m < 60; m += 2)
+        await seedRequest(stack.sql, {
+          status: 'completed',
+          createdAt: `${date}T14:${String(m).padStart(2, '0')}:10Z`,
+        });
       await seedRequest(stack.sql, { status: 'completed', createdAt: `${date}T04:30:10Z` });
     }
     // Today at 14:00: busy, then nothing from 14:20 to 14:40 (10 requests expected), then busy again.
-    for (const m of [...Array(20).keys(), ...Array.from({ length: 20 }, (_, i) => 40 + i)]) await seedRequest(stack.sql, { status: 'completed', createdAt: `2026-01-14T14:${String(m).padStart(2, '0')}:30Z` });
+    for (const m of [...Array(20).keys(), ...Array.from({ length: 20 }, (_, i) => 40 + i)])
+      await seedRequest(stack.sql, {
+        status: 'completed',
+        createdAt: `2026-01-14T14:${String(m).padStart(2, '0')}:30Z`,
+      });
 
     const gaps = byName(await checkDisasterRecovery(deps))['minute-gaps'];
-    expect(gaps).toMatchObject({ status: 'fail', observed: { suspicious: [{ from: '2026-01-14T14:20:00.000Z', minutes: 20, expected: 10 }] } });
+    expect(gaps).toMatchObject({
+      status: 'fail',
+      observed: { suspicious: [{ from: '2026-01-14T14:20:00.000Z', minutes: 20, expected: 10 }] },
+    });
 
     // The same hour-long silence before 05:00 is what 4 a.m. looks like (1 request expected): not suspicious.
     const night = await checkDisasterRecovery({ ...deps, clock: { now: () => new Date('2026-01-14T05:00:00Z') } });
@@ -205,6 +355,9 @@ describe('drCheck data integrity (SQL on embedded PostgreSQL)', () => {
     const checks = byName(report);
     expect(checks['lost-requests']).toMatchObject({ status: 'fail', observed: { lost: 1 } });
     expect(checks['stuck-requests']).toMatchObject({ status: 'warn', detail: '1 pending beyond their thresholds' });
-    expect(report.severity).toMatchObject({ severity: 'P3', reasons: expect.arrayContaining(['data-integrity failure']) });
+    expect(report.severity).toMatchObject({
+      severity: 'P3',
+      reasons: expect.arrayContaining(['data-integrity failure']),
+    });
   });
 });

@@ -1,6 +1,15 @@
 // drFailover and drRestore: RDS and CloudWatch stubbed with aws-sdk-client-mock (exact commands), the DR record in real PostgreSQL.
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeDBClustersCommand, DescribeGlobalClustersCommand, type DescribeGlobalClustersCommandOutput, type FailoverStatus, FailoverGlobalClusterCommand, RDSClient, RestoreDBClusterToPointInTimeCommand, SwitchoverGlobalClusterCommand } from '@aws-sdk/client-rds';
+import {
+  DescribeDBClustersCommand,
+  DescribeGlobalClustersCommand,
+  type DescribeGlobalClustersCommandOutput,
+  type FailoverStatus,
+  FailoverGlobalClusterCommand,
+  RDSClient,
+  RestoreDBClusterToPointInTimeCommand,
+  SwitchoverGlobalClusterCommand,
+} from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CloudWatchReplicationLag } from '../../shared/adapters/cloudwatch/replication-lag.js';
@@ -36,7 +45,9 @@ const globalCluster = (writer: string, failover?: { Status: FailoverStatus }): D
         { DBClusterArn: primaryArn, IsWriter: writer === primaryArn },
         { DBClusterArn: secondaryArn, IsWriter: writer === secondaryArn, SynchronizationStatus: 'connected' },
       ],
-      ...(failover ? { FailoverState: { Status: failover.Status, FromDbClusterArn: primaryArn, ToDbClusterArn: secondaryArn } } : {}),
+      ...(failover
+        ? { FailoverState: { Status: failover.Status, FromDbClusterArn: primaryArn, ToDbClusterArn: secondaryArn } }
+        : {}),
     },
   ],
 });
@@ -45,7 +56,12 @@ beforeAll(async () => {
   stack = await testStack({ overrides: { clock: { now: () => new Date(clockMs) }, notifier: recording } });
   const database = new RdsControlPlane(rdsClient);
   const common = stack.deps;
-  failoverDeps = { ...common, dr: { globalClusterId: globalId }, controlPlane: { database, target: database, lag: new CloudWatchReplicationLag(cloudwatchClient) }, wait: (ms) => Promise.resolve(void (clockMs += ms)) };
+  failoverDeps = {
+    ...common,
+    dr: { globalClusterId: globalId },
+    controlPlane: { database, target: database, lag: new CloudWatchReplicationLag(cloudwatchClient) },
+    wait: (ms) => Promise.resolve(void (clockMs += ms)),
+  };
   restoreDeps = { ...common, dr: { clusterId: 'tyrehero-dispatch-prod' }, controlPlane: { database } };
 });
 beforeEach(() => {
@@ -53,15 +69,33 @@ beforeEach(() => {
   cloudwatch.reset();
   sent.length = 0;
   rds.on(DescribeGlobalClustersCommand).resolves(globalCluster(primaryArn));
-  rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: secondaryArn }).resolves({ DBClusters: [{ DBClusterIdentifier: 'tyrehero-dispatch-prod-eu-west-1', Status: 'available', DBClusterMembers: [{ IsClusterWriter: false }] }] });
-  cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'replicationLag', Values: [900] }, { Id: 'rpoLag', Values: [1500] }] });
+  rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: secondaryArn }).resolves({
+    DBClusters: [
+      {
+        DBClusterIdentifier: 'tyrehero-dispatch-prod-eu-west-1',
+        Status: 'available',
+        DBClusterMembers: [{ IsClusterWriter: false }],
+      },
+    ],
+  });
+  cloudwatch.on(GetMetricDataCommand).resolves({
+    MetricDataResults: [
+      { Id: 'replicationLag', Values: [900] },
+      { Id: 'rpoLag', Values: [1500] },
+    ],
+  });
 });
 afterAll(() => stack.close());
 
 describe('drFailover', () => {
   it('is a dry run by default: a readable plan, pre-checks run, nothing changed, no alert, recorded as planned', async () => {
     const report = await failoverDatabase(failoverDeps, parseFailoverInput({ targetClusterArn: secondaryArn }));
-    expect(report).toMatchObject({ kind: 'failover', dryRun: true, outcome: 'planned', plan: { mode: 'switchover', from: primaryArn, to: secondaryArn, lagSeconds: 1.5 } });
+    expect(report).toMatchObject({
+      kind: 'failover',
+      dryRun: true,
+      outcome: 'planned',
+      plan: { mode: 'switchover', from: primaryArn, to: secondaryArn, lagSeconds: 1.5 },
+    });
     expect(report.planText[1]).toBe(`2. SwitchoverGlobalCluster on ${globalId}: ${primaryArn} → ${secondaryArn}.`);
     expect(rds.commandCalls(SwitchoverGlobalClusterCommand)).toHaveLength(0);
     expect(sent).toEqual([]);
@@ -70,75 +104,205 @@ describe('drFailover', () => {
 
   it('switches over, polls until the target is the writer, reports the time against the 5-minute RTO, and alerts at start and finish', async () => {
     rds.on(SwitchoverGlobalClusterCommand).resolves({});
-    rds.on(DescribeGlobalClustersCommand).resolvesOnce(globalCluster(primaryArn)).resolvesOnce(globalCluster(primaryArn, { Status: 'pending' })).resolvesOnce(globalCluster(primaryArn, { Status: 'pending' })).resolves(globalCluster(secondaryArn));
-    const report = await failoverDatabase(failoverDeps, parseFailoverInput({ dryRun: false, operator: 'oncall@tyrehero.co.uk', targetClusterArn: secondaryArn }));
+    rds
+      .on(DescribeGlobalClustersCommand)
+      .resolvesOnce(globalCluster(primaryArn))
+      .resolvesOnce(globalCluster(primaryArn, { Status: 'pending' }))
+      .resolvesOnce(globalCluster(primaryArn, { Status: 'pending' }))
+      .resolves(globalCluster(secondaryArn));
+    const report = await failoverDatabase(
+      failoverDeps,
+      parseFailoverInput({ dryRun: false, operator: 'oncall@tyrehero.co.uk', targetClusterArn: secondaryArn }),
+    );
 
-    expect(rds.commandCalls(SwitchoverGlobalClusterCommand).map((c) => c.args[0].input)).toEqual([{ GlobalClusterIdentifier: globalId, TargetDbClusterIdentifier: secondaryArn }]);
+    expect(rds.commandCalls(SwitchoverGlobalClusterCommand).map((c) => c.args[0].input)).toEqual([
+      { GlobalClusterIdentifier: globalId, TargetDbClusterIdentifier: secondaryArn },
+    ]);
     expect(rds.commandCalls(FailoverGlobalClusterCommand)).toHaveLength(0);
-    expect(report).toMatchObject({ outcome: 'succeeded', result: { settled: true, polls: 3, elapsedSeconds: 30, rtoSeconds: 300, withinRto: true, writer: secondaryArn } });
-    expect(sent.map((n) => (n.channel === 'operations' ? n.subject : ''))).toEqual(['TyreHero DR failover started by oncall@tyrehero.co.uk', expect.stringMatching(/^TyreHero DR failover succeeded after 30 s$/)]);
-    expect((await failoverDeps.drRuns.list('failover', 1))[0]).toMatchObject({ operator: 'oncall@tyrehero.co.uk', dryRun: false, outcome: 'succeeded', result: { elapsedSeconds: 30 } });
+    expect(report).toMatchObject({
+      outcome: 'succeeded',
+      result: { settled: true, polls: 3, elapsedSeconds: 30, rtoSeconds: 300, withinRto: true, writer: secondaryArn },
+    });
+    expect(sent.map((n) => (n.channel === 'operations' ? n.subject : ''))).toEqual([
+      'TyreHero DR failover started by oncall@tyrehero.co.uk',
+      expect.stringMatching(/^TyreHero DR failover succeeded after 30 s$/),
+    ]);
+    expect((await failoverDeps.drRuns.list('failover', 1))[0]).toMatchObject({
+      operator: 'oncall@tyrehero.co.uk',
+      dryRun: false,
+      outcome: 'succeeded',
+      result: { elapsedSeconds: 30 },
+    });
   });
 
   it('refuses a switchover while replication lags over 10 s', async () => {
-    cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'replicationLag', Values: [14_000] }, { Id: 'rpoLag', Values: [] }] });
-    const report = await failoverDatabase(failoverDeps, parseFailoverInput({ dryRun: false, operator: 'oncall', targetClusterArn: secondaryArn }));
-    expect(report).toMatchObject({ outcome: 'refused', error: 'Refused: replication lag 14 s is over 10 s: wait, or use a disaster failover' });
+    cloudwatch.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [
+        { Id: 'replicationLag', Values: [14_000] },
+        { Id: 'rpoLag', Values: [] },
+      ],
+    });
+    const report = await failoverDatabase(
+      failoverDeps,
+      parseFailoverInput({ dryRun: false, operator: 'oncall', targetClusterArn: secondaryArn }),
+    );
+    expect(report).toMatchObject({
+      outcome: 'refused',
+      error: 'Refused: replication lag 14 s is over 10 s: wait, or use a disaster failover',
+    });
     expect(rds.commandCalls(SwitchoverGlobalClusterCommand)).toHaveLength(0);
   });
 
   it('runs a disaster failover with AllowDataLoss only when the caller repeats the exact target cluster id', async () => {
     rds.on(FailoverGlobalClusterCommand).resolves({});
     // Call by call: the refused run's pre-check, the confirmed run's pre-check, then its poll sees the new writer.
-    rds.on(DescribeGlobalClustersCommand).resolvesOnce(globalCluster(primaryArn)).resolvesOnce(globalCluster(primaryArn)).resolves(globalCluster(secondaryArn));
-    const unconfirmed = await failoverDatabase(failoverDeps, parseFailoverInput({ dryRun: false, operator: 'oncall', mode: 'failover', targetClusterArn: secondaryArn, confirmTargetClusterId: 'tyrehero-dispatch-prod' }));
-    expect(unconfirmed).toMatchObject({ outcome: 'refused', error: expect.stringContaining('repeat the target cluster id exactly as confirmTargetClusterId ("tyrehero-dispatch-prod-eu-west-1")') });
+    rds
+      .on(DescribeGlobalClustersCommand)
+      .resolvesOnce(globalCluster(primaryArn))
+      .resolvesOnce(globalCluster(primaryArn))
+      .resolves(globalCluster(secondaryArn));
+    const unconfirmed = await failoverDatabase(
+      failoverDeps,
+      parseFailoverInput({
+        dryRun: false,
+        operator: 'oncall',
+        mode: 'failover',
+        targetClusterArn: secondaryArn,
+        confirmTargetClusterId: 'tyrehero-dispatch-prod',
+      }),
+    );
+    expect(unconfirmed).toMatchObject({
+      outcome: 'refused',
+      error: expect.stringContaining(
+        'repeat the target cluster id exactly as confirmTargetClusterId ("tyrehero-dispatch-prod-eu-west-1")',
+      ),
+    });
     expect(rds.commandCalls(FailoverGlobalClusterCommand)).toHaveLength(0);
 
-    const confirmed = await failoverDatabase(failoverDeps, parseFailoverInput({ dryRun: false, operator: 'oncall', mode: 'failover', targetClusterArn: secondaryArn, confirmTargetClusterId: 'tyrehero-dispatch-prod-eu-west-1' }));
+    const confirmed = await failoverDatabase(
+      failoverDeps,
+      parseFailoverInput({
+        dryRun: false,
+        operator: 'oncall',
+        mode: 'failover',
+        targetClusterArn: secondaryArn,
+        confirmTargetClusterId: 'tyrehero-dispatch-prod-eu-west-1',
+      }),
+    );
     expect(confirmed.error).toBeUndefined();
-    expect(rds.commandCalls(FailoverGlobalClusterCommand).map((c) => c.args[0].input)).toEqual([{ GlobalClusterIdentifier: globalId, TargetDbClusterIdentifier: secondaryArn, AllowDataLoss: true }]);
+    expect(rds.commandCalls(FailoverGlobalClusterCommand).map((c) => c.args[0].input)).toEqual([
+      { GlobalClusterIdentifier: globalId, TargetDbClusterIdentifier: secondaryArn, AllowDataLoss: true },
+    ]);
     expect(confirmed).toMatchObject({ outcome: 'succeeded', result: { settled: true, withinRto: true } });
   });
 
   it('reports a failover that has not settled within the polls as failed', async () => {
     rds.on(SwitchoverGlobalClusterCommand).resolves({});
-    rds.on(DescribeGlobalClustersCommand).resolvesOnce(globalCluster(primaryArn)).resolves(globalCluster(primaryArn, { Status: 'pending' }));
-    const report = await failoverDatabase(failoverDeps, parseFailoverInput({ dryRun: false, operator: 'oncall', targetClusterArn: secondaryArn, pollSeconds: 30, maxPolls: 12 }));
-    expect(report).toMatchObject({ outcome: 'failed', result: { settled: false, polls: 12, elapsedSeconds: 360, withinRto: false } });
+    rds
+      .on(DescribeGlobalClustersCommand)
+      .resolvesOnce(globalCluster(primaryArn))
+      .resolves(globalCluster(primaryArn, { Status: 'pending' }));
+    const report = await failoverDatabase(
+      failoverDeps,
+      parseFailoverInput({
+        dryRun: false,
+        operator: 'oncall',
+        targetClusterArn: secondaryArn,
+        pollSeconds: 30,
+        maxPolls: 12,
+      }),
+    );
+    expect(report).toMatchObject({
+      outcome: 'failed',
+      result: { settled: false, polls: 12, elapsedSeconds: 360, withinRto: false },
+    });
   });
 });
 
 describe('drRestore', () => {
   beforeEach(() => {
-    rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: 'tyrehero-dispatch-prod' }).resolves({ DBClusters: [{ DBClusterIdentifier: 'tyrehero-dispatch-prod', Status: 'available', EarliestRestorableTime: new Date('2026-01-07T15:00:00Z'), LatestRestorableTime: new Date('2026-01-14T14:58:00Z') }] });
-    rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: 'tyrehero-dispatch-prod-restore-1' }).rejects(Object.assign(new Error('not found'), { name: 'DBClusterNotFoundFault' }));
+    rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: 'tyrehero-dispatch-prod' }).resolves({
+      DBClusters: [
+        {
+          DBClusterIdentifier: 'tyrehero-dispatch-prod',
+          Status: 'available',
+          EarliestRestorableTime: new Date('2026-01-07T15:00:00Z'),
+          LatestRestorableTime: new Date('2026-01-14T14:58:00Z'),
+        },
+      ],
+    });
+    rds
+      .on(DescribeDBClustersCommand, { DBClusterIdentifier: 'tyrehero-dispatch-prod-restore-1' })
+      .rejects(Object.assign(new Error('not found'), { name: 'DBClusterNotFoundFault' }));
   });
 
   it('refuses a time outside the restorable window, and a target that already exists', async () => {
-    const early = await restoreDatabase(restoreDeps, parseRestoreInput({ dryRun: false, operator: 'oncall', restoreTime: '2026-01-01T00:00:00Z', targetClusterId: 'tyrehero-dispatch-prod-restore-1' }));
-    expect(early).toMatchObject({ outcome: 'refused', error: 'Refused: 2026-01-01T00:00:00.000Z is outside the restorable window 2026-01-07T15:00:00.000Z – 2026-01-14T14:58:00.000Z' });
-    const existing = await restoreDatabase(restoreDeps, parseRestoreInput({ restoreTime: '2026-01-14T12:00:00Z', targetClusterId: 'tyrehero-dispatch-prod' }));
+    const early = await restoreDatabase(
+      restoreDeps,
+      parseRestoreInput({
+        dryRun: false,
+        operator: 'oncall',
+        restoreTime: '2026-01-01T00:00:00Z',
+        targetClusterId: 'tyrehero-dispatch-prod-restore-1',
+      }),
+    );
+    expect(early).toMatchObject({
+      outcome: 'refused',
+      error:
+        'Refused: 2026-01-01T00:00:00.000Z is outside the restorable window 2026-01-07T15:00:00.000Z – 2026-01-14T14:58:00.000Z',
+    });
+    const existing = await restoreDatabase(
+      restoreDeps,
+      parseRestoreInput({ restoreTime: '2026-01-14T12:00:00Z', targetClusterId: 'tyrehero-dispatch-prod' }),
+    );
     expect(existing.error).toMatch(/already exists/);
     expect(rds.commandCalls(RestoreDBClusterToPointInTimeCommand)).toHaveLength(0);
   });
 
   it('restores into a new cluster and prints the steps to point the stage at it', async () => {
-    rds.on(RestoreDBClusterToPointInTimeCommand).resolves({ DBCluster: { DBClusterArn: 'arn:aws:rds:eu-west-2:123456789012:cluster:tyrehero-dispatch-prod-restore-1' } });
-    const dry = await restoreDatabase(restoreDeps, parseRestoreInput({ restoreTime: '2026-01-14T12:00:00+00:00', targetClusterId: 'tyrehero-dispatch-prod-restore-1' }));
+    rds.on(RestoreDBClusterToPointInTimeCommand).resolves({
+      DBCluster: { DBClusterArn: 'arn:aws:rds:eu-west-2:123456789012:cluster:tyrehero-dispatch-prod-restore-1' },
+    });
+    const dry = await restoreDatabase(
+      restoreDeps,
+      parseRestoreInput({
+        restoreTime: '2026-01-14T12:00:00+00:00',
+        targetClusterId: 'tyrehero-dispatch-prod-restore-1',
+      }),
+    );
     expect(dry).toMatchObject({ outcome: 'planned' });
-    expect(dry.planText.join('\n')).toMatch(/register-db-proxy-targets .*--db-cluster-identifiers tyrehero-dispatch-prod-restore-1/);
+    expect(dry.planText.join('\n')).toMatch(
+      /register-db-proxy-targets .*--db-cluster-identifiers tyrehero-dispatch-prod-restore-1/,
+    );
     expect(rds.commandCalls(RestoreDBClusterToPointInTimeCommand)).toHaveLength(0);
 
-    const done = await restoreDatabase(restoreDeps, parseRestoreInput({ dryRun: false, operator: 'oncall', restoreTime: '2026-01-14T12:00:00+00:00', targetClusterId: 'tyrehero-dispatch-prod-restore-1' }));
+    const done = await restoreDatabase(
+      restoreDeps,
+      parseRestoreInput({
+        dryRun: false,
+        operator: 'oncall',
+        restoreTime: '2026-01-14T12:00:00+00:00',
+        targetClusterId: 'tyrehero-dispatch-prod-restore-1',
+      }),
+    );
     expect(rds.commandCalls(RestoreDBClusterToPointInTimeCommand).map((c) => c.args[0].input)).toEqual([
-      { SourceDBClusterIdentifier: 'tyrehero-dispatch-prod', DBClusterIdentifier: 'tyrehero-dispatch-prod-restore-1', RestoreToTime: new Date('2026-01-14T12:00:00Z'), RestoreType: 'copy-on-write' },
+      {
+        SourceDBClusterIdentifier: 'tyrehero-dispatch-prod',
+        DBClusterIdentifier: 'tyrehero-dispatch-prod-restore-1',
+        RestoreToTime: new Date('2026-01-14T12:00:00Z'),
+        RestoreType: 'copy-on-write',
+      },
     ]);
-    expect(done).toMatchObject({ outcome: 'succeeded', result: { targetClusterArn: 'arn:aws:rds:eu-west-2:123456789012:cluster:tyrehero-dispatch-prod-restore-1' } });
+    expect(done).toMatchObject({
+      outcome: 'succeeded',
+      result: { targetClusterArn: 'arn:aws:rds:eu-west-2:123456789012:cluster:tyrehero-dispatch-prod-restore-1' },
+    });
   });
 
   it('rejects input that is not a time or not a cluster identifier', () => {
     expect(() => parseRestoreInput({ restoreTime: 'yesterday', targetClusterId: 'x' })).toThrow(/restoreTime/);
-    expect(() => parseRestoreInput({ restoreTime: '2026-01-14T12:00:00Z', targetClusterId: 'bad id!' })).toThrow(/targetClusterId/);
+    expect(() => parseRestoreInput({ restoreTime: '2026-01-14T12:00:00Z', targetClusterId: 'bad id!' })).toThrow(
+      /targetClusterId/,
+    );
   });
 });

@@ -20,7 +20,13 @@ async function loseSilently(ids: string[]) {
   }
 }
 
-const count = async (ids: string[]) => (await stack.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM emergency_requests WHERE id = ANY($1::uuid[])', [ids])).rows[0]!.n;
+const count = async (ids: string[]) =>
+  (
+    await stack.sql.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM emergency_requests WHERE id = ANY($1::uuid[])',
+      [ids],
+    )
+  ).rows[0]!.n;
 
 let lost: string[];
 let deleted: string;
@@ -31,22 +37,50 @@ beforeAll(async () => {
   stack = await testStack();
   deps = stack.deps;
   lost = [];
-  for (let i = 0; i < 3; i++) lost.push(await seedRequest(stack.sql, { status: 'pending', createdAt: `2026-01-14T0${i}:00:00Z` }));
+  for (let i = 0; i < 3; i++)
+    lost.push(await seedRequest(stack.sql, { status: 'pending', createdAt: `2026-01-14T0${i}:00:00Z` }));
   updatedThenLost = await seedRequest(stack.sql, { status: 'pending', createdAt: '2026-01-14T05:00:00Z' });
-  await stack.sql.query(`UPDATE emergency_requests SET status = 'cancelled', cancelled_at = '2026-01-14T05:10:00Z' WHERE id = $1`, [updatedThenLost]);
+  await stack.sql.query(
+    `UPDATE emergency_requests SET status = 'cancelled', cancelled_at = '2026-01-14T05:10:00Z' WHERE id = $1`,
+    [updatedThenLost],
+  );
   // An image written before migration 0002 added declined_by and friends: the replay must fill the defaults in.
-  await stack.sql.query(`UPDATE emergency_requests_audit SET new_row = new_row - 'declined_by' - 'sla_at_risk' - 'dispatch_attempts' WHERE request_id = $1`, [lost[0]]);
-  deleted = await seedRequest(stack.sql, { status: 'cancelled', createdAt: '2026-01-14T06:00:00Z', cancelledAt: '2026-01-14T06:05:00Z' });
+  await stack.sql.query(
+    `UPDATE emergency_requests_audit SET new_row = new_row - 'declined_by' - 'sla_at_risk' - 'dispatch_attempts' WHERE request_id = $1`,
+    [lost[0]],
+  );
+  deleted = await seedRequest(stack.sql, {
+    status: 'cancelled',
+    createdAt: '2026-01-14T06:00:00Z',
+    cancelledAt: '2026-01-14T06:05:00Z',
+  });
   await stack.sql.query('DELETE FROM emergency_requests WHERE id = $1', [deleted]);
-  await seedRequest(stack.sql, { status: 'completed', createdAt: '2026-01-14T07:00:00Z', onSiteAt: '2026-01-14T07:30:00Z', completedAt: '2026-01-14T08:00:00Z' });
+  await seedRequest(stack.sql, {
+    status: 'completed',
+    createdAt: '2026-01-14T07:00:00Z',
+    onSiteAt: '2026-01-14T07:30:00Z',
+    completedAt: '2026-01-14T08:00:00Z',
+  });
   await loseSilently([...lost, updatedThenLost]);
 
   // An emergency accepted during an outage that never reached PostgreSQL.
   buffered = '8d7a3f0e-58f6-4c3b-9a55-3d0f6b1c2e11';
   await stack.deps.intakeBuffer.hold({
-    id: buffered, reference: 'TH-BVFFRD', customerName: 'Buffered Customer', phone: '+447700900777', location: { lat: 51.5, lon: -0.12 }, geohash: 'gcpvj0',
-    vehicleMakeModel: 'Ford Focus', issue: 'puncture', onMotorway: false, vulnerableOccupants: false, priority: 3,
-    createdAt: new Date('2026-01-14T09:00:00Z'), slaDeadline: new Date('2026-01-14T10:30:00Z'), trackingTokenHash: 'b'.repeat(64), isTest: false,
+    id: buffered,
+    reference: 'TH-BVFFRD',
+    customerName: 'Buffered Customer',
+    phone: '+447700900777',
+    location: { lat: 51.5, lon: -0.12 },
+    geohash: 'gcpvj0',
+    vehicleMakeModel: 'Ford Focus',
+    issue: 'puncture',
+    onMotorway: false,
+    vulnerableOccupants: false,
+    priority: 3,
+    createdAt: new Date('2026-01-14T09:00:00Z'),
+    slaDeadline: new Date('2026-01-14T10:30:00Z'),
+    trackingTokenHash: 'b'.repeat(64),
+    isTest: false,
   });
 });
 afterAll(() => stack.close());
@@ -54,7 +88,12 @@ afterAll(() => stack.close());
 describe('drRecover', () => {
   it('dry run (the default) lists what is missing, changes nothing, and is recorded as planned', async () => {
     const report = await recoverRequests(deps, parseRecoverInput({}));
-    expect(report).toMatchObject({ kind: 'recover', dryRun: true, outcome: 'planned', plan: { lostFromAudit: 4, buffered: 1, bufferedMissing: 1 } });
+    expect(report).toMatchObject({
+      kind: 'recover',
+      dryRun: true,
+      outcome: 'planned',
+      plan: { lostFromAudit: 4, buffered: 1, bufferedMissing: 1 },
+    });
     expect(report.planText.join('\n')).toMatch(/Re-insert 4 request\(s\).*\n.*Replay 1 intake-buffer item/);
     expect(report.plan.examples.map((e) => e.id)).toEqual([...lost, updatedThenLost, buffered]);
     expect(await count([...lost, updatedThenLost, buffered])).toBe(0);
@@ -69,9 +108,16 @@ describe('drRecover', () => {
   });
 
   it('puts back every lost request from its latest audited image and the buffered one, never a deleted one, and counts them', async () => {
-    const report = await recoverRequests(deps, parseRecoverInput({ dryRun: false, operator: 'ops.lead@tyrehero.co.uk' }));
+    const report = await recoverRequests(
+      deps,
+      parseRecoverInput({ dryRun: false, operator: 'ops.lead@tyrehero.co.uk' }),
+    );
     expect(report.outcome).toBe('succeeded');
-    expect(report.result).toEqual({ replayedFromAudit: 4, alreadyPresent: 0, buffer: { replayed: 1, alreadyStored: 0, databaseUnavailable: false, leftInBuffer: 0 } });
+    expect(report.result).toEqual({
+      replayedFromAudit: 4,
+      alreadyPresent: 0,
+      buffer: { replayed: 1, alreadyStored: 0, databaseUnavailable: false, leftInBuffer: 0 },
+    });
 
     const { rows } = await stack.sql.query<{ id: string; status: string; created_at: Date; declined_by: string[] }>(
       'SELECT id, status, created_at, declined_by FROM emergency_requests WHERE id = ANY($1::uuid[]) ORDER BY created_at',
@@ -92,9 +138,18 @@ describe('drRecover', () => {
 
   it('is idempotent: a second run finds and changes nothing', async () => {
     const before = await stack.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM emergency_requests');
-    const report = await recoverRequests(deps, parseRecoverInput({ dryRun: false, operator: 'ops.lead@tyrehero.co.uk' }));
+    const report = await recoverRequests(
+      deps,
+      parseRecoverInput({ dryRun: false, operator: 'ops.lead@tyrehero.co.uk' }),
+    );
     expect(report.plan).toMatchObject({ lostFromAudit: 0, bufferedMissing: 0 });
-    expect(report.result).toEqual({ replayedFromAudit: 0, alreadyPresent: 0, buffer: { replayed: 0, alreadyStored: 0, databaseUnavailable: false, leftInBuffer: 0 } });
-    expect((await stack.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM emergency_requests')).rows[0]!.n).toBe(before.rows[0]!.n);
+    expect(report.result).toEqual({
+      replayedFromAudit: 0,
+      alreadyPresent: 0,
+      buffer: { replayed: 0, alreadyStored: 0, databaseUnavailable: false, leftInBuffer: 0 },
+    });
+    expect((await stack.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM emergency_requests')).rows[0]!.n).toBe(
+      before.rows[0]!.n,
+    );
   });
 });

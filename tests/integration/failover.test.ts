@@ -21,7 +21,16 @@ let deps: AllDeps;
 let Postgres: EmbeddedPostgresClass;
 
 const newServer = () =>
-  new Postgres({ databaseDir: path.join(dir, 'pg'), port, user: 'postgres', password: 'pw', persistent: true, createPostgresUser: process.getuid?.() === 0, onLog: () => undefined, onError: () => undefined });
+  new Postgres({
+    databaseDir: path.join(dir, 'pg'),
+    port,
+    user: 'postgres',
+    password: 'pw',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => undefined,
+    onError: () => undefined,
+  });
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'tyrehero-failover-'));
@@ -60,11 +69,17 @@ async function crashPostgres(): Promise<void> {
 describe('a database crash and restart (failover)', () => {
   it('keeps every acknowledged emergency, buffers those that arrive meanwhile, and recovers without a redeploy', async () => {
     const create = makeCreate(deps);
-    const acknowledged = await invoke(create, apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody() }));
+    const acknowledged = await invoke(
+      create,
+      apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody() }),
+    );
     expect(acknowledged.status).toBe(201);
 
     await crashPostgres();
-    const duringOutage = await invoke(create, apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody() }));
+    const duringOutage = await invoke(
+      create,
+      apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody() }),
+    );
     expect(duringOutage.status).toBe(202);
     expect(duringOutage.body.queued).toBe(true);
 
@@ -72,14 +87,20 @@ describe('a database crash and restart (failover)', () => {
     await server.start();
 
     // The same pool, as a warm Lambda container would keep it: stale connections are dropped and replaced.
-    const afterRestart = await invoke(create, apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody() }));
+    const afterRestart = await invoke(
+      create,
+      apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody() }),
+    );
     expect(afterRestart.status).toBe(201);
     expect(await drainIntakeBuffer(deps)).toMatchObject({ replayed: 1, databaseUnavailable: false });
 
     const ids = [acknowledged.body.id, duringOutage.body.id, afterRestart.body.id];
     const stored = await deps.pool.query('SELECT id FROM emergency_requests WHERE id = ANY($1)', [ids]);
     expect(stored.rows.map((r) => r.id).sort()).toEqual([...ids].sort());
-    const audited = await deps.pool.query(`SELECT count(DISTINCT request_id)::int AS n FROM emergency_requests_audit WHERE request_id = ANY($1) AND operation = 'INSERT'`, [ids]);
+    const audited = await deps.pool.query(
+      `SELECT count(DISTINCT request_id)::int AS n FROM emergency_requests_audit WHERE request_id = ANY($1) AND operation = 'INSERT'`,
+      [ids],
+    );
     expect(audited.rows[0].n).toBe(3);
   }, 120_000);
 });

@@ -66,6 +66,9 @@ describe('a database that stops answering on a warm connection', () => {
     expect(second.status).toBe(202);
     expect(second.body).toMatchObject({ status: 'pending', queued: true });
     expect(typeof second.body.trackingToken).toBe('string');
-    expect(await stack.deps.intakeBuffer.find(second.body.id as string)).toMatchObject({ id: second.body.id, reference: second.body.reference });
+    expect(await stack.deps.intakeBuffer.find(second.body.id as string)).toMatchObject({
+      id: second.body.id,
+      reference: second.body.reference,
+    });
   });
 });

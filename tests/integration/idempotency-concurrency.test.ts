@@ -17,10 +17,20 @@ afterAll(() => stack.close());
 const inProgressType = 'https://tyrehero.example/problems/idempotency-in-progress';
 // A minute of Lambda time: these tests are about ordering, not about the 10 s budget on a loaded machine.
 const post = (handler: ReturnType<typeof makeHandler>, body: unknown, key: string) =>
-  invoke(handler, apiEvent({ method: 'POST', path: '/emergencies', body, headers: { 'Idempotency-Key': key } }), lambdaContext('createEmergency', 60_000));
-const rowsFor = async (phone: string) => (await stack.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM emergency_requests WHERE phone_hash = $1', [await stack.deps.phones.lookupHash(phone)])).rows[0]!.n;
+  invoke(
+    handler,
+    apiEvent({ method: 'POST', path: '/emergencies', body, headers: { 'Idempotency-Key': key } }),
+    lambdaContext('createEmergency', 60_000),
+  );
+const rowsFor = async (phone: string) =>
+  (
+    await stack.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM emergency_requests WHERE phone_hash = $1', [
+      await stack.deps.phones.lookupHash(phone),
+    ])
+  ).rows[0]!.n;
 const e164 = (national: string) => `+44${national.replace(/\s/g, '').slice(1)}`;
-const summary = (responses: Response[]) => JSON.stringify(responses.map((r) => [r.status, r.body.type ?? r.body.reference]));
+const summary = (responses: Response[]) =>
+  JSON.stringify(responses.map((r) => [r.status, r.body.type ?? r.body.reference]));
 
 describe('POST /emergencies with one Idempotency-Key', () => {
   it('10 at once: one 201, every other answer the same 201 or "in progress", one row', async () => {
@@ -33,7 +43,10 @@ describe('POST /emergencies with one Idempotency-Key', () => {
 
     const created = responses.filter((r) => r.status === 201);
     const inProgress = responses.filter((r) => r.status === 409 && r.body.type === inProgressType);
-    expect(responses.filter((r) => r.body.existingReference !== undefined), summary(responses)).toEqual([]);
+    expect(
+      responses.filter((r) => r.body.existingReference !== undefined),
+      summary(responses),
+    ).toEqual([]);
     expect(created.length, summary(responses)).toBeGreaterThanOrEqual(1);
     expect(created.length + inProgress.length, summary(responses)).toBe(10);
     expect(new Set(created.map((r) => r.raw.body)).size).toBe(1);
@@ -48,7 +61,11 @@ describe('POST /emergencies with one Idempotency-Key', () => {
     // The first request's search waits at the gate: it is stored and running, and has not answered.
     const gated = stalledSearches(stack.deps.technicians, 'first');
     // The first attempt is stored, then held in its search with all the time it likes: only the gate ends it.
-    const handler = makeHandler({ ...stack.deps, technicians: gated.technicians, intake: { ...stack.deps.intake, dispatchBudgetMs: 120_000 } });
+    const handler = makeHandler({
+      ...stack.deps,
+      technicians: gated.technicians,
+      intake: { ...stack.deps.intake, dispatchBudgetMs: 120_000 },
+    });
     const phone = dramaPhone();
     const body = emergencyBody({ customer: { name: 'Held Caller', phone } });
     const key = crypto.randomUUID();

@@ -19,8 +19,13 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 const post = (deps: TestStack['deps'], body: unknown, key: string, headers: Record<string, string> = {}) =>
-  invoke(makeHandler(deps), apiEvent({ method: 'POST', path: '/emergencies', body, headers: { 'Idempotency-Key': key, ...headers } }));
-const requestsWithKeyOf = async (id: string) => (await stack.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM emergency_requests WHERE id = $1', [id])).rows[0]!.n;
+  invoke(
+    makeHandler(deps),
+    apiEvent({ method: 'POST', path: '/emergencies', body, headers: { 'Idempotency-Key': key, ...headers } }),
+  );
+const requestsWithKeyOf = async (id: string) =>
+  (await stack.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM emergency_requests WHERE id = $1', [id]))
+    .rows[0]!.n;
 
 describe('a retry with the same Idempotency-Key', () => {
   it('gets the first answer byte for byte, token included, though only the token hash is stored', async () => {
@@ -31,7 +36,9 @@ describe('a retry with the same Idempotency-Key', () => {
 
     expect(first.status).toBe(201);
     expect(retry.raw).toEqual(first.raw);
-    const kept = await stack.sql.query<{ answer: string }>('SELECT answer FROM intake_answers WHERE request_id = $1', [first.body.id]);
+    const kept = await stack.sql.query<{ answer: string }>('SELECT answer FROM intake_answers WHERE request_id = $1', [
+      first.body.id,
+    ]);
     expect(JSON.parse(kept.rows[0]!.answer)).toMatchObject({ id: first.body.id, trackingToken: null });
     expect(kept.rows[0]!.answer).not.toContain(first.body.trackingToken as string);
   });
@@ -44,11 +51,20 @@ describe('a retry with the same Idempotency-Key', () => {
     const retry = await post(stack.deps, body, key);
 
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ status: 'assigned', technician: { id: 'replay-ely', firstName: 'Tech0', van: expect.any(String) } });
+    expect(first.body).toMatchObject({
+      status: 'assigned',
+      technician: { id: 'replay-ely', firstName: 'Tech0', van: expect.any(String) },
+    });
     expect(retry.raw).toEqual(first.raw);
     // What is kept has no name or van (the assignment's statement kept it before it knew them) and no token.
-    const kept = await stack.sql.query<{ answer: string }>('SELECT answer FROM intake_answers WHERE request_id = $1', [first.body.id]);
-    expect(JSON.parse(kept.rows[0]!.answer)).toMatchObject({ status: 'assigned', trackingToken: null, technician: { id: 'replay-ely', firstName: null, van: null } });
+    const kept = await stack.sql.query<{ answer: string }>('SELECT answer FROM intake_answers WHERE request_id = $1', [
+      first.body.id,
+    ]);
+    expect(JSON.parse(kept.rows[0]!.answer)).toMatchObject({
+      status: 'assigned',
+      trackingToken: null,
+      technician: { id: 'replay-ely', firstName: null, van: null },
+    });
   });
 
   it('matches the same request sent with its fields in another order', async () => {
@@ -73,8 +89,17 @@ describe('a retry with the same Idempotency-Key', () => {
   it('from another phone, or with any other change, is refused with 422 and learns nothing of the first request', async () => {
     const key = randomUUID();
     const first = await post(stack.deps, emergencyBody({ location: { lat: 60.155, lon: -1.145 } }), key);
-    const otherPhone = await post(stack.deps, emergencyBody({ location: { lat: 60.155, lon: -1.145 }, customer: { name: 'Someone Else', phone: dramaPhone() } }), key);
-    const synthetic = await post(stack.deps, emergencyBody({ location: { lat: 60.155, lon: -1.145 } }), key, { 'X-Synthetic-Test': 'true' });
+    const otherPhone = await post(
+      stack.deps,
+      emergencyBody({
+        location: { lat: 60.155, lon: -1.145 },
+        customer: { name: 'Someone Else', phone: dramaPhone() },
+      }),
+      key,
+    );
+    const synthetic = await post(stack.deps, emergencyBody({ location: { lat: 60.155, lon: -1.145 } }), key, {
+      'X-Synthetic-Test': 'true',
+    });
 
     for (const refused of [otherPhone, synthetic]) {
       expect(refused.status).toBe(422);
@@ -88,7 +113,10 @@ describe('a retry with the same Idempotency-Key', () => {
 describe('a retry with the same Idempotency-Key while PostgreSQL is down', () => {
   it('gets the same 202 from the intake buffer, holds one item, and is refused with 422 for another body', async () => {
     // Nothing listens on port 1: the store is unreachable, as during a failover, so intakes go to the buffer.
-    const down = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none', connectionTimeoutMillis: 1_000 });
+    const down = new pg.Pool({
+      connectionString: 'postgres://nobody@127.0.0.1:1/none',
+      connectionTimeoutMillis: 1_000,
+    });
     try {
       const deps = { ...stack.deps, requests: new PostgresRequestStore(down, stack.deps.phones) };
       const body = emergencyBody();
@@ -122,9 +150,16 @@ describe('a retry with the same Idempotency-Key while PostgreSQL is down', () =>
     const body = emergencyBody({ location: { lat: 52.25, lon: 0.72 } });
     const key = randomUUID();
     const bufferedDuringOutage = async () => {
-      const down = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none', connectionTimeoutMillis: 1_000 });
+      const down = new pg.Pool({
+        connectionString: 'postgres://nobody@127.0.0.1:1/none',
+        connectionTimeoutMillis: 1_000,
+      });
       try {
-        const buffered = await post({ ...stack.deps, requests: new PostgresRequestStore(down, stack.deps.phones) }, body, key);
+        const buffered = await post(
+          { ...stack.deps, requests: new PostgresRequestStore(down, stack.deps.phones) },
+          body,
+          key,
+        );
         expect(buffered.status).toBe(202);
         const item = await stack.deps.intakeBuffer.find(buffered.body.id as string);
         if (!item?.idempotency) throw new Error('the intake was not held with its key');
@@ -136,14 +171,23 @@ describe('a retry with the same Idempotency-Key while PostgreSQL is down', () =>
     const held = await bufferedDuringOutage();
     // What the drain and redispatch do once PostgreSQL is back: store the held request, then assign it (no answer kept).
     // Minutes later: the first attempt's Lambda deadline has long passed, so the retry is not told to wait for it.
-    await stack.deps.requests.insertIfAbsent({ ...held, idempotency: { ...held.idempotency, answerDueBy: new Date(Date.now() - 60_000) } });
+    await stack.deps.requests.insertIfAbsent({
+      ...held,
+      idempotency: { ...held.idempotency, answerDueBy: new Date(Date.now() - 60_000) },
+    });
     const stored = (await stack.deps.requests.findById(held.id))!;
     expect((await dispatchEmergency(stack.deps, stored)).kind).toBe('assigned');
 
     const retry = await post(stack.deps, body, key);
 
     expect(retry.status).toBe(201);
-    expect(retry.body).toMatchObject({ id: held.id, reference: held.reference, status: 'assigned', technician: { id: 'replay-bury', firstName: 'Tech0', van: expect.any(String) }, slaAtRisk: false });
+    expect(retry.body).toMatchObject({
+      id: held.id,
+      reference: held.reference,
+      status: 'assigned',
+      technician: { id: 'replay-bury', firstName: 'Tech0', van: expect.any(String) },
+      slaAtRisk: false,
+    });
     // About 760 m from the van, which has not moved; due when the assignment said.
     expect((retry.body.technician as { distanceKm: number }).distanceKm).toBe(0.8);
     const assigned = (await stack.deps.requests.findById(held.id))!;

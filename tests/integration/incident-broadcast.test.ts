@@ -13,20 +13,52 @@ let stack: TestStack;
 const refs: Record<string, string> = {};
 
 beforeAll(async () => {
-  stack = await testStack({ overrides: { clock: { now: () => now }, notifier: new SnsNotifier(new SNSClient({ region: 'eu-west-2' }), 'arn:aws:sns:eu-west-2:123456789012:ops') } });
+  stack = await testStack({
+    overrides: {
+      clock: { now: () => now },
+      notifier: new SnsNotifier(new SNSClient({ region: 'eu-west-2' }), 'arn:aws:sns:eu-west-2:123456789012:ops'),
+    },
+  });
   const seed = async (name: string, request: Parameters<typeof seedRequest>[1]) => {
     const reference = nextReference();
     refs[name] = reference;
     await seedRequest(stack.sql, { reference, ...request });
   };
   await seed('pending', { status: 'pending', createdAt: '2026-07-01T12:50:00Z', phone: '+447700900101', priority: 2 });
-  await seed('enRoute', { status: 'en_route', createdAt: '2026-07-01T12:30:00Z', phone: '+447700900102', eta: '2026-07-01T13:25:00Z' });
+  await seed('enRoute', {
+    status: 'en_route',
+    createdAt: '2026-07-01T12:30:00Z',
+    phone: '+447700900102',
+    eta: '2026-07-01T13:25:00Z',
+  });
   // Same customer, two open requests: one message, about the more urgent.
-  await seed('urgent', { status: 'assigned', createdAt: '2026-07-01T12:40:00Z', phone: '+447700900103', priority: 1, eta: '2026-07-01T13:40:00Z' });
-  await seed('lessUrgent', { status: 'pending', createdAt: '2026-07-01T12:35:00Z', phone: '+447700900103', priority: 4 });
+  await seed('urgent', {
+    status: 'assigned',
+    createdAt: '2026-07-01T12:40:00Z',
+    phone: '+447700900103',
+    priority: 1,
+    eta: '2026-07-01T13:40:00Z',
+  });
+  await seed('lessUrgent', {
+    status: 'pending',
+    createdAt: '2026-07-01T12:35:00Z',
+    phone: '+447700900103',
+    priority: 4,
+  });
   // Not open, or not a real customer: never texted.
-  await seed('completed', { status: 'completed', createdAt: '2026-07-01T10:00:00Z', onSiteAt: '2026-07-01T11:00:00Z', completedAt: '2026-07-01T11:30:00Z', phone: '+447700900104' });
-  await seed('synthetic', { status: 'pending', createdAt: '2026-07-01T12:55:00Z', phone: '+447700900105', isTest: true });
+  await seed('completed', {
+    status: 'completed',
+    createdAt: '2026-07-01T10:00:00Z',
+    onSiteAt: '2026-07-01T11:00:00Z',
+    completedAt: '2026-07-01T11:30:00Z',
+    phone: '+447700900104',
+  });
+  await seed('synthetic', {
+    status: 'pending',
+    createdAt: '2026-07-01T12:55:00Z',
+    phone: '+447700900105',
+    isTest: true,
+  });
 });
 beforeEach(() => {
   sns.reset();
@@ -49,7 +81,13 @@ describe('incidentBroadcast', () => {
   it('is a dry run by default: counts and masks the recipients, sends nothing, records nothing', async () => {
     const report = await broadcast({ incidentId: 'INC-2026-014' });
     expect(report).toEqual({
-      incidentId: 'INC-2026-014', dryRun: true, recipients: 3, numbers: ['+44*******101', '+44*******102', '+44*******103'], alreadyNotified: 0, sent: 0, failed: [],
+      incidentId: 'INC-2026-014',
+      dryRun: true,
+      recipients: 3,
+      numbers: ['+44*******101', '+44*******102', '+44*******103'],
+      alreadyNotified: 0,
+      sent: 0,
+      failed: [],
     });
     expect(await broadcast({ incidentId: 'INC-2026-014', send: false })).toMatchObject({ dryRun: true, sent: 0 });
     expect(published()).toEqual([]);
@@ -61,7 +99,10 @@ describe('incidentBroadcast', () => {
     expect(report).toMatchObject({ dryRun: false, recipients: 3, sent: 3, failed: [], alreadyNotified: 0 });
     const promise = 'we are resolving a technical issue; your request is still being processed.';
     expect(published()).toEqual([
-      sms('+447700900101', `TyreHero ${refs.pending}: ${promise} We will text you an arrival time as soon as a technician is assigned.`),
+      sms(
+        '+447700900101',
+        `TyreHero ${refs.pending}: ${promise} We will text you an arrival time as soon as a technician is assigned.`,
+      ),
       // 13:25 UTC is 14:25 BST.
       sms('+447700900102', `TyreHero ${refs.enRoute}: ${promise} Your technician is expected by 14:25.`),
       sms('+447700900103', `TyreHero ${refs.urgent}: ${promise} Your technician is expected by 14:40.`),
@@ -69,23 +110,39 @@ describe('incidentBroadcast', () => {
   });
 
   it('never texts a customer twice for the same incident, but does for a new one', async () => {
-    expect(await broadcast({ incidentId: 'INC-2026-014', send: true })).toMatchObject({ recipients: 0, sent: 0, alreadyNotified: 3 });
+    expect(await broadcast({ incidentId: 'INC-2026-014', send: true })).toMatchObject({
+      recipients: 0,
+      sent: 0,
+      alreadyNotified: 3,
+    });
     expect(published()).toEqual([]);
     expect(await broadcast({ incidentId: 'INC-2026-015', send: true })).toMatchObject({ sent: 3 });
     expect(published()).toHaveLength(3);
   });
 
   it('sends once per customer even when two operators broadcast the same incident at the same moment', async () => {
-    const [a, b] = await Promise.all([broadcast({ incidentId: 'INC-2026-016', send: true }), broadcast({ incidentId: 'INC-2026-016', send: true })]);
+    const [a, b] = await Promise.all([
+      broadcast({ incidentId: 'INC-2026-016', send: true }),
+      broadcast({ incidentId: 'INC-2026-016', send: true }),
+    ]);
     expect(a.sent + b.sent).toBe(3);
-    expect(published().map((p) => p.PhoneNumber).sort()).toEqual(['+447700900101', '+447700900102', '+447700900103']);
+    expect(
+      published()
+        .map((p) => p.PhoneNumber)
+        .sort(),
+    ).toEqual(['+447700900101', '+447700900102', '+447700900103']);
   });
 
   it('reports a failed SMS and does not retry it for that incident (at most once)', async () => {
     sns.on(PublishCommand, { PhoneNumber: '+447700900102' }).rejects(new Error('throttled'));
-    expect(await broadcast({ incidentId: 'INC-2026-017', send: true })).toMatchObject({ sent: 2, failed: ['+44*******102'] });
+    expect(await broadcast({ incidentId: 'INC-2026-017', send: true })).toMatchObject({
+      sent: 2,
+      failed: ['+44*******102'],
+    });
     // Claims hold the phone's keyed hash, never the number (migration 0006).
-    const { rows } = await stack.sql.query(`SELECT phone_hash, sent_at IS NOT NULL AS sent FROM incident_broadcasts WHERE incident_id = 'INC-2026-017'`);
+    const { rows } = await stack.sql.query(
+      `SELECT phone_hash, sent_at IS NOT NULL AS sent FROM incident_broadcasts WHERE incident_id = 'INC-2026-017'`,
+    );
     const hashOf = (phone: string) => stack.deps.phones.lookupHash(phone);
     expect(rows).toEqual(
       expect.arrayContaining([
@@ -101,7 +158,13 @@ describe('incidentBroadcast', () => {
     expect(published()).toEqual([]);
   });
 
-  it.each([{}, { incidentId: '' }, { incidentId: 'INC 1; DROP' }, { incidentId: 'INC-1', send: 'yes' }, { incidentId: 'INC-1', extra: 1 }])('refuses %j', async (event) => {
+  it.each([
+    {},
+    { incidentId: '' },
+    { incidentId: 'INC 1; DROP' },
+    { incidentId: 'INC-1', send: 'yes' },
+    { incidentId: 'INC-1', extra: 1 },
+  ])('refuses %j', async (event) => {
     await expect(broadcast(event)).rejects.toThrow(/Invalid broadcast request/);
     expect(published()).toEqual([]);
   });

@@ -18,11 +18,25 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-const post = (handler: ReturnType<typeof makeHandler>, body: unknown, headers: Record<string, string> = {}, remainingMs?: number) =>
-  invoke(handler, apiEvent({ method: 'POST', path: '/emergencies', body, headers }), lambdaContext('createEmergency', remainingMs));
+const post = (
+  handler: ReturnType<typeof makeHandler>,
+  body: unknown,
+  headers: Record<string, string> = {},
+  remainingMs?: number,
+) =>
+  invoke(
+    handler,
+    apiEvent({ method: 'POST', path: '/emergencies', body, headers }),
+    lambdaContext('createEmergency', remainingMs),
+  );
 
 const rowsForPhone = async (phone: string) =>
-  (await stack.sql.query<{ id: string; reference: string; status: string; tracking_token_hash: string }>('SELECT id, reference, status, tracking_token_hash FROM emergency_requests WHERE phone_hash = $1', [await stack.deps.phones.lookupHash(phone)])).rows;
+  (
+    await stack.sql.query<{ id: string; reference: string; status: string; tracking_token_hash: string }>(
+      'SELECT id, reference, status, tracking_token_hash FROM emergency_requests WHERE phone_hash = $1',
+      [await stack.deps.phones.lookupHash(phone)],
+    )
+  ).rows;
 
 describe('POST /emergencies dispatch budget', () => {
   it('answers 201 pending with a token once the budget is spent, and the dispatch still running assigns it afterwards', async () => {
@@ -40,7 +54,9 @@ describe('POST /emergencies dispatch budget', () => {
     expect(response.body).toMatchObject({ status: 'pending', slaAtRisk: false });
     expect(response.body.trackingToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
     stalled.release();
-    const assignment = async () => (await stack.sql.query('SELECT status, technician_id FROM emergency_requests WHERE id = $1', [response.body.id])).rows[0];
+    const assignment = async () =>
+      (await stack.sql.query('SELECT status, technician_id FROM emergency_requests WHERE id = $1', [response.body.id]))
+        .rows[0];
     await expect.poll(assignment, { timeout: 20_000 }).toEqual({
       status: 'assigned',
       technician_id: tech,
@@ -53,7 +69,9 @@ describe('POST /emergencies with an Idempotency-Key, out of budget', () => {
     const tech = `budget-${randomUUID()}`;
     await availableTechnician(stack, tech, { lat: 52.2, lon: 0.12 }, fixedNow);
     const stalled = stalledSearches(stack.deps.technicians);
-    const assignedTo = async (id: string) => (await stack.sql.query('SELECT technician_id FROM emergency_requests WHERE id = $1', [id])).rows[0]?.technician_id;
+    const assignedTo = async (id: string) =>
+      (await stack.sql.query('SELECT technician_id FROM emergency_requests WHERE id = $1', [id])).rows[0]
+        ?.technician_id;
     // The worst order: the late assignment is written before the handler keeps the pending answer it is sending.
     const requests = Object.assign(Object.create(stack.deps.requests) as typeof stack.deps.requests, {
       recordAnswer: async (id: string, answer: string) => {
@@ -80,7 +98,11 @@ describe('POST /emergencies retried after a lost answer', () => {
     const stalled = stalledSearches(stack.deps.technicians);
     // The first attempt commits, then hangs in dispatch with no budget left to answer: its Lambda is killed at the
     // timeout, so no response is ever stored and Powertools' in-progress record expires with the invocation.
-    const killed = makeHandler({ ...stack.deps, technicians: stalled.technicians, intake: { ...stack.deps.intake, dispatchBudgetMs: 3_600_000 } });
+    const killed = makeHandler({
+      ...stack.deps,
+      technicians: stalled.technicians,
+      intake: { ...stack.deps.intake, dispatchBudgetMs: 3_600_000 },
+    });
     const key = randomUUID();
     const body = emergencyBody();
     const phone = `+44${body.customer.phone.replace(/\s/g, '').slice(1)}`;

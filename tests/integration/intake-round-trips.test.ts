@@ -40,36 +40,58 @@ beforeAll(async () => {
   stack.deps.dynamo.middlewareStack.add(
     (next, context) => async (args) => {
       const table = String((args.input as { TableName?: string }).TableName);
-      dynamoCalls.push(`${context.commandName} ${Object.entries(stack.config.tables).find(([, name]) => name === table)?.[0] ?? table}`);
+      dynamoCalls.push(
+        `${context.commandName} ${Object.entries(stack.config.tables).find(([, name]) => name === table)?.[0] ?? table}`,
+      );
       return next(args);
     },
     { step: 'initialize', name: 'countDynamoCalls' },
   );
   await seedTechnicianProfiles(stack, ['round-trip-luton', 'round-trip-oxford']);
-  await stack.deps.technicians.recordLocation('round-trip-luton', { location: { lat: 51.9467, lon: -0.5203 }, recordedAt: now });
+  await stack.deps.technicians.recordLocation('round-trip-luton', {
+    location: { lat: 51.9467, lon: -0.5203 },
+    recordedAt: now,
+  });
   await stack.deps.technicians.setAvailability('round-trip-luton', 'available');
-  await stack.deps.technicians.recordLocation('round-trip-oxford', { location: { lat: 51.752, lon: -1.2577 }, recordedAt: now });
+  await stack.deps.technicians.recordLocation('round-trip-oxford', {
+    location: { lat: 51.752, lon: -1.2577 },
+    recordedAt: now,
+  });
   await stack.deps.technicians.setAvailability('round-trip-oxford', 'available');
 });
 afterAll(() => stack.close());
 
-const post = (body: unknown, headers: Record<string, string> = { 'Idempotency-Key': randomUUID() }) => invoke(makeHandler(stack.deps), apiEvent({ method: 'POST', path: '/emergencies', body, headers }));
+const post = (body: unknown, headers: Record<string, string> = { 'Idempotency-Key': randomUUID() }) =>
+  invoke(makeHandler(stack.deps), apiEvent({ method: 'POST', path: '/emergencies', body, headers }));
 
 describe('SQL statements per intake', () => {
   it('assigns a technician in 3 statements: store (with the key), assign with the technician and keep the answer, record the SMS', async () => {
     statements.length = 0;
     const response = await post(emergencyBody({ location: { lat: 51.8793, lon: -0.4175 } }));
 
-    expect(response.body).toMatchObject({ status: 'assigned', technician: { id: 'round-trip-luton', firstName: 'Tech0' } });
+    expect(response.body).toMatchObject({
+      status: 'assigned',
+      technician: { id: 'round-trip-luton', firstName: 'Tech0' },
+    });
     expect(statements).toHaveLength(3);
     expect(statements[0]).toContain('store_emergency_once');
     expect(statements[1]).toMatch(/UPDATE emergency_requests[\s\S]*INSERT INTO intake_answers[\s\S]*FROM technicians/);
     expect(statements[2]).toContain('record_customer_sms_within_cap');
     // The answer was kept by the assignment's statement, its technician's name and van left for a replay to fill in.
-    const kept = await stack.sql.query<{ answer: string }>('SELECT answer FROM intake_answers WHERE request_id = $1', [response.body.id]);
-    expect(JSON.parse(kept.rows[0]!.answer)).toMatchObject({ id: response.body.id, status: 'assigned', trackingToken: null, technician: { id: 'round-trip-luton', firstName: null, van: null } });
+    const kept = await stack.sql.query<{ answer: string }>('SELECT answer FROM intake_answers WHERE request_id = $1', [
+      response.body.id,
+    ]);
+    expect(JSON.parse(kept.rows[0]!.answer)).toMatchObject({
+      id: response.body.id,
+      status: 'assigned',
+      trackingToken: null,
+      technician: { id: 'round-trip-luton', firstName: null, van: null },
+    });
     // Still audited: the insert and the assignment each left their row.
-    const audit = await stack.sql.query('SELECT operation FROM emergency_requests_audit WHERE request_id = $1 ORDER BY audit_id', [response.body.id]);
+    const audit = await stack.sql.query(
+      'SELECT operation FROM emergency_requests_audit WHERE request_id = $1 ORDER BY audit_id',
+      [response.body.id],
+    );
     expect(audit.rows.map((r) => r.operation)).toEqual(['INSERT', 'UPDATE']);
   });
 
@@ -93,7 +115,8 @@ describe('SQL statements per intake', () => {
 });
 
 describe('DynamoDB calls per intake', () => {
-  const tally = () => dynamoCalls.reduce<Record<string, number>>((t, call) => ({ ...t, [call]: (t[call] ?? 0) + 1 }), {});
+  const tally = () =>
+    dynamoCalls.reduce<Record<string, number>>((t, call) => ({ ...t, [call]: (t[call] ?? 0) + 1 }), {});
 
   it('assigns with the weather level, one search Query per range and the claim: no idempotency records, no counters', async () => {
     dynamoCalls.length = 0;
@@ -120,14 +143,41 @@ describe('DynamoDB calls per intake', () => {
 
   it('keeps the per-phone limit in the DynamoDB counter while PostgreSQL is down and intakes are buffered', async () => {
     // Nothing listens on port 1: the store is unreachable, as during a failover, so intakes go to the buffer.
-    const down = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none', connectionTimeoutMillis: 1_000 });
+    const down = new pg.Pool({
+      connectionString: 'postgres://nobody@127.0.0.1:1/none',
+      connectionTimeoutMillis: 1_000,
+    });
     try {
-      const deps = { ...stack.deps, requests: new PostgresRequestStore(down, stack.deps.phones), abuse: { intakeLimitPerPhoneHour: 2 } };
+      const deps = {
+        ...stack.deps,
+        requests: new PostgresRequestStore(down, stack.deps.phones),
+        abuse: { intakeLimitPerPhoneHour: 2 },
+      };
       const phone = '+447700900779';
-      const buffered = (await Promise.all([0, 1].map(() => invoke(makeHandler(deps), apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody({ customer: { name: 'Outage Caller', phone } }) }))))).map((r) => r.status);
+      const buffered = (
+        await Promise.all(
+          [0, 1].map(() =>
+            invoke(
+              makeHandler(deps),
+              apiEvent({
+                method: 'POST',
+                path: '/emergencies',
+                body: emergencyBody({ customer: { name: 'Outage Caller', phone } }),
+              }),
+            ),
+          ),
+        )
+      ).map((r) => r.status);
       expect(buffered).toEqual([202, 202]);
       dynamoCalls.length = 0;
-      const refused = await invoke(makeHandler(deps), apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody({ customer: { name: 'Outage Caller', phone } }) }));
+      const refused = await invoke(
+        makeHandler(deps),
+        apiEvent({
+          method: 'POST',
+          path: '/emergencies',
+          body: emergencyBody({ customer: { name: 'Outage Caller', phone } }),
+        }),
+      );
       expect(refused.status).toBe(429);
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
       expect(dynamoCalls).toContain('UpdateItemCommand rateLimits');
@@ -168,22 +218,50 @@ describe('the per-phone lock with the duplicate check and insert in one call', (
       await holder.query(
         `INSERT INTO emergency_requests (id, reference, customer_name, phone_hash, phone_sealed, latitude, longitude, geohash, vehicle_make_model, issue, priority, created_at, sla_deadline, tracking_token_hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [first.id, first.reference, first.customerName, hash, await stack.deps.phones.seal(phone), first.location.lat, first.location.lon, first.geohash, first.vehicleMakeModel, first.issue, first.priority, first.createdAt, first.slaDeadline, first.trackingTokenHash],
+        [
+          first.id,
+          first.reference,
+          first.customerName,
+          hash,
+          await stack.deps.phones.seal(phone),
+          first.location.lat,
+          first.location.lon,
+          first.geohash,
+          first.vehicleMakeModel,
+          first.issue,
+          first.priority,
+          first.createdAt,
+          first.slaDeadline,
+          first.trackingTokenHash,
+        ],
       );
 
-      const second = stack.deps.requests.insertUnlessDuplicate(draft(phone), new Date(now.getTime() - 5 * 60_000), 5, now);
+      const second = stack.deps.requests.insertUnlessDuplicate(
+        draft(phone),
+        new Date(now.getTime() - 5 * 60_000),
+        5,
+        now,
+      );
       // The second call's statement began (its snapshot cannot see the first row) and now waits on the lock.
       await vi.waitFor(
         async () => {
-          const { rows } = await stack.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
+          const { rows } = await stack.sql.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
+          );
           if (rows[0]!.n === 0) throw new Error('second intake not waiting on the lock yet');
         },
         { timeout: 20_000, interval: 20 },
       );
       await holder.query('COMMIT');
 
-      await expect(second).resolves.toEqual({ kind: 'duplicate', existing: { id: first.id, reference: first.reference, status: 'pending' } });
-      const { rows } = await stack.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM emergency_requests WHERE phone_hash = $1', [hash]);
+      await expect(second).resolves.toEqual({
+        kind: 'duplicate',
+        existing: { id: first.id, reference: first.reference, status: 'pending' },
+      });
+      const { rows } = await stack.sql.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM emergency_requests WHERE phone_hash = $1',
+        [hash],
+      );
       expect(rows[0]!.n).toBe(1);
     } finally {
       await holder.query('ROLLBACK').catch(() => undefined);
@@ -191,21 +269,35 @@ describe('the per-phone lock with the duplicate check and insert in one call', (
     }
   });
 
-  it('counts the phone\'s last hour in the same call: 5 of 20 simultaneous intakes get in, the rest learn when a slot frees', async () => {
+  it("counts the phone's last hour in the same call: 5 of 20 simultaneous intakes get in, the rest learn when a slot frees", async () => {
     const phone = '+447700900780';
     // No duplicate window (each would otherwise be a 409), so only the hourly limit stops them.
     const noDuplicates = new Date(now.getTime() + 1);
-    const outcomes = await Promise.all(Array.from({ length: 20 }, () => stack.deps.requests.insertUnlessDuplicate(draft(phone), noDuplicates, 5, noDuplicates)));
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        stack.deps.requests.insertUnlessDuplicate(draft(phone), noDuplicates, 5, noDuplicates),
+      ),
+    );
     expect(outcomes.filter((o) => o.kind === 'created')).toHaveLength(5);
     const limited = outcomes.filter((o) => o.kind === 'rate-limited');
     expect(limited).toHaveLength(15);
     // All five were stored at `now`: a slot frees an hour later.
-    expect(limited.map((o) => o.kind === 'rate-limited' && o.retryAfterSeconds)).toEqual(Array.from({ length: 15 }, () => 3600));
+    expect(limited.map((o) => o.kind === 'rate-limited' && o.retryAfterSeconds)).toEqual(
+      Array.from({ length: 15 }, () => 3600),
+    );
     // A retry of a stored request is answered as such, never refused.
     const stored = outcomes.find((o) => o.kind === 'created')!;
-    const retry = await stack.deps.requests.insertUnlessDuplicate({ ...draft(phone), id: stored.kind === 'created' ? stored.request.id : '' }, noDuplicates, 5, noDuplicates);
+    const retry = await stack.deps.requests.insertUnlessDuplicate(
+      { ...draft(phone), id: stored.kind === 'created' ? stored.request.id : '' },
+      noDuplicates,
+      5,
+      noDuplicates,
+    );
     expect(retry.kind).toBe('replayed');
-    const { rows } = await stack.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM emergency_requests WHERE phone_hash = $1', [await stack.deps.phones.lookupHash(phone)]);
+    const { rows } = await stack.sql.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM emergency_requests WHERE phone_hash = $1',
+      [await stack.deps.phones.lookupHash(phone)],
+    );
     expect(rows[0]!.n).toBe(5);
   });
 
@@ -213,15 +305,27 @@ describe('the per-phone lock with the duplicate check and insert in one call', (
     const phone = '+447700900781';
     const at = (ms: number) => ({ ...draft(phone), createdAt: new Date(now.getTime() + ms) });
     const noDuplicates = new Date(now.getTime() + 7_200_000);
-    expect((await stack.deps.requests.insertUnlessDuplicate(at(0), noDuplicates, 1, noDuplicates)).kind).toBe('created');
-    expect(await stack.deps.requests.insertUnlessDuplicate(at(3_599_000), noDuplicates, 1, noDuplicates)).toEqual({ kind: 'rate-limited', retryAfterSeconds: 1 });
-    expect((await stack.deps.requests.insertUnlessDuplicate(at(3_600_000), noDuplicates, 1, noDuplicates)).kind).toBe('created');
+    expect((await stack.deps.requests.insertUnlessDuplicate(at(0), noDuplicates, 1, noDuplicates)).kind).toBe(
+      'created',
+    );
+    expect(await stack.deps.requests.insertUnlessDuplicate(at(3_599_000), noDuplicates, 1, noDuplicates)).toEqual({
+      kind: 'rate-limited',
+      retryAfterSeconds: 1,
+    });
+    expect((await stack.deps.requests.insertUnlessDuplicate(at(3_600_000), noDuplicates, 1, noDuplicates)).kind).toBe(
+      'created',
+    );
   });
 
   it('lets exactly one of twenty simultaneous intakes from one phone in', async () => {
     const phone = '+447700900778';
     const since = new Date(now.getTime() - 5 * 60_000);
-    const outcomes = await Promise.all(Array.from({ length: 20 }, async () => (await stack.deps.requests.insertUnlessDuplicate(draft(phone), since, 5, since)).kind));
+    const outcomes = await Promise.all(
+      Array.from(
+        { length: 20 },
+        async () => (await stack.deps.requests.insertUnlessDuplicate(draft(phone), since, 5, since)).kind,
+      ),
+    );
     expect(outcomes.filter((k) => k === 'created')).toHaveLength(1);
     expect(outcomes.filter((k) => k === 'duplicate')).toHaveLength(19);
   });
@@ -255,7 +359,9 @@ describe('the weather level read by intake', () => {
       expect(await reader.currentLevel()).toBe('severe');
       expect(gets).toBe(2);
       // The count is of real reads: the item is what the table holds.
-      expect((await documents.send(new GetCommand({ TableName: table, Key: weatherStateKey }))).Item?.level).toBe('severe');
+      expect((await documents.send(new GetCommand({ TableName: table, Key: weatherStateKey }))).Item?.level).toBe(
+        'severe',
+      );
     } finally {
       now = t0;
       documents.destroy();

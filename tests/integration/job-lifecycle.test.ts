@@ -27,15 +27,50 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 const putLocation = (id: string, lat: number, lon: number, as = id, recordedAt = new Date().toISOString()) =>
-  invoke(makeLocation(stack.deps), apiEvent({ method: 'PUT', path: `/technicians/${id}/location`, pathParameters: { id }, headers: bearer(token[as] ?? as), body: { lat, lon, recordedAt } }));
+  invoke(
+    makeLocation(stack.deps),
+    apiEvent({
+      method: 'PUT',
+      path: `/technicians/${id}/location`,
+      pathParameters: { id },
+      headers: bearer(token[as] ?? as),
+      body: { lat, lon, recordedAt },
+    }),
+  );
 const putStatus = (id: string, status: string, as = id) =>
-  invoke(makeStatus(stack.deps), apiEvent({ method: 'PUT', path: `/technicians/${id}/status`, pathParameters: { id }, headers: bearer(token[as] ?? as), body: { status } }));
+  invoke(
+    makeStatus(stack.deps),
+    apiEvent({
+      method: 'PUT',
+      path: `/technicians/${id}/status`,
+      pathParameters: { id },
+      headers: bearer(token[as] ?? as),
+      body: { status },
+    }),
+  );
 const act = (action: TechnicianAction, jobId: string, as: string, body?: unknown) =>
-  invoke(makeJobActionHandler(action)(stack.deps), apiEvent({ method: 'POST', path: `/jobs/${jobId}/${action}`, pathParameters: { id: jobId }, headers: bearer(token[as] ?? as), body }));
-const statusOf = async (id: string) => (await stack.sql.query('SELECT status, technician_id FROM emergency_requests WHERE id = $1', [id])).rows[0];
+  invoke(
+    makeJobActionHandler(action)(stack.deps),
+    apiEvent({
+      method: 'POST',
+      path: `/jobs/${jobId}/${action}`,
+      pathParameters: { id: jobId },
+      headers: bearer(token[as] ?? as),
+      body,
+    }),
+  );
+const statusOf = async (id: string) =>
+  (await stack.sql.query('SELECT status, technician_id FROM emergency_requests WHERE id = $1', [id])).rows[0];
 
 async function newJobNear(lat: number, lon: number) {
-  const created = await invoke(makeCreate(stack.deps), apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody({ location: { lat, lon }, safety: { onMotorway: false } }) }));
+  const created = await invoke(
+    makeCreate(stack.deps),
+    apiEvent({
+      method: 'POST',
+      path: '/emergencies',
+      body: emergencyBody({ location: { lat, lon }, safety: { onMotorway: false } }),
+    }),
+  );
   expect(created.status).toBe(201);
   return created.body as { id: string; trackingToken: string; technician?: { id: string } };
 }
@@ -44,7 +79,10 @@ describe('technician presence', () => {
   it('records a location and availability for the technician themself', async () => {
     expect((await putLocation('life-a', 53.48, -2.24)).body).toEqual({ applied: true });
     expect((await putStatus('life-a', 'available')).status).toBe(200);
-    expect(await stack.deps.technicians.position('life-a')).toMatchObject({ status: 'available', location: { lat: 53.48, lon: -2.24 } });
+    expect(await stack.deps.technicians.position('life-a')).toMatchObject({
+      status: 'available',
+      location: { lat: 53.48, lon: -2.24 },
+    });
   });
 
   it('refuses to let one technician move another, with 403', async () => {
@@ -76,19 +114,49 @@ describe('job lifecycle', () => {
     expect((await act('en-route', job.id, 'life-a')).body).toMatchObject({ status: 'en_route' });
 
     await putLocation('life-a', 53.475, -2.24);
-    const followed = await invoke(makeGet(stack.deps), apiEvent({ method: 'GET', path: `/emergencies/${job.id}`, pathParameters: { id: job.id }, headers: { 'X-Tracking-Token': job.trackingToken } }));
-    expect(followed.body).toMatchObject({ status: 'en_route', technicianLocation: { lat: 53.475, lon: -2.24 }, etaMinutes: expect.any(Number) });
+    const followed = await invoke(
+      makeGet(stack.deps),
+      apiEvent({
+        method: 'GET',
+        path: `/emergencies/${job.id}`,
+        pathParameters: { id: job.id },
+        headers: { 'X-Tracking-Token': job.trackingToken },
+      }),
+    );
+    expect(followed.body).toMatchObject({
+      status: 'en_route',
+      technicianLocation: { lat: 53.475, lon: -2.24 },
+      etaMinutes: expect.any(Number),
+    });
     expect(followed.body.etaMinutes as number).toBeLessThan(10);
 
     // 600 m out is not there yet; at the breakdown it is.
-    expect((await act('arrived', job.id, 'life-a')).body).toMatchObject({ status: 409, reason: 'too-far', currentStatus: 'en_route' });
+    expect((await act('arrived', job.id, 'life-a')).body).toMatchObject({
+      status: 409,
+      reason: 'too-far',
+      currentStatus: 'en_route',
+    });
     await putLocation('life-a', 53.481, -2.243);
     expect((await act('arrived', job.id, 'life-a')).body).toMatchObject({ status: 'on_site' });
     // The customer reads out the code their tracking page shows.
-    const onSite = await invoke(makeGet(stack.deps), apiEvent({ method: 'GET', path: `/emergencies/${job.id}`, pathParameters: { id: job.id }, headers: { 'X-Tracking-Token': job.trackingToken } }));
-    expect((await act('complete', job.id, 'life-a', { arrivalCode: onSite.body.arrivalCode })).body).toMatchObject({ status: 'completed', completedBy: 'code' });
+    const onSite = await invoke(
+      makeGet(stack.deps),
+      apiEvent({
+        method: 'GET',
+        path: `/emergencies/${job.id}`,
+        pathParameters: { id: job.id },
+        headers: { 'X-Tracking-Token': job.trackingToken },
+      }),
+    );
+    expect((await act('complete', job.id, 'life-a', { arrivalCode: onSite.body.arrivalCode })).body).toMatchObject({
+      status: 'completed',
+      completedBy: 'code',
+    });
 
-    const { rows } = await stack.sql.query('SELECT accepted_at, en_route_at, on_site_at, completed_at FROM emergency_requests WHERE id = $1', [job.id]);
+    const { rows } = await stack.sql.query(
+      'SELECT accepted_at, en_route_at, on_site_at, completed_at FROM emergency_requests WHERE id = $1',
+      [job.id],
+    );
     expect(Object.values(rows[0]).every((v) => v instanceof Date)).toBe(true);
     const audit = await stack.sql.query(
       `SELECT new_row->>'status' AS status FROM emergency_requests_audit WHERE request_id = $1 AND operation = 'UPDATE' AND old_row->>'status' IS DISTINCT FROM new_row->>'status' ORDER BY audit_id`,
@@ -133,7 +201,10 @@ describe('job lifecycle', () => {
 
   it('answers a job that does not exist with 404 and no token with 401', async () => {
     expect((await act('accept', crypto.randomUUID(), 'life-a')).status).toBe(404);
-    const anonymous = await invoke(makeJobActionHandler('accept')(stack.deps), apiEvent({ method: 'POST', path: '/jobs/x/accept', pathParameters: { id: crypto.randomUUID() } }));
+    const anonymous = await invoke(
+      makeJobActionHandler('accept')(stack.deps),
+      apiEvent({ method: 'POST', path: '/jobs/x/accept', pathParameters: { id: crypto.randomUUID() } }),
+    );
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers['www-authenticate']).toBe('Bearer');
   });

@@ -21,9 +21,31 @@ const ids: Record<string, string> = {};
 
 interface MapBody {
   generatedAt: string;
-  technicians: Array<{ id: string; firstName: string | null; status: string; location: { lat: number; lon: number }; lastSeenMinutes: number | null; currentJob?: string }>;
-  requests: Array<{ id: string; reference: string; status: string; priority: number; location: { lat: number; lon: number }; waitingMinutes: number; slaDeadline: string; minutesToDeadline: number; risk: string; technicianId?: string }>;
-  weather: { level: string; updatedAt: string | null; regions: Array<{ region: string; level: string; conditions: string[] }> };
+  technicians: Array<{
+    id: string;
+    firstName: string | null;
+    status: string;
+    location: { lat: number; lon: number };
+    lastSeenMinutes: number | null;
+    currentJob?: string;
+  }>;
+  requests: Array<{
+    id: string;
+    reference: string;
+    status: string;
+    priority: number;
+    location: { lat: number; lon: number };
+    waitingMinutes: number;
+    slaDeadline: string;
+    minutesToDeadline: number;
+    risk: string;
+    technicianId?: string;
+  }>;
+  weather: {
+    level: string;
+    updatedAt: string | null;
+    regions: Array<{ region: string; level: string; conditions: string[] }>;
+  };
 }
 
 beforeAll(async () => {
@@ -32,14 +54,29 @@ beforeAll(async () => {
   opsToken = await auth.signer.mint('ops-1', ['operations']);
   technicianToken = await auth.signer.mint('lm-avail', ['technicians']);
   // lm-noprofile has a van app but no directory entry: shown with firstName null.
-  await seedTechnicianProfiles(stack, ['lm-busy', 'lm-avail', 'lm-silent', 'lm-break', 'lm-offline', 'lm-never', 'test-lm-1']);
+  await seedTechnicianProfiles(stack, [
+    'lm-busy',
+    'lm-avail',
+    'lm-silent',
+    'lm-break',
+    'lm-offline',
+    'lm-never',
+    'test-lm-1',
+  ]);
   await stack.sql.query(`UPDATE technicians SET name = 'Priya Shah' WHERE id = 'lm-busy'`);
   const t = stack.deps.technicians;
 
   // Only lm-busy is free when the first request comes in, so it takes it.
   await t.recordLocation('lm-busy', { location: { lat: 53.8, lon: -1.55 }, recordedAt: minutesAgo(1) });
   await t.setAvailability('lm-busy', 'available');
-  const created = await invoke(makeCreate(stack.deps), apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody({ location: { lat: 53.81, lon: -1.56 }, safety: { onMotorway: false } }) }));
+  const created = await invoke(
+    makeCreate(stack.deps),
+    apiEvent({
+      method: 'POST',
+      path: '/emergencies',
+      body: emergencyBody({ location: { lat: 53.81, lon: -1.56 }, safety: { onMotorway: false } }),
+    }),
+  );
   expect(created.body).toMatchObject({ status: 'assigned', technician: { id: 'lm-busy' } });
   ids.assigned = created.body.id as string;
 
@@ -60,16 +97,41 @@ beforeAll(async () => {
   ids.late = await seedRequest(stack.sql, { status: 'pending', createdAt: minutesAgo(95).toISOString(), priority: 1 });
   ids.soon = await seedRequest(stack.sql, { status: 'pending', createdAt: minutesAgo(75).toISOString(), priority: 2 });
   ids.fresh = await seedRequest(stack.sql, { status: 'pending', createdAt: minutesAgo(5).toISOString() });
-  ids.onSite = await seedRequest(stack.sql, { status: 'on_site', createdAt: minutesAgo(50).toISOString(), onSiteAt: minutesAgo(10).toISOString() });
-  ids.synthetic = await seedRequest(stack.sql, { status: 'pending', createdAt: minutesAgo(95).toISOString(), isTest: true, phone: '+447700900123' });
-  ids.completed = await seedRequest(stack.sql, { status: 'completed', createdAt: minutesAgo(80).toISOString(), onSiteAt: minutesAgo(40).toISOString(), completedAt: minutesAgo(20).toISOString() });
-  ids.cancelled = await seedRequest(stack.sql, { status: 'cancelled', createdAt: minutesAgo(30).toISOString(), cancelledAt: minutesAgo(25).toISOString() });
+  ids.onSite = await seedRequest(stack.sql, {
+    status: 'on_site',
+    createdAt: minutesAgo(50).toISOString(),
+    onSiteAt: minutesAgo(10).toISOString(),
+  });
+  ids.synthetic = await seedRequest(stack.sql, {
+    status: 'pending',
+    createdAt: minutesAgo(95).toISOString(),
+    isTest: true,
+    phone: '+447700900123',
+  });
+  ids.completed = await seedRequest(stack.sql, {
+    status: 'completed',
+    createdAt: minutesAgo(80).toISOString(),
+    onSiteAt: minutesAgo(40).toISOString(),
+    completedAt: minutesAgo(20).toISOString(),
+  });
+  ids.cancelled = await seedRequest(stack.sql, {
+    status: 'cancelled',
+    createdAt: minutesAgo(30).toISOString(),
+    cancelledAt: minutesAgo(25).toISOString(),
+  });
   await stack.sql.query(`UPDATE emergency_requests SET sla_at_risk = true WHERE id = $1`, [ids.fresh]);
 
   // Weather scaling's last decision: the North West elevated for wind.
   const version = await stack.deps.scalingState.claim(
     0,
-    { level: 'elevated', since: minutesAgo(30), clearRuns: 0, fetchFailures: 0, reasons: [{ region: 'north-west', level: 'elevated', conditions: ['wind-gusts'] }], applied: {} },
+    {
+      level: 'elevated',
+      since: minutesAgo(30),
+      clearRuns: 0,
+      fetchFailures: 0,
+      reasons: [{ region: 'north-west', level: 'elevated', conditions: ['wind-gusts'] }],
+      applied: {},
+    },
     { runId: 'run-1', until: new Date(now.getTime() + 60_000) },
     minutesAgo(3),
   );
@@ -77,7 +139,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => stack.close());
 
-const liveMap = (headers: Record<string, string> = {}) => invoke(makeLiveMap(stack.deps), apiEvent({ method: 'GET', path: '/ops/live-map', headers }));
+const liveMap = (headers: Record<string, string> = {}) =>
+  invoke(makeLiveMap(stack.deps), apiEvent({ method: 'GET', path: '/ops/live-map', headers }));
 
 describe('GET /ops/live-map', () => {
   it('shows every real technician by how they read on the map, open real requests by risk, and the weather by region', async () => {
@@ -87,11 +150,42 @@ describe('GET /ops/live-map', () => {
     const body = response.body as unknown as MapBody;
     expect(body.generatedAt).toBe(now.toISOString());
     expect(body.technicians).toEqual([
-      { id: 'lm-avail', firstName: 'Tech1', status: 'available', location: { lat: 51.5, lon: -0.12 }, lastSeenMinutes: 0.5 },
-      { id: 'lm-break', firstName: 'Tech3', status: 'on_break', location: { lat: 53.48, lon: -2.24 }, lastSeenMinutes: 1 },
-      { id: 'lm-busy', firstName: 'Priya', status: 'busy', location: { lat: 53.8, lon: -1.55 }, lastSeenMinutes: 1, currentJob: ids.assigned },
-      { id: 'lm-noprofile', firstName: null, status: 'available', location: { lat: 51.45, lon: -2.59 }, lastSeenMinutes: 1 },
-      { id: 'lm-silent', firstName: 'Tech2', status: 'silent', location: { lat: 52.48, lon: -1.9 }, lastSeenMinutes: 10 },
+      {
+        id: 'lm-avail',
+        firstName: 'Tech1',
+        status: 'available',
+        location: { lat: 51.5, lon: -0.12 },
+        lastSeenMinutes: 0.5,
+      },
+      {
+        id: 'lm-break',
+        firstName: 'Tech3',
+        status: 'on_break',
+        location: { lat: 53.48, lon: -2.24 },
+        lastSeenMinutes: 1,
+      },
+      {
+        id: 'lm-busy',
+        firstName: 'Priya',
+        status: 'busy',
+        location: { lat: 53.8, lon: -1.55 },
+        lastSeenMinutes: 1,
+        currentJob: ids.assigned,
+      },
+      {
+        id: 'lm-noprofile',
+        firstName: null,
+        status: 'available',
+        location: { lat: 51.45, lon: -2.59 },
+        lastSeenMinutes: 1,
+      },
+      {
+        id: 'lm-silent',
+        firstName: 'Tech2',
+        status: 'silent',
+        location: { lat: 52.48, lon: -1.9 },
+        lastSeenMinutes: 10,
+      },
     ]);
     expect(body.requests.map((r) => [r.id, r.risk])).toEqual([
       [ids.late, 'late'],
@@ -100,9 +194,25 @@ describe('GET /ops/live-map', () => {
       [ids.onSite, 'on-track'],
       [ids.assigned, 'on-track'],
     ]);
-    expect(body.requests[0]).toMatchObject({ status: 'pending', priority: 1, waitingMinutes: 95, minutesToDeadline: -5, slaDeadline: minutesAgo(5).toISOString() });
-    expect(body.requests.find((r) => r.id === ids.assigned)).toMatchObject({ status: 'assigned', technicianId: 'lm-busy', location: { lat: 53.81, lon: -1.56 }, waitingMinutes: 0, minutesToDeadline: 90 });
-    expect(body.weather).toEqual({ level: 'elevated', updatedAt: minutesAgo(3).toISOString(), regions: [{ region: 'north-west', level: 'elevated', conditions: ['wind-gusts'] }] });
+    expect(body.requests[0]).toMatchObject({
+      status: 'pending',
+      priority: 1,
+      waitingMinutes: 95,
+      minutesToDeadline: -5,
+      slaDeadline: minutesAgo(5).toISOString(),
+    });
+    expect(body.requests.find((r) => r.id === ids.assigned)).toMatchObject({
+      status: 'assigned',
+      technicianId: 'lm-busy',
+      location: { lat: 53.81, lon: -1.56 },
+      waitingMinutes: 0,
+      minutesToDeadline: 90,
+    });
+    expect(body.weather).toEqual({
+      level: 'elevated',
+      updatedAt: minutesAgo(3).toISOString(),
+      regions: [{ region: 'north-west', level: 'elevated', conditions: ['wind-gusts'] }],
+    });
   });
 
   it('draws exactly what is stored: every open real request row and every located, non-offline real technician item', async () => {
@@ -123,18 +233,43 @@ describe('GET /ops/live-map', () => {
         waitingMinutes: Math.round((now.getTime() - (row.created_at as Date).getTime()) / 6_000) / 10,
         slaDeadline: (row.sla_deadline as Date).toISOString(),
         minutesToDeadline: Math.round(((row.sla_deadline as Date).getTime() - now.getTime()) / 60_000),
-        risk: slaRisk({ status: row.status, slaDeadline: row.sla_deadline, slaAtRisk: row.sla_at_risk, eta: row.eta ?? undefined, onSiteAt: row.on_site_at ?? undefined }, now),
+        risk: slaRisk(
+          {
+            status: row.status,
+            slaDeadline: row.sla_deadline,
+            slaAtRisk: row.sla_at_risk,
+            eta: row.eta ?? undefined,
+            onSiteAt: row.on_site_at ?? undefined,
+          },
+          now,
+        ),
         ...(row.technician_id ? { technicianId: row.technician_id } : {}),
       });
     }
-    const { Items = [] } = await stack.deps.dynamo.send(new ScanCommand({ TableName: stack.config.tables.locations, ConsistentRead: true }));
+    const { Items = [] } = await stack.deps.dynamo.send(
+      new ScanCommand({ TableName: stack.config.tables.locations, ConsistentRead: true }),
+    );
     const items = Items.map((i) => unmarshall(i));
     const fresh = new Date(now.getTime() - stack.config.dispatch.freshMinutes * 60_000);
     const drawn = items.filter(
-      (i) => !String(i.technicianId).startsWith('test-') && mapStatusOf({ status: i.status, hasLocation: i.lat !== undefined, recordedAt: i.recordedAt ? new Date(i.recordedAt as string) : undefined, currentJob: i.currentJob }, fresh),
+      (i) =>
+        !String(i.technicianId).startsWith('test-') &&
+        mapStatusOf(
+          {
+            status: i.status,
+            hasLocation: i.lat !== undefined,
+            recordedAt: i.recordedAt ? new Date(i.recordedAt as string) : undefined,
+            currentJob: i.currentJob,
+          },
+          fresh,
+        ),
     );
     expect(body.technicians.map((t) => t.id)).toEqual(drawn.map((i) => i.technicianId as string).sort());
-    for (const item of drawn) expect(body.technicians.find((t) => t.id === item.technicianId)!.location).toEqual({ lat: item.lat, lon: item.lon });
+    for (const item of drawn)
+      expect(body.technicians.find((t) => t.id === item.technicianId)!.location).toEqual({
+        lat: item.lat,
+        lon: item.lon,
+      });
     // The fleet holds the test technician, the offline one and the never-located one; none is drawn.
     expect(items.map((i) => i.technicianId)).toEqual(expect.arrayContaining(['test-lm-1', 'lm-offline', 'lm-never']));
   });
@@ -142,7 +277,10 @@ describe('GET /ops/live-map', () => {
   it('never shows a synthetic request or a test technician, even one holding a synthetic job', async () => {
     const test = stack.deps.technicians;
     expect(await test.claim('test-lm-1', ids.synthetic!, now, minutesAgo(2))).toBe(true);
-    await stack.sql.query(`UPDATE emergency_requests SET status = 'assigned', technician_id = 'test-lm-1', assigned_at = $2, eta = $2 WHERE id = $1`, [ids.synthetic, now]);
+    await stack.sql.query(
+      `UPDATE emergency_requests SET status = 'assigned', technician_id = 'test-lm-1', assigned_at = $2, eta = $2 WHERE id = $1`,
+      [ids.synthetic, now],
+    );
     const body = (await liveMap(bearer(opsToken))).body as unknown as MapBody;
     expect(body.requests.map((r) => r.id)).not.toContain(ids.synthetic);
     expect(body.technicians.map((t) => t.id)).not.toContain('test-lm-1');
@@ -153,9 +291,21 @@ describe('GET /ops/live-map', () => {
     const auth = await testAuth();
     const other = await testStack({ env: auth.env, overrides: { clock: { now: () => now } } });
     try {
-      const response = await invoke(makeLiveMap(other.deps), apiEvent({ method: 'GET', path: '/ops/live-map', headers: bearer(await auth.signer.mint('ops-2', ['operations'])) }));
+      const response = await invoke(
+        makeLiveMap(other.deps),
+        apiEvent({
+          method: 'GET',
+          path: '/ops/live-map',
+          headers: bearer(await auth.signer.mint('ops-2', ['operations'])),
+        }),
+      );
       expect(response.status).toBe(200);
-      expect(response.body).toEqual({ generatedAt: now.toISOString(), technicians: [], requests: [], weather: { level: 'normal', updatedAt: null, regions: [] } });
+      expect(response.body).toEqual({
+        generatedAt: now.toISOString(),
+        technicians: [],
+        requests: [],
+        weather: { level: 'normal', updatedAt: null, regions: [] },
+      });
     } finally {
       await other.close();
     }

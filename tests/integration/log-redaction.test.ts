@@ -27,7 +27,10 @@ beforeAll(async () => {
   await seedTechnicianProfiles(stack, ['log-a']);
   token.tech = await auth.signer.mint('log-a', ['technicians']);
   token.ops = await auth.signer.mint('ops-log', ['operations']);
-  await stack.deps.technicians.recordLocation('log-a', { location: { lat: 52.2051, lon: 0.1192 }, recordedAt: new Date() });
+  await stack.deps.technicians.recordLocation('log-a', {
+    location: { lat: 52.2051, lon: 0.1192 },
+    recordedAt: new Date(),
+  });
   await stack.deps.technicians.setAvailability('log-a', 'available');
 }, 60_000);
 afterAll(() => stack.close());
@@ -65,12 +68,39 @@ it('logs a whole intake, dispatch, job and export without personal data', async 
     for (const action of ['accept', 'en-route', 'arrived', 'complete'] as TechnicianAction[]) {
       if (action === 'arrived') await vanAtBreakdown(stack, id, 'log-a');
       const body = action === 'complete' ? { arrivalCode: await arrivalCodeOf(stack, id) } : undefined;
-      const step = await invoke(makeJobActionHandler(action)(stack.deps), apiEvent({ method: 'POST', path: `/jobs/${id}/${action}`, pathParameters: { id }, headers: bearer(token.tech!), body }), context());
+      const step = await invoke(
+        makeJobActionHandler(action)(stack.deps),
+        apiEvent({
+          method: 'POST',
+          path: `/jobs/${id}/${action}`,
+          pathParameters: { id },
+          headers: bearer(token.tech!),
+          body,
+        }),
+        context(),
+      );
       expect(step.status).toBe(200);
     }
     // A refused intake logs its reason too.
-    await invoke(makeCreate(stack.deps), apiEvent({ method: 'POST', path: '/emergencies', body: '{"customer": {"name": "Philippa Quartermaine", "phone": "07700 900321"' }), context());
-    const exported = await invoke(makeExport(stack.deps), apiEvent({ method: 'POST', path: '/ops/gdpr/export', headers: bearer(token.ops!), body: { phone: '07700 900321' } }), context());
+    await invoke(
+      makeCreate(stack.deps),
+      apiEvent({
+        method: 'POST',
+        path: '/emergencies',
+        body: '{"customer": {"name": "Philippa Quartermaine", "phone": "07700 900321"',
+      }),
+      context(),
+    );
+    const exported = await invoke(
+      makeExport(stack.deps),
+      apiEvent({
+        method: 'POST',
+        path: '/ops/gdpr/export',
+        headers: bearer(token.ops!),
+        body: { phone: '07700 900321' },
+      }),
+      context(),
+    );
     expect(exported.status).toBe(200);
   } finally {
     logger.setLogLevel('SILENT');
@@ -87,7 +117,20 @@ it('logs a whole intake, dispatch, job and export without personal data', async 
   expect(trackingToken).toHaveLength(32);
   expect(log).not.toContain(trackingToken);
   // ... and none of what the customer told us.
-  for (const personal of ['Philippa', 'Quartermaine', '07700 900321', '447700900321', '7700900321', 'Mill Road', 'Silver estate', 'PQ21', '52.2063', '0.1218', '52.2051', '0.1192']) {
+  for (const personal of [
+    'Philippa',
+    'Quartermaine',
+    '07700 900321',
+    '447700900321',
+    '7700900321',
+    'Mill Road',
+    'Silver estate',
+    'PQ21',
+    '52.2063',
+    '0.1218',
+    '52.2051',
+    '0.1192',
+  ]) {
     expect(log, personal).not.toContain(personal);
   }
 });

@@ -2,7 +2,13 @@
 // aws-sdk-client-mock, the Twilio fallback against a local HTTP server, time and jitter injected (no real waits).
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AuthorizationErrorException, InternalErrorException, PublishCommand, SNSClient, ThrottledException } from '@aws-sdk/client-sns';
+import {
+  AuthorizationErrorException,
+  InternalErrorException,
+  PublishCommand,
+  SNSClient,
+  ThrottledException,
+} from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Config } from '../../shared/config.js';
@@ -17,7 +23,8 @@ import { metrics } from '../../shared/powertools/metrics.js';
 const topic = 'arn:aws:sns:eu-west-2:123456789012:tyrehero-dispatch-test-ops-alerts';
 const sns = mockClient(SNSClient);
 const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const sdkError = <E>(Type: new (o: { message: string; $metadata: object }) => E, message: string) => new Type({ message, $metadata: {} });
+const sdkError = <E>(Type: new (o: { message: string; $metadata: object }) => E, message: string) =>
+  new Type({ message, $metadata: {} });
 
 /** The local stand-in for api.twilio.com: records every request and answers from a queue of statuses. */
 interface Received {
@@ -40,7 +47,15 @@ beforeAll(async () => {
       const status = answers.shift() ?? 201;
       if (status === 'hang') return;
       res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(status === 201 ? JSON.stringify({ sid: 'SM0123', status: 'queued' }) : JSON.stringify({ code: status === 400 ? 21211 : 20500, message: status === 400 ? "The 'To' number is not a valid phone number." : 'Internal Server Error', status }));
+      res.end(
+        status === 201
+          ? JSON.stringify({ sid: 'SM0123', status: 'queued' })
+          : JSON.stringify({
+              code: status === 400 ? 21211 : 20500,
+              message: status === 400 ? "The 'To' number is not a valid phone number." : 'Internal Server Error',
+              status,
+            }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -83,7 +98,10 @@ const config = (fallback: 'none' | 'twilio'): Pick<Config, 'region' | 'notifier'
   notifier: { kind: 'sns', opsTopicArn: topic },
   sms: {
     retry: { maxAttempts: 3, retryBaseMs: 100, attemptTimeoutMs: 400, budgetMs: 1200 },
-    fallback: fallback === 'twilio' ? { kind: 'twilio', apiUrl, from: '+447700900999', secretId: 'tyrehero-dispatch/test/sms-fallback' } : { kind: 'none' },
+    fallback:
+      fallback === 'twilio'
+        ? { kind: 'twilio', apiUrl, from: '+447700900999', secretId: 'tyrehero-dispatch/test/sms-fallback' }
+        : { kind: 'none' },
   },
 });
 
@@ -112,12 +130,23 @@ function compose(fallback: 'none' | 'twilio', options: { count?: boolean } = {})
         return controller.signal;
       },
       ...(options.count === false ? {} : { count: (metric) => counted.push(metric) }),
-      fallbackCredentials: () => Promise.resolve({ accountSid: 'AC0000000000000000000000000000test', apiKeySid: 'SK0000000000000000000000000000test', apiKeySecret: 'fallback-secret' }),
+      fallbackCredentials: () =>
+        Promise.resolve({
+          accountSid: 'AC0000000000000000000000000000test',
+          apiKeySid: 'SK0000000000000000000000000000test',
+          apiKeySecret: 'fallback-secret',
+        }),
     }),
   });
 }
 
-const sms: Notification = { channel: 'sms', purpose: 'customer-assigned', requestId: 'r-1', to: '+447700900123', text: 'TyreHero TH-ABC123: Sophie is coming to you.' };
+const sms: Notification = {
+  channel: 'sms',
+  purpose: 'customer-assigned',
+  requestId: 'r-1',
+  to: '+447700900123',
+  text: 'TyreHero TH-ABC123: Sophie is coming to you.',
+};
 const smsPublish = {
   PhoneNumber: '+447700900123',
   Message: 'TyreHero TH-ABC123: Sophie is coming to you.',
@@ -141,7 +170,8 @@ describe('notification continuity', () => {
 
     expect(publishes()).toEqual([smsPublish, smsPublish]);
     // Every attempt carries an abort signal: the SDK gives up on the request when its attempt's time is up.
-    for (const call of sns.commandCalls(PublishCommand)) expect((call.args as unknown[])[1]).toEqual({ abortSignal: expect.any(AbortSignal) });
+    for (const call of sns.commandCalls(PublishCommand))
+      expect((call.args as unknown[])[1]).toEqual({ abortSignal: expect.any(AbortSignal) });
     expect(sleeps).toEqual([50]); // random 0.5 × 100 ms × 2^0
     expect(timeouts).toEqual([400, 400]);
     expect(received).toEqual([]);
@@ -154,7 +184,16 @@ describe('notification continuity', () => {
 
     expect(publishes()).toEqual([smsPublish, smsPublish, smsPublish]);
     expect(sleeps).toEqual([50, 100]);
-    expect(received).toEqual([{ ...twilioRequest, headers: expect.objectContaining({ authorization: twilioAuth, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }) }]);
+    expect(received).toEqual([
+      {
+        ...twilioRequest,
+        headers: expect.objectContaining({
+          authorization: twilioAuth,
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        }),
+      },
+    ]);
     expect(counted).toEqual(['SmsSentByFallback']);
   });
 
@@ -176,7 +215,9 @@ describe('notification continuity', () => {
   });
 
   it('ends a final failure in an operations alert on the topic and NotificationUndelivered, then tells the caller', async () => {
-    sns.on(PublishCommand, { PhoneNumber: '+447700900123' }).rejects(sdkError(InternalErrorException, 'Internal error'));
+    sns
+      .on(PublishCommand, { PhoneNumber: '+447700900123' })
+      .rejects(sdkError(InternalErrorException, 'Internal error'));
     sns.on(PublishCommand, { TopicArn: topic }).resolves({ MessageId: 'ops-1' });
     answers = [500, 500, 500];
     await expect(compose('twilio').send(sms)).rejects.toBeInstanceOf(NotificationUndelivered);
@@ -203,10 +244,17 @@ describe('notification continuity', () => {
   it('publishes NotificationUndelivered through Powertools metrics, and still when the operations topic fails too', async () => {
     const addMetric = vi.spyOn(metrics, 'addMetric');
     sns.on(PublishCommand).rejects(sdkError(InternalErrorException, 'Internal error'));
-    await expect(compose('none', { count: false }).send(sms)).rejects.toThrow('customer-assigned SMS not delivered by any provider');
+    await expect(compose('none', { count: false }).send(sms)).rejects.toThrow(
+      'customer-assigned SMS not delivered by any provider',
+    );
     expect(addMetric.mock.calls).toEqual([['NotificationUndelivered', 'Count', 1]]);
     // Three SMS attempts, then the alert was tried on the operations topic (and failed: the metric's alarm remains).
-    expect(publishes().map((p) => p.TopicArn ?? p.PhoneNumber)).toEqual(['+447700900123', '+447700900123', '+447700900123', topic]);
+    expect(publishes().map((p) => p.TopicArn ?? p.PhoneNumber)).toEqual([
+      '+447700900123',
+      '+447700900123',
+      '+447700900123',
+      topic,
+    ]);
     addMetric.mockRestore();
   });
 
@@ -222,7 +270,10 @@ describe('notification continuity', () => {
     expect(sleeps).toEqual([]);
     expect(received).toHaveLength(1);
     expect(now - started).toBeLessThanOrEqual(1200 + 400);
-    expect(publishes().at(-1)).toMatchObject({ TopicArn: topic, Message: expect.stringContaining('not delivered after 800 ms') });
+    expect(publishes().at(-1)).toMatchObject({
+      TopicArn: topic,
+      Message: expect.stringContaining('not delivered after 800 ms'),
+    });
   });
 
   it('sends operations messages on their own path: once, to the topic, never retried as SMS nor to the fallback', async () => {
@@ -248,7 +299,12 @@ describe('notification continuity', () => {
 });
 
 describe('TwilioSmsNotifier', () => {
-  const twilio = (from: string) => new TwilioSmsNotifier({ apiUrl, from, credentials: () => Promise.resolve({ accountSid: 'ACabc', authToken: 'token' }) });
+  const twilio = (from: string) =>
+    new TwilioSmsNotifier({
+      apiUrl,
+      from,
+      credentials: () => Promise.resolve({ accountSid: 'ACabc', authToken: 'token' }),
+    });
 
   it('sends through a Messaging Service when the sender is one, with the account SID and auth token as Basic auth', async () => {
     await twilio('MG0123').send(sms);
@@ -264,24 +320,45 @@ describe('TwilioSmsNotifier', () => {
 
   it('reports a 400 as a refusal in Twilio’s words, and a 429 as transient', async () => {
     answers = [400, 429];
-    const refusal = await twilio('+447700900999').send(sms).catch((e: unknown) => e);
-    expect(refusal).toEqual(new SendFailed("Twilio answered HTTP 400: 21211 The 'To' number is not a valid phone number.", false));
-    expect(((await twilio('+447700900999').send(sms).catch((e: unknown) => e)) as SendFailed).transient).toBe(true);
+    const refusal = await twilio('+447700900999')
+      .send(sms)
+      .catch((e: unknown) => e);
+    expect(refusal).toEqual(
+      new SendFailed("Twilio answered HTTP 400: 21211 The 'To' number is not a valid phone number.", false),
+    );
+    expect(
+      (
+        (await twilio('+447700900999')
+          .send(sms)
+          .catch((e: unknown) => e)) as SendFailed
+      ).transient,
+    ).toBe(true);
   });
 
   it('refuses to carry operations messages', async () => {
-    await expect(twilio('+447700900999').send({ channel: 'operations', purpose: 'sla-at-risk', subject: 'S', text: 'T' })).rejects.toThrow('carries SMS only');
+    await expect(
+      twilio('+447700900999').send({ channel: 'operations', purpose: 'sla-at-risk', subject: 'S', text: 'T' }),
+    ).rejects.toThrow('carries SMS only');
     expect(received).toEqual([]);
   });
 
   it.each([
-    [{ accountSid: 'AC1', authToken: 't' }, { accountSid: 'AC1', authToken: 't' }],
-    [{ accountSid: 'AC1', apiKeySid: 'SK1', apiKeySecret: 's', authToken: 't' }, { accountSid: 'AC1', apiKeySid: 'SK1', apiKeySecret: 's' }],
+    [
+      { accountSid: 'AC1', authToken: 't' },
+      { accountSid: 'AC1', authToken: 't' },
+    ],
+    [
+      { accountSid: 'AC1', apiKeySid: 'SK1', apiKeySecret: 's', authToken: 't' },
+      { accountSid: 'AC1', apiKeySid: 'SK1', apiKeySecret: 's' },
+    ],
   ])('reads credentials %j', (secret, expected) => {
     expect(parseTwilioCredentials(secret)).toEqual(expected);
   });
 
-  it.each([undefined, 'token', {}, { accountSid: 'AC1' }, { accountSid: 'AC1', apiKeySid: 'SK1' }])('refuses credentials %j', (secret) => {
-    expect(() => parseTwilioCredentials(secret)).toThrow('the Twilio credentials secret must hold');
-  });
+  it.each([undefined, 'token', {}, { accountSid: 'AC1' }, { accountSid: 'AC1', apiKeySid: 'SK1' }])(
+    'refuses credentials %j',
+    (secret) => {
+      expect(() => parseTwilioCredentials(secret)).toThrow('the Twilio credentials secret must hold');
+    },
+  );
 });

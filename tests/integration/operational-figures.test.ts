@@ -45,8 +45,18 @@ describe('with no data at all', () => {
       customerSatisfaction: { last24Hours: null, ratings: 0, target: 4.5 },
     });
     expect(asMetrics(figures).map((m) => m.name)).toEqual([
-      'PendingRequests', 'AssignedRequests', 'InProgressRequests', 'CompletedToday', 'UnverifiedCompletions', 'UnverifiedCompletionsToday', 'OldestPendingMinutes',
-      'HighPriorityPending', 'AvailableTechnicians', 'CoveragePercent', 'OpenRequestsPastDeadline', 'CustomerRatings',
+      'PendingRequests',
+      'AssignedRequests',
+      'InProgressRequests',
+      'CompletedToday',
+      'UnverifiedCompletions',
+      'UnverifiedCompletionsToday',
+      'OldestPendingMinutes',
+      'HighPriorityPending',
+      'AvailableTechnicians',
+      'CoveragePercent',
+      'OpenRequestsPastDeadline',
+      'CustomerRatings',
     ]);
   });
 });
@@ -68,16 +78,41 @@ describe('with a seeded afternoon (14:00 GMT)', () => {
       { status: 'completed', createdAt: at('12:00'), onSiteAt: at('13:45'), completedAt: at('13:59'), rating: 5 },
       { status: 'completed', createdAt: at('08:00'), onSiteAt: at('08:50'), completedAt: at('09:20') },
       // On site at 13:20 but closed by an operations override: no verified arrival, so no response time; counted apart.
-      { status: 'completed', createdAt: at('12:40'), onSiteAt: at('13:20'), completedAt: at('13:35'), unverified: true },
-      { status: 'completed', createdAt: at('22:00', '2026-02-09'), onSiteAt: at('22:40', '2026-02-09'), completedAt: at('23:30', '2026-02-09'), rating: 4 },
+      {
+        status: 'completed',
+        createdAt: at('12:40'),
+        onSiteAt: at('13:20'),
+        completedAt: at('13:35'),
+        unverified: true,
+      },
+      {
+        status: 'completed',
+        createdAt: at('22:00', '2026-02-09'),
+        onSiteAt: at('22:40', '2026-02-09'),
+        completedAt: at('23:30', '2026-02-09'),
+        rating: 4,
+      },
       // Rated more than 24 hours ago: not in CustomerSatisfaction.
-      { status: 'completed', createdAt: at('09:00', '2026-02-08'), onSiteAt: at('09:40', '2026-02-08'), completedAt: at('10:10', '2026-02-08'), rating: 1 },
+      {
+        status: 'completed',
+        createdAt: at('09:00', '2026-02-08'),
+        onSiteAt: at('09:40', '2026-02-08'),
+        completedAt: at('10:10', '2026-02-08'),
+        rating: 1,
+      },
       // Cancelled after its 13:30 deadline with nobody there: a breach. Cancelled in time: not judged.
       { status: 'cancelled', createdAt: at('12:00'), cancelledAt: at('13:40') },
       { status: 'cancelled', createdAt: at('13:00'), cancelledAt: at('13:10') },
       // Synthetic tests must never move a figure.
       { status: 'pending', createdAt: at('10:00'), priority: 1, isTest: true },
-      { status: 'completed', createdAt: at('11:00'), onSiteAt: at('13:50'), completedAt: at('13:55'), isTest: true, rating: 1 },
+      {
+        status: 'completed',
+        createdAt: at('11:00'),
+        onSiteAt: at('13:50'),
+        completedAt: at('13:55'),
+        isTest: true,
+        rating: 1,
+      },
       { status: 'en_route', createdAt: at('10:00'), isTest: true },
     ] as const;
     for (const seed of seeds) await seedRequest(stack.sql, seed);
@@ -123,7 +158,12 @@ describe('with a seeded afternoon (14:00 GMT)', () => {
     });
     try {
       const result = await makeCollector(stack.deps)({}, lambdaContext('collectMetrics'));
-      expect(result.metrics).toMatchObject({ PendingRequests: 3, AverageResponseMinutes: 72.5, SlaCompliancePercentToday: 33.3, CoveragePercent: 34.2 });
+      expect(result.metrics).toMatchObject({
+        PendingRequests: 3,
+        AverageResponseMinutes: 72.5,
+        SlaCompliancePercentToday: 33.3,
+        CoveragePercent: 34.2,
+      });
     } finally {
       publish.mockRestore();
     }
@@ -133,7 +173,9 @@ describe('with a seeded afternoon (14:00 GMT)', () => {
     expect(directive.Namespace).toBe('TyreHero/Emergency');
     expect(directive.Dimensions).toEqual([['service', 'stage', 'region']]);
     expect(blob).toMatchObject({ service: 'tyrehero-dispatch', stage: 'test', region: 'eu-west-2' });
-    const values = Object.fromEntries(directive.Metrics.map((m) => [m.Name, [(blob as unknown as Record<string, number>)[m.Name], m.Unit]]));
+    const values = Object.fromEntries(
+      directive.Metrics.map((m) => [m.Name, [(blob as unknown as Record<string, number>)[m.Name], m.Unit]]),
+    );
     expect(values).toEqual({
       PendingRequests: [3, 'Count'],
       AssignedRequests: [1, 'Count'],
@@ -164,12 +206,25 @@ describe('the UK day across the clock changes', () => {
     { now: '2026-03-30T10:00:00Z', counted: '2026-03-29T23:30:00Z', notCounted: '2026-03-29T22:59:00Z' },
     // 25 October 2026: BST ends at 01:00 UTC; that 25-hour day began at 23:00 UTC on the 24th.
     { now: '2026-10-25T23:30:00Z', counted: '2026-10-24T23:10:00Z', notCounted: '2026-10-24T22:50:00Z' },
-  ])('at $now counts a completion at $counted as today and one at $notCounted as yesterday', async ({ now, counted, notCounted }) => {
-    current = new Date(now);
-    const before = (await computeOperationalFigures(stack.deps)).completedToday;
-    const created = (iso: string) => new Date(new Date(iso).getTime() - 60 * 60_000).toISOString();
-    await seedRequest(stack.sql, { status: 'completed', createdAt: created(counted), onSiteAt: created(counted), completedAt: counted });
-    await seedRequest(stack.sql, { status: 'completed', createdAt: created(notCounted), onSiteAt: created(notCounted), completedAt: notCounted });
-    expect((await computeOperationalFigures(stack.deps)).completedToday).toBe(before + 1);
-  });
+  ])(
+    'at $now counts a completion at $counted as today and one at $notCounted as yesterday',
+    async ({ now, counted, notCounted }) => {
+      current = new Date(now);
+      const before = (await computeOperationalFigures(stack.deps)).completedToday;
+      const created = (iso: string) => new Date(new Date(iso).getTime() - 60 * 60_000).toISOString();
+      await seedRequest(stack.sql, {
+        status: 'completed',
+        createdAt: created(counted),
+        onSiteAt: created(counted),
+        completedAt: counted,
+      });
+      await seedRequest(stack.sql, {
+        status: 'completed',
+        createdAt: created(notCounted),
+        onSiteAt: created(notCounted),
+        completedAt: notCounted,
+      });
+      expect((await computeOperationalFigures(stack.deps)).completedToday).toBe(before + 1);
+    },
+  );
 });

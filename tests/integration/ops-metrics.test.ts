@@ -19,16 +19,32 @@ beforeAll(async () => {
   signer = auth.signer;
   stack = await testStack({ env: auth.env, overrides: { clock: { now: () => now } } });
   // Seven waiting (a P2 queue), one of them already past its deadline, and a job reached at 08:50 BST.
-  for (let i = 0; i < 6; i++) await seedRequest(stack.sql, { status: 'pending', createdAt: new Date(now.getTime() - (10 + i) * 60_000).toISOString(), priority: 1 + (i % 3) });
+  for (let i = 0; i < 6; i++)
+    await seedRequest(stack.sql, {
+      status: 'pending',
+      createdAt: new Date(now.getTime() - (10 + i) * 60_000).toISOString(),
+      priority: 1 + (i % 3),
+    });
   await seedRequest(stack.sql, { status: 'pending', createdAt: '2026-07-01T07:00:00Z' });
-  await seedRequest(stack.sql, { status: 'completed', createdAt: '2026-07-01T07:00:00Z', onSiteAt: '2026-07-01T07:50:00Z', completedAt: '2026-07-01T08:30:00Z' });
-  await stack.deps.technicians.recordLocation('ops-tech', { location: { lat: 53.4808, lon: -2.2426 }, recordedAt: now });
+  await seedRequest(stack.sql, {
+    status: 'completed',
+    createdAt: '2026-07-01T07:00:00Z',
+    onSiteAt: '2026-07-01T07:50:00Z',
+    completedAt: '2026-07-01T08:30:00Z',
+  });
+  await stack.deps.technicians.recordLocation('ops-tech', {
+    location: { lat: 53.4808, lon: -2.2426 },
+    recordedAt: now,
+  });
   await stack.deps.technicians.setAvailability('ops-tech', 'available');
-  await makeDocumentClient(stack.deps.dynamo).send(new PutCommand({ TableName: stack.config.tables.scalingState, Item: { ...weatherStateKey, level: 'elevated' } }));
+  await makeDocumentClient(stack.deps.dynamo).send(
+    new PutCommand({ TableName: stack.config.tables.scalingState, Item: { ...weatherStateKey, level: 'elevated' } }),
+  );
 });
 afterAll(() => stack.close());
 
-const get = (headers: Record<string, string> = {}) => invoke(makeHandler(stack.deps), apiEvent({ method: 'GET', path: '/ops/metrics', headers }));
+const get = (headers: Record<string, string> = {}) =>
+  invoke(makeHandler(stack.deps), apiEvent({ method: 'GET', path: '/ops/metrics', headers }));
 
 describe('GET /ops/metrics', () => {
   it('answers an anonymous caller 401', async () => {

@@ -15,7 +15,10 @@ let technicianToken: string;
 beforeAll(async () => {
   const auth = await testAuth();
   // The scenario lets the clock run minutes past the technicians' only fixes: keep them fresh as before.
-  stack = await testStack({ env: { ...auth.env, LOCATION_FRESH_MINUTES: '10' }, overrides: { clock: { now: () => now } } });
+  stack = await testStack({
+    env: { ...auth.env, LOCATION_FRESH_MINUTES: '10' },
+    overrides: { clock: { now: () => now } },
+  });
   opsToken = await auth.signer.mint('ops-1', ['operations']);
   technicianToken = await auth.signer.mint('q-leeds', ['technicians']);
   await seedTechnicianProfiles(stack, ['q-leeds', 'q-york', 'test-q-york']);
@@ -23,21 +26,37 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 const create = (lat: number, lon: number, headers: Record<string, string> = {}) =>
-  invoke(makeCreate(stack.deps), apiEvent({ method: 'POST', path: '/emergencies', headers, body: emergencyBody({ location: { lat, lon }, safety: { onMotorway: false } }) }));
-const queue = (headers: Record<string, string> = {}) => invoke(makeQueue(stack.deps), apiEvent({ method: 'GET', path: '/ops/queue', headers }));
+  invoke(
+    makeCreate(stack.deps),
+    apiEvent({
+      method: 'POST',
+      path: '/emergencies',
+      headers,
+      body: emergencyBody({ location: { lat, lon }, safety: { onMotorway: false } }),
+    }),
+  );
+const queue = (headers: Record<string, string> = {}) =>
+  invoke(makeQueue(stack.deps), apiEvent({ method: 'GET', path: '/ops/queue', headers }));
 
 describe('GET /ops/queue', () => {
   it('counts open requests by status, ages the oldest pending, lists those at risk and the technicians free to take work', async () => {
     const stranded = await create(58.97, -2.96); // Orkney: nobody in range, so pending and at risk
     now = new Date(now.getTime() + 12 * 60_000);
-    for (const [id, lat, lon] of [['q-leeds', 53.8, -1.55], ['q-york', 53.96, -1.08], ['test-q-york', 53.96, -1.08]] as const) {
+    for (const [id, lat, lon] of [
+      ['q-leeds', 53.8, -1.55],
+      ['q-york', 53.96, -1.08],
+      ['test-q-york', 53.96, -1.08],
+    ] as const) {
       await stack.deps.technicians.recordLocation(id, { location: { lat, lon }, recordedAt: now });
       await stack.deps.technicians.setAvailability(id, 'available');
     }
     const assigned = await create(53.8, -1.56);
     expect(assigned.body).toMatchObject({ status: 'assigned', technician: { id: 'q-leeds' } });
     // A synthetic monitoring request goes to the test fleet and never shows in operations' figures.
-    expect((await create(53.97, -1.09, { 'X-Synthetic-Test': 'true' })).body).toMatchObject({ status: 'assigned', technician: { id: 'test-q-york' } });
+    expect((await create(53.97, -1.09, { 'X-Synthetic-Test': 'true' })).body).toMatchObject({
+      status: 'assigned',
+      technician: { id: 'test-q-york' },
+    });
 
     now = new Date(now.getTime() + 3 * 60_000);
     const response = await queue(bearer(opsToken));
@@ -61,7 +80,10 @@ describe('GET /ops/queue', () => {
         },
       ],
       // The real technician the synthetic request did not take; the test technician is never listed.
-      availableTechnicians: { count: 1, technicians: [{ id: 'q-york', location: { lat: 53.96, lon: -1.08 }, lastSeenMinutes: 3 }] },
+      availableTechnicians: {
+        count: 1,
+        technicians: [{ id: 'q-york', location: { lat: 53.96, lon: -1.08 }, lastSeenMinutes: 3 }],
+      },
     });
   });
 
@@ -69,7 +91,10 @@ describe('GET /ops/queue', () => {
     const { rows } = await stack.sql.query(`SELECT id FROM emergency_requests WHERE technician_id = 'test-q-york'`);
     expect(await stack.deps.technicians.release('test-q-york', rows[0].id as string)).toBe(true);
     const response = await queue(bearer(opsToken));
-    expect(response.body.availableTechnicians).toEqual({ count: 1, technicians: [{ id: 'q-york', location: { lat: 53.96, lon: -1.08 }, lastSeenMinutes: 3 }] });
+    expect(response.body.availableTechnicians).toEqual({
+      count: 1,
+      technicians: [{ id: 'q-york', location: { lat: 53.96, lon: -1.08 }, lastSeenMinutes: 3 }],
+    });
   });
 
   it('needs the operations role: 401 without a token, 403 for a technician', async () => {

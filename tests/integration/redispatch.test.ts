@@ -17,7 +17,9 @@ let stack: TestStack;
 const techs = ['rd-a', 'rd-b', 'rd-c'];
 
 beforeAll(async () => {
-  stack = await testStack({ overrides: { clock: { now: () => now }, notifier: new SnsNotifier(new SNSClient({ region: 'eu-west-2' }), topic) } });
+  stack = await testStack({
+    overrides: { clock: { now: () => now }, notifier: new SnsNotifier(new SNSClient({ region: 'eu-west-2' }), topic) },
+  });
   await seedTechnicianProfiles(stack, techs);
 });
 beforeEach(() => {
@@ -36,16 +38,28 @@ async function request(lat: number, lon: number) {
   const body = emergencyBody({ location: { lat, lon }, safety: { onMotorway: false } });
   const response = await invoke(makeCreate(stack.deps), apiEvent({ method: 'POST', path: '/emergencies', body }));
   expect(response.status).toBe(201);
-  return { ...(response.body as { id: string; reference: string; status: string }), phone: `+44${body.customer.phone.replace(/\s/g, '').slice(1)}` };
+  return {
+    ...(response.body as { id: string; reference: string; status: string }),
+    phone: `+44${body.customer.phone.replace(/\s/g, '').slice(1)}`,
+  };
 }
 const row = async (id: string) =>
-  (await stack.sql.query('SELECT status, technician_id, declined_by, sla_at_risk FROM emergency_requests WHERE id = $1', [id])).rows[0] as {
+  (
+    await stack.sql.query(
+      'SELECT status, technician_id, declined_by, sla_at_risk FROM emergency_requests WHERE id = $1',
+      [id],
+    )
+  ).rows[0] as {
     status: string;
     technician_id: string | null;
     declined_by: string[];
     sla_at_risk: boolean;
   };
-const opsAlerts = () => sns.commandCalls(PublishCommand).map((c) => c.args[0].input).filter((input) => input.TopicArn === topic);
+const opsAlerts = () =>
+  sns
+    .commandCalls(PublishCommand)
+    .map((c) => c.args[0].input)
+    .filter((input) => input.TopicArn === topic);
 
 describe('redispatch (every minute)', () => {
   it('assigns a request left pending once a technician becomes available, alerting operations only the first time it was at risk', async () => {
@@ -63,7 +77,10 @@ describe('redispatch (every minute)', () => {
     expect(await runRedispatch()).toMatchObject({ attempted: 1, assigned: 1, stillPending: 0 });
     expect(await row(waiting.id)).toMatchObject({ status: 'assigned', technician_id: 'rd-a', sla_at_risk: false });
     // The customer hears who is coming; rd-a (seeded with +447700900900) gets the offer.
-    expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.PhoneNumber)).toEqual([waiting.phone, '+447700900900']);
+    expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.PhoneNumber)).toEqual([
+      waiting.phone,
+      '+447700900900',
+    ]);
     expect((await stack.deps.requests.transition(waiting.id, 'accept', now, 'rd-a')).kind).toBe('applied');
   });
 
@@ -86,7 +103,12 @@ describe('redispatch (every minute)', () => {
     expect(await t().position('rd-b')).toMatchObject({ status: 'offline' });
     expect((await t().position('rd-b'))?.currentJob).toBeUndefined();
     expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input)).toContainEqual(
-      expect.objectContaining({ PhoneNumber: '+447700900901', Message: expect.stringMatching(/^TyreHero job TH-\w{6} was not accepted within 3 minutes and has gone to someone else\. You are set offline/) }),
+      expect.objectContaining({
+        PhoneNumber: '+447700900901',
+        Message: expect.stringMatching(
+          /^TyreHero job TH-\w{6} was not accepted within 3 minutes and has gone to someone else\. You are set offline/,
+        ),
+      }),
     );
   });
 

@@ -38,9 +38,19 @@ function guarded(options: { pool?: pg.Pool; failSend?: boolean } = {}) {
   return { notifier, sent, counted };
 }
 
-const sms = (to: string): Notification => ({ channel: 'sms', purpose: 'customer-en-route', to, text: 'TyreHero: your technician is on the way.' });
+const sms = (to: string): Notification => ({
+  channel: 'sms',
+  purpose: 'customer-en-route',
+  to,
+  text: 'TyreHero: your technician is on the way.',
+});
 const recordedFor = async (phone: string) =>
-  (await stack.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM customer_notifications WHERE phone_hash = $1', [await stack.deps.phones.lookupHash(phone)])).rows[0]!.n;
+  (
+    await stack.sql.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM customer_notifications WHERE phone_hash = $1',
+      [await stack.deps.phones.lookupHash(phone)],
+    )
+  ).rows[0]!.n;
 
 describe('SMS cap per destination', () => {
   it('sends and records the first 3 in an hour to one number, then drops and counts the rest', async () => {
@@ -100,7 +110,10 @@ describe('SMS cap per destination', () => {
 
   it('keeps the cap in the DynamoDB counter while PostgreSQL is unreachable', async () => {
     // Nothing listens on port 1: every query fails to connect, as during an outage.
-    const down = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none', connectionTimeoutMillis: 1_000 });
+    const down = new pg.Pool({
+      connectionString: 'postgres://nobody@127.0.0.1:1/none',
+      connectionTimeoutMillis: 1_000,
+    });
     try {
       const phone = dramaPhone();
       const { notifier, sent } = guarded({ pool: down });

@@ -27,19 +27,33 @@ async function onShift(id: string, lat: number, lon: number) {
 
 beforeAll(async () => {
   // A 40 km search radius keeps the empty-fleet searches below short on a loaded machine; every position here is within 15 km.
-  stack = await testStack({ env: { DISPATCH_MAX_RADIUS_KM: '40' }, overrides: { clock, notifier: new SnsNotifier(new SNSClient({ region: 'eu-west-2' }), topic) } });
+  stack = await testStack({
+    env: { DISPATCH_MAX_RADIUS_KM: '40' },
+    overrides: { clock, notifier: new SnsNotifier(new SNSClient({ region: 'eu-west-2' }), topic) },
+  });
   create = makeCreate(stack.deps);
   await seedTechnicianProfiles(stack, ['real-near', 'test-drill-1']);
 });
 beforeEach(async () => {
   sns.reset();
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-  await stack.sql.query(`UPDATE emergency_requests SET status = 'cancelled', cancelled_at = $1 WHERE status <> 'cancelled'`, [now]);
+  await stack.sql.query(
+    `UPDATE emergency_requests SET status = 'cancelled', cancelled_at = $1 WHERE status <> 'cancelled'`,
+    [now],
+  );
 });
 afterAll(() => stack.close());
 
 const post = (body: Record<string, unknown>, synthetic: boolean) =>
-  invoke(create, apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody(body), headers: synthetic ? { 'X-Synthetic-Test': 'true' } : {} }));
+  invoke(
+    create,
+    apiEvent({
+      method: 'POST',
+      path: '/emergencies',
+      body: emergencyBody(body),
+      headers: synthetic ? { 'X-Synthetic-Test': 'true' } : {},
+    }),
+  );
 
 describe('a synthetic request', () => {
   it('goes to a test technician even when a real one is nearer, and nothing is sent: it is recorded instead', async () => {
@@ -49,15 +63,23 @@ describe('a synthetic request', () => {
 
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({ status: 'assigned', technician: { id: 'test-drill-1' } });
-    const { rows } = await stack.sql.query('SELECT is_test, technician_id FROM emergency_requests WHERE id = $1', [response.body.id]);
+    const { rows } = await stack.sql.query('SELECT is_test, technician_id FROM emergency_requests WHERE id = $1', [
+      response.body.id,
+    ]);
     expect(rows[0]).toEqual({ is_test: true, technician_id: 'test-drill-1' });
     expect((await stack.deps.technicians.position('real-near'))?.status).toBe('available');
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
     const recorded = await stack.deps.syntheticNotifications.listFor(response.body.id as string);
     expect(recorded.map((r) => r.purpose)).toEqual(['customer-assigned', 'technician-offer']);
-    expect(recorded[0]).toMatchObject({ channel: 'sms', to: expect.stringMatching(/^\+447700900\d{3}$/), text: expect.stringContaining(String(response.body.reference)) });
+    expect(recorded[0]).toMatchObject({
+      channel: 'sms',
+      to: expect.stringMatching(/^\+447700900\d{3}$/),
+      text: expect.stringContaining(String(response.body.reference)),
+    });
     // The synthetic guard sits outside issue 14's SMS guard: nothing was sent, so nothing is logged as sent to a customer.
-    const sent = await stack.sql.query('SELECT count(*)::int AS n FROM customer_notifications WHERE request_id = $1', [response.body.id]);
+    const sent = await stack.sql.query('SELECT count(*)::int AS n FROM customer_notifications WHERE request_id = $1', [
+      response.body.id,
+    ]);
     expect(sent.rows[0]).toEqual({ n: 0 });
 
     // The rest of its life is recorded too: en route and arrival texts never leave.
@@ -68,7 +90,9 @@ describe('a synthetic request', () => {
     await applyJobAction(stack.deps, technician, jobId, 'arrived');
     await applyJobAction(stack.deps, technician, jobId, 'complete', { arrivalCode: await arrivalCodeOf(stack, jobId) });
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
-    expect((await stack.deps.syntheticNotifications.listFor(response.body.id as string)).map((r) => r.purpose)).toEqual(['customer-assigned', 'technician-offer', 'customer-en-route', 'customer-arrived']);
+    expect((await stack.deps.syntheticNotifications.listFor(response.body.id as string)).map((r) => r.purpose)).toEqual(
+      ['customer-assigned', 'technician-offer', 'customer-en-route', 'customer-arrived'],
+    );
     await stack.deps.technicians.setAvailability('real-near', 'offline');
   });
 
@@ -93,7 +117,9 @@ describe('a real request', () => {
 
     expect(response.body).toMatchObject({ status: 'pending' });
     expect((await stack.deps.technicians.position('test-drill-1'))?.status).toBe('available');
-    const { rows } = await stack.sql.query('SELECT is_test, technician_id FROM emergency_requests WHERE id = $1', [response.body.id]);
+    const { rows } = await stack.sql.query('SELECT is_test, technician_id FROM emergency_requests WHERE id = $1', [
+      response.body.id,
+    ]);
     expect(rows[0]).toEqual({ is_test: false, technician_id: null });
     // A real customer's request is paged for real.
     expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.TopicArn)).toEqual([topic]);
@@ -105,19 +131,28 @@ describe('a real request', () => {
 
     expect(response.body).toMatchObject({ status: 'assigned', technician: { id: 'real-near' } });
     expect(sns.commandCalls(PublishCommand).filter((c) => c.args[0].input.PhoneNumber)).toHaveLength(2);
-    const { rows } = await stack.sql.query('SELECT purpose FROM customer_notifications WHERE request_id = $1', [response.body.id]);
+    const { rows } = await stack.sql.query('SELECT purpose FROM customer_notifications WHERE request_id = $1', [
+      response.body.id,
+    ]);
     expect(rows).toEqual([{ purpose: 'customer-assigned' }]);
     expect(await stack.deps.syntheticNotifications.listFor(response.body.id as string)).toEqual([]);
-    await stack.sql.query(`UPDATE emergency_requests SET status = 'cancelled', cancelled_at = $1 WHERE id = $2`, [now, response.body.id]);
+    await stack.sql.query(`UPDATE emergency_requests SET status = 'cancelled', cancelled_at = $1 WHERE id = $2`, [
+      now,
+      response.body.id,
+    ]);
     await stack.deps.technicians.release('real-near', response.body.id as string);
     await stack.deps.technicians.setAvailability('real-near', 'offline');
   });
 
   it('cannot be assigned to a test technician even by a direct store call (the database refuses)', async () => {
     const response = await post({ location: { lat: 53.48, lon: -2.24 } }, false);
-    expect(await stack.deps.requests.assignIfPending(response.body.id as string, 'test-drill-1', now, now)).toBeUndefined();
+    expect(
+      await stack.deps.requests.assignIfPending(response.body.id as string, 'test-drill-1', now, now),
+    ).toBeUndefined();
     const synthetic = await post({ location: { lat: 53.48, lon: -2.24 } }, true);
-    expect(await stack.deps.requests.assignIfPending(synthetic.body.id as string, 'real-near', now, now)).toBeUndefined();
+    expect(
+      await stack.deps.requests.assignIfPending(synthetic.body.id as string, 'real-near', now, now),
+    ).toBeUndefined();
   });
 });
 
@@ -131,10 +166,18 @@ describe('the test fleet', () => {
   });
 
   it('is flagged in the directory only with the reserved id prefix, and the reverse is refused', async () => {
-    const { rows } = await stack.sql.query(`SELECT id, is_test FROM technicians WHERE id IN ('real-near', 'test-drill-1') ORDER BY id`);
-    expect(rows).toEqual([{ id: 'real-near', is_test: false }, { id: 'test-drill-1', is_test: true }]);
+    const { rows } = await stack.sql.query(
+      `SELECT id, is_test FROM technicians WHERE id IN ('real-near', 'test-drill-1') ORDER BY id`,
+    );
+    expect(rows).toEqual([
+      { id: 'real-near', is_test: false },
+      { id: 'test-drill-1', is_test: true },
+    ]);
     const insert = (id: string, isTest: boolean) =>
-      stack.sql.query(`INSERT INTO technicians (id, name, phone, home_base, home_latitude, home_longitude, van, is_test) VALUES ($1, 'X', '+447700900999', 'b', 51.5, -0.1, 'v', $2)`, [id, isTest]);
+      stack.sql.query(
+        `INSERT INTO technicians (id, name, phone, home_base, home_latitude, home_longitude, van, is_test) VALUES ($1, 'X', '+447700900999', 'b', 51.5, -0.1, 'v', $2)`,
+        [id, isTest],
+      );
     await expect(insert('tech-sneaky', true)).rejects.toThrow(/technicians_test_fleet_id_chk/);
     await expect(insert('test-unflagged', false)).rejects.toThrow(/technicians_test_fleet_id_chk/);
   });

@@ -27,7 +27,9 @@ const nearestIds = async (lat: number, lon: number, k = 3) =>
 describe('technician index on DynamoDB Local', () => {
   it('ignores a location fix older than the one it has', async () => {
     await index().recordLocation('ord-1', { location: { lat: 51.5, lon: -0.1 }, recordedAt: now });
-    expect(await index().recordLocation('ord-1', { location: { lat: 52, lon: -1 }, recordedAt: minutesAgo(1) })).toBe('stale');
+    expect(await index().recordLocation('ord-1', { location: { lat: 52, lon: -1 }, recordedAt: minutesAgo(1) })).toBe(
+      'stale',
+    );
     expect((await index().position('ord-1'))?.location).toEqual({ lat: 51.5, lon: -0.1 });
   });
 
@@ -48,7 +50,9 @@ describe('technician index on DynamoDB Local', () => {
 
   it('lets exactly one of ten simultaneous claims on a technician win', async () => {
     await placeAvailable('contested', 52.48, -1.9);
-    const wins = await Promise.all(Array.from({ length: 10 }, (_, i) => index().claim('contested', `job-${i}`, now, freshSince)));
+    const wins = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => index().claim('contested', `job-${i}`, now, freshSince)),
+    );
     expect(wins.filter(Boolean)).toHaveLength(1);
     const position = await index().position('contested');
     expect(position).toMatchObject({ status: 'busy', currentJob: `job-${wins.indexOf(true)}` });
@@ -66,14 +70,24 @@ describe('technician index on DynamoDB Local', () => {
 
   it('answers k-nearest exactly as brute force over 300 technicians spread around London and the prime meridian', async () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const technicians: Candidate[] = Array.from({ length: 300 }, (_, i) => ({ id: `bf-${String(i).padStart(3, '0')}`, location: { lat: 50.8 + random() * 1.6, lon: -1.2 + random() * 2.2 } }));
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const technicians: Candidate[] = Array.from({ length: 300 }, (_, i) => ({
+      id: `bf-${String(i).padStart(3, '0')}`,
+      location: { lat: 50.8 + random() * 1.6, lon: -1.2 + random() * 2.2 },
+    }));
     for (const t of technicians) await placeAvailable(t.id, t.location.lat, t.location.lon);
     for (let q = 0; q < 20; q++) {
       const point = { lat: 50.9 + random() * 1.4, lon: -1.1 + random() * 2 };
-      const { found, report } = await index().nearestDispatchable(point, { k: 5, maxRadiusKm: 150, freshSince, exclude: new Set(['mover']) });
+      const { found, report } = await index().nearestDispatchable(point, {
+        k: 5,
+        maxRadiusKm: 150,
+        freshSince,
+        exclude: new Set(['mover']),
+      });
       const everyone = technicians;
-      expect(found.map((f) => f.id)).toEqual(nearestByBruteForce(point, everyone, { k: 5, maxRadiusKm: 150 }).map((f) => f.id));
+      expect(found.map((f) => f.id)).toEqual(
+        nearestByBruteForce(point, everyone, { k: 5, maxRadiusKm: 150 }).map((f) => f.id),
+      );
       expect(report.queries).toBeGreaterThanOrEqual(1);
       expect(report.itemsRead).toBeGreaterThanOrEqual(found.length);
     }
@@ -81,9 +95,12 @@ describe('technician index on DynamoDB Local', () => {
 });
 
 describe('the level a search starts at', () => {
-  it('starts at precision 5 only where the container\'s last search nearby found its k within 2 km', async () => {
+  it("starts at precision 5 only where the container's last search nearby found its k within 2 km", async () => {
     // A fresh index: its memory of areas is per instance, as it is per Lambda container.
-    const fresh = new DynamoTechnicianIndex(DynamoDBDocumentClient.from(stack.deps.dynamo), stack.config.tables.locations);
+    const fresh = new DynamoTechnicianIndex(
+      DynamoDBDocumentClient.from(stack.deps.dynamo),
+      stack.config.tables.locations,
+    );
     const { latitude: lat, longitude: lon } = ngeohash.decode(ngeohash.encode(52.48, -1.89, 5));
     const point = { lat, lon };
     for (let i = 0; i < 6; i++) await placeAvailable(`dense-${i}`, lat + (i - 3) * 0.001, lon + 0.001);
@@ -114,7 +131,9 @@ describe('listing dispatchable technicians', () => {
       await t.claim('claimed', 'job-1', now, freshSince);
       await t.setAvailability('resting', 'on_break');
       await t.recordLocation('offline-one', { location: { lat: 52.2, lon: 0.12 }, recordedAt: now });
-      expect(await t.listDispatchable(freshSince)).toEqual([{ technicianId: 'free', location: { lat: 52.2, lon: 0.12 }, recordedAt: now }]);
+      expect(await t.listDispatchable(freshSince)).toEqual([
+        { technicianId: 'free', location: { lat: 52.2, lon: 0.12 }, recordedAt: now },
+      ]);
     } finally {
       await own.close();
     }
@@ -126,17 +145,26 @@ describe('dropping silent technicians from the index', () => {
     const own = await testStack();
     try {
       const t = own.deps.technicians;
-      for (const [id, at] of [['quiet', minutesAgo(11)], ['chatty', minutesAgo(1)]] as const) {
+      for (const [id, at] of [
+        ['quiet', minutesAgo(11)],
+        ['chatty', minutesAgo(1)],
+      ] as const) {
         await t.recordLocation(id, { location: { lat: 50.37, lon: -4.14 }, recordedAt: at });
         await t.setAvailability(id, 'available');
       }
       expect(await t.dropSilent(freshSince)).toEqual(['quiet']);
-      const scanned = await own.deps.dynamo.send(new ScanCommand({ TableName: own.config.tables.locations, IndexName: 'dispatchable' }));
+      const scanned = await own.deps.dynamo.send(
+        new ScanCommand({ TableName: own.config.tables.locations, IndexName: 'dispatchable' }),
+      );
       expect(scanned.Items?.map((i) => i.technicianId?.S)).toEqual(['chatty']);
       expect(await t.position('quiet')).toMatchObject({ status: 'available' });
 
       await t.recordLocation('quiet', { location: { lat: 50.37, lon: -4.14 }, recordedAt: now });
-      expect((await t.nearestDispatchable({ lat: 50.37, lon: -4.14 }, { k: 2, maxRadiusKm: 150, freshSince })).found.map((f) => f.id)).toEqual(['chatty', 'quiet']);
+      expect(
+        (await t.nearestDispatchable({ lat: 50.37, lon: -4.14 }, { k: 2, maxRadiusKm: 150, freshSince })).found.map(
+          (f) => f.id,
+        ),
+      ).toEqual(['chatty', 'quiet']);
     } finally {
       await own.close();
     }

@@ -22,20 +22,48 @@ afterAll(() => stack.close());
 async function newEmergency() {
   const created = await invoke(create, apiEvent({ method: 'POST', path: '/emergencies', body: emergencyBody() }));
   expect(created.status).toBe(201);
-  return { id: created.body.id as string, token: created.body.trackingToken as string, reference: created.body.reference as string };
+  return {
+    id: created.body.id as string,
+    token: created.body.trackingToken as string,
+    reference: created.body.reference as string,
+  };
 }
 
 const read = (id: string, token?: string) =>
-  invoke(get, apiEvent({ method: 'GET', path: `/emergencies/${id}`, resource: '/emergencies/{id}', pathParameters: { id }, headers: token ? { 'X-Tracking-Token': token } : {} }));
+  invoke(
+    get,
+    apiEvent({
+      method: 'GET',
+      path: `/emergencies/${id}`,
+      resource: '/emergencies/{id}',
+      pathParameters: { id },
+      headers: token ? { 'X-Tracking-Token': token } : {},
+    }),
+  );
 const callOff = (id: string, token?: string) =>
-  invoke(cancel, apiEvent({ method: 'POST', path: `/emergencies/${id}/cancel`, resource: '/emergencies/{id}/cancel', pathParameters: { id }, headers: token ? { 'X-Tracking-Token': token } : {} }));
+  invoke(
+    cancel,
+    apiEvent({
+      method: 'POST',
+      path: `/emergencies/${id}/cancel`,
+      resource: '/emergencies/{id}/cancel',
+      pathParameters: { id },
+      headers: token ? { 'X-Tracking-Token': token } : {},
+    }),
+  );
 
 describe('GET /emergencies/{id}', () => {
   it('shows the request to the holder of its tracking token', async () => {
     const { id, token, reference } = await newEmergency();
     const response = await read(id, token);
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ id, reference, status: 'pending', issue: 'blowout', timeline: { createdAt: expect.any(String) } });
+    expect(response.body).toMatchObject({
+      id,
+      reference,
+      status: 'pending',
+      issue: 'blowout',
+      timeline: { createdAt: expect.any(String) },
+    });
     expect(JSON.stringify(response.body)).not.toMatch(/tracking_token|trackingTokenHash|phone/);
   });
 
@@ -67,8 +95,11 @@ describe('POST /emergencies/{id}/cancel', () => {
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ status: 'cancelled', timeline: { cancelledAt: expect.any(String) } });
 
-    const audit = await stack.sql.query(`SELECT operation, old_row->>'status' AS was, new_row->>'status' AS now FROM emergency_requests_audit
-        WHERE request_id = $1 AND (old_row IS NULL OR old_row->>'status' IS DISTINCT FROM new_row->>'status') ORDER BY audit_id`, [id]);
+    const audit = await stack.sql.query(
+      `SELECT operation, old_row->>'status' AS was, new_row->>'status' AS now FROM emergency_requests_audit
+        WHERE request_id = $1 AND (old_row IS NULL OR old_row->>'status' IS DISTINCT FROM new_row->>'status') ORDER BY audit_id`,
+      [id],
+    );
     expect(audit.rows).toEqual([
       { operation: 'INSERT', was: null, now: 'pending' },
       { operation: 'UPDATE', was: 'pending', now: 'cancelled' },
@@ -88,7 +119,9 @@ describe('POST /emergencies/{id}/cancel', () => {
     const { id, token } = await newEmergency();
     const first = await callOff(id, token);
     expect(first.status).toBe(200);
-    const audits = async () => (await stack.sql.query('SELECT count(*)::int AS n FROM emergency_requests_audit WHERE request_id = $1', [id])).rows[0].n as number;
+    const audits = async () =>
+      (await stack.sql.query('SELECT count(*)::int AS n FROM emergency_requests_audit WHERE request_id = $1', [id]))
+        .rows[0].n as number;
     const before = await audits();
     const again = await callOff(id, token);
     expect(again.status).toBe(200);

@@ -20,7 +20,10 @@ let now = new Date('2026-01-14T14:00:00Z');
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await testStack({ env: { PUBLIC_BASE_URL: publicBaseUrl }, overrides: { clock: { now: () => now }, notifier: new SnsNotifier(new SNSClient({ region: 'eu-west-2' }), topic) } });
+  stack = await testStack({
+    env: { PUBLIC_BASE_URL: publicBaseUrl },
+    overrides: { clock: { now: () => now }, notifier: new SnsNotifier(new SNSClient({ region: 'eu-west-2' }), topic) },
+  });
   await seedTechnicianProfiles(stack, ['tl-a', 'tl-b', 'tl-c']);
 });
 beforeEach(() => {
@@ -38,20 +41,37 @@ async function request(lat: number, lon: number) {
   const body = emergencyBody({ location: { lat, lon }, safety: { onMotorway: false } });
   const response = await invoke(makeCreate(stack.deps), apiEvent({ method: 'POST', path: '/emergencies', body }));
   expect(response.status).toBe(201);
-  return { ...(response.body as { id: string; reference: string; status: string; trackingToken: string }), phone: `+44${body.customer.phone.replace(/\s/g, '').slice(1)}` };
+  return {
+    ...(response.body as { id: string; reference: string; status: string; trackingToken: string }),
+    phone: `+44${body.customer.phone.replace(/\s/g, '').slice(1)}`,
+  };
 }
 
 /** The customer's SMS, and the reference and token of the tracking link in it. */
 function customerSms(phone: string) {
-  const sms = sns.commandCalls(PublishCommand).map((c) => c.args[0].input).find((input) => input.PhoneNumber === phone);
+  const sms = sns
+    .commandCalls(PublishCommand)
+    .map((c) => c.args[0].input)
+    .find((input) => input.PhoneNumber === phone);
   expect(sms, `an SMS to ${phone}`).toBeDefined();
   const text = sms!.Message!;
-  const link = new RegExp(`${publicBaseUrl.replace(/[./]/g, '\\$&')}/t/(TH-[2-9A-Z]{6})#([A-Za-z0-9_-]{32})(?:\\s|$)`).exec(text);
+  const link = new RegExp(
+    `${publicBaseUrl.replace(/[./]/g, '\\$&')}/t/(TH-[2-9A-Z]{6})#([A-Za-z0-9_-]{32})(?:\\s|$)`,
+  ).exec(text);
   return { text, reference: link?.[1], token: link?.[2] };
 }
 
 const follow = (idOrReference: string, token: string) =>
-  invoke(makeGet(stack.deps), apiEvent({ method: 'GET', path: `/emergencies/${idOrReference}`, resource: '/emergencies/{id}', pathParameters: { id: idOrReference }, headers: { 'X-Tracking-Token': token } }));
+  invoke(
+    makeGet(stack.deps),
+    apiEvent({
+      method: 'GET',
+      path: `/emergencies/${idOrReference}`,
+      resource: '/emergencies/{id}',
+      pathParameters: { id: idOrReference },
+      headers: { 'X-Tracking-Token': token },
+    }),
+  );
 
 describe('the tracking link in the assignment SMS', () => {
   it('at intake: links /t/{reference} with the token intake answered, and that token opens the request by its reference', async () => {
@@ -64,9 +84,17 @@ describe('the tracking link in the assignment SMS', () => {
 
     const followed = await follow(sms.reference!, sms.token!);
     expect(followed.status).toBe(200);
-    expect(followed.body).toMatchObject({ id: created.id, reference: created.reference, status: 'assigned', technician: { firstName: expect.any(String), van: expect.any(String) } });
+    expect(followed.body).toMatchObject({
+      id: created.id,
+      reference: created.reference,
+      status: 'assigned',
+      technician: { firstName: expect.any(String), van: expect.any(String) },
+    });
     // Only the token's hash is stored.
-    const { rows } = await stack.sql.query<{ tracking_token_hash: string }>('SELECT tracking_token_hash FROM emergency_requests WHERE id = $1', [created.id]);
+    const { rows } = await stack.sql.query<{ tracking_token_hash: string }>(
+      'SELECT tracking_token_hash FROM emergency_requests WHERE id = $1',
+      [created.id],
+    );
     expect(rows[0]!.tracking_token_hash).toBe(hashTrackingToken(sms.token!));
     expect(JSON.stringify(rows)).not.toContain(sms.token);
   });
@@ -86,7 +114,10 @@ describe('the tracking link in the assignment SMS', () => {
 
   it('leaves the link out, rather than send one that cannot open, for a request whose token was not derived (made before links)', async () => {
     const old = await request(55.95, -3.19); // Edinburgh, nobody on shift
-    await stack.sql.query('UPDATE emergency_requests SET tracking_token_hash = $2 WHERE id = $1', [old.id, hashTrackingToken('a-random-token-from-before-links')]);
+    await stack.sql.query('UPDATE emergency_requests SET tracking_token_hash = $2 WHERE id = $1', [
+      old.id,
+      hashTrackingToken('a-random-token-from-before-links'),
+    ]);
     await onShift('tl-c', 55.94, -3.2);
     now = new Date(now.getTime() + 60_000);
     sns.resetHistory();

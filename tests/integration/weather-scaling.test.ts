@@ -16,9 +16,27 @@ import { fixtureFetch, type Reply } from '../support/weather.js';
 
 const topic = 'arn:aws:sns:eu-west-2:123456789012:tyrehero-dispatch-test-ops-alerts';
 const targets = [
-  { kind: 'provisioned-concurrency', name: 'intake', functionName: 'tyrehero-dispatch-test-createEmergency', alias: 'provisioned', capacity: { normal: { min: 2, max: 10 }, elevated: { min: 5, max: 25 }, severe: { min: 12, max: 60 } } },
-  { kind: 'provisioned-concurrency', name: 'dispatch', functionName: 'tyrehero-dispatch-test-dispatch', alias: 'live', capacity: { normal: { min: 1, max: 5 }, elevated: { min: 3, max: 15 }, severe: { min: 6, max: 30 } } },
-  { kind: 'aurora-min-acu', name: 'database', clusterId: 'tyrehero-dispatch-test-cluster', maxAcu: 32, minAcu: { normal: 2, elevated: 4, severe: 8 } },
+  {
+    kind: 'provisioned-concurrency',
+    name: 'intake',
+    functionName: 'tyrehero-dispatch-test-createEmergency',
+    alias: 'provisioned',
+    capacity: { normal: { min: 2, max: 10 }, elevated: { min: 5, max: 25 }, severe: { min: 12, max: 60 } },
+  },
+  {
+    kind: 'provisioned-concurrency',
+    name: 'dispatch',
+    functionName: 'tyrehero-dispatch-test-dispatch',
+    alias: 'live',
+    capacity: { normal: { min: 1, max: 5 }, elevated: { min: 3, max: 15 }, severe: { min: 6, max: 30 } },
+  },
+  {
+    kind: 'aurora-min-acu',
+    name: 'database',
+    clusterId: 'tyrehero-dispatch-test-cluster',
+    maxAcu: 32,
+    minAcu: { normal: 2, elevated: 4, severe: 8 },
+  },
 ];
 const autoScaling = mockClient(ApplicationAutoScalingClient);
 const rds = mockClient(RDSClient);
@@ -42,7 +60,11 @@ let handler: ReturnType<typeof makeHandler>;
 let documents: ReturnType<typeof makeDocumentClient>;
 let runCount = 0;
 
-const overrides: Overrides = { clock: { now: () => now }, fetch: (url, init) => served(url, init), ids: { uuid: () => `run-${++runCount}`, reference: () => 'TH-UNUSED', trackingToken: () => 'unused' } };
+const overrides: Overrides = {
+  clock: { now: () => now },
+  fetch: (url, init) => served(url, init),
+  ids: { uuid: () => `run-${++runCount}`, reference: () => 'TH-UNUSED', trackingToken: () => 'unused' },
+};
 
 beforeAll(async () => {
   stack = await testStack({
@@ -65,7 +87,9 @@ beforeEach(async () => {
   autoScaling.reset();
   rds.reset();
   sns.reset();
-  autoScaling.on(RegisterScalableTargetCommand).resolves({ ScalableTargetARN: 'arn:aws:application-autoscaling:eu-west-2:123456789012:scalable-target/0a1b' });
+  autoScaling
+    .on(RegisterScalableTargetCommand)
+    .resolves({ ScalableTargetARN: 'arn:aws:application-autoscaling:eu-west-2:123456789012:scalable-target/0a1b' });
   rds.on(ModifyDBClusterCommand).resolves({});
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
   await documents.send(new DeleteCommand({ TableName: stack.config.tables.scalingState, Key: weatherStateKey }));
@@ -76,7 +100,12 @@ const run = async (event: unknown = {}, at?: Date): Promise<WeatherScalingReport
   if (at) now = at;
   return handler(event as never, {} as never);
 };
-const stateItem = async () => (await documents.send(new GetCommand({ TableName: stack.config.tables.scalingState, Key: weatherStateKey, ConsistentRead: true }))).Item;
+const stateItem = async () =>
+  (
+    await documents.send(
+      new GetCommand({ TableName: stack.config.tables.scalingState, Key: weatherStateKey, ConsistentRead: true }),
+    )
+  ).Item;
 const scalingCalls = () => ({
   autoScaling: autoScaling.commandCalls(RegisterScalableTargetCommand).map((c) => c.args[0].input),
   rds: rds.commandCalls(ModifyDBClusterCommand).map((c) => c.args[0].input),
@@ -94,7 +123,11 @@ const concurrency = (functionName: string, alias: string, min: number, max: numb
   MinCapacity: min,
   MaxCapacity: max,
 });
-const minAcu = (min: number) => ({ DBClusterIdentifier: 'tyrehero-dispatch-test-cluster', ServerlessV2ScalingConfiguration: { MinCapacity: min, MaxCapacity: 32 }, ApplyImmediately: true });
+const minAcu = (min: number) => ({
+  DBClusterIdentifier: 'tyrehero-dispatch-test-cluster',
+  ServerlessV2ScalingConfiguration: { MinCapacity: min, MaxCapacity: 32 },
+  ApplyImmediately: true,
+});
 
 /** A baseline: the job has set every target to normal once. */
 async function settleAtNormal(): Promise<void> {
@@ -122,7 +155,10 @@ describe('weatherScaling', () => {
       ['database', '2 min ACU', '8 min ACU'],
     ]);
     expect(scalingCalls()).toEqual({
-      autoScaling: [concurrency('tyrehero-dispatch-test-createEmergency', 'provisioned', 12, 60), concurrency('tyrehero-dispatch-test-dispatch', 'live', 6, 30)],
+      autoScaling: [
+        concurrency('tyrehero-dispatch-test-createEmergency', 'provisioned', 12, 60),
+        concurrency('tyrehero-dispatch-test-dispatch', 'live', 6, 30),
+      ],
       rds: [minAcu(8)],
     });
     expect(published()).toEqual([
@@ -175,7 +211,12 @@ describe('weatherScaling', () => {
     serve(snow);
     const report = await run({ dryRun: true }, t0);
 
-    expect(report).toMatchObject({ outcome: 'dry-run', decision: { kind: 'up', from: 'normal', to: 'severe' }, forecast: { level: 'severe' }, alerts: [] });
+    expect(report).toMatchObject({
+      outcome: 'dry-run',
+      decision: { kind: 'up', from: 'normal', to: 'severe' },
+      forecast: { level: 'severe' },
+      alerts: [],
+    });
     expect(report.targets.planned.map((p) => `${p.target}: ${p.fromCapacity} → ${p.toCapacity}`)).toEqual([
       'intake: provisioned concurrency 2–10 → provisioned concurrency 12–60',
       'dispatch: provisioned concurrency 1–5 → provisioned concurrency 6–30',
@@ -205,7 +246,9 @@ describe('weatherScaling', () => {
       [false, 'hold', 'severe', 3],
       [false, 'hold', 'severe', 4],
     ]);
-    expect(reports[0]!.forecast.problem).toBe('Open-Meteo gave no forecast after 3 attempts (HTTP 503: Service temporarily unavailable)');
+    expect(reports[0]!.forecast.problem).toBe(
+      'Open-Meteo gave no forecast after 3 attempts (HTTP 503: Service temporarily unavailable)',
+    );
     expect(scalingCalls()).toEqual({ autoScaling: [], rds: [] });
     expect(published()).toEqual([
       {
@@ -238,7 +281,14 @@ describe('weatherScaling', () => {
     const trail: string[] = [];
     for (let i = 1; i <= 16; i++) trail.push((await run({}, minutes(i * 15))).state.level);
     // Runs 1–11 are inside the cooldown (up to 02:45 after the scale-up); run 12 (03:00) steps down; four more clear runs step down again.
-    expect(trail).toEqual([...Array<string>(11).fill('severe'), 'elevated', 'elevated', 'elevated', 'elevated', 'normal']);
+    expect(trail).toEqual([
+      ...Array<string>(11).fill('severe'),
+      'elevated',
+      'elevated',
+      'elevated',
+      'elevated',
+      'normal',
+    ]);
     expect(scalingCalls()).toEqual({
       autoScaling: [
         concurrency('tyrehero-dispatch-test-createEmergency', 'provisioned', 5, 25),
@@ -248,7 +298,10 @@ describe('weatherScaling', () => {
       ],
       rds: [minAcu(4), minAcu(2)],
     });
-    expect(published().map((p) => p.Subject)).toEqual(['TyreHero weather: elevated (was severe)', 'TyreHero weather: normal (was elevated)']);
+    expect(published().map((p) => p.Subject)).toEqual([
+      'TyreHero weather: elevated (was severe)',
+      'TyreHero weather: normal (was elevated)',
+    ]);
   });
 
   it('does not oscillate capacity when forecasts alternate between snow and clear', async () => {
@@ -267,16 +320,25 @@ describe('weatherScaling', () => {
   it('reports exactly which targets changed when scaling fails part-way, and converges on the next run', async () => {
     await settleAtNormal();
     let dispatchCalls = 0;
-    autoScaling.on(RegisterScalableTargetCommand, { ResourceId: 'function:tyrehero-dispatch-test-dispatch:live' }).callsFake(() => {
-      if (++dispatchCalls === 1) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-      return { ScalableTargetARN: 'arn:aws:application-autoscaling:eu-west-2:123456789012:scalable-target/0c2d' };
-    });
+    autoScaling
+      .on(RegisterScalableTargetCommand, { ResourceId: 'function:tyrehero-dispatch-test-dispatch:live' })
+      .callsFake(() => {
+        if (++dispatchCalls === 1) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+        return { ScalableTargetARN: 'arn:aws:application-autoscaling:eu-west-2:123456789012:scalable-target/0c2d' };
+      });
     serve(snow);
     const first = await run({}, t0);
 
     expect(first.targets.changed.map((c) => c.target)).toEqual(['intake', 'database']);
     expect(first.targets.failed).toEqual([
-      { target: 'dispatch', from: 'normal', to: 'severe', fromCapacity: 'provisioned concurrency 1–5', toCapacity: 'provisioned concurrency 6–30', error: 'ThrottlingException: Rate exceeded' },
+      {
+        target: 'dispatch',
+        from: 'normal',
+        to: 'severe',
+        fromCapacity: 'provisioned concurrency 1–5',
+        toCapacity: 'provisioned concurrency 6–30',
+        error: 'ThrottlingException: Rate exceeded',
+      },
     ]);
     expect(published()[0]!.Message).toContain(
       '- intake: provisioned concurrency 2–10 → provisioned concurrency 12–60\n- database: 2 min ACU → 8 min ACU\n- dispatch: NOT CHANGED, still provisioned concurrency 1–5 (wanted provisioned concurrency 6–30): ThrottlingException: Rate exceeded. The next run retries.',
@@ -285,9 +347,15 @@ describe('weatherScaling', () => {
     resetCalls();
 
     const second = await run({}, minutes(15));
-    expect(second).toMatchObject({ decision: { kind: 'hold', to: 'severe' }, targets: { failed: [], unchanged: ['intake', 'database'] } });
+    expect(second).toMatchObject({
+      decision: { kind: 'hold', to: 'severe' },
+      targets: { failed: [], unchanged: ['intake', 'database'] },
+    });
     expect(second.targets.changed.map((c) => c.target)).toEqual(['dispatch']);
-    expect(scalingCalls()).toEqual({ autoScaling: [concurrency('tyrehero-dispatch-test-dispatch', 'live', 6, 30)], rds: [] });
+    expect(scalingCalls()).toEqual({
+      autoScaling: [concurrency('tyrehero-dispatch-test-dispatch', 'live', 6, 30)],
+      rds: [],
+    });
     expect(published()).toEqual([]);
     expect((await stateItem())!.applied).toEqual({ intake: 'severe', dispatch: 'severe', database: 'severe' });
   });
@@ -303,7 +371,10 @@ describe('weatherScaling', () => {
       'database: 2 min ACU → 2 min ACU',
     ]);
     expect(scalingCalls()).toEqual({
-      autoScaling: [concurrency('tyrehero-dispatch-test-createEmergency', 'provisioned', 2, 10), concurrency('tyrehero-dispatch-test-dispatch', 'live', 1, 5)],
+      autoScaling: [
+        concurrency('tyrehero-dispatch-test-createEmergency', 'provisioned', 2, 10),
+        concurrency('tyrehero-dispatch-test-dispatch', 'live', 1, 5),
+      ],
       rds: [minAcu(2)],
     });
     expect(published()).toEqual([]);

@@ -79,7 +79,10 @@ describe('zero loss under a burst', () => {
         const i = next++;
         // The crash lands while other workers have requests in flight.
         if (i === crashAt) crashed = db.crash();
-        const body = emergencyBody({ location: { lat: point(i).lat + 0.001, lon: point(i).lon }, safety: { onMotorway: false, vulnerableOccupants: false } });
+        const body = emergencyBody({
+          location: { lat: point(i).lat + 0.001, lon: point(i).lon },
+          safety: { onMotorway: false, vulnerableOccupants: false },
+        });
         responses[i] = await invoke(create, apiEvent({ method: 'POST', path: '/emergencies', body }), context);
       }
     };
@@ -94,7 +97,9 @@ describe('zero loss under a burst', () => {
 
     await db.start();
     // The first drain dies half-way: 30 items stored and released, the 31st stored but still in the buffer.
-    await expect(drainIntakeBuffer({ ...deps, intakeBuffer: crashingAfter(deps.intakeBuffer, 30) }, 10)).rejects.toThrow(/injected crash/);
+    await expect(
+      drainIntakeBuffer({ ...deps, intakeBuffer: crashingAfter(deps.intakeBuffer, 30) }, 10),
+    ).rejects.toThrow(/injected crash/);
     const rerun = await drainIntakeBuffer(deps, 10);
     expect(rerun.databaseUnavailable).toBe(false);
     expect(rerun.alreadyStored).toBeGreaterThanOrEqual(1);
@@ -129,7 +134,9 @@ describe('zero loss under a burst', () => {
       [queued.map((r) => r.body.id)],
     );
     expect(open.filter((r) => r.status !== 'assigned' || !r.technician_id)).toEqual([]);
-    const { rows: holders } = await sql.query<{ n: number; technicians: number }>(`SELECT count(*)::int AS n, count(DISTINCT technician_id)::int AS technicians FROM emergency_requests WHERE status = 'assigned'`);
+    const { rows: holders } = await sql.query<{ n: number; technicians: number }>(
+      `SELECT count(*)::int AS n, count(DISTINCT technician_id)::int AS technicians FROM emergency_requests WHERE status = 'assigned'`,
+    );
     expect(holders[0]).toEqual({ n: burst, technicians: burst });
     // 600 s: on the shared 2-core machine (load average ~20) one run took over 300 s.
   }, 600_000);

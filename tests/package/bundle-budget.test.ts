@@ -2,7 +2,14 @@
 // for cold-start time (README, Performance, "Bundle budget").
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildBundles, defaultBudgetKiB, overBudget, readServerless, readmeBudgets, type BundleReport } from '../../scripts/bench/bundles.js';
+import {
+  buildBundles,
+  defaultBudgetKiB,
+  overBudget,
+  readServerless,
+  readmeBudgets,
+  type BundleReport,
+} from '../../scripts/bench/bundles.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const budgets = readmeBudgets(readme);
@@ -32,13 +39,29 @@ describe('bundle budget', () => {
   });
 
   it('names the largest contributors of a bundle over budget', () => {
-    const report: BundleReport = { name: 'x', handler: 'x.handler', api: true, bytes: 400 * 1024, contributors: [{ name: '@smithy/core', bytes: 120 * 1024 }, { name: 'zod', bytes: 98 * 1024 }] };
-    expect(overBudget([report], new Map())).toEqual(['x: 400 KiB > 300 KiB; top contributors: @smithy/core 120 KiB, zod 98 KiB']);
+    const report: BundleReport = {
+      name: 'x',
+      handler: 'x.handler',
+      api: true,
+      bytes: 400 * 1024,
+      contributors: [
+        { name: '@smithy/core', bytes: 120 * 1024 },
+        { name: 'zod', bytes: 98 * 1024 },
+      ],
+    };
+    expect(overBudget([report], new Map())).toEqual([
+      'x: 400 KiB > 300 KiB; top contributors: @smithy/core 120 KiB, zod 98 KiB',
+    ]);
     expect(overBudget([report], new Map([['x', 410]]))).toEqual([]);
   });
 
   it('builds for the deployed runtime with readable names and no source maps in AWS, maps only on the local stage', () => {
-    expect(readServerless('prod').options).toMatchObject({ target: 'node22', keepNames: true, minify: true, sourcemap: false });
+    expect(readServerless('prod').options).toMatchObject({
+      target: 'node22',
+      keepNames: true,
+      minify: true,
+      sourcemap: false,
+    });
     expect(readServerless('local').options).toMatchObject({ sourcemap: 'linked' });
     expect(readServerless('prod').environment('NODE_OPTIONS')).toBe('');
     expect(readServerless('local').environment('NODE_OPTIONS')).toBe('--enable-source-maps');

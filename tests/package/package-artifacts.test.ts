@@ -24,9 +24,15 @@ function writeLocalBuild(workFolder: string) {
   for (const { handler } of localStage.functions) {
     const module = path.join(projectRoot, workFolder, '.build', handler.replace(/\.[^.]+$/, ''));
     mkdirSync(path.dirname(module), { recursive: true });
-    writeFileSync(`${module}.js`, `export const handler = async () => ({ statusCode: 500, body: 'stale local build' });\n//# sourceMappingURL=${path.basename(module)}.js.map\n`);
+    writeFileSync(
+      `${module}.js`,
+      `export const handler = async () => ({ statusCode: 500, body: 'stale local build' });\n//# sourceMappingURL=${path.basename(module)}.js.map\n`,
+    );
     // A real local map is around a megabyte of incompressible mappings.
-    writeFileSync(`${module}.js.map`, JSON.stringify({ version: 3, sources: [], mappings: randomBytes(768 * 1024).toString('base64') }));
+    writeFileSync(
+      `${module}.js.map`,
+      JSON.stringify({ version: 3, sources: [], mappings: randomBytes(768 * 1024).toString('base64') }),
+    );
   }
 }
 
@@ -39,7 +45,11 @@ beforeAll(async () => {
     // The deploy-time custom resource's code is inline (ZipFile, resources/deploy-time.cjs): no artifact to read.
     if (resource.Properties.Code.ZipFile !== undefined) continue;
     const zip = path.join(packaged.dir, path.basename(String(resource.Properties.Code.S3Key)));
-    zips.set(path.basename(zip, '.zip'), { handlerModule: String(resource.Properties.Handler).replace(/\.[^.]+$/, ''), entries: zipEntries(zip), bytes: statSync(zip).size });
+    zips.set(path.basename(zip, '.zip'), {
+      handlerModule: String(resource.Properties.Handler).replace(/\.[^.]+$/, ''),
+      entries: zipEntries(zip),
+      bytes: statSync(zip).size,
+    });
   }
 }, 600_000);
 
@@ -55,22 +65,45 @@ describe('deployment zips after a local build', () => {
   });
 
   it('packages every function in the template', () => {
-    expect(readdirSync(packaged.dir).filter((f) => f.endsWith('.zip')).sort()).toEqual([...zips.keys()].map((name) => `${name}.zip`).sort());
+    expect(
+      readdirSync(packaged.dir)
+        .filter((f) => f.endsWith('.zip'))
+        .sort(),
+    ).toEqual([...zips.keys()].map((name) => `${name}.zip`).sort());
     expect(zips.size).toBeGreaterThan(20);
   });
 
   it('holds exactly one handler module per zip, with the runtime extension .mjs', () => {
-    const handlerFiles = Object.fromEntries([...zips].map(([name, zip]) => [name, zip.entries.map((e) => e.name).filter((n) => /^(.*)\.(js|mjs|cjs)$/.exec(n)?.[1] === zip.handlerModule)]));
-    expect(handlerFiles).toEqual(Object.fromEntries([...zips].map(([name, zip]) => [name, [`${zip.handlerModule}.mjs`]])));
+    const handlerFiles = Object.fromEntries(
+      [...zips].map(([name, zip]) => [
+        name,
+        zip.entries.map((e) => e.name).filter((n) => /^(.*)\.(js|mjs|cjs)$/.exec(n)?.[1] === zip.handlerModule),
+      ]),
+    );
+    expect(handlerFiles).toEqual(
+      Object.fromEntries([...zips].map(([name, zip]) => [name, [`${zip.handlerModule}.mjs`]])),
+    );
   });
 
   it('ships no source map and no code outside the bundle', () => {
-    const strays = [...zips].flatMap(([name, zip]) => zip.entries.filter((e) => e.name.endsWith('.map') || (/\.(js|mjs|cjs)$/.test(e.name) && !e.name.startsWith('dist/pages/') && e.name !== `${zip.handlerModule}.mjs`)).map((e) => `${name}: ${e.name}`));
+    const strays = [...zips].flatMap(([name, zip]) =>
+      zip.entries
+        .filter(
+          (e) =>
+            e.name.endsWith('.map') ||
+            (/\.(js|mjs|cjs)$/.test(e.name) &&
+              !e.name.startsWith('dist/pages/') &&
+              e.name !== `${zip.handlerModule}.mjs`),
+        )
+        .map((e) => `${name}: ${e.name}`),
+    );
     expect(strays).toEqual([]);
   });
 
   it(`keeps every zip within ${zipBudgetBytes / 1024} KiB`, () => {
-    const over = [...zips].filter(([, zip]) => zip.bytes > zipBudgetBytes).map(([name, zip]) => `${name}: ${Math.round(zip.bytes / 1024)} KiB`);
+    const over = [...zips]
+      .filter(([, zip]) => zip.bytes > zipBudgetBytes)
+      .map(([name, zip]) => `${name}: ${Math.round(zip.bytes / 1024)} KiB`);
     expect(over).toEqual([]);
   });
 });

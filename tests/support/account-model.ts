@@ -39,8 +39,17 @@ export const manifest = yaml.load(readFileSync(path.join(modelDir, 'calls.yml'),
 export function parseCall(text: string): Call {
   const [, head, when] = /^(.*?)(?: when (.+))?$/.exec(text.trim())!;
   const [target, resource = '', region] = head!.trim().split(/\s+/);
-  const [service, action = ''] = target!.includes(':') ? [target!.slice(0, target!.indexOf(':')), target!.slice(target!.indexOf(':') + 1)] : [target!, ''];
-  return { text, service: service, action, resource, ...(region ? { regionVariable: region.replace(/^@/, '') } : {}), ...(when ? { when } : {}) };
+  const [service, action = ''] = target!.includes(':')
+    ? [target!.slice(0, target!.indexOf(':')), target!.slice(target!.indexOf(':') + 1)]
+    : [target!, ''];
+  return {
+    text,
+    service: service,
+    action,
+    resource,
+    ...(region ? { regionVariable: region.replace(/^@/, '') } : {}),
+    ...(when ? { when } : {}),
+  };
 }
 
 /** A function's declared calls, groups expanded (conditions not yet applied). */
@@ -48,8 +57,13 @@ export function declaredCalls(name: string): Call[] {
   const entries = manifest.functions[name];
   if (!entries) throw new Error(`tests/fixtures/account-model/calls.yml has no entry for function ${name}`);
   const notText = entries.find((e) => typeof e !== 'string');
-  if (notText !== undefined) throw new Error(`calls.yml, ${name}: ${JSON.stringify(notText)} is not a call (quote a line that ends in a colon)`);
-  return entries.flatMap((entry) => (entry.startsWith('+') ? (manifest.groups[entry.slice(1)] ?? [`missing group ${entry}`]) : [entry])).map(parseCall);
+  if (notText !== undefined)
+    throw new Error(`calls.yml, ${name}: ${JSON.stringify(notText)} is not a call (quote a line that ends in a colon)`);
+  return entries
+    .flatMap((entry) =>
+      entry.startsWith('+') ? (manifest.groups[entry.slice(1)] ?? [`missing group ${entry}`]) : [entry],
+    )
+    .map(parseCall);
 }
 
 // ------------------------------------------------------------------------------------------------------ the templates
@@ -69,7 +83,16 @@ export interface Account {
 type Value = string | string[] | undefined;
 
 // A Cognito user pool's jwks.json: two RSA-2048 keys, about the size Cognito publishes.
-const jwksStandIn = JSON.stringify({ keys: ['a', 'b'].map((kid) => ({ alg: 'RS256', e: 'AQAB', kid: `${kid}`.repeat(44), kty: 'RSA', n: 'x'.repeat(342), use: 'sig' })) });
+const jwksStandIn = JSON.stringify({
+  keys: ['a', 'b'].map((kid) => ({
+    alg: 'RS256',
+    e: 'AQAB',
+    kid: `${kid}`.repeat(44),
+    kty: 'RSA',
+    n: 'x'.repeat(342),
+    use: 'sig',
+  })),
+});
 
 /**
  * What the README's "First deploy of a pair" copies into SSM, as the account would hold it: the secondary's values are
@@ -93,7 +116,8 @@ function ssmStandIn(account: Account, region: string, name: string): string {
     'incident-webhook-url': () => 'https://events.example-incident-tool.com/integration/standin',
   };
   const standIn = table[rest];
-  if (!standIn) throw new Error(`the account model has no stand-in for SSM parameter ${name}: add what the deploy steps put there`);
+  if (!standIn)
+    throw new Error(`the account model has no stand-in for SSM parameter ${name}: add what the deploy steps put there`);
   return standIn();
 }
 
@@ -117,7 +141,10 @@ export class Evaluator {
 
   value(expr: unknown): Value {
     // A dynamic reference resolves as the template parameter would: to what the deploy steps put in SSM.
-    if (typeof expr === 'string') return expr.replace(/\{\{resolve:ssm:([^}:]+)\}\}/g, (_, name: string) => ssmStandIn(this.account, this.region, name));
+    if (typeof expr === 'string')
+      return expr.replace(/\{\{resolve:ssm:([^}:]+)\}\}/g, (_, name: string) =>
+        ssmStandIn(this.account, this.region, name),
+      );
     if (typeof expr === 'number' || typeof expr === 'boolean') return String(expr);
     if (Array.isArray(expr)) return expr.flatMap((e) => this.value(e) ?? []);
     if (!expr || typeof expr !== 'object') return undefined;
@@ -163,7 +190,10 @@ export class Evaluator {
     };
     if (id in pseudo) return pseudo[id]!;
     const parameter = this.at.template.Parameters?.[id] as { Type: string; Default?: string } | undefined;
-    if (parameter) return parameter.Type.startsWith('AWS::SSM::Parameter::Value') ? ssmStandIn(this.account, this.region, parameter.Default!) : String(parameter.Default ?? '');
+    if (parameter)
+      return parameter.Type.startsWith('AWS::SSM::Parameter::Value')
+        ? ssmStandIn(this.account, this.region, parameter.Default!)
+        : String(parameter.Default ?? '');
     const resource = this.resources[id];
     if (!resource) throw new Error(`Ref ${id}: no such resource in ${this.region}`);
     const p = resource.Properties ?? {};
@@ -184,7 +214,10 @@ export class Evaluator {
       case 'AWS::SQS::Queue':
         return `https://sqs.${this.region}.amazonaws.com/${ACCOUNT}/${String(this.value(p.QueueName) ?? id)}`;
       case 'AWS::RDS::DBCluster':
-        return String(this.value(p.DBClusterIdentifier) ?? `${this.account.service}-${this.account.stage}-${id.toLowerCase()}-standin`);
+        return String(
+          this.value(p.DBClusterIdentifier) ??
+            `${this.account.service}-${this.account.stage}-${id.toLowerCase()}-standin`,
+        );
       case 'AWS::Cognito::UserPool':
         return `${this.region}_${id}`;
       case 'AWS::Lambda::Function':
@@ -224,7 +257,8 @@ export class Evaluator {
           return ref.startsWith('arn:') ? ref : this.arn(resource.Type.split('::')[1]!.toLowerCase(), ref);
       }
     }
-    if (resource.Type === 'AWS::RDS::DBProxy' && attribute === 'Endpoint') return `${ref}.proxy-standin.${this.region}.rds.amazonaws.com`;
+    if (resource.Type === 'AWS::RDS::DBProxy' && attribute === 'Endpoint')
+      return `${ref}.proxy-standin.${this.region}.rds.amazonaws.com`;
     if (resource.Type === 'Custom::StaffJwks' && attribute === 'Jwks') return jwksStandIn;
     return `${id}.${attribute}`;
   }
@@ -233,7 +267,13 @@ export class Evaluator {
 // ---------------------------------------------------------------------------------------------------------- policies
 
 const wildcard = (pattern: string, value: string, caseless = false) =>
-  new RegExp(`^${pattern.split(/(\*|\?)/).map((part) => (part === '*' ? '.*' : part === '?' ? '.' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`, caseless ? 'i' : '').test(value);
+  new RegExp(
+    `^${pattern
+      .split(/(\*|\?)/)
+      .map((part) => (part === '*' ? '.*' : part === '?' ? '.' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('')}$`,
+    caseless ? 'i' : '',
+  ).test(value);
 const list = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 interface Statement {
@@ -277,17 +317,27 @@ function conditionHolds(condition: Statement['Condition'], context: RequestConte
   );
 }
 
-const matchesAction = (s: Statement, action: string) => (s.Action !== undefined ? list(s.Action).some((a) => wildcard(String(a), action, true)) : !list(s.NotAction).some((a) => wildcard(String(a), action, true)));
+const matchesAction = (s: Statement, action: string) =>
+  s.Action !== undefined
+    ? list(s.Action).some((a) => wildcard(String(a), action, true))
+    : !list(s.NotAction).some((a) => wildcard(String(a), action, true));
 
 function matchesResource(s: Statement, resource: string, evaluator: Evaluator) {
   const patterns = (value: unknown) => list(value).flatMap((r) => evaluator.value(r) ?? []);
-  return s.Resource !== undefined ? patterns(s.Resource).some((r) => wildcard(r, resource)) : !patterns(s.NotResource).some((r) => wildcard(r, resource));
+  return s.Resource !== undefined
+    ? patterns(s.Resource).some((r) => wildcard(r, resource))
+    : !patterns(s.NotResource).some((r) => wildcard(r, resource));
 }
 
-export function roleStatements(evaluator: Evaluator, fnResource: Resource): { roleArn: string; statements: Statement[] } {
+export function roleStatements(
+  evaluator: Evaluator,
+  fnResource: Resource,
+): { roleArn: string; statements: Statement[] } {
   const roleId = (fnResource.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!;
   const role = evaluator.resources[roleId]!;
-  const statements = (role.Properties.Policies ?? []).flatMap((p: { PolicyDocument: { Statement: Statement[] } }) => p.PolicyDocument.Statement) as Statement[];
+  const statements = (role.Properties.Policies ?? []).flatMap(
+    (p: { PolicyDocument: { Statement: Statement[] } }) => p.PolicyDocument.Statement,
+  ) as Statement[];
   return { roleArn: evaluator.attribute(roleId, 'Arn'), statements };
 }
 
@@ -314,26 +364,40 @@ export function findKey(account: Account, region: string, reference: string): Ke
   const evaluator = new Evaluator(account, at);
   const aliasName = /alias\/.+$/.exec(reference)?.[0];
   for (const [id, resource] of Object.entries(at.template.Resources)) {
-    if (aliasName && resource.Type === 'AWS::KMS::Alias' && evaluator.value(resource.Properties.AliasName) === aliasName) {
+    if (
+      aliasName &&
+      resource.Type === 'AWS::KMS::Alias' &&
+      evaluator.value(resource.Properties.AliasName) === aliasName
+    ) {
       return findKey(account, region, String(evaluator.value(resource.Properties.TargetKeyId)));
     }
     if (resource.Type !== 'AWS::KMS::Key' && resource.Type !== 'AWS::KMS::ReplicaKey') continue;
-    if (reference === evaluator.ref(id) || reference === evaluator.attribute(id, 'Arn')) return { id, evaluator, policy: resource.Properties.KeyPolicy.Statement as Statement[] };
+    if (reference === evaluator.ref(id) || reference === evaluator.attribute(id, 'Arn'))
+      return { id, evaluator, policy: resource.Properties.KeyPolicy.Statement as Statement[] };
   }
   return undefined;
 }
 
 const principalMatches = (principal: unknown, roleArn: string, evaluator: Evaluator): 'direct' | 'account' | false => {
-  const aws = principal === '*' ? ['*'] : list((principal as { AWS?: unknown })?.AWS).flatMap((p) => evaluator.value(p) ?? []);
+  const aws =
+    principal === '*' ? ['*'] : list((principal as { AWS?: unknown })?.AWS).flatMap((p) => evaluator.value(p) ?? []);
   if (aws.includes('*') || aws.includes(roleArn)) return 'direct';
   return aws.some((p) => String(p) === `arn:aws:iam::${ACCOUNT}:root`) ? 'account' : false;
 };
 
 /** Whether the key's policy (and, where it delegates to the account, the role's IAM policy) lets the role do `action`. */
-export function keyAllows(key: Key, action: string, context: RequestContext, iam: Statement[], callerEvaluator: Evaluator): boolean {
+export function keyAllows(
+  key: Key,
+  action: string,
+  context: RequestContext,
+  iam: Statement[],
+  callerEvaluator: Evaluator,
+): boolean {
   const keyArn = key.evaluator.attribute(key.id, 'Arn');
   const applies = (s: Statement) => matchesAction(s, action) && conditionHolds(s.Condition, context, key.evaluator);
-  const denied = key.policy.some((s) => s.Effect === 'Deny' && principalMatches(s.Principal, context.principalArn, key.evaluator) && applies(s));
+  const denied = key.policy.some(
+    (s) => s.Effect === 'Deny' && principalMatches(s.Principal, context.principalArn, key.evaluator) && applies(s),
+  );
   if (denied) return false;
   return key.policy.some((s) => {
     if (s.Effect !== 'Allow' || !applies(s)) return false;
@@ -366,7 +430,8 @@ const endpointName: Record<string, string> = {
   'cognito-idp': 'cognito-idp',
 };
 
-const byType = (template: Template, type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+const byType = (template: Template, type: string) =>
+  Object.entries(template.Resources).filter(([, r]) => r.Type === type);
 
 function routeTablesOf(evaluator: Evaluator, subnets: string[]): string[] {
   return byType(evaluator.at.template, 'AWS::EC2::SubnetRouteTableAssociation')
@@ -383,13 +448,28 @@ const cidrCovers = (cidr: string, inner: string) => {
   return (toInt(base!) & mask) >>> 0 === (toInt(innerBase!) & mask) >>> 0;
 };
 
-function egressAllows(evaluator: Evaluator, groups: string[], port: number, to: { cidr?: string; group?: string }): boolean {
+function egressAllows(
+  evaluator: Evaluator,
+  groups: string[],
+  port: number,
+  to: { cidr?: string; group?: string },
+): boolean {
   return groups.some((g) =>
     list(evaluator.resources[g]?.Properties.SecurityGroupEgress).some((rule) => {
-      const r = rule as { IpProtocol: string; FromPort: number; ToPort: number; CidrIp?: unknown; DestinationSecurityGroupId?: unknown };
+      const r = rule as {
+        IpProtocol: string;
+        FromPort: number;
+        ToPort: number;
+        CidrIp?: unknown;
+        DestinationSecurityGroupId?: unknown;
+      };
       if (!(r.IpProtocol === '-1' || (r.IpProtocol === 'tcp' && r.FromPort <= port && port <= r.ToPort))) return false;
       if (r.CidrIp !== undefined && to.cidr) return cidrCovers(String(evaluator.value(r.CidrIp)), to.cidr);
-      return r.DestinationSecurityGroupId !== undefined && to.group !== undefined && String(evaluator.value(r.DestinationSecurityGroupId)) === to.group;
+      return (
+        r.DestinationSecurityGroupId !== undefined &&
+        to.group !== undefined &&
+        String(evaluator.value(r.DestinationSecurityGroupId)) === to.group
+      );
     }),
   );
 }
@@ -398,39 +478,58 @@ function ingressAllows(evaluator: Evaluator, groups: string[], port: number, fro
   return groups.some((g) =>
     list(evaluator.resources[g]?.Properties.SecurityGroupIngress).some((rule) => {
       const r = rule as { IpProtocol: string; FromPort: number; ToPort: number; SourceSecurityGroupId?: unknown };
-      return r.IpProtocol === 'tcp' && r.FromPort <= port && port <= r.ToPort && fromGroups.includes(String(evaluator.value(r.SourceSecurityGroupId)));
+      return (
+        r.IpProtocol === 'tcp' &&
+        r.FromPort <= port &&
+        port <= r.ToPort &&
+        fromGroups.includes(String(evaluator.value(r.SourceSecurityGroupId)))
+      );
     }),
   );
 }
 
-const vpcCidr = (evaluator: Evaluator) => String(evaluator.value(byType(evaluator.at.template, 'AWS::EC2::VPC')[0]?.[1].Properties.CidrBlock ?? '0.0.0.0/32'));
+const vpcCidr = (evaluator: Evaluator) =>
+  String(evaluator.value(byType(evaluator.at.template, 'AWS::EC2::VPC')[0]?.[1].Properties.CidrBlock ?? '0.0.0.0/32'));
 
 /** A default route through a NAT gateway from every subnet the function runs in, and HTTPS out of its groups. */
 function natPath(evaluator: Evaluator, side: NetworkSide): string | undefined {
   const tables = routeTablesOf(evaluator, side.subnets);
-  const natRoutes = byType(evaluator.at.template, 'AWS::EC2::Route').filter(([, r]) => r.Properties.DestinationCidrBlock === '0.0.0.0/0' && r.Properties.NatGatewayId);
-  const covered = side.subnets.length > 0 && tables.length === side.subnets.length && tables.every((t) => natRoutes.some(([, r]) => String(evaluator.value(r.Properties.RouteTableId)) === t));
+  const natRoutes = byType(evaluator.at.template, 'AWS::EC2::Route').filter(
+    ([, r]) => r.Properties.DestinationCidrBlock === '0.0.0.0/0' && r.Properties.NatGatewayId,
+  );
+  const covered =
+    side.subnets.length > 0 &&
+    tables.length === side.subnets.length &&
+    tables.every((t) => natRoutes.some(([, r]) => String(evaluator.value(r.Properties.RouteTableId)) === t));
   if (!covered) return 'no NAT route from its subnets';
-  if (!egressAllows(evaluator, side.securityGroups, 443, { cidr: '0.0.0.0/0' })) return 'its security group allows no HTTPS to the internet';
+  if (!egressAllows(evaluator, side.securityGroups, 443, { cidr: '0.0.0.0/0' }))
+    return 'its security group allows no HTTPS to the internet';
   return undefined;
 }
 
 /** The in-region endpoint a call to `service` would use from the VPC (private DNS), if there is one. */
 function endpointFor(evaluator: Evaluator, service: string): [string, Resource] | undefined {
   const name = `com.amazonaws.${evaluator.region}.${endpointName[service] ?? service}`;
-  return byType(evaluator.at.template, 'AWS::EC2::VPCEndpoint').find(([, e]) => evaluator.value(e.Properties.ServiceName) === name);
+  return byType(evaluator.at.template, 'AWS::EC2::VPCEndpoint').find(
+    ([, e]) => evaluator.value(e.Properties.ServiceName) === name,
+  );
 }
 
 function endpointPath(evaluator: Evaluator, side: NetworkSide, [id, endpoint]: [string, Resource]): string | undefined {
   const p = endpoint.Properties;
   if (p.VpcEndpointType === 'Gateway') {
     const tables = (evaluator.value(p.RouteTableIds) as string[]) ?? [];
-    return routeTablesOf(evaluator, side.subnets).every((t) => tables.includes(t)) ? undefined : `gateway endpoint ${id} is not on its subnets' route table`;
+    return routeTablesOf(evaluator, side.subnets).every((t) => tables.includes(t))
+      ? undefined
+      : `gateway endpoint ${id} is not on its subnets' route table`;
   }
-  if (p.PrivateDnsEnabled !== true) return `endpoint ${id} has no private DNS, so the SDK's default host does not reach it`;
+  if (p.PrivateDnsEnabled !== true)
+    return `endpoint ${id} has no private DNS, so the SDK's default host does not reach it`;
   const groups = (evaluator.value(p.SecurityGroupIds) as string[]) ?? [];
-  if (!ingressAllows(evaluator, groups, 443, side.securityGroups)) return `endpoint ${id}'s security group takes no HTTPS from the function`;
-  if (!egressAllows(evaluator, side.securityGroups, 443, { cidr: vpcCidr(evaluator) })) return 'its security group allows no HTTPS to the endpoint';
+  if (!ingressAllows(evaluator, groups, 443, side.securityGroups))
+    return `endpoint ${id}'s security group takes no HTTPS from the function`;
+  if (!egressAllows(evaluator, side.securityGroups, 443, { cidr: vpcCidr(evaluator) }))
+    return 'its security group allows no HTTPS to the endpoint';
   return undefined;
 }
 
@@ -463,33 +562,70 @@ export interface Placement {
   findings: Finding[];
 }
 
-const dataActions = /^(GetItem|PutItem|UpdateItem|DeleteItem|Query|Scan|BatchGetItem|BatchWriteItem|TransactGetItems|TransactWriteItems|GetSecretValue|Publish|SendMessage)$/;
+const dataActions =
+  /^(GetItem|PutItem|UpdateItem|DeleteItem|Query|Scan|BatchGetItem|BatchWriteItem|TransactGetItems|TransactWriteItems|GetSecretValue|Publish|SendMessage)$/;
 
 /** service prefix → the kms:ViaService host part, for calls AWS encrypts or decrypts for the caller. */
-const viaService: Record<string, string> = { dynamodb: 'dynamodb', secretsmanager: 'secretsmanager', sns: 'sns', sqs: 'sqs' };
+const viaService: Record<string, string> = {
+  dynamodb: 'dynamodb',
+  secretsmanager: 'secretsmanager',
+  sns: 'sns',
+  sqs: 'sqs',
+};
 
 /** Places every call of every function of the account; what it cannot place is a finding. */
-export function placeAccount(account: Account, extraCalls: (name: string, env: Record<string, string>) => Call[] = () => []): Placement {
+export function placeAccount(
+  account: Account,
+  extraCalls: (name: string, env: Record<string, string>) => Call[] = () => [],
+): Placement {
   const findings: Finding[] = [];
   let placed = 0;
   for (const at of account.regions) {
     const evaluator = new Evaluator(account, at);
     const template = at.template;
     const references = (JSON.stringify(template).match(/\{\{resolve:/g) ?? []).length;
-    if (references > 60) findings.push({ region: at.region, fn: '(template)', call: `${references} dynamic references`, missing: constraint('dynamic-references') });
+    if (references > 60)
+      findings.push({
+        region: at.region,
+        fn: '(template)',
+        call: `${references} dynamic references`,
+        missing: constraint('dynamic-references'),
+      });
     const userPoolHasDomain = byType(template, 'AWS::Cognito::UserPoolDomain').length > 0;
-    const reserved = byType(template, 'AWS::Lambda::Function').reduce((n, [, f]) => n + Number(f.Properties.ReservedConcurrentExecutions ?? 0), 0);
-    if (reserved > CONCURRENCY_QUOTA - 100) findings.push({ region: at.region, fn: '(template)', call: `${reserved} reserved concurrent executions`, missing: constraint('lambda-concurrency-quota') });
+    const reserved = byType(template, 'AWS::Lambda::Function').reduce(
+      (n, [, f]) => n + Number(f.Properties.ReservedConcurrentExecutions ?? 0),
+      0,
+    );
+    if (reserved > CONCURRENCY_QUOTA - 100)
+      findings.push({
+        region: at.region,
+        fn: '(template)',
+        call: `${reserved} reserved concurrent executions`,
+        missing: constraint('lambda-concurrency-quota'),
+      });
 
     for (const [logicalId, fnResource] of byType(template, 'AWS::Lambda::Function')) {
       const functionName = String(evaluator.value(fnResource.Properties.FunctionName) ?? logicalId);
       const name = functionName.replace(`${account.service}-${account.stage}-`, '');
-      const env = Object.fromEntries(Object.entries((fnResource.Properties.Environment?.Variables ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(evaluator.value(v) ?? '')]));
+      const env = Object.fromEntries(
+        Object.entries((fnResource.Properties.Environment?.Variables ?? {}) as Record<string, unknown>).map(
+          ([k, v]) => [k, String(evaluator.value(v) ?? '')],
+        ),
+      );
       const envBytes = Object.entries(env).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
-      if (envBytes > 4096) findings.push({ region: at.region, fn: name, call: `environment of ${envBytes} bytes`, missing: constraint('lambda-environment-size') });
+      if (envBytes > 4096)
+        findings.push({
+          region: at.region,
+          fn: name,
+          call: `environment of ${envBytes} bytes`,
+          missing: constraint('lambda-environment-size'),
+        });
       const { roleArn, statements } = roleStatements(evaluator, fnResource);
       const vpc = fnResource.Properties.VpcConfig as { SubnetIds: unknown; SecurityGroupIds: unknown } | undefined;
-      const side: NetworkSide | undefined = vpc && { subnets: evaluator.value(vpc.SubnetIds) as string[], securityGroups: evaluator.value(vpc.SecurityGroupIds) as string[] };
+      const side: NetworkSide | undefined = vpc && {
+        subnets: evaluator.value(vpc.SubnetIds) as string[],
+        securityGroups: evaluator.value(vpc.SecurityGroupIds) as string[],
+      };
       let calls: Call[];
       try {
         calls = [...declaredCalls(name), ...extraCalls(name, env)];
@@ -499,8 +635,19 @@ export function placeAccount(account: Account, extraCalls: (name: string, env: R
       }
       for (const call of calls) {
         if (call.when && !whenHolds(call.when, env, template)) continue;
-        const missing = placeCall({ account, evaluator, env, call, roleArn, statements, side, userPoolHasDomain, logicalId });
-        if (missing.length) for (const m of missing) findings.push({ region: at.region, fn: name, call: call.text, missing: m });
+        const missing = placeCall({
+          account,
+          evaluator,
+          env,
+          call,
+          roleArn,
+          statements,
+          side,
+          userPoolHasDomain,
+          logicalId,
+        });
+        if (missing.length)
+          for (const m of missing) findings.push({ region: at.region, fn: name, call: call.text, missing: m });
         else placed++;
       }
     }
@@ -543,13 +690,18 @@ function placeCall(c: CallContext): string[] {
   try {
     if (call.service === 'postgres') return postgresPath(c, variable(call.resource));
     if (call.service === 'https') {
-      const url = new URL(call.resource.startsWith('sub:') ? String(evaluator.value({ 'Fn::Sub': call.resource.slice(4) })) : variable(call.resource).replace(/^(?!https?:)/, 'https://'));
+      const url = new URL(
+        call.resource.startsWith('sub:')
+          ? String(evaluator.value({ 'Fn::Sub': call.resource.slice(4) }))
+          : variable(call.resource).replace(/^(?!https?:)/, 'https://'),
+      );
       return httpsPath(c, url.hostname);
     }
     const action = `${call.service}:${call.action}`;
     const resource = resourceArn(c, region, variable);
     // 1. The role's IAM statements.
-    if (!c.statements.length || !iamAllows(c.statements, action, resource, evaluator)) missing.push(`IAM: its role is not allowed ${action} on ${resource}`);
+    if (!c.statements.length || !iamAllows(c.statements, action, resource, evaluator))
+      missing.push(`IAM: its role is not allowed ${action} on ${resource}`);
     // 2. Customer-managed keys: the key the call uses directly, or the one AWS uses for the caller.
     for (const need of keyNeeds(c, region, resource)) {
       const key = findKey(c.account, region, need.key);
@@ -558,11 +710,18 @@ function placeCall(c: CallContext): string[] {
         missing.push(`KMS: ${need.key} is not a key of this stage the model knows`);
         continue;
       }
-      const context: RequestContext = { principalArn: c.roleArn, ...(need.via ? { viaService: `${need.via}.${region}.amazonaws.com` } : {}) };
+      const context: RequestContext = {
+        principalArn: c.roleArn,
+        ...(need.via ? { viaService: `${need.via}.${region}.amazonaws.com` } : {}),
+      };
       for (const kmsAction of need.actions) {
         if (keyAllows(key, kmsAction, context, c.statements, evaluator)) continue;
-        const why = !need.via ? '' : `; ${need.via === 'dynamodb' ? constraint('dynamodb-cmk-caller-rights') : constraint('via-service-keys')}`;
-        missing.push(`KMS: key ${key.id} (${region}) does not let it ${kmsAction}${need.via ? ` via ${need.via}` : ''}${why}`);
+        const why = !need.via
+          ? ''
+          : `; ${need.via === 'dynamodb' ? constraint('dynamodb-cmk-caller-rights') : constraint('via-service-keys')}`;
+        missing.push(
+          `KMS: key ${key.id} (${region}) does not let it ${kmsAction}${need.via ? ` via ${need.via}` : ''}${why}`,
+        );
       }
     }
     // 3. A network path, unless AWS itself makes the call (Lambda sends on-failure records from its service).
@@ -596,7 +755,9 @@ function resourceArn(c: CallContext, region: string, variable: (name: string) =>
       return arn('geo', `place-index/${variable(arg)}`);
     case 'cluster': {
       const value = variable(arg);
-      const id = value.startsWith('[') ? (JSON.parse(value) as Array<{ clusterId?: string }>).find((t) => t.clusterId)!.clusterId! : value;
+      const id = value.startsWith('[')
+        ? (JSON.parse(value) as Array<{ clusterId?: string }>).find((t) => t.clusterId)!.clusterId!
+        : value;
       return arn('rds', `cluster:${id}`);
     }
     case 'global-cluster':
@@ -606,7 +767,9 @@ function resourceArn(c: CallContext, region: string, variable: (name: string) =>
     case 'sub':
       return String(evaluator.value({ 'Fn::Sub': arg }));
     case 'on-failure': {
-      const config = byType(evaluator.at.template, 'AWS::Lambda::EventInvokeConfig').find(([, r]) => (r.Properties.FunctionName as { Ref?: string }).Ref === c.logicalId);
+      const config = byType(evaluator.at.template, 'AWS::Lambda::EventInvokeConfig').find(
+        ([, r]) => (r.Properties.FunctionName as { Ref?: string }).Ref === c.logicalId,
+      );
       if (!config) throw new Error('it has no on-failure destination');
       return String(evaluator.value(config[1].Properties.DestinationConfig.OnFailure.Destination));
     }
@@ -616,7 +779,11 @@ function resourceArn(c: CallContext, region: string, variable: (name: string) =>
 }
 
 /** The keys a call needs, and for what: KMS calls on their key; AWS services that encrypt for the caller on theirs. */
-function keyNeeds(c: CallContext, region: string, resource: string): Array<{ key: string; actions: string[]; via?: string }> {
+function keyNeeds(
+  c: CallContext,
+  region: string,
+  resource: string,
+): Array<{ key: string; actions: string[]; via?: string }> {
   const { call } = c;
   if (call.service === 'kms') return [{ key: resource, actions: [`kms:${call.action}`] }];
   const via = viaService[call.service];
@@ -624,7 +791,10 @@ function keyNeeds(c: CallContext, region: string, resource: string): Array<{ key
   if (!via || !dataActions.test(call.action)) return [];
   const key = encryptionKeyOf(c, region, resource);
   if (!key) return [];
-  const actions = call.service === 'dynamodb' || call.service === 'secretsmanager' ? ['kms:Decrypt'] : ['kms:GenerateDataKey', 'kms:Decrypt'];
+  const actions =
+    call.service === 'dynamodb' || call.service === 'secretsmanager'
+      ? ['kms:Decrypt']
+      : ['kms:GenerateDataKey', 'kms:Decrypt'];
   return [{ key, actions, via }];
 }
 
@@ -634,19 +804,37 @@ function encryptionKeyOf(c: CallContext, region: string, resource: string): stri
     const evaluator = new Evaluator(c.account, at);
     for (const [id, r] of Object.entries(at.template.Resources)) {
       const p = r.Properties ?? {};
-      if ((r.Type === 'AWS::DynamoDB::Table' || r.Type === 'AWS::DynamoDB::GlobalTable') && resource.split('/')[1] === evaluator.value(p.TableName)) {
-        if (r.Type === 'AWS::DynamoDB::Table' && at.region === region) return p.SSESpecification?.SSEType === 'KMS' ? String(evaluator.value(p.SSESpecification.KMSMasterKeyId) ?? 'alias/aws/dynamodb') : undefined;
-        const replica = (p.Replicas as Array<{ Region: string; SSESpecification?: { KMSMasterKeyId?: unknown } }> | undefined)?.find((x) => x.Region === region);
-        if (replica) return replica.SSESpecification?.KMSMasterKeyId ? String(evaluator.value(replica.SSESpecification.KMSMasterKeyId)) : 'alias/aws/dynamodb';
+      if (
+        (r.Type === 'AWS::DynamoDB::Table' || r.Type === 'AWS::DynamoDB::GlobalTable') &&
+        resource.split('/')[1] === evaluator.value(p.TableName)
+      ) {
+        if (r.Type === 'AWS::DynamoDB::Table' && at.region === region)
+          return p.SSESpecification?.SSEType === 'KMS'
+            ? String(evaluator.value(p.SSESpecification.KMSMasterKeyId) ?? 'alias/aws/dynamodb')
+            : undefined;
+        const replica = (
+          p.Replicas as Array<{ Region: string; SSESpecification?: { KMSMasterKeyId?: unknown } }> | undefined
+        )?.find((x) => x.Region === region);
+        if (replica)
+          return replica.SSESpecification?.KMSMasterKeyId
+            ? String(evaluator.value(replica.SSESpecification.KMSMasterKeyId))
+            : 'alias/aws/dynamodb';
       }
-      if (r.Type === 'AWS::SecretsManager::Secret' && resource.replace(`:${region}:`, `:${at.region}:`) === evaluator.ref(id)) {
+      if (
+        r.Type === 'AWS::SecretsManager::Secret' &&
+        resource.replace(`:${region}:`, `:${at.region}:`) === evaluator.ref(id)
+      ) {
         if (at.region === region) return p.KmsKeyId ? String(evaluator.value(p.KmsKeyId)) : 'alias/aws/secretsmanager';
-        const replica = (p.ReplicaRegions as Array<{ Region: string; KmsKeyId?: unknown }> | undefined)?.find((x) => x.Region === region);
+        const replica = (p.ReplicaRegions as Array<{ Region: string; KmsKeyId?: unknown }> | undefined)?.find(
+          (x) => x.Region === region,
+        );
         if (replica) return replica.KmsKeyId ? String(evaluator.value(replica.KmsKeyId)) : 'alias/aws/secretsmanager';
       }
       if (at.region !== region) continue;
-      if (r.Type === 'AWS::SNS::Topic' && resource === evaluator.ref(id)) return p.KmsMasterKeyId ? String(evaluator.value(p.KmsMasterKeyId)) : undefined;
-      if (r.Type === 'AWS::SQS::Queue' && resource === evaluator.attribute(id, 'Arn')) return p.KmsMasterKeyId ? String(evaluator.value(p.KmsMasterKeyId)) : undefined;
+      if (r.Type === 'AWS::SNS::Topic' && resource === evaluator.ref(id))
+        return p.KmsMasterKeyId ? String(evaluator.value(p.KmsMasterKeyId)) : undefined;
+      if (r.Type === 'AWS::SQS::Queue' && resource === evaluator.attribute(id, 'Arn'))
+        return p.KmsMasterKeyId ? String(evaluator.value(p.KmsMasterKeyId)) : undefined;
     }
   }
   // Not the stage's own (a secret created by hand before the deploy, an SMS): AWS's default keys.
@@ -658,16 +846,23 @@ function awsPath(c: CallContext, service: string, region: string): string[] {
   const { evaluator } = c;
   if (region !== evaluator.region) {
     const nat = natPath(evaluator, c.side);
-    return nat ? [`network: ${service} in ${region} from a VPC in ${evaluator.region}: ${nat}; ${constraint('cross-region-needs-path-out')}`] : [];
+    return nat
+      ? [
+          `network: ${service} in ${region} from a VPC in ${evaluator.region}: ${nat}; ${constraint('cross-region-needs-path-out')}`,
+        ]
+      : [];
   }
   const endpoint = endpointFor(evaluator, service);
   if (endpoint) {
-    if (service === 'cognito-idp' && c.userPoolHasDomain) return [`network: ${constraint('cognito-privatelink-no-domain')}`];
+    if (service === 'cognito-idp' && c.userPoolHasDomain)
+      return [`network: ${constraint('cognito-privatelink-no-domain')}`];
     const problem = endpointPath(evaluator, c.side, endpoint);
     return problem ? [`network: ${problem}`] : [];
   }
   const nat = natPath(evaluator, c.side);
-  return nat ? [`network: no VPC endpoint for ${service} in ${region} and ${nat}; ${constraint('lambda-in-vpc-no-internet')}`] : [];
+  return nat
+    ? [`network: no VPC endpoint for ${service} in ${region} and ${nat}; ${constraint('lambda-in-vpc-no-internet')}`]
+    : [];
 }
 
 function httpsPath(c: CallContext, host: string): string[] {
@@ -680,13 +875,17 @@ function httpsPath(c: CallContext, host: string): string[] {
 
 function postgresPath(c: CallContext, host: string): string[] {
   const { evaluator } = c;
-  const proxy = byType(evaluator.at.template, 'AWS::RDS::DBProxy').find(([id]) => host === evaluator.attribute(id, 'Endpoint'));
+  const proxy = byType(evaluator.at.template, 'AWS::RDS::DBProxy').find(
+    ([id]) => host === evaluator.attribute(id, 'Endpoint'),
+  );
   if (!proxy) return [`network: ${host} is no RDS proxy of this stack`];
   if (!c.side) return ['network: the proxy is reachable only from inside the VPC, and the function runs outside it'];
   const groups = evaluator.value(proxy[1].Properties.VpcSecurityGroupIds) as string[];
   const missing: string[] = [];
-  if (!ingressAllows(evaluator, groups, 5432, c.side.securityGroups)) missing.push(`network: the proxy's security group takes no 5432 from the function`);
-  if (!egressAllows(evaluator, c.side.securityGroups, 5432, { cidr: vpcCidr(evaluator), group: groups[0] })) missing.push('network: its security group allows no 5432 to the proxy');
+  if (!ingressAllows(evaluator, groups, 5432, c.side.securityGroups))
+    missing.push(`network: the proxy's security group takes no 5432 from the function`);
+  if (!egressAllows(evaluator, c.side.securityGroups, 5432, { cidr: vpcCidr(evaluator), group: groups[0] }))
+    missing.push('network: its security group allows no 5432 to the proxy');
   return missing;
 }
 

@@ -51,12 +51,14 @@ interface Document {
 }
 
 const documentId = 'urn:tyrehero:openapi';
-const pointer = (...segments: string[]) => segments.map((s) => `/${encodeURIComponent(s.replace(/~/g, '~0').replace(/\//g, '~1'))}`).join('');
+const pointer = (...segments: string[]) =>
+  segments.map((s) => `/${encodeURIComponent(s.replace(/~/g, '~0').replace(/\//g, '~1'))}`).join('');
 
 // ajv-formats is CommonJS with a default export: under ESM interop the plugin is module.default (or its .default).
 type FormatsPlugin = (ajv: Ajv2020) => Ajv2020;
 const formatsModule = ajvFormats as unknown as { default: FormatsPlugin | { default: FormatsPlugin } };
-const addFormats: FormatsPlugin = typeof formatsModule.default === 'function' ? formatsModule.default : formatsModule.default.default;
+const addFormats: FormatsPlugin =
+  typeof formatsModule.default === 'function' ? formatsModule.default : formatsModule.default.default;
 
 class Contract {
   readonly document = openApiDocument() as unknown as Document;
@@ -67,12 +69,16 @@ class Contract {
   constructor() {
     addFormats(this.ajv);
     // The document's own members are not JSON Schema keywords; everything under components.schemas is checked strictly.
-    for (const member of Object.keys(this.document)) if (!['$schema', '$id'].includes(member)) this.ajv.addKeyword(member);
+    for (const member of Object.keys(this.document))
+      if (!['$schema', '$id'].includes(member)) this.ajv.addKeyword(member);
     this.ajv.addSchema(this.document, documentId);
     // Literal paths before templated ones, so /ops/queue never matches a {parameter}.
     this.templates = Object.keys(this.document.paths)
       .sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0))
-      .map((template) => ({ template, pattern: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}$`) }));
+      .map((template) => ({
+        template,
+        pattern: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}$`),
+      }));
   }
 
   routeFor(path: string): string | undefined {
@@ -98,23 +104,34 @@ class Contract {
     if (!operation) return [`${response.method} ${template} is not in the OpenAPI document`];
     const status = String(response.status);
     const statusKey = [status, `${status[0]}XX`, 'default'].find((key) => key in operation.responses);
-    if (!statusKey) return [`${response.method} ${template} answered ${status}, which the OpenAPI document does not list (it lists ${Object.keys(operation.responses).join(', ')})`];
+    if (!statusKey)
+      return [
+        `${response.method} ${template} answered ${status}, which the OpenAPI document does not list (it lists ${Object.keys(operation.responses).join(', ')})`,
+      ];
     const documented = operation.responses[statusKey]!;
     const where = `${response.method} ${template} ${status}`;
     const found: string[] = [];
 
-    const headers = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name.toLowerCase(), value === undefined ? undefined : String(value)]));
+    const headers = Object.fromEntries(
+      Object.entries(response.headers).map(([name, value]) => [
+        name.toLowerCase(),
+        value === undefined ? undefined : String(value),
+      ]),
+    );
     // name (lower case) → where its schema sits in the document, following a $ref into components.headers.
     const declared = new Map(
       Object.entries(documented.headers ?? {}).map(([name, header]) => {
         const refName = '$ref' in header ? header.$ref.split('/').pop()! : undefined;
         const resolved = refName ? this.document.components.headers![refName]! : (header as HeaderObject);
-        const schemaAt = refName ? ['components', 'headers', refName, 'schema'] : ['paths', template, method, 'responses', statusKey, 'headers', name, 'schema'];
+        const schemaAt = refName
+          ? ['components', 'headers', refName, 'schema']
+          : ['paths', template, method, 'responses', statusKey, 'headers', name, 'schema'];
         return [name.toLowerCase(), { required: resolved.required === true, schemaAt }] as const;
       }),
     );
     for (const [name, { required }] of declared) {
-      if (required && headers[name] === undefined) found.push(`${where}: header ${name} is declared required but was not sent`);
+      if (required && headers[name] === undefined)
+        found.push(`${where}: header ${name} is declared required but was not sent`);
     }
     for (const [name, value] of Object.entries(headers)) {
       if (value === undefined || isCommonHeader(name)) continue;
@@ -129,19 +146,36 @@ class Contract {
 
     const contentType = headers['content-type']?.split(';')[0]?.trim().toLowerCase();
     if (response.body === '') {
-      if (documented.content && Object.keys(documented.content).length > 0) found.push(`${where}: no body, but the document declares ${Object.keys(documented.content).join(', ')}`);
+      if (documented.content && Object.keys(documented.content).length > 0)
+        found.push(`${where}: no body, but the document declares ${Object.keys(documented.content).join(', ')}`);
       return found;
     }
     if (!documented.content) return [...found, `${where}: a body was sent, but the document declares none`];
-    if (!contentType || !(contentType in documented.content)) return [...found, `${where}: content type ${contentType ?? '(none)'} is not one of ${Object.keys(documented.content).join(', ')}`];
+    if (!contentType || !(contentType in documented.content))
+      return [
+        ...found,
+        `${where}: content type ${contentType ?? '(none)'} is not one of ${Object.keys(documented.content).join(', ')}`,
+      ];
     let body: unknown;
     try {
       body = JSON.parse(response.body);
     } catch {
       return [...found, `${where}: the ${contentType} body is not JSON`];
     }
-    const validate = this.validator('paths', template, method, 'responses', statusKey, 'content', contentType, 'schema');
-    if (!validate(body)) found.push(`${where}: body does not match the document: ${this.ajv.errorsText(validate.errors, { separator: '; ' })}\n  body: ${response.body.slice(0, 600)}`);
+    const validate = this.validator(
+      'paths',
+      template,
+      method,
+      'responses',
+      statusKey,
+      'content',
+      contentType,
+      'schema',
+    );
+    if (!validate(body))
+      found.push(
+        `${where}: body does not match the document: ${this.ajv.errorsText(validate.errors, { separator: '; ' })}\n  body: ${response.body.slice(0, 600)}`,
+      );
     return found;
   }
 }

@@ -14,7 +14,11 @@ export interface EventOptions {
 }
 
 export function apiEvent(options: EventOptions): APIGatewayProxyEvent {
-  const headers: Record<string, string> = { Host: 'api.tyrehero.test', ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...options.headers };
+  const headers: Record<string, string> = {
+    Host: 'api.tyrehero.test',
+    ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+    ...options.headers,
+  };
   const requestId = randomUUID();
   return {
     httpMethod: options.method,
@@ -26,7 +30,12 @@ export function apiEvent(options: EventOptions): APIGatewayProxyEvent {
     stageVariables: null,
     headers,
     multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-    body: options.body === undefined ? null : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+    body:
+      options.body === undefined
+        ? null
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body),
     isBase64Encoded: false,
     requestContext: {
       requestId,
@@ -76,7 +85,13 @@ export async function invoke<T = Record<string, unknown>>(
 ): Promise<Response<T>> {
   const raw = await handler(event, context);
   // Every response a test receives must be one the OpenAPI document promises; a mismatch fails that test.
-  assertMatchesContract({ method: event.httpMethod, path: event.path, status: raw.statusCode, headers: raw.headers ?? {}, body: raw.body ?? '' });
+  assertMatchesContract({
+    method: event.httpMethod,
+    path: event.path,
+    status: raw.statusCode,
+    headers: raw.headers ?? {},
+    body: raw.body ?? '',
+  });
   return {
     status: raw.statusCode,
     headers: (raw.headers ?? {}) as Record<string, string>,

@@ -21,7 +21,16 @@ export async function ownPostgres(database = 'tyrehero'): Promise<OwnPostgres> {
   const Postgres = await loadEmbeddedPostgres(path.join(projectRoot, 'node_modules'));
   const port = await freePort();
   const newServer = () =>
-    new Postgres({ databaseDir: path.join(dir, 'pg'), port, user: 'postgres', password: 'pw', persistent: true, createPostgresUser: process.getuid?.() === 0, onLog: () => undefined, onError: () => undefined });
+    new Postgres({
+      databaseDir: path.join(dir, 'pg'),
+      port,
+      user: 'postgres',
+      password: 'pw',
+      persistent: true,
+      createPostgresUser: process.getuid?.() === 0,
+      onLog: () => undefined,
+      onError: () => undefined,
+    });
   let server = newServer();
   await server.initialise();
   await server.start();

@@ -6,8 +6,15 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../scripts/local/engines.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation properties are arbitrary JSON, navigated by the assertions
-export type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: unknown; DeletionPolicy?: string; UpdateReplacePolicy?: string; Condition?: string };
+export type Resource = {
+  Type: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation properties are arbitrary JSON, navigated by the assertions
+  Properties: Record<string, any>;
+  DependsOn?: unknown;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+  Condition?: string;
+};
 export interface Template {
   Transform?: unknown;
   Parameters?: Record<string, unknown>;
@@ -86,15 +93,36 @@ export function discard(packaged: Packaged | undefined): void {
 async function packageNow(stage: string, region: string, options: PackageOptions, into?: string): Promise<Packaged> {
   const dir = into ?? mkdtempSync(path.join(os.tmpdir(), `tyrehero-package-${stage}-${region}-`));
   // Packaging must be a pure, offline build.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && key !== 'SLS_ESBUILD_WORK_FOLDER'));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && key !== 'SLS_ESBUILD_WORK_FOLDER'),
+  );
   // Its own esbuild work folder: packagings running at once (or beside `npm start`) must not share .esbuild/.
   const workFolder = options.defaultWorkFolder ? undefined : `.esbuild-package-${path.basename(dir)}`;
   try {
-    await promisify(execFile)(process.execPath, [path.join(projectRoot, 'node_modules/osls/bin/serverless.js'), 'package', '--stage', stage, '--region', region, '--package', dir], {
-      cwd: projectRoot,
-      env: { ...env, SLS_TELEMETRY_DISABLED: '1', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent', ...(workFolder ? { SLS_ESBUILD_WORK_FOLDER: workFolder } : {}) },
-      maxBuffer: 32 * 1024 * 1024,
-    });
+    await promisify(execFile)(
+      process.execPath,
+      [
+        path.join(projectRoot, 'node_modules/osls/bin/serverless.js'),
+        'package',
+        '--stage',
+        stage,
+        '--region',
+        region,
+        '--package',
+        dir,
+      ],
+      {
+        cwd: projectRoot,
+        env: {
+          ...env,
+          SLS_TELEMETRY_DISABLED: '1',
+          AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+          AWS_CONFIG_FILE: '/nonexistent',
+          ...(workFolder ? { SLS_ESBUILD_WORK_FOLDER: workFolder } : {}),
+        },
+        maxBuffer: 32 * 1024 * 1024,
+      },
+    );
   } finally {
     if (workFolder) rmSync(path.join(projectRoot, workFolder), { recursive: true, force: true });
   }
@@ -102,25 +130,38 @@ async function packageNow(stage: string, region: string, options: PackageOptions
   return { dir, file, template: JSON.parse(readFileSync(file, 'utf8')) as Template };
 }
 
-const pseudoParameters = new Set(['AWS::AccountId', 'AWS::NotificationARNs', 'AWS::NoValue', 'AWS::Partition', 'AWS::Region', 'AWS::StackId', 'AWS::StackName', 'AWS::URLSuffix']);
+const pseudoParameters = new Set([
+  'AWS::AccountId',
+  'AWS::NotificationARNs',
+  'AWS::NoValue',
+  'AWS::Partition',
+  'AWS::Region',
+  'AWS::StackId',
+  'AWS::StackName',
+  'AWS::URLSuffix',
+]);
 
 /**
  * What CloudFormation checks before it creates anything: every Ref, Fn::GetAtt and ${name} inside Fn::Sub names a
  * resource, parameter or pseudo parameter that exists. Returns the broken references, "where: what".
  */
 export function brokenReferences(template: Template): string[] {
-  const known = (name: string) => pseudoParameters.has(name) || name in template.Resources || name in (template.Parameters ?? {});
+  const known = (name: string) =>
+    pseudoParameters.has(name) || name in template.Resources || name in (template.Parameters ?? {});
   const broken: string[] = [];
   const visit = (node: unknown, where: string, locals: Set<string>): void => {
     if (Array.isArray(node)) return node.forEach((child, i) => visit(child, `${where}[${i}]`, locals));
     if (!node || typeof node !== 'object') return;
     for (const [key, value] of Object.entries(node)) {
-      if (key === 'Ref' && typeof value === 'string' && !known(value) && !locals.has(value)) broken.push(`${where}: Ref ${value}`);
+      if (key === 'Ref' && typeof value === 'string' && !known(value) && !locals.has(value))
+        broken.push(`${where}: Ref ${value}`);
       else if (key === 'Fn::GetAtt') {
         const target = Array.isArray(value) ? value[0] : String(value).split('.')[0];
         if (!(target in template.Resources)) broken.push(`${where}: GetAtt ${target}`);
       } else if (key === 'Fn::Sub') {
-        const [text, vars] = Array.isArray(value) ? (value as [string, Record<string, unknown>]) : [value as string, {}];
+        const [text, vars] = Array.isArray(value)
+          ? (value as [string, Record<string, unknown>])
+          : [value as string, {}];
         const names = new Set(Object.keys(vars ?? {}));
         for (const [, ref] of String(text).matchAll(/\$\{([^!}][^}]*)\}/g)) {
           const name = ref!.split('.')[0]!;
@@ -145,8 +186,11 @@ function dependencies(template: Template): Map<string, Set<string>> {
       if (key === 'Ref' && typeof value === 'string') into.add(value);
       else if (key === 'Fn::GetAtt') into.add(Array.isArray(value) ? String(value[0]) : String(value).split('.')[0]!);
       else if (key === 'Fn::Sub') {
-        const [text, vars] = Array.isArray(value) ? (value as [string, Record<string, unknown>]) : [value as string, {}];
-        for (const [, ref] of String(text).matchAll(/\$\{([^!}][^}]*)\}/g)) if (!(ref! in (vars ?? {}))) into.add(ref!.split('.')[0]!);
+        const [text, vars] = Array.isArray(value)
+          ? (value as [string, Record<string, unknown>])
+          : [value as string, {}];
+        for (const [, ref] of String(text).matchAll(/\$\{([^!}][^}]*)\}/g))
+          if (!(ref! in (vars ?? {}))) into.add(ref!.split('.')[0]!);
         collect(vars, into);
       } else if (key === 'DependsOn') for (const id of ([] as unknown[]).concat(value)) into.add(String(id));
       else collect(value, into);

@@ -46,15 +46,30 @@ export async function seedRequest(sql: pg.Pool, r: SeededRequest): Promise<strin
        completed_at, cancelled_at, eta, tracking_token_hash, is_test)
      VALUES ($1, $2, 'Seeded Customer', $3, 51.5, -0.12, 'gcpvj0', 'Ford Focus', 'puncture', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, repeat('a', 64), $16)`,
     [
-      id, r.reference ?? nextReference(), r.phone ?? '+447700900001', r.priority ?? 3, r.status, created, deadline, r.onSiteAt ?? null,
+      id,
+      r.reference ?? nextReference(),
+      r.phone ?? '+447700900001',
+      r.priority ?? 3,
+      r.status,
+      created,
+      deadline,
+      r.onSiteAt ?? null,
       // Seeded arrivals are verified (the van was at the breakdown) unless the case says otherwise.
       r.unverified ? null : (r.onSiteAt ?? null),
       r.completedAt ? (r.unverified ? 'override' : 'code') : null,
       r.completedAt && r.unverified ? 'Seeded override' : null,
       r.completedAt && r.unverified ? 'ops-seed' : null,
-      r.completedAt ?? null, r.cancelledAt ?? null, r.eta ?? null, r.isTest ?? false,
+      r.completedAt ?? null,
+      r.cancelledAt ?? null,
+      r.eta ?? null,
+      r.isTest ?? false,
     ],
   );
-  if (r.rating !== undefined) await sql.query('UPDATE emergency_requests SET rating = $2, rated_at = $3 WHERE id = $1', [id, r.rating, r.ratedAt ?? r.completedAt]);
+  if (r.rating !== undefined)
+    await sql.query('UPDATE emergency_requests SET rating = $2, rated_at = $3 WHERE id = $1', [
+      id,
+      r.rating,
+      r.ratedAt ?? r.completedAt,
+    ]);
   return id;
 }

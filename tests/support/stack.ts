@@ -22,10 +22,15 @@ export interface TestStack {
 const testDefaults = { DISPATCH_BUDGET_MS: '600000', INTAKE_LIMIT_PER_PHONE_HOUR: '100' };
 
 export async function testConfig(env: Record<string, string> = {}): Promise<Config> {
-  return isolatedConfig({ pgServerUrl: inject('pgServerUrl'), dynamodbEndpoint: inject('dynamodbEndpoint') }, { ...testDefaults, ...env });
+  return isolatedConfig(
+    { pgServerUrl: inject('pgServerUrl'), dynamodbEndpoint: inject('dynamodbEndpoint') },
+    { ...testDefaults, ...env },
+  );
 }
 
-export async function testStack(options: { env?: Record<string, string>; overrides?: Overrides } = {}): Promise<TestStack> {
+export async function testStack(
+  options: { env?: Record<string, string>; overrides?: Overrides } = {},
+): Promise<TestStack> {
   const config = await testConfig(options.env);
   const deps = allDeps(config, options.overrides);
   const sql = new pg.Pool({ connectionString: config.database.url, max: 2 });

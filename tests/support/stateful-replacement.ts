@@ -34,7 +34,10 @@ export interface ReplacementProperties {
  * Read through cfn-lint's own schema manager rather than its data files: the files are keyed by content hash per
  * region and patched at load time, and the manager is what cfn-lint itself validates with.
  */
-export function replacementPropertiesFromCfnLint(region: string, types: readonly string[] = statefulTypes): Record<string, ReplacementProperties> {
+export function replacementPropertiesFromCfnLint(
+  region: string,
+  types: readonly string[] = statefulTypes,
+): Record<string, ReplacementProperties> {
   const script = [
     'import json, sys',
     'from cfnlint.schema import PROVIDER_SCHEMA_MANAGER as manager',
@@ -46,7 +49,10 @@ export function replacementPropertiesFromCfnLint(region: string, types: readonly
     'print(json.dumps(out))',
   ].join('\n');
   try {
-    return JSON.parse(execFileSync('python3', ['-c', script, region, ...types], { encoding: 'utf8' })) as Record<string, ReplacementProperties>;
+    return JSON.parse(execFileSync('python3', ['-c', script, region, ...types], { encoding: 'utf8' })) as Record<
+      string,
+      ReplacementProperties
+    >;
   } catch (error) {
     throw new Error(`cannot read the resource schemas from cfn-lint (pip install cfn-lint): ${String(error)}`);
   }
@@ -115,7 +121,8 @@ export function selected(properties: Record<string, unknown> | undefined, pointe
       if (Array.isArray(node)) node.forEach((item, i) => walk(item, tail, `${at}/${i}`));
       return;
     }
-    if (node && typeof node === 'object' && !Array.isArray(node)) walk((node as Record<string, unknown>)[step], tail, `${at}/${step}`);
+    if (node && typeof node === 'object' && !Array.isArray(node))
+      walk((node as Record<string, unknown>)[step], tail, `${at}/${step}`);
   };
   walk(properties, steps.slice(1), '/properties');
   return found;
@@ -143,42 +150,75 @@ function referencedNames(value: unknown, into = new Set<string>()): Set<string> 
  * changed, a create-only property changed, added or removed, or a create-only property that refers to a resource
  * being replaced (its new physical id is a new value, which CloudFormation cannot see in the template).
  */
-export function statefulReplacements(before: Template, after: Template, schemas: Record<string, ReplacementProperties>): Replacement[] {
+export function statefulReplacements(
+  before: Template,
+  after: Template,
+  schemas: Record<string, ReplacementProperties>,
+): Replacement[] {
   const found: Replacement[] = [];
   const stateful = new Set<string>(statefulTypes);
   for (const [id, old] of Object.entries(before.Resources)) {
     if (!stateful.has(old.Type)) continue;
     const now = after.Resources[id];
     if (!now) {
-      found.push({ resource: id, type: old.Type, property: '(removed)', before: id, after: undefined, certainty: 'replaced' });
+      found.push({
+        resource: id,
+        type: old.Type,
+        property: '(removed)',
+        before: id,
+        after: undefined,
+        certainty: 'replaced',
+      });
       continue;
     }
     if (now.Type !== old.Type) {
-      found.push({ resource: id, type: old.Type, property: 'Type', before: old.Type, after: now.Type, certainty: 'replaced' });
+      found.push({
+        resource: id,
+        type: old.Type,
+        property: 'Type',
+        before: old.Type,
+        after: now.Type,
+        certainty: 'replaced',
+      });
       continue;
     }
     const schema = schemas[old.Type];
     if (!schema) throw new Error(`no resource schema for ${old.Type}`);
-    const pointers = [...schema.createOnly.map((p) => [p, 'replaced'] as const), ...schema.conditional.map((p) => [p, 'conditional'] as const)];
+    const pointers = [
+      ...schema.createOnly.map((p) => [p, 'replaced'] as const),
+      ...schema.conditional.map((p) => [p, 'conditional'] as const),
+    ];
     for (const [pointer, certainty] of pointers) {
       const [was, is] = [selected(old.Properties, pointer), selected(now.Properties, pointer)];
       for (const at of new Set([...was.keys(), ...is.keys()])) {
-        if (!isDeepStrictEqual(was.get(at), is.get(at))) found.push({ resource: id, type: old.Type, property: at, before: was.get(at), after: is.get(at), certainty });
+        if (!isDeepStrictEqual(was.get(at), is.get(at)))
+          found.push({ resource: id, type: old.Type, property: at, before: was.get(at), after: is.get(at), certainty });
       }
     }
   }
 
   // Replacement spreads through create-only references (an Aurora instance's DBClusterIdentifier: !Ref the cluster).
   const replaced = new Set(found.filter((r) => r.certainty === 'replaced').map((r) => r.resource));
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [id, now] of Object.entries(after.Resources)) {
       if (!stateful.has(now.Type) || replaced.has(id) || before.Resources[id]?.Type !== now.Type) continue;
       for (const pointer of schemas[now.Type]?.createOnly ?? []) {
-        const [at, value] = [...selected(now.Properties, pointer)].find(([, v]) => [...referencedNames(v)].some((name) => replaced.has(name))) ?? [];
+        const [at, value] =
+          [...selected(now.Properties, pointer)].find(([, v]) =>
+            [...referencedNames(v)].some((name) => replaced.has(name)),
+          ) ?? [];
         if (at === undefined) continue;
         const cause = [...referencedNames(value)].find((name) => replaced.has(name))!;
-        found.push({ resource: id, type: now.Type, property: at, before: value, after: value, certainty: 'replaced', because: cause });
+        found.push({
+          resource: id,
+          type: now.Type,
+          property: at,
+          before: value,
+          after: value,
+          certainty: 'replaced',
+          because: cause,
+        });
         replaced.add(id);
         grew = true;
         break;
@@ -192,7 +232,9 @@ export function statefulReplacements(before: Template, after: Template, schemas:
  * An entry of intended-replacements.json: a replacement someone meant, with the README heading of its migration note;
  * or, for a property the schema makes create-only only under conditions, why this change is made in place.
  */
-export type IntendedReplacement = { resource: string; property: string } & ({ readmeHeading: string } | { inPlaceBecause: string });
+export type IntendedReplacement = { resource: string; property: string } & (
+  { readmeHeading: string } | { inPlaceBecause: string }
+);
 
 /**
  * The replacements nobody accounted for, as lines to print. One is accounted for when intended-replacements.json names
@@ -206,14 +248,20 @@ export function unaccounted(replacements: Replacement[], intended: IntendedRepla
   const matches = (e: IntendedReplacement, r: Replacement) => e.resource === r.resource && e.property === r.property;
   for (const entry of intended) {
     const name = `intended replacement ${entry.resource} ${entry.property}`;
-    if ('readmeHeading' in entry && !headings.has(entry.readmeHeading)) problems.push(`${name}: README.md has no heading "${entry.readmeHeading}"`);
+    if ('readmeHeading' in entry && !headings.has(entry.readmeHeading))
+      problems.push(`${name}: README.md has no heading "${entry.readmeHeading}"`);
     if ('inPlaceBecause' in entry && replacements.some((r) => matches(entry, r) && r.certainty === 'replaced')) {
-      problems.push(`${name}: the schema makes it create-only, so it is always replaced; give a readmeHeading instead of inPlaceBecause`);
+      problems.push(
+        `${name}: the schema makes it create-only, so it is always replaced; give a readmeHeading instead of inPlaceBecause`,
+      );
     }
-    if (!replacements.some((r) => matches(entry, r))) problems.push(`${name} matches nothing the deploy would replace: remove it`);
+    if (!replacements.some((r) => matches(entry, r)))
+      problems.push(`${name} matches nothing the deploy would replace: remove it`);
   }
-  const noted = (r: Replacement) => intended.some((e) => matches(e, r) && 'readmeHeading' in e && headings.has(e.readmeHeading));
-  const inPlace = (r: Replacement) => r.certainty === 'conditional' && intended.some((e) => matches(e, r) && 'inPlaceBecause' in e);
+  const noted = (r: Replacement) =>
+    intended.some((e) => matches(e, r) && 'readmeHeading' in e && headings.has(e.readmeHeading));
+  const inPlace = (r: Replacement) =>
+    r.certainty === 'conditional' && intended.some((e) => matches(e, r) && 'inPlaceBecause' in e);
   // In the order found, so a resource replaced because of another comes after it.
   const accountedFor = new Set<string>();
   for (const r of replacements) {
@@ -222,8 +270,14 @@ export function unaccounted(replacements: Replacement[], intended: IntendedRepla
       accountedFor.add(r.resource);
       continue;
     }
-    const how = r.because ? `replaced because ${r.because} is replaced` : r.certainty === 'conditional' ? 'may be replaced' : 'replaced';
-    problems.push(`${r.resource} (${r.type}) ${how}: ${r.property} ${JSON.stringify(r.before) ?? '(absent)'} -> ${JSON.stringify(r.after) ?? '(absent)'}`);
+    const how = r.because
+      ? `replaced because ${r.because} is replaced`
+      : r.certainty === 'conditional'
+        ? 'may be replaced'
+        : 'replaced';
+    problems.push(
+      `${r.resource} (${r.type}) ${how}: ${r.property} ${JSON.stringify(r.before) ?? '(absent)'} -> ${JSON.stringify(r.after) ?? '(absent)'}`,
+    );
   }
   return problems;
 }

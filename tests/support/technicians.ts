@@ -14,7 +14,12 @@ export async function seedTechnicianProfiles(stack: Pick<TestStack, 'sql'>, ids:
 }
 
 /** One technician in the directory, at `location` now and available: what a dispatch test needs of the fleet. */
-export async function availableTechnician(stack: Pick<TestStack, 'sql' | 'deps'>, id: string, location: GeoPoint, at = new Date()): Promise<void> {
+export async function availableTechnician(
+  stack: Pick<TestStack, 'sql' | 'deps'>,
+  id: string,
+  location: GeoPoint,
+  at = new Date(),
+): Promise<void> {
   await seedTechnicianProfiles(stack, [id]);
   await stack.deps.technicians.recordLocation(id, { location, recordedAt: at });
   await stack.deps.technicians.setAvailability(id, 'available');

@@ -30,7 +30,11 @@ export function zipEntries(file: string): ZipEntry[] {
     const nameLength = zip.readUInt16LE(at + 28);
     const extraLength = zip.readUInt16LE(at + 30);
     const commentLength = zip.readUInt16LE(at + 32);
-    entries.push({ name: zip.toString('utf8', at + 46, at + 46 + nameLength), compressedBytes: zip.readUInt32LE(at + 20), bytes: zip.readUInt32LE(at + 24) });
+    entries.push({
+      name: zip.toString('utf8', at + 46, at + 46 + nameLength),
+      compressedBytes: zip.readUInt32LE(at + 20),
+      bytes: zip.readUInt32LE(at + 24),
+    });
     at += 46 + nameLength + extraLength + commentLength;
   }
   return entries;

@@ -21,7 +21,10 @@ describe('checkArrival', () => {
 
   it('refuses a fix older than the freshness cut-off even at the pin', () => {
     const stale = new Date(rules.freshSince.getTime() - 1);
-    expect(checkArrival(breakdown, { location: breakdown, recordedAt: stale }, rules)).toEqual({ kind: 'no-fresh-position', lastFixAt: stale });
+    expect(checkArrival(breakdown, { location: breakdown, recordedAt: stale }, rules)).toEqual({
+      kind: 'no-fresh-position',
+      lastFixAt: stale,
+    });
   });
 
   it('refuses when the van never sent a position', () => {
@@ -31,16 +34,30 @@ describe('checkArrival', () => {
 
   it('verifies exactly the fixes within the radius (property)', () => {
     fc.assert(
-      fc.property(fc.double({ min: -0.01, max: 0.01, noNaN: true }), fc.double({ min: -0.01, max: 0.01, noNaN: true }), (dLat, dLon) => {
-        const check = checkArrival(breakdown, { location: { lat: breakdown.lat + dLat, lon: breakdown.lon + dLon }, recordedAt: now }, rules);
-        expect(check.kind === 'verified').toBe((check as { distanceMeters: number }).distanceMeters <= 250);
-      }),
+      fc.property(
+        fc.double({ min: -0.01, max: 0.01, noNaN: true }),
+        fc.double({ min: -0.01, max: 0.01, noNaN: true }),
+        (dLat, dLon) => {
+          const check = checkArrival(
+            breakdown,
+            { location: { lat: breakdown.lat + dLat, lon: breakdown.lon + dLon }, recordedAt: now },
+            rules,
+          );
+          expect(check.kind === 'verified').toBe((check as { distanceMeters: number }).distanceMeters <= 250);
+        },
+      ),
     );
   });
 });
 
 describe('describeDistance', () => {
-  it.each([[0, '0 m'], [640, '640 m'], [999, '999 m'], [1000, '1.0 km'], [13_620, '13.6 km']])('%d m reads "%s"', (m, text) => {
+  it.each([
+    [0, '0 m'],
+    [640, '640 m'],
+    [999, '999 m'],
+    [1000, '1.0 km'],
+    [13_620, '13.6 km'],
+  ])('%d m reads "%s"', (m, text) => {
     expect(describeDistance(m)).toBe(text);
   });
 });

@@ -139,7 +139,9 @@ describe('markdown table', () => {
           ['c', 2, null],
         ],
       ),
-    ).toBe(['| Name | Count | Ratio |', '| --- | ---: | ---: |', '| a\\|b | 12,345 | 1.5 |', '| c | 2 | — |'].join('\n'));
+    ).toBe(
+      ['| Name | Count | Ratio |', '| --- | ---: | ---: |', '| a\\|b | 12,345 | 1.5 |', '| c | 2 | — |'].join('\n'),
+    );
   });
 
   it('shows missing and non-finite numbers as a dash', () => {
@@ -156,17 +158,32 @@ describe('markdown table', () => {
 
 describe('benchmark plumbing', () => {
   it('counts DynamoDB calls per intake without the benchmark releasing technicians', () => {
-    expect(dynamoCallsPerIntake({ QueryCommand: 30, UpdateItemCommand: 25, GetItemCommand: 10 }, 5, 10)).toEqual({ QueryCommand: 3, UpdateItemCommand: 2, GetItemCommand: 1 });
+    expect(dynamoCallsPerIntake({ QueryCommand: 30, UpdateItemCommand: 25, GetItemCommand: 10 }, 5, 10)).toEqual({
+      QueryCommand: 3,
+      UpdateItemCommand: 2,
+      GetItemCommand: 1,
+    });
   });
 
   it('builds esbuild options the way serverless-esbuild does: plugin keys dropped, exclude made external', () => {
     expect(
-      esbuildOptionsFor({ bundle: true, format: 'esm', outputFileExtension: '.mjs', exclude: ['pg-native'], external: ['x'], packager: 'npm', zipConcurrency: 2 }),
+      esbuildOptionsFor({
+        bundle: true,
+        format: 'esm',
+        outputFileExtension: '.mjs',
+        exclude: ['pg-native'],
+        external: ['x'],
+        packager: 'npm',
+        zipConcurrency: 2,
+      }),
     ).toEqual({ bundle: true, format: 'esm', external: ['x', 'pg-native'], outExtension: { '.js': '.mjs' } });
   });
 
   it('parses --quick and --only, and refuses an unknown part', () => {
-    expect(parseArgs(['--quick'])).toEqual({ quick: true, only: new Set(['coldstart', 'intake', 'spike', 'knearest', 'surge']) });
+    expect(parseArgs(['--quick'])).toEqual({
+      quick: true,
+      only: new Set(['coldstart', 'intake', 'spike', 'knearest', 'surge']),
+    });
     expect(parseArgs(['--only=surge']).only).toEqual(new Set(['surge']));
     expect(parseArgs(['--only=intake,spike']).only).toEqual(new Set(['intake', 'spike']));
     expect(() => parseArgs(['--only=bogus'])).toThrow(/unknown part/);
@@ -176,8 +193,12 @@ describe('benchmark plumbing', () => {
 describe('resolvedForBench', () => {
   it('keeps strings, fills Fn::Sub text so JSON stays JSON, and placeholders other references', () => {
     expect(resolvedForBench('STAGE', 'prod')).toBe('prod');
-    const targets = resolvedForBench('WEATHER_SCALING_TARGETS', { 'Fn::Sub': '[{"clusterId":"${DatabaseCluster}","region":"${AWS::Region}"}]' });
+    const targets = resolvedForBench('WEATHER_SCALING_TARGETS', {
+      'Fn::Sub': '[{"clusterId":"${DatabaseCluster}","region":"${AWS::Region}"}]',
+    });
     expect(JSON.parse(targets)).toEqual([{ clusterId: 'bench-databasecluster', region: 'bench-aws--region' }]);
-    expect(resolvedForBench('DB_HOST', { 'Fn::GetAtt': ['DatabaseProxy', 'Endpoint'] })).toBe('bench-placeholder-db_host');
+    expect(resolvedForBench('DB_HOST', { 'Fn::GetAtt': ['DatabaseProxy', 'Endpoint'] })).toBe(
+      'bench-placeholder-db_host',
+    );
   });
 });

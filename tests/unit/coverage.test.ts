@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { coveragePercent, ukPopulationPoints, type CoverageSettings, type PopulationPoint } from '../../shared/domain/coverage.js';
+import {
+  coveragePercent,
+  ukPopulationPoints,
+  type CoverageSettings,
+  type PopulationPoint,
+} from '../../shared/domain/coverage.js';
 import { defaultEtaSettings } from '../../shared/domain/eta.js';
 import { earthRadiusKm } from '../../shared/domain/geo.js';
 
@@ -22,19 +27,33 @@ describe('coveragePercent', () => {
   });
 
   it('is 100 when every point is reachable and 0 with no technicians at all', () => {
-    expect(coveragePercent([{ lat: 52, lon: 0 }, { lat: 54, lon: 0 }], now, settings, points)).toBe(100);
+    expect(
+      coveragePercent(
+        [
+          { lat: 52, lon: 0 },
+          { lat: 54, lon: 0 },
+        ],
+        now,
+        settings,
+        points,
+      ),
+    ).toBe(100);
     expect(coveragePercent([], now, settings, points)).toBe(0);
     expect(coveragePercent([], now, settings)).toBe(0);
   });
 
   // 35 km: 10 + 1.3 × 35 = 55.5 → 56 min.
   it('follows the ETA settings, so a tighter SLA shrinks coverage', () => {
-    expect(coveragePercent([{ lat: kmNorthOf(52, 35), lon: 0 }], now, { ...settings, slaMinutes: 60 }, points)).toBe(75);
+    expect(coveragePercent([{ lat: kmNorthOf(52, 35), lon: 0 }], now, { ...settings, slaMinutes: 60 }, points)).toBe(
+      75,
+    );
     expect(coveragePercent([{ lat: kmNorthOf(52, 35), lon: 0 }], now, { ...settings, slaMinutes: 50 }, points)).toBe(0);
   });
 
   it('never counts a technician beyond the dispatch search radius', () => {
-    expect(coveragePercent([{ lat: kmNorthOf(52, 30), lon: 0 }], now, { ...settings, maxRadiusKm: 25 }, points)).toBe(0);
+    expect(coveragePercent([{ lat: kmNorthOf(52, 30), lon: 0 }], now, { ...settings, maxRadiusKm: 25 }, points)).toBe(
+      0,
+    );
   });
 
   it('covers London but little else with one central London technician', () => {

@@ -22,11 +22,17 @@ describe('demo technicians', () => {
     ['Glasgow', 55.861, -4.25, 3, 10],
     ['Bristol', 51.454, -2.588, 3, 15],
   ])('cover %s', (_city, lat, lon, atLeast, radiusKm) => {
-    expect(demoTechnicians.filter((t) => kmBetween(t.home, { lat, lon }) < radiusKm).length).toBeGreaterThanOrEqual(atLeast);
+    expect(demoTechnicians.filter((t) => kmBetween(t.home, { lat, lon }) < radiusKm).length).toBeGreaterThanOrEqual(
+      atLeast,
+    );
   });
 
   it('cover the M1, M6 and M25 corridors', () => {
-    for (const motorway of ['M1', 'M6', 'M25']) expect(demoTechnicians.filter((t) => t.homeBase.startsWith(`${motorway} `)).length, motorway).toBeGreaterThanOrEqual(4);
+    for (const motorway of ['M1', 'M6', 'M25'])
+      expect(
+        demoTechnicians.filter((t) => t.homeBase.startsWith(`${motorway} `)).length,
+        motorway,
+      ).toBeGreaterThanOrEqual(4);
   });
 
   it('include names with accents, stored as written', () => {

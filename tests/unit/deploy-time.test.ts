@@ -11,13 +11,26 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 type Event = Record<string, unknown>;
 type Handler = (event: Event) => Promise<void>;
 const require = createRequire(import.meta.url);
-const { makeHandler } = require('../../resources/deploy-time/handler.cjs') as { makeHandler: (logs?: () => unknown) => Handler };
+const { makeHandler } = require('../../resources/deploy-time/handler.cjs') as {
+  makeHandler: (logs?: () => unknown) => Handler;
+};
 const { deployTimeResources } = require('../../resources/deploy-time.cjs') as {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation properties are arbitrary JSON
-  deployTimeResources: (o: Record<string, unknown>) => { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
+  deployTimeResources: (o: Record<string, unknown>) => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation properties are arbitrary JSON
+    Resources: Record<string, { Type: string; Properties: Record<string, any> }>;
+  };
 };
 
-const keys = [{ kid: 'k1', kty: 'RSA', alg: 'RS256', e: 'AQAB', n: 'sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1Wl', use: 'sig' }];
+const keys = [
+  {
+    kid: 'k1',
+    kty: 'RSA',
+    alg: 'RS256',
+    e: 'AQAB',
+    n: 'sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1Wl',
+    use: 'sig',
+  },
+];
 let server: Server;
 let base: string;
 let jwksStatus = 200;
@@ -37,7 +50,8 @@ beforeAll(async () => {
       return;
     }
     void read(request).then((text) => {
-      if (request.method === 'PUT') responses.push({ path: request.url!, body: JSON.parse(text) as Record<string, unknown> });
+      if (request.method === 'PUT')
+        responses.push({ path: request.url!, body: JSON.parse(text) as Record<string, unknown> });
       response.writeHead(200).end();
     });
   });
@@ -94,8 +108,15 @@ describe('Custom::StaffJwks', () => {
 
 describe('Custom::LogRetention', () => {
   const logs = mockClient(logsSdk.CloudWatchLogsClient);
-  const handler = makeHandler(() => ({ sdk: logsSdk, client: new logsSdk.CloudWatchLogsClient({ region: 'eu-west-2' }) }));
-  const props = { LogGroupName: '/aws/rds/cluster/db-1/postgresql', RetentionInDays: '30', KmsKeyId: 'arn:aws:kms:eu-west-2:123456789012:key/k' };
+  const handler = makeHandler(() => ({
+    sdk: logsSdk,
+    client: new logsSdk.CloudWatchLogsClient({ region: 'eu-west-2' }),
+  }));
+  const props = {
+    LogGroupName: '/aws/rds/cluster/db-1/postgresql',
+    RetentionInDays: '30',
+    KmsKeyId: 'arn:aws:kms:eu-west-2:123456789012:key/k',
+  };
   beforeEach(() => logs.reset());
 
   it('creates a missing group encrypted with the stack key, then sets its retention', async () => {
@@ -108,10 +129,19 @@ describe('Custom::LogRetention', () => {
   });
 
   it('takes over a group the service already created: encrypts it and sets its retention', async () => {
-    logs.on(logsSdk.CreateLogGroupCommand).rejects(new logsSdk.ResourceAlreadyExistsException({ message: 'exists', $metadata: {} }));
+    logs
+      .on(logsSdk.CreateLogGroupCommand)
+      .rejects(new logsSdk.ResourceAlreadyExistsException({ message: 'exists', $metadata: {} }));
     await handler(event('Custom::LogRetention', props, 'Update'));
-    expect(logs.calls().map((c) => c.args[0].constructor.name)).toEqual(['CreateLogGroupCommand', 'AssociateKmsKeyCommand', 'PutRetentionPolicyCommand']);
-    expect(logs.commandCalls(logsSdk.AssociateKmsKeyCommand)[0]!.args[0].input).toEqual({ logGroupName: props.LogGroupName, kmsKeyId: props.KmsKeyId });
+    expect(logs.calls().map((c) => c.args[0].constructor.name)).toEqual([
+      'CreateLogGroupCommand',
+      'AssociateKmsKeyCommand',
+      'PutRetentionPolicyCommand',
+    ]);
+    expect(logs.commandCalls(logsSdk.AssociateKmsKeyCommand)[0]!.args[0].input).toEqual({
+      logGroupName: props.LogGroupName,
+      kmsKeyId: props.KmsKeyId,
+    });
     expect(responses[0]!.body.Status).toBe('SUCCESS');
   });
 
@@ -123,10 +153,18 @@ describe('Custom::LogRetention', () => {
 });
 
 describe('the deploy-time function in the template (resources/deploy-time.cjs)', () => {
-  const settings = { service: 'tyrehero-dispatch', stage: 'prod', rolePrefix: 'tyrehero-dispatch-prod-eu-west-2', logRetentionDays: 30 };
+  const settings = {
+    service: 'tyrehero-dispatch',
+    stage: 'prod',
+    rolePrefix: 'tyrehero-dispatch-prod-eu-west-2',
+    logRetentionDays: 30,
+  };
 
   it('inlines the handler as it is on disk, within CloudFormation’s 4,096 characters', () => {
-    const code = require('node:fs').readFileSync(require.resolve('../../resources/deploy-time/handler.cjs'), 'utf8') as string;
+    const code = require('node:fs').readFileSync(
+      require.resolve('../../resources/deploy-time/handler.cjs'),
+      'utf8',
+    ) as string;
     const { Resources } = deployTimeResources({ ...settings, code });
     expect(Resources.DeployTimeFunction!.Properties.Code).toEqual({ ZipFile: code });
     expect(code.length).toBeLessThanOrEqual(4096);
@@ -136,10 +174,23 @@ describe('the deploy-time function in the template (resources/deploy-time.cjs)',
   it('may touch only its own log group and the AWS-created groups it keeps', () => {
     const { Resources } = deployTimeResources({ ...settings, code: '' });
     expect(Resources.DeployTimeFunction!.Properties).not.toHaveProperty('VpcConfig');
-    const statements = Resources.DeployTimeRole!.Properties.Policies[0].PolicyDocument.Statement as Array<{ Action: string[]; Resource: unknown }>;
-    expect(statements.flatMap((s) => s.Action).sort()).toEqual(['logs:AssociateKmsKey', 'logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:PutRetentionPolicy']);
+    const statements = Resources.DeployTimeRole!.Properties.Policies[0].PolicyDocument.Statement as Array<{
+      Action: string[];
+      Resource: unknown;
+    }>;
+    expect(statements.flatMap((s) => s.Action).sort()).toEqual([
+      'logs:AssociateKmsKey',
+      'logs:CreateLogGroup',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'logs:PutRetentionPolicy',
+    ]);
     expect(JSON.stringify(statements)).not.toContain('"*"');
-    expect(Object.values(Resources).filter((r) => r.Type === 'Custom::LogRetention').map((r) => r.Properties.LogGroupName)).toEqual([
+    expect(
+      Object.values(Resources)
+        .filter((r) => r.Type === 'Custom::LogRetention')
+        .map((r) => r.Properties.LogGroupName),
+    ).toEqual([
       { 'Fn::Sub': '/aws/rds/cluster/${DatabaseCluster}/postgresql' },
       '/aws/lambda/tyrehero-dispatch-prod-eu-west-2-rotate-owner',
       '/aws/lambda/tyrehero-dispatch-prod-eu-west-2-rotate-app',

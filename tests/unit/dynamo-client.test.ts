@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { makeDocumentClient, makeDynamoClient } from '../../shared/adapters/dynamodb/client.js';
 
-const config = { region: 'eu-west-2', dynamodb: { endpoint: 'http://127.0.0.1:9' } } as Parameters<typeof makeDynamoClient>[0];
+const config = { region: 'eu-west-2', dynamodb: { endpoint: 'http://127.0.0.1:9' } } as Parameters<
+  typeof makeDynamoClient
+>[0];
 
 describe('makeDynamoClient', () => {
   it('drops the SDK logger middleware, which filters every item for a no-op logger', () => {
@@ -17,7 +19,11 @@ describe('makeDynamoClient', () => {
 
   it('keeps it out of the document client built on it', () => {
     const client = makeDynamoClient(config);
-    expect(makeDocumentClient(client).middlewareStack.identify().some((n) => n.startsWith('loggerMiddleware'))).toBe(false);
+    expect(
+      makeDocumentClient(client)
+        .middlewareStack.identify()
+        .some((n) => n.startsWith('loggerMiddleware')),
+    ).toBe(false);
     client.destroy();
   });
 });

@@ -14,7 +14,14 @@ describe('etaMinutes', () => {
   });
 
   it('follows the configured road factor and speeds', () => {
-    expect(etaMinutes(10, 'rural', { ...defaultEtaSettings, roadFactor: 1, mobilisationMinutes: 0, speedsKmh: { urban: 30, rural: 120, motorway: 90 } })).toBe(5);
+    expect(
+      etaMinutes(10, 'rural', {
+        ...defaultEtaSettings,
+        roadFactor: 1,
+        mobilisationMinutes: 0,
+        speedsKmh: { urban: 30, rural: 120, motorway: 90 },
+      }),
+    ).toBe(5);
   });
 });
 
@@ -54,11 +61,18 @@ describe('slaReachKm', () => {
   // 24–25 minutes left).
   it('never leaves out a technician who could arrive in time, and the reach itself can be made in time', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 200, noNaN: true }), fc.double({ min: 0, max: 120, noNaN: true }), fc.boolean(), (distanceKm, minutesLeft, onMotorway) => {
-        const reach = slaReachKm(minutesLeft, onMotorway, defaultEtaSettings);
-        if (etaFor(distanceKm, onMotorway, defaultEtaSettings) <= minutesLeft) expect(distanceKm).toBeLessThanOrEqual(reach);
-        if (reach > 1e-5) expect(etaFor(reach - 1e-5, onMotorway, defaultEtaSettings)).toBeLessThanOrEqual(minutesLeft);
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 200, noNaN: true }),
+        fc.double({ min: 0, max: 120, noNaN: true }),
+        fc.boolean(),
+        (distanceKm, minutesLeft, onMotorway) => {
+          const reach = slaReachKm(minutesLeft, onMotorway, defaultEtaSettings);
+          if (etaFor(distanceKm, onMotorway, defaultEtaSettings) <= minutesLeft)
+            expect(distanceKm).toBeLessThanOrEqual(reach);
+          if (reach > 1e-5)
+            expect(etaFor(reach - 1e-5, onMotorway, defaultEtaSettings)).toBeLessThanOrEqual(minutesLeft);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -27,7 +27,12 @@ function rangeReader(all: readonly Candidate[]): CellReader & { reads: number; i
     items: 0,
     read: (range: IndexRange) => {
       reader.reads += 1;
-      const inRange = keyed.filter(({ geohash }) => partitionOf(geohash) === range.partition && geohash >= range.first && geohash <= `${range.last}~`).map(({ c }) => c);
+      const inRange = keyed
+        .filter(
+          ({ geohash }) =>
+            partitionOf(geohash) === range.partition && geohash >= range.first && geohash <= `${range.last}~`,
+        )
+        .map(({ c }) => c);
       reader.items += inRange.length;
       return Promise.resolve(inRange);
     },
@@ -88,18 +93,38 @@ const dataset = (centre: { lat: number; lon: number }) =>
 const levelSets = fc.constantFrom(
   undefined,
   dispatchSearchLevels,
-  [{ precision: 6, cells: 4 }, { precision: 5, cells: 9 }, { precision: 4, cells: 2 }],
-  [{ precision: 5, cells: 4 }, { precision: 4, cells: 4 }],
-  [{ precision: 6, cells: 9, span: 32 }, { precision: 5, cells: 4, span: 3 }, { precision: 4, cells: 9, span: 1024 }],
+  [
+    { precision: 6, cells: 4 },
+    { precision: 5, cells: 9 },
+    { precision: 4, cells: 2 },
+  ],
+  [
+    { precision: 5, cells: 4 },
+    { precision: 4, cells: 4 },
+  ],
+  [
+    { precision: 6, cells: 9, span: 32 },
+    { precision: 5, cells: 4, span: 3 },
+    { precision: 4, cells: 9, span: 1024 },
+  ],
 );
-const ukPoint = fc.record({ lat: fc.double({ min: 49.8, max: 60.9, noNaN: true }), lon: fc.double({ min: -10.6, max: 1.8, noNaN: true }) });
+const ukPoint = fc.record({
+  lat: fc.double({ min: 49.8, max: 60.9, noNaN: true }),
+  lon: fc.double({ min: -10.6, max: 1.8, noNaN: true }),
+});
 
 describe('nearest', () => {
   it.each(Object.entries(places))('equals brute force for requests around %s', async (_name, centre) => {
     await fc.assert(
       fc.asyncProperty(
         dataset(centre),
-        fc.oneof(nearby(centre, 0.8), nearby(centre, 0.02), onPartitionEdges(centre), onCellEdges(5, centre), onCellEdges(4, centre)),
+        fc.oneof(
+          nearby(centre, 0.8),
+          nearby(centre, 0.02),
+          onPartitionEdges(centre),
+          onCellEdges(5, centre),
+          onCellEdges(4, centre),
+        ),
         fc.integer({ min: 1, max: 6 }),
         fc.constantFrom(60, 92, 150),
         levelSets,
@@ -127,28 +152,47 @@ describe('nearest', () => {
 
   it('never reads more than 14 ranges for k = 5, anywhere in the service area, whatever the fleet', async () => {
     await fc.assert(
-      fc.asyncProperty(ukPoint, fc.array(ukPoint, { maxLength: 60 }), fc.constantFrom(60, 92, 146), async (point, locations, maxRadiusKm) => {
-        const reader = rangeReader(locations.map((location, i) => ({ id: `t${i}`, location })));
-        const { stats } = await nearest(point, reader, { k: 5, maxRadiusKm, fine: dispatchSearchLevels });
-        expect(reader.reads).toBe(stats.reads);
-        expect(stats.reads).toBeLessThanOrEqual(14);
-      }),
+      fc.asyncProperty(
+        ukPoint,
+        fc.array(ukPoint, { maxLength: 60 }),
+        fc.constantFrom(60, 92, 146),
+        async (point, locations, maxRadiusKm) => {
+          const reader = rangeReader(locations.map((location, i) => ({ id: `t${i}`, location })));
+          const { stats } = await nearest(point, reader, { k: 5, maxRadiusKm, fine: dispatchSearchLevels });
+          expect(reader.reads).toBe(stats.reads);
+          expect(stats.reads).toBeLessThanOrEqual(14);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('finds the candidate across the prime meridian, where geohash splits at the top level', async () => {
-    const all = [{ id: 'east', location: { lat: 51.48, lon: 0.001 } }, { id: 'west-far', location: { lat: 51.48, lon: -0.3 } }];
-    const { found } = await nearest({ lat: 51.48, lon: -0.001 }, rangeReader(all), { k: 1, maxRadiusKm: 150, fine: dispatchSearchLevels });
+    const all = [
+      { id: 'east', location: { lat: 51.48, lon: 0.001 } },
+      { id: 'west-far', location: { lat: 51.48, lon: -0.3 } },
+    ];
+    const { found } = await nearest({ lat: 51.48, lon: -0.001 }, rangeReader(all), {
+      k: 1,
+      maxRadiusKm: 150,
+      fine: dispatchSearchLevels,
+    });
     expect(found.map((f) => f.id)).toEqual(['east']);
   });
 
   it('answers an empty Highland glen with one read per partition in reach, after one empty fine level', async () => {
     const reader = rangeReader([{ id: 'glasgow', location: { lat: 55.86, lon: -4.25 } }]);
-    const { found, stats } = await nearest(places.highlands, reader, { k: 5, maxRadiusKm: 92, fine: dispatchSearchLevels });
+    const { found, stats } = await nearest(places.highlands, reader, {
+      k: 5,
+      maxRadiusKm: 92,
+      fine: dispatchSearchLevels,
+    });
     expect(found).toEqual([]);
     // The 4 precision-5 cells found nobody, so precision 4 is skipped; then the partitions the 92 km disc touches.
-    expect(stats).toEqual({ reads: nearestCells(places.highlands, 5, 4, 8).ranges.length + rangesWithin(places.highlands, 92).length, levels: 2 });
+    expect(stats).toEqual({
+      reads: nearestCells(places.highlands, 5, 4, 8).ranges.length + rangesWithin(places.highlands, 92).length,
+      levels: 2,
+    });
   });
 
   it('reads the partitions only as far as the k-th candidate already seen, not the whole service radius', async () => {
@@ -157,11 +201,21 @@ describe('nearest', () => {
     // of 2,000 (Nottingham, 83 km north) lies in the same partition, inside the 92 km reach.
     const [, , maxLat, maxLon] = ngeohash.decode_bbox(ngeohash.encode(52.2, -1.1, 4));
     const point = { lat: maxLat, lon: maxLon };
-    const ring = Array.from({ length: 5 }, (_, i) => ({ id: `r${i}`, location: { lat: point.lat + 0.01 * (i - 2), lon: point.lon + (i % 2 ? 0.32 : -0.32) } }));
-    const city = Array.from({ length: 2000 }, (_, i) => ({ id: `c${i}`, location: { lat: 52.94 + (i % 40) * 0.0005, lon: -1.16 + Math.floor(i / 40) * 0.0004 } }));
+    const ring = Array.from({ length: 5 }, (_, i) => ({
+      id: `r${i}`,
+      location: { lat: point.lat + 0.01 * (i - 2), lon: point.lon + (i % 2 ? 0.32 : -0.32) },
+    }));
+    const city = Array.from({ length: 2000 }, (_, i) => ({
+      id: `c${i}`,
+      location: { lat: 52.94 + (i % 40) * 0.0005, lon: -1.16 + Math.floor(i / 40) * 0.0004 },
+    }));
     const all = [...ring, ...city];
     const reader = rangeReader(all);
-    const { found, stats } = await nearest(point, reader, { k: 5, maxRadiusKm: 92, fine: dispatchSearchLevels.slice(1) });
+    const { found, stats } = await nearest(point, reader, {
+      k: 5,
+      maxRadiusKm: 92,
+      fine: dispatchSearchLevels.slice(1),
+    });
     expect(found).toEqual(nearestByBruteForce(point, all, { k: 5, maxRadiusKm: 92 }));
     expect(stats.levels).toBe(2);
     // The whole 92 km reach would read the city too; bounded by the 5th seen (~22 km) it reads none of it.
@@ -173,7 +227,10 @@ describe('nearest', () => {
 
   it('answers from the 4 nearest small cells in a dense city, in fewer Queries than cells, reading a fraction of the partition', async () => {
     // ~5 technicians per km² over 27 × 27 km, and a request in the middle of a precision-5 cell.
-    const city = Array.from({ length: 3600 }, (_, i) => ({ id: `c${i}`, location: { lat: 51.38 + (i % 60) * 0.004, lon: -0.3 + Math.floor(i / 60) * 0.0065 } }));
+    const city = Array.from({ length: 3600 }, (_, i) => ({
+      id: `c${i}`,
+      location: { lat: 51.38 + (i % 60) * 0.004, lon: -0.3 + Math.floor(i / 60) * 0.0065 },
+    }));
     const { latitude: lat, longitude: lon } = ngeohash.decode(ngeohash.encode(51.5, -0.12, 5));
     const point = { lat, lon };
     const partitionsOnly = rangeReader(city);
@@ -192,27 +249,46 @@ describe('nearest', () => {
 describe('nearestCells', () => {
   it('proves nothing closer than its covered distance lies outside the cells it reads', () => {
     fc.assert(
-      fc.property(nearby(places.manchester, 0.3), fc.constantFrom(4, 5, 6), fc.integer({ min: 1, max: 9 }), nearby(places.manchester, 1), (point, precision, count, other) => {
-        const { cells, coveredKm } = nearestCells(point, precision, count);
-        expect(cells).toHaveLength(count);
-        fc.pre(!cells.includes(ngeohash.encode(other.lat, other.lon, precision)));
-        expect(coveredKm).toBeLessThanOrEqual(haversineKm(point, other));
-      }),
+      fc.property(
+        nearby(places.manchester, 0.3),
+        fc.constantFrom(4, 5, 6),
+        fc.integer({ min: 1, max: 9 }),
+        nearby(places.manchester, 1),
+        (point, precision, count, other) => {
+          const { cells, coveredKm } = nearestCells(point, precision, count);
+          expect(cells).toHaveLength(count);
+          fc.pre(!cells.includes(ngeohash.encode(other.lat, other.lon, precision)));
+          expect(coveredKm).toBeLessThanOrEqual(haversineKm(point, other));
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   it('proves nothing closer than its covered distance lies outside the ranges it reads, when ranges span several cells', () => {
     fc.assert(
-      fc.property(fc.oneof(nearby(places.manchester, 0.3), onCellEdges(4, places.manchester), onCellEdges(5, places.manchester)), fc.constantFrom(4, 5, 6), fc.integer({ min: 1, max: 9 }), fc.constantFrom(2, 8, 32, 1024), nearby(places.manchester, 1), (point, precision, count, span, other) => {
-        const { cells, ranges, coveredKm } = nearestCells(point, precision, count, span);
-        const geohash = ngeohash.encode(other.lat, other.lon, 9);
-        // Every nearest cell is read, by no more ranges than cells.
-        expect(cells.every((cell) => ranges.some((r) => r.partition === partitionOf(cell) && cell >= r.first && cell <= r.last))).toBe(true);
-        expect(ranges.length).toBeLessThanOrEqual(count);
-        fc.pre(!ranges.some((r) => r.partition === partitionOf(geohash) && geohash >= r.first && geohash <= `${r.last}~`));
-        expect(coveredKm).toBeLessThanOrEqual(haversineKm(point, other));
-      }),
+      fc.property(
+        fc.oneof(nearby(places.manchester, 0.3), onCellEdges(4, places.manchester), onCellEdges(5, places.manchester)),
+        fc.constantFrom(4, 5, 6),
+        fc.integer({ min: 1, max: 9 }),
+        fc.constantFrom(2, 8, 32, 1024),
+        nearby(places.manchester, 1),
+        (point, precision, count, span, other) => {
+          const { cells, ranges, coveredKm } = nearestCells(point, precision, count, span);
+          const geohash = ngeohash.encode(other.lat, other.lon, 9);
+          // Every nearest cell is read, by no more ranges than cells.
+          expect(
+            cells.every((cell) =>
+              ranges.some((r) => r.partition === partitionOf(cell) && cell >= r.first && cell <= r.last),
+            ),
+          ).toBe(true);
+          expect(ranges.length).toBeLessThanOrEqual(count);
+          fc.pre(
+            !ranges.some((r) => r.partition === partitionOf(geohash) && geohash >= r.first && geohash <= `${r.last}~`),
+          );
+          expect(coveredKm).toBeLessThanOrEqual(haversineKm(point, other));
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -244,12 +320,19 @@ describe('rangesOfCells', () => {
 describe('rangesWithin', () => {
   it('reads every candidate within the radius, including on partition edges', () => {
     fc.assert(
-      fc.property(fc.oneof(ukPoint, onPartitionEdges(places.partitionCorner)), fc.oneof(ukPoint, onPartitionEdges(places.partitionCorner)), fc.constantFrom(30, 92, 146), (point, other, radiusKm) => {
-        fc.pre(haversineKm(point, other) <= radiusKm);
-        const geohash = ngeohash.encode(other.lat, other.lon, 9);
-        const ranges = rangesWithin(point, radiusKm);
-        expect(ranges.some((r) => r.partition === partitionOf(geohash) && geohash >= r.first && geohash <= `${r.last}~`)).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(ukPoint, onPartitionEdges(places.partitionCorner)),
+        fc.oneof(ukPoint, onPartitionEdges(places.partitionCorner)),
+        fc.constantFrom(30, 92, 146),
+        (point, other, radiusKm) => {
+          fc.pre(haversineKm(point, other) <= radiusKm);
+          const geohash = ngeohash.encode(other.lat, other.lon, 9);
+          const ranges = rangesWithin(point, radiusKm);
+          expect(
+            ranges.some((r) => r.partition === partitionOf(geohash) && geohash >= r.first && geohash <= `${r.last}~`),
+          ).toBe(true);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -301,12 +384,17 @@ describe('ringCells', () => {
 describe('coveredRadiusKm', () => {
   it('never exceeds the true distance to any point outside the searched block', () => {
     fc.assert(
-      fc.property(nearby(places.london, 0.1), fc.integer({ min: 0, max: 4 }), nearby(places.london, 3), (point, ring, outside) => {
-        const center = ngeohash.encode(point.lat, point.lon, 4);
-        const block = new Set(Array.from({ length: ring + 1 }, (_, r) => ringCells(center, r)).flat());
-        fc.pre(!block.has(ngeohash.encode(outside.lat, outside.lon, 4)));
-        expect(coveredRadiusKm(point, center, ring)).toBeLessThanOrEqual(haversineKm(point, outside) + 1e-9);
-      }),
+      fc.property(
+        nearby(places.london, 0.1),
+        fc.integer({ min: 0, max: 4 }),
+        nearby(places.london, 3),
+        (point, ring, outside) => {
+          const center = ngeohash.encode(point.lat, point.lon, 4);
+          const block = new Set(Array.from({ length: ring + 1 }, (_, r) => ringCells(center, r)).flat());
+          fc.pre(!block.has(ngeohash.encode(outside.lat, outside.lon, 4)));
+          expect(coveredRadiusKm(point, center, ring)).toBeLessThanOrEqual(haversineKm(point, outside) + 1e-9);
+        },
+      ),
       { numRuns: 500 },
     );
   });

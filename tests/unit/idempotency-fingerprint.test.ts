@@ -18,14 +18,18 @@ describe('requestFingerprint', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.integer(), (value, seed) => {
         let state = seed;
-        const random = () => ((state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+        const random = () => (state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
         expect(requestFingerprint(shuffled(value, random), false)).toBe(requestFingerprint(value, false));
       }),
     );
   });
 
   it('differs when any member changes, is added or is removed, and between a synthetic test and a real request', () => {
-    const body = { customer: { name: 'Siân Jones', phone: '+447700900123' }, location: { lat: 51.5, lon: -0.1 }, issue: 'blowout' };
+    const body = {
+      customer: { name: 'Siân Jones', phone: '+447700900123' },
+      location: { lat: 51.5, lon: -0.1 },
+      issue: 'blowout',
+    };
     const base = requestFingerprint(body, false);
     expect(requestFingerprint({ ...body, issue: 'valve' }, false)).not.toBe(base);
     expect(requestFingerprint({ ...body, location: { lat: 51.5, lon: -0.10001 } }, false)).not.toBe(base);

@@ -16,7 +16,9 @@ const scratch = mkdtempSync(path.join(os.tmpdir(), 'tyrehero-openapi-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const refsIn = (value: unknown): string[] =>
-  value && typeof value === 'object' ? Object.entries(value).flatMap(([key, v]) => (key === '$ref' && typeof v === 'string' ? [v] : refsIn(v))) : [];
+  value && typeof value === 'object'
+    ? Object.entries(value).flatMap(([key, v]) => (key === '$ref' && typeof v === 'string' ? [v] : refsIn(v)))
+    : [];
 
 describe('the OpenAPI document', () => {
   it('is valid OpenAPI 3.1 for @seriousme/openapi-schema-validator', async () => {
@@ -36,9 +38,13 @@ describe('the OpenAPI document', () => {
     const file = path.join(scratch, 'openapi.json');
     writeFileSync(file, JSON.stringify(document));
     const run = promisify(execFile);
-    const { stderr } = await run(process.execPath, [path.join(projectRoot, 'node_modules/@redocly/cli/bin/cli.js'), 'lint', file, '--format', 'stylish'], {
-      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
-    }).catch((error: { stdout: string; stderr: string }) => {
+    const { stderr } = await run(
+      process.execPath,
+      [path.join(projectRoot, 'node_modules/@redocly/cli/bin/cli.js'), 'lint', file, '--format', 'stylish'],
+      {
+        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+      },
+    ).catch((error: { stdout: string; stderr: string }) => {
       throw new Error(`redocly lint failed:\n${error.stdout}\n${error.stderr}`);
     });
     expect(stderr).toMatch(/valid/i);
@@ -57,10 +63,15 @@ describe('the OpenAPI document', () => {
 
   it('documents a status, a body schema and the gateway answers for every operation', () => {
     for (const [route, item] of Object.entries(document.paths)) {
-      for (const [method, operation] of Object.entries(item as Record<string, { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> }>)) {
-        expect(Object.keys(operation.responses), `${method} ${route}`).toEqual(expect.arrayContaining(['413', '429', '500']));
+      for (const [method, operation] of Object.entries(
+        item as Record<string, { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> }>,
+      )) {
+        expect(Object.keys(operation.responses), `${method} ${route}`).toEqual(
+          expect.arrayContaining(['413', '429', '500']),
+        );
         for (const [status, response] of Object.entries(operation.responses)) {
-          for (const [type, media] of Object.entries(response.content ?? {})) expect(media.schema, `${method} ${route} ${status} ${type}`).toBeDefined();
+          for (const [type, media] of Object.entries(response.content ?? {}))
+            expect(media.schema, `${method} ${route} ${status} ${type}`).toBeDefined();
         }
       }
     }
@@ -97,13 +108,41 @@ describe('the contract check that every test response goes through', () => {
     ['an undocumented status', { status: 418 }, /answered 418, which the OpenAPI document does not list/],
     ['an undocumented route', { path: '/emergencies/x/escalate' }, /matches no path/],
     ['an undocumented method', { method: 'DELETE' }, /DELETE \/emergencies is not in the OpenAPI document/],
-    ['a body member the schema does not have', { body: JSON.stringify({ ...body, secret: 1 }) }, /must NOT have additional properties/],
-    ['a required member missing', { body: JSON.stringify({ ...body, trackingToken: undefined }) }, /must have required property 'trackingToken'/],
+    [
+      'a body member the schema does not have',
+      { body: JSON.stringify({ ...body, secret: 1 }) },
+      /must NOT have additional properties/,
+    ],
+    [
+      'a required member missing',
+      { body: JSON.stringify({ ...body, trackingToken: undefined }) },
+      /must have required property 'trackingToken'/,
+    ],
     ['a member of the wrong format', { body: JSON.stringify({ ...body, createdAt: 'yesterday' }) }, /createdAt/],
-    ['an undeclared content type', { headers: { ...conforming.headers, 'content-type': 'text/plain' } }, /content type text\/plain is not one of application\/json/],
-    ['an undeclared header', { headers: { ...conforming.headers, 'x-debug': 'on' } }, /header x-debug is sent but not declared/],
-    ['a declared required header missing', { headers: { 'content-type': 'application/json' } }, /header location is declared required but was not sent/],
-    ['a problem with an undocumented extension member', { status: 409, headers: { 'content-type': 'application/problem+json' }, body: JSON.stringify({ type: 't', title: 'Conflict', status: 409, detail: 'd', currentStatus: 'pending' }) }, /must match exactly one schema in oneOf/],
+    [
+      'an undeclared content type',
+      { headers: { ...conforming.headers, 'content-type': 'text/plain' } },
+      /content type text\/plain is not one of application\/json/,
+    ],
+    [
+      'an undeclared header',
+      { headers: { ...conforming.headers, 'x-debug': 'on' } },
+      /header x-debug is sent but not declared/,
+    ],
+    [
+      'a declared required header missing',
+      { headers: { 'content-type': 'application/json' } },
+      /header location is declared required but was not sent/,
+    ],
+    [
+      'a problem with an undocumented extension member',
+      {
+        status: 409,
+        headers: { 'content-type': 'application/problem+json' },
+        body: JSON.stringify({ type: 't', title: 'Conflict', status: 409, detail: 'd', currentStatus: 'pending' }),
+      },
+      /must match exactly one schema in oneOf/,
+    ],
   ])('rejects %s', (_, change, message) => {
     expect(problems(change).join('\n')).toMatch(message);
   });

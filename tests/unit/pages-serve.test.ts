@@ -17,10 +17,24 @@ writeFileSync(path.join(root, 'assets', 'track.ABCDEFGH.js'), 'console.log(1)');
 writeFileSync(path.join(root, '.env'), 'SECRET=1');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const serve = makeHandler({ root, mapTileUrl: 'https://tiles.example.test/{z}/{x}/{y}.png', opsSignInUrl: 'https://sign-in.example.test/login?client_id=a&redirect_uri="x"' });
-const get = (resource: string, pathParameters: Record<string, string>, extra: { headers?: Record<string, string>; body?: string; query?: Record<string, string> } = {}) =>
+const serve = makeHandler({
+  root,
+  mapTileUrl: 'https://tiles.example.test/{z}/{x}/{y}.png',
+  opsSignInUrl: 'https://sign-in.example.test/login?client_id=a&redirect_uri="x"',
+});
+const get = (
+  resource: string,
+  pathParameters: Record<string, string>,
+  extra: { headers?: Record<string, string>; body?: string; query?: Record<string, string> } = {},
+) =>
   serve({
-    ...apiEvent({ method: 'GET', path: resource.replace(/\{(\w+)\}/g, (_, name: string) => pathParameters[name] ?? ''), pathParameters, headers: extra.headers, body: extra.body }),
+    ...apiEvent({
+      method: 'GET',
+      path: resource.replace(/\{(\w+)\}/g, (_, name: string) => pathParameters[name] ?? ''),
+      pathParameters,
+      headers: extra.headers,
+      body: extra.body,
+    }),
     resource,
     queryStringParameters: extra.query ?? null,
   });
@@ -29,25 +43,47 @@ describe('the pages function', () => {
   it('serves the tracking page for any reference, with the stage settings filled in and escaped', async () => {
     const page = await get('/t/{reference}', { reference: 'TH-7K3Q9P' });
     expect(page.statusCode).toBe(200);
-    expect(page.headers).toMatchObject({ 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' });
+    expect(page.headers).toMatchObject({
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    });
     expect(page.body).toContain('content="https://tiles.example.test/{z}/{x}/{y}.png"');
     // Scripts from this origin only; images from the tile server too, and nothing may frame the page.
     expect(page.headers!['content-security-policy']).toBe(
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: https://tiles.example.test; connect-src 'self' https://sign-in.example.test; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
     );
     const ops = await get('/ops/live', {});
-    expect(ops.body).toContain('content="https://sign-in.example.test/login?client_id=a&amp;redirect_uri=&quot;x&quot;"');
+    expect(ops.body).toContain(
+      'content="https://sign-in.example.test/login?client_id=a&amp;redirect_uri=&quot;x&quot;"',
+    );
   });
 
   it('compresses for a browser that accepts gzip', async () => {
-    const page = await get('/t/{reference}', { reference: 'TH-7K3Q9P' }, { headers: { 'accept-encoding': 'gzip, deflate, br' } });
-    expect(page).toMatchObject({ statusCode: 200, isBase64Encoded: true, headers: { 'content-encoding': 'gzip', vary: 'accept-encoding' } });
+    const page = await get(
+      '/t/{reference}',
+      { reference: 'TH-7K3Q9P' },
+      { headers: { 'accept-encoding': 'gzip, deflate, br' } },
+    );
+    expect(page).toMatchObject({
+      statusCode: 200,
+      isBase64Encoded: true,
+      headers: { 'content-encoding': 'gzip', vary: 'accept-encoding' },
+    });
     expect(gunzipSync(Buffer.from(page.body, 'base64')).toString()).toContain('<p>track</p>');
   });
 
   it('serves a built asset as immutable, named by its content hash', async () => {
     const asset = await get('/assets/{file}', { file: 'track.ABCDEFGH.js' });
-    expect(asset).toMatchObject({ statusCode: 200, body: 'console.log(1)', headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=31536000, immutable' } });
+    expect(asset).toMatchObject({
+      statusCode: 200,
+      body: 'console.log(1)',
+      headers: {
+        'content-type': 'text/javascript; charset=utf-8',
+        'cache-control': 'public, max-age=31536000, immutable',
+      },
+    });
   });
 
   it.each([
@@ -68,11 +104,15 @@ describe('the pages function', () => {
   });
 
   it('ignores hostile queries, headers and bodies: the pages take no input but their path', async () => {
-    const page = await get('/t/{reference}', { reference: '<script>alert(1)</script>' }, {
-      query: { q: "' OR 1=1 --", huge: 'x'.repeat(100_000) },
-      headers: { 'content-type': 'application/json', cookie: 'a=b' },
-      body: '{"malformed": ',
-    });
+    const page = await get(
+      '/t/{reference}',
+      { reference: '<script>alert(1)</script>' },
+      {
+        query: { q: "' OR 1=1 --", huge: 'x'.repeat(100_000) },
+        headers: { 'content-type': 'application/json', cookie: 'a=b' },
+        body: '{"malformed": ',
+      },
+    );
     expect(page.statusCode).toBe(200);
     // The reference is read by the page's script from the address bar, never written into the HTML by the server.
     expect(page.body).not.toContain('<script>alert(1)</script>');
@@ -81,6 +121,8 @@ describe('the pages function', () => {
   it('answers an unknown route, or a page missing from the build, with a 404 rather than an error', async () => {
     expect((await get('/somewhere', {})).statusCode).toBe(404);
     const empty = makeHandler({ root: path.join(root, 'missing') });
-    expect((await empty({ ...apiEvent({ method: 'GET', path: '/ops/live' }), resource: '/ops/live' })).statusCode).toBe(404);
+    expect((await empty({ ...apiEvent({ method: 'GET', path: '/ops/live' }), resource: '/ops/live' })).statusCode).toBe(
+      404,
+    );
   });
 });

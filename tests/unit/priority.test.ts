@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { computePriority, isUkNight, type PriorityFactors } from '../../shared/domain/priority.js';
 
 const noon = new Date('2026-03-10T12:00:00Z');
-const base: PriorityFactors = { issue: 'puncture', onMotorway: false, vulnerableOccupants: false, at: noon, weather: 'normal' };
+const base: PriorityFactors = {
+  issue: 'puncture',
+  onMotorway: false,
+  vulnerableOccupants: false,
+  at: noon,
+  weather: 'normal',
+};
 
 describe('computePriority', () => {
   it.each([
@@ -17,7 +23,17 @@ describe('computePriority', () => {
     { why: 'a puncture in merely elevated weather', f: { weather: 'elevated' }, priority: 4 },
     { why: 'a puncture at 23:00 UK time', f: { at: new Date('2026-03-10T23:00:00Z') }, priority: 3 },
     { why: 'a motorway blow-out', f: { issue: 'blowout', onMotorway: true }, priority: 1 },
-    { why: 'everything at once (never better than 1)', f: { issue: 'blowout', onMotorway: true, vulnerableOccupants: true, weather: 'severe', at: new Date('2026-03-10T02:00:00Z') }, priority: 1 },
+    {
+      why: 'everything at once (never better than 1)',
+      f: {
+        issue: 'blowout',
+        onMotorway: true,
+        vulnerableOccupants: true,
+        weather: 'severe',
+        at: new Date('2026-03-10T02:00:00Z'),
+      },
+      priority: 1,
+    },
   ] as const)('gives $why priority $priority', ({ f, priority }) => {
     expect(computePriority({ ...base, ...f })).toBe(priority);
   });

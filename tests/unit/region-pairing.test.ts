@@ -2,23 +2,62 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
 // The two halves packaged for real are tests/package/package-regions.test.ts; these are the decisions on their own.
-type Pairing = { role: string; primaryRegion: string; secondaryRegion: string; active: boolean; globalClusterId: string; secondaryClusterId: string };
-type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>; Outputs?: Record<string, unknown> };
+type Pairing = {
+  role: string;
+  primaryRegion: string;
+  secondaryRegion: string;
+  active: boolean;
+  globalClusterId: string;
+  secondaryClusterId: string;
+};
+type Template = {
+  Resources: Record<
+    string,
+    { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }
+  >;
+  Outputs?: Record<string, unknown>;
+};
 const require = createRequire(import.meta.url);
 const { regionPairing } = require('../../scripts/serverless/region-role.cjs') as {
-  regionPairing: (o: { service: string; stage: string; region: string; primaryRegion: string; secondaryRegion: string; activeRegion: string }) => Pairing;
+  regionPairing: (o: {
+    service: string;
+    stage: string;
+    region: string;
+    primaryRegion: string;
+    secondaryRegion: string;
+    activeRegion: string;
+  }) => Pairing;
 };
-const { pairTemplate } = require('../../scripts/serverless/region-pairing.cjs') as { pairTemplate: (t: Template, s: Record<string, unknown>) => Template };
+const { pairTemplate } = require('../../scripts/serverless/region-pairing.cjs') as {
+  pairTemplate: (t: Template, s: Record<string, unknown>) => Template;
+};
 
-const stage = { service: 'tyrehero-dispatch', stage: 'prod', primaryRegion: 'eu-west-2', secondaryRegion: 'eu-west-1', activeRegion: '' };
+const stage = {
+  service: 'tyrehero-dispatch',
+  stage: 'prod',
+  primaryRegion: 'eu-west-2',
+  secondaryRegion: 'eu-west-1',
+  activeRegion: '',
+};
 
 describe('which part a region plays (scripts/serverless/region-role.cjs)', () => {
   it('is a single stack wherever the stage has no second region', () => {
-    for (const region of ['eu-west-2', 'eu-west-1']) expect(regionPairing({ ...stage, secondaryRegion: '', region })).toMatchObject({ role: 'single', secondaryRegion: '', active: true, globalClusterId: '' });
+    for (const region of ['eu-west-2', 'eu-west-1'])
+      expect(regionPairing({ ...stage, secondaryRegion: '', region })).toMatchObject({
+        role: 'single',
+        secondaryRegion: '',
+        active: true,
+        globalClusterId: '',
+      });
   });
 
   it('is the primary or the secondary of a pair, with the global and secondary cluster ids both regions share', () => {
-    const shared = { primaryRegion: 'eu-west-2', secondaryRegion: 'eu-west-1', globalClusterId: 'tyrehero-dispatch-prod-global', secondaryClusterId: 'tyrehero-dispatch-prod-eu-west-1' };
+    const shared = {
+      primaryRegion: 'eu-west-2',
+      secondaryRegion: 'eu-west-1',
+      globalClusterId: 'tyrehero-dispatch-prod-global',
+      secondaryClusterId: 'tyrehero-dispatch-prod-eu-west-1',
+    };
     expect(regionPairing({ ...stage, region: 'eu-west-2' })).toEqual({ role: 'primary', active: true, ...shared });
     expect(regionPairing({ ...stage, region: 'eu-west-1' })).toEqual({ role: 'secondary', active: false, ...shared });
   });
@@ -36,13 +75,24 @@ describe('the primary before its secondary exists (region-pairing.cjs, drSeconda
   const template = (): Template => ({
     Resources: {
       ...Object.fromEntries(
-        ['TechnicianLocationsTable', 'IdempotencyTable', 'ScalingStateTable', 'IntakeBufferTable', 'RateLimitsTable'].map((id) => [
+        [
+          'TechnicianLocationsTable',
+          'IdempotencyTable',
+          'ScalingStateTable',
+          'IntakeBufferTable',
+          'RateLimitsTable',
+        ].map((id) => [
           id,
           {
             Type: 'AWS::DynamoDB::Table',
             DeletionPolicy: 'Retain',
             UpdateReplacePolicy: 'Retain',
-            Properties: { TableName: id, DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { Ref: 'StackKey' } } },
+            Properties: {
+              TableName: id,
+              DeletionProtectionEnabled: true,
+              PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+              SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { Ref: 'StackKey' } },
+            },
           },
         ]),
       ),
@@ -73,13 +123,23 @@ describe('the primary before its secondary exists (region-pairing.cjs, drSeconda
     // The same logical ids, so the next deploy only adds the eu-west-1 replicas.
     const next = pairTemplate(template(), settings(true));
     expect(Object.keys(next.Resources).sort()).toEqual(Object.keys(first.Resources).sort());
-    expect((next.Resources.IntakeBufferTable!.Properties.Replicas as Array<{ Region: string }>).map((r) => r.Region)).toEqual(['eu-west-2', 'eu-west-1']);
+    expect(
+      (next.Resources.IntakeBufferTable!.Properties.Replicas as Array<{ Region: string }>).map((r) => r.Region),
+    ).toEqual(['eu-west-2', 'eu-west-1']);
   });
 });
 
 describe('the phone keys of a pair (region-pairing.cjs)', () => {
-  const policy = { Version: '2012-10-17', Statement: [{ Sid: 'AccountAdministersThroughIam', Effect: 'Allow', Action: 'kms:*', Resource: '*' }] };
-  const key = (spec: string) => ({ Type: 'AWS::KMS::Key', DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { Description: spec, KeySpec: spec, PendingWindowInDays: 30, KeyPolicy: policy } });
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'AccountAdministersThroughIam', Effect: 'Allow', Action: 'kms:*', Resource: '*' }],
+  };
+  const key = (spec: string) => ({
+    Type: 'AWS::KMS::Key',
+    DeletionPolicy: 'Retain',
+    UpdateReplacePolicy: 'Retain',
+    Properties: { Description: spec, KeySpec: spec, PendingWindowInDays: 30, KeyPolicy: policy },
+  });
   const template = (): Template => ({
     Resources: {
       PhoneDataKey: key('SYMMETRIC_DEFAULT'),
@@ -88,7 +148,13 @@ describe('the phone keys of a pair (region-pairing.cjs)', () => {
       Fn: {
         Type: 'AWS::Lambda::Function',
         Properties: {
-          Environment: { Variables: { PHONE_DATA_KEY_ID: { 'Fn::GetAtt': ['PhoneDataKey', 'Arn'] }, PHONE_HASH_KEY_ID: { 'Fn::GetAtt': 'PhoneHashKey.Arn' }, OTHER: { 'Fn::Sub': '${PhoneHashKey.Arn}/${PhoneHashKeyAlias}/${!PhoneDataKey}' } } },
+          Environment: {
+            Variables: {
+              PHONE_DATA_KEY_ID: { 'Fn::GetAtt': ['PhoneDataKey', 'Arn'] },
+              PHONE_HASH_KEY_ID: { 'Fn::GetAtt': 'PhoneHashKey.Arn' },
+              OTHER: { 'Fn::Sub': '${PhoneHashKey.Arn}/${PhoneHashKeyAlias}/${!PhoneDataKey}' },
+            },
+          },
         },
       },
     },
@@ -96,17 +162,43 @@ describe('the phone keys of a pair (region-pairing.cjs)', () => {
   const secondary = (parameters: Record<string, string>) =>
     pairTemplate(
       { ...template(), Resources: { ...template().Resources, ...secondaryOnlyResources() } },
-      { service: 'tyrehero-dispatch', stage: 'prod', region: 'eu-west-1', pairing: regionPairing({ ...stage, region: 'eu-west-1' }), pairingParameters: parameters, secondaryDeployed: true, deletionProtection: true, apiDomainName: '', apiHostedZoneId: '' },
+      {
+        service: 'tyrehero-dispatch',
+        stage: 'prod',
+        region: 'eu-west-1',
+        pairing: regionPairing({ ...stage, region: 'eu-west-1' }),
+        pairingParameters: parameters,
+        secondaryDeployed: true,
+        deletionProtection: true,
+        apiDomainName: '',
+        apiHostedZoneId: '',
+      },
     );
 
   it('makes the primary’s keys multi-Region and outputs their ARNs for SSM', () => {
     const primary = pairTemplate(
       { ...template(), Resources: { ...template().Resources, ...tablesAndSecrets() } },
-      { service: 'tyrehero-dispatch', stage: 'prod', region: 'eu-west-2', pairing: regionPairing({ ...stage, region: 'eu-west-2' }), pairingParameters: {}, secondaryDeployed: true, deletionProtection: true, apiDomainName: '', apiHostedZoneId: '' },
+      {
+        service: 'tyrehero-dispatch',
+        stage: 'prod',
+        region: 'eu-west-2',
+        pairing: regionPairing({ ...stage, region: 'eu-west-2' }),
+        pairingParameters: {},
+        secondaryDeployed: true,
+        deletionProtection: true,
+        apiDomainName: '',
+        apiHostedZoneId: '',
+      },
     );
-    expect(primary.Resources.PhoneDataKey!.Properties).toMatchObject({ MultiRegion: true, KeySpec: 'SYMMETRIC_DEFAULT' });
+    expect(primary.Resources.PhoneDataKey!.Properties).toMatchObject({
+      MultiRegion: true,
+      KeySpec: 'SYMMETRIC_DEFAULT',
+    });
     expect(primary.Resources.PhoneHashKey!.Properties).toMatchObject({ MultiRegion: true, KeySpec: 'HMAC_256' });
-    expect(primary.Outputs).toMatchObject({ PhoneDataKeyArn: { Value: { 'Fn::GetAtt': ['PhoneDataKey', 'Arn'] } }, PhoneHashKeyArn: { Value: { 'Fn::GetAtt': ['PhoneHashKey', 'Arn'] } } });
+    expect(primary.Outputs).toMatchObject({
+      PhoneDataKeyArn: { Value: { 'Fn::GetAtt': ['PhoneDataKey', 'Arn'] } },
+      PhoneHashKeyArn: { Value: { 'Fn::GetAtt': ['PhoneHashKey', 'Arn'] } },
+    });
   });
 
   it('replaces them in the secondary by replicas with the same policy, and points every reference at the replicas', () => {
@@ -117,7 +209,12 @@ describe('the phone keys of a pair (region-pairing.cjs)', () => {
       Type: 'AWS::KMS::ReplicaKey',
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
-      Properties: { PrimaryKeyArn: 'ssm:data', Description: 'SYMMETRIC_DEFAULT', PendingWindowInDays: 30, KeyPolicy: policy },
+      Properties: {
+        PrimaryKeyArn: 'ssm:data',
+        Description: 'SYMMETRIC_DEFAULT',
+        PendingWindowInDays: 30,
+        KeyPolicy: policy,
+      },
     });
     expect(t.Resources.PhoneHashReplicaKey!.Properties.PrimaryKeyArn).toBe('ssm:hash');
     expect(t.Resources.PhoneDataKeyAlias!.Properties.TargetKeyId).toEqual({ Ref: 'PhoneDataReplicaKey' });
@@ -137,10 +234,15 @@ describe('the phone keys of a pair (region-pairing.cjs)', () => {
 function tablesAndSecrets(): Template['Resources'] {
   return {
     ...Object.fromEntries(
-      ['TechnicianLocationsTable', 'IdempotencyTable', 'ScalingStateTable', 'IntakeBufferTable', 'RateLimitsTable'].map((id) => [
-        id,
-        { Type: 'AWS::DynamoDB::Table', Properties: { TableName: id, SSESpecification: { SSEEnabled: true, SSEType: 'KMS' } } },
-      ]),
+      ['TechnicianLocationsTable', 'IdempotencyTable', 'ScalingStateTable', 'IntakeBufferTable', 'RateLimitsTable'].map(
+        (id) => [
+          id,
+          {
+            Type: 'AWS::DynamoDB::Table',
+            Properties: { TableName: id, SSESpecification: { SSEEnabled: true, SSEType: 'KMS' } },
+          },
+        ],
+      ),
     ),
     DatabaseSecret: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
     AppDatabaseSecret: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
@@ -148,10 +250,27 @@ function tablesAndSecrets(): Template['Resources'] {
 }
 
 function secondaryOnlyResources(): Template['Resources'] {
-  const removed = ['DatabaseSecretRotation', 'AppDatabaseSecretRotation', 'DatabaseSecretAttachment', 'AppDatabaseSecretAttachment', 'StaffUserPool', 'StaffAppClient', 'StaffUserPoolDomain', 'OpsPageClient', 'TechniciansGroup', 'OperationsGroup', 'StaffJwks', 'OwnerRotationLogRetention', 'AppRotationLogRetention'];
+  const removed = [
+    'DatabaseSecretRotation',
+    'AppDatabaseSecretRotation',
+    'DatabaseSecretAttachment',
+    'AppDatabaseSecretAttachment',
+    'StaffUserPool',
+    'StaffAppClient',
+    'StaffUserPoolDomain',
+    'OpsPageClient',
+    'TechniciansGroup',
+    'OperationsGroup',
+    'StaffJwks',
+    'OwnerRotationLogRetention',
+    'AppRotationLogRetention',
+  ];
   return {
     ...tablesAndSecrets(),
     ...Object.fromEntries(removed.map((id) => [id, { Type: 'AWS::Placeholder', Properties: {} }])),
-    DatabaseCluster: { Type: 'AWS::RDS::DBCluster', Properties: { StorageEncrypted: true, KmsKeyId: { Ref: 'StackKey' } } },
+    DatabaseCluster: {
+      Type: 'AWS::RDS::DBCluster',
+      Properties: { StorageEncrypted: true, KmsKeyId: { Ref: 'StackKey' } },
+    },
   };
 }

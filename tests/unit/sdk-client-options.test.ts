@@ -40,7 +40,11 @@ describe('sdkClientOptions', () => {
     expect(error.message).toMatch(/^DynamoDB ListTables unreachable: .*exceeded the configured 2000 ms requestTimeout/);
     // Resolved by the handler on the first request: the connection timeout too, and throwing rather than only warning.
     const handler = client.config.requestHandler as unknown as { httpHandlerConfigs(): Record<string, unknown> };
-    expect(handler.httpHandlerConfigs()).toMatchObject({ connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true });
+    expect(handler.httpHandlerConfigs()).toMatchObject({
+      connectionTimeout: 1_000,
+      requestTimeout: 2_000,
+      throwOnRequestTimeout: true,
+    });
     client.destroy();
   });
 
@@ -49,7 +53,15 @@ describe('sdkClientOptions', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as net.AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const kms = namingUnreachable(new KMSClient({ region: 'eu-west-2', endpoint: `http://127.0.0.1:${port}`, credentials, maxAttempts: 1, ...sdkClientOptions() }));
+    const kms = namingUnreachable(
+      new KMSClient({
+        region: 'eu-west-2',
+        endpoint: `http://127.0.0.1:${port}`,
+        credentials,
+        maxAttempts: 1,
+        ...sdkClientOptions(),
+      }),
+    );
     const error = await failureOf(kms.send(new DescribeKeyCommand({ KeyId: 'alias/phones' })));
     expect(isUnreachable(error)).toBe(true);
     expect(error.code).toBe('ECONNREFUSED');
@@ -60,11 +72,22 @@ describe('sdkClientOptions', () => {
   it('gives up connecting to an address that never completes a connection', async () => {
     // TEST-NET-1 (RFC 5737) is never routed: a network with a default route drops the SYN (the connection timeout
     // fires); one without refuses at once (ENETUNREACH). Either way the call is unreachable and says so.
-    const kms = namingUnreachable(new KMSClient({ region: 'eu-west-2', endpoint: 'http://192.0.2.1:80', credentials, maxAttempts: 1, ...sdkClientOptions() }));
+    const kms = namingUnreachable(
+      new KMSClient({
+        region: 'eu-west-2',
+        endpoint: 'http://192.0.2.1:80',
+        credentials,
+        maxAttempts: 1,
+        ...sdkClientOptions(),
+      }),
+    );
     const error = await failureOf(kms.send(new DescribeKeyCommand({ KeyId: 'alias/phones' })));
     expect(isUnreachable(error)).toBe(true);
     expect(error.message).toMatch(/^KMS DescribeKey unreachable: /);
-    if (error.name === 'TimeoutError') expect(error.message).toMatch(/did not establish a connection with the server within the configured timeout of 1000 ms/);
+    if (error.name === 'TimeoutError')
+      expect(error.message).toMatch(
+        /did not establish a connection with the server within the configured timeout of 1000 ms/,
+      );
     kms.destroy();
   });
 

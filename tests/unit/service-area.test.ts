@@ -6,7 +6,7 @@ describe('isInServiceArea', () => {
   it.each([
     ['Westminster', 51.501, -0.141],
     ['Lerwick, Shetland', 60.155, -1.145],
-    ['St Mary\'s, Isles of Scilly', 49.914, -6.311],
+    ["St Mary's, Isles of Scilly", 49.914, -6.311],
     ['Belfast', 54.597, -5.93],
     ['Dublin', 53.35, -6.26],
     ['Dingle, Kerry', 52.14, -10.27],
@@ -40,9 +40,18 @@ describe('isInServiceArea', () => {
 
   it('never accepts a point outside the British Isles envelope', () => {
     const outside = fc.oneof(
-      fc.record({ lat: fc.double({ min: -90, max: 49.84, noNaN: true }), lon: fc.double({ min: -180, max: 180, noNaN: true }) }),
-      fc.record({ lat: fc.double({ min: 60.91, max: 90, noNaN: true }), lon: fc.double({ min: -180, max: 180, noNaN: true }) }),
-      fc.record({ lat: fc.double({ min: -90, max: 90, noNaN: true }), lon: fc.double({ min: 1.81, max: 180, noNaN: true }) }),
+      fc.record({
+        lat: fc.double({ min: -90, max: 49.84, noNaN: true }),
+        lon: fc.double({ min: -180, max: 180, noNaN: true }),
+      }),
+      fc.record({
+        lat: fc.double({ min: 60.91, max: 90, noNaN: true }),
+        lon: fc.double({ min: -180, max: 180, noNaN: true }),
+      }),
+      fc.record({
+        lat: fc.double({ min: -90, max: 90, noNaN: true }),
+        lon: fc.double({ min: 1.81, max: 180, noNaN: true }),
+      }),
     );
     fc.assert(fc.property(outside, (p) => !isInServiceArea(p)));
   });

@@ -20,11 +20,23 @@ describe('backoffMs (full jitter)', () => {
 describe('planAttempt', () => {
   it.each([
     { why: 'first attempt, whole budget', attempt: 1, elapsed: 0, reserve: 0, plan: { waitMs: 0, timeoutMs: 400 } },
-    { why: 'first attempt of the fallback with less than a timeout left gets what is left', attempt: 1, elapsed: 1000, reserve: 0, plan: { waitMs: 0, timeoutMs: 200 } },
+    {
+      why: 'first attempt of the fallback with less than a timeout left gets what is left',
+      attempt: 1,
+      elapsed: 1000,
+      reserve: 0,
+      plan: { waitMs: 0, timeoutMs: 200 },
+    },
     { why: 'first attempt with nothing left', attempt: 1, elapsed: 1200, reserve: 0, plan: undefined },
     { why: 'a retry that fits', attempt: 2, elapsed: 50, reserve: 400, plan: { waitMs: 50, timeoutMs: 400 } },
     { why: 'a retry that would eat the fallback’s reserve', attempt: 2, elapsed: 400, reserve: 400, plan: undefined },
-    { why: 'the third retry after fast failures', attempt: 3, elapsed: 100, reserve: 400, plan: { waitMs: 100, timeoutMs: 400 } },
+    {
+      why: 'the third retry after fast failures',
+      attempt: 3,
+      elapsed: 100,
+      reserve: 400,
+      plan: { waitMs: 100, timeoutMs: 400 },
+    },
     { why: 'beyond the attempts', attempt: 4, elapsed: 0, reserve: 0, plan: undefined },
   ])('$why', ({ attempt, elapsed, reserve, plan }) => {
     expect(planAttempt(policy, attempt, elapsed, reserve, 0.5)).toEqual(plan);
@@ -74,11 +86,28 @@ describe('SMS continuity settings', () => {
   });
 
   it('reads a Twilio fallback and refuses one without its sender, its secret or room for its attempt', () => {
-    const twilio = { SMS_FALLBACK_PROVIDER: 'twilio', SMS_FALLBACK_FROM: '+447700900999', SMS_FALLBACK_SECRET_ID: 'tyrehero-dispatch/prod/sms-fallback' };
-    expect(loadConcerns({ sms: smsConcern }, twilio).sms.fallback).toEqual({ kind: 'twilio', apiUrl: 'https://api.twilio.com', from: '+447700900999', secretId: 'tyrehero-dispatch/prod/sms-fallback' });
-    expect(() => loadConcerns({ sms: smsConcern }, { ...twilio, SMS_FALLBACK_FROM: '' })).toThrow('SMS_FALLBACK_FROM is required when SMS_FALLBACK_PROVIDER=twilio');
-    expect(() => loadConcerns({ sms: smsConcern }, { ...twilio, SMS_FALLBACK_SECRET_ID: '' })).toThrow('SMS_FALLBACK_SECRET_ID is required when SMS_FALLBACK_PROVIDER=twilio');
-    expect(() => loadConcerns({ sms: smsConcern }, { ...twilio, SMS_SEND_BUDGET_MS: '700' })).toThrow('SMS_SEND_BUDGET_MS must cover one SMS attempt per provider');
-    expect(() => loadConcerns({ sms: smsConcern }, { SMS_FALLBACK_API_URL: 'https://api.twilio.com/2010-04-01' })).toThrow('SMS_FALLBACK_API_URL must be a scheme and host');
+    const twilio = {
+      SMS_FALLBACK_PROVIDER: 'twilio',
+      SMS_FALLBACK_FROM: '+447700900999',
+      SMS_FALLBACK_SECRET_ID: 'tyrehero-dispatch/prod/sms-fallback',
+    };
+    expect(loadConcerns({ sms: smsConcern }, twilio).sms.fallback).toEqual({
+      kind: 'twilio',
+      apiUrl: 'https://api.twilio.com',
+      from: '+447700900999',
+      secretId: 'tyrehero-dispatch/prod/sms-fallback',
+    });
+    expect(() => loadConcerns({ sms: smsConcern }, { ...twilio, SMS_FALLBACK_FROM: '' })).toThrow(
+      'SMS_FALLBACK_FROM is required when SMS_FALLBACK_PROVIDER=twilio',
+    );
+    expect(() => loadConcerns({ sms: smsConcern }, { ...twilio, SMS_FALLBACK_SECRET_ID: '' })).toThrow(
+      'SMS_FALLBACK_SECRET_ID is required when SMS_FALLBACK_PROVIDER=twilio',
+    );
+    expect(() => loadConcerns({ sms: smsConcern }, { ...twilio, SMS_SEND_BUDGET_MS: '700' })).toThrow(
+      'SMS_SEND_BUDGET_MS must cover one SMS attempt per provider',
+    );
+    expect(() =>
+      loadConcerns({ sms: smsConcern }, { SMS_FALLBACK_API_URL: 'https://api.twilio.com/2010-04-01' }),
+    ).toThrow('SMS_FALLBACK_API_URL must be a scheme and host');
   });
 });

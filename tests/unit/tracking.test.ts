@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hashTrackingToken, referenceFromBytes, referencePattern, trackingTokenMatches } from '../../shared/domain/tracking.js';
+import {
+  hashTrackingToken,
+  referenceFromBytes,
+  referencePattern,
+  trackingTokenMatches,
+} from '../../shared/domain/tracking.js';
 import { randomIds } from '../../shared/adapters/system.js';
 
 describe('booking references', () => {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { capacityFor, describeCapacity, initialScaleState, nextScaleState, type ForecastSignal, type ScaleState, type ScalingTarget } from '../../shared/domain/weather-scaling.js';
+import {
+  capacityFor,
+  describeCapacity,
+  initialScaleState,
+  nextScaleState,
+  type ForecastSignal,
+  type ScaleState,
+  type ScalingTarget,
+} from '../../shared/domain/weather-scaling.js';
 
 const policy = { clearRunsToScaleDown: 4, cooldownMinutes: 180 };
 const t0 = new Date('2026-01-12T06:00:00Z');
@@ -7,24 +15,108 @@ const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
 const state = (over: Partial<ScaleState>): ScaleState => ({ ...initialScaleState(t0), ...over });
 
 describe('nextScaleState', () => {
-  it.each<[string, Partial<ScaleState>, ForecastSignal, number, { kind: string; to: string; clearRuns: number; fetchFailures?: number }]>([
+  it.each<
+    [
+      string,
+      Partial<ScaleState>,
+      ForecastSignal,
+      number,
+      { kind: string; to: string; clearRuns: number; fetchFailures?: number },
+    ]
+  >([
     ['scales normal → severe at once', {}, 'severe', 0, { kind: 'up', to: 'severe', clearRuns: 0 }],
     ['scales normal → elevated at once', {}, 'elevated', 0, { kind: 'up', to: 'elevated', clearRuns: 0 }],
-    ['scales elevated → severe at once, even in cooldown', { level: 'elevated', lastScaleUpAt: at(-5) }, 'severe', 0, { kind: 'up', to: 'severe', clearRuns: 0 }],
-    ['holds when the forecast matches the level, and forgets clear runs', { level: 'elevated', clearRuns: 3 }, 'elevated', 0, { kind: 'hold', to: 'elevated', clearRuns: 0 }],
-    ['counts a first clear run', { level: 'severe', lastScaleUpAt: at(-600) }, 'normal', 0, { kind: 'hold', to: 'severe', clearRuns: 1 }],
-    ['holds on the third clear run', { level: 'severe', lastScaleUpAt: at(-600), clearRuns: 2 }, 'normal', 0, { kind: 'hold', to: 'severe', clearRuns: 3 }],
-    ['steps down one level on the fourth clear run', { level: 'severe', lastScaleUpAt: at(-600), clearRuns: 3 }, 'normal', 0, { kind: 'down', to: 'elevated', clearRuns: 0 }],
-    ['steps severe → elevated when elevated is forecast', { level: 'severe', lastScaleUpAt: at(-600), clearRuns: 3 }, 'elevated', 0, { kind: 'down', to: 'elevated', clearRuns: 0 }],
-    ['steps elevated → normal', { level: 'elevated', lastScaleUpAt: at(-600), clearRuns: 3 }, 'normal', 0, { kind: 'down', to: 'normal', clearRuns: 0 }],
-    ['holds within the cooldown however many clear runs', { level: 'severe', lastScaleUpAt: at(-179), clearRuns: 9 }, 'normal', 0, { kind: 'hold', to: 'severe', clearRuns: 10 }],
-    ['steps down exactly when the cooldown ends', { level: 'severe', lastScaleUpAt: at(-180), clearRuns: 3 }, 'normal', 0, { kind: 'down', to: 'elevated', clearRuns: 0 }],
-    ['keeps the level when the forecast is unavailable, and restarts the clear count', { level: 'severe', lastScaleUpAt: at(-600), clearRuns: 3 }, 'unavailable', 0, { kind: 'hold', to: 'severe', clearRuns: 0, fetchFailures: 1 }],
-    ['counts consecutive failures', { level: 'normal', fetchFailures: 2 }, 'unavailable', 0, { kind: 'hold', to: 'normal', clearRuns: 0, fetchFailures: 3 }],
-    ['resets the failure count once a forecast arrives', { level: 'normal', fetchFailures: 5 }, 'normal', 0, { kind: 'hold', to: 'normal', clearRuns: 0, fetchFailures: 0 }],
+    [
+      'scales elevated → severe at once, even in cooldown',
+      { level: 'elevated', lastScaleUpAt: at(-5) },
+      'severe',
+      0,
+      { kind: 'up', to: 'severe', clearRuns: 0 },
+    ],
+    [
+      'holds when the forecast matches the level, and forgets clear runs',
+      { level: 'elevated', clearRuns: 3 },
+      'elevated',
+      0,
+      { kind: 'hold', to: 'elevated', clearRuns: 0 },
+    ],
+    [
+      'counts a first clear run',
+      { level: 'severe', lastScaleUpAt: at(-600) },
+      'normal',
+      0,
+      { kind: 'hold', to: 'severe', clearRuns: 1 },
+    ],
+    [
+      'holds on the third clear run',
+      { level: 'severe', lastScaleUpAt: at(-600), clearRuns: 2 },
+      'normal',
+      0,
+      { kind: 'hold', to: 'severe', clearRuns: 3 },
+    ],
+    [
+      'steps down one level on the fourth clear run',
+      { level: 'severe', lastScaleUpAt: at(-600), clearRuns: 3 },
+      'normal',
+      0,
+      { kind: 'down', to: 'elevated', clearRuns: 0 },
+    ],
+    [
+      'steps severe → elevated when elevated is forecast',
+      { level: 'severe', lastScaleUpAt: at(-600), clearRuns: 3 },
+      'elevated',
+      0,
+      { kind: 'down', to: 'elevated', clearRuns: 0 },
+    ],
+    [
+      'steps elevated → normal',
+      { level: 'elevated', lastScaleUpAt: at(-600), clearRuns: 3 },
+      'normal',
+      0,
+      { kind: 'down', to: 'normal', clearRuns: 0 },
+    ],
+    [
+      'holds within the cooldown however many clear runs',
+      { level: 'severe', lastScaleUpAt: at(-179), clearRuns: 9 },
+      'normal',
+      0,
+      { kind: 'hold', to: 'severe', clearRuns: 10 },
+    ],
+    [
+      'steps down exactly when the cooldown ends',
+      { level: 'severe', lastScaleUpAt: at(-180), clearRuns: 3 },
+      'normal',
+      0,
+      { kind: 'down', to: 'elevated', clearRuns: 0 },
+    ],
+    [
+      'keeps the level when the forecast is unavailable, and restarts the clear count',
+      { level: 'severe', lastScaleUpAt: at(-600), clearRuns: 3 },
+      'unavailable',
+      0,
+      { kind: 'hold', to: 'severe', clearRuns: 0, fetchFailures: 1 },
+    ],
+    [
+      'counts consecutive failures',
+      { level: 'normal', fetchFailures: 2 },
+      'unavailable',
+      0,
+      { kind: 'hold', to: 'normal', clearRuns: 0, fetchFailures: 3 },
+    ],
+    [
+      'resets the failure count once a forecast arrives',
+      { level: 'normal', fetchFailures: 5 },
+      'normal',
+      0,
+      { kind: 'hold', to: 'normal', clearRuns: 0, fetchFailures: 0 },
+    ],
   ])('%s', (_name, from, forecast, minutes, expected) => {
     const transition = nextScaleState(state(from), forecast, at(minutes), policy);
-    expect(transition).toMatchObject({ kind: expected.kind, to: expected.to, state: { level: expected.to, clearRuns: expected.clearRuns } });
+    expect(transition).toMatchObject({
+      kind: expected.kind,
+      to: expected.to,
+      state: { level: expected.to, clearRuns: expected.clearRuns },
+    });
     if (expected.fetchFailures !== undefined) expect(transition.state.fetchFailures).toBe(expected.fetchFailures);
   });
 
@@ -57,8 +149,20 @@ describe('nextScaleState', () => {
 });
 
 describe('capacity per level', () => {
-  const intake: ScalingTarget = { kind: 'provisioned-concurrency', name: 'intake', functionName: 'f', alias: 'live', capacity: { normal: { min: 1, max: 5 }, elevated: { min: 4, max: 20 }, severe: { min: 10, max: 50 } } };
-  const database: ScalingTarget = { kind: 'aurora-min-acu', name: 'database', clusterId: 'c', maxAcu: 32, minAcu: { normal: 2, elevated: 4, severe: 8 } };
+  const intake: ScalingTarget = {
+    kind: 'provisioned-concurrency',
+    name: 'intake',
+    functionName: 'f',
+    alias: 'live',
+    capacity: { normal: { min: 1, max: 5 }, elevated: { min: 4, max: 20 }, severe: { min: 10, max: 50 } },
+  };
+  const database: ScalingTarget = {
+    kind: 'aurora-min-acu',
+    name: 'database',
+    clusterId: 'c',
+    maxAcu: 32,
+    minAcu: { normal: 2, elevated: 4, severe: 8 },
+  };
 
   it('reads each target’s capacity for a level', () => {
     expect(capacityFor(intake, 'elevated')).toEqual({ min: 4, max: 20 });

@@ -1,5 +1,8 @@
 // Scaler over Application Auto Scaling (Lambda provisioned concurrency) and RDS (Aurora Serverless v2 min ACU), or the log.
-import { RegisterScalableTargetCommand, type ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import {
+  RegisterScalableTargetCommand,
+  type ApplicationAutoScalingClient,
+} from '@aws-sdk/client-application-auto-scaling';
 import { ModifyDBClusterCommand, type RDSClient } from '@aws-sdk/client-rds';
 import type { WeatherLevel } from '../../domain/priority.js';
 import { capacityFor, describeCapacity, type ScalingTarget } from '../../domain/weather-scaling.js';
@@ -41,7 +44,10 @@ export class LogScaler implements Scaler {
   constructor(private readonly log: Log) {}
 
   apply(target: ScalingTarget, level: WeatherLevel): Promise<void> {
-    this.log.info(`NOT APPLIED (SCALER=log) ${target.name} → ${describeCapacity(capacityFor(target, level))}`, { target: target.name, level });
+    this.log.info(`NOT APPLIED (SCALER=log) ${target.name} → ${describeCapacity(capacityFor(target, level))}`, {
+      target: target.name,
+      level,
+    });
     return Promise.resolve();
   }
 }

@@ -5,16 +5,31 @@ import type { ReplicationLagReader } from '../../ports/dr-control-plane.js';
 export class CloudWatchReplicationLag implements ReplicationLagReader {
   constructor(private readonly cloudwatch: CloudWatchClient) {}
 
-  async read(secondaryClusterId: string, since: Date, until: Date): Promise<{ replicationLagMs?: number; rpoLagMs?: number }> {
+  async read(
+    secondaryClusterId: string,
+    since: Date,
+    until: Date,
+  ): Promise<{ replicationLagMs?: number; rpoLagMs?: number }> {
     const query = (id: string, metric: string) => ({
       Id: id,
-      MetricStat: { Metric: { Namespace: 'AWS/RDS', MetricName: metric, Dimensions: [{ Name: 'DBClusterIdentifier', Value: secondaryClusterId }] }, Period: 60, Stat: 'Maximum' },
+      MetricStat: {
+        Metric: {
+          Namespace: 'AWS/RDS',
+          MetricName: metric,
+          Dimensions: [{ Name: 'DBClusterIdentifier', Value: secondaryClusterId }],
+        },
+        Period: 60,
+        Stat: 'Maximum',
+      },
     });
     const { MetricDataResults = [] } = await this.cloudwatch.send(
       new GetMetricDataCommand({
         StartTime: since,
         EndTime: until,
-        MetricDataQueries: [query('replicationLag', 'AuroraGlobalDBReplicationLag'), query('rpoLag', 'AuroraGlobalDBRPOLag')],
+        MetricDataQueries: [
+          query('replicationLag', 'AuroraGlobalDBReplicationLag'),
+          query('rpoLag', 'AuroraGlobalDBRPOLag'),
+        ],
       }),
     );
     const worst = (id: string) => {
@@ -23,6 +38,9 @@ export class CloudWatchReplicationLag implements ReplicationLagReader {
     };
     const replicationLagMs = worst('replicationLag');
     const rpoLagMs = worst('rpoLag');
-    return { ...(replicationLagMs !== undefined ? { replicationLagMs } : {}), ...(rpoLagMs !== undefined ? { rpoLagMs } : {}) };
+    return {
+      ...(replicationLagMs !== undefined ? { replicationLagMs } : {}),
+      ...(rpoLagMs !== undefined ? { rpoLagMs } : {}),
+    };
   }
 }

@@ -94,7 +94,13 @@ export class KmsDataKeys implements DataKeys {
     let key = this.unwrapped.get(wrapped);
     if (!key) {
       key = this.kms
-        .send(new DecryptCommand({ KeyId: this.keyId, CiphertextBlob: Buffer.from(wrapped, 'base64url'), EncryptionContext: encryptionContext }))
+        .send(
+          new DecryptCommand({
+            KeyId: this.keyId,
+            CiphertextBlob: Buffer.from(wrapped, 'base64url'),
+            EncryptionContext: encryptionContext,
+          }),
+        )
         .then((out) => Buffer.from(out.Plaintext!));
       key.catch(() => this.unwrapped.delete(wrapped));
       this.unwrapped.set(wrapped, key);
@@ -119,7 +125,9 @@ export class KmsHmac implements LookupHasher {
   ) {}
 
   async hash(phone: string) {
-    const out = await this.kms.send(new GenerateMacCommand({ KeyId: this.keyId, MacAlgorithm: 'HMAC_SHA_256', Message: Buffer.from(phone, 'utf8') }));
+    const out = await this.kms.send(
+      new GenerateMacCommand({ KeyId: this.keyId, MacAlgorithm: 'HMAC_SHA_256', Message: Buffer.from(phone, 'utf8') }),
+    );
     return Buffer.from(out.Mac!).toString('hex');
   }
 }

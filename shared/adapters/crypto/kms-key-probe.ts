@@ -10,7 +10,10 @@ export class KmsKeyProbe {
   ) {}
 
   async check(timeoutMs: number): Promise<void> {
-    const { KeyMetadata } = await this.client.send(new DescribeKeyCommand({ KeyId: this.keyId }), { abortSignal: AbortSignal.timeout(timeoutMs) });
-    if (KeyMetadata?.KeyState !== 'Enabled') throw new DependencyNotReady(`key is ${KeyMetadata?.KeyState ?? 'unknown'}`);
+    const { KeyMetadata } = await this.client.send(new DescribeKeyCommand({ KeyId: this.keyId }), {
+      abortSignal: AbortSignal.timeout(timeoutMs),
+    });
+    if (KeyMetadata?.KeyState !== 'Enabled')
+      throw new DependencyNotReady(`key is ${KeyMetadata?.KeyState ?? 'unknown'}`);
   }
 }

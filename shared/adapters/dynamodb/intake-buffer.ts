@@ -38,23 +38,33 @@ export class DynamoIntakeBuffer implements IntakeBuffer {
     try {
       // One call either way: a refused put hands back the item already held (ReturnValuesOnConditionCheckFailure).
       await this.db.send(
-        new PutCommand({ TableName: this.tableName, Item: toItem(request), ConditionExpression: 'attribute_not_exists(id)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toItem(request),
+          ConditionExpression: 'attribute_not_exists(id)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
       );
       return request;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException && error.Item) return fromItem(unmarshall(error.Item) as BufferedItem);
+      if (error instanceof ConditionalCheckFailedException && error.Item)
+        return fromItem(unmarshall(error.Item) as BufferedItem);
       throw error;
     }
   }
 
   async find(id: string): Promise<NewEmergency | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }),
+    );
     return Item ? fromItem(Item as BufferedItem) : undefined;
   }
 
   async list(limit: number): Promise<NewEmergency[]> {
     // The buffer is empty except during a database outage, so a bounded scan is the cheapest read.
-    const { Items = [] } = await this.db.send(new ScanCommand({ TableName: this.tableName, Limit: limit, ConsistentRead: true }));
+    const { Items = [] } = await this.db.send(
+      new ScanCommand({ TableName: this.tableName, Limit: limit, ConsistentRead: true }),
+    );
     return Items.map((item) => fromItem(item as BufferedItem));
   }
 
@@ -69,9 +79,16 @@ export class DynamoIntakeBuffer implements IntakeBuffer {
    */
   async probeWritable(timeoutMs: number): Promise<void> {
     try {
-      await this.db.send(new PutCommand({ TableName: this.tableName, Item: { id: INTAKE_PROBE_ID }, ConditionExpression: 'attribute_exists(id)' }), {
-        abortSignal: AbortSignal.timeout(timeoutMs),
-      });
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { id: INTAKE_PROBE_ID },
+          ConditionExpression: 'attribute_exists(id)',
+        }),
+        {
+          abortSignal: AbortSignal.timeout(timeoutMs),
+        },
+      );
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return;
       throw error;
@@ -80,6 +97,8 @@ export class DynamoIntakeBuffer implements IntakeBuffer {
   }
 
   async ping(timeoutMs: number): Promise<void> {
-    await this.db.send(new DescribeTableCommand({ TableName: this.tableName }), { abortSignal: AbortSignal.timeout(timeoutMs) });
+    await this.db.send(new DescribeTableCommand({ TableName: this.tableName }), {
+      abortSignal: AbortSignal.timeout(timeoutMs),
+    });
   }
 }

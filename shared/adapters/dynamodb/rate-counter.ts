@@ -24,13 +24,18 @@ export class DynamoRateCounter implements RateCounter {
           ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
           ExpressionAttributeNames: { '#count': 'count', '#expiresAt': 'expiresAt' },
           // TTL a day after the window: DynamoDB deletes expired items within about two days, never before.
-          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expiresAt': Math.ceil((windowEnd + 86_400_000) / 1000) },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':limit': limit,
+            ':expiresAt': Math.ceil((windowEnd + 86_400_000) / 1000),
+          },
           ReturnValues: 'UPDATED_NEW',
         }),
       );
       return { allowed: true, count: Number(Attributes?.count ?? 1) };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((windowEnd - at.getTime()) / 1000)) };
+      if (error instanceof ConditionalCheckFailedException)
+        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((windowEnd - at.getTime()) / 1000)) };
       throw error;
     }
   }

@@ -9,7 +9,10 @@ export class DynamoTableProbe {
   ) {}
 
   async check(timeoutMs: number): Promise<void> {
-    const { Table } = await this.client.send(new DescribeTableCommand({ TableName: this.tableName }), { abortSignal: AbortSignal.timeout(timeoutMs) });
-    if (Table?.TableStatus !== 'ACTIVE' && Table?.TableStatus !== 'UPDATING') throw new DependencyNotReady(`table is ${Table?.TableStatus ?? 'unknown'}`);
+    const { Table } = await this.client.send(new DescribeTableCommand({ TableName: this.tableName }), {
+      abortSignal: AbortSignal.timeout(timeoutMs),
+    });
+    if (Table?.TableStatus !== 'ACTIVE' && Table?.TableStatus !== 'UPDATING')
+      throw new DependencyNotReady(`table is ${Table?.TableStatus ?? 'unknown'}`);
   }
 }

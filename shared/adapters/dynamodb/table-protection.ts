@@ -13,8 +13,12 @@ export class DynamoTableProtection implements TableProtectionReader {
     ]);
     return {
       table: tableName,
-      pointInTimeRecovery: backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus === 'ENABLED',
-      replicas: (table.Table?.Replicas ?? []).map((r) => ({ region: r.RegionName ?? '', status: r.ReplicaStatus ?? 'UNKNOWN' })),
+      pointInTimeRecovery:
+        backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus === 'ENABLED',
+      replicas: (table.Table?.Replicas ?? []).map((r) => ({
+        region: r.RegionName ?? '',
+        status: r.ReplicaStatus ?? 'UNKNOWN',
+      })),
     };
   }
 }

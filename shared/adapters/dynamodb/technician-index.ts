@@ -1,13 +1,37 @@
 // DynamoDB technician index: one item per technician, a sparse GSI of the dispatchable ones, conditional writes for every invariant.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { GetCommand, paginateQuery, paginateScan, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput, type ScanCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  paginateQuery,
+  paginateScan,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+  type ScanCommandInput,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import ngeohash from 'ngeohash';
 import type { GeoPoint } from '../../domain/emergency.js';
 import { nearest, partitionOf, type Candidate, type IndexRange } from '../../domain/geo.js';
-import { fleetOfTechnician, fleetPartition, testFleetPartitionPrefix, testTechnicianIdPrefix } from '../../domain/test-fleet.js';
+import {
+  fleetOfTechnician,
+  fleetPartition,
+  testFleetPartitionPrefix,
+  testTechnicianIdPrefix,
+} from '../../domain/test-fleet.js';
 import type { FleetReader } from '../../ports/live-map.js';
-import type { Availability, DispatchableTechnician, HeldJob, LocationFix, NearestQuery, SearchReport, SelfReportedStatus, TechnicianIndex, TechnicianPosition } from '../../ports/technician-index.js';
+import type {
+  Availability,
+  DispatchableTechnician,
+  HeldJob,
+  LocationFix,
+  NearestQuery,
+  SearchReport,
+  SelfReportedStatus,
+  TechnicianIndex,
+  TechnicianPosition,
+} from '../../ports/technician-index.js';
 
 /** Stored geohash precision (~5 m cells): finer than any phone's GPS fix. */
 const fixPrecision = 9;
@@ -46,8 +70,10 @@ function toPosition(technicianId: string, item: Item): TechnicianPosition {
   };
 }
 
-const failedCondition = (error: unknown): error is ConditionalCheckFailedException => error instanceof ConditionalCheckFailedException;
-const oldItem = (error: ConditionalCheckFailedException): Item | undefined => (error.Item ? (unmarshall(error.Item) as Item) : undefined);
+const failedCondition = (error: unknown): error is ConditionalCheckFailedException =>
+  error instanceof ConditionalCheckFailedException;
+const oldItem = (error: ConditionalCheckFailedException): Item | undefined =>
+  error.Item ? (unmarshall(error.Item) as Item) : undefined;
 
 export class DynamoTechnicianIndex implements TechnicianIndex, FleetReader {
   /**
@@ -80,7 +106,9 @@ export class DynamoTechnicianIndex implements TechnicianIndex, FleetReader {
   }
 
   private update(input: Omit<UpdateCommandInput, 'TableName'>) {
-    return this.db.send(new UpdateCommand({ TableName: this.tableName, ReturnValuesOnConditionCheckFailure: 'ALL_OLD', ...input }));
+    return this.db.send(
+      new UpdateCommand({ TableName: this.tableName, ReturnValuesOnConditionCheckFailure: 'ALL_OLD', ...input }),
+    );
   }
 
   async recordLocation(technicianId: string, fix: LocationFix): Promise<'updated' | 'stale'> {
@@ -96,7 +124,8 @@ export class DynamoTechnicianIndex implements TechnicianIndex, FleetReader {
       ':acc': fix.accuracyMeters ?? null,
       ':hd': fix.heading ?? null,
     };
-    const position = 'lat = :lat, lon = :lon, geohash = :gh, cell = :cell, cellKey = :key, recordedAt = :at, accuracyMeters = :acc, heading = :hd';
+    const position =
+      'lat = :lat, lon = :lon, geohash = :gh, cell = :cell, cellKey = :key, recordedAt = :at, accuracyMeters = :acc, heading = :hd';
     // ISO-8601 UTC strings of one fixed format compare in time order, so an older fix fails the condition.
     const newer = '(attribute_not_exists(recordedAt) OR recordedAt < :at)';
     try {
@@ -130,7 +159,10 @@ export class DynamoTechnicianIndex implements TechnicianIndex, FleetReader {
     }
   }
 
-  async setAvailability(technicianId: string, status: SelfReportedStatus): Promise<'updated' | 'has-job' | 'no-location'> {
+  async setAvailability(
+    technicianId: string,
+    status: SelfReportedStatus,
+  ): Promise<'updated' | 'has-job' | 'no-location'> {
     try {
       if (status === 'available') {
         await this.update({
@@ -156,7 +188,10 @@ export class DynamoTechnicianIndex implements TechnicianIndex, FleetReader {
     }
   }
 
-  async nearestDispatchable(point: GeoPoint, query: NearestQuery): Promise<{ found: Awaited<ReturnType<typeof nearest>>['found']; report: SearchReport }> {
+  async nearestDispatchable(
+    point: GeoPoint,
+    query: NearestQuery,
+  ): Promise<{ found: Awaited<ReturnType<typeof nearest>>['found']; report: SearchReport }> {
     const report: SearchReport = { queries: 0, itemsRead: 0, levels: 0 };
     const freshSince = query.freshSince.toISOString();
     const fleet = query.fleet ?? 'real';
@@ -172,7 +207,12 @@ export class DynamoTechnicianIndex implements TechnicianIndex, FleetReader {
             FilterExpression: 'recordedAt >= :fresh',
             // Only what the ranking uses: less for DynamoDB to send and for the SDK to unmarshal, item by item.
             ProjectionExpression: 'technicianId, lat, lon',
-            ExpressionAttributeValues: { ':cell': fleetPartition(range.partition, fleet), ':first': range.first, ':last': `${range.last}~`, ':fresh': freshSince },
+            ExpressionAttributeValues: {
+              ':cell': fleetPartition(range.partition, fleet),
+              ':first': range.first,
+              ':last': `${range.last}~`,
+              ':fresh': freshSince,
+            },
           },
           (scanned) => {
             report.queries += 1;
@@ -184,7 +224,12 @@ export class DynamoTechnicianIndex implements TechnicianIndex, FleetReader {
     };
     const area = `${fleet}:${ngeohash.encode(point.lat, point.lon, 4)}`;
     const fine = this.denseAreas.get(area) ? dispatchSearchLevels : dispatchSearchLevels.slice(1);
-    const { found, stats } = await nearest(point, reader, { k: query.k, maxRadiusKm: query.maxRadiusKm, fine, exclude: query.exclude });
+    const { found, stats } = await nearest(point, reader, {
+      k: query.k,
+      maxRadiusKm: query.maxRadiusKm,
+      fine,
+      exclude: query.exclude,
+    });
     if (this.denseAreas.size >= maxRememberedAreas) this.denseAreas.clear();
     this.denseAreas.set(area, found.length >= query.k && found[query.k - 1]!.distanceKm <= denseWithinKm);
     report.levels = stats.levels;
@@ -198,7 +243,13 @@ export class DynamoTechnicianIndex implements TechnicianIndex, FleetReader {
         UpdateExpression: 'SET #status = :busy, currentJob = :job, claimedAt = :at REMOVE dispatchCell, dispatchKey',
         ConditionExpression: '#status = :available AND attribute_not_exists(currentJob) AND recordedAt >= :fresh',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':busy': 'busy', ':available': 'available', ':job': requestId, ':at': at.toISOString(), ':fresh': freshSince.toISOString() },
+        ExpressionAttributeValues: {
+          ':busy': 'busy',
+          ':available': 'available',
+          ':job': requestId,
+          ':at': at.toISOString(),
+          ':fresh': freshSince.toISOString(),
+        },
       });
       return true;
     } catch (error) {
@@ -207,7 +258,11 @@ export class DynamoTechnicianIndex implements TechnicianIndex, FleetReader {
     }
   }
 
-  async release(technicianId: string, requestId: string, then: 'available' | 'offline' = 'available'): Promise<boolean> {
+  async release(
+    technicianId: string,
+    requestId: string,
+    then: 'available' | 'offline' = 'available',
+  ): Promise<boolean> {
     try {
       await this.update({
         Key: { technicianId },
@@ -259,7 +314,11 @@ export class DynamoTechnicianIndex implements TechnicianIndex, FleetReader {
       FilterExpression: 'attribute_exists(currentJob)',
       ProjectionExpression: 'technicianId, currentJob, claimedAt',
     });
-    return holding.map((item) => ({ technicianId: item.technicianId, requestId: item.currentJob!, claimedAt: new Date(item.claimedAt ?? 0) }));
+    return holding.map((item) => ({
+      technicianId: item.technicianId,
+      requestId: item.currentJob!,
+      claimedAt: new Date(item.claimedAt ?? 0),
+    }));
   }
 
   async listFleet(): Promise<TechnicianPosition[]> {
@@ -289,6 +348,10 @@ export class DynamoTechnicianIndex implements TechnicianIndex, FleetReader {
       FilterExpression: 'recordedAt >= :fresh AND NOT begins_with(dispatchCell, :testFleet)',
       ExpressionAttributeValues: { ':fresh': freshSince.toISOString(), ':testFleet': testFleetPartitionPrefix },
     });
-    return available.map((item) => ({ technicianId: item.technicianId, location: { lat: item.lat!, lon: item.lon! }, recordedAt: new Date(item.recordedAt!) }));
+    return available.map((item) => ({
+      technicianId: item.technicianId,
+      location: { lat: item.lat!, lon: item.lon! },
+      recordedAt: new Date(item.recordedAt!),
+    }));
   }
 }

@@ -7,17 +7,29 @@ import type { Clock } from '../../ports/clock.js';
 import { weatherLevels } from '../../domain/weather.js';
 import { initialScaleState } from '../../domain/weather-scaling.js';
 import type { WeatherStatus, WeatherStatusReader } from '../../ports/live-map.js';
-import type { RegionSummary, ScaleStateStore, StoredScaleState, WeatherLevelReader } from '../../ports/weather-level.js';
+import type {
+  RegionSummary,
+  ScaleStateStore,
+  StoredScaleState,
+  WeatherLevelReader,
+} from '../../ports/weather-level.js';
 
 export const weatherStateKey = { pk: 'weather' } as const;
-const asLevel = (value: unknown): WeatherLevel | undefined => (weatherLevels.includes(value as WeatherLevel) ? (value as WeatherLevel) : undefined);
+const asLevel = (value: unknown): WeatherLevel | undefined =>
+  weatherLevels.includes(value as WeatherLevel) ? (value as WeatherLevel) : undefined;
 const asDate = (value: unknown): Date | undefined => (typeof value === 'string' ? new Date(value) : undefined);
 /** A stored region summary, or nothing when the item was written by hand in another shape. */
 const asRegion = (value: unknown): RegionSummary[] => {
   const r = value as Partial<RegionSummary> | null;
   const level = asLevel(r?.level);
   if (!r || typeof r.region !== 'string' || !level) return [];
-  return [{ region: r.region, level, conditions: Array.isArray(r.conditions) ? r.conditions.filter((c): c is string => typeof c === 'string') : [] }];
+  return [
+    {
+      region: r.region,
+      level,
+      conditions: Array.isArray(r.conditions) ? r.conditions.filter((c): c is string => typeof c === 'string') : [],
+    },
+  ];
 };
 
 /** Keep a level read this long before reading again; by the clock given, so tests can step past it. */
@@ -70,10 +82,16 @@ export class DynamoScaleStateStore implements ScaleStateStore {
   ) {}
 
   async load(now: Date): Promise<StoredScaleState> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: weatherStateKey, ConsistentRead: true }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: weatherStateKey, ConsistentRead: true }),
+    );
     const initial = initialScaleState(now);
     if (!Item) return { ...initial, version: 0, reasons: [], applied: {} };
-    const applied = Object.fromEntries(Object.entries((Item.applied ?? {}) as Record<string, unknown>).flatMap(([k, v]) => (asLevel(v) ? [[k, asLevel(v)!]] : [])));
+    const applied = Object.fromEntries(
+      Object.entries((Item.applied ?? {}) as Record<string, unknown>).flatMap(([k, v]) =>
+        asLevel(v) ? [[k, asLevel(v)!]] : [],
+      ),
+    );
     const lastScaleUpAt = asDate(Item.lastScaleUpAt);
     const lastChangeAt = asDate(Item.lastChangeAt);
     return {
@@ -90,7 +108,12 @@ export class DynamoScaleStateStore implements ScaleStateStore {
     };
   }
 
-  async claim(expectedVersion: number, next: Omit<StoredScaleState, 'version'>, lease: { runId: string; until: Date }, now: Date): Promise<number | undefined> {
+  async claim(
+    expectedVersion: number,
+    next: Omit<StoredScaleState, 'version'>,
+    lease: { runId: string; until: Date },
+    now: Date,
+  ): Promise<number | undefined> {
     const version = expectedVersion + 1;
     try {
       await this.db.send(
@@ -112,7 +135,10 @@ export class DynamoScaleStateStore implements ScaleStateStore {
             leaseUntil: lease.until.getTime(),
           },
           ConditionExpression: `${expectedVersion === 0 ? '(attribute_not_exists(pk) OR attribute_not_exists(version))' : 'version = :expected'} AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)`,
-          ExpressionAttributeValues: { ...(expectedVersion === 0 ? {} : { ':expected': expectedVersion }), ':now': now.getTime() },
+          ExpressionAttributeValues: {
+            ...(expectedVersion === 0 ? {} : { ':expected': expectedVersion }),
+            ':now': now.getTime(),
+          },
         }),
       );
       return version;
@@ -122,7 +148,11 @@ export class DynamoScaleStateStore implements ScaleStateStore {
     }
   }
 
-  async complete(lease: { runId: string; version: number }, applied: Record<string, WeatherLevel>, lastChangeAt: Date | undefined): Promise<boolean> {
+  async complete(
+    lease: { runId: string; version: number },
+    applied: Record<string, WeatherLevel>,
+    lastChangeAt: Date | undefined,
+  ): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
@@ -131,7 +161,13 @@ export class DynamoScaleStateStore implements ScaleStateStore {
           // The version moves on here too, so a run that loaded the state mid-apply cannot write back a stale `applied`.
           UpdateExpression: `SET applied = :applied, version = :next${lastChangeAt ? ', lastChangeAt = :changed' : ''} REMOVE leaseRunId, leaseUntil`,
           ConditionExpression: 'leaseRunId = :run AND version = :version',
-          ExpressionAttributeValues: { ':applied': applied, ':next': lease.version + 1, ':run': lease.runId, ':version': lease.version, ...(lastChangeAt ? { ':changed': lastChangeAt.toISOString() } : {}) },
+          ExpressionAttributeValues: {
+            ':applied': applied,
+            ':next': lease.version + 1,
+            ':run': lease.runId,
+            ':version': lease.version,
+            ...(lastChangeAt ? { ':changed': lastChangeAt.toISOString() } : {}),
+          },
         }),
       );
       return true;

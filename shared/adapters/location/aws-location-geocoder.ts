@@ -13,7 +13,12 @@ export class AwsLocationGeocoder implements Geocoder {
   async locatePostcode(postcode: string): Promise<GeoPoint | undefined> {
     try {
       const { Results = [] } = await this.client.send(
-        new SearchPlaceIndexForTextCommand({ IndexName: this.placeIndexName, Text: postcode, FilterCountries: ['GBR'], MaxResults: 1 }),
+        new SearchPlaceIndexForTextCommand({
+          IndexName: this.placeIndexName,
+          Text: postcode,
+          FilterCountries: ['GBR'],
+          MaxResults: 1,
+        }),
         { abortSignal: AbortSignal.timeout(2_000) },
       );
       const point = Results[0]?.Place?.Geometry?.Point;

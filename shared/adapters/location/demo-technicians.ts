@@ -23,7 +23,7 @@ const rows: Row[] = [
   ['tech-lon-05', 'Zoë Clarke', 'London, Wembley', 51.5588, -0.2817, ['run_flat', 'tpms']],
   ['tech-lon-06', 'Kwame Mensah', 'London, Stratford', 51.5416, -0.0033, ['commercial']],
   ['tech-lon-07', 'Hannah Fletcher', 'London, Croydon', 51.3762, -0.0982, ['tpms']],
-  ['tech-lon-08', 'Raj Patel', 'London, Heathrow', 51.4700, -0.4543, ['commercial', 'run_flat']],
+  ['tech-lon-08', 'Raj Patel', 'London, Heathrow', 51.47, -0.4543, ['commercial', 'run_flat']],
   ['tech-bhm-01', 'Siân Hughes', 'Birmingham, city centre', 52.4796, -1.9026, ['tpms', 'alloy_repair']],
   ['tech-bhm-02', 'Imran Hussain', 'Birmingham, Spaghetti Junction', 52.5069, -1.8594, ['commercial']],
   ['tech-bhm-03', 'Laura Bennett', 'Birmingham, Selly Oak', 52.4393, -1.9365, ['locking_wheel_nut_removal']],

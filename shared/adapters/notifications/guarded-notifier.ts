@@ -27,7 +27,14 @@ export interface SmsGuardDeps {
   smsLimitPerDestinationHour: number;
 }
 
-const customerPurposes = new Set(['customer-assigned', 'customer-en-route', 'customer-arrived', 'customer-reassigned', 'customer-cancelled', 'incident-broadcast']);
+const customerPurposes = new Set([
+  'customer-assigned',
+  'customer-en-route',
+  'customer-arrived',
+  'customer-reassigned',
+  'customer-cancelled',
+  'incident-broadcast',
+]);
 
 export class GuardedNotifier implements Notifier {
   constructor(
@@ -51,13 +58,20 @@ export class GuardedNotifier implements Notifier {
       recorded = await this.deps.sent.recordWithinCap(entry, this.deps.smsLimitPerDestinationHour);
     } catch (error) {
       // The record is unreachable (PostgreSQL down): the DynamoDB counter keeps the cap, and the message goes unrecorded.
-      this.deps.log.error('could not record a customer notification; SMS cap counted in DynamoDB', { purpose: n.purpose, requestId: n.requestId, error: error });
+      this.deps.log.error('could not record a customer notification; SMS cap counted in DynamoDB', {
+        purpose: n.purpose,
+        requestId: n.requestId,
+        error: error,
+      });
       const decision = await this.deps.rateLimits.take(`sms#${phoneHash}`, this.deps.smsLimitPerDestinationHour, now);
       recorded = decision.allowed ? 'unrecorded' : 'capped';
     }
     if (recorded === 'capped') {
       this.deps.count('SmsCapped');
-      this.deps.log.warn('SMS cap per destination reached; message dropped', { purpose: n.purpose, requestId: n.requestId });
+      this.deps.log.warn('SMS cap per destination reached; message dropped', {
+        purpose: n.purpose,
+        requestId: n.requestId,
+      });
       throw new SmsCapReached(n.purpose);
     }
     try {
@@ -66,7 +80,12 @@ export class GuardedNotifier implements Notifier {
       // Not sent: neither in the customer's record nor in their allowance.
       if (recorded !== 'unrecorded') {
         const { id } = recorded;
-        await this.deps.sent.withdraw(id).catch((withdrawError: unknown) => this.deps.log.error('could not withdraw the record of an SMS not sent', { requestId: n.requestId, error: withdrawError }));
+        await this.deps.sent.withdraw(id).catch((withdrawError: unknown) =>
+          this.deps.log.error('could not withdraw the record of an SMS not sent', {
+            requestId: n.requestId,
+            error: withdrawError,
+          }),
+        );
       }
       throw error;
     }

@@ -50,7 +50,8 @@ export function isTransient(error: unknown): boolean {
   if (error.name === 'TimeoutError' || error.name === 'AbortError') return true;
   const sdk = error as Error & { $fault?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
   const status = sdk.$metadata?.httpStatusCode;
-  if (sdk.$retryable || sdk.$fault === 'server' || status === 429 || (status !== undefined && status >= 500)) return true;
+  if (sdk.$retryable || sdk.$fault === 'server' || status === 429 || (status !== undefined && status >= 500))
+    return true;
   if (/Throttl|TooManyRequests/.test(error.name)) return true;
   // An SDK client fault is a refusal; an error with no fault at all is the network (reset, DNS), which may pass.
   return sdk.$fault !== 'client';
@@ -61,7 +62,8 @@ const describe = (error: unknown) => (error instanceof Error ? `${error.name}: $
 /** Rejects when the signal aborts, so an attempt is bounded even if an adapter ignored the signal. */
 function whenAborted(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => {
-    const fail = () => reject(signal.reason instanceof Error ? signal.reason : new SendFailed('attempt timed out', true));
+    const fail = () =>
+      reject(signal.reason instanceof Error ? signal.reason : new SendFailed('attempt timed out', true));
     if (signal.aborted) fail();
     else signal.addEventListener('abort', fail, { once: true });
   });
@@ -92,30 +94,61 @@ export class SmsContinuityNotifier implements Notifier {
           await Promise.race([provider.notifier.send(n, { signal }), whenAborted(signal)]);
           if (index > 0) {
             deps.count('SmsSentByFallback');
-            deps.log.warn('SMS sent by the fallback provider', { purpose: n.purpose, requestId: n.requestId, provider: provider.name, failures });
+            deps.log.warn('SMS sent by the fallback provider', {
+              purpose: n.purpose,
+              requestId: n.requestId,
+              provider: provider.name,
+              failures,
+            });
           }
           return;
         } catch (error) {
           lastError = error;
-          deps.log.warn('SMS attempt failed', { purpose: n.purpose, requestId: n.requestId, provider: provider.name, attempt, error: describe(error) });
+          deps.log.warn('SMS attempt failed', {
+            purpose: n.purpose,
+            requestId: n.requestId,
+            provider: provider.name,
+            attempt,
+            error: describe(error),
+          });
           if (!isTransient(error)) break;
         }
       }
-      failures.push({ provider: provider.name, attempts, error: attempts === 0 ? 'no attempt fitted the budget' : describe(lastError) });
+      failures.push({
+        provider: provider.name,
+        attempts,
+        error: attempts === 0 ? 'no attempt fitted the budget' : describe(lastError),
+      });
     }
     await this.reportUndelivered(n, failures, elapsed());
   }
 
-  private async reportUndelivered(n: Extract<Notification, { channel: 'sms' }>, failures: Array<{ provider: string; attempts: number; error: string }>, elapsedMs: number): Promise<never> {
+  private async reportUndelivered(
+    n: Extract<Notification, { channel: 'sms' }>,
+    failures: Array<{ provider: string; attempts: number; error: string }>,
+    elapsedMs: number,
+  ): Promise<never> {
     const { deps } = this;
     // Counted first: the metric's alarm is the path that still works when the operations topic does not.
     deps.count('NotificationUndelivered');
-    deps.log.error('SMS not delivered by any provider', { purpose: n.purpose, requestId: n.requestId, to: maskPhone(n.to), failures, elapsedMs });
+    deps.log.error('SMS not delivered by any provider', {
+      purpose: n.purpose,
+      requestId: n.requestId,
+      to: maskPhone(n.to),
+      failures,
+      elapsedMs,
+    });
     const alert = undeliveredAlert({ purpose: n.purpose, to: n.to, requestId: n.requestId, failures, elapsedMs });
     try {
-      await deps.operations.send({ channel: 'operations', purpose: 'notification-undelivered', ...alert }, { signal: deps.timeoutSignal(deps.policy.attemptTimeoutMs) });
+      await deps.operations.send(
+        { channel: 'operations', purpose: 'notification-undelivered', ...alert },
+        { signal: deps.timeoutSignal(deps.policy.attemptTimeoutMs) },
+      );
     } catch (error) {
-      deps.log.error('could not alert operations about an undelivered SMS; the NotificationUndelivered alarm still fires', { purpose: n.purpose, requestId: n.requestId, error: describe(error) });
+      deps.log.error(
+        'could not alert operations about an undelivered SMS; the NotificationUndelivered alarm still fires',
+        { purpose: n.purpose, requestId: n.requestId, error: describe(error) },
+      );
     }
     throw new NotificationUndelivered(n.purpose);
   }

@@ -24,7 +24,11 @@ export class SyntheticGuardNotifier implements Notifier {
 export function unrecordedSynthetic(log: Log): SyntheticNotificationLog {
   return {
     record: (notification) => {
-      log.warn('synthetic notification dropped: this function cannot record it', { requestId: notification.synthetic.requestId, channel: notification.channel, purpose: notification.purpose });
+      log.warn('synthetic notification dropped: this function cannot record it', {
+        requestId: notification.synthetic.requestId,
+        channel: notification.channel,
+        purpose: notification.purpose,
+      });
       return Promise.resolve();
     },
     listFor: () => Promise.resolve([]),

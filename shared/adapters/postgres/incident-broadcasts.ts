@@ -27,20 +27,27 @@ export class PostgresIncidentBroadcasts implements IncidentBroadcasts {
 
   openRecipients(incidentId: string): Promise<BroadcastRecipient[]> {
     return guarded('listing broadcast recipients', async () => {
-      const { rows } = await this.pool.query<{ id: string; reference: string; phone: string | null; phone_sealed: string | null; status: RequestStatus; eta: Date | null; already_notified: boolean }>(
-        broadcastQueries.openRecipients,
-        [incidentId],
-      );
+      const { rows } = await this.pool.query<{
+        id: string;
+        reference: string;
+        phone: string | null;
+        phone_sealed: string | null;
+        status: RequestStatus;
+        eta: Date | null;
+        already_notified: boolean;
+      }>(broadcastQueries.openRecipients, [incidentId]);
       // A row not yet converted is matched above by its plain number, but claims always hold the keyed hash, which
       // only this side can compute: look those up again by hash.
-      const plain = await Promise.all(rows.map(async (r) => (r.phone_sealed || r.already_notified ? undefined : this.claimKey(r.phone!))));
+      const plain = await Promise.all(
+        rows.map(async (r) => (r.phone_sealed || r.already_notified ? undefined : this.claimKey(r.phone!))),
+      );
       const plainKeys = plain.filter((k): k is string => k !== undefined);
       const claimed = new Set<string>();
       if (plainKeys.length > 0) {
-        const { rows: claims } = await this.pool.query<{ phone_hash: string }>('SELECT phone_hash FROM incident_broadcasts WHERE incident_id = $1 AND phone_hash = ANY($2::text[])', [
-          incidentId,
-          plainKeys,
-        ]);
+        const { rows: claims } = await this.pool.query<{ phone_hash: string }>(
+          'SELECT phone_hash FROM incident_broadcasts WHERE incident_id = $1 AND phone_hash = ANY($2::text[])',
+          [incidentId, plainKeys],
+        );
         for (const c of claims) claimed.add(c.phone_hash);
       }
       return Promise.all(
@@ -56,7 +63,11 @@ export class PostgresIncidentBroadcasts implements IncidentBroadcasts {
     });
   }
 
-  async claim(incidentId: string, recipient: Pick<BroadcastRecipient, 'phone' | 'requestId'>, at: Date): Promise<boolean> {
+  async claim(
+    incidentId: string,
+    recipient: Pick<BroadcastRecipient, 'phone' | 'requestId'>,
+    at: Date,
+  ): Promise<boolean> {
     const key = await this.claimKey(recipient.phone);
     return guarded('claiming a broadcast recipient', async () => {
       const { rowCount } = await this.pool.query(
@@ -70,7 +81,11 @@ export class PostgresIncidentBroadcasts implements IncidentBroadcasts {
   async markSent(incidentId: string, phone: string, at: Date): Promise<void> {
     const key = await this.claimKey(phone);
     return guarded('recording a broadcast', async () => {
-      await this.pool.query('UPDATE incident_broadcasts SET sent_at = $3 WHERE incident_id = $1 AND phone_hash = $2', [incidentId, key, at]);
+      await this.pool.query('UPDATE incident_broadcasts SET sent_at = $3 WHERE incident_id = $1 AND phone_hash = $2', [
+        incidentId,
+        key,
+        at,
+      ]);
     });
   }
 }

@@ -54,7 +54,10 @@ export class PostgresLiveMap implements LiveMapStore {
   findTechnicianNames(ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return Promise.resolve(new Map());
     return guarded('reading technicians’ names', async () => {
-      const { rows } = await this.pool.query<{ id: string; name: string }>('SELECT id, name FROM technicians WHERE id = ANY($1::text[])', [ids]);
+      const { rows } = await this.pool.query<{ id: string; name: string }>(
+        'SELECT id, name FROM technicians WHERE id = ANY($1::text[])',
+        [ids],
+      );
       return new Map(rows.map((r) => [r.id, r.name]));
     });
   }

@@ -1,6 +1,12 @@
 // PostgreSQL MetricsStore: one query per figure, each answered from an index (migration 0003) so they stay cheap as history grows.
 import type pg from 'pg';
-import type { MetricsStore, OpenStatus, PendingQueue, ResponseWindow, Satisfaction } from '../../ports/metrics-store.js';
+import type {
+  MetricsStore,
+  OpenStatus,
+  PendingQueue,
+  ResponseWindow,
+  Satisfaction,
+} from '../../ports/metrics-store.js';
 import { guarded } from './pool.js';
 
 /** The exact statements the store runs; exported so the EXPLAIN test checks these, not copies of them. */
@@ -42,7 +48,9 @@ export class PostgresMetricsStore implements MetricsStore {
 
   pendingQueue(highPriorityAtMost: number): Promise<PendingQueue> {
     return guarded('reading the pending queue', async () => {
-      const { rows } = await this.pool.query<{ oldest: Date | null; high: number }>(metricsQueries.pendingQueue, [highPriorityAtMost]);
+      const { rows } = await this.pool.query<{ oldest: Date | null; high: number }>(metricsQueries.pendingQueue, [
+        highPriorityAtMost,
+      ]);
       return { oldestCreatedAt: rows[0]!.oldest ?? undefined, highPriority: rows[0]!.high };
     });
   }
@@ -57,7 +65,10 @@ export class PostgresMetricsStore implements MetricsStore {
   responseWindow(since: Date, until: Date): Promise<ResponseWindow> {
     return guarded('reading response times', async () => {
       const [arrivals, missed] = await Promise.all([
-        this.pool.query<{ arrived: number; average_minutes: string | null; within_sla: number }>(metricsQueries.arrivalsBetween, [since, until]),
+        this.pool.query<{ arrived: number; average_minutes: string | null; within_sla: number }>(
+          metricsQueries.arrivalsBetween,
+          [since, until],
+        ),
         this.pool.query<{ n: number }>(metricsQueries.missedUnarrivedBetween, [since, until]),
       ]);
       const a = arrivals.rows[0]!;
@@ -73,14 +84,20 @@ export class PostgresMetricsStore implements MetricsStore {
 
   countUnverifiedCompletions(since: Date, until: Date): Promise<number> {
     return guarded('counting unverified completions', async () => {
-      const { rows } = await this.pool.query<{ n: number }>(metricsQueries.unverifiedCompletionsBetween, [since, until]);
+      const { rows } = await this.pool.query<{ n: number }>(metricsQueries.unverifiedCompletionsBetween, [
+        since,
+        until,
+      ]);
       return rows[0]!.n;
     });
   }
 
   satisfaction(since: Date, until: Date): Promise<Satisfaction> {
     return guarded('reading customer satisfaction', async () => {
-      const { rows } = await this.pool.query<{ ratings: number; average: string | null }>(metricsQueries.satisfactionBetween, [since, until]);
+      const { rows } = await this.pool.query<{ ratings: number; average: string | null }>(
+        metricsQueries.satisfactionBetween,
+        [since, until],
+      );
       return { ratings: rows[0]!.ratings, ...(rows[0]!.average === null ? {} : { average: Number(rows[0]!.average) }) };
     });
   }

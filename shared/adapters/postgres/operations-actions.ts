@@ -4,7 +4,12 @@ import type pg from 'pg';
 import type { RequestStatus } from '../../domain/emergency.js';
 import { openStatuses } from '../../domain/emergency.js';
 import type { PhoneProtection } from '../../ports/phone-protection.js';
-import type { OperationsAction, OperationsOutcome, OperationsRequestStore, ReassignTarget } from '../../ports/request-store.js';
+import type {
+  OperationsAction,
+  OperationsOutcome,
+  OperationsRequestStore,
+  ReassignTarget,
+} from '../../ports/request-store.js';
 import type { TechnicianProfile } from '../../ports/technician-directory.js';
 import { guarded } from './pool.js';
 import { openRequest, type RequestRow } from './request-store.js';
@@ -13,7 +18,11 @@ import { openRequest, type RequestRow } from './request-store.js';
 const openStatusList = openStatuses.map((status) => `'${status}'`).join(', ');
 
 /** An operations action's statement answers with the changed row (NULLs if nothing changed) and the row as it was under the lock. */
-type OperationsRow = RequestRow & { previous_status: RequestStatus; previous_technician_id: string | null; previous_is_test: boolean };
+type OperationsRow = RequestRow & {
+  previous_status: RequestStatus;
+  previous_technician_id: string | null;
+  previous_is_test: boolean;
+};
 
 export class PostgresOperationsRequestStore implements OperationsRequestStore {
   constructor(
@@ -39,15 +48,33 @@ export class PostgresOperationsRequestStore implements OperationsRequestStore {
       );
       const row = rows[0];
       if (!row) return { kind: 'not-found' };
-      if (row.id === null) return { kind: 'not-allowed', status: row.previous_status, ...(row.previous_technician_id ? { technicianId: row.previous_technician_id } : {}) };
-      return { kind: 'applied', request: await openRequest(row, this.phones), previous: { status: row.previous_status, ...(row.previous_technician_id ? { technicianId: row.previous_technician_id } : {}) } };
+      if (row.id === null)
+        return {
+          kind: 'not-allowed',
+          status: row.previous_status,
+          ...(row.previous_technician_id ? { technicianId: row.previous_technician_id } : {}),
+        };
+      return {
+        kind: 'applied',
+        request: await openRequest(row, this.phones),
+        previous: {
+          status: row.previous_status,
+          ...(row.previous_technician_id ? { technicianId: row.previous_technician_id } : {}),
+        },
+      };
     });
   }
 
-  reassignByOperations(id: string, action: OperationsAction, target?: ReassignTarget): Promise<OperationsOutcome & { technician?: TechnicianProfile }> {
+  reassignByOperations(
+    id: string,
+    action: OperationsAction,
+    target?: ReassignTarget,
+  ): Promise<OperationsOutcome & { technician?: TechnicianProfile }> {
     return guarded('reassigning an emergency for operations', async () => {
       // One statement, as for a cancel. The old technician's progress (set off, arrived, verified) is cleared with them.
-      const { rows } = await this.pool.query<OperationsRow & { target_is_test: boolean | null; technician_profile: TechnicianProfile | null }>(
+      const { rows } = await this.pool.query<
+        OperationsRow & { target_is_test: boolean | null; technician_profile: TechnicianProfile | null }
+      >(
         `WITH previous AS (SELECT id, status, technician_id, is_test FROM emergency_requests WHERE id = $1 FOR UPDATE),
          target AS (SELECT t.is_test, json_build_object('id', t.id, 'name', t.name, 'phone', t.phone, 'van', t.van, 'active', t.active) AS profile FROM technicians t WHERE t.id = $5::text),
          changed AS (
@@ -70,13 +97,25 @@ export class PostgresOperationsRequestStore implements OperationsRequestStore {
       );
       const row = rows[0];
       if (!row) return { kind: 'not-found' };
-      const previous = { status: row.previous_status, ...(row.previous_technician_id ? { technicianId: row.previous_technician_id } : {}) };
+      const previous = {
+        status: row.previous_status,
+        ...(row.previous_technician_id ? { technicianId: row.previous_technician_id } : {}),
+      };
       if (row.id === null) {
-        if (!openStatuses.includes(row.previous_status) || (target && row.previous_technician_id === target.technicianId)) return { kind: 'not-allowed', ...previous };
+        if (
+          !openStatuses.includes(row.previous_status) ||
+          (target && row.previous_technician_id === target.technicianId)
+        )
+          return { kind: 'not-allowed', ...previous };
         return { kind: 'not-eligible', status: row.previous_status };
       }
       const { technician_profile: technician } = row;
-      return { kind: 'applied', request: await openRequest(row, this.phones), previous, ...(target && technician ? { technician } : {}) };
+      return {
+        kind: 'applied',
+        request: await openRequest(row, this.phones),
+        previous,
+        ...(target && technician ? { technician } : {}),
+      };
     });
   }
 }

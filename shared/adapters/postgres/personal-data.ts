@@ -1,14 +1,25 @@
 // PostgreSQL PersonalDataStore: the one place that knows which columns are personal and how they are anonymised.
 import type pg from 'pg';
 import { openStatuses } from '../../domain/emergency.js';
-import type { AuditEntry, ErasureOutcome, PersonalDataHeld, PersonalDataStore, SentMessage } from '../../ports/personal-data.js';
+import type {
+  AuditEntry,
+  ErasureOutcome,
+  PersonalDataHeld,
+  PersonalDataStore,
+  SentMessage,
+} from '../../ports/personal-data.js';
 import type { RequestStore } from '../../ports/request-store.js';
 import { guarded, inTransaction } from './pool.js';
 
 /** Never part of an export: secrets of ours, not data about the customer. */
 const internalColumns = ['phone_sealed', 'phone_hash', 'tracking_token_hash'];
 const withoutInternals = (row: Record<string, unknown> | null, phone: string) =>
-  row === null ? null : { ...Object.fromEntries(Object.entries(row).filter(([k]) => !internalColumns.includes(k))), phone: row.anonymised_at ? null : phone };
+  row === null
+    ? null
+    : {
+        ...Object.fromEntries(Object.entries(row).filter(([k]) => !internalColumns.includes(k))),
+        phone: row.anonymised_at ? null : phone,
+      };
 
 const byPhone = '(phone_hash = $1 OR phone = $2)';
 
@@ -22,7 +33,13 @@ const anonymiseRows = `UPDATE emergency_requests
         geohash = left(geohash, 6), anonymised_at = $2
   WHERE id = ANY($1::uuid[])`;
 
-async function anonymise(client: pg.PoolClient, ids: string[], reason: 'subject-request' | 'retention', requestedBy: string | null, at: Date) {
+async function anonymise(
+  client: pg.PoolClient,
+  ids: string[],
+  reason: 'subject-request' | 'retention',
+  requestedBy: string | null,
+  at: Date,
+) {
   await client.query(anonymiseRows, [ids, at]);
   // After the UPDATE above, whose own audit row (old_row = the personal data) is scrubbed here too.
   await client.query(
@@ -30,9 +47,15 @@ async function anonymise(client: pg.PoolClient, ids: string[], reason: 'subject-
     [ids],
   );
   // Purpose and time stay, so SMS volumes remain countable; the text and the number's hash go.
-  await client.query('UPDATE customer_notifications SET phone_hash = NULL, message = NULL WHERE request_id = ANY($1::uuid[])', [ids]);
+  await client.query(
+    'UPDATE customer_notifications SET phone_hash = NULL, message = NULL WHERE request_id = ANY($1::uuid[])',
+    [ids],
+  );
   await client.query('DELETE FROM incident_broadcasts WHERE request_id = ANY($1::uuid[])', [ids]);
-  await client.query('INSERT INTO data_erasures (reason, requested_by, request_ids, erased_at) VALUES ($1, $2, $3, $4)', [reason, requestedBy, ids, at]);
+  await client.query(
+    'INSERT INTO data_erasures (reason, requested_by, request_ids, erased_at) VALUES ($1, $2, $3, $4)',
+    [reason, requestedBy, ids, at],
+  );
 }
 
 export class PostgresPersonalData implements PersonalDataStore {
@@ -43,14 +66,29 @@ export class PostgresPersonalData implements PersonalDataStore {
 
   findByPhone(phoneHash: string, phone: string): Promise<PersonalDataHeld> {
     return guarded('exporting personal data', async () => {
-      const { rows: ids } = await this.pool.query<{ id: string }>(`SELECT id FROM emergency_requests WHERE ${byPhone} ORDER BY created_at`, [phoneHash, phone]);
-      const requestIds = ids.map((r) => r.id);
-      const requests = (await Promise.all(requestIds.map((id) => this.requests.findById(id)))).filter((r) => r !== undefined);
-      const { rows: audit } = await this.pool.query<{ request_id: string; audit_id: string; operation: AuditEntry['operation']; changed_at: Date; changed_by: string; old_row: Record<string, unknown> | null; new_row: Record<string, unknown> | null }>(
-        'SELECT * FROM emergency_requests_audit WHERE request_id = ANY($1::uuid[]) ORDER BY audit_id',
-        [requestIds],
+      const { rows: ids } = await this.pool.query<{ id: string }>(
+        `SELECT id FROM emergency_requests WHERE ${byPhone} ORDER BY created_at`,
+        [phoneHash, phone],
       );
-      const { rows: sent } = await this.pool.query<{ request_id: string | null; purpose: string; message: string | null; sent_at: Date }>(
+      const requestIds = ids.map((r) => r.id);
+      const requests = (await Promise.all(requestIds.map((id) => this.requests.findById(id)))).filter(
+        (r) => r !== undefined,
+      );
+      const { rows: audit } = await this.pool.query<{
+        request_id: string;
+        audit_id: string;
+        operation: AuditEntry['operation'];
+        changed_at: Date;
+        changed_by: string;
+        old_row: Record<string, unknown> | null;
+        new_row: Record<string, unknown> | null;
+      }>('SELECT * FROM emergency_requests_audit WHERE request_id = ANY($1::uuid[]) ORDER BY audit_id', [requestIds]);
+      const { rows: sent } = await this.pool.query<{
+        request_id: string | null;
+        purpose: string;
+        message: string | null;
+        sent_at: Date;
+      }>(
         'SELECT request_id, purpose, message, sent_at FROM customer_notifications WHERE phone_hash = $1 OR request_id = ANY($2::uuid[]) ORDER BY sent_at, notification_id',
         [phoneHash, requestIds],
       );
@@ -65,7 +103,12 @@ export class PostgresPersonalData implements PersonalDataStore {
           oldRow: withoutInternals(a.old_row, phone),
           newRow: withoutInternals(a.new_row, phone),
         })),
-        notifications: sent.map((n): SentMessage => ({ requestId: n.request_id ?? undefined, purpose: n.purpose, message: n.message, sentAt: n.sent_at })),
+        notifications: sent.map((n): SentMessage => ({
+          requestId: n.request_id ?? undefined,
+          purpose: n.purpose,
+          message: n.message,
+          sentAt: n.sent_at,
+        })),
       };
     });
   }

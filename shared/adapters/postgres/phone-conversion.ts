@@ -15,7 +15,10 @@ export async function sealPlainPhones(pool: pg.Pool, phones: PhoneProtection, ba
       for (const row of rows) {
         const hash = await phones.lookupHash(row.phone);
         const sealed = await phones.seal(row.phone);
-        await client.query('UPDATE emergency_requests SET phone = NULL, phone_hash = $2, phone_sealed = $3 WHERE id = $1', [row.id, hash, sealed]);
+        await client.query(
+          'UPDATE emergency_requests SET phone = NULL, phone_hash = $2, phone_sealed = $3 WHERE id = $1',
+          [row.id, hash, sealed],
+        );
         // Including the audit row the UPDATE above just wrote, whose old_row still holds the plain number.
         await client.query(
           `UPDATE emergency_requests_audit
@@ -24,7 +27,11 @@ export async function sealPlainPhones(pool: pg.Pool, phones: PhoneProtection, ba
             WHERE request_id = $1`,
           [row.id, hash],
         );
-        await client.query('UPDATE incident_broadcasts SET phone_hash = $2 WHERE request_id = $1 AND phone_hash = $3', [row.id, hash, row.phone]);
+        await client.query('UPDATE incident_broadcasts SET phone_hash = $2 WHERE request_id = $1 AND phone_hash = $3', [
+          row.id,
+          hash,
+          row.phone,
+        ]);
       }
       return rows.length;
     });

@@ -36,7 +36,8 @@ export function makePool(database: Config['database']): pg.Pool {
         ssl: { rejectUnauthorized: true },
         // Cached for 5 minutes, so a rotated password is picked up without a redeploy.
         password: async () => {
-          const secret = (await secrets().get(database.secretArn!, { transform: 'json', maxAge: 300 })) as DatabaseSecret | undefined;
+          const secret = (await secrets().get(database.secretArn!, { transform: 'json', maxAge: 300 })) as
+            DatabaseSecret | undefined;
           if (!secret?.password) throw new Error('database secret has no password');
           return secret.password;
         },
@@ -48,14 +49,27 @@ export function makePool(database: Config['database']): pg.Pool {
 }
 
 /** SQLSTATE classes that mean "the server is not there or not writable right now", e.g. during an Aurora failover. */
-const unavailableSqlStates = new Set(['57P01', '57P02', '57P03', '53300', '25006', '08000', '08001', '08003', '08004', '08006']);
+const unavailableSqlStates = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '25006',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
 const unavailableNodeCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE']);
 
 export function isUnavailableError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: string }).code;
   if (code && (unavailableSqlStates.has(code) || unavailableNodeCodes.has(code))) return true;
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|Query read timeout/i.test(error.message);
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|Query read timeout/i.test(
+    error.message,
+  );
 }
 
 /** Runs fn and turns connectivity failures into Unavailable, leaving every other error as it is. */

@@ -1,7 +1,15 @@
 // PostgreSQL side of disaster recovery: lost-request detection and replay from the audit trail, integrity queries, DR run log.
 import type pg from 'pg';
 import type { RequestStatus } from '../../domain/emergency.js';
-import type { DrRun, DrRunKind, DrRunLog, LostRequest, MinuteCount, RecoveryStore, StuckCount } from '../../ports/disaster-recovery.js';
+import type {
+  DrRun,
+  DrRunKind,
+  DrRunLog,
+  LostRequest,
+  MinuteCount,
+  RecoveryStore,
+  StuckCount,
+} from '../../ports/disaster-recovery.js';
 import { guarded } from './pool.js';
 
 /**
@@ -22,12 +30,22 @@ export class PostgresRecoveryStore implements RecoveryStore {
 
   findLostRequests(limit: number): Promise<LostRequest[]> {
     return guarded('finding lost requests', async () => {
-      const { rows } = await this.pool.query<{ id: string; reference: string; created_at: string; status: RequestStatus }>(
+      const { rows } = await this.pool.query<{
+        id: string;
+        reference: string;
+        created_at: string;
+        status: RequestStatus;
+      }>(
         `SELECT request_id AS id, new_row->>'reference' AS reference, new_row->>'created_at' AS created_at, new_row->>'status' AS status
            FROM (${lostImages}) lost ORDER BY new_row->>'created_at', request_id LIMIT $1`,
         [limit],
       );
-      return rows.map((r) => ({ id: r.id, reference: r.reference, createdAt: new Date(r.created_at), status: r.status }));
+      return rows.map((r) => ({
+        id: r.id,
+        reference: r.reference,
+        createdAt: new Date(r.created_at),
+        status: r.status,
+      }));
     });
   }
 
@@ -128,15 +146,38 @@ export class PostgresDrRunLog implements DrRunLog {
     return guarded('recording a DR run', async () => {
       await this.pool.query(
         'INSERT INTO dr_runs (id, kind, operator, dry_run, started_at, finished_at, outcome, plan, result) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-        [run.id, run.kind, run.operator, run.dryRun, run.startedAt, run.finishedAt, run.outcome, JSON.stringify(run.plan), JSON.stringify(run.result)],
+        [
+          run.id,
+          run.kind,
+          run.operator,
+          run.dryRun,
+          run.startedAt,
+          run.finishedAt,
+          run.outcome,
+          JSON.stringify(run.plan),
+          JSON.stringify(run.result),
+        ],
       );
     });
   }
 
   list(kind: DrRunKind, limit: number): Promise<DrRun[]> {
     return guarded('listing DR runs', async () => {
-      const { rows } = await this.pool.query<RunRow>('SELECT * FROM dr_runs WHERE kind = $1 ORDER BY started_at DESC, finished_at DESC, id LIMIT $2', [kind, limit]);
-      return rows.map((r) => ({ id: r.id, kind: r.kind, operator: r.operator, dryRun: r.dry_run, startedAt: r.started_at, finishedAt: r.finished_at, outcome: r.outcome, plan: r.plan, result: r.result }));
+      const { rows } = await this.pool.query<RunRow>(
+        'SELECT * FROM dr_runs WHERE kind = $1 ORDER BY started_at DESC, finished_at DESC, id LIMIT $2',
+        [kind, limit],
+      );
+      return rows.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        operator: r.operator,
+        dryRun: r.dry_run,
+        startedAt: r.started_at,
+        finishedAt: r.finished_at,
+        outcome: r.outcome,
+        plan: r.plan,
+        result: r.result,
+      }));
     });
   }
 }

@@ -3,7 +3,15 @@ import type pg from 'pg';
 import type { EmergencyRequest, NewEmergency, RequestStatus } from '../../domain/emergency.js';
 import { openStatuses } from '../../domain/emergency.js';
 import { transitions, type JobAction } from '../../domain/job-lifecycle.js';
-import { ReferenceTaken, type Assignment, type InsertOutcome, type RatingOutcome, type RequestStore, type StepEvidence, type TransitionOutcome } from '../../ports/request-store.js';
+import {
+  ReferenceTaken,
+  type Assignment,
+  type InsertOutcome,
+  type RatingOutcome,
+  type RequestStore,
+  type StepEvidence,
+  type TransitionOutcome,
+} from '../../ports/request-store.js';
 import type { PhoneProtection } from '../../ports/phone-protection.js';
 import type { TechnicianProfile } from '../../ports/technician-directory.js';
 import { guarded, inTransaction } from './pool.js';
@@ -106,20 +114,40 @@ export async function openRequest(row: RequestRow, phones: PhoneProtection): Pro
 /** A new request as its row: the column names are the keys (the intake function reads them by name, see migration 0007). */
 function insertRow(r: NewEmergency, phone: { hash: string; sealed: string }) {
   return {
-    id: r.id, reference: r.reference, customer_name: r.customerName, phone_hash: phone.hash, phone_sealed: phone.sealed,
-    latitude: r.location.lat, longitude: r.location.lon, geohash: r.geohash, address: r.address ?? null, postcode: r.postcode ?? null,
-    vehicle_make_model: r.vehicleMakeModel, vehicle_registration: r.vehicleRegistration ?? null, issue: r.issue, on_motorway: r.onMotorway,
-    vulnerable_occupants: r.vulnerableOccupants, notes: r.notes ?? null, priority: r.priority,
-    created_at: r.createdAt, sla_deadline: r.slaDeadline, tracking_token_hash: r.trackingTokenHash, is_test: r.isTest,
-    idempotency_key_hash: r.idempotency?.keyHash ?? null, request_fingerprint: r.idempotency?.fingerprint ?? null, answer_due_by: r.idempotency?.answerDueBy ?? null,
+    id: r.id,
+    reference: r.reference,
+    customer_name: r.customerName,
+    phone_hash: phone.hash,
+    phone_sealed: phone.sealed,
+    latitude: r.location.lat,
+    longitude: r.location.lon,
+    geohash: r.geohash,
+    address: r.address ?? null,
+    postcode: r.postcode ?? null,
+    vehicle_make_model: r.vehicleMakeModel,
+    vehicle_registration: r.vehicleRegistration ?? null,
+    issue: r.issue,
+    on_motorway: r.onMotorway,
+    vulnerable_occupants: r.vulnerableOccupants,
+    notes: r.notes ?? null,
+    priority: r.priority,
+    created_at: r.createdAt,
+    sla_deadline: r.slaDeadline,
+    tracking_token_hash: r.trackingTokenHash,
+    is_test: r.isTest,
+    idempotency_key_hash: r.idempotency?.keyHash ?? null,
+    request_fingerprint: r.idempotency?.fingerprint ?? null,
+    answer_due_by: r.idempotency?.answerDueBy ?? null,
   };
 }
 
 /** Back to nobody's job: the technician who had it joins declined_by, so it is never offered to them again. */
-const unassign = 'technician_id = NULL, assigned_at = NULL, accepted_at = NULL, eta = NULL, declined_by = array_append(declined_by, technician_id)';
+const unassign =
+  'technician_id = NULL, assigned_at = NULL, accepted_at = NULL, eta = NULL, declined_by = array_append(declined_by, technician_id)';
 
 const isUniqueViolationOn = (error: unknown, constraint: string) =>
-  (error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === constraint;
+  (error as { code?: string; constraint?: string }).code === '23505' &&
+  (error as { constraint?: string }).constraint === constraint;
 
 export class PostgresRequestStore implements RequestStore {
   constructor(
@@ -135,27 +163,50 @@ export class PostgresRequestStore implements RequestStore {
     return { hash: await this.phones.lookupHash(phone), sealed: await this.phones.seal(phone) };
   }
 
-  async insertUnlessDuplicate(request: NewEmergency, duplicateSince: Date, limitPerHour: number, replaySince: Date): Promise<InsertOutcome> {
+  async insertUnlessDuplicate(
+    request: NewEmergency,
+    duplicateSince: Date,
+    limitPerHour: number,
+    replaySince: Date,
+  ): Promise<InsertOutcome> {
     const phone = await this.protect(request.phone);
     return guarded('storing an emergency', async () => {
       try {
         // One round trip: the function takes the per-phone advisory lock (and the key's), then checks for a retry or a
         // duplicate, counts the phone's last hour and inserts, each with a snapshot taken after the lock, so two
         // simultaneous calls from one phone can neither both insert nor both slip under the limit (0009, 0012, 0015).
-        const { rows } = await this.pool.query<RequestRow & { outcome: InsertOutcome['kind']; first_answer: string | null; answer_due_by: Date | null }>(
+        const { rows } = await this.pool.query<
+          RequestRow & { outcome: InsertOutcome['kind']; first_answer: string | null; answer_due_by: Date | null }
+        >(
           'SELECT s.outcome, s.first_answer, (s.stored).* FROM store_emergency_once($1::jsonb, $2, $3::request_status[], $4, $5, $6) s',
-          [JSON.stringify(insertRow(request, phone)), duplicateSince, openStatuses, request.phone, limitPerHour, replaySince],
+          [
+            JSON.stringify(insertRow(request, phone)),
+            duplicateSince,
+            openStatuses,
+            request.phone,
+            limitPerHour,
+            replaySince,
+          ],
         );
         const { outcome, first_answer: answer, ...row } = rows[0]!;
         if (outcome === 'key-reused') return { kind: 'key-reused' };
         if (outcome === 'replayed') {
-          return { kind: 'replayed', request: await this.toRequest(row), ...(answer !== null ? { answer } : {}), ...(row.answer_due_by ? { answerDueBy: row.answer_due_by } : {}) };
+          return {
+            kind: 'replayed',
+            request: await this.toRequest(row),
+            ...(answer !== null ? { answer } : {}),
+            ...(row.answer_due_by ? { answerDueBy: row.answer_due_by } : {}),
+          };
         }
-        if (outcome === 'duplicate') return { kind: 'duplicate', existing: { id: row.id, reference: row.reference, status: row.status } };
+        if (outcome === 'duplicate')
+          return { kind: 'duplicate', existing: { id: row.id, reference: row.reference, status: row.status } };
         if (outcome === 'rate-limited') {
           // The returned row is the one whose hour ends first among the counted: a slot frees when it does.
           const freesAt = row.created_at.getTime() + 3_600_000;
-          return { kind: 'rate-limited', retryAfterSeconds: Math.max(1, Math.ceil((freesAt - request.createdAt.getTime()) / 1000)) };
+          return {
+            kind: 'rate-limited',
+            retryAfterSeconds: Math.max(1, Math.ceil((freesAt - request.createdAt.getTime()) / 1000)),
+          };
         }
         // Stored as given: the function no longer sends the new row back (migration 0016), the caller built it.
         return { kind: 'created', request: { ...request, status: 'pending', declinedBy: [], slaAtRisk: false } };
@@ -169,7 +220,10 @@ export class PostgresRequestStore implements RequestStore {
   recordAnswer(requestId: string, answer: string): Promise<void> {
     return guarded('storing an intake answer', async () => {
       // The first answer stays: a retry that took over after a lost one must not replace what a client may have seen.
-      await this.pool.query('INSERT INTO intake_answers (request_id, answer) VALUES ($1, $2) ON CONFLICT (request_id) DO NOTHING', [requestId, answer]);
+      await this.pool.query(
+        'INSERT INTO intake_answers (request_id, answer) VALUES ($1, $2) ON CONFLICT (request_id) DO NOTHING',
+        [requestId, answer],
+      );
     });
   }
 
@@ -178,7 +232,9 @@ export class PostgresRequestStore implements RequestStore {
     return guarded('replaying a buffered emergency', async () => {
       const row = insertRow(request, phone);
       const { rowCount } = await this.pool.query(
-        `INSERT INTO emergency_requests (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row).map((_, i) => `$${i + 1}`).join(', ')}) ON CONFLICT (id) DO NOTHING`,
+        `INSERT INTO emergency_requests (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row)
+          .map((_, i) => `$${i + 1}`)
+          .join(', ')}) ON CONFLICT (id) DO NOTHING`,
         Object.values(row),
       );
       return rowCount === 1;
@@ -194,40 +250,67 @@ export class PostgresRequestStore implements RequestStore {
 
   findByReference(reference: string): Promise<EmergencyRequest | undefined> {
     return guarded('reading an emergency', async () => {
-      const { rows } = await this.pool.query<RequestRow>('SELECT * FROM emergency_requests WHERE reference = $1', [reference]);
+      const { rows } = await this.pool.query<RequestRow>('SELECT * FROM emergency_requests WHERE reference = $1', [
+        reference,
+      ]);
       return rows[0] ? this.toRequest(rows[0]) : undefined;
     });
   }
 
-  transition(id: string, action: JobAction, at: Date | (() => Date), technicianId?: string, evidence?: StepEvidence): Promise<TransitionOutcome> {
+  transition(
+    id: string,
+    action: JobAction,
+    at: Date | (() => Date),
+    technicianId?: string,
+    evidence?: StepEvidence,
+  ): Promise<TransitionOutcome> {
     const t = transitions[action];
     // Column names come from the fixed transition table, never from input.
     const sets = [`status = '${t.to}'`, ...(t.stamps ? [`${t.stamps} = $2`] : [])];
     if (action === 'decline') sets.push(unassign);
     const params: unknown[] = [];
     const param = (value: unknown) => `$${3 + params.push(value) - 1}`;
-    if (evidence?.kind === 'arrival') sets.push(`arrival_verified_at = $2, arrival_distance_m = ${param(evidence.distanceMeters)}`);
+    if (evidence?.kind === 'arrival')
+      sets.push(`arrival_verified_at = $2, arrival_distance_m = ${param(evidence.distanceMeters)}`);
     if (evidence?.kind === 'code') sets.push(`completed_by_method = 'code'`);
     if (evidence?.kind === 'override') {
-      sets.push(`completed_by_method = 'override', arrival_verified_at = NULL, completion_override_reason = ${param(evidence.reason)}, completion_override_by = ${param(evidence.by)}`);
+      sets.push(
+        `completed_by_method = 'override', arrival_verified_at = NULL, completion_override_reason = ${param(evidence.reason)}, completion_override_by = ${param(evidence.by)}`,
+      );
     }
     return guarded(`applying ${action}`, () =>
       inTransaction(this.pool, async (client) => {
         // Lock first, decide and read the time under the lock: concurrent steps queue here, so each sees the last
         // one's result and no stamp can be older than one already written.
-        const { rows: locked } = await client.query<RequestRow>('SELECT * FROM emergency_requests WHERE id = $1 FOR UPDATE', [id]);
+        const { rows: locked } = await client.query<RequestRow>(
+          'SELECT * FROM emergency_requests WHERE id = $1 FOR UPDATE',
+          [id],
+        );
         const current = locked[0];
         if (!current) return { kind: 'not-found' } as const;
         if (technicianId !== undefined && current.technician_id !== technicianId) return { kind: 'not-yours' } as const;
         // The same step again (a retry, a double tap, a race): the same answer, no new stamp, no audit row.
         if (t.stamps && current.status === t.to && current[t.stamps] !== null) {
-          return { kind: 'applied', repeated: true, request: await this.toRequest(current), previous: { status: current.status, technicianId: opt(current.technician_id) } } as const;
+          return {
+            kind: 'applied',
+            repeated: true,
+            request: await this.toRequest(current),
+            previous: { status: current.status, technicianId: opt(current.technician_id) },
+          } as const;
         }
         if (!t.from.includes(current.status)) return { kind: 'not-allowed', status: current.status } as const;
         const stampedAt = typeof at === 'function' ? at() : at;
         // Only a stamping step binds the time: PostgreSQL refuses a parameter the statement does not use (decline).
-        const { rows } = await client.query<RequestRow>(`UPDATE emergency_requests SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, t.stamps ? [id, stampedAt, ...params] : [id]);
-        return { kind: 'applied', repeated: false, request: await this.toRequest(rows[0]!), previous: { status: current.status, technicianId: opt(current.technician_id) } } as const;
+        const { rows } = await client.query<RequestRow>(
+          `UPDATE emergency_requests SET ${sets.join(', ')} WHERE id = $1 RETURNING *`,
+          t.stamps ? [id, stampedAt, ...params] : [id],
+        );
+        return {
+          kind: 'applied',
+          repeated: false,
+          request: await this.toRequest(rows[0]!),
+          previous: { status: current.status, technicianId: opt(current.technician_id) },
+        } as const;
       }),
     );
   }
@@ -240,7 +323,10 @@ export class PostgresRequestStore implements RequestStore {
         [id, rating, comment ?? null, at],
       );
       if (rows[0]) return { kind: 'rated', request: await this.toRequest(rows[0]) };
-      const { rows: current } = await this.pool.query<{ status: RequestStatus; rated_at: Date | null }>('SELECT status, rated_at FROM emergency_requests WHERE id = $1', [id]);
+      const { rows: current } = await this.pool.query<{ status: RequestStatus; rated_at: Date | null }>(
+        'SELECT status, rated_at FROM emergency_requests WHERE id = $1',
+        [id],
+      );
       if (!current[0]) return { kind: 'not-found' };
       return current[0].rated_at ? { kind: 'already-rated' } : { kind: 'not-completed', status: current[0].status };
     });
@@ -256,7 +342,13 @@ export class PostgresRequestStore implements RequestStore {
     });
   }
 
-  assignIfPending(id: string, technicianId: string, at: Date, eta: Date, keptAnswer?: string): Promise<Assignment | undefined> {
+  assignIfPending(
+    id: string,
+    technicianId: string,
+    at: Date,
+    eta: Date,
+    keptAnswer?: string,
+  ): Promise<Assignment | undefined> {
     return guarded('assigning a technician', async () => {
       // One round trip: the assignment (its audit row written by the trigger), who the technician is, for the SMS, and
       // an intake's kept answer. Only the id comes back: the caller holds the request (sending the whole row back cost

@@ -8,7 +8,10 @@ export class PostgresTechnicianDirectory implements TechnicianDirectory {
 
   findTechnician(id: string): Promise<TechnicianProfile | undefined> {
     return guarded('reading a technician', async () => {
-      const { rows } = await this.pool.query<TechnicianProfile>('SELECT id, name, phone, van, active FROM technicians WHERE id = $1', [id]);
+      const { rows } = await this.pool.query<TechnicianProfile>(
+        'SELECT id, name, phone, van, active FROM technicians WHERE id = $1',
+        [id],
+      );
       return rows[0];
     });
   }

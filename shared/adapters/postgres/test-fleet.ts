@@ -6,7 +6,15 @@ import { guarded } from './pool.js';
 export class PostgresTestFleet {
   constructor(private readonly pool: pg.Pool) {}
 
-  enlist(t: { id: string; name: string; phone: string; homeBase: string; lat: number; lon: number; van: string }): Promise<void> {
+  enlist(t: {
+    id: string;
+    name: string;
+    phone: string;
+    homeBase: string;
+    lat: number;
+    lon: number;
+    van: string;
+  }): Promise<void> {
     if (!isTestTechnician(t.id)) throw new Error(`${t.id} is not a test technician id`);
     return guarded('enlisting a test technician', async () => {
       await this.pool.query(

@@ -18,7 +18,9 @@ export class RdsControlPlane implements DatabaseControlPlane {
 
   async describeCluster(clusterId: string): Promise<ClusterFacts | undefined> {
     try {
-      const { DBClusters = [] } = await this.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: clusterId }));
+      const { DBClusters = [] } = await this.rds.send(
+        new DescribeDBClustersCommand({ DBClusterIdentifier: clusterId }),
+      );
       const c = DBClusters[0];
       if (!c) return undefined;
       const members = c.DBClusterMembers ?? [];
@@ -40,15 +42,28 @@ export class RdsControlPlane implements DatabaseControlPlane {
 
   async describeGlobalCluster(globalClusterId: string): Promise<GlobalClusterFacts | undefined> {
     try {
-      const { GlobalClusters = [] } = await this.rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalClusterId }));
+      const { GlobalClusters = [] } = await this.rds.send(
+        new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalClusterId }),
+      );
       const g = GlobalClusters[0];
       if (!g) return undefined;
       return {
         id: g.GlobalClusterIdentifier ?? globalClusterId,
         status: g.Status ?? 'unknown',
-        members: (g.GlobalClusterMembers ?? []).map((m) => ({ clusterArn: m.DBClusterArn ?? '', isWriter: Boolean(m.IsWriter), ...(m.SynchronizationStatus ? { synchronizationStatus: m.SynchronizationStatus } : {}) })),
+        members: (g.GlobalClusterMembers ?? []).map((m) => ({
+          clusterArn: m.DBClusterArn ?? '',
+          isWriter: Boolean(m.IsWriter),
+          ...(m.SynchronizationStatus ? { synchronizationStatus: m.SynchronizationStatus } : {}),
+        })),
         ...(g.FailoverState?.Status
-          ? { failover: { status: g.FailoverState.Status, fromClusterArn: g.FailoverState.FromDbClusterArn, toClusterArn: g.FailoverState.ToDbClusterArn, dataLossAllowed: g.FailoverState.IsDataLossAllowed } }
+          ? {
+              failover: {
+                status: g.FailoverState.Status,
+                fromClusterArn: g.FailoverState.FromDbClusterArn,
+                toClusterArn: g.FailoverState.ToDbClusterArn,
+                dataLossAllowed: g.FailoverState.IsDataLossAllowed,
+              },
+            }
           : {}),
       };
     } catch (error) {
@@ -58,20 +73,39 @@ export class RdsControlPlane implements DatabaseControlPlane {
   }
 
   async latestAutomatedBackup(clusterId: string): Promise<Date | undefined> {
-    const { DBClusterSnapshots = [] } = await this.rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: clusterId, SnapshotType: 'automated' }));
-    const times = DBClusterSnapshots.map((s) => s.SnapshotCreateTime?.getTime()).filter((t): t is number => t !== undefined);
+    const { DBClusterSnapshots = [] } = await this.rds.send(
+      new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: clusterId, SnapshotType: 'automated' }),
+    );
+    const times = DBClusterSnapshots.map((s) => s.SnapshotCreateTime?.getTime()).filter(
+      (t): t is number => t !== undefined,
+    );
     return times.length ? new Date(Math.max(...times)) : undefined;
   }
 
   async switchover(globalClusterId: string, targetClusterArn: string): Promise<void> {
-    await this.rds.send(new SwitchoverGlobalClusterCommand({ GlobalClusterIdentifier: globalClusterId, TargetDbClusterIdentifier: targetClusterArn }));
+    await this.rds.send(
+      new SwitchoverGlobalClusterCommand({
+        GlobalClusterIdentifier: globalClusterId,
+        TargetDbClusterIdentifier: targetClusterArn,
+      }),
+    );
   }
 
   async failover(globalClusterId: string, targetClusterArn: string): Promise<void> {
-    await this.rds.send(new FailoverGlobalClusterCommand({ GlobalClusterIdentifier: globalClusterId, TargetDbClusterIdentifier: targetClusterArn, AllowDataLoss: true }));
+    await this.rds.send(
+      new FailoverGlobalClusterCommand({
+        GlobalClusterIdentifier: globalClusterId,
+        TargetDbClusterIdentifier: targetClusterArn,
+        AllowDataLoss: true,
+      }),
+    );
   }
 
-  async restoreToPointInTime(input: { sourceClusterId: string; targetClusterId: string; restoreTime: Date }): Promise<{ targetClusterArn?: string }> {
+  async restoreToPointInTime(input: {
+    sourceClusterId: string;
+    targetClusterId: string;
+    restoreTime: Date;
+  }): Promise<{ targetClusterArn?: string }> {
     const { DBCluster } = await this.rds.send(
       new RestoreDBClusterToPointInTimeCommand({
         SourceDBClusterIdentifier: input.sourceClusterId,

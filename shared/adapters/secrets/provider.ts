@@ -8,4 +8,7 @@ import { namingUnreachable, sdkClientOptions } from '../sdk-client-options.js';
 let provider: SecretsProvider | undefined;
 
 /** Built on first use: a stage whose database needs no secret (DATABASE_URL) never creates the client. */
-export const secrets = (): SecretsProvider => (provider ??= new SecretsProvider({ awsSdkV3Client: namingUnreachable(new SecretsManagerClient(sdkClientOptions())) }));
+export const secrets = (): SecretsProvider =>
+  (provider ??= new SecretsProvider({
+    awsSdkV3Client: namingUnreachable(new SecretsManagerClient(sdkClientOptions())),
+  }));

@@ -10,7 +10,9 @@ export class SecretProbe {
   ) {}
 
   async check(timeoutMs: number): Promise<void> {
-    const { DeletedDate } = await this.client.send(new DescribeSecretCommand({ SecretId: this.secretId }), { abortSignal: AbortSignal.timeout(timeoutMs) });
+    const { DeletedDate } = await this.client.send(new DescribeSecretCommand({ SecretId: this.secretId }), {
+      abortSignal: AbortSignal.timeout(timeoutMs),
+    });
     if (DeletedDate) throw new DependencyNotReady('secret is scheduled for deletion');
   }
 }

@@ -25,7 +25,10 @@ export class SnsNotifier implements Notifier {
         sendOptions,
       );
     } else {
-      await this.sns.send(new PublishCommand({ TopicArn: this.operationsTopicArn, Subject: n.subject, Message: n.text }), sendOptions);
+      await this.sns.send(
+        new PublishCommand({ TopicArn: this.operationsTopicArn, Subject: n.subject, Message: n.text }),
+        sendOptions,
+      );
     }
   }
 }

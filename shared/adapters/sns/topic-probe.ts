@@ -8,6 +8,8 @@ export class SnsTopicProbe {
   ) {}
 
   async check(timeoutMs: number): Promise<void> {
-    await this.client.send(new GetTopicAttributesCommand({ TopicArn: this.topicArn }), { abortSignal: AbortSignal.timeout(timeoutMs) });
+    await this.client.send(new GetTopicAttributesCommand({ TopicArn: this.topicArn }), {
+      abortSignal: AbortSignal.timeout(timeoutMs),
+    });
   }
 }

@@ -3,9 +3,13 @@
 import { SendFailed, type Notification, type Notifier, type SendOptions } from '../../ports/notifier.js';
 
 /** Basic auth as Twilio takes it: the account's auth token, or (preferred in production) an API key of that account. */
-export type TwilioCredentials = { accountSid: string; authToken: string } | { accountSid: string; apiKeySid: string; apiKeySecret: string };
+export type TwilioCredentials =
+  { accountSid: string; authToken: string } | { accountSid: string; apiKeySid: string; apiKeySecret: string };
 
-export type PostLike = (url: string, init: { method: 'POST'; headers: Record<string, string>; body: string; signal?: AbortSignal }) => Promise<Pick<Response, 'status' | 'text'>>;
+export type PostLike = (
+  url: string,
+  init: { method: 'POST'; headers: Record<string, string>; body: string; signal?: AbortSignal },
+) => Promise<Pick<Response, 'status' | 'text'>>;
 
 export interface TwilioOptions {
   /** https://api.twilio.com, or a local server in tests. */
@@ -23,7 +27,8 @@ const transientStatus = (status: number) => status === 408 || status === 429 || 
 function twilioReason(body: string): string {
   try {
     const parsed = JSON.parse(body) as { code?: unknown; message?: unknown };
-    if (typeof parsed.message === 'string') return `${typeof parsed.code === 'number' ? `${parsed.code} ` : ''}${parsed.message}`;
+    if (typeof parsed.message === 'string')
+      return `${typeof parsed.code === 'number' ? `${parsed.code} ` : ''}${parsed.message}`;
   } catch {
     // not JSON: fall through to the raw text
   }
@@ -38,8 +43,13 @@ export class TwilioSmsNotifier implements Notifier {
   async send(n: Notification, options: SendOptions = {}): Promise<void> {
     if (n.channel !== 'sms') throw new SendFailed('the Twilio fallback carries SMS only', false);
     const credentials = await this.options.credentials();
-    const [user, password] = 'apiKeySid' in credentials ? [credentials.apiKeySid, credentials.apiKeySecret] : [credentials.accountSid, credentials.authToken];
-    const sender: [string, string] = this.options.from.startsWith('MG') ? ['MessagingServiceSid', this.options.from] : ['From', this.options.from];
+    const [user, password] =
+      'apiKeySid' in credentials
+        ? [credentials.apiKeySid, credentials.apiKeySecret]
+        : [credentials.accountSid, credentials.authToken];
+    const sender: [string, string] = this.options.from.startsWith('MG')
+      ? ['MessagingServiceSid', this.options.from]
+      : ['From', this.options.from];
     const url = `${this.options.apiUrl}/2010-04-01/Accounts/${encodeURIComponent(credentials.accountSid)}/Messages.json`;
     const post = this.options.post ?? ((u, init) => fetch(u, init));
     let response: Pick<Response, 'status' | 'text'>;
@@ -58,10 +68,18 @@ export class TwilioSmsNotifier implements Notifier {
       body = await response.text();
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw new SendFailed(timedOut ? 'Twilio did not answer in time' : `Twilio request failed: ${error instanceof Error ? error.message : String(error)}`, true);
+      throw new SendFailed(
+        timedOut
+          ? 'Twilio did not answer in time'
+          : `Twilio request failed: ${error instanceof Error ? error.message : String(error)}`,
+        true,
+      );
     }
     if (response.status >= 200 && response.status < 300) return;
-    throw new SendFailed(`Twilio answered HTTP ${response.status}: ${twilioReason(body)}`, transientStatus(response.status));
+    throw new SendFailed(
+      `Twilio answered HTTP ${response.status}: ${twilioReason(body)}`,
+      transientStatus(response.status),
+    );
   }
 }
 
@@ -73,7 +91,11 @@ export function parseTwilioCredentials(value: unknown): TwilioCredentials {
     return typeof field === 'string' && field !== '' ? field : undefined;
   };
   const accountSid = text('accountSid');
-  if (accountSid && text('apiKeySid') && text('apiKeySecret')) return { accountSid, apiKeySid: text('apiKeySid')!, apiKeySecret: text('apiKeySecret')! };
+  if (accountSid && text('apiKeySid') && text('apiKeySecret'))
+    return { accountSid, apiKeySid: text('apiKeySid')!, apiKeySecret: text('apiKeySecret')! };
   if (accountSid && text('authToken')) return { accountSid, authToken: text('authToken')! };
-  throw new SendFailed('the Twilio credentials secret must hold {"accountSid","authToken"} or {"accountSid","apiKeySid","apiKeySecret"}', false);
+  throw new SendFailed(
+    'the Twilio credentials secret must hold {"accountSid","authToken"} or {"accountSid","apiKeySid","apiKeySecret"}',
+    false,
+  );
 }

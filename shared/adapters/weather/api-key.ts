@@ -11,11 +11,17 @@ export interface KeyStores {
 const maxAge = 300;
 
 /** `ssm:/name` or `secretsmanager:name`; undefined when the provider needs no key. */
-export function apiKeySource(reference: string | undefined, stores: () => KeyStores): () => Promise<string | undefined> {
+export function apiKeySource(
+  reference: string | undefined,
+  stores: () => KeyStores,
+): () => Promise<string | undefined> {
   if (!reference) return () => Promise.resolve(undefined);
   const [, kind, name] = /^(ssm|secretsmanager):(.+)$/.exec(reference) ?? [];
   return async () => {
-    const value = kind === 'ssm' ? await stores().ssm.get(name!, { decrypt: true, maxAge }) : await stores().secrets.get(name!, { maxAge });
+    const value =
+      kind === 'ssm'
+        ? await stores().ssm.get(name!, { decrypt: true, maxAge })
+        : await stores().secrets.get(name!, { maxAge });
     if (typeof value !== 'string' || value === '') throw new Error(`the forecast API key at ${reference} is empty`);
     return value.trim();
   };

@@ -18,10 +18,14 @@ export class FixtureWeatherProvider implements WeatherProvider {
     try {
       body = JSON.parse(await readFile(locate(this.file), 'utf8'));
     } catch (error) {
-      throw new Unavailable(`forecast fixture ${this.file} could not be read: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Unavailable(
+        `forecast fixture ${this.file} could not be read: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     if (typeof body === 'object' && body !== null && (body as { error?: unknown }).error === true) {
-      throw new Unavailable(`forecast fixture ${this.file} is an error answer: ${String((body as { reason?: unknown }).reason)}`);
+      throw new Unavailable(
+        `forecast fixture ${this.file} is an error answer: ${String((body as { reason?: unknown }).reason)}`,
+      );
     }
     const locations = parseOpenMeteo(body);
     const first = Math.min(...locations.map((l) => l.hourly.time[0] ?? Infinity)) * 1000;
@@ -35,6 +39,7 @@ function locate(file: string): string {
   if (path.isAbsolute(file)) return file;
   for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, file);
-    if (existsSync(candidate) || path.dirname(dir) === dir) return existsSync(candidate) ? candidate : path.resolve(file);
+    if (existsSync(candidate) || path.dirname(dir) === dir)
+      return existsSync(candidate) ? candidate : path.resolve(file);
   }
 }

@@ -1,7 +1,10 @@
 // JSON over HTTP for forecast providers: a timeout per attempt, bounded retries with backoff, providers' error bodies kept.
 import { Unavailable } from '../../errors.js';
 
-export type FetchLike = (url: string, init: { headers: Record<string, string>; signal: AbortSignal }) => Promise<Pick<Response, 'status' | 'text'>>;
+export type FetchLike = (
+  url: string,
+  init: { headers: Record<string, string>; signal: AbortSignal },
+) => Promise<Pick<Response, 'status' | 'text'>>;
 
 export interface HttpPolicy {
   timeoutMs: number;
@@ -20,7 +23,8 @@ const retryable = (status: number) => status === 408 || status === 429 || status
 function providerReason(body: string): string {
   try {
     const parsed = JSON.parse(body) as Record<string, unknown>;
-    const reason = parsed.reason ?? parsed.description ?? parsed.message ?? parsed.moreInformation ?? parsed.httpMessage;
+    const reason =
+      parsed.reason ?? parsed.description ?? parsed.message ?? parsed.moreInformation ?? parsed.httpMessage;
     if (typeof reason === 'string') return reason;
   } catch {
     // not JSON: fall through to the raw text
@@ -28,7 +32,13 @@ function providerReason(body: string): string {
   return body.slice(0, 200);
 }
 
-export async function getJson(fetchImpl: FetchLike, provider: string, url: string, headers: Record<string, string>, policy: HttpPolicy): Promise<unknown> {
+export async function getJson(
+  fetchImpl: FetchLike,
+  provider: string,
+  url: string,
+  headers: Record<string, string>,
+  policy: HttpPolicy,
+): Promise<unknown> {
   const sleep = policy.sleep ?? realSleep;
   let lastProblem = '';
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
@@ -36,12 +46,17 @@ export async function getJson(fetchImpl: FetchLike, provider: string, url: strin
     let status: number;
     let body: string;
     try {
-      const response = await fetchImpl(url, { headers: { accept: 'application/json', ...headers }, signal: AbortSignal.timeout(policy.timeoutMs) });
+      const response = await fetchImpl(url, {
+        headers: { accept: 'application/json', ...headers },
+        signal: AbortSignal.timeout(policy.timeoutMs),
+      });
       status = response.status;
       body = await response.text();
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      lastProblem = timedOut ? `no answer within ${policy.timeoutMs} ms` : `request failed: ${error instanceof Error ? error.message : String(error)}`;
+      lastProblem = timedOut
+        ? `no answer within ${policy.timeoutMs} ms`
+        : `request failed: ${error instanceof Error ? error.message : String(error)}`;
       continue;
     }
     if (status >= 200 && status < 300) {

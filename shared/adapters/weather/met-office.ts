@@ -28,17 +28,52 @@ const collection = z.object({
  * temperature rule; -1 is "trace rain".
  */
 const metOfficeToWmo: Record<number, number> = {
-  [-1]: 51, 0: 0, 1: 0, 2: 2, 3: 2, 5: 45, 6: 45, 7: 3, 8: 3, 9: 80, 10: 80, 11: 51, 12: 61, 13: 82, 14: 82, 15: 65,
-  16: 85, 17: 85, 18: 71, 19: 89, 20: 89, 21: 89, 22: 85, 23: 85, 24: 71, 25: 86, 26: 86, 27: 75, 28: 95, 29: 95, 30: 95,
+  [-1]: 51,
+  0: 0,
+  1: 0,
+  2: 2,
+  3: 2,
+  5: 45,
+  6: 45,
+  7: 3,
+  8: 3,
+  9: 80,
+  10: 80,
+  11: 51,
+  12: 61,
+  13: 82,
+  14: 82,
+  15: 65,
+  16: 85,
+  17: 85,
+  18: 71,
+  19: 89,
+  20: 89,
+  21: 89,
+  22: 85,
+  23: 85,
+  24: 71,
+  25: 86,
+  26: 86,
+  27: 75,
+  28: 95,
+  29: 95,
+  30: 95,
 };
 
-const metresPerSecondToKmh = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 3.6 * 10) / 10);
+const metresPerSecondToKmh = (v: number | null | undefined) =>
+  v === null || v === undefined ? null : Math.round(v * 3.6 * 10) / 10;
 
 function parseMetOffice(region: string, body: unknown): RegionForecast {
   const parsed = collection.safeParse(body);
-  if (!parsed.success) throw new Unavailable(`Met Office answered in an unexpected shape for ${region}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success)
+    throw new Unavailable(
+      `Met Office answered in an unexpected shape for ${region}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+    );
   const hours = parsed.data.features[0]!.properties.timeSeries.map((h): HourlyWeather => {
-    const gusts = [metresPerSecondToKmh(h.windGustSpeed10m), metresPerSecondToKmh(h.max10mWindGust)].filter((g): g is number => g !== null);
+    const gusts = [metresPerSecondToKmh(h.windGustSpeed10m), metresPerSecondToKmh(h.max10mWindGust)].filter(
+      (g): g is number => g !== null,
+    );
     return {
       at: new Date(h.time),
       // The hour's minimum: ice forms at the coldest moment, not the mean.
@@ -48,7 +83,10 @@ function parseMetOffice(region: string, body: unknown): RegionForecast {
       snowfallCm: h.totalSnowAmount === null || h.totalSnowAmount === undefined ? null : h.totalSnowAmount / 10,
       windKmh: metresPerSecondToKmh(h.windSpeed10m),
       gustKmh: gusts.length ? Math.max(...gusts) : null,
-      weatherCode: h.significantWeatherCode === null || h.significantWeatherCode === undefined ? null : (metOfficeToWmo[h.significantWeatherCode] ?? null),
+      weatherCode:
+        h.significantWeatherCode === null || h.significantWeatherCode === undefined
+          ? null
+          : (metOfficeToWmo[h.significantWeatherCode] ?? null),
     };
   });
   return { region, hours };
@@ -73,8 +111,19 @@ export class MetOfficeProvider implements WeatherProvider {
     const host = this.options.host ?? 'data.hub.api.metoffice.gov.uk';
     return Promise.all(
       regions.map(async (r) => {
-        const query = new URLSearchParams({ latitude: String(r.lat), longitude: String(r.lon), excludeParameterMetadata: 'true', includeLocationName: 'false' });
-        const body = await getJson(this.fetchImpl, 'Met Office', `https://${host}/sitespecific/v0/point/hourly?${query.toString()}`, { apikey: key }, this.options);
+        const query = new URLSearchParams({
+          latitude: String(r.lat),
+          longitude: String(r.lon),
+          excludeParameterMetadata: 'true',
+          includeLocationName: 'false',
+        });
+        const body = await getJson(
+          this.fetchImpl,
+          'Met Office',
+          `https://${host}/sitespecific/v0/point/hourly?${query.toString()}`,
+          { apikey: key },
+          this.options,
+        );
         return parseMetOffice(r.name, body);
       }),
     );

@@ -5,7 +5,14 @@ import { Unavailable } from '../../errors.js';
 import type { WeatherProvider } from '../../ports/weather-provider.js';
 import { getJson, type FetchLike, type HttpPolicy } from './http.js';
 
-const openMeteoVariables = ['temperature_2m', 'precipitation', 'snowfall', 'wind_speed_10m', 'wind_gusts_10m', 'weather_code'] as const;
+const openMeteoVariables = [
+  'temperature_2m',
+  'precipitation',
+  'snowfall',
+  'wind_speed_10m',
+  'wind_gusts_10m',
+  'weather_code',
+] as const;
 
 const series = z.array(z.number().nullable());
 const location = z.object({
@@ -28,7 +35,10 @@ export type OpenMeteoLocation = z.infer<typeof location>;
 /** Parses an Open-Meteo answer (one location object, or an array for several) in request order. */
 export function parseOpenMeteo(body: unknown): OpenMeteoLocation[] {
   const parsed = response.safeParse(body);
-  if (!parsed.success) throw new Unavailable(`Open-Meteo answered in an unexpected shape: ${parsed.error.issues[0]?.message ?? 'invalid'} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`);
+  if (!parsed.success)
+    throw new Unavailable(
+      `Open-Meteo answered in an unexpected shape: ${parsed.error.issues[0]?.message ?? 'invalid'} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`,
+    );
   return Array.isArray(parsed.data) ? parsed.data : [parsed.data];
 }
 
@@ -77,7 +87,8 @@ export class OpenMeteoProvider implements WeatherProvider {
     });
     const url = `https://${this.options.host ?? 'api.open-meteo.com'}/v1/forecast?${query.toString()}`;
     const locations = parseOpenMeteo(await getJson(this.fetchImpl, 'Open-Meteo', url, {}, this.options));
-    if (locations.length !== regions.length) throw new Unavailable(`Open-Meteo answered for ${locations.length} locations, asked for ${regions.length}`);
+    if (locations.length !== regions.length)
+      throw new Unavailable(`Open-Meteo answered for ${locations.length} locations, asked for ${regions.length}`);
     return regions.map((r, i) => toRegionForecast(r.name, locations[i]!));
   }
 }
