@@ -1,4 +1,4 @@
-// Prints the README's configuration table from shared/config.ts (tests/unit/config.test.ts checks they agree).
+// Prints docs/configuration.md's configuration table from shared/config.ts (tests/unit/config.test.ts checks they agree).
 import { settings } from '../shared/config.js';
 
 console.log('| Variable | Default | Meaning |\n| --- | --- | --- |');

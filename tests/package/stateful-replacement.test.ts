@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../scripts/local/engines.js';
@@ -17,7 +17,15 @@ const regions = ['eu-west-2', 'eu-west-1'] as const;
 const fixtures = path.join(projectRoot, 'tests/fixtures/previous-release');
 const readJson = <T>(file: string) => JSON.parse(readFileSync(path.join(fixtures, file), 'utf8')) as T;
 const intended = readJson<(IntendedReplacement & { region?: string })[]>('intended-replacements.json');
-const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+// Migration notes live in the operations runbook (docs/operations.md, "Deploy steps"); any document may hold one.
+const readme = [
+  'README.md',
+  ...readdirSync(path.join(projectRoot, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+]
+  .map((f) => readFileSync(path.join(projectRoot, f), 'utf8'))
+  .join('\n');
 
 const current = new Map<string, Packaged>();
 beforeAll(async () => {
