@@ -11,7 +11,7 @@ import { settings } from '../../shared/config.js';
 import type { Resource, Template } from './package.js';
 
 export const ACCOUNT = '123456789012';
-/** The concurrent-executions quota per region the README's deploy prerequisites ask the account for. */
+/** The concurrent-executions quota per region docs/operations.md's deploy prerequisites ask the account for. */
 export const CONCURRENCY_QUOTA = 1000;
 const modelDir = path.join(projectRoot, 'tests/fixtures/account-model');
 
@@ -95,7 +95,7 @@ const jwksStandIn = JSON.stringify({
 });
 
 /**
- * What the README's "First deploy of a pair" copies into SSM, as the account would hold it: the secondary's values are
+ * What docs/operations.md's "First deploy of a pair" copies into SSM, as the account would hold it: the secondary's values are
  * the primary's (secret ARNs with the region changed, as the copy step does).
  */
 function ssmStandIn(account: Account, region: string, name: string): string {
@@ -135,7 +135,8 @@ export class Evaluator {
     return this.at.region;
   }
 
-  private arn(service: string, rest: string, region = this.region) {
+  /** An ARN in this account, in `region` (the template's own unless a call leaves it). */
+  arn(service: string, rest: string, region = this.region) {
     return `arn:aws:${service}:${region}:${ACCOUNT}:${rest}`;
   }
 
@@ -736,7 +737,7 @@ function resourceArn(c: CallContext, region: string, variable: (name: string) =>
   const { call, evaluator } = c;
   const [kind, ...rest] = call.resource.split(':');
   const arg = rest.join(':');
-  const arn = (service: string, tail: string, r = region) => `arn:aws:${service}:${r}:${ACCOUNT}:${tail}`;
+  const arn = (service: string, tail: string) => evaluator.arn(service, tail, region);
   switch (kind) {
     case '*':
     case 'sms':

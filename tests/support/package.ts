@@ -64,7 +64,7 @@ export interface PackageOptions {
 }
 
 /**
- * The packaged stage and region. Within one test run (tests/support/global-setup.ts sets TYREHERO_PACKAGE_CACHE) each
+ * The packaged stage and region. Within one test run (tests/support/package-setup.ts sets TYREHERO_PACKAGE_CACHE) each
  * target is packaged once and shared by every test file that reads it: a packaging is a pure function of the checkout,
  * and the files only read it. A packaging as a person does it (defaultWorkFolder) is never shared.
  */
