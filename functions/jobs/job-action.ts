@@ -13,16 +13,12 @@ import {
   regionConcern,
   smsConcern,
   tablesConcern,
-} from '../../shared/config.js';
-import { dispatchDeps } from '../../shared/compose/dispatch.js';
-import { httpSettings, tokenVerifier, type StaffRouteDeps } from '../../shared/compose/http.js';
-import { httpRoute } from '../../shared/http/route.js';
-import { CompleteJobBody, JobIdPath } from '../../shared/schemas/technician.js';
-import {
-  applyJobAction,
-  type JobActionDeps as UseCaseDeps,
-  type TechnicianAction,
-} from '../../shared/usecases/job-actions.js';
+} from '#shared/config.js';
+import { dispatchDeps } from '#functions/dispatch/compose.js';
+import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { httpRoute } from '#shared/http/route.js';
+import { CompleteJobBody, JobIdPath } from '#shared/schemas/technician.js';
+import { applyJobAction, type JobActionDeps as UseCaseDeps, type TechnicianAction } from './job-actions.js';
 
 export type JobActionDeps = UseCaseDeps & StaffRouteDeps;
 

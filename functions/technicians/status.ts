@@ -7,14 +7,14 @@ import {
   intakeConcern,
   regionConcern,
   tablesConcern,
-} from '../../shared/config.js';
-import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
-import { systemClock } from '../../shared/adapters/system.js';
-import { dynamo } from '../../shared/compose/dynamo.js';
-import { httpSettings, tokenVerifier, type StaffRouteDeps } from '../../shared/compose/http.js';
-import { httpRoute } from '../../shared/http/route.js';
-import { StatusBody, TechnicianIdPath } from '../../shared/schemas/technician.js';
-import { setTechnicianStatus, type PresenceDeps } from '../../shared/usecases/technician-presence.js';
+} from '#shared/config.js';
+import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-index.js';
+import { systemClock } from '#shared/adapters/system.js';
+import { dynamo } from '#shared/compose/dynamo.js';
+import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { httpRoute } from '#shared/http/route.js';
+import { StatusBody, TechnicianIdPath } from '#shared/schemas/technician.js';
+import { setTechnicianStatus, type PresenceDeps } from './technician-presence.js';
 
 export const makeHandler = (deps: PresenceDeps & StaffRouteDeps) =>
   httpRoute(

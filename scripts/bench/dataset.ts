@@ -1,7 +1,7 @@
 // Deterministic benchmark data: technicians and breakdowns spread over Great Britain, denser in cities; distinct customer phones.
-import type { GeoPoint } from '../../shared/domain/emergency.js';
-import { isInServiceArea } from '../../shared/domain/service-area.js';
-import { postcodeAreaCentroids } from '../../shared/adapters/location/outward-codes.js';
+import type { GeoPoint } from '#shared/domain/emergency.js';
+import { isInServiceArea } from '#shared/domain/service-area.js';
+import { postcodeAreaCentroids } from '#shared/adapters/location/outward-codes.js';
 
 /** mulberry32: a tiny seeded PRNG, so every run benchmarks exactly the same points. */
 export function seededRandom(seed: number): () => number {

@@ -5,11 +5,11 @@ import { BatchWriteCommand, GetCommand, type BatchWriteCommandInput } from '@aws
 import AWS from 'aws-sdk';
 import ngeohash from 'ngeohash';
 import { GeoDataManager, GeoDataManagerConfiguration, GeoTableUtil } from 'dynamodb-geo';
-import { makeDocumentClient } from '../../shared/adapters/dynamodb/client.js';
-import { partitionOf } from '../../shared/domain/geo.js';
+import { makeDocumentClient } from '#shared/adapters/dynamodb/client.js';
+import { partitionOf } from '#shared/domain/geo.js';
 import { closeAllDeps, allDeps } from '../local/all-deps.js';
-import { nearestByBruteForce, type Candidate } from '../../shared/domain/geo.js';
-import type { GeoPoint } from '../../shared/domain/emergency.js';
+import { nearestByBruteForce, type Candidate } from '#shared/domain/geo.js';
+import type { GeoPoint } from '#shared/domain/emergency.js';
 import { isolatedConfig, type SharedEngines } from '../local/isolated.js';
 import { britishPoints } from './dataset.js';
 import { closedLoop } from './load.js';

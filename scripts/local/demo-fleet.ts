@@ -1,5 +1,5 @@
 // The local stack's stand-in for the van apps: demo technicians on shift, reporting their position every 30 seconds.
-import { demoTechnicians } from '../../shared/adapters/location/demo-technicians.js';
+import { demoTechnicians } from '#shared/adapters/location/demo-technicians.js';
 import type { AllDeps } from './all-deps.js';
 
 /** Demo technicians who have never reported go on shift at their home base, so a first request is dispatched. */

@@ -5,9 +5,9 @@
 // deadline, four open requests (one overdue), and the first twelve demo technicians available at their home bases. Safe to run again:
 // every run adds another batch.
 import { createHash, randomUUID } from 'node:crypto';
-import { demoTechnicians } from '../../shared/adapters/location/demo-technicians.js';
-import { randomIds } from '../../shared/adapters/system.js';
-import { loadConfig } from '../../shared/config.js';
+import { demoTechnicians } from '#shared/adapters/location/demo-technicians.js';
+import { randomIds } from '#shared/adapters/system.js';
+import { loadConfig } from '#shared/config.js';
 import { closeAllDeps, allDeps } from './all-deps.js';
 
 const deps = allDeps(loadConfig({ ...process.env, STAGE: 'local' }));

@@ -1,6 +1,6 @@
 // Seeds the demo technicians into PostgreSQL; safe to run again.
 import pg from 'pg';
-import { demoTechnicians } from '../../shared/adapters/location/demo-technicians.js';
+import { demoTechnicians } from '#shared/adapters/location/demo-technicians.js';
 
 export async function seedTechnicians(databaseUrl: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });

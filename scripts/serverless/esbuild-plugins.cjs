@@ -5,7 +5,7 @@ const os = require('node:os');
 const path = require('node:path');
 const esbuild = require('esbuild');
 
-/** Runs shared/http/openapi.ts's generator at package time and returns the document as JSON text. */
+/** Runs functions/platform/api-document.ts's generator at package time and returns the document as JSON text. */
 async function generateOpenApi(generatorSource) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tyrehero-openapi-'));
   try {
@@ -34,8 +34,8 @@ const openApiAtPackageTime = {
   name: 'openapi-at-package-time',
   setup(build) {
     let document;
-    build.onLoad({ filter: /shared[\\/]http[\\/]openapi-document\.ts$/ }, async (args) => {
-      document ??= generateOpenApi(path.join(path.dirname(args.path), 'openapi.ts'));
+    build.onLoad({ filter: /functions[\\/]platform[\\/]openapi-document\.ts$/ }, async (args) => {
+      document ??= generateOpenApi(path.join(path.dirname(args.path), 'api-document.ts'));
       return { contents: `export const document = ${await document};\n`, loader: 'js' };
     });
   },

@@ -1,5 +1,5 @@
 // Serverless plugin: builds the web pages (scripts/pages/build.ts → dist/pages) before packaging, so `sls package` and
-// `sls deploy` from a clean checkout ship them with the pages function (functions/pages/functions.yml package patterns).
+// `sls deploy` from a clean checkout ship them with the pages function (functions/platform/functions.yml package patterns).
 'use strict';
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');

@@ -1,7 +1,7 @@
 // The real clock and random identifiers.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { referenceFromBytes } from '../domain/tracking.js';
-import type { Clock, IdGenerator } from '../ports/clock.js';
+import { referenceFromBytes } from '#shared/domain/tracking.js';
+import type { Clock, IdGenerator } from '#shared/ports/clock.js';
 
 export const systemClock: Clock = { now: () => new Date() };
 

@@ -1,8 +1,8 @@
 // DynamoDB for a function that touches a table: the low-level client (for the SDK's own helpers) and a document client.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Config } from '../config.js';
-import { makeDocumentClient, makeDynamoClient } from '../adapters/dynamodb/client.js';
+import type { Config } from '#shared/config.js';
+import { makeDocumentClient, makeDynamoClient } from '#shared/adapters/dynamodb/client.js';
 
 export interface Dynamo {
   client: DynamoDBClient;

@@ -1,10 +1,10 @@
 // Postcode → position for intake: AWS Location in AWS, the built-in outward-code table locally.
 import { LocationClient } from '@aws-sdk/client-location';
-import type { Config } from '../config.js';
-import { AwsLocationGeocoder } from '../adapters/location/aws-location-geocoder.js';
-import { OfflineGeocoder } from '../adapters/location/outward-codes.js';
-import { namingUnreachable, sdkClientOptions } from '../adapters/sdk-client-options.js';
-import type { Geocoder } from '../ports/geocoder.js';
+import type { Config } from '#shared/config.js';
+import { AwsLocationGeocoder } from '#shared/adapters/location/aws-location-geocoder.js';
+import { OfflineGeocoder } from '#shared/adapters/location/outward-codes.js';
+import { namingUnreachable, sdkClientOptions } from '#shared/adapters/sdk-client-options.js';
+import type { Geocoder } from '#shared/ports/geocoder.js';
 
 export function geocoder(config: Pick<Config, 'region' | 'geocoder'>): Geocoder {
   return config.geocoder.kind === 'aws-location'

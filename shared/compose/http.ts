@@ -1,7 +1,7 @@
 // What every HTTP route needs from config (body limit, CORS), and the token verifier of the staff routes.
-import type { Config } from '../config.js';
-import { makeTokenVerifier, type TokenVerifier } from '../http/auth.js';
-import type { HttpSettings } from '../http/route.js';
+import type { Config } from '#shared/config.js';
+import { makeTokenVerifier, type TokenVerifier } from '#shared/http/auth.js';
+import type { HttpSettings } from '#shared/http/route.js';
 
 export function httpSettings(config: Pick<Config, 'http' | 'intake'>): HttpSettings {
   return { maxBodyBytes: config.intake.maxBodyBytes, corsAllowedOrigins: config.http.corsAllowedOrigins };

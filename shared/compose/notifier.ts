@@ -2,14 +2,14 @@
 // about a synthetic (drill) request is recorded and never sent, whichever function sends it. Functions that text people
 // pass `smsContinuity(...)` (./sms-continuity.ts) as the outbound notifier; the others never carry its code.
 import { SNSClient } from '@aws-sdk/client-sns';
-import type { Config } from '../config.js';
-import { namingUnreachable, sdkClientOptions } from '../adapters/sdk-client-options.js';
-import { SyntheticGuardNotifier } from '../adapters/notifications/synthetic-guard.js';
-import { LogNotifier, SnsNotifier } from '../adapters/sns/notifier.js';
-import { systemClock } from '../adapters/system.js';
-import type { Clock } from '../ports/clock.js';
-import type { Log } from '../ports/logger.js';
-import type { Notifier, SyntheticNotificationLog } from '../ports/notifier.js';
+import type { Config } from '#shared/config.js';
+import { namingUnreachable, sdkClientOptions } from '#shared/adapters/sdk-client-options.js';
+import { SyntheticGuardNotifier } from '#shared/adapters/notifications/synthetic-guard.js';
+import { LogNotifier, SnsNotifier } from '#shared/adapters/sns/notifier.js';
+import { systemClock } from '#shared/adapters/system.js';
+import type { Clock } from '#shared/ports/clock.js';
+import type { Log } from '#shared/ports/logger.js';
+import type { Notifier, SyntheticNotificationLog } from '#shared/ports/notifier.js';
 
 export interface NotifierOptions {
   clock?: Clock;

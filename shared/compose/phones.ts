@@ -2,16 +2,16 @@
 // AWS, the local key on the local stack and in tests. Apart from the rate counter and SMS guard (./protection.ts) so a
 // function that only reads requests bundles no DynamoDB or SNS client for them.
 import { KMSClient } from '@aws-sdk/client-kms';
-import type { Config } from '../config.js';
-import { namingUnreachable, sdkClientOptions } from '../adapters/sdk-client-options.js';
+import type { Config } from '#shared/config.js';
+import { namingUnreachable, sdkClientOptions } from '#shared/adapters/sdk-client-options.js';
 import {
   EnvelopePhoneProtection,
   KmsDataKeys,
   KmsHmac,
   LocalDataKeys,
   LocalHmac,
-} from '../adapters/crypto/envelope-phone-protection.js';
-import type { PhoneProtection } from '../ports/phone-protection.js';
+} from '#shared/adapters/crypto/envelope-phone-protection.js';
+import type { PhoneProtection } from '#shared/ports/phone-protection.js';
 
 /** One per container: the KMS data key it generates is cached inside, so a warm container makes no KMS call to seal. */
 export function makePhoneProtection(

@@ -3,16 +3,16 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type pg from 'pg';
-import type { Config } from '../config.js';
-import { DynamoRateCounter } from '../adapters/dynamodb/rate-counter.js';
-import { GuardedNotifier } from '../adapters/notifications/guarded-notifier.js';
-import { PostgresNotificationLog } from '../adapters/postgres/notification-log.js';
-import type { Clock } from '../ports/clock.js';
-import type { Log } from '../ports/logger.js';
-import type { Notifier } from '../ports/notifier.js';
-import type { PhoneProtection } from '../ports/phone-protection.js';
-import type { RateCounter } from '../ports/rate-counter.js';
-import { metrics } from '../powertools/metrics.js';
+import type { Config } from '#shared/config.js';
+import { DynamoRateCounter } from '#shared/adapters/dynamodb/rate-counter.js';
+import { GuardedNotifier } from '#shared/adapters/notifications/guarded-notifier.js';
+import { PostgresNotificationLog } from '#shared/adapters/postgres/notification-log.js';
+import type { Clock } from '#shared/ports/clock.js';
+import type { Log } from '#shared/ports/logger.js';
+import type { Notifier } from '#shared/ports/notifier.js';
+import type { PhoneProtection } from '#shared/ports/phone-protection.js';
+import type { RateCounter } from '#shared/ports/rate-counter.js';
+import { metrics } from '#shared/powertools/metrics.js';
 
 export function makeRateCounter(documents: DynamoDBDocumentClient, config: Pick<Config, 'tables'>): RateCounter {
   return new DynamoRateCounter(documents, config.tables.rateLimits);

@@ -3,25 +3,25 @@
 // ./notifier.ts so the functions that only alert operations do not bundle it.
 import { SNSClient } from '@aws-sdk/client-sns';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Config } from '../config.js';
-import { namingUnreachable, sdkClientOptions } from '../adapters/sdk-client-options.js';
-import { secrets } from '../adapters/secrets/provider.js';
+import type { Config } from '#shared/config.js';
+import { namingUnreachable, sdkClientOptions } from '#shared/adapters/sdk-client-options.js';
+import { secrets } from '#shared/adapters/secrets/provider.js';
 import {
   SmsContinuityNotifier,
   type SmsContinuityDeps,
   type SmsProvider,
-} from '../adapters/notifications/sms-continuity.js';
-import { systemClock } from '../adapters/system.js';
+} from '#shared/adapters/notifications/sms-continuity.js';
+import { systemClock } from '#shared/adapters/system.js';
 import {
   parseTwilioCredentials,
   TwilioSmsNotifier,
   type PostLike,
   type TwilioCredentials,
-} from '../adapters/twilio/sms-notifier.js';
-import type { Clock } from '../ports/clock.js';
-import type { Log } from '../ports/logger.js';
-import type { Notifier } from '../ports/notifier.js';
-import { metrics } from '../powertools/metrics.js';
+} from '#shared/adapters/twilio/sms-notifier.js';
+import type { Clock } from '#shared/ports/clock.js';
+import type { Log } from '#shared/ports/logger.js';
+import type { Notifier } from '#shared/ports/notifier.js';
+import { metrics } from '#shared/powertools/metrics.js';
 import { plainNotifier } from './notifier.js';
 
 /** Test seams: backoff, jitter, attempt timeouts, metrics, the fallback's secret and HTTP. */

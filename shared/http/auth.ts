@@ -1,7 +1,7 @@
 // Who is calling: verifies the bearer JWT (Cognito in AWS, a local key for npm start and tests) by one code path, offline.
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
-import type { Config } from '../config.js';
-import { Forbidden, Unauthorized } from '../errors.js';
+import type { Config } from '#shared/config.js';
+import { Forbidden, Unauthorized } from '#shared/errors.js';
 
 export type Role = 'technicians' | 'operations';
 

@@ -1,8 +1,8 @@
 // Idempotency-Key handling at the HTTP edge: the key's contract (1..255 characters). Replays are the use case's: the
-// key is matched with the request in PostgreSQL (shared/usecases/create-emergency.ts, migration 0015).
+// key is matched with the request in PostgreSQL (functions/intake/create-emergency.ts, migration 0015).
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { ValidationError } from '../errors.js';
+import { ValidationError } from '#shared/errors.js';
 
 export const idempotencyKeyMaxLength = 255;
 

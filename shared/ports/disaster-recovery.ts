@@ -1,5 +1,5 @@
 // What disaster recovery asks of the system of record: lost requests, data-integrity facts, and the record of DR runs.
-import type { RequestStatus } from '../domain/emergency.js';
+import type { RequestStatus } from '#shared/domain/emergency.js';
 
 /** A request the audit trail says was stored, which emergency_requests no longer holds (and nobody deleted). */
 export interface LostRequest {

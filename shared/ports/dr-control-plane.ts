@@ -1,5 +1,5 @@
 // The AWS control planes disaster recovery reads and drives: Aurora (clusters, global database, backups), lag metrics, table protection.
-import type { ClusterFacts, GlobalClusterFacts, TableProtectionFacts } from '../domain/dr-readiness.js';
+import type { ClusterFacts, GlobalClusterFacts, TableProtectionFacts } from '#shared/domain/dr-readiness.js';
 
 export interface DatabaseControlPlane {
   describeCluster(clusterId: string): Promise<ClusterFacts | undefined>;

@@ -1,5 +1,5 @@
 // Who an incident broadcast should reach, and the record that each customer is texted at most once per incident.
-import type { RequestStatus } from '../domain/emergency.js';
+import type { RequestStatus } from '#shared/domain/emergency.js';
 
 export interface BroadcastRecipient {
   requestId: string;

@@ -1,5 +1,5 @@
 // Where an emergency is kept when the system of record cannot take it, until it can.
-import type { NewEmergency } from '../domain/emergency.js';
+import type { NewEmergency } from '#shared/domain/emergency.js';
 
 export interface IntakeBuffer {
   /**

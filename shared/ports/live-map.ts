@@ -1,6 +1,6 @@
 // What the operations live map reads: every technician's last fix and status, open requests as markers, names and the weather.
-import type { GeoPoint, RequestStatus } from '../domain/emergency.js';
-import type { WeatherLevel } from '../domain/priority.js';
+import type { GeoPoint, RequestStatus } from '#shared/domain/emergency.js';
+import type { WeatherLevel } from '#shared/domain/priority.js';
 import type { TechnicianPosition } from './technician-index.js';
 import type { RegionSummary } from './weather-level.js';
 

@@ -1,5 +1,5 @@
 // The business figures operations watch, as the system of record answers them (real customers only, never is_test).
-import type { RequestStatus } from '../domain/emergency.js';
+import type { RequestStatus } from '#shared/domain/emergency.js';
 
 export type OpenStatus = Extract<RequestStatus, 'pending' | 'assigned' | 'en_route' | 'on_site'>;
 

@@ -1,5 +1,5 @@
 // Everything held about a customer, found by the keyed hash of their phone number: for GDPR export, erasure and retention.
-import type { EmergencyRequest } from '../domain/emergency.js';
+import type { EmergencyRequest } from '#shared/domain/emergency.js';
 
 export interface AuditEntry {
   requestId: string;

@@ -1,6 +1,6 @@
 // The system of record for emergency requests (PostgreSQL in every stage).
-import type { EmergencyRequest, NewEmergency, RequestStatus } from '../domain/emergency.js';
-import type { JobAction } from '../domain/job-lifecycle.js';
+import type { EmergencyRequest, NewEmergency, RequestStatus } from '#shared/domain/emergency.js';
+import type { JobAction } from '#shared/domain/job-lifecycle.js';
 import type { TechnicianProfile } from './technician-directory.js';
 
 /** A freshly drawn booking reference is already taken; the caller draws another. */

@@ -1,7 +1,7 @@
 // The live technician index: where each technician is, whether they can take a job, and the atomic claim on them.
-import type { GeoPoint } from '../domain/emergency.js';
-import type { Ranked } from '../domain/geo.js';
-import type { Fleet } from '../domain/test-fleet.js';
+import type { GeoPoint } from '#shared/domain/emergency.js';
+import type { Ranked } from '#shared/domain/geo.js';
+import type { Fleet } from '#shared/domain/test-fleet.js';
 
 export type Availability = 'available' | 'busy' | 'on_break' | 'offline';
 export type SelfReportedStatus = Exclude<Availability, 'busy'>;

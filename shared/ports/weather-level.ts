@@ -1,6 +1,6 @@
 // The weather alert level that weather scaling maintains, and the scaling state it keeps beside it.
-import type { WeatherLevel } from '../domain/priority.js';
-import type { ScaleState } from '../domain/weather-scaling.js';
+import type { WeatherLevel } from '#shared/domain/priority.js';
+import type { ScaleState } from '#shared/domain/weather-scaling.js';
 
 export interface WeatherLevelReader {
   /** 'normal' when no state has been recorded yet. */

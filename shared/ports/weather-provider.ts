@@ -1,5 +1,5 @@
 // Hourly forecasts for the service regions, from whichever provider the stage is configured with.
-import type { RegionForecast, ServiceRegion } from '../domain/weather.js';
+import type { RegionForecast, ServiceRegion } from '#shared/domain/weather.js';
 
 export interface WeatherProvider {
   readonly name: string;

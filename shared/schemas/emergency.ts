@@ -2,7 +2,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { isValid as isValidPostcode, toNormalised as normalisePostcode } from 'postcode';
 import * as z from 'zod';
-import { isFictionalUkNumber, requestStatuses, tyreIssues } from '../domain/emergency.js';
+import { isFictionalUkNumber, requestStatuses, tyreIssues } from '#shared/domain/emergency.js';
 import { freeText as text } from './free-text.js';
 
 // Digits, spaces, +, brackets, dots and dashes only: libphonenumber would otherwise find a number inside any text.

@@ -1,6 +1,6 @@
 // The free-text field every request schema uses (names, notes, comments): one rule, one set of messages.
 import * as z from 'zod';
-import { freeTextMessages, freeTextProblem } from '../domain/free-text.js';
+import { freeTextMessages, freeTextProblem } from '#shared/domain/free-text.js';
 
 /**
  * Trimmed free text of 1..max characters; accents and emoji are kept exactly as sent. Controls, broken surrogates,

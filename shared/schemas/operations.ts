@@ -1,6 +1,6 @@
 // Response shapes of the operations and health routes, documented in the OpenAPI document and checked by the contract tests.
 import * as z from 'zod';
-import { requestStatuses } from '../domain/emergency.js';
+import { requestStatuses } from '#shared/domain/emergency.js';
 
 const point = z.object({ lat: z.number(), lon: z.number() });
 

@@ -1,6 +1,6 @@
 // RFC 9457 problem details: the base shape every error shares, and the extension members particular answers add.
 import * as z from 'zod';
-import { requestStatuses } from '../domain/emergency.js';
+import { requestStatuses } from '#shared/domain/emergency.js';
 
 const problemMembers = {
   type: z.string().meta({

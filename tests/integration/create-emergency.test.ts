@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHandler } from '../../functions/emergencies/create.js';
-import type { Clock } from '../../shared/ports/clock.js';
+import { makeHandler } from '#functions/intake/create.js';
+import type { Clock } from '#shared/ports/clock.js';
 import { emergencyBody, dramaPhone } from '../fixtures/emergencies.js';
 import { apiEvent, invoke } from '../support/events.js';
 import { testStack, type TestStack } from '../support/stack.js';

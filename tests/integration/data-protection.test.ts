@@ -3,14 +3,14 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 vi.setConfig({ testTimeout: 180_000 });
-import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
-import { makeHandler as makeGet } from '../../functions/emergencies/get.js';
-import { makeHandler as makeRate } from '../../functions/emergencies/rate.js';
-import { makeJobActionHandler } from '../../functions/jobs/job-action.js';
-import { makeHandler as makeErase } from '../../functions/ops/gdpr-erase.js';
-import { makeHandler as makeExport } from '../../functions/ops/gdpr-export.js';
-import { makeHandler as makeRetention } from '../../functions/ops/retention.js';
-import type { TechnicianAction } from '../../shared/usecases/job-actions.js';
+import { makeHandler as makeCreate } from '#functions/intake/create.js';
+import { makeHandler as makeGet } from '#functions/tracking/get.js';
+import { makeHandler as makeRate } from '#functions/tracking/rate.js';
+import { makeJobActionHandler } from '#functions/jobs/job-action.js';
+import { makeHandler as makeErase } from '#functions/data-protection/gdpr-erase.js';
+import { makeHandler as makeExport } from '#functions/data-protection/gdpr-export.js';
+import { makeHandler as makeRetention } from '#functions/data-protection/retention.js';
+import type { TechnicianAction } from '#functions/jobs/job-actions.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { bearer, testAuth } from '../support/auth.js';
 import { apiEvent, invoke, lambdaContext } from '../support/events.js';

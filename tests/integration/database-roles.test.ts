@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enableAppRoleLogin } from '../../shared/adapters/postgres/migrate.js';
+import { enableAppRoleLogin } from '#shared/adapters/postgres/migrate.js';
 import { testStack, type TestStack } from '../support/stack.js';
 
 // The migrated database (embedded PostgreSQL, the same SQL Aurora runs) seen as the application role the functions use.

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
-import { makeHandler as makeCancel } from '../../functions/emergencies/cancel.js';
+import { makeHandler as makeCreate } from '#functions/intake/create.js';
+import { makeHandler as makeCancel } from '#functions/tracking/cancel.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { apiEvent, invoke, lambdaContext } from '../support/events.js';
 import { testStack, type TestStack } from '../support/stack.js';
 import { seedTechnicianProfiles } from '../support/technicians.js';
-import { applyJobAction } from '../../shared/usecases/job-actions.js';
-import { redispatch } from '../../shared/usecases/redispatch.js';
+import { applyJobAction } from '#functions/jobs/job-actions.js';
+import { redispatch } from '#functions/dispatch/redispatch.js';
 
 let stack: TestStack;
 const technicianIds = Array.from({ length: 10 }, (_, i) => `race-${i}`);

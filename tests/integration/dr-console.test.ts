@@ -12,11 +12,11 @@ import {
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CloudWatchReplicationLag } from '../../shared/adapters/cloudwatch/replication-lag.js';
-import { RdsControlPlane } from '../../shared/adapters/rds/control-plane.js';
-import type { Notification, Notifier } from '../../shared/ports/notifier.js';
-import { failoverDatabase, parseFailoverInput, type FailoverDeps } from '../../shared/usecases/dr-failover.js';
-import { parseRestoreInput, restoreDatabase, type RestoreDeps } from '../../shared/usecases/dr-restore.js';
+import { CloudWatchReplicationLag } from '#shared/adapters/cloudwatch/replication-lag.js';
+import { RdsControlPlane } from '#shared/adapters/rds/control-plane.js';
+import type { Notification, Notifier } from '#shared/ports/notifier.js';
+import { failoverDatabase, parseFailoverInput, type FailoverDeps } from '#functions/disaster-recovery/dr-failover.js';
+import { parseRestoreInput, restoreDatabase, type RestoreDeps } from '#functions/disaster-recovery/dr-restore.js';
 import { testStack, type TestStack } from '../support/stack.js';
 
 const primaryArn = 'arn:aws:rds:eu-west-2:123456789012:cluster:tyrehero-dispatch-prod';

@@ -2,9 +2,9 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SnsNotifier } from '../../shared/adapters/sns/notifier.js';
-import { parseDrillInput, runDrill, type DrillDeps, type DrillResult } from '../../shared/usecases/dr-drill.js';
-import type { OperationReport } from '../../shared/usecases/dr-operation.js';
+import { SnsNotifier } from '#shared/adapters/sns/notifier.js';
+import { parseDrillInput, runDrill, type DrillDeps, type DrillResult } from '#functions/disaster-recovery/dr-drill.js';
+import type { OperationReport } from '#functions/disaster-recovery/dr-operation.js';
 import { testStack, type TestStack } from '../support/stack.js';
 import { seedTechnicianProfiles } from '../support/technicians.js';
 

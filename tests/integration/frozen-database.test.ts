@@ -2,7 +2,7 @@
 // PostgreSQL behind a TCP relay that can stop passing bytes, as a network partition would.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
+import { makeHandler as makeCreate } from '#functions/intake/create.js';
 import { allDeps, closeAllDeps } from '../../scripts/local/all-deps.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { apiEvent, invoke } from '../support/events.js';

@@ -1,7 +1,7 @@
 // Simultaneous retries with one Idempotency-Key and body, on the real DynamoDB Local and PostgreSQL: each gets the
 // original answer or the documented "in progress, retry" 409, never the duplicate-phone 409 meant for a second request.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHandler } from '../../functions/emergencies/create.js';
+import { makeHandler } from '#functions/intake/create.js';
 import { dramaPhone, emergencyBody } from '../fixtures/emergencies.js';
 import { apiEvent, invoke, lambdaContext, type Response } from '../support/events.js';
 import { testStack, type TestStack } from '../support/stack.js';

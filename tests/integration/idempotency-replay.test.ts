@@ -3,12 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHandler } from '../../functions/emergencies/create.js';
-import { PostgresRequestStore } from '../../shared/adapters/postgres/request-store.js';
-import { trackingTokenMatches } from '../../shared/domain/tracking.js';
+import { makeHandler } from '#functions/intake/create.js';
+import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
+import { trackingTokenMatches } from '#shared/domain/tracking.js';
 import { dramaPhone, emergencyBody } from '../fixtures/emergencies.js';
 import { apiEvent, invoke } from '../support/events.js';
-import { dispatchEmergency } from '../../shared/usecases/dispatch.js';
+import { dispatchEmergency } from '#functions/dispatch/dispatch.js';
 import { testStack, type TestStack } from '../support/stack.js';
 import { availableTechnician } from '../support/technicians.js';
 

@@ -1,8 +1,8 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeHandler } from '../../functions/ops/incident-broadcast.js';
-import { SnsNotifier } from '../../shared/adapters/sns/notifier.js';
+import { makeHandler } from '#functions/operations/incident-broadcast.js';
+import { SnsNotifier } from '#shared/adapters/sns/notifier.js';
 import { lambdaContext } from '../support/events.js';
 import { nextReference, seedRequest } from '../support/requests.js';
 import { testStack, type TestStack } from '../support/stack.js';

@@ -1,9 +1,9 @@
 // POST /emergencies answers within its dispatch budget, and a retry after a lost answer gets the original one back.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHandler } from '../../functions/emergencies/create.js';
-import { replayableId, trackingTokenMatches } from '../../shared/domain/tracking.js';
-import type { Clock } from '../../shared/ports/clock.js';
+import { makeHandler } from '#functions/intake/create.js';
+import { replayableId, trackingTokenMatches } from '#shared/domain/tracking.js';
+import type { Clock } from '#shared/ports/clock.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { apiEvent, invoke, lambdaContext } from '../support/events.js';
 import { testStack, type TestStack } from '../support/stack.js';

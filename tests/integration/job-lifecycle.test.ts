@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
-import { makeHandler as makeGet } from '../../functions/emergencies/get.js';
-import { makeJobActionHandler } from '../../functions/jobs/job-action.js';
-import { makeHandler as makeLocation } from '../../functions/technicians/location.js';
-import { makeHandler as makeStatus } from '../../functions/technicians/status.js';
-import type { TechnicianAction } from '../../shared/usecases/job-actions.js';
+import { makeHandler as makeCreate } from '#functions/intake/create.js';
+import { makeHandler as makeGet } from '#functions/tracking/get.js';
+import { makeJobActionHandler } from '#functions/jobs/job-action.js';
+import { makeHandler as makeLocation } from '#functions/technicians/location.js';
+import { makeHandler as makeStatus } from '#functions/technicians/status.js';
+import type { TechnicianAction } from '#functions/jobs/job-actions.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { apiEvent, invoke } from '../support/events.js';
 import { bearer, testAuth } from '../support/auth.js';

@@ -2,9 +2,9 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
-import { makeHandler as makeLiveMap } from '../../functions/ops/live-map.js';
-import { mapStatusOf, slaRisk } from '../../shared/domain/live-map.js';
+import { makeHandler as makeCreate } from '#functions/intake/create.js';
+import { makeHandler as makeLiveMap } from '#functions/operations/live-map.js';
+import { mapStatusOf, slaRisk } from '#shared/domain/live-map.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { bearer, testAuth } from '../support/auth.js';
 import { apiEvent, invoke } from '../support/events.js';

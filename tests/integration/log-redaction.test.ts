@@ -1,11 +1,11 @@
 // Captures every log line written across a whole intake, dispatch, job and GDPR export, and finds no phone number,
 // name, note, address, exact position or tracking token in any of them.
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
-import { makeJobActionHandler } from '../../functions/jobs/job-action.js';
-import { makeHandler as makeExport } from '../../functions/ops/gdpr-export.js';
-import { logger } from '../../shared/powertools/logger.js';
-import type { TechnicianAction } from '../../shared/usecases/job-actions.js';
+import { makeHandler as makeCreate } from '#functions/intake/create.js';
+import { makeJobActionHandler } from '#functions/jobs/job-action.js';
+import { makeHandler as makeExport } from '#functions/data-protection/gdpr-export.js';
+import { logger } from '#shared/powertools/logger.js';
+import type { TechnicianAction } from '#functions/jobs/job-actions.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { bearer, testAuth } from '../support/auth.js';
 import { apiEvent, invoke, lambdaContext } from '../support/events.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { broadcastQueries } from '../../shared/adapters/postgres/incident-broadcasts.js';
-import { metricsQueries } from '../../shared/adapters/postgres/metrics-store.js';
-import { startOfUkDay } from '../../shared/domain/uk-day.js';
+import { broadcastQueries } from '#shared/adapters/postgres/incident-broadcasts.js';
+import { metricsQueries } from '#shared/adapters/postgres/metrics-store.js';
+import { startOfUkDay } from '#shared/domain/uk-day.js';
 import { seedRequest } from '../support/requests.js';
 import { testStack, type TestStack } from '../support/stack.js';
 

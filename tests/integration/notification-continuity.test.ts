@@ -11,14 +11,14 @@ import {
 } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Config } from '../../shared/config.js';
-import { NotificationUndelivered } from '../../shared/adapters/notifications/sms-continuity.js';
-import { parseTwilioCredentials, TwilioSmsNotifier } from '../../shared/adapters/twilio/sms-notifier.js';
-import { notifier } from '../../shared/compose/notifier.js';
-import { smsClient, smsContinuity } from '../../shared/compose/sms-continuity.js';
-import type { Log } from '../../shared/ports/logger.js';
-import { SendFailed, type Notification, type SyntheticNotificationLog } from '../../shared/ports/notifier.js';
-import { metrics } from '../../shared/powertools/metrics.js';
+import type { Config } from '#shared/config.js';
+import { NotificationUndelivered } from '#shared/adapters/notifications/sms-continuity.js';
+import { parseTwilioCredentials, TwilioSmsNotifier } from '#shared/adapters/twilio/sms-notifier.js';
+import { notifier } from '#shared/compose/notifier.js';
+import { smsClient, smsContinuity } from '#shared/compose/sms-continuity.js';
+import type { Log } from '#shared/ports/logger.js';
+import { SendFailed, type Notification, type SyntheticNotificationLog } from '#shared/ports/notifier.js';
+import { metrics } from '#shared/powertools/metrics.js';
 
 const topic = 'arn:aws:sns:eu-west-2:123456789012:tyrehero-dispatch-test-ops-alerts';
 const sns = mockClient(SNSClient);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { makeHandler as makeCollector } from '../../functions/jobs/collect-metrics.js';
-import { metrics } from '../../shared/powertools/metrics.js';
-import { asMetrics, computeOperationalFigures } from '../../shared/usecases/operational-figures.js';
+import { makeHandler as makeCollector } from '#functions/operations/collect-metrics.js';
+import { metrics } from '#shared/powertools/metrics.js';
+import { asMetrics, computeOperationalFigures } from '#functions/operations/operational-figures.js';
 import { lambdaContext } from '../support/events.js';
 import { seedRequest } from '../support/requests.js';
 import { testStack, type TestStack } from '../support/stack.js';

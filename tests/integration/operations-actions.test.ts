@@ -1,10 +1,10 @@
 // POST /ops/requests/{id}/reassign and /cancel on the real engines: the audit trail, the index, the messages, and races.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeJobActionHandler } from '../../functions/jobs/job-action.js';
-import { makeHandler as makeCancel } from '../../functions/ops/cancel-request.js';
-import { makeHandler as makeReassign } from '../../functions/ops/reassign-request.js';
-import type { Notification } from '../../shared/ports/notifier.js';
-import type { OperationsRequestStore } from '../../shared/ports/request-store.js';
+import { makeJobActionHandler } from '#functions/jobs/job-action.js';
+import { makeHandler as makeCancel } from '#functions/operations/cancel-request.js';
+import { makeHandler as makeReassign } from '#functions/operations/reassign-request.js';
+import type { Notification } from '#shared/ports/notifier.js';
+import type { OperationsRequestStore } from '#shared/ports/request-store.js';
 import { bearer, testAuth } from '../support/auth.js';
 import { apiEvent, invoke } from '../support/events.js';
 import { seedRequest } from '../support/requests.js';
@@ -192,7 +192,7 @@ describe('POST /ops/requests/{id}/reassign', () => {
     expect(sent.filter((n) => n.channel === 'operations' && n.purpose === 'sla-at-risk')).toHaveLength(1);
 
     await stack.deps.technicians.setAvailability('oa-c', 'available');
-    const { redispatch } = await import('../../shared/usecases/redispatch.js');
+    const { redispatch } = await import('#functions/dispatch/redispatch.js');
     await redispatch(stack.deps);
     expect(await row(id)).toMatchObject({ status: 'assigned', technician_id: 'oa-c' });
   });

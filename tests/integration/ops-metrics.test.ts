@@ -1,9 +1,9 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHandler } from '../../functions/ops/metrics.js';
-import { makeDocumentClient } from '../../shared/adapters/dynamodb/client.js';
-import { weatherStateKey } from '../../shared/adapters/dynamodb/weather-level.js';
-import { computeOperationalFigures } from '../../shared/usecases/operational-figures.js';
+import { makeHandler } from '#functions/operations/metrics.js';
+import { makeDocumentClient } from '#shared/adapters/dynamodb/client.js';
+import { weatherStateKey } from '#shared/adapters/dynamodb/weather-level.js';
+import { computeOperationalFigures } from '#functions/operations/operational-figures.js';
 import type { LocalSigner } from '../../scripts/local/auth.js';
 import { bearer, testAuth } from '../support/auth.js';
 import { apiEvent, invoke } from '../support/events.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
-import { makeHandler as makeQueue } from '../../functions/ops/queue.js';
+import { makeHandler as makeCreate } from '#functions/intake/create.js';
+import { makeHandler as makeQueue } from '#functions/operations/queue.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { bearer, testAuth } from '../support/auth.js';
 import { apiEvent, invoke } from '../support/events.js';

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
-import { makeHandler as makeGet } from '../../functions/emergencies/get.js';
-import { makeHandler as makeHealth } from '../../functions/ops/health.js';
-import { makeHandler as makeOpsHealth } from '../../functions/ops/ops-health.js';
-import { INTAKE_PROBE_ID } from '../../shared/adapters/dynamodb/intake-buffer.js';
+import { makeHandler as makeCreate } from '#functions/intake/create.js';
+import { makeHandler as makeGet } from '#functions/tracking/get.js';
+import { makeHandler as makeHealth } from '#functions/platform/health.js';
+import { makeHandler as makeOpsHealth } from '#functions/platform/ops-health.js';
+import { INTAKE_PROBE_ID } from '#shared/adapters/dynamodb/intake-buffer.js';
 import { allDeps, closeAllDeps } from '../../scripts/local/all-deps.js';
-import { drainIntakeBuffer } from '../../shared/usecases/drain-intake-buffer.js';
+import { drainIntakeBuffer } from '#functions/intake/drain-intake-buffer.js';
 import { freePort } from '../../scripts/local/engines.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { bearer, testAuth } from '../support/auth.js';

@@ -1,12 +1,12 @@
 // Proof of arrival on the real engines: arrived only at the breakdown, complete only with the customer's code (or an
 // audited operations override), ratings once after completion, and SLA figures that count verified arrivals only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
-import { makeHandler as makeGet } from '../../functions/emergencies/get.js';
-import { makeHandler as makeRate } from '../../functions/emergencies/rate.js';
-import { makeJobActionHandler } from '../../functions/jobs/job-action.js';
-import { makeHandler as makeOverride } from '../../functions/ops/complete-job.js';
-import { computeOperationalFigures } from '../../shared/usecases/operational-figures.js';
+import { makeHandler as makeCreate } from '#functions/intake/create.js';
+import { makeHandler as makeGet } from '#functions/tracking/get.js';
+import { makeHandler as makeRate } from '#functions/tracking/rate.js';
+import { makeJobActionHandler } from '#functions/jobs/job-action.js';
+import { makeHandler as makeOverride } from '#functions/operations/complete-job.js';
+import { computeOperationalFigures } from '#functions/operations/operational-figures.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { bearer, testAuth } from '../support/auth.js';
 import { apiEvent, invoke } from '../support/events.js';

@@ -1,9 +1,9 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
-import { makeHandler as makeRedispatch } from '../../functions/jobs/redispatch.js';
-import { SnsNotifier } from '../../shared/adapters/sns/notifier.js';
+import { makeHandler as makeCreate } from '#functions/intake/create.js';
+import { makeHandler as makeRedispatch } from '#functions/dispatch/redispatch-pending.js';
+import { SnsNotifier } from '#shared/adapters/sns/notifier.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { apiEvent, invoke, lambdaContext } from '../support/events.js';
 import { testStack, type TestStack } from '../support/stack.js';

@@ -2,9 +2,9 @@
 // concurrent sends, a failed send neither recorded nor counted, and the DynamoDB counter while PostgreSQL is down.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GuardedNotifier, SmsCapReached } from '../../shared/adapters/notifications/guarded-notifier.js';
-import { PostgresNotificationLog } from '../../shared/adapters/postgres/notification-log.js';
-import type { Notification, Notifier } from '../../shared/ports/notifier.js';
+import { GuardedNotifier, SmsCapReached } from '#shared/adapters/notifications/guarded-notifier.js';
+import { PostgresNotificationLog } from '#shared/adapters/postgres/notification-log.js';
+import type { Notification, Notifier } from '#shared/ports/notifier.js';
 import { dramaPhone } from '../fixtures/emergencies.js';
 import { testStack, type TestStack } from '../support/stack.js';
 

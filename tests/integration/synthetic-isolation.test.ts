@@ -2,10 +2,10 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
-import { SnsNotifier } from '../../shared/adapters/sns/notifier.js';
-import type { Clock } from '../../shared/ports/clock.js';
-import { applyJobAction } from '../../shared/usecases/job-actions.js';
+import { makeHandler as makeCreate } from '#functions/intake/create.js';
+import { SnsNotifier } from '#shared/adapters/sns/notifier.js';
+import type { Clock } from '#shared/ports/clock.js';
+import { applyJobAction } from '#functions/jobs/job-actions.js';
 import { arrivalCodeOf, vanAtBreakdown } from '../support/arrival.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { apiEvent, invoke } from '../support/events.js';

@@ -2,8 +2,8 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import ngeohash from 'ngeohash';
-import { DynamoTechnicianIndex } from '../../shared/adapters/dynamodb/technician-index.js';
-import { nearestByBruteForce, nearestCells, type Candidate } from '../../shared/domain/geo.js';
+import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-index.js';
+import { nearestByBruteForce, nearestCells, type Candidate } from '#shared/domain/geo.js';
 import { testStack, type TestStack } from '../support/stack.js';
 
 let stack: TestStack;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
-import { makeHandler as makeGet } from '../../functions/emergencies/get.js';
-import { makeHandler as makeCancel } from '../../functions/emergencies/cancel.js';
+import { makeHandler as makeCreate } from '#functions/intake/create.js';
+import { makeHandler as makeGet } from '#functions/tracking/get.js';
+import { makeHandler as makeCancel } from '#functions/tracking/cancel.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { apiEvent, invoke } from '../support/events.js';
 import { testStack, type TestStack } from '../support/stack.js';

@@ -2,12 +2,12 @@
 // exactly (trimmed, as documented); whatever is refused gets 422 and leaves no row.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
-import { makeHandler as makeGet } from '../../functions/emergencies/get.js';
-import { makeHandler as makeExport } from '../../functions/ops/gdpr-export.js';
-import { freeTextProblem } from '../../shared/domain/free-text.js';
-import { CreateEmergencyBody } from '../../shared/schemas/emergency.js';
-import { DataSubjectBody } from '../../shared/schemas/gdpr.js';
+import { makeHandler as makeCreate } from '#functions/intake/create.js';
+import { makeHandler as makeGet } from '#functions/tracking/get.js';
+import { makeHandler as makeExport } from '#functions/data-protection/gdpr-export.js';
+import { freeTextProblem } from '#shared/domain/free-text.js';
+import { CreateEmergencyBody } from '#shared/schemas/emergency.js';
+import { DataSubjectBody } from '#functions/data-protection/schemas.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { bearer, testAuth } from '../support/auth.js';
 import { apiEvent, invoke, lambdaContext } from '../support/events.js';

@@ -1,12 +1,12 @@
 // Proof: a burst of 200 emergencies with PostgreSQL crashing in the middle loses none, stores none twice, and dispatches all.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHandler as makeCreate } from '../../functions/emergencies/create.js';
+import { makeHandler as makeCreate } from '#functions/intake/create.js';
 import { allDeps, closeAllDeps, type AllDeps } from '../../scripts/local/all-deps.js';
-import type { Clock } from '../../shared/ports/clock.js';
-import type { IntakeBuffer } from '../../shared/ports/intake-buffer.js';
-import { drainIntakeBuffer } from '../../shared/usecases/drain-intake-buffer.js';
-import { redispatch } from '../../shared/usecases/redispatch.js';
+import type { Clock } from '#shared/ports/clock.js';
+import type { IntakeBuffer } from '#shared/ports/intake-buffer.js';
+import { drainIntakeBuffer } from '#functions/intake/drain-intake-buffer.js';
+import { redispatch } from '#functions/dispatch/redispatch.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { apiEvent, invoke, lambdaContext, type Response } from '../support/events.js';
 import { ownPostgres, type OwnPostgres } from '../support/own-postgres.js';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { projectRoot } from '../../scripts/local/engines.js';
-import { settings } from '../../shared/config.js';
+import { settings } from '#shared/config.js';
 import type { Resource, Template } from './package.js';
 
 export const ACCOUNT = '123456789012';

@@ -2,7 +2,7 @@
 // ones the served OpenAPI document declares (ajv, JSON Schema draft 2020-12, with formats).
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import * as ajvFormats from 'ajv-formats';
-import { openApiDocument } from '../../shared/http/openapi.js';
+import { openApiDocument } from '#functions/platform/api-document.js';
 
 export interface ObservedResponse {
   method: string;

@@ -1,7 +1,7 @@
 // Emergency rows written straight into PostgreSQL at chosen times and statuses, for figures that depend on history.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { RequestStatus } from '../../shared/domain/emergency.js';
+import type { RequestStatus } from '#shared/domain/emergency.js';
 
 export interface SeededRequest {
   status: RequestStatus;

@@ -1,6 +1,6 @@
 // Technician rows in PostgreSQL for tests that dispatch (names, vans and drama-range phones).
-import type { GeoPoint } from '../../shared/domain/emergency.js';
-import type { TechnicianIndex } from '../../shared/ports/technician-index.js';
+import type { GeoPoint } from '#shared/domain/emergency.js';
+import type { TechnicianIndex } from '#shared/ports/technician-index.js';
 import type { TestStack } from './stack.js';
 
 export async function seedTechnicianProfiles(stack: Pick<TestStack, 'sql'>, ids: readonly string[]): Promise<void> {

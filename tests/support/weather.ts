@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../scripts/local/engines.js';
-import type { FetchLike } from '../../shared/adapters/weather/http.js';
+import type { FetchLike } from '#shared/adapters/weather/http.js';
 
 export const weatherFixture = (name: string): string => path.join(projectRoot, 'tests/fixtures/weather', name);
 export const readWeatherFixture = (name: string): string => readFileSync(weatherFixture(name), 'utf8');

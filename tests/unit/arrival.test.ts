@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arrivalCodeMatches, checkArrival, describeDistance } from '../../shared/domain/arrival.js';
+import { arrivalCodeMatches, checkArrival, describeDistance } from '#shared/domain/arrival.js';
 
 const breakdown = { lat: 51.88, lon: -0.42 };
 const now = new Date('2026-01-14T14:00:00Z');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { haversineKm } from '../../shared/domain/geo.js';
-import { isInServiceArea } from '../../shared/domain/service-area.js';
-import { CreateEmergencyBody } from '../../shared/schemas/emergency.js';
+import { haversineKm } from '#shared/domain/geo.js';
+import { isInServiceArea } from '#shared/domain/service-area.js';
+import { CreateEmergencyBody } from '#shared/schemas/emergency.js';
 import { esbuildOptionsFor, resolvedForBench } from '../../scripts/bench/cold-start.js';
 import { britishPoints, customerPhone, greatBritainTowns, seededRandom } from '../../scripts/bench/dataset.js';
 import { dynamoCallsPerIntake, intakeBody } from '../../scripts/bench/intake.js';

@@ -1,7 +1,7 @@
 // The deep health report's verdicts, from dependency probes that answer, fail or are not used on the stage.
 import { describe, expect, it } from 'vitest';
-import { DependencyNotReady, type DependencyKind, type DependencyProbe } from '../../shared/ports/dependency-probe.js';
-import { checkHealth, type HealthDeps } from '../../shared/usecases/check-health.js';
+import { DependencyNotReady, type DependencyKind, type DependencyProbe } from '#shared/ports/dependency-probe.js';
+import { checkHealth, type HealthDeps } from '#functions/platform/check-health.js';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 /** Each reading of the clock is 5 ms after the last, so every check takes some time. */

@@ -9,7 +9,7 @@ import {
   settings,
   tablesConcern,
   weatherConcern,
-} from '../../shared/config.js';
+} from '#shared/config.js';
 
 const local = { DATABASE_URL: 'postgres://u:p@localhost/db' };
 

@@ -4,9 +4,9 @@ import {
   ukPopulationPoints,
   type CoverageSettings,
   type PopulationPoint,
-} from '../../shared/domain/coverage.js';
-import { defaultEtaSettings } from '../../shared/domain/eta.js';
-import { earthRadiusKm } from '../../shared/domain/geo.js';
+} from '#shared/domain/coverage.js';
+import { defaultEtaSettings } from '#shared/domain/eta.js';
+import { earthRadiusKm } from '#shared/domain/geo.js';
 
 const settings: CoverageSettings = { eta: defaultEtaSettings, slaMinutes: 90, maxRadiusKm: 150 };
 const now = new Date('2026-02-01T12:00:00Z');

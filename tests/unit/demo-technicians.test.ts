@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { demoTechnicians } from '../../shared/adapters/location/demo-technicians.js';
-import { isInServiceArea } from '../../shared/domain/service-area.js';
+import { demoTechnicians } from '#shared/adapters/location/demo-technicians.js';
+import { isInServiceArea } from '#shared/domain/service-area.js';
 import { kmBetween } from '../support/geo.js';
 
 describe('demo technicians', () => {

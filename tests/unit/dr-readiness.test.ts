@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessDrReadiness, type DrFacts } from '../../shared/domain/dr-readiness.js';
+import { assessDrReadiness, type DrFacts } from '#shared/domain/dr-readiness.js';
 
 const notApplicable = {
   kind: 'not-applicable',

@@ -1,6 +1,6 @@
 // The DynamoDB client builder: what it leaves out of every call's middleware.
 import { describe, expect, it } from 'vitest';
-import { makeDocumentClient, makeDynamoClient } from '../../shared/adapters/dynamodb/client.js';
+import { makeDocumentClient, makeDynamoClient } from '#shared/adapters/dynamodb/client.js';
 
 const config = { region: 'eu-west-2', dynamodb: { endpoint: 'http://127.0.0.1:9' } } as Parameters<
   typeof makeDynamoClient

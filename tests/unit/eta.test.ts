@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultEtaSettings, etaFor, etaMinutes, meetsSla, slaReachKm, speedBandFor } from '../../shared/domain/eta.js';
+import { defaultEtaSettings, etaFor, etaMinutes, meetsSla, slaReachKm, speedBandFor } from '#shared/domain/eta.js';
 
 describe('etaMinutes', () => {
   it.each([

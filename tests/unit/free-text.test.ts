@@ -1,6 +1,6 @@
 // Which free text is refused, and why: a table of the rules, plus what stays accepted exactly as typed.
 import { describe, expect, it } from 'vitest';
-import { freeTextProblem } from '../../shared/domain/free-text.js';
+import { freeTextProblem } from '#shared/domain/free-text.js';
 
 describe('freeTextProblem', () => {
   it.each([

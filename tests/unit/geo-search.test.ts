@@ -15,8 +15,8 @@ import {
   type Candidate,
   type CellReader,
   type IndexRange,
-} from '../../shared/domain/geo.js';
-import { dispatchSearchLevels } from '../../shared/adapters/dynamodb/technician-index.js';
+} from '#shared/domain/geo.js';
+import { dispatchSearchLevels } from '#shared/adapters/dynamodb/technician-index.js';
 
 // The algorithm is tested here against brute force; tests/integration/technician-index.test.ts runs it on DynamoDB Local.
 /** Reads ranges the way the DynamoDB adapter's Query does: partition, then sort keys (geohash) from `first` to `last~`. */

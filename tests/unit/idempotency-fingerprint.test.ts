@@ -2,7 +2,7 @@
 // any change to what is asked for does not.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, idempotencyKeyHash, requestFingerprint } from '../../shared/domain/idempotency.js';
+import { canonicalJson, idempotencyKeyHash, requestFingerprint } from '#shared/domain/idempotency.js';
 
 /** Rebuilds every object with its keys in a random order: the same value, written differently. */
 function shuffled(value: unknown, random: () => number): unknown {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessSeverity, type IncidentSignals } from '../../shared/domain/incident-severity.js';
+import { assessSeverity, type IncidentSignals } from '#shared/domain/incident-severity.js';
 
 const calm: IncidentSignals = {
   service: 'up',

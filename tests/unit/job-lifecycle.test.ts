@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { requestStatuses } from '../../shared/domain/emergency.js';
-import { canApply, transitions, type JobAction } from '../../shared/domain/job-lifecycle.js';
+import { requestStatuses } from '#shared/domain/emergency.js';
+import { canApply, transitions, type JobAction } from '#shared/domain/job-lifecycle.js';
 
 const allowed: Record<JobAction, string[]> = {
   accept: ['assigned'],

@@ -8,7 +8,7 @@ import {
   slaRisk,
   type RiskInput,
   type SlaRisk,
-} from '../../shared/domain/live-map.js';
+} from '#shared/domain/live-map.js';
 
 const now = new Date('2026-01-14T14:00:00Z');
 const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000);

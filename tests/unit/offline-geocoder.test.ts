@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isInServiceArea } from '../../shared/domain/service-area.js';
+import { isInServiceArea } from '#shared/domain/service-area.js';
 import {
   OfflineGeocoder,
   outwardCodeCentroids,
   postcodeAreaCentroids,
-} from '../../shared/adapters/location/outward-codes.js';
+} from '#shared/adapters/location/outward-codes.js';
 import { kmBetween } from '../support/geo.js';
 
 const geocoder = new OfflineGeocoder();

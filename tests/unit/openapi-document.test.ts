@@ -8,7 +8,7 @@ import { validate as readmeValidate } from '@readme/openapi-parser';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../scripts/local/engines.js';
-import { openApiDocument } from '../../shared/http/openapi.js';
+import { openApiDocument } from '#functions/platform/api-document.js';
 import { theContract, type ObservedResponse } from '../support/contract.js';
 
 const document = openApiDocument();
@@ -79,7 +79,12 @@ describe('the OpenAPI document', () => {
 });
 
 describe('the contract check that every test response goes through', () => {
-  const created = (document.paths['/emergencies'].post.responses as Record<string, { headers?: object }>)['201']!;
+  const created = (
+    (document.paths['/emergencies'] as { post: { responses: unknown } }).post.responses as Record<
+      string,
+      { headers?: object }
+    >
+  )['201']!;
   const body = {
     id: '6f1c1d2e-0000-4000-8000-000000000001',
     reference: 'TH-7K3Q9P',

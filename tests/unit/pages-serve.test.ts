@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeHandler } from '../../functions/pages/serve.js';
+import { makeHandler } from '#functions/platform/pages.js';
 import { apiEvent } from '../support/events.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'tyrehero-pages-serve-'));

@@ -8,8 +8,8 @@ import {
   KmsHmac,
   LocalDataKeys,
   LocalHmac,
-} from '../../shared/adapters/crypto/envelope-phone-protection.js';
-import { makePhoneProtection } from '../../shared/compose/phones.js';
+} from '#shared/adapters/crypto/envelope-phone-protection.js';
+import { makePhoneProtection } from '#shared/compose/phones.js';
 
 const kms = mockClient(KMSClient);
 const dataKey = Buffer.alloc(32, 7);

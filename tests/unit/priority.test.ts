@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computePriority, isUkNight, type PriorityFactors } from '../../shared/domain/priority.js';
+import { computePriority, isUkNight, type PriorityFactors } from '#shared/domain/priority.js';
 
 const noon = new Date('2026-03-10T12:00:00Z');
 const base: PriorityFactors = {

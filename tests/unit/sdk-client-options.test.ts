@@ -3,8 +3,8 @@ import net from 'node:net';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { KMSClient, DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeDynamoClient } from '../../shared/adapters/dynamodb/client.js';
-import { isUnreachable, namingUnreachable, sdkClientOptions } from '../../shared/adapters/sdk-client-options.js';
+import { makeDynamoClient } from '#shared/adapters/dynamodb/client.js';
+import { isUnreachable, namingUnreachable, sdkClientOptions } from '#shared/adapters/sdk-client-options.js';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 let silent: net.Server;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isInServiceArea } from '../../shared/domain/service-area.js';
+import { isInServiceArea } from '#shared/domain/service-area.js';
 
 describe('isInServiceArea', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConcerns, intakeConcern, smsConcern } from '../../shared/config.js';
-import { backoffMs, planAttempt, undeliveredAlert, type SmsRetryPolicy } from '../../shared/domain/sms-continuity.js';
+import { loadConcerns, intakeConcern, smsConcern } from '#shared/config.js';
+import { backoffMs, planAttempt, undeliveredAlert, type SmsRetryPolicy } from '#shared/domain/sms-continuity.js';
 
 const policy: SmsRetryPolicy = { maxAttempts: 3, retryBaseMs: 100, attemptTimeoutMs: 400, budgetMs: 1200 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { localClientId, localIssuer, newSigner } from '../../scripts/local/auth.js';
-import { makeTokenVerifier } from '../../shared/http/auth.js';
+import { makeTokenVerifier } from '#shared/http/auth.js';
 
 describe('makeTokenVerifier', () => {
   it('accepts access tokens of the staff app and of the /ops/live page client, and no other client', async () => {

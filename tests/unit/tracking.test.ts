@@ -5,8 +5,8 @@ import {
   referenceFromBytes,
   referencePattern,
   trackingTokenMatches,
-} from '../../shared/domain/tracking.js';
-import { randomIds } from '../../shared/adapters/system.js';
+} from '#shared/domain/tracking.js';
+import { randomIds } from '#shared/adapters/system.js';
 
 describe('booking references', () => {
   it('are TH- and six characters without 0, O, 1, I, L or U, for any bytes', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { startOfUkDay, ukOffsetMinutes } from '../../shared/domain/uk-day.js';
+import { startOfUkDay, ukOffsetMinutes } from '#shared/domain/uk-day.js';
 
 describe('startOfUkDay', () => {
   it.each([

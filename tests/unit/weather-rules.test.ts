@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../shared/config.js';
+import { loadConfig } from '#shared/config.js';
 import {
   assessForecast,
   assessRegion,
@@ -7,7 +7,7 @@ import {
   describeReason,
   type HourlyWeather,
   type RegionForecast,
-} from '../../shared/domain/weather.js';
+} from '#shared/domain/weather.js';
 
 // The seed defaults, exactly as deployed: these tests pin them.
 const { rules, regions } = loadConfig({ DATABASE_URL: 'postgres://u:p@localhost/db' }).weather;

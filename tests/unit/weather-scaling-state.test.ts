@@ -7,7 +7,7 @@ import {
   type ForecastSignal,
   type ScaleState,
   type ScalingTarget,
-} from '../../shared/domain/weather-scaling.js';
+} from '#shared/domain/weather-scaling.js';
 
 const policy = { clearRunsToScaleDown: 4, cooldownMinutes: 180 };
 const t0 = new Date('2026-01-12T06:00:00Z');

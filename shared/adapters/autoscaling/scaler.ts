@@ -4,10 +4,10 @@ import {
   type ApplicationAutoScalingClient,
 } from '@aws-sdk/client-application-auto-scaling';
 import { ModifyDBClusterCommand, type RDSClient } from '@aws-sdk/client-rds';
-import type { WeatherLevel } from '../../domain/priority.js';
-import { capacityFor, describeCapacity, type ScalingTarget } from '../../domain/weather-scaling.js';
-import type { Log } from '../../ports/logger.js';
-import type { Scaler } from '../../ports/scaler.js';
+import type { WeatherLevel } from '#shared/domain/priority.js';
+import { capacityFor, describeCapacity, type ScalingTarget } from '#shared/domain/weather-scaling.js';
+import type { Log } from '#shared/ports/logger.js';
+import type { Scaler } from '#shared/ports/scaler.js';
 
 export class AwsScaler implements Scaler {
   constructor(

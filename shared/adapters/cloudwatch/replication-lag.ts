@@ -1,6 +1,6 @@
 // Aurora Global Database lag, as CloudWatch has it for the secondary cluster (published in the secondary's region).
 import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { ReplicationLagReader } from '../../ports/dr-control-plane.js';
+import type { ReplicationLagReader } from '#shared/ports/dr-control-plane.js';
 
 export class CloudWatchReplicationLag implements ReplicationLagReader {
   constructor(private readonly cloudwatch: CloudWatchClient) {}

@@ -2,7 +2,7 @@
 // and in tests), AES-256-GCM per value, and an HMAC for look-ups (KMS GenerateMac in AWS, node:crypto locally).
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { DecryptCommand, GenerateDataKeyCommand, GenerateMacCommand, type KMSClient } from '@aws-sdk/client-kms';
-import type { PhoneProtection } from '../../ports/phone-protection.js';
+import type { PhoneProtection } from '#shared/ports/phone-protection.js';
 
 /** Where data keys come from: `current` for sealing, `unwrap` for a key that sealed an earlier value. */
 export interface DataKeys {

@@ -1,9 +1,9 @@
 // Tracking tokens as a keyed hash of the request id, made with the phone look-up key (KMS HMAC in AWS, the local key
 // locally): every function that dispatches already holds that key, and a database leak (ids, token hashes) still
 // hands out no token.
-import { trackingTokenMatches } from '../../domain/tracking.js';
-import type { PhoneProtection } from '../../ports/phone-protection.js';
-import type { TrackingLinks } from '../../ports/tracking-links.js';
+import { trackingTokenMatches } from '#shared/domain/tracking.js';
+import type { PhoneProtection } from '#shared/ports/phone-protection.js';
+import type { TrackingLinks } from '#shared/ports/tracking-links.js';
 
 // A phone look-up hashes an E.164 number ("+44…"); this prefix can never be one, so the two uses never share an input.
 const purpose = 'tracking-token:v1:';

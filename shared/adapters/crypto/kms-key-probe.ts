@@ -1,7 +1,7 @@
 // Checks that a KMS key answers and is enabled: DescribeKey reads its metadata only, so the health function's role
 // needs no right to encrypt, decrypt or hash with it.
 import { DescribeKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { DependencyNotReady } from '../../ports/dependency-probe.js';
+import { DependencyNotReady } from '#shared/ports/dependency-probe.js';
 
 export class KmsKeyProbe {
   constructor(

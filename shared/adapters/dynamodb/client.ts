@@ -1,8 +1,8 @@
 // DynamoDB clients for the stage: the real service in AWS, or DynamoDB Local when DYNAMODB_ENDPOINT is set.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Config } from '../../config.js';
-import { namingUnreachable, sdkClientOptions } from '../sdk-client-options.js';
+import type { Config } from '#shared/config.js';
+import { namingUnreachable, sdkClientOptions } from '#shared/adapters/sdk-client-options.js';
 
 export function makeDynamoClient(config: Pick<Config, 'region' | 'dynamodb'>): DynamoDBClient {
   const local = config.dynamodb.endpoint;

@@ -3,8 +3,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { IdempotencyMark, NewEmergency } from '../../domain/emergency.js';
-import type { IntakeBuffer } from '../../ports/intake-buffer.js';
+import type { IdempotencyMark, NewEmergency } from '#shared/domain/emergency.js';
+import type { IntakeBuffer } from '#shared/ports/intake-buffer.js';
 
 /** The key GET /health probes the buffer with; never stored. */
 export const INTAKE_PROBE_ID = 'health-probe';

@@ -1,7 +1,7 @@
 // DynamoDB fixed-window counters: one item per key and hour, incremented by a conditional write, expired by TTL.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { RateCounter, RateDecision } from '../../ports/rate-counter.js';
+import type { RateCounter, RateDecision } from '#shared/ports/rate-counter.js';
 
 const hourMs = 3_600_000;
 

@@ -1,6 +1,6 @@
 // Checks that a DynamoDB table exists and takes reads and writes (ACTIVE or UPDATING).
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DependencyNotReady } from '../../ports/dependency-probe.js';
+import { DependencyNotReady } from '#shared/ports/dependency-probe.js';
 
 export class DynamoTableProbe {
   constructor(

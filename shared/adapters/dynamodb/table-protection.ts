@@ -1,7 +1,7 @@
 // Whether each DynamoDB table can be recovered: point-in-time recovery, and its global-table replicas.
 import { DescribeContinuousBackupsCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { TableProtectionFacts } from '../../domain/dr-readiness.js';
-import type { TableProtectionReader } from '../../ports/dr-control-plane.js';
+import type { TableProtectionFacts } from '#shared/domain/dr-readiness.js';
+import type { TableProtectionReader } from '#shared/ports/dr-control-plane.js';
 
 export class DynamoTableProtection implements TableProtectionReader {
   constructor(private readonly dynamo: DynamoDBClient) {}

@@ -12,15 +12,15 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import ngeohash from 'ngeohash';
-import type { GeoPoint } from '../../domain/emergency.js';
-import { nearest, partitionOf, type Candidate, type IndexRange } from '../../domain/geo.js';
+import type { GeoPoint } from '#shared/domain/emergency.js';
+import { nearest, partitionOf, type Candidate, type IndexRange } from '#shared/domain/geo.js';
 import {
   fleetOfTechnician,
   fleetPartition,
   testFleetPartitionPrefix,
   testTechnicianIdPrefix,
-} from '../../domain/test-fleet.js';
-import type { FleetReader } from '../../ports/live-map.js';
+} from '#shared/domain/test-fleet.js';
+import type { FleetReader } from '#shared/ports/live-map.js';
 import type {
   Availability,
   DispatchableTechnician,
@@ -31,7 +31,7 @@ import type {
   SelfReportedStatus,
   TechnicianIndex,
   TechnicianPosition,
-} from '../../ports/technician-index.js';
+} from '#shared/ports/technician-index.js';
 
 /** Stored geohash precision (~5 m cells): finer than any phone's GPS fix. */
 const fixPrecision = 9;

@@ -2,17 +2,17 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { WeatherLevel } from '../../domain/priority.js';
-import type { Clock } from '../../ports/clock.js';
-import { weatherLevels } from '../../domain/weather.js';
-import { initialScaleState } from '../../domain/weather-scaling.js';
-import type { WeatherStatus, WeatherStatusReader } from '../../ports/live-map.js';
+import type { WeatherLevel } from '#shared/domain/priority.js';
+import type { Clock } from '#shared/ports/clock.js';
+import { weatherLevels } from '#shared/domain/weather.js';
+import { initialScaleState } from '#shared/domain/weather-scaling.js';
+import type { WeatherStatus, WeatherStatusReader } from '#shared/ports/live-map.js';
 import type {
   RegionSummary,
   ScaleStateStore,
   StoredScaleState,
   WeatherLevelReader,
-} from '../../ports/weather-level.js';
+} from '#shared/ports/weather-level.js';
 
 export const weatherStateKey = { pk: 'weather' } as const;
 const asLevel = (value: unknown): WeatherLevel | undefined =>

@@ -1,8 +1,8 @@
 // Postcode geocoding with an AWS Location Service place index (deployed stages).
 import { type LocationClient, SearchPlaceIndexForTextCommand } from '@aws-sdk/client-location';
-import type { GeoPoint } from '../../domain/emergency.js';
-import { Unavailable } from '../../errors.js';
-import type { Geocoder } from '../../ports/geocoder.js';
+import type { GeoPoint } from '#shared/domain/emergency.js';
+import { Unavailable } from '#shared/errors.js';
+import type { Geocoder } from '#shared/ports/geocoder.js';
 
 export class AwsLocationGeocoder implements Geocoder {
   constructor(

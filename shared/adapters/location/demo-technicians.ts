@@ -1,5 +1,5 @@
 // Demo technicians seeded into the local stack: real UK bases in the cities and motorway corridors we cover.
-import type { GeoPoint } from '../../domain/emergency.js';
+import type { GeoPoint } from '#shared/domain/emergency.js';
 
 export interface DemoTechnician {
   id: string;

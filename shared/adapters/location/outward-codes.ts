@@ -1,7 +1,7 @@
 // Offline postcode geocoding for the local stage and tests: district centroids first, then the postcode area's main town.
 import { isValid, toArea, toOutcode } from 'postcode';
-import type { GeoPoint } from '../../domain/emergency.js';
-import type { Geocoder } from '../../ports/geocoder.js';
+import type { GeoPoint } from '#shared/domain/emergency.js';
+import type { Geocoder } from '#shared/ports/geocoder.js';
 
 const p = (lat: number, lon: number): GeoPoint => ({ lat, lon });
 

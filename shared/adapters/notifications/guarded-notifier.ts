@@ -1,11 +1,11 @@
 // Wraps the real notifier for SMS: a cap per destination per hour (SMS pumping), a SmsSent metric the volume alarm
 // watches, and a record of every customer message for GDPR export (the cap is counted in that record).
-import type { Clock } from '../../ports/clock.js';
-import type { Log } from '../../ports/logger.js';
-import type { NotificationLog } from '../../ports/notification-log.js';
-import type { Notification, Notifier } from '../../ports/notifier.js';
-import type { PhoneProtection } from '../../ports/phone-protection.js';
-import type { RateCounter } from '../../ports/rate-counter.js';
+import type { Clock } from '#shared/ports/clock.js';
+import type { Log } from '#shared/ports/logger.js';
+import type { NotificationLog } from '#shared/ports/notification-log.js';
+import type { Notification, Notifier } from '#shared/ports/notifier.js';
+import type { PhoneProtection } from '#shared/ports/phone-protection.js';
+import type { RateCounter } from '#shared/ports/rate-counter.js';
 
 /** The destination already had its hourly allowance of SMS; nothing was sent. */
 export class SmsCapReached extends Error {

@@ -1,11 +1,11 @@
 // Notification continuity: an SMS is retried with bounded, jittered backoff, handed to a secondary provider when SNS
 // keeps failing, and, if no provider takes it, counted (NotificationUndelivered, alarmed) and reported to operations.
 // Operations messages never go through the SMS path: they use their own notifier, so a failing SMS path cannot stop them.
-import { planAttempt, undeliveredAlert, type SmsRetryPolicy } from '../../domain/sms-continuity.js';
-import { maskPhone } from '../../domain/incident-broadcast.js';
-import type { Clock } from '../../ports/clock.js';
-import type { Log } from '../../ports/logger.js';
-import { SendFailed, type Notification, type Notifier, type SendOptions } from '../../ports/notifier.js';
+import { planAttempt, undeliveredAlert, type SmsRetryPolicy } from '#shared/domain/sms-continuity.js';
+import { maskPhone } from '#shared/domain/incident-broadcast.js';
+import type { Clock } from '#shared/ports/clock.js';
+import type { Log } from '#shared/ports/logger.js';
+import { SendFailed, type Notification, type Notifier, type SendOptions } from '#shared/ports/notifier.js';
 
 export type ContinuityMetric = 'SmsSentByFallback' | 'NotificationUndelivered';
 

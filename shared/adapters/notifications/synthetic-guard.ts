@@ -1,7 +1,7 @@
 // A Notifier in front of the real one: messages about synthetic requests are recorded and never leave the system.
-import type { Clock } from '../../ports/clock.js';
-import type { Log } from '../../ports/logger.js';
-import type { Notification, Notifier, SyntheticNotificationLog } from '../../ports/notifier.js';
+import type { Clock } from '#shared/ports/clock.js';
+import type { Log } from '#shared/ports/logger.js';
+import type { Notification, Notifier, SyntheticNotificationLog } from '#shared/ports/notifier.js';
 
 export class SyntheticGuardNotifier implements Notifier {
   constructor(

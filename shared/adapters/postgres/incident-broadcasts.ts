@@ -1,8 +1,8 @@
 // PostgreSQL IncidentBroadcasts: recipients from the open queue, claims in incident_broadcasts (migration 0004).
 import type pg from 'pg';
-import type { RequestStatus } from '../../domain/emergency.js';
-import type { BroadcastRecipient, IncidentBroadcasts } from '../../ports/incident-broadcasts.js';
-import type { PhoneProtection } from '../../ports/phone-protection.js';
+import type { RequestStatus } from '#shared/domain/emergency.js';
+import type { BroadcastRecipient, IncidentBroadcasts } from '#shared/ports/incident-broadcasts.js';
+import type { PhoneProtection } from '#shared/ports/phone-protection.js';
 import { guarded } from './pool.js';
 
 export const broadcastQueries = {

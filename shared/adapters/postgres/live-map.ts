@@ -1,8 +1,8 @@
 // PostgreSQL side of the operations live map: open requests as markers (no personal data) and technicians' names.
 import type pg from 'pg';
-import type { RequestStatus } from '../../domain/emergency.js';
-import { openStatuses } from '../../domain/emergency.js';
-import type { LiveMapStore, OpenRequestMarker } from '../../ports/live-map.js';
+import type { RequestStatus } from '#shared/domain/emergency.js';
+import { openStatuses } from '#shared/domain/emergency.js';
+import type { LiveMapStore, OpenRequestMarker } from '#shared/ports/live-map.js';
 import { guarded } from './pool.js';
 
 interface MarkerRow {

@@ -6,7 +6,7 @@ import type {
   PendingQueue,
   ResponseWindow,
   Satisfaction,
-} from '../../ports/metrics-store.js';
+} from '#shared/ports/metrics-store.js';
 import { guarded } from './pool.js';
 
 /** The exact statements the store runs; exported so the EXPLAIN test checks these, not copies of them. */

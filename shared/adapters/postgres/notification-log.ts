@@ -1,6 +1,6 @@
 // PostgreSQL NotificationLog: customer_notifications (migration 0006), and the SMS cap counted in it (migration 0013).
 import type pg from 'pg';
-import type { NotificationLog, SentNotification } from '../../ports/notification-log.js';
+import type { NotificationLog, SentNotification } from '#shared/ports/notification-log.js';
 import { guarded } from './pool.js';
 
 export class PostgresNotificationLog implements NotificationLog {

@@ -1,16 +1,16 @@
 // PostgreSQL side of operations' actions on a request (cancel, reassign): kept apart from the request store so only the
 // two functions that take these actions bundle their statements.
 import type pg from 'pg';
-import type { RequestStatus } from '../../domain/emergency.js';
-import { openStatuses } from '../../domain/emergency.js';
-import type { PhoneProtection } from '../../ports/phone-protection.js';
+import type { RequestStatus } from '#shared/domain/emergency.js';
+import { openStatuses } from '#shared/domain/emergency.js';
+import type { PhoneProtection } from '#shared/ports/phone-protection.js';
 import type {
   OperationsAction,
   OperationsOutcome,
   OperationsRequestStore,
   ReassignTarget,
-} from '../../ports/request-store.js';
-import type { TechnicianProfile } from '../../ports/technician-directory.js';
+} from '#shared/ports/request-store.js';
+import type { TechnicianProfile } from '#shared/ports/technician-directory.js';
 import { guarded } from './pool.js';
 import { openRequest, type RequestRow } from './request-store.js';
 

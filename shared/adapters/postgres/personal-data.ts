@@ -1,14 +1,14 @@
 // PostgreSQL PersonalDataStore: the one place that knows which columns are personal and how they are anonymised.
 import type pg from 'pg';
-import { openStatuses } from '../../domain/emergency.js';
+import { openStatuses } from '#shared/domain/emergency.js';
 import type {
   AuditEntry,
   ErasureOutcome,
   PersonalDataHeld,
   PersonalDataStore,
   SentMessage,
-} from '../../ports/personal-data.js';
-import type { RequestStore } from '../../ports/request-store.js';
+} from '#shared/ports/personal-data.js';
+import type { RequestStore } from '#shared/ports/request-store.js';
 import { guarded, inTransaction } from './pool.js';
 
 /** Never part of an export: secrets of ours, not data about the customer. */

@@ -1,7 +1,7 @@
 // Converts phone numbers stored in plain text before migration 0006 into sealed numbers and keyed hashes, audit rows and
 // broadcast claims included. Run by the migrate function after the SQL migrations; safe to run again (converted rows are skipped).
 import type pg from 'pg';
-import type { PhoneProtection } from '../../ports/phone-protection.js';
+import type { PhoneProtection } from '#shared/ports/phone-protection.js';
 import { inTransaction } from './pool.js';
 
 export async function sealPlainPhones(pool: pg.Pool, phones: PhoneProtection, batchSize = 500): Promise<number> {

@@ -1,8 +1,8 @@
 // One pg pool per Lambda container, pointed at DATABASE_URL locally or at RDS Proxy with a Secrets Manager password in AWS.
 import pg from 'pg';
-import { secrets } from '../secrets/provider.js';
-import type { Config } from '../../config.js';
-import { Unavailable } from '../../errors.js';
+import { secrets } from '#shared/adapters/secrets/provider.js';
+import type { Config } from '#shared/config.js';
+import { Unavailable } from '#shared/errors.js';
 
 interface DatabaseSecret {
   password?: string;

@@ -1,6 +1,6 @@
 // PostgreSQL side of disaster recovery: lost-request detection and replay from the audit trail, integrity queries, DR run log.
 import type pg from 'pg';
-import type { RequestStatus } from '../../domain/emergency.js';
+import type { RequestStatus } from '#shared/domain/emergency.js';
 import type {
   DrRun,
   DrRunKind,
@@ -9,7 +9,7 @@ import type {
   MinuteCount,
   RecoveryStore,
   StuckCount,
-} from '../../ports/disaster-recovery.js';
+} from '#shared/ports/disaster-recovery.js';
 import { guarded } from './pool.js';
 
 /**

@@ -1,8 +1,8 @@
 // PostgreSQL implementation of RequestStore: every SQL statement about emergency requests lives here.
 import type pg from 'pg';
-import type { EmergencyRequest, NewEmergency, RequestStatus } from '../../domain/emergency.js';
-import { openStatuses } from '../../domain/emergency.js';
-import { transitions, type JobAction } from '../../domain/job-lifecycle.js';
+import type { EmergencyRequest, NewEmergency, RequestStatus } from '#shared/domain/emergency.js';
+import { openStatuses } from '#shared/domain/emergency.js';
+import { transitions, type JobAction } from '#shared/domain/job-lifecycle.js';
 import {
   ReferenceTaken,
   type Assignment,
@@ -11,9 +11,9 @@ import {
   type RequestStore,
   type StepEvidence,
   type TransitionOutcome,
-} from '../../ports/request-store.js';
-import type { PhoneProtection } from '../../ports/phone-protection.js';
-import type { TechnicianProfile } from '../../ports/technician-directory.js';
+} from '#shared/ports/request-store.js';
+import type { PhoneProtection } from '#shared/ports/phone-protection.js';
+import type { TechnicianProfile } from '#shared/ports/technician-directory.js';
 import { guarded, inTransaction } from './pool.js';
 
 export interface RequestRow {

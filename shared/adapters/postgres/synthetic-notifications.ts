@@ -1,6 +1,6 @@
 // PostgreSQL log of what would have been sent about synthetic requests (the drill reads it back).
 import type pg from 'pg';
-import type { Notification, SyntheticNotificationLog, SyntheticTag } from '../../ports/notifier.js';
+import type { Notification, SyntheticNotificationLog, SyntheticTag } from '#shared/ports/notifier.js';
 import { guarded } from './pool.js';
 
 export class PostgresSyntheticNotificationLog implements SyntheticNotificationLog {

@@ -1,6 +1,6 @@
 // PostgreSQL technician directory.
 import type pg from 'pg';
-import type { TechnicianDirectory, TechnicianProfile } from '../../ports/technician-directory.js';
+import type { TechnicianDirectory, TechnicianProfile } from '#shared/ports/technician-directory.js';
 import { guarded } from './pool.js';
 
 export class PostgresTechnicianDirectory implements TechnicianDirectory {

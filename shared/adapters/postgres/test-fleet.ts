@@ -1,6 +1,6 @@
 // Puts a test technician in the directory (flagged is_test; the id must carry the test- prefix, as a CHECK enforces).
 import type pg from 'pg';
-import { isTestTechnician } from '../../domain/test-fleet.js';
+import { isTestTechnician } from '#shared/domain/test-fleet.js';
 import { guarded } from './pool.js';
 
 export class PostgresTestFleet {

@@ -8,8 +8,8 @@ import {
   SwitchoverGlobalClusterCommand,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import type { ClusterFacts, GlobalClusterFacts } from '../../domain/dr-readiness.js';
-import type { DatabaseControlPlane } from '../../ports/dr-control-plane.js';
+import type { ClusterFacts, GlobalClusterFacts } from '#shared/domain/dr-readiness.js';
+import type { DatabaseControlPlane } from '#shared/ports/dr-control-plane.js';
 
 const notFound = (error: unknown, name: string) => (error as { name?: string }).name === name;
 

@@ -3,7 +3,7 @@
 // default client, which has no timeouts.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { namingUnreachable, sdkClientOptions } from '../sdk-client-options.js';
+import { namingUnreachable, sdkClientOptions } from '#shared/adapters/sdk-client-options.js';
 
 let provider: SecretsProvider | undefined;
 

@@ -1,7 +1,7 @@
 // Checks that a Secrets Manager secret answers and is not scheduled for deletion: DescribeSecret reads its metadata, never
 // its value.
 import { DescribeSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DependencyNotReady } from '../../ports/dependency-probe.js';
+import { DependencyNotReady } from '#shared/ports/dependency-probe.js';
 
 export class SecretProbe {
   constructor(

@@ -1,7 +1,7 @@
 // Notifier over SNS (deployed stages) or the log (local stage: nothing leaves the machine).
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { Log } from '../../ports/logger.js';
-import type { Notification, Notifier, SendOptions } from '../../ports/notifier.js';
+import type { Log } from '#shared/ports/logger.js';
+import type { Notification, Notifier, SendOptions } from '#shared/ports/notifier.js';
 
 export class SnsNotifier implements Notifier {
   constructor(

@@ -1,6 +1,6 @@
 // The secondary SMS provider: Twilio's Programmable Messaging REST API (POST /2010-04-01/Accounts/{sid}/Messages.json),
 // over fetch, so the fallback adds no SDK to a bundle. It carries SMS only; operations alerts stay on SNS.
-import { SendFailed, type Notification, type Notifier, type SendOptions } from '../../ports/notifier.js';
+import { SendFailed, type Notification, type Notifier, type SendOptions } from '#shared/ports/notifier.js';
 
 /** Basic auth as Twilio takes it: the account's auth token, or (preferred in production) an API key of that account. */
 export type TwilioCredentials =

@@ -1,8 +1,8 @@
 // Met Office Weather DataHub site-specific hourly point forecast: one request per region, converted to common units.
 import * as z from 'zod';
-import type { HourlyWeather, RegionForecast, ServiceRegion } from '../../domain/weather.js';
-import { Unavailable } from '../../errors.js';
-import type { WeatherProvider } from '../../ports/weather-provider.js';
+import type { HourlyWeather, RegionForecast, ServiceRegion } from '#shared/domain/weather.js';
+import { Unavailable } from '#shared/errors.js';
+import type { WeatherProvider } from '#shared/ports/weather-provider.js';
 import { getJson, type FetchLike, type HttpPolicy } from './http.js';
 
 const value = z.number().nullable().optional();

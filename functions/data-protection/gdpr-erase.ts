@@ -1,0 +1,34 @@
+// POST /ops/gdpr/erase: anonymises everything held about a customer's phone number (operations only; 409 while open).
+import {
+  loadConcerns,
+  authConcern,
+  databaseConcern,
+  dataProtectionConcern,
+  httpConcern,
+  intakeConcern,
+  regionConcern,
+} from '#shared/config.js';
+import type { StaffRouteDeps } from '#shared/compose/http.js';
+import { personalDataRouteDeps } from './compose.js';
+import { httpRoute } from '#shared/http/route.js';
+import { DataSubjectBody } from './schemas.js';
+import { erasePersonalData, type PersonalDataDeps } from './personal-data.js';
+
+export const makeHandler = (deps: PersonalDataDeps & StaffRouteDeps) =>
+  httpRoute(
+    { http: deps.http, auth: { verifier: deps.verifier, role: 'operations' }, body: DataSubjectBody },
+    async ({ body, principal }) => ({
+      status: 200,
+      body: await erasePersonalData(deps, body.phone, principal!.subject),
+    }),
+  );
+
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  dataProtection: dataProtectionConcern,
+  auth: authConcern,
+  http: httpConcern,
+  intake: intakeConcern,
+});
+export const handler = makeHandler(personalDataRouteDeps(config));

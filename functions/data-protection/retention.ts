@@ -1,0 +1,27 @@
+// Scheduled daily: anonymises requests closed more than RETENTION_DAYS ago (sls invoke local -f retention to run it).
+import { loadConcerns, databaseConcern, dataProtectionConcern, regionConcern } from '#shared/config.js';
+import { PostgresPersonalData } from '#shared/adapters/postgres/personal-data.js';
+import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
+import { systemClock } from '#shared/adapters/system.js';
+import { postgres } from '#shared/compose/postgres.js';
+import { withoutPhones } from '#shared/compose/phones.js';
+import { logger } from '#shared/powertools/logger.js';
+import { scheduledJob } from '#shared/powertools/scheduled-job.js';
+import { applyRetention, type RetentionDeps } from './personal-data.js';
+
+export const makeHandler = (deps: RetentionDeps) => scheduledJob(async () => applyRetention(deps));
+
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  dataProtection: dataProtectionConcern,
+});
+const pool = postgres(config);
+export const handler = makeHandler({
+  // Retention anonymises by closing date in SQL: it never reads, seals or looks up a number (its role has no phone key).
+  personalData: new PostgresPersonalData(pool, new PostgresRequestStore(pool, withoutPhones)),
+  phones: withoutPhones,
+  clock: systemClock,
+  log: logger,
+  retentionDays: config.dataProtection.retentionDays,
+});

@@ -1,0 +1,46 @@
+// Console and monthly schedule: a synthetic emergency end to end on the test fleet ({"dryRun": false, "operator": "…"}; {"history": true} lists drills).
+import {
+  loadConcerns,
+  linksConcern,
+  databaseConcern,
+  dataProtectionConcern,
+  dispatchConcern,
+  dynamodbConcern,
+  geocoderConcern,
+  intakeConcern,
+  notifierConcern,
+  regionConcern,
+  tablesConcern,
+} from '#shared/config.js';
+import { PostgresDrRunLog } from '#shared/adapters/postgres/recovery-store.js';
+import { PostgresTestFleet } from '#shared/adapters/postgres/test-fleet.js';
+import { intakeDeps } from '#functions/intake/compose.js';
+import { scheduledJob } from '#shared/powertools/scheduled-job.js';
+import { parseDrillInput, runDrill, type DrillDeps } from './dr-drill.js';
+
+export const makeHandler = (deps: DrillDeps) =>
+  scheduledJob(async (event: unknown) => runDrill(deps, parseDrillInput(event)));
+
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  dynamodb: dynamodbConcern,
+  tables: tablesConcern,
+  geocoder: geocoderConcern,
+  notifier: notifierConcern,
+  intake: intakeConcern,
+  dispatch: dispatchConcern,
+  links: linksConcern,
+  dataProtection: dataProtectionConcern,
+});
+// Composed as POST /emergencies composes it (functions/intake/compose.ts): the drill's messages are synthetic, so the
+// guard records them all and no real provider is wired.
+const intake = intakeDeps(config);
+export const handler = makeHandler({
+  ...intake.deps,
+  // The whole concern, arrival radius and code attempts included: the drill proves its arrival like a van does.
+  dispatch: config.dispatch,
+  testFleet: new PostgresTestFleet(intake.pool),
+  drRuns: new PostgresDrRunLog(intake.pool),
+  syntheticNotifications: intake.syntheticNotifications,
+});

@@ -1,0 +1,57 @@
+// Console: puts back requests the audit trail or intake buffer has but PostgreSQL lacks ({"dryRun": false, "operator": "…"} to run).
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import {
+  loadConcerns,
+  databaseConcern,
+  dataProtectionConcern,
+  dynamodbConcern,
+  notifierConcern,
+  regionConcern,
+  tablesConcern,
+} from '#shared/config.js';
+import { DynamoIntakeBuffer } from '#shared/adapters/dynamodb/intake-buffer.js';
+import { PostgresDrRunLog, PostgresRecoveryStore } from '#shared/adapters/postgres/recovery-store.js';
+import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
+import { PostgresSyntheticNotificationLog } from '#shared/adapters/postgres/synthetic-notifications.js';
+import { randomIds, systemClock } from '#shared/adapters/system.js';
+import { dynamo } from '#shared/compose/dynamo.js';
+import { notifier } from '#shared/compose/notifier.js';
+import { makePhoneProtection } from '#shared/compose/phones.js';
+import { postgres } from '#shared/compose/postgres.js';
+import { logger } from '#shared/powertools/logger.js';
+import { metrics } from '#shared/powertools/metrics.js';
+import { scheduledJob } from '#shared/powertools/scheduled-job.js';
+import { parseRecoverInput, recoverRequests, type RecoverDeps } from './dr-recover.js';
+
+export const makeHandler = (deps: RecoverDeps) =>
+  scheduledJob(async (event: unknown) => {
+    const report = await recoverRequests(deps, parseRecoverInput(event));
+    if (report.result)
+      metrics.addMetric(
+        'RequestsRecovered',
+        MetricUnit.Count,
+        report.result.replayedFromAudit + report.result.buffer.replayed,
+      );
+    return report;
+  });
+
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  dynamodb: dynamodbConcern,
+  tables: tablesConcern,
+  notifier: notifierConcern,
+  dataProtection: dataProtectionConcern,
+});
+const pool = postgres(config);
+export const handler = makeHandler({
+  recovery: new PostgresRecoveryStore(pool),
+  drRuns: new PostgresDrRunLog(pool),
+  // Buffered intakes are stored as every intake is: the phone number sealed, with its look-up hash.
+  requests: new PostgresRequestStore(pool, makePhoneProtection(config)),
+  intakeBuffer: new DynamoIntakeBuffer(dynamo(config).documents, config.tables.intakeBuffer),
+  notifier: notifier(config, logger, new PostgresSyntheticNotificationLog(pool)),
+  clock: systemClock,
+  ids: randomIds,
+  log: logger,
+});

@@ -1,0 +1,31 @@
+// Console: restore the Aurora cluster to a point in time into a new cluster ({"restoreTime": "…", "targetClusterId": "…"}).
+import { loadConcerns, databaseConcern, drConcern, notifierConcern, regionConcern } from '#shared/config.js';
+import { PostgresDrRunLog } from '#shared/adapters/postgres/recovery-store.js';
+import { PostgresSyntheticNotificationLog } from '#shared/adapters/postgres/synthetic-notifications.js';
+import { randomIds, systemClock } from '#shared/adapters/system.js';
+import { controlPlane } from './compose.js';
+import { notifier } from '#shared/compose/notifier.js';
+import { postgres } from '#shared/compose/postgres.js';
+import { logger } from '#shared/powertools/logger.js';
+import { scheduledJob } from '#shared/powertools/scheduled-job.js';
+import { parseRestoreInput, restoreDatabase, type RestoreDeps } from './dr-restore.js';
+
+export const makeHandler = (deps: RestoreDeps) =>
+  scheduledJob(async (event: unknown) => restoreDatabase(deps, parseRestoreInput(event)));
+
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  notifier: notifierConcern,
+  dr: drConcern,
+});
+const pool = postgres(config);
+export const handler = makeHandler({
+  dr: config.dr,
+  controlPlane: controlPlane(config),
+  drRuns: new PostgresDrRunLog(pool),
+  notifier: notifier(config, logger, new PostgresSyntheticNotificationLog(pool)),
+  clock: systemClock,
+  ids: randomIds,
+  log: logger,
+});

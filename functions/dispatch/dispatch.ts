@@ -1,0 +1,333 @@
+// Gives a stored emergency the nearest technician who can beat its SLA deadline, race-free, and tells everyone.
+import type { EmergencyRequest } from '#shared/domain/emergency.js';
+import { assessSeverity, severityPrefix } from '#shared/domain/incident-severity.js';
+import { type EtaSettings, arrivalAt, etaFor, meetsSla, slaReachKm } from '#shared/domain/eta.js';
+import type { Clock } from '#shared/ports/clock.js';
+import type { Log } from '#shared/ports/logger.js';
+import { aboutRequest, type Notifier, type Notification } from '#shared/ports/notifier.js';
+import type { Assignment, RequestStore } from '#shared/ports/request-store.js';
+import type { TechnicianProfile } from '#shared/ports/technician-directory.js';
+import type { SearchReport, TechnicianIndex } from '#shared/ports/technician-index.js';
+import type { TrackingLinks } from '#shared/ports/tracking-links.js';
+import { formatUkTime } from '#shared/domain/uk-day.js';
+import { freshSince } from '#shared/domain/durations.js';
+import { byDistanceThenId, haversineKm } from '#shared/domain/geo.js';
+import { fleetForRequest } from '#shared/domain/test-fleet.js';
+
+export interface DispatchDeps {
+  requests: RequestStore;
+  technicians: TechnicianIndex;
+  notifier: Notifier;
+  /** The tracking-page link in the customer's assignment SMS. */
+  trackingLinks: TrackingLinks;
+  clock: Clock;
+  log: Log;
+  dispatch: { candidates: number; maxRadiusKm: number; freshMinutes: number; eta: EtaSettings };
+}
+
+export type Dispatchable = Pick<
+  EmergencyRequest,
+  | 'id'
+  | 'reference'
+  | 'phone'
+  | 'location'
+  | 'onMotorway'
+  | 'slaDeadline'
+  | 'declinedBy'
+  | 'issue'
+  | 'postcode'
+  | 'isTest'
+  | 'trackingTokenHash'
+>;
+
+export type PendingReason = 'no-technician-in-range' | 'none-within-sla' | 'all-claimed';
+
+export type DispatchOutcome =
+  | {
+      kind: 'assigned';
+      technician: { id: string; firstName: string; van: string; distanceKm: number };
+      etaMinutes: number;
+      eta: Date;
+      search: SearchReport;
+      /** The intake's answer for Idempotency-Key retries was kept in the assignment's own statement (DispatchOptions.keepAnswer). */
+      answerKept?: boolean;
+    }
+  | { kind: 'pending'; reason: PendingReason; slaAtRisk: boolean; search: SearchReport };
+
+/** What the assignment will be, before it is made: what an intake's kept answer says (see DispatchOptions). */
+export interface PlannedAssignment {
+  technicianId: string;
+  distanceKm: number;
+  eta: Date;
+  etaMinutes: number;
+}
+
+export interface DispatchOptions {
+  /**
+   * An intake with an Idempotency-Key: the answer it will give if this assignment is made, kept for retries in the
+   * assignment's own statement (one round trip fewer than keeping it afterwards). Undefined: nothing to keep (any more).
+   */
+  keepAnswer?: (planned: PlannedAssignment) => string | undefined;
+}
+
+/** Claims lost to concurrent requests send the search out again past those technicians, at most this many times. */
+const maxSearchRounds = 4;
+
+export async function dispatchEmergency(
+  deps: DispatchDeps,
+  request: Dispatchable,
+  options: DispatchOptions = {},
+): Promise<DispatchOutcome> {
+  const now = deps.clock.now();
+  const fresh = freshSince(now, deps.dispatch.freshMinutes);
+  const tried = new Set(request.declinedBy);
+  const report: SearchReport = { queries: 0, itemsRead: 0, levels: 0 };
+  let seenAny = false;
+  let reachable = 0;
+  // Nobody further can beat the deadline, and dispatch assigns only someone who can: further would only cost reads.
+  const radiusKm = searchRadiusKm(deps, request, now);
+
+  for (let round = 0; round < maxSearchRounds; round++) {
+    const { found, report: searched } = await deps.technicians.nearestDispatchable(request.location, {
+      k: deps.dispatch.candidates,
+      maxRadiusKm: radiusKm,
+      freshSince: fresh,
+      exclude: tried,
+      // A synthetic request (a DR drill) only ever reaches the test fleet, and a real one only the real fleet.
+      fleet: fleetForRequest(request),
+    });
+    report.queries += searched.queries;
+    report.itemsRead += searched.itemsRead;
+    report.levels = Math.max(report.levels, searched.levels);
+    deps.log.info('technician search', {
+      requestId: request.id,
+      round,
+      radiusKm: Math.round(radiusKm * 10) / 10,
+      candidates: found.length,
+      ...searched,
+    });
+    if (found.length === 0) break;
+    seenAny = true;
+
+    for (const candidate of found) {
+      tried.add(candidate.id);
+      const minutes = etaFor(candidate.distanceKm, request.onMotorway, deps.dispatch.eta);
+      // Not `break`: the speed band changes with distance, so a further technician can still arrive sooner.
+      if (!meetsSla(now, minutes, request.slaDeadline)) continue;
+      reachable++;
+      if (!(await deps.technicians.claim(candidate.id, request.id, now, fresh))) continue;
+      return await assignClaimed(deps, request, candidate, minutes, now, report, options);
+    }
+  }
+
+  // Nobody inside the SLA reach, when it is shorter than the service radius: someone further may exist, too far to make it.
+  const reason = !seenAny
+    ? radiusKm < deps.dispatch.maxRadiusKm
+      ? 'none-within-sla'
+      : 'no-technician-in-range'
+    : reachable === 0
+      ? 'none-within-sla'
+      : 'all-claimed';
+  return leavePending(deps, request, reason, now, radiusKm, report);
+}
+
+/** Records the attempt; nobody at all, or nobody who can arrive in time, puts the promise at risk until someone frees up. */
+async function leavePending(
+  deps: DispatchDeps,
+  request: Dispatchable,
+  reason: PendingReason,
+  now: Date,
+  radiusKm: number,
+  report: SearchReport,
+): Promise<DispatchOutcome> {
+  const slaAtRisk = reason !== 'all-claimed';
+  const { newlyAtRisk } = await deps.requests.recordDispatchAttempt(request.id, now, slaAtRisk);
+  // Redispatch retries every minute: operations hear once when a request becomes at risk, not at every retry.
+  if (newlyAtRisk) {
+    // The page carries the playbook's level: this customer is affected, and the queue says how widespread it is.
+    const queueLength = await deps.requests.countPending().catch(() => 0);
+    const severity = assessSeverity({
+      service: 'up',
+      affectedCustomers: 1,
+      dataIntegrityFailure: false,
+      security: 'none',
+      queueLength,
+    });
+    await notify(deps, {
+      ...aboutRequest(request),
+      channel: 'operations',
+      purpose: reason === 'no-technician-in-range' ? 'no-technician-in-range' : 'sla-at-risk',
+      subject: `${severityPrefix(severity)} TyreHero ${request.reference}: ${reason === 'no-technician-in-range' ? 'no technician in range' : 'SLA at risk'}`,
+      text: `Request ${request.reference} (${request.id}) at ${request.location.lat.toFixed(4)},${request.location.lon.toFixed(4)} has ${reason === 'no-technician-in-range' ? `no available technician within ${Math.floor(radiusKm)} km` : `no available technician who can arrive before its deadline (none within ${Math.floor(radiusKm)} km)`} (${request.slaDeadline.toISOString()}). Severity ${severity.severity}: ${severity.reasons.join('; ')}.`,
+    });
+  }
+  return { kind: 'pending', reason, slaAtRisk, search: report };
+}
+
+/** The search radius for a request now: nobody further can beat its deadline (README, "Dispatch": the radius decision). */
+function searchRadiusKm(deps: DispatchDeps, request: Dispatchable, now: Date): number {
+  const minutesLeft = (request.slaDeadline.getTime() - now.getTime()) / 60_000;
+  return Math.min(deps.dispatch.maxRadiusKm, slaReachKm(minutesLeft, request.onMotorway, deps.dispatch.eta));
+}
+
+/**
+ * Redispatch of a backlog in one area with ONE search: the nearest technicians to the area's most urgent request,
+ * enough for every request in the area, then each request in turn (most urgent first) gets the nearest of them who
+ * can beat its own deadline. A search costs at most 14 Queries whatever k is, so a run's cost follows the number of
+ * areas, not the length of the backlog. Exact for the first request; for the others in the same ~20 km cell it picks
+ * among the candidates found around the first, each checked against its own SLA.
+ */
+export async function dispatchArea(
+  deps: DispatchDeps,
+  requests: readonly Dispatchable[],
+): Promise<{ outcomes: DispatchOutcome[]; search: SearchReport }> {
+  const now = deps.clock.now();
+  const fresh = freshSince(now, deps.dispatch.freshMinutes);
+  const anchor = requests[0]!;
+  const fleet = fleetForRequest(anchor);
+  // One search serves one fleet: a synthetic request must never be offered a real technician, nor the reverse.
+  if (requests.some((r) => fleetForRequest(r) !== fleet))
+    throw new Error('dispatchArea: an area mixes synthetic and real requests');
+  const radiusKm = Math.max(...requests.map((r) => searchRadiusKm(deps, r, now)));
+  const { found, report } = await deps.technicians.nearestDispatchable(anchor.location, {
+    k: requests.length + deps.dispatch.candidates,
+    maxRadiusKm: radiusKm,
+    freshSince: fresh,
+    fleet,
+  });
+  deps.log.info('area search', {
+    requestId: anchor.id,
+    requests: requests.length,
+    radiusKm: Math.round(radiusKm * 10) / 10,
+    candidates: found.length,
+    ...report,
+  });
+  const free = new Map(found.map((c) => [c.id, c]));
+  const outcomes: DispatchOutcome[] = [];
+  for (const request of requests) {
+    const declined = new Set(request.declinedBy);
+    const ranked = [...free.values()]
+      .filter((c) => !declined.has(c.id))
+      .map((c) => ({ ...c, distanceKm: haversineKm(request.location, c.location) }))
+      .sort(byDistanceThenId);
+    let outcome: DispatchOutcome | undefined;
+    let reachable = 0;
+    for (const candidate of ranked) {
+      const minutes = etaFor(candidate.distanceKm, request.onMotorway, deps.dispatch.eta);
+      if (!meetsSla(now, minutes, request.slaDeadline)) continue;
+      reachable++;
+      free.delete(candidate.id);
+      if (!(await deps.technicians.claim(candidate.id, request.id, now, fresh))) continue;
+      // Assigned, or the request was cancelled meanwhile (the claim is released): either way this request is done.
+      outcome = await assignClaimed(deps, request, candidate, minutes, now, report);
+      break;
+    }
+    const reason =
+      found.length === 0 && radiusKm >= deps.dispatch.maxRadiusKm
+        ? 'no-technician-in-range'
+        : reachable === 0
+          ? 'none-within-sla'
+          : 'all-claimed';
+    outcomes.push(
+      outcome ?? (await leavePending(deps, request, reason, now, searchRadiusKm(deps, request, now), report)),
+    );
+  }
+  return { outcomes, search: report };
+}
+
+async function assignClaimed(
+  deps: DispatchDeps,
+  request: Dispatchable,
+  candidate: { id: string; distanceKm: number },
+  minutes: number,
+  now: Date,
+  report: SearchReport,
+  options: DispatchOptions = {},
+): Promise<DispatchOutcome> {
+  const eta = arrivalAt(now, minutes);
+  const keptAnswer = options.keepAnswer?.({
+    technicianId: candidate.id,
+    distanceKm: roundedKm(candidate.distanceKm),
+    eta,
+    etaMinutes: minutes,
+  });
+  let assigned: Assignment | undefined;
+  try {
+    assigned = await deps.requests.assignIfPending(request.id, candidate.id, now, eta, keptAnswer);
+  } finally {
+    // The request was cancelled meanwhile, or the write failed: the technician must not stay held for nothing.
+    if (!assigned) await deps.technicians.release(candidate.id, request.id);
+  }
+  if (!assigned) return { kind: 'pending', reason: 'all-claimed', slaAtRisk: false, search: report };
+
+  const profile = assigned.technician;
+  const { firstName, van } = technicianView(profile);
+  const link = await trackingLink(deps, request);
+  await notify(deps, {
+    ...aboutRequest(request),
+    channel: 'sms',
+    purpose: 'customer-assigned',
+    requestId: request.id,
+    to: request.phone,
+    text: `TyreHero ${request.reference}: ${firstName} is coming to you in a ${van}, expected by ${formatUkTime(eta)} (about ${minutes} min).${link ? ` Follow the van: ${link}` : ''}`,
+  });
+  if (profile) await offerJob(deps, request, profile.phone, `${candidate.distanceKm.toFixed(1)} km away`);
+  return {
+    kind: 'assigned',
+    technician: { id: candidate.id, firstName, van, distanceKm: roundedKm(candidate.distanceKm) },
+    etaMinutes: minutes,
+    eta,
+    search: report,
+    ...(keptAnswer !== undefined ? { answerKept: true } : {}),
+  };
+}
+
+/** Distances as customers see them: to 100 m. */
+export const roundedKm = (km: number) => Math.round(km * 10) / 10;
+
+/** How a technician is named to the customer (SMS and answer alike), with a fallback for a missing profile. */
+export function technicianView(profile: Pick<TechnicianProfile, 'name' | 'van'> | undefined): {
+  firstName: string;
+  van: string;
+} {
+  return { firstName: profile?.name.split(/\s+/)[0] ?? 'Your technician', van: profile?.van ?? 'a TyreHero van' };
+}
+
+/** The link is a nicety: without it (a key service failing, a request older than derived tokens) the SMS still goes. */
+async function trackingLink(
+  deps: Pick<DispatchDeps, 'trackingLinks' | 'log'>,
+  request: Dispatchable,
+): Promise<string | undefined> {
+  try {
+    return await deps.trackingLinks.linkFor(request);
+  } catch (error) {
+    deps.log.warn('tracking link unavailable; SMS sent without it', { id: request.id, error: error });
+    return undefined;
+  }
+}
+
+/** Tells the technician a job is theirs to accept: what, where, and `detail` (how far, or who gave it to them). */
+export async function offerJob(
+  deps: Pick<DispatchDeps, 'notifier' | 'log'>,
+  request: Dispatchable,
+  phone: string,
+  detail: string,
+): Promise<void> {
+  const where = request.postcode ?? `${request.location.lat.toFixed(4)},${request.location.lon.toFixed(4)}`;
+  await notify(deps, {
+    ...aboutRequest(request),
+    channel: 'sms',
+    purpose: 'technician-offer',
+    to: phone,
+    text: `TyreHero job ${request.reference}: ${request.issue.replace(/_/g, ' ')} at ${where}, ${detail}. Accept in the app within 3 minutes.`,
+  });
+}
+
+/** Messages are best effort: a failed SMS must never undo an assignment already made. */
+export async function notify(deps: Pick<DispatchDeps, 'notifier' | 'log'>, notification: Notification): Promise<void> {
+  try {
+    await deps.notifier.send(notification);
+  } catch (error) {
+    deps.log.error('notification failed', { purpose: notification.purpose, error: error });
+  }
+}

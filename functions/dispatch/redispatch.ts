@@ -1,0 +1,137 @@
+// Every minute: reclaims offers nobody accepted, offers pending requests again, and frees technicians held for nothing.
+import { openStatuses } from '#shared/domain/emergency.js';
+import ngeohash from 'ngeohash';
+import type { EmergencyRequest } from '#shared/domain/emergency.js';
+import type { TechnicianDirectory } from '#shared/ports/technician-directory.js';
+import { dispatchArea, notify, type DispatchDeps } from './dispatch.js';
+import { freshSince } from '#shared/domain/durations.js';
+import { aboutRequest } from '#shared/ports/notifier.js';
+import { fleetForRequest } from '#shared/domain/test-fleet.js';
+
+export interface RedispatchDeps extends DispatchDeps {
+  /** Whose offer was withdrawn, to tell them. */
+  directory: TechnicianDirectory;
+  dispatch: DispatchDeps['dispatch'] & { acceptWithinMinutes: number };
+}
+
+export interface RedispatchReport {
+  reclaimed: number;
+  attempted: number;
+  assigned: number;
+  stillPending: number;
+  freedTechnicians: number;
+  /** Technicians taken out of the dispatchable index because their van app went silent. */
+  silentTechnicians: number;
+  failures: number;
+  /** Areas searched (one search each) and the DynamoDB Queries those searches cost: bounded by areas, not backlog. */
+  areasSearched: number;
+  searchQueries: number;
+}
+
+/** Offers reclaimed per run; anything left is picked up a minute later. */
+const batchSize = 50;
+/**
+ * Pending requests offered per run, most urgent first (see findPending: urgency ages, so nobody starves). With one
+ * search per area, a run costs at most `maxAreasPerRun` × 14 Queries however long the backlog.
+ */
+const pendingPerRun = 500;
+const maxAreasPerRun = 20;
+/** Requests in the same precision-4 cell (~20 × 24 km) share one search. */
+const areaPrecision = 4;
+/** A claim is written a moment before the request row that names it; younger claims may be mid-assignment. */
+const claimGraceMs = 60_000;
+
+export async function redispatch(deps: RedispatchDeps): Promise<RedispatchReport> {
+  const report: RedispatchReport = {
+    reclaimed: 0,
+    attempted: 0,
+    assigned: 0,
+    stillPending: 0,
+    freedTechnicians: 0,
+    silentTechnicians: 0,
+    failures: 0,
+    areasSearched: 0,
+    searchQueries: 0,
+  };
+  const now = deps.clock.now();
+
+  const offeredBefore = new Date(now.getTime() - deps.dispatch.acceptWithinMinutes * 60_000);
+  for (const lapsed of await deps.requests.findUnacceptedSince(offeredBefore, batchSize)) {
+    const technicianId = lapsed.technicianId!;
+    // Guarded on "still not accepted": an accept that lands first keeps the job.
+    const reclaimed = await deps.requests.reclaimUnaccepted(lapsed.id, technicianId, offeredBefore);
+    if (!reclaimed) continue;
+    report.reclaimed++;
+    await deps.technicians.release(technicianId, lapsed.id, 'offline');
+    const profile = await deps.directory.findTechnician(technicianId);
+    if (profile) {
+      await notify(deps, {
+        ...aboutRequest(lapsed),
+        channel: 'sms',
+        purpose: 'technician-offer-withdrawn',
+        to: profile.phone,
+        text: `TyreHero job ${lapsed.reference} was not accepted within ${deps.dispatch.acceptWithinMinutes} minutes and has gone to someone else. You are set offline: set yourself available in the app when you can take work.`,
+      });
+    }
+  }
+
+  for (const area of byArea(await deps.requests.findPending(pendingPerRun)).slice(0, maxAreasPerRun)) {
+    report.attempted += area.length;
+    try {
+      const { outcomes, search } = await dispatchArea(deps, area);
+      report.areasSearched++;
+      report.searchQueries += search.queries;
+      for (const outcome of outcomes) {
+        if (outcome.kind === 'assigned') report.assigned++;
+        else report.stillPending++;
+      }
+    } catch (error) {
+      // One area's failure must not starve the rest of the queue.
+      report.failures++;
+      deps.log.error('redispatch of an area failed', { ids: area.map((r) => r.id), error: error });
+    }
+  }
+
+  report.freedTechnicians = await freeOrphanedTechnicians(deps, now);
+  report.silentTechnicians = (await deps.technicians.dropSilent(freshSince(now, deps.dispatch.freshMinutes))).length;
+  deps.log.info('redispatch run', { ...report });
+  return report;
+}
+
+/**
+ * Groups requests by area and fleet (synthetic requests search only the test fleet, so they never share a search with
+ * real ones), keeping the given (most urgent first) order inside each area and between areas.
+ */
+function byArea(requests: readonly EmergencyRequest[]): EmergencyRequest[][] {
+  const areas = new Map<string, EmergencyRequest[]>();
+  for (const request of requests) {
+    const area = `${fleetForRequest(request)}:${ngeohash.encode(request.location.lat, request.location.lon, areaPrecision)}`;
+    areas.set(area, [...(areas.get(area) ?? []), request]);
+  }
+  return [...areas.values()];
+}
+
+/** No technician may stay busy with a job that is no longer theirs (a release that failed after a cancel, say). */
+async function freeOrphanedTechnicians(deps: RedispatchDeps, now: Date): Promise<number> {
+  const held = (await deps.technicians.listHolding()).filter(
+    (h) => h.claimedAt.getTime() < now.getTime() - claimGraceMs,
+  );
+  if (held.length === 0) return 0;
+  const holders = await deps.requests.findHolders(held.map((h) => h.requestId));
+  let freed = 0;
+  for (const h of held) {
+    const job = holders.get(h.requestId);
+    const stillTheirs =
+      job && job.technicianId === h.technicianId && openStatuses.includes(job.status) && job.status !== 'pending';
+    if (stillTheirs) continue;
+    if (await deps.technicians.release(h.technicianId, h.requestId)) {
+      freed++;
+      deps.log.warn('freed a technician held for a job that is not theirs', {
+        technicianId: h.technicianId,
+        requestId: h.requestId,
+        jobStatus: job?.status,
+      });
+    }
+  }
+  return freed;
+}

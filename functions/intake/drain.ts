@@ -1,0 +1,41 @@
+// Every minute: move emergencies held during a database outage into the system of record.
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import {
+  loadConcerns,
+  databaseConcern,
+  dataProtectionConcern,
+  dynamodbConcern,
+  regionConcern,
+  tablesConcern,
+} from '#shared/config.js';
+import { DynamoIntakeBuffer } from '#shared/adapters/dynamodb/intake-buffer.js';
+import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
+import { dynamo } from '#shared/compose/dynamo.js';
+import { postgres } from '#shared/compose/postgres.js';
+import { makePhoneProtection } from '#shared/compose/phones.js';
+import { logger } from '#shared/powertools/logger.js';
+import { metrics } from '#shared/powertools/metrics.js';
+import { scheduledJob } from '#shared/powertools/scheduled-job.js';
+import { drainIntakeBuffer, type DrainDeps } from './drain-intake-buffer.js';
+
+export const makeHandler = (deps: DrainDeps) =>
+  scheduledJob(async () => {
+    const report = await drainIntakeBuffer(deps);
+    metrics.addMetric('BufferedEmergenciesReplayed', MetricUnit.Count, report.replayed);
+    // Emergencies waiting undispatched in the buffer: resources/alarms.yml pages while it stays above zero.
+    metrics.addMetric('IntakeBufferDepth', MetricUnit.Count, report.leftInBuffer);
+    return report;
+  });
+
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  dynamodb: dynamodbConcern,
+  tables: tablesConcern,
+  dataProtection: dataProtectionConcern,
+});
+export const handler = makeHandler({
+  requests: new PostgresRequestStore(postgres(config), makePhoneProtection(config)),
+  intakeBuffer: new DynamoIntakeBuffer(dynamo(config).documents, config.tables.intakeBuffer),
+  log: logger,
+});

@@ -1,0 +1,46 @@
+// Every minute (and by hand): publish the business figures as EMF metrics for the dashboards and alarms.
+import {
+  loadConcerns,
+  databaseConcern,
+  dispatchConcern,
+  dynamodbConcern,
+  intakeConcern,
+  operationsConcern,
+  regionConcern,
+  tablesConcern,
+} from '#shared/config.js';
+import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-index.js';
+import { PostgresMetricsStore } from '#shared/adapters/postgres/metrics-store.js';
+import { systemClock } from '#shared/adapters/system.js';
+import { dynamo } from '#shared/compose/dynamo.js';
+import { postgres } from '#shared/compose/postgres.js';
+import { metrics } from '#shared/powertools/metrics.js';
+import { scheduledJob } from '#shared/powertools/scheduled-job.js';
+import { asMetrics, computeOperationalFigures, type FiguresDeps } from './operational-figures.js';
+
+export const makeHandler = (deps: FiguresDeps) =>
+  scheduledJob(async () => {
+    const figures = await computeOperationalFigures(deps);
+    const published = asMetrics(figures);
+    for (const { name, unit, value } of published) metrics.addMetric(name, unit, value);
+    // Printed by `sls invoke local`, and a record in the logs of what was published.
+    return { at: figures.at.toISOString(), metrics: Object.fromEntries(published.map((m) => [m.name, m.value])) };
+  });
+
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  dynamodb: dynamodbConcern,
+  tables: tablesConcern,
+  dispatch: dispatchConcern,
+  intake: intakeConcern,
+  operations: operationsConcern,
+});
+export const handler = makeHandler({
+  metricsStore: new PostgresMetricsStore(postgres(config)),
+  technicians: new DynamoTechnicianIndex(dynamo(config).documents, config.tables.locations),
+  clock: systemClock,
+  dispatch: config.dispatch,
+  intake: config.intake,
+  operations: config.operations,
+});

@@ -1,0 +1,62 @@
+// POST /ops/jobs/{id}/complete: operations close an on-site job without the customer's code, with a reason for the audit trail.
+import {
+  loadConcerns,
+  authConcern,
+  databaseConcern,
+  dataProtectionConcern,
+  dispatchConcern,
+  dynamodbConcern,
+  httpConcern,
+  intakeConcern,
+  regionConcern,
+  tablesConcern,
+} from '#shared/config.js';
+import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-index.js';
+import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
+import { systemClock } from '#shared/adapters/system.js';
+import { dynamo } from '#shared/compose/dynamo.js';
+import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { makePhoneProtection } from '#shared/compose/phones.js';
+import { postgres } from '#shared/compose/postgres.js';
+import { httpRoute } from '#shared/http/route.js';
+import { logger } from '#shared/powertools/logger.js';
+import { JobIdPath, OverrideCompletionBody } from '#shared/schemas/technician.js';
+import { completeByOverride, type ProofDeps } from '#functions/jobs/proof-of-arrival.js';
+
+export const makeHandler = (deps: ProofDeps & StaffRouteDeps) =>
+  httpRoute(
+    {
+      http: deps.http,
+      auth: { verifier: deps.verifier, role: 'operations' },
+      params: JobIdPath,
+      body: OverrideCompletionBody,
+    },
+    async ({ principal, params, body }) => {
+      const job = await completeByOverride(deps, principal!, params.id, body.reason);
+      return {
+        status: 200,
+        body: { id: job.id, reference: job.reference, status: job.status, completedBy: 'override' },
+      };
+    },
+  );
+
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  dynamodb: dynamodbConcern,
+  tables: tablesConcern,
+  dataProtection: dataProtectionConcern,
+  dispatch: dispatchConcern,
+  auth: authConcern,
+  http: httpConcern,
+  intake: intakeConcern,
+});
+export const handler = makeHandler({
+  requests: new PostgresRequestStore(postgres(config), makePhoneProtection(config)),
+  technicians: new DynamoTechnicianIndex(dynamo(config).documents, config.tables.locations),
+  clock: systemClock,
+  log: logger,
+  dispatch: config.dispatch,
+  verifier: tokenVerifier(config),
+  http: httpSettings(config),
+});

@@ -1,0 +1,49 @@
+// GET /ops/live-map (operations role): where every technician and every open request is, for the live view's map.
+import {
+  loadConcerns,
+  authConcern,
+  databaseConcern,
+  dispatchConcern,
+  dynamodbConcern,
+  httpConcern,
+  intakeConcern,
+  regionConcern,
+  tablesConcern,
+} from '#shared/config.js';
+import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-index.js';
+import { DynamoWeatherLevelReader } from '#shared/adapters/dynamodb/weather-level.js';
+import { PostgresLiveMap } from '#shared/adapters/postgres/live-map.js';
+import { systemClock } from '#shared/adapters/system.js';
+import { dynamo } from '#shared/compose/dynamo.js';
+import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { postgres } from '#shared/compose/postgres.js';
+import { httpRoute } from '#shared/http/route.js';
+import { liveMap, type LiveMapDeps } from './read-live-map.js';
+
+export const makeHandler = (deps: LiveMapDeps & StaffRouteDeps) =>
+  httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'operations' } }, async () => ({
+    status: 200,
+    body: await liveMap(deps),
+  }));
+
+// No phone keys: the map reads no customer details.
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  dynamodb: dynamodbConcern,
+  tables: tablesConcern,
+  dispatch: dispatchConcern,
+  auth: authConcern,
+  http: httpConcern,
+  intake: intakeConcern,
+});
+const tables = dynamo(config);
+export const handler = makeHandler({
+  fleet: new DynamoTechnicianIndex(tables.documents, config.tables.locations),
+  liveMap: new PostgresLiveMap(postgres(config)),
+  weatherStatus: new DynamoWeatherLevelReader(tables.documents, config.tables.scalingState),
+  clock: systemClock,
+  dispatch: config.dispatch,
+  verifier: tokenVerifier(config),
+  http: httpSettings(config),
+});

@@ -1,0 +1,52 @@
+// GET /ops/metrics (operations role): the live business figures, severity and weather level for the dashboard.
+import {
+  loadConcerns,
+  authConcern,
+  databaseConcern,
+  dispatchConcern,
+  dynamodbConcern,
+  httpConcern,
+  intakeConcern,
+  operationsConcern,
+  regionConcern,
+  tablesConcern,
+} from '#shared/config.js';
+import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-index.js';
+import { DynamoWeatherLevelReader } from '#shared/adapters/dynamodb/weather-level.js';
+import { PostgresMetricsStore } from '#shared/adapters/postgres/metrics-store.js';
+import { systemClock } from '#shared/adapters/system.js';
+import { dynamo } from '#shared/compose/dynamo.js';
+import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { postgres } from '#shared/compose/postgres.js';
+import { httpRoute } from '#shared/http/route.js';
+import { operationsView, type OperationsViewDeps } from './operations-view.js';
+
+export const makeHandler = (deps: OperationsViewDeps & StaffRouteDeps) =>
+  httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'operations' } }, async () => {
+    const view = await operationsView(deps);
+    return { status: 200, body: { ...view.figures, severity: view.severity, weatherLevel: view.weatherLevel } };
+  });
+
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  dynamodb: dynamodbConcern,
+  tables: tablesConcern,
+  dispatch: dispatchConcern,
+  intake: intakeConcern,
+  operations: operationsConcern,
+  auth: authConcern,
+  http: httpConcern,
+});
+const tables = dynamo(config);
+export const handler = makeHandler({
+  metricsStore: new PostgresMetricsStore(postgres(config)),
+  technicians: new DynamoTechnicianIndex(tables.documents, config.tables.locations),
+  weather: new DynamoWeatherLevelReader(tables.documents, config.tables.scalingState),
+  clock: systemClock,
+  dispatch: config.dispatch,
+  intake: config.intake,
+  operations: config.operations,
+  verifier: tokenVerifier(config),
+  http: httpSettings(config),
+});

@@ -1,0 +1,44 @@
+// GET /health: shallow and cheap, for Route 53 and anything else that fails over. 200 whenever intake works.
+import {
+  loadConcerns,
+  databaseConcern,
+  dynamodbConcern,
+  healthConcern,
+  httpConcern,
+  intakeConcern,
+  regionConcern,
+  tablesConcern,
+} from '#shared/config.js';
+import { DynamoIntakeBuffer } from '#shared/adapters/dynamodb/intake-buffer.js';
+import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
+import { dynamo } from '#shared/compose/dynamo.js';
+import { httpSettings, type RouteDeps } from '#shared/compose/http.js';
+import { postgres } from '#shared/compose/postgres.js';
+import { withoutPhones } from '#shared/compose/phones.js';
+import { httpRoute } from '#shared/http/route.js';
+import { logger } from '#shared/powertools/logger.js';
+import { checkIntakeHealth, type IntakeHealthDeps } from './check-intake-health.js';
+
+export const makeHandler = (deps: IntakeHealthDeps & RouteDeps) =>
+  httpRoute({ http: deps.http }, async () => {
+    const health = await checkIntakeHealth(deps);
+    return { status: health.status === 'down' ? 503 : 200, body: health };
+  });
+
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  dynamodb: dynamodbConcern,
+  tables: tablesConcern,
+  health: healthConcern,
+  http: httpConcern,
+  intake: intakeConcern,
+});
+export const handler = makeHandler({
+  // Pings and counts only: no phone number passes through here, and the role has no phone key.
+  requests: new PostgresRequestStore(postgres(config), withoutPhones),
+  intakeBuffer: new DynamoIntakeBuffer(dynamo(config).documents, config.tables.intakeBuffer),
+  log: logger,
+  health: config.health,
+  http: httpSettings(config),
+});

@@ -1,0 +1,55 @@
+// GET /ops/health: the deep view for operations: every dependency the functions need, the backlog and the incident severity.
+import {
+  loadConcerns,
+  authConcern,
+  databaseConcern,
+  dataProtectionConcern,
+  dynamodbConcern,
+  healthConcern,
+  httpConcern,
+  intakeConcern,
+  notifierConcern,
+  regionConcern,
+  tablesConcern,
+} from '#shared/config.js';
+import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
+import { systemClock } from '#shared/adapters/system.js';
+import { dynamo } from '#shared/compose/dynamo.js';
+import { healthProbes } from './health-probes.js';
+import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { postgres } from '#shared/compose/postgres.js';
+import { withoutPhones } from '#shared/compose/phones.js';
+import { httpRoute } from '#shared/http/route.js';
+import { logger } from '#shared/powertools/logger.js';
+import { checkHealth, type HealthDeps } from './check-health.js';
+
+// Always 200 when the report could be made: the verdict is in the body, and nothing fails over on this route.
+export const makeHandler = (deps: HealthDeps & StaffRouteDeps) =>
+  httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'operations' } }, async () => ({
+    status: 200,
+    body: await checkHealth(deps),
+  }));
+
+const config = loadConcerns({
+  region: regionConcern,
+  database: databaseConcern,
+  dynamodb: dynamodbConcern,
+  tables: tablesConcern,
+  dataProtection: dataProtectionConcern,
+  notifier: notifierConcern,
+  health: healthConcern,
+  http: httpConcern,
+  intake: intakeConcern,
+  auth: authConcern,
+});
+// Pings and counts only: no phone number passes through here, and the role may describe the phone keys, not use them.
+const requests = new PostgresRequestStore(postgres(config), withoutPhones);
+export const handler = makeHandler({
+  requests,
+  dependencies: healthProbes(config, { requests, dynamodb: dynamo(config).client }),
+  clock: systemClock,
+  log: logger,
+  health: config.health,
+  verifier: tokenVerifier(config),
+  http: httpSettings(config),
+});

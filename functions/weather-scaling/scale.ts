@@ -1,0 +1,54 @@
+// Every 15 minutes (per stage): scale capacity ahead of forecast bad weather. By hand: `{"dryRun": true}` only reports
+// the decision; `{"reconcile": true}` re-applies every target (after a deploy has reset them to the template's values).
+// Runs outside the VPC: no PostgreSQL here, only the scaling-state table, the forecast API and the control planes.
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { unrecordedSynthetic } from '#shared/adapters/notifications/synthetic-guard.js';
+import {
+  loadConcerns,
+  dynamodbConcern,
+  notifierConcern,
+  regionConcern,
+  tablesConcern,
+  weatherConcern,
+} from '#shared/config.js';
+import { DynamoScaleStateStore } from '#shared/adapters/dynamodb/weather-level.js';
+import { randomIds, systemClock } from '#shared/adapters/system.js';
+import { dynamo } from '#shared/compose/dynamo.js';
+import { notifier } from '#shared/compose/notifier.js';
+import { scaler, weatherProvider } from './compose.js';
+import { levelRank } from '#shared/domain/weather.js';
+import { logger } from '#shared/powertools/logger.js';
+import { metrics } from '#shared/powertools/metrics.js';
+import { scheduledJob } from '#shared/powertools/scheduled-job.js';
+import { runWeatherScaling, type WeatherScalingDeps } from './weather-scaling.js';
+
+/** A scheduled event carries EventBridge fields; only a hand-made event sets these flags. */
+type Invocation = { dryRun?: unknown; reconcile?: unknown } | null | undefined;
+
+export const makeHandler = (deps: WeatherScalingDeps) =>
+  scheduledJob(async (event: Invocation) => {
+    const dryRun = event?.dryRun === true;
+    const report = await runWeatherScaling(deps, { dryRun, reconcile: event?.reconcile === true });
+    if (!dryRun) metrics.addMetric('ForecastFetchFailures', MetricUnit.Count, report.forecast.available ? 0 : 1);
+    if (report.outcome === 'completed')
+      metrics.addMetric('WeatherAlertLevel', MetricUnit.NoUnit, levelRank(report.state.level));
+    return report;
+  });
+
+const config = loadConcerns({
+  region: regionConcern,
+  dynamodb: dynamodbConcern,
+  tables: tablesConcern,
+  weather: weatherConcern,
+  notifier: notifierConcern,
+});
+export const handler = makeHandler({
+  weatherProvider: weatherProvider(config),
+  scalingState: new DynamoScaleStateStore(dynamo(config).documents, config.tables.scalingState),
+  scaler: scaler(config, logger),
+  notifier: notifier(config, logger, unrecordedSynthetic(logger)),
+  clock: systemClock,
+  ids: randomIds,
+  log: logger,
+  weatherScaling: config.weather,
+});
