@@ -1,6 +1,6 @@
 // GDPR for customers: export everything held about a phone number, erase it, and anonymise closed requests after the retention period.
 import type { EmergencyRequest } from '#shared/domain/emergency.js';
-import { Conflict } from '#shared/errors.js';
+import { Conflict } from '#shared/domain/errors.js';
 import type { Clock } from '#shared/ports/clock.js';
 import type { Log } from '#shared/ports/logger.js';
 import type { PersonalDataStore } from '#shared/ports/personal-data.js';

@@ -20,7 +20,7 @@ import type { IntakeBuffer } from '#shared/ports/intake-buffer.js';
 import type { Log } from '#shared/ports/logger.js';
 import type { Notifier } from '#shared/ports/notifier.js';
 import type { RequestStore } from '#shared/ports/request-store.js';
-import { notify } from '#functions/dispatch/dispatch.js';
+import { notify } from '#shared/ports/notifier.js';
 
 export interface DrCheckDeps {
   dr: DrConfig;

@@ -5,12 +5,33 @@ import { isTestTechnician } from '#shared/domain/test-fleet.js';
 import type { SyntheticNotificationLog } from '#shared/ports/notifier.js';
 import type { TechnicianIndex } from '#shared/ports/technician-index.js';
 import type { DrRunLog } from '#shared/ports/disaster-recovery.js';
-import { createEmergency, type IntakeDeps } from '#functions/intake/create-emergency.js';
+import type { Principal } from '#shared/domain/principal.js';
+import type { DispatchOutcome } from '#shared/ports/dispatcher.js';
+import type { Clock, IdGenerator } from '#shared/ports/clock.js';
+import type { RequestStore } from '#shared/ports/request-store.js';
+import type { CreateEmergencyInput } from '#shared/schemas/emergency.js';
 import { parseConsoleInput, runDrOperation, type DrOperationDeps, type OperationReport } from './dr-operation.js';
-import { applyJobAction, type JobActionDeps } from '#functions/jobs/job-actions.js';
 
-export interface DrillDeps extends IntakeDeps, DrOperationDeps {
-  dispatch: IntakeDeps['dispatch'] & JobActionDeps['dispatch'];
+/** What the drill reads of an intake: the request as stored, and what dispatch did with it. */
+export interface DrillIntake {
+  request: { id: string; reference: string; isTest: boolean; slaDeadline: Date };
+  queued: boolean;
+  dispatch?: DispatchOutcome;
+}
+
+export interface DrillDeps extends DrOperationDeps {
+  /** Intake exactly as POST /emergencies runs it (functions/intake), given by the composition. */
+  createEmergency(input: CreateEmergencyInput, options: { syntheticTest: true }): Promise<DrillIntake>;
+  /** A technician's step exactly as the van app takes it (functions/jobs), given by the composition. */
+  applyJobAction(
+    principal: Principal,
+    jobId: string,
+    action: 'accept' | 'decline' | 'en-route' | 'arrived' | 'complete',
+    input?: { arrivalCode?: string },
+  ): Promise<unknown>;
+  requests: Pick<RequestStore, 'findById'>;
+  clock: Clock;
+  ids: IdGenerator;
   technicians: TechnicianIndex;
   testFleet: {
     enlist(t: {
@@ -127,8 +148,7 @@ async function drill(deps: DrillDeps): Promise<DrillResult> {
     // A fresh drama-range number each run, so a rerun inside the duplicate window is not refused as the same caller.
     const phone = `+447700900${String(Number.parseInt(deps.ids.uuid().slice(0, 6), 16) % 999).padStart(3, '0')}`;
     const accepted = await timed('intake', () =>
-      createEmergency(
-        deps,
+      deps.createEmergency(
         {
           customer: { name: 'DR Drill', phone },
           location: drillPoint,
@@ -160,27 +180,24 @@ async function drill(deps: DrillDeps): Promise<DrillResult> {
     if (!isTestTechnician(outcome.technician.id)) {
       // Cannot happen while the fleets are separated; if it ever does, give the real technician their job back at once.
       result.failures.push(`dispatched to REAL technician ${outcome.technician.id}`);
-      await applyJobAction(
-        deps,
-        { subject: outcome.technician.id, groups: ['technicians'] },
-        accepted.request.id,
-        'decline',
-      ).catch(() => undefined);
+      await deps
+        .applyJobAction({ subject: outcome.technician.id, groups: ['technicians'] }, accepted.request.id, 'decline')
+        .catch(() => undefined);
       return result;
     }
     const principal = { subject: outcome.technician.id, groups: ['technicians'] };
     const jobId = accepted.request.id;
-    await timed('accept', () => applyJobAction(deps, principal, jobId, 'accept'));
-    await timed('en-route', () => applyJobAction(deps, principal, jobId, 'en-route'));
+    await timed('accept', () => deps.applyJobAction(principal, jobId, 'accept'));
+    await timed('en-route', () => deps.applyJobAction(principal, jobId, 'en-route'));
     // Proof of arrival: the van reports a fix at the breakdown (a moment after the one it set off from, so it is the
     // latest even on a frozen clock), and the customer reads out the code their tracking page shows.
     await deps.technicians.recordLocation(outcome.technician.id, {
       location: drillPoint,
       recordedAt: new Date(Math.max(deps.clock.now().getTime(), now.getTime() + 1000)),
     });
-    await timed('arrived', () => applyJobAction(deps, principal, jobId, 'arrived'));
+    await timed('arrived', () => deps.applyJobAction(principal, jobId, 'arrived'));
     const arrivalCode = (await deps.requests.findById(jobId))?.arrivalCode;
-    await timed('complete', () => applyJobAction(deps, principal, jobId, 'complete', { arrivalCode }));
+    await timed('complete', () => deps.applyJobAction(principal, jobId, 'complete', { arrivalCode }));
     result.recordedNotifications = (await deps.syntheticNotifications.listFor(accepted.request.id)).map(
       (n) => n.purpose,
     );

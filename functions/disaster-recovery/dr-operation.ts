@@ -1,11 +1,11 @@
 // The frame every console DR operation runs in: dry run by default, operations told at start and finish, and a record kept.
 import * as z from 'zod';
-import { ValidationError } from '#shared/errors.js';
+import { ValidationError } from '#shared/domain/errors.js';
 import type { Clock, IdGenerator } from '#shared/ports/clock.js';
 import type { DrRun, DrRunKind, DrRunLog, DrRunOutcome } from '#shared/ports/disaster-recovery.js';
 import type { Log } from '#shared/ports/logger.js';
 import type { Notifier } from '#shared/ports/notifier.js';
-import { notify } from '#functions/dispatch/dispatch.js';
+import { notify } from '#shared/ports/notifier.js';
 
 export interface DrOperationDeps {
   drRuns: DrRunLog;

@@ -1,15 +1,16 @@
 // drRecover: puts back every request the audit trail or the intake buffer knows of that emergency_requests lacks.
 import * as z from 'zod';
-import type { IntakeBuffer } from '#shared/ports/intake-buffer.js';
+import type { DrainReport, IntakeBuffer } from '#shared/ports/intake-buffer.js';
 import type { RecoveryStore } from '#shared/ports/disaster-recovery.js';
 import type { RequestStore } from '#shared/ports/request-store.js';
-import { drainIntakeBuffer, type DrainReport } from '#functions/intake/drain-intake-buffer.js';
 import { parseConsoleInput, runDrOperation, type DrOperationDeps, type OperationReport } from './dr-operation.js';
 
 export interface RecoverDeps extends DrOperationDeps {
   recovery: RecoveryStore;
   requests: RequestStore;
   intakeBuffer: IntakeBuffer;
+  /** Stores what the intake buffer holds, as the scheduled drain does (functions/intake, wired by the composition). */
+  drainIntakeBuffer(): Promise<DrainReport>;
 }
 
 /** More than a whole bad day of requests; a bigger gap is a restore, not a replay. */
@@ -81,7 +82,7 @@ export async function recoverRequests(
     refusals: [],
     execute: async () => {
       const inserted = await deps.recovery.replayFromAudit(lost.map((l) => l.id));
-      const buffer = await drainIntakeBuffer(deps);
+      const buffer = await deps.drainIntakeBuffer();
       return { replayedFromAudit: inserted.length, alreadyPresent: lost.length - inserted.length, buffer };
     },
     succeeded: (r) => !r.buffer.databaseUnavailable,

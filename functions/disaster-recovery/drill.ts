@@ -14,7 +14,8 @@ import {
 } from '#shared/config.js';
 import { PostgresDrRunLog } from '#shared/adapters/postgres/recovery-store.js';
 import { PostgresTestFleet } from '#shared/adapters/postgres/test-fleet.js';
-import { intakeDeps } from '#functions/intake/compose.js';
+import { createEmergency, intakeDeps } from '#functions/intake/index.js';
+import { applyJobAction } from '#functions/jobs/index.js';
 import { scheduledJob } from '#shared/powertools/scheduled-job.js';
 import { parseDrillInput, runDrill, type DrillDeps } from './dr-drill.js';
 
@@ -36,11 +37,21 @@ const config = loadConcerns({
 // Composed as POST /emergencies composes it (functions/intake/compose.ts): the drill's messages are synthetic, so the
 // guard records them all and no real provider is wired.
 const intake = intakeDeps(config);
-export const handler = makeHandler({
+const drillDeps = {
   ...intake.deps,
   // The whole concern, arrival radius and code attempts included: the drill proves its arrival like a van does.
   dispatch: config.dispatch,
   testFleet: new PostgresTestFleet(intake.pool),
   drRuns: new PostgresDrRunLog(intake.pool),
   syntheticNotifications: intake.syntheticNotifications,
+};
+export const handler = makeHandler({
+  ...drillDeps,
+  // Run over the deps they are called on, as the Lambdas of intake and of the job steps run them.
+  createEmergency(this: typeof drillDeps, input, options) {
+    return createEmergency(this, input, options);
+  },
+  applyJobAction(this: typeof drillDeps, principal, jobId, action, input) {
+    return applyJobAction(this, principal, jobId, action, input);
+  },
 });

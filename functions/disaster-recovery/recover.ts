@@ -21,6 +21,7 @@ import { postgres } from '#shared/compose/postgres.js';
 import { logger } from '#shared/powertools/logger.js';
 import { metrics } from '#shared/powertools/metrics.js';
 import { scheduledJob } from '#shared/powertools/scheduled-job.js';
+import { drainIntakeBuffer } from '#functions/intake/index.js';
 import { parseRecoverInput, recoverRequests, type RecoverDeps } from './dr-recover.js';
 
 export const makeHandler = (deps: RecoverDeps) =>
@@ -44,7 +45,7 @@ const config = loadConcerns({
   dataProtection: dataProtectionConcern,
 });
 const pool = postgres(config);
-export const handler = makeHandler({
+const recoverDeps = {
   recovery: new PostgresRecoveryStore(pool),
   drRuns: new PostgresDrRunLog(pool),
   // Buffered intakes are stored as every intake is: the phone number sealed, with its look-up hash.
@@ -54,4 +55,10 @@ export const handler = makeHandler({
   clock: systemClock,
   ids: randomIds,
   log: logger,
+};
+export const handler = makeHandler({
+  ...recoverDeps,
+  drainIntakeBuffer(this: typeof recoverDeps) {
+    return drainIntakeBuffer(this);
+  },
 });

@@ -7,7 +7,7 @@ import { PostgresSyntheticNotificationLog } from '#shared/adapters/postgres/synt
 import { PostgresTechnicianDirectory } from '#shared/adapters/postgres/technician-directory.js';
 import { systemClock } from '#shared/adapters/system.js';
 import { logger } from '#shared/powertools/logger.js';
-import type { DispatchDeps } from './dispatch.js';
+import { withDispatcher, type DispatchDeps } from './dispatch.js';
 import type { RedispatchDeps } from './redispatch.js';
 import { dynamo } from '#shared/compose/dynamo.js';
 import { notifier } from '#shared/compose/notifier.js';
@@ -22,9 +22,7 @@ type DispatchConcerns = Pick<
   'region' | 'database' | 'dynamodb' | 'tables' | 'notifier' | 'sms' | 'dataProtection' | 'dispatch' | 'links'
 >;
 
-export function dispatchDeps(
-  config: DispatchConcerns,
-): DispatchDeps & Pick<RedispatchDeps, 'directory'> & { dispatch: Config['dispatch'] } {
+export function dispatchDeps(config: DispatchConcerns) {
   return dispatchParts(config).deps;
 }
 
@@ -33,7 +31,7 @@ export function dispatchParts(config: DispatchConcerns) {
   const pool = postgres(config);
   const { documents } = dynamo(config);
   const phones = makePhoneProtection(config);
-  const deps: DispatchDeps & Pick<RedispatchDeps, 'directory'> & { dispatch: Config['dispatch'] } = {
+  const deps = withDispatcher<DispatchDeps & Pick<RedispatchDeps, 'directory'> & { dispatch: Config['dispatch'] }>({
     requests: new PostgresRequestStore(pool, phones),
     directory: new PostgresTechnicianDirectory(pool),
     technicians: new DynamoTechnicianIndex(documents, config.tables.locations),
@@ -53,6 +51,6 @@ export function dispatchParts(config: DispatchConcerns) {
     clock: systemClock,
     log: logger,
     dispatch: config.dispatch,
-  };
+  });
   return { deps, pool, phones };
 }

@@ -1,14 +1,20 @@
 // Gives a stored emergency the nearest technician who can beat its SLA deadline, race-free, and tells everyone.
-import type { EmergencyRequest } from '#shared/domain/emergency.js';
 import { assessSeverity, severityPrefix } from '#shared/domain/incident-severity.js';
 import { type EtaSettings, arrivalAt, etaFor, meetsSla, slaReachKm } from '#shared/domain/eta.js';
 import type { Clock } from '#shared/ports/clock.js';
 import type { Log } from '#shared/ports/logger.js';
-import { aboutRequest, type Notifier, type Notification } from '#shared/ports/notifier.js';
+import { aboutRequest, notify, type Notifier } from '#shared/ports/notifier.js';
 import type { Assignment, RequestStore } from '#shared/ports/request-store.js';
 import type { TechnicianProfile } from '#shared/ports/technician-directory.js';
 import type { SearchReport, TechnicianIndex } from '#shared/ports/technician-index.js';
 import type { TrackingLinks } from '#shared/ports/tracking-links.js';
+import type {
+  Dispatchable,
+  Dispatcher,
+  DispatchOptions,
+  DispatchOutcome,
+  PendingReason,
+} from '#shared/ports/dispatcher.js';
 import { formatUkTime } from '#shared/domain/uk-day.js';
 import { freshSince } from '#shared/domain/durations.js';
 import { byDistanceThenId, haversineKm } from '#shared/domain/geo.js';
@@ -23,51 +29,6 @@ export interface DispatchDeps {
   clock: Clock;
   log: Log;
   dispatch: { candidates: number; maxRadiusKm: number; freshMinutes: number; eta: EtaSettings };
-}
-
-export type Dispatchable = Pick<
-  EmergencyRequest,
-  | 'id'
-  | 'reference'
-  | 'phone'
-  | 'location'
-  | 'onMotorway'
-  | 'slaDeadline'
-  | 'declinedBy'
-  | 'issue'
-  | 'postcode'
-  | 'isTest'
-  | 'trackingTokenHash'
->;
-
-export type PendingReason = 'no-technician-in-range' | 'none-within-sla' | 'all-claimed';
-
-export type DispatchOutcome =
-  | {
-      kind: 'assigned';
-      technician: { id: string; firstName: string; van: string; distanceKm: number };
-      etaMinutes: number;
-      eta: Date;
-      search: SearchReport;
-      /** The intake's answer for Idempotency-Key retries was kept in the assignment's own statement (DispatchOptions.keepAnswer). */
-      answerKept?: boolean;
-    }
-  | { kind: 'pending'; reason: PendingReason; slaAtRisk: boolean; search: SearchReport };
-
-/** What the assignment will be, before it is made: what an intake's kept answer says (see DispatchOptions). */
-export interface PlannedAssignment {
-  technicianId: string;
-  distanceKm: number;
-  eta: Date;
-  etaMinutes: number;
-}
-
-export interface DispatchOptions {
-  /**
-   * An intake with an Idempotency-Key: the answer it will give if this assignment is made, kept for retries in the
-   * assignment's own statement (one round trip fewer than keeping it afterwards). Undefined: nothing to keep (any more).
-   */
-  keepAnswer?: (planned: PlannedAssignment) => string | undefined;
 }
 
 /** Claims lost to concurrent requests send the search out again past those technicians, at most this many times. */
@@ -323,11 +284,17 @@ export async function offerJob(
   });
 }
 
-/** Messages are best effort: a failed SMS must never undo an assignment already made. */
-export async function notify(deps: Pick<DispatchDeps, 'notifier' | 'log'>, notification: Notification): Promise<void> {
-  try {
-    await deps.notifier.send(notification);
-  } catch (error) {
-    deps.log.error('notification failed', { purpose: notification.purpose, error: error });
-  }
+/** The Dispatcher methods (shared/ports/dispatcher.ts), each run over the deps it is called on. */
+const dispatcherMethods = {
+  dispatchRequest(this: DispatchDeps, request: Dispatchable, options?: DispatchOptions) {
+    return dispatchEmergency(this, request, options);
+  },
+  offerJob(this: DispatchDeps, request: Dispatchable, phone: string, detail: string) {
+    return offerJob(this, request, phone, detail);
+  },
+};
+
+/** `deps` that can dispatch: what a root gives a use case of another feature that dispatches (intake, job steps, operations). */
+export function withDispatcher<D extends DispatchDeps>(deps: D): D & Dispatcher {
+  return Object.assign(deps, dispatcherMethods);
 }

@@ -8,9 +8,11 @@ import { DynamoWeatherLevelReader, type WeatherLevelCache } from '#shared/adapte
 import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
 import { PostgresSyntheticNotificationLog } from '#shared/adapters/postgres/synthetic-notifications.js';
 import { randomIds, systemClock } from '#shared/adapters/system.js';
+import type { Dispatcher } from '#shared/ports/dispatcher.js';
 import type { Notifier } from '#shared/ports/notifier.js';
 import { logger } from '#shared/powertools/logger.js';
 import type { IntakeDeps } from './create-emergency.js';
+import { withDispatcher, type DispatchDeps } from '#functions/dispatch/index.js';
 import { dynamo } from '#shared/compose/dynamo.js';
 import { geocoder } from '#shared/compose/geocoder.js';
 import { notifier } from '#shared/compose/notifier.js';
@@ -47,7 +49,7 @@ export function intakeDeps(config: IntakeConcerns, options: IntakeOptions = {}) 
   const phones = makePhoneProtection(config);
   const rateLimits = makeRateCounter(tables.documents, config);
   const syntheticNotifications = new PostgresSyntheticNotificationLog(pool);
-  const deps: IntakeDeps = {
+  const deps = withDispatcher<Omit<IntakeDeps, keyof Dispatcher> & DispatchDeps>({
     requests: new PostgresRequestStore(pool, phones),
     intakeBuffer: new DynamoIntakeBuffer(tables.documents, config.tables.intakeBuffer),
     technicians: new DynamoTechnicianIndex(tables.documents, config.tables.locations),
@@ -66,6 +68,6 @@ export function intakeDeps(config: IntakeConcerns, options: IntakeOptions = {}) 
     log: logger,
     dispatch: config.dispatch,
     intake: config.intake,
-  };
+  });
   return { deps, pool, tables, syntheticNotifications };
 }

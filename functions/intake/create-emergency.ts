@@ -13,7 +13,7 @@ import {
   RateLimited,
   Unavailable,
   ValidationError,
-} from '#shared/errors.js';
+} from '#shared/domain/errors.js';
 import type { Clock, IdGenerator } from '#shared/ports/clock.js';
 import type { Geocoder } from '#shared/ports/geocoder.js';
 import type { IntakeBuffer } from '#shared/ports/intake-buffer.js';
@@ -24,15 +24,14 @@ import { ReferenceTaken, type RequestStore } from '#shared/ports/request-store.j
 import type { EmergencyRequest, RequestStatus } from '#shared/domain/emergency.js';
 import type { WeatherLevelReader } from '#shared/ports/weather-level.js';
 import type { CreateEmergencyInput } from '#shared/schemas/emergency.js';
-import {
-  dispatchEmergency,
-  type DispatchDeps,
-  type DispatchOutcome,
-  type PlannedAssignment,
-} from '#functions/dispatch/dispatch.js';
+import type { Dispatcher, DispatchOutcome, PlannedAssignment } from '#shared/ports/dispatcher.js';
+import type { TrackingLinks } from '#shared/ports/tracking-links.js';
 
-export interface IntakeDeps extends DispatchDeps {
+/** Dispatcher: gives the stored request its technician (functions/dispatch, mixed in by the composition). */
+export interface IntakeDeps extends Dispatcher {
   requests: RequestStore;
+  /** The tracking token, derived from the id. */
+  trackingLinks: TrackingLinks;
   intakeBuffer: IntakeBuffer;
   geocoder: Geocoder;
   weather: WeatherLevelReader;
@@ -199,14 +198,15 @@ async function dispatchWithinBudget(
   // Once the budget is spent the customer is told `pending`: an assignment made after that must not keep another answer.
   let answering = true;
   const keep = keepAnswer && ((planned: PlannedAssignment) => (answering ? keepAnswer(stored, planned) : undefined));
-  const attempt = dispatchEmergency(
-    deps,
-    { ...stored, declinedBy: 'declinedBy' in stored ? stored.declinedBy : [] },
-    keep ? { keepAnswer: keep } : {},
-  ).catch((error: unknown) => {
-    deps.log.error('dispatch failed; request left pending for redispatch', { id: stored.id, error: error });
-    return undefined;
-  });
+  const attempt = deps
+    .dispatchRequest(
+      { ...stored, declinedBy: 'declinedBy' in stored ? stored.declinedBy : [] },
+      keep ? { keepAnswer: keep } : {},
+    )
+    .catch((error: unknown) => {
+      deps.log.error('dispatch failed; request left pending for redispatch', { id: stored.id, error: error });
+      return undefined;
+    });
   let timer: NodeJS.Timeout | undefined;
   const budget = new Promise<'out-of-budget'>((resolve) => {
     timer = setTimeout(() => resolve('out-of-budget'), deps.intake.dispatchBudgetMs);

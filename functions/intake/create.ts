@@ -27,13 +27,16 @@ import { logger } from '#shared/powertools/logger.js';
 import { metrics } from '#shared/powertools/metrics.js';
 import { CreateEmergencyBody } from '#shared/schemas/emergency.js';
 import { createEmergency, type AcceptedEmergency, type IntakeDeps } from './create-emergency.js';
-import { roundedKm, technicianView, type DispatchOutcome } from '#functions/dispatch/dispatch.js';
+import { roundedKm, technicianView } from '#functions/dispatch/index.js';
+import type { DispatchOutcome } from '#shared/ports/dispatcher.js';
+import type { TechnicianIndex } from '#shared/ports/technician-index.js';
 import type { TechnicianDirectory } from '#shared/ports/technician-directory.js';
 import type { RequestStatus } from '#shared/domain/emergency.js';
 import { haversineKm } from '#shared/domain/geo.js';
 import { PostgresTechnicianDirectory } from '#shared/adapters/postgres/technician-directory.js';
 
-export type CreateEmergencyDeps = IntakeDeps & RouteDeps & { directory: TechnicianDirectory };
+export type CreateEmergencyDeps = IntakeDeps &
+  RouteDeps & { directory: TechnicianDirectory; technicians: TechnicianIndex };
 
 export const makeHandler = (deps: CreateEmergencyDeps) =>
   httpRoute(

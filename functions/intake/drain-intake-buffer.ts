@@ -1,6 +1,6 @@
 // Replays emergencies held in the intake buffer into PostgreSQL once it is reachable again.
-import { Unavailable } from '#shared/errors.js';
-import type { IntakeBuffer } from '#shared/ports/intake-buffer.js';
+import { Unavailable } from '#shared/domain/errors.js';
+import type { DrainReport, IntakeBuffer } from '#shared/ports/intake-buffer.js';
 import type { Log } from '#shared/ports/logger.js';
 import type { RequestStore } from '#shared/ports/request-store.js';
 
@@ -8,15 +8,6 @@ export interface DrainDeps {
   requests: RequestStore;
   intakeBuffer: IntakeBuffer;
   log: Log;
-}
-
-export interface DrainReport {
-  replayed: number;
-  alreadyStored: number;
-  /** True when the database was still down and the buffer was left for the next run. */
-  databaseUnavailable: boolean;
-  /** Emergencies still held when the run stopped (at least this many: one batch is read at a time). */
-  leftInBuffer: number;
 }
 
 export async function drainIntakeBuffer(deps: DrainDeps, batchSize = 25): Promise<DrainReport> {

@@ -14,7 +14,7 @@ import {
   smsConcern,
   tablesConcern,
 } from '#shared/config.js';
-import { dispatchDeps } from '#functions/dispatch/compose.js';
+import { dispatchDeps } from '#functions/dispatch/index.js';
 import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
 import { httpRoute } from '#shared/http/route.js';
 import { CompleteJobBody, JobIdPath } from '#shared/schemas/technician.js';

@@ -1,17 +1,20 @@
 // The assigned technician moves a job through its lifecycle; everyone affected is told.
 import type { EmergencyRequest } from '#shared/domain/emergency.js';
 import { transitions, type JobAction } from '#shared/domain/job-lifecycle.js';
-import { Conflict, Forbidden, NotFound } from '#shared/errors.js';
-import type { Principal } from '#shared/http/auth.js';
-import { dispatchEmergency, notify, type DispatchDeps } from '#functions/dispatch/dispatch.js';
-import { releaseTechnician } from '#functions/tracking/track-emergency.js';
+import { Conflict, Forbidden, NotFound } from '#shared/domain/errors.js';
+import type { Principal } from '#shared/domain/principal.js';
+import type { Dispatcher } from '#shared/ports/dispatcher.js';
+import type { Log } from '#shared/ports/logger.js';
+import { notify, type Notifier } from '#shared/ports/notifier.js';
+import { releaseTechnician } from '#shared/ports/technician-index.js';
 import { aboutRequest } from '#shared/ports/notifier.js';
 import { formatUkTime } from '#shared/domain/uk-day.js';
 import { proveStep, type ProofDeps, type StepInput } from './proof-of-arrival.js';
 
 export type TechnicianAction = Exclude<JobAction, 'cancel'>;
 
-export type JobActionDeps = DispatchDeps & ProofDeps;
+/** Dispatcher: a declined job is offered straight on (functions/dispatch, mixed in by the composition). */
+export type JobActionDeps = ProofDeps & Dispatcher & { notifier: Notifier; log: Log };
 
 export async function applyJobAction(
   deps: JobActionDeps,
@@ -58,7 +61,7 @@ export async function applyJobAction(
   } else if (action === 'decline') {
     // Offer it straight on, excluding everyone who declined; redispatch retries if this finds nobody.
     try {
-      await dispatchEmergency(deps, job);
+      await deps.dispatchRequest(job);
     } catch (error) {
       deps.log.error('re-offer after decline failed; redispatch will retry', { jobId, error: error });
     }

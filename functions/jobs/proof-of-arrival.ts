@@ -3,13 +3,13 @@ import { arrivalCodeMatches, checkArrival, describeDistance } from '#shared/doma
 import { freshSince } from '#shared/domain/durations.js';
 import type { EmergencyRequest } from '#shared/domain/emergency.js';
 import { transitions, type JobAction } from '#shared/domain/job-lifecycle.js';
-import { Conflict, Forbidden, NotFound, ValidationError } from '#shared/errors.js';
-import type { Principal } from '#shared/http/auth.js';
+import { Conflict, Forbidden, NotFound, ValidationError } from '#shared/domain/errors.js';
+import type { Principal } from '#shared/domain/principal.js';
 import type { Clock } from '#shared/ports/clock.js';
 import type { Log } from '#shared/ports/logger.js';
 import type { RequestStore, StepEvidence } from '#shared/ports/request-store.js';
 import type { TechnicianIndex } from '#shared/ports/technician-index.js';
-import { releaseTechnician } from '#functions/tracking/track-emergency.js';
+import { releaseTechnician } from '#shared/ports/technician-index.js';
 
 export interface ProofDeps {
   requests: RequestStore;

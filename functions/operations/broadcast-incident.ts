@@ -1,7 +1,7 @@
 // Tells every customer with an open request that an incident is being handled: a dry run unless asked to send.
 import * as z from 'zod';
 import { broadcastText, maskPhone } from '#shared/domain/incident-broadcast.js';
-import { ValidationError } from '#shared/errors.js';
+import { ValidationError } from '#shared/domain/errors.js';
 import type { Clock } from '#shared/ports/clock.js';
 import type { IncidentBroadcasts } from '#shared/ports/incident-broadcasts.js';
 import type { Log } from '#shared/ports/logger.js';

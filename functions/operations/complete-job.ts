@@ -21,7 +21,7 @@ import { postgres } from '#shared/compose/postgres.js';
 import { httpRoute } from '#shared/http/route.js';
 import { logger } from '#shared/powertools/logger.js';
 import { JobIdPath, OverrideCompletionBody } from '#shared/schemas/technician.js';
-import { completeByOverride, type ProofDeps } from '#functions/jobs/proof-of-arrival.js';
+import { completeByOverride, type ProofDeps } from '#functions/jobs/index.js';
 
 export const makeHandler = (deps: ProofDeps & StaffRouteDeps) =>
   httpRoute(

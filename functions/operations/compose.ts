@@ -3,7 +3,7 @@
 import type { Config } from '#shared/config.js';
 import { PostgresOperationsRequestStore } from '#shared/adapters/postgres/operations-actions.js';
 import type { OperationsActionDeps } from './operations-actions.js';
-import { dispatchParts } from '#functions/dispatch/compose.js';
+import { dispatchParts } from '#functions/dispatch/index.js';
 import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
 
 type OperationsActionConcerns = Pick<

@@ -2,27 +2,33 @@
 // to a technician they chose), or cancels it. The reason and who acted go into the audit trail with the change.
 import { freshSince } from '#shared/domain/durations.js';
 import { openStatuses, type EmergencyRequest } from '#shared/domain/emergency.js';
-import { arrivalAt, etaFor } from '#shared/domain/eta.js';
+import { arrivalAt, etaFor, type EtaSettings } from '#shared/domain/eta.js';
 import { haversineKm } from '#shared/domain/geo.js';
 import { firstNameOf } from '#shared/domain/live-map.js';
 import { fleetForRequest, fleetOfTechnician } from '#shared/domain/test-fleet.js';
 import { formatUkTime } from '#shared/domain/uk-day.js';
-import { Conflict, NotFound } from '#shared/errors.js';
-import type { Principal } from '#shared/http/auth.js';
+import { Conflict, NotFound } from '#shared/domain/errors.js';
+import type { Principal } from '#shared/domain/principal.js';
 import { aboutRequest } from '#shared/ports/notifier.js';
 import type { OperationsAction, OperationsOutcome, OperationsRequestStore } from '#shared/ports/request-store.js';
 import type { TechnicianDirectory } from '#shared/ports/technician-directory.js';
-import type { TechnicianPosition } from '#shared/ports/technician-index.js';
-import {
-  dispatchEmergency,
-  notify,
-  offerJob,
-  type DispatchDeps,
-  type DispatchOutcome,
-} from '#functions/dispatch/dispatch.js';
-import { releaseTechnician } from '#functions/tracking/track-emergency.js';
+import type { TechnicianIndex, TechnicianPosition } from '#shared/ports/technician-index.js';
+import type { Dispatcher, DispatchOutcome } from '#shared/ports/dispatcher.js';
+import type { Clock } from '#shared/ports/clock.js';
+import type { Log } from '#shared/ports/logger.js';
+import { notify, type Notifier } from '#shared/ports/notifier.js';
+import type { RequestStore } from '#shared/ports/request-store.js';
+import { releaseTechnician } from '#shared/ports/technician-index.js';
 
-export interface OperationsActionDeps extends DispatchDeps {
+/** Dispatcher: a reassigned request is dispatched again, or offered to the chosen technician (functions/dispatch). */
+export interface OperationsActionDeps extends Dispatcher {
+  requests: RequestStore;
+  technicians: TechnicianIndex;
+  notifier: Notifier;
+  clock: Clock;
+  log: Log;
+  /** A technician chosen by operations is sent directly: how fresh their position must be, and how their ETA is set. */
+  dispatch: { freshMinutes: number; eta: EtaSettings };
   /** The conditional writes behind each action. */
   operationsStore: OperationsRequestStore;
   /** Who had the job, to tell them it is no longer theirs. */
@@ -98,7 +104,7 @@ export async function reassignRequest(
   // who is coming). If nobody can take it, it stays pending with slaAtRisk and redispatch keeps trying every minute.
   let dispatched: DispatchOutcome | undefined;
   try {
-    dispatched = await dispatchEmergency(deps, outcome.request);
+    dispatched = await deps.dispatchRequest(outcome.request);
   } catch (error) {
     deps.log.error('dispatch after a reassignment failed; redispatch will retry', { requestId: id, error: error });
   }
@@ -193,7 +199,7 @@ async function reassignTo(
     to: job.phone,
     text: `TyreHero ${job.reference}: ${previous ? 'your technician has changed. ' : ''}${firstName} is coming to you in a ${profile?.van ?? 'TyreHero van'}, expected by ${formatUkTime(eta)} (about ${minutes} min).`,
   });
-  if (profile) await offerJob(deps, job, profile.phone, 'given to you by operations');
+  if (profile) await deps.offerJob(job, profile.phone, 'given to you by operations');
   return { ...base(job, previous), status: 'assigned', technicianId, eta: eta.toISOString(), slaAtRisk: job.slaAtRisk };
 }
 

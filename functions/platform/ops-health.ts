@@ -15,7 +15,7 @@ import {
 import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
 import { systemClock } from '#shared/adapters/system.js';
 import { dynamo } from '#shared/compose/dynamo.js';
-import { healthProbes } from './health-probes.js';
+import { healthProbes } from './compose.js';
 import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
 import { postgres } from '#shared/compose/postgres.js';
 import { withoutPhones } from '#shared/compose/phones.js';

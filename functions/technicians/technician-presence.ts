@@ -1,7 +1,7 @@
 // A technician's van app reporting where they are and whether they can take work.
 import type { GeoPoint } from '#shared/domain/emergency.js';
-import { Conflict, ValidationError } from '#shared/errors.js';
-import { requireSelf, type Principal } from '#shared/http/auth.js';
+import { Conflict, ValidationError } from '#shared/domain/errors.js';
+import { requireSelf, type Principal } from '#shared/domain/principal.js';
 import type { Clock } from '#shared/ports/clock.js';
 import type { SelfReportedStatus, TechnicianIndex } from '#shared/ports/technician-index.js';
 

@@ -4,13 +4,13 @@ import { referencePattern, trackingTokenMatches } from '#shared/domain/tracking.
 import { haversineKm } from '#shared/domain/geo.js';
 import { arrivalAt, etaFor, type EtaSettings } from '#shared/domain/eta.js';
 import type { GeoPoint } from '#shared/domain/emergency.js';
-import { Conflict, NotFound, Unavailable } from '#shared/errors.js';
+import { Conflict, NotFound, Unavailable } from '#shared/domain/errors.js';
 import type { Clock } from '#shared/ports/clock.js';
 import type { IntakeBuffer } from '#shared/ports/intake-buffer.js';
 import type { Log } from '#shared/ports/logger.js';
 import type { RequestStore } from '#shared/ports/request-store.js';
 import type { TechnicianDirectory } from '#shared/ports/technician-directory.js';
-import type { TechnicianIndex } from '#shared/ports/technician-index.js';
+import { releaseTechnician, type TechnicianIndex } from '#shared/ports/technician-index.js';
 
 export interface TrackingDeps {
   requests: RequestStore;
@@ -100,18 +100,6 @@ export async function rateOwnEmergency(
 }
 
 /** The job's state is already committed; a failed release is repaired by redispatch's sweep, so log rather than fail. */
-export async function releaseTechnician(
-  deps: Pick<TrackingDeps, 'technicians' | 'log'>,
-  technicianId: string,
-  requestId: string,
-): Promise<void> {
-  try {
-    await deps.technicians.release(technicianId, requestId);
-  } catch (error) {
-    deps.log.error('could not release technician', { technicianId, requestId, error: error });
-  }
-}
-
 export interface LiveTechnician {
   location: GeoPoint;
   recordedAt: Date;

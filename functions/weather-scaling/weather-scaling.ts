@@ -22,7 +22,7 @@ import type { Notifier } from '#shared/ports/notifier.js';
 import type { Scaler } from '#shared/ports/scaler.js';
 import type { RegionSummary, ScaleStateStore } from '#shared/ports/weather-level.js';
 import type { WeatherProvider } from '#shared/ports/weather-provider.js';
-import { notify } from '#functions/dispatch/dispatch.js';
+import { notify } from '#shared/ports/notifier.js';
 import { formatUkTime } from '#shared/domain/uk-day.js';
 
 export interface WeatherScalingDeps {

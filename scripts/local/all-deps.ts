@@ -17,7 +17,7 @@ import { PostgresTechnicianDirectory } from '#shared/adapters/postgres/technicia
 import { randomIds, systemClock } from '#shared/adapters/system.js';
 import { dynamo } from '#shared/compose/dynamo.js';
 import { geocoder } from '#shared/compose/geocoder.js';
-import { healthProbes } from '#functions/platform/health-probes.js';
+import { healthProbes } from '#functions/platform/compose.js';
 import { httpSettings, tokenVerifier } from '#shared/compose/http.js';
 import { notifier } from '#shared/compose/notifier.js';
 import { smsContinuity } from '#shared/compose/sms-continuity.js';
@@ -32,6 +32,11 @@ import type { Notifier } from '#shared/ports/notifier.js';
 import type { Scaler } from '#shared/ports/scaler.js';
 import type { WeatherProvider } from '#shared/ports/weather-provider.js';
 import { logger } from '#shared/powertools/logger.js';
+import type { Principal } from '#shared/domain/principal.js';
+import type { CreateEmergencyInput } from '#shared/schemas/emergency.js';
+import { withDispatcher } from '#functions/dispatch/index.js';
+import { createEmergency, drainIntakeBuffer, type IntakeOptions } from '#functions/intake/index.js';
+import { applyJobAction, type TechnicianAction } from '#functions/jobs/index.js';
 
 export interface Overrides extends ForecastOverrides {
   clock?: Clock;
@@ -53,7 +58,7 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
   const syntheticNotifications = new PostgresSyntheticNotificationLog(pool);
   const technicians = new DynamoTechnicianIndex(documents, config.tables.locations);
   const weather = new DynamoWeatherLevelReader(documents, config.tables.scalingState);
-  return {
+  const deps = {
     config,
     pool,
     dynamo: client,
@@ -103,6 +108,27 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
     dr: config.dr,
     http: httpSettings(config),
   };
+  // What one feature takes from another, wired as the functions' compositions wire it: dispatch for intake, the job
+  // steps and operations; intake and the job steps for the DR drill; the buffer drain for drRecover.
+  // Each runs over the deps it is called on, so `{ ...stack.deps, technicians }` is what a test's dispatch then uses.
+  const wired = withDispatcher(deps);
+  return Object.assign(wired, {
+    createEmergency(this: typeof wired, input: CreateEmergencyInput, options: IntakeOptions) {
+      return createEmergency(this, input, options);
+    },
+    applyJobAction(
+      this: typeof wired,
+      principal: Principal,
+      jobId: string,
+      action: TechnicianAction,
+      input?: { arrivalCode?: string },
+    ) {
+      return applyJobAction(this, principal, jobId, action, input);
+    },
+    drainIntakeBuffer(this: typeof wired) {
+      return drainIntakeBuffer(this);
+    },
+  });
 }
 
 export type AllDeps = ReturnType<typeof allDeps>;

@@ -1,14 +1,8 @@
 // Who is calling: verifies the bearer JWT (Cognito in AWS, a local key for npm start and tests) by one code path, offline.
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import type { Config } from '#shared/config.js';
-import { Forbidden, Unauthorized } from '#shared/errors.js';
-
-export type Role = 'technicians' | 'operations';
-
-export interface Principal {
-  subject: string;
-  groups: string[];
-}
+import { Unauthorized } from '#shared/domain/errors.js';
+import type { Principal } from '#shared/domain/principal.js';
 
 export interface TokenVerifier {
   verify(authorization: string | undefined): Promise<Principal>;
@@ -55,13 +49,4 @@ export function makeTokenVerifier(auth: Config['auth']): TokenVerifier {
       return { subject: claims.sub, groups };
     },
   };
-}
-
-export function requireRole(principal: Principal, role: Role): void {
-  if (!principal.groups.includes(role)) throw new Forbidden(`This needs the ${role} role.`);
-}
-
-/** Technicians may act only as themselves. */
-export function requireSelf(principal: Principal, technicianId: string): void {
-  if (principal.subject !== technicianId) throw new Forbidden('You can only act for your own technician account.');
 }

@@ -2,7 +2,7 @@
 // key is matched with the request in PostgreSQL (functions/intake/create-emergency.ts, migration 0015).
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { ValidationError } from '#shared/errors.js';
+import { ValidationError } from '#shared/domain/errors.js';
 
 export const idempotencyKeyMaxLength = 255;
 

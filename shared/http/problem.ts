@@ -1,5 +1,5 @@
 // The one place that knows HTTP status codes: typed errors in, RFC 9457 problem+json out.
-import { DomainError, IdempotencyInProgress, IdempotencyKeyReused, RateLimited } from '#shared/errors.js';
+import { DomainError, IdempotencyInProgress, IdempotencyKeyReused, RateLimited } from '#shared/domain/errors.js';
 import { HttpInputError } from './errors.js';
 import type { HttpResult } from './response.js';
 

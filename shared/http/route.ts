@@ -5,14 +5,15 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { ValidationError, type FieldProblem } from '#shared/errors.js';
+import { ValidationError, type FieldProblem } from '#shared/domain/errors.js';
 import { logger } from '#shared/powertools/logger.js';
 import { metrics } from '#shared/powertools/metrics.js';
 import { bodyTooLarge, malformedJson, missingBody, unsupportedMediaType } from './errors.js';
 import { checkIdempotencyKey } from './idempotency.js';
 import { problemContentType, toProblem } from './problem.js';
 import { corsHeaders, finish, type HttpResult } from './response.js';
-import { requireRole, type Principal, type Role, type TokenVerifier } from './auth.js';
+import { requireRole, type Principal, type Role } from '#shared/domain/principal.js';
+import type { TokenVerifier } from './auth.js';
 
 export interface HttpSettings {
   maxBodyBytes: number;

@@ -15,3 +15,13 @@ export interface IntakeBuffer {
   /** Resolves when a write to the buffer would be accepted, without writing anything; rejects otherwise. */
   probeWritable(timeoutMs: number): Promise<void>;
 }
+
+/** What a drain of the buffer into the system of record did (functions/intake). */
+export interface DrainReport {
+  replayed: number;
+  alreadyStored: number;
+  /** True when the database was still down and the buffer was left for the next run. */
+  databaseUnavailable: boolean;
+  /** Emergencies still held when the run stopped (at least this many: one batch is read at a time). */
+  leftInBuffer: number;
+}

@@ -1,4 +1,5 @@
 // Telling people what is happening: customers and technicians by SMS, operations on their topic.
+import type { Log } from './logger.js';
 
 /** Set on every message about a synthetic (is_test) request: it is recorded, never sent. */
 export interface SyntheticTag {
@@ -70,4 +71,13 @@ export class SendFailed extends Error {
 
 export interface Notifier {
   send(notification: Notification, options?: SendOptions): Promise<void>;
+}
+
+/** Messages are best effort: a failed SMS must never undo an assignment already made. */
+export async function notify(deps: { notifier: Notifier; log: Log }, notification: Notification): Promise<void> {
+  try {
+    await deps.notifier.send(notification);
+  } catch (error) {
+    deps.log.error('notification failed', { purpose: notification.purpose, error: error });
+  }
 }

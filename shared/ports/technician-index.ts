@@ -1,4 +1,5 @@
 // The live technician index: where each technician is, whether they can take a job, and the atomic claim on them.
+import type { Log } from './logger.js';
 import type { GeoPoint } from '#shared/domain/emergency.js';
 import type { Ranked } from '#shared/domain/geo.js';
 import type { Fleet } from '#shared/domain/test-fleet.js';
@@ -74,4 +75,17 @@ export interface DispatchableTechnician {
   technicianId: string;
   location: GeoPoint;
   recordedAt: Date;
+}
+
+/** Best effort: a technician who could not be freed is logged; the step that frees them never fails on it. */
+export async function releaseTechnician(
+  deps: { technicians: TechnicianIndex; log: Log },
+  technicianId: string,
+  requestId: string,
+): Promise<void> {
+  try {
+    await deps.technicians.release(technicianId, requestId);
+  } catch (error) {
+    deps.log.error('could not release technician', { technicianId, requestId, error: error });
+  }
 }

@@ -1,6 +1,6 @@
 // drRecover on embedded PostgreSQL and DynamoDB Local, with gaps seeded the way a bad restore or a lost write leaves them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ValidationError } from '#shared/errors.js';
+import { ValidationError } from '#shared/domain/errors.js';
 import { parseRecoverInput, recoverRequests } from '#functions/disaster-recovery/dr-recover.js';
 import { seedRequest } from '../support/requests.js';
 import { testStack, type TestStack } from '../support/stack.js';

@@ -10,7 +10,7 @@ import { MetOfficeProvider } from '#shared/adapters/weather/met-office.js';
 import { OpenMeteoProvider } from '#shared/adapters/weather/open-meteo.js';
 import { loadConfig } from '#shared/config.js';
 import { assessForecast } from '#shared/domain/weather.js';
-import { Unavailable } from '#shared/errors.js';
+import { Unavailable } from '#shared/domain/errors.js';
 import { fixtureFetch, weatherFixture } from '../support/weather.js';
 
 const { regions, rules } = loadConfig({ DATABASE_URL: 'postgres://u:p@localhost/db' }).weather;

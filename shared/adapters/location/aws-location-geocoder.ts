@@ -1,7 +1,7 @@
 // Postcode geocoding with an AWS Location Service place index (deployed stages).
 import { type LocationClient, SearchPlaceIndexForTextCommand } from '@aws-sdk/client-location';
 import type { GeoPoint } from '#shared/domain/emergency.js';
-import { Unavailable } from '#shared/errors.js';
+import { Unavailable } from '#shared/domain/errors.js';
 import type { Geocoder } from '#shared/ports/geocoder.js';
 
 export class AwsLocationGeocoder implements Geocoder {

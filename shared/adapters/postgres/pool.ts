@@ -2,7 +2,7 @@
 import pg from 'pg';
 import { secrets } from '#shared/adapters/secrets/provider.js';
 import type { Config } from '#shared/config.js';
-import { Unavailable } from '#shared/errors.js';
+import { Unavailable } from '#shared/domain/errors.js';
 
 interface DatabaseSecret {
   password?: string;

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RegionForecast, ServiceRegion } from '#shared/domain/weather.js';
-import { Unavailable } from '#shared/errors.js';
+import { Unavailable } from '#shared/domain/errors.js';
 import type { WeatherProvider } from '#shared/ports/weather-provider.js';
 import { parseOpenMeteo, toRegionForecast } from './open-meteo.js';
 

@@ -1,5 +1,5 @@
 // JSON over HTTP for forecast providers: a timeout per attempt, bounded retries with backoff, providers' error bodies kept.
-import { Unavailable } from '#shared/errors.js';
+import { Unavailable } from '#shared/domain/errors.js';
 
 export type FetchLike = (
   url: string,

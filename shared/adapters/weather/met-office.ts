@@ -1,7 +1,7 @@
 // Met Office Weather DataHub site-specific hourly point forecast: one request per region, converted to common units.
 import * as z from 'zod';
 import type { HourlyWeather, RegionForecast, ServiceRegion } from '#shared/domain/weather.js';
-import { Unavailable } from '#shared/errors.js';
+import { Unavailable } from '#shared/domain/errors.js';
 import type { WeatherProvider } from '#shared/ports/weather-provider.js';
 import { getJson, type FetchLike, type HttpPolicy } from './http.js';
 

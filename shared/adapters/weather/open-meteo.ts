@@ -1,7 +1,7 @@
 // Open-Meteo forecast API: every region in one request, hourly, in Open-Meteo's native units (°C, mm, cm, km/h).
 import * as z from 'zod';
 import type { RegionForecast, ServiceRegion } from '#shared/domain/weather.js';
-import { Unavailable } from '#shared/errors.js';
+import { Unavailable } from '#shared/domain/errors.js';
 import type { WeatherProvider } from '#shared/ports/weather-provider.js';
 import { getJson, type FetchLike, type HttpPolicy } from './http.js';
 

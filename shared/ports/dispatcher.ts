@@ -1,0 +1,61 @@
+// Dispatch as the features that start it see it (intake, the job steps, operations): give a stored request the nearest
+// technician who can beat its SLA, or offer a job to a named technician. functions/dispatch implements it.
+import type { EmergencyRequest } from '#shared/domain/emergency.js';
+import type { SearchReport } from './technician-index.js';
+
+export type Dispatchable = Pick<
+  EmergencyRequest,
+  | 'id'
+  | 'reference'
+  | 'phone'
+  | 'location'
+  | 'onMotorway'
+  | 'slaDeadline'
+  | 'declinedBy'
+  | 'issue'
+  | 'postcode'
+  | 'isTest'
+  | 'trackingTokenHash'
+>;
+
+export type PendingReason = 'no-technician-in-range' | 'none-within-sla' | 'all-claimed';
+
+export type DispatchOutcome =
+  | {
+      kind: 'assigned';
+      technician: { id: string; firstName: string; van: string; distanceKm: number };
+      etaMinutes: number;
+      eta: Date;
+      search: SearchReport;
+      /** The intake's answer for Idempotency-Key retries was kept in the assignment's own statement (DispatchOptions.keepAnswer). */
+      answerKept?: boolean;
+    }
+  | { kind: 'pending'; reason: PendingReason; slaAtRisk: boolean; search: SearchReport };
+
+/** What the assignment will be, before it is made: what an intake's kept answer says (see DispatchOptions). */
+export interface PlannedAssignment {
+  technicianId: string;
+  distanceKm: number;
+  eta: Date;
+  etaMinutes: number;
+}
+
+export interface DispatchOptions {
+  /**
+   * An intake with an Idempotency-Key: the answer it will give if this assignment is made, kept for retries in the
+   * assignment's own statement (one round trip fewer than keeping it afterwards). Undefined: nothing to keep (any more).
+   */
+  keepAnswer?: (planned: PlannedAssignment) => string | undefined;
+}
+
+/**
+ * Methods on the deps of a use case that dispatches, run over the deps they are called on: a composition root mixes
+ * them in (functions/dispatch's withDispatcher), and deps a test or a root derives with `{ ...deps, technicians }` are
+ * the ones dispatch then uses.
+ */
+export interface Dispatcher {
+  /** Assigns the nearest technician who can beat the SLA, race-free, and tells everyone; or says why it is pending. */
+  dispatchRequest(request: Dispatchable, options?: DispatchOptions): Promise<DispatchOutcome>;
+  /** Tells the technician a job is theirs to accept: what, where, and `detail` (how far, or who gave it to them). */
+  offerJob(request: Dispatchable, phone: string, detail: string): Promise<void>;
+}
