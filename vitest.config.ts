@@ -20,6 +20,10 @@ const noEngine = {
 export default defineConfig({
   test: {
     pool: 'forks',
+    // Both cores (vitest's default is one fewer than the CPUs): every file has its own database and tables, the
+    // packagings take turns (a lock in tests/support/package.ts) and the e2e lane uses free ports, so any two files can
+    // run side by side.
+    maxWorkers: 2,
     // The JSON report is what .ci/run reads for its closing "N passed, N failed" line.
     reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]],
     testTimeout: 30_000,

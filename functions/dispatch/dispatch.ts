@@ -125,7 +125,7 @@ async function leavePending(
   return { kind: 'pending', reason, slaAtRisk, search: report };
 }
 
-/** The search radius for a request now: nobody further can beat its deadline (README, "Dispatch": the radius decision). */
+/** The search radius for a request now: nobody further can beat its deadline (docs/api.md, "Dispatch": the radius decision). */
 function searchRadiusKm(deps: DispatchDeps, request: Dispatchable, now: Date): number {
   const minutesLeft = (request.slaDeadline.getTime() - now.getTime()) / 60_000;
   return Math.min(deps.dispatch.maxRadiusKm, slaReachKm(minutesLeft, request.onMotorway, deps.dispatch.eta));

@@ -1,4 +1,4 @@
--- Data protection (README, "Data protection"): customer phone numbers sealed at rest with a keyed hash for look-ups,
+-- Data protection (docs/data-protection.md, "Data protection"): customer phone numbers sealed at rest with a keyed hash for look-ups,
 -- customer notifications recorded (for GDPR export), erasures recorded without personal data, step idempotency.
 -- Existing plaintext numbers are converted by the migrate function right after this runs (it needs the keys).
 

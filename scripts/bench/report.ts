@@ -1,4 +1,4 @@
-// The benchmark's results file shape and its markdown report (what `npm run bench` prints and the README quotes).
+// The benchmark's results file shape and its markdown report (what `npm run bench` prints and docs/performance.md quotes).
 import type { ColdStartResult } from './cold-start.js';
 import type { IntakeResult, SpikeResult } from './intake.js';
 import type { KNearestRow } from './knearest.js';

@@ -36,11 +36,21 @@ async function createDatabaseFromTemplate(serverUrl: string, name: string): Prom
 
 /** Config for a fresh database and fresh tables of its own, so callers never see each other's rows. */
 export async function isolatedConfig(engines: SharedEngines, env: Record<string, string> = {}): Promise<Config> {
+  return (await isolatedEnvironment(engines, env)).config;
+}
+
+/**
+ * The same, with the environment it was read from: what a function module's own composition root reads at import,
+ * so a test can load the real root against its own database and tables.
+ */
+export async function isolatedEnvironment(
+  engines: SharedEngines,
+  env: Record<string, string> = {},
+): Promise<{ config: Config; env: Record<string, string> }> {
   const suffix = randomUUID().slice(0, 8);
   const database = `t_${suffix}`;
   await createDatabaseFromTemplate(engines.pgServerUrl, database);
-  const config = loadConfig({
-    ...process.env,
+  const isolated: Record<string, string> = {
     DATABASE_URL: databaseUrlFor(engines.pgServerUrl, database),
     DYNAMODB_ENDPOINT: engines.dynamodbEndpoint,
     LOCATIONS_TABLE: `${suffix}-locations`,
@@ -50,7 +60,8 @@ export async function isolatedConfig(engines: SharedEngines, env: Record<string,
     RATE_LIMITS_TABLE: `${suffix}-rate-limits`,
     GEOCODER: 'offline',
     ...env,
-  });
+  };
+  const config = loadConfig({ ...process.env, ...isolated });
   await createTables(engines.dynamodbEndpoint, config.tables);
-  return config;
+  return { config, env: isolated };
 }

@@ -1,5 +1,5 @@
 // Serverless plugin: turns the one-region stack that resources/*.yml describe into its part of the stage's region pair
-// (custom.pairing, from scripts/serverless/region-role.cjs; README, "Disaster recovery"). Every change is here, so the
+// (custom.pairing, from scripts/serverless/region-role.cjs; docs/operations.md, "Disaster recovery"). Every change is here, so the
 // YAML stays the description of one region and this file is the whole difference between the two.
 //
 // single     no change, except the custom domain below.
@@ -126,9 +126,9 @@ function makePrimary(template, { service, stage, pairing, secondaryDeployed, del
   }
   // A multi-Region key and its replicas share key material and key id, so numbers sealed and look-up hashes made here
   // open and match in the secondary. MultiRegion cannot change on an existing key (it would be replaced, and what it
-  // sealed unreadable): README, "Giving an existing single-region stage a second region".
+  // sealed unreadable): docs/operations.md, "Giving an existing single-region stage a second region".
   for (const id of Object.keys(PHONE_KEYS)) required(resources, id, 'AWS::KMS::Key').Properties.MultiRegion = true;
-  // What the secondary region's SSM parameters are copied from (README, "Disaster recovery").
+  // What the secondary region's SSM parameters are copied from (docs/operations.md, "Disaster recovery").
   template.Outputs = template.Outputs ?? {};
   for (const [id, { output }] of Object.entries(PHONE_KEYS))
     template.Outputs[output] = {
@@ -146,7 +146,7 @@ function makePrimary(template, { service, stage, pairing, secondaryDeployed, del
   template.Outputs.DatabaseGlobalClusterId = { Value: { Ref: 'DatabaseGlobalCluster' } };
 }
 
-/** One AWS::DynamoDB::Table as the AWS::DynamoDB::GlobalTable CloudFormation would import it as (README, migration). */
+/** One AWS::DynamoDB::Table as the AWS::DynamoDB::GlobalTable CloudFormation would import it as (docs/operations.md, "Giving an existing single-region stage a second region"). */
 function globalTable(table, regions) {
   const {
     PointInTimeRecoverySpecification,
@@ -205,7 +205,7 @@ function makeSecondary(template, { region, pairing, pairingParameters }) {
     if (!resources[id]) throw new Error(`region-pairing: expected ${id} in the template`);
     delete resources[id];
   }
-  // The hosted sign-in belongs to the pool, and comes back to the primary's API (README, "Staff sign-in and roles").
+  // The hosted sign-in belongs to the pool, and comes back to the primary's API (docs/api.md, "Staff sign-in and roles").
   for (const id of ['StaffUserPoolId', 'StaffAppClientId', 'OpsSignInUrl']) delete template.Outputs?.[id];
   // So the secondary's live view falls back to the pasted-token form rather than name a sign-in that is not there.
   const pagesEnvironment = resources.PagesLambdaFunction?.Properties?.Environment?.Variables;

@@ -1,4 +1,4 @@
-// Which part this packaging plays in the stage's region pairing (README, "Disaster recovery"), from --region and the
+// Which part this packaging plays in the stage's region pairing (docs/operations.md, "Disaster recovery"), from --region and the
 // stage params drPrimaryRegion / drSecondaryRegion:
 //   single     the stage has no second region (drSecondaryRegion empty): one independent stack, as before;
 //   primary    the stage's home region: it owns the Aurora global cluster, the DynamoDB global tables, the secrets

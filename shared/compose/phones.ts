@@ -1,4 +1,4 @@
-// Customer phone numbers at rest (README, "Data protection"): KMS envelope encryption and the keyed look-up hash in
+// Customer phone numbers at rest (docs/data-protection.md, "Data protection"): KMS envelope encryption and the keyed look-up hash in
 // AWS, the local key on the local stack and in tests. Apart from the rate counter and SMS guard (./protection.ts) so a
 // function that only reads requests bundles no DynamoDB or SNS client for them.
 import { KMSClient } from '@aws-sdk/client-kms';

@@ -71,7 +71,7 @@ export interface NearestOptions {
  * The index partition a geohash belongs to: its first 13 bits, a 2.8125° × 2.8125° block (≈ 195 × 312 km at London,
  * 150 × 312 km in Shetland). Every cell of geohash precision ≥ 3 lies inside one partition, and the geohashes of a
  * partition are one contiguous run of sort keys, so any cell (or run of cells) in it is one Query. Chosen so that a disc
- * of up to 146 km around any point in the UK touches at most 6 partitions: see README, "Dispatch".
+ * of up to 146 km around any point in the UK touches at most 6 partitions: see docs/api.md, "Dispatch".
  */
 export function partitionOf(geohash: string): string {
   const third = base32.indexOf(geohash[2]!);

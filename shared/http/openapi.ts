@@ -226,7 +226,7 @@ export function assembleOpenApi(contracts: FeatureContract[]) {
       },
     },
     // The JSON API only: the web pages (GET /t/{reference}, /ops/live, /assets/{file}) are HTML served by functions/pages,
-    // hold no data and take no input but their path (README, "Web pages"; tests/unit/pages-serve.test.ts).
+    // hold no data and take no input but their path (docs/web-pages.md, "Web pages"; tests/unit/pages-serve.test.ts).
     paths,
   };
 }

@@ -97,7 +97,7 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, P extends
   };
 
   const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult>(core)
-    // No Powertools Tracer: X-Ray stays on at the platform level (provider.tracing); README, Performance, says why.
+    // No Powertools Tracer: X-Ray stays on at the platform level (provider.tracing); docs/performance.md says why.
     .use(injectLambdaContext(logger, { resetKeys: true }))
     // The API Gateway request id (also in every problem+json body) ties a response to its logs. Set directly: a
     // correlationIdPath needs a JMESPath search function the logger was never given, so it logged none, and would

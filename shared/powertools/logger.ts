@@ -2,5 +2,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { redactPersonalData } from '#shared/log-redaction.js';
 
-// Every key and value passes through the redactor on its way out (README, "Data protection").
+// Every key and value passes through the redactor on its way out (docs/data-protection.md, "Data protection").
 export const logger = new Logger({ serviceName: 'tyrehero-dispatch', jsonReplacerFn: redactPersonalData });

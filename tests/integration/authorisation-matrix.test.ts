@@ -428,7 +428,7 @@ describe('authorisation matrix', () => {
 });
 
 // The web pages hold no data: every caller gets the same static page, and the data routes the page calls carry the auth
-// (the rows above). Not through invoke(): they are HTML, not operations of the OpenAPI document (README, "Web pages").
+// (the rows above). Not through invoke(): they are HTML, not operations of the OpenAPI document (docs/web-pages.md, "Web pages").
 describe('authorisation matrix: the web pages are public and the same for everyone', () => {
   const pageRoutes: Array<{ route: string; resource: string; path: string; pathParameters: Record<string, string> }> = [
     {

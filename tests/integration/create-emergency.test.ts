@@ -41,7 +41,7 @@ describe('POST /emergencies', () => {
     expect(response.headers.location).toBe(`/emergencies/${String(response.body.id)}`);
 
     const { rows } = await stack.sql.query('SELECT * FROM emergency_requests WHERE id = $1', [response.body.id]);
-    // The number is sealed at rest (README, "Data protection"): no plain column, only the seal and the look-up hash.
+    // The number is sealed at rest (docs/data-protection.md, "Data protection"): no plain column, only the seal and the look-up hash.
     expect(rows[0]).toMatchObject({
       phone: null,
       phone_hash: await stack.deps.phones.lookupHash('+447700900001'),

@@ -1,4 +1,4 @@
-// The account model over the packaged templates (tests/support/account-model.ts; README, "The account model"): every call
+// The account model over the packaged templates (tests/support/account-model.ts; docs/operations.md, "The account model"): every call
 // of every function, in both prod regions and a one-region stage, placed against IAM, key policies, the network and
 // AWS's documented constraints; the call list kept true against each function's bundle and role; and the previous
 // release's templates, on which the model must find the first-deploy blockers issue 23 reported.

@@ -6,7 +6,7 @@ import yaml from 'js-yaml';
 import { projectRoot } from '../../scripts/local/engines.js';
 import { brokenReferences, discard, packageService, type Packaged, type Resource } from '../support/package.js';
 
-// Prod is a region pair (README, "Disaster recovery"): eu-west-2 is the primary, eu-west-1 the secondary. Both halves
+// Prod is a region pair (docs/operations.md, "Disaster recovery"): eu-west-2 is the primary, eu-west-1 the secondary. Both halves
 // are packaged once, one after the other (tests/support/package.ts), and read as CloudFormation will read them.
 const primaryRegion = 'eu-west-2';
 const secondaryRegion = 'eu-west-1';

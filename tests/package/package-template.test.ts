@@ -1160,7 +1160,7 @@ describe('an API stage that deploys, and deploys again', () => {
     expect(Object.keys(line)).toEqual(expect.arrayContaining(['requestId', 'ip', 'status', 'latencyMs', 'wafResult']));
     expect(Format).toContain('"requestId":"$context.requestId"');
     expect(Format).toContain('"wafResult":"$context.wafResponseCode"');
-    // 30 days like every log (README, "Data protection"): access logs hold client IPs, and no log outlives the data.
+    // 30 days like every log (docs/data-protection.md, "Data protection"): access logs hold client IPs, and no log outlives the data.
     expect(resources.ApiAccessLogGroup!.Properties).toMatchObject({
       RetentionInDays: 30,
       KmsKeyId: { 'Fn::GetAtt': ['StackKey', 'Arn'] },

@@ -3,10 +3,12 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import type { Config } from '#shared/config.js';
 import { allDeps, closeAllDeps, type AllDeps, type Overrides } from '../../scripts/local/all-deps.js';
-import { isolatedConfig } from '../../scripts/local/isolated.js';
+import { isolatedEnvironment } from '../../scripts/local/isolated.js';
 
 export interface TestStack {
   config: Config;
+  /** The environment the config was read from: what a function's own composition root reads when imported. */
+  env: Record<string, string>;
   /** Every adapter, from the builders the functions use: pass it to any makeHandler. */
   deps: AllDeps;
   /** A direct connection for assertions about what is (or is not) stored. */
@@ -22,7 +24,11 @@ export interface TestStack {
 const testDefaults = { DISPATCH_BUDGET_MS: '600000', INTAKE_LIMIT_PER_PHONE_HOUR: '100' };
 
 export async function testConfig(env: Record<string, string> = {}): Promise<Config> {
-  return isolatedConfig(
+  return (await testEnvironment(env)).config;
+}
+
+async function testEnvironment(env: Record<string, string> = {}) {
+  return isolatedEnvironment(
     { pgServerUrl: inject('pgServerUrl'), dynamodbEndpoint: inject('dynamodbEndpoint') },
     { ...testDefaults, ...env },
   );
@@ -31,11 +37,12 @@ export async function testConfig(env: Record<string, string> = {}): Promise<Conf
 export async function testStack(
   options: { env?: Record<string, string>; overrides?: Overrides } = {},
 ): Promise<TestStack> {
-  const config = await testConfig(options.env);
+  const { config, env } = await testEnvironment(options.env);
   const deps = allDeps(config, options.overrides);
   const sql = new pg.Pool({ connectionString: config.database.url, max: 2 });
   return {
     config,
+    env,
     deps,
     sql,
     close: async () => {

@@ -53,3 +53,19 @@ describe('links between the README and docs/', () => {
     expect(broken).toEqual([]);
   });
 });
+
+describe("the README's feature map", () => {
+  it('has exactly one row per feature folder under functions/, and every row names a folder that exists', () => {
+    const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+    const map = readme.slice(
+      readme.indexOf('## Feature map'),
+      readme.indexOf('\n## ', readme.indexOf('## Feature map') + 1),
+    );
+    const rows = [...map.matchAll(/^\| [^|]+ \| `functions\/([a-z-]+)\/` \|/gm)].map((m) => m[1]);
+    const folders = readdirSync(path.join(projectRoot, 'functions'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+    expect(rows.toSorted()).toEqual(folders.toSorted());
+    expect(new Set(rows).size).toBe(rows.length);
+  });
+});

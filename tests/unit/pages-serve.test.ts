@@ -1,5 +1,5 @@
 // The pages function: the two pages and their hashed assets, with a strict CSP, and nothing else. Its routes are web
-// pages, not API operations, so they are not in the OpenAPI document (README, "Web pages"); they take no body and
+// pages, not API operations, so they are not in the OpenAPI document (docs/web-pages.md, "Web pages"); they take no body and
 // no query, so their bad-input corpus is here: hostile paths, queries and bodies are a 404 or ignored, never a 500.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -20,7 +20,7 @@ export function makeDynamoClient(config: Pick<Config, 'region' | 'dynamodb'>): D
   });
   // The SDK's logger middleware copies every input and output through its sensitive-data filter before calling the
   // client's logger, even the default no-op one we use: for a Query that walks every item returned. With no SDK logger
-  // configured it has no effect but that CPU (≈4% of node's CPU per intake, see README "Performance" part 5).
+  // configured it has no effect but that CPU (≈4% of node's CPU per intake, see docs/history.md "Performance" part 5).
   client.middlewareStack.remove('loggerMiddleware');
   return namingUnreachable(client);
 }

@@ -38,7 +38,7 @@ const fixPrecision = 9;
 /**
  * The search's fine levels: the 4 precision-5 cells (~3 × 5 km) nearest the request, then the 4 nearest precision-4
  * cells (~20 × 24 km); then one range per partition within reach. Cells within 8 of each other in key order are one
- * Query (about 1.6 instead of 4 per level, reading about 6 cells instead of 4: README, "Dispatch"). The precision-5
+ * Query (about 1.6 instead of 4 per level, reading about 6 cells instead of 4: docs/api.md, "Dispatch"). The precision-5
  * level is read only in areas the container has seen dense (denseAreas). At most 4 + 4 + 6 = 14 Queries.
  */
 export const dispatchSearchLevels = [
