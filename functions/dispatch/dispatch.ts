@@ -5,7 +5,6 @@ import type { Clock } from '#shared/ports/clock.js';
 import type { Log } from '#shared/ports/logger.js';
 import { aboutRequest, notify, type Notifier } from '#shared/ports/notifier.js';
 import type { Assignment, RequestStore } from '#shared/ports/request-store.js';
-import type { TechnicianProfile } from '#shared/ports/technician-directory.js';
 import type { SearchReport, TechnicianIndex } from '#shared/ports/technician-index.js';
 import type { TrackingLinks } from '#shared/ports/tracking-links.js';
 import type {
@@ -17,7 +16,8 @@ import type {
 } from '#shared/ports/dispatcher.js';
 import { formatUkTime } from '#shared/domain/uk-day.js';
 import { freshSince } from '#shared/domain/durations.js';
-import { byDistanceThenId, haversineKm } from '#shared/domain/geo.js';
+import { byDistanceThenId, haversineKm, roundedKm } from '#shared/domain/geo.js';
+import { visitingTechnician } from '#shared/domain/technician.js';
 import { fleetForRequest } from '#shared/domain/test-fleet.js';
 
 export interface DispatchDeps {
@@ -222,7 +222,7 @@ async function assignClaimed(
   if (!assigned) return { kind: 'pending', reason: 'all-claimed', slaAtRisk: false, search: report };
 
   const profile = assigned.technician;
-  const { firstName, van } = technicianView(profile);
+  const { firstName, van } = visitingTechnician(profile);
   const link = await trackingLink(deps, request);
   await notify(deps, {
     ...aboutRequest(request),
@@ -241,17 +241,6 @@ async function assignClaimed(
     search: report,
     ...(keptAnswer !== undefined ? { answerKept: true } : {}),
   };
-}
-
-/** Distances as customers see them: to 100 m. */
-export const roundedKm = (km: number) => Math.round(km * 10) / 10;
-
-/** How a technician is named to the customer (SMS and answer alike), with a fallback for a missing profile. */
-export function technicianView(profile: Pick<TechnicianProfile, 'name' | 'van'> | undefined): {
-  firstName: string;
-  van: string;
-} {
-  return { firstName: profile?.name.split(/\s+/)[0] ?? 'Your technician', van: profile?.van ?? 'a TyreHero van' };
 }
 
 /** The link is a nicety: without it (a key service failing, a request older than derived tokens) the SMS still goes. */

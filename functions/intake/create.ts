@@ -27,12 +27,12 @@ import { logger } from '#shared/powertools/logger.js';
 import { metrics } from '#shared/powertools/metrics.js';
 import { CreateEmergencyBody } from '#shared/schemas/emergency.js';
 import { createEmergency, type AcceptedEmergency, type IntakeDeps } from './create-emergency.js';
-import { roundedKm, technicianView } from '#functions/dispatch/index.js';
 import type { DispatchOutcome } from '#shared/ports/dispatcher.js';
 import type { TechnicianIndex } from '#shared/ports/technician-index.js';
 import type { TechnicianDirectory } from '#shared/ports/technician-directory.js';
 import type { RequestStatus } from '#shared/domain/emergency.js';
-import { haversineKm } from '#shared/domain/geo.js';
+import { haversineKm, roundedKm } from '#shared/domain/geo.js';
+import { visitingTechnician } from '#shared/domain/technician.js';
 import { PostgresTechnicianDirectory } from '#shared/adapters/postgres/technician-directory.js';
 
 export type CreateEmergencyDeps = IntakeDeps &
@@ -171,7 +171,7 @@ async function assignmentAsItIs(
     return [undefined, undefined] as const;
   });
   if (!position?.location) return undefined;
-  const { firstName, van } = technicianView(profile);
+  const { firstName, van } = visitingTechnician(profile);
   const distanceKm = roundedKm(haversineKm(request.location, position.location));
   const etaMinutes = Math.max(0, Math.ceil((eta.getTime() - deps.clock.now().getTime()) / 60_000));
   return assignedView({ id: technicianId, firstName, van, distanceKm }, eta, etaMinutes);
@@ -185,7 +185,7 @@ async function completedAnswer(
   const technician = body.technician as AnsweredAssignment['technician'] | undefined;
   if (!technician || technician.firstName !== null) return body;
   // Assigning the keys again keeps their places, so the replay serialises as the first answer did.
-  Object.assign(technician, technicianView(await deps.directory.findTechnician(technician.id)));
+  Object.assign(technician, visitingTechnician(await deps.directory.findTechnician(technician.id)));
   return body;
 }
 

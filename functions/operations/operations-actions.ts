@@ -4,7 +4,7 @@ import { freshSince } from '#shared/domain/durations.js';
 import { openStatuses, type EmergencyRequest } from '#shared/domain/emergency.js';
 import { arrivalAt, etaFor, type EtaSettings } from '#shared/domain/eta.js';
 import { haversineKm } from '#shared/domain/geo.js';
-import { firstNameOf } from '#shared/domain/live-map.js';
+import { visitingTechnician } from '#shared/domain/technician.js';
 import { fleetForRequest, fleetOfTechnician } from '#shared/domain/test-fleet.js';
 import { formatUkTime } from '#shared/domain/uk-day.js';
 import { Conflict, NotFound } from '#shared/domain/errors.js';
@@ -190,14 +190,14 @@ async function reassignTo(
 
   const profile = outcome.technician;
   const job = applied.request;
-  const firstName = (profile && firstNameOf(profile.name)) ?? 'Your new technician';
+  const { firstName, van } = visitingTechnician(profile, { firstName: 'Your new technician', van: 'TyreHero van' });
   await notify(deps, {
     ...aboutRequest(job),
     channel: 'sms',
     purpose: 'customer-reassigned',
     requestId: id,
     to: job.phone,
-    text: `TyreHero ${job.reference}: ${previous ? 'your technician has changed. ' : ''}${firstName} is coming to you in a ${profile?.van ?? 'TyreHero van'}, expected by ${formatUkTime(eta)} (about ${minutes} min).`,
+    text: `TyreHero ${job.reference}: ${previous ? 'your technician has changed. ' : ''}${firstName} is coming to you in a ${van}, expected by ${formatUkTime(eta)} (about ${minutes} min).`,
   });
   if (profile) await deps.offerJob(job, profile.phone, 'given to you by operations');
   return { ...base(job, previous), status: 'assigned', technicianId, eta: eta.toISOString(), slaAtRisk: job.slaAtRisk };

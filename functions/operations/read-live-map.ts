@@ -1,7 +1,8 @@
 // The operations live map: every technician (available, busy, silent, on a break) with the last-seen age, every open
 // request with its SLA risk, and the weather level per region. Queue figures and severity stay in /ops/queue and /ops/metrics.
 import { freshSince, minutesWaited } from '#shared/domain/durations.js';
-import { byUrgency, firstNameOf, mapStatusOf, minutesToDeadline, slaRisk } from '#shared/domain/live-map.js';
+import { byUrgency, mapStatusOf, minutesToDeadline, slaRisk } from '#shared/domain/live-map.js';
+import { firstNameOf } from '#shared/domain/technician.js';
 import { isTestTechnician } from '#shared/domain/test-fleet.js';
 import type { Clock } from '#shared/ports/clock.js';
 import type { FleetReader, LiveMapStore, WeatherStatusReader } from '#shared/ports/live-map.js';

@@ -3,6 +3,7 @@ import type { EmergencyRequest, NewEmergency, RequestStatus } from '#shared/doma
 import { referencePattern, trackingTokenMatches } from '#shared/domain/tracking.js';
 import { haversineKm } from '#shared/domain/geo.js';
 import { arrivalAt, etaFor, type EtaSettings } from '#shared/domain/eta.js';
+import { visitingTechnician, type VisitingTechnician } from '#shared/domain/technician.js';
 import type { GeoPoint } from '#shared/domain/emergency.js';
 import { Conflict, NotFound, Unavailable } from '#shared/domain/errors.js';
 import type { Clock } from '#shared/ports/clock.js';
@@ -107,12 +108,6 @@ export interface LiveTechnician {
   eta: Date;
 }
 
-/** Who is coming, as the customer sees them: a first name and the van, never a phone number or a surname. */
-export interface VisitingTechnician {
-  firstName: string;
-  van: string;
-}
-
 /** Statuses in which the customer is told who is coming (and, en route, where the van is). */
 const technicianShown = new Set<RequestStatus>(['assigned', 'en_route', 'on_site']);
 
@@ -126,7 +121,7 @@ export async function followOwnEmergency(
   const technicianId = 'technicianId' in request ? request.technicianId : undefined;
   if (!technicianId || !technicianShown.has(request.status)) return { request };
   const profile = await deps.directory.findTechnician(technicianId);
-  const technician = profile ? { firstName: profile.name.split(/\s+/)[0]!, van: profile.van } : undefined;
+  const technician = profile ? visitingTechnician(profile) : undefined;
   if (request.status !== 'en_route') return { request, technician };
   let position;
   try {

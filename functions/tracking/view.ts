@@ -1,5 +1,6 @@
 // How a customer sees their own request: no other customer's data, no internal fields.
-import type { LiveTechnician, TrackedEmergency, VisitingTechnician } from './track-emergency.js';
+import type { VisitingTechnician } from '#shared/domain/technician.js';
+import type { LiveTechnician, TrackedEmergency } from './track-emergency.js';
 
 /** The customer reads the code to the technician on site; before a technician is assigned or after the job ends it has no use. */
 const showsArrivalCode = new Set(['assigned', 'en_route', 'on_site']);

@@ -12,6 +12,9 @@ export function haversineKm(a: GeoPoint, b: GeoPoint): number {
   return 2 * earthRadiusKm * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
+/** Distances as customers see them: to 100 m. */
+export const roundedKm = (km: number) => Math.round(km * 10) / 10;
+
 export interface Candidate {
   id: string;
   location: GeoPoint;

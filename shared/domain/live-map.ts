@@ -77,8 +77,3 @@ export function byUrgency(
     a.id.localeCompare(b.id)
   );
 }
-
-/** The first word of a technician's name, as the customer's SMS names them. */
-export function firstNameOf(name: string): string | null {
-  return name.trim().split(/\s+/)[0] || null;
-}

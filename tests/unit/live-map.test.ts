@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   atRiskWithinMinutes,
   byUrgency,
-  firstNameOf,
   mapStatusOf,
   minutesToDeadline,
   slaRisk,
@@ -123,13 +122,4 @@ describe('byUrgency', () => {
     ].sort(byUrgency);
     expect(sorted.map((x) => x.id)).toEqual(['d', 'b', 'e', 'f', 'c', 'a']);
   });
-});
-
-describe('firstNameOf', () => {
-  it.each([
-    ['Sam Patel', 'Sam'],
-    ['  Aled   ap Rhys ', 'Aled'],
-    ['Cher', 'Cher'],
-    ['   ', null],
-  ])('%j → %j', (name, first) => expect(firstNameOf(name)).toBe(first));
 });
