@@ -31,6 +31,7 @@ import type { DispatchOutcome } from '#shared/ports/dispatcher.js';
 import type { TechnicianIndex } from '#shared/ports/technician-index.js';
 import type { TechnicianDirectory } from '#shared/ports/technician-directory.js';
 import type { RequestStatus } from '#shared/domain/emergency.js';
+import { minutesUntil } from '#shared/domain/eta.js';
 import { haversineKm, roundedKm } from '#shared/domain/geo.js';
 import { visitingTechnician } from '#shared/domain/technician.js';
 import { PostgresTechnicianDirectory } from '#shared/adapters/postgres/technician-directory.js';
@@ -173,8 +174,7 @@ async function assignmentAsItIs(
   if (!position?.location) return undefined;
   const { firstName, van } = visitingTechnician(profile);
   const distanceKm = roundedKm(haversineKm(request.location, position.location));
-  const etaMinutes = Math.max(0, Math.ceil((eta.getTime() - deps.clock.now().getTime()) / 60_000));
-  return assignedView({ id: technicianId, firstName, van, distanceKm }, eta, etaMinutes);
+  return assignedView({ id: technicianId, firstName, van, distanceKm }, eta, minutesUntil(eta, deps.clock.now()));
 }
 
 /** A kept answer whose assignment kept it has no technician name or van yet: the directory's, as the first answer had. */

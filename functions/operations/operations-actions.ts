@@ -2,8 +2,7 @@
 // to a technician they chose), or cancels it. The reason and who acted go into the audit trail with the change.
 import { freshSince } from '#shared/domain/durations.js';
 import { openStatuses, type EmergencyRequest } from '#shared/domain/emergency.js';
-import { arrivalAt, etaFor, type EtaSettings } from '#shared/domain/eta.js';
-import { haversineKm } from '#shared/domain/geo.js';
+import { etaFromPosition, type EtaSettings } from '#shared/domain/eta.js';
 import { visitingTechnician } from '#shared/domain/technician.js';
 import { fleetForRequest, fleetOfTechnician } from '#shared/domain/test-fleet.js';
 import { formatUkTime } from '#shared/domain/uk-day.js';
@@ -159,8 +158,7 @@ async function reassignTo(
       { currentStatus: request.status, reason: 'no-position' },
     );
   }
-  const minutes = etaFor(haversineKm(position.location, request.location), request.onMotorway, deps.dispatch.eta);
-  const eta = arrivalAt(now, minutes);
+  const { etaMinutes: minutes, eta } = etaFromPosition(position.location, request, now, deps.dispatch.eta);
   if (!(await deps.technicians.claim(technicianId, id, now, freshSince(now, deps.dispatch.freshMinutes)))) {
     throw new Conflict(
       `Technician ${technicianId} cannot take it: ${whyUnavailable(position, freshSince(now, deps.dispatch.freshMinutes))}. Pick an available technician on the map, or leave technicianId out to let dispatch choose.`,

@@ -1,8 +1,7 @@
 // Customer-side access to one request, authorised by its tracking token: read it, or call it off.
 import type { EmergencyRequest, NewEmergency, RequestStatus } from '#shared/domain/emergency.js';
 import { referencePattern, trackingTokenMatches } from '#shared/domain/tracking.js';
-import { haversineKm } from '#shared/domain/geo.js';
-import { arrivalAt, etaFor, type EtaSettings } from '#shared/domain/eta.js';
+import { etaFromPosition, type EtaSettings } from '#shared/domain/eta.js';
 import { visitingTechnician, type VisitingTechnician } from '#shared/domain/technician.js';
 import type { GeoPoint } from '#shared/domain/emergency.js';
 import { Conflict, NotFound, Unavailable } from '#shared/domain/errors.js';
@@ -131,17 +130,12 @@ export async function followOwnEmergency(
     deps.log.warn('live position unavailable', { id, error: error });
   }
   if (!position?.location || !position.recordedAt) return { request, technician };
-  const distanceKm = haversineKm(position.location, request.location);
-  // Already driving: no mobilisation time left to add.
-  const minutes = etaFor(distanceKm, request.onMotorway, { ...deps.dispatch.eta, mobilisationMinutes: 0 });
+  const { etaMinutes, eta } = etaFromPosition(position.location, request, deps.clock.now(), deps.dispatch.eta, {
+    enRoute: true,
+  });
   return {
     request,
     technician,
-    live: {
-      location: position.location,
-      recordedAt: position.recordedAt,
-      etaMinutes: minutes,
-      eta: arrivalAt(deps.clock.now(), minutes),
-    },
+    live: { location: position.location, recordedAt: position.recordedAt, etaMinutes, eta },
   };
 }

@@ -1,4 +1,7 @@
 // Arrival estimates against the 90-minute promise: pure arithmetic, tunable from config.
+import type { GeoPoint } from './emergency.js';
+import { haversineKm } from './geo.js';
+
 export type SpeedBand = 'urban' | 'rural' | 'motorway';
 
 export interface EtaSettings {
@@ -36,6 +39,31 @@ export function etaFor(distanceKm: number, onMotorway: boolean, settings: EtaSet
 
 export function arrivalAt(from: Date, minutes: number): Date {
   return new Date(from.getTime() + minutes * 60_000);
+}
+
+/**
+ * The ETA from a technician's live position to the customer, from `now`: the straight-line distance and the minutes to
+ * drive it. `enRoute`: they are already driving, so there is no mobilisation time left to add.
+ */
+export function etaFromPosition(
+  position: GeoPoint,
+  destination: { location: GeoPoint; onMotorway: boolean },
+  now: Date,
+  settings: EtaSettings,
+  { enRoute = false }: { enRoute?: boolean } = {},
+): { distanceKm: number; etaMinutes: number; eta: Date } {
+  const distanceKm = haversineKm(position, destination.location);
+  const minutes = etaFor(
+    distanceKm,
+    destination.onMotorway,
+    enRoute ? { ...settings, mobilisationMinutes: 0 } : settings,
+  );
+  return { distanceKm, etaMinutes: minutes, eta: arrivalAt(now, minutes) };
+}
+
+/** Whole minutes until an arrival already promised, rounded up as the promise was; 0 once it is due. */
+export function minutesUntil(eta: Date, now: Date): number {
+  return Math.max(0, Math.ceil((eta.getTime() - now.getTime()) / 60_000));
 }
 
 /** Can someone this far away arrive by the deadline? */
