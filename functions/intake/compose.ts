@@ -1,12 +1,13 @@
-// What intake takes (stores, index, weather level, geocoder, the notifier behind the synthetic guard and the SMS
-// guard, the per-phone limit): composed once here for POST /emergencies and for drDrill's synthetic intake, so the
-// drill exercises exactly what a driver's request goes through.
+// What intake takes (stores, index, directory, weather level, geocoder, the notifier behind the synthetic guard and
+// the SMS guard, the per-phone limit): composed once here for POST /emergencies and for drDrill's synthetic intake,
+// so the drill exercises exactly what a driver's request goes through.
 import type { Config } from '#shared/config.js';
 import { DynamoIntakeBuffer } from '#shared/adapters/dynamodb/intake-buffer.js';
 import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-index.js';
 import { DynamoWeatherLevelReader, type WeatherLevelCache } from '#shared/adapters/dynamodb/weather-level.js';
 import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
 import { PostgresSyntheticNotificationLog } from '#shared/adapters/postgres/synthetic-notifications.js';
+import { PostgresTechnicianDirectory } from '#shared/adapters/postgres/technician-directory.js';
 import { randomIds, systemClock } from '#shared/adapters/system.js';
 import type { Dispatcher } from '#shared/ports/dispatcher.js';
 import type { Notifier } from '#shared/ports/notifier.js';
@@ -53,6 +54,7 @@ export function intakeDeps(config: IntakeConcerns, options: IntakeOptions = {}) 
     requests: new PostgresRequestStore(pool, phones),
     intakeBuffer: new DynamoIntakeBuffer(tables.documents, config.tables.intakeBuffer),
     technicians: new DynamoTechnicianIndex(tables.documents, config.tables.locations),
+    directory: new PostgresTechnicianDirectory(pool),
     weather: new DynamoWeatherLevelReader(tables.documents, config.tables.scalingState, options.weatherCache),
     geocoder: geocoder(config),
     notifier: notifier(config, logger, syntheticNotifications, {

@@ -1,4 +1,4 @@
-// Intake: validate where the customer is, prioritise, and store the emergency so it can never be lost.
+// Intake: validate where the customer is, prioritise, store the emergency so it can never be lost, and answer.
 import ngeohash from 'ngeohash';
 import type { GeoPoint, NewEmergency } from '#shared/domain/emergency.js';
 import { isFictionalUkNumber, slaDeadlineFor } from '#shared/domain/emergency.js';
@@ -24,11 +24,15 @@ import { ReferenceTaken, type RequestStore } from '#shared/ports/request-store.j
 import type { EmergencyRequest, RequestStatus } from '#shared/domain/emergency.js';
 import type { WeatherLevelReader } from '#shared/ports/weather-level.js';
 import type { CreateEmergencyInput } from '#shared/schemas/emergency.js';
-import type { Dispatcher, DispatchOutcome, PlannedAssignment } from '#shared/ports/dispatcher.js';
+import type { Dispatcher, DispatchOptions, DispatchOutcome } from '#shared/ports/dispatcher.js';
 import type { TrackingLinks } from '#shared/ports/tracking-links.js';
+import { answerFor, plannedAnswer, type AnswerDeps, type IntakeAnswer } from './answer.js';
 
-/** Dispatcher: gives the stored request its technician (functions/dispatch, mixed in by the composition). */
-export interface IntakeDeps extends Dispatcher {
+/**
+ * Dispatcher: gives the stored request its technician (functions/dispatch, mixed in by the composition).
+ * AnswerDeps: what the answer reads (who is coming) and where it is kept for retries.
+ */
+export interface IntakeDeps extends Dispatcher, AnswerDeps {
   requests: RequestStore;
   /** The tracking token, derived from the id. */
   trackingLinks: TrackingLinks;
@@ -55,9 +59,12 @@ export interface AcceptedEmergency {
   dispatch?: DispatchOutcome;
   /** This was a retry of an intake already stored: the answer is the stored request, with the same token. */
   replayed?: boolean;
-  /** A retry with the same Idempotency-Key after the first answer was given: that answer as sent, without its token. */
-  firstAnswer?: string;
+  /** What the customer is told (the response body); a retry with the same Idempotency-Key gets the first answer as sent. */
+  answer: IntakeAnswer;
 }
+
+/** What intake did, before it answers: a retry's `firstAnswer` is the first answer as kept (without its token). */
+type Accepted = Omit<AcceptedEmergency, 'answer'> & { firstAnswer?: string };
 
 export interface IntakeOptions {
   syntheticTest?: boolean;
@@ -71,11 +78,6 @@ export interface IntakeOptions {
    * earlier attempt may still be running is told to wait; after that attempt's deadline it takes over.
    */
   invocation?: { startedAt: Date; deadline: Date };
-  /**
-   * With an Idempotency-Key: the answer this intake gives if dispatch assigns `planned`, as kept for retries (without
-   * its token). It is kept in the assignment's own statement; any other answer the caller keeps itself (recordAnswer).
-   */
-  keepAnswer?: (request: NewEmergency, planned: PlannedAssignment) => string;
 }
 
 /** Without the invocation's own deadline (a caller outside Lambda), an attempt is presumed running for this long. */
@@ -85,11 +87,23 @@ const defaultAnswerWithinMs = 30_000;
 const storedGeohashPrecision = 9;
 const referenceAttempts = 5;
 
+/** Takes an emergency in (stored, or held in the buffer while PostgreSQL is down), dispatches it, and answers. */
 export async function createEmergency(
   deps: IntakeDeps,
   input: CreateEmergencyInput,
   options: IntakeOptions = {},
 ): Promise<AcceptedEmergency> {
+  const { firstAnswer, ...accepted } = await acceptEmergency(deps, input, options);
+  const answer = await answerFor(deps, { ...accepted, firstAnswer }, Boolean(options.idempotencyKey));
+  return { ...accepted, answer };
+}
+
+/** Everything before the answer: locate, prioritise, store once (or find the stored request a retry is of), dispatch. */
+async function acceptEmergency(
+  deps: IntakeDeps,
+  input: CreateEmergencyInput,
+  options: IntakeOptions,
+): Promise<Accepted> {
   const location = await locate(deps.geocoder, input.location);
   const now = deps.clock.now();
   const weather = await currentWeather(deps);
@@ -131,6 +145,7 @@ export async function createEmergency(
 
   const duplicateSince = new Date(now.getTime() - deps.intake.dedupWindowMinutes * 60_000);
   const replaySince = new Date(now.getTime() - deps.intake.idempotencyTtlSeconds * 1000);
+  const keyed = Boolean(options.idempotencyKey);
   try {
     const stored = await storeWithFreshReference(deps, draft, duplicateSince, replaySince);
     if ('replayed' in stored) {
@@ -143,12 +158,11 @@ export async function createEmergency(
       // No answer yet: the first attempt may still be dispatching. Once its invocation is over it never will answer.
       if (answerDueBy && answerDueBy > (options.invocation?.startedAt ?? now)) throw new IdempotencyInProgress();
       // The first attempt committed and was stopped before it answered: answer with what is stored, dispatching if still pending.
-      const dispatch =
-        request.status === 'pending' ? await dispatchWithinBudget(deps, request, options.keepAnswer) : undefined;
+      const dispatch = request.status === 'pending' ? await dispatchWithinBudget(deps, request, keyed) : undefined;
       const status = dispatch?.kind === 'assigned' ? 'assigned' : request.status;
       return { request: { ...request, status }, trackingToken: token, queued: false, dispatch, replayed: true };
     }
-    const dispatch = await dispatchWithinBudget(deps, stored, options.keepAnswer);
+    const dispatch = await dispatchWithinBudget(deps, stored, keyed);
     return {
       request: { ...stored, status: dispatch?.kind === 'assigned' ? 'assigned' : 'pending' },
       trackingToken,
@@ -193,16 +207,16 @@ export async function createEmergency(
 async function dispatchWithinBudget(
   deps: IntakeDeps,
   stored: NewEmergency | EmergencyRequest,
-  keepAnswer?: IntakeOptions['keepAnswer'],
+  keyed: boolean,
 ): Promise<DispatchOutcome | undefined> {
   // Once the budget is spent the customer is told `pending`: an assignment made after that must not keep another answer.
   let answering = true;
-  const keep = keepAnswer && ((planned: PlannedAssignment) => (answering ? keepAnswer(stored, planned) : undefined));
+  // With an Idempotency-Key, the answer an assignment means is kept by the assignment's own statement.
+  const options: DispatchOptions = keyed
+    ? { keepAnswer: (planned) => (answering ? plannedAnswer(stored, planned) : undefined) }
+    : {};
   const attempt = deps
-    .dispatchRequest(
-      { ...stored, declinedBy: 'declinedBy' in stored ? stored.declinedBy : [] },
-      keep ? { keepAnswer: keep } : {},
-    )
+    .dispatchRequest({ ...stored, declinedBy: 'declinedBy' in stored ? stored.declinedBy : [] }, options)
     .catch((error: unknown) => {
       deps.log.error('dispatch failed; request left pending for redispatch', { id: stored.id, error: error });
       return undefined;

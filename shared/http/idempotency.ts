@@ -1,5 +1,6 @@
 // Idempotency-Key handling at the HTTP edge: the key's contract (1..255 characters). Replays are the use case's: the
-// key is matched with the request in PostgreSQL (functions/intake/create-emergency.ts, migration 0015).
+// key is matched with the request in PostgreSQL (functions/intake/create-emergency.ts, migration 0015), and the answer
+// a retry gets back is built and kept by intake (functions/intake/answer.ts).
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ValidationError } from '#shared/domain/errors.js';
@@ -19,16 +20,3 @@ export const checkIdempotencyKey = (): Middleware => ({
     }
   },
 });
-
-/**
- * A response body as kept for retries: the tracking token blanked where it stands, since only its hash is ever
- * stored. `replayedBody` puts the token back in the same place, so the replay serialises to the same bytes.
- */
-export const storableBody = (body: { trackingToken: string }): string =>
-  JSON.stringify({ ...body, trackingToken: null });
-
-export function replayedBody(stored: string, trackingToken: string): Record<string, unknown> {
-  const body = JSON.parse(stored) as Record<string, unknown>;
-  body.trackingToken = trackingToken;
-  return body;
-}

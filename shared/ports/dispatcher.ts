@@ -42,8 +42,9 @@ export interface PlannedAssignment {
 
 export interface DispatchOptions {
   /**
-   * An intake with an Idempotency-Key: the answer it will give if this assignment is made, kept for retries in the
-   * assignment's own statement (one round trip fewer than keeping it afterwards). Undefined: nothing to keep (any more).
+   * An intake with an Idempotency-Key: its planned-answer builder. Given the assignment about to be made, it returns
+   * the text to keep for retries, which the assignment's own statement keeps (one round trip fewer than keeping it
+   * afterwards); dispatch passes it on unread, intake alone decides what it says. Undefined: nothing to keep (any more).
    */
   keepAnswer?: (planned: PlannedAssignment) => string | undefined;
 }
