@@ -6,10 +6,11 @@ const path = require('node:path');
 /**
  * A feature's use cases: its modules other than what wires them. A module that builds a Lambda handler (it imports the
  * HTTP route or the scheduled-job chain, or is named in the feature's functions.yml) is a handler; compose.ts, index.ts,
- * openapi.ts and the OpenAPI assembly wire things up; schemas.ts and config.ts are the feature's data definitions.
+ * openapi.ts and the OpenAPI assembly wire things up; schemas.ts and config.ts (or <name>-config.ts, when a feature
+ * owns two concerns that different functions load) are the feature's data definitions.
  */
 function useCaseModules() {
-  const wiring = /^(compose|index|openapi|api-document|openapi-document|schemas|config)\.ts$/;
+  const wiring = /^(compose|index|openapi|api-document|openapi-document|schemas|([\w-]+-)?config)\.ts$/;
   const modules = [];
   for (const feature of fs.readdirSync('functions')) {
     const dir = path.join('functions', feature);

@@ -1,0 +1,8 @@
+// What every HTTP route's chain reads beside the body limit: CORS.
+import { concern, field, list } from './concern.js';
+
+export const httpConcern = concern(
+  'http',
+  { CORS_ALLOWED_ORIGINS: field(list, 'Comma-separated origins allowed by CORS.', '*') },
+  (o) => o.transform((c) => ({ corsAllowedOrigins: c.CORS_ALLOWED_ORIGINS })),
+);
