@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import exitHook from 'async-exit-hook';
-import { loadConfig } from '#shared/config.js';
+import { loadConfig } from './config.js';
 import { closeAllDeps, allDeps } from './local/all-deps.js';
 import { bringDemoFleetOnShift, reportDemoFleetPositions, vanReportIntervalMs } from './local/demo-fleet.js';
 import { startFrontDoor } from './local/docs-server.js';

@@ -1,5 +1,10 @@
 // The GDPR routes' deps (export and erase read and scrub the same data), composed once for both.
-import type { Config } from '#shared/config.js';
+import type { ConfigOf } from '#shared/config/concern.js';
+import { authConcern } from '#shared/config/auth.js';
+import { dataProtectionConcern } from '#shared/config/data-protection.js';
+import { databaseConcern } from '#shared/config/database.js';
+import { routeConcerns } from '#shared/config/http.js';
+import { regionConcern } from '#shared/config/region.js';
 import { PostgresPersonalData } from '#shared/adapters/postgres/personal-data.js';
 import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
 import { systemClock } from '#shared/adapters/system.js';
@@ -9,9 +14,18 @@ import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compos
 import { makePhoneProtection } from '#shared/compose/phones.js';
 import { postgres } from '#shared/compose/postgres.js';
 
-type PersonalDataConcerns = Pick<Config, 'region' | 'database' | 'dataProtection' | 'auth' | 'http' | 'intake'>;
+/** What the GDPR routes read: both load exactly these. */
+export const personalDataConcerns = [
+  regionConcern,
+  databaseConcern,
+  dataProtectionConcern,
+  authConcern,
+  ...routeConcerns,
+] as const;
 
-export function personalDataRouteDeps(config: PersonalDataConcerns): PersonalDataDeps & StaffRouteDeps {
+export function personalDataRouteDeps(
+  config: ConfigOf<typeof personalDataConcerns>,
+): PersonalDataDeps & StaffRouteDeps {
   const pool = postgres(config);
   const phones = makePhoneProtection(config);
   return {

@@ -1,15 +1,7 @@
 // POST /ops/gdpr/erase: anonymises everything held about a customer's phone number (operations only; 409 while open).
-import {
-  loadConcerns,
-  authConcern,
-  databaseConcern,
-  dataProtectionConcern,
-  httpConcern,
-  intakeConcern,
-  regionConcern,
-} from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
 import type { StaffRouteDeps } from '#shared/compose/http.js';
-import { personalDataRouteDeps } from './compose.js';
+import { personalDataConcerns, personalDataRouteDeps } from './compose.js';
 import { httpRoute } from '#shared/http/route.js';
 import { DataSubjectBody } from './schemas.js';
 import { erasePersonalData, type PersonalDataDeps } from './personal-data.js';
@@ -23,12 +15,5 @@ export const makeHandler = (deps: PersonalDataDeps & StaffRouteDeps) =>
     }),
   );
 
-const config = loadConcerns({
-  region: regionConcern,
-  database: databaseConcern,
-  dataProtection: dataProtectionConcern,
-  auth: authConcern,
-  http: httpConcern,
-  intake: intakeConcern,
-});
+const config = loadConcerns(personalDataConcerns);
 export const handler = makeHandler(personalDataRouteDeps(config));

@@ -1,5 +1,8 @@
 // Scheduled daily: anonymises requests closed more than RETENTION_DAYS ago (sls invoke local -f retention to run it).
-import { loadConcerns, databaseConcern, dataProtectionConcern, regionConcern } from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { dataProtectionConcern } from '#shared/config/data-protection.js';
+import { databaseConcern } from '#shared/config/database.js';
+import { regionConcern } from '#shared/config/region.js';
 import { PostgresPersonalData } from '#shared/adapters/postgres/personal-data.js';
 import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
 import { systemClock } from '#shared/adapters/system.js';
@@ -11,11 +14,7 @@ import { applyRetention, type RetentionDeps } from './personal-data.js';
 
 export const makeHandler = (deps: RetentionDeps) => scheduledJob(async () => applyRetention(deps));
 
-const config = loadConcerns({
-  region: regionConcern,
-  database: databaseConcern,
-  dataProtection: dataProtectionConcern,
-});
+const config = loadConcerns([regionConcern, databaseConcern, dataProtectionConcern]);
 const pool = postgres(config);
 export const handler = makeHandler({
   // Retention anonymises by closing date in SQL: it never reads, seals or looks up a number (its role has no phone key).

@@ -1,14 +1,12 @@
 // Every 5 minutes and from the console: is disaster recovery ready? Publishes DrCheckFailed and the lag figures.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import {
-  loadConcerns,
-  databaseConcern,
-  drConcern,
-  dynamodbConcern,
-  notifierConcern,
-  regionConcern,
-  tablesConcern,
-} from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { databaseConcern } from '#shared/config/database.js';
+import { dynamodbConcern } from '#shared/config/dynamodb.js';
+import { notifierConcern } from '#shared/config/notifier.js';
+import { regionConcern } from '#shared/config/region.js';
+import { tablesConcern } from '#shared/config/tables.js';
+import { drConcern } from './config.js';
 import { DynamoIntakeBuffer } from '#shared/adapters/dynamodb/intake-buffer.js';
 import { PostgresRecoveryStore } from '#shared/adapters/postgres/recovery-store.js';
 import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
@@ -38,14 +36,14 @@ export const makeHandler = (deps: DrCheckDeps) =>
     return report;
   });
 
-const config = loadConcerns({
-  region: regionConcern,
-  database: databaseConcern,
-  dynamodb: dynamodbConcern,
-  tables: tablesConcern,
-  notifier: notifierConcern,
-  dr: drConcern,
-});
+const config = loadConcerns([
+  regionConcern,
+  databaseConcern,
+  dynamodbConcern,
+  tablesConcern,
+  notifierConcern,
+  drConcern,
+]);
 const pool = postgres(config);
 export const handler = makeHandler({
   dr: config.dr,

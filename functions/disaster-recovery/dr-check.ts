@@ -1,5 +1,5 @@
 // drCheck: gathers every DR readiness fact (control planes, intake buffer, integrity SQL), judges them, alerts on failure.
-import type { DrConfig } from '#shared/config.js';
+import type { DrConfig } from './config.js';
 import {
   assessDrReadiness,
   defaultDrTargets,

@@ -1,17 +1,15 @@
 // Console and monthly schedule: a synthetic emergency end to end on the test fleet ({"dryRun": false, "operator": "…"}; {"history": true} lists drills).
-import {
-  loadConcerns,
-  linksConcern,
-  databaseConcern,
-  dataProtectionConcern,
-  dispatchConcern,
-  dynamodbConcern,
-  geocoderConcern,
-  intakeConcern,
-  notifierConcern,
-  regionConcern,
-  tablesConcern,
-} from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { dataProtectionConcern } from '#shared/config/data-protection.js';
+import { databaseConcern } from '#shared/config/database.js';
+import { dispatchConcern } from '#shared/config/dispatch.js';
+import { dynamodbConcern } from '#shared/config/dynamodb.js';
+import { geocoderConcern } from '#shared/config/geocoder.js';
+import { intakeConcern } from '#shared/config/intake.js';
+import { linksConcern } from '#shared/config/links.js';
+import { notifierConcern } from '#shared/config/notifier.js';
+import { regionConcern } from '#shared/config/region.js';
+import { tablesConcern } from '#shared/config/tables.js';
 import { PostgresDrRunLog } from '#shared/adapters/postgres/recovery-store.js';
 import { PostgresTestFleet } from '#shared/adapters/postgres/test-fleet.js';
 import { createEmergency, intakeDeps } from '#functions/intake/index.js';
@@ -22,18 +20,18 @@ import { parseDrillInput, runDrill, type DrillDeps } from './dr-drill.js';
 export const makeHandler = (deps: DrillDeps) =>
   scheduledJob(async (event: unknown) => runDrill(deps, parseDrillInput(event)));
 
-const config = loadConcerns({
-  region: regionConcern,
-  database: databaseConcern,
-  dynamodb: dynamodbConcern,
-  tables: tablesConcern,
-  geocoder: geocoderConcern,
-  notifier: notifierConcern,
-  intake: intakeConcern,
-  dispatch: dispatchConcern,
-  links: linksConcern,
-  dataProtection: dataProtectionConcern,
-});
+const config = loadConcerns([
+  regionConcern,
+  databaseConcern,
+  dynamodbConcern,
+  tablesConcern,
+  geocoderConcern,
+  notifierConcern,
+  dataProtectionConcern,
+  dispatchConcern,
+  intakeConcern,
+  linksConcern,
+]);
 // Composed as POST /emergencies composes it (functions/intake/compose.ts): the drill's messages are synthetic, so the
 // guard records them all and no real provider is wired.
 const intake = intakeDeps(config);

@@ -1,5 +1,9 @@
 // Console, in the region being promoted: switchover (planned) or failover (disaster) of the Aurora Global Database.
-import { loadConcerns, databaseConcern, drConcern, notifierConcern, regionConcern } from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { databaseConcern } from '#shared/config/database.js';
+import { notifierConcern } from '#shared/config/notifier.js';
+import { regionConcern } from '#shared/config/region.js';
+import { drConcern } from './config.js';
 import { PostgresDrRunLog } from '#shared/adapters/postgres/recovery-store.js';
 import { PostgresSyntheticNotificationLog } from '#shared/adapters/postgres/synthetic-notifications.js';
 import { randomIds, systemClock } from '#shared/adapters/system.js';
@@ -13,12 +17,7 @@ import { failoverDatabase, parseFailoverInput, type FailoverDeps } from './dr-fa
 export const makeHandler = (deps: FailoverDeps) =>
   scheduledJob(async (event: unknown) => failoverDatabase(deps, parseFailoverInput(event)));
 
-const config = loadConcerns({
-  region: regionConcern,
-  database: databaseConcern,
-  notifier: notifierConcern,
-  dr: drConcern,
-});
+const config = loadConcerns([regionConcern, databaseConcern, notifierConcern, drConcern]);
 const pool = postgres(config);
 const regional = controlPlane(config);
 export const handler = makeHandler({

@@ -1,14 +1,12 @@
 // Console: puts back requests the audit trail or intake buffer has but PostgreSQL lacks ({"dryRun": false, "operator": "…"} to run).
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import {
-  loadConcerns,
-  databaseConcern,
-  dataProtectionConcern,
-  dynamodbConcern,
-  notifierConcern,
-  regionConcern,
-  tablesConcern,
-} from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { dataProtectionConcern } from '#shared/config/data-protection.js';
+import { databaseConcern } from '#shared/config/database.js';
+import { dynamodbConcern } from '#shared/config/dynamodb.js';
+import { notifierConcern } from '#shared/config/notifier.js';
+import { regionConcern } from '#shared/config/region.js';
+import { tablesConcern } from '#shared/config/tables.js';
 import { DynamoIntakeBuffer } from '#shared/adapters/dynamodb/intake-buffer.js';
 import { PostgresDrRunLog, PostgresRecoveryStore } from '#shared/adapters/postgres/recovery-store.js';
 import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
@@ -36,14 +34,14 @@ export const makeHandler = (deps: RecoverDeps) =>
     return report;
   });
 
-const config = loadConcerns({
-  region: regionConcern,
-  database: databaseConcern,
-  dynamodb: dynamodbConcern,
-  tables: tablesConcern,
-  notifier: notifierConcern,
-  dataProtection: dataProtectionConcern,
-});
+const config = loadConcerns([
+  regionConcern,
+  databaseConcern,
+  dynamodbConcern,
+  tablesConcern,
+  notifierConcern,
+  dataProtectionConcern,
+]);
 const pool = postgres(config);
 const recoverDeps = {
   recovery: new PostgresRecoveryStore(pool),

@@ -1,5 +1,9 @@
 // Console: restore the Aurora cluster to a point in time into a new cluster ({"restoreTime": "…", "targetClusterId": "…"}).
-import { loadConcerns, databaseConcern, drConcern, notifierConcern, regionConcern } from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { databaseConcern } from '#shared/config/database.js';
+import { notifierConcern } from '#shared/config/notifier.js';
+import { regionConcern } from '#shared/config/region.js';
+import { drConcern } from './config.js';
 import { PostgresDrRunLog } from '#shared/adapters/postgres/recovery-store.js';
 import { PostgresSyntheticNotificationLog } from '#shared/adapters/postgres/synthetic-notifications.js';
 import { randomIds, systemClock } from '#shared/adapters/system.js';
@@ -13,12 +17,7 @@ import { parseRestoreInput, restoreDatabase, type RestoreDeps } from './dr-resto
 export const makeHandler = (deps: RestoreDeps) =>
   scheduledJob(async (event: unknown) => restoreDatabase(deps, parseRestoreInput(event)));
 
-const config = loadConcerns({
-  region: regionConcern,
-  database: databaseConcern,
-  notifier: notifierConcern,
-  dr: drConcern,
-});
+const config = loadConcerns([regionConcern, databaseConcern, notifierConcern, drConcern]);
 const pool = postgres(config);
 export const handler = makeHandler({
   dr: config.dr,

@@ -1,6 +1,6 @@
 // What dispatching takes (stores, index, the SMS notifier behind the synthetic guard and the SMS guard): composed once here for every function that
 // assigns or reassigns technicians (the job actions and redispatch), so their roots cannot drift apart.
-import type { Config } from '#shared/config.js';
+import type { CoreConfig } from '#shared/config/core.js';
 import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-index.js';
 import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
 import { PostgresSyntheticNotificationLog } from '#shared/adapters/postgres/synthetic-notifications.js';
@@ -17,8 +17,10 @@ import { postgres } from '#shared/compose/postgres.js';
 import { guardSms, makeRateCounter } from '#shared/compose/protection.js';
 import { smsContinuity } from '#shared/compose/sms-continuity.js';
 
+// Types only: other features reach this module through ./index.ts, so a concern imported here would be bundled into
+// functions that never load it. Each root imports and lists the concerns it loads.
 type DispatchConcerns = Pick<
-  Config,
+  CoreConfig,
   'region' | 'database' | 'dynamodb' | 'tables' | 'notifier' | 'sms' | 'dataProtection' | 'dispatch' | 'links'
 >;
 
@@ -31,7 +33,7 @@ export function dispatchParts(config: DispatchConcerns) {
   const pool = postgres(config);
   const { documents } = dynamo(config);
   const phones = makePhoneProtection(config);
-  const deps = withDispatcher<DispatchDeps & Pick<RedispatchDeps, 'directory'> & { dispatch: Config['dispatch'] }>({
+  const deps = withDispatcher<DispatchDeps & Pick<RedispatchDeps, 'directory'> & { dispatch: CoreConfig['dispatch'] }>({
     requests: new PostgresRequestStore(pool, phones),
     directory: new PostgresTechnicianDirectory(pool),
     technicians: new DynamoTechnicianIndex(documents, config.tables.locations),

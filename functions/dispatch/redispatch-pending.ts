@@ -1,17 +1,15 @@
 // Every minute: pending requests are offered again and lapsed offers reclaimed (see functions/dispatch/redispatch.ts).
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import {
-  loadConcerns,
-  linksConcern,
-  databaseConcern,
-  dataProtectionConcern,
-  dispatchConcern,
-  dynamodbConcern,
-  notifierConcern,
-  regionConcern,
-  smsConcern,
-  tablesConcern,
-} from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { dataProtectionConcern } from '#shared/config/data-protection.js';
+import { databaseConcern } from '#shared/config/database.js';
+import { dispatchConcern } from '#shared/config/dispatch.js';
+import { dynamodbConcern } from '#shared/config/dynamodb.js';
+import { linksConcern } from '#shared/config/links.js';
+import { notifierConcern } from '#shared/config/notifier.js';
+import { regionConcern } from '#shared/config/region.js';
+import { smsConcern } from '#shared/config/sms.js';
+import { tablesConcern } from '#shared/config/tables.js';
 import { dispatchDeps } from './compose.js';
 import { metrics } from '#shared/powertools/metrics.js';
 import { scheduledJob } from '#shared/powertools/scheduled-job.js';
@@ -27,15 +25,15 @@ export const makeHandler = (deps: RedispatchDeps) =>
     return report;
   });
 
-const config = loadConcerns({
-  region: regionConcern,
-  database: databaseConcern,
-  dynamodb: dynamodbConcern,
-  tables: tablesConcern,
-  notifier: notifierConcern,
-  sms: smsConcern,
-  dataProtection: dataProtectionConcern,
-  dispatch: dispatchConcern,
-  links: linksConcern,
-});
+const config = loadConcerns([
+  regionConcern,
+  databaseConcern,
+  dynamodbConcern,
+  tablesConcern,
+  notifierConcern,
+  smsConcern,
+  dataProtectionConcern,
+  dispatchConcern,
+  linksConcern,
+]);
 export const handler = makeHandler(dispatchDeps(config));

@@ -1,7 +1,7 @@
 // What intake takes (stores, index, directory, weather level, geocoder, the notifier behind the synthetic guard and
 // the SMS guard, the per-phone limit): composed once here for POST /emergencies and for drDrill's synthetic intake,
 // so the drill exercises exactly what a driver's request goes through.
-import type { Config } from '#shared/config.js';
+import type { CoreConfig } from '#shared/config/core.js';
 import { DynamoIntakeBuffer } from '#shared/adapters/dynamodb/intake-buffer.js';
 import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-index.js';
 import { DynamoWeatherLevelReader, type WeatherLevelCache } from '#shared/adapters/dynamodb/weather-level.js';
@@ -22,8 +22,9 @@ import { KeyedTrackingLinks } from '#shared/adapters/crypto/keyed-tracking-links
 import { postgres } from '#shared/compose/postgres.js';
 import { guardSms, makeRateCounter } from '#shared/compose/protection.js';
 
+// Types only, as in functions/dispatch/compose.ts: drRecover reaches this module through ./index.ts for the buffer drain.
 type IntakeConcerns = Pick<
-  Config,
+  CoreConfig,
   | 'region'
   | 'database'
   | 'dynamodb'

@@ -1,20 +1,18 @@
 // POST /emergencies: a stranded driver asks for help.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import {
-  loadConcerns,
-  linksConcern,
-  databaseConcern,
-  dataProtectionConcern,
-  dispatchConcern,
-  dynamodbConcern,
-  geocoderConcern,
-  httpConcern,
-  intakeConcern,
-  notifierConcern,
-  regionConcern,
-  smsConcern,
-  tablesConcern,
-} from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { dataProtectionConcern } from '#shared/config/data-protection.js';
+import { databaseConcern } from '#shared/config/database.js';
+import { dispatchConcern } from '#shared/config/dispatch.js';
+import { dynamodbConcern } from '#shared/config/dynamodb.js';
+import { geocoderConcern } from '#shared/config/geocoder.js';
+import { routeConcerns } from '#shared/config/http.js';
+import { intakeConcern } from '#shared/config/intake.js';
+import { linksConcern } from '#shared/config/links.js';
+import { notifierConcern } from '#shared/config/notifier.js';
+import { regionConcern } from '#shared/config/region.js';
+import { smsConcern } from '#shared/config/sms.js';
+import { tablesConcern } from '#shared/config/tables.js';
 import type { WeatherLevelCache } from '#shared/adapters/dynamodb/weather-level.js';
 import { systemClock } from '#shared/adapters/system.js';
 import { httpSettings, type RouteDeps } from '#shared/compose/http.js';
@@ -54,20 +52,20 @@ export const makeHandler = (deps: CreateEmergencyDeps) =>
 export const intakeWeatherCache = (clock: Clock): WeatherLevelCache => ({ clock, maxAgeMs: 60_000 });
 
 // Composed once per container (provisioned concurrency pre-warms this), with exactly what the role allows.
-const config = loadConcerns({
-  region: regionConcern,
-  database: databaseConcern,
-  dynamodb: dynamodbConcern,
-  tables: tablesConcern,
-  geocoder: geocoderConcern,
-  notifier: notifierConcern,
-  sms: smsConcern,
-  intake: intakeConcern,
-  dispatch: dispatchConcern,
-  links: linksConcern,
-  http: httpConcern,
-  dataProtection: dataProtectionConcern,
-});
+const config = loadConcerns([
+  regionConcern,
+  databaseConcern,
+  dynamodbConcern,
+  tablesConcern,
+  geocoderConcern,
+  notifierConcern,
+  dataProtectionConcern,
+  dispatchConcern,
+  intakeConcern,
+  linksConcern,
+  smsConcern,
+  ...routeConcerns,
+]);
 // The same intake composition drDrill uses; here real messages go through SMS continuity (retries, fallback).
 const intake = intakeDeps(config, {
   real: smsContinuity(config, logger),

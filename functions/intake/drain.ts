@@ -1,13 +1,11 @@
 // Every minute: move emergencies held during a database outage into the system of record.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import {
-  loadConcerns,
-  databaseConcern,
-  dataProtectionConcern,
-  dynamodbConcern,
-  regionConcern,
-  tablesConcern,
-} from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { dataProtectionConcern } from '#shared/config/data-protection.js';
+import { databaseConcern } from '#shared/config/database.js';
+import { dynamodbConcern } from '#shared/config/dynamodb.js';
+import { regionConcern } from '#shared/config/region.js';
+import { tablesConcern } from '#shared/config/tables.js';
 import { DynamoIntakeBuffer } from '#shared/adapters/dynamodb/intake-buffer.js';
 import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
 import { dynamo } from '#shared/compose/dynamo.js';
@@ -27,13 +25,7 @@ export const makeHandler = (deps: DrainDeps) =>
     return report;
   });
 
-const config = loadConcerns({
-  region: regionConcern,
-  database: databaseConcern,
-  dynamodb: dynamodbConcern,
-  tables: tablesConcern,
-  dataProtection: dataProtectionConcern,
-});
+const config = loadConcerns([regionConcern, databaseConcern, dynamodbConcern, tablesConcern, dataProtectionConcern]);
 export const handler = makeHandler({
   requests: new PostgresRequestStore(postgres(config), makePhoneProtection(config)),
   intakeBuffer: new DynamoIntakeBuffer(dynamo(config).documents, config.tables.intakeBuffer),

@@ -1,19 +1,16 @@
 // POST /jobs/{id}/<action>: the assigned technician accepts, declines, sets off, arrives or completes.
-import {
-  loadConcerns,
-  linksConcern,
-  authConcern,
-  databaseConcern,
-  dataProtectionConcern,
-  dispatchConcern,
-  dynamodbConcern,
-  httpConcern,
-  intakeConcern,
-  notifierConcern,
-  regionConcern,
-  smsConcern,
-  tablesConcern,
-} from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { authConcern } from '#shared/config/auth.js';
+import { dataProtectionConcern } from '#shared/config/data-protection.js';
+import { databaseConcern } from '#shared/config/database.js';
+import { dispatchConcern } from '#shared/config/dispatch.js';
+import { dynamodbConcern } from '#shared/config/dynamodb.js';
+import { routeConcerns } from '#shared/config/http.js';
+import { linksConcern } from '#shared/config/links.js';
+import { notifierConcern } from '#shared/config/notifier.js';
+import { regionConcern } from '#shared/config/region.js';
+import { smsConcern } from '#shared/config/sms.js';
+import { tablesConcern } from '#shared/config/tables.js';
 import { dispatchDeps } from '#functions/dispatch/index.js';
 import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
 import { httpRoute } from '#shared/http/route.js';
@@ -53,20 +50,19 @@ export const makeJobActionHandler = (action: TechnicianAction) => (deps: JobActi
       );
 
 function compose(): JobActionDeps {
-  const config = loadConcerns({
-    region: regionConcern,
-    database: databaseConcern,
-    dynamodb: dynamodbConcern,
-    tables: tablesConcern,
-    notifier: notifierConcern,
-    sms: smsConcern,
-    dataProtection: dataProtectionConcern,
-    dispatch: dispatchConcern,
-    links: linksConcern,
-    auth: authConcern,
-    http: httpConcern,
-    intake: intakeConcern,
-  });
+  const config = loadConcerns([
+    regionConcern,
+    databaseConcern,
+    dynamodbConcern,
+    tablesConcern,
+    notifierConcern,
+    smsConcern,
+    dataProtectionConcern,
+    dispatchConcern,
+    linksConcern,
+    authConcern,
+    ...routeConcerns,
+  ]);
   return { ...dispatchDeps(config), verifier: tokenVerifier(config), http: httpSettings(config) };
 }
 

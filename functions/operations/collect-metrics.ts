@@ -1,14 +1,12 @@
 // Every minute (and by hand): publish the business figures as EMF metrics for the dashboards and alarms.
-import {
-  loadConcerns,
-  databaseConcern,
-  dispatchConcern,
-  dynamodbConcern,
-  intakeConcern,
-  operationsConcern,
-  regionConcern,
-  tablesConcern,
-} from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { databaseConcern } from '#shared/config/database.js';
+import { dispatchConcern } from '#shared/config/dispatch.js';
+import { dynamodbConcern } from '#shared/config/dynamodb.js';
+import { intakeConcern } from '#shared/config/intake.js';
+import { regionConcern } from '#shared/config/region.js';
+import { tablesConcern } from '#shared/config/tables.js';
+import { operationsConcern } from './config.js';
 import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-index.js';
 import { PostgresMetricsStore } from '#shared/adapters/postgres/metrics-store.js';
 import { systemClock } from '#shared/adapters/system.js';
@@ -27,15 +25,15 @@ export const makeHandler = (deps: FiguresDeps) =>
     return { at: figures.at.toISOString(), metrics: Object.fromEntries(published.map((m) => [m.name, m.value])) };
   });
 
-const config = loadConcerns({
-  region: regionConcern,
-  database: databaseConcern,
-  dynamodb: dynamodbConcern,
-  tables: tablesConcern,
-  dispatch: dispatchConcern,
-  intake: intakeConcern,
-  operations: operationsConcern,
-});
+const config = loadConcerns([
+  regionConcern,
+  databaseConcern,
+  dynamodbConcern,
+  tablesConcern,
+  dispatchConcern,
+  intakeConcern,
+  operationsConcern,
+]);
 export const handler = makeHandler({
   metricsStore: new PostgresMetricsStore(postgres(config)),
   technicians: new DynamoTechnicianIndex(dynamo(config).documents, config.tables.locations),

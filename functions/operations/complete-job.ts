@@ -1,16 +1,13 @@
 // POST /ops/jobs/{id}/complete: operations close an on-site job without the customer's code, with a reason for the audit trail.
-import {
-  loadConcerns,
-  authConcern,
-  databaseConcern,
-  dataProtectionConcern,
-  dispatchConcern,
-  dynamodbConcern,
-  httpConcern,
-  intakeConcern,
-  regionConcern,
-  tablesConcern,
-} from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { authConcern } from '#shared/config/auth.js';
+import { dataProtectionConcern } from '#shared/config/data-protection.js';
+import { databaseConcern } from '#shared/config/database.js';
+import { dispatchConcern } from '#shared/config/dispatch.js';
+import { dynamodbConcern } from '#shared/config/dynamodb.js';
+import { routeConcerns } from '#shared/config/http.js';
+import { regionConcern } from '#shared/config/region.js';
+import { tablesConcern } from '#shared/config/tables.js';
 import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-index.js';
 import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
 import { systemClock } from '#shared/adapters/system.js';
@@ -40,17 +37,16 @@ export const makeHandler = (deps: ProofDeps & StaffRouteDeps) =>
     },
   );
 
-const config = loadConcerns({
-  region: regionConcern,
-  database: databaseConcern,
-  dynamodb: dynamodbConcern,
-  tables: tablesConcern,
-  dataProtection: dataProtectionConcern,
-  dispatch: dispatchConcern,
-  auth: authConcern,
-  http: httpConcern,
-  intake: intakeConcern,
-});
+const config = loadConcerns([
+  regionConcern,
+  databaseConcern,
+  dynamodbConcern,
+  tablesConcern,
+  dataProtectionConcern,
+  dispatchConcern,
+  authConcern,
+  ...routeConcerns,
+]);
 export const handler = makeHandler({
   requests: new PostgresRequestStore(postgres(config), makePhoneProtection(config)),
   technicians: new DynamoTechnicianIndex(dynamo(config).documents, config.tables.locations),

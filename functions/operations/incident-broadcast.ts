@@ -1,15 +1,13 @@
 // Invoked by operations during an incident: {"incidentId": "INC-…"} lists recipients; add "send": true to text them.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import {
-  loadConcerns,
-  databaseConcern,
-  dataProtectionConcern,
-  dynamodbConcern,
-  notifierConcern,
-  regionConcern,
-  smsConcern,
-  tablesConcern,
-} from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { dataProtectionConcern } from '#shared/config/data-protection.js';
+import { databaseConcern } from '#shared/config/database.js';
+import { dynamodbConcern } from '#shared/config/dynamodb.js';
+import { notifierConcern } from '#shared/config/notifier.js';
+import { regionConcern } from '#shared/config/region.js';
+import { smsConcern } from '#shared/config/sms.js';
+import { tablesConcern } from '#shared/config/tables.js';
 import { PostgresIncidentBroadcasts } from '#shared/adapters/postgres/incident-broadcasts.js';
 import { PostgresSyntheticNotificationLog } from '#shared/adapters/postgres/synthetic-notifications.js';
 import { systemClock } from '#shared/adapters/system.js';
@@ -34,15 +32,15 @@ export const makeHandler = (deps: BroadcastDeps) =>
     return report;
   });
 
-const config = loadConcerns({
-  region: regionConcern,
-  database: databaseConcern,
-  dynamodb: dynamodbConcern,
-  tables: tablesConcern,
-  notifier: notifierConcern,
-  sms: smsConcern,
-  dataProtection: dataProtectionConcern,
-});
+const config = loadConcerns([
+  regionConcern,
+  databaseConcern,
+  dynamodbConcern,
+  tablesConcern,
+  notifierConcern,
+  smsConcern,
+  dataProtectionConcern,
+]);
 const pool = postgres(config);
 const phones = makePhoneProtection(config);
 export const handler = makeHandler({

@@ -1,15 +1,12 @@
 // GET /ops/live-map (operations role): where every technician and every open request is, for the live view's map.
-import {
-  loadConcerns,
-  authConcern,
-  databaseConcern,
-  dispatchConcern,
-  dynamodbConcern,
-  httpConcern,
-  intakeConcern,
-  regionConcern,
-  tablesConcern,
-} from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { authConcern } from '#shared/config/auth.js';
+import { databaseConcern } from '#shared/config/database.js';
+import { dispatchConcern } from '#shared/config/dispatch.js';
+import { dynamodbConcern } from '#shared/config/dynamodb.js';
+import { routeConcerns } from '#shared/config/http.js';
+import { regionConcern } from '#shared/config/region.js';
+import { tablesConcern } from '#shared/config/tables.js';
 import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-index.js';
 import { DynamoWeatherLevelReader } from '#shared/adapters/dynamodb/weather-level.js';
 import { PostgresLiveMap } from '#shared/adapters/postgres/live-map.js';
@@ -27,16 +24,15 @@ export const makeHandler = (deps: LiveMapDeps & StaffRouteDeps) =>
   }));
 
 // No phone keys: the map reads no customer details.
-const config = loadConcerns({
-  region: regionConcern,
-  database: databaseConcern,
-  dynamodb: dynamodbConcern,
-  tables: tablesConcern,
-  dispatch: dispatchConcern,
-  auth: authConcern,
-  http: httpConcern,
-  intake: intakeConcern,
-});
+const config = loadConcerns([
+  regionConcern,
+  databaseConcern,
+  dynamodbConcern,
+  tablesConcern,
+  dispatchConcern,
+  authConcern,
+  ...routeConcerns,
+]);
 const tables = dynamo(config);
 export const handler = makeHandler({
   fleet: new DynamoTechnicianIndex(tables.documents, config.tables.locations),

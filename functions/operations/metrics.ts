@@ -1,16 +1,13 @@
 // GET /ops/metrics (operations role): the live business figures, severity and weather level for the dashboard.
-import {
-  loadConcerns,
-  authConcern,
-  databaseConcern,
-  dispatchConcern,
-  dynamodbConcern,
-  httpConcern,
-  intakeConcern,
-  operationsConcern,
-  regionConcern,
-  tablesConcern,
-} from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { authConcern } from '#shared/config/auth.js';
+import { databaseConcern } from '#shared/config/database.js';
+import { dispatchConcern } from '#shared/config/dispatch.js';
+import { dynamodbConcern } from '#shared/config/dynamodb.js';
+import { routeConcerns } from '#shared/config/http.js';
+import { regionConcern } from '#shared/config/region.js';
+import { tablesConcern } from '#shared/config/tables.js';
+import { operationsConcern } from './config.js';
 import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-index.js';
 import { DynamoWeatherLevelReader } from '#shared/adapters/dynamodb/weather-level.js';
 import { PostgresMetricsStore } from '#shared/adapters/postgres/metrics-store.js';
@@ -27,17 +24,16 @@ export const makeHandler = (deps: OperationsViewDeps & StaffRouteDeps) =>
     return { status: 200, body: { ...view.figures, severity: view.severity, weatherLevel: view.weatherLevel } };
   });
 
-const config = loadConcerns({
-  region: regionConcern,
-  database: databaseConcern,
-  dynamodb: dynamodbConcern,
-  tables: tablesConcern,
-  dispatch: dispatchConcern,
-  intake: intakeConcern,
-  operations: operationsConcern,
-  auth: authConcern,
-  http: httpConcern,
-});
+const config = loadConcerns([
+  regionConcern,
+  databaseConcern,
+  dynamodbConcern,
+  tablesConcern,
+  dispatchConcern,
+  operationsConcern,
+  authConcern,
+  ...routeConcerns,
+]);
 const tables = dynamo(config);
 export const handler = makeHandler({
   metricsStore: new PostgresMetricsStore(postgres(config)),

@@ -1,17 +1,14 @@
 // GET /ops/queue: the live dispatch queue for the operations console (operations role only).
-import {
-  loadConcerns,
-  authConcern,
-  databaseConcern,
-  dataProtectionConcern,
-  dispatchConcern,
-  dynamodbConcern,
-  httpConcern,
-  intakeConcern,
-  operationsConcern,
-  regionConcern,
-  tablesConcern,
-} from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { authConcern } from '#shared/config/auth.js';
+import { dataProtectionConcern } from '#shared/config/data-protection.js';
+import { databaseConcern } from '#shared/config/database.js';
+import { dispatchConcern } from '#shared/config/dispatch.js';
+import { dynamodbConcern } from '#shared/config/dynamodb.js';
+import { routeConcerns } from '#shared/config/http.js';
+import { regionConcern } from '#shared/config/region.js';
+import { tablesConcern } from '#shared/config/tables.js';
+import { operationsConcern } from './config.js';
 import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-index.js';
 import { PostgresMetricsStore } from '#shared/adapters/postgres/metrics-store.js';
 import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
@@ -29,18 +26,17 @@ export const makeHandler = (deps: QueueDeps & StaffRouteDeps) =>
     body: await operationsQueue(deps),
   }));
 
-const config = loadConcerns({
-  region: regionConcern,
-  database: databaseConcern,
-  dynamodb: dynamodbConcern,
-  tables: tablesConcern,
-  dataProtection: dataProtectionConcern,
-  dispatch: dispatchConcern,
-  operations: operationsConcern,
-  auth: authConcern,
-  http: httpConcern,
-  intake: intakeConcern,
-});
+const config = loadConcerns([
+  regionConcern,
+  databaseConcern,
+  dynamodbConcern,
+  tablesConcern,
+  dataProtectionConcern,
+  dispatchConcern,
+  operationsConcern,
+  authConcern,
+  ...routeConcerns,
+]);
 const pool = postgres(config);
 export const handler = makeHandler({
   requests: new PostgresRequestStore(pool, makePhoneProtection(config)),

@@ -1,21 +1,7 @@
 // POST /ops/requests/{id}/reassign (operations role): take a request off its technician and dispatch it again, or give it to a chosen one.
-import {
-  loadConcerns,
-  linksConcern,
-  authConcern,
-  databaseConcern,
-  dataProtectionConcern,
-  dispatchConcern,
-  dynamodbConcern,
-  httpConcern,
-  intakeConcern,
-  notifierConcern,
-  regionConcern,
-  smsConcern,
-  tablesConcern,
-} from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
 import { type StaffRouteDeps } from '#shared/compose/http.js';
-import { operationsActionRouteDeps } from './compose.js';
+import { operationsActionConcerns, operationsActionRouteDeps } from './compose.js';
 import { httpRoute } from '#shared/http/route.js';
 import { ReassignRequestBody } from './schemas.js';
 import { JobIdPath } from '#shared/schemas/technician.js';
@@ -35,18 +21,5 @@ export const makeHandler = (deps: OperationsActionDeps & StaffRouteDeps) =>
     }),
   );
 
-const config = loadConcerns({
-  region: regionConcern,
-  database: databaseConcern,
-  dynamodb: dynamodbConcern,
-  tables: tablesConcern,
-  notifier: notifierConcern,
-  sms: smsConcern,
-  dataProtection: dataProtectionConcern,
-  dispatch: dispatchConcern,
-  links: linksConcern,
-  auth: authConcern,
-  http: httpConcern,
-  intake: intakeConcern,
-});
+const config = loadConcerns(operationsActionConcerns);
 export const handler = makeHandler(operationsActionRouteDeps(config));

@@ -4,7 +4,12 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
-import type { Config } from '#shared/config.js';
+import type { ConfigOf } from '#shared/config/concern.js';
+import { dataProtectionConcern } from '#shared/config/data-protection.js';
+import { databaseConcern } from '#shared/config/database.js';
+import { notifierConcern } from '#shared/config/notifier.js';
+import { regionConcern } from '#shared/config/region.js';
+import { tablesConcern } from '#shared/config/tables.js';
 import { KmsKeyProbe } from '#shared/adapters/crypto/kms-key-probe.js';
 import { DynamoTableProbe } from '#shared/adapters/dynamodb/table-probe.js';
 import { namingUnreachable, sdkClientOptions } from '#shared/adapters/sdk-client-options.js';
@@ -13,7 +18,14 @@ import { SnsTopicProbe } from '#shared/adapters/sns/topic-probe.js';
 import type { DependencyKind, DependencyProbe } from '#shared/ports/dependency-probe.js';
 import type { RequestStore } from '#shared/ports/request-store.js';
 
-type ProbeConfig = Pick<Config, 'region' | 'database' | 'tables' | 'dataProtection' | 'notifier'>;
+/** What the probes read: the settings that name each dependency. */
+export const probeConcerns = [
+  regionConcern,
+  databaseConcern,
+  tablesConcern,
+  dataProtectionConcern,
+  notifierConcern,
+] as const;
 
 const unused = (name: string, kind: DependencyKind, why: string): DependencyProbe => ({
   name,
@@ -23,7 +35,7 @@ const unused = (name: string, kind: DependencyKind, why: string): DependencyProb
 });
 
 export function healthProbes(
-  config: ProbeConfig,
+  config: ConfigOf<typeof probeConcerns>,
   parts: { requests: Pick<RequestStore, 'ping'>; dynamodb: DynamoDBClient },
 ): DependencyProbe[] {
   const probes: DependencyProbe[] = [

@@ -1,14 +1,11 @@
 // GET /health: shallow and cheap, for Route 53 and anything else that fails over. 200 whenever intake works.
-import {
-  loadConcerns,
-  databaseConcern,
-  dynamodbConcern,
-  healthConcern,
-  httpConcern,
-  intakeConcern,
-  regionConcern,
-  tablesConcern,
-} from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { databaseConcern } from '#shared/config/database.js';
+import { dynamodbConcern } from '#shared/config/dynamodb.js';
+import { routeConcerns } from '#shared/config/http.js';
+import { regionConcern } from '#shared/config/region.js';
+import { tablesConcern } from '#shared/config/tables.js';
+import { healthConcern } from './health-config.js';
 import { DynamoIntakeBuffer } from '#shared/adapters/dynamodb/intake-buffer.js';
 import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
 import { dynamo } from '#shared/compose/dynamo.js';
@@ -25,15 +22,14 @@ export const makeHandler = (deps: IntakeHealthDeps & RouteDeps) =>
     return { status: health.status === 'down' ? 503 : 200, body: health };
   });
 
-const config = loadConcerns({
-  region: regionConcern,
-  database: databaseConcern,
-  dynamodb: dynamodbConcern,
-  tables: tablesConcern,
-  health: healthConcern,
-  http: httpConcern,
-  intake: intakeConcern,
-});
+const config = loadConcerns([
+  regionConcern,
+  databaseConcern,
+  dynamodbConcern,
+  tablesConcern,
+  healthConcern,
+  ...routeConcerns,
+]);
 export const handler = makeHandler({
   // Pings and counts only: no phone number passes through here, and the role has no phone key.
   requests: new PostgresRequestStore(postgres(config), withoutPhones),

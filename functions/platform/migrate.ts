@@ -1,7 +1,10 @@
 // Applies pending SQL migrations to the stage's database; run with `sls invoke -f migrate --stage <stage>` after each deploy.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConcerns, databaseConcern, dataProtectionConcern, regionConcern } from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { dataProtectionConcern } from '#shared/config/data-protection.js';
+import { databaseConcern } from '#shared/config/database.js';
+import { regionConcern } from '#shared/config/region.js';
 import { makePool } from '#shared/adapters/postgres/pool.js';
 import { secrets } from '#shared/adapters/secrets/provider.js';
 import { enableAppRoleLogin, migrate } from '#shared/adapters/postgres/migrate.js';
@@ -15,11 +18,7 @@ const migrationsDir =
   path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../resources/migrations');
 
 export const handler = async () => {
-  const config = loadConcerns({
-    region: regionConcern,
-    database: databaseConcern,
-    dataProtection: dataProtectionConcern,
-  });
+  const config = loadConcerns([regionConcern, databaseConcern, dataProtectionConcern]);
   const pool = makePool({ ...config.database, poolMax: 1, statementTimeoutMs: 300_000 });
   try {
     const client = await pool.connect();

@@ -1,21 +1,13 @@
 // GET /ops/health: the deep view for operations: every dependency the functions need, the backlog and the incident severity.
-import {
-  loadConcerns,
-  authConcern,
-  databaseConcern,
-  dataProtectionConcern,
-  dynamodbConcern,
-  healthConcern,
-  httpConcern,
-  intakeConcern,
-  notifierConcern,
-  regionConcern,
-  tablesConcern,
-} from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { authConcern } from '#shared/config/auth.js';
+import { dynamodbConcern } from '#shared/config/dynamodb.js';
+import { routeConcerns } from '#shared/config/http.js';
+import { healthConcern } from './health-config.js';
 import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
 import { systemClock } from '#shared/adapters/system.js';
 import { dynamo } from '#shared/compose/dynamo.js';
-import { healthProbes } from './compose.js';
+import { healthProbes, probeConcerns } from './compose.js';
 import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
 import { postgres } from '#shared/compose/postgres.js';
 import { withoutPhones } from '#shared/compose/phones.js';
@@ -30,18 +22,7 @@ export const makeHandler = (deps: HealthDeps & StaffRouteDeps) =>
     body: await checkHealth(deps),
   }));
 
-const config = loadConcerns({
-  region: regionConcern,
-  database: databaseConcern,
-  dynamodb: dynamodbConcern,
-  tables: tablesConcern,
-  dataProtection: dataProtectionConcern,
-  notifier: notifierConcern,
-  health: healthConcern,
-  http: httpConcern,
-  intake: intakeConcern,
-  auth: authConcern,
-});
+const config = loadConcerns([...probeConcerns, dynamodbConcern, healthConcern, authConcern, ...routeConcerns]);
 // Pings and counts only: no phone number passes through here, and the role may describe the phone keys, not use them.
 const requests = new PostgresRequestStore(postgres(config), withoutPhones);
 export const handler = makeHandler({

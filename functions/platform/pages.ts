@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { loadConcerns, pagesConcern } from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { pagesConcern } from './pages-config.js';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -108,5 +109,5 @@ export function makeHandler(settings: PageSettings) {
 const roots = [process.env.LAMBDA_TASK_ROOT, process.cwd()]
   .filter((r): r is string => Boolean(r))
   .map((r) => path.join(r, 'dist/pages'));
-const { pages } = loadConcerns({ pages: pagesConcern });
+const { pages } = loadConcerns([pagesConcern]);
 export const handler = makeHandler({ root: roots.find((r) => existsSync(r)) ?? roots[0]!, ...pages });

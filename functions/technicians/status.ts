@@ -1,13 +1,10 @@
 // PUT /technicians/{id}/status: the technician goes available, on a break, or offline.
-import {
-  loadConcerns,
-  authConcern,
-  dynamodbConcern,
-  httpConcern,
-  intakeConcern,
-  regionConcern,
-  tablesConcern,
-} from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { authConcern } from '#shared/config/auth.js';
+import { dynamodbConcern } from '#shared/config/dynamodb.js';
+import { routeConcerns } from '#shared/config/http.js';
+import { regionConcern } from '#shared/config/region.js';
+import { tablesConcern } from '#shared/config/tables.js';
 import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-index.js';
 import { systemClock } from '#shared/adapters/system.js';
 import { dynamo } from '#shared/compose/dynamo.js';
@@ -30,14 +27,7 @@ export const makeHandler = (deps: PresenceDeps & StaffRouteDeps) =>
     },
   );
 
-const config = loadConcerns({
-  region: regionConcern,
-  dynamodb: dynamodbConcern,
-  tables: tablesConcern,
-  auth: authConcern,
-  http: httpConcern,
-  intake: intakeConcern,
-});
+const config = loadConcerns([regionConcern, dynamodbConcern, tablesConcern, authConcern, ...routeConcerns]);
 export const handler = makeHandler({
   technicians: new DynamoTechnicianIndex(dynamo(config).documents, config.tables.locations),
   clock: systemClock,

@@ -1,16 +1,7 @@
 // POST /emergencies/{id}/cancel: the customer no longer needs help (fixed it, or got a lift).
-import {
-  loadConcerns,
-  databaseConcern,
-  dataProtectionConcern,
-  dynamodbConcern,
-  httpConcern,
-  intakeConcern,
-  regionConcern,
-  tablesConcern,
-} from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
 import type { RouteDeps } from '#shared/compose/http.js';
-import { trackingRouteDeps } from './compose.js';
+import { trackingConcerns, trackingRouteDeps } from './compose.js';
 import { httpRoute } from '#shared/http/route.js';
 import { EmergencyIdPath } from '#shared/schemas/emergency-path.js';
 import { cancelOwnEmergency, type TrackingDeps } from './track-emergency.js';
@@ -22,13 +13,5 @@ export const makeHandler = (deps: TrackingDeps & RouteDeps) =>
     return { status: 200, body: emergencyView({ ...cancelled, queued: false }) };
   });
 
-const config = loadConcerns({
-  region: regionConcern,
-  database: databaseConcern,
-  dynamodb: dynamodbConcern,
-  tables: tablesConcern,
-  dataProtection: dataProtectionConcern,
-  http: httpConcern,
-  intake: intakeConcern,
-});
+const config = loadConcerns(trackingConcerns);
 export const handler = makeHandler(trackingRouteDeps(config));

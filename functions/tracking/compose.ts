@@ -1,7 +1,13 @@
 // What the customer's own-request routes take (follow, cancel, rate): the request store, the intake buffer (a request
 // still held there is answered from it) and the index (the van's live position). Composed once here, so the three
 // customer routes cannot drift apart.
-import type { Config } from '#shared/config.js';
+import type { ConfigOf } from '#shared/config/concern.js';
+import { dataProtectionConcern } from '#shared/config/data-protection.js';
+import { databaseConcern } from '#shared/config/database.js';
+import { dynamodbConcern } from '#shared/config/dynamodb.js';
+import { routeConcerns } from '#shared/config/http.js';
+import { regionConcern } from '#shared/config/region.js';
+import { tablesConcern } from '#shared/config/tables.js';
 import { DynamoIntakeBuffer } from '#shared/adapters/dynamodb/intake-buffer.js';
 import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-index.js';
 import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
@@ -14,13 +20,18 @@ import { dynamo } from '#shared/compose/dynamo.js';
 import { makePhoneProtection } from '#shared/compose/phones.js';
 import { postgres } from '#shared/compose/postgres.js';
 
-type TrackingConcerns = Pick<
-  Config,
-  'region' | 'database' | 'dynamodb' | 'tables' | 'dataProtection' | 'http' | 'intake'
->;
+/** What the customer routes read: each of them loads exactly these. */
+export const trackingConcerns = [
+  regionConcern,
+  databaseConcern,
+  dynamodbConcern,
+  tablesConcern,
+  dataProtectionConcern,
+  ...routeConcerns,
+] as const;
 
 export function trackingRouteDeps(
-  config: TrackingConcerns,
+  config: ConfigOf<typeof trackingConcerns>,
 ): TrackingDeps & RouteDeps & { directory: PostgresTechnicianDirectory } {
   const { documents } = dynamo(config);
   const pool = postgres(config);

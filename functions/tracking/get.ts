@@ -1,17 +1,8 @@
 // GET /emergencies/{id}: the customer follows their request with the tracking token they were given.
-import {
-  loadConcerns,
-  databaseConcern,
-  dataProtectionConcern,
-  dispatchConcern,
-  dynamodbConcern,
-  httpConcern,
-  intakeConcern,
-  regionConcern,
-  tablesConcern,
-} from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { dispatchConcern } from '#shared/config/dispatch.js';
 import type { RouteDeps } from '#shared/compose/http.js';
-import { trackingRouteDeps } from './compose.js';
+import { trackingConcerns, trackingRouteDeps } from './compose.js';
 import { httpRoute } from '#shared/http/route.js';
 import { EmergencyIdOrReferencePath } from '#shared/schemas/emergency-path.js';
 import { followOwnEmergency } from './track-emergency.js';
@@ -23,14 +14,5 @@ export const makeHandler = (deps: Parameters<typeof followOwnEmergency>[0] & Rou
     return { status: 200, body: emergencyView(request, live, technician) };
   });
 
-const config = loadConcerns({
-  region: regionConcern,
-  database: databaseConcern,
-  dynamodb: dynamodbConcern,
-  tables: tablesConcern,
-  dataProtection: dataProtectionConcern,
-  dispatch: dispatchConcern,
-  http: httpConcern,
-  intake: intakeConcern,
-});
+const config = loadConcerns([...trackingConcerns, dispatchConcern]);
 export const handler = makeHandler({ ...trackingRouteDeps(config), dispatch: config.dispatch });

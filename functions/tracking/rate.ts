@@ -1,16 +1,7 @@
 // POST /emergencies/{id}/rating: after completion the customer rates the job 1–5, with an optional comment.
-import {
-  loadConcerns,
-  databaseConcern,
-  dataProtectionConcern,
-  dynamodbConcern,
-  httpConcern,
-  intakeConcern,
-  regionConcern,
-  tablesConcern,
-} from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
 import type { RouteDeps } from '#shared/compose/http.js';
-import { trackingRouteDeps } from './compose.js';
+import { trackingConcerns, trackingRouteDeps } from './compose.js';
 import { httpRoute } from '#shared/http/route.js';
 import { EmergencyIdPath } from '#shared/schemas/emergency-path.js';
 import { RatingBody } from './schemas.js';
@@ -29,13 +20,5 @@ export const makeHandler = (deps: TrackingDeps & RouteDeps) =>
     };
   });
 
-const config = loadConcerns({
-  region: regionConcern,
-  database: databaseConcern,
-  dynamodb: dynamodbConcern,
-  tables: tablesConcern,
-  dataProtection: dataProtectionConcern,
-  http: httpConcern,
-  intake: intakeConcern,
-});
+const config = loadConcerns(trackingConcerns);
 export const handler = makeHandler(trackingRouteDeps(config));

@@ -5,7 +5,9 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
-import type { Config } from '#shared/config.js';
+import type { ConfigOf } from '#shared/config/concern.js';
+import type { regionConcern } from '#shared/config/region.js';
+import type { weatherConcern } from './config.js';
 import { AwsScaler, LogScaler } from '#shared/adapters/autoscaling/scaler.js';
 import { namingUnreachable, sdkClientOptions } from '#shared/adapters/sdk-client-options.js';
 import { apiKeySource, type KeyStores } from '#shared/adapters/weather/api-key.js';
@@ -17,16 +19,15 @@ import type { Log } from '#shared/ports/logger.js';
 import type { Scaler } from '#shared/ports/scaler.js';
 import type { WeatherProvider } from '#shared/ports/weather-provider.js';
 
+type WeatherScalingConfig = ConfigOf<typeof regionConcern | typeof weatherConcern>;
+
 export interface ForecastOverrides {
   /** The fetch forecast providers use; tests serve fixtures through it. */
   fetch?: FetchLike;
   keyStores?: () => KeyStores;
 }
 
-export function weatherProvider(
-  config: Pick<Config, 'region' | 'weather'>,
-  overrides: ForecastOverrides = {},
-): WeatherProvider {
+export function weatherProvider(config: WeatherScalingConfig, overrides: ForecastOverrides = {}): WeatherProvider {
   const { provider } = config.weather;
   if (provider.kind === 'fixture') return new FixtureWeatherProvider(provider.fixtureFile);
   // Built on first use only: stages without a key never create the clients.
@@ -49,7 +50,7 @@ export function weatherProvider(
     : new OpenMeteoProvider(fetchImpl, options);
 }
 
-export function scaler(config: Pick<Config, 'region' | 'weather'>, log: Log): Scaler {
+export function scaler(config: WeatherScalingConfig, log: Log): Scaler {
   return config.weather.scaler === 'aws'
     ? new AwsScaler(
         namingUnreachable(

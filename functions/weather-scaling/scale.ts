@@ -3,14 +3,12 @@
 // Runs outside the VPC: no PostgreSQL here, only the scaling-state table, the forecast API and the control planes.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { unrecordedSynthetic } from '#shared/adapters/notifications/synthetic-guard.js';
-import {
-  loadConcerns,
-  dynamodbConcern,
-  notifierConcern,
-  regionConcern,
-  tablesConcern,
-  weatherConcern,
-} from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { dynamodbConcern } from '#shared/config/dynamodb.js';
+import { notifierConcern } from '#shared/config/notifier.js';
+import { regionConcern } from '#shared/config/region.js';
+import { tablesConcern } from '#shared/config/tables.js';
+import { weatherConcern } from './config.js';
 import { DynamoScaleStateStore } from '#shared/adapters/dynamodb/weather-level.js';
 import { randomIds, systemClock } from '#shared/adapters/system.js';
 import { dynamo } from '#shared/compose/dynamo.js';
@@ -35,13 +33,7 @@ export const makeHandler = (deps: WeatherScalingDeps) =>
     return report;
   });
 
-const config = loadConcerns({
-  region: regionConcern,
-  dynamodb: dynamodbConcern,
-  tables: tablesConcern,
-  weather: weatherConcern,
-  notifier: notifierConcern,
-});
+const config = loadConcerns([regionConcern, dynamodbConcern, tablesConcern, weatherConcern, notifierConcern]);
 export const handler = makeHandler({
   weatherProvider: weatherProvider(config),
   scalingState: new DynamoScaleStateStore(dynamo(config).documents, config.tables.scalingState),

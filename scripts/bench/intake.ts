@@ -11,7 +11,7 @@ import { dispatchableIndex, DynamoTechnicianIndex } from '#shared/adapters/dynam
 import { partitionOf } from '#shared/domain/geo.js';
 import { makePool } from '#shared/adapters/postgres/pool.js';
 import { randomIds } from '#shared/adapters/system.js';
-import type { Config } from '#shared/config.js';
+import type { Config } from '../config.js';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoWeatherLevelReader } from '#shared/adapters/dynamodb/weather-level.js';
 import { systemClock } from '#shared/adapters/system.js';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import exitHook from 'async-exit-hook';
-import { loadConfig } from '#shared/config.js';
+import { loadConfig } from '../config.js';
 import { prepareDatabase, projectRoot, startEngines } from '../local/engines.js';
 import { templateDatabase, type SharedEngines } from '../local/isolated.js';
 import { benchColdStart } from './cold-start.js';

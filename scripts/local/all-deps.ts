@@ -1,6 +1,6 @@
 // Every adapter of the service at once, composed from the same builders the functions use (shared/compose/), for
 // tests, the benchmark and local scripts. A Lambda never imports this: it composes only what its role allows.
-import type { Config } from '#shared/config.js';
+import type { Config } from '../config.js';
 import { DynamoIntakeBuffer } from '#shared/adapters/dynamodb/intake-buffer.js';
 import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-index.js';
 import { DynamoScaleStateStore, DynamoWeatherLevelReader } from '#shared/adapters/dynamodb/weather-level.js';

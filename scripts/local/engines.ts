@@ -10,7 +10,7 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import pg from 'pg';
-import type { Config } from '#shared/config.js';
+import type { Config } from '../config.js';
 import { migrate } from '#shared/adapters/postgres/migrate.js';
 import { loadEmbeddedPostgres, postgresDataDir, runsAsRoot } from './postgres-runtime.js';
 import { loadTableDefinitions } from './table-definitions.js';

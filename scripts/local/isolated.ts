@@ -1,7 +1,7 @@
 // A private PostgreSQL database (cloned from the migrated template) and private DynamoDB tables on shared engines: tests and benchmarks.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { loadConfig, type Config } from '#shared/config.js';
+import { loadConfig, type Config } from '../config.js';
 import { createTables, databaseUrlFor } from './engines.js';
 
 /** Migrated once per run by prepareDatabase; every isolated database is a cheap copy of it. */

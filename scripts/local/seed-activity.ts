@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { demoTechnicians } from '#shared/adapters/location/demo-technicians.js';
 import { randomIds } from '#shared/adapters/system.js';
-import { loadConfig } from '#shared/config.js';
+import { loadConfig } from '../config.js';
 import { closeAllDeps, allDeps } from './all-deps.js';
 
 const deps = allDeps(loadConfig({ ...process.env, STAGE: 'local' }));

@@ -1,6 +1,6 @@
 // The whole local back end (engines, schema, tables, seed data) as one call, shared by `npm start`, e2e tests and benchmarks.
 import path from 'node:path';
-import { loadConfig, type Config } from '#shared/config.js';
+import { loadConfig, type Config } from '../config.js';
 import {
   createTables,
   databaseUrlFor,

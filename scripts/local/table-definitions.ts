@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import yaml from 'js-yaml';
-import type { Config } from '#shared/config.js';
+import type { Config } from '../config.js';
 
 /** CloudFormation logical id → the config key holding that table's name. */
 export const tableLogicalIds = {

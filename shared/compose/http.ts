@@ -1,13 +1,14 @@
 // What every HTTP route needs from config (body limit, CORS), and the token verifier of the staff routes.
-import type { Config } from '#shared/config.js';
+import type { CoreConfig } from '#shared/config/core.js';
 import { makeTokenVerifier, type TokenVerifier } from '#shared/http/auth.js';
 import type { HttpSettings } from '#shared/http/route.js';
 
-export function httpSettings(config: Pick<Config, 'http' | 'intake'>): HttpSettings {
+/** Each route loads routeConcerns (shared/config/http.ts) for this. */
+export function httpSettings(config: Pick<CoreConfig, 'http' | 'intake'>): HttpSettings {
   return { maxBodyBytes: config.intake.maxBodyBytes, corsAllowedOrigins: config.http.corsAllowedOrigins };
 }
 
-export function tokenVerifier(config: Pick<Config, 'auth'>): TokenVerifier {
+export function tokenVerifier(config: Pick<CoreConfig, 'auth'>): TokenVerifier {
   return makeTokenVerifier(config.auth);
 }
 

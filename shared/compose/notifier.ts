@@ -2,7 +2,7 @@
 // about a synthetic (drill) request is recorded and never sent, whichever function sends it. Functions that text people
 // pass `smsContinuity(...)` (./sms-continuity.ts) as the outbound notifier; the others never carry its code.
 import { SNSClient } from '@aws-sdk/client-sns';
-import type { Config } from '#shared/config.js';
+import type { CoreConfig } from '#shared/config/core.js';
 import { namingUnreachable, sdkClientOptions } from '#shared/adapters/sdk-client-options.js';
 import { SyntheticGuardNotifier } from '#shared/adapters/notifications/synthetic-guard.js';
 import { LogNotifier, SnsNotifier } from '#shared/adapters/sns/notifier.js';
@@ -29,7 +29,7 @@ export interface NotifierOptions {
  * outbound (SNS or the log, or SMS continuity around them).
  */
 export function notifier(
-  config: Pick<Config, 'region' | 'notifier'>,
+  config: Pick<CoreConfig, 'region' | 'notifier'>,
   log: Log,
   synthetic: SyntheticNotificationLog,
   options: NotifierOptions = {},
@@ -45,6 +45,6 @@ export function notifier(
 }
 
 /** SNS on the given client (operations topic and SMS), or the log on the local stage. */
-export function plainNotifier(config: Pick<Config, 'notifier'>, log: Log, client: SNSClient): Notifier {
+export function plainNotifier(config: Pick<CoreConfig, 'notifier'>, log: Log, client: SNSClient): Notifier {
   return config.notifier.kind === 'sns' ? new SnsNotifier(client, config.notifier.opsTopicArn!) : new LogNotifier(log);
 }

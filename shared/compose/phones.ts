@@ -2,7 +2,7 @@
 // AWS, the local key on the local stack and in tests. Apart from the rate counter and SMS guard (./protection.ts) so a
 // function that only reads requests bundles no DynamoDB or SNS client for them.
 import { KMSClient } from '@aws-sdk/client-kms';
-import type { Config } from '#shared/config.js';
+import type { CoreConfig } from '#shared/config/core.js';
 import { namingUnreachable, sdkClientOptions } from '#shared/adapters/sdk-client-options.js';
 import {
   EnvelopePhoneProtection,
@@ -15,7 +15,7 @@ import type { PhoneProtection } from '#shared/ports/phone-protection.js';
 
 /** One per container: the KMS data key it generates is cached inside, so a warm container makes no KMS call to seal. */
 export function makePhoneProtection(
-  config: Pick<Config, 'dataProtection' | 'region'>,
+  config: Pick<CoreConfig, 'dataProtection' | 'region'>,
   kms?: KMSClient,
 ): PhoneProtection {
   const phones = config.dataProtection.phones;

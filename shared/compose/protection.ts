@@ -3,7 +3,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type pg from 'pg';
-import type { Config } from '#shared/config.js';
+import type { CoreConfig } from '#shared/config/core.js';
 import { DynamoRateCounter } from '#shared/adapters/dynamodb/rate-counter.js';
 import { GuardedNotifier } from '#shared/adapters/notifications/guarded-notifier.js';
 import { PostgresNotificationLog } from '#shared/adapters/postgres/notification-log.js';
@@ -14,7 +14,7 @@ import type { PhoneProtection } from '#shared/ports/phone-protection.js';
 import type { RateCounter } from '#shared/ports/rate-counter.js';
 import { metrics } from '#shared/powertools/metrics.js';
 
-export function makeRateCounter(documents: DynamoDBDocumentClient, config: Pick<Config, 'tables'>): RateCounter {
+export function makeRateCounter(documents: DynamoDBDocumentClient, config: Pick<CoreConfig, 'tables'>): RateCounter {
   return new DynamoRateCounter(documents, config.tables.rateLimits);
 }
 
@@ -26,7 +26,7 @@ export function guardSms(
     rateLimits: RateCounter;
     clock: Clock;
     log: Log;
-    config: Pick<Config, 'dataProtection'>;
+    config: Pick<CoreConfig, 'dataProtection'>;
   },
 ): Notifier {
   return new GuardedNotifier(inner, {

@@ -3,7 +3,7 @@
 // ./notifier.ts so the functions that only alert operations do not bundle it.
 import { SNSClient } from '@aws-sdk/client-sns';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Config } from '#shared/config.js';
+import type { CoreConfig } from '#shared/config/core.js';
 import { namingUnreachable, sdkClientOptions } from '#shared/adapters/sdk-client-options.js';
 import { secrets } from '#shared/adapters/secrets/provider.js';
 import {
@@ -39,7 +39,7 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 
 /** The outbound notifier of a function that texts people: pass it as `real` to `notifier(...)`. */
 export function smsContinuity(
-  config: Pick<Config, 'region' | 'notifier' | 'sms'>,
+  config: Pick<CoreConfig, 'region' | 'notifier' | 'sms'>,
   log: Log,
   options: ContinuityOptions = {},
 ): Notifier {
@@ -66,7 +66,10 @@ export function smsContinuity(
   });
 }
 
-function fallbackProvider(fallback: Config['sms']['fallback'], options: ContinuityOptions): SmsProvider | undefined {
+function fallbackProvider(
+  fallback: CoreConfig['sms']['fallback'],
+  options: ContinuityOptions,
+): SmsProvider | undefined {
   if (fallback.kind === 'none') return undefined;
   // Read through Powertools Parameters when first needed and cached 5 minutes: a rotated token is picked up soon, and
   // a container whose SNS never fails never reads it.

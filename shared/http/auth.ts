@@ -1,6 +1,6 @@
 // Who is calling: verifies the bearer JWT (Cognito in AWS, a local key for npm start and tests) by one code path, offline.
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
-import type { Config } from '#shared/config.js';
+import type { CoreConfig } from '#shared/config/core.js';
 import { Unauthorized } from '#shared/domain/errors.js';
 import type { Principal } from '#shared/domain/principal.js';
 
@@ -10,7 +10,7 @@ export interface TokenVerifier {
 
 const challenge = () => new Unauthorized('Sign in first: send your access token as "Authorization: Bearer <token>".');
 
-export function makeTokenVerifier(auth: Config['auth']): TokenVerifier {
+export function makeTokenVerifier(auth: CoreConfig['auth']): TokenVerifier {
   // The staff app's client, and the /ops/live page's hosted sign-in client when the stage has one.
   const clients = new Set([auth.clientId, ...(auth.opsPageClientId ? [auth.opsPageClientId] : [])]);
   let keys: JWTVerifyGetKey | undefined;

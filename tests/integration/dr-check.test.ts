@@ -13,7 +13,8 @@ import { makeHandler } from '#functions/disaster-recovery/check.js';
 import { CloudWatchReplicationLag } from '#shared/adapters/cloudwatch/replication-lag.js';
 import { DynamoTableProtection } from '#shared/adapters/dynamodb/table-protection.js';
 import { RdsControlPlane } from '#shared/adapters/rds/control-plane.js';
-import { drConcern, loadConcerns } from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { drConcern } from '#functions/disaster-recovery/config.js';
 import type { Notification, Notifier } from '#shared/ports/notifier.js';
 import { metrics } from '#shared/powertools/metrics.js';
 import { checkDisasterRecovery, type DrCheckDeps } from '#functions/disaster-recovery/dr-check.js';
@@ -96,18 +97,15 @@ function healthy() {
 
 beforeAll(async () => {
   stack = await testStack({ overrides: { clock: { now: () => now }, notifier: recording } });
-  const { dr } = loadConcerns(
-    { dr: drConcern },
-    {
-      DR_CONTROL_PLANE: 'aws',
-      DR_CLUSTER_ID: 'tyrehero-dispatch-prod',
-      DR_GLOBAL_CLUSTER_ID: 'tyrehero-dispatch-prod-global',
-      DR_SECONDARY_REGION: 'eu-west-1',
-      DR_SECONDARY_CLUSTER_ID: 'tyrehero-dispatch-prod-eu-west-1',
-      DR_BACKUP_RETENTION_DAYS: '35',
-      DR_TRAILING_DAYS: '7',
-    },
-  );
+  const { dr } = loadConcerns([drConcern], {
+    DR_CONTROL_PLANE: 'aws',
+    DR_CLUSTER_ID: 'tyrehero-dispatch-prod',
+    DR_GLOBAL_CLUSTER_ID: 'tyrehero-dispatch-prod-global',
+    DR_SECONDARY_REGION: 'eu-west-1',
+    DR_SECONDARY_CLUSTER_ID: 'tyrehero-dispatch-prod-eu-west-1',
+    DR_BACKUP_RETENTION_DAYS: '35',
+    DR_TRAILING_DAYS: '7',
+  });
   deps = {
     ...stack.deps,
     dr,

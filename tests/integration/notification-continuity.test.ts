@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Config } from '#shared/config.js';
+import type { Config } from '../../scripts/config.js';
 import { NotificationUndelivered } from '#shared/adapters/notifications/sms-continuity.js';
 import { parseTwilioCredentials, TwilioSmsNotifier } from '#shared/adapters/twilio/sms-notifier.js';
 import { notifier } from '#shared/compose/notifier.js';

@@ -8,7 +8,7 @@ import { apiKeySource } from '#shared/adapters/weather/api-key.js';
 import { FixtureWeatherProvider } from '#shared/adapters/weather/fixture.js';
 import { MetOfficeProvider } from '#shared/adapters/weather/met-office.js';
 import { OpenMeteoProvider } from '#shared/adapters/weather/open-meteo.js';
-import { loadConfig } from '#shared/config.js';
+import { loadConfig } from '../../scripts/config.js';
 import { assessForecast } from '#shared/domain/weather.js';
 import { Unavailable } from '#shared/domain/errors.js';
 import { fixtureFetch, weatherFixture } from '../support/weather.js';

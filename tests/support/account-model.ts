@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { projectRoot } from '../../scripts/local/engines.js';
-import { settings } from '#shared/config.js';
+import { settings } from '../../scripts/config.js';
 import type { Resource, Template } from './package.js';
 
 export const ACCOUNT = '123456789012';
@@ -681,9 +681,9 @@ function placeCall(c: CallContext): string[] {
   const { call, env, evaluator } = c;
   const missing: string[] = [];
   const region = call.regionVariable ? env[call.regionVariable] || evaluator.region : evaluator.region;
-  // What the function reads: its environment, else the setting's default (shared/config.ts), as the code would.
+  // What the function reads: its environment, else the setting's default (its concern's schema), as the code would.
   const variable = (name: string) => {
-    // An empty variable counts as unset, as shared/config.ts reads it.
+    // An empty variable counts as unset, as loadConcerns (shared/config/concern.ts) reads it.
     const value = env[name] || (settings.find((s) => s.env === name)?.default ?? env[name]);
     if (value === undefined) throw new Error(`${name} is not in its environment and has no default`);
     return String(value);

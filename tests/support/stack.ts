@@ -1,7 +1,7 @@
 // Gives each test file its own database (cloned from the migrated template) and its own DynamoDB tables on the shared engines.
 import pg from 'pg';
 import { inject } from 'vitest';
-import type { Config } from '#shared/config.js';
+import type { Config } from '../../scripts/config.js';
 import { allDeps, closeAllDeps, type AllDeps, type Overrides } from '../../scripts/local/all-deps.js';
 import { isolatedEnvironment } from '../../scripts/local/isolated.js';
 

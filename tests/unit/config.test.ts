@@ -1,15 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  authConcern,
-  databaseConcern,
-  loadConcerns,
-  loadConfig,
-  settings,
-  tablesConcern,
-  weatherConcern,
-} from '#shared/config.js';
+import { weatherConcern } from '#functions/weather-scaling/config.js';
+import { authConcern } from '#shared/config/auth.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { databaseConcern } from '#shared/config/database.js';
+import { tablesConcern } from '#shared/config/tables.js';
+import { loadConfig, settings } from '../../scripts/config.js';
 
 const local = { DATABASE_URL: 'postgres://u:p@localhost/db' };
 
@@ -89,11 +86,11 @@ describe('loadConfig', () => {
 
   it('parses only the concerns asked for: the technician routes start with no database setting and a broken weather setting', () => {
     const env = { WEATHER_REGIONS: 'broken', LOCATIONS_TABLE: 'prod-locations' };
-    const config = loadConcerns({ tables: tablesConcern, auth: authConcern }, env);
+    const config = loadConcerns([tablesConcern, authConcern], env);
     expect(Object.keys(config).sort()).toEqual(['auth', 'tables']);
     expect(config.tables.locations).toBe('prod-locations');
-    expect(() => loadConcerns({ database: databaseConcern }, env)).toThrow(/DATABASE_URL/);
-    expect(() => loadConcerns({ weather: weatherConcern }, env)).toThrow(/WEATHER_REGIONS must be JSON/);
+    expect(() => loadConcerns([databaseConcern], env)).toThrow(/DATABASE_URL/);
+    expect(() => loadConcerns([weatherConcern], env)).toThrow(/WEATHER_REGIONS must be JSON/);
   });
 
   it('declares every setting in exactly one concern', () => {

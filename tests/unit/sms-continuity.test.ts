@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadConcerns, intakeConcern, smsConcern } from '#shared/config.js';
+import { loadConcerns } from '#shared/config/concern.js';
+import { intakeConcern } from '#shared/config/intake.js';
+import { smsConcern } from '#shared/config/sms.js';
 import { backoffMs, planAttempt, undeliveredAlert, type SmsRetryPolicy } from '#shared/domain/sms-continuity.js';
 
 const policy: SmsRetryPolicy = { maxAttempts: 3, retryBaseMs: 100, attemptTimeoutMs: 400, budgetMs: 1200 };
@@ -78,7 +80,7 @@ describe('undeliveredAlert', () => {
 
 describe('SMS continuity settings', () => {
   it('keeps two SMS (intake texts the customer and the technician) inside the 3 s dispatch budget with room for the database', () => {
-    const { sms, intake } = loadConcerns({ sms: smsConcern, intake: intakeConcern }, {});
+    const { sms, intake } = loadConcerns([smsConcern, intakeConcern], {});
     expect(sms.retry).toEqual({ maxAttempts: 3, retryBaseMs: 100, attemptTimeoutMs: 400, budgetMs: 1200 });
     expect(intake.dispatchBudgetMs).toBe(3000);
     expect(2 * sms.retry.budgetMs).toBeLessThanOrEqual(intake.dispatchBudgetMs - 500);
@@ -91,23 +93,23 @@ describe('SMS continuity settings', () => {
       SMS_FALLBACK_FROM: '+447700900999',
       SMS_FALLBACK_SECRET_ID: 'tyrehero-dispatch/prod/sms-fallback',
     };
-    expect(loadConcerns({ sms: smsConcern }, twilio).sms.fallback).toEqual({
+    expect(loadConcerns([smsConcern], twilio).sms.fallback).toEqual({
       kind: 'twilio',
       apiUrl: 'https://api.twilio.com',
       from: '+447700900999',
       secretId: 'tyrehero-dispatch/prod/sms-fallback',
     });
-    expect(() => loadConcerns({ sms: smsConcern }, { ...twilio, SMS_FALLBACK_FROM: '' })).toThrow(
+    expect(() => loadConcerns([smsConcern], { ...twilio, SMS_FALLBACK_FROM: '' })).toThrow(
       'SMS_FALLBACK_FROM is required when SMS_FALLBACK_PROVIDER=twilio',
     );
-    expect(() => loadConcerns({ sms: smsConcern }, { ...twilio, SMS_FALLBACK_SECRET_ID: '' })).toThrow(
+    expect(() => loadConcerns([smsConcern], { ...twilio, SMS_FALLBACK_SECRET_ID: '' })).toThrow(
       'SMS_FALLBACK_SECRET_ID is required when SMS_FALLBACK_PROVIDER=twilio',
     );
-    expect(() => loadConcerns({ sms: smsConcern }, { ...twilio, SMS_SEND_BUDGET_MS: '700' })).toThrow(
+    expect(() => loadConcerns([smsConcern], { ...twilio, SMS_SEND_BUDGET_MS: '700' })).toThrow(
       'SMS_SEND_BUDGET_MS must cover one SMS attempt per provider',
     );
-    expect(() =>
-      loadConcerns({ sms: smsConcern }, { SMS_FALLBACK_API_URL: 'https://api.twilio.com/2010-04-01' }),
-    ).toThrow('SMS_FALLBACK_API_URL must be a scheme and host');
+    expect(() => loadConcerns([smsConcern], { SMS_FALLBACK_API_URL: 'https://api.twilio.com/2010-04-01' })).toThrow(
+      'SMS_FALLBACK_API_URL must be a scheme and host',
+    );
   });
 });

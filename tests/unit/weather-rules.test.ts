@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '#shared/config.js';
+import { loadConfig } from '../../scripts/config.js';
 import {
   assessForecast,
   assessRegion,

@@ -1,10 +1,10 @@
 // DynamoDB clients for the stage: the real service in AWS, or DynamoDB Local when DYNAMODB_ENDPOINT is set.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Config } from '#shared/config.js';
+import type { CoreConfig } from '#shared/config/core.js';
 import { namingUnreachable, sdkClientOptions } from '#shared/adapters/sdk-client-options.js';
 
-export function makeDynamoClient(config: Pick<Config, 'region' | 'dynamodb'>): DynamoDBClient {
+export function makeDynamoClient(config: Pick<CoreConfig, 'region' | 'dynamodb'>): DynamoDBClient {
   const local = config.dynamodb.endpoint;
   const client = new DynamoDBClient({
     region: config.region,

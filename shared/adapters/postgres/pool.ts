@@ -1,7 +1,7 @@
 // One pg pool per Lambda container, pointed at DATABASE_URL locally or at RDS Proxy with a Secrets Manager password in AWS.
 import pg from 'pg';
 import { secrets } from '#shared/adapters/secrets/provider.js';
-import type { Config } from '#shared/config.js';
+import type { CoreConfig } from '#shared/config/core.js';
 import { Unavailable } from '#shared/domain/errors.js';
 
 interface DatabaseSecret {
@@ -11,7 +11,7 @@ interface DatabaseSecret {
 // Parse int8 (COUNT(*)) as a JS number: our counts are far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
 
-export function makePool(database: Config['database']): pg.Pool {
+export function makePool(database: CoreConfig['database']): pg.Pool {
   const common: pg.PoolConfig = {
     max: database.poolMax,
     connectionTimeoutMillis: 3_000,
