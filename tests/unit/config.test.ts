@@ -1,12 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { weatherConcern } from '#functions/weather-scaling/config.js';
 import { authConcern } from '#shared/config/auth.js';
 import { loadConcerns } from '#shared/config/concern.js';
 import { databaseConcern } from '#shared/config/database.js';
 import { tablesConcern } from '#shared/config/tables.js';
-import { loadConfig, settings } from '../../scripts/config.js';
+import { concerns, loadConfig, settings } from '../../scripts/config.js';
 
 const local = { DATABASE_URL: 'postgres://u:p@localhost/db' };
 
@@ -91,6 +93,25 @@ describe('loadConfig', () => {
     expect(config.tables.locations).toBe('prod-locations');
     expect(() => loadConcerns([databaseConcern], env)).toThrow(/DATABASE_URL/);
     expect(() => loadConcerns([weatherConcern], env)).toThrow(/WEATHER_REGIONS must be JSON/);
+  });
+
+  it('gathers every concern into the table: the core ones in shared/config/ and those the features own', async () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const files = [
+      ...readdirSync(path.join(root, 'shared/config')).map((f) => `shared/config/${f}`),
+      ...readdirSync(path.join(root, 'functions')).flatMap((feature) =>
+        readdirSync(path.join(root, 'functions', feature))
+          .filter((f) => /(^|-)config\.ts$/.test(f))
+          .map((f) => `functions/${feature}/${f}`),
+      ),
+    ];
+    const declared: unknown[] = [];
+    for (const file of files) {
+      const module = (await import(path.join(root, file))) as Record<string, unknown>;
+      declared.push(...Object.values(module).filter((v) => typeof v === 'object' && v !== null && 'settings' in v));
+    }
+    expect(declared).toHaveLength(concerns.length);
+    for (const c of declared) expect(concerns).toContain(c);
   });
 
   it('declares every setting in exactly one concern', () => {
