@@ -25,6 +25,8 @@ export interface BundleReport extends FunctionDefinition {
   bytes: number;
   /** Largest first. */
   contributors: Contributor[];
+  /** Our own files with code in the bundle (`shared/config/region.ts`), to see which settings a function carries. */
+  sources: string[];
 }
 
 type Doc = Record<string, unknown>;
@@ -108,7 +110,8 @@ export async function buildBundles(stage = 'prod'): Promise<BundleReport[]> {
   const outputs = Object.entries(result.metafile.outputs).filter(([, meta]) => meta.entryPoint);
   return functions.map((fn) => {
     const [output, meta] = outputs.find(([, m]) => m.entryPoint === entryOf(fn))!;
-    return { ...fn, bytes: meta.bytes, contributors: contributors(result.metafile, output) };
+    const sources = Object.entries(meta.inputs).filter(([input, { bytesInOutput }]) => bytesInOutput > 0 && !input.includes('node_modules/')).map(([input]) => input);
+    return { ...fn, bytes: meta.bytes, contributors: contributors(result.metafile, output), sources };
   });
 }
 

@@ -39,6 +39,63 @@ describe('bundle budget', () => {
     expect(openapi.contributors.map((c) => c.name)).not.toContain('libphonenumber-js');
   });
 
+  it('carries only the settings its function loads: a concern a feature owns is in its functions alone', () => {
+    const settingsOf = (b: BundleReport) =>
+      b.sources.filter((s) => /^shared\/config\/|^functions\/.*config\.ts$/.test(s)).sort();
+    // The technician routes read the index and verify a token: no database, SMS, weather or DR settings.
+    expect(settingsOf(bundles.find((b) => b.name === 'updateTechnicianLocation')!)).toEqual([
+      'shared/config/auth.ts',
+      'shared/config/concern.ts',
+      'shared/config/dynamodb.ts',
+      'shared/config/http.ts',
+      'shared/config/intake.ts',
+      'shared/config/region.ts',
+      'shared/config/tables.ts',
+    ]);
+    // drRecover and drDrill reach intake (and dispatch) through their index.ts: they carry what they load, not what
+    // those features' compositions read.
+    expect(settingsOf(bundles.find((b) => b.name === 'drRecover')!)).toEqual([
+      'shared/config/concern.ts',
+      'shared/config/data-protection.ts',
+      'shared/config/database.ts',
+      'shared/config/dynamodb.ts',
+      'shared/config/notifier.ts',
+      'shared/config/region.ts',
+      'shared/config/tables.ts',
+    ]);
+    expect(settingsOf(bundles.find((b) => b.name === 'drDrill')!)).not.toContain('shared/config/sms.ts');
+    const owners: Record<string, string[]> = {
+      'functions/weather-scaling/config.ts': ['weatherScaling'],
+      'functions/disaster-recovery/config.ts': ['drCheck', 'drFailover', 'drRestore'],
+      'functions/operations/config.ts': ['collectMetrics', 'opsQueue', 'opsMetrics'],
+      'functions/platform/health-config.ts': ['health', 'opsHealth'],
+      'functions/platform/pages-config.ts': ['pages'],
+    };
+    for (const [file, functions] of Object.entries(owners))
+      expect(
+        bundles.filter((b) => b.sources.includes(file)).map((b) => b.name),
+        file,
+      ).toEqual(functions);
+    // Only the functions that text people carry the SMS continuity settings.
+    expect(
+      bundles
+        .filter((b) => b.sources.includes('shared/config/sms.ts'))
+        .map((b) => b.name)
+        .sort(),
+    ).toEqual([
+      'acceptJob',
+      'cancelRequest',
+      'completeJob',
+      'createEmergency',
+      'declineJob',
+      'incidentBroadcast',
+      'jobArrived',
+      'jobEnRoute',
+      'reassignRequest',
+      'redispatch',
+    ]);
+  });
+
   it('names the largest contributors of a bundle over budget', () => {
     const report: BundleReport = {
       name: 'x',
@@ -49,6 +106,7 @@ describe('bundle budget', () => {
         { name: '@smithy/core', bytes: 120 * 1024 },
         { name: 'zod', bytes: 98 * 1024 },
       ],
+      sources: [],
     };
     expect(overBudget([report], new Map())).toEqual([
       'x: 400 KiB > 300 KiB; top contributors: @smithy/core 120 KiB, zod 98 KiB',
