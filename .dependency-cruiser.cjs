@@ -58,15 +58,15 @@ module.exports = {
       from: { path: useCases },
       to: {
         path: '^(shared|functions)/',
-        pathNot: ['^shared/(domain|ports)/', '^functions/$1/', '^shared/(schemas|config)(/|\\.ts$)'],
+        pathNot: ['^shared/(domain|ports)/', '^functions/$1/', '^shared/schemas/'],
       },
     },
     {
-      name: 'use-case-names-only-types-of-schemas-and-config',
+      name: 'use-case-names-only-types-of-schemas',
       severity: 'error',
-      comment: 'A use case may name the type of its validated input or settings, never run schema or config code.',
+      comment: 'A use case may name the type of its validated input, never run schema code.',
       from: { path: useCases },
-      to: { path: '^shared/(schemas|config)(/|\\.ts$)', dependencyTypesNot: ['type-only'] },
+      to: { path: '^shared/schemas/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'use-case-no-sdk-or-driver',
