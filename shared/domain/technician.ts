@@ -12,7 +12,7 @@ export function firstNameOf(name: string): string | null {
 }
 
 /** The customer is told who is coming even when the directory has no profile (or a blank name): a message still reads. */
-export const unnamedTechnician: VisitingTechnician = { firstName: 'Your technician', van: 'a TyreHero van' };
+export const unnamedTechnician: VisitingTechnician = { firstName: 'Your technician', van: 'TyreHero van' };
 
 /** A technician as the customer is told about them, with `fallback` for whatever their profile does not say. */
 export function visitingTechnician(

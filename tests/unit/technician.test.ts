@@ -37,3 +37,10 @@ describe('visitingTechnician', () => {
     expect(visitingTechnician(profile, fallback)).toEqual(shown);
   });
 });
+
+describe('the fallback van', () => {
+  // The SMS says "is coming to you in a ${van}": the fallback once read "in a a TyreHero van".
+  it("reads once after the SMS's own article", () => {
+    expect(`in a ${unnamedTechnician.van}`).toBe('in a TyreHero van');
+  });
+});
