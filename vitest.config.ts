@@ -6,9 +6,14 @@
 //   e2e          `npm start` and a browser, as a person uses them
 import { defineConfig } from 'vitest/config';
 
-const lane = (name: string, globalSetup: string[] = [], env: Record<string, string> = {}) => ({
+const lane = (
+  name: string,
+  globalSetup: string[] = [],
+  env: Record<string, string> = {},
+  setupFiles: string[] = [],
+) => ({
   extends: true as const,
-  test: { name, include: [`tests/${name}/**/*.test.ts`], globalSetup, env },
+  test: { name, include: [`tests/${name}/**/*.test.ts`], globalSetup, env, setupFiles },
 });
 // Function modules wire their clients when imported (never connecting until called): in the unit lane they point at a
 // closed port, so a unit test that reached for a database would fail at once rather than find one.
@@ -40,7 +45,7 @@ export default defineConfig({
     },
     projects: [
       lane('unit', [], noEngine),
-      lane('integration', ['tests/support/global-setup.ts']),
+      lane('integration', ['tests/support/global-setup.ts'], {}, ['tests/support/sql-recorder.ts']),
       lane('package', ['tests/support/package-setup.ts']),
       lane('e2e'),
     ],
