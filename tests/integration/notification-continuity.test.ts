@@ -121,12 +121,19 @@ function compose(fallback: 'none' | 'twilio', options: { count?: boolean } = {})
       timeoutSignal: (ms) => {
         timeouts.push(ms);
         const controller = new AbortController();
-        // A hung provider: the attempt's whole timeout passes (on the fake clock), then it is aborted.
-        if (hangAfterTimeout)
-          setImmediate(() => {
-            now += ms;
-            controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
-          });
+        // A hung provider: the attempt's whole timeout passes (on the fake clock), then it is aborted: once the local
+        // fallback has the request (Node 22's fetch takes a few turns of the loop to send it), or at once for SNS,
+        // whose mock holds nothing on the network.
+        if (hangAfterTimeout) {
+          const before = received.length;
+          const abortWhenHeld = (turns: number) =>
+            setImmediate(() => {
+              if (received.length === before && turns > 0) return abortWhenHeld(turns - 1);
+              now += ms;
+              controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+            });
+          abortWhenHeld(1000);
+        }
         return controller.signal;
       },
       ...(options.count === false ? {} : { count: (metric) => counted.push(metric) }),
