@@ -5,6 +5,7 @@ import { drConcern } from '#functions/disaster-recovery/config.js';
 import { operationsConcern } from '#functions/operations/config.js';
 import { healthConcern } from '#functions/platform/health-config.js';
 import { pagesConcern } from '#functions/platform/pages-config.js';
+import { preTrafficConcern } from '#functions/platform/pre-traffic-config.js';
 import { weatherConcern } from '#functions/weather-scaling/config.js';
 import { authConcern } from '#shared/config/auth.js';
 import { loadConcerns, type ConfigOf, type Env, type Setting } from '#shared/config/concern.js';
@@ -31,6 +32,7 @@ export const concerns = [
   geocoderConcern,
   intakeConcern,
   healthConcern,
+  preTrafficConcern,
   httpConcern,
   dispatchConcern,
   notifierConcern,
