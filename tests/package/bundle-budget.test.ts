@@ -70,6 +70,7 @@ describe('bundle budget', () => {
       'functions/operations/config.ts': ['collectMetrics', 'opsQueue', 'opsMetrics'],
       'functions/platform/health-config.ts': ['health', 'opsHealth'],
       'functions/platform/pages-config.ts': ['pages'],
+      'functions/platform/pre-traffic-config.ts': ['preTrafficHook'],
     };
     for (const [file, functions] of Object.entries(owners))
       expect(

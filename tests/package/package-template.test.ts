@@ -584,7 +584,7 @@ describe('npx sls package --stage prod', () => {
           kind: 'provisioned-concurrency',
           name: 'intake',
           functionName: 'tyrehero-dispatch-prod-createEmergency',
-          alias: 'provisioned',
+          alias: 'Live',
           capacity: { normal: { min: 2, max: 10 }, elevated: { min: 6, max: 30 }, severe: { min: 15, max: 60 } },
         },
         {
@@ -597,10 +597,10 @@ describe('npx sls package --stage prod', () => {
       ]);
     });
 
-    it('gives intake the provisioned alias whose floor the job raises, starting at the normal level', () => {
+    it('gives intake’s deployment alias the provisioned floor the job raises, starting at the normal level', () => {
       const [, alias] = byType('AWS::Lambda::Alias').find(([id]) => id.startsWith('CreateEmergency'))!;
       expect(alias.Properties).toMatchObject({
-        Name: 'provisioned',
+        Name: 'Live',
         ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 2 },
       });
     });
@@ -621,7 +621,7 @@ describe('npx sls package --stage prod', () => {
         'ssm:GetParameter',
       ]);
       expect(sub(statementFor('lambda:PutProvisionedConcurrencyConfig')[0]!.Resource)).toBe(
-        'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:tyrehero-dispatch-prod-createEmergency:provisioned',
+        'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:tyrehero-dispatch-prod-createEmergency:Live',
       );
       expect(sub(statementFor('rds:ModifyDBCluster')[0]!.Resource)).toBe(
         'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:${DatabaseCluster}',

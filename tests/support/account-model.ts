@@ -890,6 +890,9 @@ function postgresPath(c: CallContext, host: string): string[] {
   return missing;
 }
 
+/** SDK commands not named after the IAM action they need (the action is the call's name in calls.yml). */
+export const sdkCommandOf: Record<string, string> = { 'lambda:InvokeFunction': 'Invoke' };
+
 /** The bundled AWS SDK client package for an IAM service prefix. */
 export const sdkPackage: Record<string, string> = {
   dynamodb: 'client-dynamodb',
@@ -901,4 +904,6 @@ export const sdkPackage: Record<string, string> = {
   rds: 'client-rds',
   ssm: 'client-ssm',
   'application-autoscaling': 'client-application-auto-scaling',
+  codedeploy: 'client-codedeploy',
+  lambda: 'client-lambda',
 };

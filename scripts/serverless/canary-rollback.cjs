@@ -1,0 +1,193 @@
+// Serverless plugin: what serverless-plugin-canary-deployments leaves to us. For every function with deploymentSettings
+// it writes the rollback alarms (the new version's errors, the alias's throttles, the new version's p95 duration, and
+// 5XXError on each of the function's API routes) and names them in the function's deploymentSettings.alarms, so the
+// plugin puts them in the CodeDeploy deployment group's AlarmConfiguration; it gives the pre-traffic hook's own role
+// exactly the deployments and versions it may touch; and it moves provisioned concurrency onto the deployment alias
+// (deploymentSettings.provisionedConcurrency), so the alias API Gateway invokes is the one kept warm.
+// Listed before serverless-plugin-canary-deployments: its hook on the same event runs after this one's first step.
+'use strict';
+
+class CanaryRollback {
+  constructor(serverless) {
+    this.serverless = serverless;
+    this.hooks = {
+      'after:aws:package:finalize:mergeCustomProviderResources': () => this.addAlarmsAndHookRights(),
+      // After the canary plugin has written the aliases, before the template is saved.
+      'before:aws:package:finalize:saveServiceState': () => this.configureAliases(),
+    };
+  }
+
+  get template() {
+    return this.serverless.service.provider.compiledCloudFormationTemplate;
+  }
+
+  canaryFunctions() {
+    const service = this.serverless.service;
+    return service
+      .getAllFunctions()
+      .filter((name) => service.getFunction(name).deploymentSettings)
+      .map((name) => {
+        const fn = service.getFunction(name);
+        const settings = { ...(service.custom?.deploymentSettings ?? {}), ...fn.deploymentSettings };
+        const logicalId = this.serverless.getProvider('aws').naming.getLambdaLogicalId(name);
+        return { name, fn, settings, logicalId };
+      });
+  }
+
+  versionOf(logicalId) {
+    const entry = Object.entries(this.template.Resources).find(
+      ([, r]) => r.Type === 'AWS::Lambda::Version' && r.Properties?.FunctionName?.Ref === logicalId,
+    );
+    if (!entry)
+      throw new Error(`canary-rollback: ${logicalId} has no published version (versionFunctions must stay on)`);
+    return entry[0];
+  }
+
+  addAlarmsAndHookRights() {
+    const functions = this.canaryFunctions();
+    if (!functions.length) return;
+    const settings = this.serverless.service.custom?.canaryRollback ?? {};
+    const positive = (value, name) => {
+      const n = Number(value);
+      if (!Number.isFinite(n) || n <= 0)
+        throw new Error(`canary-rollback: ${name} must be a positive number, got ${value}`);
+      return n;
+    };
+    const period = positive(settings.periodSeconds ?? 60, 'periodSeconds');
+    const durationP95Ms = positive(settings.durationP95MsAbove, 'durationP95MsAbove');
+    const service = this.serverless.service.service;
+    const stage = this.serverless.service.provider.stage;
+    const resources = this.template.Resources;
+    if (typeof settings.topic !== 'string' || !settings.topic)
+      throw new Error('canary-rollback: topic must name the topic resource a rollback is reported to');
+    // A rollback is worth knowing about, not a page: the live version keeps serving.
+    const topic = [{ Ref: settings.topic }];
+    const base = {
+      Period: period,
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: topic,
+      OKActions: topic,
+    };
+
+    for (const { name, fn, settings: deployment, logicalId } of functions) {
+      if (!deployment.alias) throw new Error(`canary-rollback: ${name} has deploymentSettings without an alias`);
+      const alias = { Name: 'Resource', Value: { 'Fn::Sub': `\${${logicalId}}:${deployment.alias}` } };
+      const functionName = { Name: 'FunctionName', Value: { Ref: logicalId } };
+      const newVersion = { Name: 'ExecutedVersion', Value: { 'Fn::GetAtt': [this.versionOf(logicalId), 'Version'] } };
+      const alarms = {
+        Errors: {
+          AlarmDescription: `Any error in ${name}'s new version while traffic shifts to it: rolls the deployment back`,
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Errors',
+          Dimensions: [functionName, alias, newVersion],
+          Statistic: 'Sum',
+          ComparisonOperator: 'GreaterThanThreshold',
+          Threshold: 0,
+        },
+        Throttles: {
+          AlarmDescription: `Any throttle on ${name}'s ${deployment.alias} alias during a deployment: rolls it back`,
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Throttles',
+          Dimensions: [functionName, alias],
+          Statistic: 'Sum',
+          ComparisonOperator: 'GreaterThanThreshold',
+          Threshold: 0,
+        },
+        Duration: {
+          AlarmDescription: `${name}'s new version slower than the p95 target (${durationP95Ms} ms): rolls the deployment back`,
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Duration',
+          Dimensions: [functionName, alias, newVersion],
+          ExtendedStatistic: 'p95',
+          ComparisonOperator: 'GreaterThanThreshold',
+          Threshold: durationP95Ms,
+        },
+      };
+      // Per route: the stage has detailed metrics on (resources/apigateway.yml MethodSettings), so another route's
+      // 5xx never rolls this function back.
+      const routes = (fn.events ?? []).filter((e) => e.http).map((e) => e.http);
+      routes.forEach((route, i) => {
+        alarms[`Api5xx${routes.length > 1 ? i + 1 : ''}`] = {
+          AlarmDescription: `Any 5xx on ${route.method.toUpperCase()} /${route.path} during a deployment of ${name}: rolls it back`,
+          Namespace: 'AWS/ApiGateway',
+          MetricName: '5XXError',
+          Dimensions: [
+            { Name: 'ApiName', Value: `${stage}-${service}` },
+            { Name: 'Stage', Value: stage },
+            { Name: 'Resource', Value: `/${route.path}` },
+            { Name: 'Method', Value: route.method.toUpperCase() },
+          ],
+          Statistic: 'Sum',
+          ComparisonOperator: 'GreaterThanThreshold',
+          Threshold: 0,
+        };
+      });
+      const ids = [];
+      for (const [kind, properties] of Object.entries(alarms)) {
+        const id = `${logicalId.replace(/LambdaFunction$/, '')}Rollback${kind}Alarm`;
+        resources[id] = {
+          Type: 'AWS::CloudWatch::Alarm',
+          Properties: { AlarmName: `${service}-${stage}-${name}-rollback-${kind}`, ...base, ...properties },
+        };
+        ids.push(id);
+      }
+      fn.deploymentSettings.alarms = [...(fn.deploymentSettings.alarms ?? []), ...ids];
+    }
+    this.grantHook(functions);
+  }
+
+  /** The pre-traffic hook may read and answer these deployments, and invoke these functions' versions, nothing else. */
+  grantHook(functions) {
+    const hooks = new Set(functions.map((f) => f.settings.preTrafficHook).filter(Boolean));
+    if (hooks.size > 1) throw new Error('canary-rollback: one pre-traffic hook for every function, please');
+    if (!hooks.size) return;
+    const naming = this.serverless.getProvider('aws').naming;
+    const hookId = naming.getLambdaLogicalId([...hooks][0]);
+    const roleId = this.template.Resources[hookId]?.Properties?.Role?.['Fn::GetAtt']?.[0];
+    const statements = this.template.Resources[roleId]?.Properties?.Policies?.[0]?.PolicyDocument?.Statement;
+    if (!statements) throw new Error(`canary-rollback: the pre-traffic hook ${hookId} has no role of its own`);
+    const stackName = naming.getStackName();
+    // configureAliases names the application after the stack, so these ARNs are known before deploy.
+    // The group names serverless-plugin-canary-deployments gives (getDeploymentGroupName).
+    const groups = functions.map(({ logicalId }) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:codedeploy:\${AWS::Region}:\${AWS::AccountId}:deploymentgroup:${stackName}/${`${stackName}-${logicalId}DeploymentGroup`.slice(0, 100)}`,
+    }));
+    statements.push(
+      {
+        Effect: 'Allow',
+        Action: ['codedeploy:GetDeployment', 'codedeploy:PutLifecycleEventHookExecutionStatus'],
+        Resource: groups,
+      },
+      {
+        Effect: 'Allow',
+        Action: ['lambda:InvokeFunction'],
+        Resource: functions.map(({ logicalId }) => ({ 'Fn::Sub': `\${${logicalId}.Arn}:*` })),
+      },
+    );
+  }
+
+  configureAliases() {
+    const resources = this.template.Resources;
+    const naming = this.serverless.getProvider('aws').naming;
+    const stackName = naming.getStackName();
+    const app = resources[`${naming.normalizeNameToAlphaNumericOnly(stackName)}DeploymentApplication`];
+    if (app) app.Properties.ApplicationName = stackName;
+    for (const { name, fn, settings, logicalId } of this.canaryFunctions()) {
+      const aliasId = `${logicalId}Alias${settings.alias}`;
+      const alias = resources[aliasId];
+      if (!alias) continue; // the canary plugin is off on this stage (custom.deploymentSettings.stages)
+      // The alarms must watch the new version before CodeDeploy starts shifting traffic to it.
+      alias.DependsOn = [...(fn.deploymentSettings.alarms ?? []).filter((a) => typeof a === 'string' && resources[a])];
+      if (settings.provisionedConcurrency !== undefined) {
+        if (fn.provisionedConcurrency)
+          throw new Error(`canary-rollback: ${name} sets provisionedConcurrency too, which makes a second alias`);
+        alias.Properties.ProvisionedConcurrencyConfig = {
+          ProvisionedConcurrentExecutions: Number(settings.provisionedConcurrency),
+        };
+      }
+    }
+  }
+}
+
+module.exports = CanaryRollback;
