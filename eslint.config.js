@@ -85,6 +85,8 @@ export default tseslint.config(
         fetch: 'readonly',
         AbortSignal: 'readonly',
         console: 'readonly',
+        TextDecoder: 'readonly',
+        Uint8Array: 'readonly',
       },
     },
     // Serverless and serverless-esbuild load these with require(); they are CommonJS throughout.

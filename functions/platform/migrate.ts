@@ -1,4 +1,6 @@
-// Applies pending SQL migrations to the stage's database; run with `sls invoke -f migrate --stage <stage>` after each deploy.
+// Applies pending SQL migrations to the stage's database. Every deploy runs it before any function takes new code
+// (Custom::SchemaMigration, resources/schema-migration.cjs); `sls invoke -f migrate --stage <stage>` runs it by hand.
+// A schema ahead of this release (a rollback) is left as it is: see MigrationResult.schemaAhead.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConcerns } from '#shared/config/concern.js';

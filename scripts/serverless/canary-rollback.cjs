@@ -1,6 +1,6 @@
 // Serverless plugin: what serverless-plugin-canary-deployments leaves to us. For every function with deploymentSettings
-// it writes the rollback alarms (the new version's errors, the alias's throttles, the new version's p95 duration, and
-// 5XXError on each of the function's API routes) and names them in the function's deploymentSettings.alarms, so the
+// it writes the rollback alarm (one metric-math alarm over the new version's errors, the alias's throttles, the new
+// version's p95 duration, and 5XXError on each of the function's API routes) and names it in the function's deploymentSettings.alarms, so the
 // plugin puts them in the CodeDeploy deployment group's AlarmConfiguration; it gives the pre-traffic hook's own role
 // exactly the deployments and versions it may touch; and it moves provisioned concurrency onto the deployment alias
 // (deploymentSettings.provisionedConcurrency), so the alias API Gateway invokes is the one kept warm.
@@ -11,6 +11,9 @@ class CanaryRollback {
   constructor(serverless) {
     this.serverless = serverless;
     this.hooks = {
+      // Only what CodeDeploy shifts needs a published version (provider.versionFunctions is off): every other function
+      // runs $LATEST, and a version resource each would take the template past CloudFormation's 500.
+      'before:package:compileFunctions': () => this.versionGradualFunctions(),
       'after:aws:package:finalize:mergeCustomProviderResources': () => this.addAlarmsAndHookRights(),
       // After the canary plugin has written the aliases, before the template is saved.
       'before:aws:package:finalize:saveServiceState': () => this.configureAliases(),
@@ -32,6 +35,10 @@ class CanaryRollback {
         const logicalId = this.serverless.getProvider('aws').naming.getLambdaLogicalId(name);
         return { name, fn, settings, logicalId };
       });
+  }
+
+  versionGradualFunctions() {
+    for (const { fn } of this.canaryFunctions()) fn.versionFunction = true;
   }
 
   versionOf(logicalId) {
@@ -63,7 +70,6 @@ class CanaryRollback {
     // A rollback is worth knowing about, not a page: the live version keeps serving.
     const topic = [{ Ref: settings.topic }];
     const base = {
-      Period: period,
       EvaluationPeriods: 1,
       TreatMissingData: 'notBreaching',
       AlarmActions: topic,
@@ -75,63 +81,83 @@ class CanaryRollback {
       const alias = { Name: 'Resource', Value: { 'Fn::Sub': `\${${logicalId}}:${deployment.alias}` } };
       const functionName = { Name: 'FunctionName', Value: { Ref: logicalId } };
       const newVersion = { Name: 'ExecutedVersion', Value: { 'Fn::GetAtt': [this.versionOf(logicalId), 'Version'] } };
-      const alarms = {
-        Errors: {
-          AlarmDescription: `Any error in ${name}'s new version while traffic shifts to it: rolls the deployment back`,
-          Namespace: 'AWS/Lambda',
-          MetricName: 'Errors',
-          Dimensions: [functionName, alias, newVersion],
-          Statistic: 'Sum',
-          ComparisonOperator: 'GreaterThanThreshold',
-          Threshold: 0,
-        },
-        Throttles: {
-          AlarmDescription: `Any throttle on ${name}'s ${deployment.alias} alias during a deployment: rolls it back`,
-          Namespace: 'AWS/Lambda',
-          MetricName: 'Throttles',
-          Dimensions: [functionName, alias],
-          Statistic: 'Sum',
-          ComparisonOperator: 'GreaterThanThreshold',
-          Threshold: 0,
-        },
-        Duration: {
-          AlarmDescription: `${name}'s new version slower than the p95 target (${durationP95Ms} ms): rolls the deployment back`,
-          Namespace: 'AWS/Lambda',
-          MetricName: 'Duration',
-          Dimensions: [functionName, alias, newVersion],
-          ExtendedStatistic: 'p95',
-          ComparisonOperator: 'GreaterThanThreshold',
-          Threshold: durationP95Ms,
-        },
-      };
+      // One alarm per function, on a metric-math expression over the four signals: any one of them breaching fires
+      // it, and it alone rolls the release back. Four alarms a function would be 60 more resources than this, and the
+      // prod template must stay under CloudFormation's 500 (tests/package/template-quotas.test.ts).
+      const metric = (Id, Label, Namespace, MetricName, Dimensions, Stat) => ({
+        Id,
+        Label,
+        ReturnData: false,
+        MetricStat: { Metric: { Namespace, MetricName, Dimensions }, Period: period, Stat },
+      });
+      const signals = [
+        metric(
+          'errors',
+          `${name} new version: errors`,
+          'AWS/Lambda',
+          'Errors',
+          [functionName, alias, newVersion],
+          'Sum',
+        ),
+        metric(
+          'throttles',
+          `${name} ${deployment.alias}: throttles`,
+          'AWS/Lambda',
+          'Throttles',
+          [functionName, alias],
+          'Sum',
+        ),
+        metric(
+          'p95',
+          `${name} new version: p95 duration (ms)`,
+          'AWS/Lambda',
+          'Duration',
+          [functionName, alias, newVersion],
+          'p95',
+        ),
+      ];
       // Per route: the stage has detailed metrics on (resources/apigateway.yml MethodSettings), so another route's
       // 5xx never rolls this function back.
       const routes = (fn.events ?? []).filter((e) => e.http).map((e) => e.http);
       routes.forEach((route, i) => {
-        alarms[`Api5xx${routes.length > 1 ? i + 1 : ''}`] = {
-          AlarmDescription: `Any 5xx on ${route.method.toUpperCase()} /${route.path} during a deployment of ${name}: rolls it back`,
-          Namespace: 'AWS/ApiGateway',
-          MetricName: '5XXError',
-          Dimensions: [
-            { Name: 'ApiName', Value: `${stage}-${service}` },
-            { Name: 'Stage', Value: stage },
-            { Name: 'Resource', Value: `/${route.path}` },
-            { Name: 'Method', Value: route.method.toUpperCase() },
+        signals.push(
+          metric(
+            `api5xx${i + 1}`,
+            `${route.method.toUpperCase()} /${route.path}: 5xx`,
+            'AWS/ApiGateway',
+            '5XXError',
+            [
+              { Name: 'ApiName', Value: `${stage}-${service}` },
+              { Name: 'Stage', Value: stage },
+              { Name: 'Resource', Value: `/${route.path}` },
+              { Name: 'Method', Value: route.method.toUpperCase() },
+            ],
+            'Sum',
+          ),
+        );
+      });
+      // Each term counts a breach: an error, a throttle or a 5xx is one; a p95 over the target is one.
+      const counts = signals.filter((m) => m.Id !== 'p95').map((m) => `FILL(${m.Id}, 0)`);
+      const expression = [...counts, `IF(FILL(p95, 0) > ${durationP95Ms}, 1, 0)`].join(' + ');
+      const id = `${logicalId.replace(/LambdaFunction$/, '')}RollbackAlarm`;
+      resources[id] = {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: {
+          AlarmName: `${service}-${stage}-${name}-rollback`,
+          AlarmDescription:
+            `While traffic shifts to ${name}'s new version, any of: an error in it, a throttle on its ` +
+            `${deployment.alias} alias, its p95 over the target (${durationP95Ms} ms), a 5xx on ` +
+            `${routes.map((r) => `${r.method.toUpperCase()} /${r.path}`).join(' or ') || 'its routes'}: rolls the deployment back`,
+          ...base,
+          Metrics: [
+            ...signals,
+            { Id: 'breaches', Label: 'rollback signals breached', Expression: expression, ReturnData: true },
           ],
-          Statistic: 'Sum',
           ComparisonOperator: 'GreaterThanThreshold',
           Threshold: 0,
-        };
-      });
-      const ids = [];
-      for (const [kind, properties] of Object.entries(alarms)) {
-        const id = `${logicalId.replace(/LambdaFunction$/, '')}Rollback${kind}Alarm`;
-        resources[id] = {
-          Type: 'AWS::CloudWatch::Alarm',
-          Properties: { AlarmName: `${service}-${stage}-${name}-rollback-${kind}`, ...base, ...properties },
-        };
-        ids.push(id);
-      }
+        },
+      };
+      const ids = [id];
       fn.deploymentSettings.alarms = [...(fn.deploymentSettings.alarms ?? []), ...ids];
     }
     this.grantHook(functions);

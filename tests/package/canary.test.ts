@@ -87,51 +87,76 @@ describe('gradual deployment of the request-path functions (prod, eu-west-2)', (
       const alarmIds = (group.AlarmConfiguration.Alarms as Array<{ Name: { Ref: string } }>).map((a) => a.Name.Ref);
       expect(group.AlarmConfiguration.Enabled).toBe(true);
       const routes = requestPath[fn]!;
-      expect(alarmIds).toEqual([
-        `${upper(fn)}RollbackErrorsAlarm`,
-        `${upper(fn)}RollbackThrottlesAlarm`,
-        `${upper(fn)}RollbackDurationAlarm`,
-        ...(routes.length > 1
-          ? routes.map((_, i) => `${upper(fn)}RollbackApi5xx${i + 1}Alarm`)
-          : [`${upper(fn)}RollbackApi5xxAlarm`]),
-      ]);
-      const alarms = alarmIds.map((id) => resources[id]!);
-      for (const alarm of alarms) {
-        expect(alarm.Type).toBe('AWS::CloudWatch::Alarm');
-        expect(alarm.Properties).toMatchObject({
-          Period: 60,
-          EvaluationPeriods: 1,
-          ComparisonOperator: 'GreaterThanThreshold',
-          AlarmActions: [{ Ref: 'WarningAlarmsTopic' }],
-        });
-      }
-      const [errors, throttles, duration, ...api] = alarms.map((a) => a.Properties);
+      // One alarm a function, over every signal: any one breaching rolls the release back.
+      expect(alarmIds).toEqual([`${upper(fn)}RollbackAlarm`]);
+      const alarm = resources[alarmIds[0]!]!;
+      expect(alarm.Type).toBe('AWS::CloudWatch::Alarm');
+      expect(alarm.Properties).toMatchObject({
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+        AlarmActions: [{ Ref: 'WarningAlarmsTopic' }],
+      });
+      // A metric-math alarm takes no period, metric or statistic of its own (PutMetricAlarm refuses them).
+      for (const key of ['Period', 'MetricName', 'Namespace', 'Statistic', 'ExtendedStatistic', 'Dimensions'])
+        expect(alarm.Properties[key], key).toBeUndefined();
+      type Query = {
+        Id: string;
+        Expression?: string;
+        ReturnData: boolean;
+        MetricStat?: {
+          Metric: { Namespace: string; MetricName: string; Dimensions: unknown[] };
+          Period: number;
+          Stat: string;
+        };
+      };
+      const queries = alarm.Properties.Metrics as Query[];
+      // CloudWatch takes at most ten queries an alarm.
+      expect(queries.length).toBeLessThanOrEqual(10);
+      const byId = Object.fromEntries(queries.map((q) => [q.Id, q]));
       const version = resources[aliasId(fn)]!.Properties.FunctionVersion;
       const onAlias = [
         { Name: 'FunctionName', Value: { Ref: fnId(fn) } },
         { Name: 'Resource', Value: { 'Fn::Sub': `\${${fnId(fn)}}:Live` } },
       ];
-      expect(errors).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum', Threshold: 0 });
-      expect(errors!.Dimensions).toEqual([...onAlias, { Name: 'ExecutedVersion', Value: version }]);
-      expect(throttles).toMatchObject({ MetricName: 'Throttles', Statistic: 'Sum', Threshold: 0, Dimensions: onAlias });
-      expect(duration).toMatchObject({ MetricName: 'Duration', ExtendedStatistic: 'p95', Threshold: 2000 });
-      expect(duration!.Dimensions).toEqual([...onAlias, { Name: 'ExecutedVersion', Value: version }]);
-      for (const [i, a] of api.entries()) {
-        const method = resources[routes[i]!]!.Properties;
-        expect(a).toMatchObject({
-          Namespace: 'AWS/ApiGateway',
-          MetricName: '5XXError',
-          Statistic: 'Sum',
-          Threshold: 0,
-        });
-        expect(a.Dimensions).toEqual(
+      const onNewVersion = [...onAlias, { Name: 'ExecutedVersion', Value: version }];
+      expect(byId.errors!.MetricStat).toEqual({
+        Metric: { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: onNewVersion },
+        Period: 60,
+        Stat: 'Sum',
+      });
+      expect(byId.throttles!.MetricStat).toEqual({
+        Metric: { Namespace: 'AWS/Lambda', MetricName: 'Throttles', Dimensions: onAlias },
+        Period: 60,
+        Stat: 'Sum',
+      });
+      expect(byId.p95!.MetricStat).toEqual({
+        Metric: { Namespace: 'AWS/Lambda', MetricName: 'Duration', Dimensions: onNewVersion },
+        Period: 60,
+        Stat: 'p95',
+      });
+      routes.forEach((route, i) => {
+        const method = resources[route]!.Properties;
+        const api = byId[`api5xx${i + 1}`]!.MetricStat!;
+        expect(api).toMatchObject({ Metric: { Namespace: 'AWS/ApiGateway', MetricName: '5XXError' }, Stat: 'Sum' });
+        expect(api.Metric.Dimensions).toEqual(
           expect.arrayContaining([
             { Name: 'ApiName', Value: 'prod-tyrehero-dispatch' },
             { Name: 'Stage', Value: 'prod' },
             { Name: 'Method', Value: method.HttpMethod },
           ]),
         );
-      }
+      });
+      // Only the expression is the alarm's series, and every signal is a term of it: a breach of any one counts.
+      expect(queries.filter((q) => q.ReturnData).map((q) => q.Id)).toEqual(['breaches']);
+      const terms = [
+        'FILL(errors, 0)',
+        'FILL(throttles, 0)',
+        ...routes.map((_, i) => `FILL(api5xx${i + 1}, 0)`),
+        'IF(FILL(p95, 0) > 2000, 1, 0)',
+      ];
+      expect(byId.breaches!.Expression).toBe(terms.join(' + '));
+      expect(queries.filter((q) => !q.ReturnData)).toHaveLength(3 + routes.length);
       // The alarms watch the new version before any traffic moves to it.
       expect((resources[aliasId(fn)] as { DependsOn?: string[] }).DependsOn).toEqual(alarmIds);
     },
@@ -222,5 +247,60 @@ describe('gradual deployment on dev', () => {
       expect(g.Properties.DeploymentConfigName).toEqual({
         'Fn::Sub': ['CodeDeployDefault.Lambda${ConfigName}', { ConfigName: 'AllAtOnce' }],
       });
+  });
+});
+
+describe('schema before code (resources/schema-migration.cjs, scripts/serverless/schema-first.cjs)', () => {
+  it('publishes versions for the gradually deployed functions only: the rest run $LATEST', () => {
+    const versioned = byType(resources, 'AWS::Lambda::Version')
+      .map(([, v]) => (v.Properties.FunctionName as { Ref: string }).Ref)
+      .sort();
+    expect(versioned).toEqual(Object.keys(requestPath).map(fnId).sort());
+  });
+
+  it.each([
+    ['prod', () => resources],
+    ['dev', () => dev.template.Resources],
+  ])('%s: migrates inside the deploy, by invoking migrate, whenever the migrations change', (_, of) => {
+    const all = of();
+    const migration = all.SchemaMigration!;
+    expect(migration.Type).toBe('Custom::SchemaMigration');
+    expect(migration.Properties).toMatchObject({
+      ServiceToken: { 'Fn::GetAtt': ['SchemaMigrationFunction', 'Arn'] },
+      FunctionName: { Ref: 'MigrateLambdaFunction' },
+      MigrationsHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    // Within migrate's 300 s and the trigger's own timeout, far short of CloudFormation's default hour.
+    const trigger = all.SchemaMigrationFunction!.Properties;
+    expect(trigger.Timeout).toBeGreaterThan(all.MigrateLambdaFunction!.Properties.Timeout);
+    expect(migration.Properties.ServiceTimeout).toBeGreaterThan(trigger.Timeout);
+    // Outside the VPC: CloudFormation's pre-signed response URL is on S3, which the VPC has no route to.
+    expect(trigger.VpcConfig).toBeUndefined();
+    // It may invoke migrate and nothing else.
+    const statements = all.SchemaMigrationRole!.Properties.Policies[0].PolicyDocument.Statement as Array<{
+      Action: string[];
+      Resource: unknown;
+    }>;
+    expect(statements.find((s) => s.Action.includes('lambda:InvokeFunction'))).toEqual({
+      Effect: 'Allow',
+      Action: ['lambda:InvokeFunction'],
+      Resource: { 'Fn::GetAtt': ['MigrateLambdaFunction', 'Arn'] },
+    });
+    // A first deploy waits for a database that takes connections.
+    expect(migration.DependsOn).toEqual(['DatabaseWriter', 'DatabaseProxyTargetGroup']);
+  });
+
+  it('gives no function new code before the migrations succeed: every function but migrate depends on them', () => {
+    const functions = byType(resources, 'AWS::Lambda::Function').map(([id, r]) => [id, r] as const);
+    const application = functions.filter(
+      ([id]) => !['MigrateLambdaFunction', 'SchemaMigrationFunction', 'DeployTimeFunction'].includes(id),
+    );
+    expect(application.length).toBe(35);
+    for (const [id, r] of application)
+      expect([(r as { DependsOn?: string[] }).DependsOn ?? []].flat(), id).toContain('SchemaMigration');
+    // So no alias (and no route) moves to a version before then: each alias's version is of such a function.
+    for (const fn of Object.keys(requestPath))
+      expect(resources[aliasId(fn)]!.Properties.FunctionName).toEqual({ Ref: fnId(fn) });
+    expect([resources.MigrateLambdaFunction!.DependsOn ?? []].flat()).not.toContain('SchemaMigration');
   });
 });

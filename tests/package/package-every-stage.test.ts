@@ -32,6 +32,10 @@ describe.each(targets)('npx sls package --stage $stage --region $region', (targe
     expect(brokenReferences(packaged.get(key(target))!.template)).toEqual([]);
   });
 
+  it('stays well within CloudFormation’s 500 resources a template', () => {
+    expect(Object.keys(resourcesOf(target)).length).toBeLessThanOrEqual(480);
+  });
+
   it('is a single-region stack: plain tables, its own cluster, no global cluster and no custom domain', () => {
     expect(byType(target, 'AWS::DynamoDB::Table')).toHaveLength(5);
     expect(byType(target, 'AWS::DynamoDB::GlobalTable')).toEqual([]);

@@ -48,6 +48,23 @@ describe('npx sls package --stage prod in both regions', () => {
     expect(brokenReferences(secondary.template)).toEqual([]);
   });
 
+  it('migrates in the primary only: the secondary’s cluster is a read-only member of the global database', () => {
+    expect(primary.template.Resources.SchemaMigration?.Type).toBe('Custom::SchemaMigration');
+    expect(secondary.template.Resources.SchemaMigration).toBeUndefined();
+    expect(secondary.template.Resources.SchemaMigrationFunction).toBeUndefined();
+  });
+
+  it('stays within CloudFormation’s 500 resources a template, with room for what comes next, and cfn-lint finds no error', () => {
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html: a hard limit, met at
+    // deploy time only ("Number of resources, 560, is greater than maximum allowed, 500", as the canary release had).
+    for (const p of [primary, secondary]) {
+      expect(Object.keys(p.template.Resources).length, p.file).toBeLessThanOrEqual(480);
+      const lint = spawnSync('cfn-lint', ['--format', 'parseable', p.file], { encoding: 'utf8' });
+      expect(lint.error).toBeUndefined();
+      expect(lint.stdout.split('\n').filter((l) => /:E\d+:/.test(l))).toEqual([]);
+    }
+  }, 120_000);
+
   it('stays within CloudFormation’s 60 dynamic references per template, each SSM value resolved once as a parameter', () => {
     // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html (the secondary had 190).
     for (const p of [primary, secondary])
