@@ -195,6 +195,7 @@ class CanaryRollback {
 
   configureAliases() {
     const resources = this.template.Resources;
+    this.customDeploymentConfig(resources);
     const naming = this.serverless.getProvider('aws').naming;
     const stackName = naming.getStackName();
     const app = resources[`${naming.normalizeNameToAlphaNumericOnly(stackName)}DeploymentApplication`];
@@ -216,4 +217,72 @@ class CanaryRollback {
   }
 }
 
+/** The traffic shifts CodeDeploy predefines for Lambda (CodeDeployDefault.Lambda<name>). */
+const PREDEFINED = new Set([
+  'AllAtOnce',
+  'Canary10Percent5Minutes',
+  'Canary10Percent10Minutes',
+  'Canary10Percent15Minutes',
+  'Canary10Percent30Minutes',
+  'Linear10PercentEvery1Minute',
+  'Linear10PercentEvery2Minutes',
+  'Linear10PercentEvery3Minutes',
+  'Linear10PercentEvery10Minutes',
+]);
+
+/**
+ * Pure: the AWS::CodeDeploy::DeploymentConfig a shift CodeDeploy does not predefine needs (staging's 2-minute canary,
+ * the hotfix's 1-minute one), or undefined for a predefined one. Any other name is a mistake caught at packaging,
+ * not a deploy refused by CodeDeploy (tests/unit/canary-config.test.ts).
+ */
+function deploymentConfigFor(type) {
+  if (PREDEFINED.has(type)) return undefined;
+  const percent = (n) => {
+    const value = Number(n);
+    if (value < 1 || value > 99) throw new Error(`canary-rollback: ${type}: a share of 1 to 99 percent, please`);
+    return value;
+  };
+  const canary = /^Canary(\d+)Percent(\d+)Minutes?$/.exec(type);
+  if (canary)
+    return {
+      Type: 'AWS::CodeDeploy::DeploymentConfig',
+      Properties: {
+        ComputePlatform: 'Lambda',
+        TrafficRoutingConfig: {
+          Type: 'TimeBasedCanary',
+          TimeBasedCanary: { CanaryPercentage: percent(canary[1]), CanaryInterval: Number(canary[2]) },
+        },
+      },
+    };
+  const linear = /^Linear(\d+)PercentEvery(\d+)Minutes?$/.exec(type);
+  if (linear)
+    return {
+      Type: 'AWS::CodeDeploy::DeploymentConfig',
+      Properties: {
+        ComputePlatform: 'Lambda',
+        TrafficRoutingConfig: {
+          Type: 'TimeBasedLinear',
+          TimeBasedLinear: { LinearPercentage: percent(linear[1]), LinearInterval: Number(linear[2]) },
+        },
+      },
+    };
+  throw new Error(
+    `canary-rollback: canaryType ${type} is neither predefined (${[...PREDEFINED].join(', ')}) nor Canary<N>Percent<M>Minutes or Linear<N>PercentEvery<M>Minutes`,
+  );
+}
+
+CanaryRollback.prototype.customDeploymentConfig = function customDeploymentConfig(resources) {
+  const groups = Object.values(resources).filter((r) => r.Type === 'AWS::CodeDeploy::DeploymentGroup');
+  for (const group of groups) {
+    const name = group.Properties.DeploymentConfigName?.['Fn::Sub']?.[1]?.ConfigName;
+    if (typeof name !== 'string') continue;
+    const config = deploymentConfigFor(name);
+    if (!config) continue;
+    resources.CanaryDeploymentConfig = config;
+    // Ref gives the generated name: a changed shift replaces the config, and a replaced name can never collide.
+    group.Properties.DeploymentConfigName = { Ref: 'CanaryDeploymentConfig' };
+  }
+};
+
 module.exports = CanaryRollback;
+module.exports.deploymentConfigFor = deploymentConfigFor;

@@ -28,15 +28,18 @@ const groupId = (fn: string) => `${fnId(fn)}DeploymentGroup`;
 
 let prod: Packaged;
 let dev: Packaged;
+let staging: Packaged;
 let resources: Record<string, Resource>;
 beforeAll(async () => {
   prod = await packageService('prod', 'eu-west-2');
   dev = await packageService('dev', 'eu-west-2');
+  staging = await packageService('staging', 'eu-west-2');
   resources = prod.template.Resources;
 }, 1_200_000);
 afterAll(() => {
   discard(prod);
   discard(dev);
+  discard(staging);
 });
 
 const byType = (all: Record<string, Resource>, type: string) => Object.entries(all).filter(([, r]) => r.Type === type);
@@ -236,6 +239,24 @@ describe('gradual deployment of the request-path functions (prod, eu-west-2)', (
       'lambda:InvokeFunction',
       'lambda:UpdateAlias',
     ]);
+  });
+});
+
+describe('gradual deployment on staging', () => {
+  it('shifts by a 2-minute canary, shorter than prod’s, declared as its own deployment config', () => {
+    const all = staging.template.Resources;
+    expect(all.CanaryDeploymentConfig).toEqual({
+      Type: 'AWS::CodeDeploy::DeploymentConfig',
+      Properties: {
+        ComputePlatform: 'Lambda',
+        TrafficRoutingConfig: { Type: 'TimeBasedCanary', TimeBasedCanary: { CanaryPercentage: 10, CanaryInterval: 2 } },
+      },
+    });
+    const groups = byType(all, 'AWS::CodeDeploy::DeploymentGroup');
+    expect(groups).toHaveLength(Object.keys(requestPath).length);
+    for (const [, g] of groups) expect(g.Properties.DeploymentConfigName).toEqual({ Ref: 'CanaryDeploymentConfig' });
+    // Prod keeps CodeDeploy's own 5-minute canary and declares none.
+    expect(resources.CanaryDeploymentConfig).toBeUndefined();
   });
 });
 
