@@ -30,7 +30,7 @@ const smokeLocation = { lat: 51.88, lon: -0.42 };
 /** A drama-range number (Ofcom: never a real subscriber) the tests and the demo do not use, so no SMS reaches anyone. */
 const smokePhone = () => `07700 900${900 + randomInt(50)}`;
 
-interface Answer {
+export interface Answer {
   status: number;
   body: Record<string, unknown> | undefined;
 }
@@ -44,22 +44,17 @@ function why(answer: Answer, expected: string): string {
 }
 
 /** A network failure in one line: fetch's own message is "fetch failed", and the reason (ENOTFOUND, a timeout) is its cause. */
-function failure(error: unknown): string {
+export function failure(error: unknown): string {
   if (!(error instanceof Error)) return typeof error === 'string' ? error : (JSON.stringify(error) ?? 'unknown error');
   return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
 }
 
-export async function runSmoke(options: SmokeOptions): Promise<SmokeResult[]> {
-  const base = options.base.replace(/\/+$/, '');
-  const now = options.now ?? (() => new Date());
-  const results: SmokeResult[] = [];
-  const call = async (
-    method: string,
-    route: string,
-    headers: Record<string, string>,
-    body?: unknown,
-  ): Promise<Answer> => {
-    const response = await options.fetch(`${base}${route}`, {
+export type Call = (method: string, route: string, headers: Record<string, string>, body?: unknown) => Promise<Answer>;
+
+/** One JSON call against the stage: its status and parsed body (a non-JSON body's start as `message`). */
+export function makeCall(base: string, fetchImpl: typeof fetch): Call {
+  return async (method, route, headers, body) => {
+    const response = await fetchImpl(`${base}${route}`, {
       method,
       headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -74,6 +69,43 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeResult[]> {
     }
     return { status: response.status, body: parsed };
   };
+}
+
+/** GET /ops/health's verdict: every dependency reachable, the stack healthy or degraded. */
+export async function opsHealth(call: Call, operationsToken: string | undefined): Promise<Omit<SmokeResult, 'call'>> {
+  if (!operationsToken)
+    return { outcome: 'skip', reason: 'skipped: no operations token (--operations-token or SMOKE_OPERATIONS_TOKEN)' };
+  const answer = await call('GET', '/ops/health', { Authorization: `Bearer ${operationsToken}` });
+  // The route always answers 200 when it could report: the verdict is in the body.
+  if (answer.status !== 200) return { outcome: 'fail', status: answer.status, reason: why(answer, '200') };
+  const checks = Object.entries((answer.body?.checks ?? {}) as Record<string, { status?: string; detail?: string }>);
+  const notOk = checks
+    .filter(([, c]) => c.status !== 'ok')
+    .map(([name, c]) => `${name} ${c.status ?? '?'}${c.detail ? ` (${c.detail})` : ''}`);
+  const dependencies = (answer.body?.dependencies ?? []) as Array<{ name: string; verdict: string; error?: string }>;
+  const unreachable = dependencies
+    .filter((d) => d.verdict === 'unreachable')
+    .map((d) => `${d.name} unreachable${d.error ? ` (${d.error})` : ''}`);
+  // The smoke check asks whether every call gets through: an unreachable dependency or an unhealthy stack fails it.
+  // A degraded figure (a backlog left by earlier traffic, a slow dependency) is reported, not failed: it is the
+  // business's state, not the deploy's.
+  if (unreachable.length || (answer.body?.status !== 'healthy' && answer.body?.status !== 'degraded')) {
+    return {
+      outcome: 'fail',
+      status: 200,
+      reason: `${String(answer.body?.status)}: ${[...unreachable, ...notOk].join(', ') || 'no checks reported'}`,
+    };
+  }
+  if (answer.body?.status === 'degraded')
+    return { outcome: 'pass', status: 200, reason: `every dependency reachable; degraded: ${notOk.join(', ')}` };
+  return { outcome: 'pass', status: 200, reason: `healthy (${checks.map(([name]) => name).join(', ')} ok)` };
+}
+
+export async function runSmoke(options: SmokeOptions): Promise<SmokeResult[]> {
+  const base = options.base.replace(/\/+$/, '');
+  const now = options.now ?? (() => new Date());
+  const results: SmokeResult[] = [];
+  const call = makeCall(base, options.fetch);
   /** Runs one check; a thrown error (DNS, TLS, timeout) is that call's failure, not the end of the run. */
   const check = async (name: string, run: () => Promise<Omit<SmokeResult, 'call'>>) => {
     try {
@@ -148,34 +180,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeResult[]> {
     return { outcome: 'pass', status: 200, reason: `${emergency.reference} ${String(answer.body.status)}` };
   });
 
-  await check('GET /ops/health', async () => {
-    if (!options.operationsToken)
-      return { outcome: 'skip', reason: 'skipped: no operations token (--operations-token or SMOKE_OPERATIONS_TOKEN)' };
-    const answer = await call('GET', '/ops/health', { Authorization: `Bearer ${options.operationsToken}` });
-    // The route always answers 200 when it could report: the verdict is in the body.
-    if (answer.status !== 200) return { outcome: 'fail', status: answer.status, reason: why(answer, '200') };
-    const checks = Object.entries((answer.body?.checks ?? {}) as Record<string, { status?: string; detail?: string }>);
-    const notOk = checks
-      .filter(([, c]) => c.status !== 'ok')
-      .map(([name, c]) => `${name} ${c.status ?? '?'}${c.detail ? ` (${c.detail})` : ''}`);
-    const dependencies = (answer.body?.dependencies ?? []) as Array<{ name: string; verdict: string; error?: string }>;
-    const unreachable = dependencies
-      .filter((d) => d.verdict === 'unreachable')
-      .map((d) => `${d.name} unreachable${d.error ? ` (${d.error})` : ''}`);
-    // The smoke check asks whether every call gets through: an unreachable dependency or an unhealthy stack fails it.
-    // A degraded figure (a backlog left by earlier traffic, a slow dependency) is reported, not failed: it is the
-    // business's state, not the deploy's.
-    if (unreachable.length || (answer.body?.status !== 'healthy' && answer.body?.status !== 'degraded')) {
-      return {
-        outcome: 'fail',
-        status: 200,
-        reason: `${String(answer.body?.status)}: ${[...unreachable, ...notOk].join(', ') || 'no checks reported'}`,
-      };
-    }
-    if (answer.body?.status === 'degraded')
-      return { outcome: 'pass', status: 200, reason: `every dependency reachable; degraded: ${notOk.join(', ')}` };
-    return { outcome: 'pass', status: 200, reason: `healthy (${checks.map(([name]) => name).join(', ')} ok)` };
-  });
+  await check('GET /ops/health', () => opsHealth(call, options.operationsToken));
 
   // Leaves nothing open in the operations queue.
   await check('POST /emergencies/{id}/cancel (clean-up)', async () => {

@@ -33,12 +33,15 @@ export const sizes = {
   },
 } as const;
 
-export function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<Part> } {
+export function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<Part>; outDir: string } {
   const quick = argv.includes('--quick');
+  // The load stage (npm run load) writes elsewhere: bench/ holds the committed figures.
+  const outArg = argv.find((a) => a.startsWith('--out='));
+  const outDir = path.resolve(projectRoot, outArg ? outArg.slice('--out='.length) : 'bench');
   const onlyArg = argv.find((a) => a.startsWith('--only='));
   const only = new Set<Part>(onlyArg ? (onlyArg.slice('--only='.length).split(',') as Part[]) : parts);
   for (const part of only) if (!parts.includes(part)) throw new Error(`unknown part "${part}"; parts are ${parts.join(', ')}`);
-  return { quick, only };
+  return { quick, only, outDir };
 }
 
 /**
@@ -77,7 +80,7 @@ function silenceService() {
 }
 
 export async function runBenchmark(argv: readonly string[]): Promise<number> {
-  const { quick, only } = parseArgs(argv);
+  const { quick, only, outDir } = parseArgs(argv);
   const size = quick ? sizes.quick : sizes.full;
   const started = performance.now();
   const cpus = os.cpus();
@@ -137,12 +140,11 @@ export async function runBenchmark(argv: readonly string[]): Promise<number> {
     rmSync(engineDir, { recursive: true, force: true });
   }
   results.durationSeconds = Math.round((performance.now() - started) / 1000);
-  const outDir = path.join(projectRoot, 'bench');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(path.join(outDir, 'service-errors.jsonl'), io.errorSamples.map((l) => `${l}\n`).join(''));
   io.print(renderReport(results));
-  io.print(`\n(bench/results.json written; reproduce with \`npm run bench${quick ? ' -- --quick' : ''}\`)`);
+  io.print(`\n(${path.relative(projectRoot, outDir)}/results.json written; reproduce with \`npm run bench${quick ? ' -- --quick' : ''}\`)`);
   const failed = (results.intake?.intake.errors ?? 0) + (results.spike?.errors ?? 0) + (results.knearest ?? []).filter((r) => r.ours.some((o) => o.exactPercent !== 100)).length + (results.surge?.failures ?? 0);
   return failed ? 1 : 0;
 }

@@ -179,11 +179,14 @@ describe('benchmark plumbing', () => {
     ).toEqual({ bundle: true, format: 'esm', external: ['x', 'pg-native'], outExtension: { '.js': '.mjs' } });
   });
 
-  it('parses --quick and --only, and refuses an unknown part', () => {
+  it('parses --quick, --only and --out, and refuses an unknown part', () => {
     expect(parseArgs(['--quick'])).toEqual({
       quick: true,
       only: new Set(['coldstart', 'intake', 'spike', 'knearest', 'surge']),
+      outDir: expect.stringMatching(/\/bench$/),
     });
+    // The load stage's figures never overwrite the committed bench/results.json.
+    expect(parseArgs(['--out=.load-results']).outDir).toMatch(/\/\.load-results$/);
     expect(parseArgs(['--only=surge']).only).toEqual(new Set(['surge']));
     expect(parseArgs(['--only=intake,spike']).only).toEqual(new Set(['intake', 'spike']));
     expect(() => parseArgs(['--only=bogus'])).toThrow(/unknown part/);

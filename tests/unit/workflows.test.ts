@@ -101,6 +101,14 @@ describe('ci.yml', () => {
     expect(runsOf(test)).toEqual(['npm ci', 'npm run lint', 'npm run typecheck', 'npm test']);
   });
 
+  it('runs the load stage before anything deploys, failing on any error, into its own folder', () => {
+    expect(runsOf(ci.jobs.load!)).toEqual(['npm ci', 'npm run load']);
+    const scripts = (
+      JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
+    expect(scripts.load).toBe('tsx scripts/bench/main.ts --quick --only=spike --out=.load-results');
+  });
+
   it('fails on a high-severity advisory in the dependencies', () => {
     expect(runsOf(ci.jobs.audit!)).toContain('npm audit --audit-level=high');
   });
@@ -142,29 +150,47 @@ describe('deploy.yml', () => {
     order.forEach((job, i) => expect([...ancestors(deploy, job)].sort()).toEqual(order.slice(0, i).sort()));
   });
 
-  it('deploys, migrates and smoke-tests each stage, and drills DR on dev for real', () => {
-    expect(runsOf(deploy.jobs.dev!)).toEqual([
-      'npm ci',
-      'npx sls deploy --stage dev',
-      'npx sls invoke -f migrate --stage dev',
-      'npm run smoke -- --stage dev --region eu-west-2',
-    ]);
+  const record = (stage: string, region: string) =>
+    `npm run release:record -- --stage ${stage} --region ${region} --since "$STARTED" --outcome "$OUTCOME" --out release-record.json`;
+  const release = (stage: string, region: string, deploy: string) => [
+    'npm ci',
+    'echo "at=$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$GITHUB_OUTPUT"',
+    deploy,
+    `npm run smoke -- --stage ${stage} --region ${region}`,
+    `npm run verify -- --stage ${stage} --region ${region}`,
+    record(stage, region),
+  ];
+
+  it('deploys each stage with its migrations inside, smoke-tests and verifies it, records the release, and drills DR on dev', () => {
+    expect(runsOf(deploy.jobs.dev!)).toEqual(release('dev', 'eu-west-2', 'npx sls deploy --stage dev'));
     expect(runsOf(deploy.jobs['dr-drill-dev']!)).toContain(
       `npx sls invoke -f drDrill --stage dev -d '{"dryRun": false, "operator": "github-actions"}'`,
     );
-    expect(runsOf(deploy.jobs.staging!)).toContain('npx sls invoke -f migrate --stage staging');
-    expect(runsOf(deploy.jobs['prod-primary']!)).toEqual([
-      'npm ci',
-      'npx sls deploy --stage prod --region eu-west-2',
-      'npx sls invoke -f migrate --stage prod --region eu-west-2',
-      'npm run smoke -- --stage prod --region eu-west-2',
-    ]);
-    // The schema replicates: migrate runs in the primary only.
-    expect(runsOf(deploy.jobs['prod-secondary']!)).toEqual([
-      'npm ci',
-      'npx sls deploy --stage prod --region eu-west-1',
-      'npm run smoke -- --stage prod --region eu-west-1',
-    ]);
+    expect(runsOf(deploy.jobs.staging!)).toEqual(release('staging', 'eu-west-2', 'npx sls deploy --stage staging'));
+    expect(runsOf(deploy.jobs['prod-primary']!)).toEqual(
+      release('prod', 'eu-west-2', 'npx sls deploy --stage prod --region eu-west-2'),
+    );
+    // The schema replicates and the secondary's database is read-only: no drill there, so smoke only.
+    expect(runsOf(deploy.jobs['prod-secondary']!)).toEqual(
+      release('prod', 'eu-west-1', 'npx sls deploy --stage prod --region eu-west-1').filter(
+        (r) => !r.startsWith('npm run verify'),
+      ),
+    );
+    // Nothing invokes migrate by hand any more: a deploy whose migrations fail stops before any new code.
+    for (const name of names) expect(text(name)).not.toContain('invoke -f migrate');
+  });
+
+  it('records every release, whatever its outcome, and keeps the record as an artefact', () => {
+    for (const job of ['dev', 'staging', 'prod-primary', 'prod-secondary']) {
+      const step = deploy.jobs[job]!.steps!.find((s) => s.run?.includes('release:record'))!;
+      expect(step.if, job).toBe('always()');
+      expect(step.env, job).toEqual({
+        STARTED: '${{ steps.started.outputs.at }}',
+        OUTCOME: "${{ job.status == 'success' && 'pass' || 'fail' }}",
+      });
+      const [upload] = stepsUsing(deploy.jobs[job]!, 'actions/upload-artifact');
+      expect(upload, job).toMatchObject({ if: 'always()', with: { path: 'release-record.json' } });
+    }
   });
 
   it('puts every prod job, and only those, behind the production environment', () => {
@@ -200,10 +226,12 @@ describe('hotfix.yml', () => {
     expect(hotfix.jobs['alert-end']!.if).toBe('always()');
   });
 
-  it('skips no check: lint, typecheck and the unit and package lanes gate the deploy', () => {
+  it('skips no check: lint, typecheck, the unit, integration and package lanes and the load stage gate the deploy', () => {
     expect(runsOf(hotfix.jobs.checks!)).toEqual(['npm ci', 'npm run lint', 'npm run typecheck', 'npm run test:unit']);
+    expect(runsOf(hotfix.jobs.integration!)).toEqual(['npm ci', 'npm run test:integration']);
+    expect(runsOf(hotfix.jobs.load!)).toEqual(['npm ci', 'npm run load']);
     expect(runsOf(hotfix.jobs.package!)).toEqual(['npm ci', 'npm run test:package']);
-    expect(needsOf(hotfix.jobs.deploy!)).toEqual(expect.arrayContaining(['checks', 'package']));
+    expect(needsOf(hotfix.jobs.deploy!)).toEqual(expect.arrayContaining(['checks', 'integration', 'load', 'package']));
   });
 
   it('deploys prod behind approval with a shortened canary, primary then secondary, each smoke-tested', () => {
@@ -212,11 +240,13 @@ describe('hotfix.yml', () => {
     const canary = '--param="canaryType=Canary10Percent1Minute"';
     expect(runsOf(job)).toEqual([
       'npm ci',
+      'echo "at=$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$GITHUB_OUTPUT"',
       `npx sls deploy --stage prod --region eu-west-2 ${canary}`,
-      'npx sls invoke -f migrate --stage prod --region eu-west-2',
       'npm run smoke -- --stage prod --region eu-west-2',
+      'npm run verify -- --stage prod --region eu-west-2',
       `npx sls deploy --stage prod --region eu-west-1 ${canary}`,
       'npm run smoke -- --stage prod --region eu-west-1',
+      'npm run release:record -- --stage prod --region eu-west-2 --since "$STARTED" --outcome "$OUTCOME" --out release-record.json',
     ]);
   });
 
@@ -233,7 +263,7 @@ describe('hotfix.yml', () => {
 describe.each(names)('AWS credentials in %s', (name) => {
   const workflow = load(name);
   const awsJobs = Object.values(workflow.jobs).filter((job) =>
-    runsOf(job).some((r) => /\b(sls (deploy|invoke)|aws |npm run smoke)/.test(r)),
+    runsOf(job).some((r) => /\b(sls (deploy|invoke)|aws |npm run (smoke|verify|rollback|release:record))/.test(r)),
   );
 
   it('come from OIDC only: a role from a repository variable, an id-token to exchange, no access keys', () => {
