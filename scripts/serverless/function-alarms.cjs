@@ -1,5 +1,5 @@
-// Serverless plugin: an Errors alarm (critical) for every Lambda function in the compiled template, and Throttles
-// alarms (warning) covering every one of them, so no function, including one added later, can ship without them.
+// Serverless plugin: Errors alarms (critical, one a feature) and Throttles alarms (warning) covering every Lambda
+// function in the compiled template, so no function, including one added later, can ship without them.
 'use strict';
 
 class FunctionAlarms {
@@ -37,46 +37,23 @@ class FunctionAlarms {
     };
     const functions = Object.entries(resources)
       .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
-      .map(([logicalId]) => ({ logicalId, name: logicalId.replace(/LambdaFunction$/, '') }));
-    // Errors page (critical), one alarm a function: the alarm's name says which function fails.
-    for (const { logicalId, name } of functions) {
-      resources[`${name}ErrorsAlarm`] = {
+      .map(([logicalId, r]) => ({ logicalId, name: logicalId.replace(/LambdaFunction$/, ''), feature: featureOf(r) }));
+    /** One metric-math alarm over a group's functions: breaching when any one of them reaches the threshold. */
+    const groupAlarm = (id, alarmName, metric, group, threshold, topic) => {
+      resources[id] = {
         Type: 'AWS::CloudWatch::Alarm',
         Properties: {
-          AlarmName: `${service}-${stage}-${name}-Errors`,
-          AlarmDescription: `Errors in the ${name} Lambda function`,
-          Namespace: 'AWS/Lambda',
-          MetricName: 'Errors',
-          Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId } }],
-          Statistic: 'Sum',
-          Period: period,
-          Threshold: errorsThreshold,
-          ...common,
-          AlarmActions: [{ Ref: settings.criticalTopic }],
-          OKActions: [{ Ref: settings.criticalTopic }],
-        },
-      };
-    }
-    // Throttles warn, a few functions to an alarm: a metric-math alarm over each function's throttles (CloudWatch
-    // takes at most 10 queries an alarm), breaching when any one of them reaches the threshold; its graph shows which.
-    // One alarm a function would be 30-odd more resources, and the template must stay under CloudFormation's 500.
-    for (let i = 0; i < functions.length; i += THROTTLE_GROUP) {
-      const group = functions.slice(i, i + THROTTLE_GROUP);
-      const n = i / THROTTLE_GROUP + 1;
-      resources[`FunctionThrottles${n}Alarm`] = {
-        Type: 'AWS::CloudWatch::Alarm',
-        Properties: {
-          AlarmName: `${service}-${stage}-Throttles-${n}`,
-          AlarmDescription: `Throttles in any of: ${group.map((f) => f.name).join(', ')}`,
+          AlarmName: `${service}-${stage}-${alarmName}`,
+          AlarmDescription: `${metric} in any of: ${group.map((f) => f.name).join(', ')} (the graph shows which)`,
           Metrics: [
             ...group.map(({ logicalId, name }, j) => ({
-              Id: `t${j}`,
+              Id: `f${j}`,
               Label: name,
               ReturnData: false,
               MetricStat: {
                 Metric: {
                   Namespace: 'AWS/Lambda',
-                  MetricName: 'Throttles',
+                  MetricName: metric,
                   Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId } }],
                 },
                 Period: period,
@@ -85,22 +62,61 @@ class FunctionAlarms {
             })),
             {
               Id: 'worst',
-              Label: 'most throttles of any one function',
-              Expression: `MAX(FILL(METRICS(), 0))`,
+              Label: `most ${metric.toLowerCase()} of any one function`,
+              Expression: 'MAX(FILL(METRICS(), 0))',
               ReturnData: true,
             },
           ],
-          Threshold: throttlesThreshold,
+          Threshold: threshold,
           ...common,
-          AlarmActions: [{ Ref: settings.warningTopic }],
-          OKActions: [{ Ref: settings.warningTopic }],
+          AlarmActions: [{ Ref: topic }],
+          OKActions: [{ Ref: topic }],
         },
       };
+    };
+    // Errors page (critical), an alarm a feature (functions/<feature>/): the page says which part of the service
+    // fails, its graph which function. One alarm a function would be 38 resources where CloudFormation allows 500.
+    const features = new Map();
+    for (const f of functions) features.set(f.feature, [...(features.get(f.feature) ?? []), f]);
+    for (const [feature, members] of features) {
+      for (let i = 0; i < members.length; i += GROUP) {
+        const part = members.length > GROUP ? `${i / GROUP + 1}` : '';
+        const title = feature
+          .split('-')
+          .map((w) => w[0].toUpperCase() + w.slice(1))
+          .join('');
+        groupAlarm(
+          `${title}${part}ErrorsAlarm`,
+          `${feature}${part ? `-${part}` : ''}-Errors`,
+          'Errors',
+          members.slice(i, i + GROUP),
+          errorsThreshold,
+          settings.criticalTopic,
+        );
+      }
+    }
+    // Throttles warn, nine functions to an alarm.
+    for (let i = 0; i < functions.length; i += GROUP) {
+      const n = i / GROUP + 1;
+      groupAlarm(
+        `FunctionThrottles${n}Alarm`,
+        `Throttles-${n}`,
+        'Throttles',
+        functions.slice(i, i + GROUP),
+        throttlesThreshold,
+        settings.warningTopic,
+      );
     }
   }
 }
 
-/** Functions a throttles alarm watches: nine metrics and the expression, inside CloudWatch's ten queries an alarm. */
-const THROTTLE_GROUP = 9;
+/** The feature a function belongs to: its handler's folder (functions/<feature>/…); the inline ones are the platform's. */
+function featureOf(resource) {
+  const handler = resource.Properties?.Handler ?? '';
+  return /^functions\/([a-z-]+)\//.exec(handler)?.[1] ?? 'platform';
+}
+
+/** Functions an alarm watches: nine metrics and the expression, inside CloudWatch's ten queries an alarm. */
+const GROUP = 9;
 
 module.exports = FunctionAlarms;

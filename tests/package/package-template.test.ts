@@ -826,41 +826,52 @@ describe('npx sls package --stage prod', () => {
       });
     });
 
-    it('gives every Lambda function in the template an Errors alarm (critical) and a Throttles alarm (warning)', () => {
+    it('watches every Lambda function in the template with an Errors alarm (critical) and a Throttles alarm (warning)', () => {
       const lambdas = byType('AWS::Lambda::Function').map(([id]) => id);
       expect(lambdas.length).toBeGreaterThanOrEqual(functions.length);
+      type Query = {
+        Id: string;
+        Expression?: string;
+        ReturnData: boolean;
+        MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: unknown }; Stat: string };
+      };
+      // Grouped alarms (scripts/serverless/function-alarms.cjs): a metric-math alarm over up to nine functions' sums,
+      // whose series is the worst of them, so one function reaching the threshold fires it.
+      const grouped = Object.values(alarms()).filter((a) => Array.isArray(a.Properties.Metrics));
       for (const id of lambdas) {
         const watching = (metric: string) =>
-          Object.values(alarms()).filter(
-            (a) =>
-              a.Properties.Namespace === 'AWS/Lambda' &&
-              a.Properties.MetricName === metric &&
-              JSON.stringify(a.Properties.Dimensions) ===
-                JSON.stringify([{ Name: 'FunctionName', Value: { Ref: id } }]),
+          grouped.filter((a) =>
+            (a.Properties.Metrics as Query[]).some(
+              (q) =>
+                q.MetricStat?.Metric.Namespace === 'AWS/Lambda' &&
+                q.MetricStat.Metric.MetricName === metric &&
+                q.MetricStat.Stat === 'Sum' &&
+                JSON.stringify(q.MetricStat.Metric.Dimensions) ===
+                  JSON.stringify([{ Name: 'FunctionName', Value: { Ref: id } }]),
+            ),
           );
-        expect(
-          watching('Errors').map((a) => a.Properties),
-          `${id} Errors`,
-        ).toEqual([
-          expect.objectContaining({
-            Statistic: 'Sum',
+        for (const [metric, topic] of [
+          ['Errors', critical],
+          ['Throttles', warning],
+        ] as const) {
+          const found = watching(metric);
+          expect(found, `${id} ${metric}`).toHaveLength(1);
+          const alarm = found[0]!.Properties;
+          expect(alarm, `${id} ${metric}`).toMatchObject({
             ComparisonOperator: 'GreaterThanOrEqualToThreshold',
             Threshold: 1,
-            AlarmActions: critical,
-          }),
-        ]);
-        expect(
-          watching('Throttles').map((a) => a.Properties),
-          `${id} Throttles`,
-        ).toEqual([
-          expect.objectContaining({
-            Statistic: 'Sum',
-            ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-            Threshold: 1,
-            AlarmActions: warning,
-          }),
-        ]);
+            AlarmActions: topic,
+          });
+          const queries = alarm.Metrics as Query[];
+          expect(queries.length).toBeLessThanOrEqual(10);
+          expect(queries.filter((q) => q.ReturnData)).toEqual([
+            expect.objectContaining({ Expression: 'MAX(FILL(METRICS(), 0))' }),
+          ]);
+        }
       }
+      // Errors are grouped by feature, so the page names the part of the service that fails.
+      expect(alarms().JobsErrorsAlarm!.Properties.AlarmName).toBe('tyrehero-dispatch-prod-jobs-Errors');
+      expect(alarms().JobsErrorsAlarm!.Properties.AlarmDescription).toMatch(/^Errors in any of: AcceptJob, /);
     });
 
     it('routes critical and warning alarms to two separate topics encrypted with the stack key', () => {
