@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { broadcastText, maskPhone } from '#shared/domain/incident-broadcast.js';
 import { ValidationError } from '#shared/domain/errors.js';
 import type { Clock } from '#shared/ports/clock.js';
-import type { IncidentBroadcasts } from '#shared/ports/incident-broadcasts.js';
+import type { BroadcastRecipient, IncidentBroadcasts } from '#shared/ports/incident-broadcasts.js';
 import type { Log } from '#shared/ports/logger.js';
 import type { Notifier } from '#shared/ports/notifier.js';
 
@@ -50,7 +50,15 @@ export function parseBroadcastRequest(event: unknown): BroadcastRequest {
   return parsed.data;
 }
 
-export async function broadcastIncident(deps: BroadcastDeps, request: BroadcastRequest): Promise<BroadcastReport> {
+/**
+ * `words` is what each customer is told: by default that the incident is being handled and their request stands
+ * (incident response sends its resolution follow-up through here too, as its own notice id, so once as well).
+ */
+export async function broadcastIncident(
+  deps: BroadcastDeps,
+  request: BroadcastRequest,
+  words: (recipient: BroadcastRecipient) => string = broadcastText,
+): Promise<BroadcastReport> {
   const all = await deps.broadcasts.openRecipients(request.incidentId);
   const due = all.filter((r) => !r.alreadyNotified);
   const report: BroadcastReport = {
@@ -76,7 +84,7 @@ export async function broadcastIncident(deps: BroadcastDeps, request: BroadcastR
         purpose: 'incident-broadcast',
         requestId: recipient.requestId,
         to: recipient.phone,
-        text: broadcastText(recipient),
+        text: words(recipient),
       });
       await deps.broadcasts.markSent(request.incidentId, recipient.phone, deps.clock.now());
       report.sent++;

@@ -17,3 +17,8 @@ export function broadcastText(r: { reference: string; status: RequestStatus; eta
         : 'We will text you an arrival time as soon as a technician is assigned.';
   return `TyreHero ${r.reference}: we are resolving a technical issue; your request is still being processed. ${eta}`;
 }
+
+/** The follow-up once the incident is over, to customers whose request is still open. */
+export function resolvedText(r: { reference: string }): string {
+  return `TyreHero ${r.reference}: the technical issue is resolved. Your request continues as normal; follow it with the tracking link we sent.`;
+}

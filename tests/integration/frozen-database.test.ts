@@ -1,40 +1,12 @@
 // A database that stops answering on a warm connection (frozen, or partitioned away mid-conversation): the same real
 // PostgreSQL behind a TCP relay that can stop passing bytes, as a network partition would.
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler as makeCreate } from '#functions/intake/create.js';
 import { allDeps, closeAllDeps } from '../../scripts/local/all-deps.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { apiEvent, invoke } from '../support/events.js';
+import { freezableRelay } from '../support/freezable-relay.js';
 import { testStack, type TestStack } from '../support/stack.js';
-
-/** Forwards to PostgreSQL until frozen; then holds every byte, both ways, on the connections it already has. */
-async function freezableRelay(target: { host: string; port: number }) {
-  let frozen = false;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(target.port, target.host);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => sockets.delete(s));
-    }
-    client.on('data', (chunk) => frozen || upstream.write(chunk));
-    upstream.on('data', (chunk) => frozen || client.write(chunk));
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  return {
-    port,
-    freeze: () => void (frozen = true),
-    async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 let stack: TestStack;
 let relay: Awaited<ReturnType<typeof freezableRelay>>;
