@@ -2,7 +2,8 @@
 //  - an SMS fallback provider on the internet (smsFallbackProvider twilio: api.twilio.com), or
 //  - another region's AWS endpoints (a stage with drSecondaryRegion: drCheck in the primary reads the Aurora global
 //    database's replication lag where CloudWatch publishes it, in the secondary's region; interface endpoints serve
-//    their own region only).
+//    their own region only), or
+//  - the incident services (incidentIntegrations services: PagerDuty, Slack and Statuspage on the internet).
 // One NAT gateway, in the first AZ. What rides on it is a fallback and a readiness figure, never the emergency path
 // (every AWS service the request path calls has an endpoint in resources/network.yml), so an AZ outage costs the
 // fallback SMS provider and the lag figure for its duration, not an emergency; a second gateway would double the cost.
@@ -10,8 +11,11 @@
 'use strict';
 
 /** Pure: the CloudFormation fragment for these settings (tests/unit/internet-egress.test.ts). */
-function internetEgressResources({ service, stage, smsFallbackProvider, secondaryRegion }) {
-  const needed = (smsFallbackProvider && smsFallbackProvider !== 'none') || Boolean(secondaryRegion);
+function internetEgressResources({ service, stage, smsFallbackProvider, secondaryRegion, incidentIntegrations }) {
+  const needed =
+    (smsFallbackProvider && smsFallbackProvider !== 'none') ||
+    Boolean(secondaryRegion) ||
+    incidentIntegrations === 'services';
   if (!needed) return { Resources: {} };
   const name = (suffix) => [{ Key: 'Name', Value: `${service}-${stage}-${suffix}` }];
   return {
@@ -73,17 +77,19 @@ function internetEgressResources({ service, stage, smsFallbackProvider, secondar
 }
 
 module.exports = async ({ resolveVariable }) => {
-  const [service, stage, smsFallbackProvider, secondaryRegion] = await Promise.all([
+  const [service, stage, smsFallbackProvider, secondaryRegion, incidentIntegrations] = await Promise.all([
     resolveVariable('self:service'),
     resolveVariable('sls:stage'),
     resolveVariable('param:smsFallbackProvider'),
     resolveVariable('param:drSecondaryRegion'),
+    resolveVariable('param:incidentIntegrations'),
   ]);
   return internetEgressResources({
     service,
     stage,
     smsFallbackProvider: String(smsFallbackProvider ?? 'none'),
     secondaryRegion: String(secondaryRegion ?? ''),
+    incidentIntegrations: String(incidentIntegrations ?? 'log'),
   });
 };
 module.exports.internetEgressResources = internetEgressResources;

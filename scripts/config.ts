@@ -2,6 +2,7 @@
 // tests and scripts/config-table.ts read. A deployed function never imports this: it loads only the concerns it uses
 // (`loadConcerns` in its composition root), the core ones from shared/config/, its feature's own from its folder.
 import { drConcern } from '#functions/disaster-recovery/config.js';
+import { incidentsConcern } from '#functions/incidents/config.js';
 import { operationsConcern } from '#functions/operations/config.js';
 import { healthConcern } from '#functions/platform/health-config.js';
 import { pagesConcern } from '#functions/platform/pages-config.js';
@@ -44,6 +45,7 @@ export const concerns = [
   linksConcern,
   weatherConcern,
   drConcern,
+  incidentsConcern,
 ] as const;
 
 /** The whole configuration: each concern's parsed value. */

@@ -4,6 +4,38 @@
 import { resolvedText } from '#shared/domain/incident-broadcast.js';
 import type { CustomerNotices } from '#shared/ports/incidents.js';
 import { broadcastIncident, type BroadcastDeps } from '#functions/operations/index.js';
+import type { ConfigOf } from '#shared/config/concern.js';
+import { authConcern } from '#shared/config/auth.js';
+import { routeConcerns } from '#shared/config/http.js';
+import { smsConcern } from '#shared/config/sms.js';
+import { makeDocumentClient } from '#shared/adapters/dynamodb/client.js';
+import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.js';
+import {
+  PagerDutyPager,
+  SlackWebhookChat,
+  StatuspageIo,
+  type IncidentIntegrations,
+} from '#shared/adapters/incidents/http-services.js';
+import { PostgresIncidentBroadcasts } from '#shared/adapters/postgres/incident-broadcasts.js';
+import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
+import { PostgresSlaBreaches } from '#shared/adapters/postgres/sla-breaches.js';
+import { PostgresSyntheticNotificationLog } from '#shared/adapters/postgres/synthetic-notifications.js';
+import { notifier } from '#shared/compose/notifier.js';
+import { makePhoneProtection } from '#shared/compose/phones.js';
+import { postgres } from '#shared/compose/postgres.js';
+import { secrets } from '#shared/adapters/secrets/provider.js';
+import { systemClock } from '#shared/adapters/system.js';
+import { dynamo } from '#shared/compose/dynamo.js';
+import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { smsContinuity } from '#shared/compose/sms-continuity.js';
+import { guardSms, makeRateCounter } from '#shared/compose/protection.js';
+import { logger } from '#shared/powertools/logger.js';
+import type { ChatOps, Pager, StatusPage } from '#shared/ports/incidents.js';
+import type { Log } from '#shared/ports/logger.js';
+import { drillConcerns, drillDeps, parseDrillInput, runDrill } from '#functions/disaster-recovery/index.js';
+import { healthProbes, probeConcerns } from '#shared/compose/health-probes.js';
+import { incidentsConcern } from './config.js';
+import { probeAll, type IncidentDeps } from './respond.js';
 
 /**
  * Customer texts through operations' incident broadcast: every customer with an open request, once per notice (its
@@ -20,3 +52,108 @@ export const customerNotices = (deps: BroadcastDeps): CustomerNotices => ({
     return { recipients: report.recipients + report.alreadyNotified, sent: report.sent, failed: report.failed.length };
   },
 });
+
+export const incidentConcerns = [
+  ...drillConcerns,
+  ...probeConcerns,
+  smsConcern,
+  incidentsConcern,
+  authConcern,
+  ...routeConcerns,
+] as const;
+type IncidentConfig = ConfigOf<(typeof incidentConcerns)[number]>;
+
+/** Stages without the services (INCIDENT_INTEGRATIONS=log) log what would have been paged, posted or published. */
+function loggedServices(log: Log): { pager: Pager; chat: ChatOps; statusPage: StatusPage } {
+  return {
+    pager: {
+      page: (incident, level, repeat) =>
+        Promise.resolve(
+          log.warn('incident page (not sent: INCIDENT_INTEGRATIONS=log)', { incident: incident.id, level, repeat }),
+        ),
+      settle: (incident, action) =>
+        Promise.resolve(log.info('incident page settled (log only)', { incident: incident.id, action })),
+    },
+    chat: { post: (text) => Promise.resolve(log.info('incident chat (log only)', { text })) },
+    statusPage: {
+      open: (incident) => {
+        log.info('status page opened (log only)', { incident: incident.id });
+        return Promise.resolve({ id: `log-${incident.id}` });
+      },
+      update: (id, incident) =>
+        Promise.resolve(log.info('status page updated (log only)', { id, status: incident.status })),
+    },
+  };
+}
+
+export function incidentDeps(config: IncidentConfig): IncidentDeps & StaffRouteDeps {
+  const drill = drillDeps(config);
+  const tables = dynamo(config);
+  const phones = makePhoneProtection(config);
+  const sqlPool = postgres(config);
+  const rateLimits = makeRateCounter(tables.documents, config);
+  const integrations = config.incidents;
+  const load = async (): Promise<IncidentIntegrations> =>
+    (await secrets().get(integrations.integrationsSecretId!, {
+      transform: 'json',
+      maxAge: 300,
+    })) as IncidentIntegrations;
+  const urls = {
+    pagerDutyEventsUrl: integrations.pagerDutyEventsUrl,
+    statuspageApiUrl: integrations.statuspageApiUrl,
+    source: `tyrehero-dispatch-${config.region}`,
+    incidentLink: (id: string) => `${config.links.publicBaseUrl}/ops/live#incident=${encodeURIComponent(id)}`,
+    timeoutMs: 3000,
+  };
+  const services =
+    integrations.integrations === 'services'
+      ? {
+          pager: new PagerDutyPager(load, urls),
+          chat: new SlackWebhookChat(load, 3000),
+          statusPage: new StatuspageIo(load, urls),
+        }
+      : loggedServices(logger);
+  const requests = new PostgresRequestStore(sqlPool, phones);
+  const probes = healthProbes(config, { requests, dynamodb: tables.client });
+  return {
+    incidents: new DynamoIncidentStore(makeDocumentClient(tables.client), config.tables.scalingState),
+    ...services,
+    customers: customerNotices({
+      broadcasts: new PostgresIncidentBroadcasts(sqlPool, phones),
+      notifier: notifier(config, logger, new PostgresSyntheticNotificationLog(sqlPool), {
+        real: smsContinuity(config, logger),
+        guard: (outbound) =>
+          guardSms(outbound, { pool: sqlPool, phones, rateLimits, clock: systemClock, log: logger, config }),
+      }),
+      clock: systemClock,
+      log: logger,
+    }),
+    clock: systemClock,
+    log: logger,
+    policy: {
+      levels: integrations.levels,
+      customerNoticeGraceMinutes: integrations.customerNoticeGraceMinutes,
+      p1Alarms: integrations.p1Alarms,
+    },
+    // A fixed wait a probe: diagnostics are read by a person, not on the request path.
+    diagnostics: () => probeAll(probes, 2000, systemClock),
+    validateRecovery: async () => {
+      const report = (await runDrill(drill, parseDrillInput({ dryRun: false, operator: 'incident-validation' }))) as {
+        outcome: string;
+        error?: string;
+        result?: { failures: string[]; reference?: string };
+      };
+      return {
+        passed: report.outcome === 'succeeded',
+        detail:
+          report.error ??
+          (report.result?.failures.length
+            ? report.result.failures.join('; ')
+            : `${report.result?.reference ?? 'drill'} ${report.outcome}`),
+      };
+    },
+    slaBreaches: (from, to) => new PostgresSlaBreaches(sqlPool).count(from, to),
+    verifier: tokenVerifier(config),
+    http: httpSettings(config),
+  };
+}

@@ -27,6 +27,7 @@ import type {
   StatusPage,
   StoredIncident,
 } from '#shared/ports/incidents.js';
+import type { DependencyProbe } from '#shared/ports/dependency-probe.js';
 import type { Log } from '#shared/ports/logger.js';
 
 export interface IncidentDeps {
@@ -367,6 +368,29 @@ export async function decideCustomerNotice(
     );
     return i;
   });
+}
+
+/** Every dependency probed at once, each with its verdict and latency (what GET /ops/health probes). */
+export async function probeAll(probes: DependencyProbe[], timeoutMs: number, clock: Clock): Promise<DiagnosticsReport> {
+  const checks = await Promise.all(
+    probes.map(async (probe) => {
+      if (probe.notUsed !== undefined) return { name: probe.name, verdict: 'not-used', detail: probe.notUsed };
+      const started = clock.now().getTime();
+      try {
+        await Promise.race([
+          probe.check(timeoutMs),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), timeoutMs).unref()),
+        ]);
+        return { name: probe.name, verdict: 'reachable', latencyMs: clock.now().getTime() - started };
+      } catch (error) {
+        const detail = error instanceof Error ? (error.message === 'timed out' ? 'timed out' : error.name) : 'failed';
+        return { name: probe.name, verdict: 'unreachable', latencyMs: clock.now().getTime() - started, detail };
+      }
+    }),
+  );
+  const down = checks.filter((c) => c.verdict === 'unreachable').map((c) => c.name);
+  const essential = down.some((n) => /^(postgresql|dynamodb|kms):/.test(n));
+  return { verdict: down.length === 0 ? 'healthy' : essential ? 'unhealthy' : 'degraded', checks };
 }
 
 /** Diagnostics over every dependency, on the timeline. */

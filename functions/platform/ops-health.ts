@@ -7,7 +7,7 @@ import { healthConcern } from './health-config.js';
 import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
 import { systemClock } from '#shared/adapters/system.js';
 import { dynamo } from '#shared/compose/dynamo.js';
-import { healthProbes, probeConcerns } from './compose.js';
+import { healthProbes, probeConcerns } from '#shared/compose/health-probes.js';
 import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
 import { postgres } from '#shared/compose/postgres.js';
 import { withoutPhones } from '#shared/compose/phones.js';

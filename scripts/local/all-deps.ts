@@ -17,7 +17,7 @@ import { PostgresTechnicianDirectory } from '#shared/adapters/postgres/technicia
 import { randomIds, systemClock } from '#shared/adapters/system.js';
 import { dynamo } from '#shared/compose/dynamo.js';
 import { geocoder } from '#shared/compose/geocoder.js';
-import { healthProbes } from '#functions/platform/compose.js';
+import { healthProbes } from '#shared/compose/health-probes.js';
 import { httpSettings, tokenVerifier } from '#shared/compose/http.js';
 import { notifier } from '#shared/compose/notifier.js';
 import { smsContinuity } from '#shared/compose/sms-continuity.js';

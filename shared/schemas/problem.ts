@@ -41,6 +41,16 @@ export const StatusConflictProblem = z
   })
   .meta({ id: 'StatusConflictProblem', description: 'Problem, plus the current status of the request or job' });
 
+export const IncidentConflictProblem = z
+  .object({
+    ...problemMembers,
+    currentStatus: z
+      .enum(['open', 'acknowledged', 'mitigated', 'resolved'])
+      .optional()
+      .meta({ description: 'The incident status that made the step impossible (absent when it kept changing)' }),
+  })
+  .meta({ id: 'IncidentConflictProblem', description: 'Problem, plus the current status of the incident' });
+
 export const ReassignConflictProblem = z
   .object({
     ...problemMembers,

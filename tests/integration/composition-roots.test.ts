@@ -194,4 +194,56 @@ describe('through the real composition roots', () => {
     expect(report.dryRun).toBe(true);
     expect(report.plan).toMatchObject({ lostFromAudit: 0, buffered: 0 });
   });
+
+  it('incidents: an operator opens a P2 by hand, the alarm topic joins nothing to it, the tick runs, and a wrong step is a 409', async () => {
+    const { handler } = await import('#functions/incidents/incidents.js');
+    const ops = bearer(await signer.mint('root-ops', ['operations']));
+    const opened = await invoke(
+      handler as never,
+      apiEvent({
+        method: 'POST',
+        path: '/ops/incidents',
+        headers: ops,
+        body: { title: 'Slow dispatch in the North West', severity: 'P2', areas: ['North West'] },
+      }),
+    );
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    const id = opened.body.id as string;
+    expect(id).toMatch(/^INC-\d{8}-\d{6}$/);
+    // Paged at once (INCIDENT_INTEGRATIONS=log on this stage: logged, not sent).
+    expect(opened.body).toMatchObject({ severity: 'P2', status: 'open', paging: { level: 1, pages: 1 } });
+    const tick = (await (handler as Scheduled)({}, lambdaContext('incidents'))) as { incidents: number };
+    expect(tick.incidents).toBeGreaterThanOrEqual(1);
+    const early = await invoke(
+      handler as never,
+      apiEvent({
+        method: 'POST',
+        path: `/ops/incidents/${id}/resolve`,
+        resource: '/ops/incidents/{id}/{action}',
+        pathParameters: { id, action: 'resolve' },
+        headers: ops,
+        body: {},
+      }),
+    );
+    expect(early.status).toBe(409);
+    expect(early.body).toMatchObject({ currentStatus: 'open' });
+    const read = await invoke(
+      handler as never,
+      apiEvent({
+        method: 'GET',
+        path: `/ops/incidents/${id}`,
+        resource: '/ops/incidents/{id}',
+        pathParameters: { id },
+        headers: ops,
+      }),
+    );
+    expect(read.status).toBe(200);
+    expect(read.body.report).toContain(`# Post-incident report: ${id}`);
+    // A technician is not operations.
+    const asTech = await invoke(
+      handler as never,
+      apiEvent({ method: 'GET', path: '/ops/incidents', headers: bearer(await signer.mint(tech, ['technicians'])) }),
+    );
+    expect(asTech.status).toBe(403);
+  });
 });

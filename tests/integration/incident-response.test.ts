@@ -25,10 +25,10 @@ import {
   type DrillResult,
   type OperationReport,
 } from '#functions/disaster-recovery/index.js';
-import { checkHealth } from '#functions/platform/index.js';
 import { customerNotices } from '#functions/incidents/compose.js';
 import {
   actOnIncident,
+  probeAll,
   diagnose,
   fromAlarm,
   incidentReport,
@@ -149,18 +149,7 @@ beforeAll(async () => {
       customerNoticeGraceMinutes: 10,
       p1Alarms: [alarm],
     },
-    diagnostics: async () => {
-      const report = await checkHealth({ ...warm, health: { ...warm.health, checkTimeoutMs: 1500 } });
-      return {
-        verdict: report.status,
-        checks: report.dependencies.map((d) => ({
-          name: d.name,
-          verdict: d.verdict,
-          latencyMs: d.latencyMs,
-          detail: d.error ?? d.detail,
-        })),
-      };
-    },
+    diagnostics: () => probeAll(warm.dependencies, 1500, { now: () => new Date() }),
     validateRecovery: async () => {
       const report = (await runDrill(
         {

@@ -71,6 +71,7 @@ describe('bundle budget', () => {
       'functions/platform/health-config.ts': ['health', 'opsHealth'],
       'functions/platform/pages-config.ts': ['pages'],
       'functions/platform/pre-traffic-config.ts': ['preTrafficHook'],
+      'functions/incidents/config.ts': ['incidents'],
     };
     for (const [file, functions] of Object.entries(owners))
       expect(
@@ -90,6 +91,7 @@ describe('bundle budget', () => {
       'createEmergency',
       'declineJob',
       'incidentBroadcast',
+      'incidents',
       'jobArrived',
       'jobEnRoute',
       'reassignRequest',

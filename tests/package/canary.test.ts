@@ -316,7 +316,7 @@ describe('schema before code (resources/schema-migration.cjs, scripts/serverless
     const application = functions.filter(
       ([id]) => !['MigrateLambdaFunction', 'SchemaMigrationFunction', 'DeployTimeFunction'].includes(id),
     );
-    expect(application.length).toBe(35);
+    expect(application.length).toBe(36);
     for (const [id, r] of application)
       expect([(r as { DependsOn?: string[] }).DependsOn ?? []].flat(), id).toContain('SchemaMigration');
     // So no alias (and no route) moves to a version before then: each alias's version is of such a function.

@@ -41,6 +41,13 @@ const staffRoutes = {
   gdprExport: 'OpsGdprExportPost',
   gdprErase: 'OpsGdprErasePost',
 };
+// The incidents function serves four operations routes (functions/incidents/functions.yml).
+const incidentRoutes = [
+  'OpsIncidentsGet',
+  'OpsIncidentsPost',
+  'OpsIncidentsIdVarGet',
+  'OpsIncidentsIdVarActionVarPost',
+];
 // The web pages hold no data (their data routes carry the auth), so they are public too.
 const publicRoutes = [
   'EmergenciesPost',
@@ -325,13 +332,14 @@ describe('npx sls package --stage prod', () => {
     ).toBe('https://api.tyrehero.co.uk');
   });
 
-  it('schedules the intake-buffer drain, redispatch and the metrics collector every minute; one drain and one redispatch at a time', () => {
+  it('schedules the intake-buffer drain, redispatch, the metrics collector and the incident tick every minute; one drain and one redispatch at a time', () => {
     const targets = byType('AWS::Events::Rule')
       .filter(([, r]) => r.Properties.ScheduleExpression === 'rate(1 minute)' && r.Properties.State === 'ENABLED')
       .map(([, r]) => (r.Properties.Targets as Array<{ Arn: { 'Fn::GetAtt': string[] } }>)[0]!.Arn['Fn::GetAtt'][0]);
     expect(targets.sort()).toEqual([
       'CollectMetricsLambdaFunction',
       'DrainIntakeBufferLambdaFunction',
+      'IncidentsLambdaFunction',
       'RedispatchLambdaFunction',
     ]);
     expect(resources.RedispatchLambdaFunction!.Properties.ReservedConcurrentExecutions).toBe(1);
@@ -343,7 +351,7 @@ describe('npx sls package --stage prod', () => {
       Type: 'COGNITO_USER_POOLS',
       ProviderARNs: [{ 'Fn::GetAtt': ['StaffUserPool', 'Arn'] }],
     });
-    for (const method of Object.values(staffRoutes)) {
+    for (const method of [...Object.values(staffRoutes), ...incidentRoutes]) {
       expect(resources[`ApiGatewayMethod${method}`]!.Properties, method).toMatchObject({
         AuthorizationType: 'COGNITO_USER_POOLS',
         AuthorizerId: { Ref: authorizerId },

@@ -1,5 +1,5 @@
-// What GET /ops/health checks: every service the deployed functions need, each with its cheapest read. Only the
-// opsHealth function bundles this (and its KMS, Secrets Manager and SNS clients).
+// What GET /ops/health and incident diagnostics check: every service the deployed functions need, each with its cheapest
+// read. Only opsHealth and incidents bundle this (and its KMS, Secrets Manager and SNS clients).
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
