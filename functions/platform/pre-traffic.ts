@@ -22,5 +22,6 @@ export const handler = makeHandler({
   deployments: new CodeDeployHooks(new CodeDeployClient(clientOptions)),
   versions: new LambdaVersionInvoker(new LambdaClient(clientOptions)),
   healthFunctionName: config.preTraffic.healthFunctionName,
+  intake: config.preTraffic.intake,
   log: logger,
 });

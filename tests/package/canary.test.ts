@@ -199,7 +199,11 @@ describe('gradual deployment of the request-path functions (prod, eu-west-2)', (
 
   it('lets the pre-traffic hook answer only these deployments and invoke only these functions’ versions', () => {
     const hook = resources.PreTrafficHookLambdaFunction!;
-    expect(hook.Properties.Environment.Variables.HEALTH_FUNCTION_NAME).toBe('tyrehero-dispatch-prod-health');
+    expect(hook.Properties.Environment.Variables).toMatchObject({
+      HEALTH_FUNCTION_NAME: 'tyrehero-dispatch-prod-health',
+      INTAKE_FUNCTION_NAME: 'tyrehero-dispatch-prod-createEmergency',
+      CANCEL_FUNCTION_NAME: 'tyrehero-dispatch-prod-cancelEmergency',
+    });
     const statements = resources.PreTrafficHookIamRoleLambdaExecution!.Properties.Policies[0].PolicyDocument
       .Statement as Array<{ Action: string[]; Resource: Array<{ 'Fn::Sub': string }> }>;
     const own = statements.filter((s) => s.Action.some((a) => /^(codedeploy|lambda):/.test(a)));

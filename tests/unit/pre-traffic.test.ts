@@ -117,3 +117,79 @@ describe('pre-traffic hook', () => {
     ]);
   });
 });
+
+describe('pre-traffic hook on the intake function: a synthetic emergency on the test fleet', () => {
+  const withIntake = makeHandler({
+    deployments: new CodeDeployHooks(new CodeDeployClient({ region: 'eu-west-2' })),
+    versions: new LambdaVersionInvoker(new LambdaClient({ region: 'eu-west-2' })),
+    healthFunctionName: 'tyrehero-dispatch-prod-health',
+    intake: {
+      functionName: 'tyrehero-dispatch-prod-createEmergency',
+      cancelFunctionName: 'tyrehero-dispatch-prod-cancelEmergency',
+    },
+    log: quiet,
+  });
+  const invocations = () =>
+    lambda.commandCalls(InvokeCommand).map((c) => ({
+      ...c.args[0].input,
+      Payload: JSON.parse(Buffer.from(c.args[0].input.Payload as Uint8Array).toString()) as Record<string, unknown>,
+    }));
+  beforeEach(() => {
+    codedeploy.reset();
+    lambda.reset();
+    codedeploy.on(PutLifecycleEventHookExecutionStatusCommand).resolves({});
+  });
+
+  it('has the new version store a synthetic emergency, then cancels it through the live cancel route', async () => {
+    deploying('tyrehero-dispatch-prod-createEmergency');
+    lambda.on(InvokeCommand, { FunctionName: 'tyrehero-dispatch-prod-createEmergency' }).resolves({
+      StatusCode: 200,
+      Payload: Buffer.from(
+        JSON.stringify({
+          statusCode: 201,
+          body: JSON.stringify({
+            id: 'e-1',
+            reference: 'TH-PRETRF',
+            trackingToken: 't'.repeat(32),
+            status: 'assigned',
+          }),
+        }),
+      ) as never,
+    });
+    lambda
+      .on(InvokeCommand, { FunctionName: 'tyrehero-dispatch-prod-cancelEmergency' })
+      .resolves({ StatusCode: 200, Payload: Buffer.from(JSON.stringify({ statusCode: 200, body: '{}' })) as never });
+    await expect(withIntake(hook)).resolves.toEqual({ status: 'Succeeded' });
+    const [intake, cancel] = invocations();
+    expect(intake).toMatchObject({ FunctionName: 'tyrehero-dispatch-prod-createEmergency', Qualifier: '7' });
+    expect(intake!.Payload).toMatchObject({
+      httpMethod: 'POST',
+      resource: '/emergencies',
+      headers: { 'x-synthetic-test': 'true', 'idempotency-key': 'hook-execution-1' },
+    });
+    const body = JSON.parse(intake!.Payload.body as string) as { customer: { phone: string }; location: unknown };
+    // A drama-range number: never a subscriber, so nothing can reach anyone even if a guard failed.
+    expect(body.customer.phone).toMatch(/^07700 900[1-8]\d\d$/);
+    expect(body.location).toEqual({ lat: 51.8793, lon: -0.4175 });
+    expect(cancel).toMatchObject({ FunctionName: 'tyrehero-dispatch-prod-cancelEmergency', Qualifier: 'Live' });
+    expect(cancel!.Payload).toMatchObject({
+      pathParameters: { id: 'e-1' },
+      headers: { 'x-tracking-token': 't'.repeat(32) },
+    });
+    expect(reported()).toEqual([
+      { deploymentId: 'd-ABC123', lifecycleEventHookExecutionId: 'hook-execution-1', status: 'Succeeded' },
+    ]);
+  });
+
+  it.each([
+    ['a 500', { statusCode: 500, body: '{"title":"Internal Server Error"}' }],
+    ['a 201 with no tracking token', { statusCode: 201, body: '{"id":"e-1"}' }],
+    ['a 400 (the synthetic emergency refused)', { statusCode: 400, body: '{}' }],
+  ])('fails the deployment on %s, and cancels nothing', async (_, payload) => {
+    deploying('tyrehero-dispatch-prod-createEmergency');
+    answers(payload);
+    await expect(withIntake(hook)).resolves.toEqual({ status: 'Failed' });
+    expect(invocations().map((i) => i.FunctionName)).toEqual(['tyrehero-dispatch-prod-createEmergency']);
+    expect(reported()[0]).toMatchObject({ status: 'Failed' });
+  });
+});
