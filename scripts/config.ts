@@ -8,6 +8,7 @@ import { healthConcern } from '#functions/platform/health-config.js';
 import { pagesConcern } from '#functions/platform/pages-config.js';
 import { preTrafficConcern } from '#functions/platform/pre-traffic-config.js';
 import { weatherConcern } from '#functions/weather-scaling/config.js';
+import { activeRegionConcern } from '#shared/config/active-region.js';
 import { authConcern } from '#shared/config/auth.js';
 import { loadConcerns, type ConfigOf, type Env, type Setting } from '#shared/config/concern.js';
 import { dataProtectionConcern } from '#shared/config/data-protection.js';
@@ -35,6 +36,7 @@ export const concerns = [
   healthConcern,
   preTrafficConcern,
   httpConcern,
+  activeRegionConcern,
   dispatchConcern,
   notifierConcern,
   smsConcern,

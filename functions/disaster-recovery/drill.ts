@@ -1,11 +1,18 @@
 // Console and monthly schedule: a synthetic emergency end to end on the test fleet ({"dryRun": false, "operator": "…"}; {"history": true} lists drills).
 import { loadConcerns } from '#shared/config/concern.js';
-import { scheduledJob } from '#shared/powertools/scheduled-job.js';
+import { activeRegionConcern } from '#shared/config/active-region.js';
+import { regionRole } from '#shared/compose/active-region.js';
+import { dynamo } from '#shared/compose/dynamo.js';
+import { scheduledJob, type ActiveRegionOnly } from '#shared/powertools/scheduled-job.js';
 import { drillConcerns, drillDeps } from './compose.js';
 import { parseDrillInput, runDrill, type DrillDeps } from './dr-drill.js';
 
-export const makeHandler = (deps: DrillDeps) =>
-  scheduledJob(async (event: unknown) => runDrill(deps, parseDrillInput(event)));
+export const makeHandler = (deps: DrillDeps & ActiveRegionOnly) =>
+  scheduledJob(async (event: unknown) => runDrill(deps, parseDrillInput(event)), deps);
 
-const config = loadConcerns(drillConcerns);
-export const handler = makeHandler(drillDeps(config));
+const config = loadConcerns([...drillConcerns, activeRegionConcern]);
+export const handler = makeHandler({
+  ...drillDeps(config),
+  // The monthly drill runs where the active-region record points, as every scheduled writer does.
+  regionRole: regionRole(config, dynamo(config).documents),
+});

@@ -17,6 +17,7 @@ import {
 import type { Clock, IdGenerator } from '#shared/ports/clock.js';
 import type { Geocoder } from '#shared/ports/geocoder.js';
 import type { IntakeBuffer } from '#shared/ports/intake-buffer.js';
+import { isActive, type RegionRole } from '#shared/ports/active-region.js';
 import type { Log } from '#shared/ports/logger.js';
 import type { PhoneProtection } from '#shared/ports/phone-protection.js';
 import type { RateCounter } from '#shared/ports/rate-counter.js';
@@ -46,6 +47,11 @@ export interface IntakeDeps extends Dispatcher, AnswerDeps {
   phones: Pick<PhoneProtection, 'lookupHash'>;
   rateLimits: RateCounter;
   abuse: { intakeLimitPerPhoneHour: number };
+  /**
+   * Which region serves. In a standby region the request is held in the (replicated) intake buffer, never written to
+   * a database that is a read-only replica or about to be left behind; the active region drains it. Absent: always active.
+   */
+  regionRole?: RegionRole;
 }
 
 export interface AcceptedEmergency {
@@ -147,6 +153,8 @@ async function acceptEmergency(
   const replaySince = new Date(now.getTime() - deps.intake.idempotencyTtlSeconds * 1000);
   const keyed = Boolean(options.idempotencyKey);
   try {
+    if (deps.regionRole && !(await isActive(deps.regionRole)))
+      throw new Unavailable(`this region (${deps.regionRole.region}) is on standby`);
     const stored = await storeWithFreshReference(deps, draft, duplicateSince, replaySince);
     if ('replayed' in stored) {
       const { request, answer, answerDueBy } = stored;
@@ -171,8 +179,9 @@ async function acceptEmergency(
     };
   } catch (error) {
     if (!(error instanceof Unavailable)) throw error;
-    // The system of record is down (failover, outage): keep the emergency in DynamoDB rather than turn the driver away.
-    deps.log.error('database unavailable; emergency held in intake buffer', {
+    // The system of record is down or elsewhere (failover, outage, standby region): keep the emergency in DynamoDB
+    // rather than turn the driver away.
+    deps.log.error('database unavailable here; emergency held in intake buffer', {
       id: draft.id,
       reference: draft.reference,
       error: error.cause,

@@ -15,6 +15,7 @@ import { smsConcern } from '#shared/config/sms.js';
 import { tablesConcern } from '#shared/config/tables.js';
 import type { WeatherLevelCache } from '#shared/adapters/dynamodb/weather-level.js';
 import { systemClock } from '#shared/adapters/system.js';
+import { regionRole } from '#shared/compose/active-region.js';
 import { httpSettings, type RouteDeps } from '#shared/compose/http.js';
 import { intakeDeps } from './compose.js';
 import { smsContinuity } from '#shared/compose/sms-continuity.js';
@@ -71,4 +72,8 @@ const intake = intakeDeps(config, {
   real: smsContinuity(config, logger),
   weatherCache: intakeWeatherCache(systemClock),
 });
-export const handler = makeHandler({ ...intake.deps, http: httpSettings(config) });
+export const handler = makeHandler({
+  ...intake.deps,
+  regionRole: regionRole(config, intake.tables.documents),
+  http: httpSettings(config),
+});

@@ -4,30 +4,41 @@ import { loadConcerns } from '#shared/config/concern.js';
 import { dataProtectionConcern } from '#shared/config/data-protection.js';
 import { databaseConcern } from '#shared/config/database.js';
 import { dynamodbConcern } from '#shared/config/dynamodb.js';
+import { activeRegionConcern } from '#shared/config/active-region.js';
 import { regionConcern } from '#shared/config/region.js';
 import { tablesConcern } from '#shared/config/tables.js';
 import { DynamoIntakeBuffer } from '#shared/adapters/dynamodb/intake-buffer.js';
 import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
+import { regionRole } from '#shared/compose/active-region.js';
 import { dynamo } from '#shared/compose/dynamo.js';
 import { postgres } from '#shared/compose/postgres.js';
 import { makePhoneProtection } from '#shared/compose/phones.js';
 import { logger } from '#shared/powertools/logger.js';
 import { metrics } from '#shared/powertools/metrics.js';
-import { scheduledJob } from '#shared/powertools/scheduled-job.js';
+import { scheduledJob, type ActiveRegionOnly } from '#shared/powertools/scheduled-job.js';
 import { drainIntakeBuffer, type DrainDeps } from './drain-intake-buffer.js';
 
-export const makeHandler = (deps: DrainDeps) =>
+export const makeHandler = (deps: DrainDeps & ActiveRegionOnly) =>
   scheduledJob(async () => {
     const report = await drainIntakeBuffer(deps);
     metrics.addMetric('BufferedEmergenciesReplayed', MetricUnit.Count, report.replayed);
     // Emergencies waiting undispatched in the buffer: resources/alarms.yml pages while it stays above zero.
     metrics.addMetric('IntakeBufferDepth', MetricUnit.Count, report.leftInBuffer);
     return report;
-  });
+  }, deps);
 
-const config = loadConcerns([regionConcern, databaseConcern, dynamodbConcern, tablesConcern, dataProtectionConcern]);
+const config = loadConcerns([
+  regionConcern,
+  databaseConcern,
+  dynamodbConcern,
+  tablesConcern,
+  dataProtectionConcern,
+  activeRegionConcern,
+]);
+const { documents } = dynamo(config);
 export const handler = makeHandler({
   requests: new PostgresRequestStore(postgres(config), makePhoneProtection(config)),
-  intakeBuffer: new DynamoIntakeBuffer(dynamo(config).documents, config.tables.intakeBuffer),
+  intakeBuffer: new DynamoIntakeBuffer(documents, config.tables.intakeBuffer),
+  regionRole: regionRole(config, documents),
   log: logger,
 });

@@ -12,7 +12,9 @@ import { regionConcern } from '#shared/config/region.js';
 import { smsConcern } from '#shared/config/sms.js';
 import { tablesConcern } from '#shared/config/tables.js';
 import { dispatchDeps } from '#functions/dispatch/index.js';
-import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { dynamo } from '#shared/compose/dynamo.js';
+import { standbyAwareHttpSettings } from '#shared/compose/active-region.js';
 import { httpRoute } from '#shared/http/route.js';
 import { CompleteJobBody, JobIdPath } from '#shared/schemas/technician.js';
 import { applyJobAction, type JobActionDeps as UseCaseDeps, type TechnicianAction } from './job-actions.js';
@@ -63,7 +65,7 @@ function compose(): JobActionDeps {
     authConcern,
     ...routeConcerns,
   ]);
-  return { ...dispatchDeps(config), verifier: tokenVerifier(config), http: httpSettings(config) };
+  return { ...dispatchDeps(config), verifier: tokenVerifier(config), http: standbyAwareHttpSettings(config, dynamo(config).documents) };
 }
 
 /** Each route is its own Lambda; they differ only in the action. */

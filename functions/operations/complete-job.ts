@@ -12,7 +12,8 @@ import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-inde
 import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
 import { systemClock } from '#shared/adapters/system.js';
 import { dynamo } from '#shared/compose/dynamo.js';
-import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { standbyAwareHttpSettings } from '#shared/compose/active-region.js';
 import { makePhoneProtection } from '#shared/compose/phones.js';
 import { postgres } from '#shared/compose/postgres.js';
 import { httpRoute } from '#shared/http/route.js';
@@ -54,5 +55,5 @@ export const handler = makeHandler({
   log: logger,
   dispatch: config.dispatch,
   verifier: tokenVerifier(config),
-  http: httpSettings(config),
+  http: standbyAwareHttpSettings(config, dynamo(config).documents),
 });

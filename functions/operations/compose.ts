@@ -15,7 +15,9 @@ import { tablesConcern } from '#shared/config/tables.js';
 import { PostgresOperationsRequestStore } from '#shared/adapters/postgres/operations-actions.js';
 import type { OperationsActionDeps } from './operations-actions.js';
 import { dispatchParts } from '#functions/dispatch/index.js';
-import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { dynamo } from '#shared/compose/dynamo.js';
+import { standbyAwareHttpSettings } from '#shared/compose/active-region.js';
 
 /** What the action routes read: dispatch's concerns and a staff route's. */
 export const operationsActionConcerns = [
@@ -40,6 +42,6 @@ export function operationsActionRouteDeps(
     ...deps,
     operationsStore: new PostgresOperationsRequestStore(pool, phones),
     verifier: tokenVerifier(config),
-    http: httpSettings(config),
+    http: standbyAwareHttpSettings(config, dynamo(config).documents),
   };
 }

@@ -12,7 +12,8 @@ import { DynamoWeatherLevelReader } from '#shared/adapters/dynamodb/weather-leve
 import { PostgresLiveMap } from '#shared/adapters/postgres/live-map.js';
 import { systemClock } from '#shared/adapters/system.js';
 import { dynamo } from '#shared/compose/dynamo.js';
-import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { standbyAwareHttpSettings } from '#shared/compose/active-region.js';
 import { postgres } from '#shared/compose/postgres.js';
 import { httpRoute } from '#shared/http/route.js';
 import { liveMap, type LiveMapDeps } from './read-live-map.js';
@@ -41,5 +42,5 @@ export const handler = makeHandler({
   clock: systemClock,
   dispatch: config.dispatch,
   verifier: tokenVerifier(config),
-  http: httpSettings(config),
+  http: standbyAwareHttpSettings(config, tables.documents),
 });

@@ -13,7 +13,8 @@ import { DynamoWeatherLevelReader } from '#shared/adapters/dynamodb/weather-leve
 import { PostgresMetricsStore } from '#shared/adapters/postgres/metrics-store.js';
 import { systemClock } from '#shared/adapters/system.js';
 import { dynamo } from '#shared/compose/dynamo.js';
-import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { standbyAwareHttpSettings } from '#shared/compose/active-region.js';
 import { postgres } from '#shared/compose/postgres.js';
 import { httpRoute } from '#shared/http/route.js';
 import { operationsView, type OperationsViewDeps } from './operations-view.js';
@@ -44,5 +45,5 @@ export const handler = makeHandler({
   intake: config.intake,
   operations: config.operations,
   verifier: tokenVerifier(config),
-  http: httpSettings(config),
+  http: standbyAwareHttpSettings(config, tables.documents),
 });

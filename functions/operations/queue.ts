@@ -14,7 +14,8 @@ import { PostgresMetricsStore } from '#shared/adapters/postgres/metrics-store.js
 import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
 import { systemClock } from '#shared/adapters/system.js';
 import { dynamo } from '#shared/compose/dynamo.js';
-import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { standbyAwareHttpSettings } from '#shared/compose/active-region.js';
 import { postgres } from '#shared/compose/postgres.js';
 import { makePhoneProtection } from '#shared/compose/phones.js';
 import { httpRoute } from '#shared/http/route.js';
@@ -46,5 +47,5 @@ export const handler = makeHandler({
   dispatch: config.dispatch,
   operations: config.operations,
   verifier: tokenVerifier(config),
-  http: httpSettings(config),
+  http: standbyAwareHttpSettings(config, dynamo(config).documents),
 });

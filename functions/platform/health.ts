@@ -8,6 +8,7 @@ import { tablesConcern } from '#shared/config/tables.js';
 import { healthConcern } from './health-config.js';
 import { DynamoIntakeBuffer } from '#shared/adapters/dynamodb/intake-buffer.js';
 import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
+import { regionRole } from '#shared/compose/active-region.js';
 import { dynamo } from '#shared/compose/dynamo.js';
 import { httpSettings, type RouteDeps } from '#shared/compose/http.js';
 import { postgres } from '#shared/compose/postgres.js';
@@ -19,7 +20,7 @@ import { checkIntakeHealth, type IntakeHealthDeps } from './check-intake-health.
 export const makeHandler = (deps: IntakeHealthDeps & RouteDeps) =>
   httpRoute({ http: deps.http }, async () => {
     const health = await checkIntakeHealth(deps);
-    return { status: health.status === 'down' ? 503 : 200, body: health };
+    return { status: health.status === 'down' || health.status === 'standby' ? 503 : 200, body: health };
   });
 
 const config = loadConcerns([
@@ -30,10 +31,12 @@ const config = loadConcerns([
   healthConcern,
   ...routeConcerns,
 ]);
+const { documents } = dynamo(config);
 export const handler = makeHandler({
   // Pings and counts only: no phone number passes through here, and the role has no phone key.
   requests: new PostgresRequestStore(postgres(config), withoutPhones),
-  intakeBuffer: new DynamoIntakeBuffer(dynamo(config).documents, config.tables.intakeBuffer),
+  intakeBuffer: new DynamoIntakeBuffer(documents, config.tables.intakeBuffer),
+  regionRole: regionRole(config, documents),
   log: logger,
   health: config.health,
   http: httpSettings(config),

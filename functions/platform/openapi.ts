@@ -27,7 +27,7 @@ export const contract: FeatureContract = {
             ref('IntakeHealth'),
           ),
           '503': json(
-            'status down: neither the database nor the intake buffer can take an emergency',
+            'status down: neither the database nor the intake buffer can take an emergency; or standby: another region serves now (activeRegion)',
             ref('IntakeHealth'),
           ),
         },

@@ -8,7 +8,8 @@ import { tablesConcern } from '#shared/config/tables.js';
 import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-index.js';
 import { systemClock } from '#shared/adapters/system.js';
 import { dynamo } from '#shared/compose/dynamo.js';
-import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { standbyAwareHttpSettings } from '#shared/compose/active-region.js';
 import { httpRoute } from '#shared/http/route.js';
 import { StatusBody, TechnicianIdPath } from '#shared/schemas/technician.js';
 import { setTechnicianStatus, type PresenceDeps } from './technician-presence.js';
@@ -32,5 +33,5 @@ export const handler = makeHandler({
   technicians: new DynamoTechnicianIndex(dynamo(config).documents, config.tables.locations),
   clock: systemClock,
   verifier: tokenVerifier(config),
-  http: httpSettings(config),
+  http: standbyAwareHttpSettings(config, dynamo(config).documents),
 });

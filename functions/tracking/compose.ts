@@ -15,7 +15,8 @@ import { PostgresTechnicianDirectory } from '#shared/adapters/postgres/technicia
 import { systemClock } from '#shared/adapters/system.js';
 import { logger } from '#shared/powertools/logger.js';
 import type { TrackingDeps } from './track-emergency.js';
-import { httpSettings, type RouteDeps } from '#shared/compose/http.js';
+import type { RouteDeps } from '#shared/compose/http.js';
+import { standbyAwareHttpSettings } from '#shared/compose/active-region.js';
 import { dynamo } from '#shared/compose/dynamo.js';
 import { makePhoneProtection } from '#shared/compose/phones.js';
 import { postgres } from '#shared/compose/postgres.js';
@@ -43,6 +44,6 @@ export function trackingRouteDeps(
     technicians: new DynamoTechnicianIndex(documents, config.tables.locations),
     clock: systemClock,
     log: logger,
-    http: httpSettings(config),
+    http: standbyAwareHttpSettings(config, documents),
   };
 }

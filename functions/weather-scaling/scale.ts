@@ -6,24 +6,26 @@ import { unrecordedSynthetic } from '#shared/adapters/notifications/synthetic-gu
 import { loadConcerns } from '#shared/config/concern.js';
 import { dynamodbConcern } from '#shared/config/dynamodb.js';
 import { notifierConcern } from '#shared/config/notifier.js';
+import { activeRegionConcern } from '#shared/config/active-region.js';
 import { regionConcern } from '#shared/config/region.js';
 import { tablesConcern } from '#shared/config/tables.js';
 import { weatherConcern } from './config.js';
 import { DynamoScaleStateStore } from '#shared/adapters/dynamodb/weather-level.js';
 import { randomIds, systemClock } from '#shared/adapters/system.js';
+import { regionRole } from '#shared/compose/active-region.js';
 import { dynamo } from '#shared/compose/dynamo.js';
 import { notifier } from '#shared/compose/notifier.js';
 import { scaler, weatherProvider } from './compose.js';
 import { levelRank } from '#shared/domain/weather.js';
 import { logger } from '#shared/powertools/logger.js';
 import { metrics } from '#shared/powertools/metrics.js';
-import { scheduledJob } from '#shared/powertools/scheduled-job.js';
+import { scheduledJob, type ActiveRegionOnly } from '#shared/powertools/scheduled-job.js';
 import { runWeatherScaling, type WeatherScalingDeps } from './weather-scaling.js';
 
 /** A scheduled event carries EventBridge fields; only a hand-made event sets these flags. */
 type Invocation = { dryRun?: unknown; reconcile?: unknown } | null | undefined;
 
-export const makeHandler = (deps: WeatherScalingDeps) =>
+export const makeHandler = (deps: WeatherScalingDeps & ActiveRegionOnly) =>
   scheduledJob(async (event: Invocation) => {
     const dryRun = event?.dryRun === true;
     const report = await runWeatherScaling(deps, { dryRun, reconcile: event?.reconcile === true });
@@ -31,12 +33,21 @@ export const makeHandler = (deps: WeatherScalingDeps) =>
     if (report.outcome === 'completed')
       metrics.addMetric('WeatherAlertLevel', MetricUnit.NoUnit, levelRank(report.state.level));
     return report;
-  });
+  }, deps);
 
-const config = loadConcerns([regionConcern, dynamodbConcern, tablesConcern, weatherConcern, notifierConcern]);
+const config = loadConcerns([
+  regionConcern,
+  dynamodbConcern,
+  tablesConcern,
+  weatherConcern,
+  notifierConcern,
+  activeRegionConcern,
+]);
+const { documents } = dynamo(config);
 export const handler = makeHandler({
   weatherProvider: weatherProvider(config),
-  scalingState: new DynamoScaleStateStore(dynamo(config).documents, config.tables.scalingState),
+  scalingState: new DynamoScaleStateStore(documents, config.tables.scalingState),
+  regionRole: regionRole(config, documents),
   scaler: scaler(config, logger),
   notifier: notifier(config, logger, unrecordedSynthetic(logger)),
   clock: systemClock,

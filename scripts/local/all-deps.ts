@@ -15,6 +15,7 @@ import { PostgresSyntheticNotificationLog } from '#shared/adapters/postgres/synt
 import { PostgresTestFleet } from '#shared/adapters/postgres/test-fleet.js';
 import { PostgresTechnicianDirectory } from '#shared/adapters/postgres/technician-directory.js';
 import { randomIds, systemClock } from '#shared/adapters/system.js';
+import { activeRegionStore, regionRole } from '#shared/compose/active-region.js';
 import { dynamo } from '#shared/compose/dynamo.js';
 import { geocoder } from '#shared/compose/geocoder.js';
 import { healthProbes } from '#shared/compose/health-probes.js';
@@ -107,6 +108,9 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
     weatherScaling: config.weather,
     dr: config.dr,
     http: httpSettings(config),
+    // The replicated active-region record, and this stack's view of it (read through the same cache as a function).
+    activeRegion: activeRegionStore(config, documents),
+    regionRole: regionRole(config, documents, clock),
   };
   // What one feature takes from another, wired as the functions' compositions wire it: dispatch for intake, the job
   // steps and operations; intake and the job steps for the DR drill; the buffer drain for drRecover.

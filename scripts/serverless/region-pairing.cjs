@@ -19,9 +19,10 @@
 //            with the same policy, and every Ref, GetAtt and ${…} of the key (aliases, functions' environment and IAM
 //            statements) names the replica. Same key material and key id (mrk-…): what one region seals or hashes, the
 //            other opens and matches.
-// both       Scheduled jobs that write run only in the active region (drActiveRegion, the primary unless changed after a
-//            failover); drCheck runs in both (in the secondary it reads replication lag where it is published). Where
-//            they do not run, alarms on their figures read missing data as not breaching.
+// both       Every scheduled job is scheduled in both regions: the writers act only where the replicated active-region
+//            record points (shared/powertools/scheduled-job.ts), so a failover moves them with no deploy; drCheck acts
+//            in both. In the region that does not serve by default (drActiveRegion, the primary unless set), alarms on
+//            the figures read missing data as not breaching, as collectMetrics publishes nothing there.
 // domain     Where apiDomainName is set: a regional API Gateway domain with a DNS-validated certificate, the stage
 //            mapped at its root, and a CNAME with TTL 60 s (the DR plan's), Failover PRIMARY or SECONDARY in a pair,
 //            each answered only while its own region's Route 53 health check on GET /health passes. The /ops/live
@@ -59,8 +60,6 @@ const PHONE_KEYS = {
   PhoneDataKey: { replica: 'PhoneDataReplicaKey', parameter: 'phoneDataKeyArn', output: 'PhoneDataKeyArn' },
   PhoneHashKey: { replica: 'PhoneHashReplicaKey', parameter: 'phoneHashKeyArn', output: 'PhoneHashKeyArn' },
 };
-/** Run in every region whatever drActiveRegion says: it only reads. */
-const ALWAYS_SCHEDULED = new Set(['DrCheckLambdaFunction']);
 
 class RegionPairing {
   constructor(serverless) {
@@ -91,7 +90,7 @@ function pairTemplate(template, settings) {
   if (pairing.role === 'primary') makePrimary(template, settings);
   else if (pairing.role === 'secondary') makeSecondary(template, settings);
   else if (pairing.role !== 'single') throw new Error(`region-pairing: unknown role ${pairing.role}`);
-  if (pairing.role !== 'single') scheduleWritersInActiveRegionOnly(template.Resources, pairing.active);
+  if (pairing.role !== 'single') quietFigureAlarmsInStandby(template.Resources, pairing.active);
   if (settings.apiDomainName) addCustomDomain(template, settings);
   return template;
 }
@@ -310,15 +309,8 @@ function replaceReferences(node, replacements) {
   return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, replaceReferences(value, replacements)]));
 }
 
-function scheduleWritersInActiveRegionOnly(resources, active) {
+function quietFigureAlarmsInStandby(resources, active) {
   if (active) return;
-  for (const rule of Object.values(resources).filter(
-    (r) => r.Type === 'AWS::Events::Rule' && r.Properties.ScheduleExpression,
-  )) {
-    const targets = rule.Properties.Targets ?? [];
-    if (targets.every((t) => ALWAYS_SCHEDULED.has(t.Arn?.['Fn::GetAtt']?.[0]))) continue;
-    rule.Properties.State = 'DISABLED';
-  }
   // The figures collectMetrics publishes never arrive where it does not run: an alarm there that reads missing data as
   // breaching would page from the minute the standby is deployed. It stays quiet there, and pages in the active region.
   for (const alarm of Object.values(resources).filter(

@@ -1,5 +1,6 @@
 // What every HTTP route's chain reads beside the body limit: CORS.
 import { concern, field, list } from './concern.js';
+import { activeRegionConcern } from './active-region.js';
 import { intakeConcern } from './intake.js';
 
 export const httpConcern = concern(
@@ -8,5 +9,8 @@ export const httpConcern = concern(
   (o) => o.transform((c) => ({ corsAllowedOrigins: c.CORS_ALLOWED_ORIGINS })),
 );
 
-/** What every HTTP route's chain reads (shared/compose/http.ts): CORS, and the body limit, MAX_BODY_BYTES of intake. */
-export const routeConcerns = [httpConcern, intakeConcern] as const;
+/**
+ * What every HTTP route's chain reads (shared/compose/http.ts): CORS, the body limit (MAX_BODY_BYTES of intake), and
+ * where the active-region record says to serve (shared/compose/active-region.ts, for the routes that refuse in standby).
+ */
+export const routeConcerns = [httpConcern, intakeConcern, activeRegionConcern] as const;

@@ -134,7 +134,7 @@ const gatewayAnswers = {
   ),
 };
 export const unavailable = problem(
-  'A dependency (database, table) is unreachable right now; retry after the given seconds',
+  'A dependency (database, table) is unreachable right now, or this region is on standby (another serves); retry after the given seconds',
   ref('Problem'),
   { headers: { 'Retry-After': headerRef('Retry-After') } },
 );

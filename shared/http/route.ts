@@ -5,7 +5,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { ValidationError, type FieldProblem } from '#shared/domain/errors.js';
+import { Unavailable, ValidationError, type FieldProblem } from '#shared/domain/errors.js';
+import { isActive, type RegionRole } from '#shared/ports/active-region.js';
 import { logger } from '#shared/powertools/logger.js';
 import { metrics } from '#shared/powertools/metrics.js';
 import { bodyTooLarge, malformedJson, missingBody, unsupportedMediaType } from './errors.js';
@@ -18,6 +19,11 @@ import type { TokenVerifier } from './auth.js';
 export interface HttpSettings {
   maxBodyBytes: number;
   corsAllowedOrigins: readonly string[];
+  /**
+   * Which region serves: where given, a request reaching a standby region is refused with 503 and Retry-After before
+   * anything is read or written, so a failover never leaves a half-done write behind (docs/operations.md).
+   */
+  regionRole?: RegionRole;
 }
 
 export interface RouteSpec<B extends z.ZodType | undefined, P extends z.ZodType | undefined> {
@@ -77,6 +83,14 @@ function parseJsonBody(event: APIGatewayProxyEvent, maxBodyBytes: number): unkno
   }
 }
 
+/** Thrown before a standby region's route does anything: 503, Retry-After, and where to go. */
+export async function refuseInStandby(role: RegionRole): Promise<void> {
+  if (await isActive(role)) return;
+  throw new Unavailable(
+    `This region (${role.region}) is on standby; ${await role.activeRegion()} serves now. Retry in a few seconds: the service name moves there within a minute.`,
+  );
+}
+
 export function httpRoute<B extends z.ZodType | undefined = undefined, P extends z.ZodType | undefined = undefined>(
   spec: RouteSpec<B, P>,
   fn: (input: RouteInput<Parsed<B>, Parsed<P>>) => Promise<HttpResult>,
@@ -84,6 +98,7 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, P extends
   const cors = (event: APIGatewayProxyEvent) => corsHeaders(spec.http.corsAllowedOrigins, event.headers?.origin);
 
   const core = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+    if (spec.http.regionRole) await refuseInStandby(spec.http.regionRole);
     const principal = spec.auth ? await spec.auth.verifier.verify(event.headers.authorization) : undefined;
     if (spec.auth && principal) requireRole(principal, spec.auth.role);
     const body = (

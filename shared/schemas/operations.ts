@@ -54,10 +54,11 @@ export const HealthReport = z
 
 export const IntakeHealth = z
   .object({
-    status: z.enum(['ok', 'buffering', 'down']).meta({
+    status: z.enum(['ok', 'buffering', 'down', 'standby']).meta({
       description:
-        'ok: emergencies are stored; buffering: they are held in the intake buffer until the database is back; down: neither can take them',
+        'ok: emergencies are stored; buffering: they are held in the intake buffer until the database is back; down: neither can take them; standby: another region serves (the active-region record), so Route 53 sends traffic there',
     }),
+    activeRegion: z.string().optional().meta({ description: 'standby only: the region that serves now' }),
   })
   .meta({ id: 'IntakeHealth' });
 

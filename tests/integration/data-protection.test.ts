@@ -13,7 +13,7 @@ import { makeHandler as makeRetention } from '#functions/data-protection/retenti
 import type { TechnicianAction } from '#functions/jobs/job-actions.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
 import { bearer, testAuth } from '../support/auth.js';
-import { apiEvent, invoke, lambdaContext } from '../support/events.js';
+import { apiEvent, invoke, lambdaContext, ran } from '../support/events.js';
 import { seedRequest } from '../support/requests.js';
 import { arrivalCodeOf, vanAtBreakdown } from '../support/arrival.js';
 import { testStack, type TestStack } from '../support/stack.js';
@@ -323,7 +323,7 @@ describe('retention', () => {
       };
     };
     const before = await figures();
-    const result = await makeRetention(stack.deps)({}, lambdaContext('retention'));
+    const result = ran(await makeRetention(stack.deps)({}, lambdaContext('retention')));
     expect(result.anonymised).toBeGreaterThanOrEqual(2);
     expect(await figures()).toEqual(before);
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeHandler as makeCollector } from '#functions/operations/collect-metrics.js';
 import { metrics } from '#shared/powertools/metrics.js';
 import { asMetrics, computeOperationalFigures } from '#functions/operations/operational-figures.js';
-import { lambdaContext } from '../support/events.js';
+import { lambdaContext, ran } from '../support/events.js';
 import { seedRequest } from '../support/requests.js';
 import { testStack, type TestStack } from '../support/stack.js';
 
@@ -157,7 +157,7 @@ describe('with a seeded afternoon (14:00 GMT)', () => {
       return metrics;
     });
     try {
-      const result = await makeCollector(stack.deps)({}, lambdaContext('collectMetrics'));
+      const result = ran(await makeCollector(stack.deps)({}, lambdaContext('collectMetrics')));
       expect(result.metrics).toMatchObject({
         PendingRequests: 3,
         AverageResponseMinutes: 72.5,

@@ -5,7 +5,7 @@ import { makeHandler as makeCreate } from '#functions/intake/create.js';
 import { makeHandler as makeRedispatch } from '#functions/dispatch/redispatch-pending.js';
 import { SnsNotifier } from '#shared/adapters/sns/notifier.js';
 import { emergencyBody } from '../fixtures/emergencies.js';
-import { apiEvent, invoke, lambdaContext } from '../support/events.js';
+import { apiEvent, invoke, lambdaContext, ran } from '../support/events.js';
 import { testStack, type TestStack } from '../support/stack.js';
 import { seedTechnicianProfiles } from '../support/technicians.js';
 
@@ -28,7 +28,7 @@ beforeEach(() => {
 });
 afterAll(() => stack.close());
 
-const runRedispatch = () => makeRedispatch(stack.deps)({}, lambdaContext());
+const runRedispatch = async () => ran(await makeRedispatch(stack.deps)({}, lambdaContext()));
 const t = () => stack.deps.technicians;
 async function available(id: string, lat: number, lon: number) {
   await t().recordLocation(id, { location: { lat, lon }, recordedAt: now });

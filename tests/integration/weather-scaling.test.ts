@@ -12,6 +12,7 @@ import type { FetchLike } from '#shared/adapters/weather/http.js';
 import { metrics } from '#shared/powertools/metrics.js';
 import type { WeatherScalingReport } from '#functions/weather-scaling/weather-scaling.js';
 import { testStack, type TestStack } from '../support/stack.js';
+import { ran } from '../support/events.js';
 import { fixtureFetch, type Reply } from '../support/weather.js';
 
 const topic = 'arn:aws:sns:eu-west-2:123456789012:tyrehero-dispatch-test-ops-alerts';
@@ -98,7 +99,7 @@ beforeEach(async () => {
 
 const run = async (event: unknown = {}, at?: Date): Promise<WeatherScalingReport> => {
   if (at) now = at;
-  return handler(event as never, {} as never);
+  return ran(await handler(event as never, {} as never));
 };
 const stateItem = async () =>
   (

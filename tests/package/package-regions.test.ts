@@ -489,19 +489,26 @@ describe('npx sls package --stage prod in both regions', () => {
         ]),
       );
 
-    it('runs the writers only where the writer is (the primary), and drCheck in both regions', () => {
-      expect(Object.values(states(primary)).every((s) => s === 'ENABLED')).toBe(true);
-      const second = states(secondary);
-      expect(second.DrCheckLambdaFunction).toBe('ENABLED');
-      for (const fn of [
+    it('schedules every job in both regions, the writers deciding by the active-region record (no deploy to move them)', () => {
+      const writers = [
         'DrainIntakeBufferLambdaFunction',
         'RedispatchLambdaFunction',
         'CollectMetricsLambdaFunction',
         'WeatherScalingLambdaFunction',
         'RetentionLambdaFunction',
         'DrDrillLambdaFunction',
-      ])
-        expect(second[fn], fn).toBe('DISABLED');
+        'DrCheckLambdaFunction',
+      ];
+      for (const p of [primary, secondary]) {
+        const s = states(p);
+        for (const fn of writers) expect(s[fn], fn).toBe('ENABLED');
+        // Both read the same default until a failover writes the record: the primary serves.
+        const env = p.template.Resources.DrainIntakeBufferLambdaFunction!.Properties.Environment.Variables as Record<
+          string,
+          unknown
+        >;
+        expect(env.ACTIVE_REGION_DEFAULT).toBe('eu-west-2');
+      }
     });
   });
 

@@ -1,6 +1,7 @@
 // Builds API Gateway REST (v1) proxy events and Lambda contexts the way API Gateway sends them.
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { SkippedInStandby } from '#shared/powertools/scheduled-job.js';
 import { assertMatchesContract } from './contract.js';
 
 export interface EventOptions {
@@ -98,4 +99,11 @@ export async function invoke<T = Record<string, unknown>>(
     body: (raw.body ? JSON.parse(raw.body) : undefined) as T,
     raw,
   };
+}
+
+/** The report of a scheduled writer that ran (not one skipped in a standby region): fails the test otherwise. */
+export function ran<R extends object>(result: R | SkippedInStandby): R {
+  if ('skipped' in result && result.skipped === 'standby')
+    throw new Error(`expected the job to run, but it was skipped: ${JSON.stringify(result)}`);
+  return result as R;
 }
