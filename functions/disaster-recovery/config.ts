@@ -30,6 +30,10 @@ export const drConcern = concern(
       optionalText,
       'Identifier of the secondary Aurora cluster, whose lag metrics drCheck reads.',
     ),
+    DR_DRILL_FUNCTION_NAME: field(
+      optionalText,
+      "drFailover's last step: the drDrill function it invokes in this region to verify with the synthetic job.",
+    ),
     DR_BACKUP_RETENTION_DAYS: field(
       numeric('an integer from 1 to 35', (n) => Number.isInteger(n) && n >= 1 && n <= 35),
       'Aurora backup retention the stage is deployed with; the restorable window must cover it.',
@@ -63,6 +67,7 @@ export const drConcern = concern(
         globalClusterId: c.DR_GLOBAL_CLUSTER_ID,
         secondaryRegion: c.DR_SECONDARY_REGION,
         secondaryClusterId: c.DR_SECONDARY_CLUSTER_ID,
+        drillFunctionName: c.DR_DRILL_FUNCTION_NAME,
         backupRetentionDays: c.DR_BACKUP_RETENTION_DAYS,
         stuckMinutes: c.DR_STUCK_MINUTES,
         gapWindowMinutes: c.DR_GAP_WINDOW_MINUTES,

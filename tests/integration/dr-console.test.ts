@@ -10,10 +10,13 @@ import {
   RestoreDBClusterToPointInTimeCommand,
   SwitchoverGlobalClusterCommand,
 } from '@aws-sdk/client-rds';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CloudWatchReplicationLag } from '#shared/adapters/cloudwatch/replication-lag.js';
 import { RdsControlPlane } from '#shared/adapters/rds/control-plane.js';
+import { LambdaDrillVerification } from '#shared/adapters/lambda/drill-invoker.js';
+import { PostgresWriterProbe } from '#shared/adapters/postgres/writer-probe.js';
 import type { Notification, Notifier } from '#shared/ports/notifier.js';
 import { failoverDatabase, parseFailoverInput, type FailoverDeps } from '#functions/disaster-recovery/dr-failover.js';
 import { parseRestoreInput, restoreDatabase, type RestoreDeps } from '#functions/disaster-recovery/dr-restore.js';
@@ -24,6 +27,8 @@ const secondaryArn = 'arn:aws:rds:eu-west-1:123456789012:cluster:tyrehero-dispat
 const globalId = 'tyrehero-dispatch-prod-global';
 const rdsClient = new RDSClient({ region: 'eu-west-1' });
 const cloudwatchClient = new CloudWatchClient({ region: 'eu-west-1' });
+const lambdaClient = new LambdaClient({ region: 'eu-west-1' });
+const lambda = mockClient(lambdaClient);
 const rds = mockClient(rdsClient);
 const cloudwatch = mockClient(cloudwatchClient);
 
@@ -61,12 +66,22 @@ beforeAll(async () => {
     dr: { globalClusterId: globalId },
     controlPlane: { database, target: database, lag: new CloudWatchReplicationLag(cloudwatchClient) },
     wait: (ms) => Promise.resolve(void (clockMs += ms)),
+    // This stack plays eu-west-1 being promoted; its own PostgreSQL (a primary, so it takes writes at once).
+    region: 'eu-west-1',
+    activeRegionCacheMs: 5000,
+    writer: new PostgresWriterProbe(common.pool),
+    verify: (operator) => new LambdaDrillVerification(lambdaClient, 'tyrehero-dispatch-prod-drDrill').verify(operator),
   };
   restoreDeps = { ...common, dr: { clusterId: 'tyrehero-dispatch-prod' }, controlPlane: { database } };
 });
 beforeEach(() => {
   rds.reset();
   cloudwatch.reset();
+  lambda.reset();
+  lambda.on(InvokeCommand).resolves({
+    StatusCode: 200,
+    Payload: new TextEncoder().encode(JSON.stringify({ kind: 'drill', outcome: 'succeeded' })) as never,
+  });
   sent.length = 0;
   rds.on(DescribeGlobalClustersCommand).resolves(globalCluster(primaryArn));
   rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: secondaryArn }).resolves({
@@ -119,19 +134,43 @@ describe('drFailover', () => {
       { GlobalClusterIdentifier: globalId, TargetDbClusterIdentifier: secondaryArn },
     ]);
     expect(rds.commandCalls(FailoverGlobalClusterCommand)).toHaveLength(0);
+    // 3 polls of 10 s, then the 5 s every function may keep the old record.
     expect(report).toMatchObject({
       outcome: 'succeeded',
-      result: { settled: true, polls: 3, elapsedSeconds: 30, rtoSeconds: 300, withinRto: true, writer: secondaryArn },
+      result: {
+        settled: true,
+        polls: 3,
+        elapsedSeconds: 35,
+        rtoSeconds: 300,
+        withinRto: true,
+        writer: secondaryArn,
+        activeRegion: 'eu-west-1',
+      },
     });
+    expect(report.result!.steps.map((s) => [s.name, s.ok, s.seconds])).toEqual([
+      ['promote', true, 30],
+      ['wait-for-writer', true, 0],
+      ['flip-active-region', true, 5],
+      ['drain-buffer', true, 0],
+      ['verify', true, 0],
+    ]);
+    expect(await failoverDeps.activeRegion.read()).toMatchObject({ region: 'eu-west-1', by: 'oncall@tyrehero.co.uk' });
+    expect(lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        FunctionName: 'tyrehero-dispatch-prod-drDrill',
+        InvocationType: 'RequestResponse',
+        Payload: new TextEncoder().encode(JSON.stringify({ dryRun: false, operator: 'oncall@tyrehero.co.uk' })),
+      },
+    ]);
     expect(sent.map((n) => (n.channel === 'operations' ? n.subject : ''))).toEqual([
       'TyreHero DR failover started by oncall@tyrehero.co.uk',
-      expect.stringMatching(/^TyreHero DR failover succeeded after 30 s$/),
+      expect.stringMatching(/^TyreHero DR failover succeeded after 35 s$/),
     ]);
     expect((await failoverDeps.drRuns.list('failover', 1))[0]).toMatchObject({
       operator: 'oncall@tyrehero.co.uk',
       dryRun: false,
       outcome: 'succeeded',
-      result: { elapsedSeconds: 30 },
+      result: { elapsedSeconds: 35 },
     });
   });
 
@@ -196,6 +235,28 @@ describe('drFailover', () => {
     expect(confirmed).toMatchObject({ outcome: 'succeeded', result: { settled: true, withinRto: true } });
   });
 
+  it('fails the run, record flipped and buffer drained, when the synthetic job does not pass', async () => {
+    rds.on(SwitchoverGlobalClusterCommand).resolves({});
+    rds.on(DescribeGlobalClustersCommand).resolvesOnce(globalCluster(primaryArn)).resolves(globalCluster(secondaryArn));
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      Payload: new TextEncoder().encode(
+        JSON.stringify({ outcome: 'failed', result: { failures: ['not dispatched (no technician)'] } }),
+      ) as never,
+    });
+    const report = await failoverDatabase(
+      failoverDeps,
+      parseFailoverInput({ dryRun: false, operator: 'oncall', targetClusterArn: secondaryArn }),
+    );
+    expect(report.outcome).toBe('failed');
+    expect(report.result!.steps.at(-1)).toMatchObject({
+      name: 'verify',
+      ok: false,
+      detail: 'drDrill failed: not dispatched (no technician)',
+    });
+    expect(report.result!.steps.slice(0, 4).every((s) => s.ok)).toBe(true);
+  });
+
   it('reports a failover that has not settled within the polls as failed', async () => {
     rds.on(SwitchoverGlobalClusterCommand).resolves({});
     rds
@@ -216,6 +277,9 @@ describe('drFailover', () => {
       outcome: 'failed',
       result: { settled: false, polls: 12, elapsedSeconds: 360, withinRto: false },
     });
+    // Nothing after a failed promotion: the record still names the old region's choice, nobody drained, no drill.
+    expect(report.result!.steps.map((s) => s.name)).toEqual(['promote']);
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
   });
 });
 

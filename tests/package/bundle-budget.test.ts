@@ -44,6 +44,7 @@ describe('bundle budget', () => {
       b.sources.filter((s) => /^shared\/config\/|^functions\/.*config\.ts$/.test(s)).sort();
     // The technician routes read the index and verify a token: no database, SMS, weather or DR settings.
     expect(settingsOf(bundles.find((b) => b.name === 'updateTechnicianLocation')!)).toEqual([
+      'shared/config/active-region.ts',
       'shared/config/auth.ts',
       'shared/config/concern.ts',
       'shared/config/dynamodb.ts',

@@ -235,7 +235,12 @@ describe('npx sls package --stage prod', () => {
     const cancelOnTables = roleStatements('cancelRequest').filter((s) =>
       s.Action.some((a) => a.startsWith('dynamodb:')),
     );
-    expect(cancelOnTables.flatMap((s) => s.Action).sort()).toEqual(['dynamodb:UpdateItem', 'dynamodb:UpdateItem']);
+    // Besides the active-region read every route that refuses in standby has.
+    expect(cancelOnTables.flatMap((s) => s.Action).sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:UpdateItem',
+    ]);
     expect(
       roleStatements('reassignRequest')
         .filter((s) => JSON.stringify(s.Resource ?? null).includes('-locations'))
@@ -495,8 +500,15 @@ describe('npx sls package --stage prod', () => {
   });
 
   it('lets technicians touch only the locations table, and job actions only what each step needs', () => {
+    // Every route that refuses in a standby region reads the active-region record: GetItem on scaling-state, no more.
+    const activeRegionRead = {
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem'],
+      Resource: { 'Fn::Sub': expect.stringMatching(/:table\/tyrehero-dispatch-prod-scaling-state$/) },
+    };
     for (const fn of ['updateTechnicianLocation', 'updateTechnicianStatus']) {
       expect(roleStatements(fn).filter((st) => ownActions(st.Action).length > 0)).toEqual([
+        activeRegionRead,
         {
           Effect: 'Allow',
           Action: ['dynamodb:UpdateItem'],
@@ -505,6 +517,7 @@ describe('npx sls package --stage prod', () => {
       ]);
     }
     expect(ownActions(actionsOf('acceptJob'))).toEqual([
+      'dynamodb:GetItem',
       'secretsmanager:GetSecretValue',
       'kms:GenerateDataKey',
       'kms:Decrypt',
@@ -1300,7 +1313,15 @@ describe('least privilege', () => {
   it('lets GET /health probe the intake buffer with its probe key only', () => {
     const put = roleStatements('health').find((s) => s.Action.includes('dynamodb:PutItem'))!;
     expect(put.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['health-probe'] } });
-    expect(ownActions(actionsOf('health')).sort()).toEqual(['dynamodb:PutItem', 'secretsmanager:GetSecretValue']);
+    expect(ownActions(actionsOf('health')).sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'secretsmanager:GetSecretValue',
+    ]);
+    // The one read: the active-region record, so a standby region answers 503 standby and Route 53 moves the name.
+    expect(roleStatements('health').find((s) => s.Action.includes('dynamodb:GetItem'))!.Resource).toEqual({
+      'Fn::Sub': expect.stringMatching(/:table\/tyrehero-dispatch-prod-scaling-state$/),
+    });
   });
 });
 

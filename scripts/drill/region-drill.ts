@@ -1,0 +1,599 @@
+// The two-region drill on one machine (npm run drill:region; a reduced run in tests/integration/region-drill.test.ts):
+// eu-west-2 and eu-west-1 as two local stacks, each with its functions and its own PostgreSQL (eu-west-1's a streaming
+// standby of eu-west-2's), sharing one DynamoDB Local as the global tables. A steady intake load runs with technicians
+// moving their jobs through every step; eu-west-2 is killed (PostgreSQL SIGKILL, its functions stopped); a client that
+// follows the health checks as Route 53 does moves to eu-west-1 once drFailover (its real code path, promotion by
+// pg_ctl promote) has flipped the active-region record. It measures RTO, RPO, and accounts for every acknowledged request.
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import pg from 'pg';
+import { makeHandler as makeCreate } from '#functions/intake/create.js';
+import { makeHandler as makeHealth } from '#functions/platform/health.js';
+import { makeHandler as makeGet } from '#functions/tracking/get.js';
+import { makeHandler as makeLocation } from '#functions/technicians/location.js';
+import { makeJobActionHandler } from '#functions/jobs/job-action.js';
+import { failoverDatabase, parseFailoverInput, type FailoverResult } from '#functions/disaster-recovery/dr-failover.js';
+import { parseRecoverInput, recoverRequests } from '#functions/disaster-recovery/dr-recover.js';
+import { parseDrillInput, runDrill } from '#functions/disaster-recovery/dr-drill.js';
+import { PostgresWriterProbe } from '#shared/adapters/postgres/writer-probe.js';
+import { loadConfig } from '../config.js';
+import { allDeps, closeAllDeps, type AllDeps } from '../local/all-deps.js';
+import { localClientId, localIssuer, newSigner, type LocalSigner } from '../local/auth.js';
+import { createTables } from '../local/engines.js';
+import { LocalGlobalDatabase, replicaLag, startLocalPair, type LocalPair } from '../local/postgres-pair.js';
+
+export interface RegionDrillOptions {
+  dynamodbEndpoint: string;
+  /** Intake requests started per second (each retried by its client until acknowledged). */
+  ratePerSecond: number;
+  /** Load before the kill, and after the first 201 in the new region. */
+  secondsBeforeKill: number;
+  secondsAfterRecovery: number;
+  /** Technicians on shift near the breakdowns, who take jobs through accept → en route → arrived → complete. */
+  technicians: number;
+  /** Route 53's health checks: the interval, and how many failures in a row make a region unhealthy. */
+  healthCheckIntervalMs: number;
+  healthCheckFailureThreshold: number;
+  /** How long functions keep the active-region record (ACTIVE_REGION_CACHE_MS). */
+  activeRegionCacheMs: number;
+  /** Run the synthetic job on the test fleet as drFailover's last step. */
+  verify: boolean;
+  log?: (line: string) => void;
+}
+
+export const drillDefaults: Omit<RegionDrillOptions, 'dynamodbEndpoint'> = {
+  ratePerSecond: 20,
+  secondsBeforeKill: 20,
+  secondsAfterRecovery: 10,
+  technicians: 12,
+  // Route 53's fast checks are every 10 s with 3 failures; scaled down here, the same rule.
+  healthCheckIntervalMs: 250,
+  healthCheckFailureThreshold: 3,
+  activeRegionCacheMs: 1000,
+  verify: true,
+};
+
+export interface RegionDrillReport {
+  /** Kill → first 201 in the new region. */
+  rtoSeconds: number;
+  /** The standby's replay lag at the instant of the kill. */
+  rpo: { bytes: number; seconds: number };
+  requests: {
+    started: number;
+    acknowledged: number;
+    created201: number;
+    buffered202: number;
+    /** Refused for good (4xx): the request was wrong, not the service. */
+    rejected: number;
+    /** Still unacknowledged when the drill ended (the client would go on retrying). */
+    unacknowledged: number;
+    /** Attempts that got no acknowledgement (connection refused, 5xx) and were retried with the same Idempotency-Key. */
+    retriedAttempts: number;
+  };
+  accounting: {
+    inNewPrimary: number;
+    inBuffer: number;
+    recoveredByDrRecover: number;
+    lost: number;
+    lostIds: string[];
+    /** Acknowledged by eu-west-2 with 201 and not replicated before the kill (before any recovery). */
+    missingAfterPromotion: number;
+  };
+  jobSteps: {
+    attempted: number;
+    failedAttempts: number;
+    succeededAfterRetry: number;
+    gaveUp: number;
+    completedJobs: number;
+    /** A 409 showed the job behind a step acknowledged before the kill: that step was lost with eu-west-2, and redone. */
+    lostAcknowledgedSteps: number;
+  };
+  failover: { outcome: string; elapsedSeconds: number; steps: FailoverResult['steps'] };
+  timeline: Array<{ atSeconds: number; event: string }>;
+}
+
+type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+interface Region {
+  name: 'eu-west-2' | 'eu-west-1';
+  deps: AllDeps;
+  up: boolean;
+  handlers: {
+    create: Handler;
+    health: Handler;
+    get: Handler;
+    location: Handler;
+    accept: Handler;
+    enRoute: Handler;
+    arrived: Handler;
+    complete: Handler;
+  };
+}
+
+class RegionDown extends Error {
+  constructor(region: string) {
+    super(`connect ECONNREFUSED (${region} is gone)`);
+  }
+}
+
+const breakdown = { lat: 51.8793, lon: -0.4175 };
+const context = (name: string): Context =>
+  ({
+    functionName: name,
+    awsRequestId: randomUUID(),
+    // What Lambda gives intake: 10 s.
+    getRemainingTimeInMillis: () => 10_000,
+  }) as unknown as Context;
+
+function event(method: string, path: string, init: { body?: unknown; headers?: Record<string, string>; id?: string }) {
+  return {
+    httpMethod: method,
+    path,
+    resource: path,
+    pathParameters: init.id ? { id: init.id } : null,
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    stageVariables: null,
+    headers: {
+      Host: 'api.tyrehero.test',
+      ...(init.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...init.headers,
+    },
+    multiValueHeaders: {},
+    body: init.body === undefined ? null : JSON.stringify(init.body),
+    isBase64Encoded: false,
+    requestContext: { requestId: randomUUID() },
+  } as unknown as APIGatewayProxyEvent;
+}
+
+async function call(region: Region, fn: keyof Region['handlers'], e: APIGatewayProxyEvent) {
+  if (!region.up) throw new RegionDown(region.name);
+  const raw = await region.handlers[fn](e, context(fn));
+  return {
+    status: raw.statusCode,
+    body: (raw.body ? JSON.parse(raw.body) : {}) as Record<string, unknown>,
+  };
+}
+
+function composeRegion(name: Region['name'], databaseUrl: string, shared: Record<string, string>): Region {
+  const config = loadConfig({
+    ...process.env,
+    ...shared,
+    AWS_REGION: name,
+    DATABASE_URL: databaseUrl,
+  });
+  const deps = allDeps(config);
+  const standbyAware = { ...deps.http, regionRole: deps.regionRole };
+  // Composed as each function's root composes it: intake and health decide by the record themselves; every other
+  // route's chain refuses in standby (shared/compose/active-region.ts).
+  const routeDeps = { ...deps, http: standbyAware };
+  return {
+    name,
+    deps,
+    up: true,
+    handlers: {
+      create: makeCreate(deps),
+      health: makeHealth(deps),
+      get: makeGet(routeDeps),
+      location: makeLocation(routeDeps),
+      accept: makeJobActionHandler('accept')(routeDeps),
+      enRoute: makeJobActionHandler('en-route')(routeDeps),
+      arrived: makeJobActionHandler('arrived')(routeDeps),
+      complete: makeJobActionHandler('complete')(routeDeps),
+    },
+  };
+}
+
+/** Route 53 failover routing: the primary while its check passes, else the secondary while its check passes, else the primary. */
+class FailoverRouting {
+  private failures = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private checking = false;
+
+  constructor(
+    private readonly primary: Region,
+    private readonly secondary: Region,
+    private readonly options: Pick<RegionDrillOptions, 'healthCheckIntervalMs' | 'healthCheckFailureThreshold'>,
+    private readonly onChange: (region: string) => void,
+  ) {}
+
+  private healthy(region: Region) {
+    return (this.failures.get(region.name) ?? 0) < this.options.healthCheckFailureThreshold;
+  }
+
+  resolve(): Region {
+    if (this.healthy(this.primary)) return this.primary;
+    if (this.healthy(this.secondary)) return this.secondary;
+    return this.primary;
+  }
+
+  primaryUnhealthy() {
+    return !this.healthy(this.primary);
+  }
+
+  start() {
+    let last = this.resolve().name;
+    this.timer = setInterval(() => {
+      if (this.checking) return;
+      this.checking = true;
+      void Promise.all(
+        [this.primary, this.secondary].map(async (region) => {
+          const ok = await call(region, 'health', event('GET', '/health', {})).then(
+            (r) => r.status === 200,
+            () => false,
+          );
+          this.failures.set(region.name, ok ? 0 : (this.failures.get(region.name) ?? 0) + 1);
+        }),
+      ).finally(() => {
+        this.checking = false;
+        const now = this.resolve().name;
+        if (now !== last) this.onChange((last = now));
+      });
+    }, this.options.healthCheckIntervalMs);
+    // The secondary answers 503 standby from the start: count it unhealthy at once, as Route 53 would after its first checks.
+    this.failures.set(this.secondary.name, this.options.healthCheckFailureThreshold);
+  }
+
+  stop() {
+    clearInterval(this.timer);
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function runRegionDrill(options: RegionDrillOptions): Promise<RegionDrillReport> {
+  const started = Date.now();
+  const pair = await startLocalPair();
+  const open: AllDeps[] = [];
+  let routing: FailoverRouting | undefined;
+  try {
+    return await drill(pair, options, started, open, (r) => (routing = r));
+  } finally {
+    routing?.stop();
+    for (const deps of open) await closeAllDeps(deps).catch(() => undefined);
+    await pair.dispose();
+  }
+}
+
+async function drill(
+  pair: LocalPair,
+  options: RegionDrillOptions,
+  started: number,
+  open: AllDeps[],
+  routed: (routing: FailoverRouting) => void,
+): Promise<RegionDrillReport> {
+  const log = options.log ?? (() => undefined);
+  const timeline: RegionDrillReport['timeline'] = [];
+  const mark = (eventText: string) => {
+    timeline.push({ atSeconds: (Date.now() - started) / 1000, event: eventText });
+    log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${eventText}`);
+  };
+  mark('eu-west-2 PostgreSQL primary and eu-west-1 streaming standby up');
+  const signer: LocalSigner = await newSigner();
+  const suffix = randomUUID().slice(0, 8);
+  const shared = {
+    DYNAMODB_ENDPOINT: options.dynamodbEndpoint,
+    LOCATIONS_TABLE: `drill-${suffix}-locations`,
+    IDEMPOTENCY_TABLE: `drill-${suffix}-idempotency`,
+    SCALING_STATE_TABLE: `drill-${suffix}-scaling-state`,
+    INTAKE_BUFFER_TABLE: `drill-${suffix}-intake-buffer`,
+    RATE_LIMITS_TABLE: `drill-${suffix}-rate-limits`,
+    GEOCODER: 'offline',
+    ACTIVE_REGION_DEFAULT: 'eu-west-2',
+    ACTIVE_REGION_CACHE_MS: String(options.activeRegionCacheMs),
+    // The drill's customers are all drama-range numbers; their own limit is not what is being measured.
+    INTAKE_LIMIT_PER_PHONE_HOUR: '1000',
+    // Load from a thousand numbers: the same-phone rule (409) is not what is being measured.
+    DEDUP_WINDOW_MINUTES: '0',
+    AUTH_JWKS: signer.publicJwks,
+    AUTH_ISSUER: localIssuer,
+    AUTH_CLIENT_ID: localClientId,
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+  };
+  const london = composeRegion('eu-west-2', pair.primaryUrl, shared);
+  const ireland = composeRegion('eu-west-1', pair.standbyUrl, shared);
+  open.push(london.deps, ireland.deps);
+  await createTables(options.dynamodbEndpoint, london.deps.config.tables);
+
+  const sql = new pg.Pool({ connectionString: pair.primaryUrl, max: 2 });
+  const technicianIds = Array.from(
+    { length: options.technicians },
+    (_, i) => `drill-tech-${String(i).padStart(2, '0')}`,
+  );
+  for (const [i, id] of technicianIds.entries()) {
+    await sql.query(
+      `INSERT INTO technicians (id, name, phone, home_base, home_latitude, home_longitude, van) VALUES ($1, $2, $3, 'Luton', 51.88, -0.42, 'Ford Transit Custom (TH24 DRL)')`,
+      [id, `Drill${i} Tech`, `+447700900${String(900 + i).padStart(3, '0')}`],
+    );
+    await london.deps.technicians.recordLocation(id, {
+      location: { lat: breakdown.lat + 0.002 * (i + 1), lon: breakdown.lon },
+      recordedAt: new Date(),
+    });
+    await london.deps.technicians.setAvailability(id, 'available');
+  }
+  await sql.end();
+  const tokens = new Map<string, string>();
+  for (const id of technicianIds) tokens.set(id, `Bearer ${await signer.mint(id, ['technicians'])}`);
+
+  const routing = new FailoverRouting(london, ireland, options, (region) => mark(`Route 53 now answers ${region}`));
+  routed(routing);
+  routing.start();
+
+  // ------------------------------------------------------------------------------------------- the load and its books
+  const acked = new Map<string, { status: 201 | 202; region: string; at: number }>();
+  let startedRequests = 0;
+  let rejected = 0;
+  let retriedAttempts = 0;
+  let unacknowledged = 0;
+  let stopLoad = false;
+  let firstRecoveredAt: number | undefined;
+  const jobs = {
+    attempted: 0,
+    failedAttempts: 0,
+    succeededAfterRetry: 0,
+    gaveUp: 0,
+    completedJobs: 0,
+    lostAcknowledgedSteps: 0,
+  };
+  const order = ['pending', 'assigned', 'en_route', 'on_site', 'completed'];
+  const inFlight = new Set<Promise<void>>();
+  const track = (p: Promise<void>) => {
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+  };
+
+  /**
+   * One technician step, retried against whichever region the name resolves to, as the van app retries: until it is
+   * answered 200, or 409 (the job is not where the app thought: the app then resumes from the status it is told).
+   */
+  async function step(fn: keyof Region['handlers'], e: () => APIGatewayProxyEvent) {
+    jobs.attempted++;
+    let last = '';
+    for (let attempt = 1; attempt <= 60; attempt++) {
+      const region = routing.resolve();
+      const answer = await call(region, fn, e()).catch((error: Error) => {
+        last = `${region.name}: ${error.message}`;
+        return undefined;
+      });
+      if (answer && (answer.status === 200 || answer.status === 409)) {
+        if (attempt > 1) jobs.succeededAfterRetry++;
+        return answer;
+      }
+      if (answer)
+        last = `${region.name}: ${answer.status} ${JSON.stringify(answer.body.detail ?? answer.body.title ?? '')}`;
+      jobs.failedAttempts++;
+      await sleep(250);
+    }
+    jobs.gaveUp++;
+    log(`job step ${fn} given up after 60 attempts; last: ${last}`);
+    return undefined;
+  }
+
+  /** A technician takes the job from where it stands to completion, resuming from the status a 409 names. */
+  async function workJob(
+    technicianId: string,
+    requestId: string,
+    trackingToken: string,
+    at: { lat: number; lon: number },
+  ) {
+    const auth = { Authorization: tokens.get(technicianId)! };
+    const post = (fn: 'accept' | 'enRoute' | 'arrived' | 'complete', path: string, body?: unknown) =>
+      step(fn, () => event('POST', `/jobs/${requestId}/${path}`, { id: requestId, headers: auth, body }));
+    // What each status asks of the technician next, and the status that follows when it is done.
+    let status = 'assigned';
+    for (let turn = 0; turn < 12; turn++) {
+      let answer: Awaited<ReturnType<typeof step>>;
+      let after: string;
+      if (status === 'assigned') {
+        answer = await post('accept', 'accept');
+        if (answer?.status === 200) answer = await post('enRoute', 'en-route');
+        after = 'en_route';
+      } else if (status === 'en_route') {
+        await sleep(200);
+        answer = await step('location', () =>
+          event('PUT', `/technicians/${technicianId}/location`, {
+            id: technicianId,
+            headers: auth,
+            body: { lat: at.lat, lon: at.lon, recordedAt: new Date().toISOString() },
+          }),
+        );
+        if (answer?.status === 200) answer = await post('arrived', 'arrived');
+        after = 'on_site';
+      } else if (status === 'on_site') {
+        const tracked = await step('get', () =>
+          event('GET', `/emergencies/${requestId}`, { id: requestId, headers: { 'X-Tracking-Token': trackingToken } }),
+        );
+        const arrivalCode = tracked?.body.arrivalCode as string | undefined;
+        answer = arrivalCode ? await post('complete', 'complete', { arrivalCode }) : tracked;
+        after = 'completed';
+      } else {
+        if (status === 'completed') jobs.completedJobs++;
+        return;
+      }
+      if (!answer) return;
+      if (answer.status === 200) {
+        status = after;
+        continue;
+      }
+      // 409: the job is elsewhere than the app's last acknowledged step left it. Behind it means an acknowledged step
+      // was lost with the old region (written there, never replicated): the app does that step again.
+      const current = typeof answer.body.currentStatus === 'string' ? answer.body.currentStatus : '';
+      if (order.indexOf(current) < order.indexOf(status)) jobs.lostAcknowledgedSteps++;
+      if (!current || current === status) return;
+      status = current;
+    }
+  }
+
+  async function intake(n: number) {
+    startedRequests++;
+    const key = `drill-${suffix}-${n}`;
+    const body = {
+      customer: { name: 'Drill Customer', phone: `07700 900${String(n % 1000).padStart(3, '0')}` },
+      location: { lat: breakdown.lat + (n % 7) * 0.0005, lon: breakdown.lon },
+      vehicle: { makeModel: 'Ford Focus', registration: 'DR11 LLL' },
+      issue: 'blowout',
+      safety: { onMotorway: false, vulnerableOccupants: false },
+    };
+    for (;;) {
+      const region = routing.resolve();
+      const answer = await call(
+        region,
+        'create',
+        event('POST', '/emergencies', { body, headers: { 'Idempotency-Key': key } }),
+      ).catch(() => undefined);
+      if (answer && (answer.status === 201 || answer.status === 202)) {
+        const id = answer.body.id as string;
+        acked.set(id, { status: answer.status, region: region.name, at: Date.now() });
+        if (answer.status === 201 && region === ireland && firstRecoveredAt === undefined) {
+          firstRecoveredAt = Date.now();
+          mark('first 201 from eu-west-1');
+        }
+        const technician = (answer.body.technician as { id?: string } | undefined)?.id;
+        if (technician) track(workJob(technician, id, answer.body.trackingToken as string, body.location));
+        return;
+      }
+      if (answer && answer.status >= 400 && answer.status < 500 && answer.status !== 429) {
+        rejected++;
+        log(`intake ${n} refused ${answer.status}: ${JSON.stringify(answer.body)}`);
+        return;
+      }
+      retriedAttempts++;
+      if (stopLoad) {
+        unacknowledged++;
+        return;
+      }
+      await sleep(200);
+    }
+  }
+
+  let n = 0;
+  const load = (async () => {
+    const interval = 1000 / options.ratePerSecond;
+    let next = Date.now();
+    while (!stopLoad) {
+      track(intake(n++));
+      next += interval;
+      await sleep(Math.max(0, next - Date.now()));
+    }
+  })();
+
+  await sleep(options.secondsBeforeKill * 1000);
+
+  // ----------------------------------------------------------------------------------------------------- the disaster
+  const rpo = await replicaLag(pair);
+  const killedAt = Date.now();
+  london.up = false;
+  await pair.primary.kill();
+  mark(
+    `eu-west-2 killed: PostgreSQL SIGKILL, functions stopped (standby lag at the kill: ${rpo.bytes} bytes, ${rpo.seconds.toFixed(3)} s)`,
+  );
+
+  // The on-call engineer is paged when the primary's health check fails, and runs drFailover in eu-west-1.
+  while (!routing.primaryUnhealthy()) await sleep(50);
+  mark('eu-west-2 health check failed (Route 53 and the pager see it)');
+  const cp = new LocalGlobalDatabase(pair);
+  const irelandArn = LocalGlobalDatabase.arn('eu-west-1');
+  const failoverDeps = {
+    ...ireland.deps,
+    dr: { globalClusterId: LocalGlobalDatabase.globalClusterId },
+    controlPlane: { database: cp, target: cp, lag: cp },
+    region: 'eu-west-1',
+    activeRegionCacheMs: options.activeRegionCacheMs,
+    writer: new PostgresWriterProbe(ireland.deps.pool),
+    wait: (ms: number) => sleep(ms),
+    verify: async (operator: string) => {
+      const report = await runDrill(ireland.deps, parseDrillInput({ dryRun: false, operator }));
+      const outcome = 'outcome' in report ? report.outcome : 'failed';
+      return { passed: outcome === 'succeeded', detail: `drDrill ${outcome}` };
+    },
+  };
+  const failoverInput = {
+    mode: 'failover',
+    targetClusterArn: irelandArn,
+    confirmTargetClusterId: irelandArn.slice(irelandArn.lastIndexOf(':') + 1),
+    pollSeconds: 1,
+    maxPolls: 60,
+    skipVerify: !options.verify,
+  };
+  const plan = await failoverDatabase(failoverDeps, parseFailoverInput(failoverInput));
+  mark(`drFailover dry run: ${plan.outcome}${plan.error ? ` (${plan.error})` : ''}`);
+  const failover = await failoverDatabase(
+    failoverDeps,
+    parseFailoverInput({ ...failoverInput, dryRun: false, operator: 'region-drill' }),
+  );
+  mark(`drFailover ${failover.outcome} in ${failover.elapsedSeconds} s`);
+
+  const deadline = Date.now() + 120_000;
+  while (firstRecoveredAt === undefined && Date.now() < deadline) await sleep(50);
+  await sleep(options.secondsAfterRecovery * 1000);
+  stopLoad = true;
+  await load;
+  while (inFlight.size > 0) await Promise.race(inFlight);
+  routing.stop();
+  mark(`load stopped: ${startedRequests} requests started`);
+
+  // ------------------------------------------------------------------------------------------------------ the books
+  const inPrimary = async (ids: string[]) => {
+    const { rows } = await ireland.deps.pool.query<{ id: string }>(
+      'SELECT id FROM emergency_requests WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+    return new Set(rows.map((r) => r.id));
+  };
+  const ids = [...acked.keys()];
+  const storedBefore = await inPrimary(ids);
+  const notStored = ids.filter((id) => !storedBefore.has(id));
+  const missingAfterPromotion = notStored.filter((id) => acked.get(id)!.status === 201).length;
+  let inBuffer = 0;
+  for (const id of notStored) if (await ireland.deps.intakeBuffer.find(id)) inBuffer++;
+  const recover = await recoverRequests(ireland.deps, parseRecoverInput({ dryRun: false, operator: 'region-drill' }));
+  const storedAfter = await inPrimary(ids);
+  const lostIds = ids.filter((id) => !storedAfter.has(id));
+  const recovered = notStored.length - lostIds.length;
+  mark(`drRecover ${recover.outcome}: ${recovered} acknowledged request(s) put back`);
+
+  const report: RegionDrillReport = {
+    rtoSeconds: firstRecoveredAt ? (firstRecoveredAt - killedAt) / 1000 : Number.POSITIVE_INFINITY,
+    rpo,
+    requests: {
+      started: startedRequests,
+      acknowledged: acked.size,
+      created201: [...acked.values()].filter((a) => a.status === 201).length,
+      buffered202: [...acked.values()].filter((a) => a.status === 202).length,
+      rejected,
+      unacknowledged,
+      retriedAttempts,
+    },
+    accounting: {
+      inNewPrimary: storedBefore.size,
+      inBuffer,
+      recoveredByDrRecover: recovered,
+      lost: lostIds.length,
+      lostIds,
+      missingAfterPromotion,
+    },
+    jobSteps: jobs,
+    failover: {
+      outcome: failover.outcome,
+      elapsedSeconds: failover.elapsedSeconds,
+      steps: failover.result?.steps ?? [],
+    },
+    timeline,
+  };
+  return report;
+}
+
+/** The figures as a person reads them. */
+export function describeDrill(r: RegionDrillReport): string[] {
+  return [
+    `RTO (kill → first 201 in eu-west-1): ${r.rtoSeconds.toFixed(1)} s   (target < 300 s)`,
+    `RPO (standby replay lag at the kill): ${r.rpo.bytes} bytes of WAL, ${r.rpo.seconds.toFixed(3)} s   (target ≤ 30 s)`,
+    `Requests: ${r.requests.started} started, ${r.requests.acknowledged} acknowledged (${r.requests.created201} × 201, ${r.requests.buffered202} × 202), ${r.requests.rejected} refused, ${r.requests.unacknowledged} never acknowledged; ${r.requests.retriedAttempts} attempts retried by the client`,
+    `Accounting of every acknowledged request: ${r.accounting.inNewPrimary} in the new primary after the drain, ${r.accounting.inBuffer} still in the buffer, ${r.accounting.recoveredByDrRecover} put back by drRecover, LOST ${r.accounting.lost}` +
+      (r.accounting.lost ? ` (${r.accounting.lostIds.join(', ')})` : ''),
+    `Acknowledged with 201 by eu-west-2 but not replicated at the kill: ${r.accounting.missingAfterPromotion}`,
+    `Job steps: ${r.jobSteps.attempted} attempted, ${r.jobSteps.failedAttempts} failed attempts, ${r.jobSteps.succeededAfterRetry} succeeded on a retry, ${r.jobSteps.gaveUp} given up; ${r.jobSteps.lostAcknowledgedSteps} acknowledged step(s) lost with eu-west-2 and redone; ${r.jobSteps.completedJobs} jobs completed`,
+    `drFailover ${r.failover.outcome} in ${r.failover.elapsedSeconds} s: ` +
+      r.failover.steps.map((s) => `${s.name} ${s.seconds.toFixed(1)} s${s.ok ? '' : ' FAILED'}`).join(', '),
+  ];
+}
