@@ -28,6 +28,8 @@ export interface FailoverDeps extends DrOperationDeps {
   writer: { acceptsWrites(): Promise<boolean> };
   /** Stores what the intake buffer holds, as the scheduled drain does (functions/intake, wired by the composition). */
   drainIntakeBuffer(): Promise<DrainReport>;
+  /** Puts back acknowledged intakes the journal has and this database lacks (functions/intake, as the drain does). */
+  settleIntakeJournal(): Promise<{ kept: number; restored: number }>;
   /** The synthetic job on the test fleet, end to end in this region, as drDrill runs it. */
   verify(operator: string): Promise<{ passed: boolean; detail: string }>;
 }
@@ -146,7 +148,7 @@ export async function failoverDatabase(
     `3. Poll the global cluster every ${input.pollSeconds} s (at most ${input.maxPolls} times) until ${targetId} is the writer and no failover is in progress; report the time against the ${targets.rtoSeconds} s RTO.`,
     `4. Wait until this region's database takes writes (through its proxy), polling as above.`,
     `5. Flip the active-region record to ${deps.region} and wait ${deps.activeRegionCacheMs / 1000} s, until every function has read it: the other region's /health answers 503 standby (Route 53 moves the name, TTL 60 s), its routes refuse with 503 + Retry-After, its scheduled writers stop and these start.`,
-    '6. Drain the intake buffer here: every request held while the database was moving is stored.',
+    '6. Drain the intake buffer here (every request held while the database was moving is stored) and put back every acknowledged intake the journal has and this database lacks.',
     input.skipVerify
       ? '7. (skipped by the caller) the synthetic job on the test fleet.'
       : '7. Verify: the synthetic job on the test fleet, end to end in this region (drDrill).',
@@ -226,9 +228,12 @@ export async function failoverDatabase(
         flipped &&
         (await step('drain-buffer', async () => {
           const report = await deps.drainIntakeBuffer();
+          if (report.databaseUnavailable)
+            return { ok: false, detail: `database unavailable, ${report.leftInBuffer} left` };
+          const journal = await deps.settleIntakeJournal();
           return {
-            ok: !report.databaseUnavailable,
-            detail: `${report.replayed} stored, ${report.alreadyStored} already stored, ${report.leftInBuffer} left`,
+            ok: true,
+            detail: `${report.replayed} stored, ${report.alreadyStored} already stored, ${report.leftInBuffer} left; journal: ${journal.restored} of ${journal.kept} kept put back`,
           };
         }));
       if (drained && !input.skipVerify)

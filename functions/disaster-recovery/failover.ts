@@ -10,9 +10,9 @@ import { notifierConcern } from '#shared/config/notifier.js';
 import { regionConcern } from '#shared/config/region.js';
 import { tablesConcern } from '#shared/config/tables.js';
 import { drConcern } from './config.js';
-import { DynamoIntakeBuffer } from '#shared/adapters/dynamodb/intake-buffer.js';
+import { DynamoIntakeBuffer, DynamoIntakeJournal } from '#shared/adapters/dynamodb/intake-buffer.js';
 import { LambdaDrillVerification } from '#shared/adapters/lambda/drill-invoker.js';
-import { PostgresDrRunLog } from '#shared/adapters/postgres/recovery-store.js';
+import { PostgresDrRunLog, PostgresRecoveryStore } from '#shared/adapters/postgres/recovery-store.js';
 import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
 import { PostgresSyntheticNotificationLog } from '#shared/adapters/postgres/synthetic-notifications.js';
 import { PostgresWriterProbe } from '#shared/adapters/postgres/writer-probe.js';
@@ -26,7 +26,7 @@ import { makePhoneProtection } from '#shared/compose/phones.js';
 import { postgres } from '#shared/compose/postgres.js';
 import { logger } from '#shared/powertools/logger.js';
 import { scheduledJob } from '#shared/powertools/scheduled-job.js';
-import { drainIntakeBuffer } from '#functions/intake/index.js';
+import { drainIntakeBuffer, settleIntakeJournal } from '#functions/intake/index.js';
 import { failoverDatabase, parseFailbackInput, parseFailoverInput, type FailoverDeps } from './dr-failover.js';
 
 export const makeHandler = (deps: FailoverDeps) =>
@@ -60,6 +60,8 @@ const failoverDeps = {
   // The drain stores buffered intakes as every intake is stored: the phone number sealed, with its look-up hash.
   requests: new PostgresRequestStore(pool, makePhoneProtection(config)),
   intakeBuffer: new DynamoIntakeBuffer(documents, config.tables.intakeBuffer),
+  journal: new DynamoIntakeJournal(documents, config.tables.intakeBuffer),
+  recovery: new PostgresRecoveryStore(pool),
   drRuns: new PostgresDrRunLog(pool),
   notifier: notifier(config, logger, new PostgresSyntheticNotificationLog(pool)),
   clock: systemClock,
@@ -72,6 +74,9 @@ const wired: FailoverDeps = {
   ...failoverDeps,
   drainIntakeBuffer(this: typeof failoverDeps) {
     return drainIntakeBuffer(this);
+  },
+  settleIntakeJournal(this: typeof failoverDeps) {
+    return settleIntakeJournal(this);
   },
 };
 export const handler = makeHandler(wired);

@@ -2,7 +2,7 @@
 // the SMS guard, the per-phone limit): composed once here for POST /emergencies and for drDrill's synthetic intake,
 // so the drill exercises exactly what a driver's request goes through.
 import type { CoreConfig } from '#shared/config/core.js';
-import { DynamoIntakeBuffer } from '#shared/adapters/dynamodb/intake-buffer.js';
+import { DynamoIntakeBuffer, DynamoIntakeJournal } from '#shared/adapters/dynamodb/intake-buffer.js';
 import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-index.js';
 import { DynamoWeatherLevelReader, type WeatherLevelCache } from '#shared/adapters/dynamodb/weather-level.js';
 import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
@@ -54,6 +54,7 @@ export function intakeDeps(config: IntakeConcerns, options: IntakeOptions = {}) 
   const deps = withDispatcher<Omit<IntakeDeps, keyof Dispatcher> & DispatchDeps>({
     requests: new PostgresRequestStore(pool, phones),
     intakeBuffer: new DynamoIntakeBuffer(tables.documents, config.tables.intakeBuffer),
+    journal: new DynamoIntakeJournal(tables.documents, config.tables.intakeBuffer),
     technicians: new DynamoTechnicianIndex(tables.documents, config.tables.locations),
     directory: new PostgresTechnicianDirectory(pool),
     weather: new DynamoWeatherLevelReader(tables.documents, config.tables.scalingState, options.weatherCache),

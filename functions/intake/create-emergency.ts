@@ -16,7 +16,7 @@ import {
 } from '#shared/domain/errors.js';
 import type { Clock, IdGenerator } from '#shared/ports/clock.js';
 import type { Geocoder } from '#shared/ports/geocoder.js';
-import type { IntakeBuffer } from '#shared/ports/intake-buffer.js';
+import type { IntakeBuffer, IntakeJournal } from '#shared/ports/intake-buffer.js';
 import { isActive, type RegionRole } from '#shared/ports/active-region.js';
 import type { Log } from '#shared/ports/logger.js';
 import type { PhoneProtection } from '#shared/ports/phone-protection.js';
@@ -43,7 +43,16 @@ export interface IntakeDeps extends Dispatcher, AnswerDeps {
   clock: Clock;
   ids: IdGenerator;
   log: Log;
-  intake: { slaMinutes: number; dedupWindowMinutes: number; dispatchBudgetMs: number; idempotencyTtlSeconds: number };
+  intake: {
+    slaMinutes: number;
+    dedupWindowMinutes: number;
+    dispatchBudgetMs: number;
+    idempotencyTtlSeconds: number;
+    /** How long the journal keeps a copy of each stored intake (0: none). */
+    journalSeconds?: number;
+  };
+  /** The replicated copy that closes asynchronous replication's window (ports/intake-buffer.ts); absent: none kept. */
+  journal?: IntakeJournal;
   phones: Pick<PhoneProtection, 'lookupHash'>;
   rateLimits: RateCounter;
   abuse: { intakeLimitPerPhoneHour: number };
@@ -170,7 +179,8 @@ async function acceptEmergency(
       const status = dispatch?.kind === 'assigned' ? 'assigned' : request.status;
       return { request: { ...request, status }, trackingToken: token, queued: false, dispatch, replayed: true };
     }
-    const dispatch = await dispatchWithinBudget(deps, stored, keyed);
+    // The journal copy is written beside dispatch, so it costs the answer no time, and is there before the answer.
+    const [dispatch] = await Promise.all([dispatchWithinBudget(deps, stored, keyed), keepInJournal(deps, stored, now)]);
     return {
       request: { ...stored, status: dispatch?.kind === 'assigned' ? 'assigned' : 'pending' },
       trackingToken,
@@ -204,6 +214,20 @@ async function acceptEmergency(
       queued: true,
       ...(held !== draft ? { replayed: true } : {}),
     };
+  }
+}
+
+/**
+ * Keeps a copy of the stored request in the replicated journal. The database already has it: a failed copy is logged,
+ * never refused (the driver's request is safe unless this region also dies within the replication lag).
+ */
+async function keepInJournal(deps: IntakeDeps, stored: NewEmergency, now: Date): Promise<void> {
+  const seconds = deps.intake.journalSeconds ?? 0;
+  if (!deps.journal || seconds === 0) return;
+  try {
+    await deps.journal.keep(stored, new Date(now.getTime() + seconds * 1000));
+  } catch (error) {
+    deps.log.error('intake journal copy failed; the request is stored', { id: stored.id, error });
   }
 }
 

@@ -3,3 +3,4 @@
 export { intakeDeps } from './compose.js';
 export { createEmergency, type AcceptedEmergency, type IntakeDeps, type IntakeOptions } from './create-emergency.js';
 export { drainIntakeBuffer } from './drain-intake-buffer.js';
+export { settleIntakeJournal, type JournalReport } from './settle-journal.js';

@@ -1,5 +1,5 @@
 // npm run drill:region: the two-region drill on this machine, printing RTO, RPO and the accounting of every
-// acknowledged request (scripts/drill/region-drill.ts). Options: --rate 20 --before 20 --after 10 --technicians 12 --no-verify --json
+// acknowledged request (scripts/drill/region-drill.ts). Options: --rate 20 --before 20 --after 10 --technicians 12 --delay 250 (ms of replication delay) --no-journal (measure the window it closes) --no-verify --json
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +31,8 @@ const { values } = parseArgs({
     before: { type: 'string' },
     after: { type: 'string' },
     technicians: { type: 'string' },
+    delay: { type: 'string' },
+    'no-journal': { type: 'boolean', default: false },
     'no-verify': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
@@ -54,7 +56,9 @@ try {
     secondsBeforeKill: number(values.before, drillDefaults.secondsBeforeKill),
     secondsAfterRecovery: number(values.after, drillDefaults.secondsAfterRecovery),
     technicians: number(values.technicians, drillDefaults.technicians),
+    replicationDelayMs: number(values.delay, drillDefaults.replicationDelayMs),
     verify: !values['no-verify'],
+    journal: !values['no-journal'],
     log: (line) => console.log(line),
   });
   console.log('');

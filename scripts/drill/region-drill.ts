@@ -12,6 +12,7 @@ import { makeHandler as makeHealth } from '#functions/platform/health.js';
 import { makeHandler as makeGet } from '#functions/tracking/get.js';
 import { makeHandler as makeLocation } from '#functions/technicians/location.js';
 import { makeJobActionHandler } from '#functions/jobs/job-action.js';
+import { makeHandler as makeRedispatch } from '#functions/dispatch/redispatch-pending.js';
 import { failoverDatabase, parseFailoverInput, type FailoverResult } from '#functions/disaster-recovery/dr-failover.js';
 import { parseRecoverInput, recoverRequests } from '#functions/disaster-recovery/dr-recover.js';
 import { parseDrillInput, runDrill } from '#functions/disaster-recovery/dr-drill.js';
@@ -38,6 +39,10 @@ export interface RegionDrillOptions {
   activeRegionCacheMs: number;
   /** Run the synthetic job on the test fleet as drFailover's last step. */
   verify: boolean;
+  /** Keep the intake journal (INTAKE_JOURNAL_SECONDS); off, the drill measures the window it closes. */
+  journal: boolean;
+  /** How long WAL takes from eu-west-2 to eu-west-1 (what is in flight at the kill is lost, as between regions). */
+  replicationDelayMs: number;
   log?: (line: string) => void;
 }
 
@@ -51,6 +56,9 @@ export const drillDefaults: Omit<RegionDrillOptions, 'dynamodbEndpoint'> = {
   healthCheckFailureThreshold: 3,
   activeRegionCacheMs: 1000,
   verify: true,
+  journal: true,
+  // Aurora's global database replicates with a typical lag under one second; the drill takes a quarter of one.
+  replicationDelayMs: 250,
 };
 
 export interface RegionDrillReport {
@@ -76,8 +84,10 @@ export interface RegionDrillReport {
     recoveredByDrRecover: number;
     lost: number;
     lostIds: string[];
-    /** Acknowledged by eu-west-2 with 201 and not replicated before the kill (before any recovery). */
-    missingAfterPromotion: number;
+    /** Acknowledged by eu-west-2 with 201 and not replicated before the kill: put back from the journal by drFailover. */
+    restoredFromJournal: number;
+    /** Still missing after drFailover's drain and journal (put back by drRecover, or lost). */
+    missingAfterFailover: number;
   };
   jobSteps: {
     attempted: number;
@@ -87,8 +97,12 @@ export interface RegionDrillReport {
     completedJobs: number;
     /** A 409 showed the job behind a step acknowledged before the kill: that step was lost with eu-west-2, and redone. */
     lostAcknowledgedSteps: number;
+    /** A 403: the assignment the technician had was lost with eu-west-2; the request is pending again (redispatch). */
+    lostAssignments: number;
   };
   failover: { outcome: string; elapsedSeconds: number; steps: FailoverResult['steps'] };
+  /** eu-west-1's scheduled redispatch after the move (its first minute tick), and eu-west-2's, which no longer runs. */
+  redispatch: { assigned: number; stillPending: number };
   timeline: Array<{ atSeconds: number; event: string }>;
 }
 
@@ -243,7 +257,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export async function runRegionDrill(options: RegionDrillOptions): Promise<RegionDrillReport> {
   const started = Date.now();
-  const pair = await startLocalPair();
+  const pair = await startLocalPair({ replicationDelayMs: options.replicationDelayMs });
   const open: AllDeps[] = [];
   let routing: FailoverRouting | undefined;
   try {
@@ -285,6 +299,7 @@ async function drill(
     INTAKE_LIMIT_PER_PHONE_HOUR: '1000',
     // Load from a thousand numbers: the same-phone rule (409) is not what is being measured.
     DEDUP_WINDOW_MINUTES: '0',
+    ...(options.journal ? {} : { INTAKE_JOURNAL_SECONDS: '0' }),
     AUTH_JWKS: signer.publicJwks,
     AUTH_ISSUER: localIssuer,
     AUTH_CLIENT_ID: localClientId,
@@ -334,6 +349,7 @@ async function drill(
     gaveUp: 0,
     completedJobs: 0,
     lostAcknowledgedSteps: 0,
+    lostAssignments: 0,
   };
   const order = ['pending', 'assigned', 'en_route', 'on_site', 'completed'];
   const inFlight = new Set<Promise<void>>();
@@ -355,7 +371,9 @@ async function drill(
         last = `${region.name}: ${error.message}`;
         return undefined;
       });
-      if (answer && (answer.status === 200 || answer.status === 409)) {
+      // 409: the job is not where the app thought; 403: it is no longer this technician's (its assignment was lost
+      // with eu-west-2, and the request went back to pending for redispatch). The app stops retrying either way.
+      if (answer && (answer.status === 200 || answer.status === 409 || answer.status === 403)) {
         if (attempt > 1) jobs.succeededAfterRetry++;
         return answer;
       }
@@ -411,6 +429,10 @@ async function drill(
         return;
       }
       if (!answer) return;
+      if (answer.status === 403) {
+        jobs.lostAssignments++;
+        return;
+      }
       if (answer.status === 200) {
         status = after;
         continue;
@@ -483,6 +505,7 @@ async function drill(
   const rpo = await replicaLag(pair);
   const killedAt = Date.now();
   london.up = false;
+  pair.cutLink();
   await pair.primary.kill();
   mark(
     `eu-west-2 killed: PostgreSQL SIGKILL, functions stopped (standby lag at the kill: ${rpo.bytes} bytes, ${rpo.seconds.toFixed(3)} s)`,
@@ -493,8 +516,15 @@ async function drill(
   mark('eu-west-2 health check failed (Route 53 and the pager see it)');
   const cp = new LocalGlobalDatabase(pair);
   const irelandArn = LocalGlobalDatabase.arn('eu-west-1');
+  let journalRestored = 0;
   const failoverDeps = {
     ...ireland.deps,
+    // The real settle, counted: how many acknowledged intakes the promoted database lacked.
+    settleIntakeJournal: async () => {
+      const journal = await ireland.deps.settleIntakeJournal();
+      journalRestored += journal.restored;
+      return journal;
+    },
     dr: { globalClusterId: LocalGlobalDatabase.globalClusterId },
     controlPlane: { database: cp, target: cp, lag: cp },
     region: 'eu-west-1',
@@ -543,7 +573,7 @@ async function drill(
   const ids = [...acked.keys()];
   const storedBefore = await inPrimary(ids);
   const notStored = ids.filter((id) => !storedBefore.has(id));
-  const missingAfterPromotion = notStored.filter((id) => acked.get(id)!.status === 201).length;
+
   let inBuffer = 0;
   for (const id of notStored) if (await ireland.deps.intakeBuffer.find(id)) inBuffer++;
   const recover = await recoverRequests(ireland.deps, parseRecoverInput({ dryRun: false, operator: 'region-drill' }));
@@ -551,6 +581,10 @@ async function drill(
   const lostIds = ids.filter((id) => !storedAfter.has(id));
   const recovered = notStored.length - lostIds.length;
   mark(`drRecover ${recover.outcome}: ${recovered} acknowledged request(s) put back`);
+  // The next minute's EventBridge tick in eu-west-1: the scheduled writer runs there now, with no deploy.
+  const redispatched = await makeRedispatch(ireland.deps)({}, context('redispatch'));
+  if ('skipped' in redispatched) throw new Error('redispatch skipped in eu-west-1 after the failover');
+  mark(`eu-west-1 redispatch: ${redispatched.assigned} assigned, ${redispatched.stillPending} still pending`);
 
   const report: RegionDrillReport = {
     rtoSeconds: firstRecoveredAt ? (firstRecoveredAt - killedAt) / 1000 : Number.POSITIVE_INFINITY,
@@ -570,9 +604,11 @@ async function drill(
       recoveredByDrRecover: recovered,
       lost: lostIds.length,
       lostIds,
-      missingAfterPromotion,
+      restoredFromJournal: journalRestored,
+      missingAfterFailover: notStored.length,
     },
     jobSteps: jobs,
+    redispatch: { assigned: redispatched.assigned, stillPending: redispatched.stillPending },
     failover: {
       outcome: failover.outcome,
       elapsedSeconds: failover.elapsedSeconds,
@@ -589,10 +625,10 @@ export function describeDrill(r: RegionDrillReport): string[] {
     `RTO (kill → first 201 in eu-west-1): ${r.rtoSeconds.toFixed(1)} s   (target < 300 s)`,
     `RPO (standby replay lag at the kill): ${r.rpo.bytes} bytes of WAL, ${r.rpo.seconds.toFixed(3)} s   (target ≤ 30 s)`,
     `Requests: ${r.requests.started} started, ${r.requests.acknowledged} acknowledged (${r.requests.created201} × 201, ${r.requests.buffered202} × 202), ${r.requests.rejected} refused, ${r.requests.unacknowledged} never acknowledged; ${r.requests.retriedAttempts} attempts retried by the client`,
-    `Accounting of every acknowledged request: ${r.accounting.inNewPrimary} in the new primary after the drain, ${r.accounting.inBuffer} still in the buffer, ${r.accounting.recoveredByDrRecover} put back by drRecover, LOST ${r.accounting.lost}` +
+    `Accounting of every acknowledged request: ${r.accounting.inNewPrimary} in the new primary after drFailover (${r.accounting.restoredFromJournal} of them from the journal), ${r.accounting.inBuffer} still in the buffer, ${r.accounting.recoveredByDrRecover} put back by drRecover, LOST ${r.accounting.lost}` +
       (r.accounting.lost ? ` (${r.accounting.lostIds.join(', ')})` : ''),
-    `Acknowledged with 201 by eu-west-2 but not replicated at the kill: ${r.accounting.missingAfterPromotion}`,
-    `Job steps: ${r.jobSteps.attempted} attempted, ${r.jobSteps.failedAttempts} failed attempts, ${r.jobSteps.succeededAfterRetry} succeeded on a retry, ${r.jobSteps.gaveUp} given up; ${r.jobSteps.lostAcknowledgedSteps} acknowledged step(s) lost with eu-west-2 and redone; ${r.jobSteps.completedJobs} jobs completed`,
+    `Acknowledged with 201 by eu-west-2 but never replicated: ${r.accounting.restoredFromJournal}, all put back from the intake journal by drFailover (${r.accounting.missingAfterFailover} still missing after it)`,
+    `Job steps: ${r.jobSteps.attempted} attempted, ${r.jobSteps.failedAttempts} failed attempts, ${r.jobSteps.succeededAfterRetry} succeeded on a retry, ${r.jobSteps.gaveUp} given up; ${r.jobSteps.lostAcknowledgedSteps} acknowledged step(s) lost with eu-west-2 and redone, ${r.jobSteps.lostAssignments} assignment(s) lost and left to redispatch; ${r.redispatch.assigned} assigned by eu-west-1's first redispatch run (${r.redispatch.stillPending} still pending); ${r.jobSteps.completedJobs} jobs completed`,
     `drFailover ${r.failover.outcome} in ${r.failover.elapsedSeconds} s: ` +
       r.failover.steps.map((s) => `${s.name} ${s.seconds.toFixed(1)} s${s.ok ? '' : ' FAILED'}`).join(', '),
   ];

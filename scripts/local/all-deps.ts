@@ -1,7 +1,7 @@
 // Every adapter of the service at once, composed from the same builders the functions use (shared/compose/), for
 // tests, the benchmark and local scripts. A Lambda never imports this: it composes only what its role allows.
 import type { Config } from '../config.js';
-import { DynamoIntakeBuffer } from '#shared/adapters/dynamodb/intake-buffer.js';
+import { DynamoIntakeBuffer, DynamoIntakeJournal } from '#shared/adapters/dynamodb/intake-buffer.js';
 import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-index.js';
 import { DynamoScaleStateStore, DynamoWeatherLevelReader } from '#shared/adapters/dynamodb/weather-level.js';
 import { PostgresLiveMap } from '#shared/adapters/postgres/live-map.js';
@@ -36,7 +36,12 @@ import { logger } from '#shared/powertools/logger.js';
 import type { Principal } from '#shared/domain/principal.js';
 import type { CreateEmergencyInput } from '#shared/schemas/emergency.js';
 import { withDispatcher } from '#functions/dispatch/index.js';
-import { createEmergency, drainIntakeBuffer, type IntakeOptions } from '#functions/intake/index.js';
+import {
+  createEmergency,
+  drainIntakeBuffer,
+  settleIntakeJournal,
+  type IntakeOptions,
+} from '#functions/intake/index.js';
 import { applyJobAction, type TechnicianAction } from '#functions/jobs/index.js';
 
 export interface Overrides extends ForecastOverrides {
@@ -76,6 +81,7 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
     metricsStore: new PostgresMetricsStore(pool),
     broadcasts: new PostgresIncidentBroadcasts(pool, phones),
     intakeBuffer: new DynamoIntakeBuffer(documents, config.tables.intakeBuffer),
+    journal: new DynamoIntakeJournal(documents, config.tables.intakeBuffer),
     technicians,
     fleet: technicians,
     liveMap: new PostgresLiveMap(pool),
@@ -131,6 +137,9 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
     },
     drainIntakeBuffer(this: typeof wired) {
       return drainIntakeBuffer(this);
+    },
+    settleIntakeJournal(this: typeof wired) {
+      return settleIntakeJournal(this);
     },
   });
 }

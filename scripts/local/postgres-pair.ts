@@ -12,6 +12,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -132,9 +133,44 @@ const primaryFlags = [
   'max_connections=200',
 ];
 
+/**
+ * The link between the regions: a TCP relay the standby streams WAL through, holding every chunk from the primary for
+ * `delayMs` (the cross-region replication delay; Aurora's global database typically lags under a second). When the
+ * primary dies, what the relay still holds dies with it, as bytes in flight between regions do.
+ */
+async function replicationLink(primaryPort: number, delayMs: number) {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((standbySide) => {
+    const primarySide = net.connect(primaryPort, '127.0.0.1');
+    sockets.add(standbySide).add(primarySide);
+    standbySide.on('data', (chunk) => primarySide.write(chunk));
+    primarySide.on('data', (chunk) => {
+      if (delayMs === 0) standbySide.write(chunk);
+      else setTimeout(() => !standbySide.destroyed && standbySide.write(chunk), delayMs).unref();
+    });
+    const cut = () => {
+      standbySide.destroy();
+      primarySide.destroy();
+    };
+    standbySide.on('error', cut).on('close', cut);
+    primarySide.on('error', cut).on('close', cut);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    /** The region is gone: nothing more crosses, and what was in flight is lost. */
+    cut() {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
+
 export interface LocalPair {
   primary: LocalServer;
   standby: LocalServer;
+  /** Cuts the replication link at once (with the primary's kill): WAL still in flight never arrives. */
+  cutLink(): void;
   database: string;
   /** The database's URL on each server. */
   primaryUrl: string;
@@ -148,7 +184,9 @@ export interface LocalPair {
  * migrated and stopped cleanly, its directory copied with owners and modes, and the copy started with standby.signal
  * and primary_conninfo, so it replays from the copy's checkpoint and then streams.
  */
-export async function startLocalPair(options: { database?: string; baseDir?: string } = {}): Promise<LocalPair> {
+export async function startLocalPair(
+  options: { database?: string; baseDir?: string; replicationDelayMs?: number } = {},
+): Promise<LocalPair> {
   const database = options.database ?? 'tyrehero';
   const base = mkdtempSync(path.join(options.baseDir ?? os.tmpdir(), 'tyrehero-region-pair-'));
   chmodSync(base, 0o755);
@@ -180,9 +218,10 @@ export async function startLocalPair(options: { database?: string; baseDir?: str
   rmSync(path.join(standbyDir, 'postmaster.pid'), { force: true });
   writeFileSync(path.join(standbyDir, 'standby.signal'), '');
   if ('uid' in owner) spawnSync('chown', [`${owner.uid}:${owner.gid}`, path.join(standbyDir, 'standby.signal')]);
+  const link = await replicationLink(primaryPort, options.replicationDelayMs ?? 0);
   appendFileSync(
     path.join(standbyDir, 'postgresql.auto.conf'),
-    `\nprimary_conninfo = 'host=127.0.0.1 port=${primaryPort} user=${user} password=${password} application_name=eu-west-1'\n`,
+    `\nprimary_conninfo = 'host=127.0.0.1 port=${link.port} user=${user} password=${password} application_name=eu-west-1'\n`,
   );
 
   primary = await startServer('eu-west-2', primaryDir, primaryPort, primaryFlags);
@@ -200,7 +239,9 @@ export async function startLocalPair(options: { database?: string; baseDir?: str
     database,
     primaryUrl: databaseUrlFor(primary.serverUrl, database),
     standbyUrl: databaseUrlFor(standby.serverUrl, database),
+    cutLink: () => link.cut(),
     async dispose() {
+      link.cut();
       for (const server of [primary, standby]) if (server.running) await server.stop();
       rmSync(base, { recursive: true, force: true });
     },

@@ -16,6 +16,11 @@ export const intakeConcern = concern(
       'How long an Idempotency-Key replays its first response (a retry within it is matched to the stored request).',
       '86400',
     ),
+    INTAKE_JOURNAL_SECONDS: field(
+      int(),
+      "How long a copy of each stored intake stays in the replicated intake buffer, so a failover can put back a 201 the database's replica never received (0: no copy). Well over the replication lag drCheck fails at (30 s).",
+      '120',
+    ),
     DISPATCH_BUDGET_MS: field(
       int(),
       'Most time POST /emergencies spends on dispatch after the commit; then it answers pending and redispatch carries on.',
@@ -29,5 +34,6 @@ export const intakeConcern = concern(
       slaMinutes: c.SLA_MINUTES,
       idempotencyTtlSeconds: c.IDEMPOTENCY_TTL_SECONDS,
       dispatchBudgetMs: c.DISPATCH_BUDGET_MS,
+      journalSeconds: c.INTAKE_JOURNAL_SECONDS,
     })),
 );

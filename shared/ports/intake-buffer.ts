@@ -16,6 +16,19 @@ export interface IntakeBuffer {
   probeWritable(timeoutMs: number): Promise<void>;
 }
 
+/**
+ * A copy of every stored intake, kept in the (replicated) intake buffer table until the database's replica has surely
+ * received it: the global database replicates asynchronously, so a 201 answered a moment before the region dies may
+ * never reach the other region's database. After a failover the new region puts back whatever the journal has and the
+ * database lacks (functions/intake/settle-journal.ts).
+ */
+export interface IntakeJournal {
+  keep(request: NewEmergency, until: Date): Promise<void>;
+  /** Every kept copy (a whole scan: the journal holds a couple of minutes of intakes). */
+  kept(): Promise<Array<{ request: NewEmergency; keptUntil: Date }>>;
+  forget(id: string): Promise<void>;
+}
+
 /** What a drain of the buffer into the system of record did (functions/intake). */
 export interface DrainReport {
   replayed: number;

@@ -67,7 +67,7 @@ describe('bundle budget', () => {
     expect(settingsOf(bundles.find((b) => b.name === 'drDrill')!)).not.toContain('shared/config/sms.ts');
     const owners: Record<string, string[]> = {
       'functions/weather-scaling/config.ts': ['weatherScaling'],
-      'functions/disaster-recovery/config.ts': ['drCheck', 'drFailover', 'drRestore'],
+      'functions/disaster-recovery/config.ts': ['drCheck', 'drFailover', 'drFailback', 'drRestore'],
       'functions/operations/config.ts': ['collectMetrics', 'opsQueue', 'opsMetrics'],
       'functions/platform/health-config.ts': ['health', 'opsHealth'],
       'functions/platform/pages-config.ts': ['pages'],

@@ -1,3 +1,4 @@
+import { evaluate } from '../support/waf.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -1496,7 +1497,7 @@ describe('encryption and retention', () => {
 });
 
 describe('edge protection and capacity', () => {
-  it('puts a regional WebACL on the API stage: AWS common and known-bad-inputs rules, a per-IP rate limit, GB and IE only', () => {
+  it('puts a regional WebACL on the API stage: AWS common and known-bad-inputs rules, per-IP rate limits, staff routes in the service area only', () => {
     const acl = resources.ApiWebAcl!.Properties;
     expect(acl.Scope).toBe('REGIONAL');
     const rules = Object.fromEntries((acl.Rules as Array<{ Name: string }>).map((r) => [r.Name, r]));
@@ -1510,11 +1511,39 @@ describe('edge protection and capacity', () => {
       Action: { Block: {} },
       Statement: { RateBasedStatement: { Limit: 2000, AggregateKeyType: 'IP' } },
     });
-    const geo = rules['uk-and-ireland-only'] as unknown as { Action: unknown; Statement: unknown };
-    expect(geo.Action).toEqual({ Block: {} });
-    expect(JSON.stringify(geo.Statement)).toContain('"CountryCodes":["GB","IE"]');
-    // Route 53's checkers probe from several countries: /health is exempt from the geo rule (not from the rate limit).
-    expect(JSON.stringify(geo.Statement)).toContain('"SearchString":"/prod/health"');
+    expect(rules['customer-routes-rate-outside-service-area']).toMatchObject({
+      Action: { Block: {} },
+      Statement: { RateBasedStatement: { Limit: 100, AggregateKeyType: 'IP' } },
+    });
+    const acl$ = acl.Rules as Parameters<typeof evaluate>[0];
+    const customerPaths = [
+      '/prod/emergencies',
+      '/emergencies',
+      '/prod/emergencies/6f1c1d2e-0000-4000-8000-000000000001',
+      '/emergencies/6f1c1d2e-0000-4000-8000-000000000001/cancel',
+      '/prod/t/TH-7K3Q9P',
+      '/assets/track.js',
+      // Route 53's checkers probe from several countries.
+      '/prod/health',
+    ];
+    const staffPaths = [
+      '/prod/ops/queue',
+      '/jobs/6f1c1d2e-0000-4000-8000-000000000001/accept',
+      '/prod/partner/emergencies',
+    ];
+    // The service area is never blocked by origin, on any route.
+    for (const country of ['GB', 'IE', 'IM', 'JE', 'GG'])
+      for (const path of [...customerPaths, ...staffPaths])
+        expect(evaluate(acl$, { country, path }), `${country} ${path}`).toEqual({ rateLimitedBy: ['rate-per-ip'] });
+    // A driver roaming on a French, Polish or US SIM reaches intake and tracking, under a tighter per-IP rate.
+    for (const country of ['FR', 'PL', 'US'])
+      for (const path of customerPaths)
+        expect(evaluate(acl$, { country, path }), `${country} ${path}`).toEqual({
+          rateLimitedBy: ['customer-routes-rate-outside-service-area', 'rate-per-ip'],
+        });
+    // Staff and partner routes from outside the area are refused at the edge.
+    for (const path of staffPaths)
+      expect(evaluate(acl$, { country: 'FR', path }).blockedBy, path).toBe('staff-routes-in-service-area-only');
     expect(resources.ApiWebAclAssociation!.Properties).toEqual({
       ResourceArn: {
         'Fn::Sub':
@@ -1659,7 +1688,7 @@ describe('disaster recovery in the prod template', () => {
     });
   });
 
-  it('gives drCheck its cluster, retention and read-only control-plane rights, and only drFailover may move the writer', () => {
+  it('gives drCheck its cluster, retention and read-only control-plane rights, and only drFailover/drFailback may move the writer', () => {
     const env = resources[logicalId('drCheck')]!.Properties.Environment.Variables;
     expect(env).toMatchObject({
       DR_CONTROL_PLANE: 'aws',
@@ -1681,7 +1710,19 @@ describe('disaster recovery in the prod template', () => {
       .filter(
         (fn) => resources[logicalId(fn)] && actionsOf(fn).some((a) => /Failover|Switchover|RestoreDBCluster/.test(a)),
       );
-    expect(movers.sort()).toEqual(['drFailover', 'drRestore']);
+    expect(movers.sort()).toEqual(['drFailback', 'drFailover', 'drRestore']);
+    // Moving the service is one operation: the writer, the active-region record, the drain and the synthetic job.
+    for (const fn of ['drFailover', 'drFailback']) {
+      expect(actionsOf(fn)).toEqual(
+        expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:DeleteItem', 'lambda:InvokeFunction']),
+      );
+      expect(roleStatements(fn).find((s) => s.Action.includes('lambda:InvokeFunction'))!.Resource).toEqual({
+        'Fn::GetAtt': ['DrDrillLambdaFunction', 'Arn'],
+      });
+      expect(roleStatements(fn).find((s) => s.Action.includes('dynamodb:PutItem'))!.Resource).toEqual({
+        'Fn::Sub': expect.stringMatching(/:table\/tyrehero-dispatch-prod-scaling-state$/),
+      });
+    }
   });
 
   it('reaches the RDS and CloudWatch APIs from the VPC through private endpoints', () => {

@@ -4,7 +4,7 @@ import { DeleteCommand, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib
 import { ConditionalCheckFailedException, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { IdempotencyMark, NewEmergency } from '#shared/domain/emergency.js';
-import type { IntakeBuffer } from '#shared/ports/intake-buffer.js';
+import type { IntakeBuffer, IntakeJournal } from '#shared/ports/intake-buffer.js';
 
 /** The key GET /health probes the buffer with; never stored. */
 export const INTAKE_PROBE_ID = 'health-probe';
@@ -27,6 +27,9 @@ const fromItem = ({ idempotency, ...i }: BufferedItem): NewEmergency => ({
   slaDeadline: new Date(i.slaDeadline),
   ...(idempotency ? { idempotency: { ...idempotency, answerDueBy: new Date(idempotency.answerDueBy) } } : {}),
 });
+
+/** Journal copies share the table under their own key prefix, so nothing that reads the buffer ever sees them. */
+export const JOURNAL_PREFIX = 'journal#';
 
 export class DynamoIntakeBuffer implements IntakeBuffer {
   constructor(
@@ -61,11 +64,24 @@ export class DynamoIntakeBuffer implements IntakeBuffer {
   }
 
   async list(limit: number): Promise<NewEmergency[]> {
-    // The buffer is empty except during a database outage, so a bounded scan is the cheapest read.
-    const { Items = [] } = await this.db.send(
-      new ScanCommand({ TableName: this.tableName, Limit: limit, ConsistentRead: true }),
-    );
-    return Items.map((item) => fromItem(item as BufferedItem));
+    // The buffer is empty except during a database outage, so a bounded scan is the cheapest read. Journal copies
+    // (a couple of minutes of intakes) are filtered out, so the scan goes on until it has `limit` or reaches the end.
+    const found: NewEmergency[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          ConsistentRead: true,
+          FilterExpression: 'NOT begins_with(id, :journal)',
+          ExpressionAttributeValues: { ':journal': JOURNAL_PREFIX },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) if (found.length < limit) found.push(fromItem(item as BufferedItem));
+      start = page.LastEvaluatedKey;
+    } while (start && found.length < limit);
+    return found;
   }
 
   async release(id: string): Promise<void> {
@@ -100,5 +116,52 @@ export class DynamoIntakeBuffer implements IntakeBuffer {
     await this.db.send(new DescribeTableCommand({ TableName: this.tableName }), {
       abortSignal: AbortSignal.timeout(timeoutMs),
     });
+  }
+}
+
+/** The intake journal (ports/intake-buffer.ts): copies of stored intakes in the buffer table, under JOURNAL_PREFIX. */
+export class DynamoIntakeJournal implements IntakeJournal {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async keep(request: NewEmergency, until: Date): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...toItem(request),
+          id: `${JOURNAL_PREFIX}${request.id}`,
+          requestId: request.id,
+          keptUntil: until.toISOString(),
+        },
+      }),
+    );
+  }
+
+  async kept(): Promise<Array<{ request: NewEmergency; keptUntil: Date }>> {
+    const kept: Array<{ request: NewEmergency; keptUntil: Date }> = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(id, :journal)',
+          ExpressionAttributeValues: { ':journal': JOURNAL_PREFIX },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const { requestId, keptUntil, ...rest } = item as BufferedItem & { requestId: string; keptUntil: string };
+        kept.push({ request: fromItem({ ...rest, id: requestId }), keptUntil: new Date(keptUntil) });
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return kept;
+  }
+
+  async forget(id: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { id: `${JOURNAL_PREFIX}${id}` } }));
   }
 }
