@@ -65,7 +65,11 @@ function compose(): JobActionDeps {
     authConcern,
     ...routeConcerns,
   ]);
-  return { ...dispatchDeps(config), verifier: tokenVerifier(config), http: standbyAwareHttpSettings(config, dynamo(config).documents) };
+  return {
+    ...dispatchDeps(config),
+    verifier: tokenVerifier(config),
+    http: standbyAwareHttpSettings(config, dynamo(config).documents),
+  };
 }
 
 /** Each route is its own Lambda; they differ only in the action. */

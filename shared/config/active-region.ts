@@ -7,7 +7,7 @@ export const activeRegionConcern = concern(
   {
     ACTIVE_REGION_DEFAULT: field(
       z.string().optional(),
-      'The region that serves while no failover has written the active-region record: the pair\'s primary (empty: this region).',
+      "The region that serves while no failover has written the active-region record: the pair's primary (empty: this region).",
     ),
     ACTIVE_REGION_CACHE_MS: field(
       int(0),
@@ -15,5 +15,6 @@ export const activeRegionConcern = concern(
       '5000',
     ),
   },
-  (o) => o.transform((c) => ({ defaultRegion: c.ACTIVE_REGION_DEFAULT || undefined, cacheMs: c.ACTIVE_REGION_CACHE_MS })),
+  (o) =>
+    o.transform((c) => ({ defaultRegion: c.ACTIVE_REGION_DEFAULT || undefined, cacheMs: c.ACTIVE_REGION_CACHE_MS })),
 );
