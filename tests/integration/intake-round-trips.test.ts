@@ -127,6 +127,9 @@ describe('DynamoDB calls per intake', () => {
       // The Idempotency-Key is matched in the intake's SQL call (migration 0015): no PutItem before, no UpdateItem after.
       // Read on every intake here; production caches it for a minute per container (below).
       'GetItemCommand scalingState': 1,
+      // The journal copy (INTAKE_JOURNAL_SECONDS), written beside dispatch so a failover cannot lose this 201. (The
+      // active-region record is read once per ACTIVE_REGION_CACHE_MS: an earlier intake in this file read it.)
+      'PutItemCommand intakeBuffer': 1,
       // The 4 nearest precision-5 cells are two runs in key order (gcpjc; gcpn1–gcpn5): 2 Queries, 4 before issue 12's
       // ranges. They find nobody, so the search reads each partition within the 92 km reach once: the disc crosses the
       // prime meridian, 2 more.

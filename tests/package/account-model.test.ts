@@ -63,7 +63,7 @@ describe('the account model on this release', () => {
     const { findings } = placeAccount({ ...prod, regions: [{ region: 'eu-west-2', template }] });
     expect(describeFindings(findings)).toEqual([
       expect.stringMatching(
-        /^eu-west-2 \(template\): 1213 reserved concurrent executions — reserved concurrency may total at most/,
+        /^eu-west-2 \(template\): 1214 reserved concurrent executions — reserved concurrency may total at most/,
       ),
     ]);
   });

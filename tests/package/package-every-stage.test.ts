@@ -92,10 +92,10 @@ describe.each(targets)('npx sls package --stage $stage --region $region', (targe
     expect(check.Properties.HealthCheckConfig.ResourcePath).toBe(`/${stage}/health`);
   });
 
-  it('matches the stage’s protections: geo blocking outside dev, TOTP and deletion protection in prod', () => {
+  it('matches the stage’s protections: staff routes geo-blocked outside dev, TOTP and deletion protection in prod', () => {
     const [, acl] = byType(target, 'AWS::WAFv2::WebACL')[0]!;
     const geo = (acl.Properties.Rules as Array<{ Name: string; Action: unknown }>).find(
-      (r) => r.Name === 'uk-and-ireland-only',
+      (r) => r.Name === 'staff-routes-in-service-area-only',
     )!;
     expect(geo.Action).toEqual(stage === 'dev' ? { Count: {} } : { Block: {} });
     const [, pool] = byType(target, 'AWS::Cognito::UserPool')[0]!;
