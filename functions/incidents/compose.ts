@@ -26,7 +26,10 @@ import { postgres } from '#shared/compose/postgres.js';
 import { secrets } from '#shared/adapters/secrets/provider.js';
 import { systemClock } from '#shared/adapters/system.js';
 import { dynamo } from '#shared/compose/dynamo.js';
-import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { regionRole, standbyAwareHttpSettings } from '#shared/compose/active-region.js';
+import { activeRegionConcern } from '#shared/config/active-region.js';
+import type { ActiveRegionOnly } from '#shared/powertools/scheduled-job.js';
 import { smsContinuity } from '#shared/compose/sms-continuity.js';
 import { guardSms, makeRateCounter } from '#shared/compose/protection.js';
 import { logger } from '#shared/powertools/logger.js';
@@ -58,6 +61,7 @@ export const incidentConcerns = [
   ...probeConcerns,
   smsConcern,
   incidentsConcern,
+  activeRegionConcern,
   authConcern,
   ...routeConcerns,
 ] as const;
@@ -86,7 +90,7 @@ function loggedServices(log: Log): { pager: Pager; chat: ChatOps; statusPage: St
   };
 }
 
-export function incidentDeps(config: IncidentConfig): IncidentDeps & StaffRouteDeps {
+export function incidentDeps(config: IncidentConfig): IncidentDeps & StaffRouteDeps & ActiveRegionOnly {
   const drill = drillDeps(config);
   const tables = dynamo(config);
   const phones = makePhoneProtection(config);
@@ -154,6 +158,9 @@ export function incidentDeps(config: IncidentConfig): IncidentDeps & StaffRouteD
     },
     slaBreaches: (from, to) => new PostgresSlaBreaches(sqlPool).count(from, to),
     verifier: tokenVerifier(config),
-    http: httpSettings(config),
+    // In the standby region the routes answer 503 + Retry-After and the tick skips: the record is global, and only
+    // the active region pages, escalates and texts.
+    http: standbyAwareHttpSettings(config, tables.documents),
+    regionRole: regionRole(config, tables.documents),
   };
 }

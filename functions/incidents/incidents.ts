@@ -6,7 +6,7 @@ import { loadConcerns } from '#shared/config/concern.js';
 import { httpRoute, type HttpHandler } from '#shared/http/route.js';
 import type { StaffRouteDeps } from '#shared/compose/http.js';
 import { logger } from '#shared/powertools/logger.js';
-import { scheduledJob } from '#shared/powertools/scheduled-job.js';
+import { scheduledJob, type ActiveRegionOnly } from '#shared/powertools/scheduled-job.js';
 import { incidentConcerns, incidentDeps } from './compose.js';
 import {
   actOnIncident,
@@ -22,7 +22,7 @@ import {
 } from './respond.js';
 import { IncidentActionPath, IncidentIdPath, IncidentStepBody, OpenIncidentBody } from './schemas.js';
 
-type Deps = IncidentDeps & StaffRouteDeps;
+type Deps = IncidentDeps & StaffRouteDeps & ActiveRegionOnly;
 
 export function makeHandler(deps: Deps) {
   const auth = { verifier: deps.verifier, role: 'operations' as const };
@@ -66,7 +66,7 @@ export function makeHandler(deps: Deps) {
       },
     ),
   };
-  const tick = scheduledJob(() => tickIncidents(deps));
+  const tick = scheduledJob(() => tickIncidents(deps), deps);
 
   return async (event: APIGatewayProxyEvent | SNSEvent | Record<string, unknown>, context: Context) => {
     if ('httpMethod' in event && 'resource' in event) {
