@@ -12,8 +12,11 @@ import type {
   Dispatcher,
   DispatchOptions,
   DispatchOutcome,
+  DispatchPolicy,
   PendingReason,
 } from '#shared/ports/dispatcher.js';
+import { planBatch } from '#shared/domain/batch-assignment.js';
+import ngeohash from 'ngeohash';
 import { formatUkTime } from '#shared/domain/uk-day.js';
 import { freshSince } from '#shared/domain/durations.js';
 import { byDistanceThenId, haversineKm, roundedKm } from '#shared/domain/geo.js';
@@ -28,8 +31,21 @@ export interface DispatchDeps {
   trackingLinks: TrackingLinks;
   clock: Clock;
   log: Log;
-  dispatch: { candidates: number; maxRadiusKm: number; freshMinutes: number; eta: EtaSettings };
+  dispatch: {
+    candidates: number;
+    maxRadiusKm: number;
+    freshMinutes: number;
+    eta: EtaSettings;
+    /** Absent: greedy, as dispatch was before batching (shared/ports/dispatcher.ts). */
+    policy?: DispatchPolicy;
+  };
 }
+
+/** Requests in the same precision-4 cell (~20 × 24 km) are one area: redispatch searches once for them all. */
+export const areaPrecision = 4;
+
+export const areaOf = (request: Pick<Dispatchable, 'location'>) =>
+  ngeohash.encode(request.location.lat, request.location.lon, areaPrecision);
 
 /** Claims lost to concurrent requests send the search out again past those technicians, at most this many times. */
 const maxSearchRounds = 4;
@@ -69,6 +85,10 @@ export async function dispatchEmergency(
     });
     if (found.length === 0) break;
     seenAny = true;
+    if (round === 0 && (await supplyShort(deps, request, found, now))) {
+      deps.log.info('supply short: left for the batched window', { requestId: request.id });
+      return leavePending(deps, request, 'awaiting-batch', now, radiusKm, report);
+    }
 
     for (const candidate of found) {
       tried.add(candidate.id);
@@ -92,6 +112,25 @@ export async function dispatchEmergency(
   return leavePending(deps, request, reason, now, radiusKm, report);
 }
 
+/**
+ * Batched policy only: fewer than k technicians can make this request's deadline and at least as many other requests
+ * wait in its area, so who gets them is the batched window's decision, not arrival order. With k or more able to make
+ * it, supply is spare and nothing is read: the fast path is unchanged.
+ */
+async function supplyShort(
+  deps: DispatchDeps,
+  request: Dispatchable,
+  found: readonly { distanceKm: number }[],
+  now: Date,
+): Promise<boolean> {
+  if (deps.dispatch.policy !== 'batched') return false;
+  const reachable = found.filter((c) =>
+    meetsSla(now, etaFor(c.distanceKm, request.onMotorway, deps.dispatch.eta), request.slaDeadline),
+  ).length;
+  if (reachable === 0 || reachable >= deps.dispatch.candidates) return false;
+  return (await deps.requests.countPendingInCell(areaOf(request), request.isTest, request.id)) >= reachable;
+}
+
 /** Records the attempt; nobody at all, or nobody who can arrive in time, puts the promise at risk until someone frees up. */
 async function leavePending(
   deps: DispatchDeps,
@@ -101,7 +140,7 @@ async function leavePending(
   radiusKm: number,
   report: SearchReport,
 ): Promise<DispatchOutcome> {
-  const slaAtRisk = reason !== 'all-claimed';
+  const slaAtRisk = reason !== 'all-claimed' && reason !== 'awaiting-batch';
   const { newlyAtRisk } = await deps.requests.recordDispatchAttempt(request.id, now, slaAtRisk);
   // Redispatch retries every minute: operations hear once when a request becomes at risk, not at every retry.
   if (newlyAtRisk) {
@@ -149,7 +188,9 @@ export async function dispatchArea(
   // One search serves one fleet: a synthetic request must never be offered a real technician, nor the reverse.
   if (requests.some((r) => fleetForRequest(r) !== fleet))
     throw new Error('dispatchArea: an area mixes synthetic and real requests');
-  const radiusKm = Math.max(...requests.map((r) => searchRadiusKm(deps, r, now)));
+  const batched = deps.dispatch.policy === 'batched';
+  // Batched serves requests past making their deadline too (never starved), so it looks as far as dispatch ever does.
+  const radiusKm = batched ? deps.dispatch.maxRadiusKm : Math.max(...requests.map((r) => searchRadiusKm(deps, r, now)));
   const { found, report } = await deps.technicians.nearestDispatchable(anchor.location, {
     k: requests.length + deps.dispatch.candidates,
     maxRadiusKm: radiusKm,
@@ -163,6 +204,7 @@ export async function dispatchArea(
     candidates: found.length,
     ...report,
   });
+  if (batched) return { outcomes: await dispatchBatch(deps, requests, found, now, fresh, report), search: report };
   const free = new Map(found.map((c) => [c.id, c]));
   const outcomes: DispatchOutcome[] = [];
   for (const request of requests) {
@@ -194,6 +236,55 @@ export async function dispatchArea(
     );
   }
   return { outcomes, search: report };
+}
+
+/** Requests one window plans at most: the solver is O(n²·m), and a longer backlog waits for the next window. */
+const maxBatch = 150;
+
+/**
+ * The batched window for one area: the plan (shared/domain/batch-assignment.ts) says who gets whom; each match is then
+ * claimed and assigned exactly as a greedy dispatch would (the same conditional claim, the same guarded UPDATE), most
+ * urgent request first. A lost claim leaves its request pending for the next window.
+ */
+async function dispatchBatch(
+  deps: DispatchDeps,
+  requests: readonly Dispatchable[],
+  found: readonly { id: string; location: { lat: number; lon: number } }[],
+  now: Date,
+  fresh: Date,
+  report: SearchReport,
+): Promise<DispatchOutcome[]> {
+  const window = requests.slice(0, maxBatch);
+  const plan = planBatch(window, found, now, { eta: deps.dispatch.eta, maxRadiusKm: deps.dispatch.maxRadiusKm });
+  const planned = new Map(plan.map((p) => [p.requestId, p]));
+  const outcomes: DispatchOutcome[] = [];
+  for (const request of requests) {
+    const match = planned.get(request.id);
+    if (match && (await deps.technicians.claim(match.technicianId, request.id, now, fresh))) {
+      outcomes.push(
+        await assignClaimed(
+          deps,
+          request,
+          { id: match.technicianId, distanceKm: match.distanceKm },
+          match.etaMinutes,
+          now,
+          report,
+        ),
+      );
+      continue;
+    }
+    const reachable = found.some((c) =>
+      meetsSla(
+        now,
+        etaFor(haversineKm(request.location, c.location), request.onMotorway, deps.dispatch.eta),
+        request.slaDeadline,
+      ),
+    );
+    const reason: PendingReason =
+      found.length === 0 ? 'no-technician-in-range' : reachable ? 'all-claimed' : 'none-within-sla';
+    outcomes.push(await leavePending(deps, request, reason, now, searchRadiusKm(deps, request, now), report));
+  }
+  return outcomes;
 }
 
 async function assignClaimed(

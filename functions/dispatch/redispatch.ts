@@ -1,10 +1,9 @@
 // Every minute: reclaims offers nobody accepted, offers pending requests again, and frees technicians held for nothing.
 import { openStatuses } from '#shared/domain/emergency.js';
-import ngeohash from 'ngeohash';
 import type { EmergencyRequest } from '#shared/domain/emergency.js';
 import type { TechnicianDirectory } from '#shared/ports/technician-directory.js';
 import { notify } from '#shared/ports/notifier.js';
-import { dispatchArea, type DispatchDeps } from './dispatch.js';
+import { areaOf, dispatchArea, type DispatchDeps } from './dispatch.js';
 import { freshSince } from '#shared/domain/durations.js';
 import { aboutRequest } from '#shared/ports/notifier.js';
 import { fleetForRequest } from '#shared/domain/test-fleet.js';
@@ -37,8 +36,6 @@ const batchSize = 50;
  */
 const pendingPerRun = 500;
 const maxAreasPerRun = 20;
-/** Requests in the same precision-4 cell (~20 × 24 km) share one search. */
-const areaPrecision = 4;
 /** A claim is written a moment before the request row that names it; younger claims may be mid-assignment. */
 const claimGraceMs = 60_000;
 
@@ -106,7 +103,7 @@ export async function redispatch(deps: RedispatchDeps): Promise<RedispatchReport
 function byArea(requests: readonly EmergencyRequest[]): EmergencyRequest[][] {
   const areas = new Map<string, EmergencyRequest[]>();
   for (const request of requests) {
-    const area = `${fleetForRequest(request)}:${ngeohash.encode(request.location.lat, request.location.lon, areaPrecision)}`;
+    const area = `${fleetForRequest(request)}:${areaOf(request)}`;
     areas.set(area, [...(areas.get(area) ?? []), request]);
   }
   return [...areas.values()];

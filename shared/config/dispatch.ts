@@ -1,11 +1,16 @@
 // How technicians are chosen and ETAs estimated: dispatch, intake, tracking, jobs, operations and the DR drill.
-import { concern, field, int, positive } from './concern.js';
+import { concern, field, int, oneOf, positive } from './concern.js';
 
 export const dispatchConcern = concern(
   'dispatch',
   {
     DISPATCH_CANDIDATES: field(int(1), 'How many nearest available technicians dispatch tries, nearest first.', '5'),
     DISPATCH_MAX_RADIUS_KM: field(positive, 'Furthest straight-line distance searched for a technician.', '150'),
+    DISPATCH_POLICY: field(
+      oneOf(['batched', 'greedy']),
+      'batched: where an area has more pending requests than free technicians, redispatch matches them at least total cost and still serves requests past their deadline, most urgent first; greedy: nearest first in arrival order (docs/performance.md, "Storm day").',
+      'batched',
+    ),
     LOCATION_FRESH_MINUTES: field(
       positive,
       'A technician silent for longer is not dispatchable: the van app reports every 30 s, so 2 minutes is four missed fixes.',
@@ -33,6 +38,7 @@ export const dispatchConcern = concern(
     o.transform((c) => ({
       candidates: c.DISPATCH_CANDIDATES,
       maxRadiusKm: c.DISPATCH_MAX_RADIUS_KM,
+      policy: c.DISPATCH_POLICY,
       freshMinutes: c.LOCATION_FRESH_MINUTES,
       acceptWithinMinutes: c.ACCEPT_WITHIN_MINUTES,
       arrivalRadiusMeters: c.ARRIVAL_RADIUS_METERS,

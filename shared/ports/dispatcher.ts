@@ -16,9 +16,22 @@ export type Dispatchable = Pick<
   | 'postcode'
   | 'isTest'
   | 'trackingTokenHash'
+  | 'priority'
+  | 'createdAt'
 >;
 
-export type PendingReason = 'no-technician-in-range' | 'none-within-sla' | 'all-claimed';
+/**
+ * `awaiting-batch`: supply is short in the request's area (more pending requests than free technicians who can make
+ * it), so the next batched window decides who gets whom rather than arrival order (functions/dispatch, "batched").
+ */
+export type PendingReason = 'no-technician-in-range' | 'none-within-sla' | 'all-claimed' | 'awaiting-batch';
+
+/**
+ * greedy: each request takes the nearest free technician who can make its deadline, in turn. batched: the same while
+ * supply is spare; where it is short, a window's requests and technicians are matched at least total cost
+ * (shared/domain/batch-assignment.ts), and requests past making their deadline are still served, most urgent first.
+ */
+export type DispatchPolicy = 'greedy' | 'batched';
 
 export type DispatchOutcome =
   | {

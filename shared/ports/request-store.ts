@@ -145,6 +145,8 @@ export interface RequestStore {
   /** Assigned but not accepted since before `before`: the technician has not responded. */
   findUnacceptedSince(before: Date, limit: number): Promise<EmergencyRequest[]>;
   countPending(): Promise<number>;
+  /** Pending requests of this fleet (test or real) whose geohash starts with `cell`, other than `exceptId`. */
+  countPendingInCell(cell: string, isTest: boolean, exceptId: string): Promise<number>;
   /** Real requests not yet reached whose promise is in danger: flagged at risk, ETA past the deadline, or deadline passed. */
   findSlaAtRisk(now: Date, limit: number): Promise<EmergencyRequest[]>;
   /** Who each of these requests is with now (requests that do not exist are absent from the map). */

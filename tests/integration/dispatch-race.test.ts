@@ -16,7 +16,8 @@ beforeAll(async () => {
   // the real concurrency and no request waits out the pool's connect timeout (which would buffer it, 202) on a busy machine.
   // The fleet reports once, here, on the real clock, and the bursts can take minutes on a loaded machine: keep those
   // fixes fresh for the whole file rather than have the van apps report during the test.
-  stack = await testStack({ env: { DB_POOL_MAX: '50', LOCATION_FRESH_MINUTES: '10' } });
+  // Greedy: this file holds nearest-first to its contract; batched-dispatch.test.ts holds the batched one.
+  stack = await testStack({ env: { DB_POOL_MAX: '50', LOCATION_FRESH_MINUTES: '10', DISPATCH_POLICY: 'greedy' } });
   await seedTechnicianProfiles(stack, technicianIds);
   for (const [i, id] of technicianIds.entries()) {
     await stack.deps.technicians.recordLocation(id, {

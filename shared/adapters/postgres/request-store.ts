@@ -414,6 +414,17 @@ export class PostgresRequestStore implements RequestStore {
     });
   }
 
+  countPendingInCell(cell: string, isTest: boolean, exceptId: string): Promise<number> {
+    return guarded('counting pending emergencies in an area', async () => {
+      const { rows } = await this.pool.query<{ pending: number }>(
+        // Pending rows are few (the open-status index), so the prefix test runs over a handful of them.
+        `SELECT count(*)::int AS pending FROM emergency_requests WHERE status = 'pending' AND is_test = $2 AND id <> $3 AND left(geohash, length($1)) = $1`,
+        [cell, isTest, exceptId],
+      );
+      return rows[0]!.pending;
+    });
+  }
+
   findUnacceptedSince(before: Date, limit: number): Promise<EmergencyRequest[]> {
     return guarded('listing unaccepted assignments', async () => {
       const { rows } = await this.pool.query<RequestRow>(
