@@ -15,7 +15,7 @@ import type {
   DispatchPolicy,
   PendingReason,
 } from '#shared/ports/dispatcher.js';
-import { planBatch } from '#shared/domain/batch-assignment.js';
+import { planBatch, type BatchWeights } from '#shared/domain/batch-assignment.js';
 import ngeohash from 'ngeohash';
 import { formatUkTime } from '#shared/domain/uk-day.js';
 import { freshSince } from '#shared/domain/durations.js';
@@ -38,14 +38,23 @@ export interface DispatchDeps {
     eta: EtaSettings;
     /** Absent: greedy, as dispatch was before batching (shared/ports/dispatcher.ts). */
     policy?: DispatchPolicy;
+    /** The batched window's cost weights; absent: defaultBatchWeights (what the simulation measured best). */
+    batchWeights?: BatchWeights;
   };
 }
 
 /** Requests in the same precision-4 cell (~20 × 24 km) are one area: redispatch searches once for them all. */
 export const areaPrecision = 4;
 
-export const areaOf = (request: Pick<Dispatchable, 'location'>) =>
-  ngeohash.encode(request.location.lat, request.location.lon, areaPrecision);
+export const areaOf = (request: Pick<Dispatchable, 'location'>, precision = areaPrecision) =>
+  ngeohash.encode(request.location.lat, request.location.lon, precision);
+
+/**
+ * Supply is judged over a precision-3 cell (~156 × 156 km), about a request's SLA reach (61–92 km each way): a van
+ * that frees up is in reach of the requests waiting in the neighbouring ~20 km cells too, and the window, not the
+ * next caller in an empty cell, should decide who gets it.
+ */
+const supplyPrecision = 3;
 
 /** Claims lost to concurrent requests send the search out again past those technicians, at most this many times. */
 const maxSearchRounds = 4;
@@ -128,7 +137,9 @@ async function supplyShort(
     meetsSla(now, etaFor(c.distanceKm, request.onMotorway, deps.dispatch.eta), request.slaDeadline),
   ).length;
   if (reachable === 0 || reachable >= deps.dispatch.candidates) return false;
-  return (await deps.requests.countPendingInCell(areaOf(request), request.isTest, request.id)) >= reachable;
+  return (
+    (await deps.requests.countPendingInCell(areaOf(request, supplyPrecision), request.isTest, request.id)) >= reachable
+  );
 }
 
 /** Records the attempt; nobody at all, or nobody who can arrive in time, puts the promise at risk until someone frees up. */
@@ -188,9 +199,7 @@ export async function dispatchArea(
   // One search serves one fleet: a synthetic request must never be offered a real technician, nor the reverse.
   if (requests.some((r) => fleetForRequest(r) !== fleet))
     throw new Error('dispatchArea: an area mixes synthetic and real requests');
-  const batched = deps.dispatch.policy === 'batched';
-  // Batched serves requests past making their deadline too (never starved), so it looks as far as dispatch ever does.
-  const radiusKm = batched ? deps.dispatch.maxRadiusKm : Math.max(...requests.map((r) => searchRadiusKm(deps, r, now)));
+  const radiusKm = Math.max(...requests.map((r) => searchRadiusKm(deps, r, now)));
   const { found, report } = await deps.technicians.nearestDispatchable(anchor.location, {
     k: requests.length + deps.dispatch.candidates,
     maxRadiusKm: radiusKm,
@@ -204,7 +213,6 @@ export async function dispatchArea(
     candidates: found.length,
     ...report,
   });
-  if (batched) return { outcomes: await dispatchBatch(deps, requests, found, now, fresh, report), search: report };
   const free = new Map(found.map((c) => [c.id, c]));
   const outcomes: DispatchOutcome[] = [];
   for (const request of requests) {
@@ -238,11 +246,47 @@ export async function dispatchArea(
   return { outcomes, search: report };
 }
 
+/**
+ * The batched window over a whole run: one search per area (as greedy's, so a run still costs at most 14 Queries an
+ * area), every technician found by any of them pooled, and ONE plan over all the run's requests, so a van between two
+ * areas goes where the plan says rather than to whichever area was searched first. Areas of one fleet only.
+ */
+export async function dispatchWindow(
+  deps: DispatchDeps,
+  areas: readonly (readonly Dispatchable[])[],
+): Promise<{ outcomes: DispatchOutcome[]; search: SearchReport; areasSearched: number }> {
+  const now = deps.clock.now();
+  const fresh = freshSince(now, deps.dispatch.freshMinutes);
+  const report: SearchReport = { queries: 0, itemsRead: 0, levels: 0 };
+  const pooled = new Map<string, { id: string; location: { lat: number; lon: number } }>();
+  for (const area of areas) {
+    const anchor = area[0]!;
+    // Requests past making their deadline are served too (never starved), so the search looks as far as dispatch does.
+    const { found, report: searched } = await deps.technicians.nearestDispatchable(anchor.location, {
+      k: area.length + deps.dispatch.candidates,
+      maxRadiusKm: deps.dispatch.maxRadiusKm,
+      freshSince: fresh,
+      fleet: fleetForRequest(anchor),
+    });
+    report.queries += searched.queries;
+    report.itemsRead += searched.itemsRead;
+    report.levels = Math.max(report.levels, searched.levels);
+    for (const c of found) pooled.set(c.id, c);
+  }
+  const requests = areas.flat();
+  deps.log.info('batched window', { requests: requests.length, technicians: pooled.size, ...report });
+  return {
+    outcomes: await dispatchBatch(deps, requests, [...pooled.values()], now, fresh, report),
+    search: report,
+    areasSearched: areas.length,
+  };
+}
+
 /** Requests one window plans at most: the solver is O(n²·m), and a longer backlog waits for the next window. */
 const maxBatch = 150;
 
 /**
- * The batched window for one area: the plan (shared/domain/batch-assignment.ts) says who gets whom; each match is then
+ * The batched window: the plan (shared/domain/batch-assignment.ts) says who gets whom; each match is then
  * claimed and assigned exactly as a greedy dispatch would (the same conditional claim, the same guarded UPDATE), most
  * urgent request first. A lost claim leaves its request pending for the next window.
  */

@@ -3,7 +3,7 @@ import { openStatuses } from '#shared/domain/emergency.js';
 import type { EmergencyRequest } from '#shared/domain/emergency.js';
 import type { TechnicianDirectory } from '#shared/ports/technician-directory.js';
 import { notify } from '#shared/ports/notifier.js';
-import { areaOf, dispatchArea, type DispatchDeps } from './dispatch.js';
+import { areaOf, dispatchArea, dispatchWindow, type DispatchDeps } from './dispatch.js';
 import { freshSince } from '#shared/domain/durations.js';
 import { aboutRequest } from '#shared/ports/notifier.js';
 import { fleetForRequest } from '#shared/domain/test-fleet.js';
@@ -73,7 +73,28 @@ export async function redispatch(deps: RedispatchDeps): Promise<RedispatchReport
     }
   }
 
-  for (const area of byArea(await deps.requests.findPending(pendingPerRun)).slice(0, maxAreasPerRun)) {
+  const areas = byArea(await deps.requests.findPending(pendingPerRun)).slice(0, maxAreasPerRun);
+  if (deps.dispatch.policy === 'batched') {
+    // One window per fleet: a synthetic request must never be planned a real technician, nor the reverse.
+    for (const fleet of ['real', 'test'] as const) {
+      const mine = areas.filter((area) => fleetForRequest(area[0]!) === fleet);
+      if (mine.length === 0) continue;
+      report.attempted += mine.reduce((n, area) => n + area.length, 0);
+      try {
+        const { outcomes, search, areasSearched } = await dispatchWindow(deps, mine);
+        report.areasSearched += areasSearched;
+        report.searchQueries += search.queries;
+        for (const outcome of outcomes) {
+          if (outcome.kind === 'assigned') report.assigned++;
+          else report.stillPending++;
+        }
+      } catch (error) {
+        report.failures++;
+        deps.log.error('batched window failed', { fleet, error: error });
+      }
+    }
+  }
+  for (const area of deps.dispatch.policy === 'batched' ? [] : areas) {
     report.attempted += area.length;
     try {
       const { outcomes, search } = await dispatchArea(deps, area);

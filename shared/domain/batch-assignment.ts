@@ -78,14 +78,27 @@ export interface BatchWeights {
   missBase: number;
   missPerPriority: number;
   /**
-   * What leaving a request unserved for one more window costs beyond its miss: minutes of urgency for each priority
-   * step (as findPending ages urgency) plus a minute per minute waited, and `lateAging` per minute past its deadline,
-   * so a request that can no longer make it overtakes new on-time ones after missBase ÷ lateAging minutes late.
+   * A request's urgency, in minutes: `perPriority` for each priority step above 5, `waitWeight` per minute waited
+   * (the nearer its deadline, the sooner it is served among those that can make it), and `lateAging` per minute past
+   * its deadline.
    */
   perPriority: number;
+  waitWeight: number;
   lateAging: number;
-  /** Keeps serving a late request worth more than any drive: it is served whenever a technician is left over. */
+  /**
+   * A request that can no longer make its deadline takes a technician left over after every request that can still
+   * make it, when the drive is shorter than this plus its urgency. Its urgency grows while it waits, so it reaches
+   * further every minute and none waits for ever; a long drive to a late request right after its deadline would only
+   * make the next call late too.
+   */
   serveFloor: number;
+  /** False: a request that cannot make its deadline is never planned (greedy's rule; the simulation's comparison). */
+  serveLate: boolean;
+  /**
+   * A pair counts as on time only with this many minutes to spare: a plan that arrives on the minute is late as soon
+   * as the van is slower than the model, and the window, unlike nearest-first, would otherwise plan to the edge.
+   */
+  slackMinutes: number;
 }
 
 /** Measured with `npm run simulate` (docs/performance.md, "Storm day"). */
@@ -93,8 +106,11 @@ export const defaultBatchWeights: BatchWeights = {
   missBase: 600,
   missPerPriority: 100,
   perPriority: 10,
-  lateAging: 10,
-  serveFloor: 240,
+  waitWeight: 0.25,
+  lateAging: 1,
+  serveFloor: 30,
+  serveLate: true,
+  slackMinutes: 10,
 };
 
 export interface PlannedMatch {
@@ -126,7 +142,9 @@ export function planBatch(
       const distanceKm = haversineKm(r.location, t.location);
       if (distanceKm > settings.maxRadiusKm || r.declinedBy.includes(t.id)) return undefined;
       const etaMinutes = etaFor(distanceKm, r.onMotorway, settings.eta);
-      return { distanceKm, etaMinutes, meetsSla: meetsSla(now, etaMinutes, r.slaDeadline) };
+      const onTime = meetsSla(now, etaMinutes + weights.slackMinutes, r.slaDeadline);
+      if (!onTime && !weights.serveLate) return undefined;
+      return { distanceKm, etaMinutes, meetsSla: onTime };
     }),
   );
   const unserved = requests.map((r) => unservedCost(r, now, weights));
@@ -156,5 +174,5 @@ function missCost(r: BatchRequest, w: BatchWeights): number {
 function unservedCost(r: BatchRequest, now: Date, w: BatchWeights): number {
   const waited = Math.max(0, (now.getTime() - r.createdAt.getTime()) / 60_000);
   const late = Math.max(0, (now.getTime() - r.slaDeadline.getTime()) / 60_000);
-  return missCost(r, w) + w.serveFloor + w.perPriority * (5 - r.priority) + waited + w.lateAging * late;
+  return missCost(r, w) + w.serveFloor + w.perPriority * (5 - r.priority) + w.waitWeight * waited + w.lateAging * late;
 }

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { minCostAssignment, planBatch, type BatchRequest } from '#shared/domain/batch-assignment.js';
-import { defaultEtaSettings } from '#shared/domain/eta.js';
+import {
+  defaultBatchWeights,
+  minCostAssignment,
+  planBatch,
+  type BatchRequest,
+} from '#shared/domain/batch-assignment.js';
+import { defaultEtaSettings, etaFor, meetsSla } from '#shared/domain/eta.js';
+import { haversineKm } from '#shared/domain/geo.js';
 
 /** Every way of giving n rows distinct columns, for checking the solver against the definition of optimal. */
 function bruteForceMin(cost: number[][]): number {
@@ -98,21 +104,33 @@ describe('planBatch', () => {
     expect(plan).toMatchObject([{ requestId: 'late', technicianId: 't1', meetsSla: false }]);
   });
 
-  it('lets a request long past its deadline overtake a new on-time one', () => {
-    const longLate = request('longLate', {
-      priority: 5,
-      createdAt: new Date(now.getTime() - 200 * 60_000),
-      slaDeadline: new Date(now.getTime() - 110 * 60_000),
+  it('serves the most urgent of the requests that cannot make it first: priority, then waiting', () => {
+    const late = (id: string, priority: number, waited: number) =>
+      request(id, {
+        priority,
+        createdAt: new Date(now.getTime() - waited * 60_000),
+        slaDeadline: new Date(now.getTime() - (waited - 90) * 60_000),
+      });
+    const one = [{ id: 't1', location: leeds }];
+    expect(planBatch([late('p4', 4, 110), late('p2', 2, 100)], one, now, settings)[0]?.requestId).toBe('p2');
+    expect(planBatch([late('newer', 3, 100), late('older', 3, 150)], one, now, settings)[0]?.requestId).toBe('older');
+  });
+
+  it('leaves a request that cannot make it unplanned under greedy’s rule (serveLate false)', () => {
+    const late = request('late', { slaDeadline: new Date(now.getTime() - 30 * 60_000) });
+    const plan = planBatch([late], [{ id: 't1', location: leeds }], now, settings, {
+      ...defaultBatchWeights,
+      serveLate: false,
     });
-    const plan = planBatch([request('new', { priority: 5 }), longLate], [{ id: 't1', location: leeds }], now, settings);
-    expect(plan.map((p) => p.requestId)).toEqual(['longLate']);
+    expect(plan).toEqual([]);
   });
 
   it('swaps two technicians when nearest-first would make one request miss', () => {
-    // a is 2 km from t1 and 5 km from t2 (16 or 23 min); b has 70 minutes left and is 43 km from t1 (66 min) but 50 km
-    // from t2 (75 min). Nearest-first gives a t1 and b misses; the plan gives b t1 and a t2, and both make it.
+    // a is 2 km from t1 and 5 km from t2 (16 or 23 min); b has 80 minutes left and is 43 km from t1 (66 min) but 50 km
+    // from t2 (75 min, inside the deadline but not its 10 minutes of slack). Nearest-first gives a t1, leaving b the
+    // drive that arrives on the edge; the plan gives b t1 and a t2, and both make it with time to spare.
     const a = request('a');
-    const b = request('b', { location: kmNorth(leeds, 45), slaDeadline: new Date(now.getTime() + 70 * 60_000) });
+    const b = request('b', { location: kmNorth(leeds, 45), slaDeadline: new Date(now.getTime() + 80 * 60_000) });
     const t1 = { id: 't1', location: kmNorth(leeds, 2) };
     const t2 = { id: 't2', location: kmNorth(leeds, -5) };
     const plan = planBatch([a, b], [t1, t2], now, settings);
@@ -155,8 +173,15 @@ describe('planBatch', () => {
           const plan = planBatch(requests, technicians, now, settings);
           expect(new Set(plan.map((p) => p.technicianId)).size).toBe(plan.length);
           expect(new Set(plan.map((p) => p.requestId)).size).toBe(plan.length);
-          // Within 150 km of each other everyone can reach everyone: as many served as the scarcer side allows.
-          expect(plan.length).toBe(Math.min(requests.length, technicians.length));
+          // Optimal means no on-time pair is left unused: a free technician who could reach a waiting request in time
+          // would lower the cost by taking it.
+          const planned = new Set(plan.flatMap((p) => [p.requestId, p.technicianId]));
+          for (const r of requests.filter((r) => !planned.has(r.id)))
+            for (const t of technicians.filter((t) => !planned.has(t.id))) {
+              const minutes = etaFor(haversineKm(r.location, t.location), r.onMotorway, defaultEtaSettings);
+              const spare = defaultBatchWeights.slackMinutes;
+              expect(meetsSla(now, minutes + spare, r.slaDeadline), `${r.id} and ${t.id} left apart`).toBe(false);
+            }
         },
       ),
       { numRuns: 100 },

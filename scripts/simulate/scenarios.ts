@@ -1,0 +1,294 @@
+// The scenarios (calm, storm) and policies (greedy, batched, batched with pre-scaling) of a simulated day, and the bound.
+import os from 'node:os';
+import path from 'node:path';
+import { isolatedConfig, type SharedEngines } from '../local/isolated.js';
+import { projectRoot } from '../local/engines.js';
+import { describeShortfall, fleetShortfall } from '#shared/domain/fleet-needs.js';
+import type { WeatherLevel } from '#shared/domain/priority.js';
+import { defaultBatchWeights, type BatchWeights } from '#shared/domain/batch-assignment.js';
+import { hindsightBound } from './bound.js';
+import { simulateDay, type DayPlan } from './day.js';
+import {
+  breakdowns,
+  fleet,
+  forecastsFrom,
+  hourlyShape,
+  levelsByHour,
+  loadWeatherFixture,
+  seededRandom,
+  technician,
+  type SimRegion,
+  type SimTechnician,
+} from './model.js';
+import { figuresOf, type PolicyFigures, type ScenarioFigures, type SimResults } from './report.js';
+
+export interface SimSize {
+  regions: readonly SimRegion[];
+  hours: { from: number; to: number };
+  drainHours: number;
+  /** Run calm with pre-scaling too (it calls nobody in on a calm day, so it is the batched run again). */
+  windowSeconds: number;
+  fixEveryMinutes: number;
+}
+
+const leeds = { name: 'Leeds', centre: { lat: 53.8008, lon: -1.5491 } };
+const manchester = { name: 'Manchester', centre: { lat: 53.4808, lon: -2.2426 } };
+
+/**
+ * Full: a whole day in Leeds and Manchester, the two regions the storm fixture snows on (a calm region beside them only
+ * slows the run: nobody drives 260 km to London). Quick: their afternoon, the storm's worst hours. Smoke: two hours.
+ */
+export const simSizes = {
+  full: {
+    regions: [
+      { ...leeds, callsPerDay: 60 },
+      { ...manchester, callsPerDay: 70 },
+    ],
+    hours: { from: 0, to: 24 },
+    drainHours: 3,
+    windowSeconds: 60,
+    fixEveryMinutes: 5,
+  },
+  quick: {
+    regions: [
+      { ...leeds, callsPerDay: 60 },
+      { ...manchester, callsPerDay: 70 },
+    ],
+    hours: { from: 11, to: 18 },
+    drainHours: 2,
+    windowSeconds: 60,
+    fixEveryMinutes: 5,
+  },
+  smoke: {
+    regions: [{ ...leeds, callsPerDay: 40 }],
+    hours: { from: 16, to: 17 },
+    drainHours: 1,
+    windowSeconds: 60,
+    fixEveryMinutes: 5,
+  },
+} satisfies Record<string, SimSize>;
+
+export type PolicyName = 'greedy' | 'batched' | 'batched-no-late' | 'batched+prescaling';
+
+export interface SimOptions {
+  size: SimSize;
+  mode: 'full' | 'quick';
+  seed: number;
+  /** Batched windows (seconds) to compare on the storm day, besides the size's own. */
+  windows: number[];
+  /** Scenario names to run (default both). */
+  scenarios?: ('calm' | 'storm')[];
+  batchWeights?: BatchWeights;
+  /** Policies to run (default all three). */
+  policies?: PolicyName[];
+  weatherFixture?: string;
+}
+
+export async function runScenarios(
+  engines: SharedEngines,
+  options: SimOptions,
+  log: (m: string) => void,
+): Promise<SimResults> {
+  // The service's settings as a stage reads them (weather rules, SLA, ETA model); each day gets its own database later.
+  const config = await isolatedConfig(engines);
+  const fixture = loadWeatherFixture(
+    options.weatherFixture ?? path.join(projectRoot, 'scripts/simulate/storm-day.json'),
+  );
+  const dayStart = new Date(fixture.day);
+  const { size, seed } = options;
+  const rules = config.weather.rules;
+  const regionNames = size.regions.map((r) => r.name);
+  const weatherRegions = size.regions.map((r) => ({
+    name: r.name,
+    lat: r.centre.lat,
+    lon: r.centre.lon,
+    demandWeight: r.callsPerDay,
+  }));
+  const baseFleet = fleet(seed + 1, size.regions);
+  const results: SimResults = {
+    mode: options.mode,
+    seed,
+    startedAt: new Date().toISOString(),
+    durationSeconds: 0,
+    machine: {
+      cores: os.cpus().length,
+      node: process.version,
+      loadAverageAtStart: Math.round(os.loadavg()[0]! * 100) / 100,
+    },
+    setup: {
+      day: fixture.day,
+      hours: size.hours,
+      drainHours: size.drainHours,
+      regions: size.regions,
+      technicians: baseFleet.length,
+      windowSeconds: size.windowSeconds,
+      fixEveryMinutes: size.fixEveryMinutes,
+      declineShare: 0.1,
+      stormMultiplier: rules.demandMultiplier,
+    },
+    scenarios: [],
+  };
+
+  for (const scenario of options.scenarios ?? (['calm', 'storm'] as const)) {
+    const forecasts = forecastsFrom(scenario === 'storm' ? fixture : undefined, regionNames, dayStart, 48);
+    const levels = levelsByHour(forecasts, rules);
+    const calls = breakdowns(
+      seed,
+      size.regions,
+      dayStart,
+      size.hours,
+      scenario === 'storm' ? levels : undefined,
+      rules.demandMultiplier,
+    );
+    const { vans: calledIn, alerts } = preScale(size, baseFleet, levels, rules.demandMultiplier, dayStart, seed);
+    log(
+      `${scenario}: ${calls.length} calls, ${baseFleet.length} technicians${calledIn.length ? `; pre-scaling: ${alerts.join('; ')}` : ''}`,
+    );
+    const plan = (
+      policy: 'greedy' | 'batched',
+      label: string,
+      technicians: readonly SimTechnician[],
+      windowSeconds = size.windowSeconds,
+    ): DayPlan => ({
+      scenario,
+      policy,
+      label,
+      seed,
+      dayStart,
+      hours: size.hours,
+      drainHours: size.drainHours,
+      calls,
+      technicians,
+      forecasts,
+      regions: weatherRegions,
+      windowSeconds,
+      fixEveryMinutes: size.fixEveryMinutes,
+      declineShare: 0.1,
+      ...(options.batchWeights ? { batchWeights: options.batchWeights } : {}),
+      progress: log,
+    });
+    const bounds = async (technicians: readonly SimTechnician[]) =>
+      hindsightBound({
+        calls,
+        technicians,
+        regions: weatherRegions,
+        dayStart,
+        startAt: dayStart.getTime() + size.hours.from * 3_600_000,
+        endAt: dayStart.getTime() + (size.hours.to + size.drainHours) * 3_600_000,
+        slaMinutes: config.intake.slaMinutes,
+        mobilisationMinutes: config.dispatch.eta.mobilisationMinutes,
+        eta: config.dispatch.eta,
+      });
+    const bound = await bounds(baseFleet);
+    log(
+      `${scenario}: hindsight bound ${(bound.slaCompliance * 100).toFixed(1)} % (${bound.constraints} constraints, ${bound.solveMs} ms)`,
+    );
+    const policies: PolicyFigures[] = [];
+    const wanted = (name: PolicyName) => !options.policies || options.policies.includes(name);
+    for (const policy of (['greedy', 'batched'] as const).filter(wanted))
+      policies.push(
+        figuresOf(policy, await simulateDay(engines, plan(policy, policy, baseFleet)), size.hours, dayStart),
+      );
+    // The decomposition: batched matching with greedy's rule of never serving a request that cannot make it.
+    if (scenario === 'storm' && wanted('batched-no-late'))
+      policies.push(
+        figuresOf(
+          'batched-no-late',
+          await simulateDay(engines, {
+            ...plan('batched', 'batched-no-late', baseFleet),
+            batchWeights: { ...(options.batchWeights ?? defaultBatchWeights), serveLate: false },
+          }),
+          size.hours,
+          dayStart,
+        ),
+      );
+    if (calledIn.length && wanted('batched+prescaling')) {
+      const prescaled = [...baseFleet, ...calledIn];
+      const day = await simulateDay(engines, plan('batched', 'batched+prescaling', prescaled));
+      const withBound = await bounds(prescaled);
+      policies.push({
+        ...figuresOf('batched+prescaling', day, size.hours, dayStart),
+        calledIn: calledIn.length,
+        alerts,
+        fractionOfBound: undefined,
+      });
+      bound.withPrescaling = withBound.slaCompliance;
+    }
+    for (const p of policies)
+      p.fractionOfBound = bound.slaCompliance ? Math.round((p.slaCompliance / bound.slaCompliance) * 1000) / 1000 : 1;
+    results.scenarios.push({ name: scenario, calls: calls.length, policies, bound } satisfies ScenarioFigures);
+
+    if (scenario === 'storm')
+      for (const windowSeconds of options.windows.filter((w) => w !== size.windowSeconds)) {
+        const f = figuresOf(
+          'batched',
+          await simulateDay(engines, plan('batched', `batched@${windowSeconds}s`, baseFleet, windowSeconds)),
+          size.hours,
+          dayStart,
+        );
+        (results.windows ??= []).push({
+          windowSeconds,
+          slaCompliance: f.slaCompliance,
+          slaBreaches: f.slaBreaches,
+          p1Compliance: f.p1Compliance,
+        });
+      }
+  }
+  const batchedStorm = results.scenarios.find((s) => s.name === 'storm')?.policies.find((p) => p.name === 'batched');
+  if (batchedStorm && results.windows)
+    results.windows.push({
+      windowSeconds: size.windowSeconds,
+      slaCompliance: batchedStorm.slaCompliance,
+      slaBreaches: batchedStorm.slaBreaches,
+      p1Compliance: batchedStorm.p1Compliance,
+    });
+  results.windows?.sort((a, b) => a.windowSeconds - b.windowSeconds);
+  return results;
+}
+
+/**
+ * Pre-scaling as weather scaling computes it (shared/domain/fleet-needs.ts): per region, the calls the forecast
+ * brings each hour against the vans rostered that hour; where it falls short, that many vans are called in from an
+ * hour before the shortfall to its end (a van needs the hour to get on the road).
+ */
+function preScale(
+  size: SimSize,
+  roster: readonly SimTechnician[],
+  levels: Map<string, WeatherLevel[]>,
+  multiplier: Record<Exclude<WeatherLevel, 'normal'>, number>,
+  dayStart: Date,
+  seed: number,
+): { vans: SimTechnician[]; alerts: string[] } {
+  const random = seededRandom(seed + 7);
+  const vans: SimTechnician[] = [];
+  const alerts: string[] = [];
+  for (const region of size.regions) {
+    const hours = Array.from({ length: 24 }, (_, h) => h);
+    const forecastCalls = hours.map((h) => {
+      const level = levels.get(region.name)?.[h] ?? 'normal';
+      return region.callsPerDay * hourlyShape[h]! * (level === 'normal' ? 1 : multiplier[level]);
+    });
+    const rostered = hours.map(
+      (h) =>
+        roster.filter(
+          (t) =>
+            t.region === region.name &&
+            ((t.shiftStart <= h && h < t.shiftEnd) || (t.shiftStart <= h + 24 && h + 24 < t.shiftEnd)),
+        ).length,
+    );
+    const shortfall = fleetShortfall(forecastCalls, rostered);
+    // Only the weather's shortfall is pre-scaling's to fix: a roster short on a calm day is a rota problem.
+    if (
+      !shortfall ||
+      !levels
+        .get(region.name)
+        ?.slice(shortfall.fromHour, shortfall.toHour + 1)
+        .some((l) => l !== 'normal')
+    )
+      continue;
+    alerts.push(describeShortfall(region.name, shortfall, dayStart));
+    for (let i = 0; i < shortfall.more; i++)
+      vans.push(technician(random, region, i, Math.max(0, shortfall.fromHour - 1), shortfall.toHour + 1, true));
+  }
+  return { vans, alerts };
+}
