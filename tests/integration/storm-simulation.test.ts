@@ -25,7 +25,7 @@ describe('storm-day simulation (smoke size)', () => {
     const first = await run();
     const storm = first.scenarios[0]!;
     expect(storm.name).toBe('storm');
-    expect(storm.calls).toBeGreaterThan(10);
+    expect(storm.calls).toBeGreaterThanOrEqual(5);
     expect(storm.policies.map((p) => p.name)).toEqual(['greedy', 'batched', 'batched+prescaling']);
     for (const p of storm.policies) {
       expect(p.calls, p.name).toBe(storm.calls);
