@@ -46,8 +46,9 @@ export const issueMix: readonly [TyreIssue, number][] = [
 export const motorwayShare = 0.22;
 export const vulnerableShare = 0.1;
 
-/** Shifts (UK hours; the night shift runs to 06:00 the next day). */
+/** Shifts (UK hours; the night shift runs to 06:00 the next day, and the night before's crew works until 06:00). */
 export const shifts = [
+  { start: -2, end: 6 },
   { start: 6, end: 14 },
   { start: 14, end: 22 },
   { start: 22, end: 30 },
@@ -223,7 +224,7 @@ export function fleet(seed: number, regions: readonly SimRegion[]): SimTechnicia
   for (const region of regions) {
     let n = 0;
     for (const shift of shifts) {
-      const hours = Array.from({ length: shift.end - shift.start }, (_, i) => (shift.start + i) % 24);
+      const hours = Array.from({ length: shift.end - shift.start }, (_, i) => (shift.start + i + 24) % 24);
       const count = Math.max(1, ...hours.map((h) => vansNeeded(region.callsPerDay * hourlyShape[h]!)));
       for (let i = 0; i < count; i++) out.push(technician(random, region, n++, shift.start, shift.end));
     }

@@ -269,12 +269,7 @@ function preScale(
       return region.callsPerDay * hourlyShape[h]! * (level === 'normal' ? 1 : multiplier[level]);
     });
     const rostered = hours.map(
-      (h) =>
-        roster.filter(
-          (t) =>
-            t.region === region.name &&
-            ((t.shiftStart <= h && h < t.shiftEnd) || (t.shiftStart <= h + 24 && h + 24 < t.shiftEnd)),
-        ).length,
+      (h) => roster.filter((t) => t.region === region.name && t.shiftStart <= h && h < t.shiftEnd).length,
     );
     const shortfall = fleetShortfall(forecastCalls, rostered);
     // Only the weather's shortfall is pre-scaling's to fix: a roster short on a calm day is a rota problem.
