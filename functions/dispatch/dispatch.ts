@@ -94,7 +94,7 @@ export async function dispatchEmergency(
     });
     if (found.length === 0) break;
     seenAny = true;
-    if (round === 0 && (await supplyShort(deps, request, found, now))) {
+    if (round === 0 && options.fromIntake && !request.isTest && (await supplyShort(deps, request, found, now))) {
       deps.log.info('supply short: left for the batched window', { requestId: request.id });
       return leavePending(deps, request, 'awaiting-batch', now, radiusKm, report);
     }

@@ -246,8 +246,8 @@ async function dispatchWithinBudget(
   let answering = true;
   // With an Idempotency-Key, the answer an assignment means is kept by the assignment's own statement.
   const options: DispatchOptions = keyed
-    ? { keepAnswer: (planned) => (answering ? plannedAnswer(stored, planned) : undefined) }
-    : {};
+    ? { fromIntake: true, keepAnswer: (planned) => (answering ? plannedAnswer(stored, planned) : undefined) }
+    : { fromIntake: true };
   const attempt = deps
     .dispatchRequest({ ...stored, declinedBy: 'declinedBy' in stored ? stored.declinedBy : [] }, options)
     .catch((error: unknown) => {

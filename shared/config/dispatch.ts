@@ -7,9 +7,9 @@ export const dispatchConcern = concern(
     DISPATCH_CANDIDATES: field(int(1), 'How many nearest available technicians dispatch tries, nearest first.', '5'),
     DISPATCH_MAX_RADIUS_KM: field(positive, 'Furthest straight-line distance searched for a technician.', '150'),
     DISPATCH_POLICY: field(
-      oneOf(['batched', 'greedy']),
-      'batched: where an area has more pending requests than free technicians, redispatch matches them at least total cost and still serves requests past their deadline, most urgent first; greedy: nearest first in arrival order (docs/performance.md, "Storm day").',
-      'batched',
+      oneOf(['greedy', 'batched']),
+      'greedy: nearest first, in arrival order; a request past its deadline is left to operations. batched: where supply is short, redispatch matches each window at least total cost and still serves requests past their deadline (docs/performance.md, "Storm day": 7 % fewer breaches on the simulated storm day, one more SQL count on intakes where 1–4 vans can make it).',
+      'greedy',
     ),
     LOCATION_FRESH_MINUTES: field(
       positive,

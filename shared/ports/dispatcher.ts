@@ -55,6 +55,11 @@ export interface PlannedAssignment {
 
 export interface DispatchOptions {
   /**
+   * A new intake: under the batched policy, where supply is short it may be left for the window rather than take the
+   * nearest van at once. A declined or reassigned job, and a synthetic request, are dispatched at once as before.
+   */
+  fromIntake?: boolean;
+  /**
    * An intake with an Idempotency-Key: its planned-answer builder. Given the assignment about to be made, it returns
    * the text to keep for retries, which the assignment's own statement keeps (one round trip fewer than keeping it
    * afterwards); dispatch passes it on unread, intake alone decides what it says. Undefined: nothing to keep (any more).
