@@ -299,7 +299,13 @@ async function dispatchBatch(
   report: SearchReport,
 ): Promise<DispatchOutcome[]> {
   const window = requests.slice(0, maxBatch);
-  const plan = planBatch(window, found, now, { eta: deps.dispatch.eta, maxRadiusKm: deps.dispatch.maxRadiusKm });
+  const plan = planBatch(
+    window,
+    found,
+    now,
+    { eta: deps.dispatch.eta, maxRadiusKm: deps.dispatch.maxRadiusKm },
+    deps.dispatch.batchWeights,
+  );
   const planned = new Map(plan.map((p) => [p.requestId, p]));
   const outcomes: DispatchOutcome[] = [];
   for (const request of requests) {

@@ -8,7 +8,7 @@ export const dispatchConcern = concern(
     DISPATCH_MAX_RADIUS_KM: field(positive, 'Furthest straight-line distance searched for a technician.', '150'),
     DISPATCH_POLICY: field(
       oneOf(['greedy', 'batched']),
-      'greedy: nearest first, in arrival order; a request past its deadline is left to operations. batched: where supply is short, redispatch matches each window at least total cost and still serves requests past their deadline (docs/performance.md, "Storm day": 7 % fewer breaches on the simulated storm day, one more SQL count on intakes where 1–4 vans can make it).',
+      'greedy: nearest first, in arrival order; a request past its deadline is left to operations. batched: where supply is short, redispatch matches each window at least total cost and still serves requests past their deadline (docs/performance.md, "Storm day": 6 % fewer breaches on the simulated storm day, one more SQL count on intakes where 1–4 vans can make it).',
       'greedy',
     ),
     LOCATION_FRESH_MINUTES: field(
