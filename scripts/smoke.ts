@@ -101,19 +101,23 @@ export async function opsHealth(call: Call, operationsToken: string | undefined)
   return { outcome: 'pass', status: 200, reason: `healthy (${checks.map(([name]) => name).join(', ')} ok)` };
 }
 
-export async function runSmoke(options: SmokeOptions): Promise<SmokeResult[]> {
-  const base = options.base.replace(/\/+$/, '');
-  const now = options.now ?? (() => new Date());
-  const results: SmokeResult[] = [];
-  const call = makeCall(base, options.fetch);
-  /** Runs one check; a thrown error (DNS, TLS, timeout) is that call's failure, not the end of the run. */
-  const check = async (name: string, run: () => Promise<Omit<SmokeResult, 'call'>>) => {
+/** Runs one check into `results`; a thrown error (DNS, TLS, timeout) is that call's failure, not the end of the run. */
+export function checker(results: SmokeResult[]) {
+  return async (name: string, run: () => Promise<Omit<SmokeResult, 'call'>>): Promise<void> => {
     try {
       results.push({ call: name, ...(await run()) });
     } catch (error) {
       results.push({ call: name, outcome: 'fail', reason: failure(error) });
     }
   };
+}
+
+export async function runSmoke(options: SmokeOptions): Promise<SmokeResult[]> {
+  const base = options.base.replace(/\/+$/, '');
+  const now = options.now ?? (() => new Date());
+  const results: SmokeResult[] = [];
+  const call = makeCall(base, options.fetch);
+  const check = checker(results);
 
   let emergency: { id: string; trackingToken: string; reference: string } | undefined;
   await check('POST /emergencies (synthetic intake)', async () => {

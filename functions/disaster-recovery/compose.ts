@@ -66,9 +66,10 @@ export const drillConcerns = [
 /**
  * The drill's deps, composed as POST /emergencies composes intake (functions/intake/compose.ts): its messages are
  * synthetic, so the guard records them all and no real provider is wired. drDrill and incident response's recovery
- * validation both run it.
+ * validation both run it; the pool, tables and stores come back with it, so a function that needs them too (incidents)
+ * shares one pool and one set of clients per container instead of building its own.
  */
-export function drillDeps(config: ConfigOf<(typeof drillConcerns)[number]>): DrillDeps {
+export function drillParts(config: ConfigOf<(typeof drillConcerns)[number]>) {
   const intake = intakeDeps(config);
   const deps = {
     ...intake.deps,
@@ -78,7 +79,7 @@ export function drillDeps(config: ConfigOf<(typeof drillConcerns)[number]>): Dri
     drRuns: new PostgresDrRunLog(intake.pool),
     syntheticNotifications: intake.syntheticNotifications,
   };
-  return {
+  const drill: DrillDeps = {
     ...deps,
     // Run over the deps they are called on, as the Lambdas of intake and of the job steps run them.
     createEmergency(this: typeof deps, input, options) {
@@ -87,5 +88,15 @@ export function drillDeps(config: ConfigOf<(typeof drillConcerns)[number]>): Dri
     applyJobAction(this: typeof deps, principal, jobId, action, input) {
       return applyJobAction(this, principal, jobId, action, input);
     },
+  };
+  const { requests, rateLimits } = intake.deps;
+  return {
+    deps: drill,
+    pool: intake.pool,
+    tables: intake.tables,
+    phones: intake.phones,
+    requests,
+    rateLimits,
+    syntheticNotifications: intake.syntheticNotifications,
   };
 }

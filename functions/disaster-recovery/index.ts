@@ -2,4 +2,4 @@
 // incident response runs as its recovery validation.
 export { parseDrillInput, runDrill, type DrillDeps, type DrillResult } from './dr-drill.js';
 export type { OperationReport } from './dr-operation.js';
-export { drillConcerns, drillDeps } from './compose.js';
+export { drillConcerns, drillParts } from './compose.js';

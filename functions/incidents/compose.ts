@@ -8,7 +8,6 @@ import type { ConfigOf } from '#shared/config/concern.js';
 import { authConcern } from '#shared/config/auth.js';
 import { routeConcerns } from '#shared/config/http.js';
 import { smsConcern } from '#shared/config/sms.js';
-import { makeDocumentClient } from '#shared/adapters/dynamodb/client.js';
 import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.js';
 import {
   PagerDutyPager,
@@ -17,25 +16,20 @@ import {
   type IncidentIntegrations,
 } from '#shared/adapters/incidents/http-services.js';
 import { PostgresIncidentBroadcasts } from '#shared/adapters/postgres/incident-broadcasts.js';
-import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
 import { PostgresSlaBreaches } from '#shared/adapters/postgres/sla-breaches.js';
-import { PostgresSyntheticNotificationLog } from '#shared/adapters/postgres/synthetic-notifications.js';
 import { notifier } from '#shared/compose/notifier.js';
-import { makePhoneProtection } from '#shared/compose/phones.js';
-import { postgres } from '#shared/compose/postgres.js';
 import { secrets } from '#shared/adapters/secrets/provider.js';
 import { systemClock } from '#shared/adapters/system.js';
-import { dynamo } from '#shared/compose/dynamo.js';
 import { tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
 import { regionRole, standbyAwareHttpSettings } from '#shared/compose/active-region.js';
 import { activeRegionConcern } from '#shared/config/active-region.js';
 import type { ActiveRegionOnly } from '#shared/powertools/scheduled-job.js';
 import { smsContinuity } from '#shared/compose/sms-continuity.js';
-import { guardSms, makeRateCounter } from '#shared/compose/protection.js';
+import { guardSms } from '#shared/compose/protection.js';
 import { logger } from '#shared/powertools/logger.js';
 import type { ChatOps, Pager, StatusPage } from '#shared/ports/incidents.js';
 import type { Log } from '#shared/ports/logger.js';
-import { drillConcerns, drillDeps, parseDrillInput, runDrill } from '#functions/disaster-recovery/index.js';
+import { drillConcerns, drillParts, parseDrillInput, runDrill } from '#functions/disaster-recovery/index.js';
 import { healthProbes, probeConcerns } from '#shared/compose/health-probes.js';
 import { incidentsConcern } from './config.js';
 import { probeAll, type IncidentDeps } from './respond.js';
@@ -91,11 +85,16 @@ function loggedServices(log: Log): { pager: Pager; chat: ChatOps; statusPage: St
 }
 
 export function incidentDeps(config: IncidentConfig): IncidentDeps & StaffRouteDeps & ActiveRegionOnly {
-  const drill = drillDeps(config);
-  const tables = dynamo(config);
-  const phones = makePhoneProtection(config);
-  const sqlPool = postgres(config);
-  const rateLimits = makeRateCounter(tables.documents, config);
+  // One pool, one set of DynamoDB clients and one phone protection for the whole function: the drill's.
+  const {
+    deps: drill,
+    pool: sqlPool,
+    tables,
+    phones,
+    requests,
+    rateLimits,
+    syntheticNotifications,
+  } = drillParts(config);
   const integrations = config.incidents;
   const load = async (): Promise<IncidentIntegrations> =>
     (await secrets().get(integrations.integrationsSecretId!, {
@@ -117,14 +116,13 @@ export function incidentDeps(config: IncidentConfig): IncidentDeps & StaffRouteD
           statusPage: new StatuspageIo(load, urls),
         }
       : loggedServices(logger);
-  const requests = new PostgresRequestStore(sqlPool, phones);
   const probes = healthProbes(config, { requests, dynamodb: tables.client });
   return {
-    incidents: new DynamoIncidentStore(makeDocumentClient(tables.client), config.tables.scalingState),
+    incidents: new DynamoIncidentStore(tables.documents, config.tables.scalingState),
     ...services,
     customers: customerNotices({
       broadcasts: new PostgresIncidentBroadcasts(sqlPool, phones),
-      notifier: notifier(config, logger, new PostgresSyntheticNotificationLog(sqlPool), {
+      notifier: notifier(config, logger, syntheticNotifications, {
         real: smsContinuity(config, logger),
         guard: (outbound) =>
           guardSms(outbound, { pool: sqlPool, phones, rateLimits, clock: systemClock, log: logger, config }),

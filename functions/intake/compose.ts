@@ -73,5 +73,5 @@ export function intakeDeps(config: IntakeConcerns, options: IntakeOptions = {}) 
     dispatch: config.dispatch,
     intake: config.intake,
   });
-  return { deps, pool, tables, syntheticNotifications };
+  return { deps, pool, tables, phones, syntheticNotifications };
 }

@@ -7,7 +7,7 @@
 //    technician, accept, en route, arrival, completion, clean-up): no real van moves, no message is sent.
 import { parseArgs } from 'node:util';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { exitCode, failure, makeCall, opsHealth, report, serviceEndpoint, type SmokeResult } from '../smoke.js';
+import { checker, exitCode, makeCall, opsHealth, report, serviceEndpoint, type SmokeResult } from '../smoke.js';
 
 export interface VerifyOptions {
   base: string;
@@ -28,13 +28,7 @@ export interface DrillReport {
 export async function verifyRelease(options: VerifyOptions): Promise<SmokeResult[]> {
   const results: SmokeResult[] = [];
   const call = makeCall(options.base.replace(/\/+$/, ''), options.fetch);
-  const check = async (name: string, run: () => Promise<Omit<SmokeResult, 'call'>>) => {
-    try {
-      results.push({ call: name, ...(await run()) });
-    } catch (error) {
-      results.push({ call: name, outcome: 'fail', reason: failure(error) });
-    }
-  };
+  const check = checker(results);
 
   await check('GET /health', async () => {
     const answer = await call('GET', '/health', {});
