@@ -3,7 +3,7 @@
 // (`loadConcerns` in its composition root), the core ones from shared/config/, its feature's own from its folder.
 import { drConcern } from '#functions/disaster-recovery/config.js';
 import { incidentsConcern } from '#functions/incidents/config.js';
-import { operationsConcern } from '#functions/operations/config.js';
+import { operationsConcern, slosConcern } from '#functions/operations/config.js';
 import { healthConcern } from '#functions/platform/health-config.js';
 import { pagesConcern } from '#functions/platform/pages-config.js';
 import { preTrafficConcern } from '#functions/platform/pre-traffic-config.js';
@@ -42,6 +42,7 @@ export const concerns = [
   smsConcern,
   authConcern,
   operationsConcern,
+  slosConcern,
   dataProtectionConcern,
   pagesConcern,
   linksConcern,

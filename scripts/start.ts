@@ -117,6 +117,8 @@ async function main() {
         ...process.env,
         ...stack.env,
         PUBLIC_BASE_URL: `http://localhost:${httpPort}`,
+        // A function that invokes another (surge mode starting weather scaling) reaches serverless-offline's Lambda API.
+        AWS_ENDPOINT_URL_LAMBDA: `http://localhost:${lambdaPort}`,
         SLS_TELEMETRY_DISABLED: '1',
         SLS_NOTIFICATIONS_MODE: 'off',
       },

@@ -31,7 +31,13 @@ import type { ChatOps, Pager, StatusPage } from '#shared/ports/incidents.js';
 import type { Log } from '#shared/ports/logger.js';
 import { drillConcerns, drillParts, parseDrillInput, runDrill } from '#functions/disaster-recovery/index.js';
 import { healthProbes, probeConcerns } from '#shared/compose/health-probes.js';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { DynamoSurgeStore } from '#shared/adapters/dynamodb/surge.js';
+import { invokeAsync } from '#shared/adapters/lambda/event-invoker.js';
+import { namingUnreachable, sdkClientOptions } from '#shared/adapters/sdk-client-options.js';
+import { weatherConcern } from '#functions/weather-scaling/config.js';
 import { incidentsConcern } from './config.js';
+import type { SurgeDeps } from './surge.js';
 import { probeAll, type IncidentDeps } from './respond.js';
 
 /**
@@ -39,12 +45,13 @@ import { probeAll, type IncidentDeps } from './respond.js';
  * claims), through the SMS guard, caps and fallback, never to the test fleet.
  */
 export const customerNotices = (deps: BroadcastDeps): CustomerNotices => ({
-  async send(incidentId, kind) {
+  async send(incidentId, kind, areas) {
     const report = await broadcastIncident(
       deps,
       // The resolution is its own notice: its own claims, so each customer hears it once too.
       { incidentId: kind === 'resolved' ? `${incidentId}-resolved` : incidentId, send: true },
       kind === 'resolved' ? resolvedText : undefined,
+      areas,
     );
     return { recipients: report.recipients + report.alreadyNotified, sent: report.sent, failed: report.failed.length };
   },
@@ -52,6 +59,8 @@ export const customerNotices = (deps: BroadcastDeps): CustomerNotices => ({
 
 export const incidentConcerns = [
   ...drillConcerns,
+  // The service's regions: an incident's areas, by which customers are texted.
+  weatherConcern,
   ...probeConcerns,
   smsConcern,
   incidentsConcern,
@@ -84,7 +93,7 @@ function loggedServices(log: Log): { pager: Pager; chat: ChatOps; statusPage: St
   };
 }
 
-export function incidentDeps(config: IncidentConfig): IncidentDeps & StaffRouteDeps & ActiveRegionOnly {
+export function incidentDeps(config: IncidentConfig): IncidentDeps & SurgeDeps & StaffRouteDeps & ActiveRegionOnly {
   // One pool, one set of DynamoDB clients and one phone protection for the whole function: the drill's.
   const {
     deps: drill,
@@ -119,8 +128,19 @@ export function incidentDeps(config: IncidentConfig): IncidentDeps & StaffRouteD
   const probes = healthProbes(config, { requests, dynamodb: tables.client });
   return {
     incidents: new DynamoIncidentStore(tables.documents, config.tables.scalingState),
+    surges: new DynamoSurgeStore(tables.documents, config.tables.scalingState),
+    ...(integrations.rescaleFunctionName
+      ? {
+          rescale: invokeAsync(
+            namingUnreachable(new LambdaClient({ region: config.region, ...sdkClientOptions('request') })),
+            integrations.rescaleFunctionName,
+          ),
+        }
+      : {}),
     ...services,
+    areas: config.weather.regions.map((r) => r.name),
     customers: customerNotices({
+      regions: config.weather.regions,
       broadcasts: new PostgresIncidentBroadcasts(sqlPool, phones),
       notifier: notifier(config, logger, syntheticNotifications, {
         real: smsContinuity(config, logger),

@@ -17,7 +17,7 @@ export const incidentsConcern = concern(
     ),
     INCIDENT_P1_ALARMS: field(
       list,
-      'Alarms (names, comma-separated) that open a P1; any other alarm on the critical topic opens a P2.',
+      'Alarms (names, comma-separated; * matches any characters) that open a P1; any other alarm on the critical topic opens a P2.',
       '',
     ),
     INCIDENT_CUSTOMER_NOTICE_GRACE_MINUTES: field(
@@ -33,6 +33,10 @@ export const incidentsConcern = concern(
     INCIDENT_INTEGRATIONS_SECRET_ID: field(
       optionalText,
       'Secrets Manager secret (JSON: pagerDutyRoutingKeys[], slackWebhookUrl, statuspage {pageId, apiKey}).',
+    ),
+    SURGE_RESCALE_FUNCTION_NAME: field(
+      optionalText,
+      'Weather scaling, asked to run at once when surge mode starts or ends (unset: its next scheduled run applies it).',
     ),
     PAGERDUTY_EVENTS_URL: field(text, "PagerDuty's Events API v2 endpoint.", 'https://events.pagerduty.com/v2/enqueue'),
     STATUSPAGE_API_URL: field(text, "Statuspage's API base.", 'https://api.statuspage.io/v1'),
@@ -51,5 +55,6 @@ export const incidentsConcern = concern(
         integrationsSecretId: c.INCIDENT_INTEGRATIONS_SECRET_ID,
         pagerDutyEventsUrl: c.PAGERDUTY_EVENTS_URL,
         statuspageApiUrl: c.STATUSPAGE_API_URL,
+        rescaleFunctionName: c.SURGE_RESCALE_FUNCTION_NAME,
       })),
 );

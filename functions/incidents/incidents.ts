@@ -14,15 +14,24 @@ import {
   diagnose,
   fromAlarm,
   incidentReport,
+  outageAlarmRegion,
   openIncident,
   tickIncidents,
   validateRecovery,
   type AlarmNotification,
   type IncidentDeps,
 } from './respond.js';
-import { IncidentActionPath, IncidentIdPath, IncidentStepBody, OpenIncidentBody } from './schemas.js';
+import {
+  EndSurgeBody,
+  IncidentActionPath,
+  IncidentIdPath,
+  IncidentStepBody,
+  OpenIncidentBody,
+  StartSurgeBody,
+} from './schemas.js';
+import { beginSurge, endSurge, settleSurge, type SurgeDeps } from './surge.js';
 
-type Deps = IncidentDeps & StaffRouteDeps & ActiveRegionOnly;
+type Deps = IncidentDeps & SurgeDeps & StaffRouteDeps & ActiveRegionOnly;
 
 export function makeHandler(deps: Deps) {
   const auth = { verifier: deps.verifier, role: 'operations' as const };
@@ -65,8 +74,22 @@ export function makeHandler(deps: Deps) {
         }
       },
     ),
+    'POST /ops/surge': httpRoute({ http: deps.http, auth, body: StartSurgeBody }, async ({ body, principal }) => ({
+      status: 201,
+      body: await beginSurge(deps, body, principal!.subject),
+    })),
+    'DELETE /ops/surge': httpRoute({ http: deps.http, auth, body: EndSurgeBody }, async ({ body, principal }) => ({
+      status: 200,
+      body: await endSurge(deps, principal!.subject, body.reason),
+    })),
   };
-  const tick = scheduledJob(() => tickIncidents(deps), deps);
+  const tick = scheduledJob(async () => {
+    const surge = await settleSurge(deps).catch((error: unknown) => {
+      logger.error('surge mode could not be settled', { error });
+      return undefined;
+    });
+    return { ...(await tickIncidents(deps)), ...(surge ? { surgeEnded: surge.surge.until } : {}) };
+  }, deps);
 
   return async (event: APIGatewayProxyEvent | SNSEvent | Record<string, unknown>, context: Context) => {
     if ('httpMethod' in event && 'resource' in event) {
@@ -79,10 +102,32 @@ export function makeHandler(deps: Deps) {
       const opened = [];
       for (const record of (event as SNSEvent).Records) {
         const alarm = JSON.parse(record.Sns.Message) as AlarmNotification;
+        // An outage alarm about the standby region is its /health answering 503 by design: nobody is paged for it.
+        const outage = outageAlarmRegion(alarm.AlarmName);
+        if (outage && deps.regionRole && outage !== (await deps.regionRole.activeRegion())) {
+          logger.info('outage alarm for the standby region: its /health refuses by design', { alarm: alarm.AlarmName });
+          opened.push(undefined);
+          continue;
+        }
         opened.push((await fromAlarm(deps, alarm))?.id);
       }
       logger.info('alarms handled', { incidents: opened });
       return { incidents: opened };
+    }
+    if ('surge' in event) {
+      // From the console: {"surge": {"hours": 4, "reason": "…", "operator": "…"}}, or {"surge": "end", "reason": "…", "operator": "…"}.
+      const { surge, operator, reason } = event as { surge: unknown; operator?: unknown; reason?: unknown };
+      const by = typeof operator === 'string' && operator.trim() ? `console:${operator.trim()}` : '';
+      if (!by)
+        return { error: 'Say who you are: add "operator": "<your name>" (it goes on the incidents\' timelines).' };
+      if (surge === 'end') {
+        const parsed = EndSurgeBody.safeParse({ reason });
+        if (!parsed.success) return { error: parsed.error.issues.map((i) => i.message).join('; ') };
+        return endSurge(deps, by, parsed.data.reason).catch((error: Error) => ({ error: error.message }));
+      }
+      const parsed = StartSurgeBody.safeParse(surge);
+      if (!parsed.success) return { error: parsed.error.issues.map((i) => i.message).join('; ') };
+      return beginSurge(deps, parsed.data, by);
     }
     return tick(event, context);
   };

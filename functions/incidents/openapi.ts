@@ -13,7 +13,15 @@ import {
 } from '#shared/http/openapi.js';
 import * as z from 'zod';
 import { IncidentConflictProblem } from '#shared/schemas/problem.js';
-import { IncidentRecord, IncidentStepBody, OpenIncidentBody, incidentActions } from './schemas.js';
+import {
+  EndSurgeBody,
+  IncidentRecord,
+  IncidentStepBody,
+  OpenIncidentBody,
+  StartSurgeBody,
+  SurgeAnswer,
+  incidentActions,
+} from './schemas.js';
 
 const idParam = {
   name: 'id',
@@ -24,10 +32,16 @@ const idParam = {
 };
 
 export const contract: FeatureContract = {
-  requestSchemas: { OpenIncident: OpenIncidentBody, IncidentStep: IncidentStepBody },
+  requestSchemas: {
+    OpenIncident: OpenIncidentBody,
+    IncidentStep: IncidentStepBody,
+    StartSurge: StartSurgeBody,
+    EndSurge: EndSurgeBody,
+  },
   responseSchemas: {
     IncidentConflictProblem,
     Incident: IncidentRecord,
+    SurgeAnswer,
     IncidentList: z.object({ open: z.array(IncidentRecord) }).meta({ id: 'IncidentList' }),
     IncidentWithReport: z
       .object({
@@ -94,6 +108,36 @@ export const contract: FeatureContract = {
             ref('IncidentConflictProblem'),
           ),
           '422': problem('The id, the action or the body is wrong', ref('ValidationProblem')),
+          '503': unavailable,
+        },
+      }),
+    },
+    '/ops/surge': {
+      post: operation({
+        operationId: 'startSurge',
+        summary:
+          "Surge mode (operations): intake concurrency and database capacity at least a weather level's (default severe) for 1–12 hours; weather scaling never lowers them under it, it ends by itself, and open incidents' timelines record it. Replaces a surge in force.",
+        security: staff,
+        requestBody: jsonBody('StartSurge'),
+        responses: {
+          '201': json('The surge, and what happened to capacity', ref('SurgeAnswer')),
+          ...jsonBodyAnswers,
+          ...staffAnswers,
+          '422': problem('hours or reason missing or wrong', ref('ValidationProblem')),
+          '503': unavailable,
+        },
+      }),
+      delete: operation({
+        operationId: 'endSurge',
+        summary: 'End surge mode before its time (operations), with a reason',
+        security: staff,
+        requestBody: jsonBody('EndSurge'),
+        responses: {
+          '200': json('The ended surge', ref('SurgeAnswer')),
+          ...jsonBodyAnswers,
+          ...staffAnswers,
+          '409': problem('No surge is in force'),
+          '422': problem('The reason is missing', ref('ValidationProblem')),
           '503': unavailable,
         },
       }),

@@ -45,6 +45,8 @@ export interface IncidentDeps {
     /** Alarms (by name, on the critical topic) that open a P1; every other critical alarm opens a P2. */
     p1Alarms: string[];
   };
+  /** The service's areas (its regions' names): an incident's `areas` must be among them. */
+  areas?: readonly string[];
   diagnostics(): Promise<DiagnosticsReport>;
   /** The synthetic job end to end on the test fleet (drDrill's run): passed, and what happened. */
   validateRecovery(): Promise<{ passed: boolean; detail: string }>;
@@ -89,6 +91,22 @@ async function change(
   throw new Conflict('The incident kept changing while this was saved. Reload it and try again.');
 }
 
+/** Notes an event on every unresolved incident's timeline (a surge starting or ending); returns their ids. */
+export async function noteOnOpenIncidents(
+  deps: Pick<IncidentDeps, 'incidents' | 'clock'>,
+  by: string,
+  kind: TimelineEvent['kind'],
+  text: string,
+): Promise<string[]> {
+  const open = await deps.incidents.listOpen();
+  for (const { incident } of open)
+    await change(deps as IncidentDeps, incident.id, (i) => {
+      i.timeline.push(event(deps as IncidentDeps, by, kind, text));
+      return i;
+    });
+  return open.map((s) => s.incident.id);
+}
+
 /** Runs a side effect (page, status page, chat); a failure is on the timeline and retried by the tick, never thrown. */
 async function attempt(deps: IncidentDeps, what: string, run: () => Promise<void>): Promise<TimelineEvent | undefined> {
   try {
@@ -107,6 +125,11 @@ export async function openIncident(
   input: OpenInput,
 ): Promise<{ incident: Incident; joined: boolean }> {
   const now = deps.clock.now();
+  const unknown = (input.areas ?? []).filter((a) => deps.areas && !deps.areas.includes(a));
+  if (unknown.length)
+    throw new ValidationError(
+      `Unknown area${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}: the areas are ${deps.areas!.join(', ')} (none means everywhere).`,
+    );
   const draft: Incident = {
     id: incidentId(now),
     title: input.title,
@@ -178,7 +201,7 @@ async function tickOne(deps: IncidentDeps, id: string): Promise<void> {
     }
     if (customerNoticeDue(incident, now, deps.policy.customerNoticeGraceMinutes)) {
       try {
-        const result = await deps.customers.send(incident.id, 'incident');
+        const result = await deps.customers.send(incident.id, 'incident', incident.areas);
         incident.customerNotice = { state: 'sent', at: now.toISOString(), by: 'system', sent: result.sent };
         incident.customersAffected = Math.max(incident.customersAffected, result.recipients);
         incident.timeline.push(
@@ -308,7 +331,7 @@ async function afterStatusChange(deps: IncidentDeps, incident: Incident, by: str
   let resolution: Incident['resolutionNotice'];
   if (incident.status === 'resolved' && incident.customerNotice?.state === 'sent') {
     try {
-      const result = await deps.customers.send(incident.id, 'resolved');
+      const result = await deps.customers.send(incident.id, 'resolved', incident.areas);
       resolution = { at: deps.clock.now().toISOString(), sent: result.sent };
     } catch (error) {
       failures.push(
@@ -348,7 +371,7 @@ export async function decideCustomerNotice(
         currentStatus: stored.incident.status,
       },
     );
-  const result = decision === 'send' ? await deps.customers.send(id, 'incident') : undefined;
+  const result = decision === 'send' ? await deps.customers.send(id, 'incident', stored.incident.areas) : undefined;
   return change(deps, id, (i) => {
     i.customerNotice = {
       state: decision === 'send' ? 'sent' : 'cancelled',
@@ -443,6 +466,23 @@ export async function incidentReport(deps: IncidentDeps, id: string): Promise<st
   return postIncidentReport(incident, breaches);
 }
 
+/** A configured alarm name, where `*` stands for any run of characters (a region, in the outage alarms' names). */
+const namePattern = (name: string) =>
+  new RegExp(
+    `^${name
+      .split('*')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
+
+/**
+ * The us-east-1 outage alarm names the region whose /health Route 53 cannot get (`…-<region>-ApiHealthCheckFailed`).
+ * The standby region answers 503 to /health by design, so its alarm is no incident; the active region's is (a P1).
+ */
+export function outageAlarmRegion(alarmName: string): string | undefined {
+  return /-([a-z]{2}(?:-[a-z]+)+-\d)-ApiHealthCheckFailed$/.exec(alarmName)?.[1];
+}
+
 /** A CloudWatch alarm's SNS notification, as the topic delivers it. */
 export interface AlarmNotification {
   AlarmName: string;
@@ -466,7 +506,7 @@ export async function fromAlarm(
       return i;
     });
   }
-  const severity: Severity = deps.policy.p1Alarms.includes(alarm.AlarmName) ? 'P1' : 'P2';
+  const severity: Severity = deps.policy.p1Alarms.some((p) => namePattern(p).test(alarm.AlarmName)) ? 'P1' : 'P2';
   const { incident } = await openIncident(deps, {
     cause,
     title: alarm.AlarmDescription || alarm.AlarmName,

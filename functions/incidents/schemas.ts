@@ -70,3 +70,53 @@ export const IncidentRecord = z
   })
   .loose()
   .meta({ id: 'Incident', description: 'An incident record with its timeline' });
+
+export const StartSurgeBody = z
+  .object(
+    {
+      hours: z
+        .number({ error: 'hours must be a whole number from 1 to 12' })
+        .int('hours must be a whole number from 1 to 12')
+        .min(1, 'hours must be a whole number from 1 to 12')
+        .max(12, 'hours must be a whole number from 1 to 12: a longer override is a fleet configuration change'),
+      reason: freeText(500, 'reason').min(3, 'reason must say why, in at least 3 characters'),
+      level: z.enum(['elevated', 'severe'], { error: 'level must be elevated or severe' }).optional(),
+    },
+    { error: 'the body must be a JSON object with hours and reason' },
+  )
+  .strict()
+  .meta({
+    id: 'StartSurge',
+    description: "Surge mode: capacity at least this weather level's (default severe) for this many hours",
+  });
+
+export const EndSurgeBody = z
+  .object(
+    { reason: freeText(500, 'reason').min(3, 'reason must say why, in at least 3 characters') },
+    {
+      error: 'the body must be a JSON object with a reason',
+    },
+  )
+  .strict()
+  .meta({ id: 'EndSurge', description: 'Why surge mode ends before its time' });
+
+export const SurgeAnswer = z
+  .object({
+    surge: z
+      .object({
+        level: z.enum(['elevated', 'severe']),
+        reason: z.string(),
+        by: z.string(),
+        startedAt: z.iso.datetime(),
+        until: z.iso.datetime(),
+        ended: z.object({ at: z.iso.datetime(), by: z.string(), reason: z.string() }).optional(),
+      })
+      .meta({
+        description: 'The surge: its level, reason, who, when it started and ends (and when it ended, if early)',
+      }),
+    capacity: z
+      .string()
+      .meta({ description: 'Weather scaling asked to apply it now, or left to its next run (and why)' }),
+    recordedOn: z.array(z.string()).meta({ description: 'The open incidents whose timeline records it' }),
+  })
+  .meta({ id: 'SurgeAnswer' });

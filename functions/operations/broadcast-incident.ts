@@ -1,6 +1,6 @@
 // Tells every customer with an open request that an incident is being handled: a dry run unless asked to send.
 import * as z from 'zod';
-import { broadcastText, maskPhone } from '#shared/domain/incident-broadcast.js';
+import { areaOf, broadcastText, maskPhone } from '#shared/domain/incident-broadcast.js';
 import { ValidationError } from '#shared/domain/errors.js';
 import type { Clock } from '#shared/ports/clock.js';
 import type { BroadcastRecipient, IncidentBroadcasts } from '#shared/ports/incident-broadcasts.js';
@@ -22,6 +22,8 @@ export const BroadcastRequest = z
 export type BroadcastRequest = z.infer<typeof BroadcastRequest>;
 
 export interface BroadcastDeps {
+  /** The service's regions, by which an incident limited to some areas picks its customers. */
+  regions?: ReadonlyArray<{ name: string; lat: number; lon: number }>;
   broadcasts: IncidentBroadcasts;
   notifier: Notifier;
   clock: Clock;
@@ -58,8 +60,14 @@ export async function broadcastIncident(
   deps: BroadcastDeps,
   request: BroadcastRequest,
   words: (recipient: BroadcastRecipient) => string = broadcastText,
+  areas: readonly string[] = [],
 ): Promise<BroadcastReport> {
-  const all = await deps.broadcasts.openRecipients(request.incidentId);
+  const everywhere = await deps.broadcasts.openRecipients(request.incidentId);
+  // An incident limited to some areas texts the customers there only; with none named, every open customer.
+  const all =
+    areas.length && deps.regions
+      ? everywhere.filter((r) => areas.includes(areaOf(r.location, deps.regions!) ?? ''))
+      : everywhere;
   const due = all.filter((r) => !r.alreadyNotified);
   const report: BroadcastReport = {
     incidentId: request.incidentId,

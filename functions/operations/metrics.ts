@@ -9,6 +9,9 @@ import { regionConcern } from '#shared/config/region.js';
 import { tablesConcern } from '#shared/config/tables.js';
 import { operationsConcern } from './config.js';
 import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-index.js';
+import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.js';
+import { DynamoSloStatusStore } from '#shared/adapters/dynamodb/slo-status.js';
+import { DynamoSurgeStore } from '#shared/adapters/dynamodb/surge.js';
 import { DynamoWeatherLevelReader } from '#shared/adapters/dynamodb/weather-level.js';
 import { PostgresMetricsStore } from '#shared/adapters/postgres/metrics-store.js';
 import { systemClock } from '#shared/adapters/system.js';
@@ -22,7 +25,17 @@ import { operationsView, type OperationsViewDeps } from './operations-view.js';
 export const makeHandler = (deps: OperationsViewDeps & StaffRouteDeps) =>
   httpRoute({ http: deps.http, auth: { verifier: deps.verifier, role: 'operations' } }, async () => {
     const view = await operationsView(deps);
-    return { status: 200, body: { ...view.figures, severity: view.severity, weatherLevel: view.weatherLevel } };
+    return {
+      status: 200,
+      body: {
+        ...view.figures,
+        severity: view.severity,
+        weatherLevel: view.weatherLevel,
+        slos: view.slos,
+        incidents: view.incidents,
+        surge: view.surge,
+      },
+    };
   });
 
 const config = loadConcerns([
@@ -44,6 +57,9 @@ export const handler = makeHandler({
   dispatch: config.dispatch,
   intake: config.intake,
   operations: config.operations,
+  sloStatus: new DynamoSloStatusStore(tables.documents, config.tables.scalingState),
+  incidents: new DynamoIncidentStore(tables.documents, config.tables.scalingState),
+  surges: new DynamoSurgeStore(tables.documents, config.tables.scalingState),
   verifier: tokenVerifier(config),
   http: standbyAwareHttpSettings(config, tables.documents),
 });

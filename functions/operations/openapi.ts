@@ -12,7 +12,13 @@ import {
   jsonBodyAnswers,
   staffAnswers,
 } from '#shared/http/openapi.js';
-import { LiveMap, OperationsMetrics, OperationsQueue, SeverityAssessment } from '#shared/schemas/operations.js';
+import {
+  LiveMap,
+  OperationsMetrics,
+  OperationsQueue,
+  SeverityAssessment,
+  SloStatus,
+} from '#shared/schemas/operations.js';
 import { OverrideCompletionBody } from '#shared/schemas/technician.js';
 import { CancelRequestBody, OperationsActionResult, ReassignRequestBody } from './schemas.js';
 
@@ -22,7 +28,14 @@ export const contract: FeatureContract = {
     ReassignRequest: ReassignRequestBody,
     CancelRequestByOperations: CancelRequestBody,
   },
-  responseSchemas: { OperationsActionResult, OperationsQueue, OperationsMetrics, LiveMap, SeverityAssessment },
+  responseSchemas: {
+    OperationsActionResult,
+    OperationsQueue,
+    OperationsMetrics,
+    LiveMap,
+    SeverityAssessment,
+    SloStatus,
+  },
   paths: {
     '/ops/jobs/{id}/complete': {
       post: operation({
@@ -117,7 +130,7 @@ export const contract: FeatureContract = {
       get: operation({
         operationId: 'opsMetrics',
         summary:
-          'Live business figures (the ones collectMetrics publishes), incident severity and weather level, for operations',
+          "Live business figures (the ones collectMetrics publishes), incident severity, weather level, the SLOs' error budgets and every open incident, for operations and the live view",
         security: staff,
         responses: { '200': json('The figures', ref('OperationsMetrics')), ...staffAnswers, '503': unavailable },
       }),

@@ -42,6 +42,13 @@ export interface OperationalFigures {
   availableTechnicians: number;
   /** 0 with no available technician. */
   coveragePercent: number;
+  /**
+   * Technicians on a job (assigned, en route or on site: one request each) of those on a job or free to take one;
+   * null with nobody on shift. The playbook's target is 80 %; below 60 % the fleet is larger than the demand.
+   */
+  utilisationPercent: number | null;
+  /** Real requests created in the last full minute: the spike alarm's figure. */
+  requestsLastMinute: number;
   /** Open, not yet reached, past the deadline: the customers being failed right now. */
   openPastDeadline: number;
   /** Mean customer rating over the last 24 hours (null with none), how many, and the target it is tracked against. */
@@ -79,6 +86,7 @@ export async function computeOperationalFigures(deps: FiguresDeps): Promise<Oper
     openPastDeadline,
     available,
     satisfaction,
+    requestsLastMinute,
   ] = await Promise.all([
     store.countOpenByStatus(),
     store.pendingQueue(deps.operations.highPriorityAtMost),
@@ -91,7 +99,10 @@ export async function computeOperationalFigures(deps: FiguresDeps): Promise<Oper
     deps.technicians.listDispatchable(fresh),
     // A rolling day rather than "today": ratings arrive slowly, and a figure that resets at midnight would say nothing at 01:00.
     store.satisfaction(dayAgo, at),
+    store.countCreated(new Date(at.getTime() - 60_000), at),
   ]);
+  const busy = open.assigned + open.en_route + open.on_site;
+  const onShift = busy + available.length;
 
   return {
     at,
@@ -111,6 +122,8 @@ export async function computeOperationalFigures(deps: FiguresDeps): Promise<Oper
       at,
       { eta: deps.dispatch.eta, slaMinutes: deps.intake.slaMinutes, maxRadiusKm: deps.dispatch.maxRadiusKm },
     ),
+    utilisationPercent: onShift === 0 ? null : oneDecimal((busy / onShift) * 100),
+    requestsLastMinute,
     openPastDeadline,
     customerSatisfaction: {
       last24Hours: satisfaction.average === undefined ? null : Math.round(satisfaction.average * 100) / 100,
@@ -150,6 +163,8 @@ export function asMetrics(f: OperationalFigures): MetricDatum[] {
     ['HighPriorityPending', 'Count', f.highPriorityPending],
     ['AvailableTechnicians', 'Count', f.availableTechnicians],
     ['CoveragePercent', 'Percent', f.coveragePercent],
+    ['TechnicianUtilisationPercent', 'Percent', f.utilisationPercent],
+    ['RequestsPerMinute', 'Count', f.requestsLastMinute],
     ['OpenRequestsPastDeadline', 'Count', f.openPastDeadline],
     ['CustomerSatisfaction', 'None', f.customerSatisfaction.last24Hours],
     ['CustomerRatings', 'Count', f.customerSatisfaction.ratings],

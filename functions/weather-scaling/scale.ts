@@ -10,6 +10,7 @@ import { activeRegionConcern } from '#shared/config/active-region.js';
 import { regionConcern } from '#shared/config/region.js';
 import { tablesConcern } from '#shared/config/tables.js';
 import { weatherConcern } from './config.js';
+import { DynamoSurgeStore } from '#shared/adapters/dynamodb/surge.js';
 import { DynamoScaleStateStore } from '#shared/adapters/dynamodb/weather-level.js';
 import { randomIds, systemClock } from '#shared/adapters/system.js';
 import { regionRole } from '#shared/compose/active-region.js';
@@ -47,6 +48,7 @@ const { documents } = dynamo(config);
 export const handler = makeHandler({
   weatherProvider: weatherProvider(config),
   scalingState: new DynamoScaleStateStore(documents, config.tables.scalingState),
+  surges: new DynamoSurgeStore(documents, config.tables.scalingState),
   regionRole: regionRole(config, documents),
   scaler: scaler(config, logger),
   notifier: notifier(config, logger, unrecordedSynthetic(logger)),

@@ -24,8 +24,12 @@ import type { RegionSummary, ScaleStateStore } from '#shared/ports/weather-level
 import type { WeatherProvider } from '#shared/ports/weather-provider.js';
 import { notify } from '#shared/ports/notifier.js';
 import { formatUkTime } from '#shared/domain/uk-day.js';
+import { activeSurge, capacityLevel } from '#shared/domain/surge.js';
+import type { SurgeStore } from '#shared/ports/surge.js';
 
 export interface WeatherScalingDeps {
+  /** Surge mode (an operator's override): capacity never below its level while it lasts. Absent: no surges. */
+  surges?: Pick<SurgeStore, 'latest'>;
   weatherProvider: WeatherProvider;
   scalingState: ScaleStateStore;
   scaler: Scaler;
@@ -67,6 +71,10 @@ export interface WeatherScalingReport {
     regions: RegionSummary[];
   };
   decision: Pick<Transition, 'kind' | 'from' | 'to' | 'why'>;
+  /** The surge in force, when it sets capacity above the weather's level (or holds it there). */
+  surge?: { level: string; until: string; by: string; reason: string };
+  /** The level capacity is set to: the weather's, or the surge's where higher. */
+  capacityLevel: WeatherLevel;
   state: { level: WeatherLevel; since: Date; clearRuns: number; fetchFailures: number; version: number };
   targets: {
     /** What a dry run would do, or what this run set out to do. */
@@ -122,15 +130,18 @@ export async function runWeatherScaling(
 
   const transition = nextScaleState(state, seen.ok ? seen.assessment.level : 'unavailable', now, policy);
   const reasons = seen.ok ? summarise(seen.assessment.regions) : state.reasons;
+  // A surge read that fails fails the run (retried, nothing changed): capacity is never lowered under a surge unseen.
+  const surge = activeSurge(await deps.surges?.latest(), now);
+  const level = capacityLevel(transition.to, surge);
   const plan: TargetChange[] = targets
-    .filter((t) => options.reconcile || state.applied[t.name] !== transition.to)
+    .filter((t) => options.reconcile || state.applied[t.name] !== level)
     .map((t) => {
       const from = state.applied[t.name];
       return {
         target: t.name,
         ...(from ? { from, fromCapacity: describeCapacity(capacityFor(t, from)) } : {}),
-        to: transition.to,
-        toCapacity: describeCapacity(capacityFor(t, transition.to)),
+        to: level,
+        toCapacity: describeCapacity(capacityFor(t, level)),
       };
     });
   const report: WeatherScalingReport = {
@@ -147,6 +158,10 @@ export async function runWeatherScaling(
         }
       : { provider: deps.weatherProvider.name, available: false, problem: seen.problem, regions: reasons },
     decision: { kind: transition.kind, from: transition.from, to: transition.to, why: transition.why },
+    ...(surge && level !== transition.to
+      ? { surge: { level: surge.level, until: surge.until, by: surge.by, reason: surge.reason } }
+      : {}),
+    capacityLevel: level,
     state: {
       level: transition.state.level,
       since: transition.state.since,

@@ -50,6 +50,30 @@ interface Metrics {
   customerSatisfaction: { last24Hours: number | null; ratings: number; target: number };
   severity: { severity: string; reasons: string[] };
   weatherLevel: string;
+  utilisationPercent: number | null;
+  requestsLastMinute: number;
+  slos: {
+    at: string;
+    slos: Array<{
+      name: string;
+      title: string;
+      objective: number;
+      budgetRemaining: number | null;
+      alert: string;
+      firing: string[];
+    }>;
+    unavailable: Array<{ slo: string; reason: string }>;
+  } | null;
+  surge: { level: string; reason: string; by: string; until: string } | null;
+  incidents: Array<{
+    id: string;
+    title: string;
+    severity: string;
+    status: string;
+    openedAt: string;
+    commander?: string;
+    pagedLevel: number;
+  }>;
 }
 
 const everyMs = 5_000;
@@ -170,6 +194,12 @@ function drawFigures(m: Metrics, live: LiveMap) {
   $('severity-reasons').textContent = m.severity.reasons.length
     ? `${m.severity.severity}: ${m.severity.reasons.join('; ')}`
     : `${m.severity.severity}: nothing unusual`;
+  $('utilisation').textContent = m.utilisationPercent === null ? 'nobody on shift' : `${m.utilisationPercent}%`;
+  $('rate').textContent = String(m.requestsLastMinute);
+  drawIncidents(m);
+  $('surge-status').textContent = m.surge
+    ? `On (${m.surge.level} capacity) until ${new Date(m.surge.until).toLocaleTimeString('en-GB', { timeZone: 'Europe/London' })}, by ${m.surge.by}: ${m.surge.reason}`
+    : 'Off: capacity follows the weather';
   $('weather').textContent = live.weather.level;
   // Only regions that are not normal are listed: a calm day reads as one line.
   const regions = live.weather.regions.map((r) => {
@@ -184,6 +214,45 @@ function drawFigures(m: Metrics, live: LiveMap) {
     regions.push(calm);
   }
   $('weather-regions').replaceChildren(...regions);
+}
+
+/** Every open incident (GET /ops/incidents/{id} has the record), and what is left of each SLO's error budget. */
+function drawIncidents(m: Metrics) {
+  const local = (iso: string) => new Date(iso).toLocaleTimeString('en-GB', { timeZone: 'Europe/London' });
+  const incidents = m.incidents.map((i) => {
+    const item = document.createElement('li');
+    item.className = `severity ${i.severity.toLowerCase()}`;
+    item.textContent = `${i.severity} ${i.id}: ${i.title} (${i.status} since ${local(i.openedAt)}${
+      i.commander ? `, commander ${i.commander}` : `, paging level ${i.pagedLevel}`
+    })`;
+    return item;
+  });
+  if (incidents.length === 0) {
+    const none = document.createElement('li');
+    none.textContent = 'No open incident';
+    incidents.push(none);
+  }
+  $('incidents').replaceChildren(...incidents);
+  const budgets = (m.slos?.slos ?? []).map((s) => {
+    const item = document.createElement('li');
+    item.className = `budget ${s.alert}`;
+    const left =
+      s.budgetRemaining === null ? 'nothing to judge yet' : `${Math.round(s.budgetRemaining * 1000) / 10}% left`;
+    item.textContent = `${s.title} (${s.objective * 100}%): ${left}${s.alert === 'none' ? '' : `, ${s.alert === 'page' ? 'burning fast' : 'burning slowly'}`}`;
+    item.title = s.firing.join('\n');
+    return item;
+  });
+  for (const u of m.slos?.unavailable ?? []) {
+    const item = document.createElement('li');
+    item.textContent = `${words(u.slo)}: no figures (${u.reason})`;
+    budgets.push(item);
+  }
+  if (budgets.length === 0) {
+    const none = document.createElement('li');
+    none.textContent = 'No SLO figures yet (collectMetrics runs every minute)';
+    budgets.push(none);
+  }
+  $('budgets').replaceChildren(...budgets);
 }
 
 function choose(r: LiveMap['requests'][number]) {
@@ -217,6 +286,26 @@ async function act(action: string, reason: string) {
     $('notice').hidden = false;
   }
   $<HTMLTextAreaElement>('act-reason').value = '';
+  await refresh();
+}
+
+/** Surge mode: start it for the hours given, or end it early; the reason goes on every open incident's timeline. */
+async function surge(action: 'start' | 'end') {
+  const reason = $<HTMLInputElement>('surge-reason').value.trim();
+  const response = await fetch('../ops/surge', {
+    method: action === 'start' ? 'POST' : 'DELETE',
+    headers: { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(
+      action === 'start' ? { hours: Number($<HTMLInputElement>('surge-hours').value), reason } : { reason },
+    ),
+  });
+  const answer = (await response.json().catch(() => ({}))) as { detail?: string; capacity?: string };
+  if (!response.ok) showError(answer.detail ?? `Could not ${action} surge mode.`);
+  else {
+    $('notice').textContent = `Surge mode ${action === 'start' ? 'started' : 'ended'}: ${answer.capacity ?? ''}.`;
+    $('notice').hidden = false;
+    $<HTMLInputElement>('surge-reason').value = '';
+  }
   await refresh();
 }
 
@@ -255,6 +344,10 @@ $<HTMLFormElement>('act-form').addEventListener('submit', (event) => {
   const action = (event.submitter as HTMLButtonElement | null)?.value ?? 'close';
   const reason = $<HTMLTextAreaElement>('act-reason').value.trim();
   if (action !== 'close') void act(action, reason);
+});
+$<HTMLFormElement>('surge-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  void surge((event.submitter as HTMLButtonElement | null)?.value === 'end' ? 'end' : 'start');
 });
 document.addEventListener('visibilitychange', () => {
   if (!document.hidden) void refresh();

@@ -2,6 +2,9 @@
 // tests, the benchmark and local scripts. A Lambda never imports this: it composes only what its role allows.
 import type { Config } from '../config.js';
 import { DynamoIntakeBuffer, DynamoIntakeJournal } from '#shared/adapters/dynamodb/intake-buffer.js';
+import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.js';
+import { DynamoSloStatusStore } from '#shared/adapters/dynamodb/slo-status.js';
+import { DynamoSurgeStore } from '#shared/adapters/dynamodb/surge.js';
 import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-index.js';
 import { DynamoScaleStateStore, DynamoWeatherLevelReader } from '#shared/adapters/dynamodb/weather-level.js';
 import { PostgresLiveMap } from '#shared/adapters/postgres/live-map.js';
@@ -111,6 +114,11 @@ export function allDeps(config: Config, overrides: Overrides = {}) {
     intake: config.intake,
     health: config.health,
     operations: config.operations,
+    slos: config.slos,
+    // The SLOs' latest evaluation and the incident record, as collectMetrics and the operations routes keep them.
+    sloStatus: new DynamoSloStatusStore(documents, config.tables.scalingState),
+    incidents: new DynamoIncidentStore(documents, config.tables.scalingState),
+    surges: new DynamoSurgeStore(documents, config.tables.scalingState),
     weatherScaling: config.weather,
     dr: config.dr,
     http: httpSettings(config),

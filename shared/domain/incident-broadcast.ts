@@ -1,3 +1,4 @@
+import { haversineKm } from './geo.js';
 // The words of an incident broadcast, and how a customer's number may be shown to the operator who sends it.
 import type { RequestStatus } from './emergency.js';
 import { formatUkTime } from './uk-day.js';
@@ -21,4 +22,20 @@ export function broadcastText(r: { reference: string; status: RequestStatus; eta
 /** The follow-up once the incident is over, to customers whose request is still open. */
 export function resolvedText(r: { reference: string }): string {
   return `TyreHero ${r.reference}: the technical issue is resolved. Your request continues as normal; follow it with the tracking link we sent.`;
+}
+
+/**
+ * The service area a breakdown is in: the nearest of the service's regions (the weather regions, WEATHER_REGIONS),
+ * the names an incident's `areas` use.
+ */
+export function areaOf(
+  location: { lat: number; lon: number },
+  regions: ReadonlyArray<{ name: string; lat: number; lon: number }>,
+): string | undefined {
+  let best: { name: string; km: number } | undefined;
+  for (const r of regions) {
+    const km = haversineKm(location, { lat: r.lat, lon: r.lon });
+    if (!best || km < best.km) best = { name: r.name, km };
+  }
+  return best?.name;
 }

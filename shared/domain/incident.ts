@@ -25,6 +25,7 @@ export interface TimelineEvent {
     | 'diagnostics'
     | 'validation'
     | 'alarm'
+    | 'surge'
     | 'failed';
   text: string;
   data?: Record<string, unknown>;

@@ -7,6 +7,8 @@ export interface BroadcastRecipient {
   phone: string;
   status: RequestStatus;
   eta?: Date;
+  /** Where the breakdown is: an incident limited to some areas texts only the customers there. */
+  location: { lat: number; lon: number };
   /** This customer has already been claimed (texted, or a send was attempted) for this incident. */
   alreadyNotified: boolean;
 }

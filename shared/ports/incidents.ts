@@ -43,7 +43,12 @@ export interface StatusPage {
 
 /** Texts every customer with an open request about an incident, at most once per notice (incidentBroadcast's rules). */
 export interface CustomerNotices {
-  send(noticeId: string, kind: 'incident' | 'resolved'): Promise<{ recipients: number; sent: number; failed: number }>;
+  /** `areas`: only customers whose breakdown is in one of them (none: every customer with an open request). */
+  send(
+    noticeId: string,
+    kind: 'incident' | 'resolved',
+    areas: readonly string[],
+  ): Promise<{ recipients: number; sent: number; failed: number }>;
 }
 
 export interface DiagnosticsReport {

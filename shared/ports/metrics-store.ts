@@ -42,4 +42,6 @@ export interface MetricsStore {
   satisfaction(since: Date, until: Date): Promise<Satisfaction>;
   /** Open requests nobody has reached whose deadline has already passed: the customers an incident is failing now. */
   countOpenPastDeadline(now: Date): Promise<number>;
+  /** Real requests created in [since, until): the request rate the spike alarm watches. */
+  countCreated(since: Date, until: Date): Promise<number>;
 }

@@ -99,6 +99,39 @@ const windowFigures = z
   .object({ lastHour: z.number().nullable(), today: z.number().nullable() })
   .meta({ description: 'null over an empty window: nothing to average' });
 
+const burnRates = z
+  .object({ '5m': z.number(), '30m': z.number(), '1h': z.number(), '6h': z.number(), '3d': z.number() })
+  .partial()
+  .meta({
+    description:
+      'How many times faster than sustainable the budget burns over each window (1 = spent in exactly 30 days)',
+  });
+
+export const SloStatus = z
+  .object({
+    at: z.iso.datetime(),
+    slos: z.array(
+      z.object({
+        name: z.enum(['availability', 'promise', 'latency']),
+        title: z.string(),
+        objective: z.number().meta({ description: 'The share of events that must be good over 30 days' }),
+        good: z.string().meta({ description: 'What a good event is' }),
+        budgetRemaining: z.number().nullable().meta({
+          description:
+            'Share of the 30-day error budget left (1 untouched, 0 spent, negative overspent); null with no events',
+        }),
+        attainment: z.number().nullable().meta({ description: 'Good events over the 30 days; null with none' }),
+        burnRates,
+        alert: z.enum(['page', 'warn', 'none']).meta({ description: 'The most serious burn-rate rule firing now' }),
+        firing: z.array(z.string()),
+      }),
+    ),
+    unavailable: z
+      .array(z.object({ slo: z.enum(['availability', 'promise', 'latency']), reason: z.string() }))
+      .meta({ description: 'SLOs with no figures this time, and why' }),
+  })
+  .meta({ id: 'SloStatus' });
+
 export const OperationsMetrics = z
   .object({
     at: z.iso.datetime(),
@@ -117,6 +150,14 @@ export const OperationsMetrics = z
     highPriorityPending: z.number().int(),
     availableTechnicians: z.number().int(),
     coveragePercent: z.number(),
+    utilisationPercent: z.number().nullable().meta({
+      description:
+        'Technicians on a job of those on a job or free to take one (target 80 %, warns below 60 %); null with nobody on shift',
+    }),
+    requestsLastMinute: z
+      .number()
+      .int()
+      .meta({ description: 'Real requests created in the last minute (the spike alarm watches it)' }),
     openPastDeadline: z.number().int(),
     customerSatisfaction: z
       .object({
@@ -132,6 +173,35 @@ export const OperationsMetrics = z
       .meta({ description: 'How customers rated completed jobs' }),
     severity: SeverityAssessment,
     weatherLevel: z.enum(['normal', 'elevated', 'severe']),
+    slos: SloStatus.nullable().meta({
+      description: "collectMetrics' latest SLO evaluation; null before its first run",
+    }),
+    incidents: z
+      .array(
+        z.object({
+          id: z.string().meta({ description: 'INC-YYYYMMDD-HHMMSS' }),
+          title: z.string(),
+          severity: z.enum(['P1', 'P2', 'P3', 'P4']),
+          status: z.enum(['open', 'acknowledged', 'mitigated', 'resolved']),
+          openedAt: z.iso.datetime(),
+          commander: z.string().optional(),
+          pagedLevel: z.number().int().meta({ description: 'The escalation level paged last (1 = primary on call)' }),
+        }),
+      )
+      .meta({
+        description:
+          'Every unresolved incident, most severe first, then oldest (GET /ops/incidents/{id} for the record)',
+      }),
+    surge: z
+      .object({
+        level: z.enum(['elevated', 'severe']),
+        reason: z.string(),
+        by: z.string(),
+        startedAt: z.iso.datetime(),
+        until: z.iso.datetime(),
+      })
+      .nullable()
+      .meta({ description: "Surge mode in force (capacity at least this weather level's until then), or null" }),
   })
   .meta({ id: 'OperationsMetrics' });
 

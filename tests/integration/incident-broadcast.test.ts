@@ -2,6 +2,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeHandler } from '#functions/operations/incident-broadcast.js';
+import { broadcastIncident } from '#functions/operations/broadcast-incident.js';
 import { SnsNotifier } from '#shared/adapters/sns/notifier.js';
 import { lambdaContext } from '../support/events.js';
 import { nextReference, seedRequest } from '../support/requests.js';
@@ -156,6 +157,27 @@ describe('incidentBroadcast', () => {
     sns.on(PublishCommand).resolves({});
     expect(await broadcast({ incidentId: 'INC-2026-017', send: true })).toMatchObject({ sent: 0, alreadyNotified: 3 });
     expect(published()).toEqual([]);
+  });
+
+  it('texts only the customers in the incident’s areas when it names some (the nearest service region to each breakdown)', async () => {
+    const reference = nextReference();
+    await seedRequest(stack.sql, {
+      reference,
+      status: 'pending',
+      createdAt: '2026-07-01T12:58:00Z',
+      phone: '+447700900109',
+    });
+    await stack.sql.query('UPDATE emergency_requests SET latitude = 55.87, longitude = -4.29 WHERE reference = $1', [
+      reference,
+    ]);
+    const deps = { ...stack.deps, regions: stack.config.weather.regions };
+    const glasgow = await broadcastIncident(deps, { incidentId: 'INC-AREAS-1' }, undefined, ['Glasgow']);
+    expect(glasgow).toMatchObject({ recipients: 1, numbers: ['+44*******109'] });
+    const london = await broadcastIncident(deps, { incidentId: 'INC-AREAS-1' }, undefined, ['London']);
+    expect(london.numbers).not.toContain('+44*******109');
+    expect(london.recipients).toBeGreaterThan(0);
+    // No areas: everyone with an open request.
+    expect((await broadcastIncident(deps, { incidentId: 'INC-AREAS-1' })).recipients).toBe(london.recipients + 1);
   });
 
   it.each([

@@ -26,12 +26,15 @@ import {
   type OperationReport,
 } from '#functions/disaster-recovery/index.js';
 import { customerNotices } from '#functions/incidents/compose.js';
+import { makeHandler } from '#functions/incidents/incidents.js';
+import type { Context } from 'aws-lambda';
 import {
   actOnIncident,
   probeAll,
   diagnose,
   fromAlarm,
   incidentReport,
+  outageAlarmRegion,
   tickIncidents,
   validateRecovery,
   type IncidentDeps,
@@ -374,5 +377,57 @@ describe('a P1 from an alarm, while PostgreSQL is frozen, handled by the system'
     const next = await fromAlarm(deps, { AlarmName: alarm, NewStateValue: 'ALARM' });
     expect(next!.id).toBe('INC-20261206-034000');
     expect((await deps.incidents.listOpen()).map((s) => s.incident.id)).toEqual(['INC-20261206-034000']);
+  });
+});
+
+describe('the us-east-1 outage alarm (Route 53 cannot get /health), delivered to the incidents function by its topic', () => {
+  const outage = (region: string) => ({
+    Records: [
+      {
+        Sns: {
+          Message: JSON.stringify({
+            AlarmName: `tyrehero-dispatch-prod-${region}-ApiHealthCheckFailed`,
+            AlarmDescription: 'Route 53 checkers cannot get 200 from GET /health; this region cannot take emergencies.',
+            NewStateValue: 'ALARM',
+          }),
+        },
+      },
+    ],
+  });
+  // The survivor in eu-west-1 hears about eu-west-2, the active region (scripts/serverless/edge-health-alarm.cjs).
+  const handler = () =>
+    makeHandler({
+      ...deps,
+      surges: warm.surges,
+      policy: { ...deps.policy, p1Alarms: [alarm, 'tyrehero-dispatch-prod-*-ApiHealthCheckFailed'] },
+      verifier: warm.verifier,
+      http: warm.http,
+      regionRole: { region: 'eu-west-1', activeRegion: () => Promise.resolve('eu-west-2') },
+    });
+
+  it("ignores the standby region's: its /health answers 503 by design, so nobody is paged", async () => {
+    at(50);
+    const before = pagerCalls().length;
+    expect(await handler()(outage('eu-west-1') as never, {} as Context)).toEqual({ incidents: [undefined] });
+    expect(pagerCalls()).toHaveLength(before);
+  });
+
+  it("opens a P1 for the active region's and pages at once from the surviving region", async () => {
+    at(51);
+    const before = pagerCalls().length;
+    const result = (await handler()(outage('eu-west-2'), {} as Context)) as unknown as { incidents: string[] };
+    expect(result.incidents).toEqual(['INC-20261206-035100']);
+    const incident = (await deps.incidents.get('INC-20261206-035100'))!.incident;
+    expect(incident).toMatchObject({
+      severity: 'P1',
+      cause: 'alarm:tyrehero-dispatch-prod-eu-west-2-ApiHealthCheckFailed',
+    });
+    expect(
+      pagerCalls()
+        .slice(before)
+        .map((c) => [c.body.event_action, c.body.dedup_key]),
+    ).toEqual([['trigger', 'INC-20261206-035100/L1']]);
+    expect(outageAlarmRegion('tyrehero-dispatch-prod-eu-west-2-ApiHealthCheckFailed')).toBe('eu-west-2');
+    expect(outageAlarmRegion('tyrehero-dispatch-prod-EmergencyRequestsBuffered')).toBeUndefined();
   });
 });

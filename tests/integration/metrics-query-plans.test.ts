@@ -60,6 +60,11 @@ const cases: Array<[keyof typeof queries, unknown[]]> = [
   ['unverifiedCompletionsBetween', [today, now]],
   ['satisfactionBetween', [new Date(now.getTime() - 24 * 3600_000), now]],
   ['openPastDeadline', [now]],
+  // The spike figure: requests in the last minute.
+  ['createdBetween', [new Date(now.getTime() - 60_000), now]],
+  // The promise SLO's windows, the longest (30 days) included.
+  ['arrivalsBetween', [new Date(now.getTime() - 30 * 86400_000), now]],
+  ['missedUnarrivedBetween', [new Date(now.getTime() - 30 * 86400_000), now]],
   ['openRecipients', ['INC-2026-001']],
 ];
 

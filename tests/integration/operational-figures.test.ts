@@ -41,6 +41,8 @@ describe('with no data at all', () => {
       highPriorityPending: 0,
       availableTechnicians: 0,
       coveragePercent: 0,
+      utilisationPercent: null,
+      requestsLastMinute: 0,
       openPastDeadline: 0,
       customerSatisfaction: { last24Hours: null, ratings: 0, target: 4.5 },
     });
@@ -55,6 +57,7 @@ describe('with no data at all', () => {
       'HighPriorityPending',
       'AvailableTechnicians',
       'CoveragePercent',
+      'RequestsPerMinute',
       'OpenRequestsPastDeadline',
       'CustomerRatings',
     ]);
@@ -103,6 +106,9 @@ describe('with a seeded afternoon (14:00 GMT)', () => {
       // Cancelled after its 13:30 deadline with nobody there: a breach. Cancelled in time: not judged.
       { status: 'cancelled', createdAt: at('12:00'), cancelledAt: at('13:40') },
       { status: 'cancelled', createdAt: at('13:00'), cancelledAt: at('13:10') },
+      // In the last minute, cancelled in time: only the request rate sees it.
+      { status: 'cancelled', createdAt: '2026-02-10T13:59:30Z', cancelledAt: '2026-02-10T13:59:50Z' },
+      { status: 'cancelled', createdAt: '2026-02-10T13:59:40Z', cancelledAt: '2026-02-10T13:59:50Z', isTest: true },
       // Synthetic tests must never move a figure.
       { status: 'pending', createdAt: at('10:00'), priority: 1, isTest: true },
       {
@@ -142,6 +148,10 @@ describe('with a seeded afternoon (14:00 GMT)', () => {
       availableTechnicians: 2,
       // London covers London, Luton and Reading; Inverness covers Inverness: (8900 + 260 + 320 + 50) / 27890.
       coveragePercent: 34.2,
+      // On a job: 1 assigned, 2 en route, 1 on site; free: the 2 available. 4 of 6.
+      utilisationPercent: 66.7,
+      // Created 13:59:30 (cancelled at once); the synthetic one beside it is not counted.
+      requestsLastMinute: 1,
       openPastDeadline: 2,
       // 5 at 13:59 and 4 yesterday evening (inside 24 hours); 1 from two days ago and a synthetic 1 are left out.
       customerSatisfaction: { last24Hours: 4.5, ratings: 2, target: 4.5 },
@@ -191,9 +201,21 @@ describe('with a seeded afternoon (14:00 GMT)', () => {
       HighPriorityPending: [2, 'Count'],
       AvailableTechnicians: [2, 'Count'],
       CoveragePercent: [34.2, 'Percent'],
+      TechnicianUtilisationPercent: [66.7, 'Percent'],
+      RequestsPerMinute: [1, 'Count'],
       OpenRequestsPastDeadline: [2, 'Count'],
       CustomerSatisfaction: [4.5, 'None'],
       CustomerRatings: [2, 'Count'],
+      // The promise SLO (95 %), good = arrived by the deadline of arrived + missed (the gateway's SLOs have no
+      // figures here). 5 min: nothing judged. 30 min and 1 h: 1 good of 4, 0.75 / 0.05 = 15×. 6 h: 2 of 6 (+ the
+      // 08:50 arrival, the 12:30 deadline missed), 13.33×. 3 days and 30 days: 4 of 8 (+ two arrivals before today), 10×.
+      SloPromiseBurnRate5m: [0, 'None'],
+      SloPromiseBurnRate30m: [15, 'None'],
+      SloPromiseBurnRate1h: [15, 'None'],
+      SloPromiseBurnRate6h: [13.3333, 'None'],
+      SloPromiseBurnRate3d: [10, 'None'],
+      // Ten times the budget spent: -900 % left.
+      SloPromiseBudgetRemainingPercent: [-900, 'Percent'],
     });
   });
 });

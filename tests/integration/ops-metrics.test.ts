@@ -1,12 +1,13 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler } from '#functions/operations/metrics.js';
+import { makeHandler as makeCollector } from '#functions/operations/collect-metrics.js';
 import { makeDocumentClient } from '#shared/adapters/dynamodb/client.js';
 import { weatherStateKey } from '#shared/adapters/dynamodb/weather-level.js';
 import { computeOperationalFigures } from '#functions/operations/operational-figures.js';
 import type { LocalSigner } from '../../scripts/local/auth.js';
 import { bearer, testAuth } from '../support/auth.js';
-import { apiEvent, invoke } from '../support/events.js';
+import { apiEvent, invoke, lambdaContext, ran } from '../support/events.js';
 import { seedRequest } from '../support/requests.js';
 import { testStack, type TestStack } from '../support/stack.js';
 
@@ -65,6 +66,10 @@ describe('GET /ops/metrics', () => {
       ...figures,
       severity: { severity: 'P2', reasons: ['7 emergencies waiting (over 5)'] },
       weatherLevel: 'elevated',
+      // collectMetrics has not run yet: no SLO evaluation, and nobody has opened an incident.
+      slos: null,
+      incidents: [],
+      surge: null,
     });
     expect(response.body).toMatchObject({
       at: '2026-07-01T09:00:00.000Z',
@@ -78,6 +83,57 @@ describe('GET /ops/metrics', () => {
       highPriorityPending: 4,
       availableTechnicians: 1,
       openPastDeadline: 1,
+    });
+  });
+
+  it('after collectMetrics runs: the SLO budgets it kept, and the P2 incident the assessor opened (once, however often it runs)', async () => {
+    const collect = makeCollector(stack.deps);
+    const first = ran(await collect({}, lambdaContext('collectMetrics'))) as {
+      incident: { id: string; joined: boolean };
+    };
+    const second = ran(await collect({}, lambdaContext('collectMetrics'))) as {
+      incident: { id: string; joined: boolean };
+    };
+    expect(first.incident).toEqual({ id: 'INC-20260701-090000', joined: false, raised: false });
+    expect(second.incident).toEqual({ id: 'INC-20260701-090000', joined: true, raised: false });
+
+    const { body } = await get(bearer(await signer.mint('ops-1', ['operations'])));
+    expect(body.incidents).toEqual([
+      {
+        id: 'INC-20260701-090000',
+        title: '7 emergencies waiting (over 5)',
+        severity: 'P2',
+        status: 'open',
+        openedAt: '2026-07-01T09:00:00.000Z',
+        pagedLevel: 1,
+      },
+    ]);
+    // The promise: the 07:50 arrival was in time (deadline 08:30 for the 07:00 call); the other 07:00 call's deadline
+    // (08:30) passed with nobody there. 1 good of 2 over 6 hours and more: 0.5 / 0.05 = 10×; the last hour and the
+    // last 30 minutes (from 08:30, the deadline included) hold the miss alone: 20×; the last 5 minutes nothing.
+    // 6 h at 10× with 30 min at 20× is the page rule (6×); 3 d with 6 h the warning (1×).
+    expect(body.slos).toEqual({
+      at: '2026-07-01T09:00:00.000Z',
+      slos: [
+        {
+          name: 'promise',
+          title: '90-minute promise',
+          objective: 0.95,
+          good: expect.stringContaining('arrived by the SLA deadline'),
+          budgetRemaining: -9,
+          attainment: 0.5,
+          burnRates: { '5m': 0, '30m': 20, '1h': 20, '6h': 10, '3d': 10 },
+          alert: 'page',
+          firing: [
+            '90-minute promise: budget burning 10× over 6h and 20× over 30m (page at 6×)',
+            '90-minute promise: budget burning 10× over 3d and 10× over 6h (warn at 1×)',
+          ],
+        },
+      ],
+      unavailable: [
+        { slo: 'availability', reason: 'this stage has no API Gateway metrics (SLO_GATEWAY_METRICS=none)' },
+        { slo: 'latency', reason: 'this stage has no API Gateway metrics (SLO_GATEWAY_METRICS=none)' },
+      ],
     });
   });
 });

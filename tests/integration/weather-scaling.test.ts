@@ -11,6 +11,7 @@ import { weatherStateKey } from '#shared/adapters/dynamodb/weather-level.js';
 import type { FetchLike } from '#shared/adapters/weather/http.js';
 import { metrics } from '#shared/powertools/metrics.js';
 import type { WeatherScalingReport } from '#functions/weather-scaling/weather-scaling.js';
+import { beginSurge, endSurge, settleSurge } from '#functions/incidents/surge.js';
 import { testStack, type TestStack } from '../support/stack.js';
 import { ran } from '../support/events.js';
 import { fixtureFetch, type Reply } from '../support/weather.js';
@@ -424,5 +425,83 @@ describe('weatherScaling', () => {
     expect(finished).toMatchObject({ outcome: 'completed', decision: { kind: 'up' } });
     expect(scalingCalls().rds).toHaveLength(1);
     expect(await stateItem()).toMatchObject({ level: 'severe', applied: { database: 'severe' } });
+  });
+});
+
+describe('surge mode (an operator’s capacity override) through weather scaling', () => {
+  const surgeDeps = () => ({
+    surges: stack.deps.surges,
+    incidents: stack.deps.incidents,
+    clock: { now: () => now },
+    log: stack.deps.log,
+  });
+
+  it('raises capacity to the surge’s level in calm weather, keeps the weather level honest, and ends by itself', async () => {
+    await settleAtNormal();
+    resetCalls();
+    // An open incident records the surge on its timeline.
+    const incident = await stack.deps.incidents.openOrJoin({
+      id: 'INC-20260112-061500',
+      title: 'Storm surge in the queue',
+      cause: 'manual:ops-1:surge-test',
+      severity: 'P2',
+      status: 'open',
+      areas: [],
+      customersAffected: 0,
+      openedAt: minutes(5).toISOString(),
+      paging: { level: 1, pages: 0 },
+      alarms: [],
+      timeline: [],
+    });
+    now = minutes(10);
+    const started = await beginSurge(surgeDeps(), { hours: 2, reason: 'Match day at Wembley, M1 closed' }, 'ops-1');
+    expect(started).toMatchObject({
+      surge: { level: 'severe', until: minutes(130).toISOString(), by: 'ops-1' },
+      capacity: 'weather scaling applies it at its next run',
+      recordedOn: ['INC-20260112-061500'],
+    });
+
+    serve(clear);
+    const during = await run({}, minutes(15));
+    expect(during).toMatchObject({
+      decision: { kind: 'hold', to: 'normal' },
+      capacityLevel: 'severe',
+      surge: { level: 'severe', by: 'ops-1', reason: 'Match day at Wembley, M1 closed' },
+    });
+    expect(scalingCalls()).toEqual({
+      autoScaling: [
+        concurrency('tyrehero-dispatch-test-createEmergency', 'provisioned', 12, 60),
+        concurrency('tyrehero-dispatch-test-dispatch', 'live', 6, 30),
+      ],
+      rds: [minAcu(8)],
+    });
+    // The weather level intake's priorities read stays what the weather says.
+    expect((await stateItem())!.level).toBe('normal');
+
+    // Still in force an hour later: calm weather never lowers capacity under it.
+    resetCalls();
+    serve(clear);
+    expect(await run({}, minutes(75))).toMatchObject({ capacityLevel: 'severe', targets: { planned: [] } });
+    expect(scalingCalls()).toEqual({ autoScaling: [], rds: [] });
+
+    // Past its end: the tick marks it ended (once), the timeline says so, and the next run lowers capacity at once.
+    now = minutes(131);
+    const ended = await settleSurge(surgeDeps());
+    expect(ended?.surge.ended).toEqual({ at: minutes(130).toISOString(), by: 'system', reason: 'ended by itself' });
+    expect(await settleSurge(surgeDeps())).toBeUndefined();
+    const timeline = (await stack.deps.incidents.get(incident.incident.id))!.incident.timeline;
+    expect(timeline.map((e) => [e.by, e.kind, e.text])).toEqual([
+      [
+        'ops-1',
+        'surge',
+        `surge mode (severe capacity) until ${minutes(130).toISOString()}: Match day at Wembley, M1 closed`,
+      ],
+      ['system', 'surge', `surge mode ended by itself at ${minutes(130).toISOString()}`],
+    ]);
+    resetCalls();
+    serve(clear);
+    expect(await run({}, minutes(135))).toMatchObject({ capacityLevel: 'normal' });
+    expect(scalingCalls().rds).toEqual([minAcu(2)]);
+    await expect(endSurge(surgeDeps(), 'ops-1', 'no longer needed')).rejects.toThrow('No surge is in force');
   });
 });

@@ -87,6 +87,7 @@ describe('npx sls package --stage prod in both regions', () => {
         .map(([id]) => id)
         .sort();
     expect(breaching(primary)).toEqual([
+      'CoverageLowAlarm',
       'EmergencyRequestBacklogAlarm',
       'LowTechnicianAvailabilityAlarm',
       'OldestPendingMinutesAlarm',

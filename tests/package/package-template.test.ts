@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yaml from 'js-yaml';
 import { projectRoot } from '../../scripts/local/engines.js';
+import { burnRules, sloMetricName } from '#shared/domain/slo.js';
 import {
   brokenReferences,
   dependencyCycles,
@@ -42,12 +43,14 @@ const staffRoutes = {
   gdprExport: 'OpsGdprExportPost',
   gdprErase: 'OpsGdprErasePost',
 };
-// The incidents function serves four operations routes (functions/incidents/functions.yml).
+// The incidents function serves six operations routes (functions/incidents/functions.yml).
 const incidentRoutes = [
   'OpsIncidentsGet',
   'OpsIncidentsPost',
   'OpsIncidentsIdVarGet',
   'OpsIncidentsIdVarActionVarPost',
+  'OpsSurgePost',
+  'OpsSurgeDelete',
 ];
 // The web pages hold no data (their data routes carry the auth), so they are public too.
 const publicRoutes = [
@@ -250,13 +253,15 @@ describe('npx sls package --stage prod', () => {
     ).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
   });
 
-  it('grants no wildcard resource except X-Ray and EC2 Describe calls, which have no narrower one', () => {
+  it('grants no wildcard resource except X-Ray, EC2 Describe and CloudWatch GetMetricData calls, which have no narrower one', () => {
     for (const fn of functions) {
       for (const statement of roleStatements(fn)) {
         const wildcard = JSON.stringify(statement.Resource) === '"*"' || JSON.stringify(statement.Resource) === '["*"]';
         if (wildcard)
           expect(
-            statement.Action.every((a) => a.startsWith('xray:') || a.startsWith('ec2:Describe')),
+            statement.Action.every(
+              (a) => a.startsWith('xray:') || a.startsWith('ec2:Describe') || a === 'cloudwatch:GetMetricData',
+            ),
             `${fn}: ${statement.Action.join(',')}`,
           ).toBe(true);
       }
@@ -677,17 +682,28 @@ describe('npx sls package --stage prod', () => {
     ]);
   });
 
-  it('lets the figures read the dispatchable index (Scan, nothing else) and the weather level, and write nothing', () => {
+  it('lets the figures read the dispatchable index (Scan, nothing else) and the weather level; only the collector writes, and only its own keys', () => {
     for (const fn of ['collectMetrics', 'opsMetrics']) {
       const dynamo = roleStatements(fn).filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
       const scan = dynamo.find((s) => s.Action.includes('dynamodb:Scan'));
       expect(JSON.stringify(scan?.Resource), fn).toContain('/index/dispatchable');
       expect(
-        actionsOf(fn).filter((a) => /^dynamodb:(Put|Update|Delete)|^sns:/.test(a)),
+        actionsOf(fn).filter((a) => /^sns:|^dynamodb:Delete/.test(a)),
         fn,
       ).toEqual([]);
     }
+    expect(actionsOf('opsMetrics').filter((a) => /^dynamodb:(Put|Update)/.test(a))).toEqual([]);
     expect(actionsOf('opsMetrics')).toContain('dynamodb:GetItem');
+    // collectMetrics keeps the SLO status and opens the assessor's incident: those keys of the scaling-state table only.
+    const writes = roleStatements('collectMetrics').filter((s) =>
+      s.Action.some((a) => /^dynamodb:(Put|Update)/.test(a)),
+    );
+    expect(writes).toHaveLength(1);
+    expect(writes[0]!.Condition).toEqual({
+      'ForAllValues:StringLike': {
+        'dynamodb:LeadingKeys': ['slo-status', 'incident#*', 'incident-cause#*', 'incidents#open'],
+      },
+    });
   });
 
   it('lets incidentBroadcast text phone numbers and read the database, nothing else, and never from an API route', () => {
@@ -797,6 +813,25 @@ describe('npx sls package --stage prod', () => {
         periods: 1,
         topic: warning,
       },
+      // The playbook: utilisation target 80 %, warn below 60 % over an hour; coverage above 95 %.
+      {
+        id: 'TechnicianUtilisationLowAlarm',
+        metric: 'TechnicianUtilisationPercent',
+        op: 'LessThanThreshold',
+        threshold: 60,
+        period: 3600,
+        periods: 1,
+        topic: warning,
+      },
+      {
+        id: 'CoverageLowAlarm',
+        metric: 'CoveragePercent',
+        op: 'LessThanThreshold',
+        threshold: 95,
+        period: 300,
+        periods: 2,
+        topic: warning,
+      },
     ])(
       '$id: $metric $op $threshold over $periods × $period s',
       ({ id, metric, op, threshold, period, periods, topic }) => {
@@ -825,27 +860,111 @@ describe('npx sls package --stage prod', () => {
       }
     });
 
-    it('watches the API: 5xx rate over 5% (critical) and p95 latency over 2 s (warning), on this stage’s API', () => {
-      const apiName = resources.ApiGatewayRestApi!.Properties.Name as string;
-      expect(apiName).toBe('prod-tyrehero-dispatch');
-      expect(alarms().Api5xxRateAlarm!.Properties).toMatchObject({
-        Namespace: 'AWS/ApiGateway',
-        MetricName: '5XXError',
-        Dimensions: [{ Name: 'ApiName', Value: apiName }],
-        Statistic: 'Average',
-        ComparisonOperator: 'GreaterThanThreshold',
-        Threshold: 0.05,
-        AlarmActions: critical,
+    it("alarms on each SLO's burn rates by the workbook's rules (shared/domain/slo.ts), on the metrics collectMetrics publishes", () => {
+      const metricOf = (
+        queries: Array<{
+          Id: string;
+          MetricStat?: { Metric: { MetricName: string; Dimensions: unknown }; Period: number; Stat: string };
+        }>,
+        id: string,
+      ) => {
+        const q = queries.find((x) => x.Id === id)!;
+        expect(q.MetricStat!.Metric.Dimensions).toEqual(emergencyDimensions);
+        expect([q.MetricStat!.Period, q.MetricStat!.Stat]).toEqual([60, 'Maximum']);
+        return q.MetricStat!.Metric.MetricName;
+      };
+      const fast = burnRules.filter((r) => r.alert === 'page');
+      for (const slo of ['availability', 'promise', 'latency'] as const) {
+        const cap = slo[0]!.toUpperCase() + slo.slice(1);
+        const alarm = alarms()[`Slo${cap}FastBurnAlarm`]!.Properties;
+        expect(alarm).toMatchObject({
+          AlarmName: `tyrehero-dispatch-prod-Slo${cap}FastBurn`,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          Threshold: 1,
+          EvaluationPeriods: 1,
+          AlarmActions: critical,
+          OKActions: critical,
+        });
+        // Each page rule: both its windows at or over its burn rate (the threshold 1 after dividing by it).
+        const expression = alarm.Metrics.find((m: { ReturnData: boolean }) => m.ReturnData).Expression;
+        expect(expression).toBe(
+          `MAX([${fast.map((r) => `MIN([b${r.long}, b${r.short}]) / ${r.burnRate}`).join(', ')}])`,
+        );
+        for (const r of fast)
+          for (const w of [r.long, r.short])
+            expect(metricOf(alarm.Metrics, `b${w}`)).toBe(sloMetricName.burnRate(slo, w));
+      }
+      const slow = burnRules.filter((r) => r.alert === 'warn');
+      expect(slow).toHaveLength(1);
+      const slowAlarm = alarms().SloSlowBurnAlarm!.Properties;
+      expect(slowAlarm).toMatchObject({
+        Threshold: slow[0]!.burnRate,
+        AlarmActions: warning,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       });
-      expect(alarms().ApiLatencyP95Alarm!.Properties).toMatchObject({
-        Namespace: 'AWS/ApiGateway',
-        MetricName: 'Latency',
-        Dimensions: [{ Name: 'ApiName', Value: apiName }],
-        ExtendedStatistic: 'p95',
+      expect(slowAlarm.Metrics.find((m: { ReturnData: boolean }) => m.ReturnData).Expression).toBe(
+        'MAX([MIN([a3d, a6h]), MIN([p3d, p6h]), MIN([l3d, l6h])])',
+      );
+      for (const slo of ['availability', 'promise', 'latency'] as const)
+        for (const w of [slow[0]!.long, slow[0]!.short])
+          expect(metricOf(slowAlarm.Metrics, `${slo[0]}${w}`)).toBe(sloMetricName.burnRate(slo, w));
+      // The single thresholds they replace are gone.
+      expect(alarms().Api5xxRateAlarm).toBeUndefined();
+      expect(alarms().ApiLatencyP95Alarm).toBeUndefined();
+      // collectMetrics reads this stage's API, with the objectives the alarms' metrics are computed from.
+      expect(resources.CollectMetricsLambdaFunction!.Properties.Environment.Variables).toMatchObject({
+        SLO_GATEWAY_METRICS: 'cloudwatch',
+        SLO_API_NAME: resources.ApiGatewayRestApi!.Properties.Name,
+        SLO_AVAILABILITY_OBJECTIVE: '0.999',
+        SLO_PROMISE_OBJECTIVE: '0.95',
+        SLO_LATENCY_OBJECTIVE: '0.95',
+        SLO_LATENCY_MS: '500',
+      });
+    });
+
+    it('warns on a request spike (over 15 a minute, twice in 3 minutes) and draws the dashboard from the same metrics', () => {
+      expect(alarms().RequestSpikeAlarm!.Properties).toMatchObject({
+        Namespace: 'TyreHero/Emergency',
+        MetricName: 'RequestsPerMinute',
+        Dimensions: emergencyDimensions,
+        Threshold: 15,
         ComparisonOperator: 'GreaterThanThreshold',
-        Threshold: 2000,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 2,
         AlarmActions: warning,
       });
+      const [body, values] = resources.OperationsDashboard!.Properties.DashboardBody['Fn::Sub'] as [
+        string,
+        Record<string, unknown>,
+      ];
+      const dashboard = JSON.parse(
+        body.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
+          const v = values[name];
+          if (name === 'AWS::Region') return 'eu-west-2';
+          expect(v, name).toBeDefined();
+          return typeof v === 'object'
+            ? `arn:${JSON.stringify(v).replaceAll('"', '')}`
+            : JSON.stringify(v).replaceAll('"', '');
+        }),
+      ) as { widgets: Array<{ properties: { metrics?: unknown[][]; alarms?: string[] } }> };
+      const drawn = dashboard.widgets.flatMap((w) => (w.properties.metrics ?? []).map((m) => m[1]));
+      const published = new Set(
+        Object.values(alarms()).flatMap((a) => [
+          a.Properties.MetricName,
+          ...(a.Properties.Metrics ?? []).map(
+            (m: { MetricStat?: { Metric: { MetricName: string } } }) => m.MetricStat?.Metric.MetricName,
+          ),
+        ]),
+      );
+      for (const m of [
+        'SloAvailabilityBudgetRemainingPercent',
+        'SloPromiseBudgetRemainingPercent',
+        'SloLatencyBudgetRemainingPercent',
+      ])
+        expect(drawn).toContain(m);
+      for (const m of ['TechnicianUtilisationPercent', 'CoveragePercent', 'RequestsPerMinute', 'SloPromiseBurnRate1h'])
+        expect(published.has(m) && drawn.includes(m), m).toBe(true);
+      expect(dashboard.widgets[0]!.properties.alarms).toHaveLength(4);
     });
 
     it('watches every Lambda function in the template with an Errors alarm (critical) and a Throttles alarm (warning)', () => {
@@ -1127,15 +1246,40 @@ describe('alarms that reach a person', () => {
       ]),
     );
     expect(brokenReferences(usEast1)).toEqual([]);
-    // A region down is a P1: besides the mailbox, the incident tool (which pages) and the on-call phone, when given.
+    // A region down is a P1: the incidents function opens it (and pages); the mailbox, incident tool and phone if given.
     const subscriptions = Object.values(usEast1.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription');
     expect(subscriptions.map((r) => [r.Condition, r.Properties])).toEqual([
+      [
+        'HasOnCallEmail',
+        { TopicArn: { Ref: 'HealthAlarmTopic' }, Protocol: 'email', Endpoint: { Ref: 'OnCallEmail' } },
+      ],
+      [
+        'HasIncidentFunction',
+        { TopicArn: { Ref: 'HealthAlarmTopic' }, Protocol: 'lambda', Endpoint: { Ref: 'IncidentFunctionArn' } },
+      ],
       [
         'HasIncidentWebhook',
         { TopicArn: { Ref: 'HealthAlarmTopic' }, Protocol: 'https', Endpoint: { Ref: 'IncidentWebhookUrl' } },
       ],
       ['HasOnCallPhone', { TopicArn: { Ref: 'HealthAlarmTopic' }, Protocol: 'sms', Endpoint: { Ref: 'OnCallPhone' } }],
     ]);
+    // The topic's name is the one this stack lets invoke the incidents function, and the alarm's name is a P1 to it.
+    expect(usEast1.Resources.HealthAlarmTopic!.Properties.TopicName).toEqual({
+      'Fn::Sub': 'tyrehero-dispatch-${Stage}-${ApiRegion}-health-alarm',
+    });
+    expect(resources.IncidentsEdgeAlarmPermission!.Properties).toEqual({
+      FunctionName: { 'Fn::GetAtt': ['IncidentsLambdaFunction', 'Arn'] },
+      Action: 'lambda:InvokeFunction',
+      Principal: 'sns.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+      SourceArn: {
+        'Fn::Sub': 'arn:${AWS::Partition}:sns:us-east-1:${AWS::AccountId}:tyrehero-dispatch-prod-*-health-alarm',
+      },
+    });
+    expect(alarm.AlarmName).toEqual({ 'Fn::Sub': 'tyrehero-dispatch-${Stage}-${ApiRegion}-ApiHealthCheckFailed' });
+    expect(resources.IncidentsLambdaFunction!.Properties.Environment.Variables.INCIDENT_P1_ALARMS).toContain(
+      'tyrehero-dispatch-prod-*-ApiHealthCheckFailed',
+    );
     const lint = spawnSync(
       'cfn-lint',
       ['--format', 'parseable', path.join(projectRoot, 'resources/us-east-1/health-alarm.yml')],

@@ -8,7 +8,7 @@ import { guarded } from './pool.js';
 export const broadcastQueries = {
   // One row per phone: a customer with two open requests gets one message, about the most urgent.
   // Claims are keyed by the phone's keyed hash (migration 0006); a row not yet converted still has its plain number.
-  openRecipients: `SELECT DISTINCT ON (coalesce(r.phone_hash, r.phone)) r.id, r.reference, r.phone, r.phone_sealed, coalesce(r.phone_hash, r.phone) AS claim_key, r.status, r.eta,
+  openRecipients: `SELECT DISTINCT ON (coalesce(r.phone_hash, r.phone)) r.id, r.reference, r.phone, r.phone_sealed, coalesce(r.phone_hash, r.phone) AS claim_key, r.status, r.eta, r.latitude, r.longitude,
            EXISTS (SELECT 1 FROM incident_broadcasts b WHERE b.incident_id = $1 AND b.phone_hash = coalesce(r.phone_hash, r.phone)) AS already_notified
       FROM emergency_requests r
      WHERE r.status IN ('pending', 'assigned', 'en_route', 'on_site') AND NOT r.is_test
@@ -34,6 +34,8 @@ export class PostgresIncidentBroadcasts implements IncidentBroadcasts {
         phone_sealed: string | null;
         status: RequestStatus;
         eta: Date | null;
+        latitude: number;
+        longitude: number;
         already_notified: boolean;
       }>(broadcastQueries.openRecipients, [incidentId]);
       // A row not yet converted is matched above by its plain number, but claims always hold the keyed hash, which
@@ -57,6 +59,7 @@ export class PostgresIncidentBroadcasts implements IncidentBroadcasts {
           phone: r.phone_sealed ? await this.phones.open(r.phone_sealed) : r.phone!,
           status: r.status,
           eta: r.eta ?? undefined,
+          location: { lat: r.latitude, lon: r.longitude },
           alreadyNotified: r.already_notified || (plain[i] !== undefined && claimed.has(plain[i])),
         })),
       );

@@ -32,6 +32,8 @@ export const metricsQueries = {
     WHERE rated_at >= $1 AND rated_at <= $2 AND NOT is_test`,
   openPastDeadline: `SELECT count(*) AS n FROM emergency_requests
     WHERE status IN ('pending', 'assigned', 'en_route') AND sla_deadline < $1 AND NOT is_test`,
+  createdBetween: `SELECT count(*) AS n FROM emergency_requests
+    WHERE created_at >= $1 AND created_at < $2 AND NOT is_test`,
 } as const;
 
 export class PostgresMetricsStore implements MetricsStore {
@@ -105,6 +107,13 @@ export class PostgresMetricsStore implements MetricsStore {
   countOpenPastDeadline(now: Date): Promise<number> {
     return guarded('counting overdue emergencies', async () => {
       const { rows } = await this.pool.query<{ n: number }>(metricsQueries.openPastDeadline, [now]);
+      return rows[0]!.n;
+    });
+  }
+
+  countCreated(since: Date, until: Date): Promise<number> {
+    return guarded('counting new emergencies', async () => {
+      const { rows } = await this.pool.query<{ n: number }>(metricsQueries.createdBetween, [since, until]);
       return rows[0]!.n;
     });
   }
