@@ -35,7 +35,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoSurgeStore } from '#shared/adapters/dynamodb/surge.js';
 import { invokeAsync } from '#shared/adapters/lambda/event-invoker.js';
 import { namingUnreachable, sdkClientOptions } from '#shared/adapters/sdk-client-options.js';
-import { weatherConcern } from '#functions/weather-scaling/config.js';
+import { weatherConcern } from '#functions/weather-scaling/index.js';
 import { incidentsConcern } from './config.js';
 import type { SurgeDeps } from './surge.js';
 import { probeAll, type IncidentDeps } from './respond.js';
