@@ -132,7 +132,17 @@ export function incidentDeps(config: IncidentConfig): IncidentDeps & SurgeDeps &
     ...(integrations.rescaleFunctionName
       ? {
           rescale: invokeAsync(
-            namingUnreachable(new LambdaClient({ region: config.region, ...sdkClientOptions('request') })),
+            namingUnreachable(
+              new LambdaClient({
+                region: config.region,
+                ...sdkClientOptions('request'),
+                // npm start: serverless-offline's Lambda API (AWS_ENDPOINT_URL_LAMBDA) accepts any credentials; fixed
+                // ones keep the local stack from reading ~/.aws, as DynamoDB Local's client does.
+                ...(process.env.AWS_ENDPOINT_URL_LAMBDA?.startsWith('http://localhost')
+                  ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+                  : {}),
+              }),
+            ),
             integrations.rescaleFunctionName,
           ),
         }

@@ -82,7 +82,12 @@ export const StartSurgeBody = z
       reason: freeText(500, 'reason').min(3, 'reason must say why, in at least 3 characters'),
       level: z.enum(['elevated', 'severe'], { error: 'level must be elevated or severe' }).optional(),
     },
-    { error: 'the body must be a JSON object with hours and reason' },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}: send hours, reason and (optionally) level`
+          : 'the body must be a JSON object with hours and reason',
+    },
   )
   .strict()
   .meta({

@@ -217,7 +217,7 @@ function drawFigures(m: Metrics, live: LiveMap) {
 }
 
 /** Every open incident (GET /ops/incidents/{id} has the record), and what is left of each SLO's error budget. */
-function drawIncidents(m: Metrics) {
+function drawIncidents(m: Pick<Metrics, 'incidents' | 'slos'>) {
   const local = (iso: string) => new Date(iso).toLocaleTimeString('en-GB', { timeZone: 'Europe/London' });
   const incidents = m.incidents.map((i) => {
     const item = document.createElement('li');
@@ -331,6 +331,17 @@ async function refresh() {
       `Updated ${new Date(live.generatedAt).toLocaleTimeString('en-GB', { timeZone: 'Europe/London' })}`;
   } catch (error) {
     showError(`Live data unavailable (${(error as Error).message}); retrying.`);
+    // The incident record lives in DynamoDB: when PostgreSQL is the incident, the figures fail but the incidents
+    // still show, from GET /ops/incidents.
+    await get<{ open: Array<Omit<Metrics['incidents'][number], 'pagedLevel'> & { paging: { level: number } }> }>(
+      '../ops/incidents',
+    )
+      .then(
+        (answer) =>
+          answer &&
+          drawIncidents({ incidents: answer.open.map((i) => ({ ...i, pagedLevel: i.paging.level })), slos: null }),
+      )
+      .catch(() => undefined);
   }
   timer = window.setTimeout(() => void refresh(), document.hidden ? everyMs * 6 : everyMs);
 }
