@@ -204,7 +204,7 @@ describe('through the real composition roots', () => {
         method: 'POST',
         path: '/ops/incidents',
         headers: ops,
-        body: { title: 'Slow dispatch in the North West', severity: 'P2', areas: ['North West'] },
+        body: { title: 'Slow dispatch in the North West', severity: 'P2', areas: ['Manchester'] },
       }),
     );
     expect(opened.status, JSON.stringify(opened.body)).toBe(201);
