@@ -9,6 +9,8 @@
 //            replica keeps PITR, deletion protection and KMS encryption; the resources keep Retain.
 //            The database secrets are replicated to the secondary (same name and ARN suffix there).
 //            The phone keys (PhoneDataKey, PhoneHashKey) are multi-Region primary keys (MultiRegion: true).
+//            The daily backup (resources/backup.yml) copies each recovery point to the secondary's vault, named by ARN
+//            (same vault name there), once the secondary stack exists (drSecondaryDeployed).
 // secondary  DatabaseCluster joins the global cluster (GlobalClusterIdentifier, a fixed DBClusterIdentifier) with no
 //            master user, password or database name (a secondary has none: they come from the primary), and so no
 //            secret attachments or rotation. The tables, secrets and the staff user pool are the primary's: this stack
@@ -19,6 +21,8 @@
 //            with the same policy, and every Ref, GetAtt and ${…} of the key (aliases, functions' environment and IAM
 //            statements) names the replica. Same key material and key id (mrk-…): what one region seals or hashes, the
 //            other opens and matches.
+//            The backup plan, its selection and role are the primary's (it backs up the global cluster and tables):
+//            the secondary keeps only its vault, which receives the copies.
 // both       Every scheduled job is scheduled in both regions: the writers act only where the replicated active-region
 //            record points (shared/powertools/scheduled-job.ts), so a failover moves them with no deploy; drCheck acts
 //            in both. In the region that does not serve by default (drActiveRegion, the primary unless set), alarms on
@@ -54,6 +58,10 @@ const SECONDARY_REMOVES = [
   'StaffJwks',
   'OwnerRotationLogRetention',
   'AppRotationLogRetention',
+  // The primary backs up the global cluster and tables and copies them here (resources/backup.yml).
+  'BackupPlan',
+  'BackupSelection',
+  'BackupRole',
 ];
 /** Customer phone keys (resources/kms.yml): multi-Region in a pair; logical id of the replica, and its SSM parameter. */
 const PHONE_KEYS = {
@@ -118,6 +126,7 @@ function makePrimary(template, { service, stage, pairing, secondaryDeployed, del
   if (secondaryDeployed) regions.push({ region: pairing.secondaryRegion, key: secondaryKey });
   for (const id of TABLES) resources[id] = globalTable(required(resources, id, 'AWS::DynamoDB::Table'), regions);
   if (secondaryDeployed) {
+    copyBackupsTo(resources, { service, stage, region: pairing.secondaryRegion });
     for (const id of Object.keys(SECRETS))
       required(resources, id, 'AWS::SecretsManager::Secret').Properties.ReplicaRegions = [
         { Region: pairing.secondaryRegion, KmsKeyId: secondaryKey },
@@ -143,6 +152,24 @@ function makePrimary(template, { service, stage, pairing, secondaryDeployed, del
     Value: { Ref: 'AppDatabaseSecret' },
   };
   template.Outputs.DatabaseGlobalClusterId = { Value: { Ref: 'DatabaseGlobalCluster' } };
+}
+
+/**
+ * Every daily recovery point is copied to the secondary's vault and kept as long there. The vault's ARN is built from
+ * its name (the same in both regions), so the plan names it without reading the secondary stack.
+ */
+function copyBackupsTo(resources, { service, stage, region }) {
+  const plan = required(resources, 'BackupPlan', 'AWS::Backup::BackupPlan');
+  for (const rule of plan.Properties.BackupPlan.BackupPlanRule) {
+    rule.CopyActions = [
+      {
+        DestinationBackupVaultArn: {
+          'Fn::Sub': `arn:\${AWS::Partition}:backup:${region}:\${AWS::AccountId}:backup-vault:${service}-${stage}`,
+        },
+        Lifecycle: rule.Lifecycle,
+      },
+    ];
+  }
 }
 
 /** One AWS::DynamoDB::Table as the AWS::DynamoDB::GlobalTable CloudFormation would import it as (docs/operations.md, "Giving an existing single-region stage a second region"). */

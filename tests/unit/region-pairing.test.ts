@@ -100,6 +100,7 @@ describe('the primary before its secondary exists (region-pairing.cjs, drSeconda
       AppDatabaseSecret: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
       PhoneDataKey: { Type: 'AWS::KMS::Key', Properties: {} },
       PhoneHashKey: { Type: 'AWS::KMS::Key', Properties: {} },
+      ...backup(),
     },
   });
   const settings = (secondaryDeployed: boolean) => ({
@@ -120,12 +121,49 @@ describe('the primary before its secondary exists (region-pairing.cjs, drSeconda
       expect((table.Properties.Replicas as Array<{ Region: string }>).map((r) => r.Region)).toEqual(['eu-west-2']);
     }
     expect(first.Resources.AppDatabaseSecret!.Properties.ReplicaRegions).toBeUndefined();
+    expect(backupRules(first)[0]!.CopyActions).toBeUndefined();
     // The same logical ids, so the next deploy only adds the eu-west-1 replicas.
     const next = pairTemplate(template(), settings(true));
     expect(Object.keys(next.Resources).sort()).toEqual(Object.keys(first.Resources).sort());
     expect(
       (next.Resources.IntakeBufferTable!.Properties.Replicas as Array<{ Region: string }>).map((r) => r.Region),
     ).toEqual(['eu-west-2', 'eu-west-1']);
+    // Then every daily recovery point is copied to the secondary's vault (the same name there), kept as long.
+    expect(backupRules(next)).toEqual([
+      {
+        RuleName: 'daily',
+        TargetBackupVault: { Ref: 'BackupVault' },
+        Lifecycle: { DeleteAfterDays: 35 },
+        CopyActions: [
+          {
+            DestinationBackupVaultArn: {
+              'Fn::Sub': 'arn:${AWS::Partition}:backup:eu-west-1:${AWS::AccountId}:backup-vault:tyrehero-dispatch-prod',
+            },
+            Lifecycle: { DeleteAfterDays: 35 },
+          },
+        ],
+      },
+    ]);
+  });
+});
+
+describe('backups in a pair (region-pairing.cjs)', () => {
+  it('leaves the secondary only its vault: the primary backs up the global cluster and tables and copies them there', () => {
+    const t = pairTemplate(
+      { Resources: { ...secondaryOnlyResources(), ...phoneKeys() } },
+      {
+        service: 'tyrehero-dispatch',
+        stage: 'prod',
+        region: 'eu-west-1',
+        pairing: regionPairing({ ...stage, region: 'eu-west-1' }),
+        pairingParameters: { phoneDataKeyArn: 'ssm:data', phoneHashKeyArn: 'ssm:hash' },
+        secondaryDeployed: true,
+        deletionProtection: true,
+        apiDomainName: '',
+        apiHostedZoneId: '',
+      },
+    );
+    expect(Object.keys(t.Resources).filter((id) => id.startsWith('Backup'))).toEqual(['BackupVault']);
   });
 });
 
@@ -246,6 +284,7 @@ function tablesAndSecrets(): Template['Resources'] {
     ),
     DatabaseSecret: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
     AppDatabaseSecret: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
+    ...backup(),
   };
 }
 
@@ -273,4 +312,33 @@ function secondaryOnlyResources(): Template['Resources'] {
       Properties: { StorageEncrypted: true, KmsKeyId: { Ref: 'StackKey' } },
     },
   };
+}
+
+function backup(): Template['Resources'] {
+  return {
+    BackupVault: { Type: 'AWS::Backup::BackupVault', Properties: { BackupVaultName: 'tyrehero-dispatch-prod' } },
+    BackupPlan: {
+      Type: 'AWS::Backup::BackupPlan',
+      Properties: {
+        BackupPlan: {
+          BackupPlanRule: [
+            { RuleName: 'daily', TargetBackupVault: { Ref: 'BackupVault' }, Lifecycle: { DeleteAfterDays: 35 } },
+          ],
+        },
+      },
+    },
+    BackupSelection: { Type: 'AWS::Backup::BackupSelection', Properties: {} },
+    BackupRole: { Type: 'AWS::IAM::Role', Properties: {} },
+  };
+}
+
+function phoneKeys(): Template['Resources'] {
+  return Object.fromEntries(
+    ['PhoneDataKey', 'PhoneHashKey'].map((id) => [id, { Type: 'AWS::KMS::Key', Properties: { KeyPolicy: {} } }]),
+  );
+}
+
+function backupRules(t: Template) {
+  return (t.Resources.BackupPlan!.Properties.BackupPlan as { BackupPlanRule: Array<Record<string, unknown>> })
+    .BackupPlanRule;
 }
