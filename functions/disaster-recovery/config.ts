@@ -30,6 +30,14 @@ export const drConcern = concern(
       optionalText,
       'Identifier of the secondary Aurora cluster, whose lag metrics drCheck reads.',
     ),
+    DR_PROXY_NAME: field(
+      optionalText,
+      "drRestore's last step: the RDS Proxy whose default target group it moves to the restored cluster.",
+    ),
+    DR_RESTORE_CLUSTER_PREFIX: field(
+      optionalText,
+      'drRestore creates clusters (and their writers) only with identifiers that start with this, as its IAM role allows.',
+    ),
     DR_DRILL_FUNCTION_NAME: field(
       optionalText,
       "drFailover's last step: the drDrill function it invokes in this region to verify with the synthetic job.",
@@ -68,6 +76,8 @@ export const drConcern = concern(
         secondaryRegion: c.DR_SECONDARY_REGION,
         secondaryClusterId: c.DR_SECONDARY_CLUSTER_ID,
         drillFunctionName: c.DR_DRILL_FUNCTION_NAME,
+        proxyName: c.DR_PROXY_NAME,
+        restoreClusterPrefix: c.DR_RESTORE_CLUSTER_PREFIX,
         backupRetentionDays: c.DR_BACKUP_RETENTION_DAYS,
         stuckMinutes: c.DR_STUCK_MINUTES,
         gapWindowMinutes: c.DR_GAP_WINDOW_MINUTES,

@@ -1,4 +1,5 @@
-// Console: restore the Aurora cluster to a point in time into a new cluster ({"restoreTime": "…", "targetClusterId": "…"}).
+// Console: restore the Aurora cluster to a point in time into a new cluster, add its writer and move the proxy to it
+// ({"restoreTime": "…", "targetClusterId": "<service>-<stage>-restore-…"}; a dry run unless {"dryRun": false, "operator": "…"}).
 import { loadConcerns } from '#shared/config/concern.js';
 import { databaseConcern } from '#shared/config/database.js';
 import { notifierConcern } from '#shared/config/notifier.js';
@@ -19,9 +20,11 @@ export const makeHandler = (deps: RestoreDeps) =>
 
 const config = loadConcerns([regionConcern, databaseConcern, notifierConcern, drConcern]);
 const pool = postgres(config);
+const regional = controlPlane(config);
 export const handler = makeHandler({
   dr: config.dr,
-  controlPlane: controlPlane(config),
+  controlPlane: regional && { restore: regional.database },
+  wait: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   drRuns: new PostgresDrRunLog(pool),
   notifier: notifier(config, logger, new PostgresSyntheticNotificationLog(pool)),
   clock: systemClock,

@@ -363,10 +363,6 @@ export class LocalGlobalDatabase implements DatabaseControlPlane, ReplicationLag
     await this.promote(targetClusterArn);
   }
 
-  restoreToPointInTime(): Promise<{ targetClusterArn?: string }> {
-    return Promise.reject(new Error('no point-in-time restore on the local pair'));
-  }
-
   async read(): Promise<{ replicationLagMs?: number; rpoLagMs?: number }> {
     if (!this.pair.primary.running) return {};
     const lag = await replicaLag(this.pair);

@@ -1,12 +1,18 @@
-// drFailover and drRestore: RDS and CloudWatch stubbed with aws-sdk-client-mock (exact commands), the DR record in real PostgreSQL.
+// drFailover and drRestore: RDS, CloudWatch and Lambda stubbed with aws-sdk-client-mock (exact commands), the DR record in real PostgreSQL.
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
+  CreateDBInstanceCommand,
+  DeregisterDBProxyTargetsCommand,
   DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBProxyTargetsCommand,
   DescribeGlobalClustersCommand,
+  type DescribeDBProxyTargetsCommandOutput,
   type DescribeGlobalClustersCommandOutput,
   type FailoverStatus,
   FailoverGlobalClusterCommand,
   RDSClient,
+  RegisterDBProxyTargetsCommand,
   RestoreDBClusterToPointInTimeCommand,
   SwitchoverGlobalClusterCommand,
 } from '@aws-sdk/client-rds';
@@ -72,7 +78,16 @@ beforeAll(async () => {
     writer: new PostgresWriterProbe(common.pool),
     verify: (operator) => new LambdaDrillVerification(lambdaClient, 'tyrehero-dispatch-prod-drDrill').verify(operator),
   };
-  restoreDeps = { ...common, dr: { clusterId: 'tyrehero-dispatch-prod' }, controlPlane: { database } };
+  restoreDeps = {
+    ...common,
+    dr: {
+      clusterId: 'tyrehero-dispatch-prod',
+      proxyName: 'tyrehero-dispatch-prod',
+      restoreClusterPrefix: 'tyrehero-dispatch-prod-restore-',
+    },
+    controlPlane: { restore: database },
+    wait: (ms) => Promise.resolve(void (clockMs += ms)),
+  };
 });
 beforeEach(() => {
   rds.reset();
@@ -284,30 +299,76 @@ describe('drFailover', () => {
 });
 
 describe('drRestore', () => {
+  const source = 'tyrehero-dispatch-prod';
+  const target = 'tyrehero-dispatch-prod-restore-1';
+  const writer = 'tyrehero-dispatch-prod-restore-1-writer';
+  const targetArn = `arn:aws:rds:eu-west-2:123456789012:cluster:${target}`;
+  const notFound = (name: string) => Object.assign(new Error('not found'), { name });
+  const cluster = (id: string, status: string) => ({
+    DBClusters: [
+      { DBClusterIdentifier: id, DBClusterArn: `arn:aws:rds:eu-west-2:123456789012:cluster:${id}`, Status: status },
+    ],
+  });
+  const proxyTargets = (
+    clusterId: string,
+    instance?: { State: 'REGISTERING' | 'AVAILABLE' | 'UNAVAILABLE'; Reason?: 'AUTH_FAILURE' },
+  ): DescribeDBProxyTargetsCommandOutput => ({
+    $metadata: {},
+    Targets: [
+      { Type: 'TRACKED_CLUSTER', TrackedClusterId: clusterId },
+      ...(instance
+        ? [
+            {
+              Type: 'RDS_INSTANCE' as const,
+              TrackedClusterId: clusterId,
+              Role: 'READ_WRITE' as const,
+              TargetHealth: instance,
+            },
+          ]
+        : []),
+    ],
+  });
+  const mutations = () =>
+    rds
+      .calls()
+      .map((c) => c.args[0])
+      .filter((command) => !command.constructor.name.startsWith('Describe'))
+      .map((command) => [command.constructor.name.replace(/Command$/, ''), command.input]);
+
   beforeEach(() => {
-    rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: 'tyrehero-dispatch-prod' }).resolves({
+    rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: source }).resolves({
       DBClusters: [
         {
-          DBClusterIdentifier: 'tyrehero-dispatch-prod',
+          DBClusterIdentifier: source,
           Status: 'available',
           EarliestRestorableTime: new Date('2026-01-07T15:00:00Z'),
           LatestRestorableTime: new Date('2026-01-14T14:58:00Z'),
+          DBSubnetGroup: 'tyrehero-dispatch-prod-databasesubnetgroup-abc',
+          VpcSecurityGroups: [{ VpcSecurityGroupId: 'sg-0database', Status: 'active' }],
+          DBClusterParameterGroup: 'tyrehero-dispatch-prod-databaseclusterparameters-def',
+          ServerlessV2ScalingConfiguration: { MinCapacity: 2, MaxCapacity: 32 },
+          IAMDatabaseAuthenticationEnabled: true,
+          DeletionProtection: true,
         },
       ],
     });
-    rds
-      .on(DescribeDBClustersCommand, { DBClusterIdentifier: 'tyrehero-dispatch-prod-restore-1' })
-      .rejects(Object.assign(new Error('not found'), { name: 'DBClusterNotFoundFault' }));
+    rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: target }).rejects(notFound('DBClusterNotFoundFault'));
+    rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: writer }).rejects(notFound('DBInstanceNotFoundFault'));
+    rds.on(DescribeDBProxyTargetsCommand).resolves(proxyTargets(source, { State: 'AVAILABLE' }));
+    rds.on(RestoreDBClusterToPointInTimeCommand).resolves({ DBCluster: { DBClusterArn: targetArn } });
+    rds.on(CreateDBInstanceCommand).resolves({});
+    rds.on(DeregisterDBProxyTargetsCommand).resolves({});
+    rds.on(RegisterDBProxyTargetsCommand).resolves({});
   });
 
-  it('refuses a time outside the restorable window, and a target that already exists', async () => {
+  it('refuses a time outside the restorable window, and a target outside the stage’s restore prefix', async () => {
     const early = await restoreDatabase(
       restoreDeps,
       parseRestoreInput({
         dryRun: false,
         operator: 'oncall',
         restoreTime: '2026-01-01T00:00:00Z',
-        targetClusterId: 'tyrehero-dispatch-prod-restore-1',
+        targetClusterId: target,
       }),
     );
     expect(early).toMatchObject({
@@ -315,52 +376,211 @@ describe('drRestore', () => {
       error:
         'Refused: 2026-01-01T00:00:00.000Z is outside the restorable window 2026-01-07T15:00:00.000Z – 2026-01-14T14:58:00.000Z',
     });
-    const existing = await restoreDatabase(
-      restoreDeps,
-      parseRestoreInput({ restoreTime: '2026-01-14T12:00:00Z', targetClusterId: 'tyrehero-dispatch-prod' }),
-    );
-    expect(existing.error).toMatch(/already exists/);
-    expect(rds.commandCalls(RestoreDBClusterToPointInTimeCommand)).toHaveLength(0);
-  });
-
-  it('restores into a new cluster and prints the steps to point the stage at it', async () => {
-    rds.on(RestoreDBClusterToPointInTimeCommand).resolves({
-      DBCluster: { DBClusterArn: 'arn:aws:rds:eu-west-2:123456789012:cluster:tyrehero-dispatch-prod-restore-1' },
-    });
-    const dry = await restoreDatabase(
-      restoreDeps,
-      parseRestoreInput({
-        restoreTime: '2026-01-14T12:00:00+00:00',
-        targetClusterId: 'tyrehero-dispatch-prod-restore-1',
-      }),
-    );
-    expect(dry).toMatchObject({ outcome: 'planned' });
-    expect(dry.planText.join('\n')).toMatch(
-      /register-db-proxy-targets .*--db-cluster-identifiers tyrehero-dispatch-prod-restore-1/,
-    );
-    expect(rds.commandCalls(RestoreDBClusterToPointInTimeCommand)).toHaveLength(0);
-
-    const done = await restoreDatabase(
+    const inService = await restoreDatabase(
       restoreDeps,
       parseRestoreInput({
         dryRun: false,
         operator: 'oncall',
-        restoreTime: '2026-01-14T12:00:00+00:00',
-        targetClusterId: 'tyrehero-dispatch-prod-restore-1',
+        restoreTime: '2026-01-14T12:00:00Z',
+        targetClusterId: source,
       }),
     );
-    expect(rds.commandCalls(RestoreDBClusterToPointInTimeCommand).map((c) => c.args[0].input)).toEqual([
-      {
-        SourceDBClusterIdentifier: 'tyrehero-dispatch-prod',
-        DBClusterIdentifier: 'tyrehero-dispatch-prod-restore-1',
-        RestoreToTime: new Date('2026-01-14T12:00:00Z'),
-        RestoreType: 'copy-on-write',
-      },
-    ]);
-    expect(done).toMatchObject({
-      outcome: 'succeeded',
-      result: { targetClusterArn: 'arn:aws:rds:eu-west-2:123456789012:cluster:tyrehero-dispatch-prod-restore-1' },
+    expect(inService.error).toBe(
+      'Refused: targetClusterId must start with tyrehero-dispatch-prod-restore- (the only clusters drRestore may create and change)',
+    );
+    expect(mutations()).toEqual([]);
+  });
+
+  it('plans by default: where the restore goes, its writer and the proxy switch, and changes nothing', async () => {
+    const dry = await restoreDatabase(
+      restoreDeps,
+      parseRestoreInput({ restoreTime: '2026-01-14T12:00:00+00:00', targetClusterId: target }),
+    );
+    expect(dry).toMatchObject({
+      outcome: 'planned',
+      plan: { proxyTarget: source, writerInstanceId: writer, resuming: false },
     });
+    expect(dry.planText[1]).toBe(
+      `2. RestoreDBClusterToPointInTime: ${source} at 2026-01-14T12:00:00.000Z → new cluster ${target} (copy-on-write), placed as the source is: subnet group tyrehero-dispatch-prod-databasesubnetgroup-abc, security groups sg-0database, parameter group tyrehero-dispatch-prod-databaseclusterparameters-def, 2–32 ACU, the source's key. The cluster in service is not touched.`,
+    );
+    expect(dry.planText[5]).toMatch(
+      /^6\. Switch RDS Proxy tyrehero-dispatch-prod \(target group default\): DeregisterDBProxyTargets tyrehero-dispatch-prod, then RegisterDBProxyTargets tyrehero-dispatch-prod-restore-1\./,
+    );
+    expect(mutations()).toEqual([]);
+    expect(sent).toEqual([]);
+  });
+
+  it('with dryRun false restores, adds the writer, moves the proxy and reports each step’s time', async () => {
+    rds
+      .on(DescribeDBClustersCommand, { DBClusterIdentifier: target })
+      .rejectsOnce(notFound('DBClusterNotFoundFault'))
+      .rejectsOnce(notFound('DBClusterNotFoundFault'))
+      .resolvesOnce(cluster(target, 'creating'))
+      .resolves(cluster(target, 'available'));
+    rds
+      .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: writer })
+      .rejectsOnce(notFound('DBInstanceNotFoundFault'))
+      .resolvesOnce({ DBInstances: [{ DBInstanceStatus: 'creating' }] })
+      .resolvesOnce({ DBInstances: [{ DBInstanceStatus: 'creating' }] })
+      .resolves({ DBInstances: [{ DBInstanceStatus: 'available' }] });
+    rds
+      .on(DescribeDBProxyTargetsCommand)
+      .resolvesOnce(proxyTargets(source, { State: 'AVAILABLE' }))
+      .resolvesOnce(proxyTargets(source, { State: 'AVAILABLE' }))
+      .resolvesOnce(proxyTargets(target, { State: 'REGISTERING' }))
+      .resolves(proxyTargets(target, { State: 'AVAILABLE' }));
+
+    const report = await restoreDatabase(
+      restoreDeps,
+      parseRestoreInput({
+        dryRun: false,
+        operator: 'oncall@tyrehero.co.uk',
+        restoreTime: '2026-01-14T12:00:00+00:00',
+        targetClusterId: target,
+      }),
+    );
+
+    expect(mutations()).toEqual([
+      [
+        'RestoreDBClusterToPointInTime',
+        {
+          SourceDBClusterIdentifier: source,
+          DBClusterIdentifier: target,
+          RestoreToTime: new Date('2026-01-14T12:00:00Z'),
+          RestoreType: 'copy-on-write',
+          DBSubnetGroupName: 'tyrehero-dispatch-prod-databasesubnetgroup-abc',
+          VpcSecurityGroupIds: ['sg-0database'],
+          DBClusterParameterGroupName: 'tyrehero-dispatch-prod-databaseclusterparameters-def',
+          ServerlessV2ScalingConfiguration: { MinCapacity: 2, MaxCapacity: 32 },
+          EnableIAMDatabaseAuthentication: true,
+          DeletionProtection: true,
+          CopyTagsToSnapshot: true,
+        },
+      ],
+      [
+        'CreateDBInstance',
+        {
+          DBInstanceIdentifier: writer,
+          DBClusterIdentifier: target,
+          DBInstanceClass: 'db.serverless',
+          Engine: 'aurora-postgresql',
+          PubliclyAccessible: false,
+          PromotionTier: 0,
+        },
+      ],
+      [
+        'DeregisterDBProxyTargets',
+        { DBProxyName: 'tyrehero-dispatch-prod', TargetGroupName: 'default', DBClusterIdentifiers: [source] },
+      ],
+      [
+        'RegisterDBProxyTargets',
+        { DBProxyName: 'tyrehero-dispatch-prod', TargetGroupName: 'default', DBClusterIdentifiers: [target] },
+      ],
+    ]);
+    expect(report).toMatchObject({
+      outcome: 'succeeded',
+      result: {
+        complete: true,
+        targetClusterArn: targetArn,
+        previousProxyTarget: source,
+        state: `The proxy serves ${target} through ${writer}. ${source} is untouched and no longer behind the proxy. Next: drRecover (dry run first).`,
+      },
+    });
+    // One poll of 30 s for the cluster, two for the writer, one for the proxy.
+    expect(report.result!.steps.map((s) => [s.name, s.ok, s.seconds])).toEqual([
+      ['restore-cluster', true, 0],
+      ['wait-for-cluster', true, 30],
+      ['create-writer', true, 0],
+      ['wait-for-writer', true, 60],
+      ['switch-proxy', true, 0],
+      ['wait-for-proxy', true, 30],
+    ]);
+    expect(sent.map((n) => (n.channel === 'operations' ? n.subject : ''))).toEqual([
+      'TyreHero DR restore started by oncall@tyrehero.co.uk',
+      'TyreHero DR restore succeeded after 120 s',
+    ]);
+    expect((await restoreDeps.drRuns.list('restore', 1))[0]).toMatchObject({
+      operator: 'oncall@tyrehero.co.uk',
+      outcome: 'succeeded',
+    });
+  });
+
+  it('stops when its wait budget is spent, says where things are, and a second run goes on from there', async () => {
+    rds
+      .on(DescribeDBClustersCommand, { DBClusterIdentifier: target })
+      .rejectsOnce(notFound('DBClusterNotFoundFault'))
+      .rejectsOnce(notFound('DBClusterNotFoundFault'))
+      .resolves(cluster(target, 'creating'));
+    const input = {
+      dryRun: false,
+      operator: 'oncall',
+      restoreTime: '2026-01-14T12:00:00Z',
+      targetClusterId: target,
+      waitBudgetSeconds: 90,
+    };
+    const first = await restoreDatabase(restoreDeps, parseRestoreInput(input));
+    expect(first.outcome).toBe('failed');
+    expect(first.result!.steps.map((s) => [s.name, s.ok, s.seconds])).toEqual([
+      ['restore-cluster', true, 0],
+      ['wait-for-cluster', false, 90],
+    ]);
+    expect(first.result!.steps[1]!.detail).toBe(
+      `${target} still creating after 90 s: this invocation's wait budget is spent`,
+    );
+    expect(first.result!.state).toBe(
+      `${target} is not available yet; the proxy still serves ${source}. Invoke drRestore again with the same input to go on: the steps already done are skipped.`,
+    );
+    expect(mutations().map(([name]) => name)).toEqual(['RestoreDBClusterToPointInTime']);
+
+    // The second run: call counts start again, so each stub's answers below are this run's.
+    rds.resetHistory();
+    rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: target }).resolves(cluster(target, 'available'));
+    rds
+      .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: writer })
+      .rejectsOnce(notFound('DBInstanceNotFoundFault'))
+      .resolves({ DBInstances: [{ DBInstanceStatus: 'available' }] });
+    rds
+      .on(DescribeDBProxyTargetsCommand)
+      .resolvesOnce(proxyTargets(source, { State: 'AVAILABLE' }))
+      .resolvesOnce(proxyTargets(source, { State: 'AVAILABLE' }))
+      .resolves(proxyTargets(target, { State: 'AVAILABLE' }));
+    const second = await restoreDatabase(restoreDeps, parseRestoreInput(input));
+    expect(second.planText[0]).toMatch(/exists already \(available\), from an earlier run/);
+    expect(second).toMatchObject({ outcome: 'succeeded', result: { complete: true } });
+    expect(second.result!.steps[0]!.detail).toBe(`${target} exists already (available): continuing with it`);
+    // Not restored a second time: it goes on from the cluster the first run started.
+    expect(mutations().map(([name]) => name)).toEqual([
+      'CreateDBInstance',
+      'DeregisterDBProxyTargets',
+      'RegisterDBProxyTargets',
+    ]);
+  });
+
+  it('says the proxy has no target when the old cluster was taken off and the restored one could not be put on', async () => {
+    rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: target }).resolves(cluster(target, 'available'));
+    rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: writer }).resolves({
+      DBInstances: [{ DBInstanceStatus: 'available' }],
+    });
+    rds
+      .on(RegisterDBProxyTargetsCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    const report = await restoreDatabase(
+      restoreDeps,
+      parseRestoreInput({
+        dryRun: false,
+        operator: 'oncall',
+        restoreTime: '2026-01-14T12:00:00Z',
+        targetClusterId: target,
+      }),
+    );
+    expect(report.outcome).toBe('failed');
+    expect(report.result!.steps.at(-1)).toMatchObject({ name: 'switch-proxy', ok: false, detail: 'Rate exceeded' });
+    expect(report.result!.state).toMatch(
+      /^THE PROXY HAS NO TARGET: tyrehero-dispatch-prod was deregistered and tyrehero-dispatch-prod-restore-1 could not be registered/,
+    );
+    expect(report.result!.state).toContain(
+      'aws rds register-db-proxy-targets --db-proxy-name tyrehero-dispatch-prod --target-group-name default --db-cluster-identifiers tyrehero-dispatch-prod',
+    );
   });
 
   it('rejects input that is not a time or not a cluster identifier', () => {

@@ -761,6 +761,11 @@ function resourceArn(c: CallContext, region: string, variable: (name: string) =>
         : value;
       return arn('rds', `cluster:${id}`);
     }
+    // A cluster and writer the function creates: an identifier it could choose, under the prefix it is given.
+    case 'restore-cluster':
+      return arn('rds', `cluster:${variable(arg)}2026-01-14`);
+    case 'restore-writer':
+      return arn('rds', `db:${variable(arg)}2026-01-14-writer`);
     case 'global-cluster':
       return `arn:aws:rds::${ACCOUNT}:global-cluster:${variable(arg)}`;
     case 'parameter':
