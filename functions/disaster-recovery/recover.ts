@@ -1,4 +1,4 @@
-// Console: puts back requests the audit trail or intake buffer has but PostgreSQL lacks ({"dryRun": false, "operator": "…"} to run).
+// Console: puts back requests the audit trail, intake buffer or intake journal has but PostgreSQL lacks ({"dryRun": false, "operator": "…"} to run).
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { loadConcerns } from '#shared/config/concern.js';
 import { dataProtectionConcern } from '#shared/config/data-protection.js';
@@ -7,7 +7,7 @@ import { dynamodbConcern } from '#shared/config/dynamodb.js';
 import { notifierConcern } from '#shared/config/notifier.js';
 import { regionConcern } from '#shared/config/region.js';
 import { tablesConcern } from '#shared/config/tables.js';
-import { DynamoIntakeBuffer } from '#shared/adapters/dynamodb/intake-buffer.js';
+import { DynamoIntakeBuffer, DynamoIntakeJournal } from '#shared/adapters/dynamodb/intake-buffer.js';
 import { PostgresDrRunLog, PostgresRecoveryStore } from '#shared/adapters/postgres/recovery-store.js';
 import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
 import { PostgresSyntheticNotificationLog } from '#shared/adapters/postgres/synthetic-notifications.js';
@@ -19,7 +19,7 @@ import { postgres } from '#shared/compose/postgres.js';
 import { logger } from '#shared/powertools/logger.js';
 import { metrics } from '#shared/powertools/metrics.js';
 import { scheduledJob } from '#shared/powertools/scheduled-job.js';
-import { drainIntakeBuffer } from '#functions/intake/index.js';
+import { drainIntakeBuffer, settleIntakeJournal } from '#functions/intake/index.js';
 import { parseRecoverInput, recoverRequests, type RecoverDeps } from './dr-recover.js';
 
 export const makeHandler = (deps: RecoverDeps) =>
@@ -29,7 +29,7 @@ export const makeHandler = (deps: RecoverDeps) =>
       metrics.addMetric(
         'RequestsRecovered',
         MetricUnit.Count,
-        report.result.replayedFromAudit + report.result.buffer.replayed,
+        report.result.replayedFromAudit + report.result.buffer.replayed + report.result.journal.restored,
       );
     return report;
   });
@@ -43,12 +43,14 @@ const config = loadConcerns([
   dataProtectionConcern,
 ]);
 const pool = postgres(config);
+const { documents } = dynamo(config);
 const recoverDeps = {
   recovery: new PostgresRecoveryStore(pool),
   drRuns: new PostgresDrRunLog(pool),
   // Buffered intakes are stored as every intake is: the phone number sealed, with its look-up hash.
   requests: new PostgresRequestStore(pool, makePhoneProtection(config)),
-  intakeBuffer: new DynamoIntakeBuffer(dynamo(config).documents, config.tables.intakeBuffer),
+  intakeBuffer: new DynamoIntakeBuffer(documents, config.tables.intakeBuffer),
+  journal: new DynamoIntakeJournal(documents, config.tables.intakeBuffer),
   notifier: notifier(config, logger, new PostgresSyntheticNotificationLog(pool)),
   clock: systemClock,
   ids: randomIds,
@@ -58,5 +60,8 @@ export const handler = makeHandler({
   ...recoverDeps,
   drainIntakeBuffer(this: typeof recoverDeps) {
     return drainIntakeBuffer(this);
+  },
+  settleIntakeJournal(this: typeof recoverDeps) {
+    return settleIntakeJournal(this);
   },
 });

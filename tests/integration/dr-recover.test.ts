@@ -32,6 +32,7 @@ let lost: string[];
 let deleted: string;
 let updatedThenLost: string;
 let buffered: string;
+let journalled: string;
 
 beforeAll(async () => {
   stack = await testStack();
@@ -82,6 +83,28 @@ beforeAll(async () => {
     trackingTokenHash: 'b'.repeat(64),
     isTest: false,
   });
+  // An emergency answered 201 whose row replication never carried: only its journal copy is left.
+  journalled = '3c1e9b7a-0f2d-4e6a-8b5c-7d9e1f2a3b44';
+  await stack.deps.journal.keep(
+    {
+      id: journalled,
+      reference: 'TH-JRNXRD',
+      customerName: 'Journalled Customer',
+      phone: '+447700900778',
+      location: { lat: 51.51, lon: -0.13 },
+      geohash: 'gcpvj1',
+      vehicleMakeModel: 'VW Golf',
+      issue: 'flat',
+      onMotorway: false,
+      vulnerableOccupants: false,
+      priority: 3,
+      createdAt: new Date('2026-01-14T09:05:00Z'),
+      slaDeadline: new Date('2026-01-14T10:35:00Z'),
+      trackingTokenHash: 'c'.repeat(64),
+      isTest: false,
+    },
+    new Date('2099-01-01T00:00:00Z'),
+  );
 });
 afterAll(() => stack.close());
 
@@ -92,11 +115,17 @@ describe('drRecover', () => {
       kind: 'recover',
       dryRun: true,
       outcome: 'planned',
-      plan: { lostFromAudit: 4, buffered: 1, bufferedMissing: 1 },
+      plan: { lostFromAudit: 4, buffered: 1, bufferedMissing: 1, journalKept: 1, journalMissing: 1 },
     });
-    expect(report.planText.join('\n')).toMatch(/Re-insert 4 request\(s\).*\n.*Replay 1 intake-buffer item/);
-    expect(report.plan.examples.map((e) => e.id)).toEqual([...lost, updatedThenLost, buffered]);
-    expect(await count([...lost, updatedThenLost, buffered])).toBe(0);
+    expect(report.planText.join('\n')).toMatch(
+      /Re-insert 4 request\(s\).*\n.*Replay 1 intake-buffer item.*\n3\. Put back 1 of 1 intake-journal copies/,
+    );
+    expect(report.plan.examples.map((e) => [e.id, e.source])).toEqual([
+      ...[...lost, updatedThenLost].map((id) => [id, 'audit']),
+      [buffered, 'buffer'],
+      [journalled, 'journal'],
+    ]);
+    expect(await count([...lost, updatedThenLost, buffered, journalled])).toBe(0);
     expect(await stack.deps.intakeBuffer.find(buffered)).toBeDefined();
     const [run] = await deps.drRuns.list('recover', 1);
     expect(run).toMatchObject({ kind: 'recover', dryRun: true, outcome: 'planned', operator: 'dry-run' });
@@ -107,21 +136,23 @@ describe('drRecover', () => {
     expect(() => parseRecoverInput({ dryRun: 'no' })).toThrow(/dryRun/);
   });
 
-  it('puts back every lost request from its latest audited image and the buffered one, never a deleted one, and counts them', async () => {
+  it('puts back every lost request from its latest audited image, the buffered one and the journalled one, never a deleted one, and counts them', async () => {
     const report = await recoverRequests(
       deps,
       parseRecoverInput({ dryRun: false, operator: 'ops.lead@tyrehero.co.uk' }),
     );
+    expect(report.error).toBeUndefined();
     expect(report.outcome).toBe('succeeded');
     expect(report.result).toEqual({
       replayedFromAudit: 4,
       alreadyPresent: 0,
       buffer: { replayed: 1, alreadyStored: 0, databaseUnavailable: false, leftInBuffer: 0 },
+      journal: { kept: 1, restored: 1, forgotten: 0 },
     });
 
     const { rows } = await stack.sql.query<{ id: string; status: string; created_at: Date; declined_by: string[] }>(
       'SELECT id, status, created_at, declined_by FROM emergency_requests WHERE id = ANY($1::uuid[]) ORDER BY created_at',
-      [[...lost, updatedThenLost, buffered, deleted]],
+      [[...lost, updatedThenLost, buffered, journalled, deleted]],
     );
     expect(rows.map((r) => [r.id, r.status, r.created_at.toISOString()])).toEqual([
       [lost[0], 'pending', '2026-01-14T00:00:00.000Z'],
@@ -129,6 +160,7 @@ describe('drRecover', () => {
       [lost[2], 'pending', '2026-01-14T02:00:00.000Z'],
       [updatedThenLost, 'cancelled', '2026-01-14T05:00:00.000Z'],
       [buffered, 'pending', '2026-01-14T09:00:00.000Z'],
+      [journalled, 'pending', '2026-01-14T09:05:00.000Z'],
     ]);
     expect(rows[0]!.declined_by).toEqual([]);
     expect(await stack.deps.intakeBuffer.find(buffered)).toBeUndefined();
@@ -142,11 +174,13 @@ describe('drRecover', () => {
       deps,
       parseRecoverInput({ dryRun: false, operator: 'ops.lead@tyrehero.co.uk' }),
     );
-    expect(report.plan).toMatchObject({ lostFromAudit: 0, bufferedMissing: 0 });
+    expect(report.plan).toMatchObject({ lostFromAudit: 0, bufferedMissing: 0, journalMissing: 0 });
     expect(report.result).toEqual({
       replayedFromAudit: 0,
       alreadyPresent: 0,
       buffer: { replayed: 0, alreadyStored: 0, databaseUnavailable: false, leftInBuffer: 0 },
+      // Still kept (its time is not over), and found in the database now.
+      journal: { kept: 1, restored: 0, forgotten: 0 },
     });
     expect((await stack.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM emergency_requests')).rows[0]!.n).toBe(
       before.rows[0]!.n,
