@@ -3,21 +3,27 @@ import type { ConfigOf } from '#shared/config/concern.js';
 import { authConcern } from '#shared/config/auth.js';
 import { dataProtectionConcern } from '#shared/config/data-protection.js';
 import { databaseConcern } from '#shared/config/database.js';
+import { dynamodbConcern } from '#shared/config/dynamodb.js';
 import { routeConcerns } from '#shared/config/http.js';
 import { regionConcern } from '#shared/config/region.js';
+import { tablesConcern } from '#shared/config/tables.js';
 import { PostgresPersonalData } from '#shared/adapters/postgres/personal-data.js';
 import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js';
 import { systemClock } from '#shared/adapters/system.js';
 import { logger } from '#shared/powertools/logger.js';
 import type { PersonalDataDeps } from './personal-data.js';
-import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { standbyAwareHttpSettings } from '#shared/compose/active-region.js';
+import { dynamo } from '#shared/compose/dynamo.js';
+import { tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
 import { makePhoneProtection } from '#shared/compose/phones.js';
 import { postgres } from '#shared/compose/postgres.js';
 
-/** What the GDPR routes read: both load exactly these. */
+/** What the GDPR routes read: both load exactly these (the tables for the active-region record alone). */
 export const personalDataConcerns = [
   regionConcern,
   databaseConcern,
+  dynamodbConcern,
+  tablesConcern,
   dataProtectionConcern,
   authConcern,
   ...routeConcerns,
@@ -34,6 +40,7 @@ export function personalDataRouteDeps(
     clock: systemClock,
     log: logger,
     verifier: tokenVerifier(config),
-    http: httpSettings(config),
+    // In the standby region its database is a read-only replica: an erasure there would fail half-done.
+    http: standbyAwareHttpSettings(config, dynamo(config).documents),
   };
 }

@@ -8,7 +8,8 @@ import { PostgresRequestStore } from '#shared/adapters/postgres/request-store.js
 import { systemClock } from '#shared/adapters/system.js';
 import { dynamo } from '#shared/compose/dynamo.js';
 import { healthProbes, probeConcerns } from '#shared/compose/health-probes.js';
-import { httpSettings, tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
+import { standbyAwareHttpSettings } from '#shared/compose/active-region.js';
+import { tokenVerifier, type StaffRouteDeps } from '#shared/compose/http.js';
 import { postgres } from '#shared/compose/postgres.js';
 import { withoutPhones } from '#shared/compose/phones.js';
 import { httpRoute } from '#shared/http/route.js';
@@ -25,12 +26,14 @@ export const makeHandler = (deps: HealthDeps & StaffRouteDeps) =>
 const config = loadConcerns([...probeConcerns, dynamodbConcern, healthConcern, authConcern, ...routeConcerns]);
 // Pings and counts only: no phone number passes through here, and the role may describe the phone keys, not use them.
 const requests = new PostgresRequestStore(postgres(config), withoutPhones);
+const tables = dynamo(config);
 export const handler = makeHandler({
   requests,
-  dependencies: healthProbes(config, { requests, dynamodb: dynamo(config).client }),
+  dependencies: healthProbes(config, { requests, dynamodb: tables.client }),
   clock: systemClock,
   log: logger,
   health: config.health,
   verifier: tokenVerifier(config),
-  http: httpSettings(config),
+  // The standby region's own state is drCheck's; operations read the region that serves (its backlog, its severity).
+  http: standbyAwareHttpSettings(config, tables.documents),
 });
