@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yaml from 'js-yaml';
 import { projectRoot } from '../../scripts/local/engines.js';
+import { ACCOUNT, Evaluator, findKey, keyAllows, type Account } from '../support/account-model.js';
 import { brokenReferences, discard, packageService, type Packaged, type Resource } from '../support/package.js';
 
 // Prod is a region pair (docs/operations.md, "Disaster recovery"): eu-west-2 is the primary, eu-west-1 the secondary. Both halves
@@ -510,6 +511,246 @@ describe('npx sls package --stage prod in both regions', () => {
         >;
         expect(env.ACTIVE_REGION_DEFAULT).toBe('eu-west-2');
       }
+    });
+  });
+
+  describe('backups that corruption cannot reach (AWS Backup)', () => {
+    const account = (): Account => ({
+      service: 'tyrehero-dispatch',
+      stage: 'prod',
+      regions: [
+        { region: primaryRegion, template: primary.template },
+        { region: secondaryRegion, template: secondary.template },
+      ],
+    });
+    const evaluate = (p: Packaged, expr: unknown) =>
+      new Evaluator(
+        account(),
+        account().regions.find((r) => r.template === p.template)!,
+      ).value(expr);
+    const vaultArn = (p: Packaged, region: string) =>
+      `arn:aws:backup:${region}:${ACCOUNT}:backup-vault:${String(evaluate(p, p.template.Resources.BackupVault!.Properties.BackupVaultName))}`;
+    const backupRoleArn = () =>
+      `arn:aws:iam::${ACCOUNT}:role/${String(evaluate(primary, primary.template.Resources.BackupRole!.Properties.RoleName))}`;
+
+    it('backs up daily into the primary’s vault, keeps each recovery point 35 days, and copies it to the secondary’s vault', () => {
+      const plan = only(primary, 'AWS::Backup::BackupPlan').Properties.BackupPlan;
+      expect(plan.BackupPlanRule).toHaveLength(1);
+      const [rule] = plan.BackupPlanRule;
+      expect(rule).toMatchObject({
+        ScheduleExpression: 'cron(0 3 * * ? *)',
+        ScheduleExpressionTimezone: 'Etc/UTC',
+        TargetBackupVault: { Ref: 'BackupVault' },
+        Lifecycle: { DeleteAfterDays: 35 },
+      });
+      expect(rule.CopyActions).toHaveLength(1);
+      expect(rule.CopyActions[0].Lifecycle).toEqual({ DeleteAfterDays: 35 });
+      // Built from the name, so the primary can be deployed first; it is the vault the secondary's template creates.
+      expect(evaluate(primary, rule.CopyActions[0].DestinationBackupVaultArn)).toBe(
+        vaultArn(secondary, secondaryRegion),
+      );
+      expect(vaultArn(secondary, secondaryRegion)).toBe(
+        `arn:aws:backup:eu-west-1:${ACCOUNT}:backup-vault:tyrehero-dispatch-prod`,
+      );
+    });
+
+    it('selects the cluster and every table, as the role AWS Backup assumes with AWS’s managed backup and restore policies', () => {
+      const selection = only(primary, 'AWS::Backup::BackupSelection').Properties;
+      expect(selection.BackupPlanId).toEqual({ Ref: 'BackupPlan' });
+      expect(selection.BackupSelection.IamRoleArn).toEqual({ 'Fn::GetAtt': ['BackupRole', 'Arn'] });
+      expect(new Set(evaluate(primary, selection.BackupSelection.Resources))).toEqual(
+        new Set([
+          evaluate(primary, { 'Fn::GetAtt': ['DatabaseCluster', 'Arn'] }),
+          ...tableNames.map((t) => `arn:aws:dynamodb:eu-west-2:${ACCOUNT}:table/${t}`),
+        ]),
+      );
+      const role = primary.template.Resources.BackupRole!.Properties;
+      expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'backup.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        },
+      ]);
+      expect(evaluate(primary, role.ManagedPolicyArns)).toEqual([
+        'arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup',
+        'arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores',
+      ]);
+      expect(role.Policies).toBeUndefined();
+    });
+
+    it('keeps a retained vault in each half, encrypted with that region’s stack key, and the plan in the primary only', () => {
+      for (const p of [primary, secondary]) {
+        const vault = only(p, 'AWS::Backup::BackupVault');
+        expect(vault.DeletionPolicy).toBe('Retain');
+        expect(vault.UpdateReplacePolicy).toBe('Retain');
+        expect(vault.Properties.EncryptionKeyArn).toEqual({ 'Fn::GetAtt': ['StackKey', 'Arn'] });
+      }
+      for (const type of ['AWS::Backup::BackupPlan', 'AWS::Backup::BackupSelection'])
+        expect(byType(secondary, type)).toEqual([]);
+      expect(secondary.template.Resources.BackupRole).toBeUndefined();
+    });
+
+    it('lets the backup role use each vault’s key, as the key policy is evaluated, and nobody else through that statement', () => {
+      for (const [p, region] of [
+        [primary, primaryRegion],
+        [secondary, secondaryRegion],
+      ] as const) {
+        const keyArn = evaluate(p, { 'Fn::GetAtt': ['StackKey', 'Arn'] }) as string;
+        const key = findKey(account(), region, keyArn);
+        if (!key || key === 'aws-managed') throw new Error(`no stack key in ${region}`);
+        const evaluator = new Evaluator(
+          account(),
+          account().regions.find((r) => r.region === region)!,
+        );
+        for (const action of [
+          'kms:Encrypt',
+          'kms:Decrypt',
+          'kms:ReEncryptFrom',
+          'kms:GenerateDataKey',
+          'kms:DescribeKey',
+        ])
+          expect(keyAllows(key, action, { principalArn: backupRoleArn() }, [], evaluator), `${region} ${action}`).toBe(
+            true,
+          );
+        const otherRole = `arn:aws:iam::${ACCOUNT}:role/tyrehero-dispatch-prod-${region}-drRestore`;
+        expect(keyAllows(key, 'kms:Decrypt', { principalArn: otherRole }, [], evaluator), region).toBe(false);
+        // Its grants are for AWS resources only (the recovery points): the key's Deny on any other grant still holds.
+        const statement = (
+          p.template.Resources.StackKey!.Properties.KeyPolicy.Statement as Array<{ Sid: string; Action: string[] }>
+        ).find((st) => st.Sid === 'BackupUsesKey');
+        expect(statement?.Action).toContain('kms:CreateGrant');
+        expect(keyAllows(key, 'kms:CreateGrant', { principalArn: backupRoleArn() }, [], evaluator)).toBe(false);
+      }
+    });
+  });
+
+  describe('forensics (CloudTrail), in the secondary', () => {
+    const trailArn = `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/tyrehero-dispatch-prod`;
+    const account = (): Account => ({
+      service: 'tyrehero-dispatch',
+      stage: 'prod',
+      regions: [
+        { region: primaryRegion, template: primary.template },
+        { region: secondaryRegion, template: secondary.template },
+      ],
+    });
+    const evaluate = (expr: unknown) => new Evaluator(account(), account().regions[1]!).value(expr);
+
+    it('has one multi-region trail for the stage, with log file validation and KMS-encrypted log files', () => {
+      expect(byType(primary, 'AWS::CloudTrail::Trail')).toEqual([]);
+      const trail = only(secondary, 'AWS::CloudTrail::Trail');
+      expect(trail.Properties).toEqual({
+        TrailName: 'tyrehero-dispatch-prod',
+        S3BucketName: { Ref: 'ForensicTrailBucket' },
+        IsLogging: true,
+        IsMultiRegionTrail: true,
+        IncludeGlobalServiceEvents: true,
+        EnableLogFileValidation: true,
+        KMSKeyId: { 'Fn::GetAtt': ['StackKey', 'Arn'] },
+      });
+      expect(trail.DependsOn).toEqual(['ForensicTrailBucketPolicy']);
+      expect(evaluate(`arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/${trail.Properties.TrailName}`)).toBe(trailArn);
+    });
+
+    it('keeps the logs in a retained, private, KMS-encrypted bucket with a name of its own on every deploy', () => {
+      // Besides osls's own deployment bucket, the one bucket of the stack.
+      expect(byType(secondary, 'AWS::S3::Bucket').map(([id]) => id)).toEqual([
+        'ServerlessDeploymentBucket',
+        'ForensicTrailBucket',
+      ]);
+      const bucket = secondary.template.Resources.ForensicTrailBucket!;
+      expect(bucket.DeletionPolicy).toBe('Retain');
+      expect(bucket.UpdateReplacePolicy).toBe('Retain');
+      const name = evaluate(bucket.Properties.BucketName) as string;
+      expect(name).toBe(`tyrehero-dispatch-prod-trail-${ACCOUNT}-eu-west-1`);
+      expect(name.length).toBeLessThanOrEqual(63);
+      expect(bucket.Properties).toMatchObject({
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            {
+              ServerSideEncryptionByDefault: {
+                SSEAlgorithm: 'aws:kms',
+                KMSMasterKeyID: { 'Fn::GetAtt': ['StackKey', 'Arn'] },
+              },
+            },
+          ],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        VersioningConfiguration: { Status: 'Enabled' },
+      });
+      expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual([
+        expect.objectContaining({
+          Status: 'Enabled',
+          ExpirationInDays: 365,
+          NoncurrentVersionExpiration: { NoncurrentDays: 365 },
+        }),
+      ]);
+    });
+
+    it('lets CloudTrail check the bucket and write its log files for this trail only, and nobody in without TLS', () => {
+      const policy = secondary.template.Resources.ForensicTrailBucketPolicy!.Properties;
+      expect(policy.Bucket).toEqual({ Ref: 'ForensicTrailBucket' });
+      // The bucket by its own ARN (GetAtt), the trail by the name-based ARN its conditions evaluate to.
+      const bucketArn = { 'Fn::GetAtt': ['ForensicTrailBucket', 'Arn'] };
+      const statements = (policy.PolicyDocument.Statement as Array<Record<string, unknown>>).map((st) => ({
+        ...st,
+        Condition: JSON.parse(JSON.stringify(st.Condition), (_, v: unknown) =>
+          v && typeof v === 'object' && 'Fn::Sub' in v ? evaluate(v) : v,
+        ),
+      }));
+      expect(statements).toEqual([
+        {
+          Sid: 'AWSCloudTrailAclCheck',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudtrail.amazonaws.com' },
+          Action: 's3:GetBucketAcl',
+          Resource: bucketArn,
+          Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
+        },
+        {
+          Sid: 'AWSCloudTrailWrite',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudtrail.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: { 'Fn::Sub': '${ForensicTrailBucket.Arn}/AWSLogs/${AWS::AccountId}/*' },
+          Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': trailArn } },
+        },
+        {
+          Sid: 'TlsOnly',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: [bucketArn, { 'Fn::Join': ['', [bucketArn, '/*']] }],
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ]);
+    });
+
+    it('lets CloudTrail encrypt with the secondary’s stack key for this trail only', () => {
+      const statements = secondary.template.Resources.StackKey!.Properties.KeyPolicy.Statement as Array<{
+        Sid: string;
+        Principal: unknown;
+        Action: unknown;
+        Condition: Record<string, Record<string, unknown>>;
+      }>;
+      const byCloudTrail = statements.filter(
+        (st) => JSON.stringify(st.Principal) === JSON.stringify({ Service: 'cloudtrail.amazonaws.com' }),
+      );
+      expect(byCloudTrail.map((st) => [st.Action, evaluate(st.Condition.StringEquals!['aws:SourceArn'])])).toEqual([
+        ['kms:GenerateDataKey*', trailArn],
+        ['kms:DescribeKey', trailArn],
+      ]);
+      expect(evaluate(byCloudTrail[0]!.Condition.StringLike!['kms:EncryptionContext:aws:cloudtrail:arn'])).toBe(
+        `arn:aws:cloudtrail:*:${ACCOUNT}:trail/*`,
+      );
     });
   });
 
