@@ -207,9 +207,11 @@ describe('npx sls package --stage prod', () => {
     expect(JSON.stringify(roleStatements('createEmergency'))).not.toContain('-idempotency');
     expect(actionsOf('getEmergency')).not.toContain('dynamodb:PutItem');
     expect(ownActions(actionsOf('openapi'))).toEqual([]);
-    // The deep health check reads the metadata of every dependency it reports, and uses none of them.
+    // The deep health check reads the metadata of every dependency it reports, and uses none of them; the one item it
+    // reads is the active-region record (it refuses in the standby region).
     expect([...new Set(ownActions(actionsOf('opsHealth')))].sort()).toEqual([
       'dynamodb:DescribeTable',
+      'dynamodb:GetItem',
       'kms:DescribeKey',
       'secretsmanager:DescribeSecret',
       'secretsmanager:GetSecretValue',
@@ -220,6 +222,12 @@ describe('npx sls package --stage prod', () => {
         .filter((s) => s.Action.includes(action))
         .flatMap((s) => ([] as unknown[]).concat(s.Resource));
     expect(describes('dynamodb:DescribeTable')).toHaveLength(5);
+    expect(describes('dynamodb:GetItem')).toEqual([
+      {
+        'Fn::Sub':
+          'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/tyrehero-dispatch-prod-scaling-state',
+      },
+    ]);
     expect(describes('kms:DescribeKey')).toEqual([
       { 'Fn::GetAtt': ['PhoneDataKey', 'Arn'] },
       { 'Fn::GetAtt': ['PhoneHashKey', 'Arn'] },
