@@ -1,6 +1,7 @@
 // Request shapes of the incident routes (operations role).
 import * as z from 'zod';
 import { freeText } from '#shared/schemas/free-text.js';
+import { SurgeRecord } from '#shared/schemas/operations.js';
 
 const severity = z.enum(['P1', 'P2', 'P3', 'P4'], { error: 'severity must be P1, P2, P3 or P4' });
 
@@ -107,18 +108,9 @@ export const EndSurgeBody = z
 
 export const SurgeAnswer = z
   .object({
-    surge: z
-      .object({
-        level: z.enum(['elevated', 'severe']),
-        reason: z.string(),
-        by: z.string(),
-        startedAt: z.iso.datetime(),
-        until: z.iso.datetime(),
-        ended: z.object({ at: z.iso.datetime(), by: z.string(), reason: z.string() }).optional(),
-      })
-      .meta({
-        description: 'The surge: its level, reason, who, when it started and ends (and when it ended, if early)',
-      }),
+    surge: SurgeRecord.meta({
+      description: 'The surge: its level, reason, who, when it started and ends (and when it ended, if early)',
+    }),
     capacity: z
       .string()
       .meta({ description: 'Weather scaling asked to apply it now, or left to its next run (and why)' }),

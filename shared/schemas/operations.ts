@@ -99,6 +99,19 @@ const windowFigures = z
   .object({ lastHour: z.number().nullable(), today: z.number().nullable() })
   .meta({ description: 'null over an empty window: nothing to average' });
 
+/** Surge mode as it is kept (shared/domain/surge.ts): /ops/metrics shows the one in force, /ops/surge answers it. */
+export const SurgeRecord = z.object({
+  level: z.enum(['elevated', 'severe']),
+  reason: z.string(),
+  by: z.string(),
+  startedAt: z.iso.datetime(),
+  until: z.iso.datetime(),
+  ended: z
+    .object({ at: z.iso.datetime(), by: z.string(), reason: z.string() })
+    .optional()
+    .meta({ description: 'When it ended, by whom and why (by itself at its time, or ended early)' }),
+});
+
 const burnRates = z
   .object({ '5m': z.number(), '30m': z.number(), '1h': z.number(), '6h': z.number(), '3d': z.number() })
   .partial()
@@ -192,16 +205,9 @@ export const OperationsMetrics = z
         description:
           'Every unresolved incident, most severe first, then oldest (GET /ops/incidents/{id} for the record)',
       }),
-    surge: z
-      .object({
-        level: z.enum(['elevated', 'severe']),
-        reason: z.string(),
-        by: z.string(),
-        startedAt: z.iso.datetime(),
-        until: z.iso.datetime(),
-      })
-      .nullable()
-      .meta({ description: "Surge mode in force (capacity at least this weather level's until then), or null" }),
+    surge: SurgeRecord.nullable().meta({
+      description: "Surge mode in force (capacity at least this weather level's until then), or null",
+    }),
   })
   .meta({ id: 'OperationsMetrics' });
 
