@@ -1,17 +1,13 @@
 // Part 2: what our exact k-nearest search costs in DynamoDB reads, against dynamodb-geo's radius query on the same points.
 import { performance } from 'node:perf_hooks';
-import { isDeepStrictEqual } from 'node:util';
-import { BatchWriteCommand, GetCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import AWS from 'aws-sdk';
-import ngeohash from 'ngeohash';
 import { GeoDataManager, GeoDataManagerConfiguration, GeoTableUtil } from 'dynamodb-geo';
-import { makeDocumentClient } from '#shared/adapters/dynamodb/client.js';
-import { partitionOf } from '#shared/domain/geo.js';
 import { closeAllDeps, allDeps } from '../local/all-deps.js';
 import { nearestByBruteForce, type Candidate } from '#shared/domain/geo.js';
 import type { GeoPoint } from '#shared/domain/emergency.js';
 import { isolatedConfig, type SharedEngines } from '../local/isolated.js';
 import { britishPoints } from './dataset.js';
+import { loadAvailableTechnicians } from './technician-load.js';
 import { closedLoop } from './load.js';
 import { ratio, sum, summarise, type LatencySummary } from './stats.js';
 
@@ -100,59 +96,6 @@ async function loadTheirs(endpoint: string, tableName: string, technicians: read
   });
 }
 
-/** The item recordLocation + setAvailability('available') leave for a new technician: checked against the adapter below. */
-function availableTechnicianItem(t: Candidate, recordedAt: Date): Record<string, unknown> {
-  const geohash = ngeohash.encode(t.location.lat, t.location.lon, 9);
-  const cell = partitionOf(geohash);
-  const key = `${geohash}#${t.id}`;
-  return {
-    technicianId: t.id,
-    lat: t.location.lat,
-    lon: t.location.lon,
-    geohash,
-    cell,
-    cellKey: key,
-    recordedAt: recordedAt.toISOString(),
-    accuracyMeters: null,
-    heading: null,
-    status: 'available',
-    dispatchCell: cell,
-    dispatchKey: key,
-  };
-}
-
-/**
- * Loads technicians into our index. Through the adapter, each costs three UpdateItems (about 4 minutes for 50k here),
- * so the first few go through the adapter and must come out identical to the item the rest are batch-written as.
- */
-async function loadOurs(deps: ReturnType<typeof allDeps>, tableName: string, technicians: readonly Candidate[], recordedAt: Date): Promise<void> {
-  const documents = makeDocumentClient(deps.dynamo);
-  const viaAdapter = technicians.slice(0, 10);
-  for (const t of viaAdapter) {
-    await deps.technicians.recordLocation(t.id, { location: t.location, recordedAt });
-    await deps.technicians.setAvailability(t.id, 'available');
-    const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: { technicianId: t.id } }));
-    if (!isDeepStrictEqual(Item, availableTechnicianItem(t, recordedAt))) {
-      throw new Error(`the benchmark's bulk item no longer matches what the adapter writes: ${JSON.stringify(Item)}`);
-    }
-  }
-  const rest = technicians.slice(viaAdapter.length);
-  const batches: Candidate[][] = [];
-  for (let i = 0; i < rest.length; i += 25) batches.push(rest.slice(i, i + 25));
-  const result = await closedLoop({
-    concurrency: 8,
-    total: batches.length,
-    run: async (_worker, seq) => {
-      let request: BatchWriteCommandInput['RequestItems'] = { [tableName]: batches[seq]!.map((t) => ({ PutRequest: { Item: availableTechnicianItem(t, recordedAt) } })) };
-      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-        if (attempt > 10) throw new Error('loading our index: items stayed unprocessed');
-        request = (await documents.send(new BatchWriteCommand({ RequestItems: request }))).UnprocessedItems;
-      }
-    },
-  });
-  if (result.errors) throw new Error(`loading our index failed: ${JSON.stringify(result.errorKinds)}`);
-}
-
 const sameAnswer = (a: readonly { id: string }[], b: readonly { id: string }[]) => a.length === b.length && a.every((x, i) => x.id === b[i]!.id);
 
 export async function benchKNearest(engines: SharedEngines, options: KNearestOptions): Promise<KNearestRow[]> {
@@ -181,7 +124,7 @@ export async function benchKNearest(engines: SharedEngines, options: KNearestOpt
       const recordedAt = new Date();
       firstReported ??= recordedAt;
       const oursStarted = Date.now();
-      await loadOurs(deps, config.tables.locations, adding, recordedAt);
+      await loadAvailableTechnicians(deps, config.tables.locations, adding, recordedAt);
       const oursSeconds = (Date.now() - oursStarted) / 1000;
       await loadTheirs(engines.dynamodbEndpoint, theirTable, adding);
       options.log(`k-nearest: loaded in ${Math.round((Date.now() - recordedAt.getTime()) / 100) / 10} s (ours ${Math.round(oursSeconds * 10) / 10} s); measuring`);

@@ -33,7 +33,7 @@ export const sizes = {
   },
 } as const;
 
-export function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<Part>; outDir: string } {
+export function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<Part>; outDir: string; knearestSizes?: number[] } {
   const quick = argv.includes('--quick');
   // The load stage (npm run load) writes elsewhere: bench/ holds the committed figures.
   const outArg = argv.find((a) => a.startsWith('--out='));
@@ -41,7 +41,11 @@ export function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<
   const onlyArg = argv.find((a) => a.startsWith('--only='));
   const only = new Set<Part>(onlyArg ? (onlyArg.slice('--only='.length).split(',') as Part[]) : parts);
   for (const part of only) if (!parts.includes(part)) throw new Error(`unknown part "${part}"; parts are ${parts.join(', ')}`);
-  return { quick, only, outDir };
+  // Other fleet sizes for part 2 (e.g. --knearest-sizes=2000,50000), nested as the defaults are.
+  const knearestArg = argv.find((a) => a.startsWith('--knearest-sizes='));
+  const knearestSizes = knearestArg?.slice('--knearest-sizes='.length).split(',').map(Number);
+  if (knearestSizes?.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--knearest-sizes takes whole numbers, got ${knearestArg}`);
+  return { quick, only, outDir, ...(knearestSizes ? { knearestSizes } : {}) };
 }
 
 /**
@@ -80,7 +84,7 @@ function silenceService() {
 }
 
 export async function runBenchmark(argv: readonly string[]): Promise<number> {
-  const { quick, only, outDir } = parseArgs(argv);
+  const { quick, only, outDir, knearestSizes } = parseArgs(argv);
   const size = quick ? sizes.quick : sizes.full;
   const started = performance.now();
   const cpus = os.cpus();
@@ -128,7 +132,7 @@ export async function runBenchmark(argv: readonly string[]): Promise<number> {
         // EventEmitter in the process (each socket, request and stream of the parts above) pays domain's hooks, which no
         // Lambda of ours does.
         const { benchKNearest } = await import('./knearest.js');
-        results.knearest = await benchKNearest(shared, { ...size.knearest, productionK: loadConfig().dispatch.candidates, log: io.log });
+        results.knearest = await benchKNearest(shared, { ...size.knearest, ...(knearestSizes ? { sizes: knearestSizes } : {}), productionK: loadConfig().dispatch.candidates, log: io.log });
       }
       if (only.has('surge')) results.surge = await benchSurge(shared, { ...size.surge, log: io.log });
     }

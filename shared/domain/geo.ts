@@ -274,3 +274,205 @@ export function nearestByBruteForce(
     .sort(byDistanceThenId)
     .slice(0, options.k);
 }
+
+/** How an adaptive search spends its Queries: see nearestAdaptive. */
+export interface AdaptivePlan {
+  /** The first disc read, km: about where the k-th nearest lies in the densest city the service has. */
+  firstRadiusKm: number;
+  /** Ranges (Queries before pagination) one disc may take, except the last, which may take what is left. */
+  levelReads: number;
+  /** Ranges the whole search may take. */
+  maxReads: number;
+}
+
+/** Precisions a disc may be read at; finer than 7 (~100 m) would only add ranges. */
+const coverPrecisions = [4, 5, 6, 7] as const;
+/** Beyond this many cells a precision is too fine for the disc: its cover would merge into the same few ranges anyway. */
+const maxCoverCells = 4096;
+/**
+ * What one more Query is worth in items read, when a disc chooses between fewer ranges and less ground: a Query costs
+ * at least one read unit whatever it returns, which pays for about 4 KB of items (~20 of ours).
+ */
+export const queryCostInItems = 20;
+
+/** Whether `cell` lies wholly inside a range already read (a range of the same or a coarser precision). */
+const alreadyRead = (ranges: readonly IndexRange[], cell: string) =>
+  ranges.some((range) => {
+    if (range.first.length > cell.length || range.partition !== partitionOf(cell)) return false;
+    const prefix = cell.slice(0, range.first.length);
+    return prefix >= range.first && prefix <= range.last;
+  });
+
+/**
+ * The cells of `precision` that hold anything within `radiusKm` of the point, less those wholly inside ranges already
+ * read; undefined when there would be more than maxCoverCells.
+ */
+function discCells(point: GeoPoint, radiusKm: number, precision: number, read: readonly IndexRange[]) {
+  const [minLat, minLon, maxLat, maxLon] = ngeohash.decode_bbox(ngeohash.encode(point.lat, point.lon, precision));
+  const height = maxLat - minLat;
+  const width = maxLon - minLon;
+  const latReach = Math.ceil(radiusKm / (earthRadiusKm * height * rad)) + 1;
+  const lonKmPerDegree = earthRadiusKm * rad * Math.cos(Math.min(89, Math.abs(point.lat) + latReach * height) * rad);
+  const lonReach = Math.ceil(radiusKm / (lonKmPerDegree * width)) + 1;
+  if ((2 * latReach + 1) * (2 * lonReach + 1) > maxCoverCells * 4) return undefined;
+  const cells = new Set<string>();
+  for (let i = -latReach; i <= latReach; i++) {
+    const lat = (minLat + maxLat) / 2 + i * height;
+    if (lat <= -90 || lat >= 90) continue;
+    for (let j = -lonReach; j <= lonReach; j++) {
+      const lon = (((((minLon + maxLon) / 2 + j * width + 180) % 360) + 360) % 360) - 180;
+      const cell = ngeohash.encode(lat, lon, precision);
+      if (distanceToBoxKm(point, cellBox(cell)) <= radiusKm + slackKm && !alreadyRead(read, cell)) cells.add(cell);
+    }
+  }
+  return cells.size > maxCoverCells ? undefined : [...cells];
+}
+
+/**
+ * Merges cells (of one precision) into at most `maxRanges` ranges, closing the smallest gaps in key order first, so
+ * that what is read beyond the cells is as little as merging allows. Undefined if they span more partitions than that.
+ * `cells` is how many cells the ranges read, the gaps included.
+ */
+function mergeIntoRanges(
+  cells: readonly string[],
+  maxRanges: number,
+  cost: (cells: number, ranges: number) => number,
+): { ranges: IndexRange[]; cells: number } | undefined {
+  const runs = rangesOfCells(cells, 1).reduce<
+    { partition: string; first: string; last: string; from: number; to: number }[]
+  >((merged, range) => {
+    const from = cellIndex(range.first);
+    const previous = merged[merged.length - 1];
+    if (previous && previous.partition === range.partition && from === previous.to + 1) {
+      previous.last = range.last;
+      previous.to = from;
+    } else merged.push({ ...range, from, to: from });
+    return merged;
+  }, []);
+  if (new Set(runs.map((run) => run.partition)).size > maxRanges) return undefined;
+  let total = cells.length;
+  let best: { ranges: IndexRange[]; cells: number; cost: number } | undefined;
+  for (;;) {
+    if (runs.length <= maxRanges && (!best || cost(total, runs.length) < best.cost)) {
+      best = {
+        ranges: runs.map(({ partition, first, last }) => ({ partition, first, last })),
+        cells: total,
+        cost: cost(total, runs.length),
+      };
+    }
+    let closest = -1;
+    for (let i = 1; i < runs.length; i++) {
+      if (runs[i]!.partition !== runs[i - 1]!.partition) continue;
+      const gap = runs[i]!.from - runs[i - 1]!.to;
+      if (closest < 0 || gap < runs[closest]!.from - runs[closest - 1]!.to) closest = i;
+    }
+    if (closest < 0) return best;
+    const [next] = runs.splice(closest, 1);
+    total += next!.from - runs[closest - 1]!.to - 1;
+    runs[closest - 1]!.last = next!.last;
+    runs[closest - 1]!.to = next!.to;
+  }
+}
+
+/** A cell's area in km² at the point's latitude (cells of one precision differ only by latitude). */
+function cellAreaKm2(point: GeoPoint, precision: number): number {
+  const [minLat, minLon, maxLat, maxLon] = ngeohash.decode_bbox(ngeohash.encode(point.lat, point.lon, precision));
+  return (earthRadiusKm * rad) ** 2 * (maxLat - minLat) * (maxLon - minLon) * Math.cos(point.lat * rad);
+}
+
+/**
+ * The ranges, at most `maxRanges`, that read everything within `radiusKm` of the point not already read, at whichever
+ * precision reads the least ground: fine cells fit a small disc closely but need many ranges, which merging turns into
+ * over-read; coarse cells need few. Undefined when the disc touches more partitions than maxRanges (at most 6 in the UK
+ * for 146 km), or needs more cells than any precision allows.
+ */
+export function coverDisc(
+  point: GeoPoint,
+  radiusKm: number,
+  maxRanges: number,
+  read: readonly IndexRange[] = [],
+  perKm2 = 0,
+): { ranges: IndexRange[]; areaKm2: number } | undefined {
+  let best: { ranges: IndexRange[]; areaKm2: number; cost: number } | undefined;
+  for (const precision of coverPrecisions) {
+    const cells = discCells(point, radiusKm, precision, read);
+    if (!cells) break;
+    const cellKm2 = cellAreaKm2(point, precision);
+    const cost = (n: number, ranges: number) => n * cellKm2 * perKm2 + ranges * queryCostInItems;
+    const merged = mergeIntoRanges(cells, maxRanges, cost);
+    if (!merged) continue;
+    const areaKm2 = merged.cells * cellKm2;
+    const total = cost(merged.cells, merged.ranges.length);
+    if (!best || total < best.cost) best = { ranges: merged.ranges, areaKm2, cost: total };
+  }
+  return best && { ranges: best.ranges, areaKm2: best.areaKm2 };
+}
+
+/**
+ * Exact k-nearest that reads little ground wherever technicians are, dense or sparse, in at most plan.maxReads ranges.
+ * It reads discs around the point, each proving everything within its radius: the first of plan.firstRadiusKm; while
+ * fewer than k are seen, a wider one sized from the density seen so far (k over what was found per km², with room to
+ * spare); once k are seen, the disc out to the k-th of them, which holds the answer. Each disc leaves out what earlier
+ * ones read, and is read at the precision that reads the least ground in its share of ranges. The last disc may always
+ * take one range per partition, so the bound holds anywhere.
+ */
+export async function nearestAdaptive(
+  point: GeoPoint,
+  reader: CellReader,
+  options: Omit<NearestOptions, 'fine'> & { plan: AdaptivePlan },
+): Promise<{ found: Ranked[]; stats: SearchStats }> {
+  const { k, maxRadiusKm, plan } = options;
+  const seen = new Map<string, Ranked>();
+  const stats: SearchStats = { reads: 0, levels: 0 };
+  const read: IndexRange[] = [];
+  // The last disc reaches at most maxRadiusKm: one range per partition it touches is always enough for it.
+  const lastReads = new Set(rangesWithin(point, maxRadiusKm).map((range) => range.partition)).size;
+  let radiusKm = Math.min(plan.firstRadiusKm, maxRadiusKm);
+  let groundKm2 = 0;
+  for (;;) {
+    const kth = [...seen.values()].sort(byDistanceThenId)[k - 1];
+    const left = plan.maxReads - stats.reads;
+    // k seen bound the answer: the disc out to the k-th of them is the last. So is any disc that would leave too few
+    // Queries for a last one, or that cannot be read in its share of them.
+    if (kth) radiusKm = kth.distanceKm;
+    // Items per km² so far (before the first disc, what the first radius assumes): what fine cells would save.
+    const perKm2 = groundKm2 > 0 ? Math.max(1, seen.size) / groundKm2 : k / (Math.PI * plan.firstRadiusKm ** 2);
+    let cover =
+      kth || left - lastReads < 1
+        ? undefined
+        : coverDisc(point, radiusKm, Math.min(plan.levelReads, left - lastReads), read, perKm2);
+    const last = !cover;
+    if (!cover) {
+      if (!kth) radiusKm = maxRadiusKm;
+      cover = coverDisc(point, radiusKm, left, read, perKm2) ?? {
+        ranges: rangesWithin(point, radiusKm),
+        areaKm2: Infinity,
+      };
+    }
+    const { ranges, areaKm2 } = cover;
+    const batches = await Promise.all(ranges.map((range) => reader.read(range)));
+    stats.reads += ranges.length;
+    stats.levels += 1;
+    read.push(...ranges);
+    groundKm2 += areaKm2;
+    for (const candidate of batches.flat()) {
+      if (options.exclude?.has(candidate.id)) continue;
+      const distanceKm = haversineKm(point, candidate.location);
+      if (distanceKm <= maxRadiusKm) seen.set(candidate.id, { ...candidate, distanceKm });
+    }
+    const after = [...seen.values()].sort(byDistanceThenId);
+    // Everything within radiusKm has now been read: the k nearest are proven if the k-th lies inside it (or nothing
+    // further could count). Ties at exactly the radius would hide an equal candidate with a smaller id: strictly inside.
+    const proven = after[k - 1];
+    if (last || (proven && proven.distanceKm <= radiusKm) || radiusKm >= maxRadiusKm) {
+      return { found: after.slice(0, k), stats };
+    }
+    if (!proven) {
+      // Fewer than k within reach so far: size the next disc from the density seen (k at that density, doubled in
+      // area), at least twice this one; nobody at all says sparse, so jump by more.
+      const density = seen.size / Math.max(groundKm2, Math.PI * radiusKm ** 2);
+      const needed = seen.size > 0 ? Math.sqrt((2 * k) / (Math.PI * density)) : radiusKm * 8;
+      radiusKm = Math.min(maxRadiusKm, Math.max(2 * radiusKm, needed));
+    }
+  }
+}

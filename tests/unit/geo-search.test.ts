@@ -1,11 +1,14 @@
 import fc from 'fast-check';
 import ngeohash from 'ngeohash';
 import { describe, expect, it } from 'vitest';
+import { dispatchSearchPlan } from '#shared/adapters/dynamodb/technician-index.js';
 import {
   coveredRadiusKm,
   distanceToBoxKm,
   haversineKm,
+  coverDisc,
   nearest,
+  nearestAdaptive,
   nearestByBruteForce,
   nearestCells,
   partitionOf,
@@ -16,7 +19,12 @@ import {
   type CellReader,
   type IndexRange,
 } from '#shared/domain/geo.js';
-import { dispatchSearchLevels } from '#shared/adapters/dynamodb/technician-index.js';
+
+/** The fixed levels production used before the adaptive search: nearest still takes any levels, exactly. */
+const dispatchSearchLevels = [
+  { precision: 5, cells: 4, span: 8 },
+  { precision: 4, cells: 4, span: 8 },
+] as const;
 
 // The algorithm is tested here against brute force; tests/integration/technician-index.test.ts runs it on DynamoDB Local.
 /** Reads ranges the way the DynamoDB adapter's Query does: partition, then sort keys (geohash) from `first` to `last~`. */
@@ -407,5 +415,130 @@ describe('haversineKm', () => {
     [places.london, places.london, 0],
   ])('measures %o to %o as about %d km', (a, b, km) => {
     expect(haversineKm(a, b)).toBeCloseTo(km, -1);
+  });
+});
+
+describe('nearestAdaptive', () => {
+  // The adapter's plan, first discs from a street to the whole reach, and a tight budget.
+  const plans = fc.constantFrom(
+    dispatchSearchPlan,
+    { ...dispatchSearchPlan, firstRadiusKm: 0.25 },
+    { ...dispatchSearchPlan, firstRadiusKm: 40 },
+    { firstRadiusKm: 2, levelReads: 1, maxReads: 8 },
+  );
+
+  it('answers exactly as brute force, wherever the point and however the fleet is spread', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        dataset(places.greenwich),
+        fc.oneof(
+          nearby(places.greenwich, 0.8),
+          nearby(places.greenwich, 0.02),
+          onPartitionEdges(places.greenwich),
+          onCellEdges(5),
+          onCellEdges(6, places.greenwich),
+          onPrimeMeridian,
+        ),
+        fc.integer({ min: 1, max: 6 }),
+        fc.constantFrom(60, 92, 150),
+        plans,
+        async (all, point, k, maxRadiusKm, plan) => {
+          const options = { k, maxRadiusKm };
+          const { found } = await nearestAdaptive(point, rangeReader(all), { ...options, plan });
+          expect(found).toEqual(nearestByBruteForce(point, all, options));
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('skips excluded candidates exactly as brute force does', async () => {
+    await fc.assert(
+      fc.asyncProperty(dataset(places.london), nearby(places.london, 0.5), async (all, point) => {
+        const exclude = new Set(all.filter((_, i) => i % 3 === 0).map((c) => c.id));
+        const options = { k: 3, maxRadiusKm: 150, exclude };
+        const { found } = await nearestAdaptive(point, rangeReader(all), { ...options, plan: dispatchSearchPlan });
+        expect(found).toEqual(nearestByBruteForce(point, all, options));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('never reads more ranges than the plan allows, anywhere in the service area, whatever the fleet', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        ukPoint,
+        fc.array(fc.oneof(ukPoint, nearby(places.manchester, 0.2)), { maxLength: 80 }),
+        fc.constantFrom(60, 92, 146),
+        plans,
+        async (point, locations, maxRadiusKm, plan) => {
+          const reader = rangeReader(locations.map((location, i) => ({ id: `t${i}`, location })));
+          const { stats } = await nearestAdaptive(point, reader, { k: 5, maxRadiusKm, plan });
+          expect(reader.reads).toBe(stats.reads);
+          expect(stats.reads).toBeLessThanOrEqual(plan.maxReads);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(dispatchSearchPlan.maxReads).toBeLessThanOrEqual(16);
+  });
+
+  it('answers a dense city from a small disc, reading a small share of what the fixed levels read', async () => {
+    // ~5 technicians per km² over 27 × 27 km (as in the test above).
+    const city = Array.from({ length: 3600 }, (_, i) => ({
+      id: `c${i}`,
+      location: { lat: 51.38 + (i % 60) * 0.004, lon: -0.3 + Math.floor(i / 60) * 0.0065 },
+    }));
+    const point = { lat: 51.5, lon: -0.12 };
+    const fixed = rangeReader(city);
+    const before = await nearest(point, fixed, { k: 5, maxRadiusKm: 92, fine: dispatchSearchLevels.slice(1) });
+    const adaptive = rangeReader(city);
+    const after = await nearestAdaptive(point, adaptive, { k: 5, maxRadiusKm: 92, plan: dispatchSearchPlan });
+    expect(after.found).toEqual(before.found);
+    expect(after.stats.reads).toBeLessThanOrEqual(dispatchSearchPlan.levelReads);
+    // The point lies on the edge of two precision-4 cells, where key order scatters a 1 km disc: 3 ranges read ~20 km²
+    // (about 100 technicians here) rather than the 3 km² of the disc, still a tenth of the fixed levels' ~1,500.
+    expect(adaptive.items).toBeLessThan(150);
+    expect(adaptive.items * 8).toBeLessThan(fixed.items);
+  });
+
+  it('answers an empty Highland glen with one disc over the whole reach once the area is known to be empty', async () => {
+    const reader = rangeReader([{ id: 'glasgow', location: { lat: 55.86, lon: -4.25 } }]);
+    const { found, stats } = await nearestAdaptive(places.highlands, reader, {
+      k: 5,
+      maxRadiusKm: 92,
+      plan: { ...dispatchSearchPlan, firstRadiusKm: 92 },
+    });
+    expect(found).toEqual([]);
+    expect(stats.levels).toBe(1);
+  });
+});
+
+describe('coverDisc', () => {
+  it('reads every candidate within the radius, in at most the ranges it is given', () => {
+    fc.assert(
+      fc.property(
+        nearby(places.greenwich, 0.5),
+        fc.array(nearby(places.greenwich, 0.6), { maxLength: 200 }),
+        fc.double({ min: 0.05, max: 60, noNaN: true }),
+        fc.integer({ min: 2, max: 8 }),
+        fc.constantFrom(0, 1, 50),
+        (point, locations, radiusKm, maxRanges, perKm2) => {
+          const cover = coverDisc(point, radiusKm, maxRanges, [], perKm2);
+          if (!cover) return; // more partitions than ranges: the search never asks for that
+          expect(cover.ranges.length).toBeLessThanOrEqual(maxRanges);
+          const inside = (location: { lat: number; lon: number }) => {
+            const geohash = ngeohash.encode(location.lat, location.lon, 9);
+            return cover.ranges.some(
+              (r) => r.partition === partitionOf(geohash) && geohash >= r.first && geohash <= `${r.last}~`,
+            );
+          };
+          for (const location of locations) {
+            if (haversineKm(point, location) <= radiusKm) expect(inside(location)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import ngeohash from 'ngeohash';
 import type { GeoPoint } from '#shared/domain/emergency.js';
-import { nearest, partitionOf, type Candidate, type IndexRange } from '#shared/domain/geo.js';
+import { nearestAdaptive, partitionOf, type Candidate, type IndexRange } from '#shared/domain/geo.js';
 import {
   fleetOfTechnician,
   fleetPartition,
@@ -36,17 +36,15 @@ import type {
 /** Stored geohash precision (~5 m cells): finer than any phone's GPS fix. */
 const fixPrecision = 9;
 /**
- * The search's fine levels: the 4 precision-5 cells (~3 × 5 km) nearest the request, then the 4 nearest precision-4
- * cells (~20 × 24 km); then one range per partition within reach. Cells within 8 of each other in key order are one
- * Query (about 1.6 instead of 4 per level, reading about 6 cells instead of 4: docs/api.md, "Dispatch"). The precision-5
- * level is read only in areas the container has seen dense (denseAreas). At most 4 + 4 + 6 = 14 Queries.
+ * How the search spends its Queries (see nearestAdaptive): discs of at most 3 ranges until k are seen, then the disc
+ * out to the k-th; at most 14 Queries anywhere. The first disc is 1 km, where the k = 5 nearest lie in a city of 50,000
+ * vans, unless the container has searched the area before (areaReach).
  */
-export const dispatchSearchLevels = [
-  { precision: 5, cells: 4, span: 8 },
-  { precision: 4, cells: 4, span: 8 },
-] as const;
-/** Where the k-th nearest is at most this far, the precision-5 level usually proves the answer (it covers 1.1–2.5 km). */
-const denseWithinKm = 2;
+export const dispatchSearchPlan = { firstRadiusKm: 1, levelReads: 3, maxReads: 14 } as const;
+/** The first disc reaches this much past what the last search in the area needed, so it usually proves the answer. */
+const reachMargin = 1.2;
+/** A van parked at the roadside could make the reach ~0: a disc smaller than a street proves too little to be worth a Query. */
+const minFirstRadiusKm = 0.25;
 /** Areas remembered per container; beyond it the memory starts again (a container serves far fewer areas). */
 const maxRememberedAreas = 10_000;
 export const dispatchableIndex = 'dispatchable';
@@ -77,11 +75,11 @@ const oldItem = (error: ConditionalCheckFailedException): Item | undefined =>
 
 export class DynamoTechnicianIndex implements TechnicianIndex, FleetReader {
   /**
-   * Per container: whether the last search around each precision-4 cell found its k within denseWithinKm. Only there
-   * does the search start at precision 5; elsewhere (most of the country for a fleet of a few thousand) that level
-   * seldom answers and only adds Queries. Any choice of levels is exact; this only changes what a search costs.
+   * Per container, per precision-4 cell: how far one technician lay in the last search there (the farthest found over
+   * √found), so the next search's first disc fits the area's density: small in a city, the whole reach in an empty glen.
+   * Any first disc is exact; this only changes what a search costs.
    */
-  private readonly denseAreas = new Map<string, boolean>();
+  private readonly areaReach = new Map<string, number>();
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -191,7 +189,7 @@ export class DynamoTechnicianIndex implements TechnicianIndex, FleetReader {
   async nearestDispatchable(
     point: GeoPoint,
     query: NearestQuery,
-  ): Promise<{ found: Awaited<ReturnType<typeof nearest>>['found']; report: SearchReport }> {
+  ): Promise<{ found: Awaited<ReturnType<typeof nearestAdaptive>>['found']; report: SearchReport }> {
     const report: SearchReport = { queries: 0, itemsRead: 0, levels: 0 };
     const freshSince = query.freshSince.toISOString();
     const fleet = query.fleet ?? 'real';
@@ -223,15 +221,22 @@ export class DynamoTechnicianIndex implements TechnicianIndex, FleetReader {
       },
     };
     const area = `${fleet}:${ngeohash.encode(point.lat, point.lon, 4)}`;
-    const fine = this.denseAreas.get(area) ? dispatchSearchLevels : dispatchSearchLevels.slice(1);
-    const { found, stats } = await nearest(point, reader, {
+    const reach = this.areaReach.get(area);
+    const { found, stats } = await nearestAdaptive(point, reader, {
       k: query.k,
       maxRadiusKm: query.maxRadiusKm,
-      fine,
       exclude: query.exclude,
+      plan: {
+        ...dispatchSearchPlan,
+        firstRadiusKm:
+          reach === undefined
+            ? dispatchSearchPlan.firstRadiusKm
+            : Math.max(minFirstRadiusKm, reach * Math.sqrt(query.k) * reachMargin),
+      },
     });
-    if (this.denseAreas.size >= maxRememberedAreas) this.denseAreas.clear();
-    this.denseAreas.set(area, found.length >= query.k && found[query.k - 1]!.distanceKm <= denseWithinKm);
+    if (this.areaReach.size >= maxRememberedAreas) this.areaReach.clear();
+    const farthest = found[found.length - 1];
+    this.areaReach.set(area, farthest ? farthest.distanceKm / Math.sqrt(found.length) : query.maxRadiusKm);
     report.levels = stats.levels;
     return { found, report };
   }
