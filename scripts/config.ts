@@ -16,6 +16,7 @@ import { databaseConcern } from '#shared/config/database.js';
 import { dispatchConcern } from '#shared/config/dispatch.js';
 import { dynamodbConcern } from '#shared/config/dynamodb.js';
 import { geocoderConcern } from '#shared/config/geocoder.js';
+import { roadEtaConcern } from '#shared/config/road-eta.js';
 import { httpConcern } from '#shared/config/http.js';
 import { intakeConcern } from '#shared/config/intake.js';
 import { linksConcern } from '#shared/config/links.js';
@@ -32,6 +33,7 @@ export const concerns = [
   dynamodbConcern,
   tablesConcern,
   geocoderConcern,
+  roadEtaConcern,
   intakeConcern,
   healthConcern,
   preTrafficConcern,

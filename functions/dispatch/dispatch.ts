@@ -1,10 +1,11 @@
 // Gives a stored emergency the nearest technician who can beat its SLA deadline, race-free, and tells everyone.
 import { assessSeverity, severityPrefix } from '#shared/domain/incident-severity.js';
-import { type EtaSettings, arrivalAt, etaFor, meetsSla, slaReachKm } from '#shared/domain/eta.js';
+import { type EtaSettings, arrivalAt, etaFor, meetsSla, roadEtaMinutes, slaReachKm } from '#shared/domain/eta.js';
 import type { Clock } from '#shared/ports/clock.js';
 import type { Log } from '#shared/ports/logger.js';
 import { aboutRequest, notify, type Notifier } from '#shared/ports/notifier.js';
-import type { Assignment, RequestStore } from '#shared/ports/request-store.js';
+import type { Assignment, EtaBasis, RequestStore } from '#shared/ports/request-store.js';
+import type { RoadEta } from '#shared/ports/road-eta.js';
 import type { SearchReport, TechnicianIndex } from '#shared/ports/technician-index.js';
 import type { TrackingLinks } from '#shared/ports/tracking-links.js';
 import type {
@@ -31,6 +32,8 @@ export interface DispatchDeps {
   trackingLinks: TrackingLinks;
   clock: Clock;
   log: Log;
+  /** The assigned van's ETA by road (intake in AWS), and how long to wait for it; absent: the heuristic's. */
+  roadEta?: { engine: RoadEta; timeoutMs: number };
   dispatch: {
     candidates: number;
     maxRadiusKm: number;
@@ -315,7 +318,11 @@ async function dispatchBatch(
         await assignClaimed(
           deps,
           request,
-          { id: match.technicianId, distanceKm: match.distanceKm },
+          {
+            id: match.technicianId,
+            distanceKm: match.distanceKm,
+            location: found.find((c) => c.id === match.technicianId)?.location,
+          },
           match.etaMinutes,
           now,
           report,
@@ -337,15 +344,46 @@ async function dispatchBatch(
   return outcomes;
 }
 
+/**
+ * The ETA the customer is given for the van chosen: the road route's where there is one in time (the choice itself,
+ * and the SLA check, stay on the heuristic, which needs no call per candidate), the heuristic's otherwise.
+ */
+async function honestEta(
+  deps: DispatchDeps,
+  request: Dispatchable,
+  from: { lat: number; lon: number } | undefined,
+  heuristicMinutes: number,
+): Promise<{ minutes: number; basis: EtaBasis }> {
+  const heuristic = { minutes: heuristicMinutes, basis: { method: 'heuristic', heuristicMinutes } as EtaBasis };
+  if (!deps.roadEta || !from) return heuristic;
+  const signal = AbortSignal.timeout(deps.roadEta.timeoutMs);
+  // An engine that ignored the signal must not hold the intake past its share of the budget either.
+  const late = new Promise<never>((_, reject) =>
+    signal.addEventListener('abort', () => reject(new Error('road ETA timed out')), { once: true }),
+  );
+  // The timer fires after a route that came in time too: nobody waits on it then.
+  late.catch(() => undefined);
+  try {
+    const { seconds } = await Promise.race([deps.roadEta.engine.drive(from, request.location, signal), late]);
+    const roadMinutes = roadEtaMinutes(seconds, deps.dispatch.eta);
+    return { minutes: roadMinutes, basis: { method: 'road', heuristicMinutes, roadMinutes } };
+  } catch (error) {
+    // Late (its timeout is a small share of the intake budget), refused or unreachable: the heuristic answers.
+    deps.log.warn('road ETA unavailable; the heuristic answers', { requestId: request.id, error });
+    return heuristic;
+  }
+}
+
 async function assignClaimed(
   deps: DispatchDeps,
   request: Dispatchable,
-  candidate: { id: string; distanceKm: number },
-  minutes: number,
+  candidate: { id: string; distanceKm: number; location?: { lat: number; lon: number } },
+  heuristicMinutes: number,
   now: Date,
   report: SearchReport,
   options: DispatchOptions = {},
 ): Promise<DispatchOutcome> {
+  const { minutes, basis } = await honestEta(deps, request, candidate.location, heuristicMinutes);
   const eta = arrivalAt(now, minutes);
   const keptAnswer = options.keepAnswer?.({
     technicianId: candidate.id,
@@ -355,7 +393,7 @@ async function assignClaimed(
   });
   let assigned: Assignment | undefined;
   try {
-    assigned = await deps.requests.assignIfPending(request.id, candidate.id, now, eta, keptAnswer);
+    assigned = await deps.requests.assignIfPending(request.id, candidate.id, now, eta, keptAnswer, basis);
   } finally {
     // The request was cancelled meanwhile, or the write failed: the technician must not stay held for nothing.
     if (!assigned) await deps.technicians.release(candidate.id, request.id);

@@ -11,6 +11,7 @@ import { PostgresTechnicianDirectory } from '#shared/adapters/postgres/technicia
 import { randomIds, systemClock } from '#shared/adapters/system.js';
 import type { Dispatcher } from '#shared/ports/dispatcher.js';
 import type { Notifier } from '#shared/ports/notifier.js';
+import type { RoadEta } from '#shared/ports/road-eta.js';
 import { logger } from '#shared/powertools/logger.js';
 import type { IntakeDeps } from './create-emergency.js';
 import { withDispatcher, type DispatchDeps } from '#functions/dispatch/index.js';
@@ -42,6 +43,8 @@ export interface IntakeOptions {
   real?: Notifier;
   /** Read the weather level at most this often per container. */
   weatherCache?: WeatherLevelCache;
+  /** The assigned van's ETA by road, and how long to wait for it; absent: the heuristic (shared/domain/eta.ts). */
+  roadEta?: { engine: RoadEta; timeoutMs: number };
 }
 
 /** The intake deps and the clients they were built on, for a root that composes more on the same pool and tables. */
@@ -72,6 +75,7 @@ export function intakeDeps(config: IntakeConcerns, options: IntakeOptions = {}) 
     log: logger,
     dispatch: config.dispatch,
     intake: config.intake,
+    ...(options.roadEta ? { roadEta: options.roadEta } : {}),
   });
   return { deps, pool, tables, phones, syntheticNotifications };
 }

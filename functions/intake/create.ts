@@ -6,6 +6,7 @@ import { databaseConcern } from '#shared/config/database.js';
 import { dispatchConcern } from '#shared/config/dispatch.js';
 import { dynamodbConcern } from '#shared/config/dynamodb.js';
 import { geocoderConcern } from '#shared/config/geocoder.js';
+import { roadEtaConcern } from '#shared/config/road-eta.js';
 import { routeConcerns } from '#shared/config/http.js';
 import { intakeConcern } from '#shared/config/intake.js';
 import { linksConcern } from '#shared/config/links.js';
@@ -18,6 +19,7 @@ import { systemClock } from '#shared/adapters/system.js';
 import { regionRole } from '#shared/compose/active-region.js';
 import { httpSettings, type RouteDeps } from '#shared/compose/http.js';
 import { intakeDeps } from './compose.js';
+import { roadEta } from '#shared/compose/road-eta.js';
 import { smsContinuity } from '#shared/compose/sms-continuity.js';
 import { httpRoute } from '#shared/http/route.js';
 import type { Clock } from '#shared/ports/clock.js';
@@ -59,6 +61,7 @@ const config = loadConcerns([
   dynamodbConcern,
   tablesConcern,
   geocoderConcern,
+  roadEtaConcern,
   notifierConcern,
   dataProtectionConcern,
   dispatchConcern,
@@ -67,10 +70,13 @@ const config = loadConcerns([
   smsConcern,
   ...routeConcerns,
 ]);
-// The same intake composition drDrill uses; here real messages go through SMS continuity (retries, fallback).
+// The same intake composition drDrill uses; here real messages go through SMS continuity (retries, fallback), and the
+// assigned van's ETA is a road route (drDrill's synthetic intake keeps the heuristic: its role has no route calculator).
+const road = roadEta(config);
 const intake = intakeDeps(config, {
   real: smsContinuity(config, logger),
   weatherCache: intakeWeatherCache(systemClock),
+  ...(road ? { roadEta: road } : {}),
 });
 export const handler = makeHandler({
   ...intake.deps,

@@ -53,6 +53,13 @@ export interface OperationalFigures {
   openPastDeadline: number;
   /** Mean customer rating over the last 24 hours (null with none), how many, and the target it is tracked against. */
   customerSatisfaction: { last24Hours: number | null; ratings: number; target: number };
+  /**
+   * The straight-line heuristic against the road route, over the last 24 hours' assignments that had both (intake in
+   * AWS): mean absolute error and bias (heuristic − road; positive, it promises later) in minutes; null with none.
+   */
+  heuristicEtaError: {
+    last24Hours: { compared: number; meanAbsoluteMinutes: number | null; biasMinutes: number | null };
+  };
 }
 
 const oneDecimal = (n: number) => Math.round(n * 10) / 10;
@@ -87,6 +94,7 @@ export async function computeOperationalFigures(deps: FiguresDeps): Promise<Oper
     available,
     satisfaction,
     requestsLastMinute,
+    etaAgreement,
   ] = await Promise.all([
     store.countOpenByStatus(),
     store.pendingQueue(deps.operations.highPriorityAtMost),
@@ -100,6 +108,7 @@ export async function computeOperationalFigures(deps: FiguresDeps): Promise<Oper
     // A rolling day rather than "today": ratings arrive slowly, and a figure that resets at midnight would say nothing at 01:00.
     store.satisfaction(dayAgo, at),
     store.countCreated(new Date(at.getTime() - 60_000), at),
+    store.etaAgreement(dayAgo, at),
   ]);
   const busy = open.assigned + open.en_route + open.on_site;
   const onShift = busy + available.length;
@@ -129,6 +138,16 @@ export async function computeOperationalFigures(deps: FiguresDeps): Promise<Oper
       last24Hours: satisfaction.average === undefined ? null : Math.round(satisfaction.average * 100) / 100,
       ratings: satisfaction.ratings,
       target: deps.operations.satisfactionTarget,
+    },
+    heuristicEtaError: {
+      last24Hours: {
+        compared: etaAgreement.compared,
+        meanAbsoluteMinutes:
+          etaAgreement.meanAbsoluteErrorMinutes === undefined
+            ? null
+            : oneDecimal(etaAgreement.meanAbsoluteErrorMinutes),
+        biasMinutes: etaAgreement.biasMinutes === undefined ? null : oneDecimal(etaAgreement.biasMinutes),
+      },
     },
   };
 }
@@ -168,6 +187,8 @@ export function asMetrics(f: OperationalFigures): MetricDatum[] {
     ['OpenRequestsPastDeadline', 'Count', f.openPastDeadline],
     ['CustomerSatisfaction', 'None', f.customerSatisfaction.last24Hours],
     ['CustomerRatings', 'Count', f.customerSatisfaction.ratings],
+    ['HeuristicEtaErrorMinutes', 'None', f.heuristicEtaError.last24Hours.meanAbsoluteMinutes],
+    ['HeuristicEtaBiasMinutes', 'None', f.heuristicEtaError.last24Hours.biasMinutes],
   ];
   return data
     .filter((d): d is [string, FigureUnit, number] => d[2] !== null)

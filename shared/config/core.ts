@@ -12,6 +12,7 @@ import type { intakeConcern } from './intake.js';
 import type { linksConcern } from './links.js';
 import type { notifierConcern } from './notifier.js';
 import type { regionConcern } from './region.js';
+import type { roadEtaConcern } from './road-eta.js';
 import type { smsConcern } from './sms.js';
 import type { stageConcern } from './stage.js';
 import type { tablesConcern } from './tables.js';
@@ -23,6 +24,7 @@ export type CoreConfig = ConfigOf<
   | typeof dynamodbConcern
   | typeof tablesConcern
   | typeof geocoderConcern
+  | typeof roadEtaConcern
   | typeof intakeConcern
   | typeof httpConcern
   | typeof dispatchConcern

@@ -88,3 +88,8 @@ export function slaReachKm(minutesLeft: number, onMotorway: boolean, settings: E
   const rural = reach('rural');
   return (rural > settings.urbanRadiusKm ? Math.max(urban, rural) : urban) + slackKm;
 }
+
+/** The ETA from a road route's driving time: mobilisation, then the drive, rounded up as the heuristic's is. */
+export function roadEtaMinutes(driveSeconds: number, settings: EtaSettings): number {
+  return Math.ceil(settings.mobilisationMinutes + driveSeconds / 60);
+}

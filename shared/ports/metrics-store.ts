@@ -29,6 +29,15 @@ export interface Satisfaction {
   average?: number;
 }
 
+/** Assignments that had both a road route and the heuristic's estimate, in a window: the heuristic's error. */
+export interface EtaAgreement {
+  compared: number;
+  /** Mean of |heuristic − road| minutes; undefined with none compared. */
+  meanAbsoluteErrorMinutes?: number;
+  /** Mean of heuristic − road minutes: positive, the heuristic promises later than the road. */
+  biasMinutes?: number;
+}
+
 export interface MetricsStore {
   countOpenByStatus(): Promise<Record<OpenStatus, number>>;
   pendingQueue(highPriorityAtMost: number): Promise<PendingQueue>;
@@ -40,6 +49,7 @@ export interface MetricsStore {
   countUnverifiedCompletions(since: Date, until: Date): Promise<number>;
   /** Ratings given in [since, until]. */
   satisfaction(since: Date, until: Date): Promise<Satisfaction>;
+  etaAgreement(since: Date, until: Date): Promise<EtaAgreement>;
   /** Open requests nobody has reached whose deadline has already passed: the customers an incident is failing now. */
   countOpenPastDeadline(now: Date): Promise<number>;
   /** Real requests created in [since, until): the request rate the spike alarm watches. */

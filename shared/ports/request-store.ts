@@ -85,6 +85,14 @@ export type RatingOutcome =
   | { kind: 'already-rated' }
   | { kind: 'not-found' };
 
+/** Where an assignment's ETA came from, and both estimates where both were had (the heuristic's error figure). */
+export interface EtaBasis {
+  method: 'road' | 'heuristic';
+  heuristicMinutes: number;
+  /** Absent when no route was asked for, or it failed or came too late. */
+  roadMinutes?: number;
+}
+
 export interface RequestStore {
   /**
    * Inserts unless a request with the same Idempotency-Key was stored at or after `replaySince` or a row with the
@@ -132,6 +140,7 @@ export interface RequestStore {
     at: Date,
     eta: Date,
     keptAnswer?: string,
+    etaBasis?: EtaBasis,
   ): Promise<Assignment | undefined>;
   /** Notes a dispatch that found nobody; `newlyAtRisk` is true only when this attempt first flagged the SLA at risk. */
   recordDispatchAttempt(id: string, at: Date, slaAtRisk: boolean): Promise<{ newlyAtRisk: boolean }>;

@@ -184,6 +184,18 @@ export const OperationsMetrics = z
         target: z.number().meta({ description: 'SATISFACTION_TARGET' }),
       })
       .meta({ description: 'How customers rated completed jobs' }),
+    heuristicEtaError: z
+      .object({
+        last24Hours: z.object({
+          compared: z.number().int().meta({ description: 'Assignments with both a road route and the heuristic' }),
+          meanAbsoluteMinutes: z.number().nullable().meta({ description: 'Mean |heuristic − road|; null with none' }),
+          biasMinutes: z
+            .number()
+            .nullable()
+            .meta({ description: 'Mean heuristic − road (positive: the heuristic promises later); null with none' }),
+        }),
+      })
+      .meta({ description: "The straight-line ETA heuristic's error against the road route (intake's ETA in AWS)" }),
     severity: SeverityAssessment,
     weatherLevel: z.enum(['normal', 'elevated', 'severe']),
     slos: SloStatus.nullable().meta({

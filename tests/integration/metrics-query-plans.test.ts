@@ -59,6 +59,7 @@ const cases: Array<[keyof typeof queries, unknown[]]> = [
   ['unverifiedCompletionsBetween', [hourAgo, now]],
   ['unverifiedCompletionsBetween', [today, now]],
   ['satisfactionBetween', [new Date(now.getTime() - 24 * 3600_000), now]],
+  ['etaAgreementBetween', [new Date(now.getTime() - 24 * 3600_000), now]],
   ['openPastDeadline', [now]],
   // The spike figure: requests in the last minute.
   ['createdBetween', [new Date(now.getTime() - 60_000), now]],

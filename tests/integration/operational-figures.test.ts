@@ -45,6 +45,7 @@ describe('with no data at all', () => {
       requestsLastMinute: 0,
       openPastDeadline: 0,
       customerSatisfaction: { last24Hours: null, ratings: 0, target: 4.5 },
+      heuristicEtaError: { last24Hours: { compared: 0, meanAbsoluteMinutes: null, biasMinutes: null } },
     });
     expect(asMetrics(figures).map((m) => m.name)).toEqual([
       'PendingRequests',
@@ -155,6 +156,7 @@ describe('with a seeded afternoon (14:00 GMT)', () => {
       openPastDeadline: 2,
       // 5 at 13:59 and 4 yesterday evening (inside 24 hours); 1 from two days ago and a synthetic 1 are left out.
       customerSatisfaction: { last24Hours: 4.5, ratings: 2, target: 4.5 },
+      heuristicEtaError: { last24Hours: { compared: 0, meanAbsoluteMinutes: null, biasMinutes: null } },
     });
   });
 

@@ -250,6 +250,8 @@ export class Evaluator {
           return `arn:aws:iam::${ACCOUNT}:role/${ref}`;
         case 'AWS::Location::PlaceIndex':
           return this.arn('geo', `place-index/${String(this.value(resource.Properties.IndexName))}`);
+        case 'AWS::Location::RouteCalculator':
+          return this.arn('geo', `route-calculator/${String(this.value(resource.Properties.CalculatorName))}`);
         case 'AWS::Cognito::UserPool':
           return this.arn('cognito-idp', `userpool/${ref}`);
         case 'AWS::RDS::DBCluster':
@@ -421,7 +423,8 @@ const endpointName: Record<string, string> = {
   secretsmanager: 'secretsmanager',
   sns: 'sns',
   sqs: 'sqs',
-  geo: 'geo.places',
+  'geo.places': 'geo.places',
+  'geo.routes': 'geo.routes',
   cloudwatch: 'monitoring',
   rds: 'rds',
   ssm: 'ssm',
@@ -506,6 +509,12 @@ function natPath(evaluator: Evaluator, side: NetworkSide): string | undefined {
   if (!egressAllows(evaluator, side.securityGroups, 443, { cidr: '0.0.0.0/0' }))
     return 'its security group allows no HTTPS to the internet';
   return undefined;
+}
+
+/** Amazon Location has one endpoint per resource family: a route goes to routes.geo, a place search to places.geo. */
+function endpointServiceOf(call: Call): string {
+  if (call.service !== 'geo') return call.service;
+  return /Route/.test(call.action) ? 'geo.routes' : 'geo.places';
 }
 
 /** The in-region endpoint a call to `service` would use from the VPC (private DNS), if there is one. */
@@ -726,7 +735,7 @@ function placeCall(c: CallContext): string[] {
       }
     }
     // 3. A network path, unless AWS itself makes the call (Lambda sends on-failure records from its service).
-    if (call.resource !== 'on-failure') missing.push(...awsPath(c, call.service, region));
+    if (call.resource !== 'on-failure') missing.push(...awsPath(c, endpointServiceOf(call), region));
   } catch (error) {
     missing.push((error as Error).message);
   }
@@ -754,6 +763,8 @@ function resourceArn(c: CallContext, region: string, variable: (name: string) =>
       return arn('secretsmanager', `secret:${variable(arg).replace(/^secretsmanager:/, '')}-AbCdEf`);
     case 'place-index':
       return arn('geo', `place-index/${variable(arg)}`);
+    case 'route-calculator':
+      return arn('geo', `route-calculator/${variable(arg)}`);
     case 'cluster': {
       const value = variable(arg);
       const id = value.startsWith('[')

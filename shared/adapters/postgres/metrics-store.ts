@@ -1,6 +1,7 @@
 // PostgreSQL MetricsStore: one query per figure, each answered from an index (migration 0003) so they stay cheap as history grows.
 import type pg from 'pg';
 import type {
+  EtaAgreement,
   MetricsStore,
   OpenStatus,
   PendingQueue,
@@ -28,6 +29,9 @@ export const metricsQueries = {
       AND (cancelled_at IS NULL OR cancelled_at > sla_deadline)`,
   unverifiedCompletionsBetween: `SELECT count(*) AS n FROM emergency_requests
     WHERE completed_at >= $1 AND completed_at <= $2 AND arrival_verified_at IS NULL AND NOT is_test`,
+  etaAgreementBetween: `SELECT count(*) AS compared, avg(abs(heuristic_eta_minutes - road_eta_minutes)) AS mae,
+           avg(heuristic_eta_minutes - road_eta_minutes) AS bias
+      FROM emergency_requests WHERE assigned_at >= $1 AND assigned_at <= $2 AND road_eta_minutes IS NOT NULL AND NOT is_test`,
   satisfactionBetween: `SELECT count(*) AS ratings, avg(rating) AS average FROM emergency_requests
     WHERE rated_at >= $1 AND rated_at <= $2 AND NOT is_test`,
   openPastDeadline: `SELECT count(*) AS n FROM emergency_requests
@@ -101,6 +105,21 @@ export class PostgresMetricsStore implements MetricsStore {
         [since, until],
       );
       return { ratings: rows[0]!.ratings, ...(rows[0]!.average === null ? {} : { average: Number(rows[0]!.average) }) };
+    });
+  }
+
+  etaAgreement(since: Date, until: Date): Promise<EtaAgreement> {
+    return guarded("comparing the heuristic's ETAs with the road's", async () => {
+      const { rows } = await this.pool.query<{ compared: number; mae: string | null; bias: string | null }>(
+        metricsQueries.etaAgreementBetween,
+        [since, until],
+      );
+      const { compared, mae, bias } = rows[0]!;
+      return {
+        compared,
+        ...(mae === null ? {} : { meanAbsoluteErrorMinutes: Number(mae) }),
+        ...(bias === null ? {} : { biasMinutes: Number(bias) }),
+      };
     });
   }
 

@@ -6,6 +6,7 @@ import { transitions, type JobAction } from '#shared/domain/job-lifecycle.js';
 import {
   ReferenceTaken,
   type Assignment,
+  type EtaBasis,
   type InsertOutcome,
   type RatingOutcome,
   type RequestStore,
@@ -348,6 +349,7 @@ export class PostgresRequestStore implements RequestStore {
     at: Date,
     eta: Date,
     keptAnswer?: string,
+    etaBasis?: EtaBasis,
   ): Promise<Assignment | undefined> {
     return guarded('assigning a technician', async () => {
       // One round trip: the assignment (its audit row written by the trigger), who the technician is, for the SMS, and
@@ -357,7 +359,8 @@ export class PostgresRequestStore implements RequestStore {
         `WITH assigned AS (
            UPDATE emergency_requests
               SET status = 'assigned', technician_id = $2, assigned_at = $3, eta = $4, sla_at_risk = false,
-                  dispatch_attempts = dispatch_attempts + 1, last_dispatch_at = $3
+                  dispatch_attempts = dispatch_attempts + 1, last_dispatch_at = $3,
+                  eta_method = $6, heuristic_eta_minutes = $7, road_eta_minutes = $8
             WHERE id = $1 AND status = 'pending'
               -- Belt and braces behind the fleet-separated search: a test request only to a test technician, and never the reverse.
               AND is_test = (SELECT t.is_test FROM technicians t WHERE t.id = $2)
@@ -368,7 +371,16 @@ export class PostgresRequestStore implements RequestStore {
            ON CONFLICT (request_id) DO NOTHING)
          SELECT assigned.id, (SELECT json_build_object('id', t.id, 'name', t.name, 'phone', t.phone, 'van', t.van, 'active', t.active) FROM technicians t WHERE t.id = $2) AS technician_profile
            FROM assigned`,
-        [id, technicianId, at, eta, keptAnswer ?? null],
+        [
+          id,
+          technicianId,
+          at,
+          eta,
+          keptAnswer ?? null,
+          etaBasis?.method ?? null,
+          etaBasis?.heuristicMinutes ?? null,
+          etaBasis?.roadMinutes ?? null,
+        ],
       );
       if (!rows[0]) return undefined;
       const { id: requestId, technician_profile: technician } = rows[0];
