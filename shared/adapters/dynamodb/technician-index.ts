@@ -45,6 +45,12 @@ export const dispatchSearchPlan = { firstRadiusKm: 1, levelReads: 3, maxReads: 1
 const reachMargin = 1.2;
 /** A van parked at the roadside could make the reach ~0: a disc smaller than a street proves too little to be worth a Query. */
 const minFirstRadiusKm = 0.25;
+/**
+ * Memory may widen the first disc to 3 km, no further: a reach remembered from fewer vans (the night shift, or the
+ * benchmark's 2,000 before its 50,000) would otherwise read a now-dense city whole (110 items a k = 5 search at 50,000
+ * in the benchmark uncapped, 94 capped at 3 km; docs/performance.md, part 2). Beyond 3 km the discs grow from there.
+ */
+const maxFirstRadiusKm = 3;
 /** Areas remembered per container; beyond it the memory starts again (a container serves far fewer areas). */
 const maxRememberedAreas = 10_000;
 export const dispatchableIndex = 'dispatchable';
@@ -231,7 +237,7 @@ export class DynamoTechnicianIndex implements TechnicianIndex, FleetReader {
         firstRadiusKm:
           reach === undefined
             ? dispatchSearchPlan.firstRadiusKm
-            : Math.max(minFirstRadiusKm, reach * Math.sqrt(query.k) * reachMargin),
+            : Math.min(maxFirstRadiusKm, Math.max(minFirstRadiusKm, reach * Math.sqrt(query.k) * reachMargin)),
       },
     });
     if (this.areaReach.size >= maxRememberedAreas) this.areaReach.clear();
