@@ -82,5 +82,25 @@ export async function liveMap(deps: LiveMapDeps) {
       updatedAt: weather.updatedAt ? weather.updatedAt.toISOString() : null,
       regions: weather.regions.map((r) => ({ region: r.region, level: r.level, conditions: r.conditions })),
     },
+    fleetNeeds: weather.fleetNeeds
+      ? {
+          at: weather.fleetNeeds.at.toISOString(),
+          regions: weather.fleetNeeds.regions.map((r) => ({
+            region: r.region,
+            onShift: r.onShift,
+            needed: r.needed,
+            ...(r.shortfall
+              ? {
+                  shortfall: {
+                    more: r.shortfall.more,
+                    from: r.shortfall.from.toISOString(),
+                    to: r.shortfall.to.toISOString(),
+                  },
+                  alert: r.alert!,
+                }
+              : {}),
+          })),
+        }
+      : null,
   };
 }

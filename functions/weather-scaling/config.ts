@@ -151,6 +151,11 @@ export const weatherConcern = concern(
       'Breakdown demand in a severe region, relative to normal (winter weather brings 3–5×).',
       '4',
     ),
+    WEATHER_CALLS_PER_DAY: field(
+      positive,
+      "A calm day's calls nationally, spread over the regions by their demand weight and over the day by the service's hourly shape: what the vans each region needs are worked out from (shared/domain/fleet-needs.ts; the storm-day simulation's Leeds and Manchester are 60 and 70 of 700).",
+      '700',
+    ),
     WEATHER_NATIONAL_ELEVATED_AT: field(
       positive,
       'National (demand-weighted) multiplier from which the national level is elevated.',
@@ -209,6 +214,7 @@ export const weatherConcern = concern(
           retryBaseMs: c.WEATHER_RETRY_BASE_MS,
         },
         regions: c.WEATHER_REGIONS,
+        callsPerDay: c.WEATHER_CALLS_PER_DAY,
         rules: {
           lookaheadHours: c.WEATHER_LOOKAHEAD_HOURS,
           freezingBelowC: c.WEATHER_FREEZING_BELOW_C,

@@ -1,6 +1,7 @@
 // Every 15 minutes (per stage): scale capacity ahead of forecast bad weather. By hand: `{"dryRun": true}` only reports
 // the decision; `{"reconcile": true}` re-applies every target (after a deploy has reset them to the template's values).
-// Runs outside the VPC: no PostgreSQL here, only the scaling-state table, the forecast API and the control planes.
+// Runs outside the VPC: no PostgreSQL here, only the scaling-state and locations tables, the forecast API and the control
+// planes.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { unrecordedSynthetic } from '#shared/adapters/notifications/synthetic-guard.js';
 import { loadConcerns } from '#shared/config/concern.js';
@@ -11,7 +12,8 @@ import { regionConcern } from '#shared/config/region.js';
 import { tablesConcern } from '#shared/config/tables.js';
 import { weatherConcern } from './config.js';
 import { DynamoSurgeStore } from '#shared/adapters/dynamodb/surge.js';
-import { DynamoScaleStateStore } from '#shared/adapters/dynamodb/weather-level.js';
+import { DynamoFleetNeedsStore, DynamoScaleStateStore } from '#shared/adapters/dynamodb/weather-level.js';
+import { DynamoTechnicianIndex } from '#shared/adapters/dynamodb/technician-index.js';
 import { randomIds, systemClock } from '#shared/adapters/system.js';
 import { regionRole } from '#shared/compose/active-region.js';
 import { dynamo } from '#shared/compose/dynamo.js';
@@ -33,6 +35,12 @@ export const makeHandler = (deps: WeatherScalingDeps & ActiveRegionOnly) =>
     if (!dryRun) metrics.addMetric('ForecastFetchFailures', MetricUnit.Count, report.forecast.available ? 0 : 1);
     if (report.outcome === 'completed')
       metrics.addMetric('WeatherAlertLevel', MetricUnit.NoUnit, levelRank(report.state.level));
+    // The vans each region is short of for the forecast hours (0 where the fleet on shift covers them), per region.
+    for (const need of report.fleetNeeds ?? []) {
+      const figure = metrics.singleMetric();
+      figure.addDimension('Region', need.region);
+      figure.addMetric('VansShort', MetricUnit.Count, need.shortfall?.more ?? 0);
+    }
     return report;
   }, deps);
 
@@ -50,6 +58,10 @@ export const handler = makeHandler({
   scalingState: new DynamoScaleStateStore(documents, config.tables.scalingState),
   surges: new DynamoSurgeStore(documents, config.tables.scalingState),
   regionRole: regionRole(config, documents),
+  prescaling: {
+    fleet: new DynamoTechnicianIndex(documents, config.tables.locations),
+    needs: new DynamoFleetNeedsStore(documents, config.tables.scalingState),
+  },
   scaler: scaler(config, logger),
   notifier: notifier(config, logger, unrecordedSynthetic(logger)),
   clock: systemClock,

@@ -23,6 +23,11 @@ import type { Scaler } from '#shared/ports/scaler.js';
 import type { RegionSummary, ScaleStateStore } from '#shared/ports/weather-level.js';
 import type { WeatherProvider } from '#shared/ports/weather-provider.js';
 import { notify } from '#shared/ports/notifier.js';
+import type { FleetReader } from '#shared/ports/live-map.js';
+import type { FleetNeedsStore } from '#shared/ports/weather-level.js';
+import type { RegionForecast } from '#shared/domain/weather.js';
+import { fleetNeeds } from './fleet-needs.js';
+import type { RegionFleetNeed } from '#shared/domain/fleet-needs.js';
 import { formatUkTime } from '#shared/domain/uk-day.js';
 import { activeSurge, capacityLevel } from '#shared/domain/surge.js';
 import type { SurgeStore } from '#shared/ports/surge.js';
@@ -37,7 +42,14 @@ export interface WeatherScalingDeps {
   clock: Clock;
   ids: IdGenerator;
   log: Log;
+  /**
+   * Pre-scaling the fleet: who is on shift now, and where the vans each region needs are kept and alerted once.
+   * Absent: capacity only, as before (the simulation's and tests' older compositions).
+   */
+  prescaling?: { fleet: Pick<FleetReader, 'listFleet'>; needs: FleetNeedsStore };
   weatherScaling: {
+    /** A calm day's calls nationally; each region's share is its demand weight (shared/domain/fleet-needs.ts). */
+    callsPerDay?: number;
     regions: ServiceRegion[];
     rules: WeatherRules;
     policy: ScalePolicy;
@@ -83,10 +95,13 @@ export interface WeatherScalingReport {
     failed: TargetChange[];
     unchanged: string[];
   };
-  alerts: Array<'weather-level-change' | 'forecast-unavailable'>;
+  alerts: Array<'weather-level-change' | 'forecast-unavailable' | 'fleet-shortfall'>;
+  /** The vans each region needs for the forecast hours, against those on shift now; absent without a forecast. */
+  fleetNeeds?: RegionFleetNeed[];
 }
 
-type Forecast = { ok: true; assessment: WeatherAssessment } | { ok: false; problem: string };
+type Forecast =
+  { ok: true; assessment: WeatherAssessment; forecasts: RegionForecast[] } | { ok: false; problem: string };
 
 async function forecast(deps: WeatherScalingDeps, now: Date): Promise<Forecast> {
   const { regions, rules } = deps.weatherScaling;
@@ -95,7 +110,7 @@ async function forecast(deps: WeatherScalingDeps, now: Date): Promise<Forecast> 
     const assessment = assessForecast(regions, forecasts, now, rules);
     if (assessment.missing.length)
       return { ok: false, problem: `no forecast hours ahead for ${assessment.missing.join(', ')}` };
-    return { ok: true, assessment };
+    return { ok: true, assessment, forecasts };
   } catch (error) {
     return { ok: false, problem: error instanceof Error ? error.message : String(error) };
   }
@@ -238,6 +253,21 @@ export async function runWeatherScaling(
       purpose: 'weather-level-change',
       ...levelChangeMessage(transition, seen, report),
     });
+  }
+  if (seen.ok && deps.prescaling) {
+    const { fleet, needs } = deps.prescaling;
+    report.fleetNeeds = await fleetNeeds(deps, fleet, seen.forecasts, now);
+    await needs.save({ at: now, regions: report.fleetNeeds });
+    for (const need of report.fleetNeeds) {
+      if (!need.shortfall || !(await needs.firstAlertFor(need.region, need.shortfall.from))) continue;
+      report.alerts.push('fleet-shortfall');
+      await notify(deps, {
+        channel: 'operations',
+        purpose: 'fleet-shortfall',
+        subject: `TyreHero fleet: ${need.alert!}`,
+        text: `${need.alert!} until ${formatUkTime(need.shortfall.to)}: the forecast brings more calls than the ${need.onShift} vans on shift there can answer within 90 minutes. Vans needed hour by hour from now: ${need.needed.join(', ')}. A van needs about an hour to get on the road.`,
+      });
+    }
   }
   if (!seen.ok && transition.state.fetchFailures === failureAlertAfter) {
     report.alerts.push('forecast-unavailable');

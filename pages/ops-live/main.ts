@@ -39,6 +39,7 @@ interface LiveMap {
     updatedAt: string | null;
     regions: Array<{ region: string; level: string; conditions: string[] }>;
   };
+  fleetNeeds: { at: string; regions: Array<{ region: string; onShift: number; alert?: string }> } | null;
 }
 interface Metrics {
   pendingRequests: number;
@@ -214,6 +215,16 @@ function drawFigures(m: Metrics, live: LiveMap) {
     regions.push(calm);
   }
   $('weather-regions').replaceChildren(...regions);
+  // Pre-scaling: only regions the weather leaves short of vans ("Leeds needs 14 more vans from 16:00").
+  const short = (live.fleetNeeds?.regions ?? []).flatMap((r) => (r.alert ? [r] : []));
+  $('fleet-needs').replaceChildren(
+    ...short.map((r) => {
+      const item = document.createElement('li');
+      item.className = 'weather-severe';
+      item.textContent = `${r.alert!} (${r.onShift} on shift)`;
+      return item;
+    }),
+  );
 }
 
 /** Every open incident (GET /ops/incidents/{id} has the record), and what is left of each SLO's error budget. */

@@ -4,8 +4,8 @@ import path from 'node:path';
 import type { GeoPoint, TyreIssue } from '#shared/domain/emergency.js';
 import type { WeatherLevel } from '#shared/domain/priority.js';
 import { isInServiceArea } from '#shared/domain/service-area.js';
-import { conditionsAt, type HourlyWeather, type RegionForecast, type WeatherRules } from '#shared/domain/weather.js';
-import { vansNeeded } from '#shared/domain/fleet-needs.js';
+import { levelOfHour, type HourlyWeather, type RegionForecast, type WeatherRules } from '#shared/domain/weather.js';
+import { hourlyDemandShape, vansNeeded } from '#shared/domain/fleet-needs.js';
 import { seededRandom } from '../bench/dataset.js';
 
 export { seededRandom };
@@ -24,14 +24,8 @@ export interface SimRegion {
  * commute, a trough from 01:00 to 05:00. Drawn from the shape of UK roadside-assistance call volumes; it is the
  * shape that matters here, not the level.
  */
-export const hourlyShape: readonly number[] = (() => {
-  const raw = [
-    1.2, 0.8, 0.6, 0.5, 0.6, 1.2, 2.8, 5.2, 6.4, 5.6, 5.2, 5.2, 5.4, 5.4, 5.6, 6.0, 6.8, 7.2, 6.4, 4.8, 3.6, 2.8, 2.2,
-    1.6,
-  ];
-  const sum = raw.reduce((a, b) => a + b, 0);
-  return raw.map((r) => r / sum);
-})();
+/** The service's hourly shape, as weather scaling forecasts from it (shared/domain/fleet-needs.ts). */
+export const hourlyShape = hourlyDemandShape;
 
 /** Issue mix and safety flags of calls (intake then computes the priority exactly as it does for a real call). */
 export const issueMix: readonly [TyreIssue, number][] = [
@@ -96,9 +90,7 @@ export function levelsByHour(forecasts: RegionForecast[], rules: WeatherRules): 
     forecasts.map((f) => [
       f.region,
       f.hours.slice(0, 24).map((hour) => {
-        const hits = conditionsAt(hour, rules);
-        if (hits.some((h) => rules.severeConditions.includes(h.condition))) return 'severe';
-        return hits.length > 0 ? 'elevated' : 'normal';
+        return levelOfHour(hour, rules);
       }),
     ]),
   );

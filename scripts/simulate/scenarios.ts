@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isolatedConfig, type SharedEngines } from '../local/isolated.js';
 import { projectRoot } from '../local/engines.js';
-import { describeShortfall, fleetShortfall } from '#shared/domain/fleet-needs.js';
+import { forecastCalls, regionFleetNeed } from '#shared/domain/fleet-needs.js';
 import type { WeatherLevel } from '#shared/domain/priority.js';
 import { defaultBatchWeights, type BatchWeights } from '#shared/domain/batch-assignment.js';
 import { hindsightBound } from './bound.js';
@@ -12,7 +12,6 @@ import {
   breakdowns,
   fleet,
   forecastsFrom,
-  hourlyShape,
   levelsByHour,
   loadWeatherFixture,
   seededRandom,
@@ -268,27 +267,26 @@ function preScale(
   const vans: SimTechnician[] = [];
   const alerts: string[] = [];
   for (const region of size.regions) {
-    const hours = Array.from({ length: 24 }, (_, h) => h);
-    const forecastCalls = hours.map((h) => {
-      const level = levels.get(region.name)?.[h] ?? 'normal';
-      return region.callsPerDay * hourlyShape[h]! * (level === 'normal' ? 1 : multiplier[level]);
-    });
+    const hours = Array.from({ length: 24 }, (_, h) => ({
+      at: new Date(dayStart.getTime() + h * 3_600_000),
+      level: levels.get(region.name)?.[h] ?? 'normal',
+    }));
+    const calls = forecastCalls(region.callsPerDay, hours, multiplier);
     const rostered = hours.map(
-      (h) => roster.filter((t) => t.region === region.name && t.shiftStart <= h && h < t.shiftEnd).length,
+      (_, h) => roster.filter((t) => t.region === region.name && t.shiftStart <= h && h < t.shiftEnd).length,
     );
-    const shortfall = fleetShortfall(forecastCalls, rostered);
-    // Only the weather's shortfall is pre-scaling's to fix: a roster short on a calm day is a rota problem.
-    if (
-      !shortfall ||
-      !levels
-        .get(region.name)
-        ?.slice(shortfall.fromHour, shortfall.toHour + 1)
-        .some((l) => l !== 'normal')
-    )
-      continue;
-    alerts.push(describeShortfall(region.name, shortfall, dayStart));
-    for (let i = 0; i < shortfall.more; i++)
-      vans.push(technician(random, region, i, Math.max(0, shortfall.fromHour - 1), shortfall.toHour + 1, true));
+    // The same computation weather scaling publishes (functions/weather-scaling/fleet-needs.ts), on the roster.
+    const need = regionFleetNeed(
+      region.name,
+      hours.map((h, i) => ({ ...h, calls: calls[i]! })),
+      rostered,
+    );
+    if (!need.shortfall) continue;
+    alerts.push(need.alert!);
+    const fromHour = (need.shortfall.from.getTime() - dayStart.getTime()) / 3_600_000;
+    const toHour = (need.shortfall.to.getTime() - dayStart.getTime()) / 3_600_000 - 1;
+    for (let i = 0; i < need.shortfall.more; i++)
+      vans.push(technician(random, region, i, Math.max(0, fromHour - 1), toHour + 1, true));
   }
   return { vans, alerts };
 }

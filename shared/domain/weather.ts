@@ -110,6 +110,13 @@ export function conditionsAt(hour: HourlyWeather, rules: WeatherRules): Hit[] {
   return hits;
 }
 
+/** One forecast hour's level: severe on any severe condition, elevated on any other, normal on none. */
+export function levelOfHour(hour: HourlyWeather, rules: WeatherRules): WeatherLevel {
+  const hits = conditionsAt(hour, rules);
+  if (hits.some((h) => rules.severeConditions.includes(h.condition))) return 'severe';
+  return hits.length > 0 ? 'elevated' : 'normal';
+}
+
 const worse = (condition: WeatherCondition, a: number, b: number): number => {
   if (condition === 'freezing') return Math.min(a, b);
   if ((codeConditions as readonly string[]).includes(condition)) return a;

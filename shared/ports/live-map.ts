@@ -2,7 +2,7 @@
 import type { GeoPoint, RequestStatus } from '#shared/domain/emergency.js';
 import type { WeatherLevel } from '#shared/domain/priority.js';
 import type { TechnicianPosition } from './technician-index.js';
-import type { RegionSummary } from './weather-level.js';
+import type { FleetNeedsSnapshot, RegionSummary } from './weather-level.js';
 
 export interface FleetReader {
   /** Every real technician the location index knows (the test fleet is never listed): one paged scan of a fleet of hundreds. */
@@ -38,6 +38,8 @@ export interface WeatherStatus {
   updatedAt?: Date;
   /** Regions that were not normal at the last run, and why. */
   regions: RegionSummary[];
+  /** The vans each region needs for the coming hours, as weather scaling last worked out; undefined before it has. */
+  fleetNeeds?: FleetNeedsSnapshot;
 }
 
 export interface WeatherStatusReader {

@@ -34,6 +34,7 @@ export type Notification = (
         | 'no-technician-in-range'
         | 'weather-level-change'
         | 'forecast-unavailable'
+        | 'fleet-shortfall'
         | 'dr-operation'
         | 'dr-check-failed'
         | 'notification-undelivered';

@@ -1,6 +1,7 @@
 // The weather alert level that weather scaling maintains, and the scaling state it keeps beside it.
 import type { WeatherLevel } from '#shared/domain/priority.js';
 import type { ScaleState } from '#shared/domain/weather-scaling.js';
+import type { RegionFleetNeed } from '#shared/domain/fleet-needs.js';
 
 export interface WeatherLevelReader {
   /** 'normal' when no state has been recorded yet. */
@@ -42,4 +43,19 @@ export interface ScaleStateStore {
     applied: Record<string, WeatherLevel>,
     lastChangeAt: Date | undefined,
   ): Promise<boolean>;
+}
+
+/** What weather scaling last worked out each region needs in vans (shared/domain/fleet-needs.ts), for the live view. */
+export interface FleetNeedsSnapshot {
+  at: Date;
+  regions: RegionFleetNeed[];
+}
+
+export interface FleetNeedsStore {
+  save(snapshot: FleetNeedsSnapshot): Promise<void>;
+  /**
+   * True only for the first caller about this region's shortfall from this hour: one operations alert per region and
+   * window, however many runs see it (every 15 minutes) and however the count of vans moves between them.
+   */
+  firstAlertFor(region: string, from: Date): Promise<boolean>;
 }

@@ -282,5 +282,31 @@ export const LiveMap = z
         )
         .meta({ description: 'Regions that were not normal at the last run, and why' }),
     }),
+    fleetNeeds: z
+      .object({
+        at: z.iso.datetime().meta({ description: 'When weather scaling worked it out' }),
+        regions: z.array(
+          z.object({
+            region: z.string(),
+            onShift: z.number().int().meta({ description: 'Vans on shift there (not offline, with a position)' }),
+            needed: z
+              .array(z.number().int())
+              .meta({ description: 'Vans needed in each forecast hour, from the start of the hour it ran in' }),
+            shortfall: z
+              .object({ more: z.number().int(), from: z.iso.datetime(), to: z.iso.datetime() })
+              .optional()
+              .meta({ description: 'The first run of hours the weather leaves short: how many more vans, when' }),
+            alert: z
+              .string()
+              .optional()
+              .meta({ description: 'As operations were told: "Leeds needs 14 more vans from 16:00"' }),
+          }),
+        ),
+      })
+      .nullable()
+      .meta({
+        description:
+          'The vans each region needs for the coming hours (pre-scaling); null before weather scaling has run',
+      }),
   })
   .meta({ id: 'LiveMap' });

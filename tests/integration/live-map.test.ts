@@ -287,7 +287,7 @@ describe('GET /ops/live-map', () => {
     expect(JSON.stringify(body)).not.toContain('test-lm-1');
   });
 
-  it('reads normal weather, never updated, before weather scaling has run', async () => {
+  it('reads normal weather, never updated, and no fleet needs before weather scaling has run', async () => {
     const auth = await testAuth();
     const other = await testStack({ env: auth.env, overrides: { clock: { now: () => now } } });
     try {
@@ -305,6 +305,7 @@ describe('GET /ops/live-map', () => {
         technicians: [],
         requests: [],
         weather: { level: 'normal', updatedAt: null, regions: [] },
+        fleetNeeds: null,
       });
     } finally {
       await other.close();

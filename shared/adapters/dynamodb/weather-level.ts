@@ -8,6 +8,8 @@ import { weatherLevels } from '#shared/domain/weather.js';
 import { initialScaleState } from '#shared/domain/weather-scaling.js';
 import type { WeatherStatus, WeatherStatusReader } from '#shared/ports/live-map.js';
 import type {
+  FleetNeedsSnapshot,
+  FleetNeedsStore,
   RegionSummary,
   ScaleStateStore,
   StoredScaleState,
@@ -62,15 +64,93 @@ export class DynamoWeatherLevelReader implements WeatherLevelReader, WeatherStat
 
   /** The level with when it was decided and the regions behind it (uncached: operations want the latest). */
   async currentStatus(): Promise<WeatherStatus> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: weatherStateKey }));
+    const [{ Item }, needs] = await Promise.all([
+      this.db.send(new GetCommand({ TableName: this.tableName, Key: weatherStateKey })),
+      this.db.send(new GetCommand({ TableName: this.tableName, Key: fleetNeedsKey })),
+    ]);
     const updatedAt = asDate(Item?.updatedAt);
     const regions = Array.isArray(Item?.reasons) ? (Item.reasons as unknown[]).flatMap(asRegion) : [];
-    return { level: asLevel(Item?.level) ?? 'normal', ...(updatedAt ? { updatedAt } : {}), regions };
+    const fleetNeeds = asFleetNeeds(needs.Item);
+    return {
+      level: asLevel(Item?.level) ?? 'normal',
+      ...(updatedAt ? { updatedAt } : {}),
+      regions,
+      ...(fleetNeeds ? { fleetNeeds } : {}),
+    };
   }
 
   private async read(): Promise<WeatherLevel> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: weatherStateKey }));
     return asLevel(Item?.level) ?? 'normal';
+  }
+}
+
+/** Weather scaling's latest fleet needs: one item beside the weather state, replaced by every run. */
+export const fleetNeedsKey = { pk: 'fleet-needs' } as const;
+
+function asFleetNeeds(item: Record<string, unknown> | undefined): FleetNeedsSnapshot | undefined {
+  const at = asDate(item?.at);
+  if (!at || !Array.isArray(item?.regions)) return undefined;
+  const regions = (item.regions as Array<Record<string, unknown>>).map((r) => {
+    const shortfall = r.shortfall as { more: number; from: string; to: string } | undefined;
+    return {
+      region: String(r.region),
+      onShift: Number(r.onShift),
+      needed: (r.needed as number[]).map(Number),
+      ...(shortfall
+        ? { shortfall: { more: Number(shortfall.more), from: new Date(shortfall.from), to: new Date(shortfall.to) } }
+        : {}),
+      ...(typeof r.alert === 'string' ? { alert: r.alert } : {}),
+    };
+  });
+  return { at, regions };
+}
+
+/** Fleet needs for the live view, and the record of which shortfalls operations have been told about. */
+export class DynamoFleetNeedsStore implements FleetNeedsStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async save({ at, regions }: FleetNeedsSnapshot): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...fleetNeedsKey,
+          at: at.toISOString(),
+          regions: regions.map((r) => ({
+            ...r,
+            ...(r.shortfall
+              ? {
+                  shortfall: {
+                    more: r.shortfall.more,
+                    from: r.shortfall.from.toISOString(),
+                    to: r.shortfall.to.toISOString(),
+                  },
+                }
+              : {}),
+          })),
+        },
+      }),
+    );
+  }
+
+  async firstAlertFor(region: string, from: Date): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `fleet-alert#${region}#${from.toISOString()}` },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 }
 
