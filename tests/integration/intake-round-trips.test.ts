@@ -130,10 +130,11 @@ describe('DynamoDB calls per intake', () => {
       // The journal copy (INTAKE_JOURNAL_SECONDS), written beside dispatch so a failover cannot lose this 201. (The
       // active-region record is read once per ACTIVE_REGION_CACHE_MS: an earlier intake in this file read it.)
       'PutItemCommand intakeBuffer': 1,
-      // The 4 nearest precision-5 cells are two runs in key order (gcpjc; gcpn1–gcpn5): 2 Queries, 4 before issue 12's
-      // ranges. They find nobody, so the search reads each partition within the 92 km reach once: the disc crosses the
-      // prime meridian, 2 more.
-      'QueryCommand locations': 4,
+      // Two vans in reach of a k = 5 search: its discs grow from 1 km (nobody) to 8 km (Oxford) to one sized from that
+      // density, and the last reads the whole 92 km reach, which crosses the prime meridian: 7 Queries. The fixed levels
+      // before issue 28's adaptive search took 4 here; the adaptive one reads far fewer items where vans are dense and
+      // pays in Queries where they are this sparse (docs/performance.md, "Search cost at density"; at most 14).
+      'QueryCommand locations': 7,
       'UpdateItemCommand locations': 1,
     });
   });

@@ -640,11 +640,12 @@ describe('npx sls package --stage prod', () => {
       });
     });
 
-    it('may change only the configured targets, read only its own key, and write only the state item', () => {
+    it('may change only the configured targets, read only its own key and the fleet, and write only the state table', () => {
       expect(ownActions(roleStatements('weatherScaling').flatMap((s) => s.Action)).sort()).toEqual([
         'application-autoscaling:RegisterScalableTarget',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
+        'dynamodb:Scan',
         'dynamodb:UpdateItem',
         'iam:CreateServiceLinkedRole',
         'lambda:GetProvisionedConcurrencyConfig',
@@ -670,6 +671,10 @@ describe('npx sls package --stage prod', () => {
       expect(sub(statementFor('dynamodb:PutItem')[0]!.Resource)).toContain(
         ':table/tyrehero-dispatch-prod-scaling-state',
       );
+      // The fleet on shift, for the vans each region needs: the locations table itself, not its index or another table.
+      expect(statementFor('dynamodb:Scan').map((s) => sub(s.Resource))).toEqual([
+        'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/tyrehero-dispatch-prod-locations',
+      ]);
       expect(statementFor('sns:Publish')[0]!.Resource).toEqual({ Ref: 'OpsAlertsTopic' });
       expect(statementFor('iam:CreateServiceLinkedRole')[0]).toMatchObject({
         Condition: { StringLike: { 'iam:AWSServiceName': 'lambda.application-autoscaling.amazonaws.com' } },
