@@ -67,7 +67,7 @@ export interface OpenInput {
 const notFound = () => new NotFound('No incident with this id. The live view lists the open ones.');
 
 function event(
-  deps: IncidentDeps,
+  deps: Pick<IncidentDeps, 'clock'>,
   by: string,
   kind: TimelineEvent['kind'],
   text: string,
@@ -78,7 +78,7 @@ function event(
 
 /** Reads, changes and saves an incident, reading again when someone else saved it in between. */
 async function change(
-  deps: IncidentDeps,
+  deps: Pick<IncidentDeps, 'incidents'>,
   id: string,
   apply: (incident: Incident) => Incident | Promise<Incident>,
 ): Promise<Incident> {
@@ -100,8 +100,8 @@ export async function noteOnOpenIncidents(
 ): Promise<string[]> {
   const open = await deps.incidents.listOpen();
   for (const { incident } of open)
-    await change(deps as IncidentDeps, incident.id, (i) => {
-      i.timeline.push(event(deps as IncidentDeps, by, kind, text));
+    await change(deps, incident.id, (i) => {
+      i.timeline.push(event(deps, by, kind, text));
       return i;
     });
   return open.map((s) => s.incident.id);
