@@ -14,6 +14,7 @@ import type {
   DispatchOptions,
   DispatchOutcome,
   DispatchPolicy,
+  PendingEstimate,
   PendingReason,
 } from '#shared/ports/dispatcher.js';
 import { planBatch, type BatchWeights } from '#shared/domain/batch-assignment.js';
@@ -62,6 +63,12 @@ const supplyPrecision = 3;
 /** Claims lost to concurrent requests send the search out again past those technicians, at most this many times. */
 const maxSearchRounds = 4;
 
+/**
+ * How long a request left pending may wait for its next dispatch: redispatch's cadence (functions.yml, `rate(1
+ * minute)`), which is also the batched window. A pending answer's estimate adds it to the nearest van's ETA.
+ */
+export const dispatchWindowMinutes = 1;
+
 export async function dispatchEmergency(
   deps: DispatchDeps,
   request: Dispatchable,
@@ -73,6 +80,8 @@ export async function dispatchEmergency(
   const report: SearchReport = { queries: 0, itemsRead: 0, levels: 0 };
   let seenAny = false;
   let reachable = 0;
+  // The nearest van found that can make the deadline: a pending answer's estimate, at no extra read.
+  let nearest: Reachable | undefined;
   // Nobody further can beat the deadline, and dispatch assigns only someone who can: further would only cost reads.
   const radiusKm = searchRadiusKm(deps, request, now);
 
@@ -99,7 +108,15 @@ export async function dispatchEmergency(
     seenAny = true;
     if (round === 0 && options.fromIntake && !request.isTest && (await supplyShort(deps, request, found, now))) {
       deps.log.info('supply short: left for the batched window', { requestId: request.id });
-      return leavePending(deps, request, 'awaiting-batch', now, radiusKm, report);
+      return leavePending(
+        deps,
+        request,
+        'awaiting-batch',
+        now,
+        radiusKm,
+        report,
+        nearestReachable(deps, request, found, now),
+      );
     }
 
     for (const candidate of found) {
@@ -108,6 +125,8 @@ export async function dispatchEmergency(
       // Not `break`: the speed band changes with distance, so a further technician can still arrive sooner.
       if (!meetsSla(now, minutes, request.slaDeadline)) continue;
       reachable++;
+      if (!nearest || candidate.distanceKm < nearest.distanceKm)
+        nearest = { distanceKm: candidate.distanceKm, minutes };
       if (!(await deps.technicians.claim(candidate.id, request.id, now, fresh))) continue;
       return await assignClaimed(deps, request, candidate, minutes, now, report, options);
     }
@@ -121,7 +140,47 @@ export async function dispatchEmergency(
     : reachable === 0
       ? 'none-within-sla'
       : 'all-claimed';
-  return leavePending(deps, request, reason, now, radiusKm, report);
+  return leavePending(deps, request, reason, now, radiusKm, report, nearest);
+}
+
+/** A van found that can make the request's deadline: how far, and its heuristic ETA in minutes. */
+interface Reachable {
+  distanceKm: number;
+  minutes: number;
+}
+
+/** The nearest of these candidates who can make the deadline, by the same heuristic the choice uses; none: undefined. */
+function nearestReachable(
+  deps: DispatchDeps,
+  request: Dispatchable,
+  found: readonly { distanceKm: number }[],
+  now: Date,
+): Reachable | undefined {
+  let nearest: Reachable | undefined;
+  for (const { distanceKm } of found) {
+    const minutes = etaFor(distanceKm, request.onMotorway, deps.dispatch.eta);
+    if (meetsSla(now, minutes, request.slaDeadline) && (!nearest || distanceKm < nearest.distanceKm))
+      nearest = { distanceKm, minutes };
+  }
+  return nearest;
+}
+
+/**
+ * What a pending request may expect, only where the search gave a basis (shared/ports/dispatcher.ts, PendingEstimate):
+ * the nearest van able to make it, after the next window. Nobody able to make it, or nobody in range: no estimate.
+ */
+function pendingEstimate(
+  reason: PendingReason,
+  now: Date,
+  nearest: Reachable | undefined,
+): PendingEstimate | undefined {
+  if (!nearest || (reason !== 'awaiting-batch' && reason !== 'all-claimed')) return undefined;
+  const etaMinutes = nearest.minutes + dispatchWindowMinutes;
+  return {
+    basis: reason === 'awaiting-batch' ? 'nearest-free-van' : 'earliest-possible',
+    eta: arrivalAt(now, etaMinutes),
+    etaMinutes,
+  };
 }
 
 /**
@@ -145,7 +204,10 @@ async function supplyShort(
   );
 }
 
-/** Records the attempt; nobody at all, or nobody who can arrive in time, puts the promise at risk until someone frees up. */
+/**
+ * Records the attempt; nobody at all, or nobody who can arrive in time, puts the promise at risk until someone frees up
+ * (and operations are paged). `nearest`: the nearest van found able to make the deadline, the estimate's basis.
+ */
 async function leavePending(
   deps: DispatchDeps,
   request: Dispatchable,
@@ -153,6 +215,7 @@ async function leavePending(
   now: Date,
   radiusKm: number,
   report: SearchReport,
+  nearest?: Reachable,
 ): Promise<DispatchOutcome> {
   const slaAtRisk = reason !== 'all-claimed' && reason !== 'awaiting-batch';
   const { newlyAtRisk } = await deps.requests.recordDispatchAttempt(request.id, now, slaAtRisk);
@@ -175,7 +238,8 @@ async function leavePending(
       text: `Request ${request.reference} (${request.id}) at ${request.location.lat.toFixed(4)},${request.location.lon.toFixed(4)} has ${reason === 'no-technician-in-range' ? `no available technician within ${Math.floor(radiusKm)} km` : `no available technician who can arrive before its deadline (none within ${Math.floor(radiusKm)} km)`} (${request.slaDeadline.toISOString()}). Severity ${severity.severity}: ${severity.reasons.join('; ')}.`,
     });
   }
-  return { kind: 'pending', reason, slaAtRisk, search: report };
+  const estimate = pendingEstimate(reason, now, nearest);
+  return { kind: 'pending', reason, slaAtRisk, search: report, ...(estimate ? { estimate } : {}) };
 }
 
 /** The search radius for a request now: nobody further can beat its deadline (docs/api.md, "Dispatch": the radius decision). */

@@ -43,7 +43,28 @@ export type DispatchOutcome =
       /** The intake's answer for Idempotency-Key retries was kept in the assignment's own statement (DispatchOptions.keepAnswer). */
       answerKept?: boolean;
     }
-  | { kind: 'pending'; reason: PendingReason; slaAtRisk: boolean; search: SearchReport };
+  | {
+      kind: 'pending';
+      reason: PendingReason;
+      slaAtRisk: boolean;
+      search: SearchReport;
+      /** When help may come, where the search gave dispatch a basis for it; absent where it did not (no time is invented). */
+      estimate?: PendingEstimate;
+    };
+
+/**
+ * An honest estimate for a request left pending: the heuristic ETA of the nearest van the search found that can make
+ * the deadline, plus the wait for the next dispatch window (redispatch's cadence), from the dispatch's own clock
+ * reading. Only `awaiting-batch` and `all-claimed` have one; nothing more is read to make it.
+ * - `nearest-free-van` (awaiting-batch): that van was free, but the window may give it to a more urgent request.
+ * - `earliest-possible` (all-claimed): every such van was just taken by a concurrent request, and redispatch retries
+ *   within the window: a lower bound, since the van that comes will be further (or freed later) than the one found.
+ */
+export interface PendingEstimate {
+  basis: 'nearest-free-van' | 'earliest-possible';
+  eta: Date;
+  etaMinutes: number;
+}
 
 /** What the assignment will be, before it is made: what an intake's kept answer says (see DispatchOptions). */
 export interface PlannedAssignment {
