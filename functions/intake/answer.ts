@@ -2,6 +2,7 @@
 // replay has the same fields in the same order and serialises to the same bytes.
 import type { EmergencyRequest, NewEmergency, RequestStatus } from '#shared/domain/emergency.js';
 import { minutesUntil } from '#shared/domain/eta.js';
+import { formatUkTime } from '#shared/domain/uk-day.js';
 import { haversineKm, roundedKm } from '#shared/domain/geo.js';
 import { visitingTechnician } from '#shared/domain/technician.js';
 import type { Clock } from '#shared/ports/clock.js';
@@ -53,7 +54,7 @@ export async function answerFor(deps: AnswerDeps, intake: Answerable, keyed: boo
   if (intake.firstAnswer !== undefined) return replayedAnswer(deps, intake.firstAnswer, trackingToken);
   // A retry with no answer kept and nothing dispatched now: whoever was assigned meanwhile, as it is now.
   const assignment = intake.replayed && !dispatch ? await assignmentAsItIs(deps, request) : undefined;
-  const answer = answerBody(request, trackingToken, queued, assignment ?? dispatchView(dispatch));
+  const answer = answerBody(request, trackingToken, queued, assignment ?? dispatchView(request, queued, dispatch));
   if (keyed && !queued && !(dispatch?.kind === 'assigned' && dispatch.answerKept)) await keepAnswer(deps, answer);
   return answer;
 }
@@ -89,9 +90,60 @@ function assignedView(
   return { technician, eta: eta.toISOString(), etaMinutes, slaAtRisk: false as const };
 }
 
-function dispatchView(dispatch: DispatchOutcome | undefined) {
+function dispatchView(
+  request: Pick<AnsweredRequest, 'status' | 'slaDeadline' | 'createdAt'>,
+  queued: boolean,
+  dispatch: DispatchOutcome | undefined,
+) {
   if (dispatch?.kind === 'assigned') return assignedView(dispatch.technician, dispatch.eta, dispatch.etaMinutes);
-  return { slaAtRisk: dispatch?.slaAtRisk ?? false };
+  const slaAtRisk = dispatch?.slaAtRisk ?? false;
+  // A replay of a request no longer pending (cancelled, or assigned to a van whose position is unknown) says no more.
+  if (request.status !== 'pending') return { slaAtRisk };
+  return { slaAtRisk, ...pendingView(request, queued, dispatch) };
+}
+
+/**
+ * What a pending customer is told of when help may come: an estimate only where dispatch had a basis for one (the
+ * nearest van able to make the deadline, after the next window), else `null`; and one sentence saying which.
+ */
+function pendingView(
+  request: Pick<AnsweredRequest, 'slaDeadline' | 'createdAt'>,
+  queued: boolean,
+  dispatch: Extract<DispatchOutcome, { kind: 'pending' }> | undefined,
+) {
+  const estimate = dispatch?.estimate;
+  return {
+    estimate: estimate
+      ? { eta: estimate.eta.toISOString(), etaMinutes: estimate.etaMinutes, basis: estimate.basis }
+      : null,
+    message: pendingMessage(request, queued, dispatch),
+  };
+}
+
+const textWhenAssigned = 'We will text you as soon as a technician is assigned.';
+
+function pendingMessage(
+  request: Pick<AnsweredRequest, 'slaDeadline' | 'createdAt'>,
+  queued: boolean,
+  dispatch: Extract<DispatchOutcome, { kind: 'pending' }> | undefined,
+): string {
+  const estimate = dispatch?.estimate;
+  if (estimate?.basis === 'nearest-free-van')
+    return `The nearest free technician who can reach you in time could be with you by about ${formatUkTime(estimate.eta)} (${estimate.etaMinutes} min). This is an estimate, not a promise: we are matching technicians to everyone waiting near you, and a more urgent breakdown may need them first. ${textWhenAssigned}`;
+  if (estimate?.basis === 'earliest-possible')
+    return `Every technician who could reach you in time has just been given another job; we try again within a minute. The earliest help could be with you is about ${formatUkTime(estimate.eta)} (${estimate.etaMinutes} min). ${textWhenAssigned}`;
+  const noTimeYet = 'We cannot give you an arrival time yet';
+  if (queued) return `Your request is safe with us. ${noTimeYet}: our systems are catching up. ${textWhenAssigned}`;
+  const promiseMinutes = Math.round((request.slaDeadline.getTime() - request.createdAt.getTime()) / 60_000);
+  switch (dispatch?.reason) {
+    case 'none-within-sla':
+      return `${noTimeYet}: no free technician can reach you within our ${promiseMinutes}-minute promise. Our operations team has been alerted and is finding you help. ${textWhenAssigned}`;
+    case 'no-technician-in-range':
+      return `${noTimeYet}: no technician is free in your area. Our operations team has been alerted and is finding you help. ${textWhenAssigned}`;
+    default:
+      // Still dispatching when the intake's budget ran out, dispatch failed, or the van found was lost at the last step.
+      return `${noTimeYet}: we are still finding you a technician. ${textWhenAssigned}`;
+  }
 }
 
 /** An answer as kept for retries: the tracking token blanked where it stands, since only its hash is ever stored. */

@@ -13,7 +13,7 @@ import {
   jsonBodyAnswers,
   type ResponseSpec,
 } from '#shared/http/openapi.js';
-import { CreatedEmergency, CreateEmergencyBody } from '#shared/schemas/emergency.js';
+import { CreatedEmergency, CreateEmergencyBody, PendingEstimate } from '#shared/schemas/emergency.js';
 import { idempotencyKeyMaxLength } from '#shared/http/idempotency.js';
 
 /** POST /emergencies, and the same intake for partner integrations behind an API key. */
@@ -66,7 +66,7 @@ const createEmergencyOperation = (over: {
 
 export const contract: FeatureContract = {
   requestSchemas: { CreateEmergency: CreateEmergencyBody },
-  responseSchemas: { CreatedEmergency },
+  responseSchemas: { CreatedEmergency, PendingEstimate },
   paths: {
     '/emergencies': {
       post: createEmergencyOperation({

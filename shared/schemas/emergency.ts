@@ -126,6 +126,20 @@ export const TechnicianSummary = z.object({
   distanceKm: z.number(),
 });
 
+export const PendingEstimate = z
+  .object({
+    eta: z.iso.datetime(),
+    etaMinutes: z.number().int().min(0),
+    basis: z.enum(['nearest-free-van', 'earliest-possible']).meta({
+      description:
+        'nearest-free-van: the nearest free technician who can make the deadline, after the next dispatch window (a minute); an estimate, not a promise, since the window may give them to a more urgent request. earliest-possible: every technician who could make it was just given another request and dispatch retries within a minute; a lower bound',
+    }),
+  })
+  .meta({
+    id: 'PendingEstimate',
+    description: 'When help may come to a pending request: a heuristic estimate, not a promise',
+  });
+
 export const CreatedEmergency = z
   .object({
     id: z.uuid(),
@@ -150,6 +164,20 @@ export const CreatedEmergency = z
       .boolean()
       .optional()
       .meta({ description: 'true when nobody free can arrive before slaDeadline yet; operations have been told' }),
+    estimate: PendingEstimate.nullable().optional().meta({
+      description:
+        'A pending answer only: when help may come, where dispatch has a basis for it; null where it has none (nobody can make the deadline, nobody is in range, dispatch is still running, or the request was held in the fallback buffer)',
+    }),
+    message: z
+      .string()
+      .optional()
+      .meta({
+        description:
+          'A pending answer only: one sentence for the customer saying what the estimate is, or why there is none yet',
+        examples: [
+          'We cannot give you an arrival time yet: no free technician can reach you within our 90-minute promise. Our operations team has been alerted and is finding you help. We will text you as soon as a technician is assigned.',
+        ],
+      }),
   })
   .meta({ id: 'CreatedEmergency' });
 
