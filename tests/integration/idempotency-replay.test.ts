@@ -126,6 +126,14 @@ describe('a retry with the same Idempotency-Key while PostgreSQL is down', () =>
       const changed = await post(deps, { ...body, notes: 'Another request' }, key);
 
       expect(first.status).toBe(202);
+      // Held in the buffer, not yet dispatched: no time is given, and the answer says why.
+      expect(first.body).toMatchObject({
+        status: 'pending',
+        queued: true,
+        estimate: null,
+        message:
+          'Your request is safe with us. We cannot give you an arrival time yet: our systems are catching up. We will text you as soon as a technician is assigned.',
+      });
       expect(retry.raw).toEqual(first.raw);
       const held = await stack.deps.intakeBuffer.find(first.body.id as string);
       expect(held).toMatchObject({ id: first.body.id, reference: first.body.reference });

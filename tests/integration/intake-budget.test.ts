@@ -51,7 +51,14 @@ describe('POST /emergencies dispatch budget', () => {
     const response = await post(handler, body);
 
     expect(response.status).toBe(201);
-    expect(response.body).toMatchObject({ status: 'pending', slaAtRisk: false });
+    // Dispatch had not finished: no basis for a time, and the answer says so rather than invent one.
+    expect(response.body).toMatchObject({
+      status: 'pending',
+      slaAtRisk: false,
+      estimate: null,
+      message:
+        'We cannot give you an arrival time yet: we are still finding you a technician. We will text you as soon as a technician is assigned.',
+    });
     expect(response.body.trackingToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
     stalled.release();
     const assignment = async () =>

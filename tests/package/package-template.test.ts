@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yaml from 'js-yaml';
 import { projectRoot } from '../../scripts/local/engines.js';
 import { burnRules, sloMetricName } from '#shared/domain/slo.js';
+import { dispatchWindowMinutes } from '#functions/dispatch/dispatch.js';
 import {
   brokenReferences,
   dependencyCycles,
@@ -362,6 +363,13 @@ describe('npx sls package --stage prod', () => {
       'RedispatchLambdaFunction',
     ]);
     expect(resources.RedispatchLambdaFunction!.Properties.ReservedConcurrentExecutions).toBe(1);
+    // A pending answer's estimate counts on the next redispatch within dispatch's window: the two must agree.
+    const redispatchRules = byType('AWS::Events::Rule').filter(([, r]) =>
+      JSON.stringify(r.Properties.Targets).includes('RedispatchLambdaFunction'),
+    );
+    expect(redispatchRules.map(([, r]) => r.Properties.ScheduleExpression)).toEqual([
+      `rate(${dispatchWindowMinutes} minute${dispatchWindowMinutes === 1 ? '' : 's'})`,
+    ]);
   });
 
   it('puts every technician and operations route behind the Cognito authorizer for access tokens, and no customer route', () => {
