@@ -145,6 +145,14 @@ export interface RequestStore {
   /** Notes a dispatch that found nobody; `newlyAtRisk` is true only when this attempt first flagged the SLA at risk. */
   recordDispatchAttempt(id: string, at: Date, slaAtRisk: boolean): Promise<{ newlyAtRisk: boolean }>;
   /**
+   * recordDispatchAttempt for a whole redispatch run's leftovers in one statement (a storm's backlog is a hundred
+   * requests a minute): the ids this attempt first flagged at risk. Requests no longer pending are left as they are.
+   */
+  recordDispatchAttempts(
+    attempts: readonly { id: string; slaAtRisk: boolean }[],
+    at: Date,
+  ): Promise<{ newlyAtRisk: ReadonlySet<string> }>;
+  /**
    * assigned → pending when this technician has still not accepted an offer made before `offeredBefore`; they join
    * declined_by so the job is not offered to them again. Undefined when they accepted (or anything changed) meanwhile.
    */

@@ -401,6 +401,26 @@ export class PostgresRequestStore implements RequestStore {
     });
   }
 
+  recordDispatchAttempts(
+    attempts: readonly { id: string; slaAtRisk: boolean }[],
+    at: Date,
+  ): Promise<{ newlyAtRisk: ReadonlySet<string> }> {
+    if (attempts.length === 0) return Promise.resolve({ newlyAtRisk: new Set() });
+    return guarded('recording dispatch attempts', async () => {
+      const { rows } = await this.pool.query<{ id: string; newly: boolean }>(
+        // Rows locked in id order, so two runs over overlapping backlogs cannot deadlock.
+        `WITH attempt AS (SELECT * FROM unnest($1::uuid[], $2::boolean[]) AS a(id, at_risk)),
+              previous AS (SELECT r.id, r.sla_at_risk AS was_at_risk, a.at_risk FROM emergency_requests r
+                             JOIN attempt a ON a.id = r.id WHERE r.status = 'pending' ORDER BY r.id FOR UPDATE OF r)
+         UPDATE emergency_requests r SET dispatch_attempts = dispatch_attempts + 1, last_dispatch_at = $3, sla_at_risk = previous.at_risk
+           FROM previous WHERE r.id = previous.id
+         RETURNING r.id::text AS id, previous.at_risk AND NOT previous.was_at_risk AS newly`,
+        [attempts.map((a) => a.id), attempts.map((a) => a.slaAtRisk), at],
+      );
+      return { newlyAtRisk: new Set(rows.filter((r) => r.newly).map((r) => r.id)) };
+    });
+  }
+
   reclaimUnaccepted(id: string, technicianId: string, offeredBefore: Date): Promise<EmergencyRequest | undefined> {
     return guarded('reclaiming an unaccepted assignment', async () => {
       const { rows } = await this.pool.query<RequestRow>(
