@@ -217,19 +217,62 @@ async function leavePending(
   report: SearchReport,
   nearest?: Reachable,
 ): Promise<DispatchOutcome> {
-  const slaAtRisk = reason !== 'all-claimed' && reason !== 'awaiting-batch';
+  const slaAtRisk = atRisk(reason);
   const { newlyAtRisk } = await deps.requests.recordDispatchAttempt(request.id, now, slaAtRisk);
   // Redispatch retries every minute: operations hear once when a request becomes at risk, not at every retry.
-  if (newlyAtRisk) {
-    // The page carries the playbook's level: this customer is affected, and the queue says how widespread it is.
-    const queueLength = await deps.requests.countPending().catch(() => 0);
-    const severity = assessSeverity({
-      service: 'up',
-      affectedCustomers: 1,
-      dataIntegrityFailure: false,
-      security: 'none',
-      queueLength,
-    });
+  if (newlyAtRisk) await pageAtRisk(deps, [{ request, reason, radiusKm }]);
+  const estimate = pendingEstimate(reason, now, nearest);
+  return { kind: 'pending', reason, slaAtRisk, search: report, ...(estimate ? { estimate } : {}) };
+}
+
+interface LeftPending {
+  request: Dispatchable;
+  reason: PendingReason;
+  radiusKm: number;
+}
+
+/**
+ * leavePending for a redispatch run's leftovers: one statement records every attempt (a storm's backlog is a hundred
+ * requests a minute, and one UPDATE each was most of a run), then operations hear of each request newly at risk.
+ */
+async function leaveAllPending(
+  deps: DispatchDeps,
+  left: readonly LeftPending[],
+  now: Date,
+  report: SearchReport,
+): Promise<Map<string, DispatchOutcome>> {
+  const { newlyAtRisk } = await deps.requests.recordDispatchAttempts(
+    left.map((l) => ({ id: l.request.id, slaAtRisk: atRisk(l.reason) })),
+    now,
+  );
+  await pageAtRisk(
+    deps,
+    left.filter((l) => newlyAtRisk.has(l.request.id)),
+  );
+  return new Map(
+    left.map((l) => [
+      l.request.id,
+      { kind: 'pending', reason: l.reason, slaAtRisk: atRisk(l.reason), search: report } satisfies DispatchOutcome,
+    ]),
+  );
+}
+
+/** Nobody at all, or nobody who can arrive in time: at risk until someone frees up. */
+const atRisk = (reason: PendingReason) => reason !== 'all-claimed' && reason !== 'awaiting-batch';
+
+/** Pages operations about requests that have just become at risk, each at the playbook's level for the queue now. */
+async function pageAtRisk(deps: DispatchDeps, left: readonly LeftPending[]): Promise<void> {
+  if (left.length === 0) return;
+  // The page carries the playbook's level: this customer is affected, and the queue says how widespread it is.
+  const queueLength = await deps.requests.countPending().catch(() => 0);
+  const severity = assessSeverity({
+    service: 'up',
+    affectedCustomers: 1,
+    dataIntegrityFailure: false,
+    security: 'none',
+    queueLength,
+  });
+  for (const { request, reason, radiusKm } of left)
     await notify(deps, {
       ...aboutRequest(request),
       channel: 'operations',
@@ -237,9 +280,6 @@ async function leavePending(
       subject: `${severityPrefix(severity)} TyreHero ${request.reference}: ${reason === 'no-technician-in-range' ? 'no technician in range' : 'SLA at risk'}`,
       text: `Request ${request.reference} (${request.id}) at ${request.location.lat.toFixed(4)},${request.location.lon.toFixed(4)} has ${reason === 'no-technician-in-range' ? `no available technician within ${Math.floor(radiusKm)} km` : `no available technician who can arrive before its deadline (none within ${Math.floor(radiusKm)} km)`} (${request.slaDeadline.toISOString()}). Severity ${severity.severity}: ${severity.reasons.join('; ')}.`,
     });
-  }
-  const estimate = pendingEstimate(reason, now, nearest);
-  return { kind: 'pending', reason, slaAtRisk, search: report, ...(estimate ? { estimate } : {}) };
 }
 
 /** The search radius for a request now: nobody further can beat its deadline (docs/api.md, "Dispatch": the radius decision). */
@@ -248,16 +288,26 @@ function searchRadiusKm(deps: DispatchDeps, request: Dispatchable, now: Date): n
   return Math.min(deps.dispatch.maxRadiusKm, slaReachKm(minutesLeft, request.onMotorway, deps.dispatch.eta));
 }
 
+/** Technicians a group of areas' one search found, shared by its areas; each claim takes its technician out. */
+export interface AreaPool {
+  free: Map<string, { id: string; location: { lat: number; lon: number } }>;
+  report: SearchReport;
+  /** Fewer than asked for: the pool holds every dispatchable technician within the group's disc. */
+  exhausted: boolean;
+}
+
 /**
  * Redispatch of a backlog in one area with ONE search: the nearest technicians to the area's most urgent request,
  * enough for every request in the area, then each request in turn (most urgent first) gets the nearest of them who
  * can beat its own deadline. A search costs at most 14 Queries whatever k is, so a run's cost follows the number of
  * areas, not the length of the backlog. Exact for the first request; for the others in the same ~20 km cell it picks
- * among the candidates found around the first, each checked against its own SLA.
+ * among the candidates found around the first, each checked against its own SLA. Given a group's `pool`
+ * (searchGroup), the area picks from it instead of searching.
  */
 export async function dispatchArea(
   deps: DispatchDeps,
   requests: readonly Dispatchable[],
+  pool?: AreaPool,
 ): Promise<{ outcomes: DispatchOutcome[]; search: SearchReport }> {
   const now = deps.clock.now();
   const fresh = freshSince(now, deps.dispatch.freshMinutes);
@@ -266,22 +316,29 @@ export async function dispatchArea(
   // One search serves one fleet: a synthetic request must never be offered a real technician, nor the reverse.
   if (requests.some((r) => fleetForRequest(r) !== fleet))
     throw new Error('dispatchArea: an area mixes synthetic and real requests');
-  const radiusKm = Math.max(...requests.map((r) => searchRadiusKm(deps, r, now)));
-  const { found, report } = await deps.technicians.nearestDispatchable(anchor.location, {
-    k: requests.length + deps.dispatch.candidates,
-    maxRadiusKm: radiusKm,
-    freshSince: fresh,
-    fleet,
-  });
+  const radiusKm = areaRadiusKm(deps, requests, now);
+  const { found, report } = pool
+    ? {
+        found: [...pool.free.values()].filter((c) => haversineKm(anchor.location, c.location) <= radiusKm),
+        report: pool.report,
+      }
+    : await deps.technicians.nearestDispatchable(anchor.location, {
+        k: requests.length + deps.dispatch.candidates,
+        maxRadiusKm: radiusKm,
+        freshSince: fresh,
+        fleet,
+      });
   deps.log.info('area search', {
     requestId: anchor.id,
     requests: requests.length,
     radiusKm: Math.round(radiusKm * 10) / 10,
     candidates: found.length,
+    shared: Boolean(pool),
     ...report,
   });
-  const free = new Map(found.map((c) => [c.id, c]));
-  const outcomes: DispatchOutcome[] = [];
+  const free = pool?.free ?? new Map(found.map((c) => [c.id, c]));
+  const outcomes: (DispatchOutcome | undefined)[] = [];
+  const left: LeftPending[] = [];
   for (const request of requests) {
     const declined = new Set(request.declinedBy);
     const ranked = [...free.values()]
@@ -306,17 +363,57 @@ export async function dispatchArea(
         : reachable === 0
           ? 'none-within-sla'
           : 'all-claimed';
-    outcomes.push(
-      outcome ?? (await leavePending(deps, request, reason, now, searchRadiusKm(deps, request, now), report)),
-    );
+    outcomes.push(outcome);
+    if (!outcome) left.push({ request, reason, radiusKm: searchRadiusKm(deps, request, now) });
   }
-  return { outcomes, search: report };
+  const pending = await leaveAllPending(deps, left, now, report);
+  return { outcomes: requests.map((r, i) => outcomes[i] ?? pending.get(r.id)!), search: report };
+}
+
+/** The radius an area's search needs: the furthest any of its requests can still be reached from in time. */
+const areaRadiusKm = (deps: DispatchDeps, requests: readonly Dispatchable[], now: Date) =>
+  Math.max(...requests.map((r) => searchRadiusKm(deps, r, now)));
+
+/**
+ * One search for a group of nearby areas (groupAreas), out to the furthest of their radii plus the group's spread, for
+ * as many technicians as all of them ask. Exhausted (fewer found), it holds every dispatchable technician within each
+ * member area's own disc, so every area can pick from it; otherwise only the first area can (its own search would have
+ * found a subset), and the others search on their own.
+ */
+export async function searchGroup(
+  deps: DispatchDeps,
+  group: { areas: readonly (readonly Dispatchable[])[]; spreadKm: number },
+): Promise<AreaPool> {
+  const now = deps.clock.now();
+  const anchor = group.areas[0]![0]!;
+  const k = group.areas.reduce((n, area) => n + area.length, 0) + deps.dispatch.candidates;
+  const { found, report } = await deps.technicians.nearestDispatchable(anchor.location, {
+    k,
+    maxRadiusKm: Math.max(...group.areas.map((area) => areaRadiusKm(deps, area, now))) + group.spreadKm,
+    freshSince: freshSince(now, deps.dispatch.freshMinutes),
+    fleet: fleetForRequest(anchor),
+  });
+  return { free: new Map(found.map((c) => [c.id, c])), report, exhausted: found.length < k };
 }
 
 /**
- * The batched window over a whole run: one search per area (as greedy's, so a run still costs at most 14 Queries an
- * area), every technician found by any of them pooled, and ONE plan over all the run's requests, so a van between two
- * areas goes where the plan says rather than to whichever area was searched first. Areas of one fleet only.
+ * Areas whose first requests lie within this of a group's first share one search while supply is short (searchGroup,
+ * and the batched window): a storm's backlog sits in a dozen ~20 km cells around one city, and each searched alone
+ * read out to its reach for the same few free vans (about 10 Queries an area for 0.3 vans found, on the simulated
+ * storm day's batched windows).
+ */
+const windowGroupKm = 50;
+
+/**
+ * The batched window over a whole run: every technician who could serve any of its requests, pooled, and ONE plan over
+ * all the run's requests, so a van between two areas goes where the plan says rather than to whichever area was
+ * searched first. Areas of one fleet only.
+ *
+ * Areas near each other are searched as a group: one search from the group's first request, out to the service radius
+ * plus the group's spread, for as many technicians as all its areas ask. When it finds fewer than that, it has read
+ * every dispatchable technician within its disc, which holds each member area's own disc: the pool is what searching
+ * each area would have found. When it finds them all (supply to spare), each other area is searched on its own as
+ * before, so a busy city's areas still get their own nearest. A search costs at most 14 Queries either way.
  */
 export async function dispatchWindow(
   deps: DispatchDeps,
@@ -326,12 +423,12 @@ export async function dispatchWindow(
   const fresh = freshSince(now, deps.dispatch.freshMinutes);
   const report: SearchReport = { queries: 0, itemsRead: 0, levels: 0 };
   const pooled = new Map<string, { id: string; location: { lat: number; lon: number } }>();
-  for (const area of areas) {
-    const anchor = area[0]!;
-    // Requests past making their deadline are served too (never starved), so the search looks as far as dispatch does.
+  let searches = 0;
+  const search = async (anchor: Dispatchable, k: number, radiusKm: number) => {
+    searches++;
     const { found, report: searched } = await deps.technicians.nearestDispatchable(anchor.location, {
-      k: area.length + deps.dispatch.candidates,
-      maxRadiusKm: deps.dispatch.maxRadiusKm,
+      k,
+      maxRadiusKm: radiusKm,
       freshSince: fresh,
       fleet: fleetForRequest(anchor),
     });
@@ -339,14 +436,41 @@ export async function dispatchWindow(
     report.itemsRead += searched.itemsRead;
     report.levels = Math.max(report.levels, searched.levels);
     for (const c of found) pooled.set(c.id, c);
+    return found.length;
+  };
+  // Requests past making their deadline are served too (never starved), so the search looks as far as dispatch does.
+  for (const group of groupAreas(areas)) {
+    const k = group.areas.reduce((n, area) => n + area.length, 0) + deps.dispatch.candidates;
+    const found = await search(group.areas[0]![0]!, k, deps.dispatch.maxRadiusKm + group.spreadKm);
+    if (found < k) continue;
+    for (const area of group.areas.slice(1))
+      await search(area[0]!, area.length + deps.dispatch.candidates, deps.dispatch.maxRadiusKm);
   }
   const requests = areas.flat();
-  deps.log.info('batched window', { requests: requests.length, technicians: pooled.size, ...report });
+  deps.log.info('batched window', { requests: requests.length, technicians: pooled.size, searches, ...report });
   return {
     outcomes: await dispatchBatch(deps, requests, [...pooled.values()], now, fresh, report),
     search: report,
-    areasSearched: areas.length,
+    areasSearched: searches,
   };
+}
+
+/** Areas grouped by their first request's distance from a group's first (within windowGroupKm), in the order given. */
+export function groupAreas(
+  areas: readonly (readonly Dispatchable[])[],
+): { areas: (readonly Dispatchable[])[]; spreadKm: number }[] {
+  const groups: { areas: (readonly Dispatchable[])[]; spreadKm: number }[] = [];
+  for (const area of areas) {
+    const at = area[0]!.location;
+    const group = groups.find((g) => haversineKm(g.areas[0]![0]!.location, at) <= windowGroupKm);
+    if (!group) {
+      groups.push({ areas: [area], spreadKm: 0 });
+      continue;
+    }
+    group.areas.push(area);
+    group.spreadKm = Math.max(group.spreadKm, haversineKm(group.areas[0]![0]!.location, at));
+  }
+  return groups;
 }
 
 /** Requests one window plans at most: the solver is O(n²·m), and a longer backlog waits for the next window. */
@@ -374,7 +498,8 @@ async function dispatchBatch(
     deps.dispatch.batchWeights,
   );
   const planned = new Map(plan.map((p) => [p.requestId, p]));
-  const outcomes: DispatchOutcome[] = [];
+  const outcomes: (DispatchOutcome | undefined)[] = [];
+  const left: LeftPending[] = [];
   for (const request of requests) {
     const match = planned.get(request.id);
     if (match && (await deps.technicians.claim(match.technicianId, request.id, now, fresh))) {
@@ -403,9 +528,11 @@ async function dispatchBatch(
     );
     const reason: PendingReason =
       found.length === 0 ? 'no-technician-in-range' : reachable ? 'all-claimed' : 'none-within-sla';
-    outcomes.push(await leavePending(deps, request, reason, now, searchRadiusKm(deps, request, now), report));
+    outcomes.push(undefined);
+    left.push({ request, reason, radiusKm: searchRadiusKm(deps, request, now) });
   }
-  return outcomes;
+  const pending = await leaveAllPending(deps, left, now, report);
+  return requests.map((r, i) => outcomes[i] ?? pending.get(r.id)!);
 }
 
 /**

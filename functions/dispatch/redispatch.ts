@@ -3,7 +3,15 @@ import { openStatuses } from '#shared/domain/emergency.js';
 import type { EmergencyRequest } from '#shared/domain/emergency.js';
 import type { TechnicianDirectory } from '#shared/ports/technician-directory.js';
 import { notify } from '#shared/ports/notifier.js';
-import { areaOf, dispatchArea, dispatchWindow, type DispatchDeps } from './dispatch.js';
+import {
+  areaOf,
+  dispatchArea,
+  dispatchWindow,
+  groupAreas,
+  searchGroup,
+  type AreaPool,
+  type DispatchDeps,
+} from './dispatch.js';
 import { freshSince } from '#shared/domain/durations.js';
 import { aboutRequest } from '#shared/ports/notifier.js';
 import { fleetForRequest } from '#shared/domain/test-fleet.js';
@@ -23,7 +31,10 @@ export interface RedispatchReport {
   /** Technicians taken out of the dispatchable index because their van app went silent. */
   silentTechnicians: number;
   failures: number;
-  /** Areas searched (one search each) and the DynamoDB Queries those searches cost: bounded by areas, not backlog. */
+  /**
+   * Searches run (one an area; in a batched window one for a group of nearby areas while supply is short) and the
+   * DynamoDB Queries they cost: bounded by areas, not backlog.
+   */
   areasSearched: number;
   searchQueries: number;
 }
@@ -94,20 +105,37 @@ export async function redispatch(deps: RedispatchDeps): Promise<RedispatchReport
       }
     }
   }
-  for (const area of deps.dispatch.policy === 'batched' ? [] : areas) {
-    report.attempted += area.length;
-    try {
-      const { outcomes, search } = await dispatchArea(deps, area);
-      report.areasSearched++;
-      report.searchQueries += search.queries;
-      for (const outcome of outcomes) {
-        if (outcome.kind === 'assigned') report.assigned++;
-        else report.stillPending++;
+  // Nearby areas share one search while supply is short (searchGroup): a storm's backlog in a dozen cells around one
+  // city otherwise read out to its reach a dozen times for the same few free vans.
+  for (const group of deps.dispatch.policy === 'batched' ? [] : groupAreas(areas)) {
+    let pool: AreaPool | undefined;
+    if (group.areas.length > 1)
+      try {
+        pool = await searchGroup(deps, group);
+        report.areasSearched++;
+        report.searchQueries += pool.report.queries;
+      } catch (error) {
+        // Each area then searches on its own, as if alone.
+        deps.log.error('search for a group of areas failed', { ids: group.areas.map((a) => a[0]!.id), error: error });
       }
-    } catch (error) {
-      // One area's failure must not starve the rest of the queue.
-      report.failures++;
-      deps.log.error('redispatch of an area failed', { ids: area.map((r) => r.id), error: error });
+    for (const [i, area] of group.areas.entries()) {
+      report.attempted += area.length;
+      const shared = pool && (i === 0 || pool.exhausted) ? pool : undefined;
+      try {
+        const { outcomes, search } = await dispatchArea(deps, area, shared);
+        if (!shared) {
+          report.areasSearched++;
+          report.searchQueries += search.queries;
+        }
+        for (const outcome of outcomes) {
+          if (outcome.kind === 'assigned') report.assigned++;
+          else report.stillPending++;
+        }
+      } catch (error) {
+        // One area's failure must not starve the rest of the queue.
+        report.failures++;
+        deps.log.error('redispatch of an area failed', { ids: area.map((r) => r.id), error: error });
+      }
     }
   }
 
