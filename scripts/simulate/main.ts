@@ -24,7 +24,31 @@ export function parseArgs(argv: readonly string[]): SimOptions {
         .map((w) => Number(w))
     : [];
   if (windows.some((w) => !(w >= 5 && w <= 600))) throw new Error('--windows are seconds between 5 and 600');
-  return { size: quick ? simSizes.quick : simSizes.full, mode: quick ? 'quick' : 'full', seed, windows };
+  const listArg = (name: string) =>
+    argv
+      .find((a) => a.startsWith(`--${name}=`))
+      ?.slice(name.length + 3)
+      .split(',');
+  const concurrencyArg = argv.find((a) => a.startsWith('--concurrency='));
+  // Two days at once by default: a day waits on the engines' round trips more than it computes, so two share the
+  // machine's cores well (quick: 367 s one after another on this 2-core machine, see docs/performance.md).
+  const concurrency = concurrencyArg ? Number(concurrencyArg.slice('--concurrency='.length)) : 2;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 8)
+    throw new Error(`--concurrency is a whole number of days at once, 1 to 8, got ${concurrencyArg}`);
+  const scenarios = listArg('scenarios') as SimOptions['scenarios'];
+  const policies = listArg('policies') as SimOptions['policies'];
+  if (scenarios?.some((s) => s !== 'calm' && s !== 'storm')) throw new Error('--scenarios are calm and/or storm');
+  const known = ['greedy', 'batched', 'batched-no-late', 'batched+prescaling'];
+  if (policies?.some((p) => !known.includes(p))) throw new Error(`--policies are some of ${known.join(', ')}`);
+  return {
+    size: quick ? simSizes.quick : simSizes.full,
+    mode: quick ? 'quick' : 'full',
+    seed,
+    windows,
+    concurrency,
+    ...(scenarios ? { scenarios } : {}),
+    ...(policies ? { policies } : {}),
+  };
 }
 
 /** The service's EMF metric lines (Powertools flushes them to stdout) would bury the table: they are dropped here. */

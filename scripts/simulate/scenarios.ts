@@ -75,6 +75,8 @@ export interface SimOptions {
   seed: number;
   /** Batched windows (seconds) to compare on the storm day, besides the size's own. */
   windows: number[];
+  /** Days simulated at once (each on its own database and tables); 1 runs them one after another. */
+  concurrency?: number;
   /** Scenario names to run (default both). */
   scenarios?: ('calm' | 'storm')[];
   batchWeights?: BatchWeights;
@@ -128,6 +130,17 @@ export async function runScenarios(
     scenarios: [],
   };
 
+  // Every day is planned first and then run, `concurrency` at a time: each has its own database and tables and its own
+  // clock, so its outcome is the same whatever runs beside it (only the intake's wall-clock figures feel the company).
+  const days: { scenario: string; name: string; plan: DayPlan; result?: PolicyFigures }[] = [];
+  const planned: {
+    scenario: 'calm' | 'storm';
+    calls: number;
+    bound: ScenarioFigures['bound'];
+    calledIn: number;
+    alerts: string[];
+    prescaledBound?: number;
+  }[] = [];
   for (const scenario of options.scenarios ?? (['calm', 'storm'] as const)) {
     const forecasts = forecastsFrom(scenario === 'storm' ? fixture : undefined, regionNames, dayStart, 48);
     const levels = levelsByHour(forecasts, rules);
@@ -182,61 +195,72 @@ export async function runScenarios(
     log(
       `${scenario}: hindsight bound ${(bound.slaCompliance * 100).toFixed(1)} % (${bound.constraints} constraints, ${bound.solveMs} ms)`,
     );
-    const policies: PolicyFigures[] = [];
     const wanted = (name: PolicyName) => !options.policies || options.policies.includes(name);
     for (const policy of (['greedy', 'batched'] as const).filter(wanted))
-      policies.push(
-        figuresOf(policy, await simulateDay(engines, plan(policy, policy, baseFleet)), size.hours, dayStart),
-      );
+      days.push({ scenario, name: policy, plan: plan(policy, policy, baseFleet) });
     // The decomposition: batched matching with greedy's rule of never serving a request that cannot make it.
     // Only when asked for (policies), not in the default run.
     if (scenario === 'storm' && options.policies?.includes('batched-no-late'))
-      policies.push(
-        figuresOf(
-          'batched-no-late',
-          await simulateDay(engines, {
-            ...plan('batched', 'batched-no-late', baseFleet),
-            batchWeights: { ...(options.batchWeights ?? defaultBatchWeights), serveLate: false },
-          }),
-          size.hours,
-          dayStart,
-        ),
-      );
+      days.push({
+        scenario,
+        name: 'batched-no-late',
+        plan: {
+          ...plan('batched', 'batched-no-late', baseFleet),
+          batchWeights: { ...(options.batchWeights ?? defaultBatchWeights), serveLate: false },
+        },
+      });
+    const entry: (typeof planned)[number] = { scenario, calls: calls.length, bound, calledIn: calledIn.length, alerts };
     if (calledIn.length && wanted('batched+prescaling')) {
       const prescaled = [...baseFleet, ...calledIn];
-      const day = await simulateDay(engines, plan('batched', 'batched+prescaling', prescaled));
-      const withBound = await bounds(prescaled);
-      policies.push({
-        ...figuresOf('batched+prescaling', day, size.hours, dayStart),
-        calledIn: calledIn.length,
-        alerts,
-        fractionOfBound: undefined,
-      });
-      bound.withPrescaling = withBound.slaCompliance;
+      days.push({ scenario, name: 'batched+prescaling', plan: plan('batched', 'batched+prescaling', prescaled) });
+      entry.prescaledBound = (await bounds(prescaled)).slaCompliance;
+    }
+    planned.push(entry);
+    if (scenario === 'storm')
+      for (const windowSeconds of options.windows.filter((w) => w !== size.windowSeconds))
+        days.push({
+          scenario,
+          name: `batched@${windowSeconds}s`,
+          plan: plan('batched', `batched@${windowSeconds}s`, baseFleet, windowSeconds),
+        });
+  }
+
+  let next = 0;
+  const worker = async () => {
+    for (let day = days[next++]; day; day = days[next++])
+      day.result = figuresOf(day.name, await simulateDay(engines, day.plan), size.hours, dayStart);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, worker));
+
+  for (const entry of planned) {
+    const mine = days.filter((d) => d.scenario === entry.scenario);
+    const policies = mine.filter((d) => !d.name.startsWith('batched@')).map((d) => d.result!);
+    const prescaled = policies.find((p) => p.name === 'batched+prescaling');
+    if (prescaled && entry.prescaledBound !== undefined) {
+      const withBound = entry.prescaledBound;
+      Object.assign(prescaled, { calledIn: entry.calledIn, alerts: entry.alerts });
+      entry.bound.withPrescaling = withBound;
       // Measured against the bound of its own fleet, the called-in vans included.
-      policies.at(-1)!.fractionOfBound =
-        Math.round((policies.at(-1)!.slaCompliance / withBound.slaCompliance) * 1000) / 1000;
+      prescaled.fractionOfBound = Math.round((prescaled.slaCompliance / withBound) * 1000) / 1000;
     }
     for (const p of policies)
       if (p.name !== 'batched+prescaling')
-        p.fractionOfBound = bound.slaCompliance ? Math.round((p.slaCompliance / bound.slaCompliance) * 1000) / 1000 : 1;
-    results.scenarios.push({ name: scenario, calls: calls.length, policies, bound } satisfies ScenarioFigures);
-
-    if (scenario === 'storm')
-      for (const windowSeconds of options.windows.filter((w) => w !== size.windowSeconds)) {
-        const f = figuresOf(
-          'batched',
-          await simulateDay(engines, plan('batched', `batched@${windowSeconds}s`, baseFleet, windowSeconds)),
-          size.hours,
-          dayStart,
-        );
-        (results.windows ??= []).push({
-          windowSeconds,
-          slaCompliance: f.slaCompliance,
-          slaBreaches: f.slaBreaches,
-          p1Compliance: f.p1Compliance,
-        });
-      }
+        p.fractionOfBound = entry.bound.slaCompliance
+          ? Math.round((p.slaCompliance / entry.bound.slaCompliance) * 1000) / 1000
+          : 1;
+    results.scenarios.push({
+      name: entry.scenario,
+      calls: entry.calls,
+      policies,
+      bound: entry.bound,
+    } satisfies ScenarioFigures);
+    for (const d of mine.filter((d) => d.name.startsWith('batched@')))
+      (results.windows ??= []).push({
+        windowSeconds: d.plan.windowSeconds,
+        slaCompliance: d.result!.slaCompliance,
+        slaBreaches: d.result!.slaBreaches,
+        p1Compliance: d.result!.p1Compliance,
+      });
   }
   const batchedStorm = results.scenarios.find((s) => s.name === 'storm')?.policies.find((p) => p.name === 'batched');
   if (batchedStorm && results.windows)
