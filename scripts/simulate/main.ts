@@ -10,6 +10,7 @@ import { templateDatabase, type SharedEngines } from '../local/isolated.js';
 import { runScenarios, simSizes, type SimOptions } from './scenarios.js';
 import { renderChart, renderTable } from './report.js';
 import { profile } from './day.js';
+import { defaultBatchWeights, type BatchWeights } from '#shared/domain/batch-assignment.js';
 
 export function parseArgs(argv: readonly string[]): SimOptions {
   const quick = argv.includes('--quick');
@@ -35,6 +36,10 @@ export function parseArgs(argv: readonly string[]): SimOptions {
   const concurrency = concurrencyArg ? Number(concurrencyArg.slice('--concurrency='.length)) : 2;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 8)
     throw new Error(`--concurrency is a whole number of days at once, 1 to 8, got ${concurrencyArg}`);
+  // Batched cost weights to try instead of the service's defaults, for tuning: SIM_BATCH_WEIGHTS='{"slackMinutes":5}'.
+  const batchWeights = process.env.SIM_BATCH_WEIGHTS
+    ? { ...defaultBatchWeights, ...(JSON.parse(process.env.SIM_BATCH_WEIGHTS) as Partial<BatchWeights>) }
+    : undefined;
   const scenarios = listArg('scenarios') as SimOptions['scenarios'];
   const policies = listArg('policies') as SimOptions['policies'];
   if (scenarios?.some((s) => s !== 'calm' && s !== 'storm')) throw new Error('--scenarios are calm and/or storm');
@@ -46,6 +51,7 @@ export function parseArgs(argv: readonly string[]): SimOptions {
     seed,
     windows,
     concurrency,
+    ...(batchWeights ? { batchWeights } : {}),
     ...(scenarios ? { scenarios } : {}),
     ...(policies ? { policies } : {}),
   };
