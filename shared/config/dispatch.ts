@@ -8,8 +8,8 @@ export const dispatchConcern = concern(
     DISPATCH_MAX_RADIUS_KM: field(positive, 'Furthest straight-line distance searched for a technician.', '150'),
     DISPATCH_POLICY: field(
       oneOf(['greedy', 'batched']),
-      'greedy: nearest first, in arrival order; a request past its deadline is left to operations. batched: where supply is short, redispatch matches each window at least total cost and still serves requests past their deadline (docs/performance.md, "Storm day": 6 % fewer breaches on the simulated storm day, one more SQL count on intakes where 1–4 vans can make it).',
-      'greedy',
+      'batched (the default): while supply is spare, the nearest van that can make the deadline at once; where it is short (fewer than DISPATCH_CANDIDATES vans can make a new request\'s deadline and at least as many other requests wait within ~150 km), the intake answers pending with an estimate and redispatch\'s minute window matches every waiting request to the free vans at least total cost, still serving requests past their deadline, most urgent first. greedy: nearest first, in arrival order; a request past its deadline is left to operations. docs/performance.md, "Storm day", has what each measured.',
+      'batched',
     ),
     LOCATION_FRESH_MINUTES: field(
       positive,

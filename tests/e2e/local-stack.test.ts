@@ -393,7 +393,7 @@ describe('npm start', () => {
   }, 60_000);
 
   // The browser tests of the two web pages, on this same stack, before it is stopped.
-  describeWebPages(() => ({ base, output: () => output, dataDir, pgPort: ports.pg }));
+  describeWebPages(() => ({ base, output: () => output, dataDir, pgPort: ports.pg, lambdaPort: ports.lambda }));
 
   it('stops everything it started on Ctrl-C', async () => {
     child.kill('SIGINT');

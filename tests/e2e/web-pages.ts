@@ -2,6 +2,7 @@
 // beside it would double the suite's load): Debian's Chromium driven by playwright-core, axe-core for accessibility,
 // screenshots in .test-results/. They fail when a page is broken: a script error, a missing element, a status or
 // marker the API does not report, or a serious accessibility violation.
+import { visitingTechnician } from '#shared/domain/technician.js';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -21,6 +22,8 @@ export interface StackUnderTest {
   /** Its LOCAL_DATA_DIR, where `npm run token` finds the local signing key. */
   dataDir: string;
   pgPort: number;
+  /** serverless-offline's Lambda API: runs a scheduled function now rather than at its next minute. */
+  lambdaPort: number;
 }
 
 const chromiumPath = '/usr/bin/chromium';
@@ -99,6 +102,24 @@ async function openPage(url: string, viewport = { width: 390, height: 844 }) {
 }
 
 /** Registers the browser tests; `running` is read once the stack is up (in beforeAll). */
+/**
+ * A request the intake left pending for the batched window: runs the window (redispatch, through serverless-offline's
+ * Lambda API, as its schedule would within the minute) and returns who it assigned, as the intake would have.
+ */
+async function assignedByWindow(job: { id: string; estimate?: unknown }) {
+  expect(job.estimate, 'a pending answer with an estimate: a van can make it, the window decides who').toBeTruthy();
+  const ran = await fetch(
+    `http://localhost:${stack.lambdaPort}/2015-03-31/functions/tyrehero-dispatch-local-redispatch/invocations`,
+    { method: 'POST', body: '{}' },
+  );
+  expect(ran.status).toBe(200);
+  const { rows } = await sql.query<{ id: string; name: string; van: string }>(
+    `SELECT t.id, t.name, t.van FROM emergency_requests r JOIN technicians t ON t.id = r.technician_id WHERE r.id = $1 AND r.status = 'assigned'`,
+    [job.id],
+  );
+  return rows[0] ? { id: rows[0].id, ...visitingTechnician(rows[0]) } : undefined;
+}
+
 export function describeWebPages(running: () => StackUnderTest): void {
   describe('web pages in Chromium', () => {
     beforeAll(async () => {
@@ -156,9 +177,13 @@ export function describeWebPages(running: () => StackUnderTest): void {
           reference: string;
           trackingToken: string;
           technician?: { id: string; firstName: string; van: string };
+          estimate?: unknown;
         };
-        expect(job.technician, 'the demo fleet has someone near Luton').toBeDefined();
-        const technician = job.technician!;
+        // Supply is short near London after the burst above, so the batched policy may leave it for the next window
+        // (redispatch, every minute): the answer then carries an estimate, and the window is run now.
+        const technician = job.technician ?? (await assignedByWindow(job));
+        expect(technician, 'the demo fleet has someone near Luton').toBeDefined();
+        if (!technician) return;
         const asTechnician = { Authorization: `Bearer ${token('technician', technician.id)}` };
         const asCustomer = { 'X-Tracking-Token': job.trackingToken };
 

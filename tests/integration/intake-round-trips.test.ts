@@ -65,7 +65,7 @@ const post = (body: unknown, headers: Record<string, string> = { 'Idempotency-Ke
   invoke(makeHandler(stack.deps), apiEvent({ method: 'POST', path: '/emergencies', body, headers }));
 
 describe('SQL statements per intake', () => {
-  it('assigns a technician in 3 statements: store (with the key), assign with the technician and keep the answer, record the SMS', async () => {
+  it('assigns a technician in 4 statements where fewer than 5 vans can make it: store (with the key), count who else waits nearby, assign with the technician and keep the answer, record the SMS', async () => {
     statements.length = 0;
     const response = await post(emergencyBody({ location: { lat: 51.8793, lon: -0.4175 } }));
 
@@ -73,10 +73,16 @@ describe('SQL statements per intake', () => {
       status: 'assigned',
       technician: { id: 'round-trip-luton', firstName: 'Tech0' },
     });
-    expect(statements).toHaveLength(3);
+    expect(statements).toHaveLength(4);
     expect(statements[0]).toContain('store_emergency_once');
-    expect(statements[1]).toMatch(/UPDATE emergency_requests[\s\S]*INSERT INTO intake_answers[\s\S]*FROM technicians/);
-    expect(statements[2]).toContain('record_customer_sms_within_cap');
+    // The batched policy's supply check (DISPATCH_POLICY, the default): with fewer than 5 vans in reach, whether others wait
+    // for them decides between the nearest now and the window. Nobody else waits here. With 5 or more in reach it is not
+    // made (tests/integration/batched-dispatch.test.ts): 3 statements, as before batching.
+    expect(statements[1]).toMatch(
+      /SELECT count\(\*\)::int AS pending FROM emergency_requests WHERE status = 'pending'/,
+    );
+    expect(statements[2]).toMatch(/UPDATE emergency_requests[\s\S]*INSERT INTO intake_answers[\s\S]*FROM technicians/);
+    expect(statements[3]).toContain('record_customer_sms_within_cap');
     // The answer was kept by the assignment's statement, its technician's name and van left for a replay to fill in.
     const kept = await stack.sql.query<{ answer: string }>('SELECT answer FROM intake_answers WHERE request_id = $1', [
       response.body.id,

@@ -20,7 +20,9 @@ const token: Record<string, string> = {};
 beforeAll(async () => {
   const auth = await testAuth();
   signer = auth.signer;
-  stack = await testStack({ env: auth.env });
+  // Dispatch's policy is not under test here: greedy gives each new job the nearest van at once, whatever else waits
+  // nearby, which these steps build on (the batched policy may leave a job for the window: batched-dispatch.test.ts).
+  stack = await testStack({ env: { ...auth.env, DISPATCH_POLICY: 'greedy' } });
   await seedTechnicianProfiles(stack, techs);
   for (const id of techs) token[id] = await signer.mint(id, ['technicians']);
 });
