@@ -3,6 +3,7 @@ import { openStatuses } from '#shared/domain/emergency.js';
 import type { EmergencyRequest } from '#shared/domain/emergency.js';
 import type { TechnicianDirectory } from '#shared/ports/technician-directory.js';
 import { notify } from '#shared/ports/notifier.js';
+import type { DispatchOutcome } from '#shared/ports/dispatcher.js';
 import {
   areaOf,
   dispatchArea,
@@ -93,12 +94,7 @@ export async function redispatch(deps: RedispatchDeps): Promise<RedispatchReport
       report.attempted += mine.reduce((n, area) => n + area.length, 0);
       try {
         const { outcomes, search, areasSearched } = await dispatchWindow(deps, mine);
-        report.areasSearched += areasSearched;
-        report.searchQueries += search.queries;
-        for (const outcome of outcomes) {
-          if (outcome.kind === 'assigned') report.assigned++;
-          else report.stillPending++;
-        }
+        tally(report, outcomes, { searches: areasSearched, queries: search.queries });
       } catch (error) {
         report.failures++;
         deps.log.error('batched window failed', { fleet, error: error });
@@ -123,14 +119,8 @@ export async function redispatch(deps: RedispatchDeps): Promise<RedispatchReport
       const shared = pool && (i === 0 || pool.exhausted) ? pool : undefined;
       try {
         const { outcomes, search } = await dispatchArea(deps, area, shared);
-        if (!shared) {
-          report.areasSearched++;
-          report.searchQueries += search.queries;
-        }
-        for (const outcome of outcomes) {
-          if (outcome.kind === 'assigned') report.assigned++;
-          else report.stillPending++;
-        }
+        // A shared pool's search was counted once, with its group.
+        tally(report, outcomes, shared ? { searches: 0, queries: 0 } : { searches: 1, queries: search.queries });
       } catch (error) {
         // One area's failure must not starve the rest of the queue.
         report.failures++;
@@ -143,6 +133,20 @@ export async function redispatch(deps: RedispatchDeps): Promise<RedispatchReport
   report.silentTechnicians = (await deps.technicians.dropSilent(freshSince(now, deps.dispatch.freshMinutes))).length;
   deps.log.info('redispatch run', { ...report });
   return report;
+}
+
+/** Adds what one dispatch of some areas did, and the searches it ran, to the run's report. */
+function tally(
+  report: RedispatchReport,
+  outcomes: readonly DispatchOutcome[],
+  searched: { searches: number; queries: number },
+): void {
+  report.areasSearched += searched.searches;
+  report.searchQueries += searched.queries;
+  for (const outcome of outcomes) {
+    if (outcome.kind === 'assigned') report.assigned++;
+    else report.stillPending++;
+  }
 }
 
 /**
