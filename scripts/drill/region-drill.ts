@@ -3,7 +3,8 @@
 // standby of eu-west-2's), sharing one DynamoDB Local as the global tables. A steady intake load runs with technicians
 // moving their jobs through every step; eu-west-2 is killed (PostgreSQL SIGKILL, its functions stopped); a client that
 // follows the health checks as Route 53 does moves to eu-west-1 once drFailover (its real code path, promotion by
-// pg_ctl promote) has flipped the active-region record. It measures RTO, RPO, and accounts for every acknowledged request.
+// pg_ctl promote, in a process of its own) has flipped the active-region record. It measures RTO, RPO, and accounts for
+// every acknowledged request.
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import pg from 'pg';
@@ -13,15 +14,14 @@ import { makeHandler as makeGet } from '#functions/tracking/get.js';
 import { makeHandler as makeLocation } from '#functions/technicians/location.js';
 import { makeJobActionHandler } from '#functions/jobs/job-action.js';
 import { makeHandler as makeRedispatch } from '#functions/dispatch/redispatch-pending.js';
-import { failoverDatabase, parseFailoverInput, type FailoverResult } from '#functions/disaster-recovery/dr-failover.js';
+import type { FailoverResult } from '#functions/disaster-recovery/dr-failover.js';
 import { parseRecoverInput, recoverRequests } from '#functions/disaster-recovery/dr-recover.js';
-import { parseDrillInput, runDrill } from '#functions/disaster-recovery/dr-drill.js';
-import { PostgresWriterProbe } from '#shared/adapters/postgres/writer-probe.js';
 import { loadConfig } from '../config.js';
 import { allDeps, closeAllDeps, type AllDeps } from '../local/all-deps.js';
 import { localClientId, localIssuer, newSigner, type LocalSigner } from '../local/auth.js';
 import { createTables } from '../local/engines.js';
-import { LocalGlobalDatabase, replicaLag, startLocalPair, type LocalPair } from '../local/postgres-pair.js';
+import { replicaLag, startLocalPair, type LocalPair } from '../local/postgres-pair.js';
+import { startFailoverConsole } from './failover-console.js';
 
 export interface RegionDrillOptions {
   dynamodbEndpoint: string;
@@ -259,11 +259,11 @@ export async function runRegionDrill(options: RegionDrillOptions): Promise<Regio
   const started = Date.now();
   const pair = await startLocalPair({ replicationDelayMs: options.replicationDelayMs });
   const open: AllDeps[] = [];
-  let routing: FailoverRouting | undefined;
+  const stops: Array<() => void> = [];
   try {
-    return await drill(pair, options, started, open, (r) => (routing = r));
+    return await drill(pair, options, started, open, stops);
   } finally {
-    routing?.stop();
+    for (const stop of stops) stop();
     for (const deps of open) await closeAllDeps(deps).catch(() => undefined);
     await pair.dispose();
   }
@@ -274,7 +274,7 @@ async function drill(
   options: RegionDrillOptions,
   started: number,
   open: AllDeps[],
-  routed: (routing: FailoverRouting) => void,
+  stops: Array<() => void>,
 ): Promise<RegionDrillReport> {
   const log = options.log ?? (() => undefined);
   const timeline: RegionDrillReport['timeline'] = [];
@@ -330,8 +330,20 @@ async function drill(
   const tokens = new Map<string, string>();
   for (const id of technicianIds) tokens.set(id, `Bearer ${await signer.mint(id, ['technicians'])}`);
 
+  // drFailover, as the on-call engineer will run it in eu-west-1: composed now, in a process of its own.
+  const failoverConsole = await startFailoverConsole({
+    env: { ...shared, AWS_REGION: 'eu-west-1', DATABASE_URL: pair.standbyUrl },
+    servers: {
+      primary: { name: pair.primary.name, serverUrl: pair.primary.serverUrl, dataDir: pair.primary.dataDir },
+      standby: { name: pair.standby.name, serverUrl: pair.standby.serverUrl, dataDir: pair.standby.dataDir },
+    },
+    activeRegionCacheMs: options.activeRegionCacheMs,
+    verify: options.verify,
+  });
+  stops.push(() => failoverConsole.stop());
+
   const routing = new FailoverRouting(london, ireland, options, (region) => mark(`Route 53 now answers ${region}`));
-  routed(routing);
+  stops.push(() => routing.stop());
   routing.start();
 
   // ------------------------------------------------------------------------------------------- the load and its books
@@ -514,44 +526,13 @@ async function drill(
   // The on-call engineer is paged when the primary's health check fails, and runs drFailover in eu-west-1.
   while (!routing.primaryUnhealthy()) await sleep(50);
   mark('eu-west-2 health check failed (Route 53 and the pager see it)');
-  const cp = new LocalGlobalDatabase(pair);
-  const irelandArn = LocalGlobalDatabase.arn('eu-west-1');
-  let journalRestored = 0;
-  const failoverDeps = {
-    ...ireland.deps,
-    // The real settle, counted: how many acknowledged intakes the promoted database lacked.
-    settleIntakeJournal: async () => {
-      const journal = await ireland.deps.settleIntakeJournal();
-      journalRestored += journal.restored;
-      return journal;
-    },
-    dr: { globalClusterId: LocalGlobalDatabase.globalClusterId },
-    controlPlane: { database: cp, target: cp, lag: cp },
-    region: 'eu-west-1',
-    activeRegionCacheMs: options.activeRegionCacheMs,
-    writer: new PostgresWriterProbe(ireland.deps.pool),
-    wait: (ms: number) => sleep(ms),
-    verify: async (operator: string) => {
-      const report = await runDrill(ireland.deps, parseDrillInput({ dryRun: false, operator }));
-      const outcome = 'outcome' in report ? report.outcome : 'failed';
-      return { passed: outcome === 'succeeded', detail: `drDrill ${outcome}` };
-    },
-  };
-  const failoverInput = {
-    mode: 'failover',
-    targetClusterArn: irelandArn,
-    confirmTargetClusterId: irelandArn.slice(irelandArn.lastIndexOf(':') + 1),
-    pollSeconds: 1,
-    maxPolls: 60,
-    skipVerify: !options.verify,
-  };
-  const plan = await failoverDatabase(failoverDeps, parseFailoverInput(failoverInput));
-  mark(`drFailover dry run: ${plan.outcome}${plan.error ? ` (${plan.error})` : ''}`);
-  const failover = await failoverDatabase(
-    failoverDeps,
-    parseFailoverInput({ ...failoverInput, dryRun: false, operator: 'region-drill' }),
+  const { failover, journalRestored } = await failoverConsole.run((plan) =>
+    mark(`drFailover dry run: ${plan.outcome}${plan.error ? ` (${plan.error})` : ''}`),
   );
-  mark(`drFailover ${failover.outcome} in ${failover.elapsedSeconds} s`);
+  const failed = failover.result?.steps.find((s) => !s.ok);
+  mark(
+    `drFailover ${failover.outcome} in ${failover.elapsedSeconds} s${failed ? `: ${failed.name} failed (${failed.detail})` : ''}${failover.error ? ` (${failover.error})` : ''}`,
+  );
 
   const deadline = Date.now() + 120_000;
   while (firstRecoveredAt === undefined && Date.now() < deadline) await sleep(50);
@@ -630,6 +611,8 @@ export function describeDrill(r: RegionDrillReport): string[] {
     `Acknowledged with 201 by eu-west-2 but never replicated: ${r.accounting.restoredFromJournal}, all put back from the intake journal by drFailover (${r.accounting.missingAfterFailover} still missing after it)`,
     `Job steps: ${r.jobSteps.attempted} attempted, ${r.jobSteps.failedAttempts} failed attempts, ${r.jobSteps.succeededAfterRetry} succeeded on a retry, ${r.jobSteps.gaveUp} given up; ${r.jobSteps.lostAcknowledgedSteps} acknowledged step(s) lost with eu-west-2 and redone, ${r.jobSteps.lostAssignments} assignment(s) lost and left to redispatch; ${r.redispatch.assigned} assigned by eu-west-1's first redispatch run (${r.redispatch.stillPending} still pending); ${r.jobSteps.completedJobs} jobs completed`,
     `drFailover ${r.failover.outcome} in ${r.failover.elapsedSeconds} s: ` +
-      r.failover.steps.map((s) => `${s.name} ${s.seconds.toFixed(1)} s${s.ok ? '' : ' FAILED'}`).join(', '),
+      r.failover.steps
+        .map((s) => `${s.name} ${s.seconds.toFixed(1)} s${s.ok ? '' : ` FAILED (${s.detail})`}`)
+        .join(', '),
   ];
 }

@@ -166,7 +166,13 @@ async function replicationLink(primaryPort: number, delayMs: number) {
   };
 }
 
-export interface LocalPair {
+/** The two servers as another process can know them: what the control plane and the lag reader need of each. */
+export interface PairServers {
+  primary: Pick<LocalServer, 'name' | 'serverUrl' | 'dataDir' | 'running'>;
+  standby: Pick<LocalServer, 'name' | 'serverUrl' | 'dataDir' | 'running'>;
+}
+
+export interface LocalPair extends PairServers {
   primary: LocalServer;
   standby: LocalServer;
   /** Cuts the replication link at once (with the primary's kill): WAL still in flight never arrives. */
@@ -265,7 +271,7 @@ async function waitForStreaming(primaryUrl: string): Promise<void> {
 }
 
 /** What the standby has not replayed yet, read from both sides at one moment: the drill's RPO at the kill. */
-export async function replicaLag(pair: LocalPair): Promise<{ bytes: number; seconds: number }> {
+export async function replicaLag(pair: PairServers): Promise<{ bytes: number; seconds: number }> {
   const primary = new pg.Client({ connectionString: pair.primary.serverUrl });
   const standby = new pg.Client({ connectionString: pair.standby.serverUrl });
   await Promise.all([primary.connect(), standby.connect()]);
@@ -314,7 +320,7 @@ export class LocalGlobalDatabase implements DatabaseControlPlane, ReplicationLag
     return `arn:aws:rds:${region}:000000000000:cluster:tyrehero-dispatch-local-${region}`;
   }
 
-  constructor(private readonly pair: LocalPair) {}
+  constructor(private readonly pair: PairServers) {}
 
   private servers() {
     return [this.pair.primary, this.pair.standby].map((server) => ({
