@@ -4,7 +4,7 @@
 // moving their jobs through every step; eu-west-2 is killed (PostgreSQL SIGKILL, its functions stopped); a client that
 // follows the health checks as Route 53 does moves to eu-west-1 once drFailover (its real code path, promotion by
 // pg_ctl promote, in a process of its own) has flipped the active-region record. It measures RTO, RPO, and accounts for
-// every acknowledged request.
+// every acknowledged request. The functions run as Lambda runs them: a container per concurrent invocation.
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import pg from 'pg';
@@ -16,7 +16,7 @@ import { makeJobActionHandler } from '#functions/jobs/job-action.js';
 import { makeHandler as makeRedispatch } from '#functions/dispatch/redispatch-pending.js';
 import type { FailoverResult } from '#functions/disaster-recovery/dr-failover.js';
 import { parseRecoverInput, recoverRequests } from '#functions/disaster-recovery/dr-recover.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
 import { allDeps, closeAllDeps, type AllDeps } from '../local/all-deps.js';
 import { localClientId, localIssuer, newSigner, type LocalSigner } from '../local/auth.js';
 import { createTables } from '../local/engines.js';
@@ -103,30 +103,102 @@ export interface RegionDrillReport {
   failover: { outcome: string; elapsedSeconds: number; steps: FailoverResult['steps'] };
   /** eu-west-1's scheduled redispatch after the move (its first minute tick), and eu-west-2's, which no longer runs. */
   redispatch: { assigned: number; stillPending: number };
+  /**
+   * The functions' containers in both regions (each a cold start), and invocations throttled at a function's reserved
+   * concurrency (answered 500, as API Gateway does, and retried by the client): how hard the load pressed this machine.
+   */
+  functions: { coldStarts: number; throttled: number };
   timeline: Array<{ atSeconds: number; event: string }>;
 }
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-interface Region {
-  name: 'eu-west-2' | 'eu-west-1';
-  deps: AllDeps;
-  up: boolean;
-  handlers: {
-    create: Handler;
-    health: Handler;
-    get: Handler;
-    location: Handler;
-    accept: Handler;
-    enRoute: Handler;
-    arrived: Handler;
-    complete: Handler;
-  };
+// The functions the drill's clients and technicians call, each built on a container's composition as its root does.
+const functions = {
+  create: (deps: AllDeps) => makeCreate(deps),
+  health: (deps: AllDeps) => makeHealth(deps),
+  get: (deps: AllDeps) => makeGet(standbyAware(deps)),
+  location: (deps: AllDeps) => makeLocation(standbyAware(deps)),
+  accept: (deps: AllDeps) => makeJobActionHandler('accept')(standbyAware(deps)),
+  enRoute: (deps: AllDeps) => makeJobActionHandler('en-route')(standbyAware(deps)),
+  arrived: (deps: AllDeps) => makeJobActionHandler('arrived')(standbyAware(deps)),
+  complete: (deps: AllDeps) => makeJobActionHandler('complete')(standbyAware(deps)),
+} satisfies Record<string, (deps: AllDeps) => Handler>;
+type FunctionName = keyof typeof functions;
+
+// Intake and health decide by the active-region record themselves; every other route's chain refuses in standby
+// (shared/compose/active-region.ts).
+function standbyAware(deps: AllDeps) {
+  return { ...deps, http: { ...deps.http, regionRole: deps.regionRole } };
 }
 
 class RegionDown extends Error {
   constructor(region: string) {
     super(`connect ECONNREFUSED (${region} is gone)`);
+  }
+}
+
+// Reserved concurrency as serverless.yml sets it outside prod (intakeReservedConcurrency 40,
+// anonymousRouteReservedConcurrency 10). The job routes have none: each technician has one step in flight at most.
+const reservedConcurrency: Partial<Record<FunctionName, number>> = { create: 40, health: 10, get: 10 };
+
+/**
+ * A region's functions as Lambda runs them: each invocation in a container of that function that is not busy, or a
+ * new one (a cold start), each container with its own composition: its one database connection (DB_POOL_MAX=1, as
+ * deployed) and its own SDK clients. One composition serving every call at once would make that connection and those
+ * sockets a queue no Lambda has, whose wait counts against the pool's 3 s connect timeout: under load intakes were
+ * buffered, and dispatches and drains failed "database unavailable", for want of a connection. Past a function's
+ * reserved concurrency the invocation is throttled, and API Gateway answers 500, as it does.
+ */
+class Region {
+  up = true;
+  coldStarts = 0;
+  throttled = 0;
+  private readonly idle = new Map<FunctionName, Array<{ handler: Handler }>>();
+  private readonly busy = new Map<FunctionName, number>();
+  private readonly composed: AllDeps[] = [];
+
+  constructor(
+    readonly name: 'eu-west-2' | 'eu-west-1',
+    private readonly config: Config,
+  ) {}
+
+  /** A composition of its own: a console function's container (drRecover, redispatch), or the drill's own hands. */
+  compose(): AllDeps {
+    const deps = allDeps(this.config);
+    this.composed.push(deps);
+    return deps;
+  }
+
+  async invoke(fn: FunctionName, e: APIGatewayProxyEvent) {
+    if (!this.up) throw new RegionDown(this.name);
+    const busy = this.busy.get(fn) ?? 0;
+    if (busy >= (reservedConcurrency[fn] ?? Number.POSITIVE_INFINITY)) {
+      this.throttled++;
+      return { status: 500, body: { message: 'Internal server error' } as Record<string, unknown> };
+    }
+    const warm = this.idle.get(fn) ?? [];
+    this.idle.set(fn, warm);
+    let container = warm.pop();
+    if (!container) {
+      this.coldStarts++;
+      container = { handler: functions[fn](this.compose()) };
+    }
+    this.busy.set(fn, busy + 1);
+    try {
+      const raw = await container.handler(e, context(fn));
+      return {
+        status: raw.statusCode,
+        body: (raw.body ? JSON.parse(raw.body) : {}) as Record<string, unknown>,
+      };
+    } finally {
+      this.busy.set(fn, (this.busy.get(fn) ?? 1) - 1);
+      warm.push(container);
+    }
+  }
+
+  async close() {
+    for (const deps of this.composed) await closeAllDeps(deps).catch(() => undefined);
   }
 }
 
@@ -160,42 +232,8 @@ function event(method: string, path: string, init: { body?: unknown; headers?: R
   } as unknown as APIGatewayProxyEvent;
 }
 
-async function call(region: Region, fn: keyof Region['handlers'], e: APIGatewayProxyEvent) {
-  if (!region.up) throw new RegionDown(region.name);
-  const raw = await region.handlers[fn](e, context(fn));
-  return {
-    status: raw.statusCode,
-    body: (raw.body ? JSON.parse(raw.body) : {}) as Record<string, unknown>,
-  };
-}
-
-function composeRegion(name: Region['name'], databaseUrl: string, shared: Record<string, string>): Region {
-  const config = loadConfig({
-    ...process.env,
-    ...shared,
-    AWS_REGION: name,
-    DATABASE_URL: databaseUrl,
-  });
-  const deps = allDeps(config);
-  const standbyAware = { ...deps.http, regionRole: deps.regionRole };
-  // Composed as each function's root composes it: intake and health decide by the record themselves; every other
-  // route's chain refuses in standby (shared/compose/active-region.ts).
-  const routeDeps = { ...deps, http: standbyAware };
-  return {
-    name,
-    deps,
-    up: true,
-    handlers: {
-      create: makeCreate(deps),
-      health: makeHealth(deps),
-      get: makeGet(routeDeps),
-      location: makeLocation(routeDeps),
-      accept: makeJobActionHandler('accept')(routeDeps),
-      enRoute: makeJobActionHandler('en-route')(routeDeps),
-      arrived: makeJobActionHandler('arrived')(routeDeps),
-      complete: makeJobActionHandler('complete')(routeDeps),
-    },
-  };
+function regionConfig(name: Region['name'], databaseUrl: string, shared: Record<string, string>): Config {
+  return loadConfig({ ...process.env, ...shared, AWS_REGION: name, DATABASE_URL: databaseUrl });
 }
 
 /** Route 53 failover routing: the primary while its check passes, else the secondary while its check passes, else the primary. */
@@ -232,7 +270,7 @@ class FailoverRouting {
       this.checking = true;
       void Promise.all(
         [this.primary, this.secondary].map(async (region) => {
-          const ok = await call(region, 'health', event('GET', '/health', {})).then(
+          const ok = await region.invoke('health', event('GET', '/health', {})).then(
             (r) => r.status === 200,
             () => false,
           );
@@ -258,13 +296,13 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export async function runRegionDrill(options: RegionDrillOptions): Promise<RegionDrillReport> {
   const started = Date.now();
   const pair = await startLocalPair({ replicationDelayMs: options.replicationDelayMs });
-  const open: AllDeps[] = [];
+  const regions: Region[] = [];
   const stops: Array<() => void> = [];
   try {
-    return await drill(pair, options, started, open, stops);
+    return await drill(pair, options, started, regions, stops);
   } finally {
     for (const stop of stops) stop();
-    for (const deps of open) await closeAllDeps(deps).catch(() => undefined);
+    for (const region of regions) await region.close();
     await pair.dispose();
   }
 }
@@ -273,7 +311,7 @@ async function drill(
   pair: LocalPair,
   options: RegionDrillOptions,
   started: number,
-  open: AllDeps[],
+  regions: Region[],
   stops: Array<() => void>,
 ): Promise<RegionDrillReport> {
   const log = options.log ?? (() => undefined);
@@ -305,26 +343,29 @@ async function drill(
     AUTH_CLIENT_ID: localClientId,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
   };
-  const london = composeRegion('eu-west-2', pair.primaryUrl, shared);
-  const ireland = composeRegion('eu-west-1', pair.standbyUrl, shared);
-  open.push(london.deps, ireland.deps);
-  await createTables(options.dynamodbEndpoint, london.deps.config.tables);
-
-  const sql = new pg.Pool({ connectionString: pair.primaryUrl, max: 2 });
   const technicianIds = Array.from(
     { length: options.technicians },
     (_, i) => `drill-tech-${String(i).padStart(2, '0')}`,
   );
+  const london = new Region('eu-west-2', regionConfig('eu-west-2', pair.primaryUrl, shared));
+  const ireland = new Region('eu-west-1', regionConfig('eu-west-1', pair.standbyUrl, shared));
+  regions.push(london, ireland);
+  // The drill's own hands on each region (seeding, and the books at the end), apart from the functions' containers.
+  const londonTools = london.compose();
+  const irelandTools = ireland.compose();
+  await createTables(options.dynamodbEndpoint, londonTools.config.tables);
+
+  const sql = new pg.Pool({ connectionString: pair.primaryUrl, max: 2 });
   for (const [i, id] of technicianIds.entries()) {
     await sql.query(
       `INSERT INTO technicians (id, name, phone, home_base, home_latitude, home_longitude, van) VALUES ($1, $2, $3, 'Luton', 51.88, -0.42, 'Ford Transit Custom (TH24 DRL)')`,
       [id, `Drill${i} Tech`, `+447700900${String(900 + i).padStart(3, '0')}`],
     );
-    await london.deps.technicians.recordLocation(id, {
+    await londonTools.technicians.recordLocation(id, {
       location: { lat: breakdown.lat + 0.002 * (i + 1), lon: breakdown.lon },
       recordedAt: new Date(),
     });
-    await london.deps.technicians.setAvailability(id, 'available');
+    await londonTools.technicians.setAvailability(id, 'available');
   }
   await sql.end();
   const tokens = new Map<string, string>();
@@ -374,12 +415,12 @@ async function drill(
    * One technician step, retried against whichever region the name resolves to, as the van app retries: until it is
    * answered 200, or 409 (the job is not where the app thought: the app then resumes from the status it is told).
    */
-  async function step(fn: keyof Region['handlers'], e: () => APIGatewayProxyEvent) {
+  async function step(fn: FunctionName, e: () => APIGatewayProxyEvent) {
     jobs.attempted++;
     let last = '';
     for (let attempt = 1; attempt <= 60; attempt++) {
       const region = routing.resolve();
-      const answer = await call(region, fn, e()).catch((error: Error) => {
+      const answer = await region.invoke(fn, e()).catch((error: Error) => {
         last = `${region.name}: ${error.message}`;
         return undefined;
       });
@@ -470,25 +511,23 @@ async function drill(
     };
     for (;;) {
       const region = routing.resolve();
-      const answer = await call(
-        region,
-        'create',
-        event('POST', '/emergencies', { body, headers: { 'Idempotency-Key': key } }),
-      ).catch(() => undefined);
-      if (answer && (answer.status === 201 || answer.status === 202)) {
-        const id = answer.body.id as string;
-        acked.set(id, { status: answer.status, region: region.name, at: Date.now() });
-        if (answer.status === 201 && region === ireland && firstRecoveredAt === undefined) {
+      const reply = await region
+        .invoke('create', event('POST', '/emergencies', { body, headers: { 'Idempotency-Key': key } }))
+        .catch(() => undefined);
+      if (reply && (reply.status === 201 || reply.status === 202)) {
+        const id = reply.body.id as string;
+        acked.set(id, { status: reply.status, region: region.name, at: Date.now() });
+        if (reply.status === 201 && region === ireland && firstRecoveredAt === undefined) {
           firstRecoveredAt = Date.now();
           mark('first 201 from eu-west-1');
         }
-        const technician = (answer.body.technician as { id?: string } | undefined)?.id;
-        if (technician) track(workJob(technician, id, answer.body.trackingToken as string, body.location));
+        const technician = (reply.body.technician as { id?: string } | undefined)?.id;
+        if (technician) track(workJob(technician, id, reply.body.trackingToken as string, body.location));
         return;
       }
-      if (answer && answer.status >= 400 && answer.status < 500 && answer.status !== 429) {
+      if (reply && reply.status >= 400 && reply.status < 500 && reply.status !== 429) {
         rejected++;
-        log(`intake ${n} refused ${answer.status}: ${JSON.stringify(answer.body)}`);
+        log(`intake ${n} refused ${reply.status}: ${JSON.stringify(reply.body)}`);
         return;
       }
       retriedAttempts++;
@@ -545,7 +584,7 @@ async function drill(
 
   // ------------------------------------------------------------------------------------------------------ the books
   const inPrimary = async (ids: string[]) => {
-    const { rows } = await ireland.deps.pool.query<{ id: string }>(
+    const { rows } = await irelandTools.pool.query<{ id: string }>(
       'SELECT id FROM emergency_requests WHERE id = ANY($1::uuid[])',
       [ids],
     );
@@ -556,14 +595,17 @@ async function drill(
   const notStored = ids.filter((id) => !storedBefore.has(id));
 
   let inBuffer = 0;
-  for (const id of notStored) if (await ireland.deps.intakeBuffer.find(id)) inBuffer++;
-  const recover = await recoverRequests(ireland.deps, parseRecoverInput({ dryRun: false, operator: 'region-drill' }));
+  for (const id of notStored) if (await irelandTools.intakeBuffer.find(id)) inBuffer++;
+  const recover = await recoverRequests(
+    ireland.compose(),
+    parseRecoverInput({ dryRun: false, operator: 'region-drill' }),
+  );
   const storedAfter = await inPrimary(ids);
   const lostIds = ids.filter((id) => !storedAfter.has(id));
   const recovered = notStored.length - lostIds.length;
   mark(`drRecover ${recover.outcome}: ${recovered} acknowledged request(s) put back`);
   // The next minute's EventBridge tick in eu-west-1: the scheduled writer runs there now, with no deploy.
-  const redispatched = await makeRedispatch(ireland.deps)({}, context('redispatch'));
+  const redispatched = await makeRedispatch(ireland.compose())({}, context('redispatch'));
   if ('skipped' in redispatched) throw new Error('redispatch skipped in eu-west-1 after the failover');
   mark(`eu-west-1 redispatch: ${redispatched.assigned} assigned, ${redispatched.stillPending} still pending`);
 
@@ -595,6 +637,10 @@ async function drill(
       elapsedSeconds: failover.elapsedSeconds,
       steps: failover.result?.steps ?? [],
     },
+    functions: {
+      coldStarts: london.coldStarts + ireland.coldStarts,
+      throttled: london.throttled + ireland.throttled,
+    },
     timeline,
   };
   return report;
@@ -614,5 +660,6 @@ export function describeDrill(r: RegionDrillReport): string[] {
       r.failover.steps
         .map((s) => `${s.name} ${s.seconds.toFixed(1)} s${s.ok ? '' : ` FAILED (${s.detail})`}`)
         .join(', '),
+    `Functions: ${r.functions.coldStarts} containers started in the two regions, ${r.functions.throttled} invocations throttled at reserved concurrency (500, retried by the client)`,
   ];
 }
