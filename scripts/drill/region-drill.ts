@@ -16,6 +16,7 @@ import { makeJobActionHandler } from '#functions/jobs/job-action.js';
 import { makeHandler as makeRedispatch } from '#functions/dispatch/redispatch-pending.js';
 import type { FailoverResult } from '#functions/disaster-recovery/dr-failover.js';
 import { parseRecoverInput, recoverRequests } from '#functions/disaster-recovery/dr-recover.js';
+import type { Notification, Notifier } from '#shared/ports/notifier.js';
 import { loadConfig, type Config } from '../config.js';
 import { allDeps, closeAllDeps, type AllDeps } from '../local/all-deps.js';
 import { localClientId, localIssuer, newSigner, type LocalSigner } from '../local/auth.js';
@@ -90,6 +91,8 @@ export interface RegionDrillReport {
     missingAfterFailover: number;
   };
   jobSteps: {
+    /** Job offers the technicians' phones received (dispatch's offer SMS): each one the van app then works. */
+    offers: number;
     attempted: number;
     failedAttempts: number;
     succeededAfterRetry: number;
@@ -161,11 +164,12 @@ class Region {
   constructor(
     readonly name: 'eu-west-2' | 'eu-west-1',
     private readonly config: Config,
+    private readonly phones: Notifier,
   ) {}
 
   /** A composition of its own: a console function's container (drRecover, redispatch), or the drill's own hands. */
   compose(): AllDeps {
-    const deps = allDeps(this.config);
+    const deps = allDeps(this.config, { notifier: this.phones });
     this.composed.push(deps);
     return deps;
   }
@@ -199,6 +203,23 @@ class Region {
 
   async close() {
     for (const deps of this.composed) await closeAllDeps(deps).catch(() => undefined);
+  }
+}
+
+/**
+ * The technicians' phones: dispatch's offer SMS ("TyreHero job <reference>: … Accept in the app") is how a van app
+ * learns of its job, whether intake answered in time or dispatch finished after intake's budget. Nothing else the
+ * service sends goes anywhere.
+ */
+class TechnicianPhones implements Notifier {
+  constructor(private readonly offered: (phone: string, reference: string) => void) {}
+
+  send(n: Notification): Promise<void> {
+    if (n.channel === 'sms' && n.purpose === 'technician-offer') {
+      const reference = /^TyreHero job (\S+):/.exec(n.text)?.[1];
+      if (reference) this.offered(n.to, reference);
+    }
+    return Promise.resolve();
   }
 }
 
@@ -347,8 +368,11 @@ async function drill(
     { length: options.technicians },
     (_, i) => `drill-tech-${String(i).padStart(2, '0')}`,
   );
-  const london = new Region('eu-west-2', regionConfig('eu-west-2', pair.primaryUrl, shared));
-  const ireland = new Region('eu-west-1', regionConfig('eu-west-1', pair.standbyUrl, shared));
+  const technicianPhone = (i: number) => `+447700900${String(900 + i).padStart(3, '0')}`;
+  const technicianByPhone = new Map(technicianIds.map((id, i) => [technicianPhone(i), id]));
+  const phones = new TechnicianPhones((phone, reference) => offered(phone, reference));
+  const london = new Region('eu-west-2', regionConfig('eu-west-2', pair.primaryUrl, shared), phones);
+  const ireland = new Region('eu-west-1', regionConfig('eu-west-1', pair.standbyUrl, shared), phones);
   regions.push(london, ireland);
   // The drill's own hands on each region (seeding, and the books at the end), apart from the functions' containers.
   const londonTools = london.compose();
@@ -356,15 +380,14 @@ async function drill(
   await createTables(options.dynamodbEndpoint, londonTools.config.tables);
 
   const sql = new pg.Pool({ connectionString: pair.primaryUrl, max: 2 });
+  const position = new Map<string, { lat: number; lon: number }>();
   for (const [i, id] of technicianIds.entries()) {
     await sql.query(
       `INSERT INTO technicians (id, name, phone, home_base, home_latitude, home_longitude, van) VALUES ($1, $2, $3, 'Luton', 51.88, -0.42, 'Ford Transit Custom (TH24 DRL)')`,
-      [id, `Drill${i} Tech`, `+447700900${String(900 + i).padStart(3, '0')}`],
+      [id, `Drill${i} Tech`, technicianPhone(i)],
     );
-    await londonTools.technicians.recordLocation(id, {
-      location: { lat: breakdown.lat + 0.002 * (i + 1), lon: breakdown.lon },
-      recordedAt: new Date(),
-    });
+    position.set(id, { lat: breakdown.lat + 0.002 * (i + 1), lon: breakdown.lon });
+    await londonTools.technicians.recordLocation(id, { location: position.get(id)!, recordedAt: new Date() });
     await londonTools.technicians.setAvailability(id, 'available');
   }
   await sql.end();
@@ -396,6 +419,7 @@ async function drill(
   let stopLoad = false;
   let firstRecoveredAt: number | undefined;
   const jobs = {
+    offers: 0,
     attempted: 0,
     failedAttempts: 0,
     succeededAfterRetry: 0,
@@ -410,6 +434,48 @@ async function drill(
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p));
   };
+
+  // The van app reports a fix every 30 s, and dispatch passes over a technician silent for LOCATION_FRESH_MINUTES (2):
+  // a drill that runs long on a loaded machine keeps its fleet dispatchable as the real one is.
+  const fixes = setInterval(() => {
+    for (const id of technicianIds)
+      void routing
+        .resolve()
+        .invoke('location', locationEvent(id))
+        .catch(() => undefined);
+  }, 30_000);
+  stops.push(() => clearInterval(fixes));
+  function locationEvent(technicianId: string) {
+    const at = position.get(technicianId)!;
+    return event('PUT', `/technicians/${technicianId}/location`, {
+      id: technicianId,
+      headers: { Authorization: tokens.get(technicianId)! },
+      body: { lat: at.lat, lon: at.lon, recordedAt: new Date().toISOString() },
+    });
+  }
+
+  // A job starts when its technician has the offer (which names the request by reference) and the customer has the
+  // answer (its id and tracking token, for the arrival code): the offer is sent inside the intake that answers, so
+  // either may come first.
+  type Job = { id: string; trackingToken: string; location: { lat: number; lon: number } };
+  const answered = new Map<string, Job>();
+  const offeredTo = new Map<string, string>();
+  let offShift = false;
+  function offered(phone: string, reference: string) {
+    const technicianId = technicianByPhone.get(phone);
+    if (!technicianId || offShift) return;
+    jobs.offers++;
+    const job = answered.get(reference);
+    if (job) track(workJob(technicianId, job));
+    else offeredTo.set(reference, technicianId);
+  }
+  function answer(reference: string, job: Job) {
+    answered.set(reference, job);
+    const technicianId = offeredTo.get(reference);
+    if (technicianId === undefined) return;
+    offeredTo.delete(reference);
+    track(workJob(technicianId, job));
+  }
 
   /**
    * One technician step, retried against whichever region the name resolves to, as the van app retries: until it is
@@ -441,12 +507,8 @@ async function drill(
   }
 
   /** A technician takes the job from where it stands to completion, resuming from the status a 409 names. */
-  async function workJob(
-    technicianId: string,
-    requestId: string,
-    trackingToken: string,
-    at: { lat: number; lon: number },
-  ) {
+  async function workJob(technicianId: string, job: Job) {
+    const { id: requestId, trackingToken } = job;
     const auth = { Authorization: tokens.get(technicianId)! };
     const post = (fn: 'accept' | 'enRoute' | 'arrived' | 'complete', path: string, body?: unknown) =>
       step(fn, () => event('POST', `/jobs/${requestId}/${path}`, { id: requestId, headers: auth, body }));
@@ -461,13 +523,9 @@ async function drill(
         after = 'en_route';
       } else if (status === 'en_route') {
         await sleep(200);
-        answer = await step('location', () =>
-          event('PUT', `/technicians/${technicianId}/location`, {
-            id: technicianId,
-            headers: auth,
-            body: { lat: at.lat, lon: at.lon, recordedAt: new Date().toISOString() },
-          }),
-        );
+        // At the breakdown: from now on the van's fixes (its every-30-s ones too) are from here.
+        position.set(technicianId, job.location);
+        answer = await step('location', () => locationEvent(technicianId));
         if (answer?.status === 200) answer = await post('arrived', 'arrived');
         after = 'on_site';
       } else if (status === 'on_site') {
@@ -521,8 +579,11 @@ async function drill(
           firstRecoveredAt = Date.now();
           mark('first 201 from eu-west-1');
         }
-        const technician = (reply.body.technician as { id?: string } | undefined)?.id;
-        if (technician) track(workJob(technician, id, reply.body.trackingToken as string, body.location));
+        answer(reply.body.reference as string, {
+          id,
+          trackingToken: reply.body.trackingToken as string,
+          location: body.location,
+        });
         return;
       }
       if (reply && reply.status >= 400 && reply.status < 500 && reply.status !== 429) {
@@ -577,8 +638,11 @@ async function drill(
   while (firstRecoveredAt === undefined && Date.now() < deadline) await sleep(50);
   await sleep(options.secondsAfterRecovery * 1000);
   stopLoad = true;
+  // The technicians finish the jobs they have and take no more.
+  offShift = true;
   await load;
   while (inFlight.size > 0) await Promise.race(inFlight);
+  clearInterval(fixes);
   routing.stop();
   mark(`load stopped: ${startedRequests} requests started`);
 
@@ -655,7 +719,7 @@ export function describeDrill(r: RegionDrillReport): string[] {
     `Accounting of every acknowledged request: ${r.accounting.inNewPrimary} in the new primary after drFailover (${r.accounting.restoredFromJournal} of them from the journal), ${r.accounting.inBuffer} still in the buffer, ${r.accounting.recoveredByDrRecover} put back by drRecover, LOST ${r.accounting.lost}` +
       (r.accounting.lost ? ` (${r.accounting.lostIds.join(', ')})` : ''),
     `Acknowledged with 201 by eu-west-2 but never replicated: ${r.accounting.restoredFromJournal}, all put back from the intake journal by drFailover (${r.accounting.missingAfterFailover} still missing after it)`,
-    `Job steps: ${r.jobSteps.attempted} attempted, ${r.jobSteps.failedAttempts} failed attempts, ${r.jobSteps.succeededAfterRetry} succeeded on a retry, ${r.jobSteps.gaveUp} given up; ${r.jobSteps.lostAcknowledgedSteps} acknowledged step(s) lost with eu-west-2 and redone, ${r.jobSteps.lostAssignments} assignment(s) lost and left to redispatch; ${r.redispatch.assigned} assigned by eu-west-1's first redispatch run (${r.redispatch.stillPending} still pending); ${r.jobSteps.completedJobs} jobs completed`,
+    `Job steps: ${r.jobSteps.offers} offers taken by the technicians' apps, ${r.jobSteps.attempted} steps attempted, ${r.jobSteps.failedAttempts} failed attempts, ${r.jobSteps.succeededAfterRetry} succeeded on a retry, ${r.jobSteps.gaveUp} given up; ${r.jobSteps.lostAcknowledgedSteps} acknowledged step(s) lost with eu-west-2 and redone, ${r.jobSteps.lostAssignments} assignment(s) lost and left to redispatch; ${r.redispatch.assigned} assigned by eu-west-1's first redispatch run (${r.redispatch.stillPending} still pending); ${r.jobSteps.completedJobs} jobs completed`,
     `drFailover ${r.failover.outcome} in ${r.failover.elapsedSeconds} s: ` +
       r.failover.steps
         .map((s) => `${s.name} ${s.seconds.toFixed(1)} s${s.ok ? '' : ` FAILED (${s.detail})`}`)
