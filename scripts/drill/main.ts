@@ -1,5 +1,7 @@
 // npm run drill:region: the two-region drill on this machine, printing RTO, RPO and the accounting of every
-// acknowledged request (scripts/drill/region-drill.ts). Options: --rate 20 --before 20 --after 10 --technicians 12 --delay 250 (ms of replication delay) --no-journal (measure the window it closes) --no-verify --json
+// acknowledged request (scripts/drill/region-drill.ts). Options: --rate 20 --before 20 (at least; the load goes on until a
+// job has completed) --after 10 --technicians 12 --delay 250 (ms of replication delay) --no-journal (measure the window
+// it closes) --no-verify --json
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,7 +66,11 @@ try {
   console.log('');
   for (const line of describeDrill(report)) console.log(line);
   if (values.json) console.log(JSON.stringify(report, null, 2));
-  failed = report.accounting.lost > 0 || !(report.rtoSeconds < 300) || report.failover.outcome !== 'succeeded';
+  failed =
+    report.accounting.lost > 0 ||
+    !(report.rtoSeconds < 300) ||
+    report.failover.outcome !== 'succeeded' ||
+    report.shortfalls.length > 0;
   console.log(
     failed
       ? '\nDRILL FAILED: see the figures above.'

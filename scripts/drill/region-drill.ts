@@ -4,7 +4,9 @@
 // moving their jobs through every step; eu-west-2 is killed (PostgreSQL SIGKILL, its functions stopped); a client that
 // follows the health checks as Route 53 does moves to eu-west-1 once drFailover (its real code path, promotion by
 // pg_ctl promote, in a process of its own) has flipped the active-region record. It measures RTO, RPO, and accounts for
-// every acknowledged request. The functions run as Lambda runs them: a container per concurrent invocation.
+// every acknowledged request. The functions run as Lambda runs them (a container per concurrent invocation), and a
+// phase whose figures need a condition waits for it (a completed job before the kill, a 201 from eu-west-1, every
+// request and job step answered), up to a generous cap that names what was missing: never for a fixed time alone.
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import pg from 'pg';
@@ -16,6 +18,7 @@ import { makeJobActionHandler } from '#functions/jobs/job-action.js';
 import { makeHandler as makeRedispatch } from '#functions/dispatch/redispatch-pending.js';
 import type { FailoverResult } from '#functions/disaster-recovery/dr-failover.js';
 import { parseRecoverInput, recoverRequests } from '#functions/disaster-recovery/dr-recover.js';
+import { defaultDrTargets } from '#shared/domain/dr-readiness.js';
 import type { Notification, Notifier } from '#shared/ports/notifier.js';
 import { loadConfig, type Config } from '../config.js';
 import { allDeps, closeAllDeps, type AllDeps } from '../local/all-deps.js';
@@ -28,9 +31,16 @@ export interface RegionDrillOptions {
   dynamodbEndpoint: string;
   /** Intake requests started per second (each retried by its client until acknowledged). */
   ratePerSecond: number;
-  /** Load before the kill, and after the first 201 in the new region. */
+  /**
+   * Load before the kill (at least this long, and until a technician has completed a job), and after the first 201 in
+   * the new region.
+   */
   secondsBeforeKill: number;
   secondsAfterRecovery: number;
+  /** The most load before the kill while no job has completed: then the drill goes on and names the shortfall. */
+  maxSecondsBeforeKill: number;
+  /** After the load stops, how long the clients and the van apps go on retrying what they started before giving up. */
+  settleSeconds: number;
   /** Technicians on shift near the breakdowns, who take jobs through accept → en route → arrived → complete. */
   technicians: number;
   /** Route 53's health checks: the interval, and how many failures in a row make a region unhealthy. */
@@ -51,6 +61,8 @@ export const drillDefaults: Omit<RegionDrillOptions, 'dynamodbEndpoint'> = {
   ratePerSecond: 20,
   secondsBeforeKill: 20,
   secondsAfterRecovery: 10,
+  maxSecondsBeforeKill: 120,
+  settleSeconds: 60,
   technicians: 12,
   // Route 53's fast checks are every 10 s with 3 failures; scaled down here, the same rule.
   healthCheckIntervalMs: 250,
@@ -74,7 +86,7 @@ export interface RegionDrillReport {
     buffered202: number;
     /** Refused for good (4xx): the request was wrong, not the service. */
     rejected: number;
-    /** Still unacknowledged when the drill ended (the client would go on retrying). */
+    /** Still unacknowledged settleSeconds after the load stopped (the client would go on retrying). */
     unacknowledged: number;
     /** Attempts that got no acknowledgement (connection refused, 5xx) and were retried with the same Idempotency-Key. */
     retriedAttempts: number;
@@ -96,6 +108,7 @@ export interface RegionDrillReport {
     attempted: number;
     failedAttempts: number;
     succeededAfterRetry: number;
+    /** Steps still unanswered settleSeconds after the load stopped (the app retries each until it is answered). */
     gaveUp: number;
     completedJobs: number;
     /** A 409 showed the job behind a step acknowledged before the kill: that step was lost with eu-west-2, and redone. */
@@ -112,6 +125,8 @@ export interface RegionDrillReport {
    */
   functions: { coldStarts: number; throttled: number };
   timeline: Array<{ atSeconds: number; event: string }>;
+  /** What the drill waited for and did not see within its cap: empty when every phase reached its condition. */
+  shortfalls: string[];
 }
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -314,6 +329,15 @@ class FailoverRouting {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Polls `done` until it holds or the clock passes `until` (ms since the epoch); whether it held. */
+async function waitFor(done: () => boolean, until: number): Promise<boolean> {
+  while (!done()) {
+    if (Date.now() >= until) return false;
+    await sleep(50);
+  }
+  return true;
+}
+
 export async function runRegionDrill(options: RegionDrillOptions): Promise<RegionDrillReport> {
   const started = Date.now();
   const pair = await startLocalPair({ replicationDelayMs: options.replicationDelayMs });
@@ -340,6 +364,11 @@ async function drill(
   const mark = (eventText: string) => {
     timeline.push({ atSeconds: (Date.now() - started) / 1000, event: eventText });
     log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${eventText}`);
+  };
+  const shortfalls: string[] = [];
+  const shortfall = (text: string) => {
+    shortfalls.push(text);
+    mark(`SHORTFALL: ${text}`);
   };
   mark('eu-west-2 PostgreSQL primary and eu-west-1 streaming standby up');
   const signer: LocalSigner = await newSigner();
@@ -418,6 +447,9 @@ async function drill(
   let unacknowledged = 0;
   let stopLoad = false;
   let firstRecoveredAt: number | undefined;
+  // Once the load has stopped, the clients and van apps retry until this moment, then give up what is still unanswered.
+  let settleBy = Number.POSITIVE_INFINITY;
+  const settled = () => Date.now() > settleBy;
   const jobs = {
     offers: 0,
     attempted: 0,
@@ -478,13 +510,13 @@ async function drill(
   }
 
   /**
-   * One technician step, retried against whichever region the name resolves to, as the van app retries: until it is
-   * answered 200, or 409 (the job is not where the app thought: the app then resumes from the status it is told).
+   * One technician step, retried against whichever region the name resolves to, as the van app retries it until it is
+   * answered: 200, 409 (the job is not where the app thought: the app then resumes from the status it is told) or 403.
    */
   async function step(fn: FunctionName, e: () => APIGatewayProxyEvent) {
     jobs.attempted++;
     let last = '';
-    for (let attempt = 1; attempt <= 60; attempt++) {
+    for (let attempt = 1; ; attempt++) {
       const region = routing.resolve();
       const answer = await region.invoke(fn, e()).catch((error: Error) => {
         last = `${region.name}: ${error.message}`;
@@ -499,11 +531,15 @@ async function drill(
       if (answer)
         last = `${region.name}: ${answer.status} ${JSON.stringify(answer.body.detail ?? answer.body.title ?? '')}`;
       jobs.failedAttempts++;
+      if (settled()) {
+        jobs.gaveUp++;
+        log(
+          `job step ${fn} given up after ${attempt} attempts, ${options.settleSeconds} s after the load stopped; last: ${last}`,
+        );
+        return undefined;
+      }
       await sleep(250);
     }
-    jobs.gaveUp++;
-    log(`job step ${fn} given up after 60 attempts; last: ${last}`);
-    return undefined;
   }
 
   /** A technician takes the job from where it stands to completion, resuming from the status a 409 names. */
@@ -536,7 +572,7 @@ async function drill(
         answer = arrivalCode ? await post('complete', 'complete', { arrivalCode }) : tracked;
         after = 'completed';
       } else {
-        if (status === 'completed') jobs.completedJobs++;
+        if (status === 'completed' && ++jobs.completedJobs === 1) mark('first job completed');
         return;
       }
       if (!answer) return;
@@ -586,13 +622,16 @@ async function drill(
         });
         return;
       }
-      if (reply && reply.status >= 400 && reply.status < 500 && reply.status !== 429) {
+      // 409 idempotency-in-progress: the first attempt with this key may still be running (or ran in the region that
+      // died before it answered); the API asks for a retry, as after a 5xx.
+      const inProgress = reply?.status === 409 && String(reply.body.type).endsWith('/idempotency-in-progress');
+      if (reply && reply.status >= 400 && reply.status < 500 && reply.status !== 429 && !inProgress) {
         rejected++;
         log(`intake ${n} refused ${reply.status}: ${JSON.stringify(reply.body)}`);
         return;
       }
       retriedAttempts++;
-      if (stopLoad) {
+      if (settled()) {
         unacknowledged++;
         return;
       }
@@ -601,6 +640,7 @@ async function drill(
   }
 
   let n = 0;
+  const loadStarted = Date.now();
   const load = (async () => {
     const interval = 1000 / options.ratePerSecond;
     let next = Date.now();
@@ -611,7 +651,13 @@ async function drill(
     }
   })();
 
+  // The load runs at least secondsBeforeKill, and on until a technician has completed a job: the kill should find
+  // jobs under way behind completed ones, however slowly this machine runs them.
   await sleep(options.secondsBeforeKill * 1000);
+  if (!(await waitFor(() => jobs.completedJobs > 0, loadStarted + options.maxSecondsBeforeKill * 1000)))
+    shortfall(
+      `no job completed in ${options.maxSecondsBeforeKill} s of load before the kill (${jobs.offers} offers, ${jobs.attempted} steps attempted, ${jobs.failedAttempts} failed attempts)`,
+    );
 
   // ----------------------------------------------------------------------------------------------------- the disaster
   const rpo = await replicaLag(pair);
@@ -634,17 +680,24 @@ async function drill(
     `drFailover ${failover.outcome} in ${failover.elapsedSeconds} s${failed ? `: ${failed.name} failed (${failed.detail})` : ''}${failover.error ? ` (${failover.error})` : ''}`,
   );
 
-  const deadline = Date.now() + 120_000;
-  while (firstRecoveredAt === undefined && Date.now() < deadline) await sleep(50);
-  await sleep(options.secondsAfterRecovery * 1000);
+  // Served again: the first 201 from eu-west-1, waited for as long as the RTO target (past it the drill has failed).
+  if (await waitFor(() => firstRecoveredAt !== undefined, killedAt + defaultDrTargets.rtoSeconds * 1000))
+    await sleep(options.secondsAfterRecovery * 1000);
+  else shortfall(`no 201 from eu-west-1 within ${defaultDrTargets.rtoSeconds} s of the kill (the RTO target)`);
   stopLoad = true;
-  // The technicians finish the jobs they have and take no more.
+  // The technicians finish the jobs they have and take no more; everyone retries what they started until settleBy.
   offShift = true;
+  settleBy = Date.now() + options.settleSeconds * 1000;
   await load;
+  mark(`load stopped: ${startedRequests} requests started`);
   while (inFlight.size > 0) await Promise.race(inFlight);
   clearInterval(fixes);
   routing.stop();
-  mark(`load stopped: ${startedRequests} requests started`);
+  if (unacknowledged > 0 || jobs.gaveUp > 0)
+    shortfall(
+      `${unacknowledged} request(s) unacknowledged and ${jobs.gaveUp} job step(s) unanswered ${options.settleSeconds} s after the load stopped`,
+    );
+  mark('every request acknowledged and every job step answered, or given up');
 
   // ------------------------------------------------------------------------------------------------------ the books
   const inPrimary = async (ids: string[]) => {
@@ -706,6 +759,7 @@ async function drill(
       throttled: london.throttled + ireland.throttled,
     },
     timeline,
+    shortfalls,
   };
   return report;
 }
@@ -725,5 +779,6 @@ export function describeDrill(r: RegionDrillReport): string[] {
         .map((s) => `${s.name} ${s.seconds.toFixed(1)} s${s.ok ? '' : ` FAILED (${s.detail})`}`)
         .join(', '),
     `Functions: ${r.functions.coldStarts} containers started in the two regions, ${r.functions.throttled} invocations throttled at reserved concurrency (500, retried by the client)`,
+    ...r.shortfalls.map((s) => `SHORTFALL: ${s}`),
   ];
 }
