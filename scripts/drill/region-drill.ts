@@ -120,10 +120,11 @@ export interface RegionDrillReport {
   /** eu-west-1's scheduled redispatch after the move (its first minute tick), and eu-west-2's, which no longer runs. */
   redispatch: { assigned: number; stillPending: number };
   /**
-   * The functions' containers in both regions (each a cold start), and invocations throttled at a function's reserved
-   * concurrency (answered 500, as API Gateway does, and retried by the client): how hard the load pressed this machine.
+   * The functions' containers in both regions (each a cold start), and the invocations that waited for a turn (at most
+   * turnsPerFunction of a function run at once in a region here), with the longest wait: how hard the load pressed
+   * this machine. A wait is part of what the client sees (the RTO included), never of a function's own deadlines.
    */
-  functions: { coldStarts: number; throttled: number };
+  functions: { coldStarts: number; waited: number; longestWaitSeconds: number };
   timeline: Array<{ atSeconds: number; event: string }>;
   /** What the drill waited for and did not see within its cap: empty when every phase reached its condition. */
   shortfalls: string[];
@@ -156,24 +157,29 @@ class RegionDown extends Error {
   }
 }
 
-// Reserved concurrency as serverless.yml sets it outside prod (intakeReservedConcurrency 40,
-// anonymousRouteReservedConcurrency 10). The job routes have none: each technician has one step in flight at most.
-const reservedConcurrency: Partial<Record<FunctionName, number>> = { create: 40, health: 10, get: 10 };
+// How many invocations of one function this machine runs at once in a region; the next waits its turn before it starts.
+// Lambda would start every one at once, each on a CPU of its own: here they share one process, and as many at once as
+// intake's reserved concurrency (40) slowed all of them together until their own deadlines ran out. The wait is the
+// client's: none of the function's deadlines (its 10 s, the pool's 3 s connect, dispatch's 3 s budget) counts it.
+const turnsPerFunction = 4;
 
 /**
  * A region's functions as Lambda runs them: each invocation in a container of that function that is not busy, or a
  * new one (a cold start), each container with its own composition: its one database connection (DB_POOL_MAX=1, as
  * deployed) and its own SDK clients. One composition serving every call at once would make that connection and those
- * sockets a queue no Lambda has, whose wait counts against the pool's 3 s connect timeout: under load intakes were
- * buffered, and dispatches and drains failed "database unavailable", for want of a connection. Past a function's
- * reserved concurrency the invocation is throttled, and API Gateway answers 500, as it does.
+ * sockets a queue inside the function, whose wait counts against the pool's 3 s connect timeout: under load intakes
+ * were buffered, and dispatches and drains failed "database unavailable", for want of a connection.
  */
 class Region {
   up = true;
   coldStarts = 0;
-  throttled = 0;
-  private readonly idle = new Map<FunctionName, Array<{ handler: Handler }>>();
-  private readonly busy = new Map<FunctionName, number>();
+  /** Invocations that waited for a turn, and the longest wait. */
+  waited = 0;
+  longestWaitMs = 0;
+  private readonly byFunction = new Map<
+    FunctionName,
+    { idle: Array<{ handler: Handler }>; running: number; waiting: Array<() => void> }
+  >();
   private readonly composed: AllDeps[] = [];
 
   constructor(
@@ -191,28 +197,36 @@ class Region {
 
   async invoke(fn: FunctionName, e: APIGatewayProxyEvent) {
     if (!this.up) throw new RegionDown(this.name);
-    const busy = this.busy.get(fn) ?? 0;
-    if (busy >= (reservedConcurrency[fn] ?? Number.POSITIVE_INFINITY)) {
-      this.throttled++;
-      return { status: 500, body: { message: 'Internal server error' } as Record<string, unknown> };
+    let of = this.byFunction.get(fn);
+    if (!of) this.byFunction.set(fn, (of = { idle: [], running: 0, waiting: [] }));
+    if (of.running < turnsPerFunction) of.running++;
+    else {
+      // A turn is handed over by the invocation that ends, so `running` stays as it is.
+      const since = Date.now();
+      this.waited++;
+      await new Promise<void>((resolve) => of.waiting.push(resolve));
+      this.longestWaitMs = Math.max(this.longestWaitMs, Date.now() - since);
     }
-    const warm = this.idle.get(fn) ?? [];
-    this.idle.set(fn, warm);
-    let container = warm.pop();
-    if (!container) {
-      this.coldStarts++;
-      container = { handler: functions[fn](this.compose()) };
-    }
-    this.busy.set(fn, busy + 1);
     try {
-      const raw = await container.handler(e, context(fn));
-      return {
-        status: raw.statusCode,
-        body: (raw.body ? JSON.parse(raw.body) : {}) as Record<string, unknown>,
-      };
+      if (!this.up) throw new RegionDown(this.name);
+      let container = of.idle.pop();
+      if (!container) {
+        this.coldStarts++;
+        container = { handler: functions[fn](this.compose()) };
+      }
+      try {
+        const raw = await container.handler(e, context(fn));
+        return {
+          status: raw.statusCode,
+          body: (raw.body ? JSON.parse(raw.body) : {}) as Record<string, unknown>,
+        };
+      } finally {
+        of.idle.push(container);
+      }
     } finally {
-      this.busy.set(fn, (this.busy.get(fn) ?? 1) - 1);
-      warm.push(container);
+      const next = of.waiting.shift();
+      if (next) next();
+      else of.running--;
     }
   }
 
@@ -756,7 +770,8 @@ async function drill(
     },
     functions: {
       coldStarts: london.coldStarts + ireland.coldStarts,
-      throttled: london.throttled + ireland.throttled,
+      waited: london.waited + ireland.waited,
+      longestWaitSeconds: Math.max(london.longestWaitMs, ireland.longestWaitMs) / 1000,
     },
     timeline,
     shortfalls,
@@ -778,7 +793,7 @@ export function describeDrill(r: RegionDrillReport): string[] {
       r.failover.steps
         .map((s) => `${s.name} ${s.seconds.toFixed(1)} s${s.ok ? '' : ` FAILED (${s.detail})`}`)
         .join(', '),
-    `Functions: ${r.functions.coldStarts} containers started in the two regions, ${r.functions.throttled} invocations throttled at reserved concurrency (500, retried by the client)`,
+    `Functions: ${r.functions.coldStarts} containers started in the two regions; ${r.functions.waited} invocations waited for a turn (${turnsPerFunction} of a function at once per region on this machine), the longest ${r.functions.longestWaitSeconds.toFixed(1)} s`,
     ...r.shortfalls.map((s) => `SHORTFALL: ${s}`),
   ];
 }
